@@ -1,0 +1,151 @@
+import path from 'node:path';
+
+/**
+ * Configuration: every PACS_* variable is parsed here, once, and nowhere else reads
+ * `process.env` (STYLE.md rule 8). All problems are collected so that a bad start names every
+ * bad variable at once.
+ */
+export type StorageConfig =
+  | { kind: 'fs'; dataDir: string }
+  | {
+      kind: 's3';
+      endPoint: string;
+      port: number | undefined;
+      useSSL: boolean;
+      accessKey: string;
+      secretKey: string;
+      bucket: string;
+      region: string;
+    };
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Absolute base URL of the server as clients see it, without a trailing slash. */
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  /** SQLite index file. */
+  readonly indexFile: string;
+  readonly storage: StorageConfig;
+  /** Largest accepted STOW-RS request body in bytes (0 = unlimited). */
+  readonly maxRequestBytes: number;
+  /** QIDO-RS: largest `limit`, and the page size when the client gives none. */
+  readonly qidoMaxLimit: number;
+  readonly logLevel: 'silent' | 'error' | 'info';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The variables, their defaults and meaning: the README's table is generated from the same words. */
+export const CONFIG_VARIABLES = [
+  ['PACS_HOST', '127.0.0.1', 'Address to listen on. Use 0.0.0.0 to accept other machines.'],
+  ['PACS_PORT', '8080', 'TCP port to listen on (0 picks a free port).'],
+  ['PACS_PUBLIC_URL', 'http://<host>:<port>', 'Base URL clients use to reach the server (behind a proxy: the proxy URL). RetrieveURL and BulkDataURI are built from it.'],
+  ['PACS_DATA_DIR', './data', 'Folder for the SQLite index and, with PACS_STORAGE=fs, the stored objects.'],
+  ['PACS_INDEX_FILE', '<PACS_DATA_DIR>/index.sqlite', 'SQLite index file.'],
+  ['PACS_STORAGE', 'fs', '`fs` (objects in <PACS_DATA_DIR>/objects) or `s3` (MinIO or any S3-compatible server).'],
+  ['PACS_S3_ENDPOINT', '(required for s3)', 'Host name of the S3 server, without scheme, e.g. `minio.hospital.lan`.'],
+  ['PACS_S3_PORT', '443 with SSL, else 80', 'Port of the S3 server.'],
+  ['PACS_S3_USE_SSL', 'true', 'Use HTTPS to reach the S3 server (`true`/`false`).'],
+  ['PACS_S3_ACCESS_KEY', '(required for s3)', 'Access key.'],
+  ['PACS_S3_SECRET_KEY', '(required for s3)', 'Secret key.'],
+  ['PACS_S3_BUCKET', 'pacs', 'Bucket; created at start if missing.'],
+  ['PACS_S3_REGION', 'us-east-1', 'Region of the bucket.'],
+  ['PACS_MAX_REQUEST_BYTES', '0 (unlimited)', 'Largest accepted STOW-RS request body, in bytes; larger requests get 413.'],
+  ['PACS_QIDO_MAX_LIMIT', '1000', 'Largest QIDO-RS `limit`; also the page size when none is given.'],
+  ['PACS_LOG_LEVEL', 'info', '`silent`, `error` or `info`.'],
+] as const;
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name}="${raw}" must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (/^(true|1|yes)$/i.test(raw)) return true;
+    if (/^(false|0|no)$/i.test(raw)) return false;
+    problems.push(`${name}="${raw}" must be true or false`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name}="${raw}" must be one of ${allowed.join(', ')}`);
+    return fallback;
+  };
+
+  const host = read('PACS_HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:\-\[\]]+$/.test(host)) problems.push(`PACS_HOST="${host}" is not a host name or address`);
+  const port = int('PACS_PORT', 8080, 0, 65535);
+  const dataDir = path.resolve(cwd, read('PACS_DATA_DIR') ?? './data');
+  const indexFile = path.resolve(cwd, read('PACS_INDEX_FILE') ?? path.join(dataDir, 'index.sqlite'));
+
+  let publicUrl = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+  const rawPublicUrl = read('PACS_PUBLIC_URL');
+  if (rawPublicUrl !== undefined) {
+    try {
+      const url = new URL(rawPublicUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+      if (url.search || url.hash) throw new Error('query');
+      publicUrl = url.toString().replace(/\/+$/, '');
+    } catch {
+      problems.push(`PACS_PUBLIC_URL="${rawPublicUrl}" must be an absolute http(s) URL without query or fragment`);
+    }
+  }
+
+  const storageKind = oneOf('PACS_STORAGE', ['fs', 's3'] as const, 'fs');
+  let storage: StorageConfig = { kind: 'fs', dataDir };
+  if (storageKind === 's3') {
+    const endPoint = read('PACS_S3_ENDPOINT');
+    if (endPoint === undefined) problems.push('PACS_S3_ENDPOINT is required when PACS_STORAGE=s3');
+    else if (/[/:]/.test(endPoint)) problems.push(`PACS_S3_ENDPOINT="${endPoint}" must be a host name without scheme or port (use PACS_S3_PORT)`);
+    const useSSL = bool('PACS_S3_USE_SSL', true);
+    const s3Port = read('PACS_S3_PORT') === undefined ? undefined : int('PACS_S3_PORT', 443, 1, 65535);
+    const accessKey = read('PACS_S3_ACCESS_KEY');
+    const secretKey = read('PACS_S3_SECRET_KEY');
+    if (accessKey === undefined) problems.push('PACS_S3_ACCESS_KEY is required when PACS_STORAGE=s3');
+    if (secretKey === undefined) problems.push('PACS_S3_SECRET_KEY is required when PACS_STORAGE=s3');
+    const bucket = read('PACS_S3_BUCKET') ?? 'pacs';
+    // S3 bucket naming rules: 3-63 lower-case letters, digits, dots and hyphens.
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) problems.push(`PACS_S3_BUCKET="${bucket}" is not a valid bucket name`);
+    const region = read('PACS_S3_REGION') ?? 'us-east-1';
+    if (!/^[a-z0-9-]+$/.test(region)) problems.push(`PACS_S3_REGION="${region}" is not a valid region name`);
+    storage = {
+      kind: 's3',
+      endPoint: endPoint ?? '',
+      port: s3Port,
+      useSSL,
+      accessKey: accessKey ?? '',
+      secretKey: secretKey ?? '',
+      bucket,
+      region,
+    };
+  }
+
+  const maxRequestBytes = int('PACS_MAX_REQUEST_BYTES', 0, 0, Number.MAX_SAFE_INTEGER);
+  const qidoMaxLimit = int('PACS_QIDO_MAX_LIMIT', 1000, 1, 1_000_000);
+  const logLevel = oneOf('PACS_LOG_LEVEL', ['silent', 'error', 'info'] as const, 'info');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ host, port, publicUrl, dataDir, indexFile, storage, maxRequestBytes, qidoMaxLimit, logLevel });
+}

@@ -1,0 +1,38 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Object storage behind one interface (STYLE.md rule 4). Keys come only from `object-keys.ts`,
+ * never from request input. Implementations translate their own errors into `AppError`
+ * (`BLOB_NOT_FOUND` for a missing key, `STORAGE_FAILURE` for anything else).
+ */
+export interface BlobStore {
+  /** Human-readable backend name for logs: "fs:/path" or "s3:bucket@host". */
+  readonly description: string;
+  /**
+   * Stores the whole stream under `key`, atomically: until the promise resolves nobody can
+   * read a partial object, and if the stream errors or `put` rejects nothing is left behind.
+   * Overwrites an existing object with the same key.
+   */
+  put(key: string, body: Readable, options?: { size?: number }): Promise<BlobInfo>;
+  /** A stream of the object, or of `range` (inclusive start, exclusive end) if given. */
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  /** Size of the object; rejects with BLOB_NOT_FOUND when missing. */
+  head(key: string): Promise<BlobInfo>;
+  /** Removes the object; deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Every key under `prefix`, for maintenance (orphan sweeps, backups). */
+  list(prefix: string): AsyncIterable<string>;
+  /** Releases resources (nothing for fs). */
+  close(): Promise<void>;
+}
+
+export interface BlobInfo {
+  key: string;
+  size: number;
+}
+
+/** Byte range with inclusive `start` and exclusive `end`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { AppError, isAppError, type ErrorBody } from '../shared/errors';
+import type { ArchiveIndex } from './index/archive-index';
+import { dicomWebRouter } from './dicomweb/router';
+import type { BlobStore } from './storage/blob-store';
+import type { Logger } from './logger';
+
+export interface AppDeps {
+  index: ArchiveIndex;
+  blobStore: BlobStore;
+  /** Base URL clients use, without trailing slash (PACS_PUBLIC_URL or the listening address). */
+  publicUrl: () => string;
+  maxRequestBytes: number;
+  qidoMaxLimit: number;
+  logger: Logger;
+}
+
+/** Builds the Express app from its dependencies; no I/O happens here. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.requestId = randomUUID();
+    res.setHeader('X-Request-Id', res.locals.requestId as string);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  const log = (message: string, error?: unknown) => deps.logger.error(message, error);
+  app.use(
+    '/dicom-web',
+    dicomWebRouter({
+      index: deps.index,
+      db: deps.index.db,
+      blobStore: deps.blobStore,
+      maxRequestBytes: deps.maxRequestBytes,
+      qidoMaxLimit: deps.qidoMaxLimit,
+      dicomWebBase: () => `${deps.publicUrl()}/dicom-web`,
+      log,
+    }),
+  );
+  app.get('/', (_req: Request, res: Response) => {
+    res.type('text/plain').send('PACS archive. DICOMweb API at /dicom-web (see README).\n');
+  });
+
+  app.use((req: Request) => {
+    throw new AppError('NOT_FOUND', `No resource at ${req.method} ${req.path.slice(0, 200)}.`);
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = toAppError(err);
+    if (error.status >= 500) deps.logger.error(`${req.method} ${req.path} failed`, err);
+    const body: ErrorBody = { code: error.code, message: error.message, requestId: res.locals.requestId as string };
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(error.status).type('application/json').send(JSON.stringify(body));
+  });
+  return app;
+}
+
+/** Foreign errors become ours at the boundary (STYLE.md rule 6). */
+function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const e = err as { type?: string; status?: number; code?: string } | undefined;
+  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
+  if (e?.code === 'ECONNRESET' || e?.code === 'ECONNABORTED') return new AppError('BAD_REQUEST', 'The request was aborted by the client.');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new AppError('BAD_REQUEST', 'The request is malformed.');
+  return new AppError('INTERNAL', undefined, { cause: err });
+}

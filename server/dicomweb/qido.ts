@@ -1,0 +1,32 @@
+import type { Request, Response } from 'express';
+import { DICOM_JSON } from '../../shared/dicomweb/media-types';
+import { parseQidoQuery, type QidoLevel } from '../../shared/dicomweb/qido-query';
+import type { IndexDb } from '../index/open-index';
+import { searchIndex } from '../index/qido-search';
+import { negotiateJson } from './wado';
+
+export interface QidoDeps {
+  db: IndexDb;
+  maxLimit: number;
+  dicomWebBase: () => string;
+}
+
+/**
+ * Search for Studies / Series / Instances (QIDO-RS, PS3.18 10.6). The level comes from the
+ * route; study and series UIDs in the path scope the search. 200 with a JSON array, `[]` when
+ * nothing matches; a `Warning` header when `limit` cut the result.
+ */
+export function searchFor(level: QidoLevel, deps: QidoDeps) {
+  return (req: Request, res: Response): void => {
+    negotiateJson(req.headers.accept);
+    const params = new URL(req.originalUrl, 'http://localhost').searchParams;
+    const query = parseQidoQuery(params, level);
+    const limit = Math.min(query.limit ?? deps.maxLimit, deps.maxLimit);
+    const scope = { studyUid: req.params.study as string | undefined, seriesUid: req.params.series as string | undefined };
+    const result = searchIndex(deps.db, query, scope, limit, deps.dicomWebBase());
+    if (result.truncated) {
+      res.setHeader('Warning', `299 - "There are more results than the limit of ${limit}; use offset to page"`);
+    }
+    res.status(200).type(DICOM_JSON).send(JSON.stringify(result.items));
+  };
+}

@@ -1,0 +1,53 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { isValidUid } from '../../shared/dicom/uid';
+import { AppError } from '../../shared/errors';
+import type { IndexDb } from '../index/open-index';
+import { deleteResource, type DeleteDeps } from './delete';
+import { searchFor } from './qido';
+import { storeInstances, type StowDeps } from './stow';
+import { retrieveInstances, retrieveMetadata, type WadoDeps } from './wado';
+
+export type DicomWebDeps = StowDeps & WadoDeps & DeleteDeps & { db: IndexDb; qidoMaxLimit: number };
+
+const UID_PARAMS = { study: 'Study Instance UID', series: 'Series Instance UID', instance: 'SOP Instance UID' } as const;
+
+/** The one route table of the DICOMweb API (PS3.18), mounted at /dicom-web. */
+export function dicomWebRouter(deps: DicomWebDeps): Router {
+  const router = express.Router();
+  // UIDs are validated before anything else sees them: they never reach SQL, keys or paths unchecked.
+  for (const [param, label] of Object.entries(UID_PARAMS)) {
+    router.param(param, (_req: Request, _res: Response, next: NextFunction, value: string) => {
+      next(isValidUid(value) ? undefined : new AppError('INVALID_UID', `The ${label} in the path is not a valid DICOM UID (PS3.5 9.1).`));
+    });
+  }
+  const qido = { db: deps.db, maxLimit: deps.qidoMaxLimit, dicomWebBase: deps.dicomWebBase };
+  const store = storeInstances(deps);
+  const retrieve = retrieveInstances(deps);
+  const metadata = retrieveMetadata(deps);
+  const remove = deleteResource(deps);
+
+  const routes: Array<[string, Partial<Record<'get' | 'post' | 'delete', express.RequestHandler>>]> = [
+    ['/studies', { get: searchFor('study', qido), post: store }],
+    ['/studies/:study', { get: retrieve, post: store, delete: remove }],
+    ['/studies/:study/metadata', { get: metadata }],
+    ['/studies/:study/series', { get: searchFor('series', qido) }],
+    ['/studies/:study/instances', { get: searchFor('instance', qido) }],
+    ['/studies/:study/series/:series', { get: retrieve, delete: remove }],
+    ['/studies/:study/series/:series/metadata', { get: metadata }],
+    ['/studies/:study/series/:series/instances', { get: searchFor('instance', qido) }],
+    ['/studies/:study/series/:series/instances/:instance', { get: retrieve, delete: remove }],
+    ['/studies/:study/series/:series/instances/:instance/metadata', { get: metadata }],
+    ['/series', { get: searchFor('series', qido) }],
+    ['/instances', { get: searchFor('instance', qido) }],
+  ];
+  for (const [path, handlers] of routes) {
+    const route = router.route(path);
+    for (const [method, handler] of Object.entries(handlers)) route[method as 'get' | 'post' | 'delete'](handler);
+    const allowed = Object.keys(handlers).map((m) => m.toUpperCase()).join(', ');
+    route.all((_req: Request, res: Response) => {
+      res.setHeader('Allow', allowed);
+      throw new AppError('METHOD_NOT_ALLOWED', `Allowed methods here: ${allowed}.`);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,113 @@
+import type { Request, Response } from 'express';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { AppError, isAppError } from '../../shared/errors';
+import { DICOM_JSON, parseMediaType } from '../../shared/dicomweb/media-types';
+import { FailureReason, stowResponseStatus, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
+import { boundaryFromContentType, readMultipartRelated } from '../http/multipart-reader';
+import { receiveInstance, type IngestDeps } from '../ingest/store-instance';
+
+export interface StowDeps extends IngestDeps {
+  maxRequestBytes: number;
+  dicomWebBase: () => string;
+}
+
+/** How many received instances may wait for their storage flush + index write at once. */
+const MAX_PENDING_COMPLETIONS = 16;
+
+/**
+ * Store Instances (STOW-RS, PS3.18 10.5): `POST /studies[/{study}]` with
+ * `multipart/related; type="application/dicom"`. Parts are stored as they arrive; the answer
+ * lists every instance as referenced or failed, with 200 / 202 / 409 (PS3.18 10.5.3).
+ */
+export function storeInstances(deps: StowDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const studyUid = req.params.study as string | undefined;
+    const boundary = boundaryFromContentType(req.headers['content-type'], 'application/dicom');
+    const declaredLength = Number(req.headers['content-length'] ?? 0);
+    if (deps.maxRequestBytes > 0 && declaredLength > deps.maxRequestBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The request body is ${declaredLength} bytes; the limit is ${deps.maxRequestBytes}.`);
+    }
+
+    const outcomes: StowInstanceOutcome[] = [];
+    const pending = new Set<Promise<void>>();
+    let requestError: unknown;
+    try {
+      for await (const part of readMultipartRelated(limitBody(req, deps.maxRequestBytes), boundary)) {
+        const partType = part.headers['content-type'];
+        const mediaType = partType === undefined ? 'application/dicom' : parseMediaType(partType)?.type;
+        if (mediaType !== 'application/dicom') {
+          for await (const _ of part.body); // skip this part's bytes
+          outcomes.push({ ok: false, failureReason: FailureReason.CannotUnderstand, message: `A part has media type "${partType}"; only application/dicom is accepted.` });
+          continue;
+        }
+        const complete = await receiveInstance(part.body, studyUid, deps);
+        const slot = outcomes.push({ ok: false, failureReason: FailureReason.ProcessingFailure, message: 'not completed' }) - 1;
+        const done: Promise<void> = complete().then((outcome) => {
+          outcomes[slot] = outcome;
+          pending.delete(done);
+        });
+        pending.add(done);
+        if (pending.size >= MAX_PENDING_COMPLETIONS) await Promise.race(pending);
+      }
+    } catch (error) {
+      requestError = error;
+    }
+    await Promise.all(pending);
+    if (requestError !== undefined) {
+      if (req.destroyed && !isAppError(requestError)) return; // the client went away: nobody to answer
+      if (outcomes.length === 0 || !isAppError(requestError)) throw requestError;
+    }
+
+    const base = deps.dicomWebBase();
+    const body = stowResponseBody(outcomes, studyUid, base);
+    const status = requestError !== undefined ? 400 : stowResponseStatus(outcomes);
+    if (requestError !== undefined) body['00000902'] = { vr: 'LO', Value: [(requestError as AppError).message.slice(0, 64)] };
+    res.status(status).type(DICOM_JSON).send(JSON.stringify(body));
+  };
+}
+
+function stowResponseBody(outcomes: StowInstanceOutcome[], studyUid: string | undefined, base: string): DicomJson {
+  const referenced: DicomJson[] = [];
+  const failed: DicomJson[] = [];
+  const studies = new Set<string>();
+  for (const outcome of outcomes) {
+    if (outcome.ok) {
+      studies.add(outcome.studyInstanceUid);
+      const item: DicomJson = {
+        '00081150': { vr: 'UI', Value: [outcome.sopClassUid] },
+        '00081155': { vr: 'UI', Value: [outcome.sopInstanceUid] },
+        '00081190': {
+          vr: 'UR',
+          Value: [`${base}/studies/${outcome.studyInstanceUid}/series/${outcome.seriesInstanceUid}/instances/${outcome.sopInstanceUid}`],
+        },
+      };
+      // Warning: the identical instance was already stored (PS3.18 10.5.3: B000-class warning).
+      if (outcome.alreadyStored) item['00081196'] = { vr: 'US', Value: [0xb000] };
+      referenced.push(item);
+    } else {
+      failed.push({
+        ...(outcome.sopClassUid ? { '00081150': { vr: 'UI', Value: [outcome.sopClassUid] } } : { '00081150': { vr: 'UI' } }),
+        ...(outcome.sopInstanceUid ? { '00081155': { vr: 'UI', Value: [outcome.sopInstanceUid] } } : { '00081155': { vr: 'UI' } }),
+        '00081197': { vr: 'US', Value: [outcome.failureReason] },
+        // ErrorComment: the readable reason (never patient data).
+        '00000902': { vr: 'LO', Value: [outcome.message] },
+      });
+    }
+  }
+  const body: DicomJson = {};
+  const retrieveStudy = studyUid ?? (studies.size === 1 ? [...studies][0] : undefined);
+  if (retrieveStudy !== undefined) body['00081190'] = { vr: 'UR', Value: [`${base}/studies/${retrieveStudy}`] };
+  if (failed.length > 0) body['00081198'] = { vr: 'SQ', Value: failed };
+  if (referenced.length > 0) body['00081199'] = { vr: 'SQ', Value: referenced };
+  return body;
+}
+
+/** Passes the request through, failing with 413 once more than `max` bytes arrived (0 = no limit). */
+async function* limitBody(req: Request, max: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (max > 0 && total > max) throw new AppError('PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${max} bytes.`);
+    yield chunk;
+  }
+}

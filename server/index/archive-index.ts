@@ -1,0 +1,260 @@
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { getNumber, getString } from '../../shared/dicom/dicom-json';
+import { foldAccents, foldCase } from '../../shared/dicom/name-fold';
+import type { IndexDb } from './open-index';
+import { PATIENT_TAGS, SERIES_TAGS, STUDY_TAGS, pick } from './level-attributes';
+
+/** What ingest hands to the index for one stored instance. */
+export interface InstanceRecord {
+  studyUid: string;
+  seriesUid: string;
+  sopUid: string;
+  sopClassUid: string;
+  transferSyntax: string;
+  blobKey: string;
+  size: number;
+  sha256: string;
+  /** The data set as DICOM JSON, BulkDataURIs already set. */
+  dataset: DicomJson;
+  /** Bulk value and pixel data locations (JSON-serialisable). */
+  bulk: unknown;
+}
+
+export type InsertResult =
+  | { kind: 'inserted' }
+  | { kind: 'duplicate'; sha256: string; studyUid: string; seriesUid: string }
+  | { kind: 'series-in-other-study' };
+
+/** An instance located in the index: enough to stream it from storage. */
+export interface StoredInstance {
+  studyUid: string;
+  seriesUid: string;
+  sopUid: string;
+  sopClassUid: string;
+  transferSyntax: string;
+  blobKey: string;
+  size: number;
+}
+
+const INSTANCE_COLUMNS = `st.study_uid AS studyUid, se.series_uid AS seriesUid, i.sop_uid AS sopUid,
+  i.sop_class_uid AS sopClassUid, i.transfer_syntax AS transferSyntax, i.blob_key AS blobKey, i.size AS size`;
+const FROM_INSTANCES = `FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk`;
+const INSTANCE_ORDER = `ORDER BY se.series_number, se.pk, i.instance_number, i.pk`;
+
+/**
+ * The archive index: named, prepared-once statements behind methods (STYLE.md rule 5).
+ * Writes are short synchronous `BEGIN IMMEDIATE` transactions.
+ */
+export class ArchiveIndex {
+  private readonly q;
+
+  constructor(readonly db: IndexDb) {
+    this.q = {
+      instanceBySop: db.prepare(`SELECT i.sha256 AS sha256, st.study_uid AS studyUid, se.series_uid AS seriesUid ${FROM_INSTANCES} WHERE i.sop_uid = ?`),
+      insertPatient: db.prepare(`INSERT INTO patients (patient_key, patient_id, issuer, patient_name, name_upper, name_fold, birth_date, sex, json)
+        VALUES (@key, @patientId, @issuer, @name, @nameUpper, @nameFold, @birthDate, @sex, @json)
+        ON CONFLICT (patient_key) DO NOTHING`),
+      patientPk: db.prepare(`SELECT pk FROM patients WHERE patient_key = ?`).pluck(),
+      studyByUid: db.prepare(`SELECT pk FROM studies WHERE study_uid = ?`).pluck(),
+      insertStudy: db.prepare(`INSERT INTO studies (study_uid, patient_pk, study_date, study_time, accession_number, study_id,
+        study_description, referring_physician_upper, json, created_at, updated_at)
+        VALUES (@uid, @patientPk, @date, @time, @accession, @studyId, @description, @referring, @json, @now, @now)`),
+      seriesByUid: db.prepare(`SELECT pk, study_pk AS studyPk FROM series WHERE series_uid = ?`),
+      insertSeries: db.prepare(`INSERT INTO series (series_uid, study_pk, modality, series_number, series_description, body_part, json, created_at)
+        VALUES (@uid, @studyPk, @modality, @number, @description, @bodyPart, @json, @now)`),
+      insertInstance: db.prepare(`INSERT INTO instances (sop_uid, series_pk, sop_class_uid, instance_number, transfer_syntax, rows, columns,
+        bits_allocated, number_of_frames, blob_key, size, sha256, bulk, json, created_at)
+        VALUES (@sopUid, @seriesPk, @sopClassUid, @instanceNumber, @transferSyntax, @rows, @columns, @bitsAllocated, @frames,
+        @blobKey, @size, @sha256, @bulk, @json, @now)`),
+      bumpSeries: db.prepare(`UPDATE series SET num_instances = num_instances + 1 WHERE pk = ?`),
+      bumpStudy: db.prepare(`UPDATE studies SET num_instances = num_instances + 1, updated_at = @now WHERE pk = @pk`),
+      refreshStudySeries: db.prepare(`UPDATE studies SET
+        num_series = (SELECT count(*) FROM series WHERE study_pk = @pk),
+        num_instances = (SELECT coalesce(sum(num_instances), 0) FROM series WHERE study_pk = @pk),
+        modalities = coalesce((SELECT group_concat(modality, '\\') FROM
+          (SELECT DISTINCT modality FROM series WHERE study_pk = @pk AND modality <> '' ORDER BY modality)), ''),
+        updated_at = @now
+        WHERE pk = @pk`),
+      studyInstances: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`),
+      seriesInstances: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`),
+      oneInstance: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
+      studyMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`).pluck(),
+      seriesMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`).pluck(),
+      instanceMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`).pluck(),
+      deleteInstanceRow: db.prepare(`DELETE FROM instances WHERE sop_uid = ?`),
+      deleteSeriesRow: db.prepare(`DELETE FROM series WHERE pk = ?`),
+      deleteStudyRow: db.prepare(`DELETE FROM studies WHERE pk = ?`),
+      deleteOrphanPatient: db.prepare(`DELETE FROM patients WHERE pk = ? AND NOT EXISTS (SELECT 1 FROM studies WHERE patient_pk = ?)`),
+      studyPks: db.prepare(`SELECT pk, patient_pk AS patientPk FROM studies WHERE study_uid = ?`),
+      seriesPks: db.prepare(`SELECT se.pk, se.study_pk AS studyPk FROM series se JOIN studies st ON st.pk = se.study_pk WHERE st.study_uid = ? AND se.series_uid = ?`),
+      studyNumSeries: db.prepare(`SELECT num_series FROM studies WHERE pk = ?`).pluck(),
+      seriesNumInstances: db.prepare(`SELECT num_instances FROM series WHERE pk = ?`).pluck(),
+      decSeries: db.prepare(`UPDATE series SET num_instances = num_instances - 1 WHERE pk = ?`),
+      blobKeysOfStudy: db.prepare(`SELECT i.blob_key ${FROM_INSTANCES} WHERE st.pk = ?`).pluck(),
+      blobKeysOfSeries: db.prepare(`SELECT blob_key FROM instances WHERE series_pk = ?`).pluck(),
+      allBlobKeys: db.prepare(`SELECT blob_key FROM instances`).pluck(),
+    };
+  }
+
+  /**
+   * Records one stored instance and its patient/study/series, in one transaction.
+   * A SOP Instance UID already present is not touched: the caller compares content.
+   */
+  insertInstance(record: InstanceRecord): InsertResult {
+    return this.db.transaction((): InsertResult => {
+      const existing = this.q.instanceBySop.get(record.sopUid) as { sha256: string; studyUid: string; seriesUid: string } | undefined;
+      if (existing) return { kind: 'duplicate', ...existing };
+      const now = Date.now();
+      const ds = record.dataset;
+
+      let studyPk = this.q.studyByUid.get(record.studyUid) as number | undefined;
+      if (studyPk === undefined) {
+        const patientPk = this.upsertPatient(record);
+        studyPk = Number(
+          this.q.insertStudy.run({
+            uid: record.studyUid,
+            patientPk,
+            date: getString(ds, '00080020') ?? '',
+            time: getString(ds, '00080030') ?? '',
+            accession: getString(ds, '00080050') ?? '',
+            studyId: getString(ds, '00200010') ?? '',
+            description: getString(ds, '00081030') ?? '',
+            referring: foldCase(getString(ds, '00080090') ?? ''),
+            json: JSON.stringify(pick(ds, [...PATIENT_TAGS, ...STUDY_TAGS])),
+            now,
+          }).lastInsertRowid,
+        );
+      }
+
+      const series = this.q.seriesByUid.get(record.seriesUid) as { pk: number; studyPk: number } | undefined;
+      let seriesPk: number;
+      let newSeries = false;
+      if (series) {
+        if (series.studyPk !== studyPk) return { kind: 'series-in-other-study' };
+        seriesPk = series.pk;
+      } else {
+        newSeries = true;
+        seriesPk = Number(
+          this.q.insertSeries.run({
+            uid: record.seriesUid,
+            studyPk,
+            modality: getString(ds, '00080060') ?? '',
+            number: integerOrNull(getNumber(ds, '00200011')),
+            description: getString(ds, '0008103E') ?? '',
+            bodyPart: getString(ds, '00180015') ?? '',
+            json: JSON.stringify(pick(ds, SERIES_TAGS)),
+            now,
+          }).lastInsertRowid,
+        );
+      }
+
+      this.q.insertInstance.run({
+        sopUid: record.sopUid,
+        seriesPk,
+        sopClassUid: record.sopClassUid,
+        instanceNumber: integerOrNull(getNumber(ds, '00200013')),
+        transferSyntax: record.transferSyntax,
+        rows: integerOrNull(getNumber(ds, '00280010')),
+        columns: integerOrNull(getNumber(ds, '00280011')),
+        bitsAllocated: integerOrNull(getNumber(ds, '00280100')),
+        frames: integerOrNull(getNumber(ds, '00280008')),
+        blobKey: record.blobKey,
+        size: record.size,
+        sha256: record.sha256,
+        bulk: JSON.stringify(record.bulk),
+        json: JSON.stringify(ds),
+        now,
+      });
+      this.q.bumpSeries.run(seriesPk);
+      if (newSeries) this.q.refreshStudySeries.run({ pk: studyPk, now });
+      else this.q.bumpStudy.run({ pk: studyPk, now });
+      return { kind: 'inserted' };
+    }).immediate();
+  }
+
+  private upsertPatient(record: InstanceRecord): number {
+    const ds = record.dataset;
+    const patientId = getString(ds, '00100020') ?? '';
+    const issuer = getString(ds, '00100021') ?? '';
+    const key = patientId === '' ? `study:${record.studyUid}` : `id:${JSON.stringify([issuer, patientId])}`;
+    const name = getString(ds, '00100010') ?? '';
+    this.q.insertPatient.run({
+      key,
+      patientId,
+      issuer,
+      name,
+      nameUpper: foldCase(name),
+      nameFold: foldAccents(name),
+      birthDate: getString(ds, '00100030') ?? '',
+      sex: getString(ds, '00100040') ?? '',
+      json: JSON.stringify(pick(ds, PATIENT_TAGS)),
+    });
+    return this.q.patientPk.get(key) as number;
+  }
+
+  /** Instances of a study / series / one instance, resolved by the full UID path. */
+  findInstances(studyUid: string, seriesUid?: string, sopUid?: string): StoredInstance[] {
+    if (sopUid !== undefined && seriesUid !== undefined) {
+      const row = this.q.oneInstance.get(studyUid, seriesUid, sopUid) as StoredInstance | undefined;
+      return row ? [row] : [];
+    }
+    if (seriesUid !== undefined) return this.q.seriesInstances.all(studyUid, seriesUid) as StoredInstance[];
+    return this.q.studyInstances.all(studyUid) as StoredInstance[];
+  }
+
+  /** The stored DICOM JSON texts (one per instance) for WADO-RS metadata. */
+  metadataJson(studyUid: string, seriesUid?: string, sopUid?: string): string[] {
+    if (sopUid !== undefined && seriesUid !== undefined) {
+      const json = this.q.instanceMetadata.get(studyUid, seriesUid, sopUid) as string | undefined;
+      return json === undefined ? [] : [json];
+    }
+    if (seriesUid !== undefined) return this.q.seriesMetadata.all(studyUid, seriesUid) as string[];
+    return this.q.studyMetadata.all(studyUid) as string[];
+  }
+
+  /**
+   * Removes a study, a series or one instance from the index and returns the blob keys that
+   * were referenced, for the caller to delete afterwards (index first: the index never points
+   * to a missing object). Returns undefined when the resource does not exist.
+   */
+  delete(studyUid: string, seriesUid?: string, sopUid?: string): string[] | undefined {
+    return this.db.transaction((): string[] | undefined => {
+      const study = this.q.studyPks.get(studyUid) as { pk: number; patientPk: number } | undefined;
+      if (!study) return undefined;
+      const now = Date.now();
+      let keys: string[];
+      if (seriesUid === undefined) {
+        keys = this.q.blobKeysOfStudy.all(study.pk) as string[];
+        this.q.deleteStudyRow.run(study.pk);
+      } else {
+        const series = this.q.seriesPks.get(studyUid, seriesUid) as { pk: number; studyPk: number } | undefined;
+        if (!series) return undefined;
+        if (sopUid === undefined) {
+          keys = this.q.blobKeysOfSeries.all(series.pk) as string[];
+          this.q.deleteSeriesRow.run(series.pk);
+        } else {
+          const instance = this.q.oneInstance.get(studyUid, seriesUid, sopUid) as StoredInstance | undefined;
+          if (!instance) return undefined;
+          keys = [instance.blobKey];
+          this.q.deleteInstanceRow.run(sopUid);
+          this.q.decSeries.run(series.pk);
+          if ((this.q.seriesNumInstances.get(series.pk) as number) <= 0) this.q.deleteSeriesRow.run(series.pk);
+        }
+        this.q.refreshStudySeries.run({ pk: study.pk, now });
+        const remaining = this.q.studyNumSeries.get(study.pk) as number;
+        if (remaining === 0) this.q.deleteStudyRow.run(study.pk);
+      }
+      this.q.deleteOrphanPatient.run(study.patientPk, study.patientPk);
+      return keys;
+    }).immediate();
+  }
+
+  /** Every referenced blob key (maintenance: finding orphans in storage). */
+  *allBlobKeys(): IterableIterator<string> {
+    yield* this.q.allBlobKeys.iterate() as IterableIterator<string>;
+  }
+}
+
+function integerOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? Math.trunc(value) : null;
+}

@@ -1,0 +1,81 @@
+import { createRequire } from 'node:module';
+
+/**
+ * Value Representations (PS3.5 6.2) and the VR of an element in an implicit VR data set,
+ * looked up in dcmjs's copy of the PS3.6 data dictionary.
+ */
+
+/** Explicit VR elements whose length is 4 bytes after 2 reserved bytes (PS3.5 7.1.2). */
+export const LONG_LENGTH_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+
+/** VRs whose JSON form is InlineBinary or BulkDataURI (PS3.18 F.2.7). */
+export const BINARY_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
+
+export const KNOWN_VRS: ReadonlySet<string> = new Set([
+  'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FD', 'FL', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW',
+  'PN', 'SH', 'SL', 'SQ', 'SS', 'ST', 'SV', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT', 'UV',
+]);
+
+export const UNDEFINED_LENGTH = 0xffffffff;
+
+interface DictionaryEntry {
+  vr: string;
+}
+
+// dcmjs ships no type declarations; its dictionary is a Proxy answering "(GGGG,EEEE)" keys.
+const dictionary = (createRequire(import.meta.url)('dcmjs') as {
+  data: { DicomMetaDictionary: { dictionary: Record<string, DictionaryEntry | undefined> } };
+}).data.DicomMetaDictionary.dictionary;
+
+/** Dictionary VR per tag number, '' for tags the dictionary does not know. */
+const cache = new Map<number, string>();
+
+function dictionaryVr(tag: number): string {
+  let vr = cache.get(tag);
+  if (vr === undefined) {
+    const hex = tagHex(tag);
+    vr = dictionary[`(${hex.slice(0, 4)},${hex.slice(4)})`]?.vr ?? '';
+    cache.set(tag, vr);
+  }
+  return vr;
+}
+
+/**
+ * The VR to use for an element of an implicit VR data set, or for an explicit one whose VR
+ * bytes are not a VR. Ambiguous dictionary VRs are resolved the way PS3.5 Annex A says
+ * readers may: "US or SS" by Pixel Representation, "OB or OW" as OW (implicit VR LE encodes
+ * both the same way), "US or OW" (LUT Data) as US for a single entry and OW otherwise.
+ */
+export function implicitVr(tag: number, length: number, pixelRepresentation: number | undefined): string {
+  const group = tag >>> 16;
+  const element = tag & 0xffff;
+  if (element === 0) return 'UL';
+  if (group & 1 && element >= 0x0010 && element <= 0x00ff) return 'LO';
+  const vr = dictionaryVr(tag);
+  switch (vr) {
+    case 'xs':
+      return pixelRepresentation === 1 ? 'SS' : 'US';
+    case 'ox':
+      return 'OW';
+    case 'lt':
+      return length <= 2 ? 'US' : 'OW';
+    case 'up':
+      return 'UL';
+    case '':
+    case 'na':
+      return length === UNDEFINED_LENGTH ? 'SQ' : 'UN';
+    default:
+      return KNOWN_VRS.has(vr) ? vr : 'UN';
+  }
+}
+
+/** "7FE00010" for 0x7fe00010: the DICOM JSON key of a tag. */
+export function tagHex(tag: number): string {
+  return (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** "(7FE0,0010)" for error messages and warnings. */
+export function tagLabel(tag: number): string {
+  const hex = tagHex(tag);
+  return `(${hex.slice(0, 4)},${hex.slice(4)})`;
+}

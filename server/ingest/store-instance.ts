@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { getString } from '../../shared/dicom/dicom-json';
+import { isValidUid } from '../../shared/dicom/uid';
+import { FailureReason, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
+import type { ArchiveIndex } from '../index/archive-index';
+import type { BlobStore } from '../storage/blob-store';
+import { newInstanceKey } from '../storage/object-keys';
+import { Part10Error, Part10StreamParser, type ParsedPart10 } from './part10-parser';
+import { BULK_BASE_MARKER } from './bulk-data-uri';
+
+export interface IngestDeps {
+  blobStore: BlobStore;
+  index: ArchiveIndex;
+  log: (message: string, error?: unknown) => void;
+}
+
+/**
+ * Stores one Part 10 instance arriving as a stream (the STOW path of STYLE.md §2):
+ * bytes are parsed, hashed and written to a fresh object as they arrive (the 128-byte
+ * preamble zeroed on the way), then validated, then indexed in one synchronous transaction.
+ * Blob first, index second; any failure after the object write removes the object.
+ *
+ * Returns a function that completes the instance (waits for durable storage, then indexes)
+ * once the body has been read, so the caller can read the next part while this one is
+ * flushed to storage.
+ */
+export async function receiveInstance(
+  body: AsyncIterable<Buffer>,
+  expectedStudyUid: string | undefined,
+  deps: IngestDeps,
+): Promise<() => Promise<StowInstanceOutcome>> {
+  const key = newInstanceKey();
+  const sink = new PassThrough({ highWaterMark: 1 << 20 });
+  const stored = deps.blobStore.put(key, sink);
+  stored.catch(() => undefined); // observed below; avoids an unhandled rejection while we read
+  const parser = new Part10StreamParser();
+  const hash = createHash('sha256');
+  let position = 0;
+  let parseError: Part10Error | undefined;
+  let storageError: unknown;
+
+  for await (const chunk of body) {
+    if (parseError) continue; // drain the rest of the part
+    if (position < 128) chunk.fill(0, 0, Math.min(chunk.length, 128 - position));
+    position += chunk.length;
+    try {
+      parser.write(chunk);
+    } catch (error) {
+      if (!(error instanceof Part10Error)) throw error;
+      parseError = error;
+      sink.destroy(error);
+      continue;
+    }
+    hash.update(chunk);
+    if (storageError) continue;
+    try {
+      if (!sink.write(chunk)) await drainOrFail(sink, stored);
+    } catch (error) {
+      storageError = error;
+    }
+  }
+  if (storageError) {
+    deps.log(`storage failed while receiving a STOW instance (key ${key})`, storageError);
+    sink.destroy();
+    await deps.blobStore.delete(key).catch(() => undefined);
+    const outcome = failure(FailureReason.OutOfResources, 'Object storage could not store the instance.');
+    return async () => outcome;
+  }
+
+  let parsed: ParsedPart10 | undefined;
+  if (!parseError) {
+    try {
+      parsed = parser.end();
+    } catch (error) {
+      if (!(error instanceof Part10Error)) throw error;
+      parseError = error;
+    }
+  }
+  const refusal = parseError ? failure(FailureReason.CannotUnderstand, `Not a valid DICOM Part 10 instance: ${parseError.reason}`) : validate(parsed!, expectedStudyUid);
+  if (refusal) {
+    sink.destroy(new Error('instance refused'));
+    return async () => {
+      await stored.catch(() => undefined);
+      await deps.blobStore.delete(key).catch(() => undefined);
+      return refusal;
+    };
+  }
+  sink.end();
+  const instance = parsed!;
+  const sha256 = hash.digest('hex');
+  return () => completeInstance(instance, key, position, sha256, stored, deps);
+}
+
+async function completeInstance(
+  parsed: ParsedPart10,
+  key: string,
+  size: number,
+  sha256: string,
+  stored: Promise<unknown>,
+  deps: IngestDeps,
+): Promise<StowInstanceOutcome> {
+  const ds = parsed.dataset;
+  const ids = {
+    sopClassUid: getString(ds, '00080016')!,
+    sopInstanceUid: getString(ds, '00080018')!,
+    studyInstanceUid: getString(ds, '0020000D')!,
+    seriesInstanceUid: getString(ds, '0020000E')!,
+  };
+  try {
+    await stored;
+  } catch (error) {
+    deps.log(`storage failed for a STOW instance (key ${key})`, error);
+    await deps.blobStore.delete(key).catch(() => undefined);
+    return failure(FailureReason.OutOfResources, 'Object storage could not store the instance.', ids);
+  }
+  const instanceUrl = `${BULK_BASE_MARKER}/studies/${ids.studyInstanceUid}/series/${ids.seriesInstanceUid}/instances/${ids.sopInstanceUid}`;
+  for (const bulk of parsed.bulk) bulk.element.BulkDataURI = `${instanceUrl}/bulkdata/${bulk.path}`;
+  try {
+    const result = deps.index.insertInstance({
+      studyUid: ids.studyInstanceUid,
+      seriesUid: ids.seriesInstanceUid,
+      sopUid: ids.sopInstanceUid,
+      sopClassUid: ids.sopClassUid,
+      transferSyntax: parsed.transferSyntaxUid,
+      blobKey: key,
+      size,
+      sha256,
+      dataset: ds,
+      bulk: {
+        items: parsed.bulk.map(({ path, vr, offset, length }) => ({ path, vr, offset, length })),
+        pixelData: parsed.pixelData,
+        deflated: parsed.deflated === true,
+      },
+    });
+    if (result.kind === 'inserted') return { ok: true, ...ids, alreadyStored: false };
+    await deps.blobStore.delete(key);
+    if (result.kind === 'series-in-other-study') {
+      return failure(FailureReason.DataSetDoesNotMatch, 'The Series Instance UID already belongs to another study.', ids);
+    }
+    if (result.sha256 === sha256) return { ok: true, ...ids, alreadyStored: true };
+    return failure(
+      FailureReason.DuplicateSopInstance,
+      'An instance with this SOP Instance UID is already stored with different content; the stored copy is kept.',
+      ids,
+    );
+  } catch (error) {
+    deps.log(`index transaction failed for a STOW instance (key ${key})`, error);
+    await deps.blobStore.delete(key).catch(() => undefined);
+    return failure(FailureReason.ProcessingFailure, 'The instance could not be indexed.', ids);
+  }
+}
+
+/** Required attributes (PS3.18 10.5.1): meta header, transfer syntax, valid UIDs, the study in the URL. */
+function validate(parsed: ParsedPart10, expectedStudyUid: string | undefined): StowInstanceOutcome | undefined {
+  const ds = parsed.dataset;
+  const sopClassUid = getString(ds, '00080016');
+  const sopInstanceUid = getString(ds, '00080018');
+  const ids = { sopClassUid, sopInstanceUid };
+  if (!isValidUid(parsed.transferSyntaxUid)) return failure(FailureReason.CannotUnderstand, 'The file meta information has no valid Transfer Syntax UID (0002,0010).', ids);
+  const required: Array<[string, string]> = [
+    ['SOP Class UID (0008,0016)', '00080016'],
+    ['SOP Instance UID (0008,0018)', '00080018'],
+    ['Study Instance UID (0020,000D)', '0020000D'],
+    ['Series Instance UID (0020,000E)', '0020000E'],
+  ];
+  for (const [name, tag] of required) {
+    const value = getString(ds, tag);
+    if (value === undefined || value === '') return failure(FailureReason.CannotUnderstand, `The ${name} is missing or empty.`, ids);
+    if (!isValidUid(value)) return failure(FailureReason.CannotUnderstand, `The ${name} is not a valid UID (PS3.5 9.1).`, ids);
+  }
+  const studyUid = getString(ds, '0020000D');
+  if (expectedStudyUid !== undefined && studyUid !== expectedStudyUid) {
+    return failure(FailureReason.DataSetDoesNotMatch, 'The instance belongs to a different study than the one in the request URL.', ids);
+  }
+  const metaSop = getString(parsed.meta, '00020003');
+  if (metaSop !== undefined && metaSop !== sopInstanceUid) {
+    return failure(FailureReason.CannotUnderstand, 'Media Storage SOP Instance UID (0002,0003) differs from SOP Instance UID (0008,0018).', ids);
+  }
+  return undefined;
+}
+
+function failure(
+  failureReason: number,
+  message: string,
+  ids: { sopClassUid?: string | undefined; sopInstanceUid?: string | undefined } = {},
+): StowInstanceOutcome {
+  return {
+    ok: false,
+    failureReason,
+    message,
+    ...(isValidUid(ids.sopClassUid) ? { sopClassUid: ids.sopClassUid } : {}),
+    ...(isValidUid(ids.sopInstanceUid) ? { sopInstanceUid: ids.sopInstanceUid } : {}),
+  };
+}
+
+/** Waits for the sink to drain, or fails as soon as the storage write itself fails. */
+async function drainOrFail(sink: PassThrough, stored: Promise<unknown>): Promise<void> {
+  await Promise.race([
+    new Promise<void>((resolve) => {
+      sink.once('drain', resolve);
+      sink.once('close', resolve);
+    }),
+    stored.then(
+      () => undefined,
+      (error: unknown) => {
+        throw error;
+      },
+    ),
+  ]);
+}

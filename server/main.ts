@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { startArchive } from './start-archive';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const archive = await startArchive(config, logger);
+  const storage = config.storage.kind === 'fs' ? `objects in ${config.dataDir}/objects` : `S3 bucket ${config.storage.bucket} at ${config.storage.endPoint}`;
+  console.log(`PACS archive listening on ${archive.url}  (DICOMweb: ${archive.url}/dicom-web; index ${config.indexFile}; ${storage})`);
+  const stop = (signal: string) => {
+    logger.info(`${signal}: shutting down`);
+    archive.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('PACS archive failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../../shared/errors';
+import type { BlobInfo, BlobStore, ByteRange } from './blob-store';
+import { assertSafeKey, assertSafePrefix } from './object-keys';
+
+const TMP_DIR = '.tmp';
+/** Chunks are gathered up to this many bytes and written with one writev call. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Objects as files under one root folder: `<root>/<key>`. A put writes a temp file in
+ * `<root>/.tmp` (same file system), flushes it, and renames it into place, so a reader sees the
+ * old object or the whole new one, never a part. Temp files left by a crash are removed by `open`.
+ */
+export class FsBlobStore implements BlobStore {
+  readonly description: string;
+  private readonly root: string;
+  private readonly tmpDir: string;
+  /** Parent folders known to exist, so the hot path does not mkdir on every put. */
+  private readonly knownDirs = new Set<string>();
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.tmpDir = path.join(this.root, TMP_DIR);
+    this.description = `fs:${this.root}`;
+  }
+
+  /** Creates the root folder if needed and removes temp files left by an earlier crash. */
+  static async open(root: string): Promise<FsBlobStore> {
+    const store = new FsBlobStore(root);
+    await storageCall(async () => {
+      await rm(store.tmpDir, { recursive: true, force: true });
+      await mkdir(store.tmpDir, { recursive: true });
+    });
+    return store;
+  }
+
+  async put(key: string, body: Readable, options: { size?: number } = {}): Promise<BlobInfo> {
+    assertSafeKey(key);
+    const target = this.pathOf(key);
+    const tmp = path.join(this.tmpDir, `${randomUUID()}.tmp`);
+    let file: FileHandle | undefined;
+    try {
+      file = await storageCall(() => open(tmp, 'wx'));
+      const size = await pipeline(body, writeInBatches(file));
+      if (options.size !== undefined && size !== options.size) {
+        throw new AppError('BAD_REQUEST', `The body has ${size} bytes, not the announced ${options.size}.`);
+      }
+      await storageCall(async () => {
+        // datasync flushes the data and the size, all a reader needs; the rename and the
+        // folder's fsync below make the new name durable.
+        await file!.datasync();
+        await file!.close();
+        file = undefined;
+        await this.renameIntoPlace(tmp, target);
+        await syncDir(path.dirname(target));
+      });
+      return { key, size };
+    } catch (err) {
+      await file?.close().catch(() => {});
+      await unlink(tmp).catch(() => {});
+      throw err;
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    assertSafeKey(key);
+    if (range) checkRange(range);
+    const file = await storageCall(() => open(this.pathOf(key), 'r'), key);
+    if (!range) return file.createReadStream();
+    if (range.start === range.end) {
+      await file.close();
+      return Readable.from([]);
+    }
+    // createReadStream's `end` is inclusive; past the end of the file it just stops early.
+    return file.createReadStream({ start: range.start, end: range.end - 1 });
+  }
+
+  async head(key: string): Promise<BlobInfo> {
+    assertSafeKey(key);
+    const stats = await storageCall(() => stat(this.pathOf(key)), key);
+    if (!stats.isFile()) throw notFound(key);
+    return { key, size: stats.size };
+  }
+
+  async delete(key: string): Promise<void> {
+    assertSafeKey(key);
+    await storageCall(() =>
+      unlink(this.pathOf(key)).catch((err: unknown) => {
+        if (!hasCode(err, 'ENOENT')) throw err;
+      }),
+    );
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    assertSafePrefix(prefix);
+    // Walk only the deepest folder the prefix fully names; the rest of it filters names.
+    const baseDir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
+    for await (const key of this.walk(baseDir)) {
+      if (key.startsWith(prefix)) yield key;
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  /** Keys (relative paths with "/") of the files below `dir`, a key prefix ending in "/" or "". */
+  private async *walk(dir: string): AsyncGenerator<string> {
+    let entries;
+    try {
+      entries = await readdir(path.join(this.root, dir), { withFileTypes: true });
+    } catch (err) {
+      if (hasCode(err, 'ENOENT') || hasCode(err, 'ENOTDIR')) return;
+      throw new AppError('STORAGE_FAILURE', undefined, { cause: err });
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (dir === '' && entry.name === TMP_DIR) continue;
+      if (entry.isDirectory()) yield* this.walk(`${dir}${entry.name}/`);
+      else if (entry.isFile()) yield `${dir}${entry.name}`;
+    }
+  }
+
+  private pathOf(key: string): string {
+    return path.join(this.root, key);
+  }
+
+  private async renameIntoPlace(tmp: string, target: string): Promise<void> {
+    const dir = path.dirname(target);
+    if (!this.knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+    }
+    try {
+      await rename(tmp, target);
+    } catch (err) {
+      if (!hasCode(err, 'ENOENT')) throw err;
+      // The folder was removed behind our back (cleanup, restore): make it again, once.
+      this.knownDirs.delete(dir);
+      await mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
+      await rename(tmp, target);
+    }
+  }
+}
+
+/**
+ * The pipeline's sink: gathers chunks and writes them with one `writev` per ~1 MB, so a typical
+ * 512 KB instance costs a single write syscall. Pulling the next chunk only after the write
+ * finishes is the backpressure. Resolves with the byte count.
+ */
+function writeInBatches(file: FileHandle): (source: AsyncIterable<Buffer>) => Promise<number> {
+  return async (source) => {
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    let total = 0;
+    const flush = async (): Promise<void> => {
+      await storageCall(() => writeAll(file, batch, batchBytes));
+      total += batchBytes;
+      batch = [];
+      batchBytes = 0;
+    };
+    for await (const chunk of source) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      batch.push(buffer);
+      batchBytes += buffer.length;
+      if (batchBytes >= WRITE_BATCH_BYTES) await flush();
+    }
+    if (batchBytes > 0) await flush();
+    return total;
+  };
+}
+
+/** writev may write fewer bytes than asked (disk nearly full, signals); write the rest then. */
+async function writeAll(file: FileHandle, buffers: Buffer[], length: number): Promise<void> {
+  const { bytesWritten } = await file.writev(buffers);
+  if (bytesWritten === length) return;
+  let rest = Buffer.concat(buffers, length).subarray(bytesWritten);
+  while (rest.length > 0) {
+    const written = (await file.write(rest)).bytesWritten;
+    rest = rest.subarray(written);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function checkRange({ start, end }: ByteRange): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new AppError('INTERNAL', `Invalid byte range ${start}-${end}.`);
+  }
+}
+
+/** Runs a file-system call, turning ENOENT into BLOB_NOT_FOUND (when `key` is given) and other errors into STORAGE_FAILURE. */
+async function storageCall<T>(call: () => Promise<T>, key?: string): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (key !== undefined && (hasCode(err, 'ENOENT') || hasCode(err, 'ENOTDIR'))) throw notFound(key, err);
+    throw new AppError('STORAGE_FAILURE', undefined, { cause: err });
+  }
+}
+
+function notFound(key: string, cause?: unknown): AppError {
+  return new AppError('BLOB_NOT_FOUND', `The stored object ${key} does not exist.`, { cause });
+}
+
+function hasCode(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}

@@ -1,0 +1,239 @@
+import http from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import { Client } from 'minio';
+import type { StorageConfig } from '../config';
+import { AppError } from '../../shared/errors';
+import type { BlobInfo, BlobStore, ByteRange } from './blob-store';
+import { assertSafeKey, assertSafePrefix } from './object-keys';
+
+export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
+
+export interface MinioBlobStoreOptions {
+  /**
+   * Bodies up to this size go up in one PUT; larger ones as a multipart upload of parts this
+   * size (S3 minimum 5 MiB). Each put in flight holds at most one part in memory.
+   */
+  partSize?: number;
+}
+
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+/** S3 allows at most 10,000 parts per upload. */
+const MAX_PARTS = 10_000;
+
+/**
+ * Objects in an S3 bucket (MinIO or any S3-compatible server) through the minio client.
+ *
+ * put does not use `client.putObject(stream)`: with minio 8.0.7 that call never settles when the
+ * input stream errors during a multipart upload (minio-js#1479) and first lists the bucket's
+ * incomplete uploads to resume one, a call several S3-compatible servers lack. Instead put reads
+ * the body in parts: a body that fits in one part is a single PUT, a larger one a multipart upload
+ * it drives itself and aborts on any error. Either way the object appears only when complete.
+ */
+export class MinioBlobStore implements BlobStore {
+  readonly description: string;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly bucket: string,
+    private readonly agent: http.Agent,
+    private readonly partSize: number,
+    endPoint: string,
+  ) {
+    this.description = `s3:${bucket}@${endPoint}`;
+  }
+
+  /** Connects and creates the bucket if it is missing. */
+  static async open(cfg: S3StorageConfig, options: MinioBlobStoreOptions = {}): Promise<MinioBlobStore> {
+    const partSize = options.partSize ?? DEFAULT_PART_SIZE;
+    if (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE) {
+      throw new AppError('INTERNAL', `partSize must be an integer of at least ${MIN_PART_SIZE} bytes.`);
+    }
+    // Our own keep-alive agent, so that close() can release its sockets.
+    const agent = cfg.useSSL ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    const client = new Client({
+      endPoint: cfg.endPoint,
+      ...(cfg.port === undefined ? {} : { port: cfg.port }),
+      useSSL: cfg.useSSL,
+      accessKey: cfg.accessKey,
+      secretKey: cfg.secretKey,
+      // Known region: the client skips a GetBucketLocation round trip before requests.
+      region: cfg.region,
+      transportAgent: agent,
+    });
+    const endPoint = cfg.port === undefined ? cfg.endPoint : `${cfg.endPoint}:${cfg.port}`;
+    const store = new MinioBlobStore(client, cfg.bucket, agent, partSize, endPoint);
+    try {
+      if (!(await client.bucketExists(cfg.bucket))) {
+        await client.makeBucket(cfg.bucket, cfg.region).catch((err: unknown) => {
+          // Another process created it between our two calls.
+          if (errorCode(err) !== 'BucketAlreadyOwnedByYou') throw err;
+        });
+      }
+    } catch (err) {
+      agent.destroy();
+      throw toAppError(err);
+    }
+    return store;
+  }
+
+  async put(key: string, body: Readable, options: { size?: number } = {}): Promise<BlobInfo> {
+    assertSafeKey(key);
+    const partSize = Math.max(this.partSize, Math.ceil((options.size ?? 0) / MAX_PARTS));
+    const parts = readParts(body, partSize);
+    try {
+      const first = await nextPart(parts);
+      if (first === undefined || first.length < partSize) {
+        const object = first ?? Buffer.alloc(0);
+        checkSize(object.length, options.size);
+        await this.client.putObject(this.bucket, key, object);
+        return { key, size: object.length };
+      }
+      return { key, size: await this.putMultipart(key, first, parts, options.size) };
+    } catch (err) {
+      await parts.return(undefined).catch(() => {}); // stops reading and destroys the body if we gave up early
+      throw err instanceof InputError ? err.cause : toAppError(err, key);
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    assertSafeKey(key);
+    if (range) checkRange(range);
+    try {
+      if (!range) return await this.client.getObject(this.bucket, key);
+      if (range.start === range.end) {
+        await this.client.statObject(this.bucket, key); // still report a missing object
+        return Readable.from([]);
+      }
+      return await this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start);
+    } catch (err) {
+      // A range starting at or past the end: an empty stream, as from a file.
+      if (range && errorCode(err) === 'InvalidRange') return Readable.from([]);
+      throw toAppError(err, key);
+    }
+  }
+
+  async head(key: string): Promise<BlobInfo> {
+    assertSafeKey(key);
+    try {
+      const { size } = await this.client.statObject(this.bucket, key);
+      return { key, size };
+    } catch (err) {
+      throw toAppError(err, key);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertSafeKey(key);
+    try {
+      await this.client.removeObject(this.bucket, key);
+    } catch (err) {
+      if (errorCode(err) !== 'NoSuchKey') throw toAppError(err, key);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    assertSafePrefix(prefix);
+    try {
+      for await (const item of this.client.listObjectsV2(this.bucket, prefix, true)) {
+        if (item.name !== undefined) yield item.name;
+      }
+    } catch (err) {
+      throw toAppError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+  }
+
+  private async putMultipart(key: string, first: Buffer, parts: AsyncGenerator<Buffer>, announced?: number): Promise<number> {
+    const uploadId = await this.client.initiateNewMultipartUpload(this.bucket, key, {});
+    try {
+      const etags: { part: number; etag: string }[] = [];
+      let size = 0;
+      for (let part: Buffer | undefined = first; part !== undefined; part = await nextPart(parts)) {
+        const partNumber = etags.length + 1;
+        if (partNumber > MAX_PARTS) throw new AppError('STORAGE_FAILURE', `The object is larger than ${MAX_PARTS} parts.`);
+        const config = { bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber, headers: {} };
+        const { etag } = await this.client.uploadPart(config, part);
+        etags.push({ part: partNumber, etag });
+        size += part.length;
+      }
+      checkSize(size, announced);
+      await this.client.completeMultipartUpload(this.bucket, key, uploadId, etags);
+      return size;
+    } catch (err) {
+      // The parts of an unfinished upload are never visible; aborting frees their space. Some
+      // S3-compatible servers (s3rver) lack AbortMultipartUpload, so this is best effort.
+      await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch(() => {});
+      throw err;
+    }
+  }
+}
+
+/** Marks a failure of the caller's stream, which put rethrows unchanged. */
+class InputError {
+  constructor(readonly cause: unknown) {}
+}
+
+async function nextPart(parts: AsyncGenerator<Buffer>): Promise<Buffer | undefined> {
+  try {
+    const { done, value } = await parts.next();
+    return done ? undefined : value;
+  } catch (err) {
+    throw new InputError(err);
+  }
+}
+
+/** The body cut into buffers of exactly `partSize` bytes, the last one shorter. */
+async function* readParts(body: Readable, partSize: number): AsyncGenerator<Buffer> {
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    let rest: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    while (bytes + rest.length >= partSize) {
+      chunks.push(rest.subarray(0, partSize - bytes));
+      rest = rest.subarray(partSize - bytes);
+      yield join(chunks, partSize);
+      chunks = [];
+      bytes = 0;
+    }
+    if (rest.length > 0) {
+      chunks.push(rest);
+      bytes += rest.length;
+    }
+  }
+  if (bytes > 0) yield join(chunks, bytes);
+}
+
+function join(chunks: Buffer[], length: number): Buffer {
+  return chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, length);
+}
+
+function checkSize(actual: number, announced: number | undefined): void {
+  if (announced !== undefined && actual !== announced) {
+    throw new AppError('BAD_REQUEST', `The body has ${actual} bytes, not the announced ${announced}.`);
+  }
+}
+
+function checkRange({ start, end }: ByteRange): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new AppError('INTERNAL', `Invalid byte range ${start}-${end}.`);
+  }
+}
+
+/** S3 answers a missing object with NoSuchKey, or NotFound to a HEAD (no body to name it). */
+function toAppError(err: unknown, key?: string): AppError {
+  if (err instanceof AppError) return err;
+  const code = errorCode(err);
+  if (key !== undefined && (code === 'NoSuchKey' || code === 'NotFound')) {
+    return new AppError('BLOB_NOT_FOUND', `The stored object ${key} does not exist.`, { cause: err });
+  }
+  return new AppError('STORAGE_FAILURE', undefined, { cause: err });
+}
+
+function errorCode(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+
+/**
+ * The object key scheme, a versioned contract (STYLE.md rule 4): every stored object lives under
+ * `v1/`, and keys are generated here from random UUIDs, never from UIDs or any other request
+ * input. A new layout gets a new version prefix; old keys stay readable.
+ */
+export const INSTANCE_KEY_PREFIX = 'v1/instances/';
+
+const INSTANCE_KEY = /^v1\/instances\/([0-9a-f]{2})\/\1[0-9a-f]{30}\.dcm$/;
+const SAFE_KEY = /^v1\/[a-z0-9/._-]+$/;
+
+/**
+ * A fresh key for one stored DICOM instance: `v1/instances/<hh>/<32 hex>.dcm`, where `<hh>` is
+ * the first byte of the UUID, so objects spread over 256 folders (fs) or key prefixes (S3).
+ */
+export function newInstanceKey(): string {
+  const id = randomUUID().replaceAll('-', '');
+  return `${INSTANCE_KEY_PREFIX}${id.slice(0, 2)}/${id}.dcm`;
+}
+
+export function isInstanceKey(key: string): boolean {
+  return INSTANCE_KEY.test(key);
+}
+
+/**
+ * Guard every store calls before touching a key. Keys come from this module, so a failure here
+ * is a programming error (hence INTERNAL), but it also keeps a bad key from ever becoming a
+ * path outside the object folder.
+ */
+export function assertSafeKey(key: string): void {
+  const segments = key.split('/');
+  if (!SAFE_KEY.test(key) || key.endsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..')) {
+    throw new AppError('INTERNAL', `Refusing unsafe object key ${JSON.stringify(key.slice(0, 100))}.`);
+  }
+}
+
+/**
+ * Guard for `list(prefix)`: a prefix is any leading part of a safe key (including "" for
+ * everything), so it may end in the middle of a segment or with a "/".
+ */
+export function assertSafePrefix(prefix: string): void {
+  if (prefix === '' || prefix === 'v' || prefix === 'v1') return;
+  if (!/^v1\/[a-z0-9/._-]*$/.test(prefix) || prefix.includes('//') || prefix.split('/').some((s) => s === '..' || s === '.')) {
+    throw new AppError('INTERNAL', `Refusing unsafe object key prefix ${JSON.stringify(prefix.slice(0, 100))}.`);
+  }
+}

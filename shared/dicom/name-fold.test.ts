@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { foldAccents, foldCase } from './name-fold';
+
+describe('name folding', () => {
+  it('foldCase ignores case only', () => {
+    expect(foldCase('Nguyễn^Văn An')).toBe('NGUYỄN^VĂN AN');
+    expect(foldCase('Nguye\u0302\u0303n')).toBe(foldCase('Nguyễn'));
+  });
+  it('foldAccents removes Vietnamese diacritics and folds Đ', () => {
+    expect(foldAccents('Nguyễn^Văn An')).toBe('NGUYEN^VAN AN');
+    expect(foldAccents('Đặng Thị Đào')).toBe('DANG THI DAO');
+    expect(foldAccents('Müller')).toBe('MULLER');
+  });
+});

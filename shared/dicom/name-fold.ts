@@ -1,0 +1,17 @@
+/**
+ * Folding of person names and other text for matching.
+ * `foldCase` is what literal PN matching uses (case is ignored, nothing else);
+ * `foldAccents` additionally removes diacritics, Vietnamese-aware (Đ/đ → D), and makes NFC and
+ * NFD spellings equal, for `fuzzymatching=true`.
+ */
+export function foldCase(value: string): string {
+  return value.normalize('NFC').toUpperCase();
+}
+
+export function foldAccents(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[Đđ]/g, 'D')
+    .toUpperCase();
+}

@@ -1,0 +1,311 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { Client } from 'minio';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../shared/errors';
+import type { BlobStore } from '../../server/storage/blob-store';
+import { FsBlobStore } from '../../server/storage/fs-blob-store';
+import { MinioBlobStore } from '../../server/storage/minio-blob-store';
+import { assertSafeKey, assertSafePrefix, INSTANCE_KEY_PREFIX, isInstanceKey, newInstanceKey } from '../../server/storage/object-keys';
+import { freshBucketName, startS3Server, type S3Server } from '../helpers/s3-server';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
+
+const MiB = 1024 * 1024;
+/** The smallest part S3 allows; the S3 store uses it here so 12 MB is a three-part upload. */
+const PART_SIZE = 5 * MiB;
+const LARGE_SIZE = 12 * 1000 * 1000;
+
+interface StoreFixture {
+  store: BlobStore;
+  /** Parts sent by multipart uploads so far (S3 only): proves large bodies take that path. */
+  partsUploaded?: () => number;
+  /** Files left in the store's temp folder (fs only). */
+  tempFiles?: () => Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+/** The behaviour every BlobStore must have, run against a fresh, empty store per test. */
+function describeBlobStoreContract(name: string, factory: () => Promise<StoreFixture>): void {
+  describe(`${name} (BlobStore contract)`, () => {
+    let fx: StoreFixture;
+    let store: BlobStore;
+    beforeEach(async () => {
+      fx = await factory();
+      store = fx.store;
+    });
+    afterEach(async () => {
+      await store.close();
+      await fx.cleanup();
+    });
+
+    const expectNothingAt = async (key: string): Promise<void> => {
+      await expectAppError(store.head(key), 'BLOB_NOT_FOUND');
+      await expectAppError(store.get(key), 'BLOB_NOT_FOUND');
+      expect(await listAll(store, INSTANCE_KEY_PREFIX)).not.toContain(key);
+      if (fx.tempFiles) expect(await fx.tempFiles()).toEqual([]);
+    };
+
+    it('stores a small body and gives back the same bytes', async () => {
+      const key = newInstanceKey();
+      const body = randomBytes(1000);
+      expect(await store.put(key, streamOf(body))).toEqual({ key, size: 1000 });
+      expect(await readAll(await store.get(key))).toEqual(body);
+      expect(await store.head(key)).toEqual({ key, size: 1000 });
+    });
+
+    it('stores an empty body', async () => {
+      const key = newInstanceKey();
+      expect(await store.put(key, streamOf(Buffer.alloc(0)))).toEqual({ key, size: 0 });
+      expect((await readAll(await store.get(key))).length).toBe(0);
+      expect((await store.head(key)).size).toBe(0);
+    });
+
+    it('stores a 12 MB body of unknown size (a multipart upload on S3) intact', async () => {
+      const key = newInstanceKey();
+      const body = randomBytes(LARGE_SIZE);
+      const partsBefore = fx.partsUploaded?.() ?? 0;
+      expect(await store.put(key, streamOf(body))).toEqual({ key, size: LARGE_SIZE });
+      if (fx.partsUploaded) expect(fx.partsUploaded() - partsBefore).toBe(3);
+      expect(sha256(await readAll(await store.get(key)))).toBe(sha256(body));
+      expect((await store.head(key)).size).toBe(LARGE_SIZE);
+    });
+
+    it('reads byte ranges (start inclusive, end exclusive), also across a part boundary', async () => {
+      const key = newInstanceKey();
+      const body = randomBytes(LARGE_SIZE);
+      await store.put(key, streamOf(body), { size: LARGE_SIZE });
+      const read = async (start: number, end: number) => readAll(await store.get(key, { start, end }));
+      expect(await read(0, 1)).toEqual(body.subarray(0, 1));
+      expect(await read(1000, 5000)).toEqual(body.subarray(1000, 5000));
+      expect(await read(LARGE_SIZE - 7, LARGE_SIZE)).toEqual(body.subarray(LARGE_SIZE - 7));
+      expect(await read(PART_SIZE - 100, PART_SIZE + 100)).toEqual(body.subarray(PART_SIZE - 100, PART_SIZE + 100));
+      expect(await read(10, 10)).toEqual(Buffer.alloc(0));
+      // Past the end: the range is cut at the end, never waits for bytes that will not come.
+      expect(await read(LARGE_SIZE - 5, LARGE_SIZE + 100)).toEqual(body.subarray(LARGE_SIZE - 5));
+      expect(await read(LARGE_SIZE + 10, LARGE_SIZE + 20)).toEqual(Buffer.alloc(0));
+    });
+
+    it('reports a missing key as BLOB_NOT_FOUND', async () => {
+      const key = newInstanceKey();
+      await expectAppError(store.head(key), 'BLOB_NOT_FOUND');
+      await expectAppError(store.get(key), 'BLOB_NOT_FOUND');
+      await expectAppError(store.get(key, { start: 0, end: 10 }), 'BLOB_NOT_FOUND');
+      await expectAppError(store.get(key, { start: 5, end: 5 }), 'BLOB_NOT_FOUND');
+    });
+
+    it('deletes, and deleting a missing key is fine', async () => {
+      const key = newInstanceKey();
+      await store.put(key, streamOf(randomBytes(100)));
+      await store.delete(key);
+      await expectNothingAt(key);
+      await store.delete(key);
+      await store.delete(newInstanceKey());
+    });
+
+    it('overwrites an existing object', async () => {
+      const key = newInstanceKey();
+      await store.put(key, streamOf(randomBytes(5000)));
+      const second = randomBytes(300);
+      await store.put(key, streamOf(second));
+      expect(await readAll(await store.get(key))).toEqual(second);
+      expect((await store.head(key)).size).toBe(300);
+    });
+
+    it('lists exactly the keys under a prefix', async () => {
+      const instances = Array.from({ length: 6 }, () => newInstanceKey());
+      for (const key of [...instances, 'v1/other/a.bin']) await store.put(key, streamOf(randomBytes(10)));
+      expect((await listAll(store, INSTANCE_KEY_PREFIX)).sort()).toEqual([...instances].sort());
+      expect((await listAll(store, 'v1/')).sort()).toEqual([...instances, 'v1/other/a.bin'].sort());
+      const one = instances[0]!;
+      const folder = one.slice(0, one.lastIndexOf('/') + 1);
+      expect(await listAll(store, folder)).toEqual(instances.filter((k) => k.startsWith(folder)).sort());
+      expect(await listAll(store, 'v1/nothing-here/')).toEqual([]);
+    });
+
+    it.each([
+      ['a single-part body', 300 * 1024],
+      ['a multipart body', 7 * MiB],
+    ])('rejects with the input error when the stream fails half-way through %s, leaving nothing', async (_, bytes) => {
+      const key = newInstanceKey();
+      const failure = new Error('client went away');
+      await expect(store.put(key, failingStream(bytes, failure))).rejects.toBe(failure);
+      await expectNothingAt(key);
+    });
+
+    it('rejects when the input is destroyed without an error, leaving nothing', async () => {
+      const key = newInstanceKey();
+      const input = new PassThrough();
+      const put = store.put(key, input);
+      input.write(randomBytes(64 * 1024));
+      setTimeout(() => input.destroy(), 20);
+      await expect(put).rejects.toThrow();
+      await expectNothingAt(key);
+    });
+
+    it('never shows a put in progress, and keeps the previous object until the new one is complete', async () => {
+      const key = newInstanceKey();
+      const input = new PassThrough();
+      const put = store.put(key, input);
+      input.write(randomBytes(100 * 1024));
+      await setTimeoutAsync(50);
+      await expectAppError(store.head(key), 'BLOB_NOT_FOUND');
+      input.end(randomBytes(100));
+      await put;
+
+      const next = new PassThrough();
+      const overwrite = store.put(key, next);
+      next.write(randomBytes(100 * 1024));
+      await setTimeoutAsync(50);
+      expect((await store.head(key)).size).toBe(100 * 1024 + 100);
+      next.destroy(new Error('aborted'));
+      await expect(overwrite).rejects.toThrow('aborted');
+      expect((await store.head(key)).size).toBe(100 * 1024 + 100);
+    });
+
+    it('rejects a body whose length differs from the announced size, leaving nothing', async () => {
+      const key = newInstanceKey();
+      await expectAppError(store.put(key, streamOf(randomBytes(100)), { size: 101 }), 'BAD_REQUEST');
+      await expectNothingAt(key);
+    });
+
+    it('stores concurrent puts of different keys independently', async () => {
+      const bodies = new Map(Array.from({ length: 24 }, () => [newInstanceKey(), randomBytes(200 * 1024)] as const));
+      await Promise.all([...bodies].map(([key, body]) => store.put(key, streamOf(body))));
+      for (const [key, body] of bodies) expect(sha256(await readAll(await store.get(key)))).toBe(sha256(body));
+      expect((await listAll(store, INSTANCE_KEY_PREFIX)).sort()).toEqual([...bodies.keys()].sort());
+    });
+
+    it('refuses keys that are not from object-keys.ts', async () => {
+      for (const key of ['../escape', 'v1/../../escape', '/v1/x', 'v1/A.dcm']) {
+        await expectAppError(store.put(key, streamOf(randomBytes(1))), 'INTERNAL');
+        await expectAppError(store.get(key), 'INTERNAL');
+      }
+    });
+  });
+}
+
+describeBlobStoreContract('FsBlobStore', async () => {
+  const dir = await makeTempDir('fs-blobs');
+  return {
+    store: await FsBlobStore.open(dir),
+    tempFiles: () => readdir(path.join(dir, '.tmp')),
+    cleanup: () => removeTempDir(dir),
+  };
+});
+
+describe('MinioBlobStore on s3rver', () => {
+  let s3: S3Server;
+  const uploadPart = vi.spyOn(Client.prototype, 'uploadPart');
+  beforeAll(async () => {
+    s3 = await startS3Server();
+  });
+  afterAll(async () => {
+    uploadPart.mockRestore();
+    await s3?.stop();
+  });
+
+  describeBlobStoreContract('MinioBlobStore', async () => {
+    const bucket = freshBucketName();
+    const { endPoint, port, useSSL, accessKey, secretKey, region } = s3;
+    const cfg = { kind: 's3', endPoint, port, useSSL, accessKey, secretKey, region, bucket } as const;
+    const store = await MinioBlobStore.open(cfg, { partSize: PART_SIZE });
+    return {
+      store,
+      partsUploaded: () => uploadPart.mock.calls.filter(([config]) => config.bucketName === bucket).length,
+      cleanup: async () => {},
+    };
+  });
+});
+
+describe('FsBlobStore.open', () => {
+  it('removes temp files left by a crash', async () => {
+    const dir = await makeTempDir('fs-crash');
+    try {
+      await mkdir(path.join(dir, '.tmp'), { recursive: true });
+      await writeFile(path.join(dir, '.tmp', 'half-written.tmp'), randomBytes(10));
+      const store = await FsBlobStore.open(dir);
+      expect(await readdir(path.join(dir, '.tmp'))).toEqual([]);
+      expect(await listAll(store, '')).toEqual([]);
+    } finally {
+      await removeTempDir(dir);
+    }
+  });
+});
+
+describe('object keys', () => {
+  it('makes v1/instances/<hh>/<32 hex>.dcm keys with hh the first byte of the id', () => {
+    const key = newInstanceKey();
+    expect(key).toMatch(/^v1\/instances\/[0-9a-f]{2}\/[0-9a-f]{32}\.dcm$/);
+    const [, , hh, file] = key.split('/');
+    expect(file!.slice(0, 2)).toBe(hh);
+    expect(isInstanceKey(key)).toBe(true);
+    expect(() => assertSafeKey(key)).not.toThrow();
+  });
+
+  it('never repeats a key', () => {
+    const keys = new Set(Array.from({ length: 10_000 }, () => newInstanceKey()));
+    expect(keys.size).toBe(10_000);
+  });
+
+  it('recognises only well-formed instance keys', () => {
+    const id = 'ab'.padEnd(32, '0');
+    expect(isInstanceKey(`v1/instances/ab/${id}.dcm`)).toBe(true);
+    for (const bad of [`v1/instances/cd/${id}.dcm`, `v1/instances/AB/${id.toUpperCase()}.dcm`, `v1/instances/ab/${id}`,
+      `v2/instances/ab/${id}.dcm`, `v1/instances/ab/x/${id}.dcm`, `v1/instances/ab/${id}.dcm\n`]) {
+      expect(isInstanceKey(bad), bad).toBe(false);
+    }
+  });
+
+  it('assertSafeKey refuses traversal, absolute paths and anything outside v1/', () => {
+    for (const bad of ['', '../x', 'v1/../x', 'v1/a/../../x', '/v1/x', 'v1//x', 'v1/x/', 'v1/./x', 'v1/A', 'v2/x', 'v1/x y', 'v1\\x']) {
+      expect(() => assertSafeKey(bad), bad).toThrow(AppError);
+    }
+    expect(() => assertSafeKey('v1/other/a.bin')).not.toThrow();
+    for (const good of ['', 'v1', 'v1/', INSTANCE_KEY_PREFIX, 'v1/instances/a']) expect(() => assertSafePrefix(good)).not.toThrow();
+    for (const bad of ['../', 'v1/../', '/v1/', 'x/']) expect(() => assertSafePrefix(bad), bad).toThrow(AppError);
+  });
+});
+
+function streamOf(body: Buffer): Readable {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < body.length; at += 64 * 1024) chunks.push(body.subarray(at, at + 64 * 1024));
+  return Readable.from(chunks);
+}
+
+/** Sends `bytes` random bytes, then fails with `error`, like a client that disconnects. */
+function failingStream(bytes: number, error: Error): Readable {
+  return Readable.from(
+    (async function* () {
+      yield* streamOf(randomBytes(bytes));
+      throw error;
+    })(),
+  );
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function listAll(store: BlobStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(prefix)) keys.push(key);
+  return keys;
+}
+
+async function expectAppError(promise: Promise<unknown>, code: AppError['code']): Promise<void> {
+  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function setTimeoutAsync(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

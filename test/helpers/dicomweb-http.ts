@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/multipart';
+import { boundaryFromContentType, readMultipartRelated } from '../../server/http/multipart-reader';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+
+/** Builds a STOW-RS body: multipart/related; type="application/dicom". */
+export function stowBody(files: Buffer[], boundary = newBoundary()): { body: Buffer; contentType: string } {
+  const chunks: Buffer[] = [];
+  files.forEach((file, n) => {
+    chunks.push(Buffer.from(partHeader(boundary, { 'Content-Type': 'application/dicom' }, n === 0)), file);
+  });
+  chunks.push(Buffer.from(closeDelimiter(boundary)));
+  return { body: Buffer.concat(chunks), contentType: `multipart/related; type="application/dicom"; boundary=${boundary}` };
+}
+
+export interface StowResult {
+  status: number;
+  json: DicomJson;
+  referenced: DicomJson[];
+  failed: DicomJson[];
+}
+
+/** POSTs the files to `${dicomWeb}/studies[/{study}]` in one request. */
+export async function stowFiles(dicomWeb: string, files: Buffer[], studyUid?: string): Promise<StowResult> {
+  const { body, contentType } = stowBody(files);
+  const res = await fetch(`${dicomWeb}/studies${studyUid ? `/${studyUid}` : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, accept: 'application/dicom+json' },
+    body,
+  });
+  const text = await res.text();
+  const json = (text ? JSON.parse(text) : {}) as DicomJson;
+  return {
+    status: res.status,
+    json,
+    referenced: (json['00081199']?.Value ?? []) as DicomJson[],
+    failed: (json['00081198']?.Value ?? []) as DicomJson[],
+  };
+}
+
+export interface RetrievedPart {
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** GETs a WADO-RS multipart response and returns its parts. */
+export async function getMultipart(url: string, accept = 'multipart/related; type="application/dicom"; transfer-syntax=*'): Promise<{ status: number; contentType: string; parts: RetrievedPart[] }> {
+  const res = await fetch(url, { headers: { accept } });
+  const contentType = res.headers.get('content-type') ?? '';
+  if (res.status !== 200) {
+    await res.arrayBuffer();
+    return { status: res.status, contentType, parts: [] };
+  }
+  const boundary = boundaryFromContentType(contentType);
+  const parts: RetrievedPart[] = [];
+  const source = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  for await (const part of readMultipartRelated(source, boundary)) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of part.body) chunks.push(chunk);
+    parts.push({ headers: part.headers, body: Buffer.concat(chunks) });
+  }
+  return { status: res.status, contentType, parts };
+}
+
+export async function getJson(url: string, accept = 'application/dicom+json'): Promise<{ status: number; json: unknown; headers: Headers }> {
+  const res = await fetch(url, { headers: { accept } });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined, headers: res.headers };
+}
+
+/** What the archive stores: the file with its 128-byte preamble zeroed. */
+export function withZeroPreamble(file: Buffer): Buffer {
+  const copy = Buffer.from(file);
+  copy.fill(0, 0, Math.min(128, copy.length));
+  return copy;
+}

@@ -58,6 +58,8 @@ export function createApp(deps: AppDeps): Express {
       res.destroy();
       return;
     }
+    // A request body left unread (e.g. a STOW refused early) must not stall a kept-alive socket.
+    if (!req.complete) res.setHeader('Connection', 'close');
     res.status(error.status).type('application/json').send(JSON.stringify(body));
   });
   return app;

@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors';
 
 /**
  * Streaming reader for multipart/related request bodies (RFC 2046 5.1.1, RFC 2387) as STOW-RS
- * sends them (PS3.18 10.5, 8.6). Written by hand because `dicer` is deprecated with an unfixed
+ * sends them (PS3.18 10.5, 8.7.1). Written by hand because `dicer` is deprecated with an unfixed
  * crash on malformed part headers (CVE-2022-24434) and `busboy` only parses multipart/form-data.
  *
  * Bodies are 1 GB and more, so nothing is buffered: part bodies are passed on as subarrays of the
@@ -25,10 +25,11 @@ export interface MultipartReadOptions {
 }
 
 /**
- * The parts of a multipart/related body, in order. Moving to the next part discards what the
- * consumer left unread of the previous body. An empty body gives zero parts. The source is never
- * destroyed here, even when the consumer stops early: the caller owns it (an HTTP request must
- * stay open so that the error response can still be written).
+ * The parts of a multipart/related body, in order. Read (or abandon) a part's body before asking
+ * for the next part, which discards what was left unread. An empty body gives zero parts; the
+ * epilogue is read to the end and discarded. The source is never destroyed here, even when the
+ * consumer stops early: the caller owns it (an HTTP request must stay open so that the error
+ * response can still be written).
  */
 export async function* readMultipartRelated(
   source: AsyncIterable<Buffer> | NodeJS.ReadableStream,
@@ -58,7 +59,7 @@ export function boundaryFromContentType(contentType: string | undefined, expecte
     throw new AppError('MALFORMED_MULTIPART', 'The parameters of the multipart/related Content-Type are malformed.');
   }
   if (media?.type !== MULTIPART_RELATED) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The request body must be multipart/related (PS3.18 8.6), not ${media?.type ?? 'missing or malformed'}.`);
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The request body must be multipart/related (PS3.18 10.5), not ${media?.type ?? 'missing or malformed'}.`);
   }
   const rootType = media.params.type;
   if (expectedRootType !== undefined && rootType !== undefined) {
@@ -82,12 +83,12 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CR = 0x0d;
 const LF = 0x0a;
 const DASH = 0x2d;
-const EMPTY = Buffer.alloc(0);
+const EMPTY: Buffer = Buffer.alloc(0);
 const CLOSE = Symbol('close delimiter');
 
 class PartScanner {
   private readonly delimiter: Buffer;
-  private chunk = EMPTY;
+  private chunk: Buffer = EMPTY;
   private pos = 0;
   /** Body bytes held back because they may begin a delimiter that continues in the next chunk. */
   private held: Buffer = Buffer.from('\r\n'); // a virtual CRLF so that `--boundary` can open the body
@@ -261,17 +262,21 @@ function parseHead(buf: Buffer, index: number): { headers: Record<string, string
     if (line[0] === ' ' || line[0] === '\t') {
       // obs-fold (RFC 9110 5.5): a continuation line, replaced by a space
       if (last === undefined) throw malformed('the header block starts with a continuation line');
-      headers[last] += ` ${line.trim()}`;
+      headers[last] += ` ${trimOws(line)}`;
       continue;
     }
     const colon = line.indexOf(':');
     const name = line.slice(0, colon).toLowerCase();
     if (colon < 0 || !TOKEN.test(name)) throw malformed('a header line is not "Name: value"');
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    const value = trimOws(line.slice(colon + 1));
     headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
     last = name;
   }
   return undefined;
+}
+
+function trimOws(s: string): string {
+  return s.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 // A Readable's default iterator destroys the stream when the consumer stops early; for an HTTP

@@ -4,7 +4,7 @@ import { MULTIPART_RELATED, formatMediaType } from '../../shared/dicomweb/media-
 import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/multipart';
 
 /**
- * Writes a multipart/related response (RFC 2387, PS3.18 8.6) part by part, honouring the
+ * Writes a multipart/related response (RFC 2387, PS3.18 8.7.1) part by part, honouring the
  * destination's backpressure so that a multi-GB study never sits in memory.
  * The random 128-bit boundary is what keeps part bodies from containing the delimiter; they are
  * not scanned for it.

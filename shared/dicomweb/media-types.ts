@@ -1,16 +1,21 @@
 /**
- * Media types as DICOMweb uses them (PS3.18 8.7) and the HTTP grammar for them
+ * Media types as DICOMweb uses them (PS3.18 8.7 Media Types) and the HTTP grammar for them
  * (RFC 9110 8.3.1 media-type, 5.6.6 parameters, 12.5.1 Accept).
  * Lenient in: spaces around `;` and `=`, and any visible character in unquoted values, because
  * PS3.18's own old examples and OHIF send `multipart/related; type=application/octet-stream` and
  * some clients send unquoted boundaries with `=` or `:` in them.
  * Strict out: `formatMediaType` quotes every value that is not an RFC 9110 token.
  */
-export const APPLICATION_DICOM = 'application/dicom';
-export const APPLICATION_DICOM_JSON = 'application/dicom+json';
-export const APPLICATION_JSON = 'application/json';
+
+/** DICOM Part 10 files. */
+export const DICOM = 'application/dicom';
+/** DICOM JSON (PS3.18 F.2): metadata and QIDO-RS results. */
+export const DICOM_JSON = 'application/dicom+json';
+/** Plain JSON; many clients ask for it where they mean DICOM JSON. */
+export const PLAIN_JSON = 'application/json';
 export const MULTIPART_RELATED = 'multipart/related';
-export const APPLICATION_OCTET_STREAM = 'application/octet-stream';
+/** Uncompressed bulk data and frames. */
+export const OCTET_STREAM = 'application/octet-stream';
 
 export interface MediaType {
   /** `type/subtype`, lower case. */
@@ -25,10 +30,10 @@ export interface MediaRange extends MediaType {
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const TCHAR = /[!#$%&'*+.^_`|~0-9A-Za-z-]/y;
+const TOKEN_AT = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y;
 // Any visible character but the separators `"` `,` `;` `\`: a superset of token.
 const LENIENT_VALUE = /[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+/y;
-const TYPE_SUBTYPE = /([!#$%&'*+.^_`|~0-9A-Za-z-]+)\/([!#$%&'*+.^_`|~0-9A-Za-z-]+)/y;
+const TYPE_SUBTYPE = /[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+/y;
 const OWS = /[ \t]*/y;
 const QVALUE = /^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$/;
 
@@ -83,25 +88,24 @@ function toRange({ type, params }: MediaType): MediaRange | undefined {
 }
 
 function parseAt(s: string, start: number, inList: boolean): (MediaType & { end: number }) | undefined {
-  TYPE_SUBTYPE.lastIndex = start;
-  const m = TYPE_SUBTYPE.exec(s);
-  if (!m) return undefined;
+  const type = matchAt(TYPE_SUBTYPE, s, start);
+  if (!type) return undefined;
   const params: Record<string, string> = Object.create(null);
-  let pos = TYPE_SUBTYPE.lastIndex;
+  let pos = start + type.length;
   for (;;) {
     const next = skipOws(s, pos);
-    if (s[next] !== ';') return { type: m[0].toLowerCase(), params, end: pos };
+    if (s[next] !== ';') return { type: type.toLowerCase(), params, end: pos };
     pos = skipOws(s, next + 1);
     if (pos === s.length || s[pos] === ';' || (inList && s[pos] === ',')) continue; // empty parameter
-    const nameEnd = tokenEnd(s, pos);
-    if (nameEnd === pos) return undefined;
-    const name = s.slice(pos, nameEnd).toLowerCase();
-    pos = skipOws(s, nameEnd);
+    const name = matchAt(TOKEN_AT, s, pos);
+    if (!name) return undefined;
+    pos = skipOws(s, pos + name.length);
     if (s[pos] !== '=') return undefined;
     pos = skipOws(s, pos + 1);
-    const value = s[pos] === '"' ? quotedString(s, pos) : lenientValue(s, pos);
-    if (!value || name in params) return undefined;
-    params[name] = value.value;
+    const value = s[pos] === '"' ? quotedString(s, pos) : unquotedValue(s, pos);
+    const key = name.toLowerCase();
+    if (!value || key in params) return undefined;
+    params[key] = value.value;
     pos = value.end;
   }
 }
@@ -119,16 +123,15 @@ function quotedString(s: string, start: number): { value: string; end: number } 
   return undefined;
 }
 
-function lenientValue(s: string, start: number): { value: string; end: number } | undefined {
-  LENIENT_VALUE.lastIndex = start;
-  const m = LENIENT_VALUE.exec(s);
-  return m ? { value: m[0], end: LENIENT_VALUE.lastIndex } : undefined;
+function unquotedValue(s: string, start: number): { value: string; end: number } | undefined {
+  const value = matchAt(LENIENT_VALUE, s, start);
+  return value === undefined ? undefined : { value, end: start + value.length };
 }
 
-function tokenEnd(s: string, start: number): number {
-  let i = start;
-  for (TCHAR.lastIndex = i; TCHAR.test(s); TCHAR.lastIndex = i) i++;
-  return i;
+/** The match of a sticky regular expression at `start`. */
+function matchAt(sticky: RegExp, s: string, start: number): string | undefined {
+  sticky.lastIndex = start;
+  return sticky.exec(s)?.[0];
 }
 
 function skipOws(s: string, start: number): number {

@@ -1,5 +1,5 @@
 /**
- * Writing multipart/related bodies (RFC 2046 5.1.1, RFC 2387) as PS3.18 8.6 uses them.
+ * Writing multipart/related bodies (RFC 2046 5.1.1, RFC 2387) as PS3.18 8.7.1 uses them.
  * Every delimiter is `CRLF--boundary`; the CRLF before a delimiter belongs to the delimiter,
  * not to the preceding body.
  */

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 
 /**
- * Value Representations (PS3.5 6.2) and the VR of an element in an implicit VR data set,
- * looked up in dcmjs's copy of the PS3.6 data dictionary.
+ * Value Representations (PS3.5 6.2), the VR of an element in an implicit VR data set (looked up
+ * in dcmjs's copy of the PS3.6 data dictionary), and reading tags and lengths from header bytes.
  */
 
 /** Explicit VR elements whose length is 4 bytes after 2 reserved bytes (PS3.5 7.1.2). */
@@ -78,4 +78,23 @@ export function tagHex(tag: number): string {
 export function tagLabel(tag: number): string {
   const hex = tagHex(tag);
   return `(${hex.slice(0, 4)},${hex.slice(4)})`;
+}
+
+export function uint16(bytes: Uint8Array, at: number, le: boolean): number {
+  return le ? bytes[at]! | (bytes[at + 1]! << 8) : (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+export function uint32(bytes: Uint8Array, at: number, le: boolean): number {
+  return le
+    ? (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0
+    : ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+export function tagAt(bytes: Uint8Array, le: boolean): number {
+  return ((uint16(bytes, 0, le) << 16) | uint16(bytes, 2, le)) >>> 0;
+}
+
+/** Upper-case letter or space: bytes a broken writer may put where a VR belongs ("  " in some files). */
+export function isVrLike(byte: number): boolean {
+  return (byte >= 0x41 && byte <= 0x5a) || byte === 0x20;
 }

@@ -32,6 +32,8 @@ export async function receiveInstance(
 ): Promise<() => Promise<StowInstanceOutcome>> {
   const key = newInstanceKey();
   const sink = new PassThrough({ highWaterMark: 1 << 20 });
+  // We destroy the sink ourselves to abort a refused instance; the store sees that through `put`.
+  sink.on('error', () => undefined);
   const stored = deps.blobStore.put(key, sink);
   stored.catch(() => undefined); // observed below; avoids an unhandled rejection while we read
   const parser = new Part10StreamParser();
@@ -173,10 +175,8 @@ function validate(parsed: ParsedPart10, expectedStudyUid: string | undefined): S
   if (expectedStudyUid !== undefined && studyUid !== expectedStudyUid) {
     return failure(FailureReason.DataSetDoesNotMatch, 'The instance belongs to a different study than the one in the request URL.', ids);
   }
-  const metaSop = getString(parsed.meta, '00020003');
-  if (metaSop !== undefined && metaSop !== sopInstanceUid) {
-    return failure(FailureReason.CannotUnderstand, 'Media Storage SOP Instance UID (0002,0003) differs from SOP Instance UID (0008,0018).', ids);
-  }
+  // A Media Storage SOP Instance UID (0002,0003) that differs from (0008,0018) is accepted
+  // (lenient in): real modality exports carry it; the data set's own UID is authoritative.
   return undefined;
 }
 

@@ -45,17 +45,17 @@ export class FsBlobStore implements BlobStore {
     const tmp = path.join(this.tmpDir, `${randomUUID()}.tmp`);
     let file: FileHandle | undefined;
     try {
-      file = await storageCall(() => open(tmp, 'wx'));
-      const size = await pipeline(body, writeInBatches(file));
+      const handle = (file = await storageCall(() => open(tmp, 'wx')));
+      const size = await pipeline(body, writeInBatches(handle));
       if (options.size !== undefined && size !== options.size) {
         throw new AppError('BAD_REQUEST', `The body has ${size} bytes, not the announced ${options.size}.`);
       }
       await storageCall(async () => {
         // datasync flushes the data and the size, all a reader needs; the rename and the
         // folder's fsync below make the new name durable.
-        await file!.datasync();
-        await file!.close();
+        await handle.datasync();
         file = undefined;
+        await handle.close();
         await this.renameIntoPlace(tmp, target);
         await syncDir(path.dirname(target));
       });

@@ -1,8 +1,12 @@
-import dcmjs from 'dcmjs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { Tag } from './tags';
 
-const dictionary = dcmjs.data.DicomMetaDictionary.dictionary as Record<string, { name: string } | undefined>;
+// dcmjs ships no type declarations; its dictionary is a Proxy answering "(GGGG,EEEE)" keys.
+const dcmjs = createRequire(import.meta.url)('dcmjs') as {
+  data: { DicomMetaDictionary: { dictionary: Record<string, { name: string } | undefined> } };
+};
+const dictionary = dcmjs.data.DicomMetaDictionary.dictionary;
 
 describe('Tag constants', () => {
   it.each(Object.entries(Tag))('%s is %s in the DICOM dictionary', (keyword, hex) => {

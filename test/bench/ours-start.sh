@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Start our archive for ../shared/bench/suite.sh (OURS_START): an empty data folder, port 8080,
+# in the background in its own session; wait until it listens, then print its PID (the node
+# process itself: `node --import tsx`, no npm/tsx wrapper in between, so RSS and CPU are right).
+#
+#   test/bench/ours-start.sh            → prints the PID on the last line of stdout
+# Environment: OURS_PORT (default 8080), BENCH_TMP (default /tmp/dicomweb-bench); other PACS_*
+# variables pass through (e.g. PACS_STORAGE=s3 ...). Data: $BENCH_TMP/ours-data, wiped at each start.
+# Log: $BENCH_TMP/ours.log. Stop: kill -TERM <PID> (the server closes its index and exits).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH_TMP="${BENCH_TMP:-/tmp/dicomweb-bench}"
+PORT="${OURS_PORT:-8080}"
+DATA="$BENCH_TMP/ours-data"
+LOG="$BENCH_TMP/ours.log"
+
+if curl -s -o /dev/null -m 1 "http://127.0.0.1:$PORT/"; then
+  echo "something already answers on port $PORT; refusing to start a second server" >&2; exit 1
+fi
+mkdir -p "$BENCH_TMP"
+rm -rf "$DATA"
+mkdir -p "$DATA"
+
+cd "$ROOT"
+PACS_HOST=127.0.0.1 PACS_PORT="$PORT" PACS_DATA_DIR="$DATA" PACS_LOG_LEVEL="${PACS_LOG_LEVEL:-error}" \
+  setsid node --import tsx server/main.ts >"$LOG" 2>&1 </dev/null &
+pid=$!
+
+for _ in $(seq 1 300); do
+  if grep -q "listening on" "$LOG" 2>/dev/null; then echo "$pid"; exit 0; fi
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "our server exited during start-up; log: $LOG" >&2; tail -20 "$LOG" >&2; exit 1
+  fi
+  sleep 0.1
+done
+echo "our server did not start listening within 30 s; log: $LOG" >&2
+kill -TERM "$pid" 2>/dev/null || true
+exit 1

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { AppError, isAppError, type ErrorBody } from '../shared/errors';
 import type { ArchiveIndex } from './index/archive-index';
+import type { IndexWriter } from './index/index-writer';
 import { dicomWebRouter } from './dicomweb/router';
 import type { BlobStore } from './storage/blob-store';
 import type { Logger } from './logger';
 
 export interface AppDeps {
   index: ArchiveIndex;
+  indexWriter: IndexWriter;
   blobStore: BlobStore;
   /** Base URL clients use, without trailing slash (PACS_PUBLIC_URL or the listening address). */
   publicUrl: () => string;
@@ -35,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
     '/dicom-web',
     dicomWebRouter({
       index: deps.index,
+      indexWriter: deps.indexWriter,
       db: deps.index.db,
       blobStore: deps.blobStore,
       maxRequestBytes: deps.maxRequestBytes,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { Config } from './config';
 import { ArchiveIndex } from './index/archive-index';
+import { IndexWriter } from './index/index-writer';
 import { openIndex } from './index/open-index';
 import { createLogger, type Logger } from './logger';
 import { createBlobStore } from './storage/create-blob-store';
@@ -21,6 +22,7 @@ export interface RunningArchive {
 export async function startArchive(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningArchive> {
   const db = openIndex(config.indexFile);
   const index = new ArchiveIndex(db);
+  const indexWriter = new IndexWriter(index);
   let blobStore: BlobStore;
   try {
     blobStore = await createBlobStore(config.storage);
@@ -31,6 +33,7 @@ export async function startArchive(config: Config, logger: Logger = createLogger
   let publicUrl = config.publicUrl;
   const app = createApp({
     index,
+    indexWriter,
     blobStore,
     publicUrl: () => publicUrl,
     maxRequestBytes: config.maxRequestBytes,
@@ -63,6 +66,7 @@ export async function startArchive(config: Config, logger: Logger = createLogger
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await blobStore.close();
+      await indexWriter.close();
       db.close();
     },
   };

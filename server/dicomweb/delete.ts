@@ -1,16 +1,18 @@
 import type { Request, Response } from 'express';
 import { AppError } from '../../shared/errors';
 import type { ArchiveIndex } from '../index/archive-index';
+import type { IndexWriter } from '../index/index-writer';
 import type { BlobStore } from '../storage/blob-store';
 
 export interface DeleteDeps {
   index: ArchiveIndex;
+  indexWriter: IndexWriter;
   blobStore: BlobStore;
   log: (message: string, error?: unknown) => void;
 }
 
 /**
- * Delete Study / Series / Instance (PS3.18 10.? "Delete" transaction, as in dcm4chee and
+ * Delete Study / Series / Instance (not a PS3.18 transaction; the REST convention of dcm4chee and
  * Orthanc): index rows first, in one transaction, then the objects. An object whose delete
  * fails is only an orphan (swept later); the index never points to a missing object.
  */
@@ -18,6 +20,7 @@ export function deleteResource(deps: DeleteDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const keys = deps.index.delete(req.params.study as string, req.params.series as string | undefined, req.params.instance as string | undefined);
     if (keys === undefined) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
+    await deps.indexWriter.durable(); // the rows must be gone for good before their objects go
     const results = await Promise.allSettled(keys.map((key) => deps.blobStore.delete(key)));
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (failed > 0) deps.log(`delete: ${failed} of ${keys.length} objects could not be removed from storage (orphans)`);

@@ -13,7 +13,6 @@ export interface InstanceRecord {
   transferSyntax: string;
   blobKey: string;
   size: number;
-  sha256: string;
   /** The data set as DICOM JSON, BulkDataURIs already set. */
   dataset: DicomJson;
   /** Bulk value and pixel data locations (JSON-serialisable). */
@@ -22,7 +21,7 @@ export interface InstanceRecord {
 
 export type InsertResult =
   | { kind: 'inserted' }
-  | { kind: 'duplicate'; sha256: string; studyUid: string; seriesUid: string }
+  | { kind: 'duplicate'; blobKey: string; size: number; studyUid: string; seriesUid: string }
   | { kind: 'series-in-other-study' };
 
 /** An instance located in the index: enough to stream it from storage. */
@@ -50,7 +49,7 @@ export class ArchiveIndex {
 
   constructor(readonly db: IndexDb) {
     this.q = {
-      instanceBySop: db.prepare(`SELECT i.sha256 AS sha256, st.study_uid AS studyUid, se.series_uid AS seriesUid ${FROM_INSTANCES} WHERE i.sop_uid = ?`),
+      instanceBySop: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, st.study_uid AS studyUid, se.series_uid AS seriesUid ${FROM_INSTANCES} WHERE i.sop_uid = ?`),
       insertPatient: db.prepare(`INSERT INTO patients (patient_key, patient_id, issuer, patient_name, name_upper, name_fold, birth_date, sex, json)
         VALUES (@key, @patientId, @issuer, @name, @nameUpper, @nameFold, @birthDate, @sex, @json)
         ON CONFLICT (patient_key) DO NOTHING`),
@@ -63,9 +62,9 @@ export class ArchiveIndex {
       insertSeries: db.prepare(`INSERT INTO series (series_uid, study_pk, modality, series_number, series_description, body_part, json, created_at)
         VALUES (@uid, @studyPk, @modality, @number, @description, @bodyPart, @json, @now)`),
       insertInstance: db.prepare(`INSERT INTO instances (sop_uid, series_pk, sop_class_uid, instance_number, transfer_syntax, rows, columns,
-        bits_allocated, number_of_frames, blob_key, size, sha256, bulk, json, created_at)
+        bits_allocated, number_of_frames, blob_key, size, bulk, json, created_at)
         VALUES (@sopUid, @seriesPk, @sopClassUid, @instanceNumber, @transferSyntax, @rows, @columns, @bitsAllocated, @frames,
-        @blobKey, @size, @sha256, @bulk, @json, @now)`),
+        @blobKey, @size, @bulk, @json, @now)`),
       bumpSeries: db.prepare(`UPDATE series SET num_instances = num_instances + 1 WHERE pk = ?`),
       bumpStudy: db.prepare(`UPDATE studies SET num_instances = num_instances + 1, updated_at = @now WHERE pk = @pk`),
       refreshStudySeries: db.prepare(`UPDATE studies SET
@@ -101,75 +100,81 @@ export class ArchiveIndex {
    * A SOP Instance UID already present is not touched: the caller compares content.
    */
   insertInstance(record: InstanceRecord): InsertResult {
-    return this.db.transaction((): InsertResult => {
-      const existing = this.q.instanceBySop.get(record.sopUid) as { sha256: string; studyUid: string; seriesUid: string } | undefined;
-      if (existing) return { kind: 'duplicate', ...existing };
-      const now = Date.now();
-      const ds = record.dataset;
+    return this.db.transaction(() => this.insertRows(record)).immediate();
+  }
 
-      let studyPk = this.q.studyByUid.get(record.studyUid) as number | undefined;
-      if (studyPk === undefined) {
-        const patientPk = this.upsertPatient(record);
-        studyPk = Number(
-          this.q.insertStudy.run({
-            uid: record.studyUid,
-            patientPk,
-            date: getString(ds, '00080020') ?? '',
-            time: getString(ds, '00080030') ?? '',
-            accession: getString(ds, '00080050') ?? '',
-            studyId: getString(ds, '00200010') ?? '',
-            description: getString(ds, '00081030') ?? '',
-            referring: foldCase(getString(ds, '00080090') ?? ''),
-            json: JSON.stringify(pick(ds, [...PATIENT_TAGS, ...STUDY_TAGS])),
-            now,
-          }).lastInsertRowid,
-        );
-      }
+  /** Several instances in one transaction (group commit); results in the same order. */
+  insertInstances(records: readonly InstanceRecord[]): InsertResult[] {
+    return this.db.transaction(() => records.map((record) => this.insertRows(record))).immediate();
+  }
 
-      const series = this.q.seriesByUid.get(record.seriesUid) as { pk: number; studyPk: number } | undefined;
-      let seriesPk: number;
-      let newSeries = false;
-      if (series) {
-        if (series.studyPk !== studyPk) return { kind: 'series-in-other-study' };
-        seriesPk = series.pk;
-      } else {
-        newSeries = true;
-        seriesPk = Number(
-          this.q.insertSeries.run({
-            uid: record.seriesUid,
-            studyPk,
-            modality: getString(ds, '00080060') ?? '',
-            number: integerOrNull(getNumber(ds, '00200011')),
-            description: getString(ds, '0008103E') ?? '',
-            bodyPart: getString(ds, '00180015') ?? '',
-            json: JSON.stringify(pick(ds, SERIES_TAGS)),
-            now,
-          }).lastInsertRowid,
-        );
-      }
+  private insertRows(record: InstanceRecord): InsertResult {
+    const existing = this.q.instanceBySop.get(record.sopUid) as { blobKey: string; size: number; studyUid: string; seriesUid: string } | undefined;
+    if (existing) return { kind: 'duplicate', ...existing };
+    const now = Date.now();
+    const ds = record.dataset;
 
-      this.q.insertInstance.run({
-        sopUid: record.sopUid,
-        seriesPk,
-        sopClassUid: record.sopClassUid,
-        instanceNumber: integerOrNull(getNumber(ds, '00200013')),
-        transferSyntax: record.transferSyntax,
-        rows: integerOrNull(getNumber(ds, '00280010')),
-        columns: integerOrNull(getNumber(ds, '00280011')),
-        bitsAllocated: integerOrNull(getNumber(ds, '00280100')),
-        frames: integerOrNull(getNumber(ds, '00280008')),
-        blobKey: record.blobKey,
-        size: record.size,
-        sha256: record.sha256,
-        bulk: JSON.stringify(record.bulk),
-        json: JSON.stringify(ds),
-        now,
-      });
-      this.q.bumpSeries.run(seriesPk);
-      if (newSeries) this.q.refreshStudySeries.run({ pk: studyPk, now });
-      else this.q.bumpStudy.run({ pk: studyPk, now });
-      return { kind: 'inserted' };
-    }).immediate();
+    let studyPk = this.q.studyByUid.get(record.studyUid) as number | undefined;
+    if (studyPk === undefined) {
+      const patientPk = this.upsertPatient(record);
+      studyPk = Number(
+        this.q.insertStudy.run({
+          uid: record.studyUid,
+          patientPk,
+          date: getString(ds, '00080020') ?? '',
+          time: getString(ds, '00080030') ?? '',
+          accession: getString(ds, '00080050') ?? '',
+          studyId: getString(ds, '00200010') ?? '',
+          description: getString(ds, '00081030') ?? '',
+          referring: foldCase(getString(ds, '00080090') ?? ''),
+          json: JSON.stringify(pick(ds, [...PATIENT_TAGS, ...STUDY_TAGS])),
+          now,
+        }).lastInsertRowid,
+      );
+    }
+
+    const series = this.q.seriesByUid.get(record.seriesUid) as { pk: number; studyPk: number } | undefined;
+    let seriesPk: number;
+    let newSeries = false;
+    if (series) {
+      if (series.studyPk !== studyPk) return { kind: 'series-in-other-study' };
+      seriesPk = series.pk;
+    } else {
+      newSeries = true;
+      seriesPk = Number(
+        this.q.insertSeries.run({
+          uid: record.seriesUid,
+          studyPk,
+          modality: getString(ds, '00080060') ?? '',
+          number: integerOrNull(getNumber(ds, '00200011')),
+          description: getString(ds, '0008103E') ?? '',
+          bodyPart: getString(ds, '00180015') ?? '',
+          json: JSON.stringify(pick(ds, SERIES_TAGS)),
+          now,
+        }).lastInsertRowid,
+      );
+    }
+
+    this.q.insertInstance.run({
+      sopUid: record.sopUid,
+      seriesPk,
+      sopClassUid: record.sopClassUid,
+      instanceNumber: integerOrNull(getNumber(ds, '00200013')),
+      transferSyntax: record.transferSyntax,
+      rows: integerOrNull(getNumber(ds, '00280010')),
+      columns: integerOrNull(getNumber(ds, '00280011')),
+      bitsAllocated: integerOrNull(getNumber(ds, '00280100')),
+      frames: integerOrNull(getNumber(ds, '00280008')),
+      blobKey: record.blobKey,
+      size: record.size,
+      bulk: JSON.stringify(record.bulk),
+      json: JSON.stringify(ds),
+      now,
+    });
+    this.q.bumpSeries.run(seriesPk);
+    if (newSeries) this.q.refreshStudySeries.run({ pk: studyPk, now });
+    else this.q.bumpStudy.run({ pk: studyPk, now });
+    return { kind: 'inserted' };
   }
 
   private upsertPatient(record: InstanceRecord): number {

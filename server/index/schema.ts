@@ -78,7 +78,6 @@ export const MIGRATIONS: readonly string[] = [
     number_of_frames  INTEGER,
     blob_key          TEXT NOT NULL UNIQUE,
     size              INTEGER NOT NULL,
-    sha256            TEXT NOT NULL,
     bulk              TEXT NOT NULL,   -- JSON: [{path, vr, offset, length}] and pixel data location
     json              TEXT NOT NULL,   -- the whole data set as DICOM JSON (PS3.18 F.2)
     created_at        INTEGER NOT NULL

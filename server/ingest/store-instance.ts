@@ -1,23 +1,23 @@
-import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { getString } from '../../shared/dicom/dicom-json';
 import { isValidUid } from '../../shared/dicom/uid';
 import { FailureReason, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
-import type { ArchiveIndex } from '../index/archive-index';
+import type { IndexWriter } from '../index/index-writer';
 import type { BlobStore } from '../storage/blob-store';
 import { newInstanceKey } from '../storage/object-keys';
+import { blobsEqual } from '../storage/blobs-equal';
 import { Part10Error, Part10StreamParser, type ParsedPart10 } from './part10-parser';
 import { BULK_BASE_MARKER } from './bulk-data-uri';
 
 export interface IngestDeps {
   blobStore: BlobStore;
-  index: ArchiveIndex;
+  indexWriter: IndexWriter;
   log: (message: string, error?: unknown) => void;
 }
 
 /**
  * Stores one Part 10 instance arriving as a stream (the STOW path of STYLE.md §2):
- * bytes are parsed, hashed and written to a fresh object as they arrive (the 128-byte
+ * bytes are parsed and written to a fresh object as they arrive (the 128-byte
  * preamble zeroed on the way), then validated, then indexed in one synchronous transaction.
  * Blob first, index second; any failure after the object write removes the object.
  *
@@ -31,13 +31,13 @@ export async function receiveInstance(
   deps: IngestDeps,
 ): Promise<() => Promise<StowInstanceOutcome>> {
   const key = newInstanceKey();
-  const sink = new PassThrough({ highWaterMark: 1 << 20 });
+  // Object mode: chunks pass through as they are, never concatenated (16 chunks ≈ 1 MB buffered).
+  const sink = new PassThrough({ objectMode: true, highWaterMark: 16 });
   // We destroy the sink ourselves to abort a refused instance; the store sees that through `put`.
   sink.on('error', () => undefined);
   const stored = deps.blobStore.put(key, sink);
   stored.catch(() => undefined); // observed below; avoids an unhandled rejection while we read
   const parser = new Part10StreamParser();
-  const hash = createHash('sha256');
   let position = 0;
   let parseError: Part10Error | undefined;
   let storageError: unknown;
@@ -54,7 +54,6 @@ export async function receiveInstance(
       sink.destroy(error);
       continue;
     }
-    hash.update(chunk);
     if (storageError) continue;
     try {
       if (!sink.write(chunk)) await drainOrFail(sink, stored);
@@ -90,15 +89,13 @@ export async function receiveInstance(
   }
   sink.end();
   const instance = parsed!;
-  const sha256 = hash.digest('hex');
-  return () => completeInstance(instance, key, position, sha256, stored, deps);
+  return () => completeInstance(instance, key, position, stored, deps);
 }
 
 async function completeInstance(
   parsed: ParsedPart10,
   key: string,
   size: number,
-  sha256: string,
   stored: Promise<unknown>,
   deps: IngestDeps,
 ): Promise<StowInstanceOutcome> {
@@ -119,7 +116,7 @@ async function completeInstance(
   const instanceUrl = `${BULK_BASE_MARKER}/studies/${ids.studyInstanceUid}/series/${ids.seriesInstanceUid}/instances/${ids.sopInstanceUid}`;
   for (const bulk of parsed.bulk) bulk.element.BulkDataURI = `${instanceUrl}/bulkdata/${bulk.path}`;
   try {
-    const result = deps.index.insertInstance({
+    const result = await deps.indexWriter.insert({
       studyUid: ids.studyInstanceUid,
       seriesUid: ids.seriesInstanceUid,
       sopUid: ids.sopInstanceUid,
@@ -127,7 +124,6 @@ async function completeInstance(
       transferSyntax: parsed.transferSyntaxUid,
       blobKey: key,
       size,
-      sha256,
       dataset: ds,
       bulk: {
         items: parsed.bulk.map(({ path, vr, offset, length }) => ({ path, vr, offset, length })),
@@ -136,11 +132,14 @@ async function completeInstance(
       },
     });
     if (result.kind === 'inserted') return { ok: true, ...ids, alreadyStored: false };
+    // Not indexed: our new object goes, whatever the verdict. Duplicates are rare, so we compare
+    // bytes with the stored copy rather than hash every instance on the hot path.
+    const identical = result.kind === 'duplicate' && result.size === size && (await blobsEqual(deps.blobStore, result.blobKey, key));
     await deps.blobStore.delete(key);
+    if (identical) return { ok: true, ...ids, alreadyStored: true };
     if (result.kind === 'series-in-other-study') {
       return failure(FailureReason.DataSetDoesNotMatch, 'The Series Instance UID already belongs to another study.', ids);
     }
-    if (result.sha256 === sha256) return { ok: true, ...ids, alreadyStored: true };
     return failure(
       FailureReason.DuplicateSopInstance,
       'An instance with this SOP Instance UID is already stored with different content; the stored copy is kept.',

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { AppError } from '../../shared/errors';
 import { DICOM_JSON, parseAccept } from '../../shared/dicomweb/media-types';
@@ -36,16 +37,18 @@ export function retrieveInstances(deps: WadoDeps) {
     const writer = new MultipartWriter(res);
     res.status(200);
     res.setHeader('Content-Type', writer.contentType('application/dicom', wanted === undefined ? {} : { 'transfer-syntax': wanted }));
+    let body: Readable | undefined = first;
     try {
       for (const [n, instance] of instances.entries()) {
-        const body = n === 0 ? first : await deps.blobStore.get(instance.blobKey);
+        body = n === 0 ? first : await deps.blobStore.get(instance.blobKey);
         await writer.writePart(partHeaders(instance, deps.dicomWebBase()), body);
       }
       await writer.end();
       res.end();
     } catch (error) {
+      body?.destroy(); // release the object's file or socket even if the client went away
       // Headers are gone: the only honest signal left is an aborted transfer.
-      deps.log('WADO-RS retrieval aborted while streaming', error);
+      if (!res.destroyed) deps.log('WADO-RS retrieval aborted while streaming', error);
       res.destroy(error instanceof Error ? error : undefined);
     }
   };

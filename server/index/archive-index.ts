@@ -5,14 +5,7 @@ import type { IndexDb } from './open-index';
 import { PATIENT_TAGS, SERIES_TAGS, STUDY_TAGS, pick } from './level-attributes';
 
 /** What ingest hands to the index for one stored instance. */
-export interface InstanceRecord {
-  studyUid: string;
-  seriesUid: string;
-  sopUid: string;
-  sopClassUid: string;
-  transferSyntax: string;
-  blobKey: string;
-  size: number;
+export interface InstanceRecord extends StoredInstance {
   /** The data set as DICOM JSON, BulkDataURIs already set. */
   dataset: DicomJson;
   /** Bulk value and pixel data locations (JSON-serialisable). */

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { AppError } from '../../shared/errors';
 
 /**
  * Object storage behind one interface (STYLE.md rule 4). Keys come only from `object-keys.ts`,
@@ -35,4 +36,11 @@ export interface BlobInfo {
 export interface ByteRange {
   start: number;
   end: number;
+}
+
+/** Guards a range against programming errors (ranges come from our index, never from clients). */
+export function checkRange({ start, end }: ByteRange): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new AppError('INTERNAL', `Invalid byte range ${start}-${end}.`);
+  }
 }

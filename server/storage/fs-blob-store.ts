@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../shared/errors';
-import type { BlobInfo, BlobStore, ByteRange } from './blob-store';
+import { checkRange, type BlobInfo, type BlobStore, type ByteRange } from './blob-store';
 import { DurableDirs } from './durable-dir';
 import { assertSafeKey, assertSafePrefix } from './object-keys';
 
@@ -20,7 +20,7 @@ const writeFd = promisify(fs.write);
 
 const TMP_DIR = '.tmp';
 /** Chunks are gathered up to this many bytes and written with one writev call. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
+const WRITE_BATCH_BYTES = 256 * 1024;
 
 /**
  * Objects as files under one root folder: `<root>/<key>`. A put writes a temp file in
@@ -194,12 +194,6 @@ async function writeAll(fd: number, buffers: Buffer[], length: number): Promise<
   if (bytesWritten === length) return;
   let rest = Buffer.concat(buffers, length).subarray(bytesWritten);
   while (rest.length > 0) rest = rest.subarray((await writeFd(fd, rest)).bytesWritten);
-}
-
-function checkRange({ start, end }: ByteRange): void {
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new AppError('INTERNAL', `Invalid byte range ${start}-${end}.`);
-  }
 }
 
 /** Runs a file-system call, turning ENOENT into BLOB_NOT_FOUND (when `key` is given) and other errors into STORAGE_FAILURE. */

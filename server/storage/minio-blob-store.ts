@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { Client } from 'minio';
 import type { StorageConfig } from '../config';
 import { AppError } from '../../shared/errors';
-import type { BlobInfo, BlobStore, ByteRange } from './blob-store';
+import { checkRange, type BlobInfo, type BlobStore, type ByteRange } from './blob-store';
 import { assertSafeKey, assertSafePrefix } from './object-keys';
 
 export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
@@ -215,12 +215,6 @@ function join(chunks: Buffer[], length: number): Buffer {
 function checkSize(actual: number, announced: number | undefined): void {
   if (announced !== undefined && actual !== announced) {
     throw new AppError('BAD_REQUEST', `The body has ${actual} bytes, not the announced ${announced}.`);
-  }
-}
-
-function checkRange({ start, end }: ByteRange): void {
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new AppError('INTERNAL', `Invalid byte range ${start}-${end}.`);
   }
 }
 

@@ -42,24 +42,33 @@ export async function receiveInstance(
   let parseError: Part10Error | undefined;
   let storageError: unknown;
 
-  for await (const chunk of body) {
-    if (parseError) continue; // drain the rest of the part
-    if (position < 128) chunk.fill(0, 0, Math.min(chunk.length, 128 - position));
-    position += chunk.length;
-    try {
-      parser.write(chunk);
-    } catch (error) {
-      if (!(error instanceof Part10Error)) throw error;
-      parseError = error;
-      sink.destroy(error);
-      continue;
+  try {
+    for await (const chunk of body) {
+      if (parseError) continue; // drain the rest of the part
+      if (position < 128) chunk.fill(0, 0, Math.min(chunk.length, 128 - position));
+      position += chunk.length;
+      try {
+        parser.write(chunk);
+      } catch (error) {
+        if (!(error instanceof Part10Error)) throw error;
+        parseError = error;
+        sink.destroy(error);
+        continue;
+      }
+      if (storageError) continue;
+      try {
+        if (!sink.write(chunk)) await drainOrFail(sink, stored);
+      } catch (error) {
+        storageError = error;
+      }
     }
-    if (storageError) continue;
-    try {
-      if (!sink.write(chunk)) await drainOrFail(sink, stored);
-    } catch (error) {
-      storageError = error;
-    }
+  } catch (error) {
+    // The request itself failed (client gone, body over the size limit, broken multipart):
+    // abandon the object so nothing half-written stays behind, then let the caller answer.
+    sink.destroy();
+    await stored.catch(() => undefined);
+    await deps.blobStore.delete(key).catch(() => undefined);
+    throw error;
   }
   if (storageError) {
     deps.log(`storage failed while receiving a STOW instance (key ${key})`, storageError);

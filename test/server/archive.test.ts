@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { BACKENDS, startArchiveOn, storedKeys } from '../helpers/backends';
@@ -128,10 +130,12 @@ describe.each(BACKENDS)('archive on %s storage', (backend) => {
     const noBoundary = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': 'multipart/related; type="application/dicom"' }, body: 'x' });
     expect(noBoundary.status).toBe(400);
 
+    const keysBefore = await storedKeys(archive);
     const { body, contentType } = stowBody([ctFiles[0]!]);
     const truncated = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': contentType }, body: body.subarray(0, 1000) });
     expect(truncated.status).toBe(400);
     expect(((await truncated.json()) as { code: string }).code).toBe('MALFORMED_MULTIPART');
+    expect(await storedKeys(archive)).toEqual(keysBefore);
 
     const badUid = await fetch(`${archive.dicomWeb}/studies/1.2.abc/metadata`);
     expect(badUid.status).toBe(400);
@@ -150,6 +154,20 @@ describe.each(BACKENDS)('archive on %s storage', (backend) => {
     expect((await fetch(`${archive.url}/no/such/thing`)).status).toBe(404);
   });
 
+  it('keeps the complete instances of a request cut off in a later part, and nothing of the cut one', async () => {
+    const first = corpusFile('color/rgb-testpattern-sc.dcm');
+    const second = corpusFile('color/palette-8bit-testpattern.dcm');
+    const keysBefore = await storedKeys(archive);
+    const { body, contentType } = stowBody([first, second]);
+    const cut = body.subarray(0, body.length - Math.floor(second.length / 2));
+    const res = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': contentType }, body: cut });
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as DicomJson;
+    expect(json['00081199']?.Value).toHaveLength(1);
+    expect(await storedKeys(archive)).toHaveLength(keysBefore.length + 1);
+    if (backend === 'fs') expect(readdirSync(path.join(archive.dataDir, 'objects', '.tmp'))).toEqual([]);
+  });
+
   it('deletes a study: index rows and objects are gone', async () => {
     const stored = await stowFiles(archive.dicomWeb, [corpusFile('other-modalities/pt-pet-jpeg-lossless.dcm')]);
     expect(stored.status).toBe(200);
@@ -161,5 +179,25 @@ describe.each(BACKENDS)('archive on %s storage', (backend) => {
     expect((await fetch(`${target}/metadata`)).status).toBe(404);
     expect((await storedKeys(archive)).length).toBe(keysBefore.length - 1);
     expect((await fetch(target, { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+describe('request size limit', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await startArchiveOn('fs', { PACS_MAX_REQUEST_BYTES: '100000' });
+  });
+  afterAll(async () => {
+    await archive?.stop();
+  });
+
+  it('answers 413 to a STOW-RS body over PACS_MAX_REQUEST_BYTES and stores nothing', async () => {
+    const { body, contentType } = stowBody([ctFiles[0]!]);
+    const res = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await storedKeys(archive)).toEqual([]);
+    const small = await stowFiles(archive.dicomWeb, [corpusFile('charsets/iso-ir-192-utf8-mr.dcm')]);
+    expect(small.status).toBe(200);
   });
 });

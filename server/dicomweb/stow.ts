@@ -42,10 +42,15 @@ export function storeInstances(deps: StowDeps) {
         }
         const complete = await receiveInstance(part.body, studyUid, deps);
         const slot = outcomes.push({ ok: false, failureReason: FailureReason.ProcessingFailure, message: 'not completed' }) - 1;
-        const done: Promise<void> = complete().then((outcome) => {
-          outcomes[slot] = outcome;
-          pending.delete(done);
-        });
+        const done: Promise<void> = complete()
+          .catch((error: unknown): StowInstanceOutcome => {
+            deps.log('STOW-RS: an instance could not be completed', error);
+            return { ok: false, failureReason: FailureReason.ProcessingFailure, message: 'The instance could not be stored.' };
+          })
+          .then((outcome) => {
+            outcomes[slot] = outcome;
+            pending.delete(done);
+          });
         pending.add(done);
         if (pending.size >= MAX_PENDING_COMPLETIONS) await Promise.race(pending);
       }

@@ -44,7 +44,6 @@ export function retrieveInstances(deps: WadoDeps) {
         await writer.writePart(partHeaders(instance, deps.dicomWebBase()), body);
       }
       await writer.end();
-      res.end();
     } catch (error) {
       body?.destroy(); // release the object's file or socket even if the client went away
       // Headers are gone: the only honest signal left is an aborted transfer.

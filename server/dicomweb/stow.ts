@@ -11,8 +11,13 @@ export interface StowDeps extends IngestDeps {
   dicomWebBase: () => string;
 }
 
-/** How many received instances may wait for their storage flush + index write at once. */
+/**
+ * How many received instances may wait for their storage flush + index write at once, and how
+ * many of their bytes: an S3 store holds an instance (up to one part) in memory until its PUT
+ * has finished, so the byte cap is what bounds memory there.
+ */
 const MAX_PENDING_COMPLETIONS = 16;
+const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 
 /**
  * Store Instances (STOW-RS, PS3.18 10.5): `POST /studies[/{study}]` with
@@ -30,6 +35,7 @@ export function storeInstances(deps: StowDeps) {
 
     const outcomes: StowInstanceOutcome[] = [];
     const pending = new Set<Promise<void>>();
+    let pendingBytes = 0;
     let requestError: unknown;
     try {
       for await (const part of readMultipartRelated(limitBody(req, deps.maxRequestBytes), boundary)) {
@@ -40,7 +46,7 @@ export function storeInstances(deps: StowDeps) {
           outcomes.push({ ok: false, failureReason: FailureReason.CannotUnderstand, message: `A part has media type "${partType}"; only application/dicom is accepted.` });
           continue;
         }
-        const complete = await receiveInstance(part.body, studyUid, deps);
+        const { size, complete } = await receiveInstance(part.body, studyUid, deps);
         const slot = outcomes.push({ ok: false, failureReason: FailureReason.ProcessingFailure, message: 'not completed' }) - 1;
         const done: Promise<void> = complete()
           .catch((error: unknown): StowInstanceOutcome => {
@@ -50,9 +56,11 @@ export function storeInstances(deps: StowDeps) {
           .then((outcome) => {
             outcomes[slot] = outcome;
             pending.delete(done);
+            pendingBytes -= size;
           });
         pending.add(done);
-        if (pending.size >= MAX_PENDING_COMPLETIONS) await Promise.race(pending);
+        pendingBytes += size;
+        while (pending.size > 0 && (pending.size >= MAX_PENDING_COMPLETIONS || pendingBytes > MAX_PENDING_BYTES)) await Promise.race(pending);
       }
     } catch (error) {
       requestError = error;

@@ -9,6 +9,12 @@ import { blobsEqual } from '../storage/blobs-equal';
 import { Part10Error, Part10StreamParser, type ParsedPart10 } from './part10-parser';
 import { BULK_BASE_MARKER } from './bulk-data-uri';
 
+/** An instance whose bytes have all been received; `complete` waits for storage, then indexes. */
+export interface ReceivedInstance {
+  size: number;
+  complete: () => Promise<StowInstanceOutcome>;
+}
+
 export interface IngestDeps {
   blobStore: BlobStore;
   indexWriter: IndexWriter;
@@ -21,7 +27,7 @@ export interface IngestDeps {
  * preamble zeroed on the way), then validated, then indexed in one synchronous transaction.
  * Blob first, index second; any failure after the object write removes the object.
  *
- * Returns a function that completes the instance (waits for durable storage, then indexes)
+ * Returns the size and a function that completes the instance (waits for durable storage, then indexes)
  * once the body has been read, so the caller can read the next part while this one is
  * flushed to storage.
  */
@@ -29,7 +35,7 @@ export async function receiveInstance(
   body: AsyncIterable<Buffer>,
   expectedStudyUid: string | undefined,
   deps: IngestDeps,
-): Promise<() => Promise<StowInstanceOutcome>> {
+): Promise<ReceivedInstance> {
   const key = newInstanceKey();
   // Object mode: chunks pass through as they are, never concatenated (16 chunks ≈ 1 MB buffered).
   const sink = new PassThrough({ objectMode: true, highWaterMark: 16 });
@@ -75,7 +81,7 @@ export async function receiveInstance(
     sink.destroy();
     await deps.blobStore.delete(key).catch(() => undefined);
     const outcome = failure(FailureReason.OutOfResources, 'Object storage could not store the instance.');
-    return async () => outcome;
+    return { size: position, complete: async () => outcome };
   }
 
   let parsed: ParsedPart10 | undefined;
@@ -87,18 +93,21 @@ export async function receiveInstance(
       parseError = error;
     }
   }
-  const refusal = parseError ? failure(FailureReason.CannotUnderstand, `Not a valid DICOM Part 10 instance: ${parseError.reason}`) : validate(parsed!, expectedStudyUid);
+  const refusal = parseError ? failure(FailureReason.CannotUnderstand, `Cannot read the instance: ${parseError.reason}`) : validate(parsed!, expectedStudyUid);
   if (refusal) {
     sink.destroy(new Error('instance refused'));
-    return async () => {
-      await stored.catch(() => undefined);
-      await deps.blobStore.delete(key).catch(() => undefined);
-      return refusal;
+    return {
+      size: position,
+      complete: async () => {
+        await stored.catch(() => undefined);
+        await deps.blobStore.delete(key).catch(() => undefined);
+        return refusal;
+      },
     };
   }
   sink.end();
   const instance = parsed!;
-  return () => completeInstance(instance, key, position, stored, deps);
+  return { size: position, complete: () => completeInstance(instance, key, position, stored, deps) };
 }
 
 async function completeInstance(

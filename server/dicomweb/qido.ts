@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import { DICOM_JSON } from '../../shared/dicomweb/media-types';
 import { parseQidoQuery, type QidoLevel } from '../../shared/dicomweb/qido-query';
 import type { IndexDb } from '../index/open-index';
+import { sendDicomJson } from '../http/send-json';
 import { searchIndex } from '../index/qido-search';
 import { negotiateJson } from './wado';
 
@@ -27,6 +27,6 @@ export function searchFor(level: QidoLevel, deps: QidoDeps) {
     if (result.truncated) {
       res.setHeader('Warning', `299 - "There are more results than the limit of ${limit}; use offset to page"`);
     }
-    res.status(200).type(DICOM_JSON).send(JSON.stringify(result.items));
+    sendDicomJson(req, res, JSON.stringify(result.items));
   };
 }

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { AppError } from '../../shared/errors';
-import { DICOM_JSON, parseAccept } from '../../shared/dicomweb/media-types';
+import { parseAccept } from '../../shared/dicomweb/media-types';
 import { MultipartWriter } from '../http/multipart-writer';
+import { matchesIfNoneMatch, sendDicomJson } from '../http/send-json';
+import { studyVersionQuery } from '../index/study-version';
 import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
 import type { BlobStore } from '../storage/blob-store';
@@ -89,13 +92,26 @@ function innerTransferSyntax(type: string | undefined): string | undefined {
  * built from the index only, never from the stored objects.
  */
 export function retrieveMetadata(deps: WadoDeps) {
+  const studyVersion = studyVersionQuery(deps.index.db);
   return (req: Request, res: Response): void => {
     negotiateJson(req.headers.accept);
-    const jsons = deps.index.metadataJson(...scopeOf(req));
+    const scope = scopeOf(req);
+    const base = deps.dicomWebBase();
+    // The validator: the study's version, and the base URL that the BulkDataURIs carry.
+    const version = studyVersion(scope[0]);
+    const etag = version === undefined ? undefined : `W/"${version}.${shortHash(base)}"`;
+    // Revalidation answered without building the body (the scope must still exist).
+    if (etag !== undefined && matchesIfNoneMatch(req.headers['if-none-match'], etag) && deps.index.findInstances(...scope).length > 0) {
+      return sendDicomJson(req, res, '', { etag });
+    }
+    const jsons = deps.index.metadataJson(...scope);
     if (jsons.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
-    const body = resolveBulkDataUris(`[${jsons.join(',')}]`, deps.dicomWebBase());
-    res.status(200).type(DICOM_JSON).send(body);
+    sendDicomJson(req, res, resolveBulkDataUris(`[${jsons.join(',')}]`, base), etag === undefined ? {} : { etag });
   };
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 8);
 }
 
 /** `application/dicom+json` (or `application/json`, or anything) for metadata and search results. */

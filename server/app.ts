@@ -5,6 +5,7 @@ import type { ArchiveIndex } from './index/archive-index';
 import type { IndexWriter } from './index/index-writer';
 import { dicomWebRouter } from './dicomweb/router';
 import type { BlobStore } from './storage/blob-store';
+import { cors } from './http/cors';
 import type { Logger } from './logger';
 
 export interface AppDeps {
@@ -15,6 +16,7 @@ export interface AppDeps {
   publicUrl: () => string;
   maxRequestBytes: number;
   qidoMaxLimit: number;
+  corsOrigins: readonly string[];
   logger: Logger;
 }
 
@@ -31,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  app.use(cors(deps.corsOrigins));
 
   const log = (message: string, error?: unknown) => deps.logger.error(message, error);
   app.use(

@@ -32,6 +32,8 @@ export interface Config {
   /** QIDO-RS: largest `limit`, and the page size when the client gives none. */
   readonly qidoMaxLimit: number;
   readonly logLevel: 'silent' | 'error' | 'info';
+  /** Browser origins allowed to call the API from another site (CORS); empty = none. */
+  readonly corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -59,6 +61,7 @@ export const CONFIG_VARIABLES = [
   ['PACS_MAX_REQUEST_BYTES', '0 (unlimited)', 'Largest accepted STOW-RS request body, in bytes; larger requests get 413.'],
   ['PACS_QIDO_MAX_LIMIT', '1000', 'Largest QIDO-RS `limit`; also the page size when none is given.'],
   ['PACS_LOG_LEVEL', 'info', '`silent`, `error` or `info`.'],
+  ['PACS_CORS_ORIGINS', '(none)', 'Comma-separated origins (e.g. `https://viewer.hospital.vn`) whose pages may call the API from the browser (CORS). Off by default.'],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -146,6 +149,19 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const qidoMaxLimit = int('PACS_QIDO_MAX_LIMIT', 1000, 1, 1_000_000);
   const logLevel = oneOf('PACS_LOG_LEVEL', ['silent', 'error', 'info'] as const, 'info');
 
+  const corsOrigins: string[] = [];
+  for (const origin of (read('PACS_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '')) {
+      problems.push(`PACS_CORS_ORIGINS: "${origin}" is not an origin like https://viewer.hospital.vn`);
+    } else corsOrigins.push(parsed.origin);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ host, port, publicUrl, dataDir, indexFile, storage, maxRequestBytes, qidoMaxLimit, logLevel });
+  return Object.freeze({ host, port, publicUrl, dataDir, indexFile, storage, maxRequestBytes, qidoMaxLimit, logLevel, corsOrigins: Object.freeze(corsOrigins) });
 }

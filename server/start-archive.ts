@@ -38,6 +38,7 @@ export async function startArchive(config: Config, logger: Logger = createLogger
     publicUrl: () => publicUrl,
     maxRequestBytes: config.maxRequestBytes,
     qidoMaxLimit: config.qidoMaxLimit,
+    corsOrigins: config.corsOrigins,
     logger,
   });
   const server = http.createServer(app);

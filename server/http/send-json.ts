@@ -23,7 +23,7 @@ export function sendDicomJson(req: Request, res: Response, body: string, options
     }
   }
   res.status(options.status ?? 200);
-  res.setHeader('Vary', 'Accept-Encoding');
+  res.append('Vary', 'Accept-Encoding');
   if (body.length < GZIP_MIN_BYTES || !acceptsGzip(req.headers['accept-encoding'])) {
     res.send(body);
     return;

@@ -73,8 +73,10 @@ export function storeInstances(deps: StowDeps) {
 
     const base = deps.dicomWebBase();
     const body = stowResponseBody(outcomes, studyUid, base);
-    const status = requestError !== undefined ? 400 : stowResponseStatus(outcomes);
-    if (requestError !== undefined) body['00000902'] = { vr: 'LO', Value: [(requestError as AppError).message.slice(0, 64)] };
+    // The request broke after some instances were complete: they stay stored and are listed,
+    // under the status of what went wrong (400 unparseable, 413 too large).
+    const status = requestError !== undefined ? (requestError as AppError).status : stowResponseStatus(outcomes);
+    if (requestError !== undefined) body['00000902'] = { vr: 'LO', Value: [(requestError as AppError).message] };
     res.status(status).type(DICOM_JSON).send(JSON.stringify(body));
   };
 }

@@ -200,4 +200,24 @@ describe('request size limit', () => {
     const small = await stowFiles(archive.dicomWeb, [corpusFile('charsets/iso-ir-192-utf8-mr.dcm')]);
     expect(small.status).toBe(200);
   });
+
+  it('answers 413 when a chunked body passes the limit, listing the instances completed before', async () => {
+    const keysBefore = await storedKeys(archive);
+    const first = corpusFile('non-image/sr-basic-text.dcm'); // well under the limit
+    const { body, contentType } = stowBody([first, ctFiles[1]!]);
+    expect(first.length).toBeLessThan(100_000 - 1000);
+    // A stream body: no Content-Length, so the limit is found while reading.
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < body.length; at += 16_384) controller.enqueue(body.subarray(at, at + 16_384));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': contentType }, body: stream, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    const json = (await res.json()) as DicomJson;
+    expect(json['00081199']?.Value).toHaveLength(1);
+    expect(await storedKeys(archive)).toHaveLength(keysBefore.length + 1);
+    expect(readdirSync(path.join(archive.dataDir, 'objects', '.tmp'))).toEqual([]);
+  });
 });

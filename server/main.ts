@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
-import { startArchive } from './start-archive';
+import { startArchive, type RunningArchive } from './start-archive';
 
 async function main(): Promise<void> {
   let config;
@@ -14,18 +14,20 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const archive = await startArchive(config, logger);
-  const storage = config.storage.kind === 'fs' ? `objects in ${config.dataDir}/objects` : `S3 bucket ${config.storage.bucket} at ${config.storage.endPoint}`;
-  console.log(`PACS archive listening on ${archive.url}  (DICOMweb: ${archive.url}/dicom-web; index ${config.indexFile}; ${storage})`);
+  // Handlers first: a signal arriving before they exist would kill the process uncleanly.
+  let archive: RunningArchive | undefined;
   const stop = (signal: string) => {
     logger.info(`${signal}: shutting down`);
-    archive.close().then(
+    (archive?.close() ?? Promise.resolve()).then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  archive = await startArchive(config, logger);
+  const storage = config.storage.kind === 'fs' ? `objects in ${config.dataDir}/objects` : `S3 bucket ${config.storage.bucket} at ${config.storage.endPoint}`;
+  console.log(`PACS archive listening on ${archive.url}  (DICOMweb: ${archive.url}/dicom-web; index ${config.indexFile}; ${storage})`);
 }
 
 main().catch((error: unknown) => {

@@ -64,8 +64,11 @@ export async function startArchive(config: Config, logger: Logger = createLogger
     blobStore,
     server,
     close: async () => {
+      // Requests in flight get a moment to finish; then every connection is cut.
+      const cut = setTimeout(() => server.closeAllConnections(), 2_000);
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      clearTimeout(cut);
       await blobStore.close();
       await indexWriter.close();
       db.close();

@@ -14,6 +14,7 @@ export const ERRORS = {
   CONFLICT: { status: 409, message: 'The request conflicts with the archive state.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than allowed.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The Content-Type of the request is not supported here.' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range lies outside the value.' },
   BLOB_NOT_FOUND: { status: 404, message: 'The stored object does not exist.' },
   STORAGE_FAILURE: { status: 503, message: 'Object storage is unavailable.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },

@@ -2,10 +2,12 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { isValidUid } from '../../shared/dicom/uid';
 import { AppError } from '../../shared/errors';
 import type { IndexDb } from '../index/open-index';
+import { retrieveBulkdata } from './bulkdata';
 import { deleteResource, type DeleteDeps } from './delete';
 import { searchFor } from './qido';
 import { storeInstances, type StowDeps } from './stow';
 import { retrieveInstances, retrieveMetadata, type WadoDeps } from './wado';
+import { retrieveFrames } from './wado-frames';
 
 export type DicomWebDeps = StowDeps & WadoDeps & DeleteDeps & { db: IndexDb; qidoMaxLimit: number };
 
@@ -37,6 +39,8 @@ export function dicomWebRouter(deps: DicomWebDeps): Router {
     ['/studies/:study/series/:series/instances', { get: searchFor('instance', qido) }],
     ['/studies/:study/series/:series/instances/:instance', { get: retrieve, delete: remove }],
     ['/studies/:study/series/:series/instances/:instance/metadata', { get: metadata }],
+    ['/studies/:study/series/:series/instances/:instance/frames/:frames', { get: retrieveFrames(deps) }],
+    ['/studies/:study/series/:series/instances/:instance/bulkdata/*path', { get: retrieveBulkdata(deps) }],
     ['/series', { get: searchFor('series', qido) }],
     ['/instances', { get: searchFor('instance', qido) }],
   ];

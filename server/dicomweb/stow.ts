@@ -77,6 +77,8 @@ export function storeInstances(deps: StowDeps) {
     // under the status of what went wrong (400 unparseable, 413 too large).
     const status = requestError !== undefined ? (requestError as AppError).status : stowResponseStatus(outcomes);
     if (requestError !== undefined) body['00000902'] = { vr: 'LO', Value: [(requestError as AppError).message] };
+    // The rest of the body is left unread: this connection cannot carry another request.
+    if (!req.complete) res.setHeader('Connection', 'close');
     res.status(status).type(DICOM_JSON).send(JSON.stringify(body));
   };
 }

@@ -28,6 +28,24 @@ export interface StoredInstance {
   size: number;
 }
 
+/**
+ * What Retrieve Frames and Retrieve Bulkdata need about one instance (PS3.18 10.4.1.1.4, 10.4.1.1.5):
+ * where its object is, its transfer syntax, the image geometry and the `bulk` JSON written by ingest
+ * (`{ items: [{path, vr, offset, length}], pixelData, deflated }`, see store-instance.ts).
+ */
+export interface InstanceBulk {
+  blobKey: string;
+  size: number;
+  transferSyntax: string;
+  rows: number | null;
+  columns: number | null;
+  samplesPerPixel: number | null;
+  bitsAllocated: number | null;
+  numberOfFrames: number | null;
+  /** The `bulk` column as stored (JSON text). */
+  bulk: string;
+}
+
 const INSTANCE_COLUMNS = `st.study_uid AS studyUid, se.series_uid AS seriesUid, i.sop_uid AS sopUid,
   i.sop_class_uid AS sopClassUid, i.transfer_syntax AS transferSyntax, i.blob_key AS blobKey, i.size AS size`;
 const FROM_INSTANCES = `FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk`;
@@ -70,6 +88,10 @@ export class ArchiveIndex {
       studyInstances: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`),
       seriesInstances: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`),
       oneInstance: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
+      instanceBulk: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, i.transfer_syntax AS transferSyntax,
+        i.rows AS rows, i.columns AS columns, i.bits_allocated AS bitsAllocated, i.number_of_frames AS numberOfFrames,
+        json_extract(i.json, '$."00280002".Value[0]') AS samplesPerPixel, i.bulk AS bulk
+        ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
       studyMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`).pluck(),
       seriesMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`).pluck(),
       instanceMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`).pluck(),
@@ -198,6 +220,11 @@ export class ArchiveIndex {
     }
     if (seriesUid !== undefined) return this.q.seriesInstances.all(studyUid, seriesUid) as StoredInstance[];
     return this.q.studyInstances.all(studyUid) as StoredInstance[];
+  }
+
+  /** Bulk data and pixel data locations of one instance, resolved by the full UID path. */
+  instanceBulk(studyUid: string, seriesUid: string, sopUid: string): InstanceBulk | undefined {
+    return this.q.instanceBulk.get(studyUid, seriesUid, sopUid) as InstanceBulk | undefined;
   }
 
   /** The stored DICOM JSON texts (one per instance) for WADO-RS metadata. */

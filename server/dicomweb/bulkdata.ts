@@ -1,0 +1,99 @@
+import type { Request, Response } from 'express';
+import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
+import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
+import { AppError } from '../../shared/errors';
+import type { ByteSpan } from './byte-streams';
+import { negotiateBulk, type Representation } from './bulk-negotiation';
+import { locateInstance } from './instance-bulk';
+import { sendBody, sendParts } from './send-parts';
+import { openValueRange, swapWidthOf, type StoredValue } from './stored-value';
+import type { WadoDeps } from './wado';
+
+/**
+ * Retrieve Bulkdata (WADO-RS, PS3.18 10.4.1.1.5): the value of one element named by the
+ * BulkDataURIs our metadata carries, `…/instances/{i}/bulkdata/{tag}[/{item}/{tag}…]`.
+ * Answered as multipart/related; type="application/octet-stream" with one part, or as a bare
+ * body when the client accepts `application/octet-stream` itself; a bare body honours one
+ * `Range: bytes=…` (206 / 416, RFC 9110 14). Values are little endian (PS3.18 8.7.3.3.1): big
+ * endian values are swapped by VR, deflated data sets are inflated on the way.
+ * Encapsulated Pixel Data is returned as recorded: its items (Basic Offset Table item and
+ * fragment items, with their item headers, without the Sequence Delimitation Item), labelled
+ * with the stored transfer syntax; Retrieve Frames serves the frames themselves.
+ */
+export function retrieveBulkdata(deps: WadoDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const path = bulkPath(req.params.path);
+    const located = locateInstance(deps.index, req);
+    const { instance, bulk } = located;
+    const item = bulk.items.find((i) => i.path === path);
+    if (!item) throw new AppError('NOT_FOUND', 'This instance has no bulk data at that path.');
+
+    const pixel = bulk.pixelData?.tag === path ? bulk.pixelData : undefined;
+    const syntax = transferSyntax(instance.transferSyntax);
+    const encapsulatedPixels = pixel?.encapsulated === true;
+    const offered: Representation = {
+      mediaType: OCTET_STREAM,
+      transferSyntax: encapsulatedPixels ? instance.transferSyntax : EXPLICIT_VR_LITTLE_ENDIAN,
+      uncompressed: true,
+    };
+    const packaging = negotiateBulk(req.headers.accept, offered, true);
+    if (!packaging) throw new AppError('NOT_ACCEPTABLE', 'Bulk data is available as application/octet-stream, alone or in multipart/related.');
+    const contentType = pixel ? `${OCTET_STREAM}; transfer-syntax=${offered.transferSyntax}` : OCTET_STREAM;
+
+    const value: StoredValue = {
+      key: instance.blobKey,
+      objectSize: instance.size,
+      offset: item.offset,
+      length: item.length,
+      swapWidth: encapsulatedPixels ? 1 : swapWidthOf(item.vr, syntax?.bigEndian === true),
+      deflated: bulk.deflated,
+    };
+    const open = (start: number, end: number) => openValueRange(deps.blobStore, value, start, end);
+    if (packaging === 'multipart') {
+      const location = `${deps.dicomWebBase()}/${located.path}/bulkdata/${path}`;
+      await sendParts(res, 'multipart', OCTET_STREAM, [{ contentType, length: value.length, location, open: () => open(0, value.length) }], deps.log);
+      return;
+    }
+    res.setHeader('Accept-Ranges', 'bytes');
+    const range = parseRange(req.headers.range, value.length);
+    if (range === 'unsatisfiable') {
+      res.setHeader('Content-Range', `bytes */${value.length}`);
+      throw new AppError('RANGE_NOT_SATISFIABLE', `The Range lies outside the ${value.length} bytes of this value.`);
+    }
+    const { start, end } = range ?? { start: 0, end: value.length };
+    const body = await open(start, end);
+    res.status(range ? 206 : 200);
+    res.setHeader('Content-Type', contentType);
+    res.setHeader('Content-Length', String(end - start));
+    if (range) res.setHeader('Content-Range', `bytes ${start}-${end - 1}/${value.length}`);
+    await sendBody(res, body, deps.log);
+  };
+}
+
+/** `7FE00010` or `00540016/0/00281201`: tags (8 hex digits) and item indexes, alternating; 400 otherwise. */
+function bulkPath(segments: unknown): string {
+  const parts = Array.isArray(segments) ? (segments as string[]) : [String(segments)];
+  const valid = parts.length % 2 === 1 && parts.every((part, i) => (i % 2 === 0 ? /^[0-9A-Fa-f]{8}$/ : /^(0|[1-9][0-9]{0,8})$/).test(part));
+  if (!valid) throw new AppError('BAD_REQUEST', 'A bulk data path is a tag of 8 hex digits, optionally followed by /item/tag pairs, e.g. bulkdata/7FE00010.');
+  return parts.join('/').toUpperCase();
+}
+
+/**
+ * A single `bytes=first-last`, `bytes=first-` or `bytes=-suffix` range (RFC 9110 14.1.2).
+ * Anything else (several ranges, other units, malformed) is ignored and the whole value is sent,
+ * as RFC 9110 14.2 allows.
+ */
+export function parseRange(header: string | undefined, length: number): ByteSpan | 'unsatisfiable' | undefined {
+  const match = header?.trim().match(/^bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)$/i);
+  if (!match) return undefined;
+  const [, first = '', last = ''] = match;
+  if (first === '' && last === '') return undefined;
+  if (first === '') {
+    const suffix = Number(last);
+    return suffix === 0 || length === 0 ? 'unsatisfiable' : { start: Math.max(0, length - suffix), end: length };
+  }
+  const start = Number(first);
+  if (last !== '' && Number(last) < start) return undefined;
+  if (start >= length) return 'unsatisfiable';
+  return { start, end: last === '' ? length : Math.min(length, Number(last) + 1) };
+}

@@ -1,0 +1,68 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Response } from 'express';
+import { MultipartWriter } from '../http/multipart-writer';
+import type { Packaging } from './bulk-negotiation';
+
+/** One part to send: its headers and a way to open its bytes from storage when its turn comes. */
+export interface OutgoingPart {
+  contentType: string;
+  length: number;
+  location: string;
+  open: () => Promise<Readable>;
+}
+
+/**
+ * Sends parts as multipart/related (PS3.18 8.6.1.2) or, for one part, as a bare body, opening
+ * each part's storage stream only when it is written: at most one frame is in flight.
+ * The first part is opened before the status is sent, so a storage failure is still a clean error.
+ */
+export async function sendParts(
+  res: Response,
+  packaging: Packaging,
+  rootType: string,
+  parts: readonly OutgoingPart[],
+  log: (message: string, error?: unknown) => void,
+): Promise<void> {
+  const first = parts[0];
+  if (!first) throw new Error('sendParts needs at least one part');
+  const firstBody = await first.open();
+  if (packaging === 'single') {
+    res.status(200);
+    res.setHeader('Content-Type', first.contentType);
+    res.setHeader('Content-Length', String(first.length));
+    return sendBody(res, firstBody, log);
+  }
+  let body: Readable | undefined = firstBody;
+  const writer = new MultipartWriter(res);
+  res.status(200);
+  res.setHeader('Content-Type', writer.contentType(rootType));
+  try {
+    for (const [n, part] of parts.entries()) {
+      const current: Readable = n === 0 ? firstBody : await part.open();
+      body = current;
+      const headers = { 'Content-Type': part.contentType, 'Content-Length': String(part.length), 'Content-Location': part.location };
+      await writer.writePart(headers, current);
+      body = undefined;
+    }
+    await writer.end();
+  } catch (error) {
+    abort(res, body, log, error);
+  }
+}
+
+/** Streams one opened body as the whole response (status and headers already set). */
+export async function sendBody(res: Response, body: Readable, log: (message: string, error?: unknown) => void): Promise<void> {
+  try {
+    await pipeline(body, res);
+  } catch (error) {
+    abort(res, body, log, error);
+  }
+}
+
+function abort(res: Response, body: Readable | undefined, log: (message: string, error?: unknown) => void, error: unknown): void {
+  body?.destroy(); // release the object's file or socket even if the client went away
+  // Headers are gone: the only honest signal left is an aborted transfer.
+  if (!res.destroyed) log('frame or bulk data retrieval aborted while streaming', error);
+  res.destroy(error instanceof Error ? error : undefined);
+}

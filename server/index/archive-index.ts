@@ -1,6 +1,6 @@
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { getNumber, getString } from '../../shared/dicom/dicom-json';
-import { foldAccents, foldCase } from '../../shared/dicom/name-fold';
+import { foldCase, nameWords } from '../../shared/dicom/name-fold';
 import type { IndexDb } from './open-index';
 import { PATIENT_TAGS, SERIES_TAGS, STUDY_TAGS, pick } from './level-attributes';
 
@@ -61,10 +61,11 @@ export class ArchiveIndex {
   constructor(readonly db: IndexDb) {
     this.q = {
       instanceBySop: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, st.study_uid AS studyUid, se.series_uid AS seriesUid ${FROM_INSTANCES} WHERE i.sop_uid = ?`),
-      insertPatient: db.prepare(`INSERT INTO patients (patient_key, patient_id, issuer, patient_name, name_upper, name_fold, birth_date, sex, json)
-        VALUES (@key, @patientId, @issuer, @name, @nameUpper, @nameFold, @birthDate, @sex, @json)
+      insertPatient: db.prepare(`INSERT INTO patients (patient_key, patient_id, issuer, patient_name, name_upper, birth_date, sex, json)
+        VALUES (@key, @patientId, @issuer, @name, @nameUpper, @birthDate, @sex, @json)
         ON CONFLICT (patient_key) DO NOTHING`),
       patientPk: db.prepare(`SELECT pk FROM patients WHERE patient_key = ?`).pluck(),
+      insertNameWord: db.prepare(`INSERT OR IGNORE INTO patient_name_words (word, patient_pk) VALUES (?, ?)`),
       studyByUid: db.prepare(`SELECT pk FROM studies WHERE study_uid = ?`).pluck(),
       insertStudy: db.prepare(`INSERT INTO studies (study_uid, patient_pk, study_date, study_time, accession_number, study_id,
         study_description, referring_physician_upper, json, created_at, updated_at)
@@ -198,18 +199,19 @@ export class ArchiveIndex {
     const issuer = getString(ds, '00100021') ?? '';
     const key = patientId === '' ? `study:${record.studyUid}` : `id:${JSON.stringify([issuer, patientId])}`;
     const name = getString(ds, '00100010') ?? '';
-    this.q.insertPatient.run({
+    const inserted = this.q.insertPatient.run({
       key,
       patientId,
       issuer,
       name,
       nameUpper: foldCase(name),
-      nameFold: foldAccents(name),
       birthDate: getString(ds, '00100030') ?? '',
       sex: getString(ds, '00100040') ?? '',
       json: JSON.stringify(pick(ds, PATIENT_TAGS)),
     });
-    return this.q.patientPk.get(key) as number;
+    const patientPk = this.q.patientPk.get(key) as number;
+    if (inserted.changes > 0) for (const word of nameWords(name)) this.q.insertNameWord.run(word, patientPk);
+    return patientPk;
   }
 
   /** Instances of a study / series / one instance, resolved by the full UID path. */

@@ -1,5 +1,5 @@
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
-import { foldAccents, foldCase } from '../../shared/dicom/name-fold';
+import { foldCase, nameWords } from '../../shared/dicom/name-fold';
 import type { QidoFilter, QidoLevel, QidoQuery } from '../../shared/dicomweb/qido-query';
 import type { IndexDb } from './open-index';
 
@@ -89,7 +89,7 @@ function addCondition(filter: QidoFilter, fuzzy: boolean, where: string[], args:
   }
   const target = COLUMNS[key.tag];
   if (!target) throw new Error(`no column for ${key.keyword}`);
-  let column = target.column;
+  const column = target.column;
   switch (key.kind) {
     case 'uid-list':
     case 'code-list':
@@ -115,12 +115,11 @@ function addCondition(filter: QidoFilter, fuzzy: boolean, where: string[], args:
     case 'string':
     case 'person-name': {
       let value = values[0] ?? '';
-      if (target.fold === 'case') {
-        if (fuzzy && column === 'p.name_upper') {
-          column = 'p.name_fold';
-          value = foldAccents(value);
-        } else value = foldCase(value);
+      if (fuzzy && column === 'p.name_upper') {
+        addFuzzyNameCondition(value, where, args);
+        return;
       }
+      if (target.fold === 'case') value = foldCase(value);
       if (filter.wildcard) {
         where.push(`${column} GLOB ?`);
         args.push(toGlob(value));
@@ -129,6 +128,17 @@ function addCondition(filter: QidoFilter, fuzzy: boolean, where: string[], args:
         args.push(value);
       }
     }
+  }
+}
+
+/**
+ * Fuzzy PatientName (fuzzymatching=true): every word of the query must begin a word of the name,
+ * in any order, ignoring case and accents. Each word is an index range on patient_name_words.
+ */
+function addFuzzyNameCondition(value: string, where: string[], args: unknown[]): void {
+  for (const word of nameWords(value)) {
+    where.push('p.pk IN (SELECT patient_pk FROM patient_name_words WHERE word >= ? AND word < ?)');
+    args.push(word, `${word}\u{10FFFF}`);
   }
 }
 

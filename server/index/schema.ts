@@ -17,15 +17,22 @@ export const MIGRATIONS: readonly string[] = [
     issuer        TEXT NOT NULL DEFAULT '',
     patient_name  TEXT NOT NULL DEFAULT '',
     name_upper    TEXT NOT NULL DEFAULT '',   -- case-folded PN, for literal matching
-    name_fold     TEXT NOT NULL DEFAULT '',   -- case- and accent-folded PN, for fuzzy matching
     birth_date    TEXT NOT NULL DEFAULT '',
     sex           TEXT NOT NULL DEFAULT '',
     json          TEXT NOT NULL
   );
   CREATE INDEX patients_patient_id ON patients(patient_id);
   CREATE INDEX patients_name_upper ON patients(name_upper);
-  CREATE INDEX patients_name_fold ON patients(name_fold);
   CREATE INDEX patients_birth_date ON patients(birth_date);
+
+  -- Accent-folded words of each patient name, for fuzzy matching by word prefix in any order
+  -- ("nguyen an" finds "Nguyễn^Văn An") with an index range per word instead of a scan.
+  CREATE TABLE patient_name_words (
+    word        TEXT NOT NULL,
+    patient_pk  INTEGER NOT NULL REFERENCES patients(pk) ON DELETE CASCADE,
+    PRIMARY KEY (word, patient_pk)
+  ) WITHOUT ROWID;
+  CREATE INDEX patient_name_words_patient ON patient_name_words(patient_pk);
 
   CREATE TABLE studies (
     pk                 INTEGER PRIMARY KEY,

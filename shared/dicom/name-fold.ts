@@ -8,6 +8,16 @@ export function foldCase(value: string): string {
   return value.normalize('NFC').toUpperCase();
 }
 
+/**
+ * The words of a person name for fuzzy matching: accent-folded, split on the PN component and
+ * group separators (^ =) and on spaces and punctuation. DICOM wildcards are dropped.
+ */
+export function nameWords(value: string): string[] {
+  return foldAccents(value)
+    .split(/[\s^=,.'*?\-]+/)
+    .filter((word) => word.length > 0);
+}
+
 export function foldAccents(value: string): string {
   return value
     .normalize('NFD')

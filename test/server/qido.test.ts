@@ -16,6 +16,7 @@ const CT = corpusManifest().find((e) => e.path === 'series/ct-abdomen-philips-tc
 describe('QIDO-RS search', () => {
   let archive: TestArchive;
   let vietnamese: ReturnType<typeof generateCtSeries>;
+  let dang: ReturnType<typeof generateCtSeries>;
   const search = async (path: string) => {
     const { status, json, headers } = await getJson(`${archive.dicomWeb}${path}`);
     return { status, items: (json ?? []) as DicomJson[], headers };
@@ -27,6 +28,8 @@ describe('QIDO-RS search', () => {
     const files = [...mr.map((e) => e.path), ...fmri.map((e) => e.path), CT.path].map(corpusFile);
     for (let i = 0; i < files.length; i += 50) expect((await stowFiles(archive.dicomWeb, files.slice(i, i + 50))).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, vietnamese.instances.map((i) => i.bytes))).status).toBe(200);
+    dang = generateCtSeries({ slices: 1, rows: 16, columns: 16, seed: 8, patientName: 'Đặng^Thị Ánh Tuyết', patientId: 'VN-DANG-1' });
+    expect((await stowFiles(archive.dicomWeb, dang.instances.map((i) => i.bytes))).status).toBe(200);
   });
   afterAll(async () => {
     await archive?.stop();
@@ -35,7 +38,7 @@ describe('QIDO-RS search', () => {
   it('lists every study with its aggregates, newest study date first', async () => {
     const { status, items } = await search('/studies');
     expect(status).toBe(200);
-    expect(items).toHaveLength(4);
+    expect(items).toHaveLength(5);
     const dates = items.map((s) => String(value(s, '00080020') ?? ''));
     expect([...dates].sort().reverse()).toEqual(dates);
     const mrStudy = items.find((s) => value(s, '0020000D') === mr[0]!.studyInstanceUID)!;
@@ -73,6 +76,21 @@ describe('QIDO-RS search', () => {
     expect((await search(`/studies?PatientName=${encodeURIComponent('Ngu?ễn^*')}`)).items).toHaveLength(1);
     expect((await search('/studies?PatientName=NGUYEN*')).items).toHaveLength(0); // literal matching keeps accents
     expect((await search('/studies?PatientName=NGUYEN*&fuzzymatching=true')).items).toHaveLength(1);
+  });
+
+  it('with fuzzymatching, finds names by the start of each word, in any order, without accents', async () => {
+    const studyOf = async (name: string) =>
+      (await search(`/studies?PatientName=${encodeURIComponent(name)}&fuzzymatching=true`)).items.map((s) => value(s, '0020000D'));
+    expect(await studyOf('nguyen an')).toEqual([vietnamese.studyUid]);
+    expect(await studyOf('an nguyen')).toEqual([vietnamese.studyUid]);
+    expect(await studyOf('ng v')).toEqual([vietnamese.studyUid]);
+    expect(await studyOf('Nguye\u0302\u0303n')).toEqual([vietnamese.studyUid]); // NFD spelling
+    expect(await studyOf('dang tuyet')).toEqual([dang.studyUid]);
+    expect(await studyOf('ĐẶNG ánh')).toEqual([dang.studyUid]);
+    expect(await studyOf('nguyen bob')).toEqual([]);
+    expect(await studyOf('guyen')).toEqual([]); // a word's start, not its middle
+    // Without fuzzymatching the same query is literal.
+    expect((await search('/studies?PatientName=dang*')).items).toHaveLength(0);
   });
 
   it('pages with limit and offset and says when a result was cut', async () => {

@@ -33,3 +33,15 @@ export function corpusManifest(): CorpusEntry[] {
 export function corpusFile(relative: string): Buffer {
   return fs.readFileSync(path.join(CORPUS_DIR, relative));
 }
+
+/** The manifest entry of a corpus file; throws for a path the corpus does not hold. */
+export function corpusEntry(relative: string): CorpusEntry {
+  const entry = corpusManifest().find((e) => e.path === relative);
+  if (!entry) throw new Error(`not in the corpus: ${relative}`);
+  return entry;
+}
+
+/** `${dicomWeb}/studies/{s}/series/{se}/instances/{i}` of a corpus file. */
+export function corpusInstanceUrl(dicomWeb: string, entry: CorpusEntry): string {
+  return `${dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/instances/${entry.sopInstanceUID}`;
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
 import { parseRange } from '../../server/dicomweb/bulkdata';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
-import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
+import { corpusEntry, corpusFile, corpusInstanceUrl, type CorpusEntry } from '../helpers/corpus';
 import { getJson, getMultipart, stowFiles } from '../helpers/dicomweb-http';
 import type { TestArchive } from '../helpers/start-app';
 
@@ -13,15 +13,9 @@ import type { TestArchive } from '../helpers/start-app';
  * checked against the bytes dicom-parser finds in the original file.
  */
 
-const entryOf = (path: string): CorpusEntry => {
-  const entry = corpusManifest().find((e) => e.path === path);
-  if (!entry) throw new Error(`not in the corpus: ${path}`);
-  return entry;
-};
+const entryOf = corpusEntry;
 
-function instanceUrl(archive: TestArchive, entry: CorpusEntry): string {
-  return `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/instances/${entry.sopInstanceUID}`;
-}
+const instanceUrl = (archive: TestArchive, entry: CorpusEntry): string => corpusInstanceUrl(archive.dicomWeb, entry);
 
 /** The file as dicom-parser sees it; deflated data sets are inflated first, so offsets are into `bytes`. */
 function parse(path: string): { ds: dicomParser.DataSet; bytes: Uint8Array } {

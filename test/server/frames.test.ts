@@ -4,7 +4,7 @@ import { negotiateBulk, type Representation } from '../../server/dicomweb/bulk-n
 import { fragmentRunsFromMarkers, fragmentRunsFromTable, nativeFrameRange } from '../../server/dicomweb/frame-locator';
 import type { PixelDataLocation } from '../../server/ingest/part10-parser';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
-import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
+import { corpusEntry, corpusFile, corpusInstanceUrl, type CorpusEntry } from '../helpers/corpus';
 import { getMultipart, stowFiles } from '../helpers/dicomweb-http';
 import type { TestArchive } from '../helpers/start-app';
 
@@ -16,11 +16,7 @@ import type { TestArchive } from '../helpers/start-app';
 const AS_STORED = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 const OCTETS = 'multipart/related; type="application/octet-stream"';
 
-const entryOf = (path: string): CorpusEntry => {
-  const entry = corpusManifest().find((e) => e.path === path);
-  if (!entry) throw new Error(`not in the corpus: ${path}`);
-  return entry;
-};
+const entryOf = corpusEntry;
 
 /** Each frame of the file as dicom-parser reads it. */
 function expectedFrames(path: string): Buffer[] {
@@ -39,9 +35,7 @@ function expectedFrames(path: string): Buffer[] {
   return Array.from({ length: frames }, (_, k) => Buffer.from(dicomParser.readEncapsulatedImageFrame(ds, pixel, k, table)));
 }
 
-function instanceUrl(archive: TestArchive, entry: CorpusEntry): string {
-  return `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/instances/${entry.sopInstanceUID}`;
-}
+const instanceUrl = (archive: TestArchive, entry: CorpusEntry): string => corpusInstanceUrl(archive.dicomWeb, entry);
 
 async function store(archive: TestArchive, path: string): Promise<CorpusEntry> {
   const result = await stowFiles(archive.dicomWeb, [corpusFile(path)]);

@@ -1,4 +1,4 @@
-import { OCTET_STREAM, parseAccept } from '../../shared/dicomweb/media-types';
+import { OCTET_STREAM, multipartPartsOf, parseAccept } from '../../shared/dicomweb/media-types';
 
 /**
  * Accept negotiation for frames and bulk data (PS3.18 8.7.3.5, Tables 8.7.3-4 and 8.7.3-5, 8.7.8):
@@ -29,11 +29,8 @@ export function negotiateBulk(accept: string | undefined, offered: Representatio
     if (range.type === '*/*') {
       if (transferSyntaxFits(undefined, transferSyntax, offered)) return 'multipart';
     } else if (range.type === 'multipart/related' || range.type === 'multipart/*') {
-      // Some clients quote the transfer syntax inside the type: type="image/jpeg; transfer-syntax=…".
-      const [inner, ...innerParams] = (range.params.type ?? '').split(';');
-      const innerSyntax = innerParams.join(';').match(/transfer-syntax\s*=\s*"?([0-9.*]+)"?/i)?.[1];
-      const innerType = inner?.trim().toLowerCase() || undefined;
-      if (transferSyntaxFits(innerType, transferSyntax ?? innerSyntax, offered)) return 'multipart';
+      const parts = multipartPartsOf(range);
+      if (transferSyntaxFits(parts.type, parts.transferSyntax, offered)) return 'multipart';
     } else if (singleAllowed && transferSyntaxFits(range.type, transferSyntax, offered)) {
       return 'single';
     }

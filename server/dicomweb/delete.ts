@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { IndexWriter } from '../index/index-writer';
 import type { BlobStore } from '../storage/blob-store';
+import { resourceScope } from './resource-scope';
 
 export interface DeleteDeps {
   index: ArchiveIndex;
@@ -18,7 +19,8 @@ export interface DeleteDeps {
  */
 export function deleteResource(deps: DeleteDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    const keys = deps.index.delete(req.params.study as string, req.params.series as string | undefined, req.params.instance as string | undefined);
+    const { study, series, instance } = resourceScope(req);
+    const keys = deps.index.delete(study, series, instance);
     if (keys === undefined) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
     await deps.indexWriter.durable(); // the rows must be gone for good before their objects go
     const results = await Promise.allSettled(keys.map((key) => deps.blobStore.delete(key)));

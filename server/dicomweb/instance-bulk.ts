@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { AppError } from '../../shared/errors';
 import type { ArchiveIndex, InstanceBulk } from '../index/archive-index';
 import type { PixelDataLocation } from '../ingest/part10-parser';
+import { resourceScope } from './resource-scope';
 
 /** The `bulk` column as ingest writes it (store-instance.ts). */
 export interface StoredBulk {
@@ -20,10 +21,9 @@ export interface LocatedInstance {
 
 /** The instance of `/studies/:study/series/:series/instances/:instance/…`, by the full UID path; 404 otherwise. */
 export function locateInstance(index: ArchiveIndex, req: Request): LocatedInstance {
-  const study = req.params.study as string;
-  const series = req.params.series as string;
-  const sop = req.params.instance as string;
-  const instance = index.instanceBulk(study, series, sop);
+  const { study, series, instance: sop } = resourceScope(req);
+  // The frames and bulkdata routes always name all three UIDs.
+  const instance = index.instanceBulk(study, series!, sop!);
   if (!instance) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
   return { instance, bulk: JSON.parse(instance.bulk) as StoredBulk, path: `studies/${study}/series/${series}/instances/${sop}` };
 }

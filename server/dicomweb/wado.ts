@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { AppError } from '../../shared/errors';
-import { parseAccept } from '../../shared/dicomweb/media-types';
+import { multipartPartsOf, parseAccept } from '../../shared/dicomweb/media-types';
 import { MultipartWriter } from '../http/multipart-writer';
+import { resourceScope } from './resource-scope';
 import { matchesIfNoneMatch, sendDicomJson } from '../http/send-json';
 import { studyVersionQuery } from '../index/study-version';
 import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
@@ -18,7 +19,8 @@ export interface WadoDeps {
 }
 
 function scopeOf(req: Request): [string, string | undefined, string | undefined] {
-  return [req.params.study as string, req.params.series as string | undefined, req.params.instance as string | undefined];
+  const { study, series, instance } = resourceScope(req);
+  return [study, series, instance];
 }
 
 /**
@@ -75,17 +77,13 @@ export function negotiateDicom(accept: string | undefined): { transferSyntax: st
     if (range.q <= 0) continue;
     if (range.type === '*/*' || range.type === 'multipart/*') return { transferSyntax: undefined };
     if (range.type !== 'multipart/related') continue;
-    const inner = range.params.type?.toLowerCase();
-    if (inner !== undefined && inner !== 'application/dicom' && !inner.startsWith('application/dicom;')) continue;
-    return { transferSyntax: range.params['transfer-syntax'] ?? innerTransferSyntax(range.params.type) };
+    const parts = multipartPartsOf(range);
+    if (parts.type !== undefined && parts.type !== 'application/dicom') continue;
+    return { transferSyntax: parts.transferSyntax };
   }
   throw new AppError('NOT_ACCEPTABLE', 'Instances can be retrieved as multipart/related; type="application/dicom".');
 }
 
-/** Some clients put the transfer syntax inside the quoted type: type="application/dicom; transfer-syntax=...". */
-function innerTransferSyntax(type: string | undefined): string | undefined {
-  return type?.match(/transfer-syntax\s*=\s*"?([0-9.*]+)"?/i)?.[1];
-}
 
 /**
  * Retrieve Study / Series / Instance Metadata (PS3.18 10.4.1.1.2, 10.4.3.x): a DICOM JSON array

@@ -154,3 +154,14 @@ function skipElement(s: string, start: number): number {
 function nullProto(params: Record<string, string>): Record<string, string> {
   return Object.assign(Object.create(null) as Record<string, string>, params);
 }
+
+/**
+ * The parts' media type and transfer syntax asked for by a `multipart/related` Accept range.
+ * Clients put the transfer syntax either beside `type` or inside the quoted type
+ * (`type="application/dicom; transfer-syntax=…"`); both are read here.
+ */
+export function multipartPartsOf(range: MediaType): { type: string | undefined; transferSyntax: string | undefined } {
+  const [inner, ...innerParams] = (range.params.type ?? '').split(';');
+  const innerSyntax = innerParams.join(';').match(/transfer-syntax\s*=\s*"?([0-9.*]+)"?/i)?.[1];
+  return { type: inner?.trim().toLowerCase() || undefined, transferSyntax: range.params['transfer-syntax'] ?? innerSyntax };
+}

@@ -74,3 +74,8 @@ export function withZeroPreamble(file: Buffer): Buffer {
   copy.fill(0, 0, Math.min(128, copy.length));
   return copy;
 }
+
+/** The first value of an attribute in a DICOM JSON object (undefined when absent or empty). */
+export function firstValue(ds: DicomJson | undefined, tag: string): unknown {
+  return ds?.[tag]?.Value?.[0];
+}

@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { BACKENDS, startArchiveOn, storedKeys } from '../helpers/backends';
 import { corpusFile } from '../helpers/corpus';
-import { getJson, getMultipart, stowBody, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
+import { getJson, getMultipart, stowBody, stowFiles, withZeroPreamble, firstValue } from '../helpers/dicomweb-http';
 import type { TestArchive } from '../helpers/start-app';
 
 const CT_STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
 const ctFiles = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((f) => corpusFile(`series/ct-abdomen-philips-tcia/${f}`));
 const IMPLICIT_CT = corpusFile('transfer-syntaxes/ct1-1.2_implicit-vr-le.dcm');
 const EXPLICIT_CT = corpusFile('transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm'); // same SOP Instance UID, other bytes
-const value = (ds: DicomJson, tag: string) => ds[tag]?.Value?.[0];
+const value = firstValue;
 
 describe.each(BACKENDS)('archive on %s storage', (backend) => {
   let archive: TestArchive;

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { BACKENDS, startArchiveOn, storedKeys } from '../helpers/backends';
 import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
-import { getJson, getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
+import { getJson, getMultipart, stowFiles, withZeroPreamble, firstValue } from '../helpers/dicomweb-http';
 import type { TestArchive } from '../helpers/start-app';
 
-const value = (ds: DicomJson | undefined, tag: string) => ds?.[tag]?.Value?.[0];
+const value = firstValue;
 const entries = corpusManifest();
 const wellFormed = entries.filter((e) => e.category !== 'malformed');
 const malformed = entries.filter((e) => e.category === 'malformed');

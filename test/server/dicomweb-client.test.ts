@@ -6,12 +6,12 @@ import { api } from 'dicomweb-client';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
 import { corpusFile, corpusManifest } from '../helpers/corpus';
-import { withZeroPreamble } from '../helpers/dicomweb-http';
+import { withZeroPreamble, firstValue } from '../helpers/dicomweb-http';
 import type { TestArchive } from '../helpers/start-app';
 
 (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest = XMLHttpRequest;
 
-const value = (ds: DicomJson | undefined, tag: string) => ds?.[tag]?.Value?.[0];
+const value = firstValue;
 const MR_STUDY_DIR = 'series/mr-ge-premier-study/';
 const mrEntries = corpusManifest().filter((e) => e.path.startsWith(MR_STUDY_DIR));
 const extraFiles = ['transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm', 'multiframe/us-cine-palette-rle-10f.dcm', 'charsets/iso-2022-ir-58-gb2312.dcm'];

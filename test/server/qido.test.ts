@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { corpusFile, corpusManifest } from '../helpers/corpus';
-import { getJson, stowFiles } from '../helpers/dicomweb-http';
+import { getJson, stowFiles, firstValue } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
-const value = (ds: DicomJson | undefined, tag: string) => ds?.[tag]?.Value?.[0];
+const value = firstValue;
 const MR_DIR = 'series/mr-ge-premier-study/';
 const mr = corpusManifest().filter((e) => e.path.startsWith(MR_DIR));
 const FMRI_DIR = 'series/mr-ge-750-fmri-150-instances/';

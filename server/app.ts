@@ -4,6 +4,7 @@ import { AppError, isAppError, type ErrorBody } from '../shared/errors';
 import type { ArchiveIndex } from './index/archive-index';
 import type { IndexWriter } from './index/index-writer';
 import { dicomWebRouter } from './dicomweb/router';
+import { retrieveWadoUri } from './dicomweb/wado-uri';
 import type { BlobStore } from './storage/blob-store';
 import { cors } from './http/cors';
 import type { Logger } from './logger';
@@ -49,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
       log,
     }),
   );
+  // WADO-URI (PS3.18 9) also at the root, where legacy viewers expect it; /dicom-web/wado is the same.
+  app.get('/wado', retrieveWadoUri({ index: deps.index, blobStore: deps.blobStore, log }));
   app.get('/', (_req: Request, res: Response) => {
     res.type('text/plain').send('PACS archive. DICOMweb API at /dicom-web (see README).\n');
   });

@@ -3,11 +3,14 @@ import { isValidUid } from '../../shared/dicom/uid';
 import { AppError } from '../../shared/errors';
 import type { IndexDb } from '../index/open-index';
 import { retrieveBulkdata } from './bulkdata';
+import { allowedMethods, retrieveCapabilities } from './capabilities';
 import { deleteResource, type DeleteDeps } from './delete';
 import { searchFor } from './qido';
 import { storeInstances, type StowDeps } from './stow';
 import { retrieveInstances, retrieveMetadata, type WadoDeps } from './wado';
 import { retrieveFrames } from './wado-frames';
+import { retrieveWadoUri } from './wado-uri';
+import { retrieveZip, zipOr } from './zip-download';
 
 export type DicomWebDeps = StowDeps & WadoDeps & DeleteDeps & { db: IndexDb; qidoMaxLimit: number };
 
@@ -24,7 +27,8 @@ export function dicomWebRouter(deps: DicomWebDeps): Router {
   }
   const qido = { db: deps.db, maxLimit: deps.qidoMaxLimit, dicomWebBase: deps.dicomWebBase };
   const store = storeInstances(deps);
-  const retrieve = retrieveInstances(deps);
+  // Accept: application/zip (or ?accept=application/zip) on a study, series or instance is a ZIP download.
+  const retrieve = zipOr(retrieveZip(deps), retrieveInstances(deps));
   const metadata = retrieveMetadata(deps);
   const remove = deleteResource(deps);
 
@@ -43,11 +47,19 @@ export function dicomWebRouter(deps: DicomWebDeps): Router {
     ['/studies/:study/series/:series/instances/:instance/bulkdata/*path', { get: retrieveBulkdata(deps) }],
     ['/series', { get: searchFor('series', qido) }],
     ['/instances', { get: searchFor('instance', qido) }],
+    ['/wado', { get: retrieveWadoUri(deps) }],
   ];
+  const entries = routes.map(([path, handlers]) => ({ path, methods: Object.keys(handlers).map((m) => m.toUpperCase()) }));
+  // Retrieve Capabilities (PS3.18 8.9) on the service's base URI.
+  router.route('/').options(retrieveCapabilities(entries, deps.dicomWebBase)).all((_req: Request, res: Response) => {
+    res.setHeader('Allow', 'OPTIONS');
+    throw new AppError('METHOD_NOT_ALLOWED', 'Allowed methods here: OPTIONS (Retrieve Capabilities).');
+  });
   for (const [path, handlers] of routes) {
     const route = router.route(path);
     for (const [method, handler] of Object.entries(handlers)) route[method as 'get' | 'post' | 'delete'](handler);
-    const allowed = Object.keys(handlers).map((m) => m.toUpperCase()).join(', ');
+    const allowed = [...Object.keys(handlers).map((m) => m.toUpperCase()), 'OPTIONS'].join(', ');
+    route.options(allowedMethods(allowed));
     route.all((_req: Request, res: Response) => {
       res.setHeader('Allow', allowed);
       throw new AppError('METHOD_NOT_ALLOWED', `Allowed methods here: ${allowed}.`);

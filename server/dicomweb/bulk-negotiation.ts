@@ -2,7 +2,8 @@ import { OCTET_STREAM, multipartPartsOf, parseAccept } from '../../shared/dicomw
 
 /**
  * Accept negotiation for frames and bulk data (PS3.18 8.7.3.5, Tables 8.7.3-4 and 8.7.3-5, 8.7.8):
- * we serve what is stored, so the question is only whether the client accepts that.
+ * what is stored, and for compressed frames also their decoded native form; the client's Accept
+ * ranges (by q, then in its order) choose.
  */
 
 /** What we can send: the parts' media type and transfer syntax. */
@@ -22,17 +23,33 @@ export type Packaging = 'multipart' | 'single';
  * (no multipart) is possible, that is when exactly one part would be sent.
  */
 export function negotiateBulk(accept: string | undefined, offered: Representation, singleAllowed: boolean): Packaging | undefined {
-  if (accept === undefined || accept.trim() === '') return 'multipart';
+  return negotiateAmong(accept, [offered], singleAllowed)?.packaging;
+}
+
+/**
+ * The representation and packaging for the first Accept range that one of `offers` satisfies;
+ * within one range the earlier offer wins, so list the cheapest (the stored form) first.
+ */
+export function negotiateAmong(
+  accept: string | undefined,
+  offers: readonly Representation[],
+  singleAllowed: boolean,
+): { representation: Representation; packaging: Packaging } | undefined {
+  const first = offers[0];
+  if (!first) return undefined;
+  if (accept === undefined || accept.trim() === '') return { representation: first, packaging: 'multipart' };
   for (const range of parseAccept(accept)) {
     if (range.q <= 0) continue;
     const transferSyntax = range.params['transfer-syntax'];
-    if (range.type === '*/*') {
-      if (transferSyntaxFits(undefined, transferSyntax, offered)) return 'multipart';
-    } else if (range.type === 'multipart/related' || range.type === 'multipart/*') {
-      const parts = multipartPartsOf(range);
-      if (transferSyntaxFits(parts.type, parts.transferSyntax, offered)) return 'multipart';
-    } else if (singleAllowed && transferSyntaxFits(range.type, transferSyntax, offered)) {
-      return 'single';
+    for (const offered of offers) {
+      if (range.type === '*/*') {
+        if (transferSyntaxFits(undefined, transferSyntax, offered)) return { representation: offered, packaging: 'multipart' };
+      } else if (range.type === 'multipart/related' || range.type === 'multipart/*') {
+        const parts = multipartPartsOf(range);
+        if (transferSyntaxFits(parts.type, parts.transferSyntax, offered)) return { representation: offered, packaging: 'multipart' };
+      } else if (singleAllowed && transferSyntaxFits(range.type, transferSyntax, offered)) {
+        return { representation: offered, packaging: 'single' };
+      }
     }
   }
   return undefined;

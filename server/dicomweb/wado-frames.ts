@@ -1,123 +1,80 @@
+import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
-import type { PixelDataLocation } from '../ingest/part10-parser';
 import { collect } from './byte-streams';
-import { negotiateBulk, partContentType, type Representation } from './bulk-negotiation';
-import {
-  checkFrameNumbers,
-  fragmentRunsFromMarkers,
-  fragmentRunsFromTable,
-  nativeFrameRange,
-  parseFrameList,
-  startMarkerTest,
-  type FragmentRun,
-  type ImageGeometry,
-} from './frame-locator';
-import { locateInstance, type LocatedInstance } from './instance-bulk';
+import { negotiateAmong, partContentType, type Representation } from './bulk-negotiation';
+import { checkFrameNumbers, parseFrameList } from './frame-locator';
+import { locateInstance } from './instance-bulk';
+import { nativeFrameOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from './native-frame';
 import { sendParts, type OutgoingPart } from './send-parts';
-import { openSpans, openValueRange, swapWidthOf } from './stored-value';
 import type { WadoDeps } from './wado';
 
 /**
  * Retrieve Frames (WADO-RS, PS3.18 10.4.1.1.4): `…/instances/{i}/frames/{list}` as
  * multipart/related, one part per listed frame in the order asked, read from storage with range
- * reads (a frame's bytes only). Frames are served as stored (PS3.18 8.7.3.3): native pixel data
- * as `application/octet-stream` in Explicit VR Little Endian (big endian data swapped on the
- * way), encapsulated pixel data in its compressed media type (Table 8.7.3-5) when the client
- * accepts it. 400 for a malformed list, 404 for a frame past the end, 406 when the stored form is
- * not acceptable (no transcoding yet).
+ * reads (a frame's bytes only). Native pixel data is served as `application/octet-stream` in
+ * Explicit VR Little Endian (big endian data swapped, deflated data sets inflated on the way).
+ * Encapsulated frames are served in their compressed media type (Table 8.7.3-5) when the client
+ * accepts it, or decoded to `application/octet-stream` (Explicit VR Little Endian, the default
+ * of Table 8.7.3-4) when it asks for that; the stored form wins where both are acceptable.
+ * 400 for a malformed list, 404 for a frame past the end, 406 when neither form is acceptable
+ * or the frames cannot be decoded.
  */
 export function retrieveFrames(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const numbers = parseFrameList(req.params.frames as string);
     const located = locateInstance(deps.index, req);
-    const { instance, bulk } = located;
-    const pixel = bulk.pixelData;
-    if (!pixel || pixel.length === 0) throw new AppError('NOT_FOUND', 'The instance has no Pixel Data, so it has no frames.');
-    const offered = representationOf(instance.transferSyntax, pixel);
-    const packaging = negotiateBulk(req.headers.accept, offered, numbers.length === 1);
-    if (!packaging) throw notAcceptable(offered);
-    if (bulk.deflated) {
-      throw new AppError('NOT_ACCEPTABLE', 'Frames of instances stored deflated (1.2.840.10008.1.2.1.99) cannot be served yet; retrieve the Pixel Data bulk data or the instance instead.');
-    }
-    const image: ImageGeometry = {
-      rows: instance.rows ?? 0,
-      columns: instance.columns ?? 0,
-      samplesPerPixel: Number(instance.samplesPerPixel ?? 1),
-      bitsAllocated: instance.bitsAllocated ?? 0,
-      numberOfFrames: Math.max(1, instance.numberOfFrames ?? 1),
-    };
+    const image = storedImage(deps, located);
+    const stored = storedRepresentation(image);
+    const problem = nativeProblem(image);
+    const offers = image.pixel.encapsulated && !problem ? [stored, NATIVE] : [stored];
+    const chosen = negotiateAmong(req.headers.accept, offers, numbers.length === 1);
+    if (!chosen) throw notAcceptable(stored, problem);
     checkFrameNumbers(numbers, image.numberOfFrames);
+    const frames = await storedFrames(deps, located, image, numbers);
+    const decode = image.pixel.encapsulated && chosen.representation === NATIVE;
+    const bodies = decode ? await decodedFrames(image, frames) : frames;
     const base = `${deps.dicomWebBase()}/${located.path}/frames`;
-    const bodies = pixel.encapsulated ? await encapsulatedFrames(deps, located, pixel, image, numbers) : nativeFrames(deps, located, pixel, image, numbers);
-    const parts = bodies.map((body, i): OutgoingPart => ({ ...body, contentType: partContentType(offered), location: `${base}/${numbers[i]}` }));
-    await sendParts(res, packaging, offered.mediaType, parts, deps.log);
+    const contentType = partContentType(chosen.representation);
+    const parts = bodies.map((body, i): OutgoingPart => ({ ...body, contentType, location: `${base}/${numbers[i]}` }));
+    await sendParts(res, chosen.packaging, chosen.representation.mediaType, parts, deps.log);
   };
 }
 
-type FrameBody = Pick<OutgoingPart, 'length' | 'open'>;
+const NATIVE: Representation = { mediaType: OCTET_STREAM, transferSyntax: EXPLICIT_VR_LITTLE_ENDIAN, uncompressed: true };
 
-function representationOf(uid: string, pixel: PixelDataLocation): Representation {
-  if (!pixel.encapsulated) return { mediaType: OCTET_STREAM, transferSyntax: EXPLICIT_VR_LITTLE_ENDIAN, uncompressed: true };
-  const syntax = transferSyntax(uid);
-  return { mediaType: syntax?.encapsulated ? syntax.mediaType : OCTET_STREAM, transferSyntax: uid, uncompressed: false };
+function storedRepresentation(image: StoredImage): Representation {
+  if (!image.pixel.encapsulated) return NATIVE;
+  const syntax = transferSyntax(image.transferSyntax);
+  return { mediaType: syntax?.encapsulated ? syntax.mediaType : OCTET_STREAM, transferSyntax: image.transferSyntax, uncompressed: false };
 }
 
-function notAcceptable(offered: Representation): AppError {
-  if (offered.uncompressed) {
+/**
+ * Every asked frame is decoded before the status line, one at a time, so that a frame that
+ * fails to decode is a clean 406 and never a cut multipart body. The decoded frames of one
+ * request are held in memory: as much as the instance's native pixel data at most.
+ */
+async function decodedFrames(image: StoredImage, frames: readonly StoredFrame[]): Promise<StoredFrame[]> {
+  const bodies: StoredFrame[] = [];
+  for (const frame of frames) {
+    const { pixels } = await nativeFrameOf(image, await collect(await frame.open()));
+    const bytes = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+    bodies.push({ length: bytes.length, open: async () => Readable.from([bytes]) });
+  }
+  return bodies;
+}
+
+function notAcceptable(stored: Representation, decodeProblem: string | undefined): AppError {
+  if (stored.uncompressed) {
     return new AppError('NOT_ACCEPTABLE', 'The frames of this instance are uncompressed: ask for multipart/related; type="application/octet-stream".');
   }
+  const asStored =
+    `The frames of this instance are stored as ${stored.mediaType} (transfer syntax ${stored.transferSyntax}): ` +
+    `ask for multipart/related; type="${stored.mediaType}", or add transfer-syntax=* to accept them as stored`;
   return new AppError(
     'NOT_ACCEPTABLE',
-    `The frames of this instance are stored as ${offered.mediaType} (transfer syntax ${offered.transferSyntax}) and transcoding is not available yet: ` +
-      `ask for multipart/related; type="${offered.mediaType}", or add transfer-syntax=* to accept them as stored.`,
+    decodeProblem ? `${asStored}. ${decodeProblem}` : `${asStored}, or ask for multipart/related; type="application/octet-stream" to have them decoded.`,
   );
-}
-
-function nativeFrames(deps: WadoDeps, located: LocatedInstance, pixel: PixelDataLocation, image: ImageGeometry, numbers: number[]): FrameBody[] {
-  const { instance } = located;
-  const bigEndian = transferSyntax(instance.transferSyntax)?.bigEndian === true;
-  if (bigEndian && (image.bitsAllocated === 1 || (pixel.vr === 'OW' && image.bitsAllocated > 16))) {
-    throw new AppError('NOT_ACCEPTABLE', `Frames of big endian pixel data with ${image.bitsAllocated}-bit samples cannot be converted to little endian yet.`);
-  }
-  const value = {
-    key: instance.blobKey,
-    objectSize: instance.size,
-    offset: pixel.offset,
-    length: pixel.length,
-    swapWidth: swapWidthOf(pixel.vr, bigEndian),
-    deflated: false,
-  };
-  return numbers.map((frame) => {
-    const { start, end } = nativeFrameRange(pixel.length, image, frame);
-    return { length: end - start, open: () => openValueRange(deps.blobStore, value, start, end) };
-  });
-}
-
-async function encapsulatedFrames(deps: WadoDeps, located: LocatedInstance, pixel: PixelDataLocation, image: ImageGeometry, numbers: number[]): Promise<FrameBody[]> {
-  const fragments = pixel.fragments ?? [];
-  const key = located.instance.blobKey;
-  let runs: FragmentRun[] | undefined = fragmentRunsFromTable(pixel, image.numberOfFrames);
-  if (!runs) {
-    const isStart = startMarkerTest(transferSyntax(located.instance.transferSyntax)?.mediaType ?? '');
-    if (!isStart) {
-      throw new AppError('NOT_ACCEPTABLE', `The stored Pixel Data has ${fragments.length} fragments for ${image.numberOfFrames} frames and no usable Basic Offset Table, and its transfer syntax has no frame start marker to split it by.`);
-    }
-    const readStarts = (from: number, to: number) =>
-      Promise.all(
-        fragments.slice(from, to).map(async ({ offset, length }) => {
-          const head = await collect(await deps.blobStore.get(key, { start: offset, end: offset + Math.min(8, length) }));
-          return isStart(head);
-        }),
-      );
-    runs = await fragmentRunsFromMarkers(fragments.length, image.numberOfFrames, Math.max(...numbers), readStarts);
-  }
-  const frameRuns = runs;
-  return numbers.map((frame) => {
-    const run = frameRuns[frame - 1]!;
-    const spans = fragments.slice(run.first, run.end).map(({ offset, length }) => ({ start: offset, end: offset + length }));
-    return { length: spans.reduce((sum, s) => sum + s.end - s.start, 0), open: () => openSpans(deps.blobStore, key, spans) };
-  });
 }

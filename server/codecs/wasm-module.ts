@@ -1,0 +1,45 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The Cornerstone codec packages are Emscripten builds: a CommonJS factory that compiles the
+ * WebAssembly once and resolves to the module. Each is loaded on first use and kept for the
+ * life of the process.
+ */
+
+const require = createRequire(import.meta.url);
+const loaded = new Map<string, Promise<unknown>>();
+
+export function loadWasmModule<T>(specifier: string): Promise<T> {
+  let module = loaded.get(specifier);
+  if (!module) {
+    const factory = require(specifier) as () => Promise<T>;
+    module = factory();
+    // A failed load may be retried by a later request rather than failing forever.
+    module.catch(() => loaded.delete(specifier));
+    loaded.set(specifier, module);
+  }
+  return module as Promise<T>;
+}
+
+/** What the Cornerstone decoders have in common (libjpeg-turbo, CharLS, OpenJPEG, OpenJPH). */
+export interface WasmDecoder {
+  getEncodedBuffer(length: number): Uint8Array;
+  getDecodedBuffer(): Uint8Array;
+  decode(): void;
+  getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
+  delete(): void;
+}
+
+/**
+ * Runs one decoder instance over `encoded` and returns a copy of its output (the WASM heap view
+ * dies with the decoder). `read` may look at the decoder before it is deleted.
+ */
+export function runDecoder<D extends WasmDecoder, R>(decoder: D, encoded: Uint8Array, read: (decoder: D, pixels: Uint8Array) => R): R {
+  try {
+    decoder.getEncodedBuffer(encoded.length).set(encoded);
+    decoder.decode();
+    return read(decoder, decoder.getDecodedBuffer().slice());
+  } finally {
+    decoder.delete();
+  }
+}

@@ -1,8 +1,9 @@
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { getNumber, getString } from '../../shared/dicom/dicom-json';
-import { foldCase, nameWords } from '../../shared/dicom/name-fold';
+import { foldCase } from '../../shared/dicom/name-fold';
 import type { IndexDb } from './open-index';
 import { PATIENT_TAGS, SERIES_TAGS, STUDY_TAGS, pick } from './level-attributes';
+import { PATIENT_NAME_WORDS, REFERRING_NAME_WORDS, nameWordWriter } from './name-words';
 
 /** What ingest hands to the index for one stored instance. */
 export interface InstanceRecord extends StoredInstance {
@@ -57,22 +58,26 @@ const INSTANCE_ORDER = `ORDER BY se.series_number, se.pk, i.instance_number, i.p
  */
 export class ArchiveIndex {
   private readonly q;
+  private readonly writePatientNameWords;
+  private readonly writeReferringNameWords;
 
   constructor(readonly db: IndexDb) {
+    this.writePatientNameWords = nameWordWriter(db, PATIENT_NAME_WORDS);
+    this.writeReferringNameWords = nameWordWriter(db, REFERRING_NAME_WORDS);
     this.q = {
       instanceBySop: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, st.study_uid AS studyUid, se.series_uid AS seriesUid ${FROM_INSTANCES} WHERE i.sop_uid = ?`),
       insertPatient: db.prepare(`INSERT INTO patients (patient_key, patient_id, issuer, patient_name, name_upper, birth_date, sex, json)
         VALUES (@key, @patientId, @issuer, @name, @nameUpper, @birthDate, @sex, @json)
         ON CONFLICT (patient_key) DO NOTHING`),
       patientPk: db.prepare(`SELECT pk FROM patients WHERE patient_key = ?`).pluck(),
-      insertNameWord: db.prepare(`INSERT OR IGNORE INTO patient_name_words (word, patient_pk) VALUES (?, ?)`),
       studyByUid: db.prepare(`SELECT pk FROM studies WHERE study_uid = ?`).pluck(),
       insertStudy: db.prepare(`INSERT INTO studies (study_uid, patient_pk, study_date, study_time, accession_number, study_id,
-        study_description, referring_physician_upper, json, created_at, updated_at)
-        VALUES (@uid, @patientPk, @date, @time, @accession, @studyId, @description, @referring, @json, @now, @now)`),
+        study_description, referring_physician_upper, institution_name, json, created_at, updated_at)
+        VALUES (@uid, @patientPk, @date, @time, @accession, @studyId, @description, @referring, @institution, @json, @now, @now)`),
       seriesByUid: db.prepare(`SELECT pk, study_pk AS studyPk FROM series WHERE series_uid = ?`),
-      insertSeries: db.prepare(`INSERT INTO series (series_uid, study_pk, modality, series_number, series_description, body_part, json, created_at)
-        VALUES (@uid, @studyPk, @modality, @number, @description, @bodyPart, @json, @now)`),
+      insertSeries: db.prepare(`INSERT INTO series (series_uid, study_pk, modality, series_number, series_description, body_part,
+        pps_start_date, pps_start_time, json, created_at)
+        VALUES (@uid, @studyPk, @modality, @number, @description, @bodyPart, @ppsDate, @ppsTime, @json, @now)`),
       insertInstance: db.prepare(`INSERT INTO instances (sop_uid, series_pk, sop_class_uid, instance_number, transfer_syntax, rows, columns,
         bits_allocated, number_of_frames, blob_key, size, bulk, json, created_at)
         VALUES (@sopUid, @seriesPk, @sopClassUid, @instanceNumber, @transferSyntax, @rows, @columns, @bitsAllocated, @frames,
@@ -133,20 +138,23 @@ export class ArchiveIndex {
     let studyPk = this.q.studyByUid.get(record.studyUid) as number | undefined;
     if (studyPk === undefined) {
       const patientPk = this.upsertPatient(record);
+      const referring = getString(ds, '00080090') ?? '';
       studyPk = Number(
         this.q.insertStudy.run({
           uid: record.studyUid,
           patientPk,
           date: getString(ds, '00080020') ?? '',
-          time: getString(ds, '00080030') ?? '',
+          time: timeKey(getString(ds, '00080030')),
           accession: getString(ds, '00080050') ?? '',
           studyId: getString(ds, '00200010') ?? '',
           description: getString(ds, '00081030') ?? '',
-          referring: foldCase(getString(ds, '00080090') ?? ''),
+          referring: foldCase(referring),
+          institution: getString(ds, '00080080') ?? '',
           json: JSON.stringify(pick(ds, [...PATIENT_TAGS, ...STUDY_TAGS])),
           now,
         }).lastInsertRowid,
       );
+      this.writeReferringNameWords(referring, studyPk);
     }
 
     const series = this.q.seriesByUid.get(record.seriesUid) as { pk: number; studyPk: number } | undefined;
@@ -165,6 +173,8 @@ export class ArchiveIndex {
           number: integerOrNull(getNumber(ds, '00200011')),
           description: getString(ds, '0008103E') ?? '',
           bodyPart: getString(ds, '00180015') ?? '',
+          ppsDate: getString(ds, '00400244') ?? '',
+          ppsTime: timeKey(getString(ds, '00400245')),
           json: JSON.stringify(pick(ds, SERIES_TAGS)),
           now,
         }).lastInsertRowid,
@@ -210,7 +220,7 @@ export class ArchiveIndex {
       json: JSON.stringify(pick(ds, PATIENT_TAGS)),
     });
     const patientPk = this.q.patientPk.get(key) as number;
-    if (inserted.changes > 0) for (const word of nameWords(name)) this.q.insertNameWord.run(word, patientPk);
+    if (inserted.changes > 0) this.writePatientNameWords(name, patientPk);
     return patientPk;
   }
 
@@ -280,6 +290,11 @@ export class ArchiveIndex {
   *allBlobKeys(): IterableIterator<string> {
     yield* this.q.allBlobKeys.iterate() as IterableIterator<string>;
   }
+}
+
+/** TM as indexed: without the colons of old ACR-NEMA times, so that ranges compare as text. */
+function timeKey(value: string | undefined): string {
+  return (value ?? '').replace(/:/g, '');
 }
 
 function integerOrNull(value: number | undefined): number | null {

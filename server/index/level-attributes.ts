@@ -55,6 +55,15 @@ export const SERIES_TAGS = [
   '00400275', // RequestAttributesSequence
 ] as const;
 
+/**
+ * Default return keys (PS3.18 Tables 6.7.1-2, -2a) that are returned empty when the stored
+ * instance lacks them. The computed ones (ModalitiesInStudy, counts, RetrieveURL,
+ * InstanceAvailability) are always set; optional ones (TimezoneOffsetFromUTC,
+ * RequestAttributesSequence) only when stored.
+ */
+export const STUDY_RETURN_KEYS = ['00080020', '00080030', '00080050', '00080090', '00100010', '00100020', '00100030', '00100040', '00200010'] as const;
+export const SERIES_RETURN_KEYS = ['00080060', '0008103E', '00200011', '00400244', '00400245'] as const;
+
 export function pick(dataset: DicomJson, tags: readonly string[]): DicomJson {
   const out: DicomJson = {};
   for (const tag of tags) {

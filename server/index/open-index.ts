@@ -22,14 +22,17 @@ export function openIndex(file: string): IndexDb {
   return db;
 }
 
-export function migrate(db: IndexDb): void {
+/** Applies the pending migrations up to `target` (all by default; tests build older files). */
+export function migrate(db: IndexDb, target = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`The index ${db.name} has schema version ${current}, newer than this server knows (${MIGRATIONS.length}).`);
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  for (let version = current; version < target; version++) {
+    const migration = MIGRATIONS[version]!;
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();
   }

@@ -1,11 +1,12 @@
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
-import { foldCase, nameWords } from '../../shared/dicom/name-fold';
-import type { QidoFilter, QidoLevel, QidoQuery } from '../../shared/dicomweb/qido-query';
+import { queryKeyVr, type QidoLevel, type QidoQuery } from '../../shared/dicomweb/qido-query';
+import { SERIES_RETURN_KEYS, STUDY_RETURN_KEYS } from './level-attributes';
 import type { IndexDb } from './open-index';
+import { queryConditions } from './qido-conditions';
 
 /**
- * QIDO-RS search over the index (PS3.18 10.6): every matching key maps to an indexed column,
- * results are assembled from the stored level JSON plus computed attributes.
+ * QIDO-RS search over the index (PS3.18 10.6): every matching key maps to an indexed column
+ * (qido-conditions.ts); results are assembled from the stored level JSON plus computed attributes.
  */
 export interface QidoScope {
   studyUid?: string;
@@ -18,27 +19,6 @@ export interface QidoResult {
   truncated: boolean;
 }
 
-const COLUMNS: Record<string, { column: string; fold?: 'case' | 'accents' }> = {
-  '0020000D': { column: 'st.study_uid' },
-  '00100010': { column: 'p.name_upper', fold: 'case' },
-  '00100020': { column: 'p.patient_id' },
-  '00100030': { column: 'p.birth_date' },
-  '00100040': { column: 'p.sex' },
-  '00080050': { column: 'st.accession_number' },
-  '00080020': { column: 'st.study_date' },
-  '00200010': { column: 'st.study_id' },
-  '00081030': { column: 'st.study_description' },
-  '00080090': { column: 'st.referring_physician_upper', fold: 'case' },
-  '0020000E': { column: 'se.series_uid' },
-  '00080060': { column: 'se.modality' },
-  '00200011': { column: 'se.series_number' },
-  '0008103E': { column: 'se.series_description' },
-  '00180015': { column: 'se.body_part' },
-  '00080018': { column: 'i.sop_uid' },
-  '00080016': { column: 'i.sop_class_uid' },
-  '00200013': { column: 'i.instance_number' },
-};
-
 const FROM: Record<QidoLevel, string> = {
   study: 'FROM studies st JOIN patients p ON p.pk = st.patient_pk',
   series: 'FROM series se JOIN studies st ON st.pk = se.study_pk JOIN patients p ON p.pk = st.patient_pk',
@@ -46,12 +26,7 @@ const FROM: Record<QidoLevel, string> = {
     'FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk JOIN patients p ON p.pk = st.patient_pk',
 };
 
-const SELECT: Record<QidoLevel, string> = {
-  study: 'st.study_uid, st.json AS study_json, st.num_series, st.num_instances, st.modalities',
-  series: 'st.study_uid, st.json AS study_json, se.series_uid, se.json AS series_json, se.num_instances AS series_instances',
-  instance: `st.study_uid, st.json AS study_json, se.series_uid, se.json AS series_json, i.sop_uid, i.sop_class_uid,
-    i.instance_number, i.rows, i.columns, i.bits_allocated, i.number_of_frames, i.json AS instance_json`,
-};
+const KEY: Record<QidoLevel, string> = { study: 'st.pk', series: 'se.pk', instance: 'i.pk' };
 
 const ORDER: Record<QidoLevel, string> = {
   study: 'ORDER BY st.study_date DESC, st.study_time DESC, st.pk DESC',
@@ -59,95 +34,69 @@ const ORDER: Record<QidoLevel, string> = {
   instance: 'ORDER BY se.pk, i.instance_number, i.pk',
 };
 
-export function searchIndex(db: IndexDb, query: QidoQuery, scope: QidoScope, limit: number, retrieveBase: string): QidoResult {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (scope.studyUid !== undefined) {
-    where.push('st.study_uid = ?');
-    args.push(scope.studyUid);
-  }
-  if (scope.seriesUid !== undefined) {
-    where.push('se.series_uid = ?');
-    args.push(scope.seriesUid);
-  }
-  for (const filter of query.filters) addCondition(filter, query.fuzzyMatching, where, args);
-  const sql = `SELECT ${SELECT[query.level]} ${FROM[query.level]} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ${ORDER[query.level]} LIMIT ? OFFSET ?`;
-  // One row more than asked tells whether the result was cut.
-  const rows = db.prepare(sql).all(...args, limit + 1, query.offset) as Row[];
-  const truncated = rows.length > limit;
-  const items = rows.slice(0, limit).map((row) => toItem(row, query, scope, retrieveBase));
-  return { items, truncated };
-}
+/**
+ * The same orders with `+` on the leading key, used when a series or instance search has
+ * matching keys: it stops SQLite from walking every study or series in key order (which needs
+ * no sort) instead of searching the index of the matched column. Study searches need no hint:
+ * their order index (study date) is only walked when nothing narrower exists.
+ */
+const ORDER_BY_SORTING: Record<QidoLevel, string> = {
+  ...ORDER,
+  series: 'ORDER BY +st.pk, se.series_number, se.pk',
+  instance: 'ORDER BY +se.pk, i.instance_number, i.pk',
+};
 
-function addCondition(filter: QidoFilter, fuzzy: boolean, where: string[], args: unknown[]): void {
-  const { key, values } = filter;
-  if (key.tag === '00080061') {
-    where.push(`EXISTS (SELECT 1 FROM series m WHERE m.study_pk = st.pk AND m.modality IN (${values.map(() => '?').join(',')}))`);
-    args.push(...values);
-    return;
-  }
-  const target = COLUMNS[key.tag];
-  if (!target) throw new Error(`no column for ${key.keyword}`);
-  const column = target.column;
-  switch (key.kind) {
-    case 'uid-list':
-    case 'code-list':
-      where.push(`${column} IN (${values.map(() => '?').join(',')})`);
-      args.push(...values);
-      return;
-    case 'date': {
-      const [from = '', to = ''] = values;
-      if (from !== '') {
-        where.push(`${column} >= ?`);
-        args.push(from);
-      } else where.push(`${column} <> ''`);
-      if (to !== '') {
-        where.push(`${column} <= ?`);
-        args.push(to);
-      }
-      return;
-    }
-    case 'integer':
-      where.push(`${column} = ?`);
-      args.push(Number(values[0]));
-      return;
-    case 'string':
-    case 'person-name': {
-      let value = values[0] ?? '';
-      if (fuzzy && column === 'p.name_upper') {
-        addFuzzyNameCondition(value, where, args);
-        return;
-      }
-      if (target.fold === 'case') value = foldCase(value);
-      if (filter.wildcard) {
-        where.push(`${column} GLOB ?`);
-        args.push(toGlob(value));
-      } else {
-        where.push(`${column} = ?`);
-        args.push(value);
-      }
-    }
-  }
+const SELECT: Record<QidoLevel, string> = {
+  study: 'st.pk AS pk, st.study_uid, st.json AS study_json, st.num_series, st.num_instances, st.modalities',
+  series: 'se.pk AS pk, st.study_uid, st.json AS study_json, se.series_uid, se.json AS series_json, se.num_instances AS series_instances',
+  instance: `i.pk AS pk, st.study_uid, st.json AS study_json, se.series_uid, se.json AS series_json, i.sop_uid, i.sop_class_uid,
+    i.instance_number, i.rows, i.columns, i.bits_allocated, i.number_of_frames`,
+};
+
+/** The whole instance JSON is read only when includefield asks for more than the defaults. */
+function select(query: QidoQuery): string {
+  const withInstanceJson = query.level === 'instance' && query.includeFields.length > 0;
+  return withInstanceJson ? `${SELECT.instance}, i.json AS instance_json` : SELECT[query.level];
 }
 
 /**
- * Fuzzy PatientName (fuzzymatching=true): every word of the query must begin a word of the name,
- * in any order, ignoring case and accents. Each word is an index range on patient_name_words.
+ * The search as SQL: the row keys of one page, in result order (exported so that a test can
+ * check with EXPLAIN QUERY PLAN that every key is an index search).
  */
-function addFuzzyNameCondition(value: string, where: string[], args: unknown[]): void {
-  for (const word of nameWords(value)) {
-    where.push('p.pk IN (SELECT patient_pk FROM patient_name_words WHERE word >= ? AND word < ?)');
-    args.push(word, `${word}\u{10FFFF}`);
-  }
+export function searchSql(db: IndexDb, query: QidoQuery, scope: QidoScope, limit: number): { sql: string; args: unknown[] } {
+  const conditions = queryConditions(db, query);
+  if (scope.studyUid !== undefined) conditions.push({ sql: 'st.study_uid = ?', args: [scope.studyUid] });
+  if (scope.seriesUid !== undefined) conditions.push({ sql: 'se.series_uid = ?', args: [scope.seriesUid] });
+  const where = conditions.length > 0 ? `WHERE ${conditions.map((c) => c.sql).join(' AND ')}` : '';
+  const order = (query.filters.length > 0 ? ORDER_BY_SORTING : ORDER)[query.level];
+  const sql = `SELECT ${KEY[query.level]} ${FROM[query.level]} ${where} ${order} LIMIT ? OFFSET ?`;
+  // One row more than asked tells whether the result was cut.
+  return { sql, args: [...conditions.flatMap((c) => c.args), limit + 1, query.offset] };
 }
 
-/** DICOM `*` and `?` become GLOB wildcards; GLOB's own `[` is escaped as a class. */
-function toGlob(value: string): string {
-  return value.replace(/\[/g, '[[]');
+/**
+ * QIDO-RS search over the index (PS3.18 10.6). Two steps: the keys of the page (narrow rows, so
+ * sorting many matches never drags their JSON along), then the page's rows by key.
+ */
+export function searchIndex(db: IndexDb, query: QidoQuery, scope: QidoScope, limit: number, retrieveBase: string): QidoResult {
+  const { sql, args } = searchSql(db, query, scope, limit);
+  const keys = db.prepare(sql).pluck().all(...args) as number[];
+  const truncated = keys.length > limit;
+  const page = keys.slice(0, limit);
+  if (page.length === 0) return { items: [], truncated };
+  const rows = db
+    .prepare(`SELECT ${select(query)} ${FROM[query.level]} WHERE ${KEY[query.level]} IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(page)) as Row[];
+  const byKey = new Map(rows.map((row) => [row.pk, row]));
+  const items = page.flatMap((key) => {
+    const row = byKey.get(key);
+    return row ? [toItem(row, query, scope, retrieveBase)] : [];
+  });
+  return { items, truncated };
 }
 
 interface Row {
+  pk: number;
   study_uid: string;
   study_json: string;
   num_series?: number;
@@ -170,9 +119,12 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
   const studyUrl = `${base}/studies/${row.study_uid}`;
   const item: DicomJson = {};
   const include = query.includeFields;
-  // Study attributes come with series/instance results only for relational queries (no study in the path).
+  // Attributes of the levels above come whole only for relational queries (no UID in the path);
+  // otherwise only those named by includefield (PS3.18 Tables 6.7.1-2a, -2b).
   const withStudy = query.level === 'study' || scope.studyUid === undefined;
-  if (withStudy) Object.assign(item, JSON.parse(row.study_json));
+  const withSeries = query.level === 'series' || (query.level === 'instance' && scope.seriesUid === undefined);
+  addLevel(item, row.study_json, withStudy ? 'all' : include);
+  if (withStudy) addEmpty(item, STUDY_RETURN_KEYS);
   if (query.level === 'study') {
     item['00080061'] = { vr: 'CS', Value: row.modalities ? row.modalities.split('\\') : [] };
     item['00201206'] = { vr: 'IS', Value: [row.num_series ?? 0] };
@@ -180,9 +132,8 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
     item['00081190'] = { vr: 'UR', Value: [studyUrl] };
   } else {
     item['0020000D'] = { vr: 'UI', Value: [row.study_uid] };
-  }
-  if (query.level === 'series' || (query.level === 'instance' && scope.seriesUid === undefined)) {
-    Object.assign(item, JSON.parse(row.series_json ?? '{}'));
+    addLevel(item, row.series_json, withSeries ? 'all' : include);
+    if (withSeries) addEmpty(item, SERIES_RETURN_KEYS);
   }
   if (query.level === 'series') {
     item['00201209'] = { vr: 'IS', Value: [row.series_instances ?? 0] };
@@ -198,15 +149,29 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
     setNumber(item, '00280100', 'US', row.bits_allocated);
     setNumber(item, '00280008', 'IS', row.number_of_frames);
     item['00081190'] = { vr: 'UR', Value: [`${studyUrl}/series/${row.series_uid}/instances/${row.sop_uid}`] };
-    if (include === 'all' || include.length > 0) {
-      const full = JSON.parse(row.instance_json ?? '{}') as DicomJson;
-      for (const [tag, element] of Object.entries(full)) {
-        if ((include === 'all' || include.includes(tag)) && element.BulkDataURI === undefined) item[tag] ??= element;
-      }
-    }
+    addLevel(item, row.instance_json, include);
   }
   item['00080056'] = { vr: 'CS', Value: ['ONLINE'] };
+  // Return keys asked for (includefield, or a key with an empty value) are present even when empty.
+  if (include !== 'all') addEmpty(item, include);
   return sortByTag(item);
+}
+
+/** Adds the attributes of one level's stored JSON: all of them, or those named; bulk data never. */
+function addLevel(item: DicomJson, json: string | undefined, tags: readonly string[] | 'all'): void {
+  if (json === undefined || (tags !== 'all' && tags.length === 0)) return;
+  const level = JSON.parse(json) as DicomJson;
+  for (const [tag, element] of Object.entries(level)) {
+    if ((tags === 'all' || tags.includes(tag)) && element.BulkDataURI === undefined) item[tag] ??= element;
+  }
+}
+
+/** Return keys missing from the stored data come back empty ({ vr } only, PS3.18 F.2.5). */
+function addEmpty(item: DicomJson, tags: readonly string[]): void {
+  for (const tag of tags) {
+    const vr = queryKeyVr(tag);
+    if (vr !== undefined && item[tag] === undefined) item[tag] = { vr };
+  }
 }
 
 function setNumber(item: DicomJson, tag: string, vr: string, value: number | null | undefined): void {

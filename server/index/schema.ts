@@ -1,13 +1,22 @@
+import { getString } from '../../shared/dicom/dicom-json';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { REFERRING_NAME_WORDS, nameWordWriter } from './name-words';
+import type { IndexDb } from './open-index';
+import { writePlannerStats } from './planner-stats';
+
 /**
  * Index schema, as ordered migrations applied by `PRAGMA user_version` (STYLE.md rule 5).
- * Never edit a released migration: append a new one.
+ * Never edit a released migration: append a new one. A migration is SQL, or a function for
+ * backfills that need our own code (accent folding); each runs in one transaction.
  *
  * Patient and study attributes used for matching live in columns with indexes; the attributes
  * returned by QIDO-RS live as DICOM JSON fragments (`json`) so answers need no stored object.
  * Each instance row holds the instance's whole DICOM JSON (bulk values as BulkDataURI), so
  * WADO-RS metadata never reads object storage.
  */
-export const MIGRATIONS: readonly string[] = [
+export type Migration = string | ((db: IndexDb) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   /* 1: archive core */ `
   CREATE TABLE patients (
     pk            INTEGER PRIMARY KEY,
@@ -92,4 +101,57 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX instances_series ON instances(series_pk, instance_number);
   CREATE INDEX instances_sop_class ON instances(sop_class_uid);
   `,
+  /* 2: the remaining QIDO-RS keys (PS3.18 Tables 6.7.1-1, -1a), each behind an index */
+  migrateQidoKeys,
 ];
+
+/**
+ * Migration 2: new searchable columns, backfilled from the level JSON already stored; one index
+ * per searchable column (a key without one would scan the table as the archive grows); the
+ * ReferringPhysicianName word table for fuzzy matching. Times lose ACR-NEMA colons (`10:15:00`)
+ * so that TM ranges compare as text.
+ */
+function migrateQidoKeys(db: IndexDb): void {
+  db.exec(`
+  ALTER TABLE studies ADD COLUMN institution_name TEXT NOT NULL DEFAULT '';
+  UPDATE studies SET
+    institution_name = coalesce(json_extract(json, '$."00080080".Value[0]'), ''),
+    study_time = replace(study_time, ':', '');
+  CREATE INDEX studies_time ON studies(study_time);
+  CREATE INDEX studies_description ON studies(study_description);
+  CREATE INDEX studies_referring ON studies(referring_physician_upper);
+  CREATE INDEX studies_institution ON studies(institution_name);
+
+  CREATE TABLE referring_name_words (
+    word      TEXT NOT NULL,
+    study_pk  INTEGER NOT NULL REFERENCES studies(pk) ON DELETE CASCADE,
+    PRIMARY KEY (word, study_pk)
+  ) WITHOUT ROWID;
+  CREATE INDEX referring_name_words_study ON referring_name_words(study_pk);
+
+  CREATE INDEX patients_sex ON patients(sex);
+
+  ALTER TABLE series ADD COLUMN pps_start_date TEXT NOT NULL DEFAULT '';
+  ALTER TABLE series ADD COLUMN pps_start_time TEXT NOT NULL DEFAULT '';
+  UPDATE series SET
+    pps_start_date = coalesce(json_extract(json, '$."00400244".Value[0]'), ''),
+    pps_start_time = replace(coalesce(json_extract(json, '$."00400245".Value[0]'), ''), ':', '');
+  CREATE INDEX series_number ON series(series_number);
+  CREATE INDEX series_description ON series(series_description);
+  CREATE INDEX series_body_part ON series(body_part);
+  CREATE INDEX series_pps_start ON series(pps_start_date, pps_start_time);
+  CREATE INDEX series_pps_start_time ON series(pps_start_time);
+
+  CREATE INDEX instances_number ON instances(instance_number);
+  `);
+  writePlannerStats(db);
+  const writeWords = nameWordWriter(db, REFERRING_NAME_WORDS);
+  // In pages: better-sqlite3 cannot write while a statement is still iterating.
+  const page = db.prepare(`SELECT pk, json FROM studies WHERE pk > ? AND referring_physician_upper <> '' ORDER BY pk LIMIT 1000`);
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as Array<{ pk: number; json: string }>;
+    if (rows.length === 0) break;
+    for (const row of rows) writeWords(getString(JSON.parse(row.json) as DicomJson, '00080090') ?? '', row.pk);
+    after = rows.at(-1)!.pk;
+  }
+}

@@ -1,52 +1,79 @@
 import { AppError } from '../errors';
+import { Tag } from '../dicom/tags';
 import { isValidUid } from '../dicom/uid';
 
 /**
- * QIDO-RS query parameters (PS3.18 8.3.4 / 10.6.1) parsed into a typed query.
- * Matching keys may be given by keyword or by tag (`PatientID` or `00100020`).
+ * QIDO-RS query parameters (PS3.18 8.3.4 / 10.6.1) parsed into a typed query, with the matching
+ * rules of PS3.4 C.2.2.2: single value, UID lists, `*`/`?` wildcards, DA/TM ranges, universal
+ * matching. Keys may be given by keyword or by tag (`PatientID` or `00100020`); values arrive
+ * percent-decoded (URLSearchParams).
  */
 export type QidoLevel = 'study' | 'series' | 'instance';
 
-export type MatchKind = 'uid-list' | 'string' | 'person-name' | 'date' | 'integer' | 'code-list';
+export type MatchKind = 'uid-list' | 'string' | 'person-name' | 'date' | 'time' | 'integer' | 'code-list';
 
 export interface QueryKey {
   keyword: string;
   tag: string;
+  vr: string;
   level: QidoLevel;
   kind: MatchKind;
 }
 
-/** The attributes that can be matched on, at their level. */
+/**
+ * The attributes that can be matched on, at their level: PS3.18 Tables 6.7.1-1 and -1a plus
+ * the return keys of Tables 6.7.1-2, -2a that a user searches by (PatientBirthDate, PatientSex,
+ * StudyDescription, InstitutionName, SeriesDescription, BodyPartExamined).
+ */
 export const QUERY_KEYS: readonly QueryKey[] = [
-  { keyword: 'StudyInstanceUID', tag: '0020000D', level: 'study', kind: 'uid-list' },
-  { keyword: 'PatientName', tag: '00100010', level: 'study', kind: 'person-name' },
-  { keyword: 'PatientID', tag: '00100020', level: 'study', kind: 'string' },
-  { keyword: 'PatientBirthDate', tag: '00100030', level: 'study', kind: 'date' },
-  { keyword: 'PatientSex', tag: '00100040', level: 'study', kind: 'string' },
-  { keyword: 'AccessionNumber', tag: '00080050', level: 'study', kind: 'string' },
-  { keyword: 'StudyDate', tag: '00080020', level: 'study', kind: 'date' },
-  { keyword: 'StudyID', tag: '00200010', level: 'study', kind: 'string' },
-  { keyword: 'StudyDescription', tag: '00081030', level: 'study', kind: 'string' },
-  { keyword: 'ModalitiesInStudy', tag: '00080061', level: 'study', kind: 'code-list' },
-  { keyword: 'ReferringPhysicianName', tag: '00080090', level: 'study', kind: 'person-name' },
-  { keyword: 'SeriesInstanceUID', tag: '0020000E', level: 'series', kind: 'uid-list' },
-  { keyword: 'Modality', tag: '00080060', level: 'series', kind: 'code-list' },
-  { keyword: 'SeriesNumber', tag: '00200011', level: 'series', kind: 'integer' },
-  { keyword: 'SeriesDescription', tag: '0008103E', level: 'series', kind: 'string' },
-  { keyword: 'BodyPartExamined', tag: '00180015', level: 'series', kind: 'string' },
-  { keyword: 'SOPInstanceUID', tag: '00080018', level: 'instance', kind: 'uid-list' },
-  { keyword: 'SOPClassUID', tag: '00080016', level: 'instance', kind: 'uid-list' },
-  { keyword: 'InstanceNumber', tag: '00200013', level: 'instance', kind: 'integer' },
+  { keyword: 'StudyInstanceUID', tag: '0020000D', vr: 'UI', level: 'study', kind: 'uid-list' },
+  { keyword: 'PatientName', tag: '00100010', vr: 'PN', level: 'study', kind: 'person-name' },
+  { keyword: 'PatientID', tag: '00100020', vr: 'LO', level: 'study', kind: 'string' },
+  { keyword: 'PatientBirthDate', tag: '00100030', vr: 'DA', level: 'study', kind: 'date' },
+  { keyword: 'PatientSex', tag: '00100040', vr: 'CS', level: 'study', kind: 'code-list' },
+  { keyword: 'AccessionNumber', tag: '00080050', vr: 'SH', level: 'study', kind: 'string' },
+  { keyword: 'StudyDate', tag: '00080020', vr: 'DA', level: 'study', kind: 'date' },
+  { keyword: 'StudyTime', tag: '00080030', vr: 'TM', level: 'study', kind: 'time' },
+  { keyword: 'StudyID', tag: '00200010', vr: 'SH', level: 'study', kind: 'string' },
+  { keyword: 'StudyDescription', tag: '00081030', vr: 'LO', level: 'study', kind: 'string' },
+  { keyword: 'InstitutionName', tag: '00080080', vr: 'LO', level: 'study', kind: 'string' },
+  { keyword: 'ModalitiesInStudy', tag: '00080061', vr: 'CS', level: 'study', kind: 'code-list' },
+  { keyword: 'ReferringPhysicianName', tag: '00080090', vr: 'PN', level: 'study', kind: 'person-name' },
+  { keyword: 'SeriesInstanceUID', tag: '0020000E', vr: 'UI', level: 'series', kind: 'uid-list' },
+  { keyword: 'Modality', tag: '00080060', vr: 'CS', level: 'series', kind: 'code-list' },
+  { keyword: 'SeriesNumber', tag: '00200011', vr: 'IS', level: 'series', kind: 'integer' },
+  { keyword: 'SeriesDescription', tag: '0008103E', vr: 'LO', level: 'series', kind: 'string' },
+  { keyword: 'BodyPartExamined', tag: '00180015', vr: 'CS', level: 'series', kind: 'code-list' },
+  { keyword: 'PerformedProcedureStepStartDate', tag: '00400244', vr: 'DA', level: 'series', kind: 'date' },
+  { keyword: 'PerformedProcedureStepStartTime', tag: '00400245', vr: 'TM', level: 'series', kind: 'time' },
+  { keyword: 'SOPInstanceUID', tag: '00080018', vr: 'UI', level: 'instance', kind: 'uid-list' },
+  { keyword: 'SOPClassUID', tag: '00080016', vr: 'UI', level: 'instance', kind: 'uid-list' },
+  { keyword: 'InstanceNumber', tag: '00200013', vr: 'IS', level: 'instance', kind: 'integer' },
 ];
+
+/**
+ * A date key and the time key that, given together, match as one date-time range
+ * (PS3.4 C.2.2.2.5.1): StudyDate=20240105-20240107 & StudyTime=1000-1800 is 5 Jan 10:00 to 7 Jan 18:00.
+ */
+export const DATE_TIME_PAIRS: Readonly<Record<string, string>> = { '00080020': '00080030', '00400244': '00400245' };
 
 const LEVEL_DEPTH: Record<QidoLevel, number> = { study: 0, series: 1, instance: 2 };
 const BY_NAME = new Map<string, QueryKey>(QUERY_KEYS.flatMap((k) => [[k.keyword.toLowerCase(), k], [k.tag.toLowerCase(), k]]));
+const TAG_BY_KEYWORD = new Map<string, string>(Object.entries(Tag).map(([keyword, tag]) => [keyword.toLowerCase(), tag]));
+
+/** The VR of a query key or default return key, for returning it empty when an instance lacks it. */
+export function queryKeyVr(tag: string): string | undefined {
+  return BY_NAME.get(tag.toLowerCase())?.vr;
+}
 
 export interface QidoFilter {
   key: QueryKey;
-  /** uid-list / code-list: the values; date: [from, to] ('' = open end); others: one value. */
+  /**
+   * uid-list / code-list: the values; date / time: [from, to] ('' = open end; a single value is
+   * [v, v]); integer, string, person-name: one value.
+   */
   values: string[];
-  /** string / person-name: the value contains `*` or `?`. */
+  /** string / person-name / code-list: a value contains `*` or `?`. */
   wildcard: boolean;
 }
 
@@ -61,6 +88,7 @@ export interface QidoQuery {
 }
 
 const DATE = /^\d{8}$/;
+const TIME = /^\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?$/;
 const TAG = /^[0-9a-fA-F]{8}$/;
 
 export function parseQidoQuery(params: Iterable<[string, string]>, level: QidoLevel): QidoQuery {
@@ -79,17 +107,30 @@ export function parseQidoQuery(params: Iterable<[string, string]>, level: QidoLe
       for (const field of value.split(',')) addIncludeField(query, field.trim());
     } else {
       const key = BY_NAME.get(name);
-      if (!key) throw new AppError('INVALID_QUERY', `Unknown or unsupported query key "${rawName}".`);
+      if (!key) {
+        // Any other attribute with an empty value is a return key only (PS3.18 8.3.4.1).
+        if (value === '' && toTag(rawName) !== undefined) {
+          addIncludeField(query, rawName);
+          continue;
+        }
+        throw new AppError('INVALID_QUERY', `Unknown or unsupported query key "${rawName}".`);
+      }
       if (LEVEL_DEPTH[key.level] > LEVEL_DEPTH[level]) {
         throw new AppError('INVALID_QUERY', `${key.keyword} is a ${key.level}-level key and cannot be matched in a ${level}-level query.`);
       }
       if (seen.has(key.tag)) throw new AppError('INVALID_QUERY', `${key.keyword} is given more than once.`);
       seen.add(key.tag);
-      if (value === '') continue; // universal matching: the attribute is only returned
-      query.filters.push(parseFilter(key, value));
+      // Universal matching (PS3.4 C.2.2.2.3): empty or only `*`; the attribute is returned.
+      if (value === '' || /^\*+$/.test(value)) addIncludeField(query, key.tag);
+      else query.filters.push(parseFilter(key, value));
     }
   }
   return query;
+}
+
+function toTag(field: string): string | undefined {
+  if (TAG.test(field)) return field.toUpperCase();
+  return BY_NAME.get(field.toLowerCase())?.tag ?? TAG_BY_KEYWORD.get(field.toLowerCase());
 }
 
 function addIncludeField(query: QidoQuery, field: string): void {
@@ -98,37 +139,51 @@ function addIncludeField(query: QidoQuery, field: string): void {
     query.includeFields = 'all';
     return;
   }
-  const tag = TAG.test(field) ? field.toUpperCase() : BY_NAME.get(field.toLowerCase())?.tag;
+  const tag = toTag(field);
   if (tag === undefined) throw new AppError('INVALID_QUERY', `Unknown includefield "${field}".`);
-  if (query.includeFields !== 'all') query.includeFields.push(tag);
+  if (query.includeFields !== 'all' && !query.includeFields.includes(tag)) query.includeFields.push(tag);
 }
 
 function parseFilter(key: QueryKey, value: string): QidoFilter {
   const invalid = (why: string) => new AppError('INVALID_QUERY', `${key.keyword}: ${why}`);
   switch (key.kind) {
     case 'uid-list': {
-      const values = value.split(/[,\\]/).map((v) => v.trim());
-      if (!values.every(isValidUid)) throw invalid('every value must be a valid UID (comma-separated list allowed).');
+      const values = splitList(value);
+      if (!values.every(isValidUid)) throw invalid('every value must be a valid UID (comma-separated list allowed, no wildcards).');
       return { key, values, wildcard: false };
     }
     case 'code-list': {
-      const values = value.split(/[,\\]/).map((v) => v.trim());
-      if (!values.every((v) => /^[A-Za-z0-9_ ]{1,16}$/.test(v))) throw invalid('values must be code strings (comma-separated list allowed).');
-      return { key, values, wildcard: false };
+      const values = splitList(value);
+      if (!values.every((v) => /^[A-Za-z0-9_ *?]{1,16}$/.test(v))) throw invalid('values must be code strings (comma-separated list allowed).');
+      return { key, values, wildcard: values.some(hasWildcard) };
     }
-    case 'date': {
-      const range = value.split('-');
-      const [from = '', to = from] = range;
-      const ok = range.length <= 2 && (from === '' || DATE.test(from)) && (to === '' || DATE.test(to)) && (from !== '' || to !== '');
-      if (!ok) throw invalid('expected YYYYMMDD or a range YYYYMMDD-YYYYMMDD, -YYYYMMDD, YYYYMMDD-.');
-      return { key, values: [from, range.length === 1 ? from : to], wildcard: false };
-    }
+    case 'date':
+      return { key, values: parseRange(value, DATE, invalid('expected YYYYMMDD or a range YYYYMMDD-YYYYMMDD, -YYYYMMDD, YYYYMMDD-.')), wildcard: false };
+    case 'time':
+      return { key, values: parseRange(value.replace(/:/g, ''), TIME, invalid('expected HH[MM[SS[.FFFFFF]]] or a range of them (A-B, -B, A-).')), wildcard: false };
     case 'integer':
-      if (!/^-?\d{1,10}$/.test(value)) throw invalid('expected an integer.');
-      return { key, values: [value], wildcard: false };
+      if (!/^[+-]?\d{1,10}$/.test(value.trim())) throw invalid('expected an integer.');
+      return { key, values: [String(Number(value))], wildcard: false };
     case 'string':
     case 'person-name':
       if (value.length > 256) throw invalid('value too long.');
-      return { key, values: [value], wildcard: /[*?]/.test(value) };
+      return { key, values: [value], wildcard: hasWildcard(value) };
   }
+}
+
+/** `A`, `A-B`, `-B`, `A-` (PS3.4 C.2.2.2.5) as [from, to]; a single value is [A, A]. */
+function parseRange(value: string, syntax: RegExp, error: AppError): [string, string] {
+  const parts = value.split('-');
+  const [from = '', to = from] = parts;
+  const ok = parts.length <= 2 && (from === '' || syntax.test(from)) && (to === '' || syntax.test(to)) && (from !== '' || to !== '');
+  if (!ok) throw error;
+  return [from, parts.length === 1 ? from : to];
+}
+
+function splitList(value: string): string[] {
+  return value.split(/[,\\]/).map((v) => v.trim());
+}
+
+function hasWildcard(value: string): boolean {
+  return /[*?]/.test(value);
 }

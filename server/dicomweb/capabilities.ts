@@ -51,6 +51,7 @@ export interface ResourceDescription {
 const ANY_SYNTAX = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 const MULTIPART_DICOM = 'multipart/related; type="application/dicom"';
 const ZIP = 'application/zip';
+const RENDERED = ['image/jpeg', 'image/png', 'image/gif'];
 const FRAME_TYPES = ['multipart/related; type="application/octet-stream"', 'multipart/related; type="application/octet-stream"; transfer-syntax=*', 'application/octet-stream', 'image/jpeg', 'image/jls', 'image/jp2', 'image/jphc', 'image/dicom-rle'];
 const accept = (options: readonly string[], dflt?: string): Param => ({ name: 'Accept', style: 'header', options, ...(dflt ? { default: dflt } : {}) });
 const query = (name: string, options?: readonly string[]): Param => ({ name, style: 'query', ...(options ? { options } : {}) });
@@ -81,6 +82,13 @@ function describe(method: string, path: string): Omit<MethodDescription, 'name'>
     const level: QidoLevel = path === '/studies' ? 'study' : path.endsWith('series') ? 'series' : 'instance';
     const id = { study: 'SearchForStudies', series: 'SearchForSeries', instance: 'SearchForInstances' }[level];
     return { id, params: searchParams(level), ...none, produces: [DICOM_JSON] };
+  }
+  if (is('/rendered') || is('/thumbnail')) {
+    const thumbnail = is('/thumbnail');
+    const params = thumbnail ? [query('viewport')] : [query('window'), query('viewport'), query('quality')];
+    // Rendered studies, series and frame lists are multipart/related, one image per part.
+    const produces = thumbnail ? RENDERED : [...RENDERED, ...RENDERED.map((t) => `multipart/related; type="${t}"`)];
+    return { id: thumbnail ? 'RetrieveThumbnail' : 'RetrieveRendered', params: [accept(produces, 'image/jpeg'), query('accept', produces), ...params], ...none, produces };
   }
   if (is('/metadata')) return { id: 'RetrieveMetadata', params: [accept([DICOM_JSON, PLAIN_JSON], DICOM_JSON)], ...none, produces: [DICOM_JSON] };
   if (is('/frames/:frames')) return { id: 'RetrieveFrames', params: [accept(FRAME_TYPES)], ...none, produces: FRAME_TYPES };

@@ -6,6 +6,7 @@ import { retrieveBulkdata } from './bulkdata';
 import { allowedMethods, retrieveCapabilities } from './capabilities';
 import { deleteResource, type DeleteDeps } from './delete';
 import { searchFor } from './qido';
+import { retrieveRendered, retrieveThumbnail } from './rendered';
 import { storeInstances, type StowDeps } from './stow';
 import { retrieveInstances, retrieveMetadata, type WadoDeps } from './wado';
 import { retrieveFrames } from './wado-frames';
@@ -44,6 +45,15 @@ export function dicomWebRouter(deps: DicomWebDeps): Router {
     ['/studies/:study/series/:series/instances/:instance', { get: retrieve, delete: remove }],
     ['/studies/:study/series/:series/instances/:instance/metadata', { get: metadata }],
     ['/studies/:study/series/:series/instances/:instance/frames/:frames', { get: retrieveFrames(deps) }],
+    // Retrieve Rendered and Thumbnail (PS3.18 10.4.1.1.3, 10.4.1.1.4) at every level.
+    ['/studies/:study/rendered', { get: retrieveRendered(deps, 'study') }],
+    ['/studies/:study/thumbnail', { get: retrieveThumbnail(deps, 'study') }],
+    ['/studies/:study/series/:series/rendered', { get: retrieveRendered(deps, 'series') }],
+    ['/studies/:study/series/:series/thumbnail', { get: retrieveThumbnail(deps, 'series') }],
+    ['/studies/:study/series/:series/instances/:instance/rendered', { get: retrieveRendered(deps, 'instance') }],
+    ['/studies/:study/series/:series/instances/:instance/thumbnail', { get: retrieveThumbnail(deps, 'instance') }],
+    ['/studies/:study/series/:series/instances/:instance/frames/:frames/rendered', { get: retrieveRendered(deps, 'frames') }],
+    ['/studies/:study/series/:series/instances/:instance/frames/:frames/thumbnail', { get: retrieveThumbnail(deps, 'frames') }],
     ['/studies/:study/series/:series/instances/:instance/bulkdata/*path', { get: retrieveBulkdata(deps) }],
     ['/series', { get: searchFor('series', qido) }],
     ['/instances', { get: searchFor('instance', qido) }],

@@ -1,0 +1,318 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { getString, type DicomJson, type DicomJsonElement } from '../../shared/dicom/dicom-json';
+import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
+import { AppError, isAppError } from '../../shared/errors';
+import type { StoredInstance } from '../index/archive-index';
+import { MultipartWriter } from '../http/multipart-writer';
+import { matchesIfNoneMatch } from '../http/send-json';
+import { BULK_BASE_MARKER } from '../ingest/bulk-data-uri';
+import { renderImage, type FrameToRender } from '../rendering/render-image';
+import { parseRenderOptions, single, type RenderOptions } from '../rendering/render-options';
+import { DEFAULT_RENDERED_TYPE, negotiateRenderedType, type RenderedType } from '../rendering/rendered-media-type';
+import { renderingAttributes } from '../rendering/rendering-attributes';
+import { collect } from './byte-streams';
+import { checkFrameNumbers, parseFrameList } from './frame-locator';
+import type { LocatedInstance, StoredBulk } from './instance-bulk';
+import { readNativeFrame, type NativeFrame } from './native-frame';
+import { resourceScope } from './resource-scope';
+import { openValueRange, swapWidthOf } from './stored-value';
+import type { WadoDeps } from './wado';
+
+/**
+ * Retrieve Rendered and Thumbnail (WADO-RS, PS3.18 10.4.1.1.3 / 10.4.1.1.4, parameters 8.3.5):
+ * images rendered through the grayscale or colour pipeline of `server/rendering`, as image/jpeg
+ * (default), image/png or image/gif.
+ *
+ * - Instance: one image (a multi-frame instance: its first frame, or every frame as an animated
+ *   image/gif). Frames: one frame is one image, several are multipart/related, one part each.
+ * - Study / series: multipart/related, one rendered image per image instance, in index order.
+ * - Thumbnail (10.4.3.3.4: one image, no patient data): the instance's middle frame, the
+ *   series' middle image instance, the study's first series that has images; fits in
+ *   128×128 unless `viewport=vw,vh` says otherwise.
+ * Instances without Pixel Data have no rendered image representation: 406.
+ */
+
+/** Default thumbnail box (pixels): a series browser's tile. */
+export const THUMBNAIL_SIZE = 128;
+
+export interface RenderInstanceOptions extends RenderOptions {
+  type?: RenderedType;
+  /** Fit into this square without enlarging when no viewport is given (thumbnails). */
+  fitWithin?: number;
+  /** Render these frames as the pages of one animated image (image/gif only). */
+  allFrames?: boolean;
+}
+
+export interface RenderedBody {
+  body: Buffer;
+  contentType: string;
+}
+
+/**
+ * Renders one frame (1-based) of a located instance: the one function other handlers
+ * (WADO-URI) call. Throws 406 for instances without pixel data, 404 for a frame past the end.
+ */
+export async function renderInstance(deps: WadoDeps, located: LocatedInstance, frameNumber: number, options: RenderInstanceOptions = {}): Promise<RenderedBody> {
+  const type = options.type ?? DEFAULT_RENDERED_TYPE;
+  const source = await InstanceSource.open(deps, located);
+  checkFrameNumbers([frameNumber], source.numberOfFrames);
+  const numbers = options.allFrames && type === 'image/gif' ? Array.from({ length: source.numberOfFrames }, (_, i) => i + 1) : [frameNumber];
+  const frames: FrameToRender[] = [];
+  for (const n of numbers) frames.push(await source.frame(n));
+  const body = await renderImage(
+    frames,
+    { type, ...(options.quality !== undefined ? { quality: options.quality } : {}), ...(options.viewport ? { viewport: options.viewport } : {}), ...(options.fitWithin !== undefined ? { fitWithin: options.fitWithin } : {}) },
+    options.window,
+  );
+  return { body, contentType: type };
+}
+
+type Level = 'study' | 'series' | 'instance' | 'frames';
+
+/** GET …/rendered at every level. */
+export function retrieveRendered(deps: WadoDeps, level: Level) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const options = parseRenderOptions(req.query as Record<string, unknown>, 'rendered');
+    const type = negotiateRenderedType(req.headers.accept, single(req.query as Record<string, unknown>, 'accept'));
+    const scope = resourceScope(req);
+    const base = deps.dicomWebBase();
+    if (level === 'study' || level === 'series') {
+      const instances = deps.index.findInstances(scope.study, scope.series);
+      if (instances.length === 0) throw new AppError('NOT_FOUND', `No such ${level}.`);
+      const images = instances.map((i) => locate(deps, i)).filter(hasPixels);
+      if (images.length === 0) throw notAnImage(`This ${level} has no image instances`);
+      const parts = images.map((located) => ({
+        location: `${base}/${located.path}/rendered`,
+        render: () => renderInstance(deps, located, 1, { ...options, type }),
+      }));
+      return sendRenderedParts(deps, res, type, parts, true);
+    }
+    const located = locateOrThrow(deps, scope.study, scope.series!, scope.instance!);
+    if (level === 'instance') {
+      const rendered = await withEtag(req, res, etagOf(located, 'rendered', [1], type, options), () =>
+        renderInstance(deps, located, 1, { ...options, type, allFrames: true }),
+      );
+      return sendRendered(res, rendered, 'private, no-cache');
+    }
+    const numbers = parseFrameList(req.params.frames as string);
+    checkFrameNumbers(numbers, Math.max(1, located.instance.numberOfFrames ?? 1));
+    if (numbers.length === 1) {
+      const rendered = await withEtag(req, res, etagOf(located, 'rendered', numbers, type, options), () =>
+        renderInstance(deps, located, numbers[0]!, { ...options, type }),
+      );
+      return sendRendered(res, rendered, 'private, no-cache');
+    }
+    const parts = numbers.map((n) => ({
+      location: `${base}/${located.path}/frames/${n}/rendered`,
+      render: () => renderInstance(deps, located, n, { ...options, type }),
+    }));
+    return sendRenderedParts(deps, res, type, parts, false);
+  };
+}
+
+/** GET …/thumbnail at every level: one small image of a representative frame. */
+export function retrieveThumbnail(deps: WadoDeps, level: Level) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const options = parseRenderOptions(req.query as Record<string, unknown>, 'thumbnail');
+    const type = negotiateRenderedType(req.headers.accept, single(req.query as Record<string, unknown>, 'accept'));
+    const scope = resourceScope(req);
+    let located: LocatedInstance;
+    let frame: number;
+    if (level === 'study' || level === 'series') {
+      located = representativeInstance(deps, scope.study, scope.series, level);
+      frame = middleFrame(located);
+    } else {
+      located = locateOrThrow(deps, scope.study, scope.series!, scope.instance!);
+      if (!hasPixels(located)) throw notAnImage('This instance has no Pixel Data');
+      if (level === 'frames') {
+        const numbers = parseFrameList(req.params.frames as string);
+        checkFrameNumbers(numbers, Math.max(1, located.instance.numberOfFrames ?? 1));
+        frame = numbers[0]!;
+      } else {
+        frame = middleFrame(located);
+      }
+    }
+    const rendered = await withEtag(req, res, etagOf(located, 'thumbnail', [frame], type, options), () =>
+      renderInstance(deps, located, frame, { ...options, type, fitWithin: THUMBNAIL_SIZE, quality: 80 }),
+    );
+    // Thumbnails fill browsers of many tiles: let the browser reuse them for a while.
+    return sendRendered(res, rendered, 'private, max-age=300');
+  };
+}
+
+/** The series' middle image instance, or for a study the first series (index order) with images. */
+function representativeInstance(deps: WadoDeps, study: string, series: string | undefined, level: 'study' | 'series'): LocatedInstance {
+  const instances = deps.index.findInstances(study, series);
+  if (instances.length === 0) throw new AppError('NOT_FOUND', `No such ${level}.`);
+  const bySeries = new Map<string, StoredInstance[]>();
+  for (const instance of instances) bySeries.set(instance.seriesUid, [...(bySeries.get(instance.seriesUid) ?? []), instance]);
+  for (const members of bySeries.values()) {
+    const images = members.map((i) => locate(deps, i)).filter(hasPixels);
+    const middle = images[Math.floor((images.length - 1) / 2)];
+    if (middle) return middle;
+  }
+  throw notAnImage(`This ${level} has no image instances`);
+}
+
+function middleFrame(located: LocatedInstance): number {
+  return Math.ceil(Math.max(1, located.instance.numberOfFrames ?? 1) / 2);
+}
+
+function locate(deps: WadoDeps, instance: StoredInstance): LocatedInstance {
+  return locateOrThrow(deps, instance.studyUid, instance.seriesUid, instance.sopUid);
+}
+
+function locateOrThrow(deps: WadoDeps, study: string, series: string, sop: string): LocatedInstance {
+  const instance = deps.index.instanceBulk(study, series, sop);
+  if (!instance) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
+  return { instance, bulk: JSON.parse(instance.bulk) as StoredBulk, path: `studies/${study}/series/${series}/instances/${sop}` };
+}
+
+function hasPixels(located: LocatedInstance): boolean {
+  const pixel = located.bulk.pixelData;
+  return pixel !== undefined && pixel.length > 0 && (located.instance.rows ?? 0) > 0 && (located.instance.columns ?? 0) > 0;
+}
+
+function notAnImage(what: string): AppError {
+  return new AppError('NOT_ACCEPTABLE', `${what}: it has no rendered image representation (PS3.18 8.7.4); retrieve it as application/dicom or its metadata instead.`);
+}
+
+/** One instance's header and frames, read once for all the frames rendered from it. */
+class InstanceSource {
+  private constructor(
+    private readonly deps: WadoDeps,
+    private readonly located: LocatedInstance,
+    private readonly dataset: DicomJson,
+    readonly numberOfFrames: number,
+  ) {}
+
+  static async open(deps: WadoDeps, located: LocatedInstance): Promise<InstanceSource> {
+    if (!hasPixels(located)) throw notAnImage('This instance has no Pixel Data');
+    const [, study, , series, , sop] = located.path.split('/') as [string, string, string, string, string, string];
+    const json = deps.index.metadataJson(study, series, sop)[0];
+    if (json === undefined) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
+    return new InstanceSource(deps, located, JSON.parse(json) as DicomJson, Math.max(1, located.instance.numberOfFrames ?? 1));
+  }
+
+  async frame(frameNumber: number): Promise<FrameToRender> {
+    const [pixels, attributes] = await Promise.all([
+      this.native422Frame(frameNumber) ?? readNativeFrame(this.deps, this.located, frameNumber),
+      renderingAttributes(this.dataset, frameNumber, (element) => this.readBinary(element)),
+    ]);
+    return { pixels, attributes };
+  }
+
+  /**
+   * Native YBR_FULL_422 holds two bytes per pixel (Y Y Cb Cr per pair, PS3.3 C.7.6.3.1.2), not
+   * the three that `readNativeFrame` expects; such frames are read here, as stored.
+   */
+  private native422Frame(frameNumber: number): Promise<NativeFrame> | undefined {
+    const pixel = this.located.bulk.pixelData;
+    const photometric = getString(this.dataset, '00280004')?.trim() ?? '';
+    const { rows, columns, bitsAllocated } = this.located.instance;
+    if (!pixel || pixel.encapsulated || !photometric.startsWith('YBR_FULL_422') || bitsAllocated !== 8 || !rows || !columns) return undefined;
+    const frameBytes = rows * columns * 2;
+    if (pixel.length < frameNumber * frameBytes) return undefined;
+    const value = { key: this.located.instance.blobKey, objectSize: this.located.instance.size, offset: pixel.offset, length: pixel.length, swapWidth: 1, deflated: this.located.bulk.deflated };
+    return (async () => ({
+      pixels: await collect(await openValueRange(this.deps.blobStore, value, (frameNumber - 1) * frameBytes, frameNumber * frameBytes)),
+      rows,
+      columns,
+      samplesPerPixel: 3,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelRepresentation: 0 as const,
+      photometricInterpretation: photometric,
+    }))();
+  }
+
+  /** A binary value of the header (LUT data): inline, or read from storage by its BulkDataURI. */
+  private async readBinary(element: DicomJsonElement): Promise<Uint8Array> {
+    if (element.InlineBinary !== undefined) return Buffer.from(element.InlineBinary, 'base64');
+    const uri = element.BulkDataURI ?? '';
+    const path = uri.startsWith(BULK_BASE_MARKER) ? uri.slice(uri.indexOf('/bulkdata/') + '/bulkdata/'.length) : undefined;
+    const item = path === undefined ? undefined : this.located.bulk.items.find((i) => i.path === path);
+    if (!item) return new Uint8Array(0);
+    const { instance, bulk } = this.located;
+    const value = {
+      key: instance.blobKey,
+      objectSize: instance.size,
+      offset: item.offset,
+      length: item.length,
+      swapWidth: swapWidthOf(item.vr, transferSyntax(instance.transferSyntax)?.bigEndian === true),
+      deflated: bulk.deflated,
+    };
+    return collect(await openValueRange(this.deps.blobStore, value, 0, item.length));
+  }
+}
+
+/** A weak validator: the stored object (its key is unique per stored copy), frames, type and parameters. */
+function etagOf(located: LocatedInstance, kind: string, frames: number[], type: RenderedType, options: RenderOptions): string {
+  const hash = createHash('sha256').update(JSON.stringify([located.instance.blobKey, kind, frames, type, options])).digest('base64url');
+  return `W/"${hash.slice(0, 22)}"`;
+}
+
+/** Answers 304 to a matching If-None-Match without rendering; otherwise renders. */
+async function withEtag(req: Request, res: Response, etag: string, render: () => Promise<RenderedBody>): Promise<RenderedBody | undefined> {
+  res.setHeader('ETag', etag);
+  if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) return undefined;
+  return render();
+}
+
+function sendRendered(res: Response, rendered: RenderedBody | undefined, cacheControl: string): void {
+  res.setHeader('Cache-Control', cacheControl);
+  res.append('Vary', 'Accept');
+  if (!rendered) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200).setHeader('Content-Type', rendered.contentType);
+  res.setHeader('Content-Length', String(rendered.body.length));
+  res.end(rendered.body);
+}
+
+interface RenderedPart {
+  location: string;
+  render: () => Promise<RenderedBody>;
+}
+
+/**
+ * multipart/related; type="image/…" (PS3.18 8.6.1.2), rendering one part at a time. The first
+ * part is rendered before the status goes out, so its failure is a clean error. With
+ * `skipUnrenderable` (study, series) an instance that cannot be rendered (4xx) is left out.
+ */
+async function sendRenderedParts(deps: WadoDeps, res: Response, type: RenderedType, parts: readonly RenderedPart[], skipUnrenderable: boolean): Promise<void> {
+  const attempt = async (part: RenderedPart): Promise<RenderedBody | undefined> => {
+    try {
+      return await part.render();
+    } catch (error) {
+      if (skipUnrenderable && isAppError(error) && error.status < 500) return undefined;
+      throw error;
+    }
+  };
+  let index = 0;
+  let first: RenderedBody | undefined;
+  for (; index < parts.length && !first; index++) first = await attempt(parts[index]!);
+  if (!first) throw notAnImage('None of these instances could be rendered');
+  const writer = new MultipartWriter(res);
+  res.status(200);
+  res.setHeader('Content-Type', writer.contentType(type));
+  res.setHeader('Cache-Control', 'private, no-cache');
+  try {
+    await writer.writePart(partHeaders(first, parts[index - 1]!.location), first.body);
+    for (; index < parts.length; index++) {
+      const rendered = await attempt(parts[index]!);
+      if (rendered) await writer.writePart(partHeaders(rendered, parts[index]!.location), rendered.body);
+    }
+    await writer.end();
+  } catch (error) {
+    // Headers are gone: the only honest signal left is an aborted transfer.
+    if (!res.destroyed) deps.log('rendered retrieval aborted while streaming', error);
+    res.destroy(error instanceof Error ? error : undefined);
+  }
+}
+
+function partHeaders(rendered: RenderedBody, location: string): Record<string, string> {
+  return { 'Content-Type': rendered.contentType, 'Content-Length': String(rendered.body.length), 'Content-Location': location };
+}

@@ -24,7 +24,7 @@ export function loadWasmModule<T>(specifier: string): Promise<T> {
 /** What the Cornerstone decoders have in common (libjpeg-turbo, CharLS, OpenJPEG, OpenJPH). */
 export interface WasmDecoder {
   getEncodedBuffer(length: number): Uint8Array;
-  getDecodedBuffer(): Uint8Array;
+  getDecodedBuffer(): ArrayLike<number>;
   decode(): void;
   getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
   delete(): void;
@@ -38,7 +38,8 @@ export function runDecoder<D extends WasmDecoder, R>(decoder: D, encoded: Uint8A
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
-    return read(decoder, decoder.getDecodedBuffer().slice());
+    // Some builds hand out a Uint8ClampedArray view: copy into a plain Uint8Array.
+    return read(decoder, new Uint8Array(decoder.getDecodedBuffer()));
   } finally {
     decoder.delete();
   }

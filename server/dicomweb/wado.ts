@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { multipartPartsOf, parseAccept } from '../../shared/dicomweb/media-types';
 import { MultipartWriter } from '../http/multipart-writer';
@@ -10,6 +11,7 @@ import { studyVersionQuery } from '../index/study-version';
 import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
 import type { BlobStore } from '../storage/blob-store';
+import { planExplicitLittleEndian, transcodeToExplicitLittleEndian, type TranscodePlan } from './transcoded-instance';
 
 export interface WadoDeps {
   index: ArchiveIndex;
@@ -25,7 +27,11 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
 
 /**
  * Retrieve Study / Series / Instance (WADO-RS, PS3.18 10.4) as
- * `multipart/related; type="application/dicom"`, streamed from object storage.
+ * `multipart/related; type="application/dicom"`. Each instance is streamed from storage as
+ * stored when the client accepts its transfer syntax (`transfer-syntax=*`, or the stored one
+ * named), and otherwise re-encoded in Explicit VR Little Endian, the default when none is named
+ * (PS3.18 8.7.3.5.2), compressed pixel data decoded. Whether every instance can be produced is
+ * decided before the response starts (406 otherwise); re-encoding holds one instance at a time.
  * Negotiate first, then locate by the full UID path, then stream (STYLE.md §2).
  */
 export function retrieveInstances(deps: WadoDeps) {
@@ -33,24 +39,31 @@ export function retrieveInstances(deps: WadoDeps) {
     const accepted = negotiateDicom(req.headers.accept);
     const instances = deps.index.findInstances(...scopeOf(req));
     if (instances.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
-    const wanted = accepted.transferSyntax;
-    if (wanted !== '*' && wanted !== undefined && instances.some((i) => i.transferSyntax !== wanted)) {
-      throw new AppError('NOT_ACCEPTABLE', `Transfer syntax ${wanted} was asked for; the archive holds these instances in another one and transcoding is not available yet.`);
-    }
-    // Open the first object before answering so that a storage problem is a clean error status.
-    const first = await deps.blobStore.get(instances[0]!.blobKey);
+    const wanted = accepted.transferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
+    const plans = instances.map((instance): PartPlan => {
+      if (wanted === '*' || wanted === instance.transferSyntax) return { instance };
+      if (wanted !== EXPLICIT_VR_LITTLE_ENDIAN) {
+        throw new AppError(
+          'NOT_ACCEPTABLE',
+          `Transfer syntax ${wanted} was asked for; the archive holds these instances in another one and produces only the stored one or Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}).`,
+        );
+      }
+      return { instance, transcode: planExplicitLittleEndian(deps, instance) };
+    });
+    // The first part is made before answering, so that a storage or decoding problem is a clean error status.
+    const first = await openPart(deps, plans[0]!);
     const writer = new MultipartWriter(res);
     res.status(200);
-    res.setHeader('Content-Type', writer.contentType('application/dicom', wanted === undefined ? {} : { 'transfer-syntax': wanted }));
-    let body: Readable | undefined = first;
+    res.setHeader('Content-Type', writer.contentType('application/dicom', { 'transfer-syntax': wanted }));
+    let part: OpenedPart | undefined = first;
     try {
-      for (const [n, instance] of instances.entries()) {
-        body = n === 0 ? first : await deps.blobStore.get(instance.blobKey);
-        await writer.writePart(partHeaders(instance, deps.dicomWebBase()), body);
+      for (const [n, plan] of plans.entries()) {
+        part = n === 0 ? first : await openPart(deps, plan);
+        await writer.writePart(partHeaders(plan.instance, part, deps.dicomWebBase()), part.body);
       }
       await writer.end();
     } catch (error) {
-      body?.destroy(); // release the object's file or socket even if the client went away
+      part?.body.destroy(); // release the object's file or socket even if the client went away
       // Headers are gone: the only honest signal left is an aborted transfer.
       if (!res.destroyed) deps.log('WADO-RS retrieval aborted while streaming', error);
       res.destroy(error instanceof Error ? error : undefined);
@@ -58,18 +71,34 @@ export function retrieveInstances(deps: WadoDeps) {
   };
 }
 
-function partHeaders(instance: StoredInstance, base: string): Record<string, string> {
+interface PartPlan {
+  instance: StoredInstance;
+  transcode?: TranscodePlan;
+}
+
+interface OpenedPart {
+  transferSyntax: string;
+  length: number;
+  body: Readable;
+}
+
+async function openPart(deps: WadoDeps, plan: PartPlan): Promise<OpenedPart> {
+  if (!plan.transcode) return { transferSyntax: plan.instance.transferSyntax, length: plan.instance.size, body: await deps.blobStore.get(plan.instance.blobKey) };
+  const bytes = await transcodeToExplicitLittleEndian(deps, plan.transcode);
+  return { transferSyntax: EXPLICIT_VR_LITTLE_ENDIAN, length: bytes.length, body: Readable.from([bytes]) };
+}
+
+function partHeaders(instance: StoredInstance, part: OpenedPart, base: string): Record<string, string> {
   return {
-    'Content-Type': `application/dicom; transfer-syntax=${instance.transferSyntax}`,
-    'Content-Length': String(instance.size),
+    'Content-Type': `application/dicom; transfer-syntax=${part.transferSyntax}`,
+    'Content-Length': String(part.length),
     'Content-Location': `${base}/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}`,
   };
 }
 
 /**
- * Accept negotiation for DICOM instances. We produce `application/dicom` inside
- * multipart/related as stored. A request without a transfer-syntax parameter is answered as
- * stored (see README Decisions); a named transfer syntax must match what is stored.
+ * Accept negotiation for DICOM instances: `application/dicom` inside multipart/related, with the
+ * transfer syntax asked for (`*`: as stored; undefined: none named, Explicit VR Little Endian).
  */
 export function negotiateDicom(accept: string | undefined): { transferSyntax: string | undefined } {
   if (accept === undefined || accept.trim() === '') return { transferSyntax: undefined };

@@ -11,7 +11,7 @@ export const EXPLICIT_VR_BIG_ENDIAN = '1.2.840.10008.1.2.2';
 export interface TransferSyntax {
   uid: string;
   name: string;
-  /** Pixel data in fragments (PS3.5 A.4); frames are served as stored, never transcoded here. */
+  /** Pixel data in fragments (PS3.5 A.4); server/codecs decodes most of them. */
   encapsulated: boolean;
   /** Media type of one frame (PS3.18 Table 8.7.3-5); `application/octet-stream` for native data. */
   mediaType: string;
@@ -19,6 +19,8 @@ export interface TransferSyntax {
   bigEndian?: true;
   /** The whole data set after the file meta group is one deflate stream (PS3.5 A.5). */
   deflated?: true;
+  /** Pixel data may have lost information in compression (Lossy Image Compression "01", PS3.3 C.7.6.1.1.5). */
+  lossy?: true;
 }
 
 const OCTETS = 'application/octet-stream';
@@ -50,11 +52,15 @@ const TABLE: ReadonlyArray<[string, string, string | undefined]> = [
   ['1.2.840.10008.1.2.8.1', 'Deflated Image Frame Compression', OCTETS],
 ];
 
+/** Syntaxes whose compression may be lossy: JPEG DCT processes, JPEG-LS near-lossless, JPEG 2000 and HTJ2K without "lossless only". */
+const LOSSY: ReadonlySet<string> = new Set(['50', '51', '53', '55', '81', '91', '93', '203'].map((n) => `1.2.840.10008.1.2.4.${n}`));
+
 const BY_UID: ReadonlyMap<string, TransferSyntax> = new Map(
   TABLE.map(([uid, name, encapsulatedType]) => {
     const ts: TransferSyntax = { uid, name, encapsulated: encapsulatedType !== undefined, mediaType: encapsulatedType ?? OCTETS };
     if (uid === EXPLICIT_VR_BIG_ENDIAN) ts.bigEndian = true;
     if (uid === DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) ts.deflated = true;
+    if (LOSSY.has(uid)) ts.lossy = true;
     return [uid, ts];
   }),
 );

@@ -1,0 +1,299 @@
+import { inflateRawSync, inflateSync } from 'node:zlib';
+import {
+  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
+  EXPLICIT_VR_BIG_ENDIAN,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+} from '../../shared/dicom/transfer-syntaxes';
+import { AppError } from '../../shared/errors';
+import { KNOWN_VRS, LONG_LENGTH_VRS, UNDEFINED_LENGTH, implicitVr } from '../ingest/dicom-dictionary';
+
+/**
+ * Re-encodes a stored Part 10 object in Explicit VR Little Endian (PS3.5 7.1.2, A.2) element by
+ * element: values are copied byte for byte (swapped by VR from big endian, VRs looked up for
+ * implicit VR), so every attribute but the ones replaced keeps its exact value. Sequences and
+ * items are written with undefined length, group lengths (gggg,0000) of the data set, retired
+ * and no longer right once lengths change, are dropped. Top-level `replace` elements take the
+ * place of the stored ones or are inserted in tag order (Pixel Data, Photometric
+ * Interpretation… after decoding).
+ */
+
+export interface ReplacedElement {
+  vr: string;
+  value: Uint8Array;
+}
+
+export interface ExplicitLittleEndianInput {
+  file: Uint8Array;
+  /** Transfer syntax of the stored object (from the index, which read the file meta). */
+  transferSyntax: string;
+  /** For a File Meta Information header when the stored object has none (PS3.10 7.1). */
+  sopClassUid: string;
+  sopInstanceUid: string;
+  /** Top-level elements to write instead of the stored ones, keyed by tag number. */
+  replace: ReadonlyMap<number, ReplacedElement>;
+}
+
+const ITEM = 0xfffee000;
+const ITEM_DELIMITER = 0xfffee00d;
+const SEQUENCE_DELIMITER = 0xfffee0dd;
+const MAX_DEPTH = 64;
+/** A UID of this archive's implementation (2.25 form, PS3.5 B.2), for File Meta headers it writes. */
+const IMPLEMENTATION_CLASS_UID = '2.25.197307452463411419331296306282924185927';
+
+interface Syntax {
+  explicit: boolean;
+  littleEndian: boolean;
+}
+
+export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buffer {
+  const { file } = input;
+  const hasMeta = file.length >= 132 && file[128] === 0x44 && file[129] === 0x49 && file[130] === 0x43 && file[131] === 0x4d; // DICM
+  const meta: Buffer[] = [];
+  let pos = hasMeta ? 132 : 0;
+  if (hasMeta) {
+    const reader = new Reader(file, pos, { explicit: true, littleEndian: true });
+    while (reader.pos + 8 <= file.length && reader.peekGroup() === 0x0002) {
+      const el = reader.header();
+      const value = reader.take(el.length);
+      if (el.tag !== 0x00020000 && el.tag !== 0x00020010) meta.push(encode(el.tag, el.vr, value));
+    }
+    pos = reader.pos;
+  } else {
+    meta.push(encode(0x00020001, 'OB', Uint8Array.of(0, 1)), encode(0x00020002, 'UI', uid(input.sopClassUid)), encode(0x00020003, 'UI', uid(input.sopInstanceUid)));
+    meta.push(encode(0x00020012, 'UI', uid(IMPLEMENTATION_CLASS_UID)));
+  }
+  meta.push(encode(0x00020010, 'UI', uid(EXPLICIT_VR_LITTLE_ENDIAN)));
+  meta.sort((a, b) => tagOf(a) - tagOf(b));
+  const metaLength = meta.reduce((n, b) => n + b.length, 0);
+
+  const dataSet = dataSetBytes(file.subarray(pos), input.transferSyntax);
+  const syntax: Syntax = { explicit: input.transferSyntax !== IMPLICIT_VR_LITTLE_ENDIAN, littleEndian: input.transferSyntax !== EXPLICIT_VR_BIG_ENDIAN };
+  const out: Buffer[] = [Buffer.alloc(128), Buffer.from('DICM', 'latin1'), encode(0x00020000, 'UL', u32(metaLength)), ...meta];
+  const reader = new Reader(dataSet, 0, syntax);
+  const pending = [...input.replace.entries()].sort((a, b) => a[0] - b[0]);
+  const flushBefore = (tag: number) => {
+    while (pending.length > 0 && pending[0]![0] < tag) {
+      const [t, el] = pending.shift()!;
+      out.push(encode(t, el.vr, el.value));
+    }
+  };
+  const context = { pixelRepresentation: undefined as number | undefined };
+  while (reader.pos < dataSet.length) {
+    const el = reader.header(context.pixelRepresentation);
+    flushBefore(el.tag);
+    const replacement = pending[0]?.[0] === el.tag ? pending.shift()![1] : undefined;
+    if (replacement) {
+      skipValue(reader, el);
+      out.push(encode(el.tag, replacement.vr, replacement.value));
+      continue;
+    }
+    if (el.tag === 0x00280103 && el.length === 2) context.pixelRepresentation = reader.peekUint16();
+    copyElement(reader, el, out, 0);
+  }
+  flushBefore(Number.POSITIVE_INFINITY);
+  return Buffer.concat(out);
+}
+
+/** The data set after the file meta: inflated for Deflated Explicit VR Little Endian (PS3.5 A.5). */
+function dataSetBytes(rest: Uint8Array, transferSyntax: string): Uint8Array {
+  if (transferSyntax !== DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) return rest;
+  const zlibWrapped = rest.length >= 2 && (rest[0]! & 0x0f) === 8 && ((rest[0]! << 8) | rest[1]!) % 31 === 0;
+  try {
+    return zlibWrapped ? inflateSync(rest) : inflateRawSync(rest);
+  } catch (error) {
+    throw new AppError('NOT_ACCEPTABLE', 'The stored deflated data set cannot be inflated, so it cannot be re-encoded.', { cause: error });
+  }
+}
+
+interface Header {
+  tag: number;
+  vr: string;
+  length: number;
+}
+
+class Reader {
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos: number,
+    readonly syntax: Syntax,
+  ) {}
+
+  private u16(at: number): number {
+    const b = this.bytes;
+    if (at + 2 > b.length) throw truncated();
+    return this.syntax.littleEndian ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
+  }
+
+  private u32(at: number): number {
+    return this.syntax.littleEndian ? (this.u16(at) + this.u16(at + 2) * 0x10000) >>> 0 : (this.u16(at) * 0x10000 + this.u16(at + 2)) >>> 0;
+  }
+
+  peekGroup(): number {
+    return this.u16(this.pos);
+  }
+
+  peekUint16(): number {
+    return this.u16(this.pos);
+  }
+
+  /** The next element's (or item's) header; the position moves to its value. */
+  header(pixelRepresentation?: number): Header {
+    const tag = ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
+    if (tag === ITEM || tag === ITEM_DELIMITER || tag === SEQUENCE_DELIMITER) {
+      const length = this.u32(this.pos + 4);
+      this.pos += 8;
+      return { tag, vr: '', length };
+    }
+    if (!this.syntax.explicit) {
+      const length = this.u32(this.pos + 4);
+      this.pos += 8;
+      return { tag, vr: implicitVr(tag, length, pixelRepresentation), length };
+    }
+    if (this.pos + 6 > this.bytes.length) throw truncated();
+    const vr = String.fromCharCode(this.bytes[this.pos + 4]!, this.bytes[this.pos + 5]!);
+    if (!KNOWN_VRS.has(vr)) throw new AppError('NOT_ACCEPTABLE', `The stored data set has an element with an invalid VR, so it cannot be re-encoded.`);
+    if (LONG_LENGTH_VRS.has(vr)) {
+      const length = this.u32(this.pos + 8);
+      this.pos += 12;
+      return { tag, vr, length };
+    }
+    const length = this.u16(this.pos + 6);
+    this.pos += 8;
+    return { tag, vr, length };
+  }
+
+  take(length: number): Uint8Array {
+    if (this.pos + length > this.bytes.length) throw truncated();
+    const value = this.bytes.subarray(this.pos, this.pos + length);
+    this.pos += length;
+    return value;
+  }
+}
+
+/** Writes one element (and what it contains) from `reader` as explicit VR little endian. */
+function copyElement(reader: Reader, el: Header, out: Buffer[], depth: number): void {
+  if (depth > MAX_DEPTH) throw new AppError('NOT_ACCEPTABLE', 'The stored data set nests sequences too deeply to be re-encoded.');
+  const isSequence = el.vr === 'SQ' || (el.length === UNDEFINED_LENGTH && el.vr === 'UN');
+  if (isSequence) {
+    out.push(sequenceHeader(el.tag));
+    // An undefined-length UN holds an implicit VR little endian sequence (PS3.5 6.2.2).
+    const inner = el.vr === 'UN' ? new Reader(reader.bytes, reader.pos, { explicit: false, littleEndian: true }) : reader;
+    copyItems(inner, el.length, out, depth);
+    reader.pos = inner.pos;
+    out.push(delimiter(SEQUENCE_DELIMITER));
+    return;
+  }
+  if (el.vr === '') throw new AppError('NOT_ACCEPTABLE', 'The stored data set has an item or delimiter outside a sequence, so it cannot be re-encoded.');
+  if (el.length === UNDEFINED_LENGTH) {
+    throw new AppError('NOT_ACCEPTABLE', 'The stored data set holds encapsulated pixel data below the top level, which cannot be re-encoded as native.');
+  }
+  const value = reader.take(el.length);
+  if ((el.tag & 0xffff) === 0 || el.tag === 0xfffcfffc) return; // group lengths and trailing padding
+  const swapped = reader.syntax.littleEndian ? value : swap(value, el.vr);
+  // An implicit VR value too long for its dictionary VR's 16-bit length is written as UN.
+  const vr = !LONG_LENGTH_VRS.has(el.vr) && el.length > 0xffff ? 'UN' : el.vr;
+  out.push(encode(el.tag, vr, swapped));
+}
+
+/** The items of a sequence: up to its length, or to its Sequence Delimitation Item. */
+function copyItems(reader: Reader, length: number, out: Buffer[], depth: number): void {
+  const end = length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : reader.pos + length;
+  while (reader.pos < end) {
+    if (end === Number.POSITIVE_INFINITY && reader.pos >= reader.bytes.length) throw truncated();
+    const item = reader.header();
+    if (item.tag === SEQUENCE_DELIMITER) return;
+    if (item.tag !== ITEM) throw new AppError('NOT_ACCEPTABLE', 'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.');
+    out.push(itemHeader());
+    const itemEnd = item.length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : reader.pos + item.length;
+    let pixelRepresentation: number | undefined;
+    while (reader.pos < itemEnd) {
+      if (itemEnd === Number.POSITIVE_INFINITY && reader.pos >= reader.bytes.length) throw truncated();
+      const el = reader.header(pixelRepresentation);
+      if (el.tag === ITEM_DELIMITER) break;
+      if (el.tag === 0x00280103 && el.length === 2) pixelRepresentation = reader.peekUint16();
+      copyElement(reader, el, out, depth + 1);
+    }
+    out.push(delimiter(ITEM_DELIMITER));
+  }
+}
+
+/** Moves past a value, encapsulated (items up to the Sequence Delimitation Item) or not. */
+function skipValue(reader: Reader, el: Header): void {
+  if (el.length !== UNDEFINED_LENGTH) {
+    reader.take(el.length);
+    return;
+  }
+  for (;;) {
+    const item = reader.header();
+    if (item.tag === SEQUENCE_DELIMITER) return;
+    reader.take(item.length);
+  }
+}
+
+const WORD: Readonly<Record<string, number>> = { OW: 2, US: 2, SS: 2, AT: 2, OL: 4, UL: 4, SL: 4, FL: 4, OF: 4, FD: 8, OD: 8, OV: 8, SV: 8, UV: 8 };
+
+function swap(value: Uint8Array, vr: string): Uint8Array {
+  const width = WORD[vr] ?? 1;
+  if (width === 1) return value;
+  const copy = Buffer.from(value);
+  const whole = copy.length - (copy.length % width);
+  const words = copy.subarray(0, whole);
+  if (width === 2) words.swap16();
+  else if (width === 4) words.swap32();
+  else words.swap64();
+  return copy;
+}
+
+/** An explicit VR little endian element, its value padded to even length (PS3.5 7.1.1). */
+export function encode(tag: number, vr: string, value: Uint8Array): Buffer {
+  const padded = value.length % 2 === 0 ? value : Buffer.concat([value, Uint8Array.of(vr === 'UI' || vr === 'OB' || vr === 'UN' ? 0 : 0x20)]);
+  const long = LONG_LENGTH_VRS.has(vr);
+  const header = Buffer.alloc(long ? 12 : 8);
+  header.writeUInt16LE(tag >>> 16, 0);
+  header.writeUInt16LE(tag & 0xffff, 2);
+  header.write(vr, 4, 'latin1');
+  if (long) header.writeUInt32LE(padded.length, 8);
+  else header.writeUInt16LE(padded.length, 6);
+  return Buffer.concat([header, padded]);
+}
+
+function sequenceHeader(tag: number): Buffer {
+  const header = Buffer.alloc(12);
+  header.writeUInt16LE(tag >>> 16, 0);
+  header.writeUInt16LE(tag & 0xffff, 2);
+  header.write('SQ', 4, 'latin1');
+  header.writeUInt32LE(UNDEFINED_LENGTH, 8);
+  return header;
+}
+
+function itemHeader(): Buffer {
+  const header = delimiter(ITEM);
+  header.writeUInt32LE(UNDEFINED_LENGTH, 4);
+  return header;
+}
+
+function delimiter(tag: number): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt16LE(tag >>> 16, 0);
+  header.writeUInt16LE(tag & 0xffff, 2);
+  return header;
+}
+
+function tagOf(element: Buffer): number {
+  return ((element.readUInt16LE(0) << 16) | element.readUInt16LE(2)) >>> 0;
+}
+
+function uid(value: string): Uint8Array {
+  return Buffer.from(value, 'latin1');
+}
+
+function u32(n: number): Uint8Array {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n, 0);
+  return b;
+}
+
+function truncated(): AppError {
+  return new AppError('NOT_ACCEPTABLE', 'The stored data set ends early, so it cannot be re-encoded.');
+}

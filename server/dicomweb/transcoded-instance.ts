@@ -1,0 +1,69 @@
+import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
+import { AppError } from '../../shared/errors';
+import { toExplicitVrLittleEndian, type ReplacedElement } from '../codecs/explicit-little-endian';
+import type { StoredInstance } from '../index/archive-index';
+import { collect } from './byte-streams';
+import type { LocatedInstance, StoredBulk } from './instance-bulk';
+import { nativeFrameOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
+import type { WadoDeps } from './wado';
+
+/**
+ * An instance re-encoded in Explicit VR Little Endian for retrieval (PS3.18 8.7.3.5.2: the
+ * default transfer syntax of application/dicom): native Pixel Data (decoded when stored
+ * compressed), the File Meta Transfer Syntax UID, and the Image Pixel attributes that decoding
+ * changes. Planned for every instance before a response starts; made one instance at a time.
+ */
+export interface TranscodePlan {
+  instance: StoredInstance;
+  located: LocatedInstance;
+  /** Undefined for instances without Pixel Data (SR, RT…): only the encoding changes. */
+  image: StoredImage | undefined;
+}
+
+/** Whether the instance can be re-encoded in Explicit VR Little Endian; 406 with the reason if not. */
+export function planExplicitLittleEndian(deps: WadoDeps, instance: StoredInstance): TranscodePlan {
+  const row = deps.index.instanceBulk(instance.studyUid, instance.seriesUid, instance.sopUid);
+  if (!row) throw new AppError('NOT_FOUND', 'An instance disappeared from the archive during the request.');
+  const located: LocatedInstance = {
+    instance: row,
+    bulk: JSON.parse(row.bulk) as StoredBulk,
+    path: `studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}`,
+  };
+  const syntax = transferSyntax(instance.transferSyntax);
+  if (!syntax) throw cannot(`its transfer syntax ${instance.transferSyntax} is unknown to the archive`);
+  const pixel = located.bulk.pixelData;
+  const image = pixel && pixel.length > 0 ? storedImage(deps, located) : undefined;
+  const problem = image ? nativeProblem(image) : undefined;
+  if (problem) throw cannot(problem);
+  if (image?.pixel.encapsulated && image.bitsAllocated === 1 && (image.rows * image.columns * image.samplesPerPixel) % 8 !== 0) {
+    throw cannot('its 1-bit frames do not end on byte boundaries');
+  }
+  return { instance, located, image };
+}
+
+/** The whole re-encoded Part 10 object. */
+export async function transcodeToExplicitLittleEndian(deps: WadoDeps, plan: TranscodePlan): Promise<Buffer> {
+  const { instance, located, image } = plan;
+  const replace = new Map<number, ReplacedElement>();
+  if (image?.pixel.encapsulated) {
+    const numbers = Array.from({ length: image.numberOfFrames }, (_, k) => k + 1);
+    const frames = await storedFrames(deps, located, image, numbers);
+    const pixels: Uint8Array[] = [];
+    let photometric = image.photometricInterpretation;
+    for (const frame of frames) {
+      const native = await nativeFrameOf(image, await collect(await frame.open()));
+      pixels.push(native.pixels);
+      photometric = native.photometricInterpretation;
+    }
+    replace.set(0x7fe00010, { vr: image.bitsAllocated > 8 ? 'OW' : 'OB', value: Buffer.concat(pixels) });
+    replace.set(0x00280004, { vr: 'CS', value: Buffer.from(photometric, 'latin1') });
+    if (image.samplesPerPixel > 1) replace.set(0x00280006, { vr: 'US', value: Uint8Array.of(0, 0) });
+    if (transferSyntax(instance.transferSyntax)?.lossy) replace.set(0x00282110, { vr: 'CS', value: Buffer.from('01', 'latin1') });
+  }
+  const file = await collect(await deps.blobStore.get(instance.blobKey));
+  return toExplicitVrLittleEndian({ file, transferSyntax: instance.transferSyntax, sopClassUid: instance.sopClassUid, sopInstanceUid: instance.sopUid, replace });
+}
+
+function cannot(reason: string): AppError {
+  return new AppError('NOT_ACCEPTABLE', `An instance cannot be produced in Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}): ${reason.replace(/\.$/, '')}. Ask for transfer-syntax=* to receive it as stored.`);
+}

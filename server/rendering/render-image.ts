@@ -15,22 +15,22 @@ const GRAYSCALE = new Set(['MONOCHROME1', 'MONOCHROME2']);
 
 /**
  * Renders frames into one image: one frame, or several of the same size as the pages of an
- * animated GIF. `window` is the requested window (PS3.18 8.3.5.1.5); it applies to grayscale only.
+ * animated GIF. Frames are rasterized as they arrive, so only 8-bit rasters accumulate.
+ * `window` is the requested window (PS3.18 8.3.5.1.5); it applies to grayscale only.
  */
-export async function renderImage(frames: readonly FrameToRender[], encode: EncodeOptions, window?: WindowSetting): Promise<Buffer> {
-  const first = frames[0];
-  if (!first) throw new Error('renderImage needs at least one frame');
-  const { rows, columns } = first.pixels;
-  if (!(rows > 0 && columns > 0)) throw new AppError('NOT_ACCEPTABLE', 'The image has no Rows or Columns, so it cannot be rendered.');
-  const color = !GRAYSCALE.has(first.pixels.photometricInterpretation);
-  const channels = color ? 3 : 1;
-  const frameBytes = rows * columns * channels;
-  const data = new Uint8Array(frameBytes * frames.length);
-  frames.forEach(({ pixels, attributes }, n) => {
-    if (pixels.rows !== rows || pixels.columns !== columns) throw new AppError('NOT_ACCEPTABLE', 'The frames differ in size and cannot form one animation.');
-    data.set(rasterize(pixels, attributes, window), n * frameBytes);
-  });
-  return encodeImage({ data, width: columns, height: rows, channels, pages: frames.length }, encode);
+export async function renderImage(frames: Iterable<FrameToRender> | AsyncIterable<FrameToRender>, encode: EncodeOptions, window?: WindowSetting): Promise<Buffer> {
+  const rasters: Uint8Array[] = [];
+  let shape: { rows: number; columns: number; channels: 1 | 3 } | undefined;
+  for await (const { pixels, attributes } of frames) {
+    const { rows, columns } = pixels;
+    if (!(rows > 0 && columns > 0)) throw new AppError('NOT_ACCEPTABLE', 'The image has no Rows or Columns, so it cannot be rendered.');
+    shape ??= { rows, columns, channels: GRAYSCALE.has(pixels.photometricInterpretation) ? 1 : 3 };
+    if (rows !== shape.rows || columns !== shape.columns) throw new AppError('NOT_ACCEPTABLE', 'The frames differ in size and cannot form one animation.');
+    rasters.push(rasterize(pixels, attributes, window));
+  }
+  if (!shape) throw new Error('renderImage needs at least one frame');
+  const data = rasters.length === 1 ? rasters[0]! : Buffer.concat(rasters);
+  return encodeImage({ data, width: shape.columns, height: shape.rows, channels: shape.channels, pages: rasters.length }, encode);
 }
 
 /** One frame as 8-bit gray or RGB samples. */

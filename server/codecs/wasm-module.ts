@@ -12,8 +12,9 @@ const loaded = new Map<string, Promise<unknown>>();
 export function loadWasmModule<T>(specifier: string): Promise<T> {
   let module = loaded.get(specifier);
   if (!module) {
-    const factory = require(specifier) as () => Promise<T>;
-    module = factory();
+    const factory = require(specifier) as (options: object) => Promise<T>;
+    // The builds log progress ("[INFO] Start to read j2k main header") on every frame; errors are thrown anyway.
+    module = factory({ print: () => {}, printErr: () => {} });
     // A failed load may be retried by a later request rather than failing forever.
     module.catch(() => loaded.delete(specifier));
     loaded.set(specifier, module);

@@ -137,7 +137,6 @@ function packedBitFrame(deps: WadoDeps, value: Parameters<typeof openValueRange>
     length,
     open: async () => {
       const bytes = await collect(await openValueRange(deps.blobStore, value, start, end));
-      if (shift === 0) return bufferStream(bytes.subarray(0, length));
       const out = Buffer.alloc(length);
       for (let i = 0; i < length; i++) out[i] = ((bytes[i]! >> shift) | ((bytes[i + 1] ?? 0) << (8 - shift))) & 0xff;
       // Bits past the frame's last pixel belong to the next frame: clear them.

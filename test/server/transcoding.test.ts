@@ -266,6 +266,31 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
     });
   });
 
+  it('frames: the stored form where the client accepts it, decoded where it prefers that (q-values honoured)', async () => {
+    const rle = 'multiframe/enhanced-ct-2f-rle-bot.dcm';
+    const decoded = gdcmRaw(path.join(CORPUS_DIR, rle)).pixels.subarray(512 * 512 * 2);
+    await withStored(rle, async (url) => {
+      const cases: Array<[string, string]> = [
+        ['*/*', 'image/dicom-rle'],
+        [`${OCTETS}; transfer-syntax=*`, 'image/dicom-rle'],
+        [`${OCTETS}; transfer-syntax=${EXPLICIT_LE}`, 'application/octet-stream'],
+        [`${OCTETS}; q=0.9, multipart/related; type="image/dicom-rle"; q=0.5`, 'application/octet-stream'],
+        [`multipart/related; type="image/dicom-rle"; q=0.9, ${OCTETS}; q=0.5`, 'image/dicom-rle'],
+        [`multipart/related; type="image/dicom-rle", ${OCTETS}`, 'image/dicom-rle'],
+      ];
+      for (const [accept, mediaType] of cases) {
+        const { status, parts } = await getMultipart(`${url}/frames/2`, accept);
+        expect(status, accept).toBe(200);
+        expect(parts[0]!.headers['content-type']!.split(';')[0], accept).toBe(mediaType);
+        if (mediaType === 'application/octet-stream') expect(parts[0]!.body.equals(decoded), accept).toBe(true);
+      }
+      const single = await fetch(`${url}/frames/2`, { headers: { accept: 'application/octet-stream' } });
+      expect(single.status).toBe(200);
+      expect(single.headers.get('content-type')).toBe(`application/octet-stream; transfer-syntax=${EXPLICIT_LE}`);
+      expect(Buffer.from(await single.arrayBuffer()).equals(decoded)).toBe(true);
+    });
+  });
+
   it('decides for every instance of a study before answering: one 12-bit JPEG makes the study a 406, not a cut multipart', async () => {
     const files = ['transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm', 'transfer-syntaxes/ct1-1.2.4.51_jpeg-extended.dcm'];
     // The two copies have different SOP Instance UIDs but share the study.

@@ -1,0 +1,271 @@
+import { deflateRawSync } from 'node:zlib';
+import dicomParser from 'dicom-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canDecode, decodeFrame, decodeProblem } from '../../server/codecs/codec-registry';
+import { encode } from '../../server/codecs/explicit-little-endian';
+import type { FrameGeometry } from '../../server/codecs/frame-geometry';
+import { jpegFrameHeader } from '../../server/codecs/libjpeg-turbo';
+import type { StoredBulk } from '../../server/dicomweb/instance-bulk';
+import { readNativeFrame } from '../../server/dicomweb/native-frame';
+import type { WadoDeps } from '../../server/dicomweb/wado';
+import { AppError } from '../../shared/errors';
+import { corpusFile } from '../helpers/corpus';
+import { getMultipart, stowFiles } from '../helpers/dicomweb-http';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+
+/**
+ * The codec registry on its own (server/codecs) and readNativeFrame on stored instances: what
+ * the HTTP-level transcoding tests cannot reach with the corpus (hand-made RLE, planar colour,
+ * 1-bit frames that straddle bytes, broken codestreams), and the decode time of each family.
+ */
+
+const CT: FrameGeometry = {
+  rows: 512,
+  columns: 512,
+  samplesPerPixel: 1,
+  bitsAllocated: 16,
+  bitsStored: 16,
+  pixelRepresentation: 1,
+  photometricInterpretation: 'MONOCHROME2',
+  planarConfiguration: 0,
+};
+
+/** The single frame of a corpus file as stored (all fragments). */
+function storedFrame(path: string): Uint8Array {
+  const ds = dicomParser.parseDicom(new Uint8Array(corpusFile(path)));
+  const pixel = ds.elements.x7fe00010!;
+  return dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixel, 0, pixel.fragments!.length);
+}
+
+function nativePixels(path: string): Buffer {
+  const file = corpusFile(path);
+  const ds = dicomParser.parseDicom(new Uint8Array(file));
+  const pixel = ds.elements.x7fe00010!;
+  return file.subarray(pixel.dataOffset, pixel.dataOffset + 512 * 512 * 2);
+}
+
+const CT_NATIVE = 'transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm';
+
+describe('codec registry', () => {
+  it('knows which encapsulated syntaxes it decodes, and says why it cannot', () => {
+    for (const uid of ['50', '51', '57', '70', '80', '81', '90', '91', '201', '202', '203'].map((n) => `1.2.840.10008.1.2.4.${n}`)) expect(canDecode(uid), uid).toBe(true);
+    expect(canDecode('1.2.840.10008.1.2.5')).toBe(true);
+    expect(canDecode('1.2.840.10008.1.2.8.1')).toBe(true);
+    expect(canDecode('1.2.840.10008.1.2.4.100')).toBe(false); // MPEG-2
+    expect(decodeProblem('1.2.840.10008.1.2.4.100', CT)).toMatch(/no decoder for 1\.2\.840\.10008\.1\.2\.4\.100/);
+    expect(decodeProblem('1.2.840.10008.1.2.4.51', { ...CT, bitsStored: 12 })).toMatch(/12-bit lossy JPEG/);
+    expect(decodeProblem('1.2.840.10008.1.2.4.51', { ...CT, bitsAllocated: 8, bitsStored: 8 })).toBeUndefined();
+    expect(decodeProblem('1.2.840.10008.1.2.4.80', { ...CT, rows: 0 })).toMatch(/Rows/);
+  });
+
+  it('decodes lossless CT frames of every family to the native original, byte for byte', async () => {
+    const original = nativePixels(CT_NATIVE);
+    for (const [file, uid] of [
+      ['transfer-syntaxes/ct1-1.2.4.57_jpeg-lossless-p14.dcm', '1.2.840.10008.1.2.4.57'],
+      ['transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm', '1.2.840.10008.1.2.4.70'],
+      ['transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm', '1.2.840.10008.1.2.4.80'],
+      ['transfer-syntaxes/ct1-1.2.4.90_jpeg2000-lossless.dcm', '1.2.840.10008.1.2.4.90'],
+      ['transfer-syntaxes/ct1-1.2.5_rle-lossless.dcm', '1.2.840.10008.1.2.5'],
+    ] as const) {
+      const { pixels, photometricInterpretation } = await decodeFrame(uid, storedFrame(file), CT);
+      expect(Buffer.from(pixels).equals(original), file).toBe(true);
+      expect(photometricInterpretation).toBe('MONOCHROME2');
+    }
+  });
+
+  it('decodes a hand-made RLE frame (PS3.5 G.3: literal runs, replicate runs, the 128 no-op)', async () => {
+    // 2×3 pixels, 16 bits: segment 1 holds the high bytes, segment 2 the low bytes.
+    const high = [0x02, 0x01, 0x02, 0x03, 0x80, 0xfe, 0x09]; // literal 1,2,3; no-op; 0x09 three times
+    const low = [0xfb, 0x07, 0x00, 0x05, 0xff, 0x00, 0x01, 0x02, 0x03]; // 0x07 six times (extra runs ignored past the end)
+    const header = Buffer.alloc(64);
+    header.writeUInt32LE(2, 0);
+    header.writeUInt32LE(64, 4);
+    header.writeUInt32LE(64 + high.length, 8);
+    const frame = Buffer.concat([header, Buffer.from(high), Buffer.from(low)]);
+    const geometry = { ...CT, rows: 2, columns: 3, pixelRepresentation: 0 as const };
+    const { pixels } = await decodeFrame('1.2.840.10008.1.2.5', frame, geometry);
+    expect(Array.from(new Uint16Array(pixels.buffer, pixels.byteOffset, 6))).toEqual([0x0107, 0x0207, 0x0307, 0x0907, 0x0907, 0x0907]);
+  });
+
+  it('interleaves RLE colour planes and keeps the photometric interpretation', async () => {
+    const segment = (value: number) => Buffer.from([0xfd, value]); // value four times
+    const header = Buffer.alloc(64);
+    header.writeUInt32LE(3, 0);
+    [64, 66, 68].forEach((offset, i) => header.writeUInt32LE(offset, 4 + 4 * i));
+    const frame = Buffer.concat([header, segment(10), segment(20), segment(30)]);
+    const geometry = { ...CT, rows: 2, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0 as const, photometricInterpretation: 'YBR_FULL' };
+    const { pixels, photometricInterpretation } = await decodeFrame('1.2.840.10008.1.2.5', frame, geometry);
+    expect(Array.from(pixels)).toEqual([10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30]);
+    expect(photometricInterpretation).toBe('YBR_FULL');
+  });
+
+  it('inflates Deflated Image Frame Compression frames, and bounds what a frame may inflate to', async () => {
+    const native = Buffer.from([0b10100101, 0b11110000]);
+    const geometry = { ...CT, rows: 4, columns: 4, bitsAllocated: 1, bitsStored: 1, pixelRepresentation: 0 as const };
+    const { pixels } = await decodeFrame('1.2.840.10008.1.2.8.1', deflateRawSync(native), geometry);
+    expect(Buffer.from(pixels).equals(native)).toBe(true);
+    const bomb = deflateRawSync(Buffer.alloc(1024 * 1024));
+    await expect(decodeFrame('1.2.840.10008.1.2.8.1', bomb, geometry)).rejects.toMatchObject({ status: 406 });
+  });
+
+  it('answers 406, never a crash, for codestreams that are not what they claim', async () => {
+    const garbage = Buffer.from('this is not a codestream at all, just some text bytes');
+    for (const uid of ['50', '70', '80', '90', '202'].map((n) => `1.2.840.10008.1.2.4.${n}`).concat('1.2.840.10008.1.2.5')) {
+      const error = await decodeFrame(uid, garbage, CT).then(() => undefined, (e: unknown) => e);
+      expect(error, uid).toBeInstanceOf(AppError);
+      expect((error as AppError).status, uid).toBe(406);
+    }
+    // A truncated JPEG-LS frame decodes to nothing sensible: refused, not sent.
+    const half = storedFrame('transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm').subarray(0, 4000);
+    await expect(decodeFrame('1.2.840.10008.1.2.4.80', half, CT)).rejects.toMatchObject({ status: 406 });
+  });
+
+  it('chooses the JPEG decoder by the frame header: a baseline frame labelled lossless still decodes', async () => {
+    const ophthalmic = storedFrame('other-modalities/op-ophthalmic-jpeg-lossless.dcm');
+    expect(jpegFrameHeader(ophthalmic)).toEqual({ marker: 0xc0, precision: 8 });
+    expect(jpegFrameHeader(storedFrame('transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm'))).toEqual({ marker: 0xc3, precision: 16 });
+    const geometry = { ...CT, rows: 1536, columns: 1536, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0 as const };
+    const { pixels } = await decodeFrame('1.2.840.10008.1.2.4.70', ophthalmic, geometry);
+    expect(pixels.length).toBe(1536 * 1536);
+    expect(new Set(pixels).size).toBeGreaterThan(50); // an image, not a constant
+  });
+
+  it('measures the decode time of one 512×512 CT frame per codec family', async () => {
+    const families: Array<[string, string, string]> = [
+      ['JPEG baseline (libjpeg-turbo, 8-bit)', '1.2.840.10008.1.2.4.50', 'transfer-syntaxes/ct1-1.2.4.50_jpeg-baseline.dcm'],
+      ['JPEG lossless (jpeg-lossless-decoder-js)', '1.2.840.10008.1.2.4.70', 'transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm'],
+      ['JPEG-LS (CharLS)', '1.2.840.10008.1.2.4.80', 'transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm'],
+      ['JPEG 2000 (OpenJPEG)', '1.2.840.10008.1.2.4.90', 'transfer-syntaxes/ct1-1.2.4.90_jpeg2000-lossless.dcm'],
+      ['HTJ2K (OpenJPH)', '1.2.840.10008.1.2.4.202', 'transfer-syntaxes/ct1-1.2.4.202_htj2k-lossless-rpcl.dcm'],
+      ['RLE (here)', '1.2.840.10008.1.2.5', 'transfer-syntaxes/ct1-1.2.5_rle-lossless.dcm'],
+    ];
+    const lines: string[] = [];
+    for (const [name, uid, file] of families) {
+      const frame = storedFrame(file);
+      const geometry = uid.endsWith('.50') ? { ...CT, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0 as const } : CT;
+      const first = performance.now();
+      await decodeFrame(uid, frame, geometry); // loads and compiles the codec once
+      const loaded = performance.now() - first;
+      const runs = 10;
+      const start = performance.now();
+      for (let i = 0; i < runs; i++) await decodeFrame(uid, frame, geometry);
+      const perFrame = (performance.now() - start) / runs;
+      lines.push(`${name.padEnd(42)} first ${loaded.toFixed(1).padStart(6)} ms, then ${perFrame.toFixed(1).padStart(5)} ms/frame`);
+      expect(perFrame).toBeLessThan(1000);
+    }
+    console.log(`decode time, 512×512 CT frame:\n${lines.join('\n')}`);
+  });
+});
+
+/** A minimal Explicit VR Little Endian Part 10 file: a Secondary Capture image with these pixel attributes. */
+function syntheticImage(uids: { study: string; series: string; sop: string }, image: Record<number, [string, Uint8Array]>): Buffer {
+  const text = (s: string) => Buffer.from(s, 'latin1');
+  const us = (n: number) => Buffer.from(Uint16Array.of(n).buffer);
+  const SC = '1.2.840.10008.5.1.4.1.1.7';
+  const meta = [encode(0x00020001, 'OB', Uint8Array.of(0, 1)), encode(0x00020002, 'UI', text(SC)), encode(0x00020003, 'UI', text(uids.sop)), encode(0x00020010, 'UI', text('1.2.840.10008.1.2.1'))];
+  const metaBytes = Buffer.concat(meta);
+  const elements: Record<number, [string, Uint8Array]> = {
+    0x00080016: ['UI', text(SC)],
+    0x00080018: ['UI', text(uids.sop)],
+    0x00080060: ['CS', text('OT')],
+    0x00100020: ['LO', text('SYNTHETIC')],
+    0x0020000d: ['UI', text(uids.study)],
+    0x0020000e: ['UI', text(uids.series)],
+    0x00280002: ['US', us(1)],
+    0x00280103: ['US', us(0)],
+    ...image,
+  };
+  const body = Object.keys(elements)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((tag) => encode(tag, elements[tag]![0], elements[tag]![1]));
+  return Buffer.concat([Buffer.alloc(128), text('DICM'), encode(0x00020000, 'UL', Buffer.from(Uint32Array.of(metaBytes.length).buffer)), metaBytes, ...body]);
+}
+
+describe('readNativeFrame on stored instances', () => {
+  let archive: TestArchive;
+  let deps: WadoDeps;
+  beforeAll(async () => {
+    archive = await startTestArchive();
+    deps = { index: archive.index, blobStore: archive.blobStore, dicomWebBase: () => archive.dicomWeb, log: () => {} };
+  });
+  afterAll(async () => {
+    await archive?.stop();
+  });
+
+  const us = (n: number) => Buffer.from(Uint16Array.of(n).buffer);
+  const cs = (s: string) => Buffer.from(s.length % 2 ? `${s} ` : s, 'latin1');
+
+  async function store(file: Buffer, uids: { study: string; series: string; sop: string }) {
+    expect((await stowFiles(archive.dicomWeb, [file])).status).toBe(200);
+    const row = archive.index.instanceBulk(uids.study, uids.series, uids.sop)!;
+    return { instance: row, bulk: JSON.parse(row.bulk) as StoredBulk, path: `studies/${uids.study}/series/${uids.series}/instances/${uids.sop}` };
+  }
+
+  it('turns planar colour (Planar Configuration 1) into interleaved samples; Retrieve Frames still sends it as stored', async () => {
+    const uids = { study: '1.2.826.0.1.3680043.10.1.1', series: '1.2.826.0.1.3680043.10.1.2', sop: '1.2.826.0.1.3680043.10.1.3' };
+    // 2×2 RGB: red plane, green plane, blue plane.
+    const planar = Buffer.from([1, 2, 3, 4, 11, 12, 13, 14, 21, 22, 23, 24]);
+    const file = syntheticImage(uids, {
+      0x00280002: ['US', us(3)],
+      0x00280004: ['CS', cs('RGB')],
+      0x00280006: ['US', us(1)],
+      0x00280010: ['US', us(2)],
+      0x00280011: ['US', us(2)],
+      0x00280100: ['US', us(8)],
+      0x00280101: ['US', us(8)],
+      0x00280102: ['US', us(7)],
+      0x7fe00010: ['OB', planar],
+    });
+    const located = await store(file, uids);
+    const frame = await readNativeFrame(deps, located, 1);
+    expect(Array.from(frame.pixels)).toEqual([1, 11, 21, 2, 12, 22, 3, 13, 23, 4, 14, 24]);
+    expect(frame).toMatchObject({ rows: 2, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0, photometricInterpretation: 'RGB' });
+    const { parts } = await getMultipart(`${archive.dicomWeb}/${located.path}/frames/1`, 'multipart/related; type="application/octet-stream"');
+    expect(parts[0]!.body.equals(planar)).toBe(true);
+  });
+
+  it('shifts 1-bit frames that begin inside a byte to bit 0 (PS3.5 8.1.1), for readNativeFrame and Retrieve Frames', async () => {
+    const uids = { study: '1.2.826.0.1.3680043.10.2.1', series: '1.2.826.0.1.3680043.10.2.2', sop: '1.2.826.0.1.3680043.10.2.3' };
+    // Three 3×3 frames of 9 bits each, packed least significant bit first: 27 bits in 4 bytes.
+    const frames = ['101010101', '111000111', '000011110'];
+    const bits = frames.join('');
+    const packed = Buffer.alloc(4);
+    for (let i = 0; i < bits.length; i++) if (bits[i] === '1') packed[i >> 3]! |= 1 << (i & 7);
+    const file = syntheticImage(uids, {
+      0x00280004: ['CS', cs('MONOCHROME2')],
+      0x00280008: ['IS', cs('3')],
+      0x00280010: ['US', us(3)],
+      0x00280011: ['US', us(3)],
+      0x00280100: ['US', us(1)],
+      0x00280101: ['US', us(1)],
+      0x00280102: ['US', us(0)],
+      0x7fe00010: ['OB', packed],
+    });
+    const located = await store(file, uids);
+    const expected = frames.map((f) => {
+      const out = Buffer.alloc(2);
+      for (let i = 0; i < 9; i++) if (f[i] === '1') out[i >> 3]! |= 1 << (i & 7);
+      return out;
+    });
+    for (const k of [1, 2, 3]) {
+      const frame = await readNativeFrame(deps, located, k);
+      expect(Buffer.from(frame.pixels).equals(expected[k - 1]!), `frame ${k}`).toBe(true);
+    }
+    const { status, parts } = await getMultipart(`${archive.dicomWeb}/${located.path}/frames/3,2`, 'multipart/related; type="application/octet-stream"');
+    expect(status).toBe(200);
+    expect(parts.map((p) => p.body.toString('hex'))).toEqual([expected[2]!.toString('hex'), expected[1]!.toString('hex')]);
+    await expect(readNativeFrame(deps, located, 4)).rejects.toMatchObject({ status: 404 });
+    await expect(readNativeFrame(deps, located, 0)).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('decodes compressed frames and names the photometric interpretation the pixels now have', async () => {
+    const file = corpusFile('color/ybr-full-422-jpeg-with-icon.dcm');
+    const ds = dicomParser.parseDicom(new Uint8Array(file));
+    const uids = { study: ds.string('x0020000d')!, series: ds.string('x0020000e')!, sop: ds.string('x00080018')! };
+    const located = await store(file, uids);
+    const frame = await readNativeFrame(deps, located, 1);
+    expect(frame).toMatchObject({ rows: 600, columns: 600, samplesPerPixel: 3, bitsAllocated: 8, photometricInterpretation: 'RGB' });
+    expect(frame.pixels.length).toBe(600 * 600 * 3);
+  });
+});

@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   // WADO-URI (PS3.18 9) also at the root, where legacy viewers expect it; /dicom-web/wado is the same.
-  app.get('/wado', retrieveWadoUri({ index: deps.index, blobStore: deps.blobStore, log }));
+  app.get('/wado', retrieveWadoUri({ index: deps.index, blobStore: deps.blobStore, dicomWebBase: () => `${deps.publicUrl()}/dicom-web`, log }));
   app.get('/', (_req: Request, res: Response) => {
     res.type('text/plain').send('PACS archive. DICOMweb API at /dicom-web (see README).\n');
   });

@@ -1,16 +1,20 @@
 import type { Request, Response } from 'express';
 import { isValidUid } from '../../shared/dicom/uid';
-import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { DICOM, parseAccept } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
-import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
-import type { BlobStore } from '../storage/blob-store';
+import type { InstanceBulk, StoredInstance } from '../index/archive-index';
+import { MAX_VIEWPORT_SIDE, type RenderOptions, type Viewport } from '../rendering/render-options';
+import type { StoredBulk } from './instance-bulk';
+import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
+import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from './transcoded-instance';
+import type { WadoDeps } from './wado';
 
 /**
  * WADO-URI (PS3.18 chapter 9): `GET /wado?requestType=WADO&studyUID=…&seriesUID=…&objectUID=…`
  * for legacy viewers and integrations. Retrieve DICOM Instance (9.4) streams the stored Part 10
- * file; Retrieve Rendered Instance (9.5) is answered only when a renderer is wired in.
+ * file; Retrieve Rendered Instance (9.5) renders one frame through the /rendered pipeline.
  */
 
 export type RenderedMediaType = 'image/jpeg' | 'image/png' | 'image/gif';
@@ -29,19 +33,7 @@ export interface UriRenderOptions {
   imageQuality?: number;
 }
 
-/** Renders one frame of a stored instance; the rendered service supplies it once it exists. */
-export type UriRenderer = (
-  instance: StoredInstance,
-  mediaType: RenderedMediaType,
-  options: UriRenderOptions,
-) => Promise<{ body: Buffer; contentType: string }>;
-
-export interface WadoUriDeps {
-  index: ArchiveIndex;
-  blobStore: BlobStore;
-  log: (message: string, error?: unknown) => void;
-  render?: UriRenderer;
-}
+export type WadoUriDeps = WadoDeps;
 
 /** The parameters only Retrieve Rendered Instance takes (PS3.18 Table 9.5.1-1). */
 const RENDERING_PARAMS = ['frameNumber', 'rows', 'columns', 'region', 'windowCenter', 'windowWidth', 'imageQuality'] as const;
@@ -168,52 +160,94 @@ export function retrieveWadoUri(deps: WadoUriDeps) {
     const query = parseWadoUriQuery(new URL(req.originalUrl, 'http://localhost').searchParams, req.headers.accept);
     const instance = deps.index.findInstances(query.study, query.series, query.object)[0];
     if (!instance) throw new AppError('NOT_FOUND', 'No such object in this study and series.');
-    const mediaType = selectMediaType(query, deps.render !== undefined, deps.index.instanceBulk(query.study, query.series, query.object)?.rows != null);
+    const bulk = deps.index.instanceBulk(query.study, query.series, query.object)!;
+    const mediaType = selectMediaType(query, bulk.rows !== null && bulk.columns !== null);
     if (mediaType === DICOM) return sendDicomFile(deps, req, res, query, instance);
     if (query.transferSyntax !== undefined) throw badRequest(`transferSyntax applies to application/dicom only, not to ${mediaType} (PS3.18 9.4.1.2.3).`);
-    const rendered = await deps.render!(instance, mediaType, query.render);
+    const frameNumber = query.render.frameNumber ?? 1;
+    const frames = Math.max(1, bulk.numberOfFrames ?? 1);
+    // PS3.18 9.5.2: a frame number past the end is a 400 here (WADO-RS frames answer 404).
+    if (frameNumber > frames) throw badRequest(`frameNumber ${frameNumber} is past the end: the object has ${frames} frame${frames === 1 ? '' : 's'}.`);
+    const located = { instance: bulk, bulk: JSON.parse(bulk.bulk) as StoredBulk, path: `studies/${query.study}/series/${query.series}/instances/${query.object}` };
+    const rendered = await renderInstance(deps, located, frameNumber, { ...renderOptionsFor(query.render, bulk), type: mediaType });
     res.status(200).type(rendered.contentType).setHeader('Content-Length', String(rendered.body.length));
-    res.end(rendered.body);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.end(req.method === 'HEAD' ? undefined : rendered.body);
   };
 }
 
 /**
- * The Selected Media Type (PS3.18 8.7.8, 9.3): the client's first acceptable type we can produce.
- * `*` means image/jpeg for an image when rendering is available, the DICOM file otherwise.
+ * WADO-URI rendering parameters in the terms of the /rendered pipeline: `region` (normalised,
+ * PS3.18 9.5.1.2.5) becomes a source region in pixels, `rows` / `columns` (9.5.1.2.4) the
+ * viewport; one of them alone keeps the aspect ratio (the pipeline fits inside the viewport).
  */
-function selectMediaType(query: WadoUriRequest, canRender: boolean, isImage: boolean): typeof DICOM | RenderedMediaType {
-  const renderable = canRender && isImage;
+function renderOptionsFor(uri: UriRenderOptions, image: InstanceBulk): RenderOptions {
+  const options: RenderOptions = {};
+  if (uri.window) options.window = { ...uri.window, function: 'LINEAR' };
+  if (uri.imageQuality !== undefined) options.quality = uri.imageQuality;
+  if ((uri.rows ?? 0) > MAX_VIEWPORT_SIDE || (uri.columns ?? 0) > MAX_VIEWPORT_SIDE) {
+    throw badRequest(`rows and columns are at most ${MAX_VIEWPORT_SIDE}.`);
+  }
+  if (uri.rows === undefined && uri.columns === undefined && uri.region === undefined) return options;
+  const rows = image.rows ?? 1;
+  const columns = image.columns ?? 1;
+  let viewport: Viewport = { width: uri.columns ?? MAX_VIEWPORT_SIDE, height: uri.rows ?? MAX_VIEWPORT_SIDE };
+  if (uri.region) {
+    const [xMin, yMin, xMax, yMax] = uri.region;
+    const x = Math.min(columns - 1, Math.floor(xMin * columns));
+    const y = Math.min(rows - 1, Math.floor(yMin * rows));
+    const region = { x, y, width: Math.max(1, Math.min(columns, Math.ceil(xMax * columns)) - x), height: Math.max(1, Math.min(rows, Math.ceil(yMax * rows)) - y) };
+    // Without rows or columns the region is returned at its own size.
+    if (uri.rows === undefined && uri.columns === undefined) viewport = { width: region.width, height: region.height };
+    viewport = { ...viewport, region };
+  }
+  options.viewport = viewport;
+  return options;
+}
+
+/**
+ * The Selected Media Type (PS3.18 8.7.8, 9.3): the client's first acceptable type we can produce.
+ * `*` means image/jpeg for an image, the DICOM file for an object without pixel data.
+ */
+function selectMediaType(query: WadoUriRequest, isImage: boolean): typeof DICOM | RenderedMediaType {
   for (const type of query.acceptable) {
     if (type === DICOM) return DICOM;
-    if (type === '*') return renderable ? 'image/jpeg' : DICOM;
-    if (renderable) return type;
+    if (type === '*') return isImage ? 'image/jpeg' : DICOM;
+    if (isImage) return type;
   }
-  const why = !isImage ? 'this object has no pixel data to render' : 'rendering to images is not available in this archive yet';
-  throw new AppError('NOT_ACCEPTABLE', `Only application/dicom can be returned here: ${why}. Ask for contentType=application/dicom.`);
+  throw new AppError('NOT_ACCEPTABLE', 'Only application/dicom can be returned here: this object has no pixel data to render. Ask for contentType=application/dicom.');
 }
 
 async function sendDicomFile(deps: WadoUriDeps, req: Request, res: Response, query: WadoUriRequest, instance: StoredInstance): Promise<void> {
   if (query.renderingParams.length > 0) {
     throw badRequest(`${query.renderingParams.join(', ')} apply only to rendered media types, not to application/dicom (PS3.18 9.5.1.2).`);
   }
-  // Without transferSyntax the file goes as stored (README Decisions: no silent transcoding).
-  if (query.transferSyntax !== undefined && query.transferSyntax !== instance.transferSyntax) {
-    throw new AppError(
-      'NOT_ACCEPTABLE',
-      `transferSyntax ${query.transferSyntax} was asked for; this object is stored in ${instance.transferSyntax} and WADO-URI does not transcode. Omit transferSyntax to receive it as stored.`,
-    );
-  }
-  const body = await deps.blobStore.get(instance.blobKey);
-  res.status(200);
-  res.setHeader('Content-Type', DICOM);
-  res.setHeader('Content-Length', String(instance.size));
-  res.setHeader('Content-Disposition', `attachment; filename="${instance.sopUid}.dcm"`);
-  if (req.method === 'HEAD') {
+  // PS3.18 9.4.2.4: without transferSyntax the default is Explicit VR Little Endian; the stored
+  // syntax named gets the stored bytes; the archive re-encodes into no other syntax.
+  const wanted = query.transferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
+  const headers = (length: number) => {
+    res.status(200);
+    res.setHeader('Content-Type', DICOM);
+    res.setHeader('Content-Length', String(length));
+    res.setHeader('Content-Disposition', `attachment; filename="${instance.sopUid}.dcm"`);
+  };
+  if (wanted === instance.transferSyntax) {
+    const body = await deps.blobStore.get(instance.blobKey);
+    headers(instance.size);
+    if (req.method !== 'HEAD') return sendBody(res, body, deps.log);
     body.destroy();
     res.end();
     return;
   }
-  await sendBody(res, body, deps.log);
+  if (wanted !== EXPLICIT_VR_LITTLE_ENDIAN) {
+    throw new AppError(
+      'NOT_ACCEPTABLE',
+      `transferSyntax ${wanted} was asked for; this object is stored in ${instance.transferSyntax} and the archive produces only that or Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}).`,
+    );
+  }
+  const file = await transcodeToExplicitLittleEndian(deps, planExplicitLittleEndian(deps, instance));
+  headers(file.length);
+  res.end(req.method === 'HEAD' ? undefined : file);
 }
 
 /** One value of a parameter; a repeated parameter is ambiguous and refused. */

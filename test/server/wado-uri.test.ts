@@ -1,3 +1,5 @@
+import dicomParser from 'dicom-parser';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusEntry, corpusFile, type CorpusEntry } from '../helpers/corpus';
 import { stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
@@ -8,6 +10,8 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
 const CT = 'series/ct-abdomen-philips-tcia/1-036.dcm';
 const XA_JPEG = 'multiframe/xa-angio-96f-jpeg.dcm';
 const SR = 'non-image/sr-basic-text.dcm';
+/** Stored in Explicit VR Little Endian, the default transfer syntax of WADO-URI. */
+const MR_EXPLICIT = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm';
 
 function wadoQuery(entry: CorpusEntry, extra = ''): string {
   return `requestType=WADO&studyUID=${entry.studyInstanceUID}&seriesUID=${entry.seriesInstanceUID}&objectUID=${entry.sopInstanceUID}${extra}`;
@@ -26,7 +30,7 @@ describe('WADO-URI', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     base = `${archive.url}/wado`;
-    const stored = await stowFiles(archive.dicomWeb, [CT, XA_JPEG, SR].map(corpusFile));
+    const stored = await stowFiles(archive.dicomWeb, [CT, XA_JPEG, SR, MR_EXPLICIT].map(corpusFile));
     expect(stored.status).toBe(200);
   });
   afterAll(async () => {
@@ -34,8 +38,9 @@ describe('WADO-URI', () => {
   });
 
   it('returns the stored Part 10 file byte for byte, at /wado and at /dicom-web/wado', async () => {
-    const expected = withZeroPreamble(corpusFile(CT));
-    const entry = corpusEntry(CT);
+    const expected = withZeroPreamble(corpusFile(MR_EXPLICIT));
+    const entry = corpusEntry(MR_EXPLICIT);
+    expect(entry.transferSyntaxUID).toBe('1.2.840.10008.1.2.1');
     for (const url of [`${base}?${wadoQuery(entry, '&contentType=application/dicom')}`, `${archive.dicomWeb}/wado?${wadoQuery(entry, '&contentType=application%2Fdicom')}`]) {
       const res = await get(url);
       expect(res.status, url).toBe(200);
@@ -46,15 +51,30 @@ describe('WADO-URI', () => {
     }
   });
 
-  it('takes application/dicom from the Accept header when contentType is absent, and a transferSyntax equal to the stored one', async () => {
-    const entry = corpusEntry(XA_JPEG);
-    const expected = withZeroPreamble(corpusFile(XA_JPEG));
-    const byHeader = await get(`${base}?${wadoQuery(entry)}`, 'application/dicom');
-    expect(byHeader.status).toBe(200);
-    expect(byHeader.body.equals(expected)).toBe(true);
-    const sameSyntax = await get(`${base}?${wadoQuery(entry, '&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.50')}`);
-    expect(sameSyntax.status).toBe(200);
-    expect(sameSyntax.body.equals(expected)).toBe(true);
+  it('returns the stored bytes of any transfer syntax when transferSyntax names it, also with Accept instead of contentType', async () => {
+    for (const path of [XA_JPEG, CT]) {
+      const entry = corpusEntry(path);
+      const res = await get(`${base}?${wadoQuery(entry, `&transferSyntax=${entry.transferSyntaxUID}`)}`, 'application/dicom');
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/dicom');
+      expect(res.body.equals(withZeroPreamble(corpusFile(path))), path).toBe(true);
+    }
+  });
+
+  it('re-encodes in Explicit VR Little Endian by default (PS3.18 9.4.2.4), pixel values unchanged', async () => {
+    const entry = corpusEntry(CT);
+    expect(entry.transferSyntaxUID).toBe('1.2.840.10008.1.2');
+    const res = await get(`${base}?${wadoQuery(entry, '&contentType=application/dicom')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(res.body.length));
+    const got = dicomParser.parseDicom(new Uint8Array(res.body));
+    expect(got.string('x00020010')).toBe('1.2.840.10008.1.2.1');
+    expect(got.string('x00080018')).toBe(entry.sopInstanceUID);
+    const original = corpusFile(CT);
+    const source = dicomParser.parseDicom(new Uint8Array(original));
+    const pixels = (ds: dicomParser.DataSet, bytes: Buffer) => bytes.subarray(ds.elements.x7fe00010!.dataOffset, ds.elements.x7fe00010!.dataOffset + ds.elements.x7fe00010!.length);
+    expect(pixels(got, res.body).equals(pixels(source, original))).toBe(true);
+    expect(pixels(got, res.body).length).toBe(512 * 512 * 2);
   });
 
   it('answers 400 with the parameter named for a missing or malformed request', async () => {
@@ -101,10 +121,73 @@ describe('WADO-URI', () => {
     expect(html.message).toMatch(/contentType names no media type WADO-URI can return/);
     const other = await get(`${base}?${wadoQuery(ct, '&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.90')}`);
     expect(other.status).toBe(406);
-    expect(other.message).toContain(`stored in ${ct.transferSyntaxUID} and WADO-URI does not transcode`);
+    expect(other.message).toContain(`stored in ${ct.transferSyntaxUID} and the archive produces only that or Explicit VR Little Endian`);
     const srAsJpeg = await get(`${base}?${wadoQuery(corpusEntry(SR), '&contentType=image/jpeg')}`);
     expect(srAsJpeg.status).toBe(406);
     expect(srAsJpeg.message).toMatch(/no pixel data to render/);
+  });
+
+  it('renders an image as image/jpeg by default (PS3.18 9.3), and as PNG or GIF on request', async () => {
+    const ct = corpusEntry(CT);
+    const jpeg = await get(`${base}?${wadoQuery(ct)}`);
+    expect(jpeg.status).toBe(200);
+    expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
+    expect(jpeg.body.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    expect(await sharp(jpeg.body).metadata()).toMatchObject({ format: 'jpeg', width: 512, height: 512 });
+    const png = await get(`${base}?${wadoQuery(ct, '&contentType=image/png')}`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(await sharp(png.body).metadata()).toMatchObject({ format: 'png', width: 512, height: 512 });
+    const gif = await get(`${base}?${wadoQuery(ct)}`, 'image/gif');
+    expect(await sharp(gif.body).metadata()).toMatchObject({ format: 'gif', width: 512, height: 512 });
+  });
+
+  it('applies windowCenter/windowWidth exactly (linear VOI, PS3.3 C.11.2.1.2) to the stored pixel values', async () => {
+    const ct = corpusEntry(CT);
+    const res = await get(`${base}?${wadoQuery(ct, '&contentType=image/png&windowCenter=-300&windowWidth=1200')}`);
+    expect(res.status).toBe(200);
+    const { data, info } = await sharp(res.body).raw().toBuffer({ resolveWithObject: true });
+    const file = corpusFile(CT);
+    const ds = dicomParser.parseDicom(new Uint8Array(file));
+    const pixel = ds.elements.x7fe00010!;
+    const signed = ds.uint16('x00280103') === 1;
+    const slope = ds.floatString('x00281053') ?? 1;
+    const intercept = ds.floatString('x00281052') ?? 0;
+    const stored = (i: number) => (signed ? file.readInt16LE(pixel.dataOffset + 2 * i) : file.readUInt16LE(pixel.dataOffset + 2 * i));
+    // A lung window, far from the file's own (60/400), so the request's window is what is tested.
+    const expected = (x: number) => {
+      const v = ((x - -300.5) / 1199 + 0.5) * 255;
+      return Math.min(255, Math.max(0, v));
+    };
+    let checked = 0;
+    for (let i = 0; i < 512 * 512; i += 997) {
+      const value = stored(i) * slope + intercept;
+      expect(Math.abs(data[i * info.channels]! - expected(value)), `pixel ${i}`).toBeLessThanOrEqual(1);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('scales with rows/columns, crops with region and picks frameNumber', async () => {
+    const ct = corpusEntry(CT);
+    const size = async (extra: string) => {
+      const res = await get(`${base}?${wadoQuery(ct, `&contentType=image/png${extra}`)}`);
+      expect(res.status, extra).toBe(200);
+      const meta = await sharp(res.body).metadata();
+      return [meta.width, meta.height];
+    };
+    expect(await size('&rows=128')).toEqual([128, 128]);
+    expect(await size('&columns=256&rows=100')).toEqual([100, 100]);
+    expect(await size('&region=0,0,0.5,0.25')).toEqual([256, 128]);
+    expect(await size('&region=0.5,0.5,1,1&columns=64')).toEqual([64, 64]);
+    const xa = corpusEntry(XA_JPEG);
+    const last = await get(`${base}?${wadoQuery(xa, '&frameNumber=96')}`);
+    expect(last.status).toBe(200);
+    expect(last.headers.get('content-type')).toBe('image/jpeg');
+    const first = await get(`${base}?${wadoQuery(xa, '&frameNumber=1')}`);
+    expect(first.body.equals(last.body)).toBe(false);
+    const past = await get(`${base}?${wadoQuery(xa, '&frameNumber=97')}`);
+    expect(past.status).toBe(400);
+    expect(past.message).toBe('frameNumber 97 is past the end: the object has 96 frames.');
   });
 
   it('sends the DICOM file of a non-image object to a client that accepts anything', async () => {

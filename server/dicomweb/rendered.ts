@@ -85,18 +85,16 @@ export function retrieveRendered(deps: WadoDeps, level: Level) {
     }
     const located = locateOrThrow(deps, scope.study, scope.series!, scope.instance!);
     if (level === 'instance') {
-      const rendered = await withEtag(req, res, etagOf(located, 'rendered', [1], type, options), () =>
-        renderInstance(deps, located, 1, { ...options, type, allFrames: true }),
-      );
-      return sendRendered(res, rendered, 'private, no-cache');
+      const etag = etagOf(located, 'rendered', [1], type, options);
+      const rendered = await unlessCached(req, etag, () => renderInstance(deps, located, 1, { ...options, type, allFrames: true }));
+      return sendRendered(res, etag, rendered, 'private, no-cache');
     }
     const numbers = parseFrameList(req.params.frames as string);
     checkFrameNumbers(numbers, Math.max(1, located.instance.numberOfFrames ?? 1));
     if (numbers.length === 1) {
-      const rendered = await withEtag(req, res, etagOf(located, 'rendered', numbers, type, options), () =>
-        renderInstance(deps, located, numbers[0]!, { ...options, type }),
-      );
-      return sendRendered(res, rendered, 'private, no-cache');
+      const etag = etagOf(located, 'rendered', numbers, type, options);
+      const rendered = await unlessCached(req, etag, () => renderInstance(deps, located, numbers[0]!, { ...options, type }));
+      return sendRendered(res, etag, rendered, 'private, no-cache');
     }
     const parts = numbers.map((n) => ({
       location: `${base}/${located.path}/frames/${n}/rendered`,
@@ -128,11 +126,10 @@ export function retrieveThumbnail(deps: WadoDeps, level: Level) {
         frame = middleFrame(located);
       }
     }
-    const rendered = await withEtag(req, res, etagOf(located, 'thumbnail', [frame], type, options), () =>
-      renderInstance(deps, located, frame, { ...options, type, fitWithin: THUMBNAIL_SIZE, quality: 80 }),
-    );
+    const etag = etagOf(located, 'thumbnail', [frame], type, options);
+    const rendered = await unlessCached(req, etag, () => renderInstance(deps, located, frame, { ...options, type, fitWithin: THUMBNAIL_SIZE, quality: 80 }));
     // Thumbnails fill browsers of many tiles: let the browser reuse them for a while.
-    return sendRendered(res, rendered, 'private, max-age=300');
+    return sendRendered(res, etag, rendered, 'private, max-age=300');
   };
 }
 
@@ -256,14 +253,13 @@ function etagOf(located: LocatedInstance, kind: string, frames: number[], type: 
   return `W/"${hash.slice(0, 22)}"`;
 }
 
-/** Answers 304 to a matching If-None-Match without rendering; otherwise renders. */
-async function withEtag(req: Request, res: Response, etag: string, render: () => Promise<RenderedBody>): Promise<RenderedBody | undefined> {
-  res.setHeader('ETag', etag);
-  if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) return undefined;
-  return render();
+/** Renders unless the client's If-None-Match already holds `etag` (then undefined: answer 304). */
+async function unlessCached(req: Request, etag: string, render: () => Promise<RenderedBody>): Promise<RenderedBody | undefined> {
+  return matchesIfNoneMatch(req.headers['if-none-match'], etag) ? undefined : render();
 }
 
-function sendRendered(res: Response, rendered: RenderedBody | undefined, cacheControl: string): void {
+function sendRendered(res: Response, etag: string, rendered: RenderedBody | undefined, cacheControl: string): void {
+  res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', cacheControl);
   res.append('Vary', 'Accept');
   if (!rendered) {
@@ -302,6 +298,7 @@ async function sendRenderedParts(deps: WadoDeps, res: Response, type: RenderedTy
   res.status(200);
   res.setHeader('Content-Type', writer.contentType(type));
   res.setHeader('Cache-Control', 'private, no-cache');
+  res.append('Vary', 'Accept');
   try {
     await writer.writePart(partHeaders(first, parts[index - 1]!.location), first.body);
     for (; index < parts.length; index++) {

@@ -1,19 +1,7 @@
-/**
- * One decoded frame as the renderer takes it: the shape of `NativeFrame` from
- * `server/dicomweb/native-frame.ts`, kept here so the pipeline stays independent of storage.
- */
-export interface FramePixels {
-  /** One frame, little endian, samples interleaved (Planar Configuration 0). */
-  pixels: Uint8Array;
-  rows: number;
-  columns: number;
-  samplesPerPixel: number;
-  bitsAllocated: number;
-  bitsStored: number;
-  pixelRepresentation: 0 | 1;
-  /** As the pixels now are (e.g. RGB after JPEG decoding of YBR_FULL_422). */
-  photometricInterpretation: string;
-}
+import type { NativeFrame } from '../dicomweb/native-frame';
+
+/** One decoded frame as the renderer takes it: little endian, samples interleaved (`readNativeFrame`). */
+export type FramePixels = NativeFrame;
 
 export type SampleArray = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 

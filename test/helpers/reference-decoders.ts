@@ -37,6 +37,19 @@ export function gdcmRaw(file: string): ReferenceImage {
   }
 }
 
+/** `file` compressed by GDCM (`gdcmconv --jpegls`, `--j2k`, `--rle`, `--jpeg`…, lossless unless told otherwise); the new file's bytes. */
+export function gdcmCompress(file: string, options: readonly string[]): Buffer {
+  ensureDebianTool('gdcmconv', 'libgdcm-tools');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdcm-'));
+  try {
+    const out = path.join(dir, 'compressed.dcm');
+    execFileSync('gdcmconv', [...options, file, out], { stdio: 'pipe' });
+    return fs.readFileSync(out);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * One JPEG 2000 or HTJ2K codestream decoded by OpenJPEG (2.5 decodes HTJ2K too), as little
  * endian samples, interleaved.

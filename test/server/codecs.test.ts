@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +14,7 @@ import type { WadoDeps } from '../../server/dicomweb/wado';
 import { AppError } from '../../shared/errors';
 import { corpusFile } from '../helpers/corpus';
 import { getMultipart, stowFiles } from '../helpers/dicomweb-http';
+import { gdcmCompress } from '../helpers/reference-decoders';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
@@ -70,6 +74,39 @@ describe('codec registry', () => {
       const { pixels, photometricInterpretation } = await decodeFrame(uid, storedFrame(file), CT);
       expect(Buffer.from(pixels).equals(original), file).toBe(true);
       expect(photometricInterpretation).toBe('MONOCHROME2');
+    }
+  });
+
+  it('keeps signed samples with Bits Stored < Bits Allocated as they were (12 of 16 bits, negative values sign-extended), like GDCM', async () => {
+    // The CT slice made 12-bit signed, then compressed losslessly by GDCM in four syntaxes.
+    const file = Buffer.from(corpusFile(CT_NATIVE));
+    const ds = dicomParser.parseDicom(new Uint8Array(file));
+    file.writeUInt16LE(12, ds.elements.x00280101!.dataOffset);
+    file.writeUInt16LE(11, ds.elements.x00280102!.dataOffset);
+    const pixelOffset = ds.elements.x7fe00010!.dataOffset;
+    for (let i = 0; i < 512 * 512; i++) {
+      const at = pixelOffset + 2 * i;
+      file.writeInt16LE(Math.max(-2048, Math.min(2047, file.readInt16LE(at))), at);
+    }
+    const twelveBit = file.subarray(pixelOffset, pixelOffset + 512 * 512 * 2);
+    expect(twelveBit.readInt16LE(0)).toBe(-2000); // the padding outside the scan circle: negative
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signed-'));
+    try {
+      const source = path.join(dir, 'ct12.dcm');
+      fs.writeFileSync(source, file);
+      const uids: string[] = [];
+      for (const options of [['--jpegls'], ['--j2k'], ['--rle'], ['--jpeg']]) {
+        const compressed = dicomParser.parseDicom(new Uint8Array(gdcmCompress(source, options)));
+        const uid = compressed.string('x00020010')!;
+        uids.push(uid);
+        const pixel = compressed.elements.x7fe00010!;
+        const frame = dicomParser.readEncapsulatedPixelDataFromFragments(compressed, pixel, 0, pixel.fragments!.length);
+        const { pixels } = await decodeFrame(uid, frame, { ...CT, bitsStored: 12 });
+        expect(Buffer.from(pixels).equals(twelveBit), `${options.join(' ')} → ${uid}`).toBe(true);
+      }
+      expect(uids).toEqual(['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.70']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

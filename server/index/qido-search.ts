@@ -20,11 +20,12 @@ export interface QidoResult {
 }
 
 const FROM: Record<QidoLevel, string> = {
-  study: 'FROM studies st JOIN patients p ON p.pk = st.patient_pk',
-  series: 'FROM series se JOIN studies st ON st.pk = se.study_pk JOIN patients p ON p.pk = st.patient_pk',
-  instance:
-    'FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk JOIN patients p ON p.pk = st.patient_pk',
+  study: 'FROM studies st',
+  series: 'FROM series se JOIN studies st ON st.pk = se.study_pk',
+  instance: 'FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk',
 };
+/** Joined only when a condition needs it: paging deep into a plain listing then walks one index. */
+const JOIN_PATIENTS = 'JOIN patients p ON p.pk = st.patient_pk';
 
 const KEY: Record<QidoLevel, string> = { study: 'st.pk', series: 'se.pk', instance: 'i.pk' };
 
@@ -69,7 +70,8 @@ export function searchSql(db: IndexDb, query: QidoQuery, scope: QidoScope, limit
   if (scope.seriesUid !== undefined) conditions.push({ sql: 'se.series_uid = ?', args: [scope.seriesUid] });
   const where = conditions.length > 0 ? `WHERE ${conditions.map((c) => c.sql).join(' AND ')}` : '';
   const order = (query.filters.length > 0 ? ORDER_BY_SORTING : ORDER)[query.level];
-  const sql = `SELECT ${KEY[query.level]} ${FROM[query.level]} ${where} ${order} LIMIT ? OFFSET ?`;
+  const from = conditions.some((c) => /\bp\./.test(c.sql)) ? `${FROM[query.level]} ${JOIN_PATIENTS}` : FROM[query.level];
+  const sql = `SELECT ${KEY[query.level]} ${from} ${where} ${order} LIMIT ? OFFSET ?`;
   // One row more than asked tells whether the result was cut.
   return { sql, args: [...conditions.flatMap((c) => c.args), limit + 1, query.offset] };
 }

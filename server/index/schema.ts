@@ -117,10 +117,17 @@ function migrateQidoKeys(db: IndexDb): void {
   UPDATE studies SET
     institution_name = coalesce(json_extract(json, '$."00080080".Value[0]'), ''),
     study_time = replace(study_time, ':', '');
+  -- Study keys matched by equality end with the study date and time, the order of study results:
+  -- a page of "every study of this patient / institution" is read from the index in order and
+  -- stops after \`limit\`, without sorting all matches or reading their rows.
+  DROP INDEX studies_patient;
+  CREATE INDEX studies_patient ON studies(patient_pk, study_date, study_time);
+  DROP INDEX studies_study_id;
+  CREATE INDEX studies_study_id ON studies(study_id, study_date, study_time);
   CREATE INDEX studies_time ON studies(study_time);
-  CREATE INDEX studies_description ON studies(study_description);
-  CREATE INDEX studies_referring ON studies(referring_physician_upper);
-  CREATE INDEX studies_institution ON studies(institution_name);
+  CREATE INDEX studies_description ON studies(study_description, study_date, study_time);
+  CREATE INDEX studies_referring ON studies(referring_physician_upper, study_date, study_time);
+  CREATE INDEX studies_institution ON studies(institution_name, study_date, study_time);
 
   CREATE TABLE referring_name_words (
     word      TEXT NOT NULL,

@@ -12,19 +12,16 @@
  * Exit code: 0 every answer verified, 3 a verification failed, 1 the harness failed.
  * Other PACS_* variables (e.g. PACS_STORAGE=s3 ...) pass through to the server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createCtSeriesSource, generateCtSeries, type CtInstance } from '../../fixtures/generate-ct-series';
 import { ProcMonitor } from './proc-monitor';
+import { startServer, stopServer, type ServerProcess } from './server-process';
 import { countSearchResults, mapConcurrent, stowProblem, storeInstances, type StowReply } from './stow-client';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MB = 1e6;
 
 const { values: args } = parseArgs({
@@ -75,48 +72,6 @@ interface PhaseFigures {
   serverRssPeakMb: number;
   serverRssGrowthMb: number;
   problems: string[];
-}
-
-// ---------------------------------------------------------------- the server process
-
-interface ServerProcess {
-  child: ChildProcess;
-  /** resolves to the DICOMweb root once the server prints its "listening on" line */
-  dicomWeb: Promise<string>;
-}
-
-/** `node --import tsx server/main.ts`: the child's PID is the server itself, not a wrapper. */
-function startServer(dataDir: string): ServerProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, PACS_HOST: '127.0.0.1', PACS_PORT: '0', PACS_DATA_DIR: dataDir, PACS_LOG_LEVEL: 'error' };
-  delete env.PACS_INDEX_FILE;
-  delete env.PACS_PUBLIC_URL;
-  // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  readline.createInterface({ input: child.stderr! }).on('line', (line) => console.error(`[server] ${line}`));
-  const lines = readline.createInterface({ input: child.stdout! });
-  const dicomWeb = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server printed no "listening on" line within 60 s')), 60_000);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new Error(`the server exited during start-up (code ${code}, signal ${signal})`)));
-    lines.on('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(`${match[1]}/dicom-web`);
-      }
-    });
-  });
-  return { child, dicomWeb };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 // ---------------------------------------------------------------- phases

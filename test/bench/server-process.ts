@@ -1,0 +1,50 @@
+/**
+ * The archive as its own process for the benchmarks: `node --import tsx server/main.ts`, so the
+ * child's PID is the server itself (no npm/tsx wrapper) and /proc figures are the server's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** resolves to the DICOMweb root once the server prints its "listening on" line */
+  dicomWeb: Promise<string>;
+}
+
+/** Starts the server on port 0 with `dataDir` as PACS_DATA_DIR (its index is `dataDir/index.sqlite`). */
+export function startServer(dataDir: string): ServerProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, PACS_HOST: '127.0.0.1', PACS_PORT: '0', PACS_DATA_DIR: dataDir, PACS_LOG_LEVEL: 'error' };
+  delete env.PACS_INDEX_FILE;
+  delete env.PACS_PUBLIC_URL;
+  // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => console.error(`[server] ${line}`));
+  const lines = readline.createInterface({ input: child.stdout! });
+  const dicomWeb = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server printed no "listening on" line within 60 s')), 60_000);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`the server exited during start-up (code ${code}, signal ${signal})`)));
+    lines.on('line', (line) => {
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(`${match[1]}/dicom-web`);
+      }
+    });
+  });
+  return { child, dicomWeb };
+}
+
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

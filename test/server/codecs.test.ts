@@ -167,6 +167,29 @@ describe('codec registry', () => {
     expect(new Set(pixels).size).toBeGreaterThan(50); // an image, not a constant
   });
 
+  it('decodes on worker threads: the event loop keeps turning while JPEG 2000 frames decode', async () => {
+    const frame = storedFrame('transfer-syntaxes/ct1-1.2.4.90_jpeg2000-lossless.dcm');
+    await decodeFrame('1.2.840.10008.1.2.4.90', frame, CT); // workers started and the codec loaded
+    let ticks = 0;
+    let worstGap = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+      ticks++;
+    }, 5);
+    const start = performance.now();
+    const results = await Promise.all(Array.from({ length: 12 }, () => decodeFrame('1.2.840.10008.1.2.4.90', frame, CT)));
+    const elapsed = performance.now() - start;
+    clearInterval(timer);
+    const original = nativePixels(CT_NATIVE);
+    expect(results.every((r) => Buffer.from(r.pixels).equals(original))).toBe(true);
+    // Twelve ~40 ms decodes on this thread would stall it for about half a second in one piece.
+    expect(worstGap).toBeLessThan(100);
+    expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
+  });
+
   it('measures the decode time of one 512×512 CT frame per codec family', async () => {
     const families: Array<[string, string, string]> = [
       ['JPEG baseline (libjpeg-turbo, 8-bit)', '1.2.840.10008.1.2.4.50', 'transfer-syntaxes/ct1-1.2.4.50_jpeg-baseline.dcm'],

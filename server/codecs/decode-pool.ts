@@ -1,0 +1,120 @@
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '../../shared/errors';
+import { decodeHere } from './decode-here';
+import type { DecodedFrame, FrameGeometry } from './frame-geometry';
+
+/**
+ * Frames are decoded on worker threads, as many as there are CPUs, started on first use and
+ * not holding the process open. Each worker takes one frame at a time; frames wait in one queue.
+ * The codestream is copied to the worker and the pixels are transferred back. A
+ * worker that dies fails its frame with a 406 and is replaced. Where no worker can be started
+ * at all, frames are decoded on the calling thread.
+ */
+
+export interface DecodeRequest {
+  id: number;
+  transferSyntaxUid: string;
+  encoded: Uint8Array;
+  geometry: FrameGeometry;
+}
+
+export type DecodeReply = { id: number; frame: DecodedFrame; error?: undefined } | { id: number; frame?: undefined; error: { code: ErrorCode; message: string } };
+
+interface Task {
+  request: DecodeRequest;
+  resolve: (frame: DecodedFrame) => void;
+  reject: (error: AppError) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | undefined;
+  /** The worker said it loaded its script: a failure before that means workers cannot run here at all. */
+  online: boolean;
+}
+
+const SIZE = Math.max(1, os.availableParallelism());
+const slots: Slot[] = [];
+const queue: Task[] = [];
+let nextId = 1;
+let unavailable = false;
+
+export function decodeInPool(transferSyntaxUid: string, encoded: Uint8Array, geometry: FrameGeometry): Promise<DecodedFrame> {
+  if (unavailable) return decodeHere(transferSyntaxUid, encoded, geometry);
+  return new Promise<DecodedFrame>((resolve, reject) => {
+    queue.push({ request: { id: nextId++, transferSyntaxUid, encoded, geometry }, resolve, reject });
+    dispatch();
+  });
+}
+
+function dispatch(): void {
+  while (queue.length > 0) {
+    const slot = slots.find((s) => !s.task) ?? (slots.length < SIZE ? startWorker() : undefined);
+    if (!slot) return;
+    const task = queue.shift()!;
+    slot.task = task;
+    slot.worker.ref(); // keep the process alive while a frame is being decoded
+    // Cloned, not transferred: the caller's buffer may hold more than this frame, and a task
+    // may have to be run again here if its worker fails to start.
+    slot.worker.postMessage({ ...task.request, encoded: task.request.encoded.slice() });
+  }
+}
+
+function startWorker(): Slot | undefined {
+  let worker: Worker;
+  try {
+    // The worker is TypeScript like the rest of the server: a small bootstrap registers tsx's
+    // loader in the new thread (hooks are per thread) and imports it.
+    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const script = new URL('./decode-worker.ts', import.meta.url).href;
+    worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, { eval: true });
+  } catch {
+    fallBackToThisThread();
+    return undefined;
+  }
+  worker.unref();
+  const slot: Slot = { worker, task: undefined, online: false };
+  slots.push(slot);
+  worker.on('message', (reply: DecodeReply | { ready: true }) => {
+    if ('ready' in reply) {
+      slot.online = true;
+      return;
+    }
+    const task = slot.task;
+    slot.task = undefined;
+    worker.unref();
+    if (task && task.request.id === reply.id) {
+      if (reply.frame) task.resolve(reply.frame);
+      else task.reject(new AppError(reply.error.code, reply.error.message));
+    }
+    dispatch();
+  });
+  const fail = (reason: string) => {
+    const index = slots.indexOf(slot);
+    if (index < 0) return;
+    slots.splice(index, 1);
+    const task = slot.task;
+    slot.task = undefined;
+    if (!slot.online) {
+      // Workers cannot run here (no tsx, a sandbox without threads): decode on this thread instead.
+      if (task) queue.unshift(task);
+      fallBackToThisThread();
+      return;
+    }
+    task?.reject(new AppError('NOT_ACCEPTABLE', `The decoder stopped while decoding this frame (${reason}).`));
+    dispatch();
+  };
+  worker.on('error', (error) => fail(error.message));
+  worker.on('exit', (code) => fail(`exit code ${code}`));
+  return slot;
+}
+
+function fallBackToThisThread(): void {
+  unavailable = true;
+  for (const task of queue.splice(0)) {
+    decodeHere(task.request.transferSyntaxUid, task.request.encoded, task.request.geometry).then(task.resolve, task.reject);
+  }
+}

@@ -23,6 +23,7 @@ const MONO1 = 'radiography/dx-for-presentation-mono1.dcm';
 const PALETTE = 'color/palette-8bit-testpattern.dcm';
 const MULTI = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm';
 const SR = 'non-image/sr-basic-text.dcm';
+const ENHANCED_CT = 'multiframe/enhanced-ct-2f-supplemental-palette.dcm';
 const PNG = 'image/png';
 
 interface Decoded {
@@ -195,12 +196,55 @@ describe('Retrieve Rendered on every image of the corpus', () => {
   });
 });
 
+describe('Retrieve Rendered: one image in every lossless transfer syntax renders the same pixels', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await startTestArchive();
+  });
+  afterAll(async () => {
+    await archive?.stop();
+  });
+
+  const REFERENCE = 'transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm';
+  const LOSSLESS = [
+    'transfer-syntaxes/ct1-1.2_implicit-vr-le.dcm',
+    'transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm',
+    'transfer-syntaxes/ct1-1.2.1.99_deflated.dcm',
+    'transfer-syntaxes/ct1-1.2.4.57_jpeg-lossless-p14.dcm',
+    'transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm',
+    'transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm',
+    'transfer-syntaxes/ct1-1.2.4.90_jpeg2000-lossless.dcm',
+    'transfer-syntaxes/ct1-1.2.5_rle-lossless.dcm',
+  ]; // (the HTJ2K "CT1" is another image: other UID, pixel spacing and window)
+
+  /** Stores the file alone (the variants share one SOP Instance UID) and renders it as PNG. */
+  async function renderAlone(path: string, query: string): Promise<Decoded> {
+    const entry = corpusEntry(path);
+    const url = corpusInstanceUrl(archive.dicomWeb, entry);
+    await fetch(url, { method: 'DELETE' });
+    expect((await stowFiles(archive.dicomWeb, [corpusFile(path)])).status, path).toBe(200);
+    const res = await get(`${url}/rendered${query}`, { accept: PNG });
+    expect(res.status, `${path}: ${res.body.toString().slice(0, 200)}`).toBe(200);
+    return decode(res.body);
+  }
+
+  it.each(['?window=40,400', ''])('with %s', async (query) => {
+    const reference = await renderAlone(REFERENCE, query);
+    expect(new Set(reference.data).size).toBeGreaterThan(50);
+    for (const path of LOSSLESS) {
+      const image = await renderAlone(path, query);
+      expect([image.width, image.height], path).toEqual([reference.width, reference.height]);
+      expect(image.data.equals(reference.data), `${path} renders other pixels than ${REFERENCE}`).toBe(true);
+    }
+  });
+});
+
 describe('Retrieve Rendered: pixel values, parameters and levels', () => {
   let archive: TestArchive;
   const url = (path: string) => corpusInstanceUrl(archive.dicomWeb, corpusEntry(path));
   beforeAll(async () => {
     archive = await startTestArchive();
-    const files = [...CT_SERIES.map((e) => e.path), MONO1, PALETTE, MULTI, SR];
+    const files = [...CT_SERIES.map((e) => e.path), MONO1, PALETTE, MULTI, SR, ENHANCED_CT];
     const stow = await stowFiles(archive.dicomWeb, files.map(corpusFile));
     expect(stow.status).toBe(200);
   });
@@ -233,6 +277,23 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
     const image = await decode((await get(`${url(CT)}/rendered`, { accept: PNG })).body);
     for (let i = 0; i < values.length; i += 4099) expect(image.data[i]).toBe(linear(values[i]!, c, w));
     expect(new Set(image.data).size).toBeGreaterThan(100);
+  });
+
+  it('takes rescale and window of an enhanced multi-frame image from its functional groups', async () => {
+    // Shared Functional Groups: Pixel Value Transformation (intercept -1024, slope 1), Frame VOI LUT (49 / 102).
+    const file = corpusFile(ENHANCED_CT);
+    const ds = dicomParser.parseDicom(new Uint8Array(file));
+    const pixel = ds.elements.x7fe00010!;
+    const frameBytes = 512 * 512 * 2;
+    const view = new DataView(file.buffer, file.byteOffset + pixel.dataOffset + frameBytes); // frame 2
+    const image = await decode((await get(`${url(ENHANCED_CT)}/frames/2/rendered`, { accept: PNG })).body);
+    let differs = 0;
+    for (let i = 0; i < 512 * 512; i += 1013) {
+      const expected = linear(view.getUint16(2 * i, true) - 1024, 49, 102);
+      expect(image.data[i], `pixel ${i}`).toBe(expected);
+      if (expected !== linear(view.getUint16(2 * i, true), 49, 102)) differs++;
+    }
+    expect(differs).toBeGreaterThan(10); // the rescale mattered
   });
 
   it('inverts MONOCHROME1: the mean is 255 minus the mean of the windowed values', async () => {

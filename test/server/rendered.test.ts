@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { createRequire } from 'node:module';
 import dicomParser from 'dicom-parser';
 import sharp from 'sharp';
 import { api } from 'dicomweb-client';
@@ -10,6 +11,13 @@ import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest = XMLHttpRequest;
+
+/** The part of dcmjs used to edit a corpus file (it ships no typings). */
+interface DcmjsDict {
+  dict: Record<string, unknown>;
+  write(options?: { allowInvalidVRLength?: boolean }): ArrayBuffer;
+}
+const dcmjs = createRequire(import.meta.url)('dcmjs') as { data: { DicomMessage: { readFile(buffer: ArrayBuffer): DcmjsDict } } };
 
 /**
  * Retrieve Rendered and Thumbnail (PS3.18 10.4.1.1.3, 10.4.1.1.4, 8.3.5) on the real corpus:
@@ -236,6 +244,44 @@ describe('Retrieve Rendered: one image in every lossless transfer syntax renders
       expect([image.width, image.height], path).toEqual([reference.width, reference.height]);
       expect(image.data.equals(reference.data), `${path} renders other pixels than ${REFERENCE}`).toBe(true);
     }
+  });
+});
+
+describe('Retrieve Rendered: a VOI LUT Sequence large enough to live in bulk data', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await startTestArchive();
+  });
+  afterAll(async () => {
+    await archive?.stop();
+  });
+
+  it('reads the LUT from storage and maps every pixel through it', async () => {
+    // The CT1 slice with its window replaced by a 4096-entry VOI LUT (8 KiB: stored as bulk data,
+    // not inline) covering HU -1024..3071 with a 16-bit ramp; the data set is otherwise as published.
+    const path = 'transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm';
+    const file = corpusFile(path);
+    const data = dcmjs.data.DicomMessage.readFile(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+    delete data.dict['00281050'];
+    delete data.dict['00281051'];
+    const lut = new Uint16Array(4096).map((_, i) => i * 16);
+    data.dict['00283010'] = {
+      vr: 'SQ',
+      Value: [{ '00283002': { vr: 'US', Value: [4096, 0x10000 - 1024, 16] }, '00283006': { vr: 'OW', Value: [lut.buffer] } }],
+    };
+    const edited = Buffer.from(data.write({ allowInvalidVRLength: true }));
+    expect((await stowFiles(archive.dicomWeb, [edited])).status).toBe(200);
+    const entry = corpusEntry(path);
+    const metadata = (await (await fetch(`${corpusInstanceUrl(archive.dicomWeb, entry)}/metadata`)).json()) as Array<Record<string, { Value?: Array<Record<string, { BulkDataURI?: string }>> }>>;
+    expect(metadata[0]!['00283010']!.Value![0]!['00283006']!.BulkDataURI).toMatch(/bulkdata\/00283010\/0\/00283006$/);
+
+    const image = await decode((await get(`${corpusInstanceUrl(archive.dicomWeb, entry)}/rendered`, { accept: PNG })).body);
+    const { values } = modalityValues(path);
+    for (let i = 0; i < values.length; i += 997) {
+      const index = Math.min(4095, Math.max(0, Math.round(values[i]!) + 1024));
+      expect(image.data[i], `pixel ${i}, HU ${values[i]}`).toBe(Math.round(((index * 16) / 65535) * 255));
+    }
+    expect(new Set(image.data).size).toBeGreaterThan(50);
   });
 });
 

@@ -28,7 +28,7 @@ export function decodeProblem(transferSyntaxUid: string, geometry: FrameGeometry
   if (![1, 8, 16, 32].includes(geometry.bitsAllocated)) return `Bits Allocated ${geometry.bitsAllocated} cannot be decoded.`;
   if (geometry.bitsAllocated === 1 && transferSyntaxUid !== '1.2.840.10008.1.2.8.1') return `Bits Allocated 1 is not valid in ${name}.`;
   if (EIGHT_BIT_JPEG.has(transferSyntaxUid) && geometry.bitsStored > 8) {
-    return `The frames are ${geometry.bitsStored}-bit lossy JPEG (${transferSyntaxUid}); the archive has no decoder for JPEG DCT precisions above 8 bits, so they can only be served as stored (transfer-syntax=*).`;
+    return `The frames are ${geometry.bitsStored}-bit lossy JPEG (${transferSyntaxUid}); the archive has no decoder for JPEG DCT precisions above 8 bits.`;
   }
   return undefined;
 }

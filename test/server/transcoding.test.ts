@@ -151,7 +151,9 @@ describe('Transcoding: every encapsulated image in the corpus, decoded by Retrie
       if (EIGHT_BIT_ONLY.has(entry.transferSyntaxUID!) && original.bitsStored > 8) {
         // No maintained 12-bit DCT JPEG decoder: refused up front, never a 500 or a cut answer.
         expect(res.status).toBe(406);
-        expect(((await res.json()) as { message: string }).message).toMatch(/12-bit lossy JPEG.*transfer-syntax=\*/);
+        const { message } = (await res.json()) as { message: string };
+        expect(message).toMatch(/12-bit lossy JPEG/);
+        expect(message).toMatch(/add transfer-syntax=\* to accept them as stored/);
         const instance = await fetch(url, { headers: { accept: DEFAULT_DICOM } });
         expect(instance.status).toBe(406);
         await instance.arrayBuffer();
@@ -197,6 +199,38 @@ describe('Transcoding: every encapsulated image in the corpus, decoded by Retrie
 });
 
 const EIGHT_BIT_ONLY = new Set(['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55']);
+
+describe('Instance retrieval without a transfer syntax, for every file of the corpus', () => {
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await startTestArchive();
+  });
+  afterAll(async () => {
+    await archive?.stop();
+  });
+
+  it('answers every stored instance in Explicit VR Little Endian, or 406 for the 12-bit JPEG ones; never a 5xx', async () => {
+    const statuses = new Map<number, string[]>();
+    for (const entry of corpusManifest()) {
+      if (entry.path.endsWith('DICOMDIR')) continue;
+      if ((await stowFiles(archive.dicomWeb, [corpusFile(entry.path)])).status !== 200) continue; // refused at STOW (missing UIDs)
+      const url = corpusInstanceUrl(archive.dicomWeb, entry);
+      try {
+        const { status, parts } = await getMultipart(url, DEFAULT_DICOM);
+        statuses.set(status, [...(statuses.get(status) ?? []), entry.path]);
+        if (status !== 200) continue;
+        const ds = dicomParser.parseDicom(new Uint8Array(parts[0]!.body));
+        expect(ds.string('x00020010'), entry.path).toBe(EXPLICIT_LE);
+        expect(ds.string('x00080018'), entry.path).toBe(entry.sopInstanceUID);
+      } finally {
+        await fetch(url, { method: 'DELETE' });
+      }
+    }
+    expect([...statuses.keys()].sort()).toEqual([200, 406]);
+    expect(statuses.get(406)!.sort()).toEqual(['51_jpeg-extended', '53_jpeg-spectral-retired', '55_jpeg-progressive-retired'].map((n) => `transfer-syntaxes/ct1-1.2.4.${n}.dcm`));
+    expect(statuses.get(200)!.length).toBeGreaterThan(320);
+  });
+});
 
 describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
   let archive: TestArchive;

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { ProcMonitor } from './proc-monitor';
-import { startServer, stopServer, type ServerProcess } from './server-process';
+import { benchRun } from './server-process';
 import { countSearchResults, mapConcurrent, stowProblem, storeInstances } from './stow-client';
 import { buildSyntheticArchive, type SyntheticArchive } from './synthetic-archive';
 
@@ -120,20 +120,8 @@ async function runQuery(dicomWeb: string, agent: http.Agent, query: Query, probl
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pacs-dicomweb-bench-'));
-  let server: ServerProcess | undefined;
-  let cleaning: Promise<void> | undefined;
-  const cleanUp = () =>
-    (cleaning ??= (async () => {
-      if (server) await stopServer(server.child);
-      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
-    })());
-  const interrupted = (signal: NodeJS.Signals) => {
-    console.error(`${signal}: stopping the server and removing ${dataDir}`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const run = await benchRun('pacs-dicomweb-bench-');
+  const dataDir = run.dataDir;
   const problems: string[] = [];
   const report: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, options: opt };
 
@@ -160,7 +148,7 @@ async function main(): Promise<number> {
     report.synthetic = { studies: archive.studies, series: archive.series, instances: archive.instances, seconds: archive.seconds, indexMb };
 
     // 2. the server, and one real CT series over STOW-RS
-    server = startServer(dataDir);
+    const server = run.startServer();
     const dicomWeb = await server.dicomWeb;
     const pid = server.child.pid;
     if (pid === undefined) throw new Error('the server process has no PID');
@@ -272,7 +260,7 @@ async function main(): Promise<number> {
     if (args.json) await fs.writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
     return problems.length === 0 ? 0 : 3;
   } finally {
-    await cleanUp();
+    await run.cleanUp();
   }
 }
 

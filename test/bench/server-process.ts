@@ -3,6 +3,8 @@
  * child's PID is the server itself (no npm/tsx wrapper) and /proc figures are the server's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -47,4 +49,30 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** One benchmark run: a fresh folder under $TMPDIR, the server started in it on demand. */
+export interface BenchRun {
+  dataDir: string;
+  startServer(): ServerProcess;
+  /** Stops the server and removes the folder (also done on SIGINT / SIGTERM); idempotent. */
+  cleanUp(): Promise<void>;
+}
+
+export async function benchRun(prefix: string): Promise<BenchRun> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  let server: ServerProcess | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      if (server) await stopServer(server.child);
+      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+    })());
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`${signal}: stopping the server and removing ${dataDir}`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  return { dataDir, startServer: () => (server = startServer(dataDir)), cleanUp };
 }

@@ -15,11 +15,10 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCtSeriesSource, generateCtSeries, type CtInstance } from '../../fixtures/generate-ct-series';
 import { ProcMonitor } from './proc-monitor';
-import { startServer, stopServer, type ServerProcess } from './server-process';
+import { benchRun } from './server-process';
 import { countSearchResults, mapConcurrent, stowProblem, storeInstances, type StowReply } from './stow-client';
 
 const MB = 1e6;
@@ -214,23 +213,11 @@ function printTable(phases: PhaseFigures[], vmHwmMb: number): void {
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pacs-bench-'));
-  let server: ServerProcess | undefined;
-  let cleaning: Promise<void> | undefined;
-  const cleanUp = () =>
-    (cleaning ??= (async () => {
-      if (server) await stopServer(server.child);
-      await fs.rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
-    })());
-  const interrupted = (signal: NodeJS.Signals) => {
-    console.error(`${signal}: stopping the server and removing ${dataDir}`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const run = await benchRun('pacs-bench-');
+  const dataDir = run.dataDir;
 
   try {
-    server = startServer(dataDir);
+    const server = run.startServer();
     const dicomWeb = await server.dicomWeb;
     const pid = server.child.pid;
     if (pid === undefined) throw new Error('the server process has no PID');
@@ -250,7 +237,7 @@ async function main(): Promise<number> {
     }
     return phases.every((p) => p.problems.length === 0) ? 0 : 3;
   } finally {
-    await cleanUp();
+    await run.cleanUp();
   }
 }
 

@@ -10,6 +10,7 @@ import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { foldAccents } from '../../shared/dicom/name-fold';
 import { ArchiveIndex, type InstanceRecord } from '../../server/index/archive-index';
 import { openIndex } from '../../server/index/open-index';
+import { makeRng } from '../../fixtures/generate-ct-series';
 
 const FAMILY: Array<[string, number]> = [
   ['Nguyễn', 38], ['Trần', 11], ['Lê', 9.5], ['Phạm', 7], ['Hoàng', 5], ['Huỳnh', 4], ['Phan', 4.5], ['Vũ', 3.9], ['Võ', 3],
@@ -72,7 +73,7 @@ export function buildSyntheticArchive(file: string, options: SyntheticArchiveOpt
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
   const index = new ArchiveIndex(db);
-  const rng = mulberry32(options.seed ?? 1);
+  const rng = makeRng('synthetic-archive', String(options.seed ?? 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
   const familyTotal = FAMILY.reduce((n, [, w]) => n + w, 0);
   const modalityTotal = MODALITIES.reduce((n, m) => n + m.weight, 0);
@@ -185,15 +186,4 @@ export function buildSyntheticArchive(file: string, options: SyntheticArchiveOpt
 
 function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '');
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -234,6 +234,21 @@ describe('QIDO-RS matching keys', () => {
     expect(value(series, '00100010')).toEqual({ Alphabetic: NFD('Đặng^Thị Hồng') }); // stored as sent
   });
 
+  it('caps limit at PACS_QIDO_MAX_LIMIT and says so in a Warning header', async () => {
+    const small = await startTestArchive({ PACS_QIDO_MAX_LIMIT: '2' });
+    try {
+      for (const s of [B, C, D]) expect((await stowFiles(small.dicomWeb, s.files)).status).toBe(200);
+      const page = await getJson(`${small.dicomWeb}/studies?limit=10`);
+      expect((page.json as DicomJson[]).map((s) => value(s, '0020000D'))).toEqual([C.studyUid, B.studyUid]); // newest first
+      expect(page.headers.get('warning')).toMatch(/^299 .*limit of 2/);
+      const last = await getJson(`${small.dicomWeb}/studies?offset=2`);
+      expect((last.json as DicomJson[]).map((s) => value(s, '0020000D'))).toEqual([D.studyUid]);
+      expect(last.headers.get('warning')).toBeNull();
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('answers 400 with INVALID_QUERY for malformed values and keys of the wrong level', async () => {
     for (const bad of [
       '/studies?StudyTime=25x',

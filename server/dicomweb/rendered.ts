@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { getString, type DicomJson, type DicomJsonElement } from '../../shared/dicom/dicom-json';
+import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
 import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { AppError, isAppError } from '../../shared/errors';
 import type { StoredInstance } from '../index/archive-index';
@@ -138,7 +138,11 @@ function representativeInstance(deps: WadoDeps, study: string, series: string | 
   const instances = deps.index.findInstances(study, series);
   if (instances.length === 0) throw new AppError('NOT_FOUND', `No such ${level}.`);
   const bySeries = new Map<string, StoredInstance[]>();
-  for (const instance of instances) bySeries.set(instance.seriesUid, [...(bySeries.get(instance.seriesUid) ?? []), instance]);
+  for (const instance of instances) {
+    const members = bySeries.get(instance.seriesUid);
+    if (members) members.push(instance);
+    else bySeries.set(instance.seriesUid, [instance]);
+  }
   for (const members of bySeries.values()) {
     const images = members.map((i) => locate(deps, i)).filter(hasPixels);
     const middle = images[Math.floor((images.length - 1) / 2)];
@@ -195,36 +199,42 @@ class InstanceSource {
   /** Native pixels and rendering attributes of the listed frames (1-based), decoded one at a time as the renderer asks. */
   async *frames(numbers: readonly number[]): AsyncGenerator<FrameToRender> {
     checkFrameNumbers(numbers, this.numberOfFrames);
-    const stored = this.native422Frame(numbers[0]!) ? undefined : await storedFrames(this.deps, this.located, this.image, numbers);
+    const packed422 = this.packed422FrameBytes();
+    const stored = packed422 === undefined ? await storedFrames(this.deps, this.located, this.image, numbers) : undefined;
     for (const [i, n] of numbers.entries()) {
       const read = stored?.[i];
-      const pixels = read ? await nativeFrameOf(this.image, await collect(await read.open())) : await this.native422Frame(n)!;
+      const pixels = read ? await nativeFrameOf(this.image, await collect(await read.open())) : await this.packed422Frame(n, packed422!);
       yield { pixels, attributes: await renderingAttributes(this.dataset, n, (element) => this.readBinary(element)) };
     }
   }
 
   /**
    * Native YBR_FULL_422 holds two bytes per pixel (Y Y Cb Cr per pair, PS3.3 C.7.6.3.1.2), not
-   * the three that `native-frame.ts` expects; such frames are read here, as stored.
+   * the three that `native-frame.ts` expects: the frame size when that is how this instance is
+   * stored (its frames are then read here, as stored), else undefined.
    */
-  private native422Frame(frameNumber: number): Promise<NativeFrame> | undefined {
+  private packed422FrameBytes(): number | undefined {
     const pixel = this.located.bulk.pixelData;
-    const photometric = getString(this.dataset, '00280004')?.trim() ?? '';
     const { rows, columns, bitsAllocated } = this.located.instance;
-    if (!pixel || pixel.encapsulated || !photometric.startsWith('YBR_FULL_422') || bitsAllocated !== 8 || !rows || !columns) return undefined;
+    if (!pixel || pixel.encapsulated || !this.image.photometricInterpretation.startsWith('YBR_FULL_422') || bitsAllocated !== 8 || !rows || !columns) return undefined;
     const frameBytes = rows * columns * 2;
-    if (pixel.length < frameNumber * frameBytes) return undefined;
-    const value = { key: this.located.instance.blobKey, objectSize: this.located.instance.size, offset: pixel.offset, length: pixel.length, swapWidth: 1, deflated: this.located.bulk.deflated };
-    return (async () => ({
+    return pixel.length >= this.numberOfFrames * frameBytes && pixel.length < this.numberOfFrames * frameBytes * 1.5 ? frameBytes : undefined;
+  }
+
+  private async packed422Frame(frameNumber: number, frameBytes: number): Promise<NativeFrame> {
+    const { instance, bulk } = this.located;
+    const pixel = bulk.pixelData!;
+    const value = { key: instance.blobKey, objectSize: instance.size, offset: pixel.offset, length: pixel.length, swapWidth: 1, deflated: bulk.deflated };
+    return {
       pixels: await collect(await openValueRange(this.deps.blobStore, value, (frameNumber - 1) * frameBytes, frameNumber * frameBytes)),
-      rows,
-      columns,
+      rows: this.image.rows,
+      columns: this.image.columns,
       samplesPerPixel: 3,
       bitsAllocated: 8,
       bitsStored: 8,
-      pixelRepresentation: 0 as const,
-      photometricInterpretation: photometric,
-    }))();
+      pixelRepresentation: 0,
+      photometricInterpretation: this.image.photometricInterpretation,
+    };
   }
 
   /** A binary value of the header (LUT data): inline, or read from storage by its BulkDataURI. */

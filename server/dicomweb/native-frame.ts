@@ -65,6 +65,20 @@ export async function nativeFrameOf(image: StoredImage, stored: Uint8Array): Pro
   return { ...header, pixels, photometricInterpretation: image.photometricInterpretation };
 }
 
+/** Frames decoded at once (the decode pool runs one per CPU; reads overlap with decoding). */
+const FRAMES_IN_FLIGHT = 4;
+
+/** The native form of several stored frames, in order, a few read and decoded at a time. */
+export async function nativeFramesOf(image: StoredImage, frames: readonly StoredFrame[]): Promise<NativeFrame[]> {
+  const out: NativeFrame[] = new Array(frames.length);
+  let next = 0;
+  const lane = async () => {
+    for (let k = next++; k < frames.length; k = next++) out[k] = await nativeFrameOf(image, await collect(await frames[k]!.open()));
+  };
+  await Promise.all(Array.from({ length: Math.min(FRAMES_IN_FLIGHT, frames.length) }, lane));
+  return out;
+}
+
 /** Why the frames of this image cannot be made native, or undefined when they can. */
 export function nativeProblem(image: StoredImage): string | undefined {
   return image.pixel.encapsulated ? decodeProblem(image.transferSyntax, image) : undefined;

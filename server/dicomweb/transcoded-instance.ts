@@ -4,7 +4,7 @@ import { toExplicitVrLittleEndian, type ReplacedElement } from '../codecs/explic
 import type { StoredInstance } from '../index/archive-index';
 import { collect } from './byte-streams';
 import type { LocatedInstance, StoredBulk } from './instance-bulk';
-import { nativeFrameOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
+import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
 import type { WadoDeps } from './wado';
 
 /**
@@ -47,15 +47,9 @@ export async function transcodeToExplicitLittleEndian(deps: WadoDeps, plan: Tran
   const replace = new Map<number, ReplacedElement>();
   if (image?.pixel.encapsulated) {
     const numbers = Array.from({ length: image.numberOfFrames }, (_, k) => k + 1);
-    const frames = await storedFrames(deps, located, image, numbers);
-    const pixels: Uint8Array[] = [];
-    let photometric = image.photometricInterpretation;
-    for (const frame of frames) {
-      const native = await nativeFrameOf(image, await collect(await frame.open()));
-      pixels.push(native.pixels);
-      photometric = native.photometricInterpretation;
-    }
-    replace.set(0x7fe00010, { vr: image.bitsAllocated > 8 ? 'OW' : 'OB', value: Buffer.concat(pixels) });
+    const frames = await nativeFramesOf(image, await storedFrames(deps, located, image, numbers));
+    const photometric = frames[0]?.photometricInterpretation ?? image.photometricInterpretation;
+    replace.set(0x7fe00010, { vr: image.bitsAllocated > 8 ? 'OW' : 'OB', value: Buffer.concat(frames.map((f) => f.pixels)) });
     replace.set(0x00280004, { vr: 'CS', value: Buffer.from(photometric, 'latin1') });
     if (image.samplesPerPixel > 1) replace.set(0x00280006, { vr: 'US', value: Uint8Array.of(0, 0) });
     if (transferSyntax(instance.transferSyntax)?.lossy) replace.set(0x00282110, { vr: 'CS', value: Buffer.from('01', 'latin1') });

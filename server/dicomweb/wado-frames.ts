@@ -3,11 +3,10 @@ import type { Request, Response } from 'express';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
-import { collect } from './byte-streams';
 import { negotiateAmong, partContentType, type Representation } from './bulk-negotiation';
 import { checkFrameNumbers, parseFrameList } from './frame-locator';
 import { locateInstance } from './instance-bulk';
-import { nativeFrameOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from './native-frame';
+import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from './native-frame';
 import { sendParts, type OutgoingPart } from './send-parts';
 import type { WadoDeps } from './wado';
 
@@ -52,18 +51,15 @@ function storedRepresentation(image: StoredImage): Representation {
 }
 
 /**
- * Every asked frame is decoded before the status line, one at a time, so that a frame that
- * fails to decode is a clean 406 and never a cut multipart body. The decoded frames of one
- * request are held in memory: as much as the instance's native pixel data at most.
+ * Every asked frame is decoded before the status line, so that a frame that fails to decode is
+ * a clean 406 and never a cut multipart body. The decoded frames of one request are held in
+ * memory: as much as the instance's native pixel data at most.
  */
 async function decodedFrames(image: StoredImage, frames: readonly StoredFrame[]): Promise<StoredFrame[]> {
-  const bodies: StoredFrame[] = [];
-  for (const frame of frames) {
-    const { pixels } = await nativeFrameOf(image, await collect(await frame.open()));
+  return (await nativeFramesOf(image, frames)).map(({ pixels }) => {
     const bytes = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-    bodies.push({ length: bytes.length, open: async () => Readable.from([bytes]) });
-  }
-  return bodies;
+    return { length: bytes.length, open: async () => Readable.from([bytes]) };
+  });
 }
 
 function notAcceptable(stored: Representation, decodeProblem: string | undefined): AppError {

@@ -67,7 +67,8 @@ function startWorker(): Slot | undefined {
   let worker: Worker;
   try {
     // The worker is TypeScript like the rest of the server: a small bootstrap registers tsx's
-    // loader in the new thread (hooks are per thread) and imports it.
+    // loader in the new thread (hooks are per thread) and imports it. tsx's ESM API sits beside
+    // the CommonJS file that require.resolve finds; its CommonJS API cannot register from a worker.
     const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
     const script = new URL('./decode-worker.ts', import.meta.url).href;
     worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, { eval: true });

@@ -245,9 +245,12 @@ function swap(value: Uint8Array, vr: string): Uint8Array {
   return copy;
 }
 
+/** Character string VRs, padded with a space; everything else (UI, binary) with a zero byte (PS3.5 6.2). */
+const TEXT_VRS: ReadonlySet<string> = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UR', 'UT']);
+
 /** An explicit VR little endian element, its value padded to even length (PS3.5 7.1.1). */
 export function encode(tag: number, vr: string, value: Uint8Array): Buffer {
-  const padded = value.length % 2 === 0 ? value : Buffer.concat([value, Uint8Array.of(vr === 'UI' || vr === 'OB' || vr === 'UN' ? 0 : 0x20)]);
+  const padded = value.length % 2 === 0 ? value : Buffer.concat([value, Uint8Array.of(TEXT_VRS.has(vr) ? 0x20 : 0)]);
   const long = LONG_LENGTH_VRS.has(vr);
   const header = Buffer.alloc(long ? 12 : 8);
   header.writeUInt16LE(tag >>> 16, 0);

@@ -6,8 +6,9 @@ import dicomParser from 'dicom-parser';
 import { ensureDebianTool } from './debian-tools';
 
 /**
- * Independent decoders to check the archive's decoded frames against: GDCM (`gdcmconv --raw`)
- * for whole files, OpenJPEG's `opj_decompress` for single JPEG 2000 / HTJ2K codestreams.
+ * Independent implementations to check the archive's output against: GDCM (`gdcmconv --raw`)
+ * for whole files, OpenJPEG's `opj_decompress` for single JPEG 2000 / HTJ2K codestreams, DCMTK's
+ * `dcmconv +te` for re-encoding a data set in Explicit VR Little Endian.
  */
 
 export interface ReferenceImage {
@@ -32,6 +33,19 @@ export function gdcmRaw(file: string): ReferenceImage {
       photometricInterpretation: ds.string('x00280004') ?? '',
       planarConfiguration: ds.uint16('x00280006') ?? 0,
     };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `file` written by DCMTK in Explicit VR Little Endian (`dcmconv +te`); the new file's bytes. */
+export function dcmconvExplicitLittleEndian(file: string): Buffer {
+  ensureDebianTool('dcmconv', 'dcmtk');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcmconv-'));
+  try {
+    const out = path.join(dir, 'explicit.dcm');
+    execFileSync('dcmconv', ['+te', file, out], { stdio: 'pipe' });
+    return fs.readFileSync(out);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -39,9 +39,9 @@ export function nativeFrameRange(pixelLength: number, image: ImageGeometry, fram
   if (!(frameBits > 0)) throw new AppError('NOT_FOUND', 'The instance has no valid Rows, Columns, Samples per Pixel or Bits Allocated, so its frames cannot be located.');
   const startBit = (frame - 1) * frameBits;
   const endBit = frame * frameBits;
-  // Packed bits (Bits Allocated 1, e.g. binary SEG): a frame can begin inside a byte.
+  // Packed bits (Bits Allocated 1, e.g. binary SEG): a frame can begin inside a byte; native-frame.ts shifts those.
   if (startBit % 8 !== 0 || (endBit % 8 !== 0 && frame !== image.numberOfFrames)) {
-    throw new AppError('NOT_ACCEPTABLE', `Frame ${frame} does not start and end on a byte boundary (1-bit pixels), so it cannot be served without repacking, which is not available yet.`);
+    throw new AppError('NOT_ACCEPTABLE', `Frame ${frame} does not start and end on a byte boundary (1-bit pixels), so it is not a byte range of the stored value.`);
   }
   const range = { start: startBit / 8, end: Math.ceil(endBit / 8) };
   if (range.end > pixelLength) throw new AppError('NOT_FOUND', `Frame ${frame} lies past the end of the stored Pixel Data.`);

@@ -1,6 +1,7 @@
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { toExplicitVrLittleEndian, type ReplacedElement } from '../codecs/explicit-little-endian';
+import { nativeFrameBytes } from '../codecs/frame-geometry';
 import type { StoredInstance } from '../index/archive-index';
 import { collect } from './byte-streams';
 import type { LocatedInstance, StoredBulk } from './instance-bulk';
@@ -20,6 +21,9 @@ export interface TranscodePlan {
   image: StoredImage | undefined;
 }
 
+/** An instance is re-encoded in memory: this bounds what one request can take (file, pixels and output about three times it). */
+const MAX_NATIVE_BYTES = 512 * 2 ** 20;
+
 /** Whether the instance can be re-encoded in Explicit VR Little Endian; 406 with the reason if not. */
 export function planExplicitLittleEndian(deps: WadoDeps, instance: StoredInstance): TranscodePlan {
   const row = deps.index.instanceBulk(instance.studyUid, instance.seriesUid, instance.sopUid);
@@ -37,6 +41,10 @@ export function planExplicitLittleEndian(deps: WadoDeps, instance: StoredInstanc
   if (problem) throw cannot(problem);
   if (image?.pixel.encapsulated && image.bitsAllocated === 1 && (image.rows * image.columns * image.samplesPerPixel) % 8 !== 0) {
     throw cannot('its 1-bit frames do not end on byte boundaries');
+  }
+  const nativeBytes = image?.pixel.encapsulated ? nativeFrameBytes(image) * image.numberOfFrames : 0;
+  if (nativeBytes > MAX_NATIVE_BYTES || row.size > MAX_NATIVE_BYTES) {
+    throw cannot(`it is too large to re-encode in memory (more than ${MAX_NATIVE_BYTES / 2 ** 20} MiB); retrieve its frames instead`);
   }
   return { instance, located, image };
 }

@@ -4,6 +4,7 @@ import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/tr
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
 import { negotiateAmong, partContentType, type Representation } from './bulk-negotiation';
+import { nativeFrameBytes } from '../codecs/frame-geometry';
 import { checkFrameNumbers, parseFrameList } from './frame-locator';
 import { locateInstance } from './instance-bulk';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from './native-frame';
@@ -34,6 +35,9 @@ export function retrieveFrames(deps: WadoDeps) {
     checkFrameNumbers(numbers, image.numberOfFrames);
     const frames = await storedFrames(deps, located, image, numbers);
     const decode = image.pixel.encapsulated && chosen.representation === NATIVE;
+    if (decode && nativeFrameBytes(image) * numbers.length > MAX_DECODED_BYTES) {
+      throw new AppError('NOT_ACCEPTABLE', `Decoded, these ${numbers.length} frames would be more than ${MAX_DECODED_BYTES / 2 ** 20} MiB: ask for fewer frames at a time.`);
+    }
     const bodies = decode ? await decodedFrames(image, frames) : frames;
     const base = `${deps.dicomWebBase()}/${located.path}/frames`;
     const contentType = partContentType(chosen.representation);
@@ -41,6 +45,9 @@ export function retrieveFrames(deps: WadoDeps) {
     await sendParts(res, chosen.packaging, chosen.representation.mediaType, parts, deps.log);
   };
 }
+
+/** Decoded frames of one request are held in memory until all are made (see decodedFrames). */
+const MAX_DECODED_BYTES = 512 * 2 ** 20;
 
 const NATIVE: Representation = { mediaType: OCTET_STREAM, transferSyntax: EXPLICIT_VR_LITTLE_ENDIAN, uncompressed: true };
 

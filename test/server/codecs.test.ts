@@ -319,6 +319,40 @@ describe('readNativeFrame on stored instances', () => {
     await expect(readNativeFrame(deps, located, 0)).rejects.toMatchObject({ status: 400 });
   });
 
+  it('refuses to decode what a header claims to be huge: 406 for frames, instance and readNativeFrame, not an out-of-memory crash', async () => {
+    const uids = { study: '1.2.826.0.1.3680043.10.3.1', series: '1.2.826.0.1.3680043.10.3.2', sop: '1.2.826.0.1.3680043.10.3.3' };
+    const header = Buffer.alloc(64);
+    header.writeUInt32LE(1, 0);
+    header.writeUInt32LE(64, 4);
+    const item = (value: Buffer) => Buffer.concat([Buffer.from([0xfe, 0xff, 0x00, 0xe0]), Buffer.from(Uint32Array.of(value.length).buffer), value]);
+    const rleFrame = Buffer.concat([header, Buffer.from([0x81, 0x00])]); // a replicate run, far too short for the claim
+    const encapsulated = Buffer.concat([
+      Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]),
+      item(Buffer.alloc(0)),
+      item(rleFrame),
+      Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]),
+    ]);
+    const file = syntheticImage(uids, {
+      0x00280004: ['CS', cs('MONOCHROME2')],
+      0x00280010: ['US', us(60000)],
+      0x00280011: ['US', us(60000)],
+      0x00280100: ['US', us(8)],
+      0x00280101: ['US', us(8)],
+      0x00280102: ['US', us(7)],
+    });
+    const rle = Buffer.concat([file, encapsulated]);
+    rle.write('1.2.840.10008.1.2.5\0', rle.indexOf('1.2.840.10008.1.2.1'), 'latin1'); // same length: 19 + padding
+    const located = await store(rle, uids);
+    expect(located.instance.transferSyntax).toBe('1.2.840.10008.1.2.5');
+    await expect(readNativeFrame(deps, located, 1)).rejects.toMatchObject({ status: 406, message: expect.stringMatching(/larger than/) });
+    const frames = await fetch(`${archive.dicomWeb}/${located.path}/frames/1`, { headers: { accept: 'multipart/related; type="application/octet-stream"' } });
+    expect(frames.status).toBe(406);
+    const instance = await fetch(`${archive.dicomWeb}/${located.path}`, { headers: { accept: 'multipart/related; type="application/dicom"' } });
+    expect(instance.status).toBe(406);
+    const asStored = await getMultipart(`${archive.dicomWeb}/${located.path}/frames/1`, 'multipart/related; type="image/dicom-rle"');
+    expect(asStored.parts[0]!.body.equals(rleFrame)).toBe(true);
+  });
+
   it('decodes compressed frames and names the photometric interpretation the pixels now have', async () => {
     const file = corpusFile('color/ybr-full-422-jpeg-with-icon.dcm');
     const ds = dicomParser.parseDicom(new Uint8Array(file));

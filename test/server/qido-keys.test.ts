@@ -190,6 +190,10 @@ describe('QIDO-RS matching keys', () => {
     expect(ct.items.map((i) => value(i, '00080018')).sort()).toEqual([...A2.sopUids].sort());
     const byStudy = await search(`/studies/${A1.studyUid}/instances?InstanceNumber=1`);
     expect(byStudy.items).toHaveLength(2); // one per series
+    const relational = await search(`/instances?StudyInstanceUID=${A1.studyUid}`);
+    expect(relational.items.map((i) => value(i, '00080018')).sort()).toEqual([...A1.sopUids, ...A2.sopUids].sort());
+    expect(value(relational.items[0], '00100020')).toBe('VN-A'); // study attributes come with relational results
+    expect(value(relational.items[0], '00080060')).toBe('CT'); // and series attributes
     expect((await search('/instances?SOPClassUID=1.2.840.10008.5.1.4.1.1.4')).items).toEqual([]);
   });
 

@@ -13,9 +13,6 @@ import { nativeFrameBytes, type DecodedFrame, type FrameGeometry } from './frame
 /** The largest decoded frame: bounds what a header claiming huge Rows and Columns can make us allocate. */
 const MAX_FRAME_BYTES = 256 * 2 ** 20;
 
-/** The DCT JPEG syntaxes: the decoder is 8-bit only (see libjpeg-turbo.ts). */
-const EIGHT_BIT_JPEG = new Set(['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55']);
-
 export function canDecode(transferSyntaxUid: string): boolean {
   return DECODERS.has(transferSyntaxUid);
 }
@@ -31,9 +28,6 @@ export function decodeProblem(transferSyntaxUid: string, geometry: FrameGeometry
   if (![1, 8, 16, 32].includes(geometry.bitsAllocated)) return `Bits Allocated ${geometry.bitsAllocated} cannot be decoded.`;
   if (geometry.bitsAllocated === 1 && transferSyntaxUid !== '1.2.840.10008.1.2.8.1') return `Bits Allocated 1 is not valid in ${name}.`;
   if (nativeFrameBytes(geometry) > MAX_FRAME_BYTES) return `A frame of ${geometry.rows}×${geometry.columns} pixels is larger than the ${MAX_FRAME_BYTES / 2 ** 20} MiB the archive decodes at once.`;
-  if (EIGHT_BIT_JPEG.has(transferSyntaxUid) && geometry.bitsStored > 8) {
-    return `The frames are ${geometry.bitsStored}-bit lossy JPEG (${transferSyntaxUid}); the archive has no decoder for JPEG DCT precisions above 8 bits.`;
-  }
   return undefined;
 }
 

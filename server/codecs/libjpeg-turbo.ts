@@ -1,4 +1,3 @@
-import { AppError } from '../../shared/errors';
 import { afterColourTransform, type DecodedFrame, type FrameGeometry } from './frame-geometry';
 import { loadWasmModule, runDecoder, type WasmDecoder } from './wasm-module';
 
@@ -6,8 +5,7 @@ import { loadWasmModule, runDecoder, type WasmDecoder } from './wasm-module';
  * JPEG Baseline and the 8-bit DCT processes (1.2.840.10008.1.2.4.50, .51, and the retired .53
  * and .55: spectral selection and progressive) with libjpeg-turbo (Cornerstone's WASM build).
  * libjpeg turns YCbCr into RGB as JFIF says, so YBR_FULL and YBR_FULL_422 frames come out RGB.
- * That build has 8-bit precision only; 12-bit frames (CT, MR in .51/.53/.55) are refused by
- * `jpegPrecisionProblem`: no maintained 12-bit decoder is usable here (see README Decision 5).
+ * That build has 8-bit precision only; jpeg.ts sends 12-bit frames to dcmtk-jpeg.ts.
  */
 
 interface LibJpegTurbo {
@@ -15,8 +13,6 @@ interface LibJpegTurbo {
 }
 
 export async function decodeJpegBaseline(encoded: Uint8Array, geometry: FrameGeometry): Promise<DecodedFrame> {
-  const problem = jpegPrecisionProblem(encoded);
-  if (problem) throw new AppError('NOT_ACCEPTABLE', problem);
   const codec = await loadWasmModule<LibJpegTurbo>('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs');
   const pixels = runDecoder(new codec.JPEGDecoder(), encoded, (_decoder, out) => out);
   return { pixels, photometricInterpretation: afterColourTransform(geometry.photometricInterpretation, geometry.samplesPerPixel) };
@@ -37,10 +33,4 @@ export function jpegFrameHeader(encoded: Uint8Array): { marker: number; precisio
     at += 2 + ((encoded[at + 2]! << 8) | encoded[at + 3]!);
   }
   return undefined;
-}
-
-export function jpegPrecisionProblem(encoded: Uint8Array): string | undefined {
-  const precision = jpegFrameHeader(encoded)?.precision;
-  if (precision === undefined || precision === 8) return undefined;
-  return `This frame is a ${precision}-bit lossy JPEG; the archive has no decoder for JPEG DCT precisions other than 8 bits, so it can only be served as stored (transfer-syntax=*).`;
 }

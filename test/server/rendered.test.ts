@@ -125,9 +125,6 @@ function hasPixelData(path: string): boolean {
   }
 }
 
-/** JPEG processes 2 & 4, 6 & 8, 10 & 12 with 12-bit samples: the archive has no decoder for them yet. */
-const NO_DECODER = new Set(['1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55']);
-
 describe('Retrieve Rendered on every image of the corpus', () => {
   let archive: TestArchive;
   beforeAll(async () => {
@@ -165,11 +162,6 @@ describe('Retrieve Rendered on every image of the corpus', () => {
         skipped.push(entry.path);
         continue;
       }
-      if (NO_DECODER.has(String(entry.transferSyntaxUID)) && res.status === 406) {
-        // 12-bit lossy JPEG: no decoder in the archive yet (transcoding); the answer says so.
-        expect(res.body.toString(), entry.path).toMatch(/decoder/);
-        continue;
-      }
       if (entry.category === 'malformed' && res.status !== 200) {
         // Stored but broken inside: a precise client error, never a 5xx.
         expect(res.status, `${entry.path}: ${res.body.toString()}`).toBeGreaterThanOrEqual(400);
@@ -198,9 +190,9 @@ describe('Retrieve Rendered on every image of the corpus', () => {
     expect(brokenInside).toEqual([]);
     // Rows and Columns but no Pixel Data for the archive (the second one's VR "  " hides it).
     expect(skipped).toEqual(['charsets/iso-ir-192-utf8-mr.dcm', 'malformed/bad-vr-blank-recoverable.dcm']);
-    // Left out otherwise: the malformed files STOW refuses and, until a decoder lands, three 12-bit lossy JPEGs.
+    // Left out otherwise: only the malformed files STOW refuses.
     expect(refused.length).toBeLessThanOrEqual(9);
-    expect(rendered.length).toBeGreaterThanOrEqual(images.length - skipped.length - refused.length - NO_DECODER.size);
+    expect(rendered.length).toBe(images.length - skipped.length - refused.length);
   });
 });
 

@@ -13,6 +13,14 @@ export interface ImageGeometry {
   samplesPerPixel: number;
   bitsAllocated: number;
   numberOfFrames: number;
+  /** Native YBR_FULL_422 holds two samples per pixel, not three (PS3.3 C.7.6.3.1.2). */
+  photometricInterpretation?: string;
+}
+
+/** Bits of one native frame as stored. */
+function nativeFrameBits(image: ImageGeometry): number {
+  const samples = image.samplesPerPixel === 3 && image.photometricInterpretation === 'YBR_FULL_422' ? 2 : image.samplesPerPixel;
+  return image.rows * image.columns * samples * image.bitsAllocated;
 }
 
 /** The `{frames}` path segment (PS3.18 10.4.1.1.4): comma-separated frame numbers, 1-based; 400 otherwise. */
@@ -35,7 +43,7 @@ export function checkFrameNumbers(numbers: readonly number[], numberOfFrames: nu
 
 /** Byte range of native frame `frame` inside the pixel data value. */
 export function nativeFrameRange(pixelLength: number, image: ImageGeometry, frame: number): ByteSpan {
-  const frameBits = image.rows * image.columns * image.samplesPerPixel * image.bitsAllocated;
+  const frameBits = nativeFrameBits(image);
   if (!(frameBits > 0)) throw new AppError('NOT_FOUND', 'The instance has no valid Rows, Columns, Samples per Pixel or Bits Allocated, so its frames cannot be located.');
   const startBit = (frame - 1) * frameBits;
   const endBit = frame * frameBits;

@@ -30,6 +30,7 @@ export interface NativeFrame {
 
 /** The image attributes of a located instance (Image Pixel Module, PS3.3 C.7.6.3). */
 export interface StoredImage extends FrameGeometry, ImageGeometry {
+  photometricInterpretation: string;
   transferSyntax: string;
   pixel: PixelDataLocation;
 }

@@ -14,7 +14,7 @@ import { renderingAttributes } from '../rendering/rendering-attributes';
 import { collect } from './byte-streams';
 import { checkFrameNumbers, parseFrameList } from './frame-locator';
 import type { LocatedInstance, StoredBulk } from './instance-bulk';
-import { nativeFrameOf, storedFrames, storedImage, type NativeFrame, type StoredImage } from './native-frame';
+import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from './native-frame';
 import { resourceScope } from './resource-scope';
 import { openValueRange, swapWidthOf } from './stored-value';
 import type { WadoDeps } from './wado';
@@ -199,42 +199,11 @@ class InstanceSource {
   /** Native pixels and rendering attributes of the listed frames (1-based), decoded one at a time as the renderer asks. */
   async *frames(numbers: readonly number[]): AsyncGenerator<FrameToRender> {
     checkFrameNumbers(numbers, this.numberOfFrames);
-    const packed422 = this.packed422FrameBytes();
-    const stored = packed422 === undefined ? await storedFrames(this.deps, this.located, this.image, numbers) : undefined;
+    const stored = await storedFrames(this.deps, this.located, this.image, numbers);
     for (const [i, n] of numbers.entries()) {
-      const read = stored?.[i];
-      const pixels = read ? await nativeFrameOf(this.image, await collect(await read.open())) : await this.packed422Frame(n, packed422!);
+      const pixels = await nativeFrameOf(this.image, await collect(await stored[i]!.open()));
       yield { pixels, attributes: await renderingAttributes(this.dataset, n, (element) => this.readBinary(element)) };
     }
-  }
-
-  /**
-   * Native YBR_FULL_422 holds two bytes per pixel (Y Y Cb Cr per pair, PS3.3 C.7.6.3.1.2), not
-   * the three that `native-frame.ts` expects: the frame size when that is how this instance is
-   * stored (its frames are then read here, as stored), else undefined.
-   */
-  private packed422FrameBytes(): number | undefined {
-    const pixel = this.located.bulk.pixelData;
-    const { rows, columns, bitsAllocated } = this.located.instance;
-    if (!pixel || pixel.encapsulated || !this.image.photometricInterpretation.startsWith('YBR_FULL_422') || bitsAllocated !== 8 || !rows || !columns) return undefined;
-    const frameBytes = rows * columns * 2;
-    return pixel.length >= this.numberOfFrames * frameBytes && pixel.length < this.numberOfFrames * frameBytes * 1.5 ? frameBytes : undefined;
-  }
-
-  private async packed422Frame(frameNumber: number, frameBytes: number): Promise<NativeFrame> {
-    const { instance, bulk } = this.located;
-    const pixel = bulk.pixelData!;
-    const value = { key: instance.blobKey, objectSize: instance.size, offset: pixel.offset, length: pixel.length, swapWidth: 1, deflated: bulk.deflated };
-    return {
-      pixels: await collect(await openValueRange(this.deps.blobStore, value, (frameNumber - 1) * frameBytes, frameNumber * frameBytes)),
-      rows: this.image.rows,
-      columns: this.image.columns,
-      samplesPerPixel: 3,
-      bitsAllocated: 8,
-      bitsStored: 8,
-      pixelRepresentation: 0,
-      photometricInterpretation: this.image.photometricInterpretation,
-    };
   }
 
   /** A binary value of the header (LUT data): inline, or read from storage by its BulkDataURI. */

@@ -197,6 +197,22 @@ describe('Retrieve Frames: encodings', () => {
     await expectAllFrames('non-image/seg-binary-13f.dcm', OCTETS);
   });
 
+  it('serves a native YBR_FULL_422 frame as stored: two bytes per pixel (PS3.3 C.7.6.3.1.2)', async () => {
+    const path = 'color/ybr-full-422-us-uncompressed.dcm';
+    const file = corpusFile(path);
+    const ds = dicomParser.parseDicom(new Uint8Array(file));
+    expect(ds.string('x00280004')).toBe('YBR_FULL_422');
+    const pixel = ds.elements.x7fe00010!;
+    const frameBytes = ds.uint16('x00280010')! * ds.uint16('x00280011')! * 2;
+    expect(pixel.length).toBe(frameBytes);
+    await withStored(path, async (url) => {
+      const { status, parts } = await getMultipart(`${url}/1`, OCTETS);
+      expect(status).toBe(200);
+      expect(parts[0]!.body.equals(file.subarray(pixel.dataOffset, pixel.dataOffset + frameBytes))).toBe(true);
+      expect((await statusOf(`${url}/2`, OCTETS)).status).toBe(404);
+    });
+  });
+
   it('swaps big endian 16-bit pixel data to little endian: the same bytes as the little endian copy', async () => {
     const littleEndian = expectedFrames('transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm')[0]!;
     await withStored('transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm', async (url) => {

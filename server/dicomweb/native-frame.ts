@@ -17,15 +17,9 @@ import type { WadoDeps } from './wado';
  * A.4): Retrieve Frames serves either, /rendered and transcoding take the native form.
  */
 
-export interface NativeFrame {
+/** One frame's native pixels and what they are; `photometricInterpretation` as the pixels now are (RGB after JPEG decoding of YBR_FULL_422). */
+export interface NativeFrame extends Omit<FrameGeometry, 'planarConfiguration'> {
   pixels: Uint8Array; // one frame, little endian, samples interleaved (Planar Configuration 0)
-  rows: number;
-  columns: number;
-  samplesPerPixel: number;
-  bitsAllocated: number;
-  bitsStored: number;
-  pixelRepresentation: 0 | 1;
-  photometricInterpretation: string; // as the pixels now are (e.g. RGB after JPEG decoding of YBR_FULL_422)
 }
 
 /** The image attributes of a located instance (Image Pixel Module, PS3.3 C.7.6.3). */

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 /**
  * Debian command-line tools some tests use as reference implementations (GDCM's gdcmconv,
- * DCMTK's dcmconv, OpenJPEG's opj_decompress) or to read what we produce (unzip). CI runs on a
+ * DCMTK's dcmconv, OpenJPEG's opj_decompress) or to read what we produce (unzip, and Chromium for the viewer's end-to-end tests). CI runs on a
  * clean machine as root: the vitest global setup (test/setup/debian-tools.ts) installs the
  * missing ones with one apt-get run before any test starts, so parallel test files never race
  * for the dpkg lock; `ensureDebianTool` is the per-use check (and the fallback for a single file
@@ -13,6 +13,7 @@ export const TEST_TOOLS: ReadonlyArray<readonly [binary: string, debianPackage: 
   ['dcmconv', 'dcmtk'],
   ['opj_decompress', 'libopenjp2-tools'],
   ['unzip', 'unzip'],
+  ['chromium', 'chromium'],
 ];
 
 const checked = new Set<string>();

@@ -1,0 +1,35 @@
+/**
+ * Where the app finds the archive, and the one fetch wrapper every DICOMweb call goes through, so
+ * that an unreachable archive or an error answer becomes an `ArchiveError` with a message a user
+ * can read (the server's JSON errors carry one), never a silent blank screen.
+ */
+export const DICOMWEB_ROOT = '/dicom-web';
+
+export class ArchiveError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when the archive could not be reached at all. */
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ArchiveError';
+  }
+}
+
+export async function fetchOk(url: string, init?: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (error) {
+    throw new ArchiveError(`The archive cannot be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
+  }
+  if (res.ok) return res;
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as { message?: unknown };
+    if (typeof body.message === 'string') message = body.message;
+  } catch {
+    // not a JSON error body: keep the status line
+  }
+  throw new ArchiveError(message, res.status);
+}

@@ -16,6 +16,10 @@ import { KNOWN_VRS, LONG_LENGTH_VRS, UNDEFINED_LENGTH, implicitVr } from '../ing
  * and no longer right once lengths change, are dropped. Top-level `replace` elements take the
  * place of the stored ones or are inserted in tag order (Pixel Data, Photometric
  * Interpretation… after decoding).
+ * Written here rather than with dcmjs's reader and writer: those decode every value (text through
+ * the character set, numbers through JavaScript numbers) and format it again, so values would
+ * not survive byte for byte, and they hold the whole data set as objects; this walk only needs
+ * the element framing that `server/ingest` already knows.
  */
 
 export interface ReplacedElement {

@@ -1,0 +1,167 @@
+/**
+ * Store Instances (STOW-RS, PS3.18 10.5) from the browser: one multipart/related request per
+ * call, with each file's outcome read back from the archive's DICOM JSON answer.
+ * https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.5.html
+ */
+import { parseDicom } from 'dicom-parser';
+import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
+import { Tag } from '../../../shared/dicom/tags';
+import { closeDelimiter, newBoundary, partHeader } from '../../../shared/dicomweb/multipart';
+import { DICOM, DICOM_JSON, formatMediaType, parseMediaType } from '../../../shared/dicomweb/media-types';
+import { ArchiveError, DICOMWEB_ROOT } from './base';
+
+export interface FileToStore {
+  /** Shown to the user; the path inside a dropped folder. */
+  name: string;
+  bytes: ArrayBuffer;
+}
+
+/**
+ * - stored / duplicate: in the archive (duplicate: it was already there, warning B000)
+ * - refused: the archive failed it (FailedSOPSequence) or gave no outcome for it
+ * - not-dicom: no "DICM" at byte 128, not sent
+ * - directory: a DICOMDIR (Media Storage Directory), not sent
+ */
+export type StoreStatus = 'stored' | 'duplicate' | 'refused' | 'not-dicom' | 'directory';
+
+export interface FileStoreResult {
+  name: string;
+  size: number;
+  status: StoreStatus;
+  sopInstanceUid?: string;
+  /** From the archive's RetrieveURL of the instance. */
+  studyInstanceUid?: string;
+  /** FailureReason (0008,1197) of a refused file. */
+  failureReason?: number;
+  /** The archive's ErrorComment (0000,0902) of a refused file, as text. */
+  reason?: string;
+}
+
+const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
+const DUPLICATE_WARNING = 0xb000;
+
+type Inspected = { kind: 'not-dicom' } | { kind: 'directory' } | { kind: 'instance'; sopInstanceUid: string | undefined };
+
+/**
+ * Looks at a file before sending it. A Part 10 file that dicom-parser cannot read (truncated,
+ * deflated) is still sent: the archive is the judge, and says why it refuses it.
+ */
+export function inspectPart10(bytes: ArrayBuffer): Inspected {
+  const view = new Uint8Array(bytes);
+  if (view.length < 132 || String.fromCharCode(view[128]!, view[129]!, view[130]!, view[131]!) !== 'DICM') return { kind: 'not-dicom' };
+  try {
+    const dataSet = parseDicom(view, { untilTag: 'x00080018' });
+    if (dataSet.string('x00020002')?.trim() === MEDIA_STORAGE_DIRECTORY) return { kind: 'directory' };
+    return { kind: 'instance', sopInstanceUid: dataSet.string('x00080018')?.trim() || undefined };
+  } catch {
+    return { kind: 'instance', sopInstanceUid: undefined };
+  }
+}
+
+/** The request body as a Blob of parts (the file bytes are referenced, never copied into a string). */
+export function stowBody(files: readonly ArrayBuffer[]): { body: Blob; contentType: string } {
+  const boundary = newBoundary();
+  const parts: BlobPart[] = [];
+  files.forEach((bytes, n) => parts.push(partHeader(boundary, { 'Content-Type': DICOM }, n === 0), bytes));
+  parts.push(closeDelimiter(boundary));
+  return {
+    body: new Blob(parts),
+    contentType: formatMediaType('multipart/related', { type: DICOM, boundary }),
+  };
+}
+
+interface InstanceOutcome {
+  sopInstanceUid: string | undefined;
+  status: 'stored' | 'duplicate' | 'refused';
+  studyInstanceUid?: string;
+  failureReason?: number;
+  reason?: string;
+}
+
+/** ReferencedSOPSequence and FailedSOPSequence of a STOW-RS answer (PS3.18 Table 10.5.3-1). */
+export function parseStowResponse(body: DicomJson): InstanceOutcome[] {
+  const items = (tag: string) => (body[tag]?.Value ?? []) as DicomJson[];
+  const outcomes: InstanceOutcome[] = [];
+  for (const item of items(Tag.ReferencedSOPSequence)) {
+    const studyInstanceUid = /\/studies\/([0-9.]+)/.exec(getString(item, Tag.RetrieveURL) ?? '')?.[1];
+    outcomes.push({
+      sopInstanceUid: getString(item, Tag.ReferencedSOPInstanceUID),
+      status: getNumber(item, Tag.WarningReason) === DUPLICATE_WARNING ? 'duplicate' : 'stored',
+      ...(studyInstanceUid ? { studyInstanceUid } : {}),
+    });
+  }
+  for (const item of items(Tag.FailedSOPSequence)) {
+    const failureReason = getNumber(item, Tag.FailureReason);
+    const reason = getString(item, ERROR_COMMENT);
+    outcomes.push({
+      sopInstanceUid: getString(item, Tag.ReferencedSOPInstanceUID),
+      status: 'refused',
+      ...(failureReason !== undefined ? { failureReason } : {}),
+      ...(reason ? { reason } : {}),
+    });
+  }
+  return outcomes;
+}
+
+const ERROR_COMMENT = '00000902';
+
+/**
+ * Sends the DICOM files among `files` in one STOW-RS request and returns one result per file,
+ * in the order given. Outcomes are matched to files by SOP Instance UID; a file whose UID could
+ * not be read (or is not among the outcomes) takes the first outcome left, as the archive
+ * answers in part order.
+ * Throws `ArchiveError` when the request as a whole fails (archive unreachable, 413, 415…).
+ */
+export async function storeInstances(files: readonly FileToStore[]): Promise<FileStoreResult[]> {
+  const results: FileStoreResult[] = [];
+  const toSend: { index: number; sopInstanceUid: string | undefined }[] = [];
+  files.forEach((file, index) => {
+    const inspected = inspectPart10(file.bytes);
+    results.push({ name: file.name, size: file.bytes.byteLength, status: inspected.kind === 'instance' ? 'refused' : inspected.kind });
+    if (inspected.kind === 'instance') toSend.push({ index, sopInstanceUid: inspected.sopInstanceUid });
+  });
+  if (toSend.length === 0) return results;
+
+  const outcomes = await postStow(toSend.map(({ index }) => files[index]!.bytes));
+  const unused = new Set(outcomes);
+  const take = (outcome: InstanceOutcome | undefined) => (outcome ? (unused.delete(outcome), outcome) : undefined);
+  const matched = toSend.map(({ sopInstanceUid }) =>
+    sopInstanceUid ? take([...unused].find((o) => o.sopInstanceUid === sopInstanceUid)) : undefined,
+  );
+  toSend.forEach(({ index, sopInstanceUid }, n) => {
+    const outcome = matched[n] ?? take(unused.values().next().value);
+    const result = results[index]!;
+    if (sopInstanceUid) result.sopInstanceUid = sopInstanceUid;
+    if (!outcome) return; // stays 'refused', without a reason from the archive
+    result.status = outcome.status;
+    if (outcome.studyInstanceUid) result.studyInstanceUid = outcome.studyInstanceUid;
+    if (outcome.failureReason !== undefined) result.failureReason = outcome.failureReason;
+    if (outcome.reason) result.reason = outcome.reason;
+  });
+  return results;
+}
+
+async function postStow(parts: ArrayBuffer[]): Promise<InstanceOutcome[]> {
+  const { body, contentType } = stowBody(parts);
+  let res: Response;
+  try {
+    res = await fetch(`${DICOMWEB_ROOT}/studies`, { method: 'POST', headers: { 'Content-Type': contentType, Accept: DICOM_JSON }, body });
+  } catch (error) {
+    throw new ArchiveError(`The archive cannot be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
+  }
+  // 200/202/409 (and a 400/413 cut short after some instances) carry per-instance outcomes.
+  if (parseMediaType(res.headers.get('Content-Type') ?? '')?.type === DICOM_JSON) {
+    const answer = (await res.json()) as DicomJson;
+    const outcomes = parseStowResponse(answer);
+    if (outcomes.length > 0 || res.ok) return outcomes;
+    throw new ArchiveError(getString(answer, ERROR_COMMENT) ?? `${res.status} ${res.statusText}`, res.status);
+  }
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    const error = (await res.json()) as { message?: unknown };
+    if (typeof error.message === 'string') message = error.message;
+  } catch {
+    // not a JSON error body: keep the status line
+  }
+  throw new ArchiveError(message, res.status);
+}

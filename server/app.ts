@@ -7,6 +7,7 @@ import { dicomWebRouter } from './dicomweb/router';
 import { retrieveWadoUri } from './dicomweb/wado-uri';
 import type { BlobStore } from './storage/blob-store';
 import { cors } from './http/cors';
+import { serveViewer } from './viewer/serve-viewer';
 import type { Logger } from './logger';
 
 export interface AppDeps {
@@ -19,6 +20,8 @@ export interface AppDeps {
   qidoMaxLimit: number;
   corsOrigins: readonly string[];
   logger: Logger;
+  /** The built viewer (default dist/viewer); see server/viewer/. */
+  viewerDir?: string;
 }
 
 /** Builds the Express app from its dependencies; no I/O happens here. */
@@ -52,9 +55,8 @@ export function createApp(deps: AppDeps): Express {
   );
   // WADO-URI (PS3.18 9) also at the root, where legacy viewers expect it; /dicom-web/wado is the same.
   app.get('/wado', retrieveWadoUri({ index: deps.index, blobStore: deps.blobStore, dicomWebBase: () => `${deps.publicUrl()}/dicom-web`, log }));
-  app.get('/', (_req: Request, res: Response) => {
-    res.type('text/plain').send('PACS archive. DICOMweb API at /dicom-web (see README).\n');
-  });
+  // The browser viewer at /, /viewer, /upload, /print and its static files (after the archive's routes).
+  app.use(serveViewer(deps.viewerDir));
 
   app.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No resource at ${req.method} ${req.path.slice(0, 200)}.`);

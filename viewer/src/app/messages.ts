@@ -1,0 +1,35 @@
+import type { Messages } from '../i18n/i18n';
+
+/** The shell's own strings: header, navigation, error banner, page loading. */
+export const appMessages: Messages<
+  'appName' | 'navWorklist' | 'navUpload' | 'language' | 'languageEn' | 'languageVi' | 'dismiss' | 'pageNotFound' | 'pageLoadFailed' | 'archiveUnreachable' | 'archiveAnswered' | 'unexpectedError'
+> = {
+  en: {
+    appName: 'PACS Viewer',
+    navWorklist: 'Worklist',
+    navUpload: 'Upload',
+    language: 'Language',
+    languageEn: 'English',
+    languageVi: 'Vietnamese',
+    dismiss: 'Dismiss',
+    pageNotFound: 'There is no page at {path}.',
+    pageLoadFailed: 'This page could not be loaded. Reload the browser tab to try again.',
+    archiveUnreachable: 'The archive cannot be reached. Check the network or ask the administrator whether the server is running.',
+    archiveAnswered: 'The archive answered with an error: {message}',
+    unexpectedError: 'Something went wrong: {message}',
+  },
+  vi: {
+    appName: 'Trình xem PACS',
+    navWorklist: 'Danh sách ca chụp',
+    navUpload: 'Tải lên',
+    language: 'Ngôn ngữ',
+    languageEn: 'Tiếng Anh',
+    languageVi: 'Tiếng Việt',
+    dismiss: 'Đóng',
+    pageNotFound: 'Không có trang nào tại {path}.',
+    pageLoadFailed: 'Không tải được trang này. Hãy tải lại thẻ trình duyệt để thử lại.',
+    archiveUnreachable: 'Không kết nối được với kho lưu trữ. Hãy kiểm tra mạng hoặc hỏi quản trị viên xem máy chủ có đang chạy không.',
+    archiveAnswered: 'Kho lưu trữ trả về lỗi: {message}',
+    unexpectedError: 'Đã xảy ra lỗi: {message}',
+  },
+};

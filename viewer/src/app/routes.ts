@@ -1,0 +1,11 @@
+import type { Page } from './page';
+
+/** What a lazily loaded screen module exports. */
+export interface PageModule {
+  page: Page;
+}
+
+/** Path → screen module, loaded on first visit (each becomes its own chunk). */
+export const routes: Record<string, () => Promise<PageModule>> = {
+  '/': () => import('../worklist/worklist-page'),
+};

@@ -1,0 +1,7 @@
+import { mountHeader } from './app/header';
+import { startRouter } from './app/router';
+import { currentLanguage } from './i18n/i18n';
+
+document.documentElement.lang = currentLanguage();
+mountHeader(document.getElementById('app-header') as HTMLElement);
+startRouter(document.getElementById('app-root') as HTMLElement);

@@ -8,4 +8,5 @@ export interface PageModule {
 /** Path → screen module, loaded on first visit (each becomes its own chunk). */
 export const routes: Record<string, () => Promise<PageModule>> = {
   '/': () => import('../worklist/worklist-page'),
+  '/upload': () => import('../upload/upload-page'),
 };

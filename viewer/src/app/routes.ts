@@ -9,4 +9,5 @@ export interface PageModule {
 export const routes: Record<string, () => Promise<PageModule>> = {
   '/': () => import('../worklist/worklist-page'),
   '/upload': () => import('../upload/upload-page'),
+  '/viewer': () => import('../viewer/viewer-page'),
 };

@@ -1,0 +1,96 @@
+/** The series list on the left: thumbnail, number, description, instance count and a per-series loading indicator. */
+import { translator } from '../i18n/i18n';
+import { seriesThumbnailUrl } from '../dicomweb/retrieve';
+import { viewerMessages } from './messages';
+import type { SeriesModel } from './study-model';
+
+const t = translator(viewerMessages);
+export const SERIES_DRAG_TYPE = 'application/x-pacs-series';
+
+export interface SeriesBrowser {
+  element: HTMLElement;
+  setProgress(seriesUid: string, loaded: number, total: number): void;
+}
+
+export function createSeriesBrowser(series: readonly SeriesModel[], onChoose: (series: SeriesModel) => void): SeriesBrowser {
+  const list = document.createElement('ul');
+  list.className = 'series-browser';
+  list.setAttribute('aria-label', t('seriesBrowser'));
+  const progress = new Map<string, { bar: HTMLProgressElement; label: HTMLElement; item: HTMLElement }>();
+
+  for (const s of series) {
+    const item = document.createElement('li');
+    item.className = 'series-item';
+    item.dataset.testid = 'series-item';
+    item.dataset.seriesUid = s.seriesUid;
+    item.dataset.displayable = String(s.displayable);
+
+    const thumb = document.createElement('div');
+    thumb.className = 'series-thumb';
+    if (s.displayable) {
+      const img = document.createElement('img');
+      img.alt = '';
+      img.loading = 'lazy';
+      img.src = seriesThumbnailUrl(s.studyUid, s.seriesUid);
+      thumb.append(img);
+    } else {
+      thumb.textContent = s.modality;
+    }
+
+    const text = document.createElement('div');
+    text.className = 'series-text';
+    const title = document.createElement('div');
+    title.className = 'series-title';
+    title.textContent = `${s.number ?? ''} ${s.modality}`.trim();
+    const description = document.createElement('div');
+    description.className = 'series-description';
+    description.textContent = s.description || t('noDescription');
+    const count = document.createElement('div');
+    count.className = 'series-count';
+    count.textContent = t('instances', { count: s.instanceCount });
+    text.append(title, description, count);
+
+    if (s.displayable) {
+      const label = document.createElement('div');
+      label.className = 'series-progress-label';
+      label.dataset.testid = 'series-progress';
+      const bar = document.createElement('progress');
+      bar.className = 'series-progress';
+      bar.max = s.imageIds.length;
+      bar.value = 0;
+      bar.hidden = true;
+      text.append(bar, label);
+      progress.set(s.seriesUid, { bar, label, item });
+      item.draggable = true;
+      item.tabIndex = 0;
+      item.addEventListener('click', () => onChoose(s));
+      item.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter') onChoose(s);
+      });
+      item.addEventListener('dragstart', (event) => event.dataTransfer?.setData(SERIES_DRAG_TYPE, s.seriesUid));
+    } else {
+      item.classList.add('not-displayable');
+      const note = document.createElement('div');
+      note.className = 'series-note';
+      note.dataset.testid = 'not-displayable';
+      note.textContent = t('notDisplayable');
+      text.append(note);
+    }
+    item.append(thumb, text);
+    list.append(item);
+  }
+
+  return {
+    element: list,
+    setProgress(seriesUid, loaded, total) {
+      const entry = progress.get(seriesUid);
+      if (!entry) return;
+      entry.bar.hidden = loaded >= total;
+      entry.bar.max = total;
+      entry.bar.value = loaded;
+      entry.label.textContent = loaded >= total ? '' : `${t('loadingSeries')} ${t('loadedOf', { loaded, total })}`;
+      entry.item.dataset.loaded = String(loaded);
+      entry.item.dataset.total = String(total);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The study as the viewer shows it: its series (QIDO-RS), each with its instances' DICOM JSON
+ * (series metadata, fetched once) sorted by InstanceNumber and one image id per frame.
+ */
+import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
+import { Tag } from '../../../shared/dicom/tags';
+import { retrieveSeriesMetadata, searchForSeries } from '../dicomweb/retrieve';
+import { frameAttributes, isDisplayable } from '../imaging/image-attributes';
+import { imageIdOf, rememberInstance } from '../imaging/image-ids';
+
+export interface SeriesModel {
+  studyUid: string;
+  seriesUid: string;
+  number?: number;
+  description: string;
+  modality: string;
+  instanceCount: number;
+  /** Images in display order: every frame of every displayable instance. */
+  imageIds: string[];
+  /** The instance of each image id (same index). */
+  instances: DicomJson[];
+  displayable: boolean;
+}
+
+export async function loadStudy(studyUid: string): Promise<SeriesModel[]> {
+  const found = await searchForSeries(studyUid);
+  const series = await Promise.all(found.map((s) => loadSeries(studyUid, s)));
+  return series.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity));
+}
+
+async function loadSeries(studyUid: string, qido: DicomJson): Promise<SeriesModel> {
+  const seriesUid = getString(qido, Tag.SeriesInstanceUID) ?? '';
+  const metadata = await retrieveSeriesMetadata(studyUid, seriesUid);
+  metadata.sort((a, b) => (getNumber(a, Tag.InstanceNumber) ?? 0) - (getNumber(b, Tag.InstanceNumber) ?? 0));
+  const imageIds: string[] = [];
+  const instances: DicomJson[] = [];
+  for (const instance of metadata) {
+    if (!isDisplayable(instance)) continue;
+    const sopUid = getString(instance, Tag.SOPInstanceUID) ?? '';
+    rememberInstance(sopUid, instance);
+    const frames = frameAttributes(instance).numberOfFrames;
+    for (let frame = 1; frame <= frames; frame++) {
+      imageIds.push(imageIdOf({ studyUid, seriesUid, sopUid, frame }));
+      instances.push(instance);
+    }
+  }
+  const first = metadata[0];
+  return {
+    studyUid,
+    seriesUid,
+    number: getNumber(qido, Tag.SeriesNumber) ?? getNumber(first, Tag.SeriesNumber),
+    description: getString(qido, Tag.SeriesDescription) ?? getString(first, Tag.SeriesDescription) ?? '',
+    modality: getString(qido, Tag.Modality) ?? getString(first, Tag.Modality) ?? '',
+    instanceCount: getNumber(qido, Tag.NumberOfSeriesRelatedInstances) ?? metadata.length,
+    imageIds,
+    instances,
+    displayable: imageIds.length > 0,
+  };
+}

@@ -1,0 +1,92 @@
+/** The viewer's toolbar: layout, drag tool, view transforms, cine and help. Buttons call back; no state here. */
+import { translator } from '../i18n/i18n';
+import { viewerMessages } from './messages';
+import type { DragTool } from './viewport-pane';
+
+const t = translator(viewerMessages);
+
+export const LAYOUTS = ['1x1', '1x2', '2x1', '2x2'] as const;
+export type Layout = (typeof LAYOUTS)[number];
+
+export interface ToolbarActions {
+  layout(layout: Layout): void;
+  tool(tool: DragTool): void;
+  invert(): void;
+  rotate(): void;
+  flip(direction: 'h' | 'v'): void;
+  fit(): void;
+  reset(): void;
+  toggleCine(): void;
+  fps(fps: number): void;
+  help(): void;
+}
+
+export interface Toolbar {
+  element: HTMLElement;
+  setLayout(layout: Layout): void;
+  setTool(tool: DragTool): void;
+  setPlaying(playing: boolean): void;
+  fps(): number;
+}
+
+export function createToolbar(actions: ToolbarActions): Toolbar {
+  const bar = document.createElement('div');
+  bar.className = 'viewer-toolbar';
+  bar.setAttribute('role', 'toolbar');
+  const button = (label: string, testid: string, onClick: () => void, text = label) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.title = label;
+    b.setAttribute('aria-label', label);
+    b.dataset.testid = testid;
+    b.addEventListener('click', onClick);
+    bar.append(b);
+    return b;
+  };
+  const layoutButtons = new Map<Layout, HTMLButtonElement>();
+  for (const layout of LAYOUTS) layoutButtons.set(layout, button(t('layout', { layout }), `layout-${layout}`, () => actions.layout(layout), layout.replace('x', '×')));
+  const toolButtons = new Map<DragTool, HTMLButtonElement>([
+    ['windowLevel', button(t('toolWindowLevel'), 'tool-windowLevel', () => actions.tool('windowLevel'))],
+    ['pan', button(t('toolPan'), 'tool-pan', () => actions.tool('pan'))],
+    ['zoom', button(t('toolZoom'), 'tool-zoom', () => actions.tool('zoom'))],
+  ]);
+  button(t('invert'), 'invert', actions.invert);
+  button(t('rotate'), 'rotate', actions.rotate);
+  button(t('flipH'), 'flip-h', () => actions.flip('h'));
+  button(t('flipV'), 'flip-v', () => actions.flip('v'));
+  button(t('fit'), 'fit', actions.fit);
+  button(t('reset'), 'reset', actions.reset);
+  const cine = button(t('play'), 'cine', actions.toggleCine);
+  const fps = document.createElement('input');
+  fps.type = 'number';
+  fps.min = '1';
+  fps.max = '60';
+  fps.value = '15';
+  fps.className = 'viewer-fps';
+  fps.dataset.testid = 'cine-fps';
+  fps.title = t('fps');
+  fps.setAttribute('aria-label', t('fps'));
+  fps.addEventListener('change', () => actions.fps(Number(fps.value)));
+  bar.append(fps);
+  button(t('help'), 'help', actions.help, '?');
+
+  return {
+    element: bar,
+    setLayout(layout) {
+      for (const [l, b] of layoutButtons) b.setAttribute('aria-pressed', String(l === layout));
+    },
+    setTool(tool) {
+      for (const [k, b] of toolButtons) b.setAttribute('aria-pressed', String(k === tool));
+    },
+    setPlaying(playing) {
+      cine.textContent = playing ? t('pause') : t('play');
+      cine.setAttribute('aria-label', cine.textContent);
+      cine.title = cine.textContent;
+    },
+    fps() {
+      const value = Number(fps.value);
+      return Number.isFinite(value) && value > 0 ? Math.min(60, value) : 15;
+    },
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * The image viewer at `/viewer?StudyInstanceUIDs=<uid>` (OHIF's URL convention): series browser,
+ * a grid of viewports (1×1, 1×2, 2×1, 2×2) with the active one highlighted, toolbar and keyboard
+ * shortcuts. The first image of a series is shown before the rest is prefetched in the background.
+ */
+import type { Page } from '../app/page';
+import { showError, showErrorFor } from '../app/error-banner';
+import { translator } from '../i18n/i18n';
+import { forgetInstances } from '../imaging/image-ids';
+import { prefetchImages, type Prefetch } from '../imaging/prefetch';
+import { createHelpPanel } from './help-panel';
+import { viewerMessages } from './messages';
+import { CT_PRESETS } from './presets';
+import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './series-browser';
+import { loadStudy, type SeriesModel } from './study-model';
+import { createToolbar, type Layout } from './toolbar';
+import { createViewportPane, type DragTool, type ViewportPane } from './viewport-pane';
+import './viewer.css';
+
+const t = translator(viewerMessages);
+
+const PANES: Record<Layout, { rows: number; columns: number }> = {
+  '1x1': { rows: 1, columns: 1 },
+  '1x2': { rows: 1, columns: 2 },
+  '2x1': { rows: 2, columns: 1 },
+  '2x2': { rows: 2, columns: 2 },
+};
+
+let teardown: (() => void) | undefined;
+
+export const page: Page = {
+  async mount(root, url) {
+    const studyUid = url.searchParams.get('StudyInstanceUIDs')?.split(',')[0]?.trim();
+    const container = document.createElement('div');
+    container.className = 'viewer-page';
+    container.dataset.testid = 'viewer-page';
+    root.replaceChildren(container);
+    if (!studyUid) {
+      showError(t('noStudy'));
+      return;
+    }
+    const status = document.createElement('p');
+    status.className = 'viewer-status';
+    status.textContent = t('loadingStudy');
+    container.append(status);
+    let series: SeriesModel[];
+    try {
+      series = await loadStudy(studyUid);
+    } catch (error) {
+      status.remove();
+      showErrorFor(error);
+      return;
+    }
+    status.remove();
+    if (series.length === 0) {
+      showError(t('studyEmpty'));
+      return;
+    }
+    teardown = buildViewer(container, series);
+  },
+  unmount() {
+    teardown?.();
+    teardown = undefined;
+    forgetInstances();
+  },
+};
+
+function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void {
+  let layout: Layout = '1x1';
+  let tool: DragTool = 'windowLevel';
+  let panes: ViewportPane[] = [];
+  let active: ViewportPane | undefined;
+  const prefetches = new Map<string, Prefetch>();
+
+  const grid = document.createElement('div');
+  grid.className = 'viewport-grid';
+  grid.dataset.testid = 'viewport-grid';
+  const help = createHelpPanel();
+
+  let browser: SeriesBrowser | undefined;
+  const prefetch = (s: SeriesModel) => {
+    if (prefetches.has(s.seriesUid)) return;
+    browser?.setProgress(s.seriesUid, 0, s.imageIds.length);
+    prefetches.set(s.seriesUid, prefetchImages(s.imageIds, (loaded, total) => browser?.setProgress(s.seriesUid, loaded, total)));
+  };
+  const activate = (pane: ViewportPane) => {
+    active = pane;
+    for (const p of panes) p.setActive(p === pane);
+  };
+  const paneOptions = { onActivate: activate, onFirstImage: prefetch, dragTool: () => tool };
+
+  const showInActive = (s: SeriesModel) => {
+    const pane = active ?? panes[0];
+    if (pane) void pane.show(s);
+  };
+  browser = createSeriesBrowser(series, showInActive);
+
+  const setLayout = (next: Layout) => {
+    layout = next;
+    const { rows, columns } = PANES[next];
+    const count = rows * columns;
+    while (panes.length > count) panes.pop()?.destroy();
+    const displayable = series.filter((s) => s.displayable);
+    while (panes.length < count) {
+      const pane = createViewportPane(panes.length, paneOptions);
+      addDrop(pane);
+      grid.append(pane.element);
+      panes.push(pane);
+      const s = displayable[(panes.length - 1) % Math.max(1, displayable.length)];
+      if (s) void pane.show(s);
+    }
+    grid.style.gridTemplateRows = `repeat(${rows}, 1fr)`;
+    grid.style.gridTemplateColumns = `repeat(${columns}, 1fr)`;
+    grid.dataset.layout = next;
+    toolbar.setLayout(next);
+    if (!active || !panes.includes(active)) activate(panes[0]!);
+    requestAnimationFrame(() => panes.forEach((p) => p.resize()));
+  };
+
+  const addDrop = (pane: ViewportPane) => {
+    pane.element.addEventListener('dragover', (event) => {
+      if (event.dataTransfer?.types.includes(SERIES_DRAG_TYPE)) event.preventDefault();
+    });
+    pane.element.addEventListener('drop', (event) => {
+      const uid = event.dataTransfer?.getData(SERIES_DRAG_TYPE);
+      const s = series.find((x) => x.seriesUid === uid);
+      if (!s) return;
+      event.preventDefault();
+      activate(pane);
+      void pane.show(s);
+    });
+  };
+
+  const withActive = (action: (pane: ViewportPane) => void) => () => {
+    if (active) action(active);
+  };
+  const toggleCine = () => {
+    if (!active) return;
+    if (active.playing) active.stopCine();
+    else active.playCine(toolbar.fps());
+    toolbar.setPlaying(active.playing);
+  };
+  const toolbar = createToolbar({
+    layout: setLayout,
+    tool(next) {
+      tool = next;
+      toolbar.setTool(next);
+    },
+    invert: withActive((p) => p.toggleInvert()),
+    rotate: withActive((p) => p.rotate90()),
+    flip: (direction) => active?.flip(direction),
+    fit: withActive((p) => p.fit()),
+    reset: withActive((p) => p.reset()),
+    toggleCine,
+    fps(fps) {
+      if (active?.playing) active.playCine(fps);
+    },
+    help() {
+      help.hidden = !help.hidden;
+    },
+  });
+  toolbar.setTool(tool);
+
+  const side = document.createElement('nav');
+  side.className = 'viewer-side';
+  const sideTitle = document.createElement('h2');
+  sideTitle.textContent = t('series');
+  side.append(sideTitle, browser.element);
+  const main = document.createElement('div');
+  main.className = 'viewer-main';
+  main.append(toolbar.element, grid, help);
+  container.append(side, main);
+  setLayout(layout);
+
+  const onKey = (event: KeyboardEvent) => {
+    const target = event.target as HTMLElement | null;
+    if (target?.closest('input, textarea, select') || event.ctrlKey || event.metaKey || event.altKey) return;
+    const pane = active;
+    const key = event.key;
+    const preset = CT_PRESETS.find((p) => p.key === key);
+    if (preset) {
+      if (pane?.series?.modality === 'CT') pane.setWindow(preset.width, preset.center);
+    } else if (key === 'ArrowDown' || key === 'ArrowRight' || key === 'PageDown') pane?.scroll(1);
+    else if (key === 'ArrowUp' || key === 'ArrowLeft' || key === 'PageUp') pane?.scroll(-1);
+    else if (key === 'i' || key === 'I') pane?.toggleInvert();
+    else if (key === 'r' || key === 'R') pane?.rotate90();
+    else if (key === 'h' || key === 'H') pane?.flip('h');
+    else if (key === 'v' || key === 'V') pane?.flip('v');
+    else if (key === 'f' || key === 'F') pane?.fit();
+    else if (key === 'Escape' || key === '0') {
+      if (!help.hidden) help.hidden = true;
+      else pane?.reset();
+    } else if (key === ' ') toggleCine();
+    else if (key === '?') help.hidden = !help.hidden;
+    else return;
+    event.preventDefault();
+  };
+  const onResize = () => panes.forEach((p) => p.resize());
+  document.addEventListener('keydown', onKey);
+  window.addEventListener('resize', onResize);
+
+  return () => {
+    document.removeEventListener('keydown', onKey);
+    window.removeEventListener('resize', onResize);
+    for (const p of prefetches.values()) p.cancel();
+    for (const p of panes) p.destroy();
+    panes = [];
+  };
+}

@@ -1,0 +1,285 @@
+/**
+ * One viewport: a cornerstone element showing a stack (a series' image ids), with stack scroll
+ * (wheel, slider), mouse window/level, pan and zoom, view transforms, cine, corner overlays and a
+ * message line. Its state is mirrored in data attributes for tests and styles.
+ */
+import cornerstone, { type Image, type Viewport } from 'cornerstone-core';
+import { translator } from '../i18n/i18n';
+import { parseImageId } from '../imaging/image-ids';
+import { setUpCornerstone } from '../imaging/cornerstone-setup';
+import { viewerMessages } from './messages';
+import { CORNERS, overlayLines, renderOverlay, type Corner } from './overlay';
+import type { SeriesModel } from './study-model';
+
+const t = translator(viewerMessages);
+
+export type DragTool = 'windowLevel' | 'pan' | 'zoom';
+
+export interface ViewportPane {
+  readonly element: HTMLElement;
+  readonly series: SeriesModel | undefined;
+  show(series: SeriesModel, index?: number): Promise<void>;
+  scroll(delta: number): void;
+  setIndex(index: number): void;
+  setWindow(width: number, center: number): void;
+  toggleInvert(): void;
+  rotate90(): void;
+  flip(direction: 'h' | 'v'): void;
+  fit(): void;
+  reset(): void;
+  resize(): void;
+  setActive(active: boolean): void;
+  playCine(fps: number): void;
+  stopCine(): void;
+  readonly playing: boolean;
+  destroy(): void;
+}
+
+export interface PaneOptions {
+  onActivate(pane: ViewportPane): void;
+  /** Called once the first image of a series is on screen (to start prefetching the rest). */
+  onFirstImage(series: SeriesModel): void;
+  dragTool(): DragTool;
+}
+
+export function createViewportPane(index: number, options: PaneOptions): ViewportPane {
+  setUpCornerstone();
+  const root = document.createElement('div');
+  root.className = 'viewport';
+  root.dataset.testid = 'viewport';
+  root.dataset.index = String(index);
+  const imageElement = document.createElement('div');
+  imageElement.className = 'viewport-image';
+  imageElement.dataset.testid = 'viewport-image';
+  const overlay = (corner: Corner) => {
+    const el = document.createElement('div');
+    el.className = `viewport-overlay ${corner}`;
+    el.dataset.testid = `overlay-${corner}`;
+    return el;
+  };
+  const overlays: Record<Corner, HTMLElement> = {
+    'top-left': overlay('top-left'),
+    'top-right': overlay('top-right'),
+    'bottom-left': overlay('bottom-left'),
+    'bottom-right': overlay('bottom-right'),
+  };
+  const message = document.createElement('div');
+  message.className = 'viewport-message';
+  message.dataset.testid = 'viewport-message';
+  message.textContent = t('emptyViewport');
+  const slider = document.createElement('input');
+  slider.type = 'range';
+  slider.className = 'viewport-slider';
+  slider.dataset.testid = 'slice-slider';
+  slider.min = '0';
+  slider.max = '0';
+  slider.value = '0';
+  slider.setAttribute('aria-label', t('slice'));
+  slider.hidden = true;
+  root.append(imageElement, ...CORNERS.map((c) => overlays[c]), message, slider);
+  cornerstone.enable(imageElement);
+
+  let series: SeriesModel | undefined;
+  let current = 0;
+  let request = 0;
+  let freshSeries = true;
+  let cineTimer: number | undefined;
+  let renderCount = 0;
+
+  const viewport = (): Viewport | undefined => (cornerstone.getImage(imageElement) ? cornerstone.getViewport(imageElement) : undefined);
+
+  const onRendered = (event: Event) => {
+    const detail = (event as CustomEvent<{ image: Image; viewport: Viewport }>).detail;
+    if (!series) return;
+    const instance = series.instances[current];
+    const vp = detail.viewport;
+    root.dataset.sliceIndex = String(current);
+    root.dataset.sliceCount = String(series.imageIds.length);
+    root.dataset.windowWidth = String(Math.round(vp.voi.windowWidth * 100) / 100);
+    root.dataset.windowCenter = String(Math.round(vp.voi.windowCenter * 100) / 100);
+    root.dataset.scale = String(vp.scale);
+    root.dataset.invert = String(vp.invert);
+    root.dataset.rotation = String(vp.rotation);
+    root.dataset.hflip = String(vp.hflip);
+    root.dataset.vflip = String(vp.vflip);
+    root.dataset.renderedImageId = detail.image.imageId;
+    root.dataset.renderCount = String(++renderCount);
+    if (instance) {
+      const frame = parseImageId(detail.image.imageId).frame;
+      renderOverlay(overlays, overlayLines({ instance, frame, index: current, count: series.imageIds.length, viewport: vp }));
+    }
+  };
+  imageElement.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
+
+  async function display(index: number): Promise<void> {
+    if (!series) return;
+    const shown = series;
+    const mine = ++request;
+    current = Math.max(0, Math.min(index, shown.imageIds.length - 1));
+    slider.value = String(current);
+    const imageId = shown.imageIds[current];
+    if (!imageId) return;
+    try {
+      const image = await cornerstone.loadAndCacheImage(imageId);
+      if (mine !== request || shown !== series) return;
+      message.hidden = true;
+      if (freshSeries) {
+        freshSeries = false;
+        cornerstone.displayImage(imageElement, image, cornerstone.getDefaultViewportForImage(imageElement, image));
+        options.onFirstImage(shown);
+      } else {
+        // Keep the user's window, zoom and orientation while scrolling; an image's own window only for a new series.
+        cornerstone.displayImage(imageElement, image, viewport());
+      }
+    } catch (error) {
+      if (mine !== request) return;
+      message.hidden = false;
+      message.textContent = t('imageFailed', { message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  function update(change: (vp: Viewport) => void): void {
+    const vp = viewport();
+    if (!vp) return;
+    change(vp);
+    cornerstone.setViewport(imageElement, vp);
+  }
+
+  // Mouse: left drag = the chosen tool, middle = pan, right = zoom; wheel = stack scroll.
+  imageElement.addEventListener('contextmenu', (event) => event.preventDefault());
+  imageElement.addEventListener('pointerdown', (event) => {
+    pane.setActive(true);
+    options.onActivate(pane);
+    const tool: DragTool = event.button === 1 ? 'pan' : event.button === 2 ? 'zoom' : options.dragTool();
+    let lastX = event.clientX;
+    let lastY = event.clientY;
+    imageElement.setPointerCapture(event.pointerId);
+    const move = (e: PointerEvent) => {
+      const dx = e.clientX - lastX;
+      const dy = e.clientY - lastY;
+      lastX = e.clientX;
+      lastY = e.clientY;
+      update((vp) => dragViewport(vp, tool, dx, dy, cornerstone.getImage(imageElement)));
+    };
+    const up = () => {
+      imageElement.removeEventListener('pointermove', move);
+      imageElement.removeEventListener('pointerup', up);
+      imageElement.removeEventListener('pointercancel', up);
+    };
+    imageElement.addEventListener('pointermove', move);
+    imageElement.addEventListener('pointerup', up);
+    imageElement.addEventListener('pointercancel', up);
+    event.preventDefault();
+  });
+  imageElement.addEventListener(
+    'wheel',
+    (event) => {
+      event.preventDefault();
+      options.onActivate(pane);
+      pane.scroll(event.deltaY > 0 ? 1 : event.deltaY < 0 ? -1 : 0);
+    },
+    { passive: false },
+  );
+  slider.addEventListener('input', () => void display(Number(slider.value)));
+  root.addEventListener('pointerdown', () => options.onActivate(pane));
+
+  const pane: ViewportPane = {
+    element: root,
+    get series() {
+      return series;
+    },
+    get playing() {
+      return cineTimer !== undefined;
+    },
+    async show(next, index = 0) {
+      pane.stopCine();
+      series = next;
+      freshSeries = true;
+      root.dataset.seriesUid = next.seriesUid;
+      slider.max = String(Math.max(0, next.imageIds.length - 1));
+      slider.hidden = next.imageIds.length < 2;
+      await display(index);
+    },
+    scroll(delta) {
+      if (series && delta !== 0) void display(current + delta);
+    },
+    setIndex(index) {
+      void display(index);
+    },
+    setWindow(width, center) {
+      update((vp) => {
+        vp.voi = { windowWidth: width, windowCenter: center };
+      });
+    },
+    toggleInvert() {
+      update((vp) => {
+        vp.invert = !vp.invert;
+      });
+    },
+    rotate90() {
+      update((vp) => {
+        vp.rotation = (vp.rotation + 90) % 360;
+      });
+    },
+    flip(direction) {
+      update((vp) => {
+        if (direction === 'h') vp.hflip = !vp.hflip;
+        else vp.vflip = !vp.vflip;
+      });
+    },
+    fit() {
+      if (cornerstone.getImage(imageElement)) cornerstone.fitToWindow(imageElement);
+    },
+    reset() {
+      if (cornerstone.getImage(imageElement)) cornerstone.reset(imageElement);
+    },
+    resize() {
+      cornerstone.resize(imageElement, true);
+    },
+    setActive(active) {
+      root.classList.toggle('active', active);
+      root.dataset.active = String(active);
+    },
+    playCine(fps) {
+      pane.stopCine();
+      if (!series || series.imageIds.length < 2) return;
+      const step = () => {
+        if (!series) return;
+        const count = series.imageIds.length;
+        void display((current + 1) % count).then(() => {
+          if (cineTimer !== undefined) cineTimer = window.setTimeout(step, 1000 / Math.max(1, fps));
+        });
+      };
+      cineTimer = window.setTimeout(step, 1000 / Math.max(1, fps));
+      root.dataset.cine = 'playing';
+    },
+    stopCine() {
+      if (cineTimer !== undefined) window.clearTimeout(cineTimer);
+      cineTimer = undefined;
+      root.dataset.cine = 'stopped';
+    },
+    destroy() {
+      pane.stopCine();
+      request++;
+      imageElement.removeEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
+      cornerstone.disable(imageElement);
+      root.remove();
+    },
+  };
+  return pane;
+}
+
+/** How a drag of (dx, dy) screen pixels changes the viewport for each tool. */
+function dragViewport(vp: Viewport, tool: DragTool, dx: number, dy: number, image: Image | undefined): void {
+  if (tool === 'windowLevel') {
+    // Sensitivity follows the image's value range, so 8-bit and 16-bit images feel alike.
+    const range = image ? Math.max(1, (image.maxPixelValue - image.minPixelValue) * image.slope) : 256;
+    const perPixel = Math.max(range / 512, 0.25);
+    vp.voi = { windowWidth: Math.max(1, vp.voi.windowWidth + dx * perPixel), windowCenter: vp.voi.windowCenter + dy * perPixel };
+  } else if (tool === 'pan') {
+    vp.translation = { x: vp.translation.x + dx / vp.scale, y: vp.translation.y + dy / vp.scale };
+  } else {
+    vp.scale = Math.min(40, Math.max(0.05, vp.scale * Math.exp(-dy / 200)));
+  }
+}
+

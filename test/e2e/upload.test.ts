@@ -1,0 +1,137 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { launchBrowser } from '../helpers/browser';
+import { CORPUS_DIR, corpusEntry, corpusManifest, type CorpusEntry } from '../helpers/corpus';
+import { firstValue, getJson } from '../helpers/dicomweb-http';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
+
+/**
+ * The upload screen in real Chromium against the real archive: a patient's "CD" (a folder with
+ * DICOM files in subfolders, a DICOMDIR and a text file) chosen with the folder input is stored
+ * through STOW-RS in batches, and every file's outcome is listed.
+ */
+describe('upload screen', () => {
+  let archive: TestArchive;
+  let browser: Browser;
+  let page: Page;
+  let cd: string;
+  /** 24 slices of one CT series (two batches of at most 20 files) and two single images of other studies. */
+  const instances: CorpusEntry[] = [
+    ...corpusManifest().filter((e) => e.path.startsWith('series/ct-abdomen-philips-tcia/')).slice(0, 24),
+    corpusEntry('radiography/dx-for-presentation-mono1.dcm'),
+    corpusEntry('other-modalities/pt-pet-jpeg-lossless.dcm'),
+  ];
+
+  beforeAll(async () => {
+    archive = await startTestArchive();
+    browser = await launchBrowser();
+    page = await browser.newPage({ locale: 'en-US' });
+    cd = await makeTempDir('upload-cd');
+    await fs.copyFile(path.join(CORPUS_DIR, 'non-image/DICOMDIR'), path.join(cd, 'DICOMDIR'));
+    await fs.writeFile(path.join(cd, 'README.TXT'), 'Patient CD. Insert into a computer and open the viewer.\n');
+    for (const [n, entry] of instances.entries()) {
+      const folder = path.join(cd, 'DICOM', entry.path.startsWith('series/') ? 'ST1' : `ST${n}`);
+      await fs.mkdir(folder, { recursive: true });
+      await fs.copyFile(path.join(CORPUS_DIR, entry.path), path.join(folder, `IM${String(n).padStart(4, '0')}`));
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await archive?.stop();
+    if (cd) await removeTempDir(cd);
+  });
+
+  async function openUpload(): Promise<void> {
+    await page.goto(`${archive.url}/upload`);
+    await page.waitForSelector('#app-root[data-ready="true"] [data-testid="upload-page"]');
+  }
+
+  async function chooseAndWait(input: 'upload-folder-input' | 'upload-files-input', files: string | string[]): Promise<void> {
+    await page.setInputFiles(`[data-testid="${input}"]`, files);
+    await page.waitForSelector('[data-testid="upload-page"][data-state="done"]', { timeout: 60_000 });
+  }
+
+  async function rows(): Promise<Array<{ name: string; status: string; details: string }>> {
+    return page.$$eval('[data-testid="upload-result"]', (trs) =>
+      trs.map((tr) => {
+        const cells = Array.from(tr.querySelectorAll('td'), (c: { textContent: string | null }) => c.textContent ?? '');
+        return { name: cells[0] ?? '', status: tr.getAttribute('data-status') ?? '', details: cells[2] ?? '' };
+      }),
+    );
+  }
+
+  const count = (list: Array<{ status: string }>, status: string) => list.filter((r) => r.status === status).length;
+
+  it('stores a folder with subfolders, skips the DICOMDIR and the text file, and the archive has every instance', async () => {
+    await openUpload();
+    await chooseAndWait('upload-folder-input', cd);
+
+    expect(await page.getAttribute('[data-testid="upload-progress"]', 'data-percent')).toBe('100');
+    expect(await page.$eval('[data-testid="upload-progress"]', (p) => (p as unknown as { value: number }).value)).toBe(100);
+    expect(await page.textContent('[data-testid="upload-progress-text"]')).toContain('28 of 28 files');
+
+    const list = await rows();
+    expect(list).toHaveLength(instances.length + 2);
+    expect(count(list, 'stored')).toBe(instances.length);
+    const text = list.find((r) => r.name.endsWith('README.TXT'));
+    expect(text?.status).toBe('not-dicom');
+    expect(await page.textContent('[data-testid="upload-result"][data-status="not-dicom"] td:nth-child(2)')).toBe('not a DICOM file');
+    expect(list.find((r) => r.name.endsWith('DICOMDIR'))?.status).toBe('directory');
+    expect(await page.textContent('[data-testid="upload-result"][data-status="directory"] td:nth-child(2)')).toBe('directory index, skipped');
+    // Names keep the path inside the chosen folder.
+    expect(list.some((r) => /DICOM\/ST1\/IM0000$/.test(r.name))).toBe(true);
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe('26 stored, 0 already stored, 0 refused, 2 skipped, 0 not sent');
+
+    // The archive really holds them (QIDO-RS over HTTP, not the page's word for it).
+    const studies = [...new Set(instances.map((e) => e.studyInstanceUID!))];
+    const stored: string[] = [];
+    for (const study of studies) {
+      const { status, json } = await getJson(`${archive.dicomWeb}/studies/${study}/instances`);
+      expect(status).toBe(200);
+      stored.push(...(json as DicomJson[]).map((ds) => firstValue(ds, '00080018') as string));
+    }
+    expect(stored.sort()).toEqual(instances.map((e) => e.sopInstanceUID!).sort());
+
+    const links = await page.$$eval('[data-testid="upload-study-link"]', (as) => as.map((a) => a.getAttribute('href')));
+    expect(links.sort()).toEqual(studies.map((uid) => `/viewer?StudyInstanceUIDs=${uid}`).sort());
+  });
+
+  it('reports the same folder sent again as already stored, in Vietnamese after a language switch', async () => {
+    await chooseAndWait('upload-folder-input', cd);
+    const list = await rows();
+    expect(list).toHaveLength(instances.length + 2);
+    expect(count(list, 'duplicate')).toBe(instances.length);
+    expect(count(list, 'stored')).toBe(0);
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe('0 stored, 26 already stored, 0 refused, 2 skipped, 0 not sent');
+
+    // Switching the language re-mounts the page; the finished upload is shown again, translated.
+    await page.click('[data-testid="language-vi"]');
+    await page.waitForSelector('html[lang="vi"]');
+    await page.waitForSelector('#app-root[data-ready="true"] [data-testid="upload-page"][data-state="done"]');
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe('0 đã lưu, 26 đã có sẵn, 0 bị từ chối, 2 bỏ qua, 0 chưa gửi được');
+    expect(await page.textContent('[data-testid="upload-result"][data-status="duplicate"] td:nth-child(2)')).toBe('đã có sẵn (trùng lặp)');
+    expect(await page.textContent('[data-testid="upload-result"][data-status="not-dicom"] td:nth-child(2)')).toBe('không phải tệp DICOM');
+    await page.click('[data-testid="language-en"]');
+    await page.waitForSelector('html[lang="en"]');
+  });
+
+  it('shows the archive’s reason for malformed files it refuses', async () => {
+    await openUpload();
+    const missingStudy = 'malformed/empty-study-uid-wsi-140f-jpeg.dcm';
+    const truncated = 'malformed/truncated-native-ct-derived.dcm';
+    await chooseAndWait('upload-files-input', [missingStudy, truncated].map((p) => path.join(CORPUS_DIR, p)));
+    const list = await rows();
+    expect(list.map((r) => [r.name, r.status])).toEqual([
+      ['empty-study-uid-wsi-140f-jpeg.dcm', 'refused'],
+      ['truncated-native-ct-derived.dcm', 'refused'],
+    ]);
+    expect(list[0]!.details).toBe('The Study Instance UID (0020,000D) is missing or empty. (code C000)');
+    expect(list[1]!.details).toMatch(/truncated.*\(code C000\)$/);
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe('0 stored, 0 already stored, 2 refused, 0 skipped, 0 not sent');
+    expect(await page.$$('[data-testid="upload-study-link"]')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * QIDO-RS Search for Studies (PS3.18 10.6.1), typed for the worklist.
+ * https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.6.html
+ */
+import { getNumber, getString, getStrings, type DicomJson, type PersonName } from '../../../shared/dicom/dicom-json';
+import { DICOM_JSON } from '../../../shared/dicomweb/media-types';
+import { Tag } from '../../../shared/dicom/tags';
+import { DICOMWEB_ROOT, fetchOk } from './base';
+
+export interface StudyQuery {
+  /** Words of the name; sent with fuzzymatching=true (any order, case and accents ignored). */
+  patientName?: string;
+  patientId?: string;
+  accessionNumber?: string;
+  /** DICOM DA bounds (YYYYMMDD), either may be open. */
+  studyDateFrom?: string;
+  studyDateTo?: string;
+  modality?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface StudySummary {
+  studyInstanceUid: string;
+  /** Alphabetic group, `^` as spaces. */
+  patientName: string;
+  patientId: string;
+  accessionNumber: string;
+  /** DICOM DA / TM as stored ('' when absent). */
+  studyDate: string;
+  studyTime: string;
+  modalities: string[];
+  studyDescription: string;
+  numberOfSeries: number | undefined;
+  numberOfInstances: number | undefined;
+}
+
+export interface StudyResults {
+  studies: StudySummary[];
+  /** The archive said more studies match than it returned (QIDO `Warning` header): page on with offset. */
+  hasMore: boolean;
+}
+
+/** The QIDO parameters for a query (empty criteria are left out; a date range as `A-B`, `A-` or `-B`). */
+export function studyQueryParams(query: StudyQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  const name = query.patientName?.trim();
+  if (name) {
+    params.set('PatientName', name);
+    params.set('fuzzymatching', 'true');
+  }
+  if (query.patientId?.trim()) params.set('PatientID', query.patientId.trim());
+  if (query.accessionNumber?.trim()) params.set('AccessionNumber', query.accessionNumber.trim());
+  if (query.studyDateFrom || query.studyDateTo) {
+    const from = query.studyDateFrom ?? '';
+    const to = query.studyDateTo ?? '';
+    params.set('StudyDate', from === to ? from : `${from}-${to}`);
+  }
+  if (query.modality) params.set('ModalitiesInStudy', query.modality);
+  params.set('limit', String(query.limit));
+  params.set('offset', String(query.offset));
+  return params;
+}
+
+export async function searchForStudies(query: StudyQuery, signal?: AbortSignal): Promise<StudyResults> {
+  const res = await fetchOk(`${DICOMWEB_ROOT}/studies?${studyQueryParams(query)}`, { headers: { accept: DICOM_JSON }, signal });
+  const text = await res.text();
+  const items = (text ? JSON.parse(text) : []) as DicomJson[];
+  return { studies: items.map(toStudySummary), hasMore: res.headers.has('warning') };
+}
+
+export function toStudySummary(ds: DicomJson): StudySummary {
+  return {
+    studyInstanceUid: getString(ds, Tag.StudyInstanceUID) ?? '',
+    patientName: formatPersonName(ds[Tag.PatientName]?.Value?.[0] as PersonName | undefined),
+    patientId: getString(ds, Tag.PatientID) ?? '',
+    accessionNumber: getString(ds, Tag.AccessionNumber) ?? '',
+    studyDate: getString(ds, Tag.StudyDate) ?? '',
+    studyTime: getString(ds, Tag.StudyTime) ?? '',
+    modalities: getStrings(ds, Tag.ModalitiesInStudy).filter(Boolean),
+    studyDescription: getString(ds, Tag.StudyDescription) ?? '',
+    numberOfSeries: getNumber(ds, Tag.NumberOfStudyRelatedSeries),
+    numberOfInstances: getNumber(ds, Tag.NumberOfStudyRelatedInstances),
+  };
+}
+
+/** A PN value for display: the Alphabetic group with its `^` separators as spaces. */
+export function formatPersonName(name: PersonName | string | undefined): string {
+  const alphabetic = typeof name === 'string' ? name : name?.Alphabetic;
+  return (alphabetic ?? '').replace(/\^+/g, ' ').replace(/\s+/g, ' ').trim();
+}

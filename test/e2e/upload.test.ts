@@ -68,7 +68,14 @@ describe('upload screen', () => {
 
   it('stores a folder with subfolders, skips the DICOMDIR and the text file, and the archive has every instance', async () => {
     await openUpload();
+    const stowRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/dicom-web/studies') stowRequests.push(request.url());
+    });
     await chooseAndWait('upload-folder-input', cd);
+    // 28 files in batches of at most 20: two STOW-RS requests.
+    expect(stowRequests).toHaveLength(2);
+    page.removeAllListeners('request');
 
     expect(await page.getAttribute('[data-testid="upload-progress"]', 'data-percent')).toBe('100');
     expect(await page.$eval('[data-testid="upload-progress"]', (p) => (p as unknown as { value: number }).value)).toBe(100);
@@ -117,6 +124,28 @@ describe('upload screen', () => {
     expect(await page.textContent('[data-testid="upload-result"][data-status="not-dicom"] td:nth-child(2)')).toBe('không phải tệp DICOM');
     await page.click('[data-testid="language-en"]');
     await page.waitForSelector('html[lang="en"]');
+  });
+
+  it('stores files dropped on the drop zone', async () => {
+    await openUpload();
+    const dicom = await fs.readFile(path.join(CORPUS_DIR, 'other-modalities/op-ophthalmic-jpeg-lossless.dcm'));
+    // A drop as Chromium delivers it, built in the page (the test's own tsconfig has no DOM types).
+    await page.evaluate(`(() => {
+      const bytes = Uint8Array.from(atob(${JSON.stringify(dicom.toString('base64'))}), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'eye.dcm', { type: 'application/dicom' }));
+      data.items.add(new File(['not an image'], 'notes.txt', { type: 'text/plain' }));
+      const zone = document.querySelector('[data-testid="upload-drop"]');
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    })()`);
+    await page.waitForSelector('[data-testid="upload-page"][data-state="done"]');
+    expect((await rows()).map((r) => [r.name, r.status])).toEqual([
+      ['eye.dcm', 'stored'],
+      ['notes.txt', 'not-dicom'],
+    ]);
+    const entry = corpusEntry('other-modalities/op-ophthalmic-jpeg-lossless.dcm');
+    const { json } = await getJson(`${archive.dicomWeb}/studies/${entry.studyInstanceUID}/instances`);
+    expect((json as DicomJson[]).map((ds) => firstValue(ds, '00080018'))).toEqual([entry.sopInstanceUID]);
   });
 
   it('shows the archive’s reason for malformed files it refuses', async () => {

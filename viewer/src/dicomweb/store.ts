@@ -39,6 +39,8 @@ export interface FileStoreResult {
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
 const DUPLICATE_WARNING = 0xb000;
+/** ErrorComment (0000,0902): the archive's readable reason. */
+const ERROR_COMMENT = '00000902';
 
 type Inspected = { kind: 'not-dicom' } | { kind: 'directory' } | { kind: 'instance'; sopInstanceUid: string | undefined };
 
@@ -103,8 +105,6 @@ export function parseStowResponse(body: DicomJson): InstanceOutcome[] {
   return outcomes;
 }
 
-const ERROR_COMMENT = '00000902';
-
 /**
  * Sends the DICOM files among `files` in one STOW-RS request and returns one result per file,
  * in the order given. Outcomes are matched to files by SOP Instance UID; a file whose UID could
@@ -122,7 +122,7 @@ export async function storeInstances(files: readonly FileToStore[]): Promise<Fil
   });
   if (toSend.length === 0) return results;
 
-  const outcomes = await postStow(toSend.map(({ index }) => files[index]!.bytes));
+  const { outcomes, comment } = await postStow(toSend.map(({ index }) => files[index]!.bytes));
   const unused = new Set(outcomes);
   const take = (outcome: InstanceOutcome | undefined) => (outcome ? (unused.delete(outcome), outcome) : undefined);
   const matched = toSend.map(({ sopInstanceUid }) =>
@@ -132,7 +132,11 @@ export async function storeInstances(files: readonly FileToStore[]): Promise<Fil
     const outcome = matched[n] ?? take(unused.values().next().value);
     const result = results[index]!;
     if (sopInstanceUid) result.sopInstanceUid = sopInstanceUid;
-    if (!outcome) return; // stays 'refused', without a reason from the archive
+    if (!outcome) {
+      // No outcome of its own: the request was cut short (the answer's comment says why).
+      if (comment) result.reason = comment;
+      return;
+    }
     result.status = outcome.status;
     if (outcome.studyInstanceUid) result.studyInstanceUid = outcome.studyInstanceUid;
     if (outcome.failureReason !== undefined) result.failureReason = outcome.failureReason;
@@ -141,7 +145,7 @@ export async function storeInstances(files: readonly FileToStore[]): Promise<Fil
   return results;
 }
 
-async function postStow(parts: ArrayBuffer[]): Promise<InstanceOutcome[]> {
+async function postStow(parts: ArrayBuffer[]): Promise<{ outcomes: InstanceOutcome[]; comment: string | undefined }> {
   const { body, contentType } = stowBody(parts);
   let res: Response;
   try {
@@ -153,8 +157,9 @@ async function postStow(parts: ArrayBuffer[]): Promise<InstanceOutcome[]> {
   if (parseMediaType(res.headers.get('Content-Type') ?? '')?.type === DICOM_JSON) {
     const answer = (await res.json()) as DicomJson;
     const outcomes = parseStowResponse(answer);
-    if (outcomes.length > 0 || res.ok) return outcomes;
-    throw new ArchiveError(getString(answer, ERROR_COMMENT) ?? `${res.status} ${res.statusText}`, res.status);
+    const comment = getString(answer, ERROR_COMMENT);
+    if (outcomes.length > 0 || res.ok) return { outcomes, comment };
+    throw new ArchiveError(comment ?? `${res.status} ${res.statusText}`, res.status);
   }
   let message = `${res.status} ${res.statusText}`;
   try {

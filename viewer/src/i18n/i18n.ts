@@ -80,15 +80,15 @@ export function formatDicomDate(da: string | undefined): string {
   return new Intl.DateTimeFormat(displayLocale(), { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).format(date);
 }
 
-/** DICOM TM (HH[MM[SS[.F]]], colons tolerated) → the user's locale time ('' if absent or invalid). */
-export function formatDicomTime(tm: string | undefined): string {
+/** DICOM TM (HH[MM[SS[.F]]], colons tolerated) → the user's locale time ('' if absent or invalid); seconds shown when present unless `withSeconds` is false. */
+export function formatDicomTime(tm: string | undefined, withSeconds = true): string {
   const m = /^(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?(?:\.\d{1,6})?$/.exec(tm?.trim() ?? '');
   if (!m) return '';
   const [hours, minutes, seconds] = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
   if (hours > 23 || minutes > 59 || seconds > 60) return '';
   const date = new Date(Date.UTC(2000, 0, 1, hours, minutes, Math.min(seconds, 59)));
   const options: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' };
-  if (m[3] !== undefined) options.second = '2-digit';
+  if (m[3] !== undefined && withSeconds) options.second = '2-digit';
   return new Intl.DateTimeFormat(displayLocale(), options).format(date);
 }
 

@@ -53,7 +53,7 @@ export function createResultsTable(
     row.dataset.testid = 'study-row';
     row.dataset.studyInstanceUid = study.studyInstanceUid;
     row.title = t('openStudy', { name: study.patientName || study.patientId });
-    const time = formatDicomTime(study.studyTime);
+    const time = formatDicomTime(study.studyTime, false);
     const cells: [string, boolean?][] = [
       [study.patientName],
       [study.patientId],

@@ -17,13 +17,22 @@ export class ArchiveError extends Error {
 }
 
 export async function fetchOk(url: string, init?: RequestInit): Promise<Response> {
-  let res: Response;
+  const res = await fetchArchive(url, init);
+  if (res.ok) return res;
+  throw await archiveErrorOf(res);
+}
+
+/** `fetch`, with an unreachable archive turned into an `ArchiveError` (status 0). */
+export async function fetchArchive(url: string, init?: RequestInit): Promise<Response> {
   try {
-    res = await fetch(url, init);
+    return await fetch(url, init);
   } catch (error) {
     throw new ArchiveError(`The archive cannot be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
   }
-  if (res.ok) return res;
+}
+
+/** The error an answer stands for: the server's JSON `message` when it has one, else the status line. */
+export async function archiveErrorOf(res: Response): Promise<ArchiveError> {
   let message = `${res.status} ${res.statusText}`;
   try {
     const body = (await res.json()) as { message?: unknown };
@@ -31,5 +40,5 @@ export async function fetchOk(url: string, init?: RequestInit): Promise<Response
   } catch {
     // not a JSON error body: keep the status line
   }
-  throw new ArchiveError(message, res.status);
+  return new ArchiveError(message, res.status);
 }

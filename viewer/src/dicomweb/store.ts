@@ -8,7 +8,7 @@ import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dico
 import { Tag } from '../../../shared/dicom/tags';
 import { closeDelimiter, newBoundary, partHeader } from '../../../shared/dicomweb/multipart';
 import { DICOM, DICOM_JSON, formatMediaType, parseMediaType } from '../../../shared/dicomweb/media-types';
-import { ArchiveError, DICOMWEB_ROOT } from './base';
+import { ArchiveError, DICOMWEB_ROOT, archiveErrorOf, fetchArchive } from './base';
 
 export interface FileToStore {
   /** Shown to the user; the path inside a dropped folder. */
@@ -147,12 +147,7 @@ export async function storeInstances(files: readonly FileToStore[]): Promise<Fil
 
 async function postStow(parts: ArrayBuffer[]): Promise<{ outcomes: InstanceOutcome[]; comment: string | undefined }> {
   const { body, contentType } = stowBody(parts);
-  let res: Response;
-  try {
-    res = await fetch(`${DICOMWEB_ROOT}/studies`, { method: 'POST', headers: { 'Content-Type': contentType, Accept: DICOM_JSON }, body });
-  } catch (error) {
-    throw new ArchiveError(`The archive cannot be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
-  }
+  const res = await fetchArchive(`${DICOMWEB_ROOT}/studies`, { method: 'POST', headers: { 'Content-Type': contentType, Accept: DICOM_JSON }, body });
   // 200/202/409 (and a 400/413 cut short after some instances) carry per-instance outcomes.
   if (parseMediaType(res.headers.get('Content-Type') ?? '')?.type === DICOM_JSON) {
     const answer = (await res.json()) as DicomJson;
@@ -161,12 +156,5 @@ async function postStow(parts: ArrayBuffer[]): Promise<{ outcomes: InstanceOutco
     if (outcomes.length > 0 || res.ok) return { outcomes, comment };
     throw new ArchiveError(comment ?? `${res.status} ${res.statusText}`, res.status);
   }
-  let message = `${res.status} ${res.statusText}`;
-  try {
-    const error = (await res.json()) as { message?: unknown };
-    if (typeof error.message === 'string') message = error.message;
-  } catch {
-    // not a JSON error body: keep the status line
-  }
-  throw new ArchiveError(message, res.status);
+  throw await archiveErrorOf(res);
 }

@@ -1,0 +1,196 @@
+import dicomParser from 'dicom-parser';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCtSeries } from '../../fixtures/generate-ct-series';
+import { launchBrowser } from '../helpers/browser';
+import { corpusEntry, corpusFile } from '../helpers/corpus';
+import { stowFiles } from '../helpers/dicomweb-http';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+
+/** Stored values of a 16-bit signed native Part 10 file, with its rescale. */
+function storedPixels(file: Buffer): { pixels: Int16Array; rows: number; columns: number; slope: number; intercept: number } {
+  const ds = dicomParser.parseDicom(new Uint8Array(file));
+  const element = ds.elements.x7fe00010!;
+  const copy = file.subarray(element.dataOffset, element.dataOffset + element.length);
+  const aligned = new Uint8Array(copy); // own buffer, offset 0
+  return {
+    pixels: new Int16Array(aligned.buffer, 0, aligned.length / 2),
+    rows: ds.uint16('x00280010')!,
+    columns: ds.uint16('x00280011')!,
+    slope: Number(ds.string('x00281053') ?? 1),
+    intercept: Number(ds.string('x00281052') ?? 0),
+  };
+}
+
+// The root tsconfig has no DOM library: the few browser objects the page callbacks touch.
+interface BrowserCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+  closest(selector: string): { dataset: Record<string, string | undefined> };
+}
+interface BrowserDocument {
+  querySelector(selector: string): (BrowserCanvas & { textContent: string | null }) | null;
+}
+
+interface CanvasStats {
+  mean: number;
+  grey: number[];
+}
+
+/**
+ * The mean grey of the image as drawn on the viewport canvas: only the inner part of the image
+ * rectangle (fit to window, centred), away from the interpolated border.
+ */
+async function canvasStats(page: Page, rows: number, columns: number): Promise<CanvasStats> {
+  return page.evaluate(
+    ({ rows, columns }) => {
+      const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector('[data-testid="viewport"][data-active="true"] canvas')!;
+      const viewport = canvas.closest('[data-testid="viewport"]');
+      const scale = Number(viewport.dataset.scale);
+      const w = columns * scale;
+      const h = rows * scale;
+      const x0 = Math.ceil((canvas.width - w) / 2 + 2 * scale);
+      const y0 = Math.ceil((canvas.height - h) / 2 + 2 * scale);
+      const x1 = Math.floor((canvas.width + w) / 2 - 2 * scale);
+      const y1 = Math.floor((canvas.height + h) / 2 - 2 * scale);
+      const data = canvas.getContext('2d')!.getImageData(x0, y0, x1 - x0, y1 - y0).data;
+      let sum = 0;
+      const grey: number[] = [];
+      for (let i = 0; i < data.length; i += 4) {
+        sum += data[i]!;
+        if (i % 64 === 0) grey.push(data[i]!);
+      }
+      return { mean: sum / (data.length / 4), grey };
+    },
+    { rows, columns },
+  );
+}
+
+/**
+ * The mean grey cornerstone's linear VOI LUT gives the DICOM pixels, without a border band (the
+ * canvas side leaves out the interpolated edge the same way).
+ */
+function innerMean(image: ReturnType<typeof storedPixels>, width: number, center: number, border = 2): number {
+  let sum = 0;
+  let n = 0;
+  for (let r = border; r < image.rows - border; r++) {
+    for (let c = border; c < image.columns - border; c++) {
+      const value = image.pixels[r * image.columns + c]! * image.slope + image.intercept;
+      sum += Math.round(Math.min(255, Math.max(0, ((value - center) / width + 0.5) * 255)));
+      n++;
+    }
+  }
+  return sum / n;
+}
+
+async function waitForRender(page: Page, attributes: string): Promise<void> {
+  await page.waitForSelector(`[data-testid="viewport"][data-active="true"]${attributes}[data-rendered-image-id]`, { timeout: 20_000 });
+}
+
+describe('image viewer in Chromium', () => {
+  let archive: TestArchive;
+  let browser: Browser;
+  const ct = generateCtSeries({ slices: 20, rows: 64, columns: 64, seed: 'viewer-e2e', patientName: 'Nguyễn^Thị Lan' });
+  const jpegLs = corpusEntry('transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm');
+  const sr = corpusEntry('non-image/sr-basic-text.dcm');
+
+  beforeAll(async () => {
+    archive = await startTestArchive();
+    browser = await launchBrowser();
+    const stored = await stowFiles(archive.dicomWeb, ct.instances.map((i) => i.bytes));
+    expect(stored.status).toBe(200);
+    expect((await stowFiles(archive.dicomWeb, [corpusFile(jpegLs.path)])).status).toBe(200);
+    expect((await stowFiles(archive.dicomWeb, [corpusFile(sr.path)])).status).toBe(200);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await archive?.stop();
+  });
+
+  const openViewer = async (studyUid: string): Promise<Page> => {
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
+    await page.waitForSelector('[data-testid="viewer-page"]');
+    expect(errors).toEqual([]);
+    return page;
+  };
+
+  it('shows the first CT slice with its window, scrolls with the wheel and applies a W/L preset', async () => {
+    const page = await openViewer(ct.studyUid);
+    await waitForRender(page, '[data-slice-index="0"]');
+    const slice1 = storedPixels(ct.instances[0]!.bytes);
+    const slice2 = storedPixels(ct.instances[1]!.bytes);
+
+    // The series browser: one series, its description, 20 images, a real thumbnail.
+    const items = page.locator('[data-testid="series-item"]');
+    expect(await items.count()).toBe(1);
+    expect(await items.first().textContent()).toContain('Axial 1.25 mm');
+    expect(await items.first().textContent()).toContain('20 images');
+    const thumbWidth = await page.locator('[data-testid="series-item"] img').evaluate((img) => {
+      const image = img as unknown as { decode(): Promise<void>; naturalWidth: number };
+      return image.decode().then(() => image.naturalWidth);
+    });
+    expect(thumbWidth).toBeGreaterThan(0);
+
+    // The header's first window (W 400 / L 40), and the pixels it gives.
+    const viewport = page.locator('[data-testid="viewport"][data-active="true"]');
+    expect(await viewport.getAttribute('data-window-width')).toBe('400');
+    expect(await viewport.getAttribute('data-window-center')).toBe('40');
+    const first = await canvasStats(page, 64, 64);
+    const expected1 = innerMean(slice1, 400, 40);
+    expect(Math.abs(first.mean - expected1)).toBeLessThan(3);
+    expect(await page.textContent('[data-testid="overlay-top-left"]')).toContain('Nguyễn Thị Lan');
+    expect(await page.textContent('[data-testid="overlay-bottom-left"]')).toContain('Im: 1/20');
+    expect(await page.textContent('[data-testid="overlay-bottom-right"]')).toContain('W: 400 L: 40');
+
+    // Wheel down: slice 2, its overlay and its pixels.
+    const box = (await page.locator('[data-testid="viewport-image"]').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 100);
+    await waitForRender(page, '[data-slice-index="1"]');
+    await page.waitForSelector('[data-testid="overlay-bottom-left"]:has-text("Im: 2/20")');
+    const second = await canvasStats(page, 64, 64);
+    expect(Math.abs(second.mean - innerMean(slice2, 400, 40))).toBeLessThan(3);
+    const changed = second.grey.filter((g, i) => g !== first.grey[i]).length;
+    expect(changed / second.grey.length).toBeGreaterThan(0.3);
+
+    // Preset 4, lung (W 1500 / L -600): the lungs come out of black, soft tissue goes white.
+    await page.keyboard.press('4');
+    await waitForRender(page, '[data-window-width="1500"][data-window-center="-600"]');
+    const lung = await canvasStats(page, 64, 64);
+    const expectedLung = innerMean(slice2, 1500, -600);
+    expect(Math.abs(expectedLung - innerMean(slice2, 400, 40))).toBeGreaterThan(20);
+    expect(Math.abs(lung.mean - expectedLung)).toBeLessThan(3);
+    expect(await page.textContent('[data-testid="overlay-bottom-right"]')).toContain('W: 1500 L: -600');
+
+    // Arrow key back to slice 1; the window stays.
+    await page.keyboard.press('ArrowUp');
+    await waitForRender(page, '[data-slice-index="0"][data-window-width="1500"]');
+    expect(Math.abs((await canvasStats(page, 64, 64)).mean - innerMean(slice1, 1500, -600))).toBeLessThan(3);
+    await page.close();
+  });
+
+  it('displays a JPEG-LS compressed CT the same as its native copy', async () => {
+    const page = await openViewer(String(jpegLs.studyInstanceUID));
+    await waitForRender(page, '[data-slice-index="0"]');
+    const native = storedPixels(corpusFile('transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm'));
+    const viewport = page.locator('[data-testid="viewport"][data-active="true"]');
+    expect(await viewport.getAttribute('data-window-width')).toBe('400');
+    expect(await viewport.getAttribute('data-window-center')).toBe('40');
+    const stats = await canvasStats(page, 512, 512);
+    const expected = innerMean(native, 400, 40);
+    expect(expected).toBeGreaterThan(20);
+    expect(Math.abs(stats.mean - expected)).toBeLessThan(2);
+    await page.close();
+  });
+
+  it('lists a structured report as not displayable, without a crash', async () => {
+    const page = await openViewer(String(sr.studyInstanceUID));
+    await page.waitForSelector('[data-testid="series-item"][data-displayable="false"]');
+    expect(await page.textContent('[data-testid="not-displayable"]')).toBe('not displayable yet');
+    await page.close();
+  });
+});

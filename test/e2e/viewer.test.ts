@@ -173,6 +173,28 @@ describe('image viewer in Chromium', () => {
     await page.close();
   });
 
+  it('measures a length in millimetres from PixelSpacing and lists it', async () => {
+    const page = await openViewer(ct.studyUid);
+    await waitForRender(page, '[data-slice-index="0"]');
+    await page.click('[data-testid="tool-Length"]');
+    const scale = Number(await page.locator('[data-testid="viewport"][data-active="true"]').getAttribute('data-scale'));
+    const box = (await page.locator('[data-testid="viewport-image"]').boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(cx - 120, cy - 50);
+    await page.mouse.down();
+    await page.mouse.move(cx, cy, { steps: 5 });
+    await page.mouse.move(cx + 120, cy + 40, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForSelector('[data-testid="measurement"][data-tool="Length"]');
+    const expectedMm = (Math.hypot(240, 90) / scale) * 6.25; // 400 mm field of view over 64 columns
+    const value = Number(await page.getAttribute('[data-testid="measurement"]', 'data-value'));
+    expect(Math.abs(value - expectedMm) / expectedMm).toBeLessThan(0.01);
+    expect(await page.textContent('[data-testid="measurement"]')).toContain(`${value.toFixed(2)} mm`);
+    // The window did not move while drawing.
+    expect(await page.getAttribute('[data-testid="viewport"][data-active="true"]', 'data-window-width')).toBe('400');
+    await page.close();
+  });
+
   it('displays a JPEG-LS compressed CT the same as its native copy', async () => {
     const page = await openViewer(String(jpegLs.studyInstanceUID));
     await waitForRender(page, '[data-slice-index="0"]');

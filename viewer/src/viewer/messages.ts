@@ -8,6 +8,8 @@ type Key =
   | 'overlaySeries' | 'overlayImage' | 'overlayLocation' | 'overlayThickness' | 'overlayWindow' | 'overlayZoom' | 'overlaySexAge'
   | 'keyWheel' | 'keyArrows' | 'keyPresets' | 'keyInvert' | 'keyRotate' | 'keyFlipH' | 'keyFlipV' | 'keyFit' | 'keyReset'
   | 'keyCine' | 'keyHelp' | 'keyDrag' | 'keyMiddle' | 'keyRight'
+  | 'toolLength' | 'toolAngle' | 'toolRectangleRoi' | 'toolEllipticalRoi' | 'toolProbe' | 'measurements' | 'noMeasurements' | 'delete'
+  | 'lengthMm' | 'lengthPx' | 'angle' | 'roiStats' | 'roiArea' | 'probeValue'
   | 'presetBrain' | 'presetSubdural' | 'presetStroke' | 'presetLung' | 'presetMediastinum' | 'presetAbdomen' | 'presetLiver' | 'presetBone';
 
 export const viewerMessages: Messages<Key> = {
@@ -62,6 +64,20 @@ export const viewerMessages: Messages<Key> = {
     keyDrag: 'Left drag: the chosen tool (window/level by default)',
     keyMiddle: 'Middle drag: pan',
     keyRight: 'Right drag: zoom',
+    toolLength: 'Length',
+    toolAngle: 'Angle',
+    toolRectangleRoi: 'Rectangle ROI',
+    toolEllipticalRoi: 'Ellipse ROI',
+    toolProbe: 'Probe',
+    measurements: 'Measurements',
+    noMeasurements: 'No measurement on this image.',
+    delete: 'Delete',
+    lengthMm: '{value} mm',
+    lengthPx: '{value} px (uncalibrated)',
+    angle: '{value}°',
+    roiStats: 'mean {mean} ± {sd} {unit}, min {min}, max {max}',
+    roiArea: 'area {value} {unit}',
+    probeValue: '{value} {unit} at ({x}, {y})',
     presetBrain: 'Brain',
     presetSubdural: 'Subdural',
     presetStroke: 'Stroke',
@@ -122,6 +138,20 @@ export const viewerMessages: Messages<Key> = {
     keyDrag: 'Kéo chuột trái: công cụ đang chọn (mặc định cửa sổ/mức)',
     keyMiddle: 'Kéo chuột giữa: di chuyển',
     keyRight: 'Kéo chuột phải: phóng to',
+    toolLength: 'Đo chiều dài',
+    toolAngle: 'Đo góc',
+    toolRectangleRoi: 'Vùng chữ nhật',
+    toolEllipticalRoi: 'Vùng elip',
+    toolProbe: 'Đầu dò giá trị',
+    measurements: 'Số đo',
+    noMeasurements: 'Chưa có số đo nào trên ảnh này.',
+    delete: 'Xoá',
+    lengthMm: '{value} mm',
+    lengthPx: '{value} px (chưa hiệu chuẩn)',
+    angle: '{value}°',
+    roiStats: 'trung bình {mean} ± {sd} {unit}, nhỏ nhất {min}, lớn nhất {max}',
+    roiArea: 'diện tích {value} {unit}',
+    probeValue: '{value} {unit} tại ({x}, {y})',
     presetBrain: 'Não',
     presetSubdural: 'Dưới màng cứng',
     presetStroke: 'Đột quỵ',

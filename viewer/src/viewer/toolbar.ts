@@ -1,6 +1,7 @@
 /** The viewer's toolbar: layout, drag tool, view transforms, cine and help. Buttons call back; no state here. */
 import { translator } from '../i18n/i18n';
 import { viewerMessages } from './messages';
+import { MEASUREMENT_TOOLS } from '../imaging/measurement-tools';
 import type { DragTool } from './viewport-pane';
 
 const t = translator(viewerMessages);
@@ -50,6 +51,7 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
     ['windowLevel', button(t('toolWindowLevel'), 'tool-windowLevel', () => actions.tool('windowLevel'))],
     ['pan', button(t('toolPan'), 'tool-pan', () => actions.tool('pan'))],
     ['zoom', button(t('toolZoom'), 'tool-zoom', () => actions.tool('zoom'))],
+    ...MEASUREMENT_TOOLS.map((tool): [DragTool, HTMLButtonElement] => [tool, button(t(`tool${tool}`), `tool-${tool}`, () => actions.tool(tool))]),
   ]);
   button(t('invert'), 'invert', actions.invert);
   button(t('rotate'), 'rotate', actions.rotate);

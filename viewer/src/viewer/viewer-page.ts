@@ -8,7 +8,9 @@ import { showError, showErrorFor } from '../app/error-banner';
 import { translator } from '../i18n/i18n';
 import { forgetInstances } from '../imaging/image-ids';
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
+import { isMeasurementTool } from '../imaging/measurement-tools';
 import { createHelpPanel } from './help-panel';
+import { createMeasurementList } from './measurement-list';
 import { viewerMessages } from './messages';
 import { CT_PRESETS } from './presets';
 import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './series-browser';
@@ -76,6 +78,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   grid.className = 'viewport-grid';
   grid.dataset.testid = 'viewport-grid';
   const help = createHelpPanel();
+  const measurementList = createMeasurementList();
 
   let browser: SeriesBrowser | undefined;
   const prefetch = (s: SeriesModel) => {
@@ -86,8 +89,12 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   const activate = (pane: ViewportPane) => {
     active = pane;
     for (const p of panes) p.setActive(p === pane);
+    measurementList.show(pane);
   };
-  const paneOptions = { onActivate: activate, onFirstImage: prefetch, dragTool: () => tool };
+  const onChange = (pane: ViewportPane) => {
+    if (pane === active) measurementList.show(pane);
+  };
+  const paneOptions = { onActivate: activate, onFirstImage: prefetch, onChange, dragTool: () => tool };
 
   const showInActive = (s: SeriesModel) => {
     const pane = active ?? panes[0];
@@ -145,6 +152,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     tool(next) {
       tool = next;
       toolbar.setTool(next);
+      for (const p of panes) p.setMeasurementTool(isMeasurementTool(next) ? next : undefined);
     },
     invert: withActive((p) => p.toggleInvert()),
     rotate: withActive((p) => p.rotate90()),
@@ -165,7 +173,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   side.className = 'viewer-side';
   const sideTitle = document.createElement('h2');
   sideTitle.textContent = t('series');
-  side.append(sideTitle, browser.element);
+  side.append(sideTitle, browser.element, measurementList.element);
   const main = document.createElement('div');
   main.className = 'viewer-main';
   main.append(toolbar.element, grid, help);

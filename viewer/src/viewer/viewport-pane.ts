@@ -7,16 +7,19 @@ import cornerstone, { type Image, type Viewport } from 'cornerstone-core';
 import { translator } from '../i18n/i18n';
 import { parseImageId } from '../imaging/image-ids';
 import { setUpCornerstone } from '../imaging/cornerstone-setup';
+import { enableMeasurementTools, isMeasurementTool, MEASUREMENT_EVENTS, setMeasurementTool, setUpMeasurementTools, type MeasurementTool } from '../imaging/measurement-tools';
 import { viewerMessages } from './messages';
 import { CORNERS, overlayLines, renderOverlay, type Corner } from './overlay';
 import type { SeriesModel } from './study-model';
 
 const t = translator(viewerMessages);
 
-export type DragTool = 'windowLevel' | 'pan' | 'zoom';
+export type DragTool = 'windowLevel' | 'pan' | 'zoom' | MeasurementTool;
 
 export interface ViewportPane {
   readonly element: HTMLElement;
+  /** The cornerstone element (measurements live on it). */
+  readonly imageElement: HTMLElement;
   readonly series: SeriesModel | undefined;
   show(series: SeriesModel, index?: number): Promise<void>;
   scroll(delta: number): void;
@@ -29,6 +32,8 @@ export interface ViewportPane {
   reset(): void;
   resize(): void;
   setActive(active: boolean): void;
+  /** Left drag draws this measurement, or (undefined) is the viewport's own window/level, pan or zoom. */
+  setMeasurementTool(tool: MeasurementTool | undefined): void;
   playCine(fps: number): void;
   stopCine(): void;
   readonly playing: boolean;
@@ -39,11 +44,14 @@ export interface PaneOptions {
   onActivate(pane: ViewportPane): void;
   /** Called once the first image of a series is on screen (to start prefetching the rest). */
   onFirstImage(series: SeriesModel): void;
+  /** The image shown or its measurements changed. */
+  onChange(pane: ViewportPane): void;
   dragTool(): DragTool;
 }
 
 export function createViewportPane(index: number, options: PaneOptions): ViewportPane {
   setUpCornerstone();
+  setUpMeasurementTools();
   const root = document.createElement('div');
   root.className = 'viewport';
   root.dataset.testid = 'viewport';
@@ -78,6 +86,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   slider.hidden = true;
   root.append(imageElement, ...CORNERS.map((c) => overlays[c]), message, slider);
   cornerstone.enable(imageElement);
+  enableMeasurementTools(imageElement);
+  setMeasurementTool(imageElement, isMeasurementTool(options.dragTool()) ? (options.dragTool() as MeasurementTool) : undefined);
 
   let series: SeriesModel | undefined;
   let current = 0;
@@ -108,8 +118,11 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       const frame = parseImageId(detail.image.imageId).frame;
       renderOverlay(overlays, overlayLines({ instance, frame, index: current, count: series.imageIds.length, viewport: vp }));
     }
+    options.onChange(pane);
   };
+  const onMeasurement = () => options.onChange(pane);
   imageElement.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
+  for (const name of MEASUREMENT_EVENTS) imageElement.addEventListener(name, onMeasurement);
 
   async function display(index: number): Promise<void> {
     if (!series) return;
@@ -151,6 +164,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     pane.setActive(true);
     options.onActivate(pane);
     const tool: DragTool = event.button === 1 ? 'pan' : event.button === 2 ? 'zoom' : options.dragTool();
+    if (isMeasurementTool(tool)) return; // cornerstone-tools draws it
     let lastX = event.clientX;
     let lastY = event.clientY;
     imageElement.setPointerCapture(event.pointerId);
@@ -185,6 +199,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
 
   const pane: ViewportPane = {
     element: root,
+    imageElement,
     get series() {
       return series;
     },
@@ -240,6 +255,9 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       root.classList.toggle('active', active);
       root.dataset.active = String(active);
     },
+    setMeasurementTool(tool) {
+      setMeasurementTool(imageElement, tool);
+    },
     playCine(fps) {
       pane.stopCine();
       if (!series || series.imageIds.length < 2) return;
@@ -262,6 +280,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       pane.stopCine();
       request++;
       imageElement.removeEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
+      for (const name of MEASUREMENT_EVENTS) imageElement.removeEventListener(name, onMeasurement);
       cornerstone.disable(imageElement);
       root.remove();
     },
@@ -278,7 +297,7 @@ function dragViewport(vp: Viewport, tool: DragTool, dx: number, dy: number, imag
     vp.voi = { windowWidth: Math.max(1, vp.voi.windowWidth + dx * perPixel), windowCenter: vp.voi.windowCenter + dy * perPixel };
   } else if (tool === 'pan') {
     vp.translation = { x: vp.translation.x + dx / vp.scale, y: vp.translation.y + dy / vp.scale };
-  } else {
+  } else if (tool === 'zoom') {
     vp.scale = Math.min(40, Math.max(0.05, vp.scale * Math.exp(-dy / 200)));
   }
 }

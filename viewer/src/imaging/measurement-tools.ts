@@ -1,0 +1,73 @@
+/**
+ * cornerstone-tools measurement tools (length, angle, rectangle and elliptical ROI, probe) on a
+ * cornerstone element. Window/level, pan, zoom and scrolling stay with the viewport's own handlers;
+ * cornerstone-tools only draws and edits measurements.
+ */
+import cornerstone from 'cornerstone-core';
+import cornerstoneMath from 'cornerstone-math';
+import cornerstoneTools, { type MeasurementData } from 'cornerstone-tools';
+import Hammer from 'hammerjs';
+
+export const MEASUREMENT_TOOLS = ['Length', 'Angle', 'RectangleRoi', 'EllipticalRoi', 'Probe'] as const;
+export type MeasurementTool = (typeof MEASUREMENT_TOOLS)[number];
+
+export function isMeasurementTool(name: string): name is MeasurementTool {
+  return (MEASUREMENT_TOOLS as readonly string[]).includes(name);
+}
+
+const TOOL_CLASSES = {
+  Length: cornerstoneTools.LengthTool,
+  Angle: cornerstoneTools.AngleTool,
+  RectangleRoi: cornerstoneTools.RectangleRoiTool,
+  EllipticalRoi: cornerstoneTools.EllipticalRoiTool,
+  Probe: cornerstoneTools.ProbeTool,
+} as const;
+
+export const MEASUREMENT_EVENTS = [
+  cornerstoneTools.EVENTS.MEASUREMENT_COMPLETED,
+  cornerstoneTools.EVENTS.MEASUREMENT_MODIFIED,
+  cornerstoneTools.EVENTS.MEASUREMENT_REMOVED,
+];
+
+let initialised = false;
+
+/** Once, before any element is enabled: cornerstone-tools attaches its mouse input when cornerstone enables an element. */
+export function setUpMeasurementTools(): void {
+  if (!initialised) {
+    cornerstoneTools.external.cornerstone = cornerstone;
+    cornerstoneTools.external.cornerstoneMath = cornerstoneMath;
+    cornerstoneTools.external.Hammer = Hammer;
+    cornerstoneTools.init({ showSVGCursors: false, globalToolSyncEnabled: false });
+    initialised = true;
+  }
+}
+
+export function enableMeasurementTools(element: HTMLElement): void {
+  for (const tool of MEASUREMENT_TOOLS) {
+    cornerstoneTools.addToolForElement(element, TOOL_CLASSES[tool]);
+    cornerstoneTools.setToolPassiveForElement(element, tool);
+  }
+}
+
+/** Makes `tool` draw with the left button; the others stay passive (shown, selectable, movable). */
+export function setMeasurementTool(element: HTMLElement, tool: MeasurementTool | undefined): void {
+  for (const name of MEASUREMENT_TOOLS) {
+    if (name === tool) cornerstoneTools.setToolActiveForElement(element, name, { mouseButtonMask: 1 });
+    else cornerstoneTools.setToolPassiveForElement(element, name);
+  }
+}
+
+export interface Measurement {
+  tool: MeasurementTool;
+  data: MeasurementData;
+}
+
+/** The measurements on the image the element shows now. */
+export function measurementsOf(element: HTMLElement): Measurement[] {
+  return MEASUREMENT_TOOLS.flatMap((tool) => (cornerstoneTools.getToolState(element, tool)?.data ?? []).map((data) => ({ tool, data })));
+}
+
+export function removeMeasurement(element: HTMLElement, measurement: Measurement): void {
+  cornerstoneTools.removeToolState(element, measurement.tool, measurement.data);
+  cornerstone.updateImage(element);
+}

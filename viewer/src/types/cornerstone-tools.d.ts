@@ -1,0 +1,50 @@
+/** The parts of cornerstone-tools 6 this app uses (the package ships no type declarations). */
+declare module 'cornerstone-tools' {
+  export interface Handle {
+    x: number;
+    y: number;
+  }
+  export interface MeasurementData {
+    visible?: boolean;
+    handles: Record<string, Handle | unknown>;
+    /** LengthTool: in mm when the image is calibrated, else in pixels */
+    length?: number;
+    /** AngleTool, CobbAngleTool: degrees */
+    rAngle?: number;
+    /** ROI tools: modality values; ProbeTool: `mo` (modality value) at x, y */
+    cachedStats?: { area?: number; mean?: number; stdDev?: number; min?: number; max?: number; mo?: number; x?: number; y?: number };
+    unit?: string;
+  }
+  export type ToolClass = abstract new (...args: never[]) => unknown;
+
+  export const external: { cornerstone: unknown; cornerstoneMath: unknown; Hammer: unknown };
+  export function init(configuration?: Record<string, unknown>): void;
+  export function addToolForElement(element: HTMLElement, tool: ToolClass, configuration?: Record<string, unknown>): void;
+  export function setToolActiveForElement(element: HTMLElement, toolName: string, options: { mouseButtonMask: number }): void;
+  export function setToolPassiveForElement(element: HTMLElement, toolName: string): void;
+  export function getToolState(element: HTMLElement, toolName: string): { data: MeasurementData[] } | undefined;
+  export function removeToolState(element: HTMLElement, toolName: string, data: MeasurementData): void;
+  export const LengthTool: ToolClass;
+  export const AngleTool: ToolClass;
+  export const RectangleRoiTool: ToolClass;
+  export const EllipticalRoiTool: ToolClass;
+  export const ProbeTool: ToolClass;
+  export const EVENTS: { MEASUREMENT_COMPLETED: string; MEASUREMENT_MODIFIED: string; MEASUREMENT_REMOVED: string; [name: string]: string };
+
+  const cornerstoneTools: {
+    external: typeof external;
+    init: typeof init;
+    addToolForElement: typeof addToolForElement;
+    setToolActiveForElement: typeof setToolActiveForElement;
+    setToolPassiveForElement: typeof setToolPassiveForElement;
+    getToolState: typeof getToolState;
+    removeToolState: typeof removeToolState;
+    LengthTool: ToolClass;
+    AngleTool: ToolClass;
+    RectangleRoiTool: ToolClass;
+    EllipticalRoiTool: ToolClass;
+    ProbeTool: ToolClass;
+    EVENTS: typeof EVENTS;
+  };
+  export default cornerstoneTools;
+}

@@ -1,0 +1,89 @@
+/** The measurement list: the measurements on the active viewport's current image, as text, each deletable. */
+import cornerstone from 'cornerstone-core';
+import { translator } from '../i18n/i18n';
+import { measurementsOf, removeMeasurement, type Measurement } from '../imaging/measurement-tools';
+import { viewerMessages } from './messages';
+import type { ViewportPane } from './viewport-pane';
+
+const t = translator(viewerMessages);
+const fixed = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+
+export interface MeasurementList {
+  element: HTMLElement;
+  show(pane: ViewportPane | undefined): void;
+}
+
+export function createMeasurementList(): MeasurementList {
+  const panel = document.createElement('section');
+  panel.className = 'measurement-list';
+  panel.dataset.testid = 'measurement-list';
+  const title = document.createElement('h2');
+  title.textContent = t('measurements');
+  const list = document.createElement('ul');
+  panel.append(title, list);
+
+  const show = (pane: ViewportPane | undefined) => {
+    const element = pane?.imageElement;
+    const image = element ? cornerstone.getImage(element) : undefined;
+    const measurements = element && image ? measurementsOf(element) : [];
+    if (!element || !image || measurements.length === 0) {
+      const empty = document.createElement('li');
+      empty.className = 'measurement-empty';
+      empty.textContent = t('noMeasurements');
+      list.replaceChildren(empty);
+      return;
+    }
+    const calibrated = image.rowPixelSpacing !== undefined && image.columnPixelSpacing !== undefined;
+    const unit = pane?.series?.modality === 'CT' ? 'HU' : '';
+    list.replaceChildren(
+      ...measurements.map((m) => {
+        const li = document.createElement('li');
+        li.dataset.testid = 'measurement';
+        li.dataset.tool = m.tool;
+        const value = primaryValue(m);
+        if (value !== undefined) li.dataset.value = String(value);
+        const text = document.createElement('span');
+        text.textContent = `${toolLabel(m)}: ${describe(m, calibrated, unit)}`;
+        const remove = document.createElement('button');
+        remove.type = 'button';
+        remove.textContent = t('delete');
+        remove.addEventListener('click', () => {
+          removeMeasurement(element, m);
+          show(pane);
+        });
+        li.append(text, remove);
+        return li;
+      }),
+    );
+  };
+  show(undefined);
+  return { element: panel, show };
+}
+
+function toolLabel(m: Measurement): string {
+  return t(`tool${m.tool}`);
+}
+
+function primaryValue(m: Measurement): number | undefined {
+  if (m.tool === 'Length') return m.data.length;
+  if (m.tool === 'Angle') return m.data.rAngle;
+  if (m.tool === 'Probe') return m.data.cachedStats?.mo;
+  return m.data.cachedStats?.mean;
+}
+
+function describe(m: Measurement, calibrated: boolean, unit: string): string {
+  const stats = m.data.cachedStats;
+  switch (m.tool) {
+    case 'Length':
+      return calibrated ? t('lengthMm', { value: fixed(m.data.length, 2) }) : t('lengthPx', { value: fixed(m.data.length, 2) });
+    case 'Angle':
+      return t('angle', { value: fixed(m.data.rAngle, 1) });
+    case 'Probe':
+      return t('probeValue', { value: fixed(stats?.mo, 1), unit, x: stats?.x ?? '–', y: stats?.y ?? '–' });
+    default:
+      return `${t('roiStats', { mean: fixed(stats?.mean), sd: fixed(stats?.stdDev), unit, min: fixed(stats?.min), max: fixed(stats?.max) })}; ${t('roiArea', {
+        value: fixed(stats?.area, 1),
+        unit: calibrated ? 'mm²' : 'px²',
+      })}`;
+  }
+}

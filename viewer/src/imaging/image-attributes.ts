@@ -96,8 +96,8 @@ export function frameAttributes(instance: DicomJson, frame = 1): FrameAttributes
   };
 }
 
-/** SOP classes without a picture to show yet (PS3.4 B.5): SR, PDF/CDA, segmentation, RT, KO, PR, waveforms. */
-const NON_IMAGE_SOP_CLASS = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.(88\.|104\.|66\.|481\.|11\.|9\.)/;
+/** SOP classes without a picture to show yet (PS3.4 B.5): SR, PDF/CDA, segmentation, RT objects other than RT Image, KO, PR, waveforms. */
+const NON_IMAGE_SOP_CLASS = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.(88\.|104\.|66\.|481\.(?!1$)|11\.|9\.)/;
 
 export function isDisplayable(instance: DicomJson): boolean {
   const sopClass = getString(instance, Tag.SOPClassUID) ?? '';

@@ -1,18 +1,14 @@
 /**
  * The cornerstone image loader for `dicomweb:` ids: one frame from Retrieve Frames (native bytes,
- * the archive decodes compressed syntaxes), described by the series metadata already fetched.
+ * the archive decodes compressed syntaxes), described by the series metadata already fetched;
+ * PALETTE COLOR and YBR frames through the archive's rendering.
  */
 import type { Image, ImageLoadObject } from 'cornerstone-core';
-import { getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { retrieveFrames } from '../dicomweb/retrieve';
-import { frameAttributes } from './image-attributes';
+import { frameAttributes, type FrameAttributes } from './image-attributes';
 import { instanceOf, parseImageId } from './image-ids';
 import { decodePixels } from './pixel-decode';
-
-const AVAILABLE_TRANSFER_SYNTAX = '00083002';
-const TRANSFER_SYNTAX = '00020010';
-/** JPEG (4.50–4.70) and JPEG 2000 / HTJ2K (4.9x, 4.20x) decoders apply the colour transform. */
-const DECODER_MAKES_RGB = /^1\.2\.840\.10008\.1\.2\.4\.(5\d|6\d|70|9\d|20\d)$/;
+import { needsRendering, retrieveRenderedFrame } from './rendered-frame';
 
 export function loadDicomwebImage(imageId: string): ImageLoadObject {
   return { promise: loadImage(imageId) };
@@ -22,41 +18,51 @@ async function loadImage(imageId: string): Promise<Image> {
   const ref = parseImageId(imageId);
   const instance = instanceOf(ref.sopUid);
   if (!instance) throw new Error(`no metadata for ${ref.sopUid}`);
+  const a = frameAttributes(instance, ref.frame);
+  if (needsRendering(a.photometricInterpretation)) {
+    const rendered = await retrieveRenderedFrame(ref);
+    return colorImage(imageId, rendered.rgba, rendered.rows, rendered.columns, a);
+  }
   const [bytes] = await retrieveFrames(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame]);
   if (!bytes) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
-  const a = frameAttributes(instance, ref.frame);
-  const decoded = decodePixels(bytes, a, photometricOfBytes(instance, a.photometricInterpretation, a.samplesPerPixel));
-  const monochrome1 = a.photometricInterpretation === 'MONOCHROME1';
+  const decoded = decodePixels(bytes, a);
+  if (decoded.color) return colorImage(imageId, decoded.pixels as Uint8Array, a.rows, a.columns, a);
   const windowWidth = a.windowWidth !== undefined && a.windowWidth > 0 ? a.windowWidth : Math.max(1, (decoded.max - decoded.min) * a.slope);
-  const windowCenter = a.windowCenter ?? (decoded.min * a.slope + a.intercept + windowWidth / 2);
-  const [rowSpacing, columnSpacing] = a.pixelSpacing ?? [undefined, undefined];
+  const windowCenter = a.windowCenter ?? decoded.min * a.slope + a.intercept + windowWidth / 2;
   const pixels = decoded.pixels;
   return {
-    imageId,
+    ...geometry(imageId, a.rows, a.columns, a),
     minPixelValue: decoded.min,
     maxPixelValue: decoded.max,
-    slope: decoded.color ? 1 : a.slope,
-    intercept: decoded.color ? 0 : a.intercept,
-    windowCenter: decoded.color ? 128 : windowCenter,
-    windowWidth: decoded.color ? 256 : windowWidth,
+    slope: a.slope,
+    intercept: a.intercept,
+    windowCenter,
+    windowWidth,
     getPixelData: () => pixels,
-    rows: a.rows,
-    columns: a.columns,
-    height: a.rows,
-    width: a.columns,
-    color: decoded.color,
-    rgba: false,
-    invert: monochrome1,
-    rowPixelSpacing: rowSpacing,
-    columnPixelSpacing: columnSpacing,
+    color: false,
+    invert: a.photometricInterpretation === 'MONOCHROME1',
     sizeInBytes: pixels.byteLength,
   };
 }
 
-/** The colour space of the bytes the archive sends for this instance's frames. */
-function photometricOfBytes(instance: DicomJson, photometric: string, samplesPerPixel: number): string {
-  if (samplesPerPixel !== 3) return photometric;
-  if (photometric === 'YBR_ICT' || photometric === 'YBR_RCT') return 'RGB';
-  const syntax = getString(instance, TRANSFER_SYNTAX) ?? getString(instance, AVAILABLE_TRANSFER_SYNTAX) ?? '';
-  return DECODER_MAKES_RGB.test(syntax) ? 'RGB' : photometric;
+function geometry(imageId: string, rows: number, columns: number, a: FrameAttributes) {
+  return { imageId, rows, columns, height: rows, width: columns, rowPixelSpacing: a.pixelSpacing?.[0], columnPixelSpacing: a.pixelSpacing?.[1] };
+}
+
+/** An RGBA image; cornerstone applies window/level to colour through a LUT on each channel. */
+function colorImage(imageId: string, rgba: Uint8Array, rows: number, columns: number, a: FrameAttributes): Image {
+  return {
+    ...geometry(imageId, rows, columns, a),
+    minPixelValue: 0,
+    maxPixelValue: 255,
+    slope: 1,
+    intercept: 0,
+    windowCenter: 128,
+    windowWidth: 256,
+    getPixelData: () => rgba,
+    color: true,
+    rgba: false,
+    invert: false,
+    sizeInBytes: rgba.byteLength,
+  };
 }

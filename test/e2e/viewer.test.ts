@@ -6,6 +6,7 @@ import { launchBrowser } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { syntheticSeries } from '../helpers/synthetic-series';
 
 /** Stored values of a 16-bit signed native Part 10 file, with its rescale. */
 function storedPixels(file: Buffer): { pixels: Int16Array; rows: number; columns: number; slope: number; intercept: number } {
@@ -94,12 +95,14 @@ describe('image viewer in Chromium', () => {
   const ct = generateCtSeries({ slices: 20, rows: 64, columns: 64, seed: 'viewer-e2e', patientName: 'Nguyễn^Thị Lan' });
   const jpegLs = corpusEntry('transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm');
   const sr = corpusEntry('non-image/sr-basic-text.dcm');
+  const second = syntheticSeries(8, { StudyInstanceUID: ct.studyUid, SeriesNumber: 3, SeriesDescription: 'Coronal MPR' });
 
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
     const stored = await stowFiles(archive.dicomWeb, ct.instances.map((i) => i.bytes));
     expect(stored.status).toBe(200);
+    expect((await stowFiles(archive.dicomWeb, second.files)).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, [corpusFile(jpegLs.path)])).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, [corpusFile(sr.path)])).status).toBe(200);
   });
@@ -108,8 +111,8 @@ describe('image viewer in Chromium', () => {
     await archive?.stop();
   });
 
-  const openViewer = async (studyUid: string): Promise<Page> => {
-    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+  const openViewer = async (studyUid: string, locale = 'en-US'): Promise<Page> => {
+    const page = await browser.newPage({ locale, viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
@@ -126,10 +129,10 @@ describe('image viewer in Chromium', () => {
 
     // The series browser: one series, its description, 20 images, a real thumbnail.
     const items = page.locator('[data-testid="series-item"]');
-    expect(await items.count()).toBe(1);
+    expect(await items.count()).toBe(2);
     expect(await items.first().textContent()).toContain('Axial 1.25 mm');
     expect(await items.first().textContent()).toContain('20 images');
-    const thumbWidth = await page.locator('[data-testid="series-item"] img').evaluate((img) => {
+    const thumbWidth = await items.first().locator('img').evaluate((img) => {
       const image = img as unknown as { decode(): Promise<void>; naturalWidth: number };
       return image.decode().then(() => image.naturalWidth);
     });
@@ -170,6 +173,42 @@ describe('image viewer in Chromium', () => {
     await page.keyboard.press('ArrowUp');
     await waitForRender(page, '[data-slice-index="0"][data-window-width="1500"]');
     expect(Math.abs((await canvasStats(page, 64, 64)).mean - innerMean(slice1, 1500, -600))).toBeLessThan(3);
+    await page.close();
+  });
+
+  it('prefetches the series, lays out 2×2, moves a series into the active viewport, plays cine and shows the help, in Vietnamese', async () => {
+    const page = await openViewer(ct.studyUid, 'vi-VN');
+    await waitForRender(page, '[data-slice-index="0"]');
+    // The rest of the series is fetched in the background; the indicator counts it.
+    await page.waitForSelector(`[data-testid="series-item"][data-series-uid="${ct.seriesUid}"][data-loaded="20"][data-total="20"]`);
+    expect(await page.textContent(`[data-testid="series-item"][data-series-uid="${ct.seriesUid}"]`)).toContain('20 ảnh');
+    expect(await page.textContent('[data-testid="overlay-bottom-left"]')).toContain('Ảnh: 1/20');
+
+    await page.click('[data-testid="layout-2x2"]');
+    const viewports = page.locator('[data-testid="viewport"]');
+    await page.waitForSelector('[data-testid="viewport"][data-index="3"][data-rendered-image-id]');
+    expect(await viewports.count()).toBe(4);
+    expect(await viewports.nth(1).getAttribute('data-series-uid')).toBe(second.seriesUid);
+    await viewports.nth(1).locator('[data-testid="viewport-image"]').click();
+    expect(await page.locator('[data-testid="viewport"][data-active="true"]').count()).toBe(1);
+    expect(await viewports.nth(1).getAttribute('data-active')).toBe('true');
+    expect(await viewports.nth(1).evaluate((el) => (el as unknown as { className: string }).className)).toContain('active');
+
+    await page.click(`[data-testid="series-item"][data-series-uid="${ct.seriesUid}"]`);
+    await page.waitForSelector(`[data-testid="viewport"][data-index="1"][data-series-uid="${ct.seriesUid}"][data-slice-count="20"]`);
+
+    // Cine: Space plays the active stack, Space again stops it.
+    await page.keyboard.press('Space');
+    await page.waitForSelector('[data-testid="viewport"][data-index="1"][data-cine="playing"]');
+    await page.waitForFunction(() => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document.querySelector('[data-testid="viewport"][data-index="1"]')?.getAttribute('data-slice-index')) >= 3);
+    await page.keyboard.press('Space');
+    await page.waitForSelector('[data-testid="viewport"][data-index="1"][data-cine="stopped"]');
+
+    await page.keyboard.press('?');
+    await page.waitForSelector('[data-testid="help-panel"]:visible');
+    expect(await page.textContent('[data-testid="help-panel"]')).toContain('I: đảo màu');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="help-panel"]', { state: 'hidden' });
     await page.close();
   });
 

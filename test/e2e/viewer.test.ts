@@ -1,9 +1,11 @@
+import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { launchBrowser } from '../helpers/browser';
-import { corpusEntry, corpusFile } from '../helpers/corpus';
+import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
+import { gdcmRaw } from '../helpers/reference-decoders';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
@@ -35,7 +37,9 @@ interface BrowserDocument {
 }
 
 interface CanvasStats {
+  /** red channel (grey for a monochrome image) */
   mean: number;
+  rgb: [number, number, number];
   grey: number[];
 }
 
@@ -56,13 +60,16 @@ async function canvasStats(page: Page, rows: number, columns: number): Promise<C
       const x1 = Math.floor((canvas.width + w) / 2 - 2 * scale);
       const y1 = Math.floor((canvas.height + h) / 2 - 2 * scale);
       const data = canvas.getContext('2d')!.getImageData(x0, y0, x1 - x0, y1 - y0).data;
-      let sum = 0;
+      const sum: [number, number, number] = [0, 0, 0];
       const grey: number[] = [];
       for (let i = 0; i < data.length; i += 4) {
-        sum += data[i]!;
+        sum[0] += data[i]!;
+        sum[1] += data[i + 1]!;
+        sum[2] += data[i + 2]!;
         if (i % 64 === 0) grey.push(data[i]!);
       }
-      return { mean: sum / (data.length / 4), grey };
+      const n = data.length / 4;
+      return { mean: sum[0] / n, rgb: [sum[0] / n, sum[1] / n, sum[2] / n] as [number, number, number], grey };
     },
     { rows, columns },
   );
@@ -95,6 +102,7 @@ describe('image viewer in Chromium', () => {
   const ct = generateCtSeries({ slices: 20, rows: 64, columns: 64, seed: 'viewer-e2e', patientName: 'Nguyễn^Thị Lan' });
   const jpegLs = corpusEntry('transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm');
   const sr = corpusEntry('non-image/sr-basic-text.dcm');
+  const ybrJpeg = corpusEntry('color/ybr-full-jpeg-baseline.dcm');
   const second = syntheticSeries(8, { StudyInstanceUID: ct.studyUid, SeriesNumber: 3, SeriesDescription: 'Coronal MPR' });
 
   beforeAll(async () => {
@@ -105,6 +113,7 @@ describe('image viewer in Chromium', () => {
     expect((await stowFiles(archive.dicomWeb, second.files)).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, [corpusFile(jpegLs.path)])).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, [corpusFile(sr.path)])).status).toBe(200);
+    expect((await stowFiles(archive.dicomWeb, [corpusFile(ybrJpeg.path)])).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();
@@ -245,6 +254,32 @@ describe('image viewer in Chromium', () => {
     const expected = innerMean(native, 400, 40);
     expect(expected).toBeGreaterThan(20);
     expect(Math.abs(stats.mean - expected)).toBeLessThan(2);
+    await page.close();
+  });
+
+  it('shows a YBR_FULL JPEG in its true colours (regression: YCbCr converted twice came out green)', async () => {
+    const page = await openViewer(String(ybrJpeg.studyInstanceUID));
+    await waitForRender(page, '[data-slice-index="0"]');
+    const rows = Number(ybrJpeg.rows);
+    const columns = Number(ybrJpeg.columns);
+    // GDCM's decoding (still YCbCr), turned into RGB with the JFIF equations, without the 2-pixel border.
+    const reference = gdcmRaw(path.join(CORPUS_DIR, ybrJpeg.path));
+    expect(reference.photometricInterpretation).toBe('YBR_FULL');
+    const clamp = (v: number) => Math.round(Math.min(255, Math.max(0, v)));
+    const sum = [0, 0, 0];
+    let n = 0;
+    for (let r = 2; r < rows - 2; r++) {
+      for (let c = 2; c < columns - 2; c++) {
+        const at = (r * columns + c) * 3;
+        const [y, cb, cr] = [reference.pixels[at]!, reference.pixels[at + 1]! - 128, reference.pixels[at + 2]! - 128];
+        sum[0]! += clamp(y + 1.402 * cr);
+        sum[1]! += clamp(y - 0.344136 * cb - 0.714136 * cr);
+        sum[2]! += clamp(y + 1.772 * cb);
+        n++;
+      }
+    }
+    const stats = await canvasStats(page, rows, columns);
+    for (let channel = 0; channel < 3; channel++) expect(Math.abs(stats.rgb[channel]! - sum[channel]! / n), `channel ${channel}`).toBeLessThan(2);
     await page.close();
   });
 

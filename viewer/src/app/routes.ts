@@ -10,4 +10,5 @@ export const routes: Record<string, () => Promise<PageModule>> = {
   '/': () => import('../worklist/worklist-page'),
   '/upload': () => import('../upload/upload-page'),
   '/viewer': () => import('../viewer/viewer-page'),
+  '/print': () => import('../print/print-page'),
 };

@@ -10,6 +10,7 @@ type Key =
   | 'keyCine' | 'keyHelp' | 'keyDrag' | 'keyMiddle' | 'keyRight'
   | 'toolLength' | 'toolAngle' | 'toolRectangleRoi' | 'toolEllipticalRoi' | 'toolProbe' | 'measurements' | 'noMeasurements' | 'delete'
   | 'lengthMm' | 'lengthPx' | 'angle' | 'roiStats' | 'roiArea' | 'probeValue'
+  | 'keyImage' | 'keyImageMarker' | 'keyImageCount' | 'printSheet' | 'keyKeyImage'
   | 'presetBrain' | 'presetSubdural' | 'presetStroke' | 'presetLung' | 'presetMediastinum' | 'presetAbdomen' | 'presetLiver' | 'presetBone';
 
 export const viewerMessages: Messages<Key> = {
@@ -78,6 +79,11 @@ export const viewerMessages: Messages<Key> = {
     roiStats: 'mean {mean} ± {sd} {unit}, min {min}, max {max}',
     roiArea: 'area {value} {unit}',
     probeValue: '{value} {unit} at ({x}, {y})',
+    keyImage: 'Key image',
+    keyImageMarker: 'Key image',
+    keyImageCount: '{count} key images',
+    printSheet: 'Print…',
+    keyKeyImage: 'K: mark / unmark key image',
     presetBrain: 'Brain',
     presetSubdural: 'Subdural',
     presetStroke: 'Stroke',
@@ -152,6 +158,11 @@ export const viewerMessages: Messages<Key> = {
     roiStats: 'trung bình {mean} ± {sd} {unit}, nhỏ nhất {min}, lớn nhất {max}',
     roiArea: 'diện tích {value} {unit}',
     probeValue: '{value} {unit} tại ({x}, {y})',
+    keyImage: 'Ảnh đánh dấu',
+    keyImageMarker: 'Ảnh đánh dấu',
+    keyImageCount: '{count} ảnh đánh dấu',
+    printSheet: 'In phim…',
+    keyKeyImage: 'K: đánh dấu / bỏ đánh dấu ảnh',
     presetBrain: 'Não',
     presetSubdural: 'Dưới màng cứng',
     presetStroke: 'Đột quỵ',

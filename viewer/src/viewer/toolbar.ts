@@ -20,6 +20,8 @@ export interface ToolbarActions {
   toggleCine(): void;
   fps(fps: number): void;
   help(): void;
+  keyImage(): void;
+  print(): void;
 }
 
 export interface Toolbar {
@@ -28,6 +30,7 @@ export interface Toolbar {
   setTool(tool: DragTool): void;
   setPlaying(playing: boolean): void;
   fps(): number;
+  setKeyImageCount(count: number): void;
 }
 
 export function createToolbar(actions: ToolbarActions): Toolbar {
@@ -72,6 +75,12 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   fps.addEventListener('change', () => actions.fps(Number(fps.value)));
   bar.append(fps);
   button(t('help'), 'help', actions.help, '?');
+  button(t('keyImage'), 'key-image', actions.keyImage);
+  const keyCount = document.createElement('span');
+  keyCount.className = 'key-image-count';
+  keyCount.dataset.testid = 'key-image-count';
+  bar.append(keyCount);
+  button(t('printSheet'), 'print', actions.print);
 
   return {
     element: bar,
@@ -85,6 +94,10 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
       cine.textContent = playing ? t('pause') : t('play');
       cine.setAttribute('aria-label', cine.textContent);
       cine.title = cine.textContent;
+    },
+    setKeyImageCount(count) {
+      keyCount.textContent = t('keyImageCount', { count });
+      keyCount.dataset.count = String(count);
     },
     fps() {
       const value = Number(fps.value);

@@ -5,10 +5,12 @@
  */
 import type { Page } from '../app/page';
 import { showError, showErrorFor } from '../app/error-banner';
+import { navigate } from '../app/router';
 import { translator } from '../i18n/i18n';
 import { forgetInstances } from '../imaging/image-ids';
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
 import { isMeasurementTool } from '../imaging/measurement-tools';
+import { createKeyImageMarks } from '../key-images/key-image-marks';
 import { createHelpPanel } from './help-panel';
 import { createMeasurementList } from './measurement-list';
 import { viewerMessages } from './messages';
@@ -93,6 +95,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   };
   const onChange = (pane: ViewportPane) => {
     if (pane === active) measurementList.show(pane);
+    keyImages.refresh(pane);
   };
   const paneOptions = { onActivate: activate, onFirstImage: prefetch, onChange, dragTool: () => tool };
 
@@ -147,6 +150,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     else active.playCine(toolbar.fps());
     toolbar.setPlaying(active.playing);
   };
+  const studyUid = series[0]?.studyUid ?? '';
   const toolbar = createToolbar({
     layout: setLayout,
     tool(next) {
@@ -166,7 +170,10 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     help() {
       help.hidden = !help.hidden;
     },
+    keyImage: withActive((p) => keyImages.toggle(p)),
+    print: () => navigate(`/print?StudyInstanceUIDs=${encodeURIComponent(studyUid)}`),
   });
+  const keyImages = createKeyImageMarks(studyUid, (count) => toolbar.setKeyImageCount(count));
   toolbar.setTool(tool);
 
   const side = document.createElement('nav');
@@ -200,6 +207,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
       else pane?.reset();
     } else if (key === ' ') toggleCine();
     else if (key === '?') help.hidden = !help.hidden;
+    else if ((key === 'k' || key === 'K') && pane) keyImages.toggle(pane);
     else return;
     event.preventDefault();
   };

@@ -1,0 +1,177 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCtSeries } from '../../fixtures/generate-ct-series';
+import { launchBrowser } from '../helpers/browser';
+import { stowFiles } from '../helpers/dicomweb-http';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+
+// The root tsconfig has no DOM library: the few browser objects the page callbacks touch.
+interface BrowserCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+interface BrowserGlobals {
+  document: { querySelector(selector: string): BrowserCanvas | null };
+  localStorage: { getItem(key: string): string | null };
+}
+
+interface CellPixels {
+  width: number;
+  height: number;
+  /** mean and standard deviation of the red channel */
+  mean: number;
+  sd: number;
+  /** pixels in the measurement colour (yellow: red and green high, blue low) */
+  yellow: number;
+  /** whether a yellow pixel lies within 3 px of each probe point */
+  near: boolean[];
+}
+
+async function cellPixels(page: Page, selector: string, probes: { x: number; y: number }[] = []): Promise<CellPixels> {
+  return page.evaluate(
+    ({ selector, probes }) => {
+      const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector(selector)!;
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      const isYellow = (i: number) => data[i]! > 200 && data[i + 1]! > 160 && data[i + 2]! < 90;
+      let sum = 0;
+      let sum2 = 0;
+      let yellow = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        sum += data[i]!;
+        sum2 += data[i]! * data[i]!;
+        if (isYellow(i)) yellow++;
+      }
+      const n = data.length / 4;
+      const near = probes.map(({ x, y }) => {
+        for (let dy = -3; dy <= 3; dy++)
+          for (let dx = -3; dx <= 3; dx++) {
+            const [px, py] = [Math.round(x) + dx, Math.round(y) + dy];
+            if (px >= 0 && py >= 0 && px < canvas.width && py < canvas.height && isYellow((py * canvas.width + px) * 4)) return true;
+          }
+        return false;
+      });
+      return { width: canvas.width, height: canvas.height, mean: sum / n, sd: Math.sqrt(sum2 / n - (sum / n) ** 2), yellow, near };
+    },
+    { selector, probes },
+  );
+}
+
+async function waitForRender(page: Page, attributes: string): Promise<void> {
+  await page.waitForSelector(`[data-testid="viewport"][data-active="true"]${attributes}[data-rendered-image-id]`, { timeout: 20_000 });
+}
+
+const pdfPageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+
+describe('key images and the film sheet in Chromium', () => {
+  let archive: TestArchive;
+  let browser: Browser;
+  const ct = generateCtSeries({ slices: 10, rows: 64, columns: 64, seed: 'print-e2e', patientName: 'Trần^Văn Bình', patientId: 'VN-PRINT-01' });
+
+  beforeAll(async () => {
+    archive = await startTestArchive();
+    browser = await launchBrowser();
+    expect((await stowFiles(archive.dicomWeb, ct.instances.map((i) => i.bytes))).status).toBe(200);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await archive?.stop();
+  });
+
+  it('marks two key images with K, measures one, prints them as a film sheet with header, measurement, pages and a PDF', async () => {
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${ct.studyUid}`);
+    await waitForRender(page, '[data-slice-index="0"]');
+    expect(await page.getAttribute('[data-testid="key-image-count"]', 'data-count')).toBe('0');
+
+    // K marks slice 1; the marker shows and the toolbar counts it.
+    await page.keyboard.press('k');
+    await page.waitForSelector('[data-testid="key-image-count"][data-count="1"]');
+    await page.waitForSelector('[data-testid="viewport"][data-active="true"] [data-testid="key-image-marker"]:visible');
+    expect(await page.textContent('[data-testid="key-image-marker"]')).toContain('Key image');
+
+    // Scroll to slice 4: no marker there; K marks it too.
+    const box = (await page.locator('[data-testid="viewport-image"]').boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(cx, cy);
+    for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 100);
+    await waitForRender(page, '[data-slice-index="3"]');
+    await page.waitForSelector('[data-testid="key-image-marker"]', { state: 'hidden' });
+    await page.keyboard.press('K');
+    await page.waitForSelector('[data-testid="key-image-count"][data-count="2"]');
+
+    // A length on slice 4, drawn after marking: the key image takes it.
+    await page.click('[data-testid="tool-Length"]');
+    await page.mouse.move(cx - 150, cy - 60);
+    await page.mouse.down();
+    await page.mouse.move(cx, cy, { steps: 5 });
+    await page.mouse.move(cx + 150, cy + 60, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForSelector('[data-testid="measurement"][data-tool="Length"]');
+    const lengthMm = Number(await page.getAttribute('[data-testid="measurement"]', 'data-value'));
+    expect(lengthMm).toBeGreaterThan(50);
+    const stored = await page.evaluate((key) => (globalThis as unknown as BrowserGlobals).localStorage.getItem(key), `pacs.keyImages.${ct.studyUid}`);
+    const keys = JSON.parse(stored ?? '[]') as { sopUid: string; measurements: { tool: string; handles: Record<string, { x: number; y: number }> }[] }[];
+    expect(keys.map((k) => k.sopUid)).toEqual([ct.instances[0]!.sopUid, ct.instances[3]!.sopUid]);
+    expect(keys[0]!.measurements).toEqual([]);
+    expect(keys[1]!.measurements.map((m) => m.tool)).toEqual(['Length']);
+    const { start, end } = keys[1]!.measurements[0]!.handles as { start: { x: number; y: number }; end: { x: number; y: number } };
+
+    // Print…: the sheet, 2×2 by default: one page, two cells with real images.
+    await page.click('[data-testid="print"]');
+    await page.waitForSelector('[data-testid="print-sheet"][data-state="done"]', { timeout: 20_000 });
+    expect(await page.getAttribute('[data-testid="print-sheet"]', 'data-layout')).toBe('2x2');
+    expect(await page.locator('[data-testid="print-page"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="print-cell"]').count()).toBe(2);
+    expect(await page.textContent('[data-testid="print-patientName"]')).toContain('Trần Văn Bình');
+    expect(await page.textContent('[data-testid="print-patientId"]')).toContain('VN-PRINT-01');
+    expect(await page.textContent('[data-testid="print-institution"]')).toContain('Bệnh viện Đa khoa Tỉnh');
+    expect(await page.textContent('[data-testid="print-description"]')).toContain('CT ngực bụng có cản quang');
+    expect(await page.textContent('[data-testid="print-footer"]')).toBe('Page 1 of 1');
+
+    const plain = await cellPixels(page, '[data-testid="print-cell"]:nth-child(1) canvas');
+    expect(plain.width).toBeGreaterThan(200);
+    expect(plain.mean).toBeGreaterThan(10);
+    expect(plain.sd).toBeGreaterThan(10);
+    expect(plain.yellow).toBe(0);
+
+    // The measured cell: its label as text, and yellow pixels along the line from start to end.
+    const measured = '[data-testid="print-cell"][data-measurements="1"]';
+    expect(await page.textContent(`${measured} [data-testid="print-measurement"]`)).toBe(`${lengthMm.toFixed(2)} mm`);
+    const size = await cellPixels(page, `${measured} canvas`);
+    const scale = Math.min(size.width / 64, size.height / 64);
+    const toCanvas = (p: { x: number; y: number }) => ({ x: size.width / 2 + (p.x - 32) * scale, y: size.height / 2 + (p.y - 32) * scale });
+    const along = [0.2, 0.4, 0.6, 0.8].map((f) => toCanvas({ x: start.x + (end.x - start.x) * f, y: start.y + (end.y - start.y) * f }));
+    const off = [toCanvas({ x: start.x, y: end.y }), toCanvas({ x: end.x, y: start.y })];
+    const withLine = await cellPixels(page, `${measured} canvas`, [...along, ...off]);
+    expect(withLine.near).toEqual([true, true, true, true, false, false]);
+    expect(withLine.yellow).toBeGreaterThan(200);
+    expect(withLine.sd).toBeGreaterThan(10);
+
+    // 1×1: one image per page, two pages.
+    await page.selectOption('[data-testid="print-layout"]', '1x1');
+    await page.waitForSelector('[data-testid="print-sheet"][data-layout="1x1"][data-state="done"]');
+    expect(await page.locator('[data-testid="print-page"]').count()).toBe(2);
+    expect(await page.locator('[data-testid="print-footer"]').allTextContents()).toEqual(['Page 1 of 2', 'Page 2 of 2']);
+    const big = await cellPixels(page, '[data-testid="print-page"]:nth-child(2) [data-testid="print-cell"] canvas');
+    expect(big.yellow).toBeGreaterThan(withLine.yellow);
+
+    // The print stylesheet: a PDF of two A4 pages with the images in it.
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.length).toBeGreaterThan(30_000);
+    expect(pdfPageCount(pdf)).toBe(2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says how to mark key images when there are none, in Vietnamese', async () => {
+    const page = await browser.newPage({ locale: 'vi-VN' });
+    await page.goto(`${archive.url}/print?StudyInstanceUIDs=${ct.studyUid}`);
+    await page.waitForSelector('[data-testid="print-empty"]');
+    expect(await page.textContent('[data-testid="print-empty"]')).toBe('Chưa có ảnh đánh dấu: hãy đánh dấu ảnh bằng phím K trong trình xem.');
+    expect(await page.locator('[data-testid="print-sheet"]').count()).toBe(0);
+    await page.close();
+  });
+});

@@ -57,6 +57,7 @@ export function measurementText(tool: string, data: MeasurementData, calibrated:
     case 'Length':
       return [calibrated ? t('lengthMm', { value: fixed(data.length, 2) }) : t('lengthPx', { value: fixed(data.length, 2) })];
     case 'Angle':
+    case 'CobbAngle':
       return [t('angle', { value: fixed(data.rAngle, 1) })];
     case 'Probe':
       return [t('probeValue', { value: fixed(stats?.mo, 1), unit, x: stats?.x ?? '–', y: stats?.y ?? '–' })];

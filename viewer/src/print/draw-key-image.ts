@@ -102,14 +102,17 @@ function drawMeasurement(ctx: CanvasRenderingContext2D, measurement: KeyMeasurem
     ctx.fill();
     anchor = p;
   } else {
-    // Length (start, end), Angle (start, middle, end) and any other tool: its points in order.
+    // Length and arrows (start–end), Angle (start–middle–end), Cobb angle (start–end, start2–end2),
+    // and any other tool: a polyline through its points.
     const order = ['start', 'middle', 'end', 'start2', 'end2'];
-    const points = Object.entries(h)
-      .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
-      .map(([, p]) => at(p));
-    points.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
+    const runs = h.start2 && h.end2 ? [['start', 'end'], ['start2', 'end2']] : [Object.keys(h).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))];
+    for (const run of runs) {
+      run.map((name) => h[name]).filter((p): p is Point => p !== undefined).map(at)
+        .forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
+    }
     ctx.stroke();
-    anchor = measurement.tool === 'Angle' && h.middle ? at(h.middle) : points[points.length - 1];
+    const last = runs[0]?.[runs[0].length - 1];
+    anchor = h.middle ? at(h.middle) : last && h[last] ? at(h[last]) : undefined;
   }
   if (anchor) drawLabel(ctx, measurement.text, anchor, size, canvas);
 }

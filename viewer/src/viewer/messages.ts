@@ -11,6 +11,7 @@ type Key =
   | 'toolLength' | 'toolAngle' | 'toolRectangleRoi' | 'toolEllipticalRoi' | 'toolProbe' | 'measurements' | 'noMeasurements' | 'delete'
   | 'lengthMm' | 'lengthPx' | 'angle' | 'roiStats' | 'roiArea' | 'probeValue'
   | 'keyImage' | 'keyImageMarker' | 'keyImageCount' | 'printSheet' | 'keyKeyImage'
+  | 'tagBrowser' | 'tagBrowserShort' | 'openReport'
   | 'presetBrain' | 'presetSubdural' | 'presetStroke' | 'presetLung' | 'presetMediastinum' | 'presetAbdomen' | 'presetLiver' | 'presetBone';
 
 export const viewerMessages: Messages<Key> = {
@@ -41,6 +42,9 @@ export const viewerMessages: Messages<Key> = {
     pause: 'Pause',
     fps: 'Frames per second',
     help: 'Keyboard shortcuts',
+    tagBrowser: 'DICOM tags (T)',
+    tagBrowserShort: 'Tags',
+    openReport: 'report: click to read',
     close: 'Close',
     slice: 'Image',
     shortcuts: 'Keyboard and mouse',
@@ -120,6 +124,9 @@ export const viewerMessages: Messages<Key> = {
     pause: 'Tạm dừng',
     fps: 'Số ảnh mỗi giây',
     help: 'Phím tắt',
+    tagBrowser: 'Thẻ DICOM (T)',
+    tagBrowserShort: 'Thẻ',
+    openReport: 'báo cáo: nhấn để đọc',
     close: 'Đóng',
     slice: 'Ảnh',
     shortcuts: 'Bàn phím và chuột',

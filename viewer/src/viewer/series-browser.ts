@@ -12,7 +12,7 @@ export interface SeriesBrowser {
   setProgress(seriesUid: string, loaded: number, total: number): void;
 }
 
-export function createSeriesBrowser(series: readonly SeriesModel[], onChoose: (series: SeriesModel) => void): SeriesBrowser {
+export function createSeriesBrowser(series: readonly SeriesModel[], onChoose: (series: SeriesModel) => void, onOpenReport?: (series: SeriesModel) => void): SeriesBrowser {
   const list = document.createElement('ul');
   list.className = 'series-browser';
   list.setAttribute('aria-label', t('seriesBrowser'));
@@ -75,6 +75,16 @@ export function createSeriesBrowser(series: readonly SeriesModel[], onChoose: (s
       note.dataset.testid = 'not-displayable';
       note.textContent = t('notDisplayable');
       text.append(note);
+      if (s.modality === 'SR' && onOpenReport) {
+        // A structured report reads as text (sr-view); other non-image objects stay not displayable.
+        note.textContent = t('openReport');
+        note.dataset.testid = 'open-report';
+        item.tabIndex = 0;
+        item.addEventListener('click', () => onOpenReport(s));
+        item.addEventListener('keydown', (event) => {
+          if (event.key === 'Enter') onOpenReport(s);
+        });
+      }
     }
     item.append(thumb, text);
     list.append(item);

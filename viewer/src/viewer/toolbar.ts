@@ -20,6 +20,8 @@ export interface ToolbarActions {
   toggleCine(): void;
   fps(fps: number): void;
   help(): void;
+  /** Opens or closes the DICOM tag browser (key T). */
+  tags(): void;
   keyImage(): void;
   print(): void;
 }
@@ -75,6 +77,7 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   fps.addEventListener('change', () => actions.fps(Number(fps.value)));
   bar.append(fps);
   button(t('help'), 'help', actions.help, '?');
+  button(t('tagBrowser'), 'tag-browser', actions.tags, t('tagBrowserShort'));
   button(t('keyImage'), 'key-image', actions.keyImage);
   const keyCount = document.createElement('span');
   keyCount.className = 'key-image-count';

@@ -7,10 +7,12 @@ import type { Page } from '../app/page';
 import { showError, showErrorFor } from '../app/error-banner';
 import { navigate } from '../app/router';
 import { translator } from '../i18n/i18n';
-import { forgetInstances } from '../imaging/image-ids';
+import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids';
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
 import { isMeasurementTool } from '../imaging/measurement-tools';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
+import { createSrView } from '../sr-view/sr-view';
+import { createTagPanel } from '../tag-browser/tag-panel';
 import { createHelpPanel } from './help-panel';
 import { createMeasurementList } from './measurement-list';
 import { viewerMessages } from './messages';
@@ -81,6 +83,19 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   grid.dataset.testid = 'viewport-grid';
   const help = createHelpPanel();
   const measurementList = createMeasurementList();
+  const srView = createSrView();
+  // The tag browser follows the image on screen in the active viewport.
+  const showTags = (pane: ViewportPane | undefined) => {
+    const imageId = pane?.element.dataset.renderedImageId;
+    const ref = imageId ? parseImageId(imageId) : undefined;
+    tagPanel.show(ref ? instanceOf(ref.sopUid) : undefined, ref?.frame ?? 1);
+  };
+  const tagPanel = createTagPanel((open) => {
+    toolbar.element.querySelector('[data-testid="tag-browser"]')?.setAttribute('aria-pressed', String(open));
+    // Below the toolbar, whose height depends on how its buttons wrap.
+    if (open) tagPanel.element.style.top = `${toolbar.element.offsetHeight + 4}px`;
+    if (open) showTags(active);
+  });
 
   let browser: SeriesBrowser | undefined;
   const prefetch = (s: SeriesModel) => {
@@ -92,9 +107,11 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     active = pane;
     for (const p of panes) p.setActive(p === pane);
     measurementList.show(pane);
+    if (tagPanel.isOpen) showTags(pane);
   };
   const onChange = (pane: ViewportPane) => {
     if (pane === active) measurementList.show(pane);
+    if (pane === active && tagPanel.isOpen) showTags(pane);
     keyImages.refresh(pane);
   };
   const paneOptions = { onActivate: activate, onFirstImage: prefetch, onChange, dragTool: () => tool };
@@ -103,7 +120,10 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     const pane = active ?? panes[0];
     if (pane) void pane.show(s);
   };
-  browser = createSeriesBrowser(series, showInActive);
+  browser = createSeriesBrowser(series, showInActive, (s) => {
+    srView.element.style.top = `${toolbar.element.offsetHeight + 4}px`;
+    void srView.show(s.studyUid, s.seriesUid);
+  });
 
   const setLayout = (next: Layout) => {
     layout = next;
@@ -170,6 +190,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     help() {
       help.hidden = !help.hidden;
     },
+    tags: () => tagPanel.toggle(),
     keyImage: withActive((p) => keyImages.toggle(p)),
     print: () => navigate(`/print?StudyInstanceUIDs=${encodeURIComponent(studyUid)}`),
   });
@@ -183,7 +204,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   side.append(sideTitle, browser.element, measurementList.element);
   const main = document.createElement('div');
   main.className = 'viewer-main';
-  main.append(toolbar.element, grid, help);
+  main.append(toolbar.element, grid, help, tagPanel.element, srView.element);
   container.append(side, main);
   setLayout(layout);
 
@@ -204,9 +225,12 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     else if (key === 'f' || key === 'F') pane?.fit();
     else if (key === 'Escape' || key === '0') {
       if (!help.hidden) help.hidden = true;
+      else if (tagPanel.isOpen) tagPanel.close();
+      else if (srView.isOpen) srView.close();
       else pane?.reset();
     } else if (key === ' ') toggleCine();
     else if (key === '?') help.hidden = !help.hidden;
+    else if (key === 't' || key === 'T') tagPanel.toggle();
     else if ((key === 'k' || key === 'K') && pane) keyImages.toggle(pane);
     else return;
     event.preventDefault();

@@ -1,6 +1,6 @@
 /**
- * cornerstone-tools measurement tools (length, angle, rectangle and elliptical ROI, probe) on a
- * cornerstone element. Window/level, pan, zoom and scrolling stay with the viewport's own handlers;
+ * cornerstone-tools measurement tools (length, angle, Cobb angle, rectangle and elliptical ROI,
+ * probe, arrow with text) on a cornerstone element. Window/level, pan, zoom and scrolling stay with the viewport's own handlers;
  * cornerstone-tools only draws and edits measurements.
  */
 import cornerstone from 'cornerstone-core';
@@ -8,7 +8,7 @@ import cornerstoneMath from 'cornerstone-math';
 import cornerstoneTools, { type MeasurementData } from 'cornerstone-tools';
 import Hammer from 'hammerjs';
 
-export const MEASUREMENT_TOOLS = ['Length', 'Angle', 'RectangleRoi', 'EllipticalRoi', 'Probe'] as const;
+export const MEASUREMENT_TOOLS = ['Length', 'Angle', 'CobbAngle', 'RectangleRoi', 'EllipticalRoi', 'Probe', 'ArrowAnnotate'] as const;
 export type MeasurementTool = (typeof MEASUREMENT_TOOLS)[number];
 
 export function isMeasurementTool(name: string): name is MeasurementTool {
@@ -18,10 +18,15 @@ export function isMeasurementTool(name: string): name is MeasurementTool {
 const TOOL_CLASSES = {
   Length: cornerstoneTools.LengthTool,
   Angle: cornerstoneTools.AngleTool,
+  CobbAngle: cornerstoneTools.CobbAngleTool,
   RectangleRoi: cornerstoneTools.RectangleRoiTool,
   EllipticalRoi: cornerstoneTools.EllipticalRoiTool,
   Probe: cornerstoneTools.ProbeTool,
+  ArrowAnnotate: cornerstoneTools.ArrowAnnotateTool,
 } as const;
+
+/** Asks the user for an arrow's text (in the page, not window.prompt); undefined when cancelled. */
+export type AskText = (element: HTMLElement, current?: string) => Promise<string | undefined>;
 
 export const MEASUREMENT_EVENTS = [
   cornerstoneTools.EVENTS.MEASUREMENT_COMPLETED,
@@ -42,9 +47,15 @@ export function setUpMeasurementTools(): void {
   }
 }
 
-export function enableMeasurementTools(element: HTMLElement): void {
+export function enableMeasurementTools(element: HTMLElement, askText: AskText): void {
+  // cornerstone-tools removes an arrow whose text callback answers empty (allowEmptyLabel false): cancel = no arrow.
+  const arrowText = {
+    getTextCallback: (done: (text: string | undefined) => void) => void askText(element).then(done),
+    changeTextCallback: (data: MeasurementData, _event: unknown, done: (text: string | undefined) => void) =>
+      void askText(element, data.text).then((text) => done(text ?? data.text)),
+  };
   for (const tool of MEASUREMENT_TOOLS) {
-    cornerstoneTools.addToolForElement(element, TOOL_CLASSES[tool]);
+    cornerstoneTools.addToolForElement(element, TOOL_CLASSES[tool], tool === 'ArrowAnnotate' ? { configuration: arrowText } : undefined);
     cornerstoneTools.setToolPassiveForElement(element, tool);
   }
 }
@@ -65,6 +76,15 @@ export interface Measurement {
 /** The measurements on the image the element shows now. */
 export function measurementsOf(element: HTMLElement): Measurement[] {
   return MEASUREMENT_TOOLS.flatMap((tool) => (cornerstoneTools.getToolState(element, tool)?.data ?? []).map((data) => ({ tool, data })));
+}
+
+/** The measurement drawn near a point of the element's canvas (CSS pixels), as cornerstone-tools picks one to move. */
+export function measurementNear(element: HTMLElement, point: { x: number; y: number }): Measurement | undefined {
+  for (const m of measurementsOf(element)) {
+    const tool = cornerstoneTools.getToolForElement(element, m.tool);
+    if (tool?.pointNearTool(element, m.data, point, 'mouse')) return m;
+  }
+  return undefined;
 }
 
 export function removeMeasurement(element: HTMLElement, measurement: Measurement): void {

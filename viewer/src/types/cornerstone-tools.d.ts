@@ -14,6 +14,11 @@ declare module 'cornerstone-tools' {
     /** ROI tools: modality values; ProbeTool: `mo` (modality value) at x, y */
     cachedStats?: { area?: number; mean?: number; stdDev?: number; min?: number; max?: number; mo?: number; x?: number; y?: number };
     unit?: string;
+    /** ArrowAnnotateTool */
+    text?: string;
+  }
+  export interface ToolInstance {
+    pointNearTool(element: HTMLElement, data: MeasurementData, coords: { x: number; y: number }, interactionType?: string): boolean;
   }
   export type ToolClass = abstract new (...args: never[]) => unknown;
 
@@ -24,6 +29,9 @@ declare module 'cornerstone-tools' {
   export function setToolPassiveForElement(element: HTMLElement, toolName: string): void;
   export function getToolState(element: HTMLElement, toolName: string): { data: MeasurementData[] } | undefined;
   export function removeToolState(element: HTMLElement, toolName: string, data: MeasurementData): void;
+  export function getToolForElement(element: HTMLElement, toolName: string): ToolInstance | undefined;
+  export const CobbAngleTool: ToolClass;
+  export const ArrowAnnotateTool: ToolClass;
   export const LengthTool: ToolClass;
   export const AngleTool: ToolClass;
   export const RectangleRoiTool: ToolClass;
@@ -39,6 +47,9 @@ declare module 'cornerstone-tools' {
     setToolPassiveForElement: typeof setToolPassiveForElement;
     getToolState: typeof getToolState;
     removeToolState: typeof removeToolState;
+    getToolForElement: typeof getToolForElement;
+    CobbAngleTool: ToolClass;
+    ArrowAnnotateTool: ToolClass;
     LengthTool: ToolClass;
     AngleTool: ToolClass;
     RectangleRoiTool: ToolClass;

@@ -66,7 +66,8 @@ function toolLabel(m: Measurement): string {
 
 function primaryValue(m: Measurement): number | undefined {
   if (m.tool === 'Length') return m.data.length;
-  if (m.tool === 'Angle') return m.data.rAngle;
+  if (m.tool === 'Angle' || m.tool === 'CobbAngle') return m.data.rAngle;
+  if (m.tool === 'ArrowAnnotate') return undefined;
   if (m.tool === 'Probe') return m.data.cachedStats?.mo;
   return m.data.cachedStats?.mean;
 }
@@ -77,7 +78,10 @@ function describe(m: Measurement, calibrated: boolean, unit: string): string {
     case 'Length':
       return calibrated ? t('lengthMm', { value: fixed(m.data.length, 2) }) : t('lengthPx', { value: fixed(m.data.length, 2) });
     case 'Angle':
+    case 'CobbAngle':
       return t('angle', { value: fixed(m.data.rAngle, 1) });
+    case 'ArrowAnnotate':
+      return m.data.text ?? '';
     case 'Probe':
       return t('probeValue', { value: fixed(stats?.mo, 1), unit, x: stats?.x ?? '–', y: stats?.y ?? '–' });
     default:

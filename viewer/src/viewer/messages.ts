@@ -3,6 +3,7 @@ import type { Messages } from '../i18n/i18n';
 type Key =
   | 'series' | 'seriesBrowser' | 'instances' | 'noDescription' | 'notDisplayable' | 'loadingSeries' | 'loadedOf'
   | 'noStudy' | 'studyEmpty' | 'loadingStudy' | 'emptyViewport' | 'imageFailed'
+  | 'sync' | 'keySync' | 'keyDelete' | 'toolCobbAngle' | 'toolArrowAnnotate' | 'arrowText' | 'arrowTextHint' | 'orientationMarkers'
   | 'layout' | 'toolWindowLevel' | 'toolPan' | 'toolZoom' | 'invert' | 'rotate' | 'flipH' | 'flipV' | 'fit' | 'reset'
   | 'play' | 'pause' | 'fps' | 'help' | 'close' | 'slice' | 'shortcuts'
   | 'overlaySeries' | 'overlayImage' | 'overlayLocation' | 'overlayThickness' | 'overlayWindow' | 'overlayZoom' | 'overlaySexAge'
@@ -28,6 +29,14 @@ export const viewerMessages: Messages<Key> = {
     loadingStudy: 'Loading the study…',
     emptyViewport: 'Click or drag a series here',
     imageFailed: 'This image cannot be shown: {message}',
+    sync: 'Sync',
+    keySync: 'S: synchronized scrolling of series in the same frame of reference',
+    keyDelete: 'Delete: remove the selected measurement (click one to select it)',
+    toolCobbAngle: 'Cobb angle',
+    toolArrowAnnotate: 'Arrow with text',
+    arrowText: 'Arrow text',
+    arrowTextHint: 'Enter to place, Esc to cancel',
+    orientationMarkers: 'Patient orientation',
     layout: 'Layout {layout}',
     toolWindowLevel: 'Window/level',
     toolPan: 'Pan',
@@ -110,6 +119,14 @@ export const viewerMessages: Messages<Key> = {
     loadingStudy: 'Đang tải ca chụp…',
     emptyViewport: 'Bấm hoặc kéo một loạt ảnh vào đây',
     imageFailed: 'Không hiển thị được ảnh này: {message}',
+    sync: 'Đồng bộ',
+    keySync: 'S: cuộn đồng bộ các loạt ảnh cùng hệ toạ độ',
+    keyDelete: 'Delete: xoá số đo đang chọn (bấm vào một số đo để chọn)',
+    toolCobbAngle: 'Góc Cobb',
+    toolArrowAnnotate: 'Mũi tên kèm chữ',
+    arrowText: 'Chữ của mũi tên',
+    arrowTextHint: 'Enter để đặt, Esc để huỷ',
+    orientationMarkers: 'Hướng bệnh nhân',
     layout: 'Bố cục {layout}',
     toolWindowLevel: 'Cửa sổ/mức',
     toolPan: 'Di chuyển',

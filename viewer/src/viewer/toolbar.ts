@@ -17,6 +17,7 @@ export interface ToolbarActions {
   flip(direction: 'h' | 'v'): void;
   fit(): void;
   reset(): void;
+  toggleSync(): void;
   toggleCine(): void;
   fps(fps: number): void;
   help(): void;
@@ -31,6 +32,7 @@ export interface Toolbar {
   setLayout(layout: Layout): void;
   setTool(tool: DragTool): void;
   setPlaying(playing: boolean): void;
+  setSync(enabled: boolean): void;
   fps(): number;
   setKeyImageCount(count: number): void;
 }
@@ -64,6 +66,8 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   button(t('flipV'), 'flip-v', () => actions.flip('v'));
   button(t('fit'), 'fit', actions.fit);
   button(t('reset'), 'reset', actions.reset);
+  const sync = button(t('sync'), 'sync', actions.toggleSync);
+  sync.setAttribute('aria-pressed', 'false');
   const cine = button(t('play'), 'cine', actions.toggleCine);
   const fps = document.createElement('input');
   fps.type = 'number';
@@ -87,6 +91,9 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
 
   return {
     element: bar,
+    setSync(enabled) {
+      sync.setAttribute('aria-pressed', String(enabled));
+    },
     setLayout(layout) {
       for (const [l, b] of layoutButtons) b.setAttribute('aria-pressed', String(l === layout));
     },

@@ -17,8 +17,10 @@ import { createHelpPanel } from './help-panel';
 import { createMeasurementList } from './measurement-list';
 import { viewerMessages } from './messages';
 import { CT_PRESETS } from './presets';
+import { updateReferenceLines } from './reference-lines';
 import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './series-browser';
 import { loadStudy, type SeriesModel } from './study-model';
+import { createSyncScroll } from './sync-scroll';
 import { createToolbar, type Layout } from './toolbar';
 import { createViewportPane, type DragTool, type ViewportPane } from './viewport-pane';
 import './viewer.css';
@@ -77,6 +79,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   let panes: ViewportPane[] = [];
   let active: ViewportPane | undefined;
   const prefetches = new Map<string, Prefetch>();
+  const sync = createSyncScroll();
 
   const grid = document.createElement('div');
   grid.className = 'viewport-grid';
@@ -106,15 +109,24 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   const activate = (pane: ViewportPane) => {
     active = pane;
     for (const p of panes) p.setActive(p === pane);
+    updateReferenceLines(pane, panes);
     measurementList.show(pane);
     if (tagPanel.isOpen) showTags(pane);
   };
   const onChange = (pane: ViewportPane) => {
+    // Only the viewport the user works in drives the others: their own renders do not echo back.
+    if (pane === active) sync.follow(pane, panes);
+    updateReferenceLines(active, panes);
     if (pane === active) measurementList.show(pane);
     if (pane === active && tagPanel.isOpen) showTags(pane);
     keyImages.refresh(pane);
   };
   const paneOptions = { onActivate: activate, onFirstImage: prefetch, onChange, dragTool: () => tool };
+  const toggleSync = () => {
+    sync.setEnabled(!sync.enabled);
+    toolbar.setSync(sync.enabled);
+    if (active) sync.follow(active, panes);
+  };
 
   const showInActive = (s: SeriesModel) => {
     const pane = active ?? panes[0];
@@ -183,6 +195,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     flip: (direction) => active?.flip(direction),
     fit: withActive((p) => p.fit()),
     reset: withActive((p) => p.reset()),
+    toggleSync,
     toggleCine,
     fps(fps) {
       if (active?.playing) active.playCine(fps);
@@ -230,6 +243,8 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
       else pane?.reset();
     } else if (key === ' ') toggleCine();
     else if (key === '?') help.hidden = !help.hidden;
+    else if (key === 's' || key === 'S') toggleSync();
+    else if (key === 'Delete') pane?.deleteSelectedMeasurement();
     else if (key === 't' || key === 'T') tagPanel.toggle();
     else if ((key === 'k' || key === 'K') && pane) keyImages.toggle(pane);
     else return;

@@ -1,15 +1,32 @@
 /**
  * One viewport: a cornerstone element showing a stack (a series' image ids), with stack scroll
- * (wheel, slider), mouse window/level, pan and zoom, view transforms, cine, corner overlays and a
+ * (wheel, slider), mouse window/level, pan and zoom, view transforms, cine, corner overlays,
+ * orientation markers, a reference line from another viewport, a selected measurement and a
  * message line. Its state is mirrored in data attributes for tests and styles.
  */
-import cornerstone, { type Image, type Viewport } from 'cornerstone-core';
+import cornerstone, { type Image, type ImageRenderedEventDetail, type Viewport } from 'cornerstone-core';
+import cornerstoneTools, { type MeasurementData } from 'cornerstone-tools';
+import { imagePlaneOf, type ImagePlane } from '../geometry/image-plane';
+import type { Segment } from '../geometry/reference-line';
 import { translator } from '../i18n/i18n';
 import { parseImageId } from '../imaging/image-ids';
 import { setUpCornerstone } from '../imaging/cornerstone-setup';
-import { enableMeasurementTools, isMeasurementTool, MEASUREMENT_EVENTS, setMeasurementTool, setUpMeasurementTools, type MeasurementTool } from '../imaging/measurement-tools';
+import {
+  enableMeasurementTools,
+  isMeasurementTool,
+  measurementNear,
+  measurementsOf,
+  MEASUREMENT_EVENTS,
+  removeMeasurement,
+  setMeasurementTool,
+  setUpMeasurementTools,
+  type MeasurementTool,
+} from '../imaging/measurement-tools';
 import { viewerMessages } from './messages';
+import { askText } from './annotation-input';
+import { createOrientationMarkers } from './orientation-marker';
 import { CORNERS, overlayLines, renderOverlay, type Corner } from './overlay';
+import { drawReferenceLine, sameLine } from './reference-lines';
 import type { SeriesModel } from './study-model';
 
 const t = translator(viewerMessages);
@@ -21,6 +38,15 @@ export interface ViewportPane {
   /** The cornerstone element (measurements live on it). */
   readonly imageElement: HTMLElement;
   readonly series: SeriesModel | undefined;
+  /** Index of the image shown (or being loaded) in the series' imageIds. */
+  readonly index: number;
+  /** The plane of each image of the series (same index as imageIds); undefined without geometry. */
+  readonly planes: readonly (ImagePlane | undefined)[];
+  currentPlane(): ImagePlane | undefined;
+  /** The reference line to draw over the image, in its DICOM pixel coordinates (undefined: none). */
+  setReferenceLine(line: Segment | undefined): void;
+  /** Removes the selected measurement of the image shown; false when none is selected. */
+  deleteSelectedMeasurement(): boolean;
   show(series: SeriesModel, index?: number): Promise<void>;
   scroll(delta: number): void;
   setIndex(index: number): void;
@@ -84,9 +110,10 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   slider.value = '0';
   slider.setAttribute('aria-label', t('slice'));
   slider.hidden = true;
-  root.append(imageElement, ...CORNERS.map((c) => overlays[c]), message, slider);
+  const markers = createOrientationMarkers();
+  root.append(imageElement, ...CORNERS.map((c) => overlays[c]), ...markers.elements, message, slider);
   cornerstone.enable(imageElement);
-  enableMeasurementTools(imageElement);
+  enableMeasurementTools(imageElement, (_element, current) => askText(root, current));
   setMeasurementTool(imageElement, isMeasurementTool(options.dragTool()) ? (options.dragTool() as MeasurementTool) : undefined);
 
   let series: SeriesModel | undefined;
@@ -95,11 +122,14 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   let freshSeries = true;
   let cineTimer: number | undefined;
   let renderCount = 0;
+  let planes: (ImagePlane | undefined)[] = [];
+  let referenceLine: Segment | undefined;
+  let selected: MeasurementData | undefined;
 
   const viewport = (): Viewport | undefined => (cornerstone.getImage(imageElement) ? cornerstone.getViewport(imageElement) : undefined);
 
   const onRendered = (event: Event) => {
-    const detail = (event as CustomEvent<{ image: Image; viewport: Viewport }>).detail;
+    const detail = (event as CustomEvent<ImageRenderedEventDetail>).detail;
     if (!series) return;
     const instance = series.instances[current];
     const vp = detail.viewport;
@@ -118,9 +148,24 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       const frame = parseImageId(detail.image.imageId).frame;
       renderOverlay(overlays, overlayLines({ instance, frame, index: current, count: series.imageIds.length, viewport: vp }));
     }
+    markers.update(planes[current], vp);
+    if (referenceLine) drawReferenceLine(imageElement, detail.enabledElement.canvas, referenceLine);
+    const chosen = selectedMeasurement();
+    if (chosen) drawSelection(imageElement, detail.enabledElement.canvas, chosen);
+    root.dataset.selectedMeasurement = chosen ? (measurementsOf(imageElement).find((m) => m.data === chosen)?.tool ?? '') : '';
     options.onChange(pane);
   };
-  const onMeasurement = () => options.onChange(pane);
+  const selectedMeasurement = () => (selected && measurementsOf(imageElement).some((m) => m.data === selected) ? selected : undefined);
+  const select = (data: MeasurementData | undefined) => {
+    if (data === selected) return;
+    selected = data;
+    if (cornerstone.getImage(imageElement)) cornerstone.updateImage(imageElement);
+  };
+  const onMeasurement = (event: Event) => {
+    // A measurement just drawn is the selected one, so Delete takes it away at once.
+    if (event.type === cornerstoneTools.EVENTS.MEASUREMENT_COMPLETED) select((event as CustomEvent<{ measurementData?: MeasurementData }>).detail.measurementData);
+    options.onChange(pane);
+  };
   imageElement.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
   for (const name of MEASUREMENT_EVENTS) imageElement.addEventListener(name, onMeasurement);
 
@@ -164,6 +209,12 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     pane.setActive(true);
     options.onActivate(pane);
     const tool: DragTool = event.button === 1 ? 'pan' : event.button === 2 ? 'zoom' : options.dragTool();
+    if (event.button === 0) {
+      const rect = imageElement.getBoundingClientRect();
+      const near = measurementNear(imageElement, { x: event.clientX - rect.left, y: event.clientY - rect.top });
+      select(near?.data);
+      if (near) return; // cornerstone-tools moves it
+    }
     if (isMeasurementTool(tool)) return; // cornerstone-tools draws it
     let lastX = event.clientX;
     let lastY = event.clientY;
@@ -206,9 +257,37 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     get playing() {
       return cineTimer !== undefined;
     },
+    get index() {
+      return current;
+    },
+    get planes() {
+      return planes;
+    },
+    currentPlane() {
+      return planes[current];
+    },
+    setReferenceLine(line) {
+      if (sameLine(line, referenceLine)) return;
+      referenceLine = line;
+      root.dataset.referenceLine = line ? [line.start.x, line.start.y, line.end.x, line.end.y].map((v) => v.toFixed(2)).join(',') : '';
+      if (cornerstone.getImage(imageElement)) cornerstone.updateImage(imageElement);
+    },
+    deleteSelectedMeasurement() {
+      const chosen = selectedMeasurement();
+      const measurement = chosen ? measurementsOf(imageElement).find((m) => m.data === chosen) : undefined;
+      selected = undefined;
+      if (!measurement) return false;
+      removeMeasurement(imageElement, measurement);
+      options.onChange(pane);
+      return true;
+    },
     async show(next, index = 0) {
       pane.stopCine();
       series = next;
+      planes = next.imageIds.map((imageId, i) => {
+        const instance = next.instances[i];
+        return instance ? imagePlaneOf(instance, parseImageId(imageId).frame) : undefined;
+      });
       freshSeries = true;
       root.dataset.seriesUid = next.seriesUid;
       slider.max = String(Math.max(0, next.imageIds.length - 1));
@@ -286,6 +365,25 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     },
   };
   return pane;
+}
+
+/** Marks the handles of the selected measurement with rings over the rendered image. */
+function drawSelection(element: HTMLElement, canvas: HTMLCanvasElement, data: MeasurementData): void {
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  context.save();
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.strokeStyle = 'rgb(0, 200, 255)';
+  context.lineWidth = 2;
+  for (const handle of Object.values(data.handles)) {
+    const h = handle as { x?: unknown; y?: unknown };
+    if (typeof h.x !== 'number' || typeof h.y !== 'number') continue;
+    const at = cornerstone.pixelToCanvas(element, { x: h.x, y: h.y });
+    context.beginPath();
+    context.arc(at.x, at.y, 7, 0, 2 * Math.PI);
+    context.stroke();
+  }
+  context.restore();
 }
 
 /** How a drag of (dx, dy) screen pixels changes the viewport for each tool. */

@@ -102,6 +102,7 @@ describe('image viewer in Chromium', () => {
   const ct = generateCtSeries({ slices: 20, rows: 64, columns: 64, seed: 'viewer-e2e', patientName: 'Nguyễn^Thị Lan' });
   const jpegLs = corpusEntry('transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm');
   const sr = corpusEntry('non-image/sr-basic-text.dcm');
+  const seg = corpusEntry('non-image/seg-labelmap-palette.dcm');
   const ybrJpeg = corpusEntry('color/ybr-full-jpeg-baseline.dcm');
   const second = syntheticSeries(8, { StudyInstanceUID: ct.studyUid, SeriesNumber: 3, SeriesDescription: 'Coronal MPR' });
 
@@ -113,6 +114,7 @@ describe('image viewer in Chromium', () => {
     expect((await stowFiles(archive.dicomWeb, second.files)).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, [corpusFile(jpegLs.path)])).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, [corpusFile(sr.path)])).status).toBe(200);
+    expect((await stowFiles(archive.dicomWeb, [corpusFile(seg.path)])).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, [corpusFile(ybrJpeg.path)])).status).toBe(200);
   });
   afterAll(async () => {
@@ -283,10 +285,14 @@ describe('image viewer in Chromium', () => {
     await page.close();
   });
 
-  it('lists a structured report as not displayable, without a crash', async () => {
-    const page = await openViewer(String(sr.studyInstanceUID));
-    await page.waitForSelector('[data-testid="series-item"][data-displayable="false"]');
-    expect(await page.textContent('[data-testid="not-displayable"]')).toBe('not displayable yet');
-    await page.close();
+  it('lists a structured report as a report to read, and a segmentation as not displayable, without a crash', async () => {
+    const report = await openViewer(String(sr.studyInstanceUID));
+    await report.waitForSelector('[data-testid="series-item"][data-displayable="false"]');
+    expect(await report.textContent('[data-testid="open-report"]')).toBe('report: click to read');
+    await report.close();
+    const segmentation = await openViewer(String(seg.studyInstanceUID));
+    await segmentation.waitForSelector('[data-testid="series-item"][data-displayable="false"]');
+    expect(await segmentation.textContent('[data-testid="not-displayable"]')).toBe('not displayable yet');
+    await segmentation.close();
   });
 });

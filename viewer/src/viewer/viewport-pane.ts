@@ -276,6 +276,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       const chosen = selectedMeasurement();
       const measurement = chosen ? measurementsOf(imageElement).find((m) => m.data === chosen) : undefined;
       selected = undefined;
+      root.dataset.selectedMeasurement = '';
       if (!measurement) return false;
       removeMeasurement(imageElement, measurement);
       options.onChange(pane);

@@ -218,6 +218,8 @@ describe('image viewer in Chromium', () => {
     await page.keyboard.press('?');
     await page.waitForSelector('[data-testid="help-panel"]:visible');
     expect(await page.textContent('[data-testid="help-panel"]')).toContain('I: đảo màu');
+    expect(await page.textContent('[data-testid="help-panel"]')).toContain('K: đánh dấu / bỏ đánh dấu ảnh');
+    expect(await page.textContent('[data-testid="help-panel"]')).toContain('T: trình xem thẻ DICOM');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="help-panel"]', { state: 'hidden' });
     await page.close();

@@ -12,7 +12,7 @@ type Key =
   | 'toolLength' | 'toolAngle' | 'toolRectangleRoi' | 'toolEllipticalRoi' | 'toolProbe' | 'measurements' | 'noMeasurements' | 'delete'
   | 'lengthMm' | 'lengthPx' | 'angle' | 'roiStats' | 'roiArea' | 'probeValue'
   | 'keyImage' | 'keyImageMarker' | 'keyImageCount' | 'printSheet' | 'keyKeyImage'
-  | 'tagBrowser' | 'tagBrowserShort' | 'openReport'
+  | 'tagBrowser' | 'tagBrowserShort' | 'openReport' | 'keyTags'
   | 'presetBrain' | 'presetSubdural' | 'presetStroke' | 'presetLung' | 'presetMediastinum' | 'presetAbdomen' | 'presetLiver' | 'presetBone';
 
 export const viewerMessages: Messages<Key> = {
@@ -97,6 +97,7 @@ export const viewerMessages: Messages<Key> = {
     keyImageCount: '{count} key images',
     printSheet: 'Print…',
     keyKeyImage: 'K: mark / unmark key image',
+    keyTags: 'T: DICOM tag browser of the current image',
     presetBrain: 'Brain',
     presetSubdural: 'Subdural',
     presetStroke: 'Stroke',
@@ -187,6 +188,7 @@ export const viewerMessages: Messages<Key> = {
     keyImageCount: '{count} ảnh đánh dấu',
     printSheet: 'In phim…',
     keyKeyImage: 'K: đánh dấu / bỏ đánh dấu ảnh',
+    keyTags: 'T: trình xem thẻ DICOM của ảnh hiện tại',
     presetBrain: 'Não',
     presetSubdural: 'Dưới màng cứng',
     presetStroke: 'Đột quỵ',

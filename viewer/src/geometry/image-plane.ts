@@ -8,10 +8,9 @@
  */
 import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
+import { functionalGroups } from '../imaging/image-attributes';
 import { add, cross, dot, normalize, scale, sub, type Vec3 } from './vector';
 
-const SHARED_FUNCTIONAL_GROUPS = '52009229';
-const PER_FRAME_FUNCTIONAL_GROUPS = '52009230';
 const PLANE_POSITION_SEQUENCE = '00209113';
 const PLANE_ORIENTATION_SEQUENCE = '00209116';
 const PIXEL_MEASURES_SEQUENCE = '00289110';
@@ -48,9 +47,8 @@ function numbers(ds: DicomJson | undefined, tag: string, count: number): number[
 
 /** The value of `tag` for `frame` (1-based): in the macro `sequence` of the per-frame, then shared functional groups, then the top level. */
 function frameValue(instance: DicomJson, frame: number, sequence: string, tag: string, count: number): number[] | undefined {
-  const groups = [instance[PER_FRAME_FUNCTIONAL_GROUPS]?.Value?.[frame - 1], instance[SHARED_FUNCTIONAL_GROUPS]?.Value?.[0]] as (DicomJson | undefined)[];
-  for (const group of groups) {
-    const item = group?.[sequence]?.Value?.[0] as DicomJson | undefined;
+  for (const group of functionalGroups(instance, frame)) {
+    const item = group[sequence]?.Value?.[0] as DicomJson | undefined;
     const found = numbers(item, tag, count);
     if (found) return found;
   }

@@ -33,7 +33,7 @@ export interface FrameAttributes {
 }
 
 /** Items of the functional group macros that apply to `frame` (1-based), most specific first. */
-function functionalGroups(instance: DicomJson, frame: number): DicomJson[] {
+export function functionalGroups(instance: DicomJson, frame: number): DicomJson[] {
   const perFrame = instance[PER_FRAME_FUNCTIONAL_GROUPS]?.Value?.[frame - 1] as DicomJson | undefined;
   const shared = instance[SHARED_FUNCTIONAL_GROUPS]?.Value?.[0] as DicomJson | undefined;
   return [perFrame, shared].filter((item): item is DicomJson => item !== undefined);

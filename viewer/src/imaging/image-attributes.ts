@@ -99,9 +99,19 @@ export function frameAttributes(instance: DicomJson, frame = 1): FrameAttributes
 /** SOP classes without a picture to show yet (PS3.4 B.5): SR, PDF/CDA, segmentation, RT objects other than RT Image, KO, PR, waveforms. */
 const NON_IMAGE_SOP_CLASS = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.(88\.|104\.|66\.|481\.(?!1$)|11\.|9\.)/;
 
+/**
+ * Pixel Data listed in the metadata with no value at all (no BulkDataURI, InlineBinary or Value)
+ * is empty in the object (the corpus has an MR image like that): there is no frame to fetch. An
+ * archive that leaves Pixel Data out of its metadata is not read as "empty".
+ */
+function hasEmptyPixelData(instance: DicomJson): boolean {
+  const element = instance['7FE00010'];
+  return element !== undefined && element.BulkDataURI === undefined && element.InlineBinary === undefined && element.Value === undefined;
+}
+
 export function isDisplayable(instance: DicomJson): boolean {
   const sopClass = getString(instance, Tag.SOPClassUID) ?? '';
-  if (NON_IMAGE_SOP_CLASS.test(sopClass)) return false;
+  if (NON_IMAGE_SOP_CLASS.test(sopClass) || hasEmptyPixelData(instance)) return false;
   const bits = getNumber(instance, Tag.BitsAllocated);
   return (getNumber(instance, Tag.Rows) ?? 0) > 0 && (getNumber(instance, Tag.Columns) ?? 0) > 0 && (bits === 8 || bits === 16);
 }

@@ -4,7 +4,7 @@
  * orientation markers, a reference line from another viewport, a selected measurement and a
  * message line. Its state is mirrored in data attributes for tests and styles.
  */
-import cornerstone, { type Image, type ImageRenderedEventDetail, type Viewport } from 'cornerstone-core';
+import cornerstone, { type ImageRenderedEventDetail, type Viewport } from 'cornerstone-core';
 import cornerstoneTools, { type MeasurementData } from 'cornerstone-tools';
 import { imagePlaneOf, type ImagePlane } from '../geometry/image-plane';
 import type { Segment } from '../geometry/reference-line';
@@ -27,6 +27,7 @@ import { askText } from './annotation-input';
 import { createOrientationMarkers } from './orientation-marker';
 import { CORNERS, overlayLines, renderOverlay, type Corner } from './overlay';
 import { drawReferenceLine, sameLine } from './reference-lines';
+import { dragViewport } from './viewport-drag';
 import type { SeriesModel } from './study-model';
 
 const t = translator(viewerMessages);
@@ -386,18 +387,3 @@ function drawSelection(element: HTMLElement, canvas: HTMLCanvasElement, data: Me
   }
   context.restore();
 }
-
-/** How a drag of (dx, dy) screen pixels changes the viewport for each tool. */
-function dragViewport(vp: Viewport, tool: DragTool, dx: number, dy: number, image: Image | undefined): void {
-  if (tool === 'windowLevel') {
-    // Sensitivity follows the image's value range, so 8-bit and 16-bit images feel alike.
-    const range = image ? Math.max(1, (image.maxPixelValue - image.minPixelValue) * image.slope) : 256;
-    const perPixel = Math.max(range / 512, 0.25);
-    vp.voi = { windowWidth: Math.max(1, vp.voi.windowWidth + dx * perPixel), windowCenter: vp.voi.windowCenter + dy * perPixel };
-  } else if (tool === 'pan') {
-    vp.translation = { x: vp.translation.x + dx / vp.scale, y: vp.translation.y + dy / vp.scale };
-  } else if (tool === 'zoom') {
-    vp.scale = Math.min(40, Math.max(0.05, vp.scale * Math.exp(-dy / 200)));
-  }
-}
-

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { launchBrowser } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusManifest, type CorpusEntry } from '../helpers/corpus';
@@ -163,4 +164,103 @@ describe('upload screen', () => {
     expect(await page.textContent('[data-testid="upload-summary"]')).toBe('0 stored, 0 already stored, 2 refused, 0 skipped, 0 not sent');
     expect(await page.$$('[data-testid="upload-study-link"]')).toHaveLength(0);
   });
+
+  /** A generated CT series of `slices` 512×512 slices (≈ 0.5 MB each) written as files to a fresh folder. */
+  async function ctFolder(prefix: string, slices: number): Promise<{ dir: string; seriesUid: string; studyUid: string; sopByName: Map<string, string> }> {
+    const series = generateCtSeries({ slices, rows: 512, columns: 512, seed: prefix });
+    const dir = await makeTempDir(prefix);
+    tempDirs.push(dir);
+    const sopByName = new Map<string, string>();
+    for (const [n, instance] of series.instances.entries()) {
+      const name = `CT${String(n).padStart(4, '0')}.dcm`;
+      await fs.writeFile(path.join(dir, name), instance.bytes);
+      sopByName.set(name, instance.sopUid);
+    }
+    return { dir, seriesUid: series.seriesUid, studyUid: series.studyUid, sopByName };
+  }
+  const tempDirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of tempDirs) await removeTempDir(dir);
+  });
+
+  /** The link of a district hospital: Chromium's network emulation limits the upload rate (bytes per second). */
+  async function throttleUpload(bytesPerSecond: number): Promise<CDPSession> {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+    return cdp;
+  }
+
+  /** Records every value the progress bar's data-percent takes, in the page, as it happens. */
+  async function recordPercents(): Promise<void> {
+    await page.evaluate(`(() => {
+      window.__percents = [];
+      const bar = document.querySelector('[data-testid="upload-progress"]');
+      new MutationObserver(() => window.__percents.push(Number(bar.dataset.percent))).observe(bar, { attributes: true, attributeFilter: ['data-percent'] });
+    })()`);
+  }
+  const recordedPercents = () => page.evaluate('window.__percents') as Promise<number[]>;
+
+  async function archiveSopUids(studyUid: string, seriesUid: string): Promise<string[]> {
+    const { status, json } = await getJson(`${archive.dicomWeb}/studies/${studyUid}/series/${seriesUid}/instances`);
+    expect(status).toBe(200);
+    return (json as DicomJson[]).map((ds) => firstValue(ds, '00080018') as string);
+  }
+
+  it('moves the progress bar by bytes sent while a large batch is on its way, not only when a batch ends', async () => {
+    const ct = await ctFolder('upload-progress', 80); // ≈ 42 MB: four batches of 20 slices, two in flight
+    await openUpload();
+    await recordPercents();
+    const cdp = await throttleUpload(16_000_000);
+    await chooseAndWait('upload-folder-input', ct.dir);
+    await cdp.detach();
+
+    const percents = await recordedPercents();
+    const between = [...new Set(percents.filter((p) => p > 0 && p < 100))];
+    // Whole batches alone would give at most 3 values between 0 and 100.
+    expect(between.length).toBeGreaterThanOrEqual(8);
+    for (let n = 1; n < percents.length; n++) expect(percents[n]!).toBeGreaterThanOrEqual(percents[n - 1]!);
+    expect(percents.at(-1)).toBe(100);
+    console.log(`progress over 42 MB at 16 MB/s: ${between.length} distinct values between 0 and 100`);
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe('80 stored, 0 already stored, 0 refused, 0 skipped, 0 not sent');
+    expect(await page.isHidden('[data-testid="upload-cancel"]')).toBe(true);
+    expect((await archiveSopUids(ct.studyUid, ct.seriesUid)).sort()).toEqual([...ct.sopByName.values()].sort());
+  });
+
+  it('cancels an upload mid-way: what the archive holds is reported stored, the rest cancelled', async () => {
+    const ct = await ctFolder('upload-cancel', 80);
+    await openUpload();
+    await recordPercents();
+    const cdp = await throttleUpload(4_000_000); // ≈ 10 s for the whole folder
+    await page.setInputFiles('[data-testid="upload-folder-input"]', ct.dir);
+    // Past the first two batches, with the next two part-way through their request bodies.
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="upload-progress"]')?.dataset.percent) >= 70`, undefined, { timeout: 60_000 });
+    expect(await page.isVisible('[data-testid="upload-cancel"]')).toBe(true);
+    await page.click('[data-testid="upload-cancel"]');
+    await page.waitForSelector('[data-testid="upload-page"][data-state="done"]', { timeout: 60_000 });
+    await cdp.detach();
+
+    const list = await rows();
+    expect(list).toHaveLength(80);
+    const stored = list.filter((r) => r.status === 'stored');
+    const cancelled = count(list, 'cancelled');
+    expect(stored.length + cancelled).toBe(80);
+    expect(stored.length).toBeGreaterThanOrEqual(40);
+    expect(cancelled).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe(`${stored.length} stored, 0 already stored, 0 refused, 0 skipped, 0 not sent, ${cancelled} cancelled`);
+    expect(await page.textContent('[data-testid="upload-result"][data-status="cancelled"] td:nth-child(2)')).toBe('cancelled');
+    expect(await page.textContent('[data-testid="upload-progress-text"]')).toMatch(/^Cancelled\./);
+    expect(await page.isHidden('[data-testid="upload-cancel"]')).toBe(true);
+
+    // The archive holds exactly the files the page says are stored (QIDO-RS, not the page's word).
+    const held = await archiveSopUids(ct.studyUid, ct.seriesUid);
+    expect(held).toHaveLength(stored.length);
+    expect(stored.map((r) => ct.sopByName.get(path.basename(r.name))).sort()).toEqual(held.sort());
+
+    const percents = await recordedPercents();
+    for (let n = 1; n < percents.length; n++) expect(percents[n]!).toBeGreaterThanOrEqual(percents[n - 1]!);
+    expect(percents.at(-1)).toBeLessThan(100);
+    console.log(`cancel at ≥70 %: ${stored.length} stored (${stored.length - 40} of them from the aborted requests), ${cancelled} cancelled; bar left at ${percents.at(-1)} %`);
+  });
 });
+

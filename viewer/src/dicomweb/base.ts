@@ -27,18 +27,28 @@ export async function fetchArchive(url: string, init?: RequestInit): Promise<Res
   try {
     return await fetch(url, init);
   } catch (error) {
-    throw new ArchiveError(`The archive cannot be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
+    throw archiveUnreachable(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The error for a request that never got an answer (status 0). */
+export function archiveUnreachable(detail: string): ArchiveError {
+  return new ArchiveError(`The archive cannot be reached (${detail}).`, 0);
 }
 
 /** The error an answer stands for: the server's JSON `message` when it has one, else the status line. */
 export async function archiveErrorOf(res: Response): Promise<ArchiveError> {
-  let message = `${res.status} ${res.statusText}`;
+  return archiveErrorOfText(res.status, res.statusText, await res.text().catch(() => ''));
+}
+
+/** `archiveErrorOf` for an answer read as text (XMLHttpRequest has no `Response`). */
+export function archiveErrorOfText(status: number, statusText: string, body: string): ArchiveError {
+  let message = `${status} ${statusText}`;
   try {
-    const body = (await res.json()) as { message?: unknown };
-    if (typeof body.message === 'string') message = body.message;
+    const json = JSON.parse(body) as { message?: unknown } | null;
+    if (typeof json?.message === 'string') message = json.message;
   } catch {
     // not a JSON error body: keep the status line
   }
-  return new ArchiveError(message, res.status);
+  return new ArchiveError(message, status);
 }

@@ -8,7 +8,7 @@ import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dico
 import { Tag } from '../../../shared/dicom/tags';
 import { closeDelimiter, newBoundary, partHeader } from '../../../shared/dicomweb/multipart';
 import { DICOM, DICOM_JSON, formatMediaType, parseMediaType } from '../../../shared/dicomweb/media-types';
-import { ArchiveError, DICOMWEB_ROOT, archiveErrorOf, fetchArchive } from './base';
+import { ArchiveError, DICOMWEB_ROOT, archiveErrorOfText, archiveUnreachable, fetchOk } from './base';
 
 export interface FileToStore {
   /** Shown to the user; the path inside a dropped folder. */
@@ -110,9 +110,10 @@ export function parseStowResponse(body: DicomJson): InstanceOutcome[] {
  * in the order given. Outcomes are matched to files by SOP Instance UID; a file whose UID could
  * not be read (or is not among the outcomes) takes the first outcome left, as the archive
  * answers in part order.
- * Throws `ArchiveError` when the request as a whole fails (archive unreachable, 413, 415…).
+ * Throws `ArchiveError` when the request as a whole fails (archive unreachable, 413, 415…), and
+ * `StoreCancelledError` when `options.signal` aborts it.
  */
-export async function storeInstances(files: readonly FileToStore[]): Promise<FileStoreResult[]> {
+export async function storeInstances(files: readonly FileToStore[], options: StoreOptions = {}): Promise<FileStoreResult[]> {
   const results: FileStoreResult[] = [];
   const toSend: { index: number; sopInstanceUid: string | undefined }[] = [];
   files.forEach((file, index) => {
@@ -122,7 +123,7 @@ export async function storeInstances(files: readonly FileToStore[]): Promise<Fil
   });
   if (toSend.length === 0) return results;
 
-  const { outcomes, comment } = await postStow(toSend.map(({ index }) => files[index]!.bytes));
+  const { outcomes, comment } = await postStow(toSend.map(({ index }) => files[index]!.bytes), options);
   const unused = new Set(outcomes);
   const take = (outcome: InstanceOutcome | undefined) => (outcome ? (unused.delete(outcome), outcome) : undefined);
   const matched = toSend.map(({ sopInstanceUid }) =>
@@ -145,16 +146,92 @@ export async function storeInstances(files: readonly FileToStore[]): Promise<Fil
   return results;
 }
 
-async function postStow(parts: ArrayBuffer[]): Promise<{ outcomes: InstanceOutcome[]; comment: string | undefined }> {
+export interface StoreOptions {
+  /** Called as the request body goes out: bytes sent so far of `total` (the whole multipart body). */
+  onProgress?: (sent: number, total: number) => void;
+  /** Aborts the request in flight. Parts the archive had fully received before may be stored. */
+  signal?: AbortSignal;
+}
+
+/** The request was aborted through `StoreOptions.signal`; what reached the archive is unknown. */
+export class StoreCancelledError extends Error {
+  constructor() {
+    super('The upload was cancelled.');
+    this.name = 'StoreCancelledError';
+  }
+}
+
+interface TextAnswer {
+  status: number;
+  statusText: string;
+  contentType: string;
+  body: string;
+}
+
+async function postStow(parts: ArrayBuffer[], options: StoreOptions): Promise<{ outcomes: InstanceOutcome[]; comment: string | undefined }> {
   const { body, contentType } = stowBody(parts);
-  const res = await fetchArchive(`${DICOMWEB_ROOT}/studies`, { method: 'POST', headers: { 'Content-Type': contentType, Accept: DICOM_JSON }, body });
+  const res = await postWithProgress(`${DICOMWEB_ROOT}/studies`, body, { 'Content-Type': contentType, Accept: DICOM_JSON }, options);
   // 200/202/409 (and a 400/413 cut short after some instances) carry per-instance outcomes.
-  if (parseMediaType(res.headers.get('Content-Type') ?? '')?.type === DICOM_JSON) {
-    const answer = (await res.json()) as DicomJson;
+  if (parseMediaType(res.contentType)?.type === DICOM_JSON) {
+    const answer = JSON.parse(res.body) as DicomJson;
     const outcomes = parseStowResponse(answer);
     const comment = getString(answer, ERROR_COMMENT);
-    if (outcomes.length > 0 || res.ok) return { outcomes, comment };
+    if (outcomes.length > 0 || isOk(res.status)) return { outcomes, comment };
     throw new ArchiveError(comment ?? `${res.status} ${res.statusText}`, res.status);
   }
-  throw await archiveErrorOf(res);
+  throw archiveErrorOfText(res.status, res.statusText, res.body);
+}
+
+const isOk = (status: number) => status >= 200 && status < 300;
+
+/**
+ * A POST through XMLHttpRequest, because `fetch` reports no upload progress: on a slow link a
+ * 20 MiB batch would otherwise show no movement until its answer.
+ */
+function postWithProgress(url: string, body: Blob, headers: Record<string, string>, options: StoreOptions): Promise<TextAnswer> {
+  const { onProgress, signal } = options;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new StoreCancelledError());
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    const abort = () => xhr.abort();
+    const settle = () => signal?.removeEventListener('abort', abort);
+    xhr.open('POST', url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.responseType = 'text';
+    if (onProgress) xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : body.size);
+    xhr.onload = () => {
+      settle();
+      resolve({ status: xhr.status, statusText: xhr.statusText, contentType: xhr.getResponseHeader('Content-Type') ?? '', body: xhr.responseText });
+    };
+    xhr.onerror = () => {
+      settle();
+      reject(archiveUnreachable('network error'));
+    };
+    xhr.onabort = () => {
+      settle();
+      reject(new StoreCancelledError());
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    xhr.send(body);
+  });
+}
+
+/**
+ * Which of these SOP Instance UIDs the archive holds, with their Study Instance UID (Search for
+ * Instances, PS3.18 10.6, with a UID list): what an aborted request had stored after all.
+ */
+export async function findStoredInstances(sopInstanceUids: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (sopInstanceUids.length === 0) return found;
+  const query = new URLSearchParams({ SOPInstanceUID: sopInstanceUids.join(','), includefield: 'StudyInstanceUID', limit: String(sopInstanceUids.length) });
+  const res = await fetchOk(`${DICOMWEB_ROOT}/instances?${query}`, { headers: { Accept: DICOM_JSON } });
+  for (const ds of (await res.json()) as DicomJson[]) {
+    const sop = getString(ds, Tag.SOPInstanceUID);
+    const study = getString(ds, Tag.StudyInstanceUID);
+    if (sop && study) found.set(sop, study);
+  }
+  return found;
 }

@@ -24,6 +24,11 @@ export const uploadMessages: Messages<
   | 'statusNotDicom'
   | 'statusDirectory'
   | 'statusFailed'
+  | 'statusCancelled'
+  | 'summaryCancelled'
+  | 'cancel'
+  | 'cancelling'
+  | 'cancelled'
   | 'failureCode'
   | 'noReason'
   | 'storedStudies'
@@ -52,6 +57,11 @@ export const uploadMessages: Messages<
     statusNotDicom: 'not a DICOM file',
     statusDirectory: 'directory index, skipped',
     statusFailed: 'not sent',
+    statusCancelled: 'cancelled',
+    summaryCancelled: '{cancelled} cancelled',
+    cancel: 'Cancel upload',
+    cancelling: 'Cancelling…',
+    cancelled: 'Cancelled.',
     failureCode: 'code {code}',
     noReason: 'The archive gave no outcome for this file.',
     storedStudies: 'Studies in this upload',
@@ -80,6 +90,11 @@ export const uploadMessages: Messages<
     statusNotDicom: 'không phải tệp DICOM',
     statusDirectory: 'tệp chỉ mục thư mục, bỏ qua',
     statusFailed: 'chưa gửi được',
+    statusCancelled: 'đã hủy',
+    summaryCancelled: '{cancelled} đã hủy',
+    cancel: 'Hủy tải lên',
+    cancelling: 'Đang hủy…',
+    cancelled: 'Đã hủy.',
     failureCode: 'mã {code}',
     noReason: 'Kho lưu trữ không trả về kết quả cho tệp này.',
     storedStudies: 'Các ca chụp trong lần tải lên này',

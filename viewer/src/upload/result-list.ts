@@ -17,6 +17,7 @@ const STATUS_KEY = {
   'not-dicom': 'statusNotDicom',
   directory: 'statusDirectory',
   failed: 'statusFailed',
+  cancelled: 'statusCancelled',
 } as const satisfies Record<UploadStatus, keyof (typeof uploadMessages)['en']>;
 
 export function statusLabel(status: UploadStatus): string {

@@ -1,6 +1,7 @@
 /**
  * `/upload`: a patient's CD, a folder or loose files stored in the archive through STOW-RS, with
- * a progress bar, a per-file result list, a summary and links to the stored studies.
+ * a progress bar (bytes sent), a Cancel button, a per-file result list, a summary and links to
+ * the stored studies.
  */
 import { showError, showErrorFor } from '../app/error-banner';
 import type { Page } from '../app/page';
@@ -29,7 +30,7 @@ export const page: Page = {
 
     const start = (files: PickedFile[]) => {
       if (files.length === 0) return;
-      if (!session || !session.progress.running) {
+      if (!session || !session.progress.running || session.cancelled) {
         session = new UploadSession();
         view.resetResults();
         follow(session);
@@ -37,6 +38,7 @@ export const page: Page = {
       session.add(files);
     };
     view.onFiles = start;
+    view.onCancel = () => session?.cancel();
     view.onReading = (value) => {
       reading = value;
       draw();
@@ -65,6 +67,7 @@ interface View {
   resetResults(): void;
   onFiles: (files: PickedFile[]) => void;
   onReading: (reading: boolean) => void;
+  onCancel: () => void;
 }
 
 function buildView(): View {
@@ -89,6 +92,11 @@ function buildView(): View {
   progress.max = 100;
   progress.value = 0;
   progress.setAttribute('aria-label', t('progressLabel'));
+  const cancel = el('button', 'upload-cancel', t('cancel'));
+  cancel.type = 'button';
+  cancel.dataset.testid = 'upload-cancel';
+  const progressRow = el('div', 'upload-progress-row');
+  progressRow.append(progress, cancel);
   const progressText = el('p', 'upload-progress-text');
   progressText.dataset.testid = 'upload-progress-text';
   const summary = el('p', 'upload-summary');
@@ -97,7 +105,7 @@ function buildView(): View {
   const studies = el('nav', 'upload-studies');
   studies.dataset.testid = 'upload-studies';
   const status = el('div', 'upload-status');
-  status.append(progress, progressText, summary, studies);
+  status.append(progressRow, progressText, summary, studies);
 
   let list = createResultList();
   section.append(title, intro, zone, status, list.element);
@@ -106,6 +114,7 @@ function buildView(): View {
     element: section,
     onFiles: () => undefined,
     onReading: () => undefined,
+    onCancel: () => undefined,
     resetResults() {
       const fresh = createResultList();
       list.element.replaceWith(fresh.element);
@@ -115,30 +124,39 @@ function buildView(): View {
       const p = session?.progress;
       section.dataset.state = reading ? 'reading' : !p ? 'idle' : p.running ? 'running' : 'done';
       status.hidden = !p && !reading;
+      cancel.hidden = !p?.running;
+      cancel.disabled = p?.cancelled ?? false;
+      cancel.textContent = p?.cancelled ? t('cancelling') : t('cancel');
       if (!session || !p) {
         progressText.textContent = reading ? t('reading') : '';
         return;
       }
-      const percent = p.running ? Math.floor(100 * fraction(p.doneBytes, p.totalBytes, p.doneFiles, p.totalFiles)) : 100;
+      // Once cancelled, the bar stays at what was sent.
+      const percent = p.running || p.cancelled ? Math.floor(100 * fraction(p.doneBytes, p.totalBytes, p.doneFiles, p.totalFiles)) : 100;
       progress.value = percent;
       progress.dataset.percent = String(percent);
       progressText.textContent = [
-        reading ? t('reading') : p.running ? t('running') : t('finished'),
+        reading ? t('reading') : p.running ? (p.cancelled ? t('cancelling') : t('running')) : p.cancelled ? t('cancelled') : t('finished'),
         t('progressFiles', { done: p.doneFiles, total: p.totalFiles }),
         t('progressBytes', { done: megabytes(p.doneBytes), total: megabytes(p.totalBytes) }),
       ].join(' · ');
-      summary.textContent = t('summary', {
-        stored: session.count('stored'),
-        duplicate: session.count('duplicate'),
-        refused: session.count('refused'),
-        skipped: session.count('not-dicom') + session.count('directory'),
-        failed: session.count('failed'),
-      });
+      const cancelled = session.count('cancelled');
+      summary.textContent = [
+        t('summary', {
+          stored: session.count('stored'),
+          duplicate: session.count('duplicate'),
+          refused: session.count('refused'),
+          skipped: session.count('not-dicom') + session.count('directory'),
+          failed: session.count('failed'),
+        }),
+        ...(cancelled > 0 ? [t('summaryCancelled', { cancelled })] : []),
+      ].join(', ');
       syncStudyLinks(studies, session.studies);
       list.sync(session.results);
     },
   };
 
+  cancel.addEventListener('click', () => view.onCancel());
   for (const input of [filesInput, folderInput]) {
     input.addEventListener('change', () => {
       view.onFiles(filesFromInput(input.files));

@@ -260,6 +260,15 @@ describe('upload screen', () => {
     const percents = await recordedPercents();
     for (let n = 1; n < percents.length; n++) expect(percents[n]!).toBeGreaterThanOrEqual(percents[n - 1]!);
     expect(percents.at(-1)).toBeLessThan(100);
+
+    await page.click('[data-testid="language-vi"]');
+    await page.waitForSelector('html[lang="vi"]');
+    await page.waitForSelector('#app-root[data-ready="true"] [data-testid="upload-page"][data-state="done"]');
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe(`${stored.length} đã lưu, 0 đã có sẵn, 0 bị từ chối, 0 bỏ qua, 0 chưa gửi được, ${cancelled} đã hủy`);
+    expect(await page.textContent('[data-testid="upload-result"][data-status="cancelled"] td:nth-child(2)')).toBe('đã hủy');
+    expect(await page.textContent('[data-testid="upload-progress-text"]')).toMatch(/^Đã hủy\./);
+    await page.click('[data-testid="language-en"]');
+    await page.waitForSelector('html[lang="en"]');
     console.log(`cancel at ≥70 %: ${stored.length} stored (${stored.length - 40} of them from the aborted requests), ${cancelled} cancelled; bar left at ${percents.at(-1)} %`);
   });
 });

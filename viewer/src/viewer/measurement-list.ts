@@ -1,4 +1,7 @@
-/** The measurement list: the measurements on the active viewport's current image, as text, each deletable. */
+/**
+ * The measurement list: the measurements on the active viewport's current image, as text, each
+ * deletable; clicking a row selects that measurement on the image (as clicking it there does).
+ */
 import cornerstone from 'cornerstone-core';
 import { translator } from '../i18n/i18n';
 import { measurementsOf, removeMeasurement, type Measurement } from '../imaging/measurement-tools';
@@ -35,15 +38,33 @@ export function createMeasurementList(): MeasurementList {
     }
     const calibrated = image.rowPixelSpacing !== undefined && image.columnPixelSpacing !== undefined;
     const unit = pane?.series?.modality === 'CT' ? 'HU' : '';
+    const selected = pane?.selectedMeasurement();
     list.replaceChildren(
       ...measurements.map((m) => {
         const li = document.createElement('li');
         li.dataset.testid = 'measurement';
         li.dataset.tool = m.tool;
+        const isSelected = m.data === selected;
+        li.dataset.selected = String(isSelected);
+        li.setAttribute('aria-current', String(isSelected));
+        // Inline because the viewer stylesheet is shared; the same blue as the handle rings on the image.
+        if (isSelected) li.style.boxShadow = 'inset 3px 0 0 rgb(0, 200, 255)';
+        if (isSelected) li.style.background = 'rgba(0, 200, 255, 0.15)';
         const value = primaryValue(m);
         if (value !== undefined) li.dataset.value = String(value);
         const text = document.createElement('span');
+        text.dataset.testid = 'measurement-text';
         text.textContent = `${toolLabel(m)}: ${describe(m, calibrated, unit)}`;
+        text.tabIndex = 0;
+        text.title = t('selectMeasurement');
+        text.style.cursor = 'pointer';
+        text.addEventListener('click', () => pane?.selectMeasurement(m.data));
+        text.addEventListener('keydown', (event) => {
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            pane?.selectMeasurement(m.data);
+          }
+        });
         const remove = document.createElement('button');
         remove.type = 'button';
         remove.textContent = t('delete');

@@ -13,6 +13,7 @@ type Key =
   | 'lengthMm' | 'lengthPx' | 'angle' | 'roiStats' | 'roiArea' | 'probeValue'
   | 'keyImage' | 'keyImageMarker' | 'keyImageCount' | 'printSheet' | 'keyKeyImage'
   | 'tagBrowser' | 'tagBrowserShort' | 'openReport' | 'keyTags'
+  | 'selectMeasurement'
   | 'presetBrain' | 'presetSubdural' | 'presetStroke' | 'presetLung' | 'presetMediastinum' | 'presetAbdomen' | 'presetLiver' | 'presetBone';
 
 export const viewerMessages: Messages<Key> = {
@@ -86,6 +87,7 @@ export const viewerMessages: Messages<Key> = {
     measurements: 'Measurements',
     noMeasurements: 'No measurement on this image.',
     delete: 'Delete',
+    selectMeasurement: 'Select this measurement on the image (Delete removes it)',
     lengthMm: '{value} mm',
     lengthPx: '{value} px (uncalibrated)',
     angle: '{value}°',
@@ -177,6 +179,7 @@ export const viewerMessages: Messages<Key> = {
     measurements: 'Số đo',
     noMeasurements: 'Chưa có số đo nào trên ảnh này.',
     delete: 'Xoá',
+    selectMeasurement: 'Chọn số đo này trên ảnh (phím Delete để xoá)',
     lengthMm: '{value} mm',
     lengthPx: '{value} px (chưa hiệu chuẩn)',
     angle: '{value}°',

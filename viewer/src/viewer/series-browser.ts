@@ -41,7 +41,15 @@ export function createSeriesBrowser(series: readonly SeriesModel[], onChoose: (s
     text.className = 'series-text';
     const title = document.createElement('div');
     title.className = 'series-title';
-    title.textContent = `${s.number ?? ''} ${s.modality}`.trim();
+    const number = document.createElement('span');
+    number.className = 'series-number';
+    number.dataset.testid = 'series-number';
+    number.textContent = s.number !== undefined ? String(s.number) : '';
+    if (s.number !== undefined) item.dataset.seriesNumber = String(s.number);
+    const modality = document.createElement('span');
+    modality.className = 'series-modality';
+    modality.textContent = s.modality;
+    title.append(number, ' ', modality);
     const description = document.createElement('div');
     description.className = 'series-description';
     description.textContent = s.description || t('noDescription');

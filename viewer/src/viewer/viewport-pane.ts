@@ -28,6 +28,7 @@ import { createOrientationMarkers } from './orientation-marker';
 import { CORNERS, overlayLines, renderOverlay, type Corner } from './overlay';
 import { drawReferenceLine, sameLine } from './reference-lines';
 import { dragViewport } from './viewport-drag';
+import { drawSelection } from './measurement-selection';
 import type { SeriesModel } from './study-model';
 
 const t = translator(viewerMessages);
@@ -46,6 +47,9 @@ export interface ViewportPane {
   currentPlane(): ImagePlane | undefined;
   /** The reference line to draw over the image, in its DICOM pixel coordinates (undefined: none). */
   setReferenceLine(line: Segment | undefined): void;
+  /** The selected measurement of the image shown (its handles are ringed; Delete removes it). */
+  selectedMeasurement(): MeasurementData | undefined;
+  selectMeasurement(data: MeasurementData | undefined): void;
   /** Removes the selected measurement of the image shown; false when none is selected. */
   deleteSelectedMeasurement(): boolean;
   show(series: SeriesModel, index?: number): Promise<void>;
@@ -273,6 +277,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       root.dataset.referenceLine = line ? [line.start.x, line.start.y, line.end.x, line.end.y].map((v) => v.toFixed(2)).join(',') : '';
       if (cornerstone.getImage(imageElement)) cornerstone.updateImage(imageElement);
     },
+    selectedMeasurement,
+    selectMeasurement: select,
     deleteSelectedMeasurement() {
       const chosen = selectedMeasurement();
       const measurement = chosen ? measurementsOf(imageElement).find((m) => m.data === chosen) : undefined;
@@ -367,23 +373,4 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     },
   };
   return pane;
-}
-
-/** Marks the handles of the selected measurement with rings over the rendered image. */
-function drawSelection(element: HTMLElement, canvas: HTMLCanvasElement, data: MeasurementData): void {
-  const context = canvas.getContext('2d');
-  if (!context) return;
-  context.save();
-  context.setTransform(1, 0, 0, 1, 0, 0);
-  context.strokeStyle = 'rgb(0, 200, 255)';
-  context.lineWidth = 2;
-  for (const handle of Object.values(data.handles)) {
-    const h = handle as { x?: unknown; y?: unknown };
-    if (typeof h.x !== 'number' || typeof h.y !== 'number') continue;
-    const at = cornerstone.pixelToCanvas(element, { x: h.x, y: h.y });
-    context.beginPath();
-    context.arc(at.x, at.y, 7, 0, 2 * Math.PI);
-    context.stroke();
-  }
-  context.restore();
 }

@@ -20,6 +20,8 @@ type RequestFrame = (callback: () => void) => void;
 /** Two CT series of one study; the second is numbered 3 (no series 2), as after a deleted reconstruction. */
 const first = syntheticSeries(4, { SeriesNumber: 1, SeriesDescription: 'Axial' });
 const third = syntheticSeries(3, { StudyInstanceUID: first.studyUid, SeriesNumber: 3, SeriesDescription: 'Third' });
+/** Pixels twice as tall as wide (row spacing 1 mm, column spacing 0.5 mm): cornerstone scales rows by 2. */
+const tallPixels = syntheticSeries(1, { PixelSpacing: [1, 0.5], SeriesNumber: 1 });
 const rgbUs = corpusEntry('color/rgb-us-nema-us1.dcm');
 const paletteUs = corpusEntry('color/palette-us-rle.dcm');
 
@@ -92,7 +94,7 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    for (const files of [first.files, third.files, [corpusFile(rgbUs.path)], [corpusFile(paletteUs.path)]]) expect((await stowFiles(archive.dicomWeb, files)).status).toBe(200);
+    for (const files of [first.files, third.files, tallPixels.files, [corpusFile(rgbUs.path)], [corpusFile(paletteUs.path)]]) expect((await stowFiles(archive.dicomWeb, files)).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();
@@ -120,64 +122,69 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
     await page.close();
   });
 
-  it('pans the image with the mouse on screen whatever the rotation and flips', async () => {
-    const { page, errors } = await openViewer(first.studyUid);
-    await page.keyboard.press('i'); // inverted, the air around the phantom is white and the canvas background stays black
-    await page.waitForSelector(`${active}[data-invert="true"]`);
-    const box = (await page.locator(`${active} [data-testid="viewport-image"]`).boundingBox())!;
-    const drag = async (dx: number, dy: number, button: 'middle' | 'right' = 'middle', zoomDy = 0) => {
-      const x = box.x + box.width / 2;
-      const y = box.y + box.height / 2;
-      const before = await page.getAttribute(active, 'data-render-count');
-      await page.mouse.move(x, y);
-      await page.mouse.down({ button });
-      await page.mouse.move(x + dx, y + dy + zoomDy, { steps: 5 });
-      await page.mouse.up({ button });
-      await settled(page, before);
-    };
-    const expectMoved = async (dx: number, dy: number) => {
-      const start = await brightBox(page);
-      expect(Number.isFinite(start.left)).toBe(true);
-      await drag(dx, dy);
-      const end = await brightBox(page);
-      // The image's four edges, inside the canvas before and after, move with the mouse.
-      const shifts = (low: 'left' | 'top', high: 'right' | 'bottom', size: number) =>
-        [
-          start[low] > 0 && end[low] > 0 ? end[low] - start[low] : undefined,
-          start[high] < size - 1 && end[high] < size - 1 ? end[high] - start[high] : undefined,
-        ].filter((v): v is number => v !== undefined);
-      const horizontal = shifts('left', 'right', start.width);
-      const vertical = shifts('top', 'bottom', start.height);
-      expect(horizontal.length).toBe(2);
-      expect(vertical.length).toBe(2);
-      for (const shift of horizontal) expect(Math.abs(shift - dx)).toBeLessThanOrEqual(2);
-      for (const shift of vertical) expect(Math.abs(shift - dy)).toBeLessThanOrEqual(2);
-    };
+  for (const [label, studyUid] of [
+    ['square pixels', first.studyUid],
+    ['pixels twice as tall as wide (regression: rotated 90°, the image moved twice as far as the mouse)', tallPixels.studyUid],
+  ] as const) {
+    it(`pans the image with the mouse on screen whatever the rotation and flips, ${label}`, async () => {
+      const { page, errors } = await openViewer(studyUid);
+      await page.keyboard.press('i'); // inverted, the air around the phantom is white and the canvas background stays black
+      await page.waitForSelector(`${active}[data-invert="true"]`);
+      const box = (await page.locator(`${active} [data-testid="viewport-image"]`).boundingBox())!;
+      const drag = async (dx: number, dy: number, button: 'middle' | 'right' = 'middle', zoomDy = 0) => {
+        const x = box.x + box.width / 2;
+        const y = box.y + box.height / 2;
+        const before = await page.getAttribute(active, 'data-render-count');
+        await page.mouse.move(x, y);
+        await page.mouse.down({ button });
+        await page.mouse.move(x + dx, y + dy + zoomDy, { steps: 5 });
+        await page.mouse.up({ button });
+        await settled(page, before);
+      };
+      const expectMoved = async (dx: number, dy: number) => {
+        const start = await brightBox(page);
+        expect(Number.isFinite(start.left)).toBe(true);
+        await drag(dx, dy);
+        const end = await brightBox(page);
+        // The image's four edges, inside the canvas before and after, move with the mouse.
+        const shifts = (low: 'left' | 'top', high: 'right' | 'bottom', size: number) =>
+          [
+            start[low] > 0 && end[low] > 0 ? end[low] - start[low] : undefined,
+            start[high] < size - 1 && end[high] < size - 1 ? end[high] - start[high] : undefined,
+          ].filter((v): v is number => v !== undefined);
+        const horizontal = shifts('left', 'right', start.width);
+        const vertical = shifts('top', 'bottom', start.height);
+        expect(horizontal.length).toBe(2);
+        expect(vertical.length).toBe(2);
+        for (const shift of horizontal) expect(Math.abs(shift - dx)).toBeLessThanOrEqual(2);
+        for (const shift of vertical) expect(Math.abs(shift - dy)).toBeLessThanOrEqual(2);
+      };
 
-    // Zoomed out to half (right drag down), so every edge of the image is inside the canvas.
-    const scale = Number(await page.getAttribute(active, 'data-scale'));
-    await drag(0, 0, 'right', 200 * Math.log(2));
-    expect(Number(await page.getAttribute(active, 'data-scale'))).toBeCloseTo(scale / 2, 1);
-    await page.keyboard.press('r');
-    await page.waitForSelector(`${active}[data-rotation="90"]`);
-    await expectMoved(60, 0);
-    await expectMoved(0, 40);
-    await page.keyboard.press('h');
-    await page.waitForSelector(`${active}[data-hflip="true"]`);
-    await expectMoved(50, 0);
-    await expectMoved(0, 30);
-    await page.keyboard.press('r');
-    await page.waitForSelector(`${active}[data-rotation="180"]`);
-    await page.keyboard.press('v');
-    await page.waitForSelector(`${active}[data-vflip="true"]`);
-    await expectMoved(0, -50);
-    await expectMoved(-40, 0);
-    await page.keyboard.press('r');
-    await page.waitForSelector(`${active}[data-rotation="270"]`);
-    await expectMoved(70, 0);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+      // Zoomed out to half (right drag down), so every edge of the image is inside the canvas.
+      const scale = Number(await page.getAttribute(active, 'data-scale'));
+      await drag(0, 0, 'right', 200 * Math.log(2));
+      expect(Number(await page.getAttribute(active, 'data-scale'))).toBeCloseTo(scale / 2, 1);
+      await page.keyboard.press('r');
+      await page.waitForSelector(`${active}[data-rotation="90"]`);
+      await expectMoved(60, 0);
+      await expectMoved(0, 40);
+      await page.keyboard.press('h');
+      await page.waitForSelector(`${active}[data-hflip="true"]`);
+      await expectMoved(50, 0);
+      await expectMoved(0, 30);
+      await page.keyboard.press('r');
+      await page.waitForSelector(`${active}[data-rotation="180"]`);
+      await page.keyboard.press('v');
+      await page.waitForSelector(`${active}[data-vflip="true"]`);
+      await expectMoved(0, -50);
+      await expectMoved(-40, 0);
+      await page.keyboard.press('r');
+      await page.waitForSelector(`${active}[data-rotation="270"]`);
+      await expectMoved(70, 0);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
 
   for (const [label, entry] of [
     ['an RGB ultrasound (raw frames)', rgbUs],

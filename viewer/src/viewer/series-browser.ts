@@ -49,7 +49,7 @@ export function createSeriesBrowser(series: readonly SeriesModel[], onChoose: (s
     const modality = document.createElement('span');
     modality.className = 'series-modality';
     modality.textContent = s.modality;
-    title.append(number, ' ', modality);
+    title.append(number, s.number !== undefined ? ' ' : '', modality);
     const description = document.createElement('div');
     description.className = 'series-description';
     description.textContent = s.description || t('noDescription');

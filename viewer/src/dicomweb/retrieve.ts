@@ -51,13 +51,27 @@ export async function retrieveSeriesMetadata(studyUid: string, seriesUid: string
  * `transfer-syntax=*`. Returns the body of each part in order.
  */
 export async function retrieveFrames(studyUid: string, seriesUid: string, sopUid: string, frames: number[]): Promise<Uint8Array[]> {
-  const res = await fetchOk(`${instanceUrl(studyUid, seriesUid, sopUid)}/frames/${frames.join(',')}`, {
-    headers: { accept: 'multipart/related; type="application/octet-stream"' },
-  });
+  const parts = await retrieveFrameParts(studyUid, seriesUid, sopUid, frames, 'multipart/related; type="application/octet-stream"');
+  return parts.map((part) => part.body);
+}
+
+export interface FramePart {
+  body: Uint8Array;
+  /** From the part's Content-Type (`transfer-syntax=`), undefined when the archive named none. */
+  transferSyntax: string | undefined;
+}
+
+/** Retrieve Frames with the caller's Accept header; each part with the transfer syntax it is in. */
+export async function retrieveFrameParts(studyUid: string, seriesUid: string, sopUid: string, frames: number[], accept: string): Promise<FramePart[]> {
+  const res = await fetchOk(`${instanceUrl(studyUid, seriesUid, sopUid)}/frames/${frames.join(',')}`, { headers: { accept } });
   const contentType = res.headers.get('content-type') ?? '';
   const body = new Uint8Array(await res.arrayBuffer());
-  if (!contentType.toLowerCase().startsWith('multipart/')) return [body];
-  return multipartBodies(body, boundaryOf(contentType));
+  if (!contentType.toLowerCase().startsWith('multipart/')) return [{ body, transferSyntax: transferSyntaxOf(contentType) }];
+  return multipartParts(body, boundaryOf(contentType)).map((part) => ({ body: part.body, transferSyntax: transferSyntaxOf(part.headers['content-type'] ?? '') }));
+}
+
+function transferSyntaxOf(contentType: string): string | undefined {
+  return /transfer-syntax\s*=\s*"?([0-9.]+)"?/i.exec(contentType)?.[1];
 }
 
 export function boundaryOf(contentType: string): string {
@@ -69,8 +83,13 @@ export function boundaryOf(contentType: string): string {
 
 /** The bodies of a multipart/related message (views into `data`, no copies). */
 export function multipartBodies(data: Uint8Array, boundary: string): Uint8Array[] {
+  return multipartParts(data, boundary).map((part) => part.body);
+}
+
+/** The parts of a multipart/related message: headers (lower-case names) and body (a view into `data`). */
+export function multipartParts(data: Uint8Array, boundary: string): { headers: Record<string, string>; body: Uint8Array }[] {
   const delimiter = new TextEncoder().encode(`--${boundary}`);
-  const bodies: Uint8Array[] = [];
+  const parts: { headers: Record<string, string>; body: Uint8Array }[] = [];
   let at = indexOf(data, delimiter, 0);
   while (at >= 0) {
     const afterDelimiter = at + delimiter.length;
@@ -82,10 +101,19 @@ export function multipartBodies(data: Uint8Array, boundary: string): Uint8Array[
     if (next < 0) break;
     // The CRLF before a delimiter belongs to the delimiter.
     const end = next >= 2 && data[next - 2] === 0x0d && data[next - 1] === 0x0a ? next - 2 : next;
-    bodies.push(data.subarray(start, end));
+    parts.push({ headers: headerFields(data.subarray(afterDelimiter, headersEnd)), body: data.subarray(start, end) });
     at = next;
   }
-  return bodies;
+  return parts;
+}
+
+function headerFields(block: Uint8Array): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of new TextDecoder('latin1').decode(block).split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return fields;
 }
 
 const CRLF_CRLF = new Uint8Array([0x0d, 0x0a, 0x0d, 0x0a]);

@@ -1,10 +1,15 @@
 /**
- * The cornerstone image loader for `dicomweb:` ids: one frame from Retrieve Frames (native bytes,
- * the archive decodes compressed syntaxes), described by the series metadata already fetched;
- * PALETTE COLOR and YBR frames through the archive's rendering.
+ * The cornerstone image loader for `dicomweb:` ids: one frame from Retrieve Frames, described by
+ * the series metadata already fetched. Grey frames come as stored when the browser can decode
+ * their syntax (fewer bytes over slow links; decoded in a worker, viewer/src/codecs), else
+ * decoded by the archive; colour frames always decoded by the archive, PALETTE COLOR and YBR
+ * through its rendering.
  */
 import type { Image, ImageLoadObject } from 'cornerstone-core';
-import { retrieveFrames } from '../dicomweb/retrieve';
+import { COMPRESSED_FRAMES_ACCEPT, NATIVE_FRAMES_ACCEPT, decodableInBrowser } from '../codecs/browser-syntaxes';
+import { decodeInBrowser } from '../codecs/decode-in-browser';
+import { retrieveFrameParts } from '../dicomweb/retrieve';
+import type { FrameRef } from './image-ids';
 import { frameAttributes, type FrameAttributes } from './image-attributes';
 import { instanceOf, parseImageId } from './image-ids';
 import { decodePixels } from './pixel-decode';
@@ -23,8 +28,7 @@ async function loadImage(imageId: string): Promise<Image> {
     const rendered = await retrieveRenderedFrame(ref);
     return colorImage(imageId, rendered.rgba, rendered.rows, rendered.columns, a);
   }
-  const [bytes] = await retrieveFrames(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame]);
-  if (!bytes) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
+  const bytes = await nativeFrame(ref, a);
   const decoded = decodePixels(bytes, a);
   if (decoded.color) return colorImage(imageId, decoded.pixels as Uint8Array, a.rows, a.columns, a);
   const windowWidth = a.windowWidth !== undefined && a.windowWidth > 0 ? a.windowWidth : Math.max(1, (decoded.max - decoded.min) * a.slope);
@@ -43,6 +47,24 @@ async function loadImage(imageId: string): Promise<Image> {
     invert: a.photometricInterpretation === 'MONOCHROME1',
     sizeInBytes: pixels.byteLength,
   };
+}
+
+/** Native little-endian bytes of the frame, decoded here or by the archive. */
+async function nativeFrame(ref: FrameRef, a: FrameAttributes): Promise<Uint8Array> {
+  // Colour stays with the archive's decoding: its output is interleaved RGB whatever the header says.
+  const accept = a.samplesPerPixel === 1 ? COMPRESSED_FRAMES_ACCEPT : NATIVE_FRAMES_ACCEPT;
+  const [part] = await retrieveFrameParts(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame], accept);
+  if (!part) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
+  if (!decodableInBrowser(part.transferSyntax)) return part.body;
+  const shape = { rows: a.rows, columns: a.columns, samplesPerPixel: a.samplesPerPixel, bitsAllocated: a.bitsAllocated };
+  try {
+    return await decodeInBrowser(part.transferSyntax!, part.body, shape);
+  } catch {
+    // e.g. a 12-bit DCT frame labelled baseline: ask the archive to decode it.
+    const [native] = await retrieveFrameParts(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame], NATIVE_FRAMES_ACCEPT);
+    if (!native) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
+    return native.body;
+  }
 }
 
 function geometry(imageId: string, rows: number, columns: number, a: FrameAttributes) {

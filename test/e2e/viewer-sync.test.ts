@@ -173,6 +173,8 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="measurement"][data-tool="ArrowAnnotate"]');
     expect(await page.textContent('[data-testid="measurement"][data-tool="ArrowAnnotate"]')).toContain('Khối u <b>gan</b>');
+    // A new measurement is selected once the viewport has drawn it (wait for that render, not a fixed moment).
+    await page.waitForSelector(`${viewport(0)}[data-selected-measurement="ArrowAnnotate"]`);
     expect(await page.getAttribute(viewport(0), 'data-selected-measurement')).toBe('ArrowAnnotate');
 
     // Click on the Cobb angle's first line to select it, then Delete: only the Cobb angle goes.

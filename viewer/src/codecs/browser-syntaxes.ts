@@ -1,27 +1,24 @@
+import { transferSyntax } from '../../../shared/dicom/transfer-syntaxes';
+
 /**
  * The encapsulated transfer syntaxes the viewer decodes itself (viewer/src/codecs), with the media
  * type the archive sends their frames in (PS3.18 Table 8.7.3-5), and the Accept header that asks
- * for them as stored (PS3.18 8.7.3.5; our archive: CONFORMANCE.md 5.3).
+ * for them as stored (PS3.18 8.7.3.5; our archive: CONFORMANCE.md 5.3). JPEG Baseline is 8-bit by
+ * definition; Extended (.51) may be 12-bit, which only the archive decodes.
  */
-export const BROWSER_DECODABLE: readonly { transferSyntax: string; mediaType: string }[] = [
-  { transferSyntax: '1.2.840.10008.1.2.4.80', mediaType: 'image/jls' },
-  { transferSyntax: '1.2.840.10008.1.2.4.81', mediaType: 'image/jls' },
-  { transferSyntax: '1.2.840.10008.1.2.4.90', mediaType: 'image/jp2' },
-  { transferSyntax: '1.2.840.10008.1.2.4.91', mediaType: 'image/jp2' },
-  { transferSyntax: '1.2.840.10008.1.2.4.201', mediaType: 'image/jphc' },
-  { transferSyntax: '1.2.840.10008.1.2.4.202', mediaType: 'image/jphc' },
-  { transferSyntax: '1.2.840.10008.1.2.4.203', mediaType: 'image/jphc' },
-  // Baseline is 8-bit by definition; Extended (.51) may be 12-bit, which only the archive decodes.
-  { transferSyntax: '1.2.840.10008.1.2.4.50', mediaType: 'image/jpeg' },
-  { transferSyntax: '1.2.840.10008.1.2.4.57', mediaType: 'image/jpeg' },
-  { transferSyntax: '1.2.840.10008.1.2.4.70', mediaType: 'image/jpeg' },
-  { transferSyntax: '1.2.840.10008.1.2.5', mediaType: 'image/dicom-rle' },
-];
+const DECODED_HERE = ['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.5'];
+
+/** Their media types come from the one transfer syntax table the archive also uses. */
+export const BROWSER_DECODABLE: readonly { transferSyntax: string; mediaType: string }[] = DECODED_HERE.map((uid) => {
+  const mediaType = transferSyntax(uid)?.mediaType;
+  if (!mediaType) throw new Error(`no media type for transfer syntax ${uid}`);
+  return { transferSyntax: uid, mediaType };
+});
 
 const DECODABLE = new Set(BROWSER_DECODABLE.map((s) => s.transferSyntax));
 
-export function decodableInBrowser(transferSyntax: string | undefined): boolean {
-  return transferSyntax !== undefined && DECODABLE.has(transferSyntax);
+export function decodableInBrowser(uid: string | undefined): boolean {
+  return uid !== undefined && DECODABLE.has(uid);
 }
 
 /** Native little-endian frames only: the archive decodes whatever is compressed. */

@@ -4,6 +4,7 @@ import {
   EXPLICIT_VR_BIG_ENDIAN,
   EXPLICIT_VR_LITTLE_ENDIAN,
   IMPLICIT_VR_LITTLE_ENDIAN,
+  transferSyntax,
 } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { KNOWN_VRS, LONG_LENGTH_VRS, UNDEFINED_LENGTH, implicitVr } from '../ingest/dicom-dictionary';
@@ -15,7 +16,8 @@ import { KNOWN_VRS, LONG_LENGTH_VRS, UNDEFINED_LENGTH, implicitVr } from '../ing
  * items are written with undefined length, group lengths (gggg,0000) of the data set, retired
  * and no longer right once lengths change, are dropped. Top-level `replace` elements take the
  * place of the stored ones or are inserted in tag order (Pixel Data, Photometric
- * Interpretation… after decoding).
+ * Interpretation… after decoding). An optional `filter` sees every other element, File Meta
+ * included, at every depth, and may keep, remove or replace it (de-identification).
  * Written here rather than with dcmjs's reader and writer: those decode every value (text through
  * the character set, numbers through JavaScript numbers) and format it again, so values would
  * not survive byte for byte, and they hold the whole data set as objects; this walk only needs
@@ -36,14 +38,32 @@ export interface ExplicitLittleEndianInput {
   sopInstanceUid: string;
   /** Top-level elements to write instead of the stored ones, keyed by tag number. */
   replace: ReadonlyMap<number, ReplacedElement>;
+  /** Decides, element by element, what is written; not asked about `replace` elements. */
+  filter?: ElementFilter;
+  /**
+   * Top-level encapsulated Pixel Data that `replace` does not replace is copied item by item and
+   * the File Meta keeps the stored transfer syntax (a data set re-written as stored). Without
+   * this, encapsulated Pixel Data must be replaced.
+   */
+  keepEncapsulated?: boolean;
 }
+
+/**
+ * What to write for one element: 'keep' copies it (a kept sequence's items are filtered in turn),
+ * 'remove' leaves it out (a sequence with everything in it), bytes replace its value (for a
+ * sequence: the encoded items). `path` holds the enclosing sequence tags and item indexes, top
+ * level first ([] at the top level and for File Meta); `value` is little endian, and empty for
+ * sequences and encapsulated values. `vr` is the element's VR (looked up for implicit VR).
+ * `empty`: the stored value has zero length (a sequence: no items).
+ */
+export type ElementFilter = (path: readonly number[], tag: number, vr: string, value: Uint8Array, empty: boolean) => 'keep' | 'remove' | Uint8Array;
 
 const ITEM = 0xfffee000;
 const ITEM_DELIMITER = 0xfffee00d;
 const SEQUENCE_DELIMITER = 0xfffee0dd;
 const MAX_DEPTH = 64;
 /** A UID of this archive's implementation (2.25 form, PS3.5 B.2), for File Meta headers it writes. */
-const IMPLEMENTATION_CLASS_UID = '2.25.197307452463411419331296306282924185927';
+export const IMPLEMENTATION_CLASS_UID = '2.25.197307452463411419331296306282924185927';
 
 interface Syntax {
   explicit: boolean;
@@ -51,7 +71,8 @@ interface Syntax {
 }
 
 export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buffer {
-  const { file } = input;
+  const { file, filter } = input;
+  const keepSyntax = input.keepEncapsulated === true && !input.replace.has(PIXEL_DATA) && transferSyntax(input.transferSyntax)?.encapsulated === true;
   const hasMeta = file.length >= 132 && file[128] === 0x44 && file[129] === 0x49 && file[130] === 0x43 && file[131] === 0x4d; // DICM
   const meta: Buffer[] = [];
   let pos = hasMeta ? 132 : 0;
@@ -60,14 +81,16 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
     while (reader.pos + 8 <= file.length && reader.peekGroup() === 0x0002) {
       const el = reader.header();
       const value = reader.take(el.length);
-      if (el.tag !== 0x00020000 && el.tag !== 0x00020010) meta.push(encode(el.tag, el.vr, value));
+      if (el.tag !== 0x00020000 && el.tag !== 0x00020010) metaElement(meta, filter, el.tag, el.vr, value);
     }
     pos = reader.pos;
   } else {
-    meta.push(encode(0x00020001, 'OB', Uint8Array.of(0, 1)), encode(0x00020002, 'UI', uid(input.sopClassUid)), encode(0x00020003, 'UI', uid(input.sopInstanceUid)));
-    meta.push(encode(0x00020012, 'UI', uid(IMPLEMENTATION_CLASS_UID)));
+    metaElement(meta, filter, 0x00020001, 'OB', Uint8Array.of(0, 1));
+    metaElement(meta, filter, 0x00020002, 'UI', uid(input.sopClassUid));
+    metaElement(meta, filter, 0x00020003, 'UI', uid(input.sopInstanceUid));
+    metaElement(meta, filter, 0x00020012, 'UI', uid(IMPLEMENTATION_CLASS_UID));
   }
-  meta.push(encode(0x00020010, 'UI', uid(EXPLICIT_VR_LITTLE_ENDIAN)));
+  meta.push(encode(0x00020010, 'UI', uid(keepSyntax ? input.transferSyntax : EXPLICIT_VR_LITTLE_ENDIAN)));
   meta.sort((a, b) => tagOf(a) - tagOf(b));
   const metaLength = meta.reduce((n, b) => n + b.length, 0);
 
@@ -88,12 +111,17 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
     flushBefore(el.tag);
     const replacement = pending[0]?.[0] === el.tag ? pending.shift()![1] : undefined;
     if (replacement) {
-      skipValue(reader, el);
+      skipElement(reader, el, 0);
       out.push(encode(el.tag, replacement.vr, replacement.value));
       continue;
     }
     if (el.tag === 0x00280103 && el.length === 2) context.pixelRepresentation = reader.peekUint16();
-    copyElement(reader, el, out, 0);
+    if (keepSyntax && el.tag === PIXEL_DATA && el.length === UNDEFINED_LENGTH && el.vr !== 'SQ') {
+      if (filter?.([], el.tag, el.vr, EMPTY, false) === 'remove') skipValue(reader, el);
+      else copyEncapsulated(reader, el, out);
+      continue;
+    }
+    copyElement(reader, el, out, 0, filter, []);
   }
   flushBefore(Number.POSITIVE_INFINITY);
   return Buffer.concat(out);
@@ -141,6 +169,10 @@ class Reader {
     return this.u16(this.pos);
   }
 
+  peekTag(): number {
+    return ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
+  }
+
   /** The next element's (or item's) header; the position moves to its value. */
   header(pixelRepresentation?: number): Header {
     const tag = ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
@@ -176,20 +208,29 @@ class Reader {
 }
 
 /** Writes one element (and what it contains) from `reader` as explicit VR little endian. */
-function copyElement(reader: Reader, el: Header, out: Buffer[], depth: number): void {
+function copyElement(reader: Reader, el: Header, out: Buffer[], depth: number, filter: ElementFilter | undefined, path: readonly number[]): void {
   if (depth > MAX_DEPTH) throw new AppError('NOT_ACCEPTABLE', 'The stored data set nests sequences too deeply to be re-encoded.');
   const isSequence = el.vr === 'SQ' || (el.length === UNDEFINED_LENGTH && el.vr === 'UN');
   if (isSequence) {
-    out.push(sequenceHeader(el.tag));
     // An undefined-length UN holds an implicit VR little endian sequence (PS3.5 6.2.2).
     const inner = el.vr === 'UN' ? new Reader(reader.bytes, reader.pos, { explicit: false, littleEndian: true }) : reader;
-    copyItems(inner, el.length, out, depth);
+    const noItems = el.length === 0 || (el.length === UNDEFINED_LENGTH && inner.pos + 4 <= inner.bytes.length && inner.peekTag() === SEQUENCE_DELIMITER);
+    const verdict = filter ? filter(path, el.tag, 'SQ', EMPTY, noItems) : 'keep';
+    if (verdict === 'keep') {
+      out.push(sequenceHeader(el.tag));
+      copyItems(inner, el.length, out, depth, filter, [...path, el.tag]);
+      out.push(delimiter(SEQUENCE_DELIMITER));
+    } else {
+      skipItems(inner, el.length, depth);
+      if (verdict !== 'remove') out.push(encode(el.tag, 'SQ', verdict));
+    }
     reader.pos = inner.pos;
-    out.push(delimiter(SEQUENCE_DELIMITER));
     return;
   }
   if (el.vr === '') throw new AppError('NOT_ACCEPTABLE', 'The stored data set has an item or delimiter outside a sequence, so it cannot be re-encoded.');
   if (el.length === UNDEFINED_LENGTH) {
+    // A removed one (an Icon Image Sequence's compressed icon) needs no decoding.
+    if (filter?.(path, el.tag, el.vr, EMPTY, false) === 'remove') return skipValue(reader, el);
     throw new AppError('NOT_ACCEPTABLE', 'The stored data set holds encapsulated pixel data below the top level, which cannot be re-encoded as native.');
   }
   const value = reader.take(el.length);
@@ -197,29 +238,90 @@ function copyElement(reader: Reader, el: Header, out: Buffer[], depth: number): 
   const swapped = reader.syntax.littleEndian ? value : swap(value, el.vr);
   // An implicit VR value too long for its dictionary VR's 16-bit length is written as UN.
   const vr = !LONG_LENGTH_VRS.has(el.vr) && el.length > 0xffff ? 'UN' : el.vr;
-  out.push(encode(el.tag, vr, swapped));
+  const verdict = filter ? filter(path, el.tag, el.vr, swapped, el.length === 0) : 'keep';
+  if (verdict === 'remove') return;
+  out.push(encode(el.tag, vr, verdict === 'keep' ? swapped : verdict));
 }
 
 /** The items of a sequence: up to its length, or to its Sequence Delimitation Item. */
-function copyItems(reader: Reader, length: number, out: Buffer[], depth: number): void {
+function copyItems(reader: Reader, length: number, out: Buffer[], depth: number, filter: ElementFilter | undefined, path: readonly number[]): void {
   const end = length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : reader.pos + length;
-  while (reader.pos < end) {
+  for (let index = 0; reader.pos < end; index++) {
     if (end === Number.POSITIVE_INFINITY && reader.pos >= reader.bytes.length) throw truncated();
     const item = reader.header();
     if (item.tag === SEQUENCE_DELIMITER) return;
     if (item.tag !== ITEM) throw new AppError('NOT_ACCEPTABLE', 'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.');
     out.push(itemHeader());
     const itemEnd = item.length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : reader.pos + item.length;
+    const itemPath = [...path, index];
     let pixelRepresentation: number | undefined;
     while (reader.pos < itemEnd) {
       if (itemEnd === Number.POSITIVE_INFINITY && reader.pos >= reader.bytes.length) throw truncated();
       const el = reader.header(pixelRepresentation);
       if (el.tag === ITEM_DELIMITER) break;
       if (el.tag === 0x00280103 && el.length === 2) pixelRepresentation = reader.peekUint16();
-      copyElement(reader, el, out, depth + 1);
+      copyElement(reader, el, out, depth + 1, filter, itemPath);
     }
     out.push(delimiter(ITEM_DELIMITER));
   }
+}
+
+/** Moves past the items of a sequence without writing them (what a filter removed or replaced). */
+function skipItems(reader: Reader, length: number, depth: number): void {
+  if (depth > MAX_DEPTH) throw new AppError('NOT_ACCEPTABLE', 'The stored data set nests sequences too deeply to be re-encoded.');
+  if (length !== UNDEFINED_LENGTH) {
+    reader.take(length);
+    return;
+  }
+  for (;;) {
+    if (reader.pos >= reader.bytes.length) throw truncated();
+    const item = reader.header();
+    if (item.tag === SEQUENCE_DELIMITER) return;
+    if (item.tag !== ITEM) throw new AppError('NOT_ACCEPTABLE', 'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.');
+    if (item.length !== UNDEFINED_LENGTH) {
+      reader.take(item.length);
+      continue;
+    }
+    for (;;) {
+      if (reader.pos >= reader.bytes.length) throw truncated();
+      const el = reader.header();
+      if (el.tag === ITEM_DELIMITER) break;
+      skipElement(reader, el, depth + 1);
+    }
+  }
+}
+
+/** Moves past one element: a sequence with its items, or a value. */
+function skipElement(reader: Reader, el: Header, depth: number): void {
+  if (el.vr !== 'SQ' && !(el.length === UNDEFINED_LENGTH && el.vr === 'UN')) return skipValue(reader, el);
+  const inner = el.vr === 'UN' ? new Reader(reader.bytes, reader.pos, { explicit: false, littleEndian: true }) : reader;
+  skipItems(inner, el.length, depth);
+  reader.pos = inner.pos;
+}
+
+/** Encapsulated Pixel Data as stored (PS3.5 A.4): its items copied, then a Sequence Delimitation Item. */
+function copyEncapsulated(reader: Reader, el: Header, out: Buffer[]): void {
+  const header = Buffer.alloc(12);
+  header.writeUInt16LE(el.tag >>> 16, 0);
+  header.writeUInt16LE(el.tag & 0xffff, 2);
+  header.write(el.vr, 4, 'latin1');
+  header.writeUInt32LE(UNDEFINED_LENGTH, 8);
+  out.push(header);
+  for (;;) {
+    const item = reader.header();
+    if (item.tag === SEQUENCE_DELIMITER) break;
+    if (item.tag !== ITEM || item.length === UNDEFINED_LENGTH) throw new AppError('NOT_ACCEPTABLE', 'The stored encapsulated pixel data holds something other than fragment items.');
+    const head = delimiter(ITEM);
+    head.writeUInt32LE(item.length, 4);
+    out.push(head, Buffer.from(reader.take(item.length)));
+  }
+  out.push(delimiter(SEQUENCE_DELIMITER));
+}
+
+/** A File Meta element, as the filter decides. */
+function metaElement(meta: Buffer[], filter: ElementFilter | undefined, tag: number, vr: string, value: Uint8Array): void {
+  const verdict = filter ? filter([], tag, vr, value, value.length === 0) : 'keep';
+  if (verdict !== 'remove') meta.push(encode(tag, vr, verdict === 'keep' ? value : verdict));
 }
 
 /** Moves past a value, encapsulated (items up to the Sequence Delimitation Item) or not. */
@@ -234,6 +336,9 @@ function skipValue(reader: Reader, el: Header): void {
     reader.take(item.length);
   }
 }
+
+const PIXEL_DATA = 0x7fe00010;
+const EMPTY = new Uint8Array(0);
 
 const WORD: Readonly<Record<string, number>> = { OW: 2, US: 2, SS: 2, AT: 2, OL: 4, UL: 4, SL: 4, FL: 4, OF: 4, FD: 8, OD: 8, OV: 8, SV: 8, UV: 8 };
 

@@ -3,6 +3,8 @@ import { AppError } from '../../shared/errors';
 import { toExplicitVrLittleEndian, type ReplacedElement } from '../codecs/explicit-little-endian';
 import { nativeFrameBytes } from '../codecs/frame-geometry';
 import type { StoredInstance } from '../index/archive-index';
+import type { DeidContext } from '../sharing/deidentify/deidentify-json';
+import { deidentifyPart10 } from '../sharing/deidentify/deidentify-part10';
 import { collect } from './byte-streams';
 import type { LocatedInstance, StoredBulk } from './instance-bulk';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
@@ -49,8 +51,11 @@ export function planExplicitLittleEndian(deps: WadoDeps, instance: StoredInstanc
   return { instance, located, image };
 }
 
-/** The whole re-encoded Part 10 object. */
-export async function transcodeToExplicitLittleEndian(deps: WadoDeps, plan: TranscodePlan): Promise<Buffer> {
+/**
+ * The whole re-encoded Part 10 object; with `deidentify` (an anonymized share), also
+ * de-identified by the Basic Profile with that share's replacement UIDs.
+ */
+export async function transcodeToExplicitLittleEndian(deps: WadoDeps, plan: TranscodePlan, deidentify?: DeidContext): Promise<Buffer> {
   const { instance, located, image } = plan;
   const replace = new Map<number, ReplacedElement>();
   if (image?.pixel.encapsulated) {
@@ -63,7 +68,8 @@ export async function transcodeToExplicitLittleEndian(deps: WadoDeps, plan: Tran
     if (transferSyntax(instance.transferSyntax)?.lossy) replace.set(0x00282110, { vr: 'CS', value: Buffer.from('01', 'latin1') });
   }
   const file = await collect(await deps.blobStore.get(instance.blobKey));
-  return toExplicitVrLittleEndian({ file, transferSyntax: instance.transferSyntax, sopClassUid: instance.sopClassUid, sopInstanceUid: instance.sopUid, replace });
+  const input = { file, transferSyntax: instance.transferSyntax, sopClassUid: instance.sopClassUid, sopInstanceUid: instance.sopUid, replace };
+  return deidentify ? deidentifyPart10(input, deidentify) : toExplicitVrLittleEndian(input);
 }
 
 function cannot(reason: string): AppError {

@@ -5,8 +5,16 @@ import type { ArchiveIndex } from './index/archive-index';
 import type { IndexWriter } from './index/index-writer';
 import { dicomWebRouter } from './dicomweb/router';
 import { retrieveWadoUri } from './dicomweb/wado-uri';
+import { accessGuard } from './dicomweb/access-guard';
 import type { BlobStore } from './storage/blob-store';
 import { cors } from './http/cors';
+import { securityHeaders } from './http/security-headers';
+import type { AccessContext } from './auth/access-context';
+import { authenticate, requireSignedIn } from './auth/authenticate';
+import { csrfGuard } from './auth/csrf-guard';
+import { apiRouter } from './api/api-router';
+import { ShareViews } from './sharing/share-view';
+import type { Principal } from './auth/principal';
 import { serveViewer } from './viewer/serve-viewer';
 import type { Logger } from './logger';
 
@@ -19,6 +27,7 @@ export interface AppDeps {
   maxRequestBytes: number;
   qidoMaxLimit: number;
   corsOrigins: readonly string[];
+  access: AccessContext;
   logger: Logger;
   /** The built viewer (default dist/viewer); see server/viewer/. */
   viewerDir?: string;
@@ -34,10 +43,22 @@ export function createApp(deps: AppDeps): Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.requestId = randomUUID();
     res.setHeader('X-Request-Id', res.locals.requestId as string);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  app.use(securityHeaders(deps.corsOrigins));
   app.use(cors(deps.corsOrigins));
+  // Who is calling (session cookie, Basic, Bearer), and for a share link the archive as it sees it.
+  const views = new ShareViews(deps.index);
+  app.use(authenticate(deps.access));
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (principal?.kind === 'share') res.locals.shareView = views.viewOf(principal.share);
+    next();
+  });
+  app.use(csrfGuard(deps.access));
+  app.use('/api', apiRouter({ ctx: deps.access, index: deps.index, views }));
+  // Nothing of the archive is reachable anonymously.
+  app.use(['/dicom-web', '/wado'], requireSignedIn);
 
   const log = (message: string, error?: unknown) => deps.logger.error(message, error);
   app.use(
@@ -51,10 +72,12 @@ export function createApp(deps: AppDeps): Express {
       qidoMaxLimit: deps.qidoMaxLimit,
       dicomWebBase: () => `${deps.publicUrl()}/dicom-web`,
       log,
+      audit: deps.access.audit,
     }),
   );
   // WADO-URI (PS3.18 9) also at the root, where legacy viewers expect it; /dicom-web/wado is the same.
-  app.get('/wado', retrieveWadoUri({ index: deps.index, blobStore: deps.blobStore, dicomWebBase: () => `${deps.publicUrl()}/dicom-web`, log }));
+  const wadoUri = retrieveWadoUri({ index: deps.index, blobStore: deps.blobStore, dicomWebBase: () => `${deps.publicUrl()}/dicom-web`, log });
+  app.get('/wado', accessGuard(deps.access.audit, 'read', (req) => (/application\/dicom/.test(String(req.query.contentType ?? '')) ? 'retrieve' : 'view')), wadoUri);
   // The browser viewer at /, /viewer, /upload, /print and its static files (after the archive's routes).
   app.use(serveViewer(deps.viewerDir));
 
@@ -65,6 +88,13 @@ export function createApp(deps: AppDeps): Express {
     const error = toAppError(err);
     if (error.status >= 500) deps.logger.error(`${req.method} ${req.path} failed`, err);
     const body: ErrorBody = { code: error.code, message: error.message, requestId: res.locals.requestId as string };
+    if (error.code === 'UNAUTHORIZED' && !res.headersSent) {
+      // Basic is offered to programs only: a browser shown it would pop up its own password dialog.
+      const browser = req.headers['sec-fetch-mode'] !== undefined;
+      res.setHeader('WWW-Authenticate', browser ? 'Bearer realm="PACS"' : 'Basic realm="PACS", charset="UTF-8", Bearer realm="PACS"');
+    }
+    const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (retryAfter !== undefined && !res.headersSent) res.setHeader('Retry-After', String(retryAfter));
     if (res.headersSent) {
       res.destroy();
       return;

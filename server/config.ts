@@ -34,6 +34,15 @@ export interface Config {
   readonly logLevel: 'silent' | 'error' | 'info';
   /** Browser origins allowed to call the API from another site (CORS); empty = none. */
   readonly corsOrigins: readonly string[];
+  /** Accounts, sessions, API tokens, share links, consultations, annotations. */
+  readonly accessFile: string;
+  /** The append-only audit trail. */
+  readonly auditFile: string;
+  /** The first admin account, created at the first start when no account exists. */
+  readonly adminUser: string;
+  readonly adminPassword: string | undefined;
+  /** Longest lifetime of a share link, in hours. */
+  readonly shareMaxHours: number;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +71,11 @@ export const CONFIG_VARIABLES = [
   ['PACS_QIDO_MAX_LIMIT', '1000', 'Largest QIDO-RS `limit`; also the page size when none is given.'],
   ['PACS_LOG_LEVEL', 'info', '`silent`, `error` or `info`.'],
   ['PACS_CORS_ORIGINS', '(none)', 'Comma-separated origins (e.g. `https://viewer.hospital.vn`) whose pages may call the API from the browser (CORS). Off by default.'],
+  ['PACS_ACCESS_FILE', '<PACS_DATA_DIR>/access.sqlite', 'SQLite file of accounts, sessions, API tokens, share links, consultations and annotations.'],
+  ['PACS_AUDIT_FILE', '<PACS_DATA_DIR>/audit.sqlite', 'SQLite file of the append-only audit trail.'],
+  ['PACS_ADMIN_USER', 'admin', 'Name of the admin account created at the first start (when no account exists).'],
+  ['PACS_ADMIN_PASSWORD', '(generated)', 'Its password (at least 10 characters). Unset: a one-time password is generated and printed once; it must be changed at first sign-in.'],
+  ['PACS_SHARE_MAX_HOURS', '720', 'Longest lifetime of a share link, in hours (default 30 days; a link lasts 7 days unless its creator says otherwise).'],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -162,6 +176,31 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     } else corsOrigins.push(parsed.origin);
   }
 
+  const accessFile = path.resolve(cwd, read('PACS_ACCESS_FILE') ?? path.join(dataDir, 'access.sqlite'));
+  const auditFile = path.resolve(cwd, read('PACS_AUDIT_FILE') ?? path.join(dataDir, 'audit.sqlite'));
+  const adminUser = read('PACS_ADMIN_USER') ?? 'admin';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(adminUser)) problems.push(`PACS_ADMIN_USER="${adminUser}" must be 1 to 64 letters, digits, or . _ @ -`);
+  // Not trimmed: spaces may be part of a password.
+  const adminPassword = env.PACS_ADMIN_PASSWORD === undefined || env.PACS_ADMIN_PASSWORD === '' ? undefined : env.PACS_ADMIN_PASSWORD;
+  if (adminPassword !== undefined && [...adminPassword].length < 10) problems.push('PACS_ADMIN_PASSWORD must have at least 10 characters');
+  const shareMaxHours = int('PACS_SHARE_MAX_HOURS', 720, 1, 24 * 366);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ host, port, publicUrl, dataDir, indexFile, storage, maxRequestBytes, qidoMaxLimit, logLevel, corsOrigins: Object.freeze(corsOrigins) });
+  return Object.freeze({
+    host,
+    port,
+    publicUrl,
+    dataDir,
+    indexFile,
+    storage,
+    maxRequestBytes,
+    qidoMaxLimit,
+    logLevel,
+    corsOrigins: Object.freeze(corsOrigins),
+    accessFile,
+    auditFile,
+    adminUser,
+    adminPassword,
+    shareMaxHours,
+  });
 }

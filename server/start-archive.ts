@@ -1,6 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { AuditLog } from './audit/audit-log';
+import { openAccessDb } from './auth/access-db';
+import { ApiTokenStore } from './auth/api-token-store';
+import { newThrottles, type AccessContext } from './auth/access-context';
+import { ensureFirstAdmin, isLoopbackHost } from './auth/first-admin';
+import { SessionStore } from './auth/session-store';
+import { UserStore } from './auth/user-store';
+import { ShareStore } from './sharing/share-store';
 import type { Config } from './config';
 import { ArchiveIndex } from './index/archive-index';
 import { IndexWriter } from './index/index-writer';
@@ -14,23 +22,50 @@ export interface RunningArchive {
   url: string;
   index: ArchiveIndex;
   blobStore: BlobStore;
+  access: AccessContext;
   server: http.Server;
   close(): Promise<void>;
 }
 
 /** Composition root: open the index, open the blob store, build the app, listen. */
-export async function startArchive(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningArchive> {
+export async function startArchive(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+  notice: (message: string) => void = (message) => console.log(message),
+): Promise<RunningArchive> {
   const db = openIndex(config.indexFile);
   const index = new ArchiveIndex(db);
   const indexWriter = new IndexWriter(index);
+  const accessDb = openAccessDb(config.accessFile);
+  const audit = AuditLog.open(config.auditFile);
+  let publicUrl = config.publicUrl;
+  const users = new UserStore(accessDb);
+  const access: AccessContext = {
+    users,
+    sessions: new SessionStore(accessDb),
+    apiTokens: new ApiTokenStore(accessDb),
+    shares: new ShareStore(accessDb),
+    audit,
+    throttles: newThrottles(),
+    secureCookies: config.publicUrl.startsWith('https:'),
+    trustedOrigins: new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]),
+    maxShareHours: config.shareMaxHours,
+    publicUrl: () => publicUrl,
+  };
   let blobStore: BlobStore;
   try {
+    await ensureFirstAdmin(users, config.adminUser, config.adminPassword, notice);
+    // Safe by default: never reachable from the network without an account to guard it.
+    if (!isLoopbackHost(config.host) && users.enabledCount() === 0) {
+      throw new Error(`Refusing to listen on ${config.host} without an enabled account: create one with \`npm run pacs -- user add\`.`);
+    }
     blobStore = await createBlobStore(config.storage);
   } catch (error) {
     db.close();
+    accessDb.close();
+    audit.close();
     throw error;
   }
-  let publicUrl = config.publicUrl;
   const app = createApp({
     index,
     indexWriter,
@@ -39,6 +74,7 @@ export async function startArchive(config: Config, logger: Logger = createLogger
     maxRequestBytes: config.maxRequestBytes,
     qidoMaxLimit: config.qidoMaxLimit,
     corsOrigins: config.corsOrigins,
+    access,
     logger,
   });
   const server = http.createServer(app);
@@ -56,12 +92,14 @@ export async function startArchive(config: Config, logger: Logger = createLogger
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     publicUrl = `http://${host}:${address.port}`;
   }
+  audit.record({ action: 'application-start', outcome: 0, who: { kind: 'application', id: 'pacs', role: '' }, clientAddress: config.host, detail: `listening on ${publicUrl}` });
   return {
     get url() {
       return publicUrl;
     },
     index,
     blobStore,
+    access,
     server,
     close: async () => {
       // Requests in flight get a moment to finish; then every connection is cut.
@@ -72,6 +110,9 @@ export async function startArchive(config: Config, logger: Logger = createLogger
       await blobStore.close();
       await indexWriter.close();
       db.close();
+      audit.record({ action: 'application-stop', outcome: 0, who: { kind: 'application', id: 'pacs', role: '' }, clientAddress: config.host });
+      audit.close();
+      accessDb.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { shareViewOf } from '../sharing/share-view';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
@@ -23,6 +24,8 @@ import type { WadoDeps } from './wado';
 export function retrieveBulkdata(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const path = bulkPath(req.params.path);
+    // An anonymized share reaches only the bulk data of attributes the profile keeps (pixels).
+    if (shareViewOf(res)?.allowsBulkPath(path.split('/')) === false) throw new AppError('NOT_FOUND', 'This instance has no bulk data at that path.');
     const located = locateInstance(deps.index, req);
     const { instance, bulk } = located;
     const item = bulk.items.find((i) => i.path === path);

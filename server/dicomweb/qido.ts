@@ -3,6 +3,8 @@ import { parseQidoQuery, type QidoLevel } from '../../shared/dicomweb/qido-query
 import type { IndexDb } from '../index/open-index';
 import { sendDicomJson } from '../http/send-json';
 import { searchIndex } from '../index/qido-search';
+import { shareQueryParams } from '../sharing/share-query';
+import { shareViewOf } from '../sharing/share-view';
 import { negotiateJson } from './wado';
 
 export interface QidoDeps {
@@ -19,11 +21,14 @@ export interface QidoDeps {
 export function searchFor(level: QidoLevel, deps: QidoDeps) {
   return (req: Request, res: Response): void => {
     negotiateJson(req.headers.accept);
+    // A share link sees its own study only, de-identified when anonymized (server/sharing).
+    const view = shareViewOf(res);
     const params = new URL(req.originalUrl, 'http://localhost').searchParams;
-    const query = parseQidoQuery(params, level);
+    const query = parseQidoQuery(view ? shareQueryParams(view, params) : params, level);
     const limit = Math.min(query.limit ?? deps.maxLimit, deps.maxLimit);
-    const scope = { studyUid: req.params.study as string | undefined, seriesUid: req.params.series as string | undefined };
+    const scope = { studyUid: req.params.study as string | undefined, seriesUid: req.params.series as string | undefined, restrictTo: view?.restrictTo() };
     const result = searchIndex(deps.db, query, scope, limit, deps.dicomWebBase());
+    if (view) result.items = view.present(result.items);
     if (result.truncated) {
       res.setHeader('Warning', `299 - "There are more results than the limit of ${limit}; use offset to page"`);
     }

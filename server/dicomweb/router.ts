@@ -1,7 +1,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isValidUid } from '../../shared/dicom/uid';
 import { AppError } from '../../shared/errors';
+import type { AuditLog } from '../audit/audit-log';
+import type { Action } from '../auth/principal';
 import type { IndexDb } from '../index/open-index';
+import { accessGuard, type AuditedAs } from './access-guard';
 import { retrieveBulkdata } from './bulkdata';
 import { allowedMethods, retrieveCapabilities } from './capabilities';
 import { deleteResource, type DeleteDeps } from './delete';
@@ -11,9 +14,9 @@ import { storeInstances, type StowDeps } from './stow';
 import { retrieveInstances, retrieveMetadata, type WadoDeps } from './wado';
 import { retrieveFrames } from './wado-frames';
 import { retrieveWadoUri } from './wado-uri';
-import { retrieveZip, zipOr } from './zip-download';
+import { retrieveZip, wantsZip, zipOr } from './zip-download';
 
-export type DicomWebDeps = StowDeps & WadoDeps & DeleteDeps & { db: IndexDb; qidoMaxLimit: number };
+export type DicomWebDeps = StowDeps & WadoDeps & DeleteDeps & { db: IndexDb; qidoMaxLimit: number; audit: AuditLog };
 
 const UID_PARAMS = { study: 'Study Instance UID', series: 'Series Instance UID', instance: 'SOP Instance UID' } as const;
 
@@ -27,37 +30,44 @@ export function dicomWebRouter(deps: DicomWebDeps): Router {
     });
   }
   const qido = { db: deps.db, maxLimit: deps.qidoMaxLimit, dicomWebBase: deps.dicomWebBase };
-  const store = storeInstances(deps);
+  // Every handler runs behind the access guard: audit, share scope, then permission (STYLE.md: auth/).
+  const guarded = (action: Action, auditedAs: AuditedAs, handler: express.RequestHandler): express.RequestHandler[] => [accessGuard(deps.audit, action, auditedAs), handler];
+  const search = (level: 'study' | 'series' | 'instance') => guarded('search', 'query', searchFor(level, qido));
+  const view = (handler: express.RequestHandler) => guarded('read', 'view', handler);
+  const store = guarded('store', 'store', storeInstances(deps));
   // Accept: application/zip (or ?accept=application/zip) on a study, series or instance is a ZIP download.
-  const retrieve = zipOr(retrieveZip(deps), retrieveInstances(deps));
-  const metadata = retrieveMetadata(deps);
-  const remove = deleteResource(deps);
+  const retrieve = guarded('download', (req) => (wantsZip(req) ? 'download' : 'retrieve'), zipOr(retrieveZip(deps), retrieveInstances(deps)));
+  const metadata = view(retrieveMetadata(deps));
+  const remove = guarded('delete', (req) => (req.params.series === undefined ? 'delete-study' : 'delete'), deleteResource(deps));
+  const frames = view(retrieveFrames(deps));
+  // WADO-URI: a rendered image is a view; application/dicom is a download, checked by the handler.
+  const wadoUri = guarded('read', (req) => (/application\/dicom/.test(String(req.query.contentType ?? '')) ? 'retrieve' : 'view'), retrieveWadoUri(deps));
 
-  const routes: Array<[string, Partial<Record<'get' | 'post' | 'delete', express.RequestHandler>>]> = [
-    ['/studies', { get: searchFor('study', qido), post: store }],
+  const routes: Array<[string, Partial<Record<'get' | 'post' | 'delete', express.RequestHandler[]>>]> = [
+    ['/studies', { get: search('study'), post: store }],
     ['/studies/:study', { get: retrieve, post: store, delete: remove }],
     ['/studies/:study/metadata', { get: metadata }],
-    ['/studies/:study/series', { get: searchFor('series', qido) }],
-    ['/studies/:study/instances', { get: searchFor('instance', qido) }],
+    ['/studies/:study/series', { get: search('series') }],
+    ['/studies/:study/instances', { get: search('instance') }],
     ['/studies/:study/series/:series', { get: retrieve, delete: remove }],
     ['/studies/:study/series/:series/metadata', { get: metadata }],
-    ['/studies/:study/series/:series/instances', { get: searchFor('instance', qido) }],
+    ['/studies/:study/series/:series/instances', { get: search('instance') }],
     ['/studies/:study/series/:series/instances/:instance', { get: retrieve, delete: remove }],
     ['/studies/:study/series/:series/instances/:instance/metadata', { get: metadata }],
-    ['/studies/:study/series/:series/instances/:instance/frames/:frames', { get: retrieveFrames(deps) }],
+    ['/studies/:study/series/:series/instances/:instance/frames/:frames', { get: frames }],
     // Retrieve Rendered and Thumbnail (PS3.18 10.4.1.1.3, 10.4.1.1.4) at every level.
-    ['/studies/:study/rendered', { get: retrieveRendered(deps, 'study') }],
-    ['/studies/:study/thumbnail', { get: retrieveThumbnail(deps, 'study') }],
-    ['/studies/:study/series/:series/rendered', { get: retrieveRendered(deps, 'series') }],
-    ['/studies/:study/series/:series/thumbnail', { get: retrieveThumbnail(deps, 'series') }],
-    ['/studies/:study/series/:series/instances/:instance/rendered', { get: retrieveRendered(deps, 'instance') }],
-    ['/studies/:study/series/:series/instances/:instance/thumbnail', { get: retrieveThumbnail(deps, 'instance') }],
-    ['/studies/:study/series/:series/instances/:instance/frames/:frames/rendered', { get: retrieveRendered(deps, 'frames') }],
-    ['/studies/:study/series/:series/instances/:instance/frames/:frames/thumbnail', { get: retrieveThumbnail(deps, 'frames') }],
-    ['/studies/:study/series/:series/instances/:instance/bulkdata/*path', { get: retrieveBulkdata(deps) }],
-    ['/series', { get: searchFor('series', qido) }],
-    ['/instances', { get: searchFor('instance', qido) }],
-    ['/wado', { get: retrieveWadoUri(deps) }],
+    ['/studies/:study/rendered', { get: view(retrieveRendered(deps, 'study')) }],
+    ['/studies/:study/thumbnail', { get: view(retrieveThumbnail(deps, 'study')) }],
+    ['/studies/:study/series/:series/rendered', { get: view(retrieveRendered(deps, 'series')) }],
+    ['/studies/:study/series/:series/thumbnail', { get: view(retrieveThumbnail(deps, 'series')) }],
+    ['/studies/:study/series/:series/instances/:instance/rendered', { get: view(retrieveRendered(deps, 'instance')) }],
+    ['/studies/:study/series/:series/instances/:instance/thumbnail', { get: view(retrieveThumbnail(deps, 'instance')) }],
+    ['/studies/:study/series/:series/instances/:instance/frames/:frames/rendered', { get: view(retrieveRendered(deps, 'frames')) }],
+    ['/studies/:study/series/:series/instances/:instance/frames/:frames/thumbnail', { get: view(retrieveThumbnail(deps, 'frames')) }],
+    ['/studies/:study/series/:series/instances/:instance/bulkdata/*path', { get: view(retrieveBulkdata(deps)) }],
+    ['/series', { get: search('series') }],
+    ['/instances', { get: search('instance') }],
+    ['/wado', { get: wadoUri }],
   ];
   const entries = routes.map(([path, handlers]) => ({ path, methods: Object.keys(handlers).map((m) => m.toUpperCase()) }));
   // Retrieve Capabilities (PS3.18 8.9) on the service's base URI.

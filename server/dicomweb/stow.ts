@@ -72,6 +72,8 @@ export function storeInstances(deps: StowDeps) {
     }
 
     const base = deps.dicomWebBase();
+    // The audit trail records one store event per study touched (server/dicomweb/access-guard.ts).
+    res.locals.auditStudyUids = [...new Set(outcomes.flatMap((o) => (o.ok ? [o.studyInstanceUid] : [])))];
     const body = stowResponseBody(outcomes, studyUid, base);
     // The request broke after some instances were complete: they stay stored and are listed,
     // under the status of what went wrong (400 unparseable, 413 too large).

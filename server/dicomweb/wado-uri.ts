@@ -1,4 +1,7 @@
 import type { Request, Response } from 'express';
+import { requireAction } from '../auth/principal';
+import { anonymizedInstance } from '../sharing/anonymized-instance';
+import { shareViewOf } from '../sharing/share-view';
 import { isValidUid } from '../../shared/dicom/uid';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { DICOM, parseAccept } from '../../shared/dicomweb/media-types';
@@ -158,11 +161,17 @@ function renderOptions(params: URLSearchParams): UriRenderOptions {
 export function retrieveWadoUri(deps: WadoUriDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const query = parseWadoUriQuery(new URL(req.originalUrl, 'http://localhost').searchParams, req.headers.accept);
+    // A share link reaches its own study only (server/sharing), by the UIDs it was shown.
+    const view = shareViewOf(res);
+    if (view) Object.assign(query, { study: view.original('study', query.study), series: view.original('series', query.series), object: view.original('instance', query.object) });
     const instance = deps.index.findInstances(query.study, query.series, query.object)[0];
     if (!instance) throw new AppError('NOT_FOUND', 'No such object in this study and series.');
     const bulk = deps.index.instanceBulk(query.study, query.series, query.object)!;
     const mediaType = selectMediaType(query, bulk.rows !== null && bulk.columns !== null);
-    if (mediaType === DICOM) return sendDicomFile(deps, req, res, query, instance);
+    if (mediaType === DICOM) {
+      requireAction(res, 'download');
+      return sendDicomFile(deps, req, res, query, instance);
+    }
     if (query.transferSyntax !== undefined) throw badRequest(`transferSyntax applies to application/dicom only, not to ${mediaType} (PS3.18 9.4.1.2.3).`);
     const frameNumber = query.render.frameNumber ?? 1;
     const frames = Math.max(1, bulk.numberOfFrames ?? 1);
@@ -225,12 +234,19 @@ async function sendDicomFile(deps: WadoUriDeps, req: Request, res: Response, que
   // PS3.18 9.4.2.4: without transferSyntax the default is Explicit VR Little Endian; the stored
   // syntax named gets the stored bytes; the archive re-encodes into no other syntax.
   const wanted = query.transferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
+  const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;
   const headers = (length: number) => {
     res.status(200);
     res.setHeader('Content-Type', DICOM);
     res.setHeader('Content-Length', String(length));
-    res.setHeader('Content-Disposition', `attachment; filename="${instance.sopUid}.dcm"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${view?.presented(instance.sopUid) ?? instance.sopUid}.dcm"`);
   };
+  // An anonymized share receives the object de-identified (as stored when its pixels are compressed).
+  if (view && wanted === instance.transferSyntax) {
+    const { bytes } = await anonymizedInstance(deps.blobStore, view, instance);
+    headers(bytes.length);
+    return void res.end(req.method === 'HEAD' ? undefined : bytes);
+  }
   if (wanted === instance.transferSyntax) {
     const body = await deps.blobStore.get(instance.blobKey);
     headers(instance.size);
@@ -245,7 +261,7 @@ async function sendDicomFile(deps: WadoUriDeps, req: Request, res: Response, que
       `transferSyntax ${wanted} was asked for; this object is stored in ${instance.transferSyntax} and the archive produces only that or Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}).`,
     );
   }
-  const file = await transcodeToExplicitLittleEndian(deps, planExplicitLittleEndian(deps, instance));
+  const file = await transcodeToExplicitLittleEndian(deps, planExplicitLittleEndian(deps, instance), view?.deidContext());
   headers(file.length);
   res.end(req.method === 'HEAD' ? undefined : file);
 }

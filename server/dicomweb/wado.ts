@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { anonymizedInstance } from '../sharing/anonymized-instance';
+import { shareViewOf, type ShareView } from '../sharing/share-view';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { multipartPartsOf, parseAccept } from '../../shared/dicomweb/media-types';
@@ -40,15 +43,17 @@ export function retrieveInstances(deps: WadoDeps) {
     const instances = deps.index.findInstances(...scopeOf(req));
     if (instances.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
     const wanted = accepted.transferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
+    // An anonymized share receives every instance de-identified (server/sharing).
+    const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;
     const plans = instances.map((instance): PartPlan => {
-      if (wanted === '*' || wanted === instance.transferSyntax) return { instance };
+      if (wanted === '*' || wanted === instance.transferSyntax) return { instance, view };
       if (wanted !== EXPLICIT_VR_LITTLE_ENDIAN) {
         throw new AppError(
           'NOT_ACCEPTABLE',
           `Transfer syntax ${wanted} was asked for; the archive holds these instances in another one and produces only the stored one or Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}).`,
         );
       }
-      return { instance, transcode: planExplicitLittleEndian(deps, instance) };
+      return { instance, view, transcode: planExplicitLittleEndian(deps, instance) };
     });
     // The first part is made before answering, so that a storage or decoding problem is a clean error status.
     const first = await openPart(deps, plans[0]!);
@@ -59,7 +64,7 @@ export function retrieveInstances(deps: WadoDeps) {
     try {
       for (const [n, plan] of plans.entries()) {
         part = n === 0 ? first : await openPart(deps, plan);
-        await writer.writePart(partHeaders(plan.instance, part, deps.dicomWebBase()), part.body);
+        await writer.writePart(partHeaders(plan, part, deps.dicomWebBase()), part.body);
       }
       await writer.end();
     } catch (error) {
@@ -74,6 +79,8 @@ export function retrieveInstances(deps: WadoDeps) {
 interface PartPlan {
   instance: StoredInstance;
   transcode?: TranscodePlan;
+  /** De-identify for this anonymized share. */
+  view?: ShareView | undefined;
 }
 
 interface OpenedPart {
@@ -83,16 +90,23 @@ interface OpenedPart {
 }
 
 async function openPart(deps: WadoDeps, plan: PartPlan): Promise<OpenedPart> {
-  if (!plan.transcode) return { transferSyntax: plan.instance.transferSyntax, length: plan.instance.size, body: await deps.blobStore.get(plan.instance.blobKey) };
-  const bytes = await transcodeToExplicitLittleEndian(deps, plan.transcode);
-  return { transferSyntax: EXPLICIT_VR_LITTLE_ENDIAN, length: bytes.length, body: Readable.from([bytes]) };
+  if (plan.transcode) {
+    const bytes = await transcodeToExplicitLittleEndian(deps, plan.transcode, plan.view?.deidContext());
+    return { transferSyntax: EXPLICIT_VR_LITTLE_ENDIAN, length: bytes.length, body: Readable.from([bytes]) };
+  }
+  if (plan.view) {
+    const { bytes, transferSyntax } = await anonymizedInstance(deps.blobStore, plan.view, plan.instance);
+    return { transferSyntax, length: bytes.length, body: Readable.from([bytes]) };
+  }
+  return { transferSyntax: plan.instance.transferSyntax, length: plan.instance.size, body: await deps.blobStore.get(plan.instance.blobKey) };
 }
 
-function partHeaders(instance: StoredInstance, part: OpenedPart, base: string): Record<string, string> {
+function partHeaders({ instance, view }: PartPlan, part: OpenedPart, base: string): Record<string, string> {
+  const uid = (u: string) => view?.presented(u) ?? u;
   return {
     'Content-Type': `application/dicom; transfer-syntax=${part.transferSyntax}`,
     'Content-Length': String(part.length),
-    'Content-Location': `${base}/studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}`,
+    'Content-Location': `${base}/studies/${uid(instance.studyUid)}/series/${uid(instance.seriesUid)}/instances/${uid(instance.sopUid)}`,
   };
 }
 
@@ -128,12 +142,16 @@ export function retrieveMetadata(deps: WadoDeps) {
     const version = studyVersion(scope[0]);
     const etag = version === undefined ? undefined : `W/"${version}.${shortHash(base)}"`;
     // Revalidation answered without building the body (the scope must still exist).
-    if (etag !== undefined && matchesIfNoneMatch(req.headers['if-none-match'], etag) && deps.index.findInstances(...scope).length > 0) {
+    if (etag !== undefined && !shareViewOf(res)?.anonymized && matchesIfNoneMatch(req.headers['if-none-match'], etag) && deps.index.findInstances(...scope).length > 0) {
       return sendDicomJson(req, res, '', { etag });
     }
     const jsons = deps.index.metadataJson(...scope);
     if (jsons.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
-    sendDicomJson(req, res, resolveBulkDataUris(`[${jsons.join(',')}]`, base), etag === undefined ? {} : { etag });
+    const body = resolveBulkDataUris(`[${jsons.join(',')}]`, base);
+    // An anonymized share sees the metadata de-identified (and so without a shared validator).
+    const view = shareViewOf(res);
+    if (view?.anonymized) return sendDicomJson(req, res, JSON.stringify(view.present(JSON.parse(body) as DicomJson[])));
+    sendDicomJson(req, res, body, etag === undefined ? {} : { etag });
   };
 }
 

@@ -1,4 +1,6 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { anonymizedInstance } from '../sharing/anonymized-instance';
+import { shareViewOf } from '../sharing/share-view';
 import type { Request, RequestHandler, Response } from 'express';
 import { ZipFile } from 'yazl';
 import { parseAccept } from '../../shared/dicomweb/media-types';
@@ -46,18 +48,24 @@ export function retrieveZip(deps: ZipDeps) {
     const instances = deps.index.findInstances(study, series, instance);
     const first = instances[0];
     if (!first) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
+    // An anonymized share gets each object de-identified (sizes then known only as each is made).
+    const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;
+    const open = async (item: StoredInstance): Promise<Readable> =>
+      view ? Readable.from([(await anonymizedInstance(deps.blobStore, view, item)).bytes]) : deps.blobStore.get(item.blobKey);
+    const name = (uid: string | undefined) => (uid === undefined ? undefined : (view?.presented(uid) ?? uid));
     // The first object is opened before the status goes out, so that a storage failure is a clean error.
-    let current: Readable | undefined = await deps.blobStore.get(first.blobKey);
+    let current: Readable | undefined = await open(first);
     const opened = current;
     let aborted = false;
 
     const zip = new ZipFile();
     const mtime = new Date();
     for (const [n, item] of instances.entries()) {
-      zip.addReadStreamLazy(entryName(item), { compress: false, size: item.size, mtime }, (cb) => {
+      const entry = `${name(item.studyUid)}/${name(item.seriesUid)}/${name(item.sopUid)}.dcm`;
+      zip.addReadStreamLazy(entry, { compress: false, ...(view ? {} : { size: item.size }), mtime }, (cb) => {
         if (aborted) return;
         if (n === 0) return cb(null, opened);
-        deps.blobStore.get(item.blobKey).then(
+        open(item).then(
           (stream) => {
             if (aborted) stream.destroy();
             else cb(null, (current = stream));
@@ -83,7 +91,7 @@ export function retrieveZip(deps: ZipDeps) {
 
     res.status(200);
     res.setHeader('Content-Type', ZIP);
-    res.setHeader('Content-Disposition', `attachment; filename="${archiveName(study, series, instance)}"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${name(instance) ?? name(series) ?? name(study)}.zip"`);
     // Every entry is stored with a known size, so the archive's length is known before the first byte.
     // (@types/yazl declares this callback without its parameter.)
     const setLength = (total: number): void => {
@@ -100,11 +108,4 @@ export function retrieveZip(deps: ZipDeps) {
   };
 }
 
-/** UIDs are validated (digits and dots), so they are safe as path segments. */
-function entryName(instance: StoredInstance): string {
-  return `${instance.studyUid}/${instance.seriesUid}/${instance.sopUid}.dcm`;
-}
-
-function archiveName(study: string, series: string | undefined, instance: string | undefined): string {
-  return `${instance ?? series ?? study}.zip`;
-}
+// Entry and archive names are built from UIDs, validated (digits and dots): safe as path segments.

@@ -11,6 +11,8 @@ import { queryConditions } from './qido-conditions';
 export interface QidoScope {
   studyUid?: string;
   seriesUid?: string;
+  /** A share link's scope: only this study (and only these series when given) can match. */
+  restrictTo?: { studyUid: string; seriesUids?: readonly string[] };
 }
 
 export interface QidoResult {
@@ -68,6 +70,11 @@ export function searchSql(db: IndexDb, query: QidoQuery, scope: QidoScope, limit
   const conditions = queryConditions(db, query);
   if (scope.studyUid !== undefined) conditions.push({ sql: 'st.study_uid = ?', args: [scope.studyUid] });
   if (scope.seriesUid !== undefined) conditions.push({ sql: 'se.series_uid = ?', args: [scope.seriesUid] });
+  if (scope.restrictTo) {
+    conditions.push({ sql: 'st.study_uid = ?', args: [scope.restrictTo.studyUid] });
+    const series = scope.restrictTo.seriesUids;
+    if (series && query.level !== 'study') conditions.push({ sql: `se.series_uid IN (${series.map(() => '?').join(',')})`, args: [...series] });
+  }
   const where = conditions.length > 0 ? `WHERE ${conditions.map((c) => c.sql).join(' AND ')}` : '';
   const order = (query.filters.length > 0 ? ORDER_BY_SORTING : ORDER)[query.level];
   const from = conditions.some((c) => /\bp\./.test(c.sql)) ? `${FROM[query.level]} ${JOIN_PATIENTS}` : FROM[query.level];

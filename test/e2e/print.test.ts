@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
@@ -82,6 +82,7 @@ describe('key images and the film sheet in Chromium', () => {
 
   it('marks two key images with K, measures one, prints them as a film sheet with header, measurement, pages and a PDF', async () => {
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${ct.studyUid}`);
@@ -177,6 +178,7 @@ describe('key images and the film sheet in Chromium', () => {
 
   it('says how to mark key images when there are none, in Vietnamese', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });
+    await signIn(page, archive);
     await page.goto(`${archive.url}/print?StudyInstanceUIDs=${ct.studyUid}`);
     await page.waitForSelector('[data-testid="print-empty"]');
     expect(await page.textContent('[data-testid="print-empty"]')).toBe('Chưa có ảnh đánh dấu: hãy đánh dấu ảnh bằng phím K trong trình xem.');

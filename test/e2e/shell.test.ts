@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { serveViewer } from '../../server/viewer/serve-viewer';
 
@@ -45,6 +45,7 @@ describe('viewer shell served by the archive', () => {
 
   it('renders the header and switches the language in Chromium', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
+    await signIn(page, archive);
     await page.goto(`${archive.url}/`);
     await page.waitForSelector('#app-root[data-ready="true"]');
     expect(await page.textContent('[data-testid="app-header"] .app-brand')).toBe('PACS Viewer');

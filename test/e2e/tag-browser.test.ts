@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -33,6 +33,7 @@ describe('DICOM tag browser and SR text view in Chromium', () => {
 
   const openViewer = async (studyUid: string, locale = 'en-US'): Promise<{ page: Page; errors: string[] }> => {
     const page = await browser.newPage({ locale, viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);

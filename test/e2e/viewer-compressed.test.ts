@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive } from '../helpers/start-app';
@@ -51,6 +51,7 @@ describe('compressed frames decoded in the browser', () => {
     try {
       expect((await stowFiles(archive.dicomWeb, [corpusFile(file)])).status).toBe(200);
       const page: Page = await browser.newPage({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
+      await signIn(page, archive);
       const errors: string[] = [];
       const frames: FramesAnswer[] = [];
       page.on('pageerror', (error) => errors.push(error.message));

@@ -14,7 +14,7 @@ import zlib from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { gdcmRaw } from '../helpers/reference-decoders';
 import { CORPUS_DIR, corpusFile, corpusInstanceUrl, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
@@ -136,6 +136,7 @@ describe('the viewer on the corpus', () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
     page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
     page.on('console', (message: ConsoleMessage) => {
       // The browser's own request for /favicon.ico is no error of the viewer.

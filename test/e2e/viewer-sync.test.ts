@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUid } from '../../fixtures/generate-ct-series';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
@@ -54,6 +54,7 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
 
   const openViewer = async (): Promise<{ page: Page; errors: string[] }> => {
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${a.studyUid}`);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -103,6 +103,7 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
 
   const openViewer = async (studyUid: string): Promise<{ page: Page; errors: string[] }> => {
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);

@@ -3,7 +3,7 @@ import dicomParser from 'dicom-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
 import { gdcmRaw } from '../helpers/reference-decoders';
 import { stowFiles } from '../helpers/dicomweb-http';
@@ -124,6 +124,7 @@ describe('image viewer in Chromium', () => {
 
   const openViewer = async (studyUid: string, locale = 'en-US'): Promise<Page> => {
     const page = await browser.newPage({ locale, viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
@@ -37,6 +37,7 @@ describe('worklist in Chromium against the real archive', () => {
   it('finds, filters, sorts, translates, remembers and opens studies', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
+    await signIn(page, archive);
     await page.goto(`${archive.url}/`);
     await page.waitForSelector('[data-testid="worklist"][data-state="done"]');
     expect((await rowUids(page)).sort()).toEqual([studies.nguyen.studyUid, studies.dang.studyUid, studies.tran.studyUid].sort());
@@ -104,6 +105,7 @@ describe('worklist in Chromium against the real archive', () => {
   it('pages with limit/offset while the archive says more results exist', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
+    await signIn(page, archive);
     // 25 is the smallest page size: store 24 more studies so 27 match.
     for (let n = 0; n < 24; n++) {
       const s = syntheticSeries(1, { PatientName: pn(`Lê^Paging ${n}`), PatientID: `P-${n}`, StudyDate: '20220301', SpecificCharacterSet: 'ISO_IR 192' });
@@ -131,6 +133,7 @@ describe('worklist in Chromium against the real archive', () => {
     const other = await startTestArchive();
     const context = await browser.newContext({ locale: 'vi-VN' });
     const page = await context.newPage();
+    await signIn(page, other);
     await page.goto(`${other.url}/`);
     await page.waitForSelector('[data-testid="worklist"][data-state="done"]');
     await other.stop();

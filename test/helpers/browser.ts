@@ -1,5 +1,6 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureDebianTool } from './debian-tools';
+import { TEST_ADMIN } from './start-app';
 
 /**
  * Debian's Chromium driven by playwright-core (no browser download: the test installs the
@@ -15,4 +16,13 @@ export async function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * Signs the page's browser context in as a user (the test admin by default) through
+ * POST /api/login, as the login page does: the session cookie then goes with every request.
+ */
+export async function signIn(page: Page, archive: { url: string }, account: { username: string; password: string } = TEST_ADMIN): Promise<void> {
+  const res = await page.request.post(`${archive.url}/api/login`, { data: { username: account.username, password: account.password } });
+  if (res.status() !== 200) throw new Error(`Signing in as ${account.username} failed: ${res.status()} ${await res.text()}`);
 }

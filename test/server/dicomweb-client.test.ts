@@ -35,7 +35,7 @@ describe.each(BACKENDS)('dicomweb-client against the archive on %s storage', (ba
   let client: Client;
   beforeAll(async () => {
     archive = await startArchiveOn(backend);
-    client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false }) as unknown as Client;
+    client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false, headers: { Authorization: archive.adminAuthorization } }) as unknown as Client;
   });
   afterAll(async () => {
     await archive?.stop();

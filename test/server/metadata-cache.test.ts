@@ -14,7 +14,7 @@ const ct = (n: number) => corpusFile(`series/ct-abdomen-philips-tcia/1-0${n}.dcm
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers }, (res) => {
+      .get(url, { headers: { authorization: auth, ...headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -23,11 +23,14 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
   });
 }
 
+let auth = '';
+
 describe('metadata: gzip and ETag revalidation', () => {
   let archive: TestArchive;
   let url: string;
   beforeAll(async () => {
     archive = await startTestArchive();
+    auth = archive.adminAuthorization;
     expect((await stowFiles(archive.dicomWeb, [ct(40), ct(41), ct(42)])).status).toBe(200);
     url = `${archive.dicomWeb}/studies/${CT_STUDY}/series/${CT_SERIES}/metadata`;
   });

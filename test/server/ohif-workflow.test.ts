@@ -71,7 +71,7 @@ describe('An OHIF-style client (dicomweb-client) against the archive', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false }) as unknown as Client;
+    client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false, headers: { Authorization: archive.adminAuthorization } }) as unknown as Client;
     // JPEG-LS and native copies of ct1 share the SOP Instance UID: the native one is the synthetic series' job here.
     await client.storeInstances({ datasets: [...vietnamese.files, corpusFile(JPEG_LS)].map(toArrayBuffer) });
   });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -28,6 +28,7 @@ describe('README curl examples', () => {
     const script = readme
       .slice(start + '```sh\n'.length, readme.indexOf('```', start + 6))
       .replace('BASE=http://127.0.0.1:8080/dicom-web', `BASE=${archive.dicomWeb}`)
+      .replace("AUTH='admin:your-password'", `AUTH='${TEST_ADMIN.username}:${TEST_ADMIN.password}'`)
       .replace('-o study.multipart', `-o ${path.join(outDir, 'study.multipart')}`);
     // Asynchronous: the archive answering curl runs in this very process.
     const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd: ROOT, encoding: 'utf8' });

@@ -220,7 +220,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
 
   it('serves dicomweb-client: retrieveInstanceRendered and retrieveInstanceThumbnail', async () => {
     const entry: CorpusEntry = corpusEntry(CT);
-    const client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false }) as unknown as {
+    const client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false, headers: { Authorization: archive.adminAuthorization } }) as unknown as {
       retrieveInstanceRendered(o: object): Promise<ArrayBuffer | ArrayBuffer[]>;
       retrieveInstanceThumbnail(o: object): Promise<ArrayBuffer | ArrayBuffer[]>;
     };

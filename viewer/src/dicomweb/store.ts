@@ -9,6 +9,7 @@ import { Tag } from '../../../shared/dicom/tags';
 import { closeDelimiter, newBoundary, partHeader } from '../../../shared/dicomweb/multipart';
 import { DICOM, DICOM_JSON, formatMediaType, parseMediaType } from '../../../shared/dicomweb/media-types';
 import { ArchiveError, DICOMWEB_ROOT, archiveErrorOfText, archiveUnreachable, fetchOk } from './base';
+import { csrfHeaders } from '../app/session';
 
 export interface FileToStore {
   /** Shown to the user; the path inside a dropped folder. */
@@ -170,7 +171,7 @@ interface TextAnswer {
 
 async function postStow(parts: ArrayBuffer[], options: StoreOptions): Promise<{ outcomes: InstanceOutcome[]; comment: string | undefined }> {
   const { body, contentType } = stowBody(parts);
-  const res = await postWithProgress(`${DICOMWEB_ROOT}/studies`, body, { 'Content-Type': contentType, Accept: DICOM_JSON }, options);
+  const res = await postWithProgress(`${DICOMWEB_ROOT}/studies`, body, { 'Content-Type': contentType, Accept: DICOM_JSON, ...csrfHeaders() }, options);
   // 200/202/409 (and a 400/413 cut short after some instances) carry per-instance outcomes.
   if (parseMediaType(res.contentType)?.type === DICOM_JSON) {
     const answer = JSON.parse(res.body) as DicomJson;

@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AUDIT_ACTIONS, type AuditAction } from './audit-events';
+
+/** One recorded event, as the audit API returns it. */
+export interface AuditRecord {
+  id: number;
+  time: string;
+  eventId: string;
+  eventName: string;
+  eventType: string | null;
+  actionCode: string;
+  /** PS3.15 Event Outcome Indicator: 0 success, 4 minor failure (refused), 8 serious failure. */
+  outcome: 0 | 4 | 8;
+  action: AuditAction;
+  principalKind: string;
+  principalId: string;
+  role: string;
+  clientAddress: string;
+  studyUid: string | null;
+  detail: string;
+  requestId: string | null;
+}
+
+export interface AuditEvent {
+  action: AuditAction;
+  outcome: 0 | 4 | 8;
+  who: { kind: string; id: string; role: string };
+  clientAddress: string;
+  studyUid?: string | undefined;
+  /** Route and UIDs only: never patient names, query values or secrets. */
+  detail?: string;
+  requestId?: string | undefined;
+}
+
+export interface AuditFilter {
+  principalId?: string;
+  studyUid?: string;
+  action?: AuditAction;
+  from?: number;
+  to?: number;
+  limit: number;
+  offset: number;
+}
+
+/** Repeated reads of one study by one principal within this window are recorded once. */
+const VIEW_COALESCE_MS = 10 * 60_000;
+
+/**
+ * The audit trail: an append-only SQLite file of its own (triggers refuse UPDATE and DELETE), so
+ * it can be kept, copied and checked apart from the index, and never waits behind a STOW commit.
+ * A viewer reads hundreds of frames per study: those reads are recorded once per principal,
+ * study and outcome every ten minutes instead of once per frame.
+ */
+export class AuditLog {
+  private readonly insert;
+  private readonly recentViews = new Map<string, number>();
+
+  constructor(readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO audit_events (time, event_id, event_type, action_code, outcome, action, principal_kind, principal_id, role, client_address, study_uid, detail, request_id)
+       VALUES (@time, @eventId, @eventType, @actionCode, @outcome, @action, @kind, @id, @role, @clientAddress, @studyUid, @detail, @requestId)`,
+    );
+  }
+
+  static open(file: string): AuditLog {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    if ((db.pragma('user_version', { simple: true }) as number) === 0) {
+      db.transaction(() => {
+        db.exec(`
+          CREATE TABLE audit_events (
+            id INTEGER PRIMARY KEY,
+            time INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            event_type TEXT,
+            action_code TEXT NOT NULL,
+            outcome INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            principal_kind TEXT NOT NULL,
+            principal_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            client_address TEXT NOT NULL,
+            study_uid TEXT,
+            detail TEXT NOT NULL,
+            request_id TEXT
+          );
+          CREATE INDEX audit_by_time ON audit_events (time);
+          CREATE INDEX audit_by_principal ON audit_events (principal_id, time);
+          CREATE INDEX audit_by_study ON audit_events (study_uid, time);
+          CREATE INDEX audit_by_action ON audit_events (action, time);
+          CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+          CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        `);
+        db.pragma('user_version = 1');
+      }).immediate();
+    }
+    return new AuditLog(db);
+  }
+
+  record(event: AuditEvent, now = Date.now()): void {
+    if (event.action === 'view') {
+      const key = `${event.who.kind}\u0000${event.who.id}\u0000${event.studyUid ?? ''}\u0000${event.outcome}`;
+      const last = this.recentViews.get(key);
+      if (last !== undefined && now - last < VIEW_COALESCE_MS) return;
+      this.recentViews.set(key, now);
+      if (this.recentViews.size > 50_000) this.recentViews.clear();
+    }
+    const meta = AUDIT_ACTIONS[event.action];
+    this.insert.run({
+      time: now,
+      eventId: meta.eventId,
+      eventType: meta.eventType ?? null,
+      actionCode: meta.actionCode,
+      outcome: event.outcome,
+      action: event.action,
+      kind: event.who.kind,
+      id: event.who.id,
+      role: event.who.role,
+      clientAddress: event.clientAddress,
+      studyUid: event.studyUid ?? null,
+      detail: (event.detail ?? '').slice(0, 500),
+      requestId: event.requestId ?? null,
+    });
+  }
+
+  query(filter: AuditFilter): { records: AuditRecord[]; total: number } {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (filter.principalId !== undefined) (where.push('principal_id = ?'), args.push(filter.principalId));
+    if (filter.studyUid !== undefined) (where.push('study_uid = ?'), args.push(filter.studyUid));
+    if (filter.action !== undefined) (where.push('action = ?'), args.push(filter.action));
+    if (filter.from !== undefined) (where.push('time >= ?'), args.push(filter.from));
+    if (filter.to !== undefined) (where.push('time < ?'), args.push(filter.to));
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_events ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_events ${clause} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...args, filter.limit, filter.offset) as AuditRow[];
+    return { records: rows.map(toRecord), total };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+interface AuditRow {
+  id: number;
+  time: number;
+  event_id: string;
+  event_type: string | null;
+  action_code: string;
+  outcome: 0 | 4 | 8;
+  action: AuditAction;
+  principal_kind: string;
+  principal_id: string;
+  role: string;
+  client_address: string;
+  study_uid: string | null;
+  detail: string;
+  request_id: string | null;
+}
+
+function toRecord(row: AuditRow): AuditRecord {
+  return {
+    id: row.id,
+    time: new Date(row.time).toISOString(),
+    eventId: row.event_id,
+    eventName: AUDIT_ACTIONS[row.action]?.eventName ?? '',
+    eventType: row.event_type,
+    actionCode: row.action_code,
+    outcome: row.outcome,
+    action: row.action,
+    principalKind: row.principal_kind,
+    principalId: row.principal_id,
+    role: row.role,
+    clientAddress: row.client_address,
+    studyUid: row.study_uid,
+    detail: row.detail,
+    requestId: row.request_id,
+  };
+}

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type AccessDb = Database.Database;
+
+/**
+ * The access database, beside the image index: accounts, sessions, API tokens, share links,
+ * consultations and annotations. Kept out of the index so that the index stays a pure,
+ * rebuildable catalogue of what is stored, and so that writes here never wait behind a STOW
+ * group commit. Migrations by `PRAGMA user_version`, like the index (STYLE.md rule 5).
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL CHECK (role IN ('admin', 'radiologist', 'clinician', 'device')),
+    password_hash TEXT NOT NULL,
+    must_change_password INTEGER NOT NULL DEFAULT 0,
+    disabled_at INTEGER,
+    created_at INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL
+  );
+  CREATE TABLE shares (
+    id TEXT PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    study_uid TEXT NOT NULL,
+    series_uids TEXT,
+    permissions TEXT NOT NULL,
+    anonymize INTEGER NOT NULL,
+    deid_secret BLOB NOT NULL,
+    pin_hash TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_used_at INTEGER,
+    use_count INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX shares_by_creator ON shares (created_by, created_at);
+  CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    share_id TEXT REFERENCES shares(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    CHECK ((user_id IS NULL) <> (share_id IS NULL))
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+  CREATE INDEX sessions_by_share ON sessions (share_id);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash BLOB NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_used_at INTEGER
+  );
+  CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+  CREATE TABLE consultations (
+    id TEXT PRIMARY KEY,
+    study_uid TEXT NOT NULL,
+    share_id TEXT NOT NULL UNIQUE REFERENCES shares(id),
+    requested_by INTEGER NOT NULL REFERENCES users(id),
+    requester_institution TEXT NOT NULL DEFAULT '',
+    specialist_name TEXT NOT NULL,
+    specialist_institution TEXT NOT NULL DEFAULT '',
+    specialist_contact TEXT NOT NULL DEFAULT '',
+    question TEXT NOT NULL,
+    urgency TEXT NOT NULL CHECK (urgency IN ('routine', 'urgent', 'emergency')),
+    status TEXT NOT NULL CHECK (status IN ('requested', 'viewed', 'answered', 'closed')),
+    requested_at INTEGER NOT NULL,
+    viewed_at INTEGER,
+    answered_at INTEGER,
+    closed_at INTEGER,
+    opinion TEXT,
+    opinion_author TEXT,
+    opinion_sop_uid TEXT
+  );
+  CREATE INDEX consultations_by_requester ON consultations (requested_by, status);
+  CREATE INDEX consultations_by_study ON consultations (study_uid);
+  CREATE TABLE annotations (
+    id TEXT PRIMARY KEY,
+    study_uid TEXT NOT NULL,
+    series_uid TEXT NOT NULL,
+    sop_uid TEXT NOT NULL,
+    frame INTEGER NOT NULL,
+    author_user_id INTEGER REFERENCES users(id),
+    author_share_id TEXT REFERENCES shares(id),
+    author_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    CHECK ((author_user_id IS NULL) <> (author_share_id IS NULL))
+  );
+  CREATE INDEX annotations_by_study ON annotations (study_uid);
+  `,
+];
+
+export function openAccessDb(file: string): AccessDb {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // Accounts and shares are few and small: every commit is made durable at once.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    db.close();
+    throw new Error(`The access database ${file} has schema version ${current}, newer than this server knows (${MIGRATIONS.length}).`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return db;
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { AppError } from '../../shared/errors';
+import { verifyPassword } from './password-hash';
+import type { AccessContext } from './access-context';
+import type { Principal } from './principal';
+import { SECRET_PREFIX } from './secrets';
+import { clientAddress } from './client-address';
+
+export const SESSION_COOKIE = 'pacs_session';
+export const SHARE_PIN_HEADER = 'x-share-pin';
+
+/**
+ * Finds who is calling, from (in this order) an Authorization header — HTTP Basic with a user or
+ * device account, a Bearer API token, or a Bearer share-link token — or the session cookie. A
+ * request with wrong credentials is refused here (401, or 429 when throttled); a request with
+ * none goes on without a principal and is refused by `requireSignedIn` wherever one is needed.
+ */
+export function authenticate(ctx: AccessContext) {
+  const basicCache = new BasicCredentialCache();
+  return (req: Request, res: Response, next: NextFunction): void => {
+    resolvePrincipal(req, res, ctx, basicCache).then((principal) => {
+      if (principal) res.locals.principal = principal;
+      next();
+    }, next);
+  };
+}
+
+async function resolvePrincipal(req: Request, res: Response, ctx: AccessContext, cache: BasicCredentialCache): Promise<Principal | undefined> {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const [scheme = '', credentials = ''] = header.trim().split(/\s+/, 2);
+    if (/^basic$/i.test(scheme)) return basic(req, res, ctx, cache, credentials);
+    if (/^bearer$/i.test(scheme)) return bearer(req, res, ctx, credentials);
+    throw new AppError('UNAUTHORIZED', 'The Authorization scheme must be Basic or Bearer.');
+  }
+  const token = sessionCookie(req);
+  if (token === undefined) return undefined;
+  const session = ctx.sessions.find(token);
+  if (!session) return undefined;
+  if (session.userId !== undefined) {
+    const user = ctx.users.byId(session.userId);
+    if (!user || user.disabled) return undefined;
+    return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'session', csrfToken: session.csrfToken, mustChangePassword: user.mustChangePassword };
+  }
+  const share = session.shareId === undefined ? undefined : ctx.shares.active(session.shareId);
+  return share && { kind: 'share', share, via: 'session', csrfToken: session.csrfToken };
+}
+
+async function basic(req: Request, res: Response, ctx: AccessContext, cache: BasicCredentialCache, credentials: string): Promise<Principal> {
+  const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const username = colon < 0 ? decoded : decoded.slice(0, colon);
+  const password = colon < 0 ? '' : decoded.slice(colon + 1);
+  const address = clientAddress(req);
+  let userId = cache.get(username, password);
+  if (userId === undefined) {
+    ctx.throttles.address.check(address);
+    ctx.throttles.account.check(accountKey(username));
+    const user = await ctx.users.authenticate(username, password);
+    if (!user) {
+      failedLogin(req, res, ctx, username, 'HTTP Basic');
+      throw new AppError('UNAUTHORIZED', 'The username or password is wrong, or the account is disabled.');
+    }
+    ctx.throttles.account.succeed(accountKey(username));
+    cache.set(username, password, user.id);
+    userId = user.id;
+    ctx.audit.record({ action: 'login', outcome: 0, who: { kind: user.role === 'device' ? 'device' : 'user', id: user.username, role: user.role }, clientAddress: address, detail: 'HTTP Basic', requestId: res.locals.requestId as string });
+  }
+  const user = ctx.users.byId(userId);
+  // Disabled or password changed since it was cached: the cached proof no longer counts.
+  if (!user || user.disabled || user.mustChangePassword || !cache.stillValid(username, password, user.passwordChangedAt)) {
+    cache.forget(username, password);
+    throw new AppError('UNAUTHORIZED', 'The username or password is wrong, or the account is disabled.');
+  }
+  return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'basic', mustChangePassword: false };
+}
+
+async function bearer(req: Request, res: Response, ctx: AccessContext, token: string): Promise<Principal> {
+  const address = clientAddress(req);
+  ctx.throttles.address.check(address);
+  if (token.startsWith(SECRET_PREFIX.apiToken)) {
+    const userId = ctx.apiTokens.use(token);
+    const user = userId === undefined ? undefined : ctx.users.byId(userId);
+    if (!user || user.disabled) {
+      ctx.throttles.address.fail(address);
+      throw new AppError('UNAUTHORIZED', 'The API token is unknown, expired or revoked.');
+    }
+    return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'token', mustChangePassword: false };
+  }
+  const share = token.startsWith(SECRET_PREFIX.share) ? ctx.shares.activeByToken(token) : undefined;
+  if (!share) {
+    ctx.throttles.address.fail(address);
+    ctx.audit.record({ action: 'share-use', outcome: 4, who: { kind: 'share', id: '', role: 'guest' }, clientAddress: address, detail: 'Bearer token unknown, expired or revoked', requestId: res.locals.requestId as string });
+    throw new AppError('UNAUTHORIZED', 'The token is unknown, expired or revoked.');
+  }
+  if (share.pinHash !== undefined) await checkPin(req, res, ctx, share.id, share.pinHash, req.headers[SHARE_PIN_HEADER]);
+  notedUse(ctx, share.id);
+  return { kind: 'share', share, via: 'bearer' };
+}
+
+/** Checks a share's PIN under the per-share throttle; 401 when missing or wrong. */
+export async function checkPin(req: Request, res: Response, ctx: AccessContext, shareId: string, pinHash: string, pin: unknown): Promise<void> {
+  ctx.throttles.pin.check(shareId);
+  if (typeof pin !== 'string' || pin === '' || !(await verifyPassword(pin, pinHash))) {
+    ctx.throttles.pin.fail(shareId);
+    ctx.throttles.address.fail(clientAddress(req));
+    ctx.audit.record({ action: 'share-use', outcome: 4, who: { kind: 'share', id: shareId, role: 'guest' }, clientAddress: clientAddress(req), detail: typeof pin === 'string' && pin !== '' ? 'wrong PIN' : 'PIN missing', requestId: res.locals.requestId as string });
+    throw new AppError('UNAUTHORIZED', typeof pin === 'string' && pin !== '' ? 'The PIN is wrong.' : 'This share link needs its PIN.');
+  }
+  ctx.throttles.pin.succeed(shareId);
+}
+
+const lastUseNoted = new Map<string, number>();
+/** A share's use count and last use, written at most once a minute per share for Bearer clients. */
+function notedUse(ctx: AccessContext, shareId: string): void {
+  const now = Date.now();
+  if (now - (lastUseNoted.get(shareId) ?? 0) < 60_000) return;
+  lastUseNoted.set(shareId, now);
+  ctx.shares.noteUse(shareId);
+}
+
+export function failedLogin(req: Request, res: Response, ctx: AccessContext, username: string, how: string): void {
+  const address = clientAddress(req);
+  ctx.throttles.account.fail(accountKey(username));
+  ctx.throttles.address.fail(address);
+  const name = username.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+  ctx.audit.record({ action: 'login', outcome: 4, who: { kind: 'user', id: name, role: '' }, clientAddress: address, detail: `${how}: wrong username or password`, requestId: res.locals.requestId as string });
+}
+
+export function accountKey(username: string): string {
+  return username.toLowerCase();
+}
+
+export function sessionCookie(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return value.join('=') || undefined;
+  }
+  return undefined;
+}
+
+/** 401 unless the request carries a principal. */
+export function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
+  next(res.locals.principal ? undefined : new AppError('UNAUTHORIZED'));
+}
+
+/**
+ * HTTP Basic sends the password with every request; checking scrypt each time would cap a
+ * modality at ten requests a second. A verified pair is remembered for five minutes, keyed by a
+ * SHA-256 of the pair (never the password itself), and dropped when the password changes.
+ */
+class BasicCredentialCache {
+  private readonly entries = new Map<string, { userId: number; at: number }>();
+
+  private key(username: string, password: string): string {
+    return createHash('sha256').update(`${username.toLowerCase()}\u0000${password}`).digest('base64');
+  }
+
+  get(username: string, password: string): number | undefined {
+    const key = this.key(username, password);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (Date.now() - entry.at > 5 * 60_000) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.userId;
+  }
+
+  set(username: string, password: string, userId: number): void {
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(this.key(username, password), { userId, at: Date.now() });
+  }
+
+  stillValid(username: string, password: string, passwordChangedAt: number): boolean {
+    const entry = this.entries.get(this.key(username, password));
+    return entry === undefined || entry.at >= passwordChangedAt;
+  }
+
+  forget(username: string, password: string): void {
+    this.entries.delete(this.key(username, password));
+  }
+}

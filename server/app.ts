@@ -14,6 +14,10 @@ import { authenticate, requireSignedIn } from './auth/authenticate';
 import { csrfGuard } from './auth/csrf-guard';
 import { apiRouter } from './api/api-router';
 import { ShareViews } from './sharing/share-view';
+import { annotationRoutes } from './consultation/annotation-routes';
+import type { AnnotationStore } from './consultation/annotation-store';
+import { consultationRoutes, consultationViewed } from './consultation/consultation-routes';
+import type { ConsultationStore } from './consultation/consultation-store';
 import type { Principal } from './auth/principal';
 import { serveViewer } from './viewer/serve-viewer';
 import type { Logger } from './logger';
@@ -28,6 +32,8 @@ export interface AppDeps {
   qidoMaxLimit: number;
   corsOrigins: readonly string[];
   access: AccessContext;
+  consultations: ConsultationStore;
+  annotations: AnnotationStore;
   logger: Logger;
   /** The built viewer (default dist/viewer); see server/viewer/. */
   viewerDir?: string;
@@ -56,11 +62,23 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(csrfGuard(deps.access));
-  app.use('/api', apiRouter({ ctx: deps.access, index: deps.index, views }));
+  const log = (message: string, error?: unknown) => deps.logger.error(message, error);
+  app.use(
+    '/api',
+    apiRouter({
+      ctx: deps.access,
+      index: deps.index,
+      views,
+      extra: [
+        consultationRoutes({ ctx: deps.access, index: deps.index, consultations: deps.consultations, ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log } }),
+        annotationRoutes({ index: deps.index, annotations: deps.annotations, consultations: deps.consultations, audit: deps.access.audit }),
+      ],
+      onShareOpened: consultationViewed({ ctx: deps.access, consultations: deps.consultations }),
+    }),
+  );
   // Nothing of the archive is reachable anonymously.
   app.use(['/dicom-web', '/wado'], requireSignedIn);
 
-  const log = (message: string, error?: unknown) => deps.logger.error(message, error);
   app.use(
     '/dicom-web',
     dicomWebRouter({

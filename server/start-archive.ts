@@ -9,6 +9,8 @@ import { ensureFirstAdmin, isLoopbackHost } from './auth/first-admin';
 import { SessionStore } from './auth/session-store';
 import { UserStore } from './auth/user-store';
 import { ShareStore } from './sharing/share-store';
+import { AnnotationStore } from './consultation/annotation-store';
+import { ConsultationStore } from './consultation/consultation-store';
 import type { Config } from './config';
 import { ArchiveIndex } from './index/archive-index';
 import { IndexWriter } from './index/index-writer';
@@ -75,6 +77,8 @@ export async function startArchive(
     qidoMaxLimit: config.qidoMaxLimit,
     corsOrigins: config.corsOrigins,
     access,
+    consultations: new ConsultationStore(accessDb),
+    annotations: new AnnotationStore(accessDb),
     logger,
   });
   const server = http.createServer(app);

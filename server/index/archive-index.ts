@@ -234,6 +234,11 @@ export class ArchiveIndex {
     return this.q.studyInstances.all(studyUid) as StoredInstance[];
   }
 
+  /** The study-level DICOM JSON (patient and study attributes) of a study, or undefined. */
+  studyJson(studyUid: string): string | undefined {
+    return this.db.prepare('SELECT json FROM studies WHERE study_uid = ?').pluck().get(studyUid) as string | undefined;
+  }
+
   /** Bulk data and pixel data locations of one instance, resolved by the full UID path. */
   instanceBulk(studyUid: string, seriesUid: string, sopUid: string): InstanceBulk | undefined {
     return this.q.instanceBulk.get(studyUid, seriesUid, sopUid) as InstanceBulk | undefined;

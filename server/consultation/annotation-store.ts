@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import type { AccessDb } from '../auth/access-db';
+
+/**
+ * A measurement or mark on an image, kept on the server so that a consultant's annotations are
+ * seen by the requester (and the other way round). Keyed by Study/Series/SOP Instance UID and
+ * frame, never by image-loader URLs, which differ between host and guest (STYLE.md rule 9).
+ * `data` is the viewer's own description of the mark (handles in image pixels, text).
+ */
+export interface Annotation {
+  id: string;
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  sopInstanceUID: string;
+  frame: number;
+  kind: string;
+  data: unknown;
+  author: { name: string; kind: 'user' | 'share' };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type AnnotationAuthor = { userId: number; name: string } | { shareId: string; name: string };
+
+interface Row {
+  id: string;
+  study_uid: string;
+  series_uid: string;
+  sop_uid: string;
+  frame: number;
+  author_user_id: number | null;
+  author_share_id: string | null;
+  author_name: string;
+  kind: string;
+  data: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export class AnnotationStore {
+  constructor(private readonly db: AccessDb) {}
+
+  list(studyUid: string): Array<Annotation & { authorKey: string }> {
+    return this.db.prepare<[string], Row>('SELECT * FROM annotations WHERE study_uid = ? ORDER BY created_at, id').all(studyUid).map(toAnnotation);
+  }
+
+  create(input: { studyUid: string; seriesUid: string; sopUid: string; frame: number; kind: string; data: string; author: AnnotationAuthor }): Annotation & { authorKey: string } {
+    const id = randomUUID();
+    const now = Date.now();
+    const userId = 'userId' in input.author ? input.author.userId : null;
+    const shareId = 'shareId' in input.author ? input.author.shareId : null;
+    this.db
+      .prepare(
+        `INSERT INTO annotations (id, study_uid, series_uid, sop_uid, frame, author_user_id, author_share_id, author_name, kind, data, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, input.studyUid, input.seriesUid, input.sopUid, input.frame, userId, shareId, input.author.name, input.kind, input.data, now, now);
+    return this.get(input.studyUid, id)!;
+  }
+
+  get(studyUid: string, id: string): (Annotation & { authorKey: string }) | undefined {
+    const row = this.db.prepare<[string, string], Row>('SELECT * FROM annotations WHERE study_uid = ? AND id = ?').get(studyUid, id);
+    return row && toAnnotation(row);
+  }
+
+  update(studyUid: string, id: string, data: string): Annotation & { authorKey: string } {
+    this.db.prepare('UPDATE annotations SET data = ?, updated_at = ? WHERE study_uid = ? AND id = ?').run(data, Date.now(), studyUid, id);
+    const row = this.get(studyUid, id);
+    if (!row) throw new AppError('NOT_FOUND', 'There is no such annotation.');
+    return row;
+  }
+
+  delete(studyUid: string, id: string): void {
+    this.db.prepare('DELETE FROM annotations WHERE study_uid = ? AND id = ?').run(studyUid, id);
+  }
+}
+
+/** Who may change an annotation: the same user, or the same share link. */
+export function authorKeyOf(author: AnnotationAuthor): string {
+  return 'userId' in author ? `user:${author.userId}` : `share:${author.shareId}`;
+}
+
+function toAnnotation(row: Row): Annotation & { authorKey: string } {
+  return {
+    id: row.id,
+    studyInstanceUID: row.study_uid,
+    seriesInstanceUID: row.series_uid,
+    sopInstanceUID: row.sop_uid,
+    frame: row.frame,
+    kind: row.kind,
+    data: JSON.parse(row.data) as unknown,
+    author: { name: row.author_name, kind: row.author_user_id !== null ? 'user' : 'share' },
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    authorKey: row.author_user_id !== null ? `user:${row.author_user_id}` : `share:${row.author_share_id}`,
+  };
+}

@@ -4,10 +4,11 @@ import type { UserStore } from './user-store';
 /**
  * The first start of an archive creates its admin: with PACS_ADMIN_PASSWORD when given;
  * otherwise with a generated one-time password, printed this once and to be replaced at the
- * first sign-in. Nothing happens once any account exists.
+ * first sign-in. Nothing happens once an admin account exists.
  */
 export async function ensureFirstAdmin(users: UserStore, adminUser: string, adminPassword: string | undefined, notice: (message: string) => void): Promise<void> {
-  if (users.list().length > 0) return;
+  // Accounts made with the CLI before the first start (a modality's, say) do not count: an archive needs an admin.
+  if (users.list().some((u) => u.role === 'admin')) return;
   if (adminPassword !== undefined) {
     await users.create({ username: adminUser, password: adminPassword, role: 'admin', displayName: 'Administrator' });
     return;

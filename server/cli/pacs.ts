@@ -1,0 +1,132 @@
+import os from 'node:os';
+import { AuditLog } from '../audit/audit-log';
+import { openAccessDb } from '../auth/access-db';
+import { ROLES, type Role } from '../auth/principal';
+import { SessionStore } from '../auth/session-store';
+import { UserStore, type User } from '../auth/user-store';
+import { ConfigError, loadConfig } from '../config';
+import { readPassword } from './read-password';
+
+const USAGE = `Usage: npm run pacs -- <command>
+
+  user list                                   accounts, roles and status
+  user add <username> --role <role> [--name "Display Name"] [--must-change] [--password-stdin]
+                                              roles: ${ROLES.join(', ')} (device = a modality or gateway: store only)
+  user passwd <username> [--must-change] [--password-stdin]
+  user role <username> <role>
+  user disable <username>                     signs the account out everywhere at once
+  user enable <username>
+
+Passwords are asked for twice on a terminal, or read from the first line of standard input
+with --password-stdin. The archive's files come from the same PACS_* variables as the server.`;
+
+/**
+ * The account command line for hospital IT (`npm run pacs -- user …`): works on the access
+ * database directly, so it also serves when nobody can sign in to the admin page, and while the
+ * server runs (SQLite WAL; the server checks accounts on every request). Every change is
+ * recorded in the audit trail as done by the operating-system user.
+ */
+async function main(argv: string[]): Promise<number> {
+  const [group, command, ...rest] = argv;
+  if (group !== 'user' || command === undefined) {
+    console.error(USAGE);
+    return group === undefined || group === 'help' || group === '--help' ? 0 : 2;
+  }
+  const config = loadConfig(process.env);
+  const db = openAccessDb(config.accessFile);
+  const audit = AuditLog.open(config.auditFile);
+  const users = new UserStore(db);
+  const sessions = new SessionStore(db);
+  const flags = parseFlags(rest);
+  const record = (detail: string) => audit.record({ action: 'user-change', outcome: 0, who: { kind: 'cli', id: os.userInfo().username, role: 'operator' }, clientAddress: 'localhost', detail });
+  try {
+    switch (command) {
+      case 'list':
+        printUsers(users.list());
+        return 0;
+      case 'add': {
+        const username = flags.positional(0, 'username');
+        const role = flags.value('--role') as Role | undefined;
+        if (role === undefined) throw new UsageError('--role is required');
+        const password = await readPassword(flags.has('--password-stdin'));
+        const user = await users.create({ username, password, role, displayName: flags.value('--name') ?? '', mustChangePassword: flags.has('--must-change') });
+        record(`user created: ${user.username} (${user.role})`);
+        console.log(`Created ${user.username} (${user.role}).`);
+        return 0;
+      }
+      case 'passwd': {
+        const username = flags.positional(0, 'username');
+        users.require(username);
+        const password = await readPassword(flags.has('--password-stdin'));
+        const user = await users.setPassword(username, password, { mustChange: flags.has('--must-change') });
+        sessions.deleteForUser(user.id);
+        record(`user ${user.username}: password reset`);
+        console.log(`Password of ${user.username} changed; its sessions are ended.`);
+        return 0;
+      }
+      case 'role': {
+        const user = users.update(flags.positional(0, 'username'), { role: flags.positional(1, 'role') as Role });
+        sessions.deleteForUser(user.id);
+        record(`user ${user.username}: role ${user.role}`);
+        console.log(`${user.username} is now ${user.role}.`);
+        return 0;
+      }
+      case 'disable':
+      case 'enable': {
+        const user = users.update(flags.positional(0, 'username'), { disabled: command === 'disable' });
+        if (command === 'disable') sessions.deleteForUser(user.id);
+        record(`user ${user.username}: ${command}d`);
+        console.log(`${user.username} is ${command}d.`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "user ${command}"`);
+    }
+  } finally {
+    audit.close();
+    db.close();
+  }
+}
+
+function printUsers(list: User[]): void {
+  const rows = list.map((u) => [u.username, u.role, u.disabled ? 'disabled' : u.mustChangePassword ? 'must change password' : 'active', u.displayName]);
+  const header = ['USERNAME', 'ROLE', 'STATUS', 'NAME'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+class UsageError extends Error {}
+
+function parseFlags(args: string[]) {
+  const positional: string[] = [];
+  const values = new Map<string, string>();
+  const present = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--role' || arg === '--name') {
+      const value = args[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      values.set(arg, value);
+    } else if (arg.startsWith('--')) present.add(arg);
+    else positional.push(arg);
+  }
+  return {
+    positional(n: number, name: string): string {
+      const value = positional[n];
+      if (value === undefined) throw new UsageError(`<${name}> is missing`);
+      return value;
+    },
+    value: (name: string) => values.get(name),
+    has: (name: string) => present.has(name),
+  };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+    else if (error instanceof ConfigError) console.error(error.message);
+    else console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('X-Request-Id', res.locals.requestId as string);
     next();
   });
-  app.use(securityHeaders(deps.corsOrigins));
+  app.use(securityHeaders(deps.corsOrigins, deps.access.secureCookies));
   app.use(cors(deps.corsOrigins));
   // Who is calling (session cookie, Basic, Bearer), and for a share link the archive as it sees it.
   const views = new ShareViews(deps.index);

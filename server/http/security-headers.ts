@@ -6,7 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
  * the archive (clickjacking); and no Referer ever leaves, so a share token or a study UID in a
  * URL cannot leak to another site.
  */
-export function securityHeaders(connectOrigins: readonly string[]) {
+export function securityHeaders(connectOrigins: readonly string[], https: boolean) {
   const csp = [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -25,6 +25,8 @@ export function securityHeaders(connectOrigins: readonly string[]) {
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    // Behind https (PACS_PUBLIC_URL), browsers must never fall back to plain http for a year.
+    if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
     next();
   };
 }

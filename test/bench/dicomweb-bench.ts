@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
+import { BENCH_AUTHORIZATION } from './bench-account';
 import { ProcMonitor } from './proc-monitor';
 import { benchRun } from './server-process';
 import { countSearchResults, mapConcurrent, stowProblem, storeInstances } from './stow-client';
@@ -65,7 +66,7 @@ function get(url: string, agent: http.Agent, headers: Record<string, string> = {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     http
-      .get(url, { agent, headers }, (res) => {
+      .get(url, { agent, headers: { authorization: BENCH_AUTHORIZATION, ...headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - started }));

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { BENCH_ADMIN_ENV } from './bench-account';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,11 +18,13 @@ export interface ServerProcess {
   dicomWeb: Promise<string>;
 }
 
-/** Starts the server on port 0 with `dataDir` as PACS_DATA_DIR (its index is `dataDir/index.sqlite`). */
+/**
+ * Starts the server on port 0 with `dataDir` as PACS_DATA_DIR (its index is `dataDir/index.sqlite`)
+ * and the bench admin account (BENCH_ADMIN), whose credentials every request of the bench sends.
+ */
 export function startServer(dataDir: string): ServerProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, PACS_HOST: '127.0.0.1', PACS_PORT: '0', PACS_DATA_DIR: dataDir, PACS_LOG_LEVEL: 'error' };
-  delete env.PACS_INDEX_FILE;
-  delete env.PACS_PUBLIC_URL;
+  const env: NodeJS.ProcessEnv = { ...process.env, PACS_HOST: '127.0.0.1', PACS_PORT: '0', PACS_DATA_DIR: dataDir, PACS_LOG_LEVEL: 'error', ...BENCH_ADMIN_ENV };
+  for (const name of ['PACS_INDEX_FILE', 'PACS_ACCESS_FILE', 'PACS_AUDIT_FILE', 'PACS_PUBLIC_URL']) delete env[name];
   // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

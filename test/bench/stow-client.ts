@@ -9,6 +9,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/multipart';
+import { BENCH_AUTHORIZATION } from './bench-account';
 
 type Instances = Iterable<Buffer> | AsyncIterable<Buffer>;
 
@@ -48,6 +49,7 @@ export async function storeInstances(dicomWeb: string, instances: Instances, age
     headers: {
       'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}`,
       accept: 'application/dicom+json',
+      authorization: BENCH_AUTHORIZATION,
     },
   });
   const response = new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -89,7 +91,7 @@ export function stowProblem(reply: StowReply, sentSopUids: readonly string[]): s
  */
 export async function countSearchResults(url: string, pageSize = 1000): Promise<number> {
   for (let total = 0; ; ) {
-    const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}limit=${pageSize}&offset=${total}`, { headers: { accept: 'application/dicom+json' } });
+    const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}limit=${pageSize}&offset=${total}`, { headers: { accept: 'application/dicom+json', authorization: BENCH_AUTHORIZATION } });
     if (res.status === 204) return total;
     if (res.status !== 200) throw new Error(`QIDO ${url}: status ${res.status}: ${(await res.text()).slice(0, 300)}`);
     const page = (await res.json()) as unknown[];

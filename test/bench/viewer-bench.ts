@@ -29,8 +29,9 @@ import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateCtSeries, type CtSeries } from '../../fixtures/generate-ct-series';
 import { buildViewerIfNeeded } from '../../server/viewer/build-viewer';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, signIn } from '../helpers/browser';
 import { ensureDebianTool } from '../helpers/debian-tools';
+import { BENCH_ADMIN } from './bench-account';
 import { benchRun } from './server-process';
 import { mapConcurrent, stowProblem, storeInstances } from './stow-client';
 
@@ -109,12 +110,14 @@ async function waitForMark(page: Page, name: string): Promise<number> {
   return page.evaluate((n) => (globalThis as unknown as BenchWindow).__bench.marks[n]!, name);
 }
 
-async function newPage(browser: Browser, initial: [string, string][], slow: boolean): Promise<{ context: BrowserContext; page: Page }> {
+/** A page in a new, signed-in browser context (the viewer sends the session cookie; signing in is not timed). */
+async function newPage(browser: Browser, base: string, initial: [string, string][], slow: boolean): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
   // tsx compiles with keepNames: the page functions below call esbuild's __name helper.
   await context.addInitScript('globalThis.__name = (f) => f;');
   await context.addInitScript(installWatcher, initial);
   const page = await context.newPage();
+  await signIn(page, { url: base }, BENCH_ADMIN);
   if (slow) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -130,7 +133,7 @@ const rowSelector = (studyUid: string) => `[data-testid="study-row"][data-study-
 
 /** Navigation → worklist ready → fuzzy name search → the study's row; ms since navigation start. */
 async function worklistRun(browser: Browser, base: string, study: BenchStudy, problems: string[]) {
-  const { context, page } = await newPage(browser, [['ready', '[data-testid="worklist"][data-state="done"]']], false);
+  const { context, page } = await newPage(browser, base, [['ready', '[data-testid="worklist"][data-state="done"]']], false);
   try {
     await page.goto(`${base}/`);
     const ready = await waitForMark(page, 'ready');
@@ -161,6 +164,7 @@ async function viewerRun(browser: Browser, base: string, study: BenchStudy, slow
   const total = study.series.instances.length;
   const { context, page } = await newPage(
     browser,
+    base,
     [
       ['first', '[data-testid="viewport"][data-render-count]'],
       ['loaded', `[data-testid="series-item"][data-loaded="${total}"][data-total="${total}"]`],

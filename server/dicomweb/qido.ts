@@ -3,7 +3,7 @@ import { parseQidoQuery, type QidoLevel } from '../../shared/dicomweb/qido-query
 import type { IndexDb } from '../index/open-index';
 import { sendDicomJson } from '../http/send-json';
 import { searchIndex } from '../index/qido-search';
-import { shareQueryParams } from '../sharing/share-query';
+import { shareQueryParams, withSeriesAggregates } from '../sharing/share-query';
 import { shareViewOf } from '../sharing/share-view';
 import { negotiateJson } from './wado';
 
@@ -28,6 +28,11 @@ export function searchFor(level: QidoLevel, deps: QidoDeps) {
     const limit = Math.min(query.limit ?? deps.maxLimit, deps.maxLimit);
     const scope = { studyUid: req.params.study as string | undefined, seriesUid: req.params.series as string | undefined, restrictTo: view?.restrictTo() };
     const result = searchIndex(deps.db, query, scope, limit, deps.dicomWebBase());
+    if (view?.share.seriesUids && level === 'study' && result.items.length > 0) {
+      // The study's counts and modalities as the shared series make them, not the whole study.
+      const series = searchIndex(deps.db, parseQidoQuery([], 'series'), { restrictTo: view.restrictTo() }, deps.maxLimit, deps.dicomWebBase()).items;
+      result.items = result.items.map((study) => withSeriesAggregates(study, series));
+    }
     if (view) result.items = view.present(result.items);
     if (result.truncated) {
       res.setHeader('Warning', `299 - "There are more results than the limit of ${limit}; use offset to page"`);

@@ -18,6 +18,7 @@ import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from './na
 import { resourceScope } from './resource-scope';
 import { openValueRange, swapWidthOf } from './stored-value';
 import type { WadoDeps } from './wado';
+import { findInstancesInScope } from './share-scope';
 
 /**
  * Retrieve Rendered and Thumbnail (WADO-RS, PS3.18 10.4.1.1.3 / 10.4.1.1.4, parameters 8.3.5):
@@ -73,7 +74,7 @@ export function retrieveRendered(deps: WadoDeps, level: Level) {
     const scope = resourceScope(req);
     const base = deps.dicomWebBase();
     if (level === 'study' || level === 'series') {
-      const instances = deps.index.findInstances(scope.study, scope.series);
+      const instances = findInstancesInScope(deps.index, res, scope.study, scope.series);
       if (instances.length === 0) throw new AppError('NOT_FOUND', `No such ${level}.`);
       const images = instances.map((i) => locate(deps, i)).filter(hasPixels);
       if (images.length === 0) throw notAnImage(`This ${level} has no image instances`);
@@ -113,7 +114,7 @@ export function retrieveThumbnail(deps: WadoDeps, level: Level) {
     let located: LocatedInstance;
     let frame: number;
     if (level === 'study' || level === 'series') {
-      located = representativeInstance(deps, scope.study, scope.series, level);
+      located = representativeInstance(deps, findInstancesInScope(deps.index, res, scope.study, scope.series), level);
       frame = middleFrame(located);
     } else {
       located = locateOrThrow(deps, scope.study, scope.series!, scope.instance!);
@@ -134,8 +135,7 @@ export function retrieveThumbnail(deps: WadoDeps, level: Level) {
 }
 
 /** The series' middle image instance, or for a study the first series (index order) with images. */
-function representativeInstance(deps: WadoDeps, study: string, series: string | undefined, level: 'study' | 'series'): LocatedInstance {
-  const instances = deps.index.findInstances(study, series);
+function representativeInstance(deps: WadoDeps, instances: StoredInstance[], level: 'study' | 'series'): LocatedInstance {
   if (instances.length === 0) throw new AppError('NOT_FOUND', `No such ${level}.`);
   const bySeries = new Map<string, StoredInstance[]>();
   for (const instance of instances) {

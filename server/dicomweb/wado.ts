@@ -15,6 +15,7 @@ import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
 import type { BlobStore } from '../storage/blob-store';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian, type TranscodePlan } from './transcoded-instance';
+import { findInstancesInScope, metadataJsonInScope } from './share-scope';
 
 export interface WadoDeps {
   index: ArchiveIndex;
@@ -40,7 +41,7 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
 export function retrieveInstances(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const accepted = negotiateDicom(req.headers.accept);
-    const instances = deps.index.findInstances(...scopeOf(req));
+    const instances = findInstancesInScope(deps.index, res, ...scopeOf(req));
     if (instances.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
     const wanted = accepted.transferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
     // An anonymized share receives every instance de-identified (server/sharing).
@@ -142,10 +143,10 @@ export function retrieveMetadata(deps: WadoDeps) {
     const version = studyVersion(scope[0]);
     const etag = version === undefined ? undefined : `W/"${version}.${shortHash(base)}"`;
     // Revalidation answered without building the body (the scope must still exist).
-    if (etag !== undefined && !shareViewOf(res)?.anonymized && matchesIfNoneMatch(req.headers['if-none-match'], etag) && deps.index.findInstances(...scope).length > 0) {
+    if (etag !== undefined && !shareViewOf(res)?.anonymized && matchesIfNoneMatch(req.headers['if-none-match'], etag) && findInstancesInScope(deps.index, res, ...scope).length > 0) {
       return sendDicomJson(req, res, '', { etag });
     }
-    const jsons = deps.index.metadataJson(...scope);
+    const jsons = metadataJsonInScope(deps.index, res, ...scope);
     if (jsons.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
     const body = resolveBulkDataUris(`[${jsons.join(',')}]`, base);
     // An anonymized share sees the metadata de-identified (and so without a shared validator).

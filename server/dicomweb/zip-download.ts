@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors';
 import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
 import type { BlobStore } from '../storage/blob-store';
 import { resourceScope } from './resource-scope';
+import { findInstancesInScope } from './share-scope';
 
 export const ZIP = 'application/zip';
 
@@ -45,7 +46,7 @@ export function zipOr(zip: RequestHandler, otherwise: RequestHandler): RequestHa
 export function retrieveZip(deps: ZipDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const { study, series, instance } = resourceScope(req);
-    const instances = deps.index.findInstances(study, series, instance);
+    const instances = findInstancesInScope(deps.index, res, study, series, instance);
     const first = instances[0];
     if (!first) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
     // An anonymized share gets each object de-identified (sizes then known only as each is made).

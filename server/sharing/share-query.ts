@@ -1,3 +1,4 @@
+import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { QUERY_KEYS } from '../../shared/dicomweb/qido-query';
 import { AppError } from '../../shared/errors';
 import type { ShareView } from './share-view';
@@ -49,4 +50,20 @@ export function shareQueryParams(view: ShareView, params: URLSearchParams): URLS
     out.append(name, mapped.join('\\'));
   }
   return out;
+}
+
+/**
+ * A study's QIDO-RS aggregates (Modalities in Study, Number of Study Related Series and
+ * Instances) recomputed from the series a series-limited share may see, so that the counts tell
+ * nothing of the hidden series.
+ */
+export function withSeriesAggregates(study: DicomJson, series: DicomJson[]): DicomJson {
+  const modalities = [...new Set(series.map((s) => s['00080060']?.Value?.[0]).filter((m): m is string => typeof m === 'string'))];
+  const instances = series.reduce((sum, s) => sum + Number(s['00201209']?.Value?.[0] ?? 0), 0);
+  return {
+    ...study,
+    '00080061': { vr: 'CS', Value: modalities },
+    '00201206': { vr: 'IS', Value: [series.length] },
+    '00201208': { vr: 'IS', Value: [instances] },
+  };
 }

@@ -1,15 +1,25 @@
+import { apiJson } from '../auth/api';
+import { SIGN_IN_PATH } from '../auth/access-rules';
 import { currentLanguage, LANGUAGES, setLanguage, translator, type Language } from '../i18n/i18n';
-import { appMessages } from './messages';
-import { onRender } from './router';
+import { showErrorFor } from './error-banner';
+import { appMessages, roleKey } from './messages';
+import { navigate, onRender } from './router';
+import { currentSession, setSession, type SessionInfo } from './session';
 
 const t = translator(appMessages);
 
-const NAV: { path: string; key: 'navWorklist' | 'navUpload'; testid: string }[] = [
-  { path: '/', key: 'navWorklist', testid: 'nav-worklist' },
-  { path: '/upload', key: 'navUpload', testid: 'nav-upload' },
+/** Navigation links, each shown only to accounts allowed the action behind it. */
+const NAV: { path: string; key: 'navWorklist' | 'navUpload' | 'navAdmin'; testid: string; permission: string }[] = [
+  { path: '/', key: 'navWorklist', testid: 'nav-worklist', permission: 'search' },
+  { path: '/upload', key: 'navUpload', testid: 'nav-upload', permission: 'store' },
+  { path: '/admin', key: 'navAdmin', testid: 'nav-admin', permission: 'admin' },
 ];
 
-/** The header bar: app name, navigation, EN | VI switch. Re-drawn at each page render (language may have changed). */
+/**
+ * The header bar: app name, navigation, who is signed in with Sign out, EN | VI switch. Re-drawn
+ * at each page render (the language or the session may have changed). A share link's guest sees
+ * no navigation: only the viewer of its study.
+ */
 export function mountHeader(el: HTMLElement): void {
   onRender((url) => drawHeader(el, url));
   drawHeader(el, new URL(location.href));
@@ -21,19 +31,21 @@ function drawHeader(el: HTMLElement, url: URL): void {
   el.dataset.testid = 'app-header';
   document.title = t('appName');
 
-  const brand = document.createElement('a');
+  const session = currentSession();
+  const brand = document.createElement(session?.kind === 'user' ? 'a' : 'span');
   brand.className = 'app-brand';
-  brand.href = '/';
+  if (brand instanceof HTMLAnchorElement) brand.href = '/';
   brand.textContent = t('appName');
 
   const nav = document.createElement('nav');
   nav.className = 'app-nav';
   for (const item of NAV) {
+    if (session?.kind !== 'user' || !session.permissions.includes(item.permission)) continue;
     const link = document.createElement('a');
     link.href = item.path;
     link.textContent = t(item.key);
     link.dataset.testid = item.testid;
-    if (url.pathname === item.path) link.setAttribute('aria-current', 'page');
+    if (url.pathname === item.path || (item.path !== '/' && url.pathname.startsWith(`${item.path}/`))) link.setAttribute('aria-current', 'page');
     nav.append(link);
   }
 
@@ -52,7 +64,57 @@ function drawHeader(el: HTMLElement, url: URL): void {
     switcher.append(languageButton(language, active));
   });
 
-  el.append(brand, nav, switcher);
+  el.append(brand, nav);
+  if (session) el.append(whoIsSignedIn(session));
+  el.append(switcher);
+}
+
+function whoIsSignedIn(session: SessionInfo): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'app-user';
+  if (session.kind === 'share' || !session.user) {
+    const guest = document.createElement('span');
+    guest.className = 'app-user-name';
+    guest.dataset.testid = 'header-guest';
+    guest.textContent = t('guest');
+    box.append(guest);
+    return box;
+  }
+  const { user } = session;
+  const name = document.createElement(user.mustChangePassword ? 'span' : 'a');
+  name.className = 'app-user-name';
+  name.dataset.testid = 'header-user';
+  name.textContent = user.displayName || user.username;
+  name.title = t('signedInAs', { username: user.username });
+  if (name instanceof HTMLAnchorElement) name.href = '/account';
+  const role = document.createElement('span');
+  role.className = 'app-user-role';
+  role.dataset.testid = 'header-role';
+  role.dataset.role = user.role;
+  const key = roleKey(user.role);
+  role.textContent = key ? t(key) : user.role;
+  const signOut = document.createElement('button');
+  signOut.type = 'button';
+  signOut.className = 'btn app-sign-out';
+  signOut.dataset.testid = 'sign-out';
+  signOut.textContent = t('signOut');
+  signOut.addEventListener('click', () => void endSession(signOut));
+  box.append(name, role, signOut);
+  return box;
+}
+
+/** POST /api/logout (with the CSRF header), then the sign-in page. */
+async function endSession(button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    await apiJson<void>('POST', '/api/logout');
+  } catch (error) {
+    button.disabled = false;
+    showErrorFor(error);
+    return;
+  }
+  setSession(null);
+  navigate(SIGN_IN_PATH);
 }
 
 function languageButton(language: Language, active: Language): HTMLButtonElement {

@@ -1,13 +1,41 @@
 import type { Messages } from '../i18n/i18n';
 
-/** The shell's own strings: header, navigation, error banner, page loading. */
+export type RoleKey = 'roleAdmin' | 'roleRadiologist' | 'roleClinician' | 'roleDevice';
+
+/** The shell's own strings: header, navigation, signed-in user, error banner, page loading. */
 export const appMessages: Messages<
-  'appName' | 'navWorklist' | 'navUpload' | 'language' | 'languageEn' | 'languageVi' | 'dismiss' | 'pageNotFound' | 'pageLoadFailed' | 'archiveUnreachable' | 'archiveAnswered' | 'unexpectedError'
+  | 'appName'
+  | 'navWorklist'
+  | 'navUpload'
+  | 'navAdmin'
+  | 'navAccount'
+  | 'signOut'
+  | 'signedInAs'
+  | 'guest'
+  | RoleKey
+  | 'language'
+  | 'languageEn'
+  | 'languageVi'
+  | 'dismiss'
+  | 'pageNotFound'
+  | 'pageLoadFailed'
+  | 'archiveUnreachable'
+  | 'archiveAnswered'
+  | 'unexpectedError'
 > = {
   en: {
     appName: 'PACS Viewer',
     navWorklist: 'Worklist',
     navUpload: 'Upload',
+    navAdmin: 'Admin',
+    navAccount: 'My account',
+    signOut: 'Sign out',
+    signedInAs: 'Signed in as {username}',
+    guest: 'Guest · shared study',
+    roleAdmin: 'Administrator',
+    roleRadiologist: 'Radiologist',
+    roleClinician: 'Clinician',
+    roleDevice: 'Device',
     language: 'Language',
     languageEn: 'English',
     languageVi: 'Vietnamese',
@@ -22,6 +50,15 @@ export const appMessages: Messages<
     appName: 'Trình xem PACS',
     navWorklist: 'Danh sách ca chụp',
     navUpload: 'Tải lên',
+    navAdmin: 'Quản trị',
+    navAccount: 'Tài khoản của tôi',
+    signOut: 'Đăng xuất',
+    signedInAs: 'Đã đăng nhập là {username}',
+    guest: 'Khách · ca chụp được chia sẻ',
+    roleAdmin: 'Quản trị viên',
+    roleRadiologist: 'Bác sĩ chẩn đoán hình ảnh',
+    roleClinician: 'Bác sĩ lâm sàng',
+    roleDevice: 'Thiết bị',
     language: 'Ngôn ngữ',
     languageEn: 'Tiếng Anh',
     languageVi: 'Tiếng Việt',
@@ -33,3 +70,19 @@ export const appMessages: Messages<
     unexpectedError: 'Đã xảy ra lỗi: {message}',
   },
 };
+
+/** The message key of a role's name. */
+export function roleKey(role: string): RoleKey | undefined {
+  switch (role) {
+    case 'admin':
+      return 'roleAdmin';
+    case 'radiologist':
+      return 'roleRadiologist';
+    case 'clinician':
+      return 'roleClinician';
+    case 'device':
+      return 'roleDevice';
+    default:
+      return undefined;
+  }
+}

@@ -1,8 +1,11 @@
+import { accessRedirect, isPublicPath } from '../auth/access-rules';
+import { onUnauthorized } from '../dicomweb/base';
 import { onLanguageChange, translator } from '../i18n/i18n';
 import { describeError, hideError, showError } from './error-banner';
 import { appMessages } from './messages';
 import type { Page } from './page';
 import { routes } from './routes';
+import { currentSession, setSession } from './session';
 
 const t = translator(appMessages);
 
@@ -18,7 +21,19 @@ export function startRouter(appRoot: HTMLElement): void {
   window.addEventListener('popstate', () => void render());
   document.addEventListener('click', interceptLink);
   onLanguageChange(() => void render());
+  onUnauthorized(signInAgain);
   void render();
+}
+
+/**
+ * The archive answered 401 during use (session expired or ended, account disabled): forget the
+ * session and go to the sign-in page, coming back here afterwards. Deferred one task so that the
+ * failing page's own error handling runs first and its banner is cleared by the new render.
+ */
+function signInAgain(): void {
+  if (isPublicPath(location.pathname)) return;
+  setSession(null);
+  setTimeout(() => void render());
 }
 
 /** Goes to an app URL (e.g. `/viewer?StudyInstanceUIDs=…`) without reloading the page. */
@@ -39,6 +54,11 @@ export async function render(): Promise<void> {
   if (!root) return;
   const mine = ++generation;
   const url = new URL(location.href);
+  const redirect = accessRedirect(url, currentSession());
+  if (redirect) {
+    navigate(redirect, { replace: true });
+    return;
+  }
   current?.unmount?.();
   current = undefined;
   hideError();

@@ -11,4 +11,8 @@ export const routes: Record<string, () => Promise<PageModule>> = {
   '/upload': () => import('../upload/upload-page'),
   '/viewer': () => import('../viewer/viewer-page'),
   '/print': () => import('../print/print-page'),
+  '/login': () => import('../auth/login-page'),
+  '/account': () => import('../auth/account-page'),
+  '/admin': () => import('../admin/users-page'),
+  '/admin/audit': () => import('../admin/audit-page'),
 };

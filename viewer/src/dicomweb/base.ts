@@ -10,6 +10,8 @@ export class ArchiveError extends Error {
     message: string,
     /** HTTP status, or 0 when the archive could not be reached at all. */
     readonly status: number,
+    /** With a 429: the seconds the archive asks to wait (its Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ArchiveError';
@@ -36,13 +38,24 @@ export function archiveUnreachable(detail: string): ArchiveError {
   return new ArchiveError(`The archive cannot be reached (${detail}).`, 0);
 }
 
+let unauthorizedListener: (() => void) | undefined;
+
+/**
+ * Registers what happens when the archive answers 401 to any call (session expired or ended,
+ * account disabled): the router sends the user to the sign-in page. Every error answer passes
+ * through `archiveErrorOfText`, the fetch and the XMLHttpRequest (STOW) paths alike.
+ */
+export function onUnauthorized(listener: () => void): void {
+  unauthorizedListener = listener;
+}
+
 /** The error an answer stands for: the server's JSON `message` when it has one, else the status line. */
 export async function archiveErrorOf(res: Response): Promise<ArchiveError> {
-  return archiveErrorOfText(res.status, res.statusText, await res.text().catch(() => ''));
+  return archiveErrorOfText(res.status, res.statusText, await res.text().catch(() => ''), res.headers.get('Retry-After'));
 }
 
 /** `archiveErrorOf` for an answer read as text (XMLHttpRequest has no `Response`). */
-export function archiveErrorOfText(status: number, statusText: string, body: string): ArchiveError {
+export function archiveErrorOfText(status: number, statusText: string, body: string, retryAfter?: string | null): ArchiveError {
   let message = `${status} ${statusText}`;
   try {
     const json = JSON.parse(body) as { message?: unknown } | null;
@@ -50,5 +63,7 @@ export function archiveErrorOfText(status: number, statusText: string, body: str
   } catch {
     // not a JSON error body: keep the status line
   }
-  return new ArchiveError(message, status);
+  if (status === 401) unauthorizedListener?.();
+  const seconds = retryAfter && /^\d{1,9}$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : undefined;
+  return new ArchiveError(message, status, seconds);
 }

@@ -1,0 +1,77 @@
+import { button, labelled, textInput } from '../auth/form-parts';
+import { translator } from '../i18n/i18n';
+import { AUDIT_ACTIONS, type AuditFilter } from './admin-api';
+import { adminMessages } from './messages';
+
+const t = translator(adminMessages);
+
+export interface AuditFilterForm {
+  element: HTMLFormElement;
+  read(): AuditFilter;
+}
+
+/**
+ * The audit filters: user (principal id), study UID, action, from / to. The time fields are
+ * the browser's local time (datetime-local) and are sent as ISO 8601 UTC instants.
+ */
+export function createAuditFilters(initial: AuditFilter, handlers: { onSearch(): void; onClear(): void }): AuditFilterForm {
+  const form = document.createElement('form');
+  form.className = 'admin-filters';
+  form.dataset.testid = 'audit-filters';
+  const user = textInput('audit-user', { autocomplete: 'off', maxLength: 128 });
+  user.value = initial.user ?? '';
+  const study = textInput('audit-study', { autocomplete: 'off', maxLength: 64 });
+  study.value = initial.study ?? '';
+  const action = document.createElement('select');
+  action.className = 'input';
+  action.dataset.testid = 'audit-action';
+  action.append(new Option(t('anyAction'), ''), ...AUDIT_ACTIONS.map((name) => new Option(name, name)));
+  action.value = initial.action ?? '';
+  const from = textInput('audit-from', { type: 'datetime-local' });
+  from.value = toLocalInput(initial.from);
+  const to = textInput('audit-to', { type: 'datetime-local' });
+  to.value = toLocalInput(initial.to);
+  const search = button(t('search'), 'audit-search', 'submit', 'btn btn-primary');
+  const clear = button(t('clear'), 'audit-clear');
+  clear.addEventListener('click', handlers.onClear);
+  const actions = document.createElement('div');
+  actions.className = 'admin-filter-actions';
+  actions.append(search, clear);
+  form.append(
+    labelled(t('filterUser'), user),
+    labelled(t('filterStudy'), study),
+    labelled(t('filterAction'), action),
+    labelled(t('filterFrom'), from),
+    labelled(t('filterTo'), to),
+    actions,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    handlers.onSearch();
+  });
+  return {
+    element: form,
+    read: () => ({
+      user: user.value.trim() || undefined,
+      study: study.value.trim() || undefined,
+      action: action.value || undefined,
+      from: fromLocalInput(from.value),
+      to: fromLocalInput(to.value),
+    }),
+  };
+}
+
+/** `2024-05-01T08:30` (local time) → ISO 8601 instant; undefined when empty or invalid. */
+function fromLocalInput(value: string): string | undefined {
+  if (!value) return undefined;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
+}
+
+/** An ISO 8601 instant → the datetime-local value of that moment in local time. */
+function toLocalInput(iso: string | undefined): string {
+  const time = iso ? new Date(iso) : undefined;
+  if (!time || Number.isNaN(time.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}T${pad(time.getHours())}:${pad(time.getMinutes())}`;
+}

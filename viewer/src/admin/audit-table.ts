@@ -1,0 +1,73 @@
+import { displayLocale, translator } from '../i18n/i18n';
+import type { AuditRecord } from './admin-api';
+import { adminMessages, type AdminKey } from './messages';
+import { roleName } from './user-table';
+
+const t = translator(adminMessages);
+
+const COLUMNS: { key: string; label: AdminKey }[] = [
+  { key: 'time', label: 'colTime' },
+  { key: 'event', label: 'colEvent' },
+  { key: 'action', label: 'colAction' },
+  { key: 'outcome', label: 'colOutcome' },
+  { key: 'principal', label: 'colPrincipal' },
+  { key: 'role', label: 'colRole' },
+  { key: 'address', label: 'colAddress' },
+  { key: 'study', label: 'colStudy' },
+  { key: 'detail', label: 'colDetail' },
+];
+
+/** PS3.15 A.5.3 Event Outcome Indicator → a word. */
+function outcomeText(outcome: number): string {
+  if (outcome === 0) return t('outcomeOk');
+  if (outcome === 4) return t('outcomeRefused');
+  return t('outcomeFailed');
+}
+
+/**
+ * Audit records as a table, one row per record (`data-action`, `data-outcome`). Usernames,
+ * addresses and details come from requests anyone can make: they are set as text only.
+ */
+export function createAuditTable(records: AuditRecord[]): HTMLTableElement {
+  const table = document.createElement('table');
+  table.className = 'admin-table';
+  table.dataset.testid = 'audit-table';
+  const head = document.createElement('tr');
+  for (const { label } of COLUMNS) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = t(label);
+    head.append(th);
+  }
+  table.createTHead().append(head);
+  const body = table.createTBody();
+  const timeFormat = new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'short', timeStyle: 'medium' });
+  for (const record of records) {
+    const row = document.createElement('tr');
+    row.dataset.testid = 'audit-row';
+    row.dataset.action = record.action;
+    row.dataset.outcome = String(record.outcome);
+    row.dataset.principal = record.principalId;
+    const time = new Date(record.time);
+    const values: Record<string, string> = {
+      time: Number.isNaN(time.getTime()) ? record.time : timeFormat.format(time),
+      event: `${record.eventName} (${record.eventId})${record.eventType ? ` · ${record.eventType}` : ''}`,
+      action: record.action,
+      outcome: outcomeText(record.outcome),
+      principal: record.principalKind === 'user' || !record.principalKind ? record.principalId : `${record.principalId} (${record.principalKind})`,
+      role: record.role ? roleName(record.role) : '',
+      address: record.clientAddress ?? '',
+      study: record.studyUid ?? '',
+      detail: record.detail ?? '',
+    };
+    for (const { key } of COLUMNS) {
+      const td = document.createElement('td');
+      td.dataset.column = key;
+      td.textContent = values[key] ?? '';
+      if (key === 'time') td.title = record.time;
+      row.append(td);
+    }
+    body.append(row);
+  }
+  return table;
+}

@@ -1,0 +1,44 @@
+import { button, labelled, textInput } from '../auth/form-parts';
+import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
+import { translator } from '../i18n/i18n';
+import type { NewUser, Role } from './admin-api';
+import { adminMessages } from './messages';
+import { roleSelect } from './user-table';
+
+const t = translator(adminMessages);
+
+/** The "new account" form: username, display name, role (device included), initial password, must-change checkbox. */
+export function createNewUserForm(onCreate: (user: NewUser, form: HTMLFormElement) => void): HTMLFormElement {
+  const form = document.createElement('form');
+  form.className = 'admin-create';
+  form.dataset.testid = 'create-user-form';
+  form.noValidate = true;
+  const heading = document.createElement('h3');
+  heading.textContent = t('createTitle');
+  const username = textInput('create-username', { autocomplete: 'off', required: true, maxLength: 64 });
+  const displayName = textInput('create-display-name', { autocomplete: 'off', maxLength: 128 });
+  const role = roleSelect('create-role', 'clinician');
+  const password = textInput('create-password', { type: 'password', autocomplete: 'new-password', required: true, minLength: MIN_PASSWORD_LENGTH });
+  const mustChange = document.createElement('input');
+  mustChange.type = 'checkbox';
+  mustChange.checked = true;
+  mustChange.dataset.testid = 'create-must-change';
+  const submit = button(t('create'), 'create-submit', 'submit', 'btn btn-primary');
+  form.append(
+    heading,
+    labelled(t('username'), username),
+    labelled(t('displayName'), displayName),
+    labelled(t('role'), role),
+    labelled(t('initialPassword'), password),
+    labelled(t('mustChangeAtFirst'), mustChange, 'form-field form-check'),
+    submit,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    onCreate(
+      { username: username.value.trim(), displayName: displayName.value.trim(), role: role.value as Role, password: password.value, mustChangePassword: mustChange.checked },
+      form,
+    );
+  });
+  return form;
+}

@@ -1,0 +1,76 @@
+import type { Page } from '../app/page';
+import { errorText, formError, showFormError } from '../auth/form-parts';
+import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
+import { translator } from '../i18n/i18n';
+import { createUser, listUsers, updateUser, type NewUser, type UserChange } from './admin-api';
+import { adminSection } from './admin-shell';
+import { createNewUserForm } from './create-user-form';
+import { adminMessages } from './messages';
+import { createUserTable } from './user-table';
+
+const t = translator(adminMessages);
+
+/**
+ * Accounts at `/admin` (admins only): the table of accounts with role, disable/enable and password
+ * reset per row, and the form for a new account. The archive's refusals (a taken username, "would
+ * leave no enabled admin") are shown in place. The section carries `data-state` (loading | done |
+ * error) and `data-loads` (lists drawn) for tests.
+ */
+export const page: Page = {
+  async mount(root) {
+    const section = adminSection(root, '/admin', 'admin-users');
+    if (!section) return;
+    const heading = document.createElement('h2');
+    heading.textContent = t('usersTitle');
+    const notice = document.createElement('p');
+    notice.className = 'form-notice';
+    notice.dataset.testid = 'admin-notice';
+    notice.setAttribute('aria-live', 'polite');
+    const error = formError('admin-error');
+    const tableWrap = document.createElement('div');
+    tableWrap.className = 'admin-table-wrap';
+    section.dataset.loads = '0';
+
+    const load = async () => {
+      section.dataset.state = 'loading';
+      try {
+        const users = await listUsers();
+        tableWrap.replaceChildren(createUserTable(users, (username, change) => void apply(username, change)));
+        section.dataset.state = 'done';
+      } catch (failure) {
+        showFormError(error, errorText(failure));
+        section.dataset.state = 'error';
+      }
+      section.dataset.loads = String(Number(section.dataset.loads) + 1);
+    };
+
+    const attempt = async (work: () => Promise<string>) => {
+      showFormError(error, undefined);
+      notice.textContent = '';
+      try {
+        notice.textContent = await work();
+      } catch (failure) {
+        showFormError(error, errorText(failure));
+      }
+      await load();
+    };
+
+    const apply = (username: string, change: UserChange) =>
+      attempt(async () => {
+        if (change.password !== undefined && change.password.length < MIN_PASSWORD_LENGTH) throw new Error(t('passwordTooShort', { min: MIN_PASSWORD_LENGTH }));
+        await updateUser(username, change);
+        return t(change.password !== undefined ? 'passwordReset' : 'updated', { username });
+      });
+
+    const create = (user: NewUser, form: HTMLFormElement) =>
+      attempt(async () => {
+        if (user.password.length < MIN_PASSWORD_LENGTH) throw new Error(t('passwordTooShort', { min: MIN_PASSWORD_LENGTH }));
+        const created = await createUser(user);
+        form.reset();
+        return t('created', { username: created.username });
+      });
+
+    section.append(heading, error, notice, tableWrap, createNewUserForm((user, form) => void create(user, form)));
+    await load();
+  },
+};

@@ -1,0 +1,165 @@
+import type { Page } from '../app/page';
+import { currentSession } from '../app/session';
+import { displayLocale, translator } from '../i18n/i18n';
+import { apiJson } from './api';
+import { button, errorText, formError, labelled, showFormError, textInput } from './form-parts';
+import { authMessages } from './messages';
+import { createPasswordForm } from './password-form';
+
+const t = translator(authMessages);
+
+interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/**
+ * The signed-in account at `/account`: its API tokens (create: the secret is shown once with a
+ * copy button; revoke) and a password change. The tokens section carries `data-loads` for tests.
+ */
+export const page: Page = {
+  async mount(root) {
+    const session = currentSession();
+    if (session?.kind !== 'user') {
+      const p = document.createElement('p');
+      p.className = 'page-message';
+      p.textContent = t('guestNoAccount');
+      root.append(p);
+      return;
+    }
+    const section = document.createElement('section');
+    section.className = 'account-page';
+    section.dataset.testid = 'account';
+    section.dataset.loads = '0';
+    const heading = document.createElement('h2');
+    heading.textContent = t('accountTitle');
+    const tokensHeading = document.createElement('h3');
+    tokensHeading.textContent = t('tokensTitle');
+    const intro = document.createElement('p');
+    intro.className = 'auth-intro';
+    intro.textContent = t('tokensIntro');
+    const error = formError('token-error');
+    const created = document.createElement('div');
+    created.className = 'token-created';
+    created.hidden = true;
+    const list = document.createElement('div');
+    list.className = 'admin-table-wrap';
+
+    const name = textInput('token-name', { autocomplete: 'off', required: true, maxLength: 100 });
+    const days = textInput('token-days', { type: 'number' });
+    days.value = '90';
+    days.min = '1';
+    days.max = '366';
+    const createButton = button(t('createToken'), 'token-create', 'submit', 'btn btn-primary');
+    const form = document.createElement('form');
+    form.className = 'admin-filters';
+    form.dataset.testid = 'token-form';
+    form.append(labelled(t('tokenName'), name), labelled(t('tokenDays'), days), createButton);
+
+    const load = async () => {
+      try {
+        list.replaceChildren(tokenTable(await apiJson<ApiToken[]>('GET', '/api/tokens'), (id) => void revoke(id)));
+      } catch (failure) {
+        showFormError(error, errorText(failure));
+      }
+      section.dataset.loads = String(Number(section.dataset.loads) + 1);
+    };
+    const revoke = async (id: string) => {
+      showFormError(error, undefined);
+      try {
+        await apiJson<void>('DELETE', `/api/tokens/${encodeURIComponent(id)}`);
+      } catch (failure) {
+        showFormError(error, errorText(failure));
+      }
+      await load();
+    };
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (!name.value.trim()) return;
+      showFormError(error, undefined);
+      void apiJson<ApiToken & { token: string }>('POST', '/api/tokens', { name: name.value.trim(), expiresInDays: Number(days.value) || 90 })
+        .then((token) => {
+          form.reset();
+          days.value = '90';
+          showSecret(created, token.token);
+        }, (failure: unknown) => showFormError(error, errorText(failure)))
+        .then(load);
+    });
+
+    const passwordNotice = document.createElement('p');
+    passwordNotice.className = 'form-notice';
+    passwordNotice.dataset.testid = 'password-notice';
+    const passwordForm = createPasswordForm({
+      onChanged: () => {
+        passwordForm.reset();
+        passwordNotice.textContent = t('passwordChanged');
+      },
+    });
+    section.append(heading, tokensHeading, intro, form, error, created, list, passwordForm, passwordNotice);
+    root.append(section);
+    await load();
+  },
+};
+
+/** The new token, once, with a copy button. */
+function showSecret(box: HTMLElement, secret: string): void {
+  const note = document.createElement('p');
+  note.textContent = t('tokenCreated');
+  const value = document.createElement('code');
+  value.dataset.testid = 'token-secret';
+  value.textContent = secret;
+  const copy = button(t('copy'), 'token-copy');
+  copy.addEventListener('click', () => {
+    void navigator.clipboard?.writeText(secret).then(() => (copy.textContent = t('copied')));
+  });
+  box.replaceChildren(note, value, copy);
+  box.hidden = false;
+}
+
+function tokenTable(tokens: ApiToken[], onRevoke: (id: string) => void): HTMLElement {
+  if (tokens.length === 0) {
+    const p = document.createElement('p');
+    p.className = 'page-message';
+    p.dataset.testid = 'tokens-empty';
+    p.textContent = t('noTokens');
+    return p;
+  }
+  const format = new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'short', timeStyle: 'short' });
+  const when = (iso: string | null) => (iso ? format.format(new Date(iso)) : t('never'));
+  const table = document.createElement('table');
+  table.className = 'admin-table';
+  table.dataset.testid = 'tokens-table';
+  const head = document.createElement('tr');
+  for (const key of ['colName', 'colCreated', 'colExpires', 'colLastUsed', 'colState'] as const) {
+    const th = document.createElement('th');
+    th.textContent = t(key);
+    head.append(th);
+  }
+  head.append(document.createElement('th'));
+  table.createTHead().append(head);
+  const body = table.createTBody();
+  for (const token of tokens) {
+    const row = document.createElement('tr');
+    row.dataset.testid = 'token-row';
+    row.dataset.tokenId = token.id;
+    const state = token.revokedAt ? 'stateRevoked' : Date.parse(token.expiresAt) <= Date.now() ? 'stateExpired' : 'stateActive';
+    for (const text of [token.name, when(token.createdAt), when(token.expiresAt), when(token.lastUsedAt), t(state)]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      row.append(td);
+    }
+    const actions = document.createElement('td');
+    if (state === 'stateActive') {
+      const revoke = button(t('revoke'), 'token-revoke');
+      revoke.addEventListener('click', () => onRevoke(token.id));
+      actions.append(revoke);
+    }
+    row.append(actions);
+    body.append(row);
+  }
+  return table;
+}

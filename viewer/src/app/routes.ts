@@ -11,6 +11,7 @@ export const routes: Record<string, () => Promise<PageModule>> = {
   '/upload': () => import('../upload/upload-page'),
   '/viewer': () => import('../viewer/viewer-page'),
   '/print': () => import('../print/print-page'),
+  '/share': () => import('../sharing/share-open-page'),
   '/login': () => import('../auth/login-page'),
   '/account': () => import('../auth/account-page'),
   '/admin': () => import('../admin/users-page'),

@@ -1,10 +1,12 @@
 /** The viewer's toolbar: layout, drag tool, view transforms, cine and help. Buttons call back; no state here. */
 import { translator } from '../i18n/i18n';
 import { viewerMessages } from './messages';
+import { sharingMessages } from '../sharing/messages';
 import { MEASUREMENT_TOOLS } from '../imaging/measurement-tools';
 import type { DragTool } from './viewport-pane';
 
 const t = translator(viewerMessages);
+const tShare = translator(sharingMessages);
 
 export const LAYOUTS = ['1x1', '1x2', '2x1', '2x2'] as const;
 export type Layout = (typeof LAYOUTS)[number];
@@ -25,6 +27,8 @@ export interface ToolbarActions {
   tags(): void;
   keyImage(): void;
   print(): void;
+  /** Opens the Share dialog; no button without it (the user may not share). */
+  share?(): void;
 }
 
 export interface Toolbar {
@@ -88,6 +92,7 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   keyCount.dataset.testid = 'key-image-count';
   bar.append(keyCount);
   button(t('printSheet'), 'print', actions.print);
+  if (actions.share) button(tShare('share'), 'share-button', actions.share);
 
   return {
     element: bar,

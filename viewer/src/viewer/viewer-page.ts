@@ -6,11 +6,14 @@
 import type { Page } from '../app/page';
 import { showError, showErrorFor } from '../app/error-banner';
 import { navigate } from '../app/router';
+import { currentSession } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids';
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
 import { isMeasurementTool } from '../imaging/measurement-tools';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
+import { createGuestBanner } from '../sharing/guest-banner';
+import { createShareDialog } from '../sharing/share-dialog';
 import { createSrView } from '../sr-view/sr-view';
 import { createTagPanel } from '../tag-browser/tag-panel';
 import { createHelpPanel } from './help-panel';
@@ -183,6 +186,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     toolbar.setPlaying(active.playing);
   };
   const studyUid = series[0]?.studyUid ?? '';
+  const shareDialog = currentSession()?.permissions.includes('share') ? createShareDialog(studyUid, series) : undefined;
   const toolbar = createToolbar({
     layout: setLayout,
     tool(next) {
@@ -206,6 +210,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     tags: () => tagPanel.toggle(),
     keyImage: withActive((p) => keyImages.toggle(p)),
     print: () => navigate(`/print?StudyInstanceUIDs=${encodeURIComponent(studyUid)}`),
+    share: shareDialog && (() => shareDialog.open()),
   });
   const keyImages = createKeyImageMarks(studyUid, (count) => toolbar.setKeyImageCount(count));
   toolbar.setTool(tool);
@@ -215,9 +220,12 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   const sideTitle = document.createElement('h2');
   sideTitle.textContent = t('series');
   side.append(sideTitle, browser.element, measurementList.element);
+  const guestBanner = createGuestBanner(currentSession());
+  if (guestBanner) side.prepend(guestBanner);
   const main = document.createElement('div');
   main.className = 'viewer-main';
   main.append(toolbar.element, grid, help, tagPanel.element, srView.element);
+  if (shareDialog) main.append(shareDialog.element);
   container.append(side, main);
   setLayout(layout);
 

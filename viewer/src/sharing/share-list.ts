@@ -1,0 +1,125 @@
+/**
+ * The links already made for one study (GET /api/shares, the caller's own): when made, until
+ * when, last use, use count, what they allow, status, and Revoke for each link still active.
+ */
+import { describeError } from '../app/error-banner';
+import { translator } from '../i18n/i18n';
+import { formatInstant } from './date-time';
+import { sharingMessages } from './messages';
+import { listShares, revokeShare, shareStatus, type ShareSummary } from './share-api';
+
+const t = translator(sharingMessages);
+
+export interface ShareList {
+  element: HTMLElement;
+  /** Loads the list again; resolves once it is drawn (`data-state="ready"`). */
+  refresh(): Promise<void>;
+}
+
+export function createShareList(studyUid: string): ShareList {
+  const section = document.createElement('section');
+  section.className = 'share-list';
+  section.dataset.testid = 'share-list';
+  const title = document.createElement('h3');
+  title.textContent = t('existing');
+  const body = document.createElement('div');
+  const error = document.createElement('p');
+  error.className = 'share-error';
+  error.dataset.testid = 'share-list-error';
+  error.setAttribute('role', 'alert');
+  error.hidden = true;
+  section.append(title, error, body);
+
+  let generation = 0;
+  const refresh = async () => {
+    const mine = ++generation;
+    section.dataset.state = 'loading';
+    if (!body.firstChild) body.replaceChildren(message(t('loadingShares')));
+    try {
+      const shares = (await listShares()).filter((s) => s.studyInstanceUID === studyUid);
+      if (mine !== generation) return;
+      shares.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+      body.replaceChildren(shares.length === 0 ? message(t('noShares')) : table(shares, revoke));
+      error.hidden = true;
+    } catch (e) {
+      if (mine !== generation) return;
+      showError(e);
+    }
+    section.dataset.state = 'ready';
+  };
+  const showError = (e: unknown) => {
+    error.textContent = describeError(e);
+    error.hidden = false;
+  };
+  const revoke = async (share: ShareSummary, button: HTMLButtonElement) => {
+    button.disabled = true;
+    try {
+      await revokeShare(share.id);
+    } catch (e) {
+      button.disabled = false;
+      showError(e);
+      return;
+    }
+    await refresh();
+  };
+  return { element: section, refresh };
+}
+
+function message(text: string): HTMLElement {
+  const p = document.createElement('p');
+  p.className = 'share-muted';
+  p.textContent = text;
+  return p;
+}
+
+function table(shares: ShareSummary[], revoke: (share: ShareSummary, button: HTMLButtonElement) => void): HTMLTableElement {
+  const tableEl = document.createElement('table');
+  tableEl.className = 'share-table';
+  const head = tableEl.createTHead().insertRow();
+  for (const key of ['created', 'expires', 'lastUsed', 'uses', 'access', 'noteColumn', 'status'] as const) {
+    const th = document.createElement('th');
+    th.textContent = t(key);
+    head.append(th);
+  }
+  head.append(document.createElement('th'));
+  const tbody = tableEl.createTBody();
+  for (const share of shares) {
+    const status = shareStatus(share);
+    const row = tbody.insertRow();
+    row.dataset.testid = 'share-row';
+    row.dataset.shareId = share.id;
+    row.dataset.status = status;
+    const cells = [
+      formatInstant(share.createdAt),
+      formatInstant(share.expiresAt),
+      share.lastUsedAt ? formatInstant(share.lastUsedAt) : t('never'),
+      String(share.useCount),
+      accessText(share),
+      share.note,
+      t(status === 'active' ? 'statusActive' : status === 'expired' ? 'statusExpired' : 'statusRevoked'),
+    ];
+    for (const text of cells) row.insertCell().textContent = text;
+    row.cells[3]!.dataset.testid = 'share-use-count';
+    row.cells[6]!.dataset.testid = 'share-status';
+    const action = row.insertCell();
+    if (status === 'active') {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'btn';
+      button.dataset.testid = 'share-revoke';
+      button.textContent = t('revoke');
+      button.addEventListener('click', () => revoke(share, button));
+      action.append(button);
+    }
+  }
+  return tableEl;
+}
+
+function accessText(share: ShareSummary): string {
+  const parts = [t('accessRead')];
+  if (share.permissions.includes('download')) parts.push(t('accessDownload'));
+  if (share.anonymize) parts.push(t('accessAnonymized'));
+  if (share.pinRequired) parts.push(t('accessPin'));
+  if (share.seriesInstanceUIDs) parts.push(t('accessSeries', { count: share.seriesInstanceUIDs.length }));
+  return parts.join(', ');
+}

@@ -1,0 +1,155 @@
+/**
+ * `/share#<token>`: where a share link lands. The token travels in the fragment (never sent to a
+ * server, never in a Referer); the page takes it out of the address bar at once, trades it for a
+ * guest session (POST /api/shares/open, with the PIN when the link has one) and opens the viewer
+ * on the shared study.
+ */
+import { describeError } from '../app/error-banner';
+import type { Page } from '../app/page';
+import { navigate } from '../app/router';
+import { setSession, type SessionInfo } from '../app/session';
+import { translator } from '../i18n/i18n';
+import { sharingMessages } from './messages';
+import { openShare } from './share-api';
+
+const t = translator(sharingMessages);
+
+/**
+ * The token of the link being opened. Kept here once the hash is gone from the address bar, so a
+ * PIN retry or a re-render after a language switch still has it; forgotten once opened.
+ */
+let pendingToken: string | undefined;
+
+export const page: Page = {
+  async mount(root) {
+    const token = takeToken();
+    const container = document.createElement('div');
+    container.className = 'share-open';
+    container.dataset.testid = 'share-open';
+    root.replaceChildren(container);
+    if (!token) return showFailure(container, t('linkIncomplete'));
+    await attempt(container, token);
+  },
+};
+
+/** The token from `location.hash`, which is then removed from the address bar and history entry. */
+function takeToken(): string | undefined {
+  const hash = location.hash.replace(/^#/, '');
+  if (hash) {
+    pendingToken = decodeURIComponent(hash);
+    history.replaceState(history.state, '', location.pathname + location.search);
+  }
+  return pendingToken;
+}
+
+async function attempt(container: HTMLElement, token: string, pin?: string): Promise<void> {
+  if (pin === undefined) showStatus(container, t('opening'));
+  let outcome;
+  try {
+    outcome = await openShare(token, pin);
+  } catch (error) {
+    return showFailure(container, t('openFailed', { message: describeError(error) }));
+  }
+  switch (outcome.kind) {
+    case 'opened':
+      pendingToken = undefined;
+      return openViewer(outcome.session);
+    case 'pin-needed':
+      return showPinForm(container, token);
+    case 'pin-wrong':
+      return showPinForm(container, token, t('pinWrong'));
+    case 'throttled':
+      return showThrottled(container, token, outcome.seconds, pin !== undefined);
+    case 'invalid':
+      pendingToken = undefined;
+      return showFailure(container, t('linkInvalid'), t('linkInvalidHelp'));
+  }
+}
+
+function openViewer(session: SessionInfo): void {
+  setSession(session);
+  const study = session.share?.studyInstanceUID ?? '';
+  // The viewer takes no series filter: the archive itself limits the guest to the shared series.
+  navigate(`/viewer?StudyInstanceUIDs=${encodeURIComponent(study)}`, { replace: true });
+}
+
+function showStatus(container: HTMLElement, text: string): void {
+  const p = document.createElement('p');
+  p.className = 'page-message';
+  p.dataset.testid = 'share-status';
+  p.textContent = text;
+  container.replaceChildren(p);
+}
+
+function showFailure(container: HTMLElement, text: string, help?: string): void {
+  const box = document.createElement('div');
+  box.className = 'share-open-box';
+  box.dataset.testid = 'share-open-error';
+  box.setAttribute('role', 'alert');
+  const title = document.createElement('h1');
+  title.textContent = text;
+  box.append(title);
+  if (help) {
+    const p = document.createElement('p');
+    p.textContent = help;
+    box.append(p);
+  }
+  container.replaceChildren(box);
+}
+
+function showPinForm(container: HTMLElement, token: string, error?: string): void {
+  const form = document.createElement('form');
+  form.className = 'share-open-box';
+  form.dataset.testid = 'share-pin';
+  const title = document.createElement('h1');
+  title.textContent = t('pinTitle');
+  const label = document.createElement('label');
+  label.className = 'share-field';
+  const caption = document.createElement('span');
+  caption.textContent = t('pinNeeded');
+  const pin = document.createElement('input');
+  pin.type = 'password';
+  pin.className = 'input';
+  pin.autocomplete = 'off';
+  pin.required = true;
+  pin.maxLength = 32;
+  pin.dataset.testid = 'share-pin-value';
+  label.append(caption, pin);
+  const message = document.createElement('p');
+  message.className = 'share-error';
+  message.dataset.testid = 'share-pin-error';
+  message.setAttribute('role', 'alert');
+  message.textContent = error ?? '';
+  message.hidden = error === undefined;
+  const submit = document.createElement('button');
+  submit.type = 'submit';
+  submit.className = 'btn btn-primary';
+  submit.dataset.testid = 'share-pin-submit';
+  submit.textContent = t('pinSubmit');
+  form.append(title, label, message, submit);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!pin.value) return;
+    submit.disabled = true;
+    void attempt(container, token, pin.value);
+  });
+  container.replaceChildren(form);
+  pin.focus();
+}
+
+/** 429: how long to wait, and a button that tries again (with the PIN form when one was asked). */
+function showThrottled(container: HTMLElement, token: string, seconds: number, withPin: boolean): void {
+  const box = document.createElement('div');
+  box.className = 'share-open-box';
+  box.dataset.testid = 'share-throttled';
+  box.setAttribute('role', 'alert');
+  const text = document.createElement('p');
+  text.textContent = t('tooManyAttempts', { seconds });
+  const retry = document.createElement('button');
+  retry.type = 'button';
+  retry.className = 'btn';
+  retry.textContent = t('tryAgain');
+  retry.addEventListener('click', () => (withPin ? showPinForm(container, token) : void attempt(container, token)));
+  box.append(text, retry);
+  container.replaceChildren(box);
+}

@@ -4,6 +4,7 @@
  * the link once with a Copy button, and lists the study's links with Revoke.
  */
 import { describeError } from '../app/error-banner';
+import { button, formError, showFormError } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
 import { formatInstant } from './date-time';
 import { sharingMessages } from './messages';
@@ -152,16 +153,8 @@ function createForm(series: readonly ShareableSeries[]): ShareForm {
   seriesList.append(...seriesBoxes.map(({ label }) => label));
   scope.append(legend, checkLabel(whole, t('wholeStudy')), checkLabel(some, t('someSeries')), seriesList);
 
-  const error = document.createElement('p');
-  error.className = 'share-error';
-  error.dataset.testid = 'share-error';
-  error.setAttribute('role', 'alert');
-  error.hidden = true;
-  const submit = document.createElement('button');
-  submit.type = 'submit';
-  submit.className = 'btn btn-primary';
-  submit.dataset.testid = 'share-create';
-  submit.textContent = t('create');
+  const error = formError('share-error');
+  const submit = button(t('create'), 'share-create', 'submit', 'btn btn-primary');
 
   form.append(
     expiry,
@@ -198,8 +191,7 @@ function createForm(series: readonly ShareableSeries[]): ShareForm {
       return request;
     },
     setError(message) {
-      error.textContent = message ?? '';
-      error.hidden = message === undefined;
+      showFormError(error, message);
     },
     reset() {
       form.reset();
@@ -267,15 +259,6 @@ function input(type: string, testid: string): HTMLInputElement {
   const el = document.createElement('input');
   el.type = type;
   el.dataset.testid = testid;
-  return el;
-}
-
-function button(text: string, testid: string): HTMLButtonElement {
-  const el = document.createElement('button');
-  el.type = 'button';
-  el.className = 'btn';
-  el.dataset.testid = testid;
-  el.textContent = text;
   return el;
 }
 

@@ -3,6 +3,7 @@
  * when, last use, use count, what they allow, status, and Revoke for each link still active.
  */
 import { describeError } from '../app/error-banner';
+import { button, formError, showFormError } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
 import { formatInstant } from './date-time';
 import { sharingMessages } from './messages';
@@ -23,11 +24,7 @@ export function createShareList(studyUid: string): ShareList {
   const title = document.createElement('h3');
   title.textContent = t('existing');
   const body = document.createElement('div');
-  const error = document.createElement('p');
-  error.className = 'share-error';
-  error.dataset.testid = 'share-list-error';
-  error.setAttribute('role', 'alert');
-  error.hidden = true;
+  const error = formError('share-list-error');
   section.append(title, error, body);
 
   let generation = 0;
@@ -40,17 +37,14 @@ export function createShareList(studyUid: string): ShareList {
       if (mine !== generation) return;
       shares.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
       body.replaceChildren(shares.length === 0 ? message(t('noShares')) : table(shares, revoke));
-      error.hidden = true;
+      showFormError(error, undefined);
     } catch (e) {
       if (mine !== generation) return;
       showError(e);
     }
     section.dataset.state = 'ready';
   };
-  const showError = (e: unknown) => {
-    error.textContent = describeError(e);
-    error.hidden = false;
-  };
+  const showError = (e: unknown) => showFormError(error, describeError(e));
   const revoke = async (share: ShareSummary, button: HTMLButtonElement) => {
     button.disabled = true;
     try {
@@ -103,13 +97,9 @@ function table(shares: ShareSummary[], revoke: (share: ShareSummary, button: HTM
     row.cells[6]!.dataset.testid = 'share-status';
     const action = row.insertCell();
     if (status === 'active') {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'btn';
-      button.dataset.testid = 'share-revoke';
-      button.textContent = t('revoke');
-      button.addEventListener('click', () => revoke(share, button));
-      action.append(button);
+      const revokeButton = button(t('revoke'), 'share-revoke');
+      revokeButton.addEventListener('click', () => revoke(share, revokeButton));
+      action.append(revokeButton);
     }
   }
   return tableEl;

@@ -5,6 +5,7 @@
  * on the shared study.
  */
 import { describeError } from '../app/error-banner';
+import { button, formError, showFormError } from '../auth/form-parts';
 import type { Page } from '../app/page';
 import { navigate } from '../app/router';
 import { setSession, type SessionInfo } from '../app/session';
@@ -115,17 +116,9 @@ function showPinForm(container: HTMLElement, token: string, error?: string): voi
   pin.maxLength = 32;
   pin.dataset.testid = 'share-pin-value';
   label.append(caption, pin);
-  const message = document.createElement('p');
-  message.className = 'share-error';
-  message.dataset.testid = 'share-pin-error';
-  message.setAttribute('role', 'alert');
-  message.textContent = error ?? '';
-  message.hidden = error === undefined;
-  const submit = document.createElement('button');
-  submit.type = 'submit';
-  submit.className = 'btn btn-primary';
-  submit.dataset.testid = 'share-pin-submit';
-  submit.textContent = t('pinSubmit');
+  const message = formError('share-pin-error');
+  showFormError(message, error);
+  const submit = button(t('pinSubmit'), 'share-pin-submit', 'submit', 'btn btn-primary');
   form.append(title, label, message, submit);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -145,10 +138,7 @@ function showThrottled(container: HTMLElement, token: string, seconds: number, w
   box.setAttribute('role', 'alert');
   const text = document.createElement('p');
   text.textContent = t('tooManyAttempts', { seconds });
-  const retry = document.createElement('button');
-  retry.type = 'button';
-  retry.className = 'btn';
-  retry.textContent = t('tryAgain');
+  const retry = button(t('tryAgain'), 'share-retry');
   retry.addEventListener('click', () => (withPin ? showPinForm(container, token) : void attempt(container, token)));
   box.append(text, retry);
   container.replaceChildren(box);

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isValidUid } from '../../shared/dicom/uid';
 import type { AuditLog } from '../audit/audit-log';
 import type { AuditAction } from '../audit/audit-events';
 import { clientAddress } from '../auth/client-address';
@@ -16,24 +17,34 @@ export type AuditedAs = AuditAction | ((req: Request) => AuditAction);
 export function accessGuard(audit: AuditLog, action: Action, auditedAs: AuditedAs) {
   return (req: Request, res: Response, next: NextFunction): void => {
     clientAddress(req);
-    res.once('finish', () => recordRequest(audit, req, res, typeof auditedAs === 'function' ? auditedAs(req) : auditedAs));
+    // The study asked for, kept here: Express restores req.params when an error leaves the router,
+    // and a refused request must still name it (the archive's UID once a share's is mapped).
+    const asked = { study: askedStudy(req) };
+    res.once('finish', () => recordRequest(audit, req, res, typeof auditedAs === 'function' ? auditedAs(req) : auditedAs, asked.study));
     const view = shareViewOf(res);
     if (view) {
       for (const level of ['study', 'series', 'instance'] as const) {
         const presented = req.params[level];
         if (typeof presented === 'string') req.params[level] = view.original(level, presented);
       }
+      if (typeof req.params.study === 'string') asked.study = req.params.study;
     }
     requireAction(res, action);
     next();
   };
 }
 
-function recordRequest(audit: AuditLog, req: Request, res: Response, action: AuditAction): void {
+/** The study UID of the path, or of a WADO-URI query (only a valid UID: never free text). */
+function askedStudy(req: Request): string | undefined {
+  const uid = req.params.study ?? req.query.studyUID;
+  return typeof uid === 'string' && isValidUid(uid) ? uid : undefined;
+}
+
+function recordRequest(audit: AuditLog, req: Request, res: Response, action: AuditAction, askedStudyUid: string | undefined): void {
   const principal = principalOf(res);
   const view = shareViewOf(res);
   const stored = res.locals.auditStudyUids as string[] | undefined;
-  const studies = stored && stored.length > 0 ? stored : [(req.params.study as string | undefined) ?? view?.share.studyUid];
+  const studies = stored && stored.length > 0 ? stored : [askedStudyUid ?? view?.share.studyUid];
   const outcome = res.statusCode < 400 ? 0 : res.statusCode < 500 ? 4 : 8;
   const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
   const keys = action === 'query' ? queryKeyNames(req) : '';

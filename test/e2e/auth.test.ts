@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
+import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { pn, syntheticSeries } from '../helpers/synthetic-series';
 
 const WRONG = 'The username or password is wrong, or the account is disabled.';
 
@@ -174,5 +176,60 @@ describe('sign-in, sign-out and the one-time password in Chromium', () => {
     expect(await check('one-time-pass-123')).toBe(401);
     expect(await check('my-own-password-1')).toBe(200);
     await page.close();
+  });
+
+  it('shows a share link guest as such, with no worklist, upload or admin, and keeps it in the viewer of its study', async () => {
+    const study = syntheticSeries(1, { PatientName: pn('Võ^Thị Sáu'), PatientID: 'GUEST-1' });
+    expect((await stowFiles(archive.dicomWeb, study.files)).status).toBe(200);
+    const created = await fetch(`${archive.url}/api/shares`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ studyInstanceUID: study.studyUid, permissions: ['read'] }) });
+    expect(created.status).toBe(201);
+    const { token } = (await created.json()) as { token: string };
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    expect((await page.request.post(`${archive.url}/api/shares/open`, { data: { token } })).status()).toBe(200);
+
+    for (const path of ['/', '/upload', '/admin']) {
+      await page.goto(`${archive.url}${path}`);
+      await page.waitForURL((url) => url.pathname === '/viewer');
+      expect(new URL(page.url()).searchParams.get('StudyInstanceUIDs'), path).toBe(study.studyUid);
+    }
+    await page.waitForSelector('[data-testid="header-guest"]');
+    expect(await page.textContent('[data-testid="header-guest"]')).toBe('Guest · shared study');
+    for (const testid of ['nav-worklist', 'nav-upload', 'nav-admin', 'sign-out', 'header-user']) expect(await page.locator(`[data-testid="${testid}"]`).count(), testid).toBe(0);
+    await page.click('[data-testid="language-vi"]');
+    await page.waitForSelector('html[lang="vi"]');
+    expect(await page.textContent('[data-testid="header-guest"]')).toBe('Khách · ca chụp được chia sẻ');
+    await context.close();
+  });
+
+  it('lists, makes (shown once) and revokes the API tokens of the signed-in account on /account', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${archive.url}/login`);
+    await page.waitForSelector('[data-testid="login-form"]');
+    await submitSignIn(page, 'mai', 'mai-password-2024');
+    await page.waitForSelector('[data-testid="worklist"][data-state="done"]');
+    await page.click('[data-testid="header-user"]');
+    await page.waitForSelector('[data-testid="account"][data-loads="1"]');
+    expect(await page.isVisible('[data-testid="tokens-empty"]')).toBe(true);
+
+    await page.fill('[data-testid="token-name"]', 'PACS gateway');
+    await page.fill('[data-testid="token-days"]', '7');
+    await page.click('[data-testid="token-create"]');
+    await page.waitForSelector('[data-testid="account"][data-loads="2"]');
+    const secret = (await page.textContent('[data-testid="token-secret"]')) ?? '';
+    expect(secret).toMatch(/^pat_/);
+    const rows = page.locator('[data-testid="token-row"]');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.locator('td').first().textContent()).toBe('PACS gateway');
+    const studies = () => fetch(`${archive.dicomWeb}/studies`, { headers: { Authorization: `Bearer ${secret}` } });
+    expect((await studies()).status).toBe(200);
+
+    await page.click('[data-testid="token-revoke"]');
+    await page.waitForSelector('[data-testid="account"][data-loads="3"]');
+    expect(await rows.locator('td').nth(4).textContent()).toBe('revoked');
+    expect(await page.locator('[data-testid="token-revoke"]').count()).toBe(0);
+    expect((await studies()).status).toBe(401);
+    await context.close();
   });
 });

@@ -69,11 +69,12 @@ async function basic(req: Request, res: Response, ctx: AccessContext, cache: Bas
   }
   const user = ctx.users.byId(userId);
   // Disabled or password changed since it was cached: the cached proof no longer counts.
-  if (!user || user.disabled || user.mustChangePassword || !cache.stillValid(username, password, user.passwordChangedAt)) {
+  if (!user || user.disabled || !cache.stillValid(username, password, user.passwordChangedAt)) {
     cache.forget(username, password);
     throw new AppError('UNAUTHORIZED', 'The username or password is wrong, or the account is disabled.');
   }
-  return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'basic', mustChangePassword: false };
+  // A right one-time password is no wrong password: 403 everywhere but POST /api/password.
+  return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'basic', mustChangePassword: user.mustChangePassword };
 }
 
 async function bearer(req: Request, res: Response, ctx: AccessContext, token: string): Promise<Principal> {

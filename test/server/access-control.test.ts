@@ -347,6 +347,17 @@ describe('access control', () => {
     expect((await call(archive, 'GET', '/dicom-web/studies', basic('dr-tam', PASSWORD))).status).toBe(401);
   });
 
+  it('treats a right one-time password over HTTP Basic as signed in but limited to POST /api/password', async () => {
+    const oneTime = await createUser(archive, { username: 'ris-gateway', password: PASSWORD, role: 'clinician', mustChangePassword: true });
+    const search = await call(archive, 'GET', '/dicom-web/studies', oneTime);
+    expect(search.status).toBe(403);
+    expect(errorOf(search).message).toMatch(/POST \/api\/password/);
+    expect((await call(archive, 'GET', '/dicom-web/studies', basic('ris-gateway', 'not-the-password'))).status).toBe(401);
+    expect((await call(archive, 'POST', '/api/password', oneTime, { currentPassword: PASSWORD, newPassword: 'gateway-password-2' })).status).toBe(204);
+    expect((await call(archive, 'GET', '/dicom-web/studies', oneTime)).status).toBe(401);
+    expect((await call(archive, 'GET', '/dicom-web/studies', basic('ris-gateway', 'gateway-password-2'))).status).toBe(200);
+  });
+
   it('sends the security headers on the viewer, on DICOMweb answers and on errors', async () => {
     const answers = {
       viewer: await call(archive, 'GET', '/'),

@@ -197,6 +197,10 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     await closeDialog();
 
     const { page } = await guestPage();
+    let openings = 0;
+    page.on('request', (req) => {
+      if (req.url().endsWith('/api/shares/open')) openings++;
+    });
     await page.goto(link.url);
     const form = page.locator('[data-testid="share-pin"]');
     await form.waitFor();
@@ -206,6 +210,14 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     await page.locator('[data-testid="share-pin-error"]:visible').waitFor();
     expect(await page.textContent('[data-testid="share-pin-error"]')).toBe('The PIN is wrong.');
     expect(await page.locator('[data-testid="viewer-page"]').count()).toBe(0);
+    expect(openings).toBe(2);
+
+    // A language switch draws the PIN form again in Vietnamese without another attempt (a PIN-less one counts as a failure).
+    await page.click('[data-testid="language-vi"]');
+    await page.locator('[data-testid="share-pin"] h1', { hasText: 'Ca chụp được chia sẻ này được bảo vệ bằng mã PIN' }).waitFor();
+    expect(openings).toBe(2);
+    await page.click('[data-testid="language-en"]');
+    await page.locator('[data-testid="share-pin"] h1', { hasText: 'This shared study is protected by a PIN' }).waitFor();
 
     await page.fill('[data-testid="share-pin-value"]', '4821ab');
     await page.click('[data-testid="share-pin-submit"]');

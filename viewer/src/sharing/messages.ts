@@ -8,7 +8,7 @@ type Key =
   | 'existing' | 'noShares' | 'loadingShares' | 'created' | 'expires' | 'lastUsed' | 'uses' | 'access' | 'status' | 'never'
   | 'statusActive' | 'statusExpired' | 'statusRevoked' | 'revoke' | 'accessRead' | 'accessDownload' | 'accessAnonymized'
   | 'accessPin' | 'accessSeries'
-  | 'opening' | 'pinTitle' | 'pinNeeded' | 'pinWrong' | 'pinSubmit' | 'tooManyAttempts' | 'tryAgain' | 'linkInvalid'
+  | 'opening' | 'pinTitle' | 'pinLabel' | 'pinNeeded' | 'pinWrong' | 'pinSubmit' | 'tooManyAttempts' | 'tryAgain' | 'linkInvalid'
   | 'linkInvalidHelp' | 'linkIncomplete' | 'openFailed'
   | 'guestUntil' | 'guestDeidentified';
 
@@ -66,6 +66,7 @@ export const sharingMessages: Messages<Key> = {
     accessSeries: '{count} series',
     opening: 'Opening the shared study…',
     pinTitle: 'This shared study is protected by a PIN',
+    pinLabel: 'PIN',
     pinNeeded: 'Enter the PIN you were given with the link.',
     pinWrong: 'The PIN is wrong.',
     pinSubmit: 'Open',
@@ -130,6 +131,7 @@ export const sharingMessages: Messages<Key> = {
     accessSeries: '{count} loạt ảnh',
     opening: 'Đang mở ca chụp được chia sẻ…',
     pinTitle: 'Ca chụp được chia sẻ này được bảo vệ bằng mã PIN',
+    pinLabel: 'Mã PIN',
     pinNeeded: 'Hãy nhập mã PIN bạn nhận được cùng liên kết.',
     pinWrong: 'Mã PIN không đúng.',
     pinSubmit: 'Mở',

@@ -5,7 +5,7 @@
  * on the shared study.
  */
 import { describeError } from '../app/error-banner';
-import { button, formError, showFormError } from '../auth/form-parts';
+import { button, formError, labelled, showFormError, textInput } from '../auth/form-parts';
 import type { Page } from '../app/page';
 import { navigate } from '../app/router';
 import { setSession, type SessionInfo } from '../app/session';
@@ -16,31 +16,34 @@ import { openShare } from './share-api';
 const t = translator(sharingMessages);
 
 /**
- * The token of the link being opened. Kept here once the hash is gone from the address bar, so a
- * PIN retry or a re-render after a language switch still has it; forgotten once opened.
+ * The link being opened. Kept here once the hash is gone from the address bar, so a PIN retry or
+ * a re-render after a language switch still has it (and, once the archive asked for the PIN,
+ * shows the PIN form again without another PIN-less attempt, which would count as a failure).
+ * Forgotten once opened or refused.
  */
-let pendingToken: string | undefined;
+let pending: { token: string; pinNeeded: boolean } | undefined;
 
 export const page: Page = {
   async mount(root) {
-    const token = takeToken();
+    const link = takeLink();
     const container = document.createElement('div');
     container.className = 'share-open';
     container.dataset.testid = 'share-open';
     root.replaceChildren(container);
-    if (!token) return showFailure(container, t('linkIncomplete'));
-    await attempt(container, token);
+    if (!link) return showFailure(container, t('linkIncomplete'));
+    if (link.pinNeeded) return showPinForm(container, link.token);
+    await attempt(container, link.token);
   },
 };
 
-/** The token from `location.hash`, which is then removed from the address bar and history entry. */
-function takeToken(): string | undefined {
+/** The link from `location.hash`, which is then removed from the address bar and history entry. */
+function takeLink(): typeof pending {
   const hash = location.hash.replace(/^#/, '');
   if (hash) {
-    pendingToken = decodeURIComponent(hash);
+    pending = { token: decodeURIComponent(hash), pinNeeded: false };
     history.replaceState(history.state, '', location.pathname + location.search);
   }
-  return pendingToken;
+  return pending;
 }
 
 async function attempt(container: HTMLElement, token: string, pin?: string): Promise<void> {
@@ -53,16 +56,18 @@ async function attempt(container: HTMLElement, token: string, pin?: string): Pro
   }
   switch (outcome.kind) {
     case 'opened':
-      pendingToken = undefined;
+      pending = undefined;
       return openViewer(outcome.session);
     case 'pin-needed':
+      if (pending) pending.pinNeeded = true;
       return showPinForm(container, token);
     case 'pin-wrong':
+      if (pending) pending.pinNeeded = true;
       return showPinForm(container, token, t('pinWrong'));
     case 'throttled':
       return showThrottled(container, token, outcome.seconds, pin !== undefined);
     case 'invalid':
-      pendingToken = undefined;
+      pending = undefined;
       return showFailure(container, t('linkInvalid'), t('linkInvalidHelp'));
   }
 }
@@ -104,22 +109,13 @@ function showPinForm(container: HTMLElement, token: string, error?: string): voi
   form.dataset.testid = 'share-pin';
   const title = document.createElement('h1');
   title.textContent = t('pinTitle');
-  const label = document.createElement('label');
-  label.className = 'share-field';
-  const caption = document.createElement('span');
-  caption.textContent = t('pinNeeded');
-  const pin = document.createElement('input');
-  pin.type = 'password';
-  pin.className = 'input';
-  pin.autocomplete = 'off';
-  pin.required = true;
-  pin.maxLength = 32;
-  pin.dataset.testid = 'share-pin-value';
-  label.append(caption, pin);
+  const intro = document.createElement('p');
+  intro.textContent = t('pinNeeded');
+  const pin = textInput('share-pin-value', { type: 'password', autocomplete: 'off', required: true, maxLength: 32 });
   const message = formError('share-pin-error');
   showFormError(message, error);
   const submit = button(t('pinSubmit'), 'share-pin-submit', 'submit', 'btn btn-primary');
-  form.append(title, label, message, submit);
+  form.append(title, intro, labelled(t('pinLabel'), pin, 'share-field'), message, submit);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!pin.value) return;

@@ -1,3 +1,4 @@
+import { tableWithHead } from '../auth/form-parts';
 import { displayLocale, translator } from '../i18n/i18n';
 import type { AuditRecord } from './admin-api';
 import { adminMessages, type AdminKey } from './messages';
@@ -29,18 +30,7 @@ function outcomeText(outcome: number): string {
  * addresses and details come from requests anyone can make: they are set as text only.
  */
 export function createAuditTable(records: AuditRecord[]): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = 'admin-table';
-  table.dataset.testid = 'audit-table';
-  const head = document.createElement('tr');
-  for (const { label } of COLUMNS) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = t(label);
-    head.append(th);
-  }
-  table.createTHead().append(head);
-  const body = table.createTBody();
+  const { table, body } = tableWithHead('audit-table', COLUMNS.map(({ label }) => t(label)));
   const timeFormat = new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'short', timeStyle: 'medium' });
   for (const record of records) {
     const row = document.createElement('tr');

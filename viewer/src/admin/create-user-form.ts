@@ -1,4 +1,4 @@
-import { button, labelled, textInput } from '../auth/form-parts';
+import { button, formWithHeading, labelled, textInput } from '../auth/form-parts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
 import { translator } from '../i18n/i18n';
 import type { NewUser, Role } from './admin-api';
@@ -9,12 +9,7 @@ const t = translator(adminMessages);
 
 /** The "new account" form: username, display name, role (device included), initial password, must-change checkbox. */
 export function createNewUserForm(onCreate: (user: NewUser, form: HTMLFormElement) => void): HTMLFormElement {
-  const form = document.createElement('form');
-  form.className = 'admin-create';
-  form.dataset.testid = 'create-user-form';
-  form.noValidate = true;
-  const heading = document.createElement('h3');
-  heading.textContent = t('createTitle');
+  const form = formWithHeading('admin-create', 'create-user-form', t('createTitle'), 'h3');
   const username = textInput('create-username', { autocomplete: 'off', required: true, maxLength: 64 });
   const displayName = textInput('create-display-name', { autocomplete: 'off', maxLength: 128 });
   const role = roleSelect('create-role', 'clinician');
@@ -25,7 +20,6 @@ export function createNewUserForm(onCreate: (user: NewUser, form: HTMLFormElemen
   mustChange.dataset.testid = 'create-must-change';
   const submit = button(t('create'), 'create-submit', 'submit', 'btn btn-primary');
   form.append(
-    heading,
     labelled(t('username'), username),
     labelled(t('displayName'), displayName),
     labelled(t('role'), role),

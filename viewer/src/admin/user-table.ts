@@ -1,5 +1,5 @@
 import { appMessages, roleKey } from '../app/messages';
-import { button } from '../auth/form-parts';
+import { button, tableWithHead } from '../auth/form-parts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
 import { translator } from '../i18n/i18n';
 import { ROLES, type Role, type UserAccount, type UserChange } from './admin-api';
@@ -34,18 +34,7 @@ export function roleSelect(testid: string, value: Role): HTMLSelectElement {
  * password reset. Each control hands its change to `onChange`; the page reloads the list after.
  */
 export function createUserTable(users: UserAccount[], onChange: (username: string, change: UserChange) => void): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = 'admin-table';
-  table.dataset.testid = 'users-table';
-  const head = document.createElement('tr');
-  for (const key of COLUMNS) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = t(key);
-    head.append(th);
-  }
-  table.createTHead().append(head);
-  const body = table.createTBody();
+  const { table, body } = tableWithHead('users-table', COLUMNS.map((key) => t(key)));
   for (const user of users) body.append(userRow(user, onChange));
   return table;
 }

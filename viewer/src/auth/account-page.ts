@@ -2,7 +2,7 @@ import type { Page } from '../app/page';
 import { currentSession } from '../app/session';
 import { displayLocale, translator } from '../i18n/i18n';
 import { apiJson } from './api';
-import { button, errorText, formError, labelled, showFormError, textInput } from './form-parts';
+import { button, errorText, formError, labelled, showFormError, tableWithHead, textInput } from './form-parts';
 import { authMessages } from './messages';
 import { createPasswordForm } from './password-form';
 
@@ -130,18 +130,7 @@ function tokenTable(tokens: ApiToken[], onRevoke: (id: string) => void): HTMLEle
   }
   const format = new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'short', timeStyle: 'short' });
   const when = (iso: string | null) => (iso ? format.format(new Date(iso)) : t('never'));
-  const table = document.createElement('table');
-  table.className = 'admin-table';
-  table.dataset.testid = 'tokens-table';
-  const head = document.createElement('tr');
-  for (const key of ['colName', 'colCreated', 'colExpires', 'colLastUsed', 'colState'] as const) {
-    const th = document.createElement('th');
-    th.textContent = t(key);
-    head.append(th);
-  }
-  head.append(document.createElement('th'));
-  table.createTHead().append(head);
-  const body = table.createTBody();
+  const { table, body } = tableWithHead('tokens-table', [t('colName'), t('colCreated'), t('colExpires'), t('colLastUsed'), t('colState'), '']);
   for (const token of tokens) {
     const row = document.createElement('tr');
     row.dataset.testid = 'token-row';

@@ -63,3 +63,31 @@ export function errorText(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A table of the admin and account pages with its column headings; rows go into the returned body. */
+export function tableWithHead(testid: string, headings: string[]): { table: HTMLTableElement; body: HTMLTableSectionElement } {
+  const table = document.createElement('table');
+  table.className = 'admin-table';
+  table.dataset.testid = testid;
+  const head = document.createElement('tr');
+  for (const heading of headings) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = heading;
+    head.append(th);
+  }
+  table.createTHead().append(head);
+  return { table, body: table.createTBody() };
+}
+
+/** A form of these pages with its heading (`noValidate`: the page checks and says what is wrong). */
+export function formWithHeading(className: string, testid: string, heading: string, level: 'h2' | 'h3' = 'h2'): HTMLFormElement {
+  const form = document.createElement('form');
+  form.className = className;
+  form.dataset.testid = testid;
+  form.noValidate = true;
+  const title = document.createElement(level);
+  title.textContent = heading;
+  form.append(title);
+  return form;
+}

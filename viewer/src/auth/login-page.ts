@@ -4,7 +4,7 @@ import { currentSession, setSession, type SessionInfo } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { safeNextPath } from './access-rules';
 import { apiJson } from './api';
-import { button, errorText, formError, labelled, showFormError, textInput } from './form-parts';
+import { button, errorText, formError, formWithHeading, labelled, showFormError, textInput } from './form-parts';
 import { authMessages } from './messages';
 import { createPasswordForm } from './password-form';
 
@@ -42,17 +42,12 @@ export const page: Page = {
 };
 
 function createLoginForm(onSignedIn: (session: SessionInfo) => void): HTMLFormElement {
-  const form = document.createElement('form');
-  form.className = 'auth-form';
-  form.dataset.testid = 'login-form';
-  form.noValidate = true;
-  const heading = document.createElement('h2');
-  heading.textContent = t('signInTitle');
+  const form = formWithHeading('auth-form', 'login-form', t('signInTitle'));
   const username = textInput('login-username', { autocomplete: 'username', required: true, maxLength: 256 });
   const password = textInput('login-password', { type: 'password', autocomplete: 'current-password', required: true, maxLength: 1024 });
   const error = formError('login-error');
   const submit = button(t('signIn'), 'login-submit', 'submit', 'btn btn-primary');
-  form.append(heading, labelled(t('username'), username), labelled(t('password'), password), error, submit);
+  form.append(labelled(t('username'), username), labelled(t('password'), password), error, submit);
   queueMicrotask(() => username.focus());
 
   form.addEventListener('submit', (event) => {

@@ -2,7 +2,7 @@ import type { SessionInfo } from '../app/session';
 import { setSession } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { apiJson } from './api';
-import { button, errorText, formError, labelled, showFormError, textInput } from './form-parts';
+import { button, errorText, formError, formWithHeading, labelled, showFormError, textInput } from './form-parts';
 import { authMessages } from './messages';
 
 const t = translator(authMessages);
@@ -16,13 +16,7 @@ export const MIN_PASSWORD_LENGTH = 10;
  * `setSession` before `onChanged` runs.
  */
 export function createPasswordForm(options: { intro?: string; onChanged(session: SessionInfo): void }): HTMLFormElement {
-  const form = document.createElement('form');
-  form.className = 'auth-form';
-  form.dataset.testid = 'password-form';
-  form.noValidate = true;
-  const heading = document.createElement('h2');
-  heading.textContent = t('changeTitle');
-  form.append(heading);
+  const form = formWithHeading('auth-form', 'password-form', t('changeTitle'));
   if (options.intro) {
     const intro = document.createElement('p');
     intro.className = 'auth-intro';

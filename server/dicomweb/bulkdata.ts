@@ -9,6 +9,7 @@ import { locateInstance } from './instance-bulk';
 import { sendBody, sendParts } from './send-parts';
 import { openValueRange, swapWidthOf, type StoredValue } from './stored-value';
 import type { WadoDeps } from './wado';
+import { presentedPath } from './share-scope';
 
 /**
  * Retrieve Bulkdata (WADO-RS, PS3.18 10.4.1.1.5): the value of one element named by the
@@ -53,7 +54,7 @@ export function retrieveBulkdata(deps: WadoDeps) {
     };
     const open = (start: number, end: number) => openValueRange(deps.blobStore, value, start, end);
     if (packaging === 'multipart') {
-      const location = `${deps.dicomWebBase()}/${located.path}/bulkdata/${path}`;
+      const location = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}/bulkdata/${path}`;
       await sendParts(res, 'multipart', OCTET_STREAM, [{ contentType, length: value.length, location, open: () => open(0, value.length) }], deps.log);
       return;
     }

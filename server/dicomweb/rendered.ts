@@ -18,7 +18,7 @@ import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from './na
 import { resourceScope } from './resource-scope';
 import { openValueRange, swapWidthOf } from './stored-value';
 import type { WadoDeps } from './wado';
-import { findInstancesInScope } from './share-scope';
+import { findInstancesInScope, presentedPath } from './share-scope';
 
 /**
  * Retrieve Rendered and Thumbnail (WADO-RS, PS3.18 10.4.1.1.3 / 10.4.1.1.4, parameters 8.3.5):
@@ -79,7 +79,7 @@ export function retrieveRendered(deps: WadoDeps, level: Level) {
       const images = instances.map((i) => locate(deps, i)).filter(hasPixels);
       if (images.length === 0) throw notAnImage(`This ${level} has no image instances`);
       const parts = images.map((located) => ({
-        location: `${base}/${located.path}/rendered`,
+        location: `${base}/${presentedPath(res, located.path)}/rendered`,
         render: () => renderInstance(deps, located, 1, { ...options, type }),
       }));
       return sendRenderedParts(deps, res, type, parts, true);
@@ -98,7 +98,7 @@ export function retrieveRendered(deps: WadoDeps, level: Level) {
       return sendRendered(res, etag, rendered, 'private, no-cache');
     }
     const parts = numbers.map((n) => ({
-      location: `${base}/${located.path}/frames/${n}/rendered`,
+      location: `${base}/${presentedPath(res, located.path)}/frames/${n}/rendered`,
       render: () => renderInstance(deps, located, n, { ...options, type }),
     }));
     return sendRenderedParts(deps, res, type, parts, false);

@@ -20,3 +20,13 @@ export function metadataJsonInScope(index: ArchiveIndex, res: Response, study: s
   const limited = sharedSeries(res, series);
   return limited ? limited.flatMap((uid) => index.metadataJson(study, uid)) : index.metadataJson(study, series, instance);
 }
+
+/** A `studies/{s}/series/{se}/instances/{i}` path as the caller knows it: replacement UIDs for an anonymized share. */
+export function presentedPath(res: Response, path: string): string {
+  const view = shareViewOf(res);
+  if (!view?.anonymized) return path;
+  return path
+    .split('/')
+    .map((part, n) => (n % 2 === 1 ? view.presented(part) : part))
+    .join('/');
+}

@@ -10,6 +10,7 @@ import { locateInstance } from './instance-bulk';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from './native-frame';
 import { sendParts, type OutgoingPart } from './send-parts';
 import type { WadoDeps } from './wado';
+import { presentedPath } from './share-scope';
 
 /**
  * Retrieve Frames (WADO-RS, PS3.18 10.4.1.1.4): `…/instances/{i}/frames/{list}` as
@@ -39,7 +40,7 @@ export function retrieveFrames(deps: WadoDeps) {
       throw new AppError('NOT_ACCEPTABLE', `Decoded, these ${numbers.length} frames would be more than ${MAX_DECODED_BYTES / 2 ** 20} MiB: ask for fewer frames at a time.`);
     }
     const bodies = decode ? await decodedFrames(image, frames) : frames;
-    const base = `${deps.dicomWebBase()}/${located.path}/frames`;
+    const base = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}/frames`;
     const contentType = partContentType(chosen.representation);
     const parts = bodies.map((body, i): OutgoingPart => ({ ...body, contentType, location: `${base}/${numbers[i]}` }));
     await sendParts(res, chosen.packaging, chosen.representation.mediaType, parts, deps.log);

@@ -233,6 +233,32 @@ describe('anonymized share links', () => {
     }
   });
 
+  it('leaves no original UID in the headers and parts of frames, rendered images, thumbnails and bulk data', async () => {
+    for (const study of studies) {
+      const replacedStudy = study.replacement.get(study.studyUid)!;
+      const ds = (await guestJson(study, `/dicom-web/studies/${replacedStudy}/metadata`))[0]!;
+      const series = `/dicom-web/studies/${replacedStudy}/series/${String(firstValue(ds, '0020000E'))}`;
+      const instance = `${series}/instances/${String(firstValue(ds, '00080018'))}`;
+      const requests: Array<[string, HeaderMap]> = [
+        [`/dicom-web/studies/${replacedStudy}/rendered`, {}],
+        [`${series}/rendered`, {}],
+        [`${instance}/rendered`, {}],
+        [`${instance}/frames/1/rendered`, {}],
+        [`/dicom-web/studies/${replacedStudy}/thumbnail`, {}],
+        [`${instance}/frames/1`, {}],
+        [`${instance}/frames/1`, { accept: 'multipart/related; type="application/octet-stream"' }],
+        [`${instance}/bulkdata/7FE00010`, {}],
+        [`${instance}`, { accept: ANY }],
+      ];
+      for (const [url, headers] of requests) {
+        const res = await get(study, url, headers);
+        expect(res.status, url).toBe(200);
+        expectNoSecrets(study, `${url} headers`, [...res.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('\n'));
+        expectNoSecrets(study, url, Buffer.from(await res.arrayBuffer()));
+      }
+    }
+  });
+
   it('returns by replacement UIDs the same frame bytes the admin gets by the original UIDs', async () => {
     for (const study of studies) {
       const replacedStudy = study.replacement.get(study.studyUid)!;

@@ -103,11 +103,13 @@ async function bearer(req: Request, res: Response, ctx: AccessContext, token: st
 /** Checks a share's PIN under the per-share throttle; 401 when missing or wrong. */
 export async function checkPin(req: Request, res: Response, ctx: AccessContext, shareId: string, pinHash: string, pin: unknown): Promise<void> {
   ctx.throttles.pin.check(shareId);
-  if (typeof pin !== 'string' || pin === '' || !(await verifyPassword(pin, pinHash))) {
+  // A missing PIN guesses nothing: it is refused without counting (the guest page first asks without one).
+  if (typeof pin !== 'string' || pin === '') throw new AppError('UNAUTHORIZED', 'This share link needs its PIN.');
+  if (!(await verifyPassword(pin, pinHash))) {
     ctx.throttles.pin.fail(shareId);
     ctx.throttles.address.fail(clientAddress(req));
-    ctx.audit.record({ action: 'share-use', outcome: 4, who: { kind: 'share', id: shareId, role: 'guest' }, clientAddress: clientAddress(req), detail: typeof pin === 'string' && pin !== '' ? 'wrong PIN' : 'PIN missing', requestId: res.locals.requestId as string });
-    throw new AppError('UNAUTHORIZED', typeof pin === 'string' && pin !== '' ? 'The PIN is wrong.' : 'This share link needs its PIN.');
+    ctx.audit.record({ action: 'share-use', outcome: 4, who: { kind: 'share', id: shareId, role: 'guest' }, clientAddress: clientAddress(req), detail: 'wrong PIN', requestId: res.locals.requestId as string });
+    throw new AppError('UNAUTHORIZED', 'The PIN is wrong.');
   }
   ctx.throttles.pin.succeed(shareId);
 }

@@ -130,6 +130,10 @@ describe('anonymized share links', () => {
       expect(firstValue(found[0], '00100010'), study.name).toEqual({ Alphabetic: expect.stringMatching(/^ANONYMOUS\^/) as string });
       expect(String(firstValue(found[0], '00100020'))).toMatch(/^ANON-/);
       study.replacement.set(study.studyUid, replacedStudy);
+      // The session view names the study by its replacement UID too.
+      const session = await call(archive, 'GET', '/api/session', bearer(study.token));
+      expect(session.json).toMatchObject({ kind: 'share', share: { studyInstanceUID: replacedStudy, anonymize: true } });
+      expectNoSecrets(study, 'GET /api/session', session.text);
 
       const series = await guestJson(study, `/dicom-web/studies/${replacedStudy}/series?includefield=all`);
       const instances = await guestJson(study, `/dicom-web/studies/${replacedStudy}/instances?includefield=all`);

@@ -91,3 +91,21 @@ export function removeMeasurement(element: HTMLElement, measurement: Measurement
   cornerstoneTools.removeToolState(element, measurement.tool, measurement.data);
   cornerstone.updateImage(element);
 }
+
+/** The measurements kept for an image, whether or not a viewport shows it now. */
+export function measurementsOfImage(imageId: string): Measurement[] {
+  const state = cornerstoneTools.globalImageIdSpecificToolStateManager;
+  return MEASUREMENT_TOOLS.flatMap((tool) => (state.getImageIdToolState(imageId, tool)?.data ?? []).map((data) => ({ tool, data })));
+}
+
+/** Adds a measurement to an image (drawn when a viewport shows it; the caller redraws one that does). */
+export function addMeasurementToImage(imageId: string, measurement: Measurement): void {
+  cornerstoneTools.globalImageIdSpecificToolStateManager.addImageIdToolState(imageId, measurement.tool, measurement.data);
+}
+
+/** Takes a measurement off an image without the removal event a user's delete fires. */
+export function dropMeasurementFromImage(imageId: string, measurement: Measurement): void {
+  const list = cornerstoneTools.globalImageIdSpecificToolStateManager.getImageIdToolState(imageId, measurement.tool)?.data;
+  const at = list ? list.indexOf(measurement.data) : -1;
+  if (list && at >= 0) list.splice(at, 1);
+}

@@ -30,6 +30,12 @@ declare module 'cornerstone-tools' {
   export function getToolState(element: HTMLElement, toolName: string): { data: MeasurementData[] } | undefined;
   export function removeToolState(element: HTMLElement, toolName: string, data: MeasurementData): void;
   export function getToolForElement(element: HTMLElement, toolName: string): ToolInstance | undefined;
+  /** The default tool state: measurements kept per image id, shown on any element displaying that image. */
+  export interface ImageIdToolStateManager {
+    getImageIdToolState(imageId: string, toolName: string): { data: MeasurementData[] } | undefined;
+    addImageIdToolState(imageId: string, toolName: string, data: MeasurementData): void;
+  }
+  export const globalImageIdSpecificToolStateManager: ImageIdToolStateManager;
   export const CobbAngleTool: ToolClass;
   export const ArrowAnnotateTool: ToolClass;
   export const LengthTool: ToolClass;
@@ -48,6 +54,7 @@ declare module 'cornerstone-tools' {
     getToolState: typeof getToolState;
     removeToolState: typeof removeToolState;
     getToolForElement: typeof getToolForElement;
+    globalImageIdSpecificToolStateManager: ImageIdToolStateManager;
     CobbAngleTool: ToolClass;
     ArrowAnnotateTool: ToolClass;
     LengthTool: ToolClass;

@@ -3,12 +3,15 @@
  * deletable; clicking a row selects that measurement on the image (as clicking it there does).
  */
 import cornerstone from 'cornerstone-core';
+import { annotationMessages } from '../annotations/messages';
+import { isReadOnlyMeasurement, ownerOf } from '../annotations/measurement-owner';
 import { translator } from '../i18n/i18n';
 import { measurementsOf, removeMeasurement, type Measurement } from '../imaging/measurement-tools';
 import { viewerMessages } from './messages';
 import type { ViewportPane } from './viewport-pane';
 
 const t = translator(viewerMessages);
+const tShared = translator(annotationMessages);
 const fixed = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 
 export interface MeasurementList {
@@ -54,7 +57,8 @@ export function createMeasurementList(): MeasurementList {
         if (value !== undefined) li.dataset.value = String(value);
         const text = document.createElement('span');
         text.dataset.testid = 'measurement-text';
-        text.textContent = `${toolLabel(m)}: ${describe(m, calibrated, unit)}`;
+        const owner = ownerOf(m.data);
+        text.textContent = `${toolLabel(m)}: ${describe(m, calibrated, unit)}${owner && !owner.mine ? ` ${tShared('byAuthor', { name: owner.author })}` : ''}`;
         text.tabIndex = 0;
         text.title = t('selectMeasurement');
         text.style.cursor = 'pointer';
@@ -72,7 +76,9 @@ export function createMeasurementList(): MeasurementList {
           removeMeasurement(element, m);
           show(pane);
         });
-        li.append(text, remove);
+        li.append(text);
+        // Only its author may delete a shared mark.
+        if (!isReadOnlyMeasurement(m.data)) li.append(remove);
         return li;
       }),
     );

@@ -2,11 +2,13 @@
 import { translator } from '../i18n/i18n';
 import { viewerMessages } from './messages';
 import { sharingMessages } from '../sharing/messages';
+import { consultationMessages } from '../consultation/messages';
 import { MEASUREMENT_TOOLS } from '../imaging/measurement-tools';
 import type { DragTool } from './viewport-pane';
 
 const t = translator(viewerMessages);
 const tShare = translator(sharingMessages);
+const tConsult = translator(consultationMessages);
 
 export const LAYOUTS = ['1x1', '1x2', '2x1', '2x2'] as const;
 export type Layout = (typeof LAYOUTS)[number];
@@ -27,6 +29,8 @@ export interface ToolbarActions {
   tags(): void;
   keyImage(): void;
   print(): void;
+  /** Opens the consultation request dialog; no button without it (the user may not share). */
+  consult?(): void;
   /** Opens the Share dialog; no button without it (the user may not share). */
   share?(): void;
 }
@@ -93,6 +97,7 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   bar.append(keyCount);
   button(t('printSheet'), 'print', actions.print);
   if (actions.share) button(tShare('share'), 'share-button', actions.share);
+  if (actions.consult) button(tConsult('request'), 'consultation-button', actions.consult);
 
   return {
     element: bar,

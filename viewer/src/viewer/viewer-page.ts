@@ -12,6 +12,9 @@ import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids'
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
 import { isMeasurementTool } from '../imaging/measurement-tools';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
+import { createSharedAnnotations } from '../annotations/shared-annotations';
+import { createConsultationPanel } from '../consultation/consultation-panel';
+import { createRequestDialog } from '../consultation/request-dialog';
 import { createGuestBanner } from '../sharing/guest-banner';
 import { createShareDialog } from '../sharing/share-dialog';
 import { createSrView } from '../sr-view/sr-view';
@@ -186,6 +189,11 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     toolbar.setPlaying(active.playing);
   };
   const studyUid = series[0]?.studyUid ?? '';
+  const sharedAnnotations = createSharedAnnotations(studyUid, currentSession(), container);
+  sharedAnnotations.attach(grid);
+  void sharedAnnotations.load();
+  const consultDialog = currentSession()?.permissions.includes('share') ? createRequestDialog(studyUid) : undefined;
+  const consultationId = currentSession()?.share?.consultationId;
   const shareDialog = currentSession()?.permissions.includes('share') ? createShareDialog(studyUid, series) : undefined;
   const toolbar = createToolbar({
     layout: setLayout,
@@ -210,6 +218,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     tags: () => tagPanel.toggle(),
     keyImage: withActive((p) => keyImages.toggle(p)),
     print: () => navigate(`/print?StudyInstanceUIDs=${encodeURIComponent(studyUid)}`),
+    consult: consultDialog && (() => consultDialog.open()),
     share: shareDialog && (() => shareDialog.open()),
   });
   const keyImages = createKeyImageMarks(studyUid, (count) => toolbar.setKeyImageCount(count));
@@ -220,12 +229,14 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   const sideTitle = document.createElement('h2');
   sideTitle.textContent = t('series');
   side.append(sideTitle, browser.element, measurementList.element);
+  if (consultationId) side.insertBefore(createConsultationPanel(consultationId), sideTitle);
   const guestBanner = createGuestBanner(currentSession());
   if (guestBanner) side.prepend(guestBanner);
   const main = document.createElement('div');
   main.className = 'viewer-main';
   main.append(toolbar.element, grid, help, tagPanel.element, srView.element);
   if (shareDialog) main.append(shareDialog.element);
+  if (consultDialog) main.append(consultDialog.element);
   container.append(side, main);
   setLayout(layout);
 
@@ -263,6 +274,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   window.addEventListener('resize', onResize);
 
   return () => {
+    sharedAnnotations.detach();
     document.removeEventListener('keydown', onKey);
     window.removeEventListener('resize', onResize);
     for (const p of prefetches.values()) p.cancel();

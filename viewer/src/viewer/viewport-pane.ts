@@ -6,6 +6,7 @@
  */
 import cornerstone, { type ImageRenderedEventDetail, type Viewport } from 'cornerstone-core';
 import cornerstoneTools, { type MeasurementData } from 'cornerstone-tools';
+import { isReadOnlyMeasurement } from '../annotations/measurement-owner';
 import { imagePlaneOf, type ImagePlane } from '../geometry/image-plane';
 import type { Segment } from '../geometry/reference-line';
 import { translator } from '../i18n/i18n';
@@ -218,6 +219,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       const rect = imageElement.getBoundingClientRect();
       const near = measurementNear(imageElement, { x: event.clientX - rect.left, y: event.clientY - rect.top });
       select(near?.data);
+      // Someone else's mark is not moved: without its mousedown cornerstone-tools does not start a drag.
+      if (near && isReadOnlyMeasurement(near.data)) event.preventDefault();
       if (near) return; // cornerstone-tools moves it
     }
     if (isMeasurementTool(tool)) return; // cornerstone-tools draws it
@@ -282,6 +285,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     deleteSelectedMeasurement() {
       const chosen = selectedMeasurement();
       const measurement = chosen ? measurementsOf(imageElement).find((m) => m.data === chosen) : undefined;
+      if (measurement && isReadOnlyMeasurement(measurement.data)) return false;
       selected = undefined;
       root.dataset.selectedMeasurement = '';
       if (!measurement) return false;

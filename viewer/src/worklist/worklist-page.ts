@@ -1,8 +1,10 @@
 import type { Page } from '../app/page';
 import { showErrorFor } from '../app/error-banner';
 import { navigate, render } from '../app/router';
+import { currentSession } from '../app/session';
 import { searchForStudies, type StudyResults } from '../dicomweb/search';
 import { translator } from '../i18n/i18n';
+import { createConsultationList } from './consultation-list';
 import { worklistMessages } from './messages';
 import { createResultsTable } from './results-table';
 import { createSearchForm, type SearchForm } from './search-form';
@@ -56,6 +58,7 @@ export const page: Page = {
     previous.addEventListener('click', () => void run({ ...search, offset: Math.max(0, search.offset - search.pageSize) }));
     next.addEventListener('click', () => void run({ ...search, offset: search.offset + search.pageSize }));
     container.append(form.element, status, tableWrap, pager);
+    if (currentSession()?.permissions.includes('share')) container.append(createConsultationList());
     root.append(container);
 
     const drawResults = () => {

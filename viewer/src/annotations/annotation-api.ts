@@ -1,0 +1,43 @@
+/** The archive's annotation API: /api/studies/{study}/annotations (read needs `read`, changes `annotate`). */
+import { apiJson } from '../auth/api';
+
+export interface Annotation {
+  id: string;
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  sopInstanceUID: string;
+  frame: number;
+  kind: string;
+  data: unknown;
+  author: { name: string; kind: 'user' | 'share' };
+  createdAt: string;
+  updatedAt: string;
+  /** Made by the caller: only these may be changed or deleted. */
+  mine: boolean;
+}
+
+export interface NewAnnotation {
+  seriesInstanceUID: string;
+  sopInstanceUID: string;
+  frame: number;
+  kind: string;
+  data: unknown;
+}
+
+const base = (studyUid: string) => `/api/studies/${encodeURIComponent(studyUid)}/annotations`;
+
+export function listAnnotations(studyUid: string): Promise<Annotation[]> {
+  return apiJson<Annotation[]>('GET', base(studyUid));
+}
+
+export function createAnnotation(studyUid: string, annotation: NewAnnotation): Promise<Annotation> {
+  return apiJson<Annotation>('POST', base(studyUid), annotation);
+}
+
+export function updateAnnotation(studyUid: string, id: string, data: unknown): Promise<Annotation> {
+  return apiJson<Annotation>('PUT', `${base(studyUid)}/${encodeURIComponent(id)}`, { data });
+}
+
+export async function deleteAnnotation(studyUid: string, id: string): Promise<void> {
+  await apiJson<void>('DELETE', `${base(studyUid)}/${encodeURIComponent(id)}`);
+}

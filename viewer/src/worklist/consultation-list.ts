@@ -1,0 +1,103 @@
+/**
+ * The worklist's "Consultations" section (users who may share): the caller's open and answered
+ * consultations with status, urgency, specialist, question, times and the opinion once answered,
+ * a link opening the study in the viewer, and Close (which also ends the specialist's link).
+ * `data-state` (loading | done | error) and `data-loads` (lists drawn) are for tests.
+ */
+import { button } from '../auth/form-parts';
+import { showErrorFor } from '../app/error-banner';
+import { closeConsultation, listActiveConsultations, type Consultation } from '../consultation/consultation-api';
+import { statusLabel, urgencyLabel } from '../consultation/labels';
+import { formatInstant } from '../sharing/date-time';
+import { consultationMessages } from '../consultation/messages';
+import { translator } from '../i18n/i18n';
+
+const t = translator(consultationMessages);
+
+export function createConsultationList(): HTMLElement {
+  const section = document.createElement('section');
+  section.className = 'worklist-consultations';
+  section.dataset.testid = 'consultations';
+  section.dataset.loads = '0';
+  const title = document.createElement('h2');
+  title.textContent = t('listTitle');
+  const body = document.createElement('div');
+  section.append(title, body);
+
+  const load = async () => {
+    section.dataset.state = 'loading';
+    if (!body.firstChild) body.textContent = t('listLoading');
+    try {
+      const list = await listActiveConsultations();
+      body.replaceChildren(list.length === 0 ? empty() : table(list, load));
+      section.dataset.state = 'done';
+    } catch (error) {
+      body.replaceChildren();
+      section.dataset.state = 'error';
+      showErrorFor(error);
+    }
+    section.dataset.loads = String(Number(section.dataset.loads) + 1);
+  };
+  void load();
+  return section;
+}
+
+function empty(): HTMLElement {
+  const p = document.createElement('p');
+  p.className = 'worklist-empty';
+  p.dataset.testid = 'consultations-empty';
+  p.textContent = t('listEmpty');
+  return p;
+}
+
+function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElement {
+  const el = document.createElement('table');
+  el.className = 'worklist-table consultation-table';
+  const head = el.createTHead().insertRow();
+  for (const key of ['colStatus', 'colUrgency', 'colSpecialist', 'colQuestion', 'colRequested', 'colAnswered', 'colOpinion'] as const) {
+    const th = document.createElement('th');
+    th.textContent = t(key);
+    head.append(th);
+  }
+  head.append(document.createElement('th'));
+  const rows = el.createTBody();
+  for (const c of list) {
+    const row = rows.insertRow();
+    row.dataset.testid = 'consultation-row';
+    row.dataset.id = c.id;
+    row.dataset.status = c.status;
+    row.dataset.urgency = c.urgency;
+    const cell = (column: string, text: string) => {
+      const td = row.insertCell();
+      td.dataset.column = column;
+      td.textContent = text;
+      return td;
+    };
+    cell('status', statusLabel(c.status));
+    cell('urgency', urgencyLabel(c.urgency));
+    cell('specialist', c.specialist.institution ? `${c.specialist.name}, ${c.specialist.institution}` : c.specialist.name);
+    cell('question', c.question);
+    cell('requestedAt', formatInstant(c.requestedAt));
+    cell('answeredAt', formatInstant(c.answeredAt));
+    cell('opinion', c.opinion ?? '');
+    const actions = cell('actions', '');
+    const open = document.createElement('a');
+    open.href = `/viewer?StudyInstanceUIDs=${encodeURIComponent(c.studyInstanceUID)}`;
+    open.dataset.testid = 'consultation-open';
+    open.textContent = t('openStudy');
+    const close = button(t('closeConsultation'), 'consultation-close');
+    close.addEventListener('click', () => {
+      close.disabled = true;
+      close.textContent = t('closing');
+      closeConsultation(c.id)
+        .then(reload)
+        .catch((error: unknown) => {
+          close.disabled = false;
+          close.textContent = t('closeConsultation');
+          showErrorFor(error);
+        });
+    });
+    actions.append(open, close);
+  }
+  return el;
+}

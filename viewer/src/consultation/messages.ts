@@ -1,12 +1,12 @@
 import type { Messages } from '../i18n/i18n';
 
 type Key =
-  | 'request' | 'dialogTitle' | 'close' | 'intro'
+  | 'request' | 'dialogTitle' | 'intro'
   | 'specialistName' | 'specialistInstitution' | 'specialistContact' | 'requesterInstitution' | 'question' | 'urgency'
   | 'urgencyRoutine' | 'urgencyUrgent' | 'urgencyEmergency'
-  | 'expiry' | 'days' | 'anonymize' | 'anonymizeWarning' | 'pin' | 'pinHint'
-  | 'noName' | 'noQuestion' | 'badExpiry' | 'badPin'
-  | 'send' | 'sending' | 'sentTitle' | 'shownOnce' | 'copy' | 'copied' | 'copyFailed' | 'validUntil' | 'pinSeparately'
+  | 'pinHint'
+  | 'noName' | 'noQuestion' | 'badExpiry'
+  | 'send' | 'sending' | 'sentTitle' | 'shownOnce'
   | 'statusRequested' | 'statusViewed' | 'statusAnswered' | 'statusClosed'
   | 'panelTitle' | 'from' | 'askedAt' | 'loading' | 'loadFailed'
   | 'yourOpinion' | 'authorName' | 'authorInstitution' | 'submit' | 'submitting' | 'noOpinion' | 'answeredAt' | 'opinionBy'
@@ -18,7 +18,6 @@ export const consultationMessages: Messages<Key> = {
   en: {
     request: 'Request consultation',
     dialogTitle: 'Ask a specialist about this study',
-    close: 'Close',
     intro: 'The specialist gets a link to this study, can measure on the images and answers in the viewer; the answer is stored in the study as a report.',
     specialistName: 'Specialist',
     specialistInstitution: 'Their institution (optional)',
@@ -29,25 +28,14 @@ export const consultationMessages: Messages<Key> = {
     urgencyRoutine: 'routine',
     urgencyUrgent: 'urgent',
     urgencyEmergency: 'emergency',
-    expiry: 'Link valid for',
-    days: 'days',
-    anonymize: 'Anonymize',
-    anonymizeWarning: 'Names, IDs and dates are removed from the data. Text burned into the pixels of the images (names on scanned documents, ultrasound or screenshots) is NOT removed.',
-    pin: 'PIN (optional)',
     pinHint: '4 to 32 characters, no spaces; give it to the specialist separately',
     noName: 'Enter the name of the specialist you ask.',
     noQuestion: 'Enter the clinical question.',
     badExpiry: 'Enter how many days the link stays valid, as a number above 0.',
-    badPin: 'A PIN has 4 to 32 characters and no spaces.',
     send: 'Create consultation link',
     sending: 'Creating…',
     sentTitle: 'Consultation requested',
     shownOnce: 'Send this link to the specialist now: it will not be shown again.',
-    copy: 'Copy',
-    copied: 'Copied',
-    copyFailed: 'Could not copy: select the link and copy it by hand.',
-    validUntil: 'Valid until {time}.',
-    pinSeparately: 'The PIN is not part of the link: send it another way.',
     statusRequested: 'requested',
     statusViewed: 'viewed',
     statusAnswered: 'answered',
@@ -82,7 +70,6 @@ export const consultationMessages: Messages<Key> = {
   vi: {
     request: 'Xin hội chẩn',
     dialogTitle: 'Xin ý kiến chuyên gia về ca chụp này',
-    close: 'Đóng',
     intro: 'Chuyên gia nhận một liên kết tới ca chụp này, có thể đo trên ảnh và trả lời ngay trong trình xem; câu trả lời được lưu vào ca chụp dưới dạng báo cáo.',
     specialistName: 'Chuyên gia',
     specialistInstitution: 'Cơ sở của chuyên gia (không bắt buộc)',
@@ -93,25 +80,14 @@ export const consultationMessages: Messages<Key> = {
     urgencyRoutine: 'thường quy',
     urgencyUrgent: 'khẩn',
     urgencyEmergency: 'cấp cứu',
-    expiry: 'Liên kết có hiệu lực trong',
-    days: 'ngày',
-    anonymize: 'Ẩn danh',
-    anonymizeWarning: 'Tên, mã số và ngày tháng được xoá khỏi dữ liệu. Chữ in sẵn trong điểm ảnh (tên trên tài liệu quét, ảnh siêu âm hoặc ảnh chụp màn hình) KHÔNG được xoá.',
-    pin: 'Mã PIN (không bắt buộc)',
     pinHint: '4 đến 32 ký tự, không có dấu cách; hãy gửi riêng cho chuyên gia',
     noName: 'Hãy nhập tên chuyên gia bạn muốn hỏi.',
     noQuestion: 'Hãy nhập câu hỏi lâm sàng.',
     badExpiry: 'Hãy nhập số ngày liên kết còn hiệu lực, là một số lớn hơn 0.',
-    badPin: 'Mã PIN có từ 4 đến 32 ký tự và không có dấu cách.',
     send: 'Tạo liên kết hội chẩn',
     sending: 'Đang tạo…',
     sentTitle: 'Đã gửi yêu cầu hội chẩn',
     shownOnce: 'Hãy gửi liên kết này cho chuyên gia ngay: liên kết sẽ không được hiển thị lại.',
-    copy: 'Sao chép',
-    copied: 'Đã sao chép',
-    copyFailed: 'Không sao chép được: hãy chọn liên kết và sao chép thủ công.',
-    validUntil: 'Có hiệu lực đến {time}.',
-    pinSeparately: 'Mã PIN không nằm trong liên kết: hãy gửi bằng cách khác.',
     statusRequested: 'đã gửi yêu cầu',
     statusViewed: 'đã xem',
     statusAnswered: 'đã trả lời',

@@ -9,10 +9,13 @@ import { translator } from '../i18n/i18n';
 import { requestConsultation, URGENCIES, type NewConsultation, type RequestedConsultation } from './consultation-api';
 import { formatInstant } from '../sharing/date-time';
 import { urgencyLabel } from './labels';
+import { sharingMessages } from '../sharing/messages';
 import { consultationMessages } from './messages';
 import { showLinkOnce } from './link-once';
 
 const t = translator(consultationMessages);
+/** The link's own wording (anonymize, its warning, PIN, expiry) is the Share dialog's. */
+const tShare = translator(sharingMessages);
 
 const DEFAULT_DAYS = 7;
 
@@ -32,7 +35,7 @@ export function createRequestDialog(studyUid: string): RequestDialog {
   header.className = 'consultation-dialog-header';
   const title = document.createElement('h2');
   title.textContent = t('dialogTitle');
-  const close = button(t('close'), 'consultation-dialog-close');
+  const close = button(tShare('close'), 'consultation-dialog-close');
   close.addEventListener('click', () => dialog.close());
   header.append(title, close);
   const intro = document.createElement('p');
@@ -111,17 +114,17 @@ function createForm(): RequestForm {
   days.className = 'input consultation-days';
   const daysRow = document.createElement('span');
   daysRow.className = 'consultation-inline';
-  daysRow.append(days, document.createTextNode(` ${t('days')}`));
+  daysRow.append(days, document.createTextNode(` ${tShare('days')}`));
 
   const anonymize = textInput('consultation-anonymize', { type: 'checkbox' });
   anonymize.className = '';
   const anonymizeLabel = document.createElement('label');
   anonymizeLabel.className = 'consultation-check';
-  anonymizeLabel.append(anonymize, document.createTextNode(` ${t('anonymize')}`));
+  anonymizeLabel.append(anonymize, document.createTextNode(` ${tShare('anonymize')}`));
   const warning = document.createElement('p');
   warning.className = 'consultation-warning';
   warning.dataset.testid = 'consultation-anonymize-warning';
-  warning.textContent = t('anonymizeWarning');
+  warning.textContent = tShare('anonymizeWarning');
 
   const pin = textInput('consultation-pin', { maxLength: 32, autocomplete: 'off' });
   const pinHint = document.createElement('span');
@@ -137,10 +140,10 @@ function createForm(): RequestForm {
     labelled(t('question'), question),
     labelled(t('urgency'), urgency),
     labelled(t('requesterInstitution'), ownInstitution),
-    labelled(t('expiry'), daysRow),
+    labelled(tShare('expiry'), daysRow),
     anonymizeLabel,
     warning,
-    labelled(t('pin'), pin),
+    labelled(tShare('pin'), pin),
     pinHint,
     error,
     submit,
@@ -155,7 +158,7 @@ function createForm(): RequestForm {
       const count = Number(days.value);
       if (!Number.isFinite(count) || count <= 0) return t('badExpiry');
       const pinValue = pin.value.trim();
-      if (pinValue !== '' && !/^\S{4,32}$/.test(pinValue)) return t('badPin');
+      if (pinValue !== '' && !/^\S{4,32}$/.test(pinValue)) return tShare('badPin');
       const request: NewConsultation = {
         studyInstanceUID: studyUid,
         specialist: { name: name.value.trim() },
@@ -182,11 +185,11 @@ function showSent(section: HTMLElement, made: RequestedConsultation, withPin: bo
   title.textContent = t('sentTitle');
   const until = document.createElement('p');
   until.dataset.testid = 'consultation-expires';
-  until.textContent = t('validUntil', { time: formatInstant(made.share.expiresAt) });
+  until.textContent = tShare('validUntil', { time: formatInstant(made.share.expiresAt) });
   section.replaceChildren(title, showLinkOnce(made.share.url, 'consultation-url'), until);
   if (withPin) {
     const pin = document.createElement('p');
-    pin.textContent = t('pinSeparately');
+    pin.textContent = tShare('pinSeparately');
     section.append(pin);
   }
   section.hidden = false;

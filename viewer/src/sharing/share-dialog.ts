@@ -241,7 +241,7 @@ function showCreated(section: HTMLElement, share: CreatedShare): void {
 }
 
 /** The Clipboard API where the page may use it (a secure context), else the selection and execCommand. */
-async function copyText(field: HTMLInputElement): Promise<boolean> {
+export async function copyText(field: HTMLInputElement): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(field.value);
     return true;

@@ -165,6 +165,7 @@ describe('access control', () => {
     expect(refused.status).toBe(403);
     expect(errorOf(refused).code).toBe('FORBIDDEN');
     expect((await call(archive, 'DELETE', `/dicom-web/studies/${STUDY}/series/${SERIES}/instances/${SOP}`, clinician)).status).toBe(403);
+    expect((await call(archive, 'POST', '/api/shares', clinician, { studyInstanceUID: STUDY })).status).toBe(403);
     const after = await call(archive, 'GET', `/dicom-web/studies/${STUDY}/instances`, admin());
     expect((after.json as DicomJson[]).map((i) => firstValue(i, '00080018'))).toContain(SOP);
   });

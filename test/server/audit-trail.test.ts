@@ -168,6 +168,11 @@ describe('audit trail', () => {
     expect(lines).toHaveLength(1 + 5);
     const view = lines.find((l) => l.includes(',view,'))!;
     expect(view).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^,]+,110103,DICOM Instances Accessed,,R,0,view,user,dr-binh,clinician,127\\.0\\.0\\.1,${OTHER.studyInstanceUID!.replace(/\./g, '\\.')},`));
+    // A cell a spreadsheet would run as a formula is quoted away.
+    await call(archive, 'POST', '/api/login', {}, { username: '=HYPERLINK("http://evil.example")', password: 'whatever-it-is' });
+    const csv = await (await fetch(`${archive.url}/api/audit?format=csv&action=login`, { headers: admin() })).text();
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
     // Only admins read the trail.
     expect((await call(archive, 'GET', '/api/audit?format=csv', basic('dr-binh', PASSWORD))).status).toBe(403);
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { adminHeaders, bearer, call, createShare, errorOf, sessionCookieOf, storeAs, type Answer, type CreatedShare, type HeaderMap } from '../helpers/access-client';
+import { adminHeaders, bearer, call, createShare, createUser, errorOf, sessionCookieOf, storeAs, type Answer, type CreatedShare, type HeaderMap } from '../helpers/access-client';
 import { corpusEntry, corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { firstValue } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -330,7 +330,8 @@ describe('share links: expiry, revocation and PIN', () => {
     const wrong = await openShare({ token: share.token, pin: '1234' });
     expect(wrong.status).toBe(401);
     expect(errorOf(wrong).message).toBe('The PIN is wrong.');
-    for (let i = 0; i < 3; i++) expect((await openShare({ token: share.token, pin: `000${i}` })).status).toBe(401);
+    // Asking without a PIN first is no failure; 5 wrong PINs are.
+    for (let i = 0; i < 4; i++) expect((await openShare({ token: share.token, pin: `000${i}` })).status).toBe(401);
     const locked = await openShare({ token: share.token, pin: '4711' });
     expect(locked.status).toBe(429);
     expect(errorOf(locked).code).toBe('TOO_MANY_REQUESTS');
@@ -350,6 +351,24 @@ describe('share links: expiry, revocation and PIN', () => {
     const opened = await openShare({ token: share.token, pin: 'blue-heron' });
     expect(opened.status).toBe(200);
     expect((await call(archive, 'GET', '/dicom-web/studies', sessionCookieOf(opened))).status).toBe(200);
+  });
+
+  it("lists a radiologist's own shares only, and lets only their creator or an admin revoke them", async () => {
+    const users = [
+      { username: 'dr-an', password: 'a-long-enough-password', role: 'radiologist' },
+      { username: 'dr-bao', password: 'a-long-enough-password', role: 'radiologist' },
+    ];
+    const [an, bao] = await Promise.all(users.map((u) => createUser(archive, u)));
+    const created = await call(archive, 'POST', '/api/shares', an!, { studyInstanceUID: A_STUDY });
+    expect(created.status).toBe(201);
+    const { id } = created.json as { id: string };
+    const ids = async (headers: HeaderMap, query = '') => ((await call(archive, 'GET', `/api/shares${query}`, headers)).json as Array<{ id: string }>).map((s) => s.id);
+    expect(await ids(an!)).toEqual([id]);
+    expect(await ids(bao!)).toEqual([]);
+    expect(await ids(adminHeaders(archive), '?all=true')).toContain(id);
+    expect(await ids(bao!, '?all=true')).toEqual([]);
+    expect((await call(archive, 'DELETE', `/api/shares/${id}`, bao!)).status).toBe(404);
+    expect((await call(archive, 'DELETE', `/api/shares/${id}`, an!)).status).toBe(204);
   });
 
   it('refuses malformed share requests with a precise 4xx', async () => {

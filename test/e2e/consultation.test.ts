@@ -185,6 +185,7 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await host.waitForSelector('[data-testid="viewport"][data-active="true"][data-selected-measurement="Length"]');
     await host.keyboard.press('Delete');
     expect(await host.locator('[data-testid="measurement"][data-tool="Length"]').count()).toBe(1);
+    await host.waitForSelector('[data-testid="viewer-page"][data-annotations-pending="0"][data-annotations-saved="0"]');
     expect((await (await fetch(`${archive.url}/api/studies/${studyUid}/annotations`)).json()) as unknown[]).toHaveLength(1);
 
     // The opinion is a report series of the study now, read as text.

@@ -129,6 +129,14 @@ describe('access control', () => {
       { method: 'GET', path: '/api/audit' },
       { method: 'GET', path: '/api/audit?format=csv' },
       { method: 'GET', path: '/api/consultations' },
+      { method: 'POST', path: '/api/consultations' },
+      { method: 'GET', path: '/api/consultations/abc' },
+      { method: 'POST', path: '/api/consultations/abc/opinion' },
+      { method: 'POST', path: '/api/consultations/abc/close' },
+      { method: 'GET', path: `/api/studies/${STUDY}/annotations` },
+      { method: 'POST', path: `/api/studies/${STUDY}/annotations` },
+      { method: 'PUT', path: `/api/studies/${STUDY}/annotations/abc` },
+      { method: 'DELETE', path: `/api/studies/${STUDY}/annotations/abc` },
       { method: 'GET', path: '/api/no-such-route' },
     ];
     for (const { method, path, headers } of requests) expectUnauthorized(await call(archive, method, path, headers), `${method} ${path}`);

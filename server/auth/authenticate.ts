@@ -87,7 +87,8 @@ async function bearer(req: Request, res: Response, ctx: AccessContext, token: st
       ctx.throttles.address.fail(address);
       throw new AppError('UNAUTHORIZED', 'The API token is unknown, expired or revoked.');
     }
-    return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'token', mustChangePassword: false };
+    // A password reset by an admin (must change) holds the account's tokens too until it is changed.
+    return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'token', mustChangePassword: user.mustChangePassword };
   }
   const share = token.startsWith(SECRET_PREFIX.share) ? ctx.shares.activeByToken(token) : undefined;
   if (!share) {

@@ -1,27 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AUDIT_ACTIONS, type AuditAction } from './audit-events';
+import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../shared/api/audit-events';
 
-/** One recorded event, as the audit API returns it. */
-export interface AuditRecord {
-  id: number;
-  time: string;
-  eventId: string;
-  eventName: string;
-  eventType: string | null;
-  actionCode: string;
-  /** PS3.15 Event Outcome Indicator: 0 success, 4 minor failure (refused), 8 serious failure. */
-  outcome: 0 | 4 | 8;
-  action: AuditAction;
-  principalKind: string;
-  principalId: string;
-  role: string;
-  clientAddress: string;
-  studyUid: string | null;
-  detail: string;
-  requestId: string | null;
-}
+export type { AuditRecord };
 
 export interface AuditEvent {
   action: AuditAction;

@@ -3,7 +3,7 @@ import { isValidUid } from '../../shared/dicom/uid';
 import { AppError } from '../../shared/errors';
 import { clientAddress } from '../auth/client-address';
 import { principalLabel, requireAction } from '../auth/principal';
-import { isAuditAction } from './audit-events';
+import { isAuditAction } from '../../shared/api/audit-events';
 import type { AuditFilter, AuditLog, AuditRecord } from './audit-log';
 
 const MAX_PAGE = 1000;

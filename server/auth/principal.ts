@@ -1,16 +1,9 @@
 import type { Response } from 'express';
 import { AppError } from '../../shared/errors';
+import { ROLES, type Action, type Role } from '../../shared/api/accounts';
 import type { ActiveShare } from '../sharing/share-store';
 
-export const ROLES = ['admin', 'radiologist', 'clinician', 'device'] as const;
-export type Role = (typeof ROLES)[number];
-
-/**
- * What a request may do. `read` is looking (QIDO-RS results, metadata, frames, rendered);
- * `download` is taking the objects away (Part 10 retrieval, ZIP); `answer` is a consultant
- * writing an opinion through a consultation link.
- */
-export type Action = 'search' | 'read' | 'download' | 'store' | 'delete' | 'annotate' | 'share' | 'answer' | 'admin';
+export { ROLES, type Action, type Role };
 
 const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
   admin: ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'admin'],

@@ -1,9 +1,8 @@
-import { can, type Action, type Principal } from './principal';
-
-const ACTIONS: readonly Action[] = ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'answer', 'admin'];
+import { ACTIONS, type SessionView } from '../../shared/api/accounts';
+import { can, type Principal } from './principal';
 
 /** What GET /api/session (and a login) tells the viewer about who is signed in. Never a secret but the CSRF token. */
-export function sessionView(principal: Principal, presentStudyUid: (uid: string) => string = (uid) => uid): Record<string, unknown> {
+export function sessionView(principal: Principal, presentStudyUid: (uid: string) => string = (uid) => uid): SessionView {
   const permissions = ACTIONS.filter((a) => can(principal, a));
   const csrf = principal.csrfToken === undefined ? {} : { csrfToken: principal.csrfToken };
   if (principal.kind === 'user') {
@@ -17,7 +16,7 @@ export function sessionView(principal: Principal, presentStudyUid: (uid: string)
       id: share.id,
       studyInstanceUID: presentStudyUid(share.studyUid),
       ...(share.seriesUids ? { seriesInstanceUIDs: share.seriesUids.map(presentStudyUid) } : {}),
-      permissions: share.permissions,
+      permissions: [...share.permissions],
       anonymize: share.anonymize,
       expiresAt: new Date(share.expiresAt).toISOString(),
       consultationId: share.consultationId ?? null,

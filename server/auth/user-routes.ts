@@ -5,6 +5,7 @@ import type { AccessContext } from './access-context';
 import { clientAddress } from './client-address';
 import { principalLabel, requireAction, requirePrincipal, type Role } from './principal';
 import type { User } from './user-store';
+import type { UserAccount } from '../../shared/api/accounts';
 
 /**
  * Account management for admins (GET/POST /api/users, PATCH /api/users/{username}) and API
@@ -77,7 +78,7 @@ export function userRoutes(ctx: AccessContext): Router {
   return router;
 }
 
-function userJson(user: User): Record<string, unknown> {
+function userJson(user: User): UserAccount {
   return {
     username: user.username,
     displayName: user.displayName,

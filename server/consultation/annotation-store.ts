@@ -1,25 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors';
+import type { Annotation as SharedAnnotation } from '../../shared/api/consultations';
 import type { AccessDb } from '../auth/access-db';
 
-/**
- * A measurement or mark on an image, kept on the server so that a consultant's annotations are
- * seen by the requester (and the other way round). Keyed by Study/Series/SOP Instance UID and
- * frame, never by image-loader URLs, which differ between host and guest (STYLE.md rule 9).
- * `data` is the viewer's own description of the mark (handles in image pixels, text).
- */
-export interface Annotation {
-  id: string;
-  studyInstanceUID: string;
-  seriesInstanceUID: string;
-  sopInstanceUID: string;
-  frame: number;
-  kind: string;
-  data: unknown;
-  author: { name: string; kind: 'user' | 'share' };
-  createdAt: string;
-  updatedAt: string;
-}
+/** An annotation as stored: the API's shape without `mine`, which depends on who asks (STYLE.md rule 9). */
+export type Annotation = Omit<SharedAnnotation, 'mine'>;
 
 export type AnnotationAuthor = { userId: number; name: string } | { shareId: string; name: string };
 

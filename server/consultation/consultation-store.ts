@@ -1,31 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors';
+import { URGENCIES, type Consultation, type ConsultationStatus, type Urgency } from '../../shared/api/consultations';
 import type { AccessDb } from '../auth/access-db';
 
-export const URGENCIES = ['routine', 'urgent', 'emergency'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-export type ConsultationStatus = 'requested' | 'viewed' | 'answered' | 'closed';
-
-/** A consultation as the API returns it. */
-export interface Consultation {
-  id: string;
-  studyInstanceUID: string;
-  shareId: string;
-  requestedBy: string;
-  requesterInstitution: string;
-  specialist: { name: string; institution: string; contact: string };
-  question: string;
-  urgency: Urgency;
-  status: ConsultationStatus;
-  requestedAt: string;
-  viewedAt: string | null;
-  answeredAt: string | null;
-  closedAt: string | null;
-  opinion: string | null;
-  opinionAuthor: string | null;
-  /** The Basic Text SR the opinion was stored as, in the study. */
-  opinionSopInstanceUID: string | null;
-}
+export { URGENCIES, type Consultation, type ConsultationStatus, type Urgency };
 
 export interface NewConsultation {
   studyUid: string;

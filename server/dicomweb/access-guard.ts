@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isValidUid } from '../../shared/dicom/uid';
 import type { AuditLog } from '../audit/audit-log';
-import type { AuditAction } from '../audit/audit-events';
+import type { AuditAction } from '../../shared/api/audit-events';
 import { clientAddress } from '../auth/client-address';
 import { principalLabel, principalOf, requireAction, type Action } from '../auth/principal';
 import { shareViewOf } from '../sharing/share-view';

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import type { AccessDb } from '../auth/access-db';
 import { newId, newSecret, secretHash, SECRET_PREFIX } from '../auth/secrets';
+import type { SharePermission, ShareSummary } from '../../shared/api/shares';
 
-export type SharePermission = 'read' | 'download';
+export type { SharePermission, ShareSummary };
 
 /** A share link that is neither revoked nor expired: what a request made with it may reach. */
 export interface ActiveShare {
@@ -19,24 +20,6 @@ export interface ActiveShare {
   createdBy: number;
   expiresAt: number;
   consultationId: string | undefined;
-}
-
-/** A share as its creator sees it in a list (never the token, which is shown once). */
-export interface ShareSummary {
-  id: string;
-  studyInstanceUID: string;
-  seriesInstanceUIDs?: string[];
-  permissions: SharePermission[];
-  anonymize: boolean;
-  pinRequired: boolean;
-  note: string;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  useCount: number;
-  consultationId: string | null;
 }
 
 interface ShareRow {

@@ -83,7 +83,8 @@ describe('accounts from the command line and at first start', () => {
     const archive = await startTestArchive({ PACS_DATA_DIR: dataDir, PACS_ADMIN_PASSWORD: '' }, { anonymous: true });
     try {
       const oneTime = basicAuthorization('admin', match![1]!);
-      expect((await fetch(`${archive.dicomWeb}/studies`, { headers: { authorization: oneTime } })).status).toBe(401);
+      // Signed in, but good for nothing until the password is changed.
+      expect((await fetch(`${archive.dicomWeb}/studies`, { headers: { authorization: oneTime } })).status).toBe(403);
       const login = await fetch(`${archive.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: match![1] }) });
       const session = (await login.json()) as { user: { mustChangePassword: boolean }; csrfToken: string };
       expect(session.user.mustChangePassword).toBe(true);

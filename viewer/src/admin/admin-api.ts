@@ -1,22 +1,14 @@
-import type { SessionUser } from '../app/session';
+import { ROLES, type Role, type UserAccount } from '../../../shared/api/accounts';
+import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../shared/api/audit-events';
 import { apiJson, apiPath } from '../auth/api';
+
+export type { AuditRecord };
 
 /**
  * The archive's admin API as the viewer uses it: accounts (GET/POST /api/users,
  * PATCH /api/users/{username}) and the audit trail (GET /api/audit).
  */
-export type Role = SessionUser['role'];
-export const ROLES: readonly Role[] = ['admin', 'radiologist', 'clinician', 'device'];
-
-export interface UserAccount {
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-  passwordChangedAt: string;
-}
+export { ROLES, type Role, type UserAccount };
 
 export interface NewUser {
   username: string;
@@ -39,51 +31,8 @@ export const listUsers = () => apiJson<UserAccount[]>('GET', '/api/users');
 export const createUser = (user: NewUser) => apiJson<UserAccount>('POST', '/api/users', user);
 export const updateUser = (username: string, change: UserChange) => apiJson<UserAccount>('PATCH', `/api/users/${encodeURIComponent(username)}`, change);
 
-/** The archive's audit actions (server/audit/audit-events.ts), offered in the audit filter. */
-export const AUDIT_ACTIONS = [
-  'login',
-  'logout',
-  'share-use',
-  'query',
-  'view',
-  'retrieve',
-  'download',
-  'store',
-  'delete-study',
-  'delete',
-  'share-create',
-  'share-revoke',
-  'user-change',
-  'token-change',
-  'consultation-request',
-  'consultation-view',
-  'consultation-answer',
-  'consultation-close',
-  'annotate',
-  'audit-read',
-  'application-start',
-  'application-stop',
-] as const;
-
-export interface AuditRecord {
-  id: number;
-  /** ISO 8601 */
-  time: string;
-  eventId: string;
-  eventName: string;
-  eventType: string | null;
-  actionCode: string;
-  /** PS3.15 A.5.3 Event Outcome Indicator: 0 success, 4 minor failure (refused), 8 serious failure, 12 major failure. */
-  outcome: number;
-  action: string;
-  principalKind: string;
-  principalId: string;
-  role: string | null;
-  clientAddress: string | null;
-  studyUid: string | null;
-  detail: string | null;
-  requestId: string | null;
-}
+/** The archive's audit actions, offered in the audit filter. */
+export const AUDIT_ACTION_NAMES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 
 export interface AuditFilter {
   user?: string;

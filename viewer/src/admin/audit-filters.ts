@@ -1,6 +1,6 @@
 import { button, labelled, textInput } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
-import { AUDIT_ACTIONS, type AuditFilter } from './admin-api';
+import { AUDIT_ACTION_NAMES, type AuditFilter } from './admin-api';
 import { adminMessages } from './messages';
 
 const t = translator(adminMessages);
@@ -25,7 +25,7 @@ export function createAuditFilters(initial: AuditFilter, handlers: { onSearch():
   const action = document.createElement('select');
   action.className = 'input';
   action.dataset.testid = 'audit-action';
-  action.append(new Option(t('anyAction'), ''), ...AUDIT_ACTIONS.map((name) => new Option(name, name)));
+  action.append(new Option(t('anyAction'), ''), ...AUDIT_ACTION_NAMES.map((name) => new Option(name, name)));
   action.value = initial.action ?? '';
   const from = textInput('audit-from', { type: 'datetime-local' });
   from.value = toLocalInput(initial.from);

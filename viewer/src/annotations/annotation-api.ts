@@ -1,20 +1,8 @@
 /** The archive's annotation API: /api/studies/{study}/annotations (read needs `read`, changes `annotate`). */
+import type { Annotation } from '../../../shared/api/consultations';
 import { apiJson } from '../auth/api';
 
-export interface Annotation {
-  id: string;
-  studyInstanceUID: string;
-  seriesInstanceUID: string;
-  sopInstanceUID: string;
-  frame: number;
-  kind: string;
-  data: unknown;
-  author: { name: string; kind: 'user' | 'share' };
-  createdAt: string;
-  updatedAt: string;
-  /** Made by the caller: only these may be changed or deleted. */
-  mine: boolean;
-}
+export type { Annotation };
 
 export interface NewAnnotation {
   seriesInstanceUID: string;

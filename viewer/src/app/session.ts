@@ -2,31 +2,11 @@
  * Who is signed in, as the archive says (GET /api/session): a user with a role, or the guest of a
  * share link. Loaded once at start; state-changing calls echo its CSRF token.
  */
-export interface SessionUser {
-  username: string;
-  displayName: string;
-  role: 'admin' | 'radiologist' | 'clinician' | 'device';
-  mustChangePassword: boolean;
-}
+import type { SessionShare, SessionUser, SessionView } from '../../../shared/api/accounts';
 
-export interface SessionShare {
-  id: string;
-  studyInstanceUID: string;
-  seriesInstanceUIDs?: string[];
-  permissions: Array<'read' | 'download'>;
-  anonymize: boolean;
-  expiresAt: string;
-  consultationId: string | null;
-}
-
-export interface SessionInfo {
-  kind: 'user' | 'share';
-  user?: SessionUser;
-  share?: SessionShare;
-  /** The actions allowed: search, read, download, store, delete, annotate, share, answer, admin. */
-  permissions: string[];
-  csrfToken?: string;
-}
+export type { SessionShare, SessionUser };
+/** The session as GET /api/session describes it. */
+export type SessionInfo = SessionView;
 
 let current: SessionInfo | null = null;
 

@@ -2,36 +2,10 @@
  * The archive's consultation API (/api/consultations): a radiologist asks a named specialist a
  * question about a study through a share link; the specialist, as that link's guest, answers.
  */
+import { URGENCIES, type Consultation, type ConsultationStatus, type Specialist, type Urgency } from '../../../shared/api/consultations';
 import { apiJson } from '../auth/api';
 
-export const URGENCIES = ['routine', 'urgent', 'emergency'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-export type ConsultationStatus = 'requested' | 'viewed' | 'answered' | 'closed';
-
-export interface Specialist {
-  name: string;
-  institution: string;
-  contact: string;
-}
-
-export interface Consultation {
-  id: string;
-  studyInstanceUID: string;
-  shareId: string;
-  requestedBy: string;
-  requesterInstitution: string;
-  specialist: Specialist;
-  question: string;
-  urgency: Urgency;
-  status: ConsultationStatus;
-  requestedAt: string;
-  viewedAt: string | null;
-  answeredAt: string | null;
-  closedAt: string | null;
-  opinion: string | null;
-  opinionAuthor: string | null;
-  opinionSopInstanceUID: string | null;
-}
+export { URGENCIES, type Consultation, type ConsultationStatus, type Specialist, type Urgency };
 
 export interface NewConsultation {
   studyInstanceUID: string;

@@ -4,34 +4,11 @@
  * (CSRF header, the server's message in an `ArchiveError`).
  */
 import type { SessionInfo } from '../app/session';
+import type { CreatedShare, SharePermission, ShareSummary } from '../../../shared/api/shares';
 import { apiJson } from '../auth/api';
+
+export type { CreatedShare, SharePermission, ShareSummary };
 import { ArchiveError } from '../dicomweb/base';
-
-export type SharePermission = 'read' | 'download';
-
-/** A link as its creator sees it in GET /api/shares (never its token). */
-export interface ShareSummary {
-  id: string;
-  studyInstanceUID: string;
-  seriesInstanceUIDs?: string[];
-  permissions: SharePermission[];
-  anonymize: boolean;
-  pinRequired: boolean;
-  note: string;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  useCount: number;
-  consultationId: string | null;
-}
-
-/** POST /api/shares's answer: the summary plus the link, shown once. */
-export interface CreatedShare extends ShareSummary {
-  url: string;
-  token: string;
-}
 
 export interface NewShare {
   studyInstanceUID: string;

@@ -34,3 +34,24 @@ export type AuditAction = keyof typeof AUDIT_ACTIONS;
 export function isAuditAction(value: string): value is AuditAction {
   return Object.hasOwn(AUDIT_ACTIONS, value);
 }
+
+/** One recorded event, as GET /api/audit returns it. */
+export interface AuditRecord {
+  id: number;
+  /** ISO 8601 */
+  time: string;
+  eventId: string;
+  eventName: string;
+  eventType: string | null;
+  actionCode: string;
+  /** PS3.15 Event Outcome Indicator: 0 success, 4 minor failure (refused), 8 serious failure. */
+  outcome: 0 | 4 | 8;
+  action: AuditAction;
+  principalKind: string;
+  principalId: string;
+  role: string;
+  clientAddress: string;
+  studyUid: string | null;
+  detail: string;
+  requestId: string | null;
+}

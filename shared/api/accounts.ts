@@ -1,0 +1,50 @@
+/** Accounts and sessions as /api speaks of them (server/auth, viewer/src/auth, viewer/src/admin). */
+export const ROLES = ['admin', 'radiologist', 'clinician', 'device'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What a request may do. `read` is looking (QIDO-RS results, metadata, frames, rendered);
+ * `download` is taking the objects away (Part 10 retrieval, ZIP); `answer` is a consultant
+ * writing an opinion through a consultation link.
+ */
+export const ACTIONS = ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'answer', 'admin'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** An account as GET /api/users lists it. */
+export interface UserAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+  passwordChangedAt: string;
+}
+
+export interface SessionUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  mustChangePassword: boolean;
+}
+
+export interface SessionShare {
+  id: string;
+  /** The study as the guest must name it (a replacement UID for an anonymized share). */
+  studyInstanceUID: string;
+  seriesInstanceUIDs?: string[];
+  permissions: Array<'read' | 'download'>;
+  anonymize: boolean;
+  expiresAt: string;
+  consultationId: string | null;
+}
+
+/** GET /api/session, and the answer of a sign-in or of opening a share link. */
+export interface SessionView {
+  kind: 'user' | 'share';
+  user?: SessionUser;
+  share?: SessionShare;
+  permissions: Action[];
+  /** Echoed in X-CSRF-Token by state-changing calls made with the session cookie. */
+  csrfToken?: string;
+}

@@ -91,3 +91,23 @@ export function formWithHeading(className: string, testid: string, heading: stri
   form.append(title);
   return form;
 }
+
+/**
+ * A modal dialog with a title and a Close button (`<prefix>-dialog`, header `<prefix>-dialog-header`);
+ * keys typed in it do not reach the viewer's keyboard shortcuts.
+ */
+export function dialogWithHeader(prefix: string, testid: string, title: string, closeLabel: string, closeTestid: string): HTMLDialogElement {
+  const dialog = document.createElement('dialog');
+  dialog.className = `${prefix}-dialog`;
+  dialog.dataset.testid = testid;
+  dialog.addEventListener('keydown', (event) => event.stopPropagation());
+  const header = document.createElement('div');
+  header.className = `${prefix}-dialog-header`;
+  const heading = document.createElement('h2');
+  heading.textContent = title;
+  const close = button(closeLabel, closeTestid);
+  close.addEventListener('click', () => dialog.close());
+  header.append(heading, close);
+  dialog.append(header);
+  return dialog;
+}

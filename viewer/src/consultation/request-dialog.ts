@@ -3,7 +3,7 @@
  * question, urgency, the link's expiry, anonymize (burned-in text stays, and the dialog says so)
  * and an optional PIN → POST /api/consultations → the link, shown once with a Copy button.
  */
-import { button, formError, labelled, showFormError, textInput } from '../auth/form-parts';
+import { button, dialogWithHeader, formError, labelled, showFormError, textInput } from '../auth/form-parts';
 import { describeError } from '../app/error-banner';
 import { translator } from '../i18n/i18n';
 import { requestConsultation, URGENCIES, type NewConsultation, type RequestedConsultation } from './consultation-api';
@@ -25,19 +25,7 @@ export interface RequestDialog {
 }
 
 export function createRequestDialog(studyUid: string): RequestDialog {
-  const dialog = document.createElement('dialog');
-  dialog.className = 'consultation-dialog';
-  dialog.dataset.testid = 'consultation-dialog';
-  // The viewer's keyboard shortcuts must not act on keys typed here.
-  dialog.addEventListener('keydown', (event) => event.stopPropagation());
-
-  const header = document.createElement('div');
-  header.className = 'consultation-dialog-header';
-  const title = document.createElement('h2');
-  title.textContent = t('dialogTitle');
-  const close = button(tShare('close'), 'consultation-dialog-close');
-  close.addEventListener('click', () => dialog.close());
-  header.append(title, close);
+  const dialog = dialogWithHeader('consultation', 'consultation-dialog', t('dialogTitle'), tShare('close'), 'consultation-dialog-close');
   const intro = document.createElement('p');
   intro.className = 'consultation-muted';
   intro.textContent = t('intro');
@@ -71,7 +59,7 @@ export function createRequestDialog(studyUid: string): RequestDialog {
     form.element.reset();
     form.element.hidden = false;
   });
-  dialog.append(header, intro, form.element, sent);
+  dialog.append(intro, form.element, sent);
   return {
     element: dialog,
     open() {

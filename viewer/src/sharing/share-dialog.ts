@@ -4,7 +4,7 @@
  * the link once with a Copy button, and lists the study's links with Revoke.
  */
 import { describeError } from '../app/error-banner';
-import { button, formError, showFormError } from '../auth/form-parts';
+import { button, dialogWithHeader, formError, showFormError } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
 import { formatInstant } from './date-time';
 import { sharingMessages } from './messages';
@@ -29,19 +29,7 @@ export interface ShareDialog {
 }
 
 export function createShareDialog(studyUid: string, series: readonly ShareableSeries[]): ShareDialog {
-  const dialog = document.createElement('dialog');
-  dialog.className = 'share-dialog';
-  dialog.dataset.testid = 'share-dialog';
-  // The viewer's keyboard shortcuts must not act on keys typed here.
-  dialog.addEventListener('keydown', (event) => event.stopPropagation());
-
-  const header = document.createElement('div');
-  header.className = 'share-dialog-header';
-  const title = document.createElement('h2');
-  title.textContent = t('dialogTitle');
-  const close = button(t('close'), 'share-close');
-  close.addEventListener('click', () => dialog.close());
-  header.append(title, close);
+  const dialog = dialogWithHeader('share', 'share-dialog', t('dialogTitle'), t('close'), 'share-close');
 
   const form = createForm(series);
   const created = document.createElement('section');
@@ -71,7 +59,7 @@ export function createShareDialog(studyUid: string, series: readonly ShareableSe
     created.hidden = true;
     created.replaceChildren();
   });
-  dialog.append(header, form.element, created, list.element);
+  dialog.append(form.element, created, list.element);
   return {
     element: dialog,
     open() {

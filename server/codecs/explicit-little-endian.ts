@@ -8,6 +8,9 @@ import {
 } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { KNOWN_VRS, LONG_LENGTH_VRS, UNDEFINED_LENGTH, implicitVr } from '../ingest/dicom-dictionary';
+import { delimiter, encode, itemHeader, sequenceHeader, swap, tagOf, u32, uid } from './element-encoding';
+
+export { encode };
 
 /**
  * Re-encodes a stored Part 10 object in Explicit VR Little Endian (PS3.5 7.1.2, A.2) element by
@@ -339,72 +342,6 @@ function skipValue(reader: Reader, el: Header): void {
 
 const PIXEL_DATA = 0x7fe00010;
 const EMPTY = new Uint8Array(0);
-
-const WORD: Readonly<Record<string, number>> = { OW: 2, US: 2, SS: 2, AT: 2, OL: 4, UL: 4, SL: 4, FL: 4, OF: 4, FD: 8, OD: 8, OV: 8, SV: 8, UV: 8 };
-
-function swap(value: Uint8Array, vr: string): Uint8Array {
-  const width = WORD[vr] ?? 1;
-  if (width === 1) return value;
-  const copy = Buffer.from(value);
-  const whole = copy.length - (copy.length % width);
-  const words = copy.subarray(0, whole);
-  if (width === 2) words.swap16();
-  else if (width === 4) words.swap32();
-  else words.swap64();
-  return copy;
-}
-
-/** Character string VRs, padded with a space; everything else (UI, binary) with a zero byte (PS3.5 6.2). */
-const TEXT_VRS: ReadonlySet<string> = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UR', 'UT']);
-
-/** An explicit VR little endian element, its value padded to even length (PS3.5 7.1.1). */
-export function encode(tag: number, vr: string, value: Uint8Array): Buffer {
-  const padded = value.length % 2 === 0 ? value : Buffer.concat([value, Uint8Array.of(TEXT_VRS.has(vr) ? 0x20 : 0)]);
-  const long = LONG_LENGTH_VRS.has(vr);
-  const header = Buffer.alloc(long ? 12 : 8);
-  header.writeUInt16LE(tag >>> 16, 0);
-  header.writeUInt16LE(tag & 0xffff, 2);
-  header.write(vr, 4, 'latin1');
-  if (long) header.writeUInt32LE(padded.length, 8);
-  else header.writeUInt16LE(padded.length, 6);
-  return Buffer.concat([header, padded]);
-}
-
-function sequenceHeader(tag: number): Buffer {
-  const header = Buffer.alloc(12);
-  header.writeUInt16LE(tag >>> 16, 0);
-  header.writeUInt16LE(tag & 0xffff, 2);
-  header.write('SQ', 4, 'latin1');
-  header.writeUInt32LE(UNDEFINED_LENGTH, 8);
-  return header;
-}
-
-function itemHeader(): Buffer {
-  const header = delimiter(ITEM);
-  header.writeUInt32LE(UNDEFINED_LENGTH, 4);
-  return header;
-}
-
-function delimiter(tag: number): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeUInt16LE(tag >>> 16, 0);
-  header.writeUInt16LE(tag & 0xffff, 2);
-  return header;
-}
-
-function tagOf(element: Buffer): number {
-  return ((element.readUInt16LE(0) << 16) | element.readUInt16LE(2)) >>> 0;
-}
-
-function uid(value: string): Uint8Array {
-  return Buffer.from(value, 'latin1');
-}
-
-function u32(n: number): Uint8Array {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n, 0);
-  return b;
-}
 
 function truncated(): AppError {
   return new AppError('NOT_ACCEPTABLE', 'The stored data set ends early, so it cannot be re-encoded.');

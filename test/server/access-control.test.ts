@@ -189,6 +189,14 @@ describe('access control', () => {
     expect((list.json as Array<{ username: string }>).map((u) => u.username)).not.toContain('intruder');
   });
 
+  it('checks new HTTP Basic credentials once when several requests bring them at the same moment', async () => {
+    const scanner = await createUser(archive, { username: 'ct-scanner-2', password: PASSWORD, role: 'clinician' });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => call(archive, 'GET', '/dicom-web/studies', scanner)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const logins = await call(archive, 'GET', '/api/audit?user=ct-scanner-2&action=login', admin());
+    expect((logins.json as { total: number }).total).toBe(1);
+  });
+
   it('refuses a wrong password, locks the account after 5 failures (429 with Retry-After, even with the right password), then lets it in again', async () => {
     await createUser(archive, { username: 'dr-hoa', password: PASSWORD, role: 'clinician' });
     // A one-second first lock instead of 30 s, so that the end of the lock is seen here.

@@ -64,10 +64,10 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A table of the admin and account pages with its column headings; rows go into the returned body. */
-export function tableWithHead(testid: string, headings: string[]): { table: HTMLTableElement; body: HTMLTableSectionElement } {
+/** A table with its column headings (an empty heading over an actions column); rows go into the returned body. */
+export function tableWithHead(testid: string, headings: string[], className = 'admin-table'): { table: HTMLTableElement; body: HTMLTableSectionElement } {
   const table = document.createElement('table');
-  table.className = 'admin-table';
+  table.className = className;
   table.dataset.testid = testid;
   const head = document.createElement('tr');
   for (const heading of headings) {

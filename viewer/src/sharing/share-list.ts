@@ -3,7 +3,7 @@
  * when, last use, use count, what they allow, status, and Revoke for each link still active.
  */
 import { describeError } from '../app/error-banner';
-import { button, formError, showFormError } from '../auth/form-parts';
+import { button, formError, showFormError, tableWithHead } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
 import { formatInstant } from './date-time';
 import { sharingMessages } from './messages';
@@ -67,16 +67,8 @@ function message(text: string): HTMLElement {
 }
 
 function table(shares: ShareSummary[], revoke: (share: ShareSummary, button: HTMLButtonElement) => void): HTMLTableElement {
-  const tableEl = document.createElement('table');
-  tableEl.className = 'share-table';
-  const head = tableEl.createTHead().insertRow();
-  for (const key of ['created', 'expires', 'lastUsed', 'uses', 'access', 'noteColumn', 'status'] as const) {
-    const th = document.createElement('th');
-    th.textContent = t(key);
-    head.append(th);
-  }
-  head.append(document.createElement('th'));
-  const tbody = tableEl.createTBody();
+  const headings = (['created', 'expires', 'lastUsed', 'uses', 'access', 'noteColumn', 'status'] as const).map((key) => t(key));
+  const { table: tableEl, body: tbody } = tableWithHead('share-table', [...headings, ''], 'share-table');
   for (const share of shares) {
     const status = shareStatus(share);
     const row = tbody.insertRow();

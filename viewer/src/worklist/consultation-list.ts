@@ -4,7 +4,7 @@
  * a link opening the study in the viewer, and Close (which also ends the specialist's link).
  * `data-state` (loading | done | error) and `data-loads` (lists drawn) are for tests.
  */
-import { button } from '../auth/form-parts';
+import { button, tableWithHead } from '../auth/form-parts';
 import { showErrorFor } from '../app/error-banner';
 import { closeConsultation, listActiveConsultations, type Consultation } from '../consultation/consultation-api';
 import { statusLabel, urgencyLabel } from '../consultation/labels';
@@ -51,16 +51,8 @@ function empty(): HTMLElement {
 }
 
 function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElement {
-  const el = document.createElement('table');
-  el.className = 'worklist-table consultation-table';
-  const head = el.createTHead().insertRow();
-  for (const key of ['colStatus', 'colUrgency', 'colSpecialist', 'colQuestion', 'colRequested', 'colAnswered', 'colOpinion'] as const) {
-    const th = document.createElement('th');
-    th.textContent = t(key);
-    head.append(th);
-  }
-  head.append(document.createElement('th'));
-  const rows = el.createTBody();
+  const headings = (['colStatus', 'colUrgency', 'colSpecialist', 'colQuestion', 'colRequested', 'colAnswered', 'colOpinion'] as const).map((key) => t(key));
+  const { table: el, body: rows } = tableWithHead('consultation-table', [...headings, ''], 'worklist-table consultation-table');
   for (const c of list) {
     const row = rows.insertRow();
     row.dataset.testid = 'consultation-row';

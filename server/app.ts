@@ -70,7 +70,12 @@ export function createApp(deps: AppDeps): Express {
       index: deps.index,
       views,
       extra: [
-        consultationRoutes({ ctx: deps.access, index: deps.index, consultations: deps.consultations, ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log } }),
+        consultationRoutes({
+          ctx: deps.access,
+          index: deps.index,
+          consultations: deps.consultations,
+          ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log },
+        }),
         annotationRoutes({ index: deps.index, annotations: deps.annotations, consultations: deps.consultations, audit: deps.access.audit }),
       ],
       onShareOpened: consultationViewed({ ctx: deps.access, consultations: deps.consultations }),
@@ -94,8 +99,17 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   // WADO-URI (PS3.18 9) also at the root, where legacy viewers expect it; /dicom-web/wado is the same.
-  const wadoUri = retrieveWadoUri({ index: deps.index, blobStore: deps.blobStore, dicomWebBase: () => `${deps.publicUrl()}/dicom-web`, log });
-  app.get('/wado', accessGuard(deps.access.audit, 'read', (req) => (/application\/dicom/.test(String(req.query.contentType ?? '')) ? 'retrieve' : 'view')), wadoUri);
+  const wadoUri = retrieveWadoUri({
+    index: deps.index,
+    blobStore: deps.blobStore,
+    dicomWebBase: () => `${deps.publicUrl()}/dicom-web`,
+    log,
+  });
+  app.get(
+    '/wado',
+    accessGuard(deps.access.audit, 'read', (req) => (/application\/dicom/.test(String(req.query.contentType ?? '')) ? 'retrieve' : 'view')),
+    wadoUri,
+  );
   // The browser viewer at /, /viewer, /upload, /print and its static files (after the archive's routes).
   app.use(serveViewer(deps.viewerDir));
 

@@ -56,7 +56,11 @@ export class ConfigError extends Error {
 export const CONFIG_VARIABLES = [
   ['PACS_HOST', '127.0.0.1', 'Address to listen on. Use 0.0.0.0 to accept other machines.'],
   ['PACS_PORT', '8080', 'TCP port to listen on (0 picks a free port).'],
-  ['PACS_PUBLIC_URL', 'http://<host>:<port>', 'Base URL clients use to reach the server (behind a proxy: the proxy URL). RetrieveURL and BulkDataURI are built from it.'],
+  [
+    'PACS_PUBLIC_URL',
+    'http://<host>:<port>',
+    'Base URL clients use to reach the server (behind a proxy: the proxy URL). RetrieveURL and BulkDataURI are built from it.',
+  ],
   ['PACS_DATA_DIR', './data', 'Folder for the SQLite index and, with PACS_STORAGE=fs, the stored objects.'],
   ['PACS_INDEX_FILE', '<PACS_DATA_DIR>/index.sqlite', 'SQLite index file.'],
   ['PACS_STORAGE', 'fs', '`fs` (objects in <PACS_DATA_DIR>/objects) or `s3` (MinIO or any S3-compatible server).'],
@@ -70,12 +74,28 @@ export const CONFIG_VARIABLES = [
   ['PACS_MAX_REQUEST_BYTES', '0 (unlimited)', 'Largest accepted STOW-RS request body, in bytes; larger requests get 413.'],
   ['PACS_QIDO_MAX_LIMIT', '1000', 'Largest QIDO-RS `limit`; also the page size when none is given.'],
   ['PACS_LOG_LEVEL', 'info', '`silent`, `error` or `info`.'],
-  ['PACS_CORS_ORIGINS', '(none)', 'Comma-separated origins (e.g. `https://viewer.hospital.vn`) whose pages may call the API from the browser (CORS). Off by default.'],
-  ['PACS_ACCESS_FILE', '<PACS_DATA_DIR>/access.sqlite', 'SQLite file of accounts, sessions, API tokens, share links, consultations and annotations.'],
+  [
+    'PACS_CORS_ORIGINS',
+    '(none)',
+    'Comma-separated origins (e.g. `https://viewer.hospital.vn`) whose pages may call the API from the browser (CORS). Off by default.',
+  ],
+  [
+    'PACS_ACCESS_FILE',
+    '<PACS_DATA_DIR>/access.sqlite',
+    'SQLite file of accounts, sessions, API tokens, share links, consultations and annotations.',
+  ],
   ['PACS_AUDIT_FILE', '<PACS_DATA_DIR>/audit.sqlite', 'SQLite file of the append-only audit trail.'],
   ['PACS_ADMIN_USER', 'admin', 'Name of the admin account created at the first start (when no account exists).'],
-  ['PACS_ADMIN_PASSWORD', '(generated)', 'Its password (at least 10 characters). Unset: a one-time password is generated and printed once; it must be changed at first sign-in.'],
-  ['PACS_SHARE_MAX_HOURS', '720', 'Longest lifetime of a share link, in hours (default 30 days; a link lasts 7 days unless its creator says otherwise).'],
+  [
+    'PACS_ADMIN_PASSWORD',
+    '(generated)',
+    'Its password (at least 10 characters). Unset: a one-time password is generated and printed once; it must be changed at first sign-in.',
+  ],
+  [
+    'PACS_SHARE_MAX_HOURS',
+    '720',
+    'Longest lifetime of a share link, in hours (default 30 days; a link lasts 7 days unless its creator says otherwise).',
+  ],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -135,7 +155,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   if (storageKind === 's3') {
     const endPoint = read('PACS_S3_ENDPOINT');
     if (endPoint === undefined) problems.push('PACS_S3_ENDPOINT is required when PACS_STORAGE=s3');
-    else if (/[/:]/.test(endPoint)) problems.push(`PACS_S3_ENDPOINT="${endPoint}" must be a host name without scheme or port (use PACS_S3_PORT)`);
+    else if (/[/:]/.test(endPoint))
+      problems.push(`PACS_S3_ENDPOINT="${endPoint}" must be a host name without scheme or port (use PACS_S3_PORT)`);
     const useSSL = bool('PACS_S3_USE_SSL', true);
     const s3Port = read('PACS_S3_PORT') === undefined ? undefined : int('PACS_S3_PORT', 443, 1, 65535);
     const accessKey = read('PACS_S3_ACCESS_KEY');
@@ -164,7 +185,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const logLevel = oneOf('PACS_LOG_LEVEL', ['silent', 'error', 'info'] as const, 'info');
 
   const corsOrigins: string[] = [];
-  for (const origin of (read('PACS_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
+  for (const origin of (read('PACS_CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)) {
     let parsed: URL | undefined;
     try {
       parsed = new URL(origin);
@@ -179,7 +203,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const accessFile = path.resolve(cwd, read('PACS_ACCESS_FILE') ?? path.join(dataDir, 'access.sqlite'));
   const auditFile = path.resolve(cwd, read('PACS_AUDIT_FILE') ?? path.join(dataDir, 'audit.sqlite'));
   const adminUser = read('PACS_ADMIN_USER') ?? 'admin';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(adminUser)) problems.push(`PACS_ADMIN_USER="${adminUser}" must be 1 to 64 letters, digits, or . _ @ -`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(adminUser))
+    problems.push(`PACS_ADMIN_USER="${adminUser}" must be 1 to 64 letters, digits, or . _ @ -`);
   // Not trimmed: spaces may be part of a password.
   const adminPassword = env.PACS_ADMIN_PASSWORD === undefined || env.PACS_ADMIN_PASSWORD === '' ? undefined : env.PACS_ADMIN_PASSWORD;
   if (adminPassword !== undefined && [...adminPassword].length < 10) problems.push('PACS_ADMIN_PASSWORD must have at least 10 characters');

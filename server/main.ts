@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   archive = await startArchive(config, logger);
-  const storage = config.storage.kind === 'fs' ? `objects in ${config.dataDir}/objects` : `S3 bucket ${config.storage.bucket} at ${config.storage.endPoint}`;
+  const storage =
+    config.storage.kind === 'fs'
+      ? `objects in ${config.dataDir}/objects`
+      : `S3 bucket ${config.storage.bucket} at ${config.storage.endPoint}`;
   console.log(`PACS archive listening on ${archive.url}  (DICOMweb: ${archive.url}/dicom-web; index ${config.indexFile}; ${storage})`);
 }
 

@@ -96,7 +96,13 @@ export async function startArchive(
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     publicUrl = `http://${host}:${address.port}`;
   }
-  audit.record({ action: 'application-start', outcome: 0, who: { kind: 'application', id: 'pacs', role: '' }, clientAddress: config.host, detail: `listening on ${publicUrl}` });
+  audit.record({
+    action: 'application-start',
+    outcome: 0,
+    who: { kind: 'application', id: 'pacs', role: '' },
+    clientAddress: config.host,
+    detail: `listening on ${publicUrl}`,
+  });
   return {
     get url() {
       return publicUrl;
@@ -114,7 +120,12 @@ export async function startArchive(
       await blobStore.close();
       await indexWriter.close();
       db.close();
-      audit.record({ action: 'application-stop', outcome: 0, who: { kind: 'application', id: 'pacs', role: '' }, clientAddress: config.host });
+      audit.record({
+        action: 'application-stop',
+        outcome: 0,
+        who: { kind: 'application', id: 'pacs', role: '' },
+        clientAddress: config.host,
+      });
       audit.close();
       accessDb.close();
     },

@@ -15,7 +15,11 @@ export function jsonBody() {
     parse(req, res, (error?: unknown) => {
       if (error) {
         const e = error as { type?: string };
-        return next(e.type === 'entity.too.large' ? new AppError('PAYLOAD_TOO_LARGE', 'A JSON body is at most 256 KiB.') : new AppError('BAD_REQUEST', 'The body is not valid JSON.'));
+        return next(
+          e.type === 'entity.too.large'
+            ? new AppError('PAYLOAD_TOO_LARGE', 'A JSON body is at most 256 KiB.')
+            : new AppError('BAD_REQUEST', 'The body is not valid JSON.'),
+        );
       }
       next();
     });
@@ -25,18 +29,24 @@ export function jsonBody() {
 /** The body as an object whose fields are checked one by one by the caller. */
 export function bodyOf(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new AppError('BAD_REQUEST', 'The body must be a JSON object.');
   return body as Record<string, unknown>;
 }
 
-export function stringField(body: Record<string, unknown>, name: string, options: { required?: boolean; max?: number } = {}): string | undefined {
+export function stringField(
+  body: Record<string, unknown>,
+  name: string,
+  options: { required?: boolean; max?: number } = {},
+): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) {
     if (options.required) throw new AppError('BAD_REQUEST', `"${name}" is required.`);
     return undefined;
   }
   if (typeof value !== 'string') throw new AppError('BAD_REQUEST', `"${name}" must be a string.`);
-  if (options.max !== undefined && value.length > options.max) throw new AppError('BAD_REQUEST', `"${name}" has at most ${options.max} characters.`);
+  if (options.max !== undefined && value.length > options.max)
+    throw new AppError('BAD_REQUEST', `"${name}" has at most ${options.max} characters.`);
   return value;
 }
 

@@ -23,7 +23,14 @@ export function auditRoutes(audit: AuditLog): Router {
     const csv = params.get('format') === 'csv' || (req.headers.accept ?? '').split(',')[0]?.trim() === 'text/csv';
     const filter = parseFilter(params, csv);
     const { records, total } = audit.query(filter);
-    audit.record({ action: 'audit-read', outcome: 0, who: principalLabel(principal), clientAddress: clientAddress(req), detail: csv ? 'CSV export' : 'search', requestId: res.locals.requestId as string });
+    audit.record({
+      action: 'audit-read',
+      outcome: 0,
+      who: principalLabel(principal),
+      clientAddress: clientAddress(req),
+      detail: csv ? 'CSV export' : 'search',
+      requestId: res.locals.requestId as string,
+    });
     res.setHeader('Cache-Control', 'no-store');
     if (!csv) return void res.json({ total, records });
     res.setHeader('Content-Disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`);
@@ -62,7 +69,22 @@ function parseFilter(params: URLSearchParams, csv: boolean): AuditFilter {
   return filter;
 }
 
-const CSV_COLUMNS: Array<keyof AuditRecord> = ['time', 'eventId', 'eventName', 'eventType', 'actionCode', 'outcome', 'action', 'principalKind', 'principalId', 'role', 'clientAddress', 'studyUid', 'detail', 'requestId'];
+const CSV_COLUMNS: Array<keyof AuditRecord> = [
+  'time',
+  'eventId',
+  'eventName',
+  'eventType',
+  'actionCode',
+  'outcome',
+  'action',
+  'principalKind',
+  'principalId',
+  'role',
+  'clientAddress',
+  'studyUid',
+  'detail',
+  'requestId',
+];
 
 /** RFC 4180 CSV; a leading = + - @ is quoted away so that a spreadsheet never runs a cell as a formula. */
 function toCsv(records: AuditRecord[]): string {

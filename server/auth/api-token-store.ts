@@ -31,8 +31,10 @@ export class ApiTokenStore {
   constructor(private readonly db: AccessDb) {}
 
   create(userId: number, name: string, days: number): { token: string; apiToken: ApiToken } {
-    if (typeof name !== 'string' || name.trim() === '' || name.length > 100) throw new AppError('BAD_REQUEST', 'A token needs a name of 1 to 100 characters.');
-    if (!Number.isInteger(days) || days < 1 || days > MAX_API_TOKEN_DAYS) throw new AppError('BAD_REQUEST', `A token lasts 1 to ${MAX_API_TOKEN_DAYS} days.`);
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 100)
+      throw new AppError('BAD_REQUEST', 'A token needs a name of 1 to 100 characters.');
+    if (!Number.isInteger(days) || days < 1 || days > MAX_API_TOKEN_DAYS)
+      throw new AppError('BAD_REQUEST', `A token lasts 1 to ${MAX_API_TOKEN_DAYS} days.`);
     const token = newSecret(SECRET_PREFIX.apiToken);
     const id = newId();
     const now = Date.now();
@@ -43,7 +45,10 @@ export class ApiTokenStore {
   }
 
   list(userId: number): ApiToken[] {
-    return this.db.prepare<[number], TokenRow>('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC').all(userId).map(toToken);
+    return this.db
+      .prepare<[number], TokenRow>('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC')
+      .all(userId)
+      .map(toToken);
   }
 
   /** The user id of a live token, noting its use. */
@@ -54,16 +59,26 @@ export class ApiTokenStore {
       .get(secretHash(token), now);
     if (!row) return undefined;
     // At most one write a minute per token: scripts call many times a second.
-    if (row.last_used_at === null || now - row.last_used_at > 60_000) this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
+    if (row.last_used_at === null || now - row.last_used_at > 60_000)
+      this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
     return row.user_id;
   }
 
   revoke(userId: number, id: string): void {
-    const info = this.db.prepare('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND user_id = ?').run(Date.now(), id, userId);
+    const info = this.db
+      .prepare('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND user_id = ?')
+      .run(Date.now(), id, userId);
     if (info.changes === 0) throw new AppError('NOT_FOUND', 'There is no such API token.');
   }
 }
 
 function toToken(row: TokenRow): ApiToken {
-  return { id: row.id, name: row.name, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: row.revoked_at ?? undefined, lastUsedAt: row.last_used_at ?? undefined };
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at ?? undefined,
+    lastUsedAt: row.last_used_at ?? undefined,
+  };
 }

@@ -34,8 +34,24 @@ export function authRoutes(ctx: AccessContext, presentStudyUid: (res: Response, 
     if (old !== undefined) ctx.sessions.delete(old);
     const { token, session } = ctx.sessions.create({ userId: user.id }, Date.now() + USER_SESSION_MS);
     setSessionCookie(res, token, session.expiresAt, ctx.secureCookies);
-    const principal = { kind: 'user' as const, userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'session' as const, csrfToken: session.csrfToken, mustChangePassword: user.mustChangePassword };
-    ctx.audit.record({ action: 'login', outcome: 0, who: principalLabel(principal), clientAddress: address, detail: 'sign-in', requestId: res.locals.requestId as string });
+    const principal = {
+      kind: 'user' as const,
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      via: 'session' as const,
+      csrfToken: session.csrfToken,
+      mustChangePassword: user.mustChangePassword,
+    };
+    ctx.audit.record({
+      action: 'login',
+      outcome: 0,
+      who: principalLabel(principal),
+      clientAddress: address,
+      detail: 'sign-in',
+      requestId: res.locals.requestId as string,
+    });
     res.status(200).json(sessionView(principal));
   });
 
@@ -44,7 +60,14 @@ export function authRoutes(ctx: AccessContext, presentStudyUid: (res: Response, 
     if (token !== undefined) ctx.sessions.delete(token);
     clearSessionCookie(res, ctx.secureCookies);
     const principal = principalOf(res);
-    if (principal) ctx.audit.record({ action: 'logout', outcome: 0, who: principalLabel(principal), clientAddress: clientAddress(req), requestId: res.locals.requestId as string });
+    if (principal)
+      ctx.audit.record({
+        action: 'logout',
+        outcome: 0,
+        who: principalLabel(principal),
+        clientAddress: clientAddress(req),
+        requestId: res.locals.requestId as string,
+      });
     res.status(204).end();
   });
 
@@ -70,7 +93,14 @@ export function authRoutes(ctx: AccessContext, presentStudyUid: (res: Response, 
     const user = await ctx.users.setPassword(principal.username, next);
     // Every other session of this account ends; this browser gets a fresh one.
     ctx.sessions.deleteForUser(user.id);
-    ctx.audit.record({ action: 'user-change', outcome: 0, who: principalLabel(principal), clientAddress: address, detail: `password changed: ${user.username}`, requestId: res.locals.requestId as string });
+    ctx.audit.record({
+      action: 'user-change',
+      outcome: 0,
+      who: principalLabel(principal),
+      clientAddress: address,
+      detail: `password changed: ${user.username}`,
+      requestId: res.locals.requestId as string,
+    });
     if (principal.via !== 'session') return void res.status(204).end();
     const { token, session } = ctx.sessions.create({ userId: user.id }, Date.now() + USER_SESSION_MS);
     setSessionCookie(res, token, session.expiresAt, ctx.secureCookies);

@@ -27,7 +27,12 @@ export function authenticate(ctx: AccessContext) {
   };
 }
 
-async function resolvePrincipal(req: Request, res: Response, ctx: AccessContext, cache: BasicCredentialCache): Promise<Principal | undefined> {
+async function resolvePrincipal(
+  req: Request,
+  res: Response,
+  ctx: AccessContext,
+  cache: BasicCredentialCache,
+): Promise<Principal | undefined> {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const [scheme = '', credentials = ''] = header.trim().split(/\s+/, 2);
@@ -42,13 +47,28 @@ async function resolvePrincipal(req: Request, res: Response, ctx: AccessContext,
   if (session.userId !== undefined) {
     const user = ctx.users.byId(session.userId);
     if (!user || user.disabled) return undefined;
-    return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'session', csrfToken: session.csrfToken, mustChangePassword: user.mustChangePassword };
+    return {
+      kind: 'user',
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      via: 'session',
+      csrfToken: session.csrfToken,
+      mustChangePassword: user.mustChangePassword,
+    };
   }
   const share = session.shareId === undefined ? undefined : ctx.shares.active(session.shareId);
   return share && { kind: 'share', share, via: 'session', csrfToken: session.csrfToken };
 }
 
-async function basic(req: Request, res: Response, ctx: AccessContext, cache: BasicCredentialCache, credentials: string): Promise<Principal> {
+async function basic(
+  req: Request,
+  res: Response,
+  ctx: AccessContext,
+  cache: BasicCredentialCache,
+  credentials: string,
+): Promise<Principal> {
   const decoded = Buffer.from(credentials, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const username = colon < 0 ? decoded : decoded.slice(0, colon);
@@ -69,7 +89,14 @@ async function basic(req: Request, res: Response, ctx: AccessContext, cache: Bas
     if (entry === undefined) {
       ctx.throttles.account.succeed(accountKey(username));
       entry = cache.set(key, user.id);
-      ctx.audit.record({ action: 'login', outcome: 0, who: { kind: user.role === 'device' ? 'device' : 'user', id: user.username, role: user.role }, clientAddress: address, detail: 'HTTP Basic', requestId: res.locals.requestId as string });
+      ctx.audit.record({
+        action: 'login',
+        outcome: 0,
+        who: { kind: user.role === 'device' ? 'device' : 'user', id: user.username, role: user.role },
+        clientAddress: address,
+        detail: 'HTTP Basic',
+        requestId: res.locals.requestId as string,
+      });
     }
   }
   const user = ctx.users.byId(entry.userId);
@@ -79,7 +106,15 @@ async function basic(req: Request, res: Response, ctx: AccessContext, cache: Bas
     throw new AppError('UNAUTHORIZED', 'The username or password is wrong, or the account is disabled.');
   }
   // A right one-time password is no wrong password: 403 everywhere but POST /api/password.
-  return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'basic', mustChangePassword: user.mustChangePassword };
+  return {
+    kind: 'user',
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    via: 'basic',
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 async function bearer(req: Request, res: Response, ctx: AccessContext, token: string): Promise<Principal> {
@@ -93,12 +128,27 @@ async function bearer(req: Request, res: Response, ctx: AccessContext, token: st
       throw new AppError('UNAUTHORIZED', 'The API token is unknown, expired or revoked.');
     }
     // A password reset by an admin (must change) holds the account's tokens too until it is changed.
-    return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, via: 'token', mustChangePassword: user.mustChangePassword };
+    return {
+      kind: 'user',
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      via: 'token',
+      mustChangePassword: user.mustChangePassword,
+    };
   }
   const share = token.startsWith(SECRET_PREFIX.share) ? ctx.shares.activeByToken(token) : undefined;
   if (!share) {
     ctx.throttles.address.fail(address);
-    ctx.audit.record({ action: 'share-use', outcome: 4, who: { kind: 'share', id: '', role: 'guest' }, clientAddress: address, detail: 'Bearer token unknown, expired or revoked', requestId: res.locals.requestId as string });
+    ctx.audit.record({
+      action: 'share-use',
+      outcome: 4,
+      who: { kind: 'share', id: '', role: 'guest' },
+      clientAddress: address,
+      detail: 'Bearer token unknown, expired or revoked',
+      requestId: res.locals.requestId as string,
+    });
     throw new AppError('UNAUTHORIZED', 'The token is unknown, expired or revoked.');
   }
   if (share.pinHash !== undefined) await checkPin(req, res, ctx, share.id, share.pinHash, req.headers[SHARE_PIN_HEADER]);
@@ -107,14 +157,28 @@ async function bearer(req: Request, res: Response, ctx: AccessContext, token: st
 }
 
 /** Checks a share's PIN under the per-share throttle; 401 when missing or wrong. */
-export async function checkPin(req: Request, res: Response, ctx: AccessContext, shareId: string, pinHash: string, pin: unknown): Promise<void> {
+export async function checkPin(
+  req: Request,
+  res: Response,
+  ctx: AccessContext,
+  shareId: string,
+  pinHash: string,
+  pin: unknown,
+): Promise<void> {
   ctx.throttles.pin.check(shareId);
   // A missing PIN guesses nothing: it is refused without counting (the guest page first asks without one).
   if (typeof pin !== 'string' || pin === '') throw new AppError('UNAUTHORIZED', 'This share link needs its PIN.');
   if (!(await verifyPassword(pin, pinHash))) {
     ctx.throttles.pin.fail(shareId);
     ctx.throttles.address.fail(clientAddress(req));
-    ctx.audit.record({ action: 'share-use', outcome: 4, who: { kind: 'share', id: shareId, role: 'guest' }, clientAddress: clientAddress(req), detail: 'wrong PIN', requestId: res.locals.requestId as string });
+    ctx.audit.record({
+      action: 'share-use',
+      outcome: 4,
+      who: { kind: 'share', id: shareId, role: 'guest' },
+      clientAddress: clientAddress(req),
+      detail: 'wrong PIN',
+      requestId: res.locals.requestId as string,
+    });
     throw new AppError('UNAUTHORIZED', 'The PIN is wrong.');
   }
   ctx.throttles.pin.succeed(shareId);
@@ -134,7 +198,14 @@ export function failedLogin(req: Request, res: Response, ctx: AccessContext, use
   ctx.throttles.account.fail(accountKey(username));
   ctx.throttles.address.fail(address);
   const name = username.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
-  ctx.audit.record({ action: 'login', outcome: 4, who: { kind: 'user', id: name, role: '' }, clientAddress: address, detail: `${how}: wrong username or password`, requestId: res.locals.requestId as string });
+  ctx.audit.record({
+    action: 'login',
+    outcome: 4,
+    who: { kind: 'user', id: name, role: '' },
+    clientAddress: address,
+    detail: `${how}: wrong username or password`,
+    requestId: res.locals.requestId as string,
+  });
 }
 
 export function accountKey(username: string): string {

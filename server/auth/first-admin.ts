@@ -6,7 +6,12 @@ import type { UserStore } from './user-store';
  * otherwise with a generated one-time password, printed this once and to be replaced at the
  * first sign-in. Nothing happens once an admin account exists.
  */
-export async function ensureFirstAdmin(users: UserStore, adminUser: string, adminPassword: string | undefined, notice: (message: string) => void): Promise<void> {
+export async function ensureFirstAdmin(
+  users: UserStore,
+  adminUser: string,
+  adminPassword: string | undefined,
+  notice: (message: string) => void,
+): Promise<void> {
   // Accounts made with the CLI before the first start (a modality's, say) do not count: an archive needs an admin.
   if (users.list().some((u) => u.role === 'admin')) return;
   if (adminPassword !== undefined) {
@@ -15,7 +20,9 @@ export async function ensureFirstAdmin(users: UserStore, adminUser: string, admi
   }
   const oneTime = randomBytes(15).toString('base64url');
   await users.create({ username: adminUser, password: oneTime, role: 'admin', displayName: 'Administrator', mustChangePassword: true });
-  notice(`First start: created the admin account "${adminUser}" with the one-time password ${oneTime}\n  Sign in at the viewer and choose a new password; it is not shown again.`);
+  notice(
+    `First start: created the admin account "${adminUser}" with the one-time password ${oneTime}\n  Sign in at the viewer and choose a new password; it is not shown again.`,
+  );
 }
 
 /** Whether the server listens on this machine only. */

@@ -68,8 +68,14 @@ export function requirePrincipal(res: Response): Principal {
 export function requireAction(res: Response, action: Action): Principal {
   const principal = requirePrincipal(res);
   if (!can(principal, action)) {
-    if (principal.kind === 'user' && principal.mustChangePassword) throw new AppError('FORBIDDEN', 'Set a new password first (POST /api/password): the current one was generated for one use.');
-    throw new AppError('FORBIDDEN', principal.kind === 'share' ? `This share link does not allow that (${action}).` : `The ${principal.role} role does not allow that (${action}).`);
+    if (principal.kind === 'user' && principal.mustChangePassword)
+      throw new AppError('FORBIDDEN', 'Set a new password first (POST /api/password): the current one was generated for one use.');
+    throw new AppError(
+      'FORBIDDEN',
+      principal.kind === 'share'
+        ? `This share link does not allow that (${action}).`
+        : `The ${principal.role} role does not allow that (${action}).`,
+    );
   }
   return principal;
 }
@@ -77,6 +83,7 @@ export function requireAction(res: Response, action: Action): Principal {
 /** For the audit trail and logs: who, never a secret. */
 export function principalLabel(principal: Principal | undefined): { kind: string; id: string; role: string } {
   if (!principal) return { kind: 'anonymous', id: '', role: '' };
-  if (principal.kind === 'user') return { kind: principal.role === 'device' ? 'device' : 'user', id: principal.username, role: principal.role };
+  if (principal.kind === 'user')
+    return { kind: principal.role === 'device' ? 'device' : 'user', id: principal.username, role: principal.role };
   return { kind: 'share', id: principal.share.id, role: principal.share.consultationId ? 'consultant' : 'guest' };
 }

@@ -28,7 +28,9 @@ export class SessionStore {
   private readonly lookup;
 
   constructor(private readonly db: AccessDb) {
-    this.lookup = db.prepare<[Buffer, number], SessionRow>('SELECT user_id, share_id, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?');
+    this.lookup = db.prepare<[Buffer, number], SessionRow>(
+      'SELECT user_id, share_id, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?',
+    );
   }
 
   create(owner: { userId: number } | { shareId: string }, expiresAt: number): { token: string; session: Session } {

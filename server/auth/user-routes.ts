@@ -14,7 +14,14 @@ import type { UserAccount } from '../../shared/api/accounts';
 export function userRoutes(ctx: AccessContext): Router {
   const router = express.Router();
   const audit = (req: Request, res: Response, action: 'user-change' | 'token-change', detail: string) =>
-    ctx.audit.record({ action, outcome: 0, who: principalLabel(requirePrincipal(res)), clientAddress: clientAddress(req), detail, requestId: res.locals.requestId as string });
+    ctx.audit.record({
+      action,
+      outcome: 0,
+      who: principalLabel(requirePrincipal(res)),
+      clientAddress: clientAddress(req),
+      detail,
+      requestId: res.locals.requestId as string,
+    });
 
   router.get('/users', (_req: Request, res: Response) => {
     requireAction(res, 'admin');
@@ -44,9 +51,15 @@ export function userRoutes(ctx: AccessContext): Router {
     const role = stringField(body, 'role') as Role | undefined;
     const displayName = stringField(body, 'displayName', { max: 128 });
     let user = ctx.users.update(username, { role, displayName, disabled });
-    if (password !== undefined) user = await ctx.users.setPassword(username, password, { mustChange: booleanField(body, 'mustChangePassword') ?? true });
+    if (password !== undefined)
+      user = await ctx.users.setPassword(username, password, { mustChange: booleanField(body, 'mustChangePassword') ?? true });
     if (password !== undefined || disabled === true || role !== undefined) ctx.sessions.deleteForUser(user.id);
-    const changes = [role && `role ${role}`, disabled !== undefined && (disabled ? 'disabled' : 'enabled'), password !== undefined && 'password reset', displayName !== undefined && 'display name'].filter(Boolean);
+    const changes = [
+      role && `role ${role}`,
+      disabled !== undefined && (disabled ? 'disabled' : 'enabled'),
+      password !== undefined && 'password reset',
+      displayName !== undefined && 'display name',
+    ].filter(Boolean);
     audit(req, res, 'user-change', `user ${user.username}: ${changes.join(', ') || 'no change'}`);
     res.json(userJson(user));
   });
@@ -59,10 +72,15 @@ export function userRoutes(ctx: AccessContext): Router {
 
   router.post('/tokens', (req: Request, res: Response) => {
     const principal = requirePrincipal(res);
-    if (principal.kind !== 'user' || principal.mustChangePassword) throw new AppError('FORBIDDEN', 'Only a signed-in account can make API tokens.');
+    if (principal.kind !== 'user' || principal.mustChangePassword)
+      throw new AppError('FORBIDDEN', 'Only a signed-in account can make API tokens.');
     const body = bodyOf(req);
     const days = body.expiresInDays === undefined ? 90 : body.expiresInDays;
-    const { token, apiToken } = ctx.apiTokens.create(principal.userId, stringField(body, 'name', { required: true, max: 100 })!, days as number);
+    const { token, apiToken } = ctx.apiTokens.create(
+      principal.userId,
+      stringField(body, 'name', { required: true, max: 100 })!,
+      days as number,
+    );
     audit(req, res, 'token-change', `API token created: ${apiToken.id} for ${principal.username}`);
     res.status(201).json({ ...tokenJson(apiToken), token });
   });
@@ -90,7 +108,21 @@ function userJson(user: User): UserAccount {
   };
 }
 
-function tokenJson(token: { id: string; name: string; createdAt: number; expiresAt: number; revokedAt: number | undefined; lastUsedAt: number | undefined }): Record<string, unknown> {
+function tokenJson(token: {
+  id: string;
+  name: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | undefined;
+  lastUsedAt: number | undefined;
+}): Record<string, unknown> {
   const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
-  return { id: token.id, name: token.name, createdAt: iso(token.createdAt), expiresAt: iso(token.expiresAt), revokedAt: iso(token.revokedAt), lastUsedAt: iso(token.lastUsedAt) };
+  return {
+    id: token.id,
+    name: token.name,
+    createdAt: iso(token.createdAt),
+    expiresAt: iso(token.expiresAt),
+    revokedAt: iso(token.revokedAt),
+    lastUsedAt: iso(token.lastUsedAt),
+  };
 }

@@ -56,11 +56,14 @@ export class UserStore {
     const now = Date.now();
     try {
       const info = this.db
-        .prepare('INSERT INTO users (username, display_name, role, password_hash, must_change_password, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO users (username, display_name, role, password_hash, must_change_password, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(input.username, displayName, input.role, hash, input.mustChangePassword ? 1 : 0, now, now);
       return this.byId(Number(info.lastInsertRowid))!;
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new AppError('CONFLICT', `A user named "${input.username}" already exists.`);
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new AppError('CONFLICT', `A user named "${input.username}" already exists.`);
       throw error;
     }
   }
@@ -109,12 +112,16 @@ export class UserStore {
     if (changes.role !== undefined) checkRole(changes.role);
     const displayName = changes.displayName === undefined ? user.displayName : checkDisplayName(changes.displayName);
     const disabledAt = changes.disabled === undefined ? (user.disabled ? 1 : null) : changes.disabled ? Date.now() : null;
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE users SET role = ?, display_name = ?, disabled_at = CASE WHEN ? IS NULL THEN NULL ELSE coalesce(disabled_at, ?) END WHERE id = ?')
-        .run(changes.role ?? user.role, displayName, disabledAt, disabledAt, user.id);
-      if (user.role === 'admin' && !user.disabled) this.keepOneAdmin();
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            'UPDATE users SET role = ?, display_name = ?, disabled_at = CASE WHEN ? IS NULL THEN NULL ELSE coalesce(disabled_at, ?) END WHERE id = ?',
+          )
+          .run(changes.role ?? user.role, displayName, disabledAt, disabledAt, user.id);
+        if (user.role === 'admin' && !user.disabled) this.keepOneAdmin();
+      })
+      .immediate();
     return this.byId(user.id)!;
   }
 
@@ -145,7 +152,8 @@ function toUser(row: UserRow): User {
 }
 
 function checkUsername(username: string): void {
-  if (!USERNAME.test(username)) throw new AppError('BAD_REQUEST', 'A username has 1 to 64 characters: letters, digits, and . _ @ - (not first).');
+  if (!USERNAME.test(username))
+    throw new AppError('BAD_REQUEST', 'A username has 1 to 64 characters: letters, digits, and . _ @ - (not first).');
 }
 
 function checkRole(role: string): asserts role is Role {
@@ -159,6 +167,7 @@ export function checkPassword(password: string): void {
 }
 
 function checkDisplayName(name: string): string {
-  if (typeof name !== 'string' || name.length > 128 || /[\u0000-\u001f]/.test(name)) throw new AppError('BAD_REQUEST', 'A display name has at most 128 characters and no control characters.');
+  if (typeof name !== 'string' || name.length > 128 || /[\u0000-\u001f]/.test(name))
+    throw new AppError('BAD_REQUEST', 'A display name has at most 128 characters and no control characters.');
   return name.trim();
 }

@@ -38,7 +38,14 @@ async function main(argv: string[]): Promise<number> {
   const users = new UserStore(db);
   const sessions = new SessionStore(db);
   const flags = parseFlags(rest);
-  const record = (detail: string) => audit.record({ action: 'user-change', outcome: 0, who: { kind: 'cli', id: os.userInfo().username, role: 'operator' }, clientAddress: 'localhost', detail });
+  const record = (detail: string) =>
+    audit.record({
+      action: 'user-change',
+      outcome: 0,
+      who: { kind: 'cli', id: os.userInfo().username, role: 'operator' },
+      clientAddress: 'localhost',
+      detail,
+    });
   try {
     switch (command) {
       case 'list':
@@ -49,7 +56,13 @@ async function main(argv: string[]): Promise<number> {
         const role = flags.value('--role') as Role | undefined;
         if (role === undefined) throw new UsageError('--role is required');
         const password = await readPassword(flags.has('--password-stdin'));
-        const user = await users.create({ username, password, role, displayName: flags.value('--name') ?? '', mustChangePassword: flags.has('--must-change') });
+        const user = await users.create({
+          username,
+          password,
+          role,
+          displayName: flags.value('--name') ?? '',
+          mustChangePassword: flags.has('--must-change'),
+        });
         record(`user created: ${user.username} (${user.role})`);
         console.log(`Created ${user.username} (${user.role}).`);
         return 0;
@@ -89,10 +102,21 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function printUsers(list: User[]): void {
-  const rows = list.map((u) => [u.username, u.role, u.disabled ? 'disabled' : u.mustChangePassword ? 'must change password' : 'active', u.displayName]);
+  const rows = list.map((u) => [
+    u.username,
+    u.role,
+    u.disabled ? 'disabled' : u.mustChangePassword ? 'must change password' : 'active',
+    u.displayName,
+  ]);
   const header = ['USERNAME', 'ROLE', 'STATUS', 'NAME'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const row of [header, ...rows])
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 class UsageError extends Error {}

@@ -24,10 +24,12 @@ export function canDecode(transferSyntaxUid: string): boolean {
 export function decodeProblem(transferSyntaxUid: string, geometry: FrameGeometry): string | undefined {
   const name = transferSyntax(transferSyntaxUid)?.name ?? transferSyntaxUid;
   if (!canDecode(transferSyntaxUid)) return `The archive has no decoder for ${name} (${transferSyntaxUid}).`;
-  if (!(geometry.rows > 0 && geometry.columns > 0 && geometry.samplesPerPixel > 0)) return 'The instance has no valid Rows, Columns or Samples per Pixel.';
+  if (!(geometry.rows > 0 && geometry.columns > 0 && geometry.samplesPerPixel > 0))
+    return 'The instance has no valid Rows, Columns or Samples per Pixel.';
   if (![1, 8, 16, 32].includes(geometry.bitsAllocated)) return `Bits Allocated ${geometry.bitsAllocated} cannot be decoded.`;
   if (geometry.bitsAllocated === 1 && transferSyntaxUid !== '1.2.840.10008.1.2.8.1') return `Bits Allocated 1 is not valid in ${name}.`;
-  if (nativeFrameBytes(geometry) > MAX_FRAME_BYTES) return `A frame of ${geometry.rows}×${geometry.columns} pixels is larger than the ${MAX_FRAME_BYTES / 2 ** 20} MiB the archive decodes at once.`;
+  if (nativeFrameBytes(geometry) > MAX_FRAME_BYTES)
+    return `A frame of ${geometry.rows}×${geometry.columns} pixels is larger than the ${MAX_FRAME_BYTES / 2 ** 20} MiB the archive decodes at once.`;
   return undefined;
 }
 

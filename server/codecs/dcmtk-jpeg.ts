@@ -57,6 +57,8 @@ export async function decodeJpegHighPrecision(encoded: Uint8Array, geometry: Fra
     getPhotometricInterpretation: () => geometry.photometricInterpretation,
   };
   const decoded = NativePixelDecoder.decodeJpeg(pixel, encoded, {});
-  const pixels = ArrayBuffer.isView(decoded) ? new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength).slice() : new Uint8Array(decoded as ArrayBufferLike).slice();
+  const pixels = ArrayBuffer.isView(decoded)
+    ? new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength).slice()
+    : new Uint8Array(decoded as ArrayBufferLike).slice();
   return { pixels, photometricInterpretation: geometry.photometricInterpretation };
 }

@@ -40,7 +40,11 @@ export async function decodeHere(transferSyntaxUid: string, encoded: Uint8Array,
     frame = await DECODERS.get(transferSyntaxUid)!(encoded, geometry);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('NOT_ACCEPTABLE', `A stored frame could not be decoded (${transferSyntax(transferSyntaxUid)?.name}): ${reasonOf(error)}.`, { cause: error });
+    throw new AppError(
+      'NOT_ACCEPTABLE',
+      `A stored frame could not be decoded (${transferSyntax(transferSyntaxUid)?.name}): ${reasonOf(error)}.`,
+      { cause: error },
+    );
   }
   return { ...frame, pixels: fitToGeometry(frame.pixels, geometry) };
 }
@@ -55,7 +59,10 @@ function fitToGeometry(pixels: Uint8Array, geometry: FrameGeometry): Uint8Array 
     for (let i = 0; i < samples; i++) wide[2 * i] = pixels[i]!;
     return wide;
   }
-  throw new AppError('NOT_ACCEPTABLE', `A stored frame decodes to ${pixels.length} bytes where Rows, Columns, Samples per Pixel and Bits Allocated say ${expected}.`);
+  throw new AppError(
+    'NOT_ACCEPTABLE',
+    `A stored frame decodes to ${pixels.length} bytes where Rows, Columns, Samples per Pixel and Bits Allocated say ${expected}.`,
+  );
 }
 
 function reasonOf(error: unknown): string {

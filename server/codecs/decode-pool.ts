@@ -21,7 +21,8 @@ export interface DecodeRequest {
   geometry: FrameGeometry;
 }
 
-export type DecodeReply = { id: number; frame: DecodedFrame; error?: undefined } | { id: number; frame?: undefined; error: { code: ErrorCode; message: string } };
+export type DecodeReply =
+  { id: number; frame: DecodedFrame; error?: undefined } | { id: number; frame?: undefined; error: { code: ErrorCode; message: string } };
 
 interface Task {
   request: DecodeRequest;
@@ -69,9 +70,15 @@ function startWorker(): Slot | undefined {
     // The worker is TypeScript like the rest of the server: a small bootstrap registers tsx's
     // loader in the new thread (hooks are per thread) and imports it. tsx's ESM API sits beside
     // the CommonJS file that require.resolve finds; its CommonJS API cannot register from a worker.
-    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const tsxApi = pathToFileURL(
+      createRequire(import.meta.url)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href;
     const script = new URL('./decode-worker.ts', import.meta.url).href;
-    worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, { eval: true });
+    worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, {
+      eval: true,
+    });
   } catch {
     fallBackToThisThread();
     return undefined;

@@ -15,7 +15,9 @@ parentPort?.on('message', (request: DecodeRequest) => {
     (error: unknown) => {
       const reply: DecodeReply = {
         id: request.id,
-        error: isAppError(error) ? { code: error.code, message: error.message } : { code: 'NOT_ACCEPTABLE', message: `A stored frame could not be decoded: ${String(error)}` },
+        error: isAppError(error)
+          ? { code: error.code, message: error.message }
+          : { code: 'NOT_ACCEPTABLE', message: `A stored frame could not be decoded: ${String(error)}` },
       };
       parentPort!.postMessage(reply);
     },

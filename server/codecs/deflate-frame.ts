@@ -8,5 +8,8 @@ import { nativeFrameBytes, type DecodedFrame, type FrameGeometry } from './frame
 export async function decodeDeflatedFrame(encoded: Uint8Array, geometry: FrameGeometry): Promise<DecodedFrame> {
   // Bounded by the frame size, so a hostile stream cannot inflate without limit.
   const pixels = inflateRawSync(encoded, { maxOutputLength: nativeFrameBytes(geometry) });
-  return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), photometricInterpretation: geometry.photometricInterpretation };
+  return {
+    pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength),
+    photometricInterpretation: geometry.photometricInterpretation,
+  };
 }

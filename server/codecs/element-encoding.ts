@@ -7,7 +7,22 @@ import { LONG_LENGTH_VRS, UNDEFINED_LENGTH } from '../ingest/dicom-dictionary';
  */
 const ITEM = 0xfffee000;
 
-const WORD: Readonly<Record<string, number>> = { OW: 2, US: 2, SS: 2, AT: 2, OL: 4, UL: 4, SL: 4, FL: 4, OF: 4, FD: 8, OD: 8, OV: 8, SV: 8, UV: 8 };
+const WORD: Readonly<Record<string, number>> = {
+  OW: 2,
+  US: 2,
+  SS: 2,
+  AT: 2,
+  OL: 4,
+  UL: 4,
+  SL: 4,
+  FL: 4,
+  OF: 4,
+  FD: 8,
+  OD: 8,
+  OV: 8,
+  SV: 8,
+  UV: 8,
+};
 
 export function swap(value: Uint8Array, vr: string): Uint8Array {
   const width = WORD[vr] ?? 1;
@@ -22,7 +37,24 @@ export function swap(value: Uint8Array, vr: string): Uint8Array {
 }
 
 /** Character string VRs, padded with a space; everything else (UI, binary) with a zero byte (PS3.5 6.2). */
-const TEXT_VRS: ReadonlySet<string> = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UR', 'UT']);
+const TEXT_VRS: ReadonlySet<string> = new Set([
+  'AE',
+  'AS',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'IS',
+  'LO',
+  'LT',
+  'PN',
+  'SH',
+  'ST',
+  'TM',
+  'UC',
+  'UR',
+  'UT',
+]);
 
 /** An explicit VR little endian element, its value padded to even length (PS3.5 7.1.1). */
 export function encode(tag: number, vr: string, value: Uint8Array): Buffer {

@@ -59,7 +59,13 @@ export interface ExplicitLittleEndianInput {
  * sequences and encapsulated values. `vr` is the element's VR (looked up for implicit VR).
  * `empty`: the stored value has zero length (a sequence: no items).
  */
-export type ElementFilter = (path: readonly number[], tag: number, vr: string, value: Uint8Array, empty: boolean) => 'keep' | 'remove' | Uint8Array;
+export type ElementFilter = (
+  path: readonly number[],
+  tag: number,
+  vr: string,
+  value: Uint8Array,
+  empty: boolean,
+) => 'keep' | 'remove' | Uint8Array;
 
 const ITEM = 0xfffee000;
 const ITEM_DELIMITER = 0xfffee00d;
@@ -75,7 +81,8 @@ interface Syntax {
 
 export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buffer {
   const { file, filter } = input;
-  const keepSyntax = input.keepEncapsulated === true && !input.replace.has(PIXEL_DATA) && transferSyntax(input.transferSyntax)?.encapsulated === true;
+  const keepSyntax =
+    input.keepEncapsulated === true && !input.replace.has(PIXEL_DATA) && transferSyntax(input.transferSyntax)?.encapsulated === true;
   const hasMeta = file.length >= 132 && file[128] === 0x44 && file[129] === 0x49 && file[130] === 0x43 && file[131] === 0x4d; // DICM
   const meta: Buffer[] = [];
   let pos = hasMeta ? 132 : 0;
@@ -98,7 +105,10 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
   const metaLength = meta.reduce((n, b) => n + b.length, 0);
 
   const dataSet = dataSetBytes(file.subarray(pos), input.transferSyntax);
-  const syntax: Syntax = { explicit: input.transferSyntax !== IMPLICIT_VR_LITTLE_ENDIAN, littleEndian: input.transferSyntax !== EXPLICIT_VR_BIG_ENDIAN };
+  const syntax: Syntax = {
+    explicit: input.transferSyntax !== IMPLICIT_VR_LITTLE_ENDIAN,
+    littleEndian: input.transferSyntax !== EXPLICIT_VR_BIG_ENDIAN,
+  };
   const out: Buffer[] = [Buffer.alloc(128), Buffer.from('DICM', 'latin1'), encode(0x00020000, 'UL', u32(metaLength)), ...meta];
   const reader = new Reader(dataSet, 0, syntax);
   const pending = [...input.replace.entries()].sort((a, b) => a[0] - b[0]);
@@ -191,7 +201,8 @@ class Reader {
     }
     if (this.pos + 6 > this.bytes.length) throw truncated();
     const vr = String.fromCharCode(this.bytes[this.pos + 4]!, this.bytes[this.pos + 5]!);
-    if (!KNOWN_VRS.has(vr)) throw new AppError('NOT_ACCEPTABLE', `The stored data set has an element with an invalid VR, so it cannot be re-encoded.`);
+    if (!KNOWN_VRS.has(vr))
+      throw new AppError('NOT_ACCEPTABLE', `The stored data set has an element with an invalid VR, so it cannot be re-encoded.`);
     if (LONG_LENGTH_VRS.has(vr)) {
       const length = this.u32(this.pos + 8);
       this.pos += 12;
@@ -211,13 +222,21 @@ class Reader {
 }
 
 /** Writes one element (and what it contains) from `reader` as explicit VR little endian. */
-function copyElement(reader: Reader, el: Header, out: Buffer[], depth: number, filter: ElementFilter | undefined, path: readonly number[]): void {
+function copyElement(
+  reader: Reader,
+  el: Header,
+  out: Buffer[],
+  depth: number,
+  filter: ElementFilter | undefined,
+  path: readonly number[],
+): void {
   if (depth > MAX_DEPTH) throw new AppError('NOT_ACCEPTABLE', 'The stored data set nests sequences too deeply to be re-encoded.');
   const isSequence = el.vr === 'SQ' || (el.length === UNDEFINED_LENGTH && el.vr === 'UN');
   if (isSequence) {
     // An undefined-length UN holds an implicit VR little endian sequence (PS3.5 6.2.2).
     const inner = el.vr === 'UN' ? new Reader(reader.bytes, reader.pos, { explicit: false, littleEndian: true }) : reader;
-    const noItems = el.length === 0 || (el.length === UNDEFINED_LENGTH && inner.pos + 4 <= inner.bytes.length && inner.peekTag() === SEQUENCE_DELIMITER);
+    const noItems =
+      el.length === 0 || (el.length === UNDEFINED_LENGTH && inner.pos + 4 <= inner.bytes.length && inner.peekTag() === SEQUENCE_DELIMITER);
     const verdict = filter ? filter(path, el.tag, 'SQ', EMPTY, noItems) : 'keep';
     if (verdict === 'keep') {
       out.push(sequenceHeader(el.tag));
@@ -230,11 +249,15 @@ function copyElement(reader: Reader, el: Header, out: Buffer[], depth: number, f
     reader.pos = inner.pos;
     return;
   }
-  if (el.vr === '') throw new AppError('NOT_ACCEPTABLE', 'The stored data set has an item or delimiter outside a sequence, so it cannot be re-encoded.');
+  if (el.vr === '')
+    throw new AppError('NOT_ACCEPTABLE', 'The stored data set has an item or delimiter outside a sequence, so it cannot be re-encoded.');
   if (el.length === UNDEFINED_LENGTH) {
     // A removed one (an Icon Image Sequence's compressed icon) needs no decoding.
     if (filter?.(path, el.tag, el.vr, EMPTY, false) === 'remove') return skipValue(reader, el);
-    throw new AppError('NOT_ACCEPTABLE', 'The stored data set holds encapsulated pixel data below the top level, which cannot be re-encoded as native.');
+    throw new AppError(
+      'NOT_ACCEPTABLE',
+      'The stored data set holds encapsulated pixel data below the top level, which cannot be re-encoded as native.',
+    );
   }
   const value = reader.take(el.length);
   if ((el.tag & 0xffff) === 0 || el.tag === 0xfffcfffc) return; // group lengths and trailing padding
@@ -247,13 +270,24 @@ function copyElement(reader: Reader, el: Header, out: Buffer[], depth: number, f
 }
 
 /** The items of a sequence: up to its length, or to its Sequence Delimitation Item. */
-function copyItems(reader: Reader, length: number, out: Buffer[], depth: number, filter: ElementFilter | undefined, path: readonly number[]): void {
+function copyItems(
+  reader: Reader,
+  length: number,
+  out: Buffer[],
+  depth: number,
+  filter: ElementFilter | undefined,
+  path: readonly number[],
+): void {
   const end = length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : reader.pos + length;
   for (let index = 0; reader.pos < end; index++) {
     if (end === Number.POSITIVE_INFINITY && reader.pos >= reader.bytes.length) throw truncated();
     const item = reader.header();
     if (item.tag === SEQUENCE_DELIMITER) return;
-    if (item.tag !== ITEM) throw new AppError('NOT_ACCEPTABLE', 'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.');
+    if (item.tag !== ITEM)
+      throw new AppError(
+        'NOT_ACCEPTABLE',
+        'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.',
+      );
     out.push(itemHeader());
     const itemEnd = item.length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : reader.pos + item.length;
     const itemPath = [...path, index];
@@ -280,7 +314,11 @@ function skipItems(reader: Reader, length: number, depth: number): void {
     if (reader.pos >= reader.bytes.length) throw truncated();
     const item = reader.header();
     if (item.tag === SEQUENCE_DELIMITER) return;
-    if (item.tag !== ITEM) throw new AppError('NOT_ACCEPTABLE', 'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.');
+    if (item.tag !== ITEM)
+      throw new AppError(
+        'NOT_ACCEPTABLE',
+        'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.',
+      );
     if (item.length !== UNDEFINED_LENGTH) {
       reader.take(item.length);
       continue;
@@ -313,7 +351,8 @@ function copyEncapsulated(reader: Reader, el: Header, out: Buffer[]): void {
   for (;;) {
     const item = reader.header();
     if (item.tag === SEQUENCE_DELIMITER) break;
-    if (item.tag !== ITEM || item.length === UNDEFINED_LENGTH) throw new AppError('NOT_ACCEPTABLE', 'The stored encapsulated pixel data holds something other than fragment items.');
+    if (item.tag !== ITEM || item.length === UNDEFINED_LENGTH)
+      throw new AppError('NOT_ACCEPTABLE', 'The stored encapsulated pixel data holds something other than fragment items.');
     const head = delimiter(ITEM);
     head.writeUInt32LE(item.length, 4);
     out.push(head, Buffer.from(reader.take(item.length)));

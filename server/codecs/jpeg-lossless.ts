@@ -16,7 +16,8 @@ let decoderClass: (new () => LosslessDecoder) | undefined;
 
 function newDecoder(): LosslessDecoder {
   // The package's type declarations are missing from its release folder; this is its API.
-  decoderClass ??= (createRequire(import.meta.url)('@cornerstonejs/jpeg-lossless-decoder-js') as { Decoder: new () => LosslessDecoder }).Decoder;
+  decoderClass ??= (createRequire(import.meta.url)('@cornerstonejs/jpeg-lossless-decoder-js') as { Decoder: new () => LosslessDecoder })
+    .Decoder;
   return new decoderClass();
 }
 
@@ -24,5 +25,8 @@ export async function decodeJpegLossless(encoded: Uint8Array, geometry: FrameGeo
   const bytesPerSample = geometry.bitsAllocated <= 8 ? 1 : 2;
   const samples = newDecoder().decode(encoded.buffer, encoded.byteOffset, encoded.byteLength, bytesPerSample);
   // Typed arrays are in the machine's byte order, little endian on every platform Node supports.
-  return { pixels: new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength), photometricInterpretation: geometry.photometricInterpretation };
+  return {
+    pixels: new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength),
+    photometricInterpretation: geometry.photometricInterpretation,
+  };
 }

@@ -18,12 +18,18 @@ interface OpenJph {
 
 export async function decodeJpeg2000(encoded: Uint8Array, geometry: FrameGeometry): Promise<DecodedFrame> {
   const codec = await loadWasmModule<OpenJpeg>('@cornerstonejs/codec-openjpeg/decodewasmjs');
-  return decoded(runDecoder(new codec.J2KDecoder(), encoded, (_d, out) => out), geometry);
+  return decoded(
+    runDecoder(new codec.J2KDecoder(), encoded, (_d, out) => out),
+    geometry,
+  );
 }
 
 export async function decodeHtj2k(encoded: Uint8Array, geometry: FrameGeometry): Promise<DecodedFrame> {
   const codec = await loadWasmModule<OpenJph>('@cornerstonejs/codec-openjph/wasmjs');
-  return decoded(runDecoder(new codec.HTJ2KDecoder(), encoded, (_d, out) => out), geometry);
+  return decoded(
+    runDecoder(new codec.HTJ2KDecoder(), encoded, (_d, out) => out),
+    geometry,
+  );
 }
 
 function decoded(pixels: Uint8Array, geometry: FrameGeometry): DecodedFrame {

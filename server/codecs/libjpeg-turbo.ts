@@ -28,7 +28,8 @@ export function jpegFrameHeader(encoded: Uint8Array): { marker: number; precisio
       at++; // fill byte
       continue;
     }
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { marker, precision: encoded[at + 4]! };
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return { marker, precision: encoded[at + 4]! };
     if (marker === 0xda) return undefined; // start of scan before any frame header
     at += 2 + ((encoded[at + 2]! << 8) | encoded[at + 3]!);
   }

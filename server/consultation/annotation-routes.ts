@@ -19,7 +19,12 @@ const MAX_DATA_BYTES = 32 * 1024;
  * author changes or deletes an annotation (an admin may delete any). A share link sees and writes
  * the annotations of its own study only, by the UIDs it was shown.
  */
-export function annotationRoutes(deps: { index: ArchiveIndex; annotations: AnnotationStore; consultations: ConsultationStore; audit: AuditLog }): Router {
+export function annotationRoutes(deps: {
+  index: ArchiveIndex;
+  annotations: AnnotationStore;
+  consultations: ConsultationStore;
+  audit: AuditLog;
+}): Router {
   const router = express.Router();
   const base = '/studies/:study/annotations';
 
@@ -27,7 +32,12 @@ export function annotationRoutes(deps: { index: ArchiveIndex; annotations: Annot
     requireAction(res, 'read');
     const study = originalStudy(req, res);
     const shared = shareViewOf(res)?.share.seriesUids;
-    res.json(deps.annotations.list(study).filter((a) => !shared || shared.includes(a.seriesInstanceUID)).map((a) => present(res, a)));
+    res.json(
+      deps.annotations
+        .list(study)
+        .filter((a) => !shared || shared.includes(a.seriesInstanceUID))
+        .map((a) => present(res, a)),
+    );
   });
 
   router.post(base, (req: Request, res: Response) => {
@@ -41,10 +51,19 @@ export function annotationRoutes(deps: { index: ArchiveIndex; annotations: Annot
     const sopUid = view ? view.original('instance', sop) : sop;
     if (deps.index.findInstances(study, seriesUid, sopUid).length === 0) throw new AppError('NOT_FOUND', 'No such instance in this study.');
     const frame = body.frame ?? 1;
-    if (typeof frame !== 'number' || !Number.isInteger(frame) || frame < 1) throw new AppError('BAD_REQUEST', '"frame" must be a frame number from 1.');
+    if (typeof frame !== 'number' || !Number.isInteger(frame) || frame < 1)
+      throw new AppError('BAD_REQUEST', '"frame" must be a frame number from 1.');
     const kind = stringField(body, 'kind', { required: true, max: 32 })!;
     if (!/^[a-z][a-z0-9-]*$/i.test(kind)) throw new AppError('BAD_REQUEST', '"kind" must be a tool name such as length or arrow.');
-    const created = deps.annotations.create({ studyUid: study, seriesUid, sopUid, frame, kind, data: dataOf(body), author: authorOf(principal, deps.consultations) });
+    const created = deps.annotations.create({
+      studyUid: study,
+      seriesUid,
+      sopUid,
+      frame,
+      kind,
+      data: dataOf(body),
+      author: authorOf(principal, deps.consultations),
+    });
     record(req, res, study, `annotation ${created.id} added (${kind})`);
     res.status(201).json(present(res, created));
   });
@@ -68,7 +87,15 @@ export function annotationRoutes(deps: { index: ArchiveIndex; annotations: Annot
   });
 
   function record(req: Request, res: Response, studyUid: string, detail: string): void {
-    deps.audit.record({ action: 'annotate', outcome: 0, who: principalLabel(res.locals.principal as Principal), clientAddress: clientAddress(req), studyUid, detail, requestId: res.locals.requestId as string });
+    deps.audit.record({
+      action: 'annotate',
+      outcome: 0,
+      who: principalLabel(res.locals.principal as Principal),
+      clientAddress: clientAddress(req),
+      studyUid,
+      detail,
+      requestId: res.locals.requestId as string,
+    });
   }
 
   return router;
@@ -89,7 +116,8 @@ function uid(body: Record<string, unknown>, name: string): string {
 function dataOf(body: Record<string, unknown>): string {
   if (body.data === undefined) throw new AppError('BAD_REQUEST', '"data" is required.');
   const text = JSON.stringify(body.data);
-  if (Buffer.byteLength(text) > MAX_DATA_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `An annotation's data is at most ${MAX_DATA_BYTES / 1024} KiB.`);
+  if (Buffer.byteLength(text) > MAX_DATA_BYTES)
+    throw new AppError('PAYLOAD_TOO_LARGE', `An annotation's data is at most ${MAX_DATA_BYTES / 1024} KiB.`);
   return text;
 }
 
@@ -99,10 +127,16 @@ function authorOf(principal: Principal, consultations: ConsultationStore): Annot
   return { shareId: principal.share.id, name: consultation?.specialist.name ?? 'Guest' };
 }
 
-function own(annotation: (Annotation & { authorKey: string }) | undefined, principal: Principal, consultations: ConsultationStore, adminMay: boolean): Annotation {
+function own(
+  annotation: (Annotation & { authorKey: string }) | undefined,
+  principal: Principal,
+  consultations: ConsultationStore,
+  adminMay: boolean,
+): Annotation {
   if (!annotation) throw new AppError('NOT_FOUND', 'There is no such annotation.');
   const mine = annotation.authorKey === authorKeyOf(authorOf(principal, consultations));
-  if (!mine && !(adminMay && principal.kind === 'user' && principal.role === 'admin')) throw new AppError('FORBIDDEN', 'Only its author can change this annotation.');
+  if (!mine && !(adminMay && principal.kind === 'user' && principal.role === 'admin'))
+    throw new AppError('FORBIDDEN', 'Only its author can change this annotation.');
   return annotation;
 }
 
@@ -113,5 +147,11 @@ function present(res: Response, annotation: Annotation & { authorKey: string }):
   const key = principal.kind === 'user' ? `user:${principal.userId}` : `share:${principal.share.id}`;
   const view = shareViewOf(res);
   const uid = (u: string) => view?.presented(u) ?? u;
-  return { ...rest, studyInstanceUID: uid(rest.studyInstanceUID), seriesInstanceUID: uid(rest.seriesInstanceUID), sopInstanceUID: uid(rest.sopInstanceUID), mine: authorKey === key };
+  return {
+    ...rest,
+    studyInstanceUID: uid(rest.studyInstanceUID),
+    seriesInstanceUID: uid(rest.seriesInstanceUID),
+    sopInstanceUID: uid(rest.sopInstanceUID),
+    mine: authorKey === key,
+  };
 }

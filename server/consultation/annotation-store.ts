@@ -27,10 +27,21 @@ export class AnnotationStore {
   constructor(private readonly db: AccessDb) {}
 
   list(studyUid: string): Array<Annotation & { authorKey: string }> {
-    return this.db.prepare<[string], Row>('SELECT * FROM annotations WHERE study_uid = ? ORDER BY created_at, id').all(studyUid).map(toAnnotation);
+    return this.db
+      .prepare<[string], Row>('SELECT * FROM annotations WHERE study_uid = ? ORDER BY created_at, id')
+      .all(studyUid)
+      .map(toAnnotation);
   }
 
-  create(input: { studyUid: string; seriesUid: string; sopUid: string; frame: number; kind: string; data: string; author: AnnotationAuthor }): Annotation & { authorKey: string } {
+  create(input: {
+    studyUid: string;
+    seriesUid: string;
+    sopUid: string;
+    frame: number;
+    kind: string;
+    data: string;
+    author: AnnotationAuthor;
+  }): Annotation & { authorKey: string } {
     const id = randomUUID();
     const now = Date.now();
     const userId = 'userId' in input.author ? input.author.userId : null;
@@ -40,7 +51,20 @@ export class AnnotationStore {
         `INSERT INTO annotations (id, study_uid, series_uid, sop_uid, frame, author_user_id, author_share_id, author_name, kind, data, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, input.studyUid, input.seriesUid, input.sopUid, input.frame, userId, shareId, input.author.name, input.kind, input.data, now, now);
+      .run(
+        id,
+        input.studyUid,
+        input.seriesUid,
+        input.sopUid,
+        input.frame,
+        userId,
+        shareId,
+        input.author.name,
+        input.kind,
+        input.data,
+        now,
+        now,
+      );
     return this.get(input.studyUid, id)!;
   }
 

@@ -32,15 +32,30 @@ const OPEN: readonly ConsultationStatus[] = ['requested', 'viewed'];
 export function consultationRoutes(deps: ConsultationDeps): Router {
   const { ctx, consultations } = deps;
   const router = express.Router();
-  const audit = (req: Request, res: Response, action: 'consultation-request' | 'consultation-view' | 'consultation-answer' | 'consultation-close' | 'store', studyUid: string, detail: string) =>
-    ctx.audit.record({ action, outcome: 0, who: principalLabel(requirePrincipal(res)), clientAddress: clientAddress(req), studyUid, detail, requestId: res.locals.requestId as string });
+  const audit = (
+    req: Request,
+    res: Response,
+    action: 'consultation-request' | 'consultation-view' | 'consultation-answer' | 'consultation-close' | 'store',
+    studyUid: string,
+    detail: string,
+  ) =>
+    ctx.audit.record({
+      action,
+      outcome: 0,
+      who: principalLabel(requirePrincipal(res)),
+      clientAddress: clientAddress(req),
+      studyUid,
+      detail,
+      requestId: res.locals.requestId as string,
+    });
 
   router.post('/consultations', async (req: Request, res: Response) => {
     const principal = requireAction(res, 'share');
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN');
     const body = bodyOf(req);
     const specialist = body.specialist;
-    if (specialist === null || typeof specialist !== 'object' || Array.isArray(specialist)) throw new AppError('BAD_REQUEST', '"specialist" must be an object with a name.');
+    if (specialist === null || typeof specialist !== 'object' || Array.isArray(specialist))
+      throw new AppError('BAD_REQUEST', '"specialist" must be an object with a name.');
     const person = specialist as Record<string, unknown>;
     const name = text(person, 'name', 64, true);
     const question = text(body, 'question', 8000, true);
@@ -53,19 +68,40 @@ export function consultationRoutes(deps: ConsultationDeps): Router {
     const details = { name, institution: text(person, 'institution', 64, false), contact: text(person, 'contact', 128, false) };
     consultations.transaction(() => {
       const { token, share } = ctx.shares.create(input);
-      const consultation = consultations.create({ studyUid: input.studyUid, shareId: share.id, requestedBy: principal.userId, requesterInstitution, specialist: details, question, urgency });
+      const consultation = consultations.create({
+        studyUid: input.studyUid,
+        shareId: share.id,
+        requestedBy: principal.userId,
+        requesterInstitution,
+        specialist: details,
+        question,
+        urgency,
+      });
       made = { consultation, token, shareId: share.id, expiresAt: share.expiresAt };
     });
     const { consultation, token, shareId, expiresAt } = made!;
     audit(req, res, 'consultation-request', input.studyUid, `consultation ${consultation.id} (${urgency}) through share ${shareId}`);
-    ctx.audit.record({ action: 'share-create', outcome: 0, who: principalLabel(principal), clientAddress: clientAddress(req), studyUid: input.studyUid, detail: `share ${shareId} for consultation ${consultation.id}`, requestId: res.locals.requestId as string });
+    ctx.audit.record({
+      action: 'share-create',
+      outcome: 0,
+      who: principalLabel(principal),
+      clientAddress: clientAddress(req),
+      studyUid: input.studyUid,
+      detail: `share ${shareId} for consultation ${consultation.id}`,
+      requestId: res.locals.requestId as string,
+    });
     res.status(201).json({ consultation, share: { id: shareId, url: shareUrl(ctx.publicUrl(), token), token, expiresAt } });
   });
 
   router.get('/consultations', (req: Request, res: Response) => {
     const principal = requirePrincipal(res);
     const status = String(req.query.status ?? 'all');
-    const statuses = status === 'open' ? OPEN : status === 'all' ? undefined : status.split(',').filter((s): s is ConsultationStatus => ['requested', 'viewed', 'answered', 'closed'].includes(s));
+    const statuses =
+      status === 'open'
+        ? OPEN
+        : status === 'all'
+          ? undefined
+          : status.split(',').filter((s): s is ConsultationStatus => ['requested', 'viewed', 'answered', 'closed'].includes(s));
     if (principal.kind === 'share') {
       const own = principal.share.consultationId === undefined ? undefined : consultations.get(principal.share.consultationId);
       return void res.json(own ? [present(res, own)] : []);
@@ -79,14 +115,16 @@ export function consultationRoutes(deps: ConsultationDeps): Router {
   router.get('/consultations/:id', (req: Request, res: Response) => {
     const principal = requirePrincipal(res);
     const consultation = visible(principal, req.params.id as string);
-    if (principal.kind === 'share' && consultations.markViewed(consultation.id)) audit(req, res, 'consultation-view', consultation.studyInstanceUID, `consultation ${consultation.id} viewed`);
+    if (principal.kind === 'share' && consultations.markViewed(consultation.id))
+      audit(req, res, 'consultation-view', consultation.studyInstanceUID, `consultation ${consultation.id} viewed`);
     res.json(present(res, consultations.get(consultation.id)!));
   });
 
   router.post('/consultations/:id/opinion', async (req: Request, res: Response) => {
     const principal = requireAction(res, 'answer');
     const consultation = visible(principal, req.params.id as string);
-    if (principal.kind !== 'share') throw new AppError('FORBIDDEN', 'Only the consulted specialist answers, through the consultation link.');
+    if (principal.kind !== 'share')
+      throw new AppError('FORBIDDEN', 'Only the consulted specialist answers, through the consultation link.');
     if (consultation.status === 'closed') throw new AppError('CONFLICT', 'This consultation is closed.');
     const body = bodyOf(req);
     const opinion = stringField(body, 'opinion', { required: true, max: 64 * 1024 })!;
@@ -100,8 +138,15 @@ export function consultationRoutes(deps: ConsultationDeps): Router {
       consultationId: consultation.id,
       question: consultation.question,
       opinion,
-      author: { name: author, ...(institution ? { institution } : {}), ...(consultation.specialist.contact ? { contact: consultation.specialist.contact } : {}) },
-      requester: { name: consultation.requestedBy, ...(consultation.requesterInstitution ? { institution: consultation.requesterInstitution } : {}) },
+      author: {
+        name: author,
+        ...(institution ? { institution } : {}),
+        ...(consultation.specialist.contact ? { contact: consultation.specialist.contact } : {}),
+      },
+      requester: {
+        name: consultation.requestedBy,
+        ...(consultation.requesterInstitution ? { institution: consultation.requesterInstitution } : {}),
+      },
       urgency: consultation.urgency,
       completedAt: new Date(),
     });
@@ -121,7 +166,13 @@ export function consultationRoutes(deps: ConsultationDeps): Router {
     // Closing ends the specialist's access too.
     ctx.shares.revoke(consultation.shareId, undefined);
     const closed = consultations.close(consultation.id);
-    audit(req, res, 'consultation-close', consultation.studyInstanceUID, `consultation ${consultation.id} closed; share ${consultation.shareId} revoked`);
+    audit(
+      req,
+      res,
+      'consultation-close',
+      consultation.studyInstanceUID,
+      `consultation ${consultation.id} closed; share ${consultation.shareId} revoked`,
+    );
     res.json(closed);
   });
 
@@ -144,7 +195,12 @@ export function consultationRoutes(deps: ConsultationDeps): Router {
 function present(res: Response, consultation: Consultation): Consultation {
   const view = shareViewOf(res);
   if (!view) return consultation;
-  return { ...consultation, studyInstanceUID: view.presented(consultation.studyInstanceUID), requestedBy: '', opinionSopInstanceUID: consultation.opinionSopInstanceUID && view.presented(consultation.opinionSopInstanceUID) };
+  return {
+    ...consultation,
+    studyInstanceUID: view.presented(consultation.studyInstanceUID),
+    requestedBy: '',
+    opinionSopInstanceUID: consultation.opinionSopInstanceUID && view.presented(consultation.opinionSopInstanceUID),
+  };
 }
 
 /** When a guest opens a consultation's link, the consultation has been viewed. */
@@ -152,13 +208,22 @@ export function consultationViewed(deps: Pick<ConsultationDeps, 'ctx' | 'consult
   return (principal: SharePrincipal, req: Request, res: Response): void => {
     const id = principal.share.consultationId;
     if (id === undefined || !deps.consultations.markViewed(id)) return;
-    deps.ctx.audit.record({ action: 'consultation-view', outcome: 0, who: principalLabel(principal), clientAddress: clientAddress(req), studyUid: principal.share.studyUid, detail: `consultation ${id} viewed`, requestId: res.locals.requestId as string });
+    deps.ctx.audit.record({
+      action: 'consultation-view',
+      outcome: 0,
+      who: principalLabel(principal),
+      clientAddress: clientAddress(req),
+      studyUid: principal.share.studyUid,
+      detail: `consultation ${id} viewed`,
+      requestId: res.locals.requestId as string,
+    });
   };
 }
 
 function text(body: Record<string, unknown>, name: string, max: number, required: boolean): string {
   const value = stringField(body, name, { required, max });
-  if (value !== undefined && /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value)) throw new AppError('BAD_REQUEST', `"${name}" must not contain control characters.`);
+  if (value !== undefined && /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value))
+    throw new AppError('BAD_REQUEST', `"${name}" must not contain control characters.`);
   const trimmed = (value ?? '').trim();
   if (required && trimmed === '') throw new AppError('BAD_REQUEST', `"${name}" must not be empty.`);
   return trimmed;

@@ -58,7 +58,19 @@ export class ConsultationStore {
         `INSERT INTO consultations (id, study_uid, share_id, requested_by, requester_institution, specialist_name, specialist_institution, specialist_contact, question, urgency, status, requested_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?)`,
       )
-      .run(id, input.studyUid, input.shareId, input.requestedBy, input.requesterInstitution, input.specialist.name, input.specialist.institution, input.specialist.contact, input.question, input.urgency, Date.now());
+      .run(
+        id,
+        input.studyUid,
+        input.shareId,
+        input.requestedBy,
+        input.requesterInstitution,
+        input.specialist.name,
+        input.specialist.institution,
+        input.specialist.contact,
+        input.question,
+        input.urgency,
+        Date.now(),
+      );
     return this.get(id)!;
   }
 
@@ -79,12 +91,18 @@ export class ConsultationStore {
     if (filter.studyUid !== undefined) (where.push('c.study_uid = ?'), args.push(filter.studyUid));
     if (filter.statuses) (where.push(`c.status IN (${filter.statuses.map(() => '?').join(',')})`), args.push(...filter.statuses));
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    return this.db.prepare<unknown[], Row>(`${SELECT} ${clause} ORDER BY c.requested_at DESC LIMIT 1000`).all(...args).map(toConsultation);
+    return this.db
+      .prepare<unknown[], Row>(`${SELECT} ${clause} ORDER BY c.requested_at DESC LIMIT 1000`)
+      .all(...args)
+      .map(toConsultation);
   }
 
   /** The specialist opened it: requested → viewed (once). Returns whether it changed. */
   markViewed(id: string): boolean {
-    return this.db.prepare("UPDATE consultations SET status = 'viewed', viewed_at = ? WHERE id = ? AND status = 'requested'").run(Date.now(), id).changes > 0;
+    return (
+      this.db.prepare("UPDATE consultations SET status = 'viewed', viewed_at = ? WHERE id = ? AND status = 'requested'").run(Date.now(), id)
+        .changes > 0
+    );
   }
 
   answer(id: string, opinion: string, author: string, sopUid: string): Consultation {

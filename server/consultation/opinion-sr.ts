@@ -192,7 +192,10 @@ function authorObserver(author: OpinionSrInput['author']): DicomJson {
     '0040A084': { vr: 'CS', Value: ['PSN'] }, // ObserverType
     '0040A123': { vr: 'PN', Value: [{ Alphabetic: personName('author name', author.name) }] }, // PersonName
     '00401101': { vr: 'SQ', Value: [] }, // PersonIdentificationCodeSequence
-    [Tag.InstitutionName]: { vr: 'LO', Value: author.institution !== undefined ? [shortText('author institution', author.institution)] : [] },
+    [Tag.InstitutionName]: {
+      vr: 'LO',
+      Value: author.institution !== undefined ? [shortText('author institution', author.institution)] : [],
+    },
     '00080082': { vr: 'SQ', Value: [] }, // InstitutionCodeSequence
   };
 }
@@ -205,7 +208,10 @@ function evidenceItem(studyInstanceUid: string, evidence: NonNullable<OpinionSrI
       throw new AppError('INVALID_UID', 'An evidence reference has a UID that is not valid (PS3.5 9.1).');
     }
     const sops = bySeries.get(seriesInstanceUid) ?? [];
-    sops.push({ [Tag.ReferencedSOPClassUID]: { vr: 'UI', Value: [sopClassUid] }, [Tag.ReferencedSOPInstanceUID]: { vr: 'UI', Value: [sopInstanceUid] } });
+    sops.push({
+      [Tag.ReferencedSOPClassUID]: { vr: 'UI', Value: [sopClassUid] },
+      [Tag.ReferencedSOPInstanceUID]: { vr: 'UI', Value: [sopInstanceUid] },
+    });
     bySeries.set(seriesInstanceUid, sops);
   }
   const series = [...bySeries].map(([uid, sops]) => ({

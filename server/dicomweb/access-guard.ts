@@ -63,6 +63,8 @@ function recordRequest(audit: AuditLog, req: Request, res: Response, action: Aud
 
 /** The names of the query's parameters, never their values (which may be patient names). */
 function queryKeyNames(req: Request): string {
-  const names = [...new Set(new URL(req.originalUrl, 'http://localhost').searchParams.keys())].map((n) => n.replace(/[^\w.,-]/g, '').slice(0, 64));
+  const names = [...new Set(new URL(req.originalUrl, 'http://localhost').searchParams.keys())].map((n) =>
+    n.replace(/[^\w.,-]/g, '').slice(0, 64),
+  );
   return names.length > 0 ? ` keys=${names.join(',').slice(0, 300)}` : '';
 }

@@ -26,7 +26,8 @@ export function retrieveBulkdata(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const path = bulkPath(req.params.path);
     // An anonymized share reaches only the bulk data of attributes the profile keeps (pixels).
-    if (shareViewOf(res)?.allowsBulkPath(path.split('/')) === false) throw new AppError('NOT_FOUND', 'This instance has no bulk data at that path.');
+    if (shareViewOf(res)?.allowsBulkPath(path.split('/')) === false)
+      throw new AppError('NOT_FOUND', 'This instance has no bulk data at that path.');
     const located = locateInstance(deps.index, req);
     const { instance, bulk } = located;
     const item = bulk.items.find((i) => i.path === path);
@@ -41,7 +42,8 @@ export function retrieveBulkdata(deps: WadoDeps) {
       uncompressed: true,
     };
     const packaging = negotiateBulk(req.headers.accept, offered, true);
-    if (!packaging) throw new AppError('NOT_ACCEPTABLE', 'Bulk data is available as application/octet-stream, alone or in multipart/related.');
+    if (!packaging)
+      throw new AppError('NOT_ACCEPTABLE', 'Bulk data is available as application/octet-stream, alone or in multipart/related.');
     const contentType = pixel ? `${OCTET_STREAM}; transfer-syntax=${offered.transferSyntax}` : OCTET_STREAM;
 
     const value: StoredValue = {
@@ -55,7 +57,13 @@ export function retrieveBulkdata(deps: WadoDeps) {
     const open = (start: number, end: number) => openValueRange(deps.blobStore, value, start, end);
     if (packaging === 'multipart') {
       const location = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}/bulkdata/${path}`;
-      await sendParts(res, 'multipart', OCTET_STREAM, [{ contentType, length: value.length, location, open: () => open(0, value.length) }], deps.log);
+      await sendParts(
+        res,
+        'multipart',
+        OCTET_STREAM,
+        [{ contentType, length: value.length, location, open: () => open(0, value.length) }],
+        deps.log,
+      );
       return;
     }
     res.setHeader('Accept-Ranges', 'bytes');
@@ -78,7 +86,11 @@ export function retrieveBulkdata(deps: WadoDeps) {
 function bulkPath(segments: unknown): string {
   const parts = Array.isArray(segments) ? (segments as string[]) : [String(segments)];
   const valid = parts.length % 2 === 1 && parts.every((part, i) => (i % 2 === 0 ? /^[0-9A-Fa-f]{8}$/ : /^(0|[1-9][0-9]{0,8})$/).test(part));
-  if (!valid) throw new AppError('BAD_REQUEST', 'A bulk data path is a tag of 8 hex digits, optionally followed by /item/tag pairs, e.g. bulkdata/7FE00010.');
+  if (!valid)
+    throw new AppError(
+      'BAD_REQUEST',
+      'A bulk data path is a tag of 8 hex digits, optionally followed by /item/tag pairs, e.g. bulkdata/7FE00010.',
+    );
   return parts.join('/').toUpperCase();
 }
 

@@ -52,14 +52,35 @@ const ANY_SYNTAX = 'multipart/related; type="application/dicom"; transfer-syntax
 const MULTIPART_DICOM = 'multipart/related; type="application/dicom"';
 const ZIP = 'application/zip';
 const RENDERED = ['image/jpeg', 'image/png', 'image/gif'];
-const FRAME_TYPES = ['multipart/related; type="application/octet-stream"', 'multipart/related; type="application/octet-stream"; transfer-syntax=*', 'application/octet-stream', 'image/jpeg', 'image/jls', 'image/jp2', 'image/jphc', 'image/dicom-rle'];
-const accept = (options: readonly string[], dflt?: string): Param => ({ name: 'Accept', style: 'header', options, ...(dflt ? { default: dflt } : {}) });
+const FRAME_TYPES = [
+  'multipart/related; type="application/octet-stream"',
+  'multipart/related; type="application/octet-stream"; transfer-syntax=*',
+  'application/octet-stream',
+  'image/jpeg',
+  'image/jls',
+  'image/jp2',
+  'image/jphc',
+  'image/dicom-rle',
+];
+const accept = (options: readonly string[], dflt?: string): Param => ({
+  name: 'Accept',
+  style: 'header',
+  options,
+  ...(dflt ? { default: dflt } : {}),
+});
 const query = (name: string, options?: readonly string[]): Param => ({ name, style: 'query', ...(options ? { options } : {}) });
 
 function searchParams(level: QidoLevel): Param[] {
   const depth = { study: 0, series: 1, instance: 2 };
   const keys = QUERY_KEYS.filter((k) => depth[k.level] <= depth[level]).map((k) => query(k.keyword));
-  return [accept([DICOM_JSON, PLAIN_JSON], DICOM_JSON), ...keys, query('includefield'), query('fuzzymatching', ['true', 'false']), query('limit'), query('offset')];
+  return [
+    accept([DICOM_JSON, PLAIN_JSON], DICOM_JSON),
+    ...keys,
+    query('includefield'),
+    query('fuzzymatching', ['true', 'false']),
+    query('limit'),
+    query('offset'),
+  ];
 }
 
 function describe(method: string, path: string): Omit<MethodDescription, 'name'> {
@@ -67,13 +88,23 @@ function describe(method: string, path: string): Omit<MethodDescription, 'name'>
   const none = { consumes: [] as string[] };
   if (method === 'DELETE') return { id: 'Delete', params: [], ...none, produces: [] };
   if (method === 'POST') {
-    return { id: 'StoreInstances', params: [accept([DICOM_JSON, PLAIN_JSON], DICOM_JSON)], consumes: [MULTIPART_DICOM], produces: [DICOM_JSON] };
+    return {
+      id: 'StoreInstances',
+      params: [accept([DICOM_JSON, PLAIN_JSON], DICOM_JSON)],
+      consumes: [MULTIPART_DICOM],
+      produces: [DICOM_JSON],
+    };
   }
   if (path === '/wado') {
     const params = ['requestType', 'studyUID', 'seriesUID', 'objectUID'].map((name) => ({ ...query(name), required: true }));
     return {
       id: 'RetrieveDICOMInstance',
-      params: [...params, query('contentType', ['application/dicom', 'image/jpeg', 'image/png', 'image/gif', '*/*']), query('transferSyntax'), ...['frameNumber', 'rows', 'columns', 'region', 'windowCenter', 'windowWidth', 'imageQuality'].map((n) => query(n))],
+      params: [
+        ...params,
+        query('contentType', ['application/dicom', 'image/jpeg', 'image/png', 'image/gif', '*/*']),
+        query('transferSyntax'),
+        ...['frameNumber', 'rows', 'columns', 'region', 'windowCenter', 'windowWidth', 'imageQuality'].map((n) => query(n)),
+      ],
       ...none,
       produces: ['application/dicom', 'image/jpeg', 'image/png', 'image/gif'],
     };
@@ -88,11 +119,18 @@ function describe(method: string, path: string): Omit<MethodDescription, 'name'>
     const params = thumbnail ? [query('viewport')] : [query('window'), query('viewport'), query('quality')];
     // Rendered studies, series and frame lists are multipart/related, one image per part.
     const produces = thumbnail ? RENDERED : [...RENDERED, ...RENDERED.map((t) => `multipart/related; type="${t}"`)];
-    return { id: thumbnail ? 'RetrieveThumbnail' : 'RetrieveRendered', params: [accept(produces, 'image/jpeg'), query('accept', produces), ...params], ...none, produces };
+    return {
+      id: thumbnail ? 'RetrieveThumbnail' : 'RetrieveRendered',
+      params: [accept(produces, 'image/jpeg'), query('accept', produces), ...params],
+      ...none,
+      produces,
+    };
   }
-  if (is('/metadata')) return { id: 'RetrieveMetadata', params: [accept([DICOM_JSON, PLAIN_JSON], DICOM_JSON)], ...none, produces: [DICOM_JSON] };
+  if (is('/metadata'))
+    return { id: 'RetrieveMetadata', params: [accept([DICOM_JSON, PLAIN_JSON], DICOM_JSON)], ...none, produces: [DICOM_JSON] };
   if (is('/frames/:frames')) return { id: 'RetrieveFrames', params: [accept(FRAME_TYPES)], ...none, produces: FRAME_TYPES };
-  if (path.includes('/bulkdata/')) return { id: 'RetrieveBulkdata', params: [accept(FRAME_TYPES), { name: 'Range', style: 'header' }], ...none, produces: FRAME_TYPES };
+  if (path.includes('/bulkdata/'))
+    return { id: 'RetrieveBulkdata', params: [accept(FRAME_TYPES), { name: 'Range', style: 'header' }], ...none, produces: FRAME_TYPES };
   if (is(':study') || is(':series') || is(':instance')) {
     const types = [MULTIPART_DICOM, ANY_SYNTAX, ZIP];
     return { id: 'Retrieve', params: [accept(types, MULTIPART_DICOM), query('accept', [ZIP])], ...none, produces: types };
@@ -143,12 +181,21 @@ function methodXml(method: MethodDescription, indent: string): string[] {
     for (const p of method.params) {
       const attrs = `name="${xml(p.name)}" style="${p.style}"${p.required ? ' required="true"' : ''}${p.default ? ` default="${xml(p.default)}"` : ''}`;
       if (!p.options?.length) out.push(`${indent}    <param ${attrs}/>`);
-      else out.push(`${indent}    <param ${attrs}>`, ...p.options.map((o) => `${indent}      <option value="${xml(o)}"/>`), `${indent}    </param>`);
+      else
+        out.push(
+          `${indent}    <param ${attrs}>`,
+          ...p.options.map((o) => `${indent}      <option value="${xml(o)}"/>`),
+          `${indent}    </param>`,
+        );
     }
     for (const type of method.consumes) out.push(`${indent}    <representation mediaType="${xml(type)}"/>`);
     out.push(`${indent}  </request>`);
   }
-  out.push(`${indent}  <response>`, ...method.produces.map((type) => `${indent}    <representation mediaType="${xml(type)}"/>`), `${indent}  </response>`);
+  out.push(
+    `${indent}  <response>`,
+    ...method.produces.map((type) => `${indent}    <representation mediaType="${xml(type)}"/>`),
+    `${indent}  </response>`,
+  );
   out.push(`${indent}</method>`);
   return out;
 }
@@ -164,7 +211,10 @@ export function retrieveCapabilities(routes: readonly RouteEntry[], dicomWebBase
     const format = negotiate(req.headers.accept);
     res.setHeader('Allow', 'OPTIONS');
     if (format === 'json') {
-      res.status(200).type(PLAIN_JSON).send(JSON.stringify({ base: dicomWebBase(), resources: tree.resources }));
+      res
+        .status(200)
+        .type(PLAIN_JSON)
+        .send(JSON.stringify({ base: dicomWebBase(), resources: tree.resources }));
     } else {
       res.status(200).type(WADL).send(capabilitiesWadl(tree, dicomWebBase()));
     }

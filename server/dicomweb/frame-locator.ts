@@ -28,7 +28,10 @@ export function parseFrameList(list: string): number[] {
   const parts = list.split(',');
   const numbers = parts.map((part) => (/^[0-9]{1,10}$/.test(part) ? Number(part) : NaN));
   if (numbers.some((n) => !(n >= 1))) {
-    throw new AppError('BAD_REQUEST', 'The frame list must be comma-separated frame numbers counted from 1, such as frames/1 or frames/1,3,2.');
+    throw new AppError(
+      'BAD_REQUEST',
+      'The frame list must be comma-separated frame numbers counted from 1, such as frames/1 or frames/1,3,2.',
+    );
   }
   return numbers;
 }
@@ -37,19 +40,29 @@ export function parseFrameList(list: string): number[] {
 export function checkFrameNumbers(numbers: readonly number[], numberOfFrames: number): void {
   const past = numbers.find((n) => n > numberOfFrames);
   if (past !== undefined) {
-    throw new AppError('NOT_FOUND', `There is no frame ${past}: the instance has ${numberOfFrames} frame${numberOfFrames === 1 ? '' : 's'}.`);
+    throw new AppError(
+      'NOT_FOUND',
+      `There is no frame ${past}: the instance has ${numberOfFrames} frame${numberOfFrames === 1 ? '' : 's'}.`,
+    );
   }
 }
 
 /** Byte range of native frame `frame` inside the pixel data value. */
 export function nativeFrameRange(pixelLength: number, image: ImageGeometry, frame: number): ByteSpan {
   const frameBits = nativeFrameBits(image);
-  if (!(frameBits > 0)) throw new AppError('NOT_FOUND', 'The instance has no valid Rows, Columns, Samples per Pixel or Bits Allocated, so its frames cannot be located.');
+  if (!(frameBits > 0))
+    throw new AppError(
+      'NOT_FOUND',
+      'The instance has no valid Rows, Columns, Samples per Pixel or Bits Allocated, so its frames cannot be located.',
+    );
   const startBit = (frame - 1) * frameBits;
   const endBit = frame * frameBits;
   // Packed bits (Bits Allocated 1, e.g. binary SEG): a frame can begin inside a byte; native-frame.ts shifts those.
   if (startBit % 8 !== 0 || (endBit % 8 !== 0 && frame !== image.numberOfFrames)) {
-    throw new AppError('NOT_ACCEPTABLE', `Frame ${frame} does not start and end on a byte boundary (1-bit pixels), so it is not a byte range of the stored value.`);
+    throw new AppError(
+      'NOT_ACCEPTABLE',
+      `Frame ${frame} does not start and end on a byte boundary (1-bit pixels), so it is not a byte range of the stored value.`,
+    );
   }
   const range = { start: startBit / 8, end: Math.ceil(endBit / 8) };
   if (range.end > pixelLength) throw new AppError('NOT_FOUND', `Frame ${frame} lies past the end of the stored Pixel Data.`);
@@ -127,7 +140,17 @@ export function startMarkerTest(mediaType: string): ((head: Uint8Array) => boole
       return (h) => (h[0] === 0xff && h[1] === 0x4f && h[2] === 0xff && h[3] === 0x51) || isJp2Signature(h); // SOC SIZ
     case 'image/dicom-rle':
       // RLE header (PS3.5 G.5): 1..15 segments, the first at offset 64.
-      return (h) => h.length >= 8 && h[0]! >= 1 && h[0]! <= 15 && h[1] === 0 && h[2] === 0 && h[3] === 0 && h[4] === 64 && h[5] === 0 && h[6] === 0 && h[7] === 0;
+      return (h) =>
+        h.length >= 8 &&
+        h[0]! >= 1 &&
+        h[0]! <= 15 &&
+        h[1] === 0 &&
+        h[2] === 0 &&
+        h[3] === 0 &&
+        h[4] === 64 &&
+        h[5] === 0 &&
+        h[6] === 0 &&
+        h[7] === 0;
     default:
       return undefined;
   }

@@ -9,7 +9,13 @@ import { collect, slice } from './byte-streams';
  * (PS3.5 A.5): ingest records bulk offsets in the inflated data, so they are reached by inflating
  * from the start of the data set, streaming, and stopping as soon as `end` is reached.
  */
-export async function openInflatedRange(blobStore: BlobStore, key: string, objectSize: number, start: number, end: number): Promise<Readable> {
+export async function openInflatedRange(
+  blobStore: BlobStore,
+  key: string,
+  objectSize: number,
+  start: number,
+  end: number,
+): Promise<Readable> {
   const { dataSetStart, zlibWrapped } = await locateDeflateStream(blobStore, key);
   const compressed = await blobStore.get(key, { start: dataSetStart, end: objectSize });
   const inflater = zlibWrapped ? createInflate() : createInflateRaw();
@@ -36,12 +42,14 @@ async function locateDeflateStream(blobStore: BlobStore, key: string): Promise<{
     if (long && pos + 12 > bytes.length) break;
     const length = long ? bytes.readUInt32LE(pos + 8) : bytes.readUInt16LE(pos + 6);
     const valueStart = pos + (long ? 12 : 8);
-    if (element === 0 && vr === 'UL' && length === 4 && valueStart + 4 <= bytes.length) groupEnd = valueStart + 4 + bytes.readUInt32LE(valueStart);
+    if (element === 0 && vr === 'UL' && length === 4 && valueStart + 4 <= bytes.length)
+      groupEnd = valueStart + 4 + bytes.readUInt32LE(valueStart);
     pos = valueStart + length;
   }
   const b0 = bytes[pos];
   const b1 = bytes[pos + 1];
-  if (b0 === undefined || b1 === undefined) throw new AppError('INTERNAL', 'The file meta information of a stored deflated instance could not be read.');
+  if (b0 === undefined || b1 === undefined)
+    throw new AppError('INTERNAL', 'The file meta information of a stored deflated instance could not be read.');
   // Ingest accepts a zlib wrapper too (non-conformant senders), so reading must as well.
   return { dataSetStart: pos, zlibWrapped: (b0 & 0x0f) === 8 && b0 >> 4 <= 7 && ((b0 << 8) | b1) % 31 === 0 };
 }

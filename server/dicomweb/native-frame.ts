@@ -6,7 +6,15 @@ import { decodeFrame, decodeProblem } from '../codecs/codec-registry';
 import { interleavePlanes, nativeFrameBytes, type FrameGeometry } from '../codecs/frame-geometry';
 import type { PixelDataLocation } from '../ingest/part10-parser';
 import { collect } from './byte-streams';
-import { checkFrameNumbers, fragmentRunsFromMarkers, fragmentRunsFromTable, nativeFrameRange, startMarkerTest, type FragmentRun, type ImageGeometry } from './frame-locator';
+import {
+  checkFrameNumbers,
+  fragmentRunsFromMarkers,
+  fragmentRunsFromTable,
+  nativeFrameRange,
+  startMarkerTest,
+  type FragmentRun,
+  type ImageGeometry,
+} from './frame-locator';
 import type { LocatedInstance } from './instance-bulk';
 import type { OutgoingPart } from './send-parts';
 import { openSpans, openValueRange, swapWidthOf } from './stored-value';
@@ -104,7 +112,12 @@ export function storedImage(deps: WadoDeps, located: LocatedInstance): StoredIma
 }
 
 /** The stored bytes of the listed frames (1-based, already checked against the frame count). */
-export async function storedFrames(deps: WadoDeps, located: LocatedInstance, image: StoredImage, numbers: readonly number[]): Promise<StoredFrame[]> {
+export async function storedFrames(
+  deps: WadoDeps,
+  located: LocatedInstance,
+  image: StoredImage,
+  numbers: readonly number[],
+): Promise<StoredFrame[]> {
   return image.pixel.encapsulated ? encapsulatedFrames(deps, located, image, numbers) : nativeFrames(deps, located, image, numbers);
 }
 
@@ -113,7 +126,10 @@ function nativeFrames(deps: WadoDeps, located: LocatedInstance, image: StoredIma
   const { pixel } = image;
   const bigEndian = transferSyntax(instance.transferSyntax)?.bigEndian === true;
   if (bigEndian && (image.bitsAllocated === 1 || (pixel.vr === 'OW' && image.bitsAllocated > 16))) {
-    throw new AppError('NOT_ACCEPTABLE', `Frames of big endian pixel data with ${image.bitsAllocated}-bit samples cannot be converted to little endian yet.`);
+    throw new AppError(
+      'NOT_ACCEPTABLE',
+      `Frames of big endian pixel data with ${image.bitsAllocated}-bit samples cannot be converted to little endian yet.`,
+    );
   }
   const value = {
     key: instance.blobKey,
@@ -156,14 +172,22 @@ function packedBitFrame(deps: WadoDeps, value: Parameters<typeof openValueRange>
   };
 }
 
-async function encapsulatedFrames(deps: WadoDeps, located: LocatedInstance, image: StoredImage, numbers: readonly number[]): Promise<StoredFrame[]> {
+async function encapsulatedFrames(
+  deps: WadoDeps,
+  located: LocatedInstance,
+  image: StoredImage,
+  numbers: readonly number[],
+): Promise<StoredFrame[]> {
   const fragments = image.pixel.fragments ?? [];
   const key = located.instance.blobKey;
   let runs: FragmentRun[] | undefined = fragmentRunsFromTable(image.pixel, image.numberOfFrames);
   if (!runs) {
     const isStart = startMarkerTest(transferSyntax(image.transferSyntax)?.mediaType ?? '');
     if (!isStart) {
-      throw new AppError('NOT_ACCEPTABLE', `The stored Pixel Data has ${fragments.length} fragments for ${image.numberOfFrames} frames and no usable Basic Offset Table, and its transfer syntax has no frame start marker to split it by.`);
+      throw new AppError(
+        'NOT_ACCEPTABLE',
+        `The stored Pixel Data has ${fragments.length} fragments for ${image.numberOfFrames} frames and no usable Basic Offset Table, and its transfer syntax has no frame start marker to split it by.`,
+      );
     }
     const readStarts = (from: number, to: number) =>
       Promise.all(

@@ -26,11 +26,21 @@ export function searchFor(level: QidoLevel, deps: QidoDeps) {
     const params = new URL(req.originalUrl, 'http://localhost').searchParams;
     const query = parseQidoQuery(view ? shareQueryParams(view, params) : params, level);
     const limit = Math.min(query.limit ?? deps.maxLimit, deps.maxLimit);
-    const scope = { studyUid: req.params.study as string | undefined, seriesUid: req.params.series as string | undefined, restrictTo: view?.restrictTo() };
+    const scope = {
+      studyUid: req.params.study as string | undefined,
+      seriesUid: req.params.series as string | undefined,
+      restrictTo: view?.restrictTo(),
+    };
     const result = searchIndex(deps.db, query, scope, limit, deps.dicomWebBase());
     if (view?.share.seriesUids && level === 'study' && result.items.length > 0) {
       // The study's counts and modalities as the shared series make them, not the whole study.
-      const series = searchIndex(deps.db, parseQidoQuery([], 'series'), { restrictTo: view.restrictTo() }, deps.maxLimit, deps.dicomWebBase()).items;
+      const series = searchIndex(
+        deps.db,
+        parseQidoQuery([], 'series'),
+        { restrictTo: view.restrictTo() },
+        deps.maxLimit,
+        deps.dicomWebBase(),
+      ).items;
       result.items = result.items.map((study) => withSeriesAggregates(study, series));
     }
     if (view) result.items = view.present(result.items);

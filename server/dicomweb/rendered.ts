@@ -54,11 +54,17 @@ export interface RenderedBody {
  * Renders one frame (1-based) of a located instance: the one function other handlers
  * (WADO-URI) call. Throws 406 for instances without pixel data, 404 for a frame past the end.
  */
-export async function renderInstance(deps: WadoDeps, located: LocatedInstance, frameNumber: number, options: RenderInstanceOptions = {}): Promise<RenderedBody> {
+export async function renderInstance(
+  deps: WadoDeps,
+  located: LocatedInstance,
+  frameNumber: number,
+  options: RenderInstanceOptions = {},
+): Promise<RenderedBody> {
   const type = options.type ?? DEFAULT_RENDERED_TYPE;
   const source = await InstanceSource.open(deps, located);
   checkFrameNumbers([frameNumber], source.numberOfFrames);
-  const numbers = options.allFrames && type === 'image/gif' ? Array.from({ length: source.numberOfFrames }, (_, i) => i + 1) : [frameNumber];
+  const numbers =
+    options.allFrames && type === 'image/gif' ? Array.from({ length: source.numberOfFrames }, (_, i) => i + 1) : [frameNumber];
   const { quality, viewport, fitWithin } = options;
   const body = await renderImage(source.frames(numbers), { type, quality, viewport, fitWithin }, options.window);
   return { body, contentType: type };
@@ -128,7 +134,9 @@ export function retrieveThumbnail(deps: WadoDeps, level: Level) {
       }
     }
     const etag = etagOf(located, 'thumbnail', [frame], type, options);
-    const rendered = await unlessCached(req, etag, () => renderInstance(deps, located, frame, { ...options, type, fitWithin: THUMBNAIL_SIZE, quality: 80 }));
+    const rendered = await unlessCached(req, etag, () =>
+      renderInstance(deps, located, frame, { ...options, type, fitWithin: THUMBNAIL_SIZE, quality: 80 }),
+    );
     // Thumbnails fill browsers of many tiles: let the browser reuse them for a while.
     return sendRendered(res, etag, rendered, 'private, max-age=300');
   };
@@ -171,7 +179,10 @@ function hasPixels(located: LocatedInstance): boolean {
 }
 
 function notAnImage(what: string): AppError {
-  return new AppError('NOT_ACCEPTABLE', `${what}: it has no rendered image representation (PS3.18 8.7.4); retrieve it as application/dicom or its metadata instead.`);
+  return new AppError(
+    'NOT_ACCEPTABLE',
+    `${what}: it has no rendered image representation (PS3.18 8.7.4); retrieve it as application/dicom or its metadata instead.`,
+  );
 }
 
 /**
@@ -228,7 +239,9 @@ class InstanceSource {
 
 /** A weak validator: the stored object (its key is unique per stored copy), frames, type and parameters. */
 function etagOf(located: LocatedInstance, kind: string, frames: number[], type: RenderedType, options: RenderOptions): string {
-  const hash = createHash('sha256').update(JSON.stringify([located.instance.blobKey, kind, frames, type, options])).digest('base64url');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([located.instance.blobKey, kind, frames, type, options]))
+    .digest('base64url');
   return `W/"${hash.slice(0, 22)}"`;
 }
 
@@ -260,7 +273,13 @@ interface RenderedPart {
  * part is rendered before the status goes out, so its failure is a clean error. With
  * `skipUnrenderable` (study, series) an instance that cannot be rendered (4xx) is left out.
  */
-async function sendRenderedParts(deps: WadoDeps, res: Response, type: RenderedType, parts: readonly RenderedPart[], skipUnrenderable: boolean): Promise<void> {
+async function sendRenderedParts(
+  deps: WadoDeps,
+  res: Response,
+  type: RenderedType,
+  parts: readonly RenderedPart[],
+  skipUnrenderable: boolean,
+): Promise<void> {
   const attempt = async (part: RenderedPart): Promise<RenderedBody | undefined> => {
     try {
       return await part.render();

@@ -31,17 +31,28 @@ export function dicomWebRouter(deps: DicomWebDeps): Router {
   }
   const qido = { db: deps.db, maxLimit: deps.qidoMaxLimit, dicomWebBase: deps.dicomWebBase };
   // Every handler runs behind the access guard: audit, share scope, then permission (STYLE.md: auth/).
-  const guarded = (action: Action, auditedAs: AuditedAs, handler: express.RequestHandler): express.RequestHandler[] => [accessGuard(deps.audit, action, auditedAs), handler];
+  const guarded = (action: Action, auditedAs: AuditedAs, handler: express.RequestHandler): express.RequestHandler[] => [
+    accessGuard(deps.audit, action, auditedAs),
+    handler,
+  ];
   const search = (level: 'study' | 'series' | 'instance') => guarded('search', 'query', searchFor(level, qido));
   const view = (handler: express.RequestHandler) => guarded('read', 'view', handler);
   const store = guarded('store', 'store', storeInstances(deps));
   // Accept: application/zip (or ?accept=application/zip) on a study, series or instance is a ZIP download.
-  const retrieve = guarded('download', (req) => (wantsZip(req) ? 'download' : 'retrieve'), zipOr(retrieveZip(deps), retrieveInstances(deps)));
+  const retrieve = guarded(
+    'download',
+    (req) => (wantsZip(req) ? 'download' : 'retrieve'),
+    zipOr(retrieveZip(deps), retrieveInstances(deps)),
+  );
   const metadata = view(retrieveMetadata(deps));
   const remove = guarded('delete', (req) => (req.params.series === undefined ? 'delete-study' : 'delete'), deleteResource(deps));
   const frames = view(retrieveFrames(deps));
   // WADO-URI: a rendered image is a view; application/dicom is a download, checked by the handler.
-  const wadoUri = guarded('read', (req) => (/application\/dicom/.test(String(req.query.contentType ?? '')) ? 'retrieve' : 'view'), retrieveWadoUri(deps));
+  const wadoUri = guarded(
+    'read',
+    (req) => (/application\/dicom/.test(String(req.query.contentType ?? '')) ? 'retrieve' : 'view'),
+    retrieveWadoUri(deps),
+  );
 
   const routes: Array<[string, Partial<Record<'get' | 'post' | 'delete', express.RequestHandler[]>>]> = [
     ['/studies', { get: search('study'), post: store }],
@@ -71,10 +82,13 @@ export function dicomWebRouter(deps: DicomWebDeps): Router {
   ];
   const entries = routes.map(([path, handlers]) => ({ path, methods: Object.keys(handlers).map((m) => m.toUpperCase()) }));
   // Retrieve Capabilities (PS3.18 8.9) on the service's base URI.
-  router.route('/').options(retrieveCapabilities(entries, deps.dicomWebBase)).all((_req: Request, res: Response) => {
-    res.setHeader('Allow', 'OPTIONS');
-    throw new AppError('METHOD_NOT_ALLOWED', 'Allowed methods here: OPTIONS (Retrieve Capabilities).');
-  });
+  router
+    .route('/')
+    .options(retrieveCapabilities(entries, deps.dicomWebBase))
+    .all((_req: Request, res: Response) => {
+      res.setHeader('Allow', 'OPTIONS');
+      throw new AppError('METHOD_NOT_ALLOWED', 'Allowed methods here: OPTIONS (Retrieve Capabilities).');
+    });
   for (const [path, handlers] of routes) {
     const route = router.route(path);
     for (const [method, handler] of Object.entries(handlers)) route[method as 'get' | 'post' | 'delete'](handler);

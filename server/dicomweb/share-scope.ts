@@ -11,7 +11,13 @@ function sharedSeries(res: Response, series: string | undefined): readonly strin
   return series === undefined ? shareViewOf(res)?.share.seriesUids : undefined;
 }
 
-export function findInstancesInScope(index: ArchiveIndex, res: Response, study: string, series?: string, instance?: string): StoredInstance[] {
+export function findInstancesInScope(
+  index: ArchiveIndex,
+  res: Response,
+  study: string,
+  series?: string,
+  instance?: string,
+): StoredInstance[] {
   const limited = sharedSeries(res, series);
   return limited ? limited.flatMap((uid) => index.findInstances(study, uid)) : index.findInstances(study, series, instance);
 }

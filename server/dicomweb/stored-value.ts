@@ -20,7 +20,20 @@ export interface StoredValue {
 }
 
 const BIG_ENDIAN_WORD: Readonly<Record<string, number>> = {
-  OW: 2, US: 2, SS: 2, AT: 2, OL: 4, UL: 4, SL: 4, FL: 4, OF: 4, FD: 8, OD: 8, OV: 8, SV: 8, UV: 8,
+  OW: 2,
+  US: 2,
+  SS: 2,
+  AT: 2,
+  OL: 4,
+  UL: 4,
+  SL: 4,
+  FL: 4,
+  OF: 4,
+  FD: 8,
+  OD: 8,
+  OV: 8,
+  SV: 8,
+  UV: 8,
 };
 
 /** Bytes per word that become little endian by swapping, for a value of this VR stored big endian. */

@@ -43,7 +43,11 @@ export function storeInstances(deps: StowDeps) {
         const mediaType = partType === undefined ? 'application/dicom' : parseMediaType(partType)?.type;
         if (mediaType !== 'application/dicom') {
           for await (const _ of part.body); // skip this part's bytes
-          outcomes.push({ ok: false, failureReason: FailureReason.CannotUnderstand, message: `A part has media type "${partType}"; only application/dicom is accepted.` });
+          outcomes.push({
+            ok: false,
+            failureReason: FailureReason.CannotUnderstand,
+            message: `A part has media type "${partType}"; only application/dicom is accepted.`,
+          });
           continue;
         }
         const { size, complete } = await receiveInstance(part.body, studyUid, deps);
@@ -60,7 +64,8 @@ export function storeInstances(deps: StowDeps) {
           });
         pending.add(done);
         pendingBytes += size;
-        while (pending.size > 0 && (pending.size >= MAX_PENDING_COMPLETIONS || pendingBytes > MAX_PENDING_BYTES)) await Promise.race(pending);
+        while (pending.size > 0 && (pending.size >= MAX_PENDING_COMPLETIONS || pendingBytes > MAX_PENDING_BYTES))
+          await Promise.race(pending);
       }
     } catch (error) {
       requestError = error;

@@ -68,10 +68,19 @@ export async function transcodeToExplicitLittleEndian(deps: WadoDeps, plan: Tran
     if (transferSyntax(instance.transferSyntax)?.lossy) replace.set(0x00282110, { vr: 'CS', value: Buffer.from('01', 'latin1') });
   }
   const file = await collect(await deps.blobStore.get(instance.blobKey));
-  const input = { file, transferSyntax: instance.transferSyntax, sopClassUid: instance.sopClassUid, sopInstanceUid: instance.sopUid, replace };
+  const input = {
+    file,
+    transferSyntax: instance.transferSyntax,
+    sopClassUid: instance.sopClassUid,
+    sopInstanceUid: instance.sopUid,
+    replace,
+  };
   return deidentify ? deidentifyPart10(input, deidentify) : toExplicitVrLittleEndian(input);
 }
 
 function cannot(reason: string): AppError {
-  return new AppError('NOT_ACCEPTABLE', `An instance cannot be produced in Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}): ${reason.replace(/\.$/, '')}. Ask for transfer-syntax=* to receive it as stored.`);
+  return new AppError(
+    'NOT_ACCEPTABLE',
+    `An instance cannot be produced in Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}): ${reason.replace(/\.$/, '')}. Ask for transfer-syntax=* to receive it as stored.`,
+  );
 }

@@ -37,7 +37,10 @@ export function retrieveFrames(deps: WadoDeps) {
     const frames = await storedFrames(deps, located, image, numbers);
     const decode = image.pixel.encapsulated && chosen.representation === NATIVE;
     if (decode && nativeFrameBytes(image) * numbers.length > MAX_DECODED_BYTES) {
-      throw new AppError('NOT_ACCEPTABLE', `Decoded, these ${numbers.length} frames would be more than ${MAX_DECODED_BYTES / 2 ** 20} MiB: ask for fewer frames at a time.`);
+      throw new AppError(
+        'NOT_ACCEPTABLE',
+        `Decoded, these ${numbers.length} frames would be more than ${MAX_DECODED_BYTES / 2 ** 20} MiB: ask for fewer frames at a time.`,
+      );
     }
     const bodies = decode ? await decodedFrames(image, frames) : frames;
     const base = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}/frames`;
@@ -72,13 +75,18 @@ async function decodedFrames(image: StoredImage, frames: readonly StoredFrame[])
 
 function notAcceptable(stored: Representation, decodeProblem: string | undefined): AppError {
   if (stored.uncompressed) {
-    return new AppError('NOT_ACCEPTABLE', 'The frames of this instance are uncompressed: ask for multipart/related; type="application/octet-stream".');
+    return new AppError(
+      'NOT_ACCEPTABLE',
+      'The frames of this instance are uncompressed: ask for multipart/related; type="application/octet-stream".',
+    );
   }
   const asStored =
     `The frames of this instance are stored as ${stored.mediaType} (transfer syntax ${stored.transferSyntax}): ` +
     `ask for multipart/related; type="${stored.mediaType}", or add transfer-syntax=* to accept them as stored`;
   return new AppError(
     'NOT_ACCEPTABLE',
-    decodeProblem ? `${asStored}. ${decodeProblem}` : `${asStored}, or ask for multipart/related; type="application/octet-stream" to have them decoded.`,
+    decodeProblem
+      ? `${asStored}. ${decodeProblem}`
+      : `${asStored}, or ask for multipart/related; type="application/octet-stream" to have them decoded.`,
   );
 }

@@ -82,7 +82,9 @@ export function parseWadoUriQuery(params: URLSearchParams, acceptHeader: string 
   const anonymize = single(params, 'anonymize');
   if (anonymize !== undefined) {
     if (anonymize !== 'yes') throw badRequest('anonymize takes the value "yes" (PS3.18 9.4.1.2.1).');
-    throw badRequest('anonymize=yes is not supported by this archive: it cannot remove identifying information (PS3.15 Annex E), so it does not answer rather than send identified data.');
+    throw badRequest(
+      'anonymize=yes is not supported by this archive: it cannot remove identifying information (PS3.15 Annex E), so it does not answer rather than send identified data.',
+    );
   }
 
   const syntax = single(params, 'transferSyntax');
@@ -117,7 +119,10 @@ function acceptableTypes(list: string | undefined, fromQuery: boolean): WadoUriR
   }
   if (out.length === 0) {
     const where = fromQuery ? 'contentType' : 'Accept';
-    throw new AppError('NOT_ACCEPTABLE', `${where} names no media type WADO-URI can return; it returns application/dicom, image/jpeg, image/png or image/gif.`);
+    throw new AppError(
+      'NOT_ACCEPTABLE',
+      `${where} names no media type WADO-URI can return; it returns application/dicom, image/jpeg, image/png or image/gif.`,
+    );
   }
   return out;
 }
@@ -139,7 +144,16 @@ function renderOptions(params: URLSearchParams): UriRenderOptions {
   if (region !== undefined) {
     const values = region.split(',').map((v) => (/^\s*[0-9]*\.?[0-9]+\s*$/.test(v) ? Number(v) : NaN));
     const [x1, y1, x2, y2] = values;
-    if (values.length !== 4 || x1 === undefined || y1 === undefined || x2 === undefined || y2 === undefined || values.some((v) => Number.isNaN(v) || v > 1) || x1 >= x2 || y1 >= y2) {
+    if (
+      values.length !== 4 ||
+      x1 === undefined ||
+      y1 === undefined ||
+      x2 === undefined ||
+      y2 === undefined ||
+      values.some((v) => Number.isNaN(v) || v > 1) ||
+      x1 >= x2 ||
+      y1 >= y2
+    ) {
       throw badRequest('region is four decimals xMin,yMin,xMax,yMax from 0.0 to 1.0 with xMin < xMax and yMin < yMax (PS3.18 9.5.1.2.5).');
     }
     options.region = [x1, y1, x2, y2];
@@ -163,7 +177,12 @@ export function retrieveWadoUri(deps: WadoUriDeps) {
     const query = parseWadoUriQuery(new URL(req.originalUrl, 'http://localhost').searchParams, req.headers.accept);
     // A share link reaches its own study only (server/sharing), by the UIDs it was shown.
     const view = shareViewOf(res);
-    if (view) Object.assign(query, { study: view.original('study', query.study), series: view.original('series', query.series), object: view.original('instance', query.object) });
+    if (view)
+      Object.assign(query, {
+        study: view.original('study', query.study),
+        series: view.original('series', query.series),
+        object: view.original('instance', query.object),
+      });
     const instance = deps.index.findInstances(query.study, query.series, query.object)[0];
     if (!instance) throw new AppError('NOT_FOUND', 'No such object in this study and series.');
     const bulk = deps.index.instanceBulk(query.study, query.series, query.object)!;
@@ -172,12 +191,18 @@ export function retrieveWadoUri(deps: WadoUriDeps) {
       requireAction(res, 'download');
       return sendDicomFile(deps, req, res, query, instance);
     }
-    if (query.transferSyntax !== undefined) throw badRequest(`transferSyntax applies to application/dicom only, not to ${mediaType} (PS3.18 9.4.1.2.3).`);
+    if (query.transferSyntax !== undefined)
+      throw badRequest(`transferSyntax applies to application/dicom only, not to ${mediaType} (PS3.18 9.4.1.2.3).`);
     const frameNumber = query.render.frameNumber ?? 1;
     const frames = Math.max(1, bulk.numberOfFrames ?? 1);
     // PS3.18 9.5.2: a frame number past the end is a 400 here (WADO-RS frames answer 404).
-    if (frameNumber > frames) throw badRequest(`frameNumber ${frameNumber} is past the end: the object has ${frames} frame${frames === 1 ? '' : 's'}.`);
-    const located = { instance: bulk, bulk: JSON.parse(bulk.bulk) as StoredBulk, path: `studies/${query.study}/series/${query.series}/instances/${query.object}` };
+    if (frameNumber > frames)
+      throw badRequest(`frameNumber ${frameNumber} is past the end: the object has ${frames} frame${frames === 1 ? '' : 's'}.`);
+    const located = {
+      instance: bulk,
+      bulk: JSON.parse(bulk.bulk) as StoredBulk,
+      path: `studies/${query.study}/series/${query.series}/instances/${query.object}`,
+    };
     const rendered = await renderInstance(deps, located, frameNumber, { ...renderOptionsFor(query.render, bulk), type: mediaType });
     res.status(200).type(rendered.contentType).setHeader('Content-Length', String(rendered.body.length));
     res.setHeader('Cache-Control', 'private, no-cache');
@@ -205,7 +230,12 @@ function renderOptionsFor(uri: UriRenderOptions, image: InstanceBulk): RenderOpt
     const [xMin, yMin, xMax, yMax] = uri.region;
     const x = Math.min(columns - 1, Math.floor(xMin * columns));
     const y = Math.min(rows - 1, Math.floor(yMin * rows));
-    const region = { x, y, width: Math.max(1, Math.min(columns, Math.ceil(xMax * columns)) - x), height: Math.max(1, Math.min(rows, Math.ceil(yMax * rows)) - y) };
+    const region = {
+      x,
+      y,
+      width: Math.max(1, Math.min(columns, Math.ceil(xMax * columns)) - x),
+      height: Math.max(1, Math.min(rows, Math.ceil(yMax * rows)) - y),
+    };
     // Without rows or columns the region is returned at its own size.
     if (uri.rows === undefined && uri.columns === undefined) viewport = { width: region.width, height: region.height };
     viewport = { ...viewport, region };
@@ -224,10 +254,19 @@ function selectMediaType(query: WadoUriRequest, isImage: boolean): typeof DICOM 
     if (type === '*') return isImage ? 'image/jpeg' : DICOM;
     if (isImage) return type;
   }
-  throw new AppError('NOT_ACCEPTABLE', 'Only application/dicom can be returned here: this object has no pixel data to render. Ask for contentType=application/dicom.');
+  throw new AppError(
+    'NOT_ACCEPTABLE',
+    'Only application/dicom can be returned here: this object has no pixel data to render. Ask for contentType=application/dicom.',
+  );
 }
 
-async function sendDicomFile(deps: WadoUriDeps, req: Request, res: Response, query: WadoUriRequest, instance: StoredInstance): Promise<void> {
+async function sendDicomFile(
+  deps: WadoUriDeps,
+  req: Request,
+  res: Response,
+  query: WadoUriRequest,
+  instance: StoredInstance,
+): Promise<void> {
   if (query.renderingParams.length > 0) {
     throw badRequest(`${query.renderingParams.join(', ')} apply only to rendered media types, not to application/dicom (PS3.18 9.5.1.2).`);
   }
@@ -283,7 +322,8 @@ function positiveInteger(params: URLSearchParams, name: string): number | undefi
 function decimal(params: URLSearchParams, name: string): number | undefined {
   const value = single(params, name);
   if (value === undefined) return undefined;
-  if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(value)) throw badRequest(`${name} must be a decimal number (PS3.18 9.5.1.2.6).`);
+  if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(value))
+    throw badRequest(`${name} must be a decimal number (PS3.18 9.5.1.2.6).`);
   return Number(value);
 }
 

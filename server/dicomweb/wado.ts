@@ -99,7 +99,11 @@ async function openPart(deps: WadoDeps, plan: PartPlan): Promise<OpenedPart> {
     const { bytes, transferSyntax } = await anonymizedInstance(deps.blobStore, plan.view, plan.instance);
     return { transferSyntax, length: bytes.length, body: Readable.from([bytes]) };
   }
-  return { transferSyntax: plan.instance.transferSyntax, length: plan.instance.size, body: await deps.blobStore.get(plan.instance.blobKey) };
+  return {
+    transferSyntax: plan.instance.transferSyntax,
+    length: plan.instance.size,
+    body: await deps.blobStore.get(plan.instance.blobKey),
+  };
 }
 
 function partHeaders({ instance, view }: PartPlan, part: OpenedPart, base: string): Record<string, string> {
@@ -128,7 +132,6 @@ export function negotiateDicom(accept: string | undefined): { transferSyntax: st
   throw new AppError('NOT_ACCEPTABLE', 'Instances can be retrieved as multipart/related; type="application/dicom".');
 }
 
-
 /**
  * Retrieve Study / Series / Instance Metadata (PS3.18 10.4.1.1.2, 10.4.3.x): a DICOM JSON array
  * built from the index only, never from the stored objects.
@@ -143,7 +146,12 @@ export function retrieveMetadata(deps: WadoDeps) {
     const version = studyVersion(scope[0]);
     const etag = version === undefined ? undefined : `W/"${version}.${shortHash(base)}"`;
     // Revalidation answered without building the body (the scope must still exist).
-    if (etag !== undefined && !shareViewOf(res)?.anonymized && matchesIfNoneMatch(req.headers['if-none-match'], etag) && findInstancesInScope(deps.index, res, ...scope).length > 0) {
+    if (
+      etag !== undefined &&
+      !shareViewOf(res)?.anonymized &&
+      matchesIfNoneMatch(req.headers['if-none-match'], etag) &&
+      findInstancesInScope(deps.index, res, ...scope).length > 0
+    ) {
       return sendDicomJson(req, res, '', { etag });
     }
     const jsons = metadataJsonInScope(deps.index, res, ...scope);

@@ -59,13 +59,19 @@ export function boundaryFromContentType(contentType: string | undefined, expecte
     throw new AppError('MALFORMED_MULTIPART', 'The parameters of the multipart/related Content-Type are malformed.');
   }
   if (media?.type !== MULTIPART_RELATED) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The request body must be multipart/related (PS3.18 10.5), not ${media?.type ?? 'missing or malformed'}.`);
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The request body must be multipart/related (PS3.18 10.5), not ${media?.type ?? 'missing or malformed'}.`,
+    );
   }
   const rootType = media.params.type;
   if (expectedRootType !== undefined && rootType !== undefined) {
     const actual = parseMediaType(rootType)?.type ?? rootType.trim().toLowerCase();
     if (actual !== expectedRootType.toLowerCase()) {
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', `This resource accepts multipart/related; type="${expectedRootType}", not type="${actual}".`);
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `This resource accepts multipart/related; type="${expectedRootType}", not type="${actual}".`,
+      );
     }
   }
   const boundary = media.params.boundary;
@@ -73,7 +79,10 @@ export function boundaryFromContentType(contentType: string | undefined, expecte
     throw new AppError('MALFORMED_MULTIPART', 'The multipart/related Content-Type has no boundary parameter (RFC 2046 5.1.1).');
   }
   if (!BOUNDARY.test(boundary)) {
-    throw new AppError('MALFORMED_MULTIPART', "The boundary must be 1 to 70 characters: letters, digits, '()+_,-./:=? and inner spaces (RFC 2046 5.1.1).");
+    throw new AppError(
+      'MALFORMED_MULTIPART',
+      "The boundary must be 1 to 70 characters: letters, digits, '()+_,-./:=? and inner spaces (RFC 2046 5.1.1).",
+    );
   }
   return boundary;
 }

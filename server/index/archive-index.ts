@@ -65,7 +65,9 @@ export class ArchiveIndex {
     this.writePatientNameWords = nameWordWriter(db, PATIENT_NAME_WORDS);
     this.writeReferringNameWords = nameWordWriter(db, REFERRING_NAME_WORDS);
     this.q = {
-      instanceBySop: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, st.study_uid AS studyUid, se.series_uid AS seriesUid ${FROM_INSTANCES} WHERE i.sop_uid = ?`),
+      instanceBySop: db.prepare(
+        `SELECT i.blob_key AS blobKey, i.size AS size, st.study_uid AS studyUid, se.series_uid AS seriesUid ${FROM_INSTANCES} WHERE i.sop_uid = ?`,
+      ),
       insertPatient: db.prepare(`INSERT INTO patients (patient_key, patient_id, issuer, patient_name, name_upper, birth_date, sex, json)
         VALUES (@key, @patientId, @issuer, @name, @nameUpper, @birthDate, @sex, @json)
         ON CONFLICT (patient_key) DO NOTHING`),
@@ -92,21 +94,29 @@ export class ArchiveIndex {
         updated_at = @now
         WHERE pk = @pk`),
       studyInstances: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`),
-      seriesInstances: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`),
-      oneInstance: db.prepare(`SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
+      seriesInstances: db.prepare(
+        `SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`,
+      ),
+      oneInstance: db.prepare(
+        `SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`,
+      ),
       instanceBulk: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, i.transfer_syntax AS transferSyntax,
         i.rows AS rows, i.columns AS columns, i.bits_allocated AS bitsAllocated, i.number_of_frames AS numberOfFrames,
         json_extract(i.json, '$."00280002".Value[0]') AS samplesPerPixel, i.bulk AS bulk
         ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
       studyMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`).pluck(),
       seriesMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`).pluck(),
-      instanceMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`).pluck(),
+      instanceMetadata: db
+        .prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`)
+        .pluck(),
       deleteInstanceRow: db.prepare(`DELETE FROM instances WHERE sop_uid = ?`),
       deleteSeriesRow: db.prepare(`DELETE FROM series WHERE pk = ?`),
       deleteStudyRow: db.prepare(`DELETE FROM studies WHERE pk = ?`),
       deleteOrphanPatient: db.prepare(`DELETE FROM patients WHERE pk = ? AND NOT EXISTS (SELECT 1 FROM studies WHERE patient_pk = ?)`),
       studyPks: db.prepare(`SELECT pk, patient_pk AS patientPk FROM studies WHERE study_uid = ?`),
-      seriesPks: db.prepare(`SELECT se.pk, se.study_pk AS studyPk FROM series se JOIN studies st ON st.pk = se.study_pk WHERE st.study_uid = ? AND se.series_uid = ?`),
+      seriesPks: db.prepare(
+        `SELECT se.pk, se.study_pk AS studyPk FROM series se JOIN studies st ON st.pk = se.study_pk WHERE st.study_uid = ? AND se.series_uid = ?`,
+      ),
       studyNumSeries: db.prepare(`SELECT num_series FROM studies WHERE pk = ?`).pluck(),
       seriesNumInstances: db.prepare(`SELECT num_instances FROM series WHERE pk = ?`).pluck(),
       decSeries: db.prepare(`UPDATE series SET num_instances = num_instances - 1 WHERE pk = ?`),
@@ -130,7 +140,8 @@ export class ArchiveIndex {
   }
 
   private insertRows(record: InstanceRecord): InsertResult {
-    const existing = this.q.instanceBySop.get(record.sopUid) as { blobKey: string; size: number; studyUid: string; seriesUid: string } | undefined;
+    const existing = this.q.instanceBySop.get(record.sopUid) as
+      { blobKey: string; size: number; studyUid: string; seriesUid: string } | undefined;
     if (existing) return { kind: 'duplicate', ...existing };
     const now = Date.now();
     const ds = record.dataset;
@@ -260,35 +271,37 @@ export class ArchiveIndex {
    * to a missing object). Returns undefined when the resource does not exist.
    */
   delete(studyUid: string, seriesUid?: string, sopUid?: string): string[] | undefined {
-    return this.db.transaction((): string[] | undefined => {
-      const study = this.q.studyPks.get(studyUid) as { pk: number; patientPk: number } | undefined;
-      if (!study) return undefined;
-      const now = Date.now();
-      let keys: string[];
-      if (seriesUid === undefined) {
-        keys = this.q.blobKeysOfStudy.all(study.pk) as string[];
-        this.q.deleteStudyRow.run(study.pk);
-      } else {
-        const series = this.q.seriesPks.get(studyUid, seriesUid) as { pk: number; studyPk: number } | undefined;
-        if (!series) return undefined;
-        if (sopUid === undefined) {
-          keys = this.q.blobKeysOfSeries.all(series.pk) as string[];
-          this.q.deleteSeriesRow.run(series.pk);
+    return this.db
+      .transaction((): string[] | undefined => {
+        const study = this.q.studyPks.get(studyUid) as { pk: number; patientPk: number } | undefined;
+        if (!study) return undefined;
+        const now = Date.now();
+        let keys: string[];
+        if (seriesUid === undefined) {
+          keys = this.q.blobKeysOfStudy.all(study.pk) as string[];
+          this.q.deleteStudyRow.run(study.pk);
         } else {
-          const instance = this.q.oneInstance.get(studyUid, seriesUid, sopUid) as StoredInstance | undefined;
-          if (!instance) return undefined;
-          keys = [instance.blobKey];
-          this.q.deleteInstanceRow.run(sopUid);
-          this.q.decSeries.run(series.pk);
-          if ((this.q.seriesNumInstances.get(series.pk) as number) <= 0) this.q.deleteSeriesRow.run(series.pk);
+          const series = this.q.seriesPks.get(studyUid, seriesUid) as { pk: number; studyPk: number } | undefined;
+          if (!series) return undefined;
+          if (sopUid === undefined) {
+            keys = this.q.blobKeysOfSeries.all(series.pk) as string[];
+            this.q.deleteSeriesRow.run(series.pk);
+          } else {
+            const instance = this.q.oneInstance.get(studyUid, seriesUid, sopUid) as StoredInstance | undefined;
+            if (!instance) return undefined;
+            keys = [instance.blobKey];
+            this.q.deleteInstanceRow.run(sopUid);
+            this.q.decSeries.run(series.pk);
+            if ((this.q.seriesNumInstances.get(series.pk) as number) <= 0) this.q.deleteSeriesRow.run(series.pk);
+          }
+          this.q.refreshStudySeries.run({ pk: study.pk, now });
+          const remaining = this.q.studyNumSeries.get(study.pk) as number;
+          if (remaining === 0) this.q.deleteStudyRow.run(study.pk);
         }
-        this.q.refreshStudySeries.run({ pk: study.pk, now });
-        const remaining = this.q.studyNumSeries.get(study.pk) as number;
-        if (remaining === 0) this.q.deleteStudyRow.run(study.pk);
-      }
-      this.q.deleteOrphanPatient.run(study.patientPk, study.patientPk);
-      return keys;
-    }).immediate();
+        this.q.deleteOrphanPatient.run(study.patientPk, study.patientPk);
+        return keys;
+      })
+      .immediate();
   }
 
   /** Every referenced blob key (maintenance: finding orphans in storage). */

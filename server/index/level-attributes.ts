@@ -61,7 +61,17 @@ export const SERIES_TAGS = [
  * InstanceAvailability) are always set; optional ones (TimezoneOffsetFromUTC,
  * RequestAttributesSequence) only when stored.
  */
-export const STUDY_RETURN_KEYS = ['00080020', '00080030', '00080050', '00080090', '00100010', '00100020', '00100030', '00100040', '00200010'] as const;
+export const STUDY_RETURN_KEYS = [
+  '00080020',
+  '00080030',
+  '00080050',
+  '00080090',
+  '00100010',
+  '00100020',
+  '00100030',
+  '00100040',
+  '00200010',
+] as const;
 export const SERIES_RETURN_KEYS = ['00080060', '0008103E', '00200011', '00400244', '00400245'] as const;
 
 export function pick(dataset: DicomJson, tags: readonly string[]): DicomJson {

@@ -73,7 +73,8 @@ export function searchSql(db: IndexDb, query: QidoQuery, scope: QidoScope, limit
   if (scope.restrictTo) {
     conditions.push({ sql: 'st.study_uid = ?', args: [scope.restrictTo.studyUid] });
     const series = scope.restrictTo.seriesUids;
-    if (series && query.level !== 'study') conditions.push({ sql: `se.series_uid IN (${series.map(() => '?').join(',')})`, args: [...series] });
+    if (series && query.level !== 'study')
+      conditions.push({ sql: `se.series_uid IN (${series.map(() => '?').join(',')})`, args: [...series] });
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.map((c) => c.sql).join(' AND ')}` : '';
   const order = (query.filters.length > 0 ? ORDER_BY_SORTING : ORDER)[query.level];
@@ -89,7 +90,10 @@ export function searchSql(db: IndexDb, query: QidoQuery, scope: QidoScope, limit
  */
 export function searchIndex(db: IndexDb, query: QidoQuery, scope: QidoScope, limit: number, retrieveBase: string): QidoResult {
   const { sql, args } = searchSql(db, query, scope, limit);
-  const keys = db.prepare(sql).pluck().all(...args) as number[];
+  const keys = db
+    .prepare(sql)
+    .pluck()
+    .all(...args) as number[];
   const truncated = keys.length > limit;
   const page = keys.slice(0, limit);
   if (page.length === 0) return { items: [], truncated };

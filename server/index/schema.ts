@@ -155,7 +155,7 @@ function migrateQidoKeys(db: IndexDb): void {
   const writeWords = nameWordWriter(db, REFERRING_NAME_WORDS);
   // In pages: better-sqlite3 cannot write while a statement is still iterating.
   const page = db.prepare(`SELECT pk, json FROM studies WHERE pk > ? AND referring_physician_upper <> '' ORDER BY pk LIMIT 1000`);
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = page.all(after) as Array<{ pk: number; json: string }>;
     if (rows.length === 0) break;
     for (const row of rows) writeWords(getString(JSON.parse(row.json) as DicomJson, '00080090') ?? '', row.pk);

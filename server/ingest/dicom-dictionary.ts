@@ -12,8 +12,40 @@ export const LONG_LENGTH_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', '
 export const BINARY_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
 
 export const KNOWN_VRS: ReadonlySet<string> = new Set([
-  'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FD', 'FL', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW',
-  'PN', 'SH', 'SL', 'SQ', 'SS', 'ST', 'SV', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT', 'UV',
+  'AE',
+  'AS',
+  'AT',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'FD',
+  'FL',
+  'IS',
+  'LO',
+  'LT',
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'PN',
+  'SH',
+  'SL',
+  'SQ',
+  'SS',
+  'ST',
+  'SV',
+  'TM',
+  'UC',
+  'UI',
+  'UL',
+  'UN',
+  'UR',
+  'US',
+  'UT',
+  'UV',
 ]);
 
 export const UNDEFINED_LENGTH = 0xffffffff;
@@ -23,9 +55,11 @@ interface DictionaryEntry {
 }
 
 // dcmjs ships no type declarations; its dictionary is a Proxy answering "(GGGG,EEEE)" keys.
-const dictionary = (createRequire(import.meta.url)('dcmjs') as {
-  data: { DicomMetaDictionary: { dictionary: Record<string, DictionaryEntry | undefined> } };
-}).data.DicomMetaDictionary.dictionary;
+const dictionary = (
+  createRequire(import.meta.url)('dcmjs') as {
+    data: { DicomMetaDictionary: { dictionary: Record<string, DictionaryEntry | undefined> } };
+  }
+).data.DicomMetaDictionary.dictionary;
 
 /** Dictionary VR per tag number, '' for tags the dictionary does not know. */
 const cache = new Map<number, string>();

@@ -26,7 +26,11 @@ describe('charsetFromValues', () => {
 
 describe('decodeValue', () => {
   it('decodes ISO 2022 code extensions before splitting values and name groups', () => {
-    const gb = Buffer.concat([Buffer.from('Zhang^XiaoDong='), Buffer.from([0x1b, 0x24, 0x29, 0x41, 0xd5, 0xc5, 0x5e, 0x1b, 0x24, 0x29, 0x41, 0xd0, 0xa1, 0xb6, 0xab]), Buffer.from('= ')]);
+    const gb = Buffer.concat([
+      Buffer.from('Zhang^XiaoDong='),
+      Buffer.from([0x1b, 0x24, 0x29, 0x41, 0xd5, 0xc5, 0x5e, 0x1b, 0x24, 0x29, 0x41, 0xd0, 0xa1, 0xb6, 0xab]),
+      Buffer.from('= '),
+    ]);
     expect(decodeValue(PN, 'PN', gb, context(['', 'ISO 2022 IR 58']))).toEqual([{ Alphabetic: 'Zhang^XiaoDong', Ideographic: '张^小东' }]);
   });
 

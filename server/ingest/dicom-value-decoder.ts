@@ -27,7 +27,23 @@ export interface ValueContext {
 const CHARSET_VRS: ReadonlySet<string> = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
 const SINGLE_VALUE_VRS: ReadonlySet<string> = new Set(['LT', 'ST', 'UR', 'UT']);
 export const TEXT_VRS: ReadonlySet<string> = new Set([
-  'AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT',
+  'AE',
+  'AS',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'IS',
+  'LO',
+  'LT',
+  'PN',
+  'SH',
+  'ST',
+  'TM',
+  'UC',
+  'UI',
+  'UR',
+  'UT',
 ]);
 const NUMBER_SIZES: Readonly<Record<string, number>> = { AT: 4, FD: 8, FL: 4, SL: 4, SS: 2, SV: 8, UL: 4, US: 2, UV: 8 };
 /** Element size of the binary VRs stored in the byte order of the transfer syntax. */
@@ -146,15 +162,33 @@ function decodeNumbers(tag: number, vr: string, size: number, bytes: Uint8Array,
   const values: unknown[] = new Array<unknown>(count);
   for (let i = 0, at = 0; i < count; i++, at += size) {
     switch (vr) {
-      case 'US': values[i] = view.getUint16(at, le); break;
-      case 'SS': values[i] = view.getInt16(at, le); break;
-      case 'UL': values[i] = view.getUint32(at, le); break;
-      case 'SL': values[i] = view.getInt32(at, le); break;
-      case 'FL': values[i] = view.getFloat32(at, le); break;
-      case 'FD': values[i] = view.getFloat64(at, le); break;
-      case 'SV': values[i] = bigValue(view.getBigInt64(at, le)); break;
-      case 'UV': values[i] = bigValue(view.getBigUint64(at, le)); break;
-      case 'AT': values[i] = tagHex(((view.getUint16(at, le) << 16) | view.getUint16(at + 2, le)) >>> 0); break;
+      case 'US':
+        values[i] = view.getUint16(at, le);
+        break;
+      case 'SS':
+        values[i] = view.getInt16(at, le);
+        break;
+      case 'UL':
+        values[i] = view.getUint32(at, le);
+        break;
+      case 'SL':
+        values[i] = view.getInt32(at, le);
+        break;
+      case 'FL':
+        values[i] = view.getFloat32(at, le);
+        break;
+      case 'FD':
+        values[i] = view.getFloat64(at, le);
+        break;
+      case 'SV':
+        values[i] = bigValue(view.getBigInt64(at, le));
+        break;
+      case 'UV':
+        values[i] = bigValue(view.getBigUint64(at, le));
+        break;
+      case 'AT':
+        values[i] = tagHex(((view.getUint16(at, le) << 16) | view.getUint16(at + 2, le)) >>> 0);
+        break;
     }
   }
   return values;

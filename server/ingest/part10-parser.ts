@@ -208,7 +208,8 @@ export class Part10StreamParser {
 
   private collectDeflated(chunk: Uint8Array): void {
     this.deflatedBytes += chunk.length;
-    if (this.deflatedBytes > MAX_DEFLATED_BYTES) this.fail(new Part10Error(`the deflated data set is larger than ${MAX_DEFLATED_BYTES} bytes`));
+    if (this.deflatedBytes > MAX_DEFLATED_BYTES)
+      this.fail(new Part10Error(`the deflated data set is larger than ${MAX_DEFLATED_BYTES} bytes`));
     this.deflated!.push(chunk);
   }
 

@@ -63,19 +63,21 @@ function parse(bytes: Buffer, options?: Part10ParseOptions): ParsedPart10 {
 
 describe('Part10StreamParser values (PS3.18 F.2)', () => {
   it('maps explicit VR LE values to DICOM JSON', () => {
-    const r = parse(part10([
-      el(0x00080008, 'CS', 'ORIGINAL\\\\AXIAL '),
-      el(0x00080018, 'UI', '1.2.3\0'),
-      el(0x00080060, 'CS', ''),
-      el(0x00100010, 'PN', 'Yamada^Tarou=\\=^B=Phon '),
-      el(0x00189219, 'SS', Buffer.from(new Int16Array([-5]).buffer)),
-      el(0x00200032, 'DS', ' 1.5\\-2E2\\abc'),
-      el(0x00200013, 'IS', '0012'),
-      el(0x00209165, 'AT', Buffer.from([0x20, 0x00, 0x56, 0x90])),
-      el(0x00280030, 'FD', Buffer.from(new Float64Array([0.25]).buffer)),
-      el(0x00404050, 'LT', '  a\\b  '),
-      el(0x0072007a, 'SV', Buffer.from(new BigInt64Array([-3n, 2n ** 60n]).buffer)),
-    ]));
+    const r = parse(
+      part10([
+        el(0x00080008, 'CS', 'ORIGINAL\\\\AXIAL '),
+        el(0x00080018, 'UI', '1.2.3\0'),
+        el(0x00080060, 'CS', ''),
+        el(0x00100010, 'PN', 'Yamada^Tarou=\\=^B=Phon '),
+        el(0x00189219, 'SS', Buffer.from(new Int16Array([-5]).buffer)),
+        el(0x00200032, 'DS', ' 1.5\\-2E2\\abc'),
+        el(0x00200013, 'IS', '0012'),
+        el(0x00209165, 'AT', Buffer.from([0x20, 0x00, 0x56, 0x90])),
+        el(0x00280030, 'FD', Buffer.from(new Float64Array([0.25]).buffer)),
+        el(0x00404050, 'LT', '  a\\b  '),
+        el(0x0072007a, 'SV', Buffer.from(new BigInt64Array([-3n, 2n ** 60n]).buffer)),
+      ]),
+    );
     const ds = r.dataset;
     expect(ds['00080008']).toEqual({ vr: 'CS', Value: ['ORIGINAL', null, 'AXIAL'] });
     expect(ds['00080018']).toEqual({ vr: 'UI', Value: ['1.2.3'] });
@@ -92,13 +94,18 @@ describe('Part10StreamParser values (PS3.18 F.2)', () => {
   });
 
   it('reads implicit VR LE with the dictionary: private creators LO, unknown UN, "US or SS" by Pixel Representation', () => {
-    const r = parse(part10([
-      el(0x00090010, 'LO', 'ACME', 'implicit'),
-      el(0x00091001, 'UN', Buffer.from([1, 2, 3, 4]), 'implicit'),
-      el(0x00280103, 'US', US(1), 'implicit'),
-      el(0x00280106, 'SS', Buffer.from(new Int16Array([-1]).buffer), 'implicit'),
-      sq(0x00091002, [item([el(0x00100020, 'LO', 'X', 'implicit')])], 'implicit', true),
-    ], '1.2.840.10008.1.2'));
+    const r = parse(
+      part10(
+        [
+          el(0x00090010, 'LO', 'ACME', 'implicit'),
+          el(0x00091001, 'UN', Buffer.from([1, 2, 3, 4]), 'implicit'),
+          el(0x00280103, 'US', US(1), 'implicit'),
+          el(0x00280106, 'SS', Buffer.from(new Int16Array([-1]).buffer), 'implicit'),
+          sq(0x00091002, [item([el(0x00100020, 'LO', 'X', 'implicit')])], 'implicit', true),
+        ],
+        '1.2.840.10008.1.2',
+      ),
+    );
     expect(r.dataset['00090010']).toEqual({ vr: 'LO', Value: ['ACME'] });
     expect(r.dataset['00091001']).toEqual({ vr: 'UN', InlineBinary: 'AQIDBA==' });
     expect(r.dataset['00280106']).toEqual({ vr: 'SS', Value: [-1] });
@@ -106,17 +113,24 @@ describe('Part10StreamParser values (PS3.18 F.2)', () => {
   });
 
   it('reads explicit VR big endian, giving InlineBinary in little endian', () => {
-    const r = parse(part10([el(0x00280010, 'US', Buffer.from([0x01, 0x02]), 'big'), el(0x00281201, 'OW', Buffer.from([0x12, 0x34]), 'big')], '1.2.840.10008.1.2.2'));
+    const r = parse(
+      part10(
+        [el(0x00280010, 'US', Buffer.from([0x01, 0x02]), 'big'), el(0x00281201, 'OW', Buffer.from([0x12, 0x34]), 'big')],
+        '1.2.840.10008.1.2.2',
+      ),
+    );
     expect(r.dataset['00280010']?.Value).toEqual([0x0102]);
     expect(r.dataset['00281201']?.InlineBinary).toBe(Buffer.from([0x34, 0x12]).toString('base64'));
   });
 
   it('decodes text with the character set in force, which an item may override for its own content', () => {
-    const r = parse(part10([
-      el(0x00080005, 'CS', 'ISO_IR 192'),
-      sq(0x00400275, [item([el(0x00080005, 'CS', 'ISO_IR 100'), el(0x00100010, 'PN', Buffer.from([0x4a, 0xe9]))])]),
-      el(0x00100010, 'PN', Buffer.from('Jé', 'utf8')),
-    ]));
+    const r = parse(
+      part10([
+        el(0x00080005, 'CS', 'ISO_IR 192'),
+        sq(0x00400275, [item([el(0x00080005, 'CS', 'ISO_IR 100'), el(0x00100010, 'PN', Buffer.from([0x4a, 0xe9]))])]),
+        el(0x00100010, 'PN', Buffer.from('Jé', 'utf8')),
+      ]),
+    );
     expect(r.dataset['00100010']?.Value).toEqual([{ Alphabetic: 'Jé' }]);
     expect((r.dataset['00400275']?.Value?.[0] as Record<string, { Value: unknown[] }>)['00100010']?.Value).toEqual([{ Alphabetic: 'Jé' }]);
   });
@@ -126,10 +140,15 @@ describe('Part10StreamParser structure', () => {
   it('reads nested sequences of every length form and records bulk values with their path and offset', () => {
     const lut = Buffer.alloc(2000, 7);
     const bytes = part10([
-      sq(0x00540016, [
-        item([el(0x00281201, 'OW', lut), sq(0x00081115, [], 'explicit', true)], true),
-        item([sq(0x0040a730, [item([el(0x0040a160, 'UT', 'text')])], 'explicit', false)]),
-      ], 'explicit', true),
+      sq(
+        0x00540016,
+        [
+          item([el(0x00281201, 'OW', lut), sq(0x00081115, [], 'explicit', true)], true),
+          item([sq(0x0040a730, [item([el(0x0040a160, 'UT', 'text')])], 'explicit', false)]),
+        ],
+        'explicit',
+        true,
+      ),
       el(0x00540011, 'US', US(3)),
     ]);
     const r = parse(bytes);
@@ -150,8 +169,20 @@ describe('Part10StreamParser structure', () => {
 
   it('records encapsulated pixel data fragments and the Basic Offset Table without buffering them', () => {
     const frags = [Buffer.from([0xff, 0xd8, 1, 2]), Buffer.from([0xff, 0xd8, 3, 4, 5, 6])];
-    const icon = sq(0x00880200, [item([el(0x7fe00010, 'OB', Buffer.alloc(0), 'explicit', UNDEFINED), item([]), item([Buffer.from([0xff, 0xd8])]), delimiter(0xfffee0dd)])]);
-    const pixel = [el(0x7fe00010, 'OB', Buffer.alloc(0), 'explicit', UNDEFINED), item([Buffer.from([0, 0, 0, 0, 12, 0, 0, 0])]), ...frags.map((f) => item([f])), delimiter(0xfffee0dd)];
+    const icon = sq(0x00880200, [
+      item([
+        el(0x7fe00010, 'OB', Buffer.alloc(0), 'explicit', UNDEFINED),
+        item([]),
+        item([Buffer.from([0xff, 0xd8])]),
+        delimiter(0xfffee0dd),
+      ]),
+    ]);
+    const pixel = [
+      el(0x7fe00010, 'OB', Buffer.alloc(0), 'explicit', UNDEFINED),
+      item([Buffer.from([0, 0, 0, 0, 12, 0, 0, 0])]),
+      ...frags.map((f) => item([f])),
+      delimiter(0xfffee0dd),
+    ];
     const bytes = part10([icon, ...pixel], '1.2.840.10008.1.2.4.50');
     const r = parse(bytes);
     const p = r.pixelData!;
@@ -165,7 +196,10 @@ describe('Part10StreamParser structure', () => {
 
   it('puts binary values longer than inlineBinaryMaxBytes in bulk, and always pixel data', () => {
     const r = parse(part10([el(0x00420011, 'OB', Buffer.alloc(10)), el(0x7fe00010, 'OW', Buffer.alloc(4))]), { inlineBinaryMaxBytes: 8 });
-    expect(r.bulk.map((b) => [b.path, b.length])).toEqual([['00420011', 10], ['7FE00010', 4]]);
+    expect(r.bulk.map((b) => [b.path, b.length])).toEqual([
+      ['00420011', 10],
+      ['7FE00010', 4],
+    ]);
     expect(r.pixelData).toMatchObject({ encapsulated: false, length: 4 });
   });
 
@@ -178,10 +212,12 @@ describe('Part10StreamParser structure', () => {
   });
 
   it('is lenient: unknown transfer syntax, no meta group length, missing item delimiter, zero padding', () => {
-    const r = parse(Buffer.concat([
-      part10([sq(0x00400275, [delimiter(0xfffee000, UNDEFINED), el(0x00100020, 'LO', 'A')], 'explicit', true)], '1.2.3.4', false),
-      Buffer.alloc(3),
-    ]));
+    const r = parse(
+      Buffer.concat([
+        part10([sq(0x00400275, [delimiter(0xfffee000, UNDEFINED), el(0x00100020, 'LO', 'A')], 'explicit', true)], '1.2.3.4', false),
+        Buffer.alloc(3),
+      ]),
+    );
     expect(r.dataset['00400275']?.Value).toEqual([{ '00100020': { vr: 'LO', Value: ['A'] } }]);
     expect(r.warnings).toEqual([
       'unknown Transfer Syntax UID; the data set is read as explicit VR little endian',
@@ -211,7 +247,9 @@ describe('Part10StreamParser errors', () => {
   it('refuses a value running past the end of its item, absurd lengths and deep nesting', () => {
     const overrun = part10([sq(0x00400275, [Buffer.concat([delimiter(0xfffee000, 10), el(0x00100020, 'LO', 'ABCDEFGH')])])]);
     expect(reason(overrun)).toMatch(/^\(0010,0020\) runs past the end of an item of \(0040,0275\)/);
-    expect(reason(part10([el(0x00404050, 'UT', 'x'.repeat(100))]), { maxHeaderValueBytes: 50 })).toMatch(/^the value of \(0040,4050\) \(UT\) is 100 bytes, more than the 50-byte limit$/);
+    expect(reason(part10([el(0x00404050, 'UT', 'x'.repeat(100))]), { maxHeaderValueBytes: 50 })).toMatch(
+      /^the value of \(0040,4050\) \(UT\) is 100 bytes, more than the 50-byte limit$/,
+    );
     let nested = el(0x00100020, 'LO', 'A');
     for (let depth = 0; depth < 200; depth++) nested = sq(0x00400275, [item([nested])]);
     expect(reason(part10([nested]))).toMatch(/nested more than 128 levels deep/);

@@ -1,5 +1,17 @@
 import { getString, type DicomJson, type DicomJsonElement } from '../../shared/dicom/dicom-json';
-import { BINARY_VRS, KNOWN_VRS, LONG_LENGTH_VRS, UNDEFINED_LENGTH, implicitVr, isVrLike, tagAt, tagHex, tagLabel, uint16, uint32 } from './dicom-dictionary';
+import {
+  BINARY_VRS,
+  KNOWN_VRS,
+  LONG_LENGTH_VRS,
+  UNDEFINED_LENGTH,
+  implicitVr,
+  isVrLike,
+  tagAt,
+  tagHex,
+  tagLabel,
+  uint16,
+  uint32,
+} from './dicom-dictionary';
 import { charsetFromValues, decodeValue, DEFAULT_CHARSET, inlineBinary, type ValueContext } from './dicom-value-decoder';
 import type { BulkElement, ParsedPart10, Part10ParseOptions, PixelDataLocation } from './part10-parser';
 
@@ -108,7 +120,8 @@ export class Part10Reader {
     if (!transferSyntaxUid) throw new Part10Error('file meta information has no Transfer Syntax UID (0002,0010)');
     const deflated = transferSyntaxUid === DEFLATED_UID;
     if (deflated) yield { kind: 'inflate' };
-    const syntax = transferSyntaxUid === IMPLICIT_VR_LE_UID ? IMPLICIT_LE : transferSyntaxUid === EXPLICIT_VR_BE_UID ? EXPLICIT_BE : EXPLICIT_LE;
+    const syntax =
+      transferSyntaxUid === IMPLICIT_VR_LE_UID ? IMPLICIT_LE : transferSyntaxUid === EXPLICIT_VR_BE_UID ? EXPLICIT_BE : EXPLICIT_LE;
     if (!deflated && syntax === EXPLICIT_LE && !KNOWN_EXPLICIT_LE.test(transferSyntaxUid)) {
       this.warn('unknown Transfer Syntax UID; the data set is read as explicit VR little endian');
     }
@@ -148,7 +161,8 @@ export class Part10Reader {
       }
       yield* this.readElement(scope, tag, head);
     }
-    if (groupEnd !== undefined && groupEnd !== this.pos) this.warn('File Meta Information Group Length (0002,0000) does not match the meta group');
+    if (groupEnd !== undefined && groupEnd !== this.pos)
+      this.warn('File Meta Information Group Length (0002,0000) does not match the meta group');
     return meta;
   }
 
@@ -221,7 +235,9 @@ export class Part10Reader {
       element = yield* this.readBinary(scope, tag, path, vr, length);
     } else {
       if (length > this.maxHeaderValueBytes) {
-        throw new Part10Error(`the value of ${tagLabel(tag)} (${vr}) is ${length} bytes, more than the ${this.maxHeaderValueBytes}-byte limit`);
+        throw new Part10Error(
+          `the value of ${tagLabel(tag)} (${vr}) is ${length} bytes, more than the ${this.maxHeaderValueBytes}-byte limit`,
+        );
       }
       const bytes = length > 0 ? yield* this.read(length, tag) : EMPTY;
       const value = decodeValue(tag, vr, bytes, scope.ctx);
@@ -281,7 +297,8 @@ export class Part10Reader {
       }
       if (itemTag !== ITEM) throw new Part10Error(`sequence ${tagLabel(tag)} contains ${tagLabel(itemTag)} where an item was expected`);
       const itemEnd = itemLength === UNDEFINED_LENGTH ? undefined : this.pos + itemLength;
-      if (itemEnd !== undefined && limit !== undefined && itemEnd > limit) throw new Part10Error(`an item of ${tagLabel(tag)} runs past the end of its sequence or item`);
+      if (itemEnd !== undefined && limit !== undefined && itemEnd > limit)
+        throw new Part10Error(`an item of ${tagLabel(tag)} runs past the end of its sequence or item`);
       this.count();
       const item: DicomJson = {};
       items.push(item);
@@ -319,7 +336,8 @@ export class Part10Reader {
       if (itemLength === UNDEFINED_LENGTH) throw new Part10Error(`an item of encapsulated ${tagLabel(tag)} has an undefined length`);
       if (scope.limit !== undefined && this.pos + itemLength > scope.limit) throw this.overrun(tag, scope);
       if (basicOffsetTable === undefined) {
-        if (itemLength > this.maxHeaderValueBytes) throw new Part10Error(`the Basic Offset Table of ${tagLabel(tag)} is larger than ${this.maxHeaderValueBytes} bytes`);
+        if (itemLength > this.maxHeaderValueBytes)
+          throw new Part10Error(`the Basic Offset Table of ${tagLabel(tag)} is larger than ${this.maxHeaderValueBytes} bytes`);
         if (itemLength % 4 !== 0) this.warn(`the Basic Offset Table of ${tagLabel(tag)} has a length that is not a multiple of 4`);
         const table = itemLength > 0 ? yield* this.read(itemLength, tag) : EMPTY;
         basicOffsetTable = [];
@@ -333,7 +351,15 @@ export class Part10Reader {
     const element: DicomJsonElement = { vr, BulkDataURI: path };
     this.bulk.push({ path, vr, offset: start, length, element });
     if (scope.depth === 0 && PIXEL_DATA_TAGS.has(tag)) {
-      this.pixelData = { tag: tagHex(tag), vr, offset: start, length, encapsulated: true, basicOffsetTable: basicOffsetTable ?? [], fragments };
+      this.pixelData = {
+        tag: tagHex(tag),
+        vr,
+        offset: start,
+        length,
+        encapsulated: true,
+        basicOffsetTable: basicOffsetTable ?? [],
+        fragments,
+      };
     }
     return element;
   }

@@ -93,7 +93,9 @@ export async function receiveInstance(
       parseError = error;
     }
   }
-  const refusal = parseError ? failure(FailureReason.CannotUnderstand, `Cannot read the instance: ${parseError.reason}`) : validate(parsed!, expectedStudyUid);
+  const refusal = parseError
+    ? failure(FailureReason.CannotUnderstand, `Cannot read the instance: ${parseError.reason}`)
+    : validate(parsed!, expectedStudyUid);
   if (refusal) {
     sink.destroy(new Error('instance refused'));
     return {
@@ -176,7 +178,8 @@ function validate(parsed: ParsedPart10, expectedStudyUid: string | undefined): S
   const sopClassUid = getString(ds, '00080016');
   const sopInstanceUid = getString(ds, '00080018');
   const ids = { sopClassUid, sopInstanceUid };
-  if (!isValidUid(parsed.transferSyntaxUid)) return failure(FailureReason.CannotUnderstand, 'The file meta information has no valid Transfer Syntax UID (0002,0010).', ids);
+  if (!isValidUid(parsed.transferSyntaxUid))
+    return failure(FailureReason.CannotUnderstand, 'The file meta information has no valid Transfer Syntax UID (0002,0010).', ids);
   const required: Array<[string, string]> = [
     ['SOP Class UID (0008,0016)', '00080016'],
     ['SOP Instance UID (0008,0018)', '00080018'],

@@ -43,7 +43,7 @@ export function renderGrayscale(frame: FramePixels, attributes: RenderingAttribu
   const value = integer
     ? frame.pixelRepresentation === 1
       ? (i: number) => (samples[i]! << shift) >> shift
-      : (i: number) => ((samples[i]! << shift) >>> shift)
+      : (i: number) => (samples[i]! << shift) >>> shift
     : (i: number) => samples[i]!;
   let voi = fixedVoi && voiFunction(fixedVoi);
   if (!voi) {

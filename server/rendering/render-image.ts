@@ -18,14 +18,19 @@ const GRAYSCALE = new Set(['MONOCHROME1', 'MONOCHROME2']);
  * animated GIF. Frames are rasterized as they arrive, so only 8-bit rasters accumulate.
  * `window` is the requested window (PS3.18 8.3.5.1.5); it applies to grayscale only.
  */
-export async function renderImage(frames: Iterable<FrameToRender> | AsyncIterable<FrameToRender>, encode: EncodeOptions, window?: WindowSetting): Promise<Buffer> {
+export async function renderImage(
+  frames: Iterable<FrameToRender> | AsyncIterable<FrameToRender>,
+  encode: EncodeOptions,
+  window?: WindowSetting,
+): Promise<Buffer> {
   const rasters: Uint8Array[] = [];
   let shape: { rows: number; columns: number; channels: 1 | 3 } | undefined;
   for await (const { pixels, attributes } of frames) {
     const { rows, columns } = pixels;
     if (!(rows > 0 && columns > 0)) throw new AppError('NOT_ACCEPTABLE', 'The image has no Rows or Columns, so it cannot be rendered.');
     shape ??= { rows, columns, channels: GRAYSCALE.has(pixels.photometricInterpretation) ? 1 : 3 };
-    if (rows !== shape.rows || columns !== shape.columns) throw new AppError('NOT_ACCEPTABLE', 'The frames differ in size and cannot form one animation.');
+    if (rows !== shape.rows || columns !== shape.columns)
+      throw new AppError('NOT_ACCEPTABLE', 'The frames differ in size and cannot form one animation.');
     rasters.push(rasterize(pixels, attributes, window));
   }
   if (!shape) throw new Error('renderImage needs at least one frame');
@@ -41,7 +46,8 @@ export function rasterize(pixels: FramePixels, attributes: RenderingAttributes, 
     return renderGrayscale(pixels, attributes, window);
   }
   if (photometric === 'PALETTE COLOR' && !attributes.palette) throw notRenderable('PALETTE COLOR without readable palette lookup tables');
-  if (photometric !== 'PALETTE COLOR' && pixels.samplesPerPixel !== 3) throw notRenderable(`${photometric} with ${pixels.samplesPerPixel} samples per pixel`);
+  if (photometric !== 'PALETTE COLOR' && pixels.samplesPerPixel !== 3)
+    throw notRenderable(`${photometric} with ${pixels.samplesPerPixel} samples per pixel`);
   return renderColor(pixels, attributes.palette);
 }
 

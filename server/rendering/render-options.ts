@@ -93,7 +93,8 @@ export function parseWindow(text: string): WindowSetting {
   if (!fun) throw invalid('The window function is linear, linear-exact or sigmoid (PS3.3 C.11.2.1.3).');
   const w = Number(width);
   // C.11.2.1.2.1: Window Width >= 1 for LINEAR, > 0 otherwise.
-  if (fun === 'LINEAR' ? w < 1 : w <= 0) throw invalid(`The window width must be ${fun === 'LINEAR' ? 'at least 1' : 'greater than 0'} for ${fun}.`);
+  if (fun === 'LINEAR' ? w < 1 : w <= 0)
+    throw invalid(`The window width must be ${fun === 'LINEAR' ? 'at least 1' : 'greater than 0'} for ${fun}.`);
   return { center: Number(center), width: w, function: fun };
 }
 
@@ -117,7 +118,11 @@ export function parseViewport(text: string, sizeOnly: boolean): Viewport {
     return Number(v);
   };
   const region = { x: optional(sx, false) ?? 0, y: optional(sy, false) ?? 0, width: optional(sw, true), height: optional(sh, true) };
-  if ([region.x, region.y, region.width ?? 1, region.height ?? 1].some((n) => Number.isNaN(n)) || region.width === 0 || region.height === 0) {
+  if (
+    [region.x, region.y, region.width ?? 1, region.height ?? 1].some((n) => Number.isNaN(n)) ||
+    region.width === 0 ||
+    region.height === 0
+  ) {
     throw invalid('The source region sx,sy are non-negative integers and sw,sh non-zero integers (negative flips the image).');
   }
   return { width, height, region };

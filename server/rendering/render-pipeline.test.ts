@@ -62,7 +62,11 @@ describe('rendering query parameters', () => {
       viewport: { width: 256, height: 256 },
       quality: 75,
     });
-    expect(parseRenderOptions({ window: '-600,1500,SIGMOID' }, 'rendered').window).toEqual({ center: -600, width: 1500, function: 'SIGMOID' });
+    expect(parseRenderOptions({ window: '-600,1500,SIGMOID' }, 'rendered').window).toEqual({
+      center: -600,
+      width: 1500,
+      function: 'SIGMOID',
+    });
     expect(parseRenderOptions({ window: '0.5,1,linear-exact' }, 'rendered').window?.function).toBe('LINEAR_EXACT');
     expect(parseRenderOptions({ viewport: '100,50,10,20,-30,' }, 'rendered').viewport).toEqual({
       width: 100,

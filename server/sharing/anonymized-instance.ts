@@ -10,8 +10,18 @@ import type { ShareView } from './share-view';
  * element; compressed pixel data is kept in its fragments (and so its transfer syntax), anything
  * else is written in Explicit VR Little Endian. Made in memory, one instance at a time.
  */
-export async function anonymizedInstance(blobStore: BlobStore, view: ShareView, instance: StoredInstance): Promise<{ bytes: Buffer; transferSyntax: string }> {
+export async function anonymizedInstance(
+  blobStore: BlobStore,
+  view: ShareView,
+  instance: StoredInstance,
+): Promise<{ bytes: Buffer; transferSyntax: string }> {
   const file = await collect(await blobStore.get(instance.blobKey));
-  const bytes = deidentifyPart10({ file, transferSyntax: instance.transferSyntax, sopClassUid: instance.sopClassUid, sopInstanceUid: instance.sopUid }, view.deidContext());
-  return { bytes, transferSyntax: transferSyntax(instance.transferSyntax)?.encapsulated ? instance.transferSyntax : EXPLICIT_VR_LITTLE_ENDIAN };
+  const bytes = deidentifyPart10(
+    { file, transferSyntax: instance.transferSyntax, sopClassUid: instance.sopClassUid, sopInstanceUid: instance.sopUid },
+    view.deidContext(),
+  );
+  return {
+    bytes,
+    transferSyntax: transferSyntax(instance.transferSyntax)?.encapsulated ? instance.transferSyntax : EXPLICIT_VR_LITTLE_ENDIAN,
+  };
 }

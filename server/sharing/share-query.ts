@@ -4,7 +4,16 @@ import { AppError } from '../../shared/errors';
 import type { ShareView } from './share-view';
 
 /** Matching keys an anonymized share may search by: none of them identify the patient. */
-const NEUTRAL_KEYS = new Set(['StudyInstanceUID', 'SeriesInstanceUID', 'SOPInstanceUID', 'SOPClassUID', 'Modality', 'ModalitiesInStudy', 'SeriesNumber', 'InstanceNumber']);
+const NEUTRAL_KEYS = new Set([
+  'StudyInstanceUID',
+  'SeriesInstanceUID',
+  'SOPInstanceUID',
+  'SOPClassUID',
+  'Modality',
+  'ModalitiesInStudy',
+  'SeriesNumber',
+  'InstanceNumber',
+]);
 const CONTROL_PARAMS = new Set(['includefield', 'limit', 'offset', 'fuzzymatching']);
 const UID_KEYS = new Map([
   ['studyinstanceuid', 'study'],
@@ -14,7 +23,9 @@ const UID_KEYS = new Map([
   ['sopinstanceuid', 'instance'],
   ['00080018', 'instance'],
 ] as const);
-const NEUTRAL_NAMES = new Set(QUERY_KEYS.filter((k) => NEUTRAL_KEYS.has(k.keyword)).flatMap((k) => [k.keyword.toLowerCase(), k.tag.toLowerCase()]));
+const NEUTRAL_NAMES = new Set(
+  QUERY_KEYS.filter((k) => NEUTRAL_KEYS.has(k.keyword)).flatMap((k) => [k.keyword.toLowerCase(), k.tag.toLowerCase()]),
+);
 /** Matches nothing: no archive UID is the replacement of another share's. */
 const NO_SUCH_UID = '2.25.0';
 
@@ -33,7 +44,10 @@ export function shareQueryParams(view: ShareView, params: URLSearchParams): URLS
       continue;
     }
     if (!NEUTRAL_NAMES.has(lower)) {
-      throw new AppError('INVALID_QUERY', `${name.slice(0, 64)}: an anonymized share can be searched only by UID, modality, SOP class and series or instance number.`);
+      throw new AppError(
+        'INVALID_QUERY',
+        `${name.slice(0, 64)}: an anonymized share can be searched only by UID, modality, SOP class and series or instance number.`,
+      );
     }
     const level = UID_KEYS.get(lower as never);
     if (level === undefined) {

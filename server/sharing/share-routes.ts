@@ -64,7 +64,15 @@ export function shareRoutes(deps: ShareRouteDeps): Router {
     const principal = requireAction(res, 'share');
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN');
     const share = ctx.shares.revoke(req.params.id as string, principal.role === 'admin' ? undefined : principal.userId);
-    ctx.audit.record({ action: 'share-revoke', outcome: 0, who: principalLabel(principal), clientAddress: clientAddress(req), studyUid: share.studyInstanceUID, detail: `share ${share.id} revoked`, requestId: res.locals.requestId as string });
+    ctx.audit.record({
+      action: 'share-revoke',
+      outcome: 0,
+      who: principalLabel(principal),
+      clientAddress: clientAddress(req),
+      studyUid: share.studyInstanceUID,
+      detail: `share ${share.id} revoked`,
+      requestId: res.locals.requestId as string,
+    });
     res.status(204).end();
   });
 
@@ -76,19 +84,37 @@ export function shareRoutes(deps: ShareRouteDeps): Router {
     const share = ctx.shares.activeByToken(token);
     if (!share) {
       ctx.throttles.address.fail(address);
-      ctx.audit.record({ action: 'share-use', outcome: 4, who: { kind: 'share', id: '', role: 'guest' }, clientAddress: address, detail: 'link unknown, expired or revoked', requestId: res.locals.requestId as string });
+      ctx.audit.record({
+        action: 'share-use',
+        outcome: 4,
+        who: { kind: 'share', id: '', role: 'guest' },
+        clientAddress: address,
+        detail: 'link unknown, expired or revoked',
+        requestId: res.locals.requestId as string,
+      });
       throw new AppError('UNAUTHORIZED', 'This share link is unknown, has expired or was revoked.');
     }
     if (share.pinHash !== undefined) await checkPin(req, res, ctx, share.id, share.pinHash, body.pin);
     const old = sessionCookie(req);
     if (old !== undefined) ctx.sessions.delete(old);
-    const { token: sessionToken, session } = ctx.sessions.create({ shareId: share.id }, Math.min(share.expiresAt, Date.now() + USER_SESSION_MS));
+    const { token: sessionToken, session } = ctx.sessions.create(
+      { shareId: share.id },
+      Math.min(share.expiresAt, Date.now() + USER_SESSION_MS),
+    );
     setSessionCookie(res, sessionToken, session.expiresAt, ctx.secureCookies);
     ctx.shares.noteUse(share.id);
     const principal: SharePrincipal = { kind: 'share', share, via: 'session', csrfToken: session.csrfToken };
     res.locals.principal = principal;
     res.locals.shareView = deps.views.viewOf(share);
-    ctx.audit.record({ action: 'share-use', outcome: 0, who: principalLabel(principal), clientAddress: address, studyUid: share.studyUid, detail: 'link opened', requestId: res.locals.requestId as string });
+    ctx.audit.record({
+      action: 'share-use',
+      outcome: 0,
+      who: principalLabel(principal),
+      clientAddress: address,
+      studyUid: share.studyUid,
+      detail: 'link opened',
+      requestId: res.locals.requestId as string,
+    });
     deps.onShareOpened?.(principal, req, res);
     res.json(sessionView(principal, (uid) => deps.presentStudyUid(res, uid)));
   });
@@ -101,7 +127,11 @@ export function shareUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/share#${token}`;
 }
 
-export async function parseNewShare(body: Record<string, unknown>, createdBy: number, deps: Pick<ShareRouteDeps, 'ctx' | 'index'>): Promise<NewShare> {
+export async function parseNewShare(
+  body: Record<string, unknown>,
+  createdBy: number,
+  deps: Pick<ShareRouteDeps, 'ctx' | 'index'>,
+): Promise<NewShare> {
   const studyUid = stringField(body, 'studyInstanceUID', { required: true, max: 64 })!;
   if (!isValidUid(studyUid)) throw new AppError('INVALID_UID', '"studyInstanceUID" is not a valid DICOM UID.');
   const instances = deps.index.findInstances(studyUid);
@@ -123,11 +153,17 @@ export async function parseNewShare(body: Record<string, unknown>, createdBy: nu
     throw new AppError('BAD_REQUEST', `"expiresInHours" must be a number of hours above 0 and at most ${max}.`);
   }
   const permissions = body.permissions ?? ['read'];
-  if (!Array.isArray(permissions) || !permissions.includes('read') || !permissions.every((p) => p === 'read' || p === 'download') || permissions.length !== new Set(permissions).size) {
+  if (
+    !Array.isArray(permissions) ||
+    !permissions.includes('read') ||
+    !permissions.every((p) => p === 'read' || p === 'download') ||
+    permissions.length !== new Set(permissions).size
+  ) {
     throw new AppError('BAD_REQUEST', '"permissions" must be ["read"] or ["read", "download"].');
   }
   const pin = stringField(body, 'pin', { max: 32 });
-  if (pin !== undefined && pin !== '' && !/^\S{4,32}$/.test(pin)) throw new AppError('BAD_REQUEST', 'A PIN has 4 to 32 characters and no spaces.');
+  if (pin !== undefined && pin !== '' && !/^\S{4,32}$/.test(pin))
+    throw new AppError('BAD_REQUEST', 'A PIN has 4 to 32 characters and no spaces.');
   const note = (stringField(body, 'note', { max: 500 }) ?? '').trim();
   return {
     createdBy,

@@ -125,10 +125,12 @@ export class ShareStore {
     const row = this.byId.get(id);
     // Someone else's share is answered like a missing one.
     if (!row || (userId !== undefined && row.created_by !== userId)) throw new AppError('NOT_FOUND', 'There is no such share.');
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(Date.now(), id);
-      this.db.prepare('DELETE FROM sessions WHERE share_id = ?').run(id);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.prepare('UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(Date.now(), id);
+        this.db.prepare('DELETE FROM sessions WHERE share_id = ?').run(id);
+      })
+      .immediate();
     return this.summary(id)!;
   }
 }

@@ -48,7 +48,10 @@ export function buildViewer(distDir: string = VIEWER_DIST): void {
   const started = Date.now();
   const staging = `${distDir}.staging-${process.pid}`;
   const vite = path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const run = spawnSync(process.execPath, [vite, 'build', '--outDir', staging, '--emptyOutDir', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [vite, 'build', '--outDir', staging, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
   if (run.status !== 0) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new Error(`vite build failed (exit ${run.status ?? run.signal})`);

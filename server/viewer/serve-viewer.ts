@@ -36,7 +36,14 @@ export function serveViewer(distDir: string = VIEWER_DIST): Router {
     }),
   );
   // Unhashed files of the build (favicon, public/): revalidated each time.
-  router.use(express.static(distDir, { index: false, cacheControl: true, maxAge: 0, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+  router.use(
+    express.static(distDir, {
+      index: false,
+      cacheControl: true,
+      maxAge: 0,
+      setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+    }),
+  );
   return router;
 }
 

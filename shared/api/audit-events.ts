@@ -17,8 +17,18 @@ export const AUDIT_ACTIONS = {
   store: { eventId: '110104', eventName: 'DICOM Instances Transferred', eventType: undefined, actionCode: 'C' },
   'delete-study': { eventId: '110105', eventName: 'DICOM Study Deleted', eventType: undefined, actionCode: 'D' },
   delete: { eventId: '110103', eventName: 'DICOM Instances Accessed', eventType: undefined, actionCode: 'D' },
-  'share-create': { eventId: '110113', eventName: 'Security Alert', eventType: '110135 Object Security Attributes Changed', actionCode: 'C' },
-  'share-revoke': { eventId: '110113', eventName: 'Security Alert', eventType: '110135 Object Security Attributes Changed', actionCode: 'D' },
+  'share-create': {
+    eventId: '110113',
+    eventName: 'Security Alert',
+    eventType: '110135 Object Security Attributes Changed',
+    actionCode: 'C',
+  },
+  'share-revoke': {
+    eventId: '110113',
+    eventName: 'Security Alert',
+    eventType: '110135 Object Security Attributes Changed',
+    actionCode: 'D',
+  },
   'user-change': { eventId: '110113', eventName: 'Security Alert', eventType: '110137 User Security Attributes Changed', actionCode: 'U' },
   'token-change': { eventId: '110113', eventName: 'Security Alert', eventType: '110137 User Security Attributes Changed', actionCode: 'U' },
   'consultation-request': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'C' },
@@ -27,7 +37,10 @@ export const AUDIT_ACTIONS = {
   'consultation-close': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'U' },
   annotate: { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'U' },
   'audit-read': { eventId: '110101', eventName: 'Audit Log Used', eventType: undefined, actionCode: 'R' },
-} as const satisfies Record<string, { eventId: string; eventName: string; eventType: string | undefined; actionCode: 'C' | 'R' | 'U' | 'D' | 'E' }>;
+} as const satisfies Record<
+  string,
+  { eventId: string; eventName: string; eventType: string | undefined; actionCode: 'C' | 'R' | 'U' | 'D' | 'E' }
+>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

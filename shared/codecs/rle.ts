@@ -41,7 +41,15 @@ export function decodeRleFrame(encoded: Uint8Array, geometry: RleGeometry): Uint
 }
 
 /** PackBits (G.3.1): writes `pixelCount` bytes at `first`, `first + stride`, … */
-function unpackSegment(src: Uint8Array, start: number, end: number, out: Uint8Array, first: number, stride: number, pixelCount: number): void {
+function unpackSegment(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  first: number,
+  stride: number,
+  pixelCount: number,
+): void {
   let at = start;
   let n = 0;
   while (n < pixelCount && at < end) {
@@ -49,13 +57,13 @@ function unpackSegment(src: Uint8Array, start: number, end: number, out: Uint8Ar
     if (header < 128) {
       // A literal run of header + 1 bytes.
       const run = Math.min(header + 1, pixelCount - n, end - at);
-      for (let i = 0; i < run; i++) out[first + (n++) * stride] = src[at + i]!;
+      for (let i = 0; i < run; i++) out[first + n++ * stride] = src[at + i]!;
       at += header + 1;
     } else if (header > 128) {
       // The next byte repeated 257 - header times.
       const value = src[at++]!;
       const run = Math.min(257 - header, pixelCount - n);
-      for (let i = 0; i < run; i++) out[first + (n++) * stride] = value;
+      for (let i = 0; i < run; i++) out[first + n++ * stride] = value;
     }
     // 128 is a no-op.
   }

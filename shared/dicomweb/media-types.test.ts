@@ -52,9 +52,9 @@ describe('parseMediaType', () => {
 
 describe('formatMediaType', () => {
   it('quotes values that are not tokens and escapes quotes and backslashes', () => {
-    expect(formatMediaType('multipart/related', { type: 'application/dicom', 'transfer-syntax': '1.2.840.10008.1.2.1', boundary: 'abc-123' })).toBe(
-      'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.1; boundary=abc-123',
-    );
+    expect(
+      formatMediaType('multipart/related', { type: 'application/dicom', 'transfer-syntax': '1.2.840.10008.1.2.1', boundary: 'abc-123' }),
+    ).toBe('multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.1; boundary=abc-123');
     expect(formatMediaType('a/b', { x: 'say "hi"\\', y: '' })).toBe('a/b; x="say \\"hi\\"\\\\"; y=""');
     expect(formatMediaType('application/dicom+json')).toBe('application/dicom+json');
   });

@@ -58,7 +58,12 @@ export const QUERY_KEYS: readonly QueryKey[] = [
 export const DATE_TIME_PAIRS: Readonly<Record<string, string>> = { '00080020': '00080030', '00400244': '00400245' };
 
 const LEVEL_DEPTH: Record<QidoLevel, number> = { study: 0, series: 1, instance: 2 };
-const BY_NAME = new Map<string, QueryKey>(QUERY_KEYS.flatMap((k) => [[k.keyword.toLowerCase(), k], [k.tag.toLowerCase(), k]]));
+const BY_NAME = new Map<string, QueryKey>(
+  QUERY_KEYS.flatMap((k) => [
+    [k.keyword.toLowerCase(), k],
+    [k.tag.toLowerCase(), k],
+  ]),
+);
 const TAG_BY_KEYWORD = new Map<string, string>(Object.entries(Tag).map(([keyword, tag]) => [keyword.toLowerCase(), tag]));
 
 /** The VR of a query key or default return key, for returning it empty when an instance lacks it. */
@@ -154,13 +159,22 @@ function parseFilter(key: QueryKey, value: string): QidoFilter {
     }
     case 'code-list': {
       const values = splitList(value);
-      if (!values.every((v) => /^[A-Za-z0-9_ *?]{1,16}$/.test(v))) throw invalid('values must be code strings (comma-separated list allowed).');
+      if (!values.every((v) => /^[A-Za-z0-9_ *?]{1,16}$/.test(v)))
+        throw invalid('values must be code strings (comma-separated list allowed).');
       return { key, values, wildcard: values.some(hasWildcard) };
     }
     case 'date':
-      return { key, values: parseRange(value, DATE, invalid('expected YYYYMMDD or a range YYYYMMDD-YYYYMMDD, -YYYYMMDD, YYYYMMDD-.')), wildcard: false };
+      return {
+        key,
+        values: parseRange(value, DATE, invalid('expected YYYYMMDD or a range YYYYMMDD-YYYYMMDD, -YYYYMMDD, YYYYMMDD-.')),
+        wildcard: false,
+      };
     case 'time':
-      return { key, values: parseRange(value.replace(/:/g, ''), TIME, invalid('expected HH[MM[SS[.FFFFFF]]] or a range of them (A-B, -B, A-).')), wildcard: false };
+      return {
+        key,
+        values: parseRange(value.replace(/:/g, ''), TIME, invalid('expected HH[MM[SS[.FFFFFF]]] or a range of them (A-B, -B, A-).')),
+        wildcard: false,
+      };
     case 'integer':
       if (!/^[+-]?\d{1,10}$/.test(value.trim())) throw invalid('expected an integer.');
       return { key, values: [String(Number(value))], wildcard: false };

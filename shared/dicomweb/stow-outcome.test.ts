@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { stowResponseStatus, type StowInstanceOutcome } from './stow-outcome';
 
-const ok: StowInstanceOutcome = { ok: true, sopClassUid: '1.2', sopInstanceUid: '1.3', studyInstanceUid: '1.4', seriesInstanceUid: '1.5', alreadyStored: false };
+const ok: StowInstanceOutcome = {
+  ok: true,
+  sopClassUid: '1.2',
+  sopInstanceUid: '1.3',
+  studyInstanceUid: '1.4',
+  seriesInstanceUid: '1.5',
+  alreadyStored: false,
+};
 const failed: StowInstanceOutcome = { ok: false, failureReason: 0xc000, message: 'x' };
 
 describe('stowResponseStatus', () => {

@@ -69,7 +69,9 @@ function get(url: string, agent: http.Agent, headers: Record<string, string> = {
       .get(url, { agent, headers: { authorization: BENCH_AUTHORIZATION, ...headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - started }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - started }),
+        );
         res.on('error', reject);
       })
       .on('error', reject);
@@ -81,7 +83,10 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 // ---------------------------------------------------------------- QIDO-RS
@@ -101,7 +106,11 @@ function worklistQueries(archive: SyntheticArchive, count: number): Query[] {
     const weekEnd = new Date(day.getTime() + 6 * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
     const all: Query[] = [
       { kind: 'fuzzy name', path: `/studies?PatientName=${encodeURIComponent(sample.fuzzyName)}&fuzzymatching=true&limit=100` },
-      { kind: 'PatientID', path: `/studies?PatientID=${sample.patientId}&limit=100`, expected: archive.studiesOfPatient.get(sample.patientId) },
+      {
+        kind: 'PatientID',
+        path: `/studies?PatientID=${sample.patientId}&limit=100`,
+        expected: archive.studiesOfPatient.get(sample.patientId),
+      },
       { kind: 'week + modality', path: `/studies?StudyDate=${sample.date}-${weekEnd}&ModalitiesInStudy=${sample.modality}&limit=100` },
       { kind: 'accession', path: `/studies?AccessionNumber=${sample.accession}`, expected: 1 },
     ];
@@ -146,7 +155,13 @@ async function main(): Promise<number> {
         `${opt.patients} patients, written through ArchiveIndex.insertInstances in ${archive.seconds.toFixed(1)} s ` +
         `(${Math.round(archive.instances / archive.seconds)} instances/s), index file ${indexMb.toFixed(0)} MB`,
     );
-    report.synthetic = { studies: archive.studies, series: archive.series, instances: archive.instances, seconds: archive.seconds, indexMb };
+    report.synthetic = {
+      studies: archive.studies,
+      series: archive.series,
+      instances: archive.instances,
+      seconds: archive.seconds,
+      indexMb,
+    };
 
     // 2. the server, and one real CT series over STOW-RS
     const server = run.startServer();
@@ -160,13 +175,22 @@ async function main(): Promise<number> {
     for (let i = 0; i < ct.instances.length; i += 10) batches.push(ct.instances.slice(i, i + 10));
     const stowStarted = performance.now();
     await mapConcurrent(batches, 4, async (batch) => {
-      const reply = await storeInstances(dicomWeb, batch.map((i) => i.bytes), stowAgent);
-      const problem = stowProblem(reply, batch.map((i) => i.sopUid));
+      const reply = await storeInstances(
+        dicomWeb,
+        batch.map((i) => i.bytes),
+        stowAgent,
+      );
+      const problem = stowProblem(
+        reply,
+        batch.map((i) => i.sopUid),
+      );
       if (problem) problems.push(`STOW: ${problem}`);
     });
     stowAgent.destroy();
     const stowSeconds = (performance.now() - stowStarted) / 1000;
-    console.log(`real objects: ${opt.slices} CT slices 512×512 (generate-ct-series) stored over STOW-RS into the 100k index in ${stowSeconds.toFixed(1)} s (${Math.round(opt.slices / stowSeconds)} inst/s)`);
+    console.log(
+      `real objects: ${opt.slices} CT slices 512×512 (generate-ct-series) stored over STOW-RS into the 100k index in ${stowSeconds.toFixed(1)} s (${Math.round(opt.slices / stowSeconds)} inst/s)`,
+    );
 
     // 3. QIDO-RS
     const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -183,7 +207,9 @@ async function main(): Promise<number> {
     const sequentialCpu = qidoCpu.end();
     all.sort((a, b) => a - b);
     console.log(`\nQIDO-RS at ${archive.studies + 1} studies, sequential (c=1), ${all.length} queries, limit=100:`);
-    console.log(`  all            p50 ${percentile(all, 50).toFixed(1)} ms  p95 ${percentile(all, 95).toFixed(1)} ms  max ${all.at(-1)!.toFixed(1)} ms  server CPU ${(sequentialCpu.cpuMs / all.length).toFixed(2)} ms/query`);
+    console.log(
+      `  all            p50 ${percentile(all, 50).toFixed(1)} ms  p95 ${percentile(all, 95).toFixed(1)} ms  max ${all.at(-1)!.toFixed(1)} ms  server CPU ${(sequentialCpu.cpuMs / all.length).toFixed(2)} ms/query`,
+    );
     const kinds: Record<string, { p50: number; p95: number }> = {};
     for (const [kind, times] of byKind) {
       times.sort((a, b) => a - b);
@@ -196,12 +222,16 @@ async function main(): Promise<number> {
     const c8Seconds = (performance.now() - c8Started) / 1000;
     c8Times.sort((a, b) => a - b);
     const qps = concurrent.length / c8Seconds;
-    console.log(`  8 in flight    ${qps.toFixed(0)} queries/s over ${concurrent.length} queries (p50 ${percentile(c8Times, 50).toFixed(1)} ms, p95 ${percentile(c8Times, 95).toFixed(1)} ms)`);
+    console.log(
+      `  8 in flight    ${qps.toFixed(0)} queries/s over ${concurrent.length} queries (p50 ${percentile(c8Times, 50).toFixed(1)} ms, p95 ${percentile(c8Times, 95).toFixed(1)} ms)`,
+    );
     const countStarted = performance.now();
     const studyCount = await countSearchResults(`${dicomWeb}/studies`, 1000);
     const countSeconds = (performance.now() - countStarted) / 1000;
     if (studyCount !== archive.studies + 1) problems.push(`study count ${studyCount} instead of ${archive.studies + 1}`);
-    console.log(`  study-level count: ${studyCount} studies listed in ${Math.ceil(studyCount / 1000)} pages of 1000 in ${countSeconds.toFixed(1)} s`);
+    console.log(
+      `  study-level count: ${studyCount} studies listed in ${Math.ceil(studyCount / 1000)} pages of 1000 in ${countSeconds.toFixed(1)} s`,
+    );
     report.qido = {
       sequential: { p50: percentile(all, 50), p95: percentile(all, 95), serverCpuMsPerQuery: sequentialCpu.cpuMs / all.length, kinds },
       concurrent8: { queriesPerSecond: qps, p50: percentile(c8Times, 50), p95: percentile(c8Times, 95) },
@@ -212,7 +242,10 @@ async function main(): Promise<number> {
     // 4. series metadata of the 500-instance series
     const metadataUrl = `${dicomWeb}/studies/${ct.studyUid}/series/${ct.seriesUid}/metadata`;
     const metadata = async (encoding?: string) => {
-      const reply = await get(metadataUrl, agent, { accept: 'application/dicom+json', ...(encoding ? { 'accept-encoding': encoding } : {}) });
+      const reply = await get(metadataUrl, agent, {
+        accept: 'application/dicom+json',
+        ...(encoding ? { 'accept-encoding': encoding } : {}),
+      });
       if (reply.status !== 200) problems.push(`metadata: status ${reply.status}`);
       return reply;
     };
@@ -228,16 +261,26 @@ async function main(): Promise<number> {
       gzip.push(reply.ms);
       gzipBytes = reply.body.length;
     }
-    console.log(`\nWADO-RS series metadata, ${items} instances (${(first.body.length / 1e6).toFixed(2)} MB JSON, ${(gzipBytes / 1e6).toFixed(2)} MB gzip):`);
+    console.log(
+      `\nWADO-RS series metadata, ${items} instances (${(first.body.length / 1e6).toFixed(2)} MB JSON, ${(gzipBytes / 1e6).toFixed(2)} MB gzip):`,
+    );
     console.log(`  first ${first.ms.toFixed(1)} ms, warm median ${median(warm).toFixed(1)} ms, gzip median ${median(gzip).toFixed(1)} ms`);
-    report.metadata = { instances: items, firstMs: first.ms, warmMedianMs: median(warm), gzipMedianMs: median(gzip), bytes: first.body.length, gzipBytes };
+    report.metadata = {
+      instances: items,
+      firstMs: first.ms,
+      warmMedianMs: median(warm),
+      gzipMedianMs: median(gzip),
+      bytes: first.body.length,
+      gzipBytes,
+    };
 
     // 5. frames
     const frameAccept = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' };
     const frameUrl = (sopUid: string) => `${dicomWeb}/studies/${ct.studyUid}/series/${ct.seriesUid}/instances/${sopUid}/frames/1`;
     const fetchFrame = async (sopUid: string) => {
       const reply = await get(frameUrl(sopUid), agent, frameAccept);
-      if (reply.status !== 200 || reply.body.length < FRAME_BYTES) problems.push(`frame of ${sopUid}: status ${reply.status}, ${reply.body.length} bytes`);
+      if (reply.status !== 200 || reply.body.length < FRAME_BYTES)
+        problems.push(`frame of ${sopUid}: status ${reply.status}, ${reply.body.length} bytes`);
       return reply.ms;
     };
     const sopUids = ct.instances.map((i) => i.sopUid);
@@ -250,13 +293,21 @@ async function main(): Promise<number> {
     const c1 = await frames(1, 1);
     const c8 = await frames(8, 2);
     console.log(`\nWADO-RS frames, native 512×512×16 bit (${(FRAME_BYTES / 1e6).toFixed(2)} MB each), multipart octet-stream:`);
-    console.log(`  c=1 ${c1.perSecond.toFixed(0)} frames/s (p50 ${c1.p50.toFixed(1)} ms), c=8 ${c8.perSecond.toFixed(0)} frames/s (p50 ${c8.p50.toFixed(1)} ms)`);
+    console.log(
+      `  c=1 ${c1.perSecond.toFixed(0)} frames/s (p50 ${c1.p50.toFixed(1)} ms), c=8 ${c8.perSecond.toFixed(0)} frames/s (p50 ${c8.p50.toFixed(1)} ms)`,
+    );
     report.frames = { c1, c8 };
     agent.destroy();
     monitor.stop();
 
-    console.log('\ntargets (10× Orthanc 1.10 at 5,000 studies on this VM): QIDO p95 ≤ 22 ms; ≥ 120 queries/s at c=8; series metadata ≤ 26 ms; frames ≥ 388/s');
-    console.log(problems.length === 0 ? 'every answer verified' : `INVALID: ${problems.length} problems, e.g.\n  ${problems.slice(0, 5).join('\n  ')}`);
+    console.log(
+      '\ntargets (10× Orthanc 1.10 at 5,000 studies on this VM): QIDO p95 ≤ 22 ms; ≥ 120 queries/s at c=8; series metadata ≤ 26 ms; frames ≥ 388/s',
+    );
+    console.log(
+      problems.length === 0
+        ? 'every answer verified'
+        : `INVALID: ${problems.length} problems, e.g.\n  ${problems.slice(0, 5).join('\n  ')}`,
+    );
     report.problems = problems;
     if (args.json) await fs.writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
     return problems.length === 0 ? 0 : 3;

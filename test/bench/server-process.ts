@@ -23,11 +23,22 @@ export interface ServerProcess {
  * and the bench admin account (BENCH_ADMIN), whose credentials every request of the bench sends.
  */
 export function startServer(dataDir: string): ServerProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, PACS_HOST: '127.0.0.1', PACS_PORT: '0', PACS_DATA_DIR: dataDir, PACS_LOG_LEVEL: 'error', ...BENCH_ADMIN_ENV };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PACS_HOST: '127.0.0.1',
+    PACS_PORT: '0',
+    PACS_DATA_DIR: dataDir,
+    PACS_LOG_LEVEL: 'error',
+    ...BENCH_ADMIN_ENV,
+  };
   for (const name of ['PACS_INDEX_FILE', 'PACS_ACCESS_FILE', 'PACS_AUDIT_FILE', 'PACS_PUBLIC_URL']) delete env[name];
   // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   readline.createInterface({ input: child.stderr! }).on('line', (line) => console.error(`[server] ${line}`));
   const lines = readline.createInterface({ input: child.stdout! });
   const dicomWeb = new Promise<string>((resolve, reject) => {

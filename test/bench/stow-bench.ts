@@ -117,8 +117,15 @@ async function stowInBatches(dicomWeb: string, instances: CtInstance[], batch: n
   const problems: string[] = [];
   try {
     const replies = await mapConcurrent(batches, concurrency, async (parts) => {
-      const reply = await storeInstances(dicomWeb, parts.map((p) => p.bytes), agent);
-      const problem = stowProblem(reply, parts.map((p) => p.sopUid));
+      const reply = await storeInstances(
+        dicomWeb,
+        parts.map((p) => p.bytes),
+        agent,
+      );
+      const problem = stowProblem(
+        reply,
+        parts.map((p) => p.sopUid),
+      );
       if (problem) problems.push(problem);
       return reply;
     });
@@ -137,8 +144,15 @@ async function ctPhase(dicomWeb: string, monitor: ProcMonitor): Promise<PhaseFig
   const t0 = performance.now();
   const ct = generateCtSeries({ slices: opt.slices, rows: 512, columns: 512, seed: opt.seed });
   console.error(`generated ${opt.slices} CT slices 512×512 in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const figures = await measure(`CT ${opt.batch}×${opt.concurrency}`, monitor, () => stowInBatches(dicomWeb, ct.instances, opt.batch, opt.concurrency));
-  await expectCount(figures.problems, 'series instances', `${dicomWeb}/studies/${ct.studyUid}/series/${ct.seriesUid}/instances`, opt.slices);
+  const figures = await measure(`CT ${opt.batch}×${opt.concurrency}`, monitor, () =>
+    stowInBatches(dicomWeb, ct.instances, opt.batch, opt.concurrency),
+  );
+  await expectCount(
+    figures.problems,
+    'series instances',
+    `${dicomWeb}/studies/${ct.studyUid}/series/${ct.seriesUid}/instances`,
+    opt.slices,
+  );
   return figures;
 }
 
@@ -180,14 +194,32 @@ async function bigPhase(dicomWeb: string, monitor: ProcMonitor): Promise<PhaseFi
     return { replies: [reply], problems: problem ? [problem] : [] };
   });
   agent.destroy();
-  await expectCount(figures.problems, 'series instances', `${dicomWeb}/studies/${source.studyUid}/series/${source.seriesUid}/instances`, slices);
+  await expectCount(
+    figures.problems,
+    'series instances',
+    `${dicomWeb}/studies/${source.studyUid}/series/${source.seriesUid}/instances`,
+    slices,
+  );
   return figures;
 }
 
 // ---------------------------------------------------------------- report
 
 function printTable(phases: PhaseFigures[], vmHwmMb: number): void {
-  const header = ['phase', 'instances', 'MB', 's', 'inst/s', 'MB/s', 'srv CPU ms/inst', 'bench CPU ms/inst', 'req p50 ms', 'srv peak RSS MB', 'RSS growth MB', 'verified'];
+  const header = [
+    'phase',
+    'instances',
+    'MB',
+    's',
+    'inst/s',
+    'MB/s',
+    'srv CPU ms/inst',
+    'bench CPU ms/inst',
+    'req p50 ms',
+    'srv peak RSS MB',
+    'RSS growth MB',
+    'verified',
+  ];
   const rows = phases.map((p) => [
     p.phase,
     String(p.instances),
@@ -231,7 +263,14 @@ async function main(): Promise<number> {
     monitor.stop();
     printTable(phases, vmHwmMb);
     if (args.json) {
-      const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, options: opt, serverVmHwmMb: vmHwmMb, phases };
+      const report = {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: os.cpus().length,
+        options: opt,
+        serverVmHwmMb: vmHwmMb,
+        phases,
+      };
       await fs.writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
       console.error(`figures written to ${args.json}`);
     }
@@ -244,7 +283,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error('bench failed:', error instanceof Error ? error.stack ?? error.message : error);
+    console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

@@ -28,7 +28,11 @@ export interface StowReply {
 }
 
 /** The multipart/related body: each instance as one application/dicom part. Counts what passes. */
-async function* multipartBody(instances: Instances, boundary: string, counts: { bytes: number; instances: number }): AsyncGenerator<Buffer> {
+async function* multipartBody(
+  instances: Instances,
+  boundary: string,
+  counts: { bytes: number; instances: number },
+): AsyncGenerator<Buffer> {
   for await (const bytes of instances) {
     yield Buffer.from(partHeader(boundary, { 'Content-Type': 'application/dicom' }, counts.instances === 0), 'latin1');
     yield bytes;
@@ -62,7 +66,14 @@ export async function storeInstances(dicomWeb: string, instances: Instances, age
   for await (const chunk of res) chunks.push(chunk as Buffer);
   const ms = performance.now() - started;
   const text = Buffer.concat(chunks).toString('utf8');
-  const reply: StowReply = { status: res.statusCode ?? 0, referenced: [], failed: 0, dicomBytes: counts.bytes, instances: counts.instances, ms };
+  const reply: StowReply = {
+    status: res.statusCode ?? 0,
+    referenced: [],
+    failed: 0,
+    dicomBytes: counts.bytes,
+    instances: counts.instances,
+    ms,
+  };
   if (reply.status !== 200 && reply.status !== 202 && reply.status !== 409) {
     reply.errorText = text.slice(0, 300);
     return reply;
@@ -90,8 +101,10 @@ export function stowProblem(reply: StowReply, sentSopUids: readonly string[]): s
  * Warning header) that `limit` cut the result; the server may cap `limit` below `pageSize`.
  */
 export async function countSearchResults(url: string, pageSize = 1000): Promise<number> {
-  for (let total = 0; ; ) {
-    const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}limit=${pageSize}&offset=${total}`, { headers: { accept: 'application/dicom+json', authorization: BENCH_AUTHORIZATION } });
+  for (let total = 0; ;) {
+    const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}limit=${pageSize}&offset=${total}`, {
+      headers: { accept: 'application/dicom+json', authorization: BENCH_AUTHORIZATION },
+    });
     if (res.status === 204) return total;
     if (res.status !== 200) throw new Error(`QIDO ${url}: status ${res.status}: ${(await res.text()).slice(0, 300)}`);
     const page = (await res.json()) as unknown[];
@@ -101,7 +114,11 @@ export async function countSearchResults(url: string, pageSize = 1000): Promise<
 }
 
 /** Runs `task` over `items` with at most `concurrency` running at once; results in item order. */
-export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

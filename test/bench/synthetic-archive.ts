@@ -13,17 +13,95 @@ import { openIndex } from '../../server/index/open-index';
 import { makeRng } from '../../fixtures/generate-ct-series';
 
 const FAMILY: Array<[string, number]> = [
-  ['Nguyễn', 38], ['Trần', 11], ['Lê', 9.5], ['Phạm', 7], ['Hoàng', 5], ['Huỳnh', 4], ['Phan', 4.5], ['Vũ', 3.9], ['Võ', 3],
-  ['Đặng', 2.1], ['Bùi', 2], ['Đỗ', 1.4], ['Hồ', 1.3], ['Ngô', 1.3], ['Dương', 1], ['Lý', 0.5], ['Đinh', 0.8], ['Trương', 0.9],
+  ['Nguyễn', 38],
+  ['Trần', 11],
+  ['Lê', 9.5],
+  ['Phạm', 7],
+  ['Hoàng', 5],
+  ['Huỳnh', 4],
+  ['Phan', 4.5],
+  ['Vũ', 3.9],
+  ['Võ', 3],
+  ['Đặng', 2.1],
+  ['Bùi', 2],
+  ['Đỗ', 1.4],
+  ['Hồ', 1.3],
+  ['Ngô', 1.3],
+  ['Dương', 1],
+  ['Lý', 0.5],
+  ['Đinh', 0.8],
+  ['Trương', 0.9],
 ];
 const MIDDLE = ['Văn', 'Thị', 'Văn', 'Thị', 'Văn', 'Thị', 'Minh', 'Thanh', 'Ngọc', 'Đức', 'Hữu', 'Quốc', 'Thu', 'Hoài', 'Xuân', 'Kim'];
 const GIVEN = [
-  'An', 'Anh', 'Bình', 'Cường', 'Dũng', 'Dung', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hiếu', 'Hoa', 'Hồng', 'Hùng', 'Huy', 'Hương', 'Khánh',
-  'Lan', 'Linh', 'Long', 'Mai', 'Minh', 'Nam', 'Nga', 'Ngọc', 'Nhung', 'Phong', 'Phúc', 'Phương', 'Quân', 'Quang', 'Sơn', 'Tâm',
-  'Thảo', 'Thắng', 'Thanh', 'Thủy', 'Tiến', 'Trang', 'Trung', 'Tú', 'Tuấn', 'Tùng', 'Vân', 'Việt', 'Vinh', 'Xuân', 'Yến', 'Bo',
-  'Châu', 'Diệp', 'Khoa', 'Lâm', 'Nhật', 'Oanh', 'Quyên', 'Sang', 'Thành', 'Thư', 'Uyên',
+  'An',
+  'Anh',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Dung',
+  'Giang',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hiếu',
+  'Hoa',
+  'Hồng',
+  'Hùng',
+  'Huy',
+  'Hương',
+  'Khánh',
+  'Lan',
+  'Linh',
+  'Long',
+  'Mai',
+  'Minh',
+  'Nam',
+  'Nga',
+  'Ngọc',
+  'Nhung',
+  'Phong',
+  'Phúc',
+  'Phương',
+  'Quân',
+  'Quang',
+  'Sơn',
+  'Tâm',
+  'Thảo',
+  'Thắng',
+  'Thanh',
+  'Thủy',
+  'Tiến',
+  'Trang',
+  'Trung',
+  'Tú',
+  'Tuấn',
+  'Tùng',
+  'Vân',
+  'Việt',
+  'Vinh',
+  'Xuân',
+  'Yến',
+  'Bo',
+  'Châu',
+  'Diệp',
+  'Khoa',
+  'Lâm',
+  'Nhật',
+  'Oanh',
+  'Quyên',
+  'Sang',
+  'Thành',
+  'Thư',
+  'Uyên',
 ];
-const INSTITUTIONS = ['Bệnh viện Chợ Rẫy', 'Bệnh viện Bạch Mai', 'Bệnh viện Đa khoa Tỉnh', 'Bệnh viện Nhi Đồng 1', 'Bệnh viện Hữu nghị Việt Đức'];
+const INSTITUTIONS = [
+  'Bệnh viện Chợ Rẫy',
+  'Bệnh viện Bạch Mai',
+  'Bệnh viện Đa khoa Tỉnh',
+  'Bệnh viện Nhi Đồng 1',
+  'Bệnh viện Hữu nghị Việt Đức',
+];
 const MODALITIES: Array<{ modality: string; weight: number; sopClass: string; body: string[]; description: string }> = [
   { modality: 'CT', weight: 35, sopClass: '1.2.840.10008.5.1.4.1.1.2', body: ['CHEST', 'ABDOMEN', 'HEAD'], description: 'CT' },
   { modality: 'MR', weight: 20, sopClass: '1.2.840.10008.5.1.4.1.1.4', body: ['HEAD', 'SPINE', 'KNEE'], description: 'MR' },
@@ -101,7 +179,8 @@ export function buildSyntheticArchive(file: string, options: SyntheticArchiveOpt
   const result: SyntheticArchive = { studies: 0, series: 0, instances: 0, samples: [], studiesOfPatient: new Map(), seconds: 0 };
   let batch: InstanceRecord[] = [];
   const flush = () => {
-    for (const outcome of index.insertInstances(batch)) if (outcome.kind !== 'inserted') throw new Error(`synthetic instance not inserted: ${outcome.kind}`);
+    for (const outcome of index.insertInstances(batch))
+      if (outcome.kind !== 'inserted') throw new Error(`synthetic instance not inserted: ${outcome.kind}`);
     batch = [];
     options.progress?.(result.studies, result.instances);
   };

@@ -106,12 +106,20 @@ function installWatcher(initial: [string, string][]): void {
 }
 
 async function waitForMark(page: Page, name: string): Promise<number> {
-  await page.waitForFunction((n) => (globalThis as unknown as BenchWindow).__bench.marks[n] !== undefined, name, { timeout: TIMEOUT_MS, polling: 50 });
+  await page.waitForFunction((n) => (globalThis as unknown as BenchWindow).__bench.marks[n] !== undefined, name, {
+    timeout: TIMEOUT_MS,
+    polling: 50,
+  });
   return page.evaluate((n) => (globalThis as unknown as BenchWindow).__bench.marks[n]!, name);
 }
 
 /** A page in a new, signed-in browser context (the viewer sends the session cookie; signing in is not timed). */
-async function newPage(browser: Browser, base: string, initial: [string, string][], slow: boolean): Promise<{ context: BrowserContext; page: Page }> {
+async function newPage(
+  browser: Browser,
+  base: string,
+  initial: [string, string][],
+  slow: boolean,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
   // tsx compiles with keepNames: the page functions below call esbuild's __name helper.
   await context.addInitScript('globalThis.__name = (f) => f;');
@@ -122,7 +130,12 @@ async function newPage(browser: Browser, base: string, initial: [string, string]
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     const bytesPerSecond = (opt.slowMbit * 1e6) / 8;
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: opt.slowLatency, downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: opt.slowLatency,
+      downloadThroughput: bytesPerSecond,
+      uploadThroughput: bytesPerSecond,
+    });
   }
   return { context, page };
 }
@@ -253,7 +266,14 @@ async function store(dicomWeb: string, series: CtSeries, problems: string[]): Pr
   const batches: CtSeries['instances'][] = [];
   for (let i = 0; i < series.instances.length; i += 10) batches.push(series.instances.slice(i, i + 10));
   await mapConcurrent(batches, 4, async (batch) => {
-    const problem = stowProblem(await storeInstances(dicomWeb, batch.map((i) => i.bytes), agent), batch.map((i) => i.sopUid));
+    const problem = stowProblem(
+      await storeInstances(
+        dicomWeb,
+        batch.map((i) => i.bytes),
+        agent,
+      ),
+      batch.map((i) => i.sopUid),
+    );
     if (problem) problems.push(`STOW: ${problem}`);
   });
   agent.destroy();
@@ -300,7 +320,13 @@ async function main(): Promise<number> {
     studies.push({ label: 'CT native', series: ct, fuzzyName: 'pham thu ha', megabytes: megabytes(ct) });
     if (!args['no-compressed']) {
       console.error(`compressing ${opt.slices} slices with gdcmconv --jpegls …`);
-      const source = generateCtSeries({ slices: opt.slices, rows: 512, columns: 512, seed: 'viewer-bench-jpegls', patientName: 'Lê^Văn Tùng' });
+      const source = generateCtSeries({
+        slices: opt.slices,
+        rows: 512,
+        columns: 512,
+        seed: 'viewer-bench-jpegls',
+        patientName: 'Lê^Văn Tùng',
+      });
       const jls = await compressJpegLs(source, path.join(run.dataDir, 'jpegls'));
       studies.push({ label: 'CT JPEG-LS', series: jls, fuzzyName: 'le van tung', megabytes: megabytes(jls) });
     }
@@ -309,10 +335,13 @@ async function main(): Promise<number> {
     const dicomWeb = await server.dicomWeb;
     const base = dicomWeb.replace(/\/dicom-web$/, '');
     for (const study of studies) await store(dicomWeb, study.series, problems);
-    for (const s of studies) console.log(`${s.label}: ${s.series.instances.length} slices 512×512, ${s.megabytes.toFixed(1)} MB stored over STOW-RS`);
+    for (const s of studies)
+      console.log(`${s.label}: ${s.series.instances.length} slices 512×512, ${s.megabytes.toFixed(1)} MB stored over STOW-RS`);
 
     browser = await launchBrowser();
-    console.log(`\nChromium ${browser.version()}, ${opt.runs} runs (cold: a new browser context each), slow link ${opt.slowMbit} Mbit/s + ${opt.slowLatency} ms, ${opt.slowRuns} runs\n`);
+    console.log(
+      `\nChromium ${browser.version()}, ${opt.runs} runs (cold: a new browser context each), slow link ${opt.slowMbit} Mbit/s + ${opt.slowLatency} ms, ${opt.slowRuns} runs\n`,
+    );
     console.log('| measure | p50 | min .. max | runs |');
     console.log('| --- | --- | --- | --- |');
     const figures: Record<string, Figure> = {};
@@ -320,24 +349,66 @@ async function main(): Promise<number> {
 
     const worklist = [];
     for (let n = 0; n < opt.runs; n++) worklist.push(await worklistRun(browser, base, studies[0]!, problems));
-    add(row('worklist: navigation → ready', 'ms', worklist.map((w) => w.ready)));
-    add(row('worklist: search → study row', 'ms', worklist.map((w) => w.search)));
-    add(row('worklist: navigation → study row after fuzzy search', 'ms', worklist.map((w) => w.total)));
+    add(
+      row(
+        'worklist: navigation → ready',
+        'ms',
+        worklist.map((w) => w.ready),
+      ),
+    );
+    add(
+      row(
+        'worklist: search → study row',
+        'ms',
+        worklist.map((w) => w.search),
+      ),
+    );
+    add(
+      row(
+        'worklist: navigation → study row after fuzzy search',
+        'ms',
+        worklist.map((w) => w.total),
+      ),
+    );
 
-    for (const [slow, runs] of [[false, opt.runs], [true, opt.slowRuns]] as const) {
+    for (const [slow, runs] of [
+      [false, opt.runs],
+      [true, opt.slowRuns],
+    ] as const) {
       for (const study of studies) {
         const results = [];
         for (let n = 0; n < runs; n++) results.push(await viewerRun(browser, base, study, slow, problems));
         if (results.length === 0) continue;
         const link = slow ? `, ${opt.slowMbit} Mbit/s ${opt.slowLatency} ms` : '';
-        add(row(`${study.label}${link}: first image`, 'ms', results.map((r) => r.first)));
-        add(row(`${study.label}${link}: whole series (${study.series.instances.length})`, 'ms', results.map((r) => r.loaded)));
-        if (!slow) add(row(`${study.label}: scroll ${study.series.instances.length - 1} slices`, 'fps', results.map((r) => r.scroll!)));
+        add(
+          row(
+            `${study.label}${link}: first image`,
+            'ms',
+            results.map((r) => r.first),
+          ),
+        );
+        add(
+          row(
+            `${study.label}${link}: whole series (${study.series.instances.length})`,
+            'ms',
+            results.map((r) => r.loaded),
+          ),
+        );
+        if (!slow)
+          add(
+            row(
+              `${study.label}: scroll ${study.series.instances.length - 1} slices`,
+              'fps',
+              results.map((r) => r.scroll!),
+            ),
+          );
       }
     }
 
     console.log('\ntargets on loopback: first image < 1 s, whole 300-slice series < 10 s, scrolling ≥ 30 fps');
-    console.log(problems.length === 0 ? 'every check passed' : `INVALID: ${problems.length} problems, e.g.\n  ${problems.slice(0, 5).join('\n  ')}`);
+    console.log(
+      problems.length === 0 ? 'every check passed' : `INVALID: ${problems.length} problems, e.g.\n  ${problems.slice(0, 5).join('\n  ')}`,
+    );
     report.figures = figures;
     report.problems = problems;
     if (args.json) await fs.writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);

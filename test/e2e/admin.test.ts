@@ -5,7 +5,8 @@ import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
 
-const CSV_HEADER = 'time,eventId,eventName,eventType,actionCode,outcome,action,principalKind,principalId,role,clientAddress,studyUid,detail,requestId';
+const CSV_HEADER =
+  'time,eventId,eventName,eventType,actionCode,outcome,action,principalKind,principalId,role,clientAddress,studyUid,detail,requestId';
 
 /** Runs `change` on the accounts page and waits until the list is drawn again. */
 async function afterReload(page: Page, change: () => Promise<void>): Promise<void> {
@@ -23,12 +24,23 @@ async function auditSearch(page: Page): Promise<void> {
 
 const userRow = (page: Page, username: string) => page.locator(`[data-testid="user-row"][data-username="${username}"]`);
 const auditRows = (page: Page) =>
-  page.$$eval('[data-testid="audit-row"]', (rows) => rows.map((r) => ({ action: r.getAttribute('data-action'), outcome: r.getAttribute('data-outcome'), principal: r.getAttribute('data-principal') })));
+  page.$$eval('[data-testid="audit-row"]', (rows) =>
+    rows.map((r) => ({
+      action: r.getAttribute('data-action'),
+      outcome: r.getAttribute('data-outcome'),
+      principal: r.getAttribute('data-principal'),
+    })),
+  );
 
 describe('accounts and audit trail pages in Chromium', () => {
   let archive: TestArchive;
   let browser: Browser;
-  const study = syntheticSeries(1, { PatientName: pn('Phạm^Thu Hà'), PatientID: 'ADM-1', StudyDate: '20240301', SpecificCharacterSet: 'ISO_IR 192' });
+  const study = syntheticSeries(1, {
+    PatientName: pn('Phạm^Thu Hà'),
+    PatientID: 'ADM-1',
+    StudyDate: '20240301',
+    SpecificCharacterSet: 'ISO_IR 192',
+  });
 
   beforeAll(async () => {
     archive = await startTestArchive();
@@ -52,7 +64,12 @@ describe('accounts and audit trail pages in Chromium', () => {
     expect(await userRow(admin, 'admin').locator('[data-testid="user-role"]').inputValue()).toBe('admin');
 
     // The role choice offers device accounts too.
-    expect(await admin.$$eval('[data-testid="create-role"] option', (options) => options.map((o) => o.getAttribute('value')))).toEqual(['admin', 'radiologist', 'clinician', 'device']);
+    expect(await admin.$$eval('[data-testid="create-role"] option', (options) => options.map((o) => o.getAttribute('value')))).toEqual([
+      'admin',
+      'radiologist',
+      'clinician',
+      'device',
+    ]);
 
     // A too short initial password is caught in the page; the archive's refusals show in place.
     await admin.fill('[data-testid="create-username"]', 'binh');
@@ -88,7 +105,9 @@ describe('accounts and audit trail pages in Chromium', () => {
     await clinician.fill('[data-testid="login-password"]', 'binh-password-1');
     await clinician.click('[data-testid="login-submit"]');
     await clinician.waitForSelector('[data-testid="worklist"][data-state="done"]');
-    expect(await clinician.$$eval('[data-testid="study-row"]', (rows) => rows.map((r) => r.getAttribute('data-study-instance-uid')))).toEqual([study.studyUid]);
+    expect(
+      await clinician.$$eval('[data-testid="study-row"]', (rows) => rows.map((r) => r.getAttribute('data-study-instance-uid'))),
+    ).toEqual([study.studyUid]);
     expect(await clinician.textContent('[data-testid="header-user"]')).toBe('Lê Văn Bình');
     expect(await clinician.textContent('[data-testid="header-role"]')).toBe('Clinician');
     expect(await clinician.isVisible('[data-testid="nav-worklist"]')).toBe(true);
@@ -96,11 +115,15 @@ describe('accounts and audit trail pages in Chromium', () => {
     expect(await clinician.locator('[data-testid="nav-admin"]').count()).toBe(0);
     await clinician.goto(`${archive.url}/admin`);
     await clinician.waitForSelector('#app-root[data-ready="true"]');
-    expect(await clinician.textContent('[data-testid="not-allowed"]')).toBe('You are not allowed to see this page: it is for administrators.');
+    expect(await clinician.textContent('[data-testid="not-allowed"]')).toBe(
+      'You are not allowed to see this page: it is for administrators.',
+    );
     expect(await clinician.locator('[data-testid="users-table"]').count()).toBe(0);
     await clinician.click('[data-testid="language-vi"]');
     await clinician.waitForSelector('html[lang="vi"] [data-testid="not-allowed"]');
-    expect(await clinician.textContent('[data-testid="not-allowed"]')).toBe('Bạn không được phép xem trang này: trang dành cho quản trị viên.');
+    expect(await clinician.textContent('[data-testid="not-allowed"]')).toBe(
+      'Bạn không được phép xem trang này: trang dành cho quản trị viên.',
+    );
     expect(await clinician.textContent('[data-testid="header-role"]')).toBe('Bác sĩ lâm sàng');
     await clinician.click('[data-testid="language-en"]');
     await clinician.click('[data-testid="nav-worklist"]');
@@ -153,7 +176,18 @@ describe('accounts and audit trail pages in Chromium', () => {
     expect(lines).toHaveLength(2);
     const cells = lines[1]!.split(',');
     expect(cells[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(cells.slice(1, 11)).toEqual(['110114', 'User Authentication', '110122 Login', 'E', '0', 'login', 'user', 'binh', 'clinician', cells[10]]);
+    expect(cells.slice(1, 11)).toEqual([
+      '110114',
+      'User Authentication',
+      '110122 Login',
+      'E',
+      '0',
+      'login',
+      'user',
+      'binh',
+      'clinician',
+      cells[10],
+    ]);
     expect(cells[12]).toBe('sign-in');
     await adminContext.close();
   });
@@ -173,13 +207,23 @@ describe('accounts and audit trail pages in Chromium', () => {
 
     await afterReload(page, async () => void (await row.locator('[data-testid="user-role"]').selectOption('radiologist')));
     expect(await row.locator('[data-testid="user-role"]').inputValue()).toBe('radiologist');
-    const users = (await (await fetch(`${archive.url}/api/users`)).json()) as Array<{ username: string; role: string; mustChangePassword: boolean }>;
+    const users = (await (await fetch(`${archive.url}/api/users`)).json()) as Array<{
+      username: string;
+      role: string;
+      mustChangePassword: boolean;
+    }>;
     expect(users.find((u) => u.username === 'ct-scanner-1')?.role).toBe('radiologist');
 
     await row.locator('[data-testid="user-reset-password"]').fill('new-scanner-pass-2');
     await afterReload(page, () => row.locator('[data-testid="user-reset"]').click());
-    expect(await page.textContent('[data-testid="admin-notice"]')).toBe('The password of ct-scanner-1 was reset; it must be changed at the next sign-in.');
-    const login = await fetch(`${archive.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: 'unrelated=1' }, body: JSON.stringify({ username: 'ct-scanner-1', password: 'new-scanner-pass-2' }) });
+    expect(await page.textContent('[data-testid="admin-notice"]')).toBe(
+      'The password of ct-scanner-1 was reset; it must be changed at the next sign-in.',
+    );
+    const login = await fetch(`${archive.url}/api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: 'unrelated=1' },
+      body: JSON.stringify({ username: 'ct-scanner-1', password: 'new-scanner-pass-2' }),
+    });
     expect(login.status).toBe(200);
     expect(((await login.json()) as { user: { mustChangePassword: boolean } }).user.mustChangePassword).toBe(true);
     await page.close();

@@ -8,8 +8,15 @@ import { pn, syntheticSeries } from '../helpers/synthetic-series';
 const WRONG = 'The username or password is wrong, or the account is disabled.';
 
 /** Creates an account through the admin API (Node's fetch goes as the test admin). */
-async function createAccount(archive: TestArchive, account: { username: string; password: string; role: string; displayName?: string; mustChangePassword?: boolean }): Promise<void> {
-  const res = await fetch(`${archive.url}/api/users`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(account) });
+async function createAccount(
+  archive: TestArchive,
+  account: { username: string; password: string; role: string; displayName?: string; mustChangePassword?: boolean },
+): Promise<void> {
+  const res = await fetch(`${archive.url}/api/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(account),
+  });
   expect(res.status, await res.clone().text()).toBe(201);
 }
 
@@ -136,7 +143,13 @@ describe('sign-in, sign-out and the one-time password in Chromium', () => {
   });
 
   it('makes an account with a one-time password choose its own before the worklist', async () => {
-    await createAccount(archive, { username: 'hung', password: 'one-time-pass-123', role: 'clinician', displayName: 'Trần Hùng', mustChangePassword: true });
+    await createAccount(archive, {
+      username: 'hung',
+      password: 'one-time-pass-123',
+      role: 'clinician',
+      displayName: 'Trần Hùng',
+      mustChangePassword: true,
+    });
     const page = await browser.newPage({ locale: 'en-US' });
     await page.goto(`${archive.url}/`);
     await page.waitForSelector('[data-testid="login-form"]');
@@ -172,7 +185,13 @@ describe('sign-in, sign-out and the one-time password in Chromium', () => {
 
     // The old password no longer signs in; the new one does.
     const check = async (password: string) =>
-      (await fetch(`${archive.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: 'unrelated=1' }, body: JSON.stringify({ username: 'hung', password }) })).status;
+      (
+        await fetch(`${archive.url}/api/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Cookie: 'unrelated=1' },
+          body: JSON.stringify({ username: 'hung', password }),
+        })
+      ).status;
     expect(await check('one-time-pass-123')).toBe(401);
     expect(await check('my-own-password-1')).toBe(200);
     await page.close();
@@ -181,7 +200,11 @@ describe('sign-in, sign-out and the one-time password in Chromium', () => {
   it('shows a share link guest as such, with no worklist, upload or admin, and keeps it in the viewer of its study', async () => {
     const study = syntheticSeries(1, { PatientName: pn('Võ^Thị Sáu'), PatientID: 'GUEST-1' });
     expect((await stowFiles(archive.dicomWeb, study.files)).status).toBe(200);
-    const created = await fetch(`${archive.url}/api/shares`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ studyInstanceUID: study.studyUid, permissions: ['read'] }) });
+    const created = await fetch(`${archive.url}/api/shares`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ studyInstanceUID: study.studyUid, permissions: ['read'] }),
+    });
     expect(created.status).toBe(201);
     const { token } = (await created.json()) as { token: string };
     const context = await browser.newContext({ locale: 'en-US' });
@@ -195,7 +218,8 @@ describe('sign-in, sign-out and the one-time password in Chromium', () => {
     }
     await page.waitForSelector('[data-testid="header-guest"]');
     expect(await page.textContent('[data-testid="header-guest"]')).toBe('Guest · shared study');
-    for (const testid of ['nav-worklist', 'nav-upload', 'nav-admin', 'sign-out', 'header-user']) expect(await page.locator(`[data-testid="${testid}"]`).count(), testid).toBe(0);
+    for (const testid of ['nav-worklist', 'nav-upload', 'nav-admin', 'sign-out', 'header-user'])
+      expect(await page.locator(`[data-testid="${testid}"]`).count(), testid).toBe(0);
     await page.click('[data-testid="language-vi"]');
     await page.waitForSelector('html[lang="vi"]');
     expect(await page.textContent('[data-testid="header-guest"]')).toBe('Khách · ca chụp được chia sẻ');

@@ -38,7 +38,14 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    expect((await stowFiles(archive.dicomWeb, SLICES.map((p) => corpusFile(p)))).status).toBe(200);
+    expect(
+      (
+        await stowFiles(
+          archive.dicomWeb,
+          SLICES.map((p) => corpusFile(p)),
+        )
+      ).status,
+    ).toBe(200);
     const created = await fetch(`${archive.url}/api/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -51,14 +58,15 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await archive?.stop();
   });
 
-  const waitForImage = (page: Page) => page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]', { timeout: 20_000 });
+  const waitForImage = (page: Page) =>
+    page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]', { timeout: 20_000 });
   const watchErrors = (page: Page) => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     return errors;
   };
 
-  it('goes from the request dialog to the answered consultation, with the specialist\'s length shared', async () => {
+  it("goes from the request dialog to the answered consultation, with the specialist's length shared", async () => {
     // The radiologist asks from the viewer.
     const hostContext = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });
     const host = await hostContext.newPage();
@@ -86,9 +94,17 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     const link = await dialog.locator('[data-testid="consultation-url"]').inputValue();
     expect(link).toMatch(new RegExp(`^${archive.url}/share#[A-Za-z0-9_-]{22,}$`));
     // Valid for the 2 days asked (to the minute).
-    const [consultation] = (await (await fetch(`${archive.url}/api/consultations?all=true`)).json()) as Array<{ id: string; status: string; shareId: string }>;
+    const [consultation] = (await (await fetch(`${archive.url}/api/consultations?all=true`)).json()) as Array<{
+      id: string;
+      status: string;
+      shareId: string;
+    }>;
     expect(consultation!.status).toBe('requested');
-    const shares = (await (await fetch(`${archive.url}/api/shares?all=true`)).json()) as Array<{ id: string; expiresAt: string; consultationId: string }>;
+    const shares = (await (await fetch(`${archive.url}/api/shares?all=true`)).json()) as Array<{
+      id: string;
+      expiresAt: string;
+      consultationId: string;
+    }>;
     const share = shares.find((s) => s.consultationId === consultation!.id)!;
     expect(Math.abs(Date.parse(share.expiresAt) - Date.now() - 48 * 3600_000)).toBeLessThan(120_000);
     // The link is shown once: closing the dialog forgets it.
@@ -132,7 +148,13 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     const annotations = (await (await fetch(`${archive.url}/api/studies/${studyUid}/annotations`)).json()) as StoredAnnotation[];
     expect(annotations).toHaveLength(1);
     const length = annotations[0]!;
-    expect(length).toMatchObject({ kind: 'length', seriesInstanceUID: seriesUid, sopInstanceUID: sopUid, frame: Number(frame), author: { name: SPECIALIST, kind: 'share' } });
+    expect(length).toMatchObject({
+      kind: 'length',
+      seriesInstanceUID: seriesUid,
+      sopInstanceUID: sopUid,
+      frame: Number(frame),
+      author: { name: SPECIALIST, kind: 'share' },
+    });
     // The stored handles are image pixels: with the slice's Pixel Spacing they give the length shown.
     const slice = dicomParser.parseDicom(new Uint8Array(corpusFile(SLICES.find((p) => corpusEntry(p).sopInstanceUID === sopUid)!)));
     const [rowSpacing, columnSpacing] = slice.string('x00280030')!.split('\\').map(Number) as [number, number];
@@ -154,7 +176,9 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
 
     // The radiologist's worklist: answered, with the opinion.
     await host.goto(`${archive.url}/`);
-    const row = host.locator(`[data-testid="consultations"][data-state="done"] [data-testid="consultation-row"][data-id="${consultation!.id}"]`);
+    const row = host.locator(
+      `[data-testid="consultations"][data-state="done"] [data-testid="consultation-row"][data-id="${consultation!.id}"]`,
+    );
     await row.waitFor();
     expect(await row.getAttribute('data-status')).toBe('answered');
     expect(await row.locator('td[data-column="status"]').textContent()).toBe('answered');
@@ -166,7 +190,11 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     // Status and urgency in Vietnamese after a language switch.
     await host.click('[data-testid="language-vi"]');
     await host.waitForSelector('html[lang="vi"]');
-    await host.locator(`[data-testid="consultations"][data-state="done"] [data-testid="consultation-row"] td[data-column="status"]:text-is("đã trả lời")`).waitFor();
+    await host
+      .locator(
+        `[data-testid="consultations"][data-state="done"] [data-testid="consultation-row"] td[data-column="status"]:text-is("đã trả lời")`,
+      )
+      .waitFor();
     expect(await row.locator('td[data-column="urgency"]').textContent()).toBe('khẩn');
     await host.click('[data-testid="language-en"]');
     await host.waitForSelector('html[lang="en"]');
@@ -178,7 +206,9 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await host.waitForSelector(`[data-testid="viewport"][data-active="true"][data-rendered-image-id="${imageId}"]`);
     const measurement = host.locator('[data-testid="measurement"][data-tool="Length"]');
     await measurement.waitFor();
-    expect(await measurement.locator('[data-testid="measurement-text"]').textContent()).toBe(`Length: ${guestMm.toFixed(2)} mm — ${SPECIALIST}`);
+    expect(await measurement.locator('[data-testid="measurement-text"]').textContent()).toBe(
+      `Length: ${guestMm.toFixed(2)} mm — ${SPECIALIST}`,
+    );
     expect(Number(await measurement.getAttribute('data-value'))).toBeCloseTo(guestMm, 2);
     expect(await measurement.locator('button').count()).toBe(0);
     await measurement.locator('[data-testid="measurement-text"]').click();
@@ -205,14 +235,18 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await host.waitForSelector('[data-testid="consultations"][data-state="done"] [data-testid="consultations-empty"]');
     const closed = (await (await fetch(`${archive.url}/api/consultations/${consultation!.id}`)).json()) as { status: string };
     expect(closed.status).toBe('closed');
-    const reopened = await fetch(`${archive.url}/api/shares/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.slice(link.indexOf('#') + 1) }) });
+    const reopened = await fetch(`${archive.url}/api/shares/open`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: link.slice(link.indexOf('#') + 1) }),
+    });
     expect(reopened.status).toBe(401);
     expect(((await reopened.json()) as { message: string }).message).toBe('This share link is unknown, has expired or was revoked.');
     expect(hostErrors).toEqual([]);
     await hostContext.close();
   });
 
-  it('saves the radiologist\'s own length when drawn, moved and deleted, and shows it again on the next visit', async () => {
+  it("saves the radiologist's own length when drawn, moved and deleted, and shows it again on the next visit", async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -221,8 +255,12 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await waitForImage(page);
     await page.waitForSelector('[data-testid="viewer-page"][data-annotations="loaded"]');
     const viewer = '[data-testid="viewer-page"]';
-    const saved = async (count: number) => page.waitForSelector(`${viewer}[data-annotations-saved="${count}"][data-annotations-pending="0"]`);
-    const mine = async () => ((await (await fetch(`${archive.url}/api/studies/${studyUid}/annotations`)).json()) as Array<StoredAnnotation & { id: string }>).filter((a) => a.author.kind === 'user');
+    const saved = async (count: number) =>
+      page.waitForSelector(`${viewer}[data-annotations-saved="${count}"][data-annotations-pending="0"]`);
+    const mine = async () =>
+      (
+        (await (await fetch(`${archive.url}/api/studies/${studyUid}/annotations`)).json()) as Array<StoredAnnotation & { id: string }>
+      ).filter((a) => a.author.kind === 'user');
 
     // Second slice: nobody's marks there yet.
     await page.keyboard.press('ArrowDown');

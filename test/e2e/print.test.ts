@@ -68,12 +68,26 @@ const pdfPageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type\s*\/
 describe('key images and the film sheet in Chromium', () => {
   let archive: TestArchive;
   let browser: Browser;
-  const ct = generateCtSeries({ slices: 10, rows: 64, columns: 64, seed: 'print-e2e', patientName: 'Trần^Văn Bình', patientId: 'VN-PRINT-01' });
+  const ct = generateCtSeries({
+    slices: 10,
+    rows: 64,
+    columns: 64,
+    seed: 'print-e2e',
+    patientName: 'Trần^Văn Bình',
+    patientId: 'VN-PRINT-01',
+  });
 
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    expect((await stowFiles(archive.dicomWeb, ct.instances.map((i) => i.bytes))).status).toBe(200);
+    expect(
+      (
+        await stowFiles(
+          archive.dicomWeb,
+          ct.instances.map((i) => i.bytes),
+        )
+      ).status,
+    ).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();
@@ -115,8 +129,14 @@ describe('key images and the film sheet in Chromium', () => {
     await page.waitForSelector('[data-testid="measurement"][data-tool="Length"]');
     const lengthMm = Number(await page.getAttribute('[data-testid="measurement"]', 'data-value'));
     expect(lengthMm).toBeGreaterThan(50);
-    const stored = await page.evaluate((key) => (globalThis as unknown as BrowserGlobals).localStorage.getItem(key), `pacs.keyImages.${ct.studyUid}`);
-    const keys = JSON.parse(stored ?? '[]') as { sopUid: string; measurements: { tool: string; handles: Record<string, { x: number; y: number }> }[] }[];
+    const stored = await page.evaluate(
+      (key) => (globalThis as unknown as BrowserGlobals).localStorage.getItem(key),
+      `pacs.keyImages.${ct.studyUid}`,
+    );
+    const keys = JSON.parse(stored ?? '[]') as {
+      sopUid: string;
+      measurements: { tool: string; handles: Record<string, { x: number; y: number }> }[];
+    }[];
     expect(keys.map((k) => k.sopUid)).toEqual([ct.instances[0]!.sopUid, ct.instances[3]!.sopUid]);
     expect(keys[0]!.measurements).toEqual([]);
     expect(keys[1]!.measurements.map((m) => m.tool)).toEqual(['Length']);
@@ -181,7 +201,9 @@ describe('key images and the film sheet in Chromium', () => {
     await signIn(page, archive);
     await page.goto(`${archive.url}/print?StudyInstanceUIDs=${ct.studyUid}`);
     await page.waitForSelector('[data-testid="print-empty"]');
-    expect(await page.textContent('[data-testid="print-empty"]')).toBe('Chưa có ảnh đánh dấu: hãy đánh dấu ảnh bằng phím K trong trình xem.');
+    expect(await page.textContent('[data-testid="print-empty"]')).toBe(
+      'Chưa có ảnh đánh dấu: hãy đánh dấu ảnh bằng phím K trong trình xem.',
+    );
     expect(await page.locator('[data-testid="print-sheet"]').count()).toBe(0);
     await page.close();
   });

@@ -26,16 +26,46 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
   let radiologist: BrowserContext;
   let host: Page;
   const study = generateCtSeries({ slices: 4, rows: 64, columns: 64, seed: 'share-e2e', patientName: PATIENT.name, patientId: PATIENT.id });
-  const coronal = syntheticSeries(3, { StudyInstanceUID: study.studyUid, SeriesNumber: 7, SeriesDescription: 'Coronal share', PatientName: pn(PATIENT.name), PatientID: PATIENT.id });
-  const other = generateCtSeries({ slices: 2, rows: 16, columns: 16, seed: 'share-other', patientName: OTHER_PATIENT.name, patientId: OTHER_PATIENT.id });
+  const coronal = syntheticSeries(3, {
+    StudyInstanceUID: study.studyUid,
+    SeriesNumber: 7,
+    SeriesDescription: 'Coronal share',
+    PatientName: pn(PATIENT.name),
+    PatientID: PATIENT.id,
+  });
+  const other = generateCtSeries({
+    slices: 2,
+    rows: 16,
+    columns: 16,
+    seed: 'share-other',
+    patientName: OTHER_PATIENT.name,
+    patientId: OTHER_PATIENT.id,
+  });
 
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    expect((await stowFiles(archive.dicomWeb, study.instances.map((i) => i.bytes))).status).toBe(200);
+    expect(
+      (
+        await stowFiles(
+          archive.dicomWeb,
+          study.instances.map((i) => i.bytes),
+        )
+      ).status,
+    ).toBe(200);
     expect((await stowFiles(archive.dicomWeb, coronal.files)).status).toBe(200);
-    expect((await stowFiles(archive.dicomWeb, other.instances.map((i) => i.bytes))).status).toBe(200);
-    for (const [account, role] of [[RADIOLOGIST, 'radiologist'], [CLINICIAN, 'clinician']] as const) {
+    expect(
+      (
+        await stowFiles(
+          archive.dicomWeb,
+          other.instances.map((i) => i.bytes),
+        )
+      ).status,
+    ).toBe(200);
+    for (const [account, role] of [
+      [RADIOLOGIST, 'radiologist'],
+      [CLINICIAN, 'clinician'],
+    ] as const) {
       const res = await fetch(`${archive.url}/api/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -54,7 +84,8 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     await archive?.stop();
   });
 
-  const waitForImage = (page: Page) => page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]', { timeout: 20_000 });
+  const waitForImage = (page: Page) =>
+    page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]', { timeout: 20_000 });
 
   /** Opens the Share dialog of the host's viewer, fills it in and creates the link: its URL and id. */
   const createLink = async (options: ShareOptions = {}): Promise<{ url: string; id: string; token: string }> => {
@@ -85,11 +116,16 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     // Every text the archive sends the guest (DICOM JSON included), to prove what never arrives.
     const seen: string[] = [];
     page.on('response', (res) => {
-      if (/json/.test(res.headers()['content-type'] ?? '')) void res.text().then((text) => seen.push(text), () => undefined);
+      if (/json/.test(res.headers()['content-type'] ?? ''))
+        void res.text().then(
+          (text) => seen.push(text),
+          () => undefined,
+        );
     });
     return { page, seen };
   };
-  const tagValue = (page: Page, tag: string) => page.locator(`[data-testid="tag-row"][data-depth="0"][data-tag="${tag}"] [data-testid="tag-value"]`).textContent();
+  const tagValue = (page: Page, tag: string) =>
+    page.locator(`[data-testid="tag-row"][data-depth="0"][data-tag="${tag}"] [data-testid="tag-value"]`).textContent();
 
   it('makes a 7-day link in the dialog that a guest opens in the viewer of that study only, with the guest banner and no worklist', async () => {
     await host.click('[data-testid="share-button"]');
@@ -107,7 +143,14 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     expect(link.url).toMatch(new RegExp(`^${archive.url}/share#\\S{20,}$`));
     expect(await created.textContent()).toContain('it will not be shown again');
     // The expiry the archive recorded is 7 days from now.
-    const shares = (await (await fetch(`${archive.url}/api/shares?all=true`)).json()) as { id: string; expiresAt: string; note: string; permissions: string[]; anonymize: boolean; seriesInstanceUIDs?: string[] }[];
+    const shares = (await (await fetch(`${archive.url}/api/shares?all=true`)).json()) as {
+      id: string;
+      expiresAt: string;
+      note: string;
+      permissions: string[];
+      anonymize: boolean;
+      seriesInstanceUIDs?: string[];
+    }[];
     const share = shares.find((s) => s.id === link.id)!;
     expect(Date.parse(share.expiresAt) - before).toBeGreaterThan(7 * 86_400_000 - 60_000);
     expect(Date.parse(share.expiresAt) - before).toBeLessThan(7 * 86_400_000 + 60_000);
@@ -142,10 +185,13 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     const items = page.locator('[data-testid="series-item"]');
     expect(await items.count()).toBe(2);
     for (const n of [0, 1]) {
-      const width = await items.nth(n).locator('img').evaluate((img) => {
-        const image = img as unknown as { decode(): Promise<void>; naturalWidth: number };
-        return image.decode().then(() => image.naturalWidth);
-      });
+      const width = await items
+        .nth(n)
+        .locator('img')
+        .evaluate((img) => {
+          const image = img as unknown as { decode(): Promise<void>; naturalWidth: number };
+          return image.decode().then(() => image.naturalWidth);
+        });
       expect(width).toBeGreaterThan(0);
     }
     expect(await page.textContent('[data-testid="overlay-top-left"]')).toContain('Phạm Thị Hoa');
@@ -278,7 +324,9 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
 
     const notice = page.locator('[data-testid="guest-deidentified"]');
     expect(await notice.isVisible()).toBe(true);
-    expect(await notice.textContent()).toBe('De-identified: names, IDs and dates are removed from the data; text burned into the images is not.');
+    expect(await notice.textContent()).toBe(
+      'De-identified: names, IDs and dates are removed from the data; text burned into the images is not.',
+    );
     const overlay = (await page.textContent('[data-testid="overlay-top-left"]')) ?? '';
     expect(overlay).toContain('ANONYMOUS');
     await page.keyboard.press('t');
@@ -293,7 +341,9 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     // In Vietnamese too.
     await page.click('[data-testid="language-vi"]');
     await page.locator('[data-testid="guest-deidentified"]', { hasText: 'Đã khử định danh' }).waitFor();
-    expect(await page.textContent('[data-testid="guest-deidentified"]')).toBe('Đã khử định danh: tên, mã số và ngày tháng được xoá khỏi dữ liệu; chữ in sẵn trong hình ảnh thì không.');
+    expect(await page.textContent('[data-testid="guest-deidentified"]')).toBe(
+      'Đã khử định danh: tên, mã số và ngày tháng được xoá khỏi dữ liệu; chữ in sẵn trong hình ảnh thì không.',
+    );
     await page.context().close();
   });
 });

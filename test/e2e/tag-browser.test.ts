@@ -24,7 +24,8 @@ describe('DICOM tag browser and SR text view in Chromium', () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
     expect((await stowFiles(archive.dicomWeb, ct.files)).status).toBe(200);
-    for (const entry of [enhancedMr, tid1500, basicText]) expect((await stowFiles(archive.dicomWeb, [corpusFile(entry.path)])).status).toBe(200);
+    for (const entry of [enhancedMr, tid1500, basicText])
+      expect((await stowFiles(archive.dicomWeb, [corpusFile(entry.path)])).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();
@@ -41,13 +42,17 @@ describe('DICOM tag browser and SR text view in Chromium', () => {
     return { page, errors };
   };
   const row = (page: Page, tag: string, depth = 0) => page.locator(`[data-testid="tag-row"][data-depth="${depth}"][data-tag="${tag}"]`);
-  const value = async (page: Page, tag: string, depth = 0) => (await row(page, tag, depth).locator('[data-testid="tag-value"]').textContent())?.trim();
+  const value = async (page: Page, tag: string, depth = 0) =>
+    (await row(page, tag, depth).locator('[data-testid="tag-value"]').textContent())?.trim();
   const visibleTopRows = (page: Page) => page.locator('[data-testid="tag-row"][data-depth="0"]:visible').count();
 
   it('shows every attribute of the current CT image as text, expands a sequence, filters, follows scrolling and closes', async () => {
     const { page, errors } = await openViewer(ct.studyUid);
     await page.waitForSelector('[data-testid="viewport"][data-active="true"][data-slice-index="0"][data-rendered-image-id]');
-    const metadata = (await (await fetch(`${archive.dicomWeb}/studies/${ct.studyUid}/series/${ct.seriesUid}/metadata`)).json()) as Record<string, { Value?: unknown[] }>[];
+    const metadata = (await (await fetch(`${archive.dicomWeb}/studies/${ct.studyUid}/series/${ct.seriesUid}/metadata`)).json()) as Record<
+      string,
+      { Value?: unknown[] }
+    >[];
     const shownUid = (await page.getAttribute('[data-testid="viewport"][data-active="true"]', 'data-rendered-image-id'))!.split('/')[2];
     const first = metadata.find((m) => m['00080018']?.Value?.[0] === shownUid)!;
 
@@ -134,7 +139,11 @@ describe('DICOM tag browser and SR text view in Chromium', () => {
     const headings = await page.locator('[data-testid="sr-heading"]').allTextContents();
     expect(headings).toContain('Image Library');
     expect(headings).toContain('Imaging Measurements');
-    const line = (p: Page, name: string) => p.locator('.sr-line', { has: p.locator(`[data-testid="sr-name"]:text-is("${name}")`) }).first().locator('[data-testid="sr-value"]');
+    const line = (p: Page, name: string) =>
+      p
+        .locator('.sr-line', { has: p.locator(`[data-testid="sr-name"]:text-is("${name}")`) })
+        .first()
+        .locator('[data-testid="sr-value"]');
     expect(await line(page, 'Observer Type').textContent()).toBe('Person');
     expect(await line(page, 'Pixel Data Rows').textContent()).toBe('128 pixels');
     await page.keyboard.press('Escape');

@@ -22,7 +22,9 @@ describe('upload screen', () => {
   let cd: string;
   /** 24 slices of one CT series (two batches of at most 20 files) and two single images of other studies. */
   const instances: CorpusEntry[] = [
-    ...corpusManifest().filter((e) => e.path.startsWith('series/ct-abdomen-philips-tcia/')).slice(0, 24),
+    ...corpusManifest()
+      .filter((e) => e.path.startsWith('series/ct-abdomen-philips-tcia/'))
+      .slice(0, 24),
     corpusEntry('radiography/dx-for-presentation-mono1.dcm'),
     corpusEntry('other-modalities/pt-pet-jpeg-lossless.dcm'),
   ];
@@ -90,7 +92,9 @@ describe('upload screen', () => {
     expect(text?.status).toBe('not-dicom');
     expect(await page.textContent('[data-testid="upload-result"][data-status="not-dicom"] td:nth-child(2)')).toBe('not a DICOM file');
     expect(list.find((r) => r.name.endsWith('DICOMDIR'))?.status).toBe('directory');
-    expect(await page.textContent('[data-testid="upload-result"][data-status="directory"] td:nth-child(2)')).toBe('directory index, skipped');
+    expect(await page.textContent('[data-testid="upload-result"][data-status="directory"] td:nth-child(2)')).toBe(
+      'directory index, skipped',
+    );
     // Names keep the path inside the chosen folder.
     expect(list.some((r) => /DICOM\/ST1\/IM0000$/.test(r.name))).toBe(true);
     expect(await page.textContent('[data-testid="upload-summary"]')).toBe('26 stored, 0 already stored, 0 refused, 2 skipped, 0 not sent');
@@ -121,7 +125,9 @@ describe('upload screen', () => {
     await page.click('[data-testid="language-vi"]');
     await page.waitForSelector('html[lang="vi"]');
     await page.waitForSelector('#app-root[data-ready="true"] [data-testid="upload-page"][data-state="done"]');
-    expect(await page.textContent('[data-testid="upload-summary"]')).toBe('0 đã lưu, 26 đã có sẵn, 0 bị từ chối, 2 bỏ qua, 0 chưa gửi được');
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe(
+      '0 đã lưu, 26 đã có sẵn, 0 bị từ chối, 2 bỏ qua, 0 chưa gửi được',
+    );
     expect(await page.textContent('[data-testid="upload-result"][data-status="duplicate"] td:nth-child(2)')).toBe('đã có sẵn (trùng lặp)');
     expect(await page.textContent('[data-testid="upload-result"][data-status="not-dicom"] td:nth-child(2)')).toBe('không phải tệp DICOM');
     await page.click('[data-testid="language-en"]');
@@ -154,7 +160,10 @@ describe('upload screen', () => {
     await openUpload();
     const missingStudy = 'malformed/empty-study-uid-wsi-140f-jpeg.dcm';
     const truncated = 'malformed/truncated-native-ct-derived.dcm';
-    await chooseAndWait('upload-files-input', [missingStudy, truncated].map((p) => path.join(CORPUS_DIR, p)));
+    await chooseAndWait(
+      'upload-files-input',
+      [missingStudy, truncated].map((p) => path.join(CORPUS_DIR, p)),
+    );
     const list = await rows();
     expect(list.map((r) => [r.name, r.status])).toEqual([
       ['empty-study-uid-wsi-140f-jpeg.dcm', 'refused'],
@@ -167,7 +176,10 @@ describe('upload screen', () => {
   });
 
   /** A generated CT series of `slices` 512×512 slices (≈ 0.5 MB each) written as files to a fresh folder. */
-  async function ctFolder(prefix: string, slices: number): Promise<{ dir: string; seriesUid: string; studyUid: string; sopByName: Map<string, string> }> {
+  async function ctFolder(
+    prefix: string,
+    slices: number,
+  ): Promise<{ dir: string; seriesUid: string; studyUid: string; sopByName: Map<string, string> }> {
     const series = generateCtSeries({ slices, rows: 512, columns: 512, seed: prefix });
     const dir = await makeTempDir(prefix);
     tempDirs.push(dir);
@@ -188,7 +200,12 @@ describe('upload screen', () => {
   async function throttleUpload(bytesPerSecond: number): Promise<CDPSession> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: bytesPerSecond,
+    });
     return cdp;
   }
 
@@ -237,7 +254,12 @@ describe('upload screen', () => {
     // Past the first two batches, with the next two part-way through their request bodies.
     // A function, not a string: the page's Content-Security-Policy forbids evaluating strings.
     await page.waitForFunction(
-      () => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document.querySelector('[data-testid="upload-progress"]')?.getAttribute('data-percent')) >= 70,
+      () =>
+        Number(
+          (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document
+            .querySelector('[data-testid="upload-progress"]')
+            ?.getAttribute('data-percent'),
+        ) >= 70,
       undefined,
       { timeout: 60_000 },
     );
@@ -253,7 +275,9 @@ describe('upload screen', () => {
     expect(stored.length + cancelled).toBe(80);
     expect(stored.length).toBeGreaterThanOrEqual(40);
     expect(cancelled).toBeGreaterThan(0);
-    expect(await page.textContent('[data-testid="upload-summary"]')).toBe(`${stored.length} stored, 0 already stored, 0 refused, 0 skipped, 0 not sent, ${cancelled} cancelled`);
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe(
+      `${stored.length} stored, 0 already stored, 0 refused, 0 skipped, 0 not sent, ${cancelled} cancelled`,
+    );
     expect(await page.textContent('[data-testid="upload-result"][data-status="cancelled"] td:nth-child(2)')).toBe('cancelled');
     expect(await page.textContent('[data-testid="upload-progress-text"]')).toMatch(/^Cancelled\./);
     expect(await page.isHidden('[data-testid="upload-cancel"]')).toBe(true);
@@ -270,12 +294,15 @@ describe('upload screen', () => {
     await page.click('[data-testid="language-vi"]');
     await page.waitForSelector('html[lang="vi"]');
     await page.waitForSelector('#app-root[data-ready="true"] [data-testid="upload-page"][data-state="done"]');
-    expect(await page.textContent('[data-testid="upload-summary"]')).toBe(`${stored.length} đã lưu, 0 đã có sẵn, 0 bị từ chối, 0 bỏ qua, 0 chưa gửi được, ${cancelled} đã hủy`);
+    expect(await page.textContent('[data-testid="upload-summary"]')).toBe(
+      `${stored.length} đã lưu, 0 đã có sẵn, 0 bị từ chối, 0 bỏ qua, 0 chưa gửi được, ${cancelled} đã hủy`,
+    );
     expect(await page.textContent('[data-testid="upload-result"][data-status="cancelled"] td:nth-child(2)')).toBe('đã hủy');
     expect(await page.textContent('[data-testid="upload-progress-text"]')).toMatch(/^Đã hủy\./);
     await page.click('[data-testid="language-en"]');
     await page.waitForSelector('html[lang="en"]');
-    console.log(`cancel at ≥70 %: ${stored.length} stored (${stored.length - 40} of them from the aborted requests), ${cancelled} cancelled; bar left at ${percents.at(-1)} %`);
+    console.log(
+      `cancel at ≥70 %: ${stored.length} stored (${stored.length - 40} of them from the aborted requests), ${cancelled} cancelled; bar left at ${percents.at(-1)} %`,
+    );
   });
 });
-

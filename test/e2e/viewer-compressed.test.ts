@@ -60,9 +60,13 @@ describe('compressed frames decoded in the browser', () => {
         void response.body().then((body) => frames.push({ contentType: response.headers()['content-type'] ?? '', bytes: body.length }));
       });
       await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${String(corpusEntry(file).studyInstanceUID)}`);
-      await page.waitForSelector('[data-testid="viewport"][data-active="true"][data-slice-index="0"][data-rendered-image-id]', { timeout: 20_000 });
+      await page.waitForSelector('[data-testid="viewport"][data-active="true"][data-slice-index="0"][data-rendered-image-id]', {
+        timeout: 20_000,
+      });
       const canvas = await page.evaluate(() => {
-        const element = (globalThis as unknown as { document: BrowserDocument }).document.querySelector('[data-testid="viewport"][data-active="true"] canvas')!;
+        const element = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(
+          '[data-testid="viewport"][data-active="true"] canvas',
+        )!;
         const data = element.getContext('2d').getImageData(0, 0, element.width, element.height).data;
         // FNV-1a over every byte: equal canvases, equal hashes.
         let hash = 0x811c9dc5;

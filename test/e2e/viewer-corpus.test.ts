@@ -28,7 +28,8 @@ const MIN_STD = 2;
 
 const isImage = (e: CorpusEntry) => Number(e.rows) > 0 && Number(e.columns) > 0 && !NON_IMAGE_SOP_CLASS.test(e.sopClassUID ?? '');
 const frames = (e: CorpusEntry) => Math.max(1, Number(e.numberOfFrames ?? 1));
-const comboOf = (e: CorpusEntry) => `${e.transferSyntaxUID ?? '-'} ${e.photometricInterpretation ?? '-'} ${frames(e) > 1 ? 'multi-frame' : 'single-frame'}`;
+const comboOf = (e: CorpusEntry) =>
+  `${e.transferSyntaxUID ?? '-'} ${e.photometricInterpretation ?? '-'} ${frames(e) > 1 ? 'multi-frame' : 'single-frame'}`;
 
 /** Pixel Data of length 0: the corpus has an MR image like that (the manifest does not say so). */
 function hasEmptyPixelData(file: Buffer): boolean {
@@ -48,7 +49,9 @@ function hasEmptyPixelData(file: Buffer): boolean {
  * (a file STOW refuses does not count), and every MONOCHROME1 file is.
  */
 function wanted(entry: CorpusEntry, drawn: { combos: Set<string>; modalities: Set<string> }): boolean {
-  return !drawn.combos.has(comboOf(entry)) || !drawn.modalities.has(entry.modality ?? '') || entry.photometricInterpretation === 'MONOCHROME1';
+  return (
+    !drawn.combos.has(comboOf(entry)) || !drawn.modalities.has(entry.modality ?? '') || entry.photometricInterpretation === 'MONOCHROME1'
+  );
 }
 
 // The root tsconfig has no DOM library: the few browser objects the page callbacks touch.
@@ -117,7 +120,10 @@ function expectLegitimatelyFlat(entry: CorpusEntry, displayedMean: number): void
   const mean = greys.reduce((a, b) => a + b, 0) / count;
   const std = Math.sqrt(greys.reduce((a, g) => a + (g - mean) ** 2, 0) / count);
   expect(std, `${entry.path}: first frame flat in GDCM's decoding`).toBeLessThanOrEqual(MIN_STD);
-  expect(Math.abs(displayedMean - mean), `${entry.path}: displayed grey ${displayedMean.toFixed(1)} against GDCM's ${mean.toFixed(1)}`).toBeLessThan(3);
+  expect(
+    Math.abs(displayedMean - mean),
+    `${entry.path}: displayed grey ${displayedMean.toFixed(1)} against GDCM's ${mean.toFixed(1)}`,
+  ).toBeLessThan(3);
   flat.add(entry.path);
 }
 const flat = new Set<string>();
@@ -140,7 +146,8 @@ describe('the viewer on the corpus', () => {
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
     page.on('console', (message: ConsoleMessage) => {
       // The browser's own request for /favicon.ico is no error of the viewer.
-      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) errors.push(`console: ${message.text()} (${message.location().url})`);
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
+        errors.push(`console: ${message.text()} (${message.location().url})`);
     });
   });
   afterAll(async () => {
@@ -166,7 +173,9 @@ describe('the viewer on the corpus', () => {
       await page.waitForSelector(`[data-testid="viewport"][data-index="0"][data-rendered-image-id^="${prefix}"]`, { timeout: 20_000 });
     } catch (error) {
       const message = await page.textContent('[data-testid="viewport"][data-index="0"] [data-testid="viewport-message"]').catch(() => null);
-      throw new Error(`${entry.path} was not drawn (viewport says: ${message}; page errors: ${errors.join(' | ') || 'none'})`, { cause: error });
+      throw new Error(`${entry.path} was not drawn (viewport says: ${message}; page errors: ${errors.join(' | ') || 'none'})`, {
+        cause: error,
+      });
     }
   };
 
@@ -191,7 +200,12 @@ describe('the viewer on the corpus', () => {
       await page.keyboard.press('Space');
       await page.waitForSelector('[data-testid="viewport"][data-index="0"][data-cine="playing"]');
       await page.waitForFunction(
-        () => Number((globalThis as unknown as { document: BrowserDocument }).document.querySelector('[data-testid="viewport"][data-index="0"]')?.getAttribute('data-slice-index')) > 0,
+        () =>
+          Number(
+            (globalThis as unknown as { document: BrowserDocument }).document
+              .querySelector('[data-testid="viewport"][data-index="0"]')
+              ?.getAttribute('data-slice-index'),
+          ) > 0,
         undefined,
         { timeout: 10_000 },
       );
@@ -255,7 +269,9 @@ describe('the viewer on the corpus', () => {
   }, 150_000);
 
   it('lists every non-image object as a report to read (SR) or as not displayable yet', async () => {
-    const nonImages = corpusManifest().filter((e) => e.category === 'non-image' || (Number(e.rows) > 0 && NON_IMAGE_SOP_CLASS.test(e.sopClassUID ?? '')));
+    const nonImages = corpusManifest().filter(
+      (e) => e.category === 'non-image' || (Number(e.rows) > 0 && NON_IMAGE_SOP_CLASS.test(e.sopClassUID ?? '')),
+    );
     const byStudy = new Map<string, CorpusEntry[]>();
     for (const entry of nonImages) {
       const stored = await stowFiles(archive.dicomWeb, [corpusFile(entry.path)]);
@@ -281,7 +297,10 @@ describe('the viewer on the corpus', () => {
           // The report reads as text, never a blank panel.
           await item.click();
           await page.waitForSelector(`[data-testid="sr-view"][data-state="ready"][data-series-uid="${entry.seriesInstanceUID}"]`);
-          expect(await page.locator('[data-testid="sr-view"] [data-testid="sr-item"]').count(), `${entry.path}: report content`).toBeGreaterThan(0);
+          expect(
+            await page.locator('[data-testid="sr-view"] [data-testid="sr-item"]').count(),
+            `${entry.path}: report content`,
+          ).toBeGreaterThan(0);
           await page.keyboard.press('Escape');
           checked.reports++;
         } else {

@@ -23,7 +23,12 @@ interface BrowserDocument {
  */
 const frameOfReference = newUid();
 const a = syntheticSeries(20, { FrameOfReferenceUID: frameOfReference, SeriesNumber: 1, SeriesDescription: 'Axial 1.25' });
-const b = syntheticSeries(8, { StudyInstanceUID: a.studyUid, FrameOfReferenceUID: frameOfReference, SeriesNumber: 2, SeriesDescription: 'Axial offset' });
+const b = syntheticSeries(8, {
+  StudyInstanceUID: a.studyUid,
+  FrameOfReferenceUID: frameOfReference,
+  SeriesNumber: 2,
+  SeriesDescription: 'Axial offset',
+});
 const c = syntheticSeries(1, {
   StudyInstanceUID: a.studyUid,
   FrameOfReferenceUID: frameOfReference,
@@ -65,7 +70,14 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
   it('labels the edges of an axial CT and turns the labels with the image', async () => {
     const { page, errors } = await openViewer();
     const labels = async () =>
-      Object.fromEntries(await Promise.all(['left', 'top', 'right', 'bottom'].map(async (edge) => [edge, await page.textContent(`${viewport(0)} [data-testid="orientation-${edge}"]`)])));
+      Object.fromEntries(
+        await Promise.all(
+          ['left', 'top', 'right', 'bottom'].map(async (edge) => [
+            edge,
+            await page.textContent(`${viewport(0)} [data-testid="orientation-${edge}"]`),
+          ]),
+        ),
+      );
     expect(await labels()).toEqual({ left: 'R', top: 'A', right: 'L', bottom: 'P' });
     await page.keyboard.press('r');
     await page.waitForSelector(`${viewport(0)}[data-rotation="90"]`);
@@ -93,7 +105,8 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
     for (let k = 0; k < 10; k++) await page.mouse.wheel(0, 100);
     await page.waitForSelector(`${viewport(0)}[data-slice-index="10"]`);
     // z = 0.625 mm: B's nearest slice is j = 4 (z 0.625), the other A viewport follows to 10.
-    const nearestB = (z: number) => [...Array(8).keys()].reduce((best, j) => (Math.abs(zOfB(j) - z) < Math.abs(zOfB(best) - z) ? j : best), 0);
+    const nearestB = (z: number) =>
+      [...Array(8).keys()].reduce((best, j) => (Math.abs(zOfB(j) - z) < Math.abs(zOfB(best) - z) ? j : best), 0);
     expect(nearestB(zOfA(10))).toBe(4);
     await page.waitForSelector(`${viewport(1)}[data-slice-index="4"]`);
     await page.waitForSelector(`${viewport(3)}[data-slice-index="10"]`);
@@ -122,7 +135,10 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
           for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! > 160 && data[i + 2]! < 90) n++;
           return n / (data.length / 4);
         };
-        return { on: yellow(context.getImageData(x0, y, width, 1).data), off: yellow(context.getImageData(x0, y + Math.round(scale), width, 1).data) };
+        return {
+          on: yellow(context.getImageData(x0, y, width, 1).data),
+          off: yellow(context.getImageData(x0, y + Math.round(scale), width, 1).data),
+        };
       },
       { selector: viewport(2), row, scale },
     );

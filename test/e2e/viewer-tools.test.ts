@@ -28,7 +28,10 @@ const paletteUs = corpusEntry('color/palette-us-rle.dcm');
 const active = '[data-testid="viewport"][data-active="true"]';
 
 /** The bounding box on the canvas of the pixels brighter than `threshold` (the image once inverted: air is white), and the canvas size. */
-async function brightBox(page: Page, threshold = 60): Promise<{ left: number; top: number; right: number; bottom: number; width: number; height: number }> {
+async function brightBox(
+  page: Page,
+  threshold = 60,
+): Promise<{ left: number; top: number; right: number; bottom: number; width: number; height: number }> {
   return page.evaluate(
     ({ selector, threshold }) => {
       const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(`${selector} canvas`)!;
@@ -68,7 +71,7 @@ async function middlePixels(page: Page): Promise<number[]> {
 /** Waits until the viewport has rendered since `before` and then stops rendering (a drag renders once per move). */
 async function settled(page: Page, before: string | null): Promise<void> {
   await page.waitForSelector(`${active}:not([data-render-count="${before}"])`);
-  for (let last = ''; ; ) {
+  for (let last = ''; ;) {
     const now = await page.getAttribute(active, 'data-render-count');
     if (now === last) return;
     last = now ?? '';
@@ -85,7 +88,8 @@ const voiOf = async (page: Page) => ({
 });
 
 /** cornerstone's linear VOI LUT on an 8-bit channel value. */
-const lut = (value: number, width: number, center: number) => Math.round(Math.min(255, Math.max(0, ((value - center) / width + 0.5) * 255)));
+const lut = (value: number, width: number, center: number) =>
+  Math.round(Math.min(255, Math.max(0, ((value - center) / width + 0.5) * 255)));
 
 describe('viewer tools: pan after rotate/flip, colour window/level, measurement list selection, series numbers', () => {
   let archive: TestArchive;
@@ -94,7 +98,8 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    for (const files of [first.files, third.files, tallPixels.files, [corpusFile(rgbUs.path)], [corpusFile(paletteUs.path)]]) expect((await stowFiles(archive.dicomWeb, files)).status).toBe(200);
+    for (const files of [first.files, third.files, tallPixels.files, [corpusFile(rgbUs.path)], [corpusFile(paletteUs.path)]])
+      expect((await stowFiles(archive.dicomWeb, files)).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();
@@ -117,7 +122,9 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
     expect(await number(first.seriesUid)).toBe('1');
     expect(await number(third.seriesUid)).toBe('3');
     expect(await page.getAttribute(`[data-testid="series-item"][data-series-uid="${third.seriesUid}"]`, 'data-series-number')).toBe('3');
-    const order = await page.$$eval('[data-testid="series-item"]', (items) => items.map((item) => (item as unknown as { dataset: { seriesNumber?: string } }).dataset.seriesNumber));
+    const order = await page.$$eval('[data-testid="series-item"]', (items) =>
+      items.map((item) => (item as unknown as { dataset: { seriesNumber?: string } }).dataset.seriesNumber),
+    );
     expect(order).toEqual(['1', '3']);
     expect(errors).toEqual([]);
     await page.close();
@@ -261,7 +268,14 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
           return n;
         });
       },
-      { selector: active, points: [[cx - 150 - box.x, cy - 100 - box.y], [cx - 20 - box.x, cy - 100 - box.y], [cx + 100 - box.x, cy + 100 - box.y]] as [number, number][] },
+      {
+        selector: active,
+        points: [
+          [cx - 150 - box.x, cy - 100 - box.y],
+          [cx - 20 - box.x, cy - 100 - box.y],
+          [cx + 100 - box.x, cy + 100 - box.y],
+        ] as [number, number][],
+      },
     );
     expect(ringPixels[0]).toBeGreaterThan(5);
     expect(ringPixels[1]).toBeGreaterThan(5);

@@ -50,7 +50,9 @@ interface CanvasStats {
 async function canvasStats(page: Page, rows: number, columns: number): Promise<CanvasStats> {
   return page.evaluate(
     ({ rows, columns }) => {
-      const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector('[data-testid="viewport"][data-active="true"] canvas')!;
+      const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(
+        '[data-testid="viewport"][data-active="true"] canvas',
+      )!;
       const viewport = canvas.closest('[data-testid="viewport"]');
       const scale = Number(viewport.dataset.scale);
       const w = columns * scale;
@@ -109,7 +111,10 @@ describe('image viewer in Chromium', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    const stored = await stowFiles(archive.dicomWeb, ct.instances.map((i) => i.bytes));
+    const stored = await stowFiles(
+      archive.dicomWeb,
+      ct.instances.map((i) => i.bytes),
+    );
     expect(stored.status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, second.files)).status).toBe(200);
     expect((await stowFiles(archive.dicomWeb, [corpusFile(jpegLs.path)])).status).toBe(200);
@@ -144,10 +149,13 @@ describe('image viewer in Chromium', () => {
     expect(await items.count()).toBe(2);
     expect(await items.first().textContent()).toContain('Axial 1.25 mm');
     expect(await items.first().textContent()).toContain('20 images');
-    const thumbWidth = await items.first().locator('img').evaluate((img) => {
-      const image = img as unknown as { decode(): Promise<void>; naturalWidth: number };
-      return image.decode().then(() => image.naturalWidth);
-    });
+    const thumbWidth = await items
+      .first()
+      .locator('img')
+      .evaluate((img) => {
+        const image = img as unknown as { decode(): Promise<void>; naturalWidth: number };
+        return image.decode().then(() => image.naturalWidth);
+      });
     expect(thumbWidth).toBeGreaterThan(0);
 
     // The header's first window (W 400 / L 40), and the pixels it gives.
@@ -212,7 +220,14 @@ describe('image viewer in Chromium', () => {
     // Cine: Space plays the active stack, Space again stops it.
     await page.keyboard.press('Space');
     await page.waitForSelector('[data-testid="viewport"][data-index="1"][data-cine="playing"]');
-    await page.waitForFunction(() => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document.querySelector('[data-testid="viewport"][data-index="1"]')?.getAttribute('data-slice-index')) >= 3);
+    await page.waitForFunction(
+      () =>
+        Number(
+          (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document
+            .querySelector('[data-testid="viewport"][data-index="1"]')
+            ?.getAttribute('data-slice-index'),
+        ) >= 3,
+    );
     await page.keyboard.press('Space');
     await page.waitForSelector('[data-testid="viewport"][data-index="1"][data-cine="stopped"]');
 
@@ -284,7 +299,8 @@ describe('image viewer in Chromium', () => {
       }
     }
     const stats = await canvasStats(page, rows, columns);
-    for (let channel = 0; channel < 3; channel++) expect(Math.abs(stats.rgb[channel]! - sum[channel]! / n), `channel ${channel}`).toBeLessThan(2);
+    for (let channel = 0; channel < 3; channel++)
+      expect(Math.abs(stats.rgb[channel]! - sum[channel]! / n), `channel ${channel}`).toBeLessThan(2);
     await page.close();
   });
 

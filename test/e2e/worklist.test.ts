@@ -12,16 +12,39 @@ async function search(page: Page): Promise<void> {
   await page.waitForSelector(`[data-testid="worklist"][data-searches="${before + 1}"]:not([data-state="loading"])`);
 }
 
-const rowUids = (page: Page) => page.$$eval('[data-testid="study-row"]', (rows) => rows.map((r) => r.getAttribute('data-study-instance-uid')));
-const rowNames = (page: Page) => page.$$eval('[data-testid="study-row"] td[data-column="patientName"]', (cells) => cells.map((c) => c.textContent));
+const rowUids = (page: Page) =>
+  page.$$eval('[data-testid="study-row"]', (rows) => rows.map((r) => r.getAttribute('data-study-instance-uid')));
+const rowNames = (page: Page) =>
+  page.$$eval('[data-testid="study-row"] td[data-column="patientName"]', (cells) => cells.map((c) => c.textContent));
 
 describe('worklist in Chromium against the real archive', () => {
   let archive: TestArchive;
   let browser: Browser;
   const studies = {
-    nguyen: syntheticSeries(2, { PatientName: pn('Nguyễn^Văn An'), PatientID: 'VN-001', AccessionNumber: 'ACC-1', StudyDate: '20240105', StudyDescription: 'CT sọ não', SpecificCharacterSet: 'ISO_IR 192' }),
-    dang: syntheticSeries(1, { PatientName: pn('Đặng^Thị Hồng'), PatientID: 'VN-002', AccessionNumber: 'ACC-2', StudyDate: '20240110', StudyDescription: 'CT ngực', SpecificCharacterSet: 'ISO_IR 192' }),
-    tran: syntheticSeries(1, { PatientName: pn('Trần^Đức Bo'), PatientID: 'VN-003', AccessionNumber: 'ACC-3', StudyDate: '20230601', StudyDescription: 'CT bụng', SpecificCharacterSet: 'ISO_IR 192' }),
+    nguyen: syntheticSeries(2, {
+      PatientName: pn('Nguyễn^Văn An'),
+      PatientID: 'VN-001',
+      AccessionNumber: 'ACC-1',
+      StudyDate: '20240105',
+      StudyDescription: 'CT sọ não',
+      SpecificCharacterSet: 'ISO_IR 192',
+    }),
+    dang: syntheticSeries(1, {
+      PatientName: pn('Đặng^Thị Hồng'),
+      PatientID: 'VN-002',
+      AccessionNumber: 'ACC-2',
+      StudyDate: '20240110',
+      StudyDescription: 'CT ngực',
+      SpecificCharacterSet: 'ISO_IR 192',
+    }),
+    tran: syntheticSeries(1, {
+      PatientName: pn('Trần^Đức Bo'),
+      PatientID: 'VN-003',
+      AccessionNumber: 'ACC-3',
+      StudyDate: '20230601',
+      StudyDescription: 'CT bụng',
+      SpecificCharacterSet: 'ISO_IR 192',
+    }),
   };
 
   beforeAll(async () => {
@@ -108,7 +131,12 @@ describe('worklist in Chromium against the real archive', () => {
     await signIn(page, archive);
     // 25 is the smallest page size: store 24 more studies so 27 match.
     for (let n = 0; n < 24; n++) {
-      const s = syntheticSeries(1, { PatientName: pn(`Lê^Paging ${n}`), PatientID: `P-${n}`, StudyDate: '20220301', SpecificCharacterSet: 'ISO_IR 192' });
+      const s = syntheticSeries(1, {
+        PatientName: pn(`Lê^Paging ${n}`),
+        PatientID: `P-${n}`,
+        StudyDate: '20220301',
+        SpecificCharacterSet: 'ISO_IR 192',
+      });
       expect((await stowFiles(archive.dicomWeb, s.files)).status).toBe(200);
     }
     await page.goto(`${archive.url}/`);
@@ -129,7 +157,7 @@ describe('worklist in Chromium against the real archive', () => {
     await context.close();
   });
 
-  it('says so in the user\'s language when the archive cannot be reached', async () => {
+  it("says so in the user's language when the archive cannot be reached", async () => {
     const other = await startTestArchive();
     const context = await browser.newContext({ locale: 'vi-VN' });
     const page = await context.newPage();

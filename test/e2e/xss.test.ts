@@ -8,7 +8,9 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 // dcmjs ships no type declarations: only reading and writing a Part 10 file are used.
 const dcmjs = createRequire(import.meta.url)('dcmjs') as {
-  data: { DicomMessage: { readFile(buffer: ArrayBuffer): { dict: Record<string, { vr: string; Value?: unknown[] }>; write(): ArrayBuffer } } };
+  data: {
+    DicomMessage: { readFile(buffer: ArrayBuffer): { dict: Record<string, { vr: string; Value?: unknown[] }>; write(): ArrayBuffer } };
+  };
   log: { setLevel(level: string): void };
 };
 dcmjs.log.setLevel('silent');
@@ -59,7 +61,9 @@ describe('patient data that looks like HTML stays text (issue 5: XSS)', () => {
   });
 
   it('shows the payload as text in the worklist, the viewer overlay and the tag browser; no element is made from it and nothing runs', async () => {
-    const stored = (await (await fetch(`${archive.dicomWeb}/studies?StudyInstanceUID=${ct.studyInstanceUID}&includefield=00081030`)).json()) as Array<Record<string, { Value?: unknown[] }>>;
+    const stored = (await (
+      await fetch(`${archive.dicomWeb}/studies?StudyInstanceUID=${ct.studyInstanceUID}&includefield=00081030`)
+    ).json()) as Array<Record<string, { Value?: unknown[] }>>;
     expect(stored[0]?.['00100010']?.Value?.[0]).toEqual({ Alphabetic: '<img src', Ideographic: 'x onerror', Phonetic: 'alert(1)>' });
     expect(stored[0]?.['00081030']?.Value?.[0]).toBe(PAYLOAD);
 

@@ -49,7 +49,10 @@ export function adminHeaders(archive: TestArchive): HeaderMap {
 }
 
 /** Creates an account through the admin API (POST /api/users). */
-export async function createUser(archive: TestArchive, user: { username: string; password: string; role: string; mustChangePassword?: boolean }): Promise<HeaderMap> {
+export async function createUser(
+  archive: TestArchive,
+  user: { username: string; password: string; role: string; mustChangePassword?: boolean },
+): Promise<HeaderMap> {
   const answer = await call(archive, 'POST', '/api/users', adminHeaders(archive), user);
   if (answer.status !== 201) throw new Error(`POST /api/users answered ${answer.status}: ${answer.text}`);
   return basic(user.username, user.password);
@@ -58,7 +61,11 @@ export async function createUser(archive: TestArchive, user: { username: string;
 /** Stores Part 10 files through STOW-RS as the given principal. */
 export async function storeAs(archive: TestArchive, headers: HeaderMap, files: Buffer[]): Promise<Answer> {
   const { body, contentType } = stowBody(files);
-  const res = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { ...headers, 'content-type': contentType, accept: 'application/dicom+json' }, body });
+  const res = await fetch(`${archive.dicomWeb}/studies`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': contentType, accept: 'application/dicom+json' },
+    body,
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as unknown) : undefined };
 }

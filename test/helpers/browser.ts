@@ -14,7 +14,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -22,7 +30,11 @@ export async function launchBrowser(): Promise<Browser> {
  * Signs the page's browser context in as a user (the test admin by default) through
  * POST /api/login, as the login page does: the session cookie then goes with every request.
  */
-export async function signIn(page: Page, archive: { url: string }, account: { username: string; password: string } = TEST_ADMIN): Promise<void> {
+export async function signIn(
+  page: Page,
+  archive: { url: string },
+  account: { username: string; password: string } = TEST_ADMIN,
+): Promise<void> {
   const res = await page.request.post(`${archive.url}/api/login`, { data: { username: account.username, password: account.password } });
   if (res.status() !== 200) throw new Error(`Signing in as ${account.username} failed: ${res.status()} ${await res.text()}`);
 }

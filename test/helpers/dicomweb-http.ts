@@ -44,7 +44,10 @@ export interface RetrievedPart {
 }
 
 /** GETs a WADO-RS multipart response and returns its parts. */
-export async function getMultipart(url: string, accept = 'multipart/related; type="application/dicom"; transfer-syntax=*'): Promise<{ status: number; contentType: string; parts: RetrievedPart[] }> {
+export async function getMultipart(
+  url: string,
+  accept = 'multipart/related; type="application/dicom"; transfer-syntax=*',
+): Promise<{ status: number; contentType: string; parts: RetrievedPart[] }> {
   const res = await fetch(url, { headers: { accept } });
   const contentType = res.headers.get('content-type') ?? '';
   if (res.status !== 200) {
@@ -62,7 +65,10 @@ export async function getMultipart(url: string, accept = 'multipart/related; typ
   return { status: res.status, contentType, parts };
 }
 
-export async function getJson(url: string, accept = 'application/dicom+json'): Promise<{ status: number; json: unknown; headers: Headers }> {
+export async function getJson(
+  url: string,
+  accept = 'application/dicom+json',
+): Promise<{ status: number; json: unknown; headers: Headers }> {
   const res = await fetch(url, { headers: { accept } });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined, headers: res.headers };

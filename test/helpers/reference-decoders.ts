@@ -81,7 +81,13 @@ export function openJpegDecode(codestream: Uint8Array, samplesPerPixel: number, 
     const pixels = planar.length / (samplesPerPixel * bytesPerSample);
     const out = Buffer.alloc(planar.length);
     for (let s = 0; s < samplesPerPixel; s++) {
-      for (let p = 0; p < pixels; p++) planar.copy(out, (p * samplesPerPixel + s) * bytesPerSample, (s * pixels + p) * bytesPerSample, (s * pixels + p + 1) * bytesPerSample);
+      for (let p = 0; p < pixels; p++)
+        planar.copy(
+          out,
+          (p * samplesPerPixel + s) * bytesPerSample,
+          (s * pixels + p) * bytesPerSample,
+          (s * pixels + p + 1) * bytesPerSample,
+        );
     }
     return out;
   } finally {

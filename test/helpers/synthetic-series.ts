@@ -23,7 +23,10 @@ export const pn = (name: string) => [{ Alphabetic: name }];
  * One synthetic CT series (16×16, SpecificCharacterSet ISO_IR 192) with attributes set or
  * removed (`undefined`) through dcmjs, as a modality would have written them.
  */
-export function syntheticSeries(slices: number, attributes: Attributes): { studyUid: string; seriesUid: string; sopUids: string[]; files: Buffer[] } {
+export function syntheticSeries(
+  slices: number,
+  attributes: Attributes,
+): { studyUid: string; seriesUid: string; sopUids: string[]; files: Buffer[] } {
   const generated = generateCtSeries({ slices, rows: 16, columns: 16, seed: 'qido-keys' });
   const studyUid = (attributes.StudyInstanceUID as string | undefined) ?? generated.studyUid;
   const files = generated.instances.map(({ bytes }) => {
@@ -39,4 +42,3 @@ export function syntheticSeries(slices: number, attributes: Attributes): { study
   const seriesUid = (attributes.SeriesInstanceUID as string | undefined) ?? generated.seriesUid;
   return { studyUid, seriesUid, sopUids: generated.instances.map((i) => i.sopUid), files };
 }
-

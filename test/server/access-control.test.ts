@@ -2,7 +2,18 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { FailureThrottle } from '../../server/auth/failure-throttle';
-import { adminHeaders, basic, bearer, call, createUser, errorOf, sessionCookieOf, storeAs, type Answer, type HeaderMap } from '../helpers/access-client';
+import {
+  adminHeaders,
+  basic,
+  bearer,
+  call,
+  createUser,
+  errorOf,
+  sessionCookieOf,
+  storeAs,
+  type Answer,
+  type HeaderMap,
+} from '../helpers/access-client';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { firstValue } from '../helpers/dicomweb-http';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
@@ -98,7 +109,15 @@ describe('access control', () => {
     const routes = routeTable((capabilities.json as { resources: CapabilityResource[] }).resources);
     const paths = new Set(routes.map((r) => r.path));
     // The table as router.ts declares it: QIDO, retrieve, metadata, frames, rendered, thumbnail, bulkdata, WADO-URI.
-    for (const expected of ['/studies', '/series', '/instances', '/studies/{study}/series/{series}/instances/{instance}/frames/{frames}', '/studies/{study}/thumbnail', '/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered', '/wado']) {
+    for (const expected of [
+      '/studies',
+      '/series',
+      '/instances',
+      '/studies/{study}/series/{series}/instances/{instance}/frames/{frames}',
+      '/studies/{study}/thumbnail',
+      '/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered',
+      '/wado',
+    ]) {
       expect(paths, expected).toContain(expected);
     }
     expect([...paths].some((p) => p.includes('/bulkdata/'))).toBe(true);
@@ -112,9 +131,16 @@ describe('access control', () => {
       { method: 'OPTIONS', path: '/dicom-web' },
       { method: 'GET', path: `/dicom-web/studies/${STUDY}?accept=application/zip` },
       { method: 'GET', path: `/dicom-web/studies/${STUDY}`, headers: { accept: 'application/zip' } },
-      { method: 'GET', path: `/wado?requestType=WADO&studyUID=${STUDY}&seriesUID=${SERIES}&objectUID=${SOP}&contentType=application/dicom` },
+      {
+        method: 'GET',
+        path: `/wado?requestType=WADO&studyUID=${STUDY}&seriesUID=${SERIES}&objectUID=${SOP}&contentType=application/dicom`,
+      },
       { method: 'GET', path: `/dicom-web/wado?requestType=WADO&studyUID=${STUDY}&seriesUID=${SERIES}&objectUID=${SOP}` },
-      { method: 'POST', path: `/dicom-web/studies/${STUDY}`, headers: { 'content-type': 'multipart/related; type="application/dicom"; boundary=x' } },
+      {
+        method: 'POST',
+        path: `/dicom-web/studies/${STUDY}`,
+        headers: { 'content-type': 'multipart/related; type="application/dicom"; boundary=x' },
+      },
       { method: 'GET', path: '/api/session' },
       { method: 'POST', path: '/api/password' },
       { method: 'GET', path: '/api/users' },
@@ -165,7 +191,9 @@ describe('access control', () => {
     expect((search.json as DicomJson[]).map((s) => firstValue(s, '0020000D'))).toEqual([STUDY]);
     const metadata = await call(archive, 'GET', `/dicom-web/studies/${STUDY}/series/${SERIES}/instances/${SOP}/metadata`, clinician);
     expect(firstValue((metadata.json as DicomJson[])[0], '00080018')).toBe(SOP);
-    const res = await fetch(`${archive.dicomWeb}/studies/${STUDY}/series/${SERIES}/instances/${SOP}/frames/1`, { headers: { ...clinician, accept: 'multipart/related; type="application/octet-stream"' } });
+    const res = await fetch(`${archive.dicomWeb}/studies/${STUDY}/series/${SERIES}/instances/${SOP}/frames/1`, {
+      headers: { ...clinician, accept: 'multipart/related; type="application/octet-stream"' },
+    });
     expect(res.status).toBe(200);
     expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(512 * 512 * 2);
 
@@ -183,7 +211,9 @@ describe('access control', () => {
     const users = await call(archive, 'GET', '/api/users', radiologist);
     expect(users.status).toBe(403);
     expect(errorOf(users).code).toBe('FORBIDDEN');
-    expect((await call(archive, 'POST', '/api/users', radiologist, { username: 'intruder', password: PASSWORD, role: 'admin' })).status).toBe(403);
+    expect(
+      (await call(archive, 'POST', '/api/users', radiologist, { username: 'intruder', password: PASSWORD, role: 'admin' })).status,
+    ).toBe(403);
     expect((await call(archive, 'GET', '/api/audit', radiologist)).status).toBe(403);
     const list = await call(archive, 'GET', '/api/users', admin());
     expect((list.json as Array<{ username: string }>).map((u) => u.username)).not.toContain('intruder');
@@ -285,7 +315,17 @@ describe('access control', () => {
     // Reading from another origin is not state-changing (CORS decides what its page may read).
     expect((await call(archive, 'GET', '/dicom-web/studies', { ...admin(), ...foreign })).status).toBe(200);
     // Our own origin is fine.
-    expect((await call(archive, 'POST', '/api/tokens', { ...cookie, 'x-csrf-token': view.csrfToken, origin: new URL(archive.url).origin }, { name: 'y' })).status).toBe(201);
+    expect(
+      (
+        await call(
+          archive,
+          'POST',
+          '/api/tokens',
+          { ...cookie, 'x-csrf-token': view.csrfToken, origin: new URL(archive.url).origin },
+          { name: 'y' },
+        )
+      ).status,
+    ).toBe(201);
 
     const logout = await call(archive, 'POST', '/api/logout', { ...cookie, 'x-csrf-token': view.csrfToken });
     expect(logout.status).toBe(204);
@@ -345,14 +385,22 @@ describe('access control', () => {
     expect(view.user.mustChangePassword).toBe(true);
     expect(view.permissions).toEqual([]);
     const cookie = { ...sessionCookieOf(login), 'x-csrf-token': view.csrfToken };
-    for (const [method, path] of [['GET', '/dicom-web/studies'], ['GET', `/dicom-web/studies/${STUDY}/metadata`], ['GET', '/api/shares'], ['POST', '/api/tokens']] as const) {
+    for (const [method, path] of [
+      ['GET', '/dicom-web/studies'],
+      ['GET', `/dicom-web/studies/${STUDY}/metadata`],
+      ['GET', '/api/shares'],
+      ['POST', '/api/tokens'],
+    ] as const) {
       const answer = await call(archive, method, path, cookie, method === 'POST' ? { name: 'x' } : undefined);
       expect(answer.status, `${method} ${path}`).toBe(403);
     }
     expect(errorOf(await call(archive, 'GET', '/dicom-web/studies', cookie)).message).toMatch(/POST \/api\/password/);
 
     expect((await call(archive, 'POST', '/api/password', cookie, { currentPassword: PASSWORD, newPassword: 'short' })).status).toBe(400);
-    const changed = await call(archive, 'POST', '/api/password', cookie, { currentPassword: PASSWORD, newPassword: 'a-brand-new-password' });
+    const changed = await call(archive, 'POST', '/api/password', cookie, {
+      currentPassword: PASSWORD,
+      newPassword: 'a-brand-new-password',
+    });
     expect(changed.status).toBe(200);
     const fresh = changed.json as { user: { mustChangePassword: boolean }; csrfToken: string };
     expect(fresh.user.mustChangePassword).toBe(false);
@@ -370,7 +418,9 @@ describe('access control', () => {
     expect(search.status).toBe(403);
     expect(errorOf(search).message).toMatch(/POST \/api\/password/);
     expect((await call(archive, 'GET', '/dicom-web/studies', basic('ris-gateway', 'not-the-password'))).status).toBe(401);
-    expect((await call(archive, 'POST', '/api/password', oneTime, { currentPassword: PASSWORD, newPassword: 'gateway-password-2' })).status).toBe(204);
+    expect(
+      (await call(archive, 'POST', '/api/password', oneTime, { currentPassword: PASSWORD, newPassword: 'gateway-password-2' })).status,
+    ).toBe(204);
     expect((await call(archive, 'GET', '/dicom-web/studies', oneTime)).status).toBe(401);
     expect((await call(archive, 'GET', '/dicom-web/studies', basic('ris-gateway', 'gateway-password-2'))).status).toBe(200);
   });

@@ -10,9 +10,17 @@ import { startTestArchive } from '../helpers/start-app';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Runs a TypeScript entry point of the project as a real process (what npm run pacs / npm start run). */
-function run(script: string, args: string[], env: Record<string, string>, options: { stdin?: string; untilLine?: RegExp } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { stdin?: string; untilLine?: RegExp } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -37,10 +45,22 @@ describe('accounts from the command line and at first start', () => {
   const pacs = (args: string[], stdin?: string) => run('server/cli/pacs.ts', args, { PACS_DATA_DIR: dataDir }, { stdin });
 
   it('adds, lists, re-keys and disables accounts that the running server honours at once', async () => {
-    expect((await pacs(['user', 'add', 'ct-hall-a', '--role', 'device', '--name', 'CT Siemens phòng A', '--password-stdin'], 'device-password-1\n')).code).toBe(0);
+    expect(
+      (
+        await pacs(
+          ['user', 'add', 'ct-hall-a', '--role', 'device', '--name', 'CT Siemens phòng A', '--password-stdin'],
+          'device-password-1\n',
+        )
+      ).code,
+    ).toBe(0);
     expect((await pacs(['user', 'add', 'bs.lan', '--role', 'radiologist', '--password-stdin'], 'radiologist-pass\n')).code).toBe(0);
     const listed = await pacs(['user', 'list']);
-    expect(listed.stdout.split('\n').slice(1, 3).map((line) => line.split(/\s{2,}/))).toEqual([
+    expect(
+      listed.stdout
+        .split('\n')
+        .slice(1, 3)
+        .map((line) => line.split(/\s{2,}/)),
+    ).toEqual([
       ['bs.lan', 'radiologist', 'active'],
       ['ct-hall-a', 'device', 'active', 'CT Siemens phòng A'],
     ]);
@@ -48,7 +68,9 @@ describe('accounts from the command line and at first start', () => {
     const short = await pacs(['user', 'add', 'x', '--role', 'clinician', '--password-stdin'], 'short\n');
     expect(short.code).toBe(1);
     expect(short.stderr).toContain('at least 10 characters');
-    expect((await pacs(['user', 'add', 'y', '--role', 'janitor', '--password-stdin'], 'long-enough-pw\n')).stderr).toContain('role must be one of');
+    expect((await pacs(['user', 'add', 'y', '--role', 'janitor', '--password-stdin'], 'long-enough-pw\n')).stderr).toContain(
+      'role must be one of',
+    );
     expect((await pacs(['user', 'frobnicate'])).code).toBe(2);
 
     const archive = await startTestArchive({ PACS_DATA_DIR: dataDir }, { anonymous: true });
@@ -65,8 +87,15 @@ describe('accounts from the command line and at first start', () => {
       expect(await studies(basicAuthorization('bs.lan', 'a-new-radiologist-pass'))).toBe(200);
       expect((await pacs(['user', 'disable', 'bs.lan'])).code).toBe(0);
       expect(await studies(basicAuthorization('bs.lan', 'a-new-radiologist-pass'))).toBe(401);
-      const trail = (await (await fetch(`${archive.url}/api/audit?action=user-change`, { headers: { authorization: archive.adminAuthorization } })).json()) as { records: Array<{ principalKind: string; detail: string }> };
-      expect(trail.records.filter((r) => r.principalKind === 'cli').map((r) => r.detail)).toEqual(['user bs.lan: disabled', 'user bs.lan: password reset', 'user created: bs.lan (radiologist)', 'user created: ct-hall-a (device)']);
+      const trail = (await (
+        await fetch(`${archive.url}/api/audit?action=user-change`, { headers: { authorization: archive.adminAuthorization } })
+      ).json()) as { records: Array<{ principalKind: string; detail: string }> };
+      expect(trail.records.filter((r) => r.principalKind === 'cli').map((r) => r.detail)).toEqual([
+        'user bs.lan: disabled',
+        'user bs.lan: password reset',
+        'user created: bs.lan (radiologist)',
+        'user created: ct-hall-a (device)',
+      ]);
     } finally {
       await archive.close();
     }
@@ -85,15 +114,26 @@ describe('accounts from the command line and at first start', () => {
       const oneTime = basicAuthorization('admin', match![1]!);
       // Signed in, but good for nothing until the password is changed.
       expect((await fetch(`${archive.dicomWeb}/studies`, { headers: { authorization: oneTime } })).status).toBe(403);
-      const login = await fetch(`${archive.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: match![1] }) });
+      const login = await fetch(`${archive.url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: match![1] }),
+      });
       const session = (await login.json()) as { user: { mustChangePassword: boolean }; csrfToken: string };
       expect(session.user.mustChangePassword).toBe(true);
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const headers = { cookie, 'x-csrf-token': session.csrfToken, 'content-type': 'application/json' };
       expect((await fetch(`${archive.dicomWeb}/studies`, { headers: { cookie } })).status).toBe(403);
-      const changed = await fetch(`${archive.url}/api/password`, { method: 'POST', headers, body: JSON.stringify({ currentPassword: match![1], newPassword: 'the-admins-own-password' }) });
+      const changed = await fetch(`${archive.url}/api/password`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ currentPassword: match![1], newPassword: 'the-admins-own-password' }),
+      });
       expect(changed.status).toBe(200);
-      expect((await fetch(`${archive.dicomWeb}/studies`, { headers: { authorization: basicAuthorization('admin', 'the-admins-own-password') } })).status).toBe(200);
+      expect(
+        (await fetch(`${archive.dicomWeb}/studies`, { headers: { authorization: basicAuthorization('admin', 'the-admins-own-password') } }))
+          .status,
+      ).toBe(200);
     } finally {
       await archive.close();
     }
@@ -117,6 +157,8 @@ describe('accounts from the command line and at first start', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Refusing to listen on 0.0.0.0 without an enabled account');
     // On loopback it still starts, so that the operator can repair it from this machine.
-    expect((await run('server/main.ts', [], { ...network, PACS_HOST: '127.0.0.1' }, { untilLine: /listening on/ })).stdout).toContain('listening on');
+    expect((await run('server/main.ts', [], { ...network, PACS_HOST: '127.0.0.1' }, { untilLine: /listening on/ })).stdout).toContain(
+      'listening on',
+    );
   });
 });

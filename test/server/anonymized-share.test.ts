@@ -21,7 +21,9 @@ import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
  */
 
 const dcmjs = createRequire(import.meta.url)('dcmjs') as {
-  data: { DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, DicomJsonElement>; dict: Record<string, DicomJsonElement> } } };
+  data: {
+    DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, DicomJsonElement>; dict: Record<string, DicomJsonElement> } };
+  };
   log: { setLevel(level: string): void };
 };
 dcmjs.log.setLevel('silent');
@@ -30,7 +32,10 @@ const ANY = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 const DEFAULT_SYNTAX = 'multipart/related; type="application/dicom"';
 /** A real patient CT (implicit VR), and the NEMA CT in JPEG-LS and JPEG baseline (one study). */
 const TCIA = corpusEntry('series/ct-abdomen-philips-tcia/1-036.dcm');
-const NEMA = [corpusEntry('transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm'), corpusEntry('transfer-syntaxes/ct1-1.2.4.50_jpeg-baseline.dcm')];
+const NEMA = [
+  corpusEntry('transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm'),
+  corpusEntry('transfer-syntaxes/ct1-1.2.4.50_jpeg-baseline.dcm'),
+];
 
 interface SharedStudy {
   name: string;
@@ -61,14 +66,16 @@ function readPart10(bytes: Buffer) {
 
 function expectNoSecrets(study: SharedStudy, what: string, bytes: Buffer | string): void {
   const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-  for (const secret of study.secrets) expect(buffer.includes(Buffer.from(secret, 'utf8')), `${what} of ${study.name} holds "${secret}"`).toBe(false);
+  for (const secret of study.secrets)
+    expect(buffer.includes(Buffer.from(secret, 'utf8')), `${what} of ${study.name} holds "${secret}"`).toBe(false);
 }
 
 describe('anonymized share links', () => {
   let archive: TestArchive;
   let tmp: string;
   const studies: SharedStudy[] = [];
-  const get = (study: SharedStudy, url: string, headers: HeaderMap = {}) => fetch(`${archive.url}${url}`, { headers: { ...bearer(study.token), ...headers } });
+  const get = (study: SharedStudy, url: string, headers: HeaderMap = {}) =>
+    fetch(`${archive.url}${url}`, { headers: { ...bearer(study.token), ...headers } });
   const guestJson = async (study: SharedStudy, url: string) => {
     const answer = await call(archive, 'GET', url, bearer(study.token));
     expect(answer.status, url).toBe(200);
@@ -80,7 +87,14 @@ describe('anonymized share links', () => {
     archive = await startTestArchive({}, { anonymous: true });
     tmp = await makeTempDir('anonymized-share');
     // The corpus has no real Vietnamese text (its ISO_IR 192 files are ASCII): a synthetic CT carries one.
-    const vietnamese = generateCtSeries({ slices: 2, rows: 32, columns: 32, seed: 11, patientName: 'Nguyễn^Thị Hồng Vân', patientId: 'VN-HCM-0042' });
+    const vietnamese = generateCtSeries({
+      slices: 2,
+      rows: 32,
+      columns: 32,
+      seed: 11,
+      patientName: 'Nguyễn^Thị Hồng Vân',
+      patientId: 'VN-HCM-0042',
+    });
     const inputs = [
       { name: 'TCIA CT', studyUid: TCIA.studyInstanceUID!, files: [corpusFile(TCIA.path)] },
       { name: 'NEMA CT', studyUid: NEMA[0]!.studyInstanceUID!, files: NEMA.map((e) => corpusFile(e.path)) },
@@ -94,7 +108,8 @@ describe('anonymized share links', () => {
       const secrets = new Set<string>();
       for (const ds of metadata) {
         const name = firstValue(ds, '00100010') as { Alphabetic?: string } | undefined;
-        if (name?.Alphabetic) for (const part of [name.Alphabetic, ...name.Alphabetic.split(/[\^ ]/)]) if (part.length >= 3) secrets.add(part);
+        if (name?.Alphabetic)
+          for (const part of [name.Alphabetic, ...name.Alphabetic.split(/[\^ ]/)]) if (part.length >= 3) secrets.add(part);
         for (const tag of ['00100020', '00100030', '00080050', '0020000D', '0020000E', '00080018']) {
           const value = firstValue(ds, tag);
           if (typeof value === 'string' && value.length >= 6) secrets.add(value);
@@ -113,7 +128,9 @@ describe('anonymized share links', () => {
     // What must be hidden, as the manifest and the generator say.
     const tcia = studies[0]!.secrets;
     expect(tcia).toEqual(expect.arrayContaining(['Pancreas-CT-CB_001', TCIA.studyInstanceUID, TCIA.sopInstanceUID]));
-    expect(studies[1]!.secrets).toEqual(expect.arrayContaining(['MISTER', '2178309', '0000000001', NEMA[0]!.sopInstanceUID, NEMA[1]!.sopInstanceUID]));
+    expect(studies[1]!.secrets).toEqual(
+      expect.arrayContaining(['MISTER', '2178309', '0000000001', NEMA[0]!.sopInstanceUID, NEMA[1]!.sopInstanceUID]),
+    );
     expect(studies[2]!.secrets).toEqual(expect.arrayContaining(['Nguyễn', 'Hồng', 'VN-HCM-0042', '19700101']));
   });
   afterAll(async () => {
@@ -138,7 +155,8 @@ describe('anonymized share links', () => {
       const series = await guestJson(study, `/dicom-web/studies/${replacedStudy}/series?includefield=all`);
       const instances = await guestJson(study, `/dicom-web/studies/${replacedStudy}/instances?includefield=all`);
       expect(instances).toHaveLength(study.instances.length);
-      for (const item of await guestJson(study, '/dicom-web/series?includefield=all')) expect(series.map((s) => firstValue(s, '0020000E'))).toContain(firstValue(item, '0020000E'));
+      for (const item of await guestJson(study, '/dicom-web/series?includefield=all'))
+        expect(series.map((s) => firstValue(s, '0020000E'))).toContain(firstValue(item, '0020000E'));
       const everywhere = await guestJson(study, '/dicom-web/instances?includefield=all');
       expect(everywhere.map((i) => firstValue(i, '00080018')).sort()).toEqual(instances.map((i) => firstValue(i, '00080018')).sort());
       for (const s of series) {
@@ -199,7 +217,9 @@ describe('anonymized share links', () => {
           expect(dict['0020000D']?.Value?.[0]).toBe(replacedStudy);
           expect(dict['0020000E']?.Value?.[0]).toBe(firstValue(ds, '0020000E'));
           expect(dict['00120062']?.Value?.[0]).toBe('YES');
-          expect(part.headers['content-location']).toBe(`${archive.dicomWeb}/studies/${replacedStudy}/series/${String(firstValue(ds, '0020000E'))}/instances/${sop}`);
+          expect(part.headers['content-location']).toBe(
+            `${archive.dicomWeb}/studies/${replacedStudy}/series/${String(firstValue(ds, '0020000E'))}/instances/${sop}`,
+          );
         }
       }
       for (const ds of metadata) {
@@ -231,7 +251,9 @@ describe('anonymized share links', () => {
         const bytes = fs.readFileSync(file);
         expectNoSecrets(study, `ZIP entry ${entry.name}`, bytes);
         const { dict } = readPart10(bytes);
-        expect(path.relative(path.join(dir, 'out'), file)).toBe(`${replacedStudy}/${String(dict['0020000E']?.Value?.[0])}/${String(dict['00080018']?.Value?.[0])}.dcm`);
+        expect(path.relative(path.join(dir, 'out'), file)).toBe(
+          `${replacedStudy}/${String(dict['0020000E']?.Value?.[0])}/${String(dict['00080018']?.Value?.[0])}.dcm`,
+        );
         expect(bySop.has(String(dict['00080018']?.Value?.[0]))).toBe(true);
       }
     }
@@ -267,7 +289,8 @@ describe('anonymized share links', () => {
     for (const study of studies) {
       const replacedStudy = study.replacement.get(study.studyUid)!;
       const metadata = await guestJson(study, `/dicom-web/studies/${replacedStudy}/metadata`);
-      const admin = (await call(archive, 'GET', `/dicom-web/studies/${study.studyUid}/metadata`, adminHeaders(archive))).json as DicomJson[];
+      const admin = (await call(archive, 'GET', `/dicom-web/studies/${study.studyUid}/metadata`, adminHeaders(archive)))
+        .json as DicomJson[];
       const frame = async (headers: HeaderMap, ds: DicomJson, studyUid: string) => {
         const url = `${archive.dicomWeb}/studies/${studyUid}/series/${String(firstValue(ds, '0020000E'))}/instances/${String(firstValue(ds, '00080018'))}/frames/1`;
         const res = await fetch(url, { headers: { ...headers, accept: 'application/octet-stream' } });
@@ -279,7 +302,9 @@ describe('anonymized share links', () => {
       const matched = new Set<number>();
       for (const ds of metadata) {
         const guestFrame = await frame(bearer(study.token), ds, replacedStudy);
-        expect(guestFrame.length, study.name).toBe((Number(firstValue(ds, '00280010')) * Number(firstValue(ds, '00280011')) * Number(firstValue(ds, '00280100'))) / 8);
+        expect(guestFrame.length, study.name).toBe(
+          (Number(firstValue(ds, '00280010')) * Number(firstValue(ds, '00280011')) * Number(firstValue(ds, '00280100'))) / 8,
+        );
         const same = adminFrames.flatMap((f, n) => (f.equals(guestFrame) ? [n] : []));
         expect(same, study.name).toHaveLength(1);
         matched.add(same[0]!);
@@ -290,7 +315,13 @@ describe('anonymized share links', () => {
 
   it('refuses identifying search keys, original UIDs, and bulk data of removed attributes', async () => {
     const [tcia, nema] = studies as [SharedStudy, SharedStudy];
-    for (const key of ['PatientName=MISTER*', '00100010=MISTER*', 'PatientID=2178309', 'AccessionNumber=0000000001', 'StudyDate=19940101-']) {
+    for (const key of [
+      'PatientName=MISTER*',
+      '00100010=MISTER*',
+      'PatientID=2178309',
+      'AccessionNumber=0000000001',
+      'StudyDate=19940101-',
+    ]) {
       const answer = await call(archive, 'GET', `/dicom-web/studies?${key}`, bearer(nema.token));
       expect(answer.status, key).toBe(400);
       expect(errorOf(answer).code).toBe('INVALID_QUERY');
@@ -308,7 +339,9 @@ describe('anonymized share links', () => {
     const replacedStudy = nema.replacement.get(nema.studyUid)!;
     const ds = (await guestJson(nema, `/dicom-web/studies/${replacedStudy}/metadata`))[0]!;
     const base = `/dicom-web/studies/${replacedStudy}/series/${String(firstValue(ds, '0020000E'))}/instances/${String(firstValue(ds, '00080018'))}/bulkdata`;
-    expect((await call(archive, 'GET', `${base}/7FE00010`, { ...bearer(nema.token), accept: 'application/octet-stream' })).status).toBe(200);
+    expect((await call(archive, 'GET', `${base}/7FE00010`, { ...bearer(nema.token), accept: 'application/octet-stream' })).status).toBe(
+      200,
+    );
     for (const removed of ['00100010', '00080050', '00081030']) {
       const answer = await call(archive, 'GET', `${base}/${removed}`, bearer(nema.token));
       expect(answer.status, removed).toBe(404);

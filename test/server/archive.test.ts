@@ -123,16 +123,28 @@ describe.each(BACKENDS)('archive on %s storage', (backend) => {
   });
 
   it('rejects requests it cannot understand with precise 4xx JSON errors', async () => {
-    const wrongType = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const wrongType = await fetch(`${archive.dicomWeb}/studies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(wrongType.status).toBe(415);
     expect(((await wrongType.json()) as { code: string }).code).toBe('UNSUPPORTED_MEDIA_TYPE');
 
-    const noBoundary = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': 'multipart/related; type="application/dicom"' }, body: 'x' });
+    const noBoundary = await fetch(`${archive.dicomWeb}/studies`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/related; type="application/dicom"' },
+      body: 'x',
+    });
     expect(noBoundary.status).toBe(400);
 
     const keysBefore = await storedKeys(archive);
     const { body, contentType } = stowBody([ctFiles[0]!]);
-    const truncated = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': contentType }, body: body.subarray(0, 1000) });
+    const truncated = await fetch(`${archive.dicomWeb}/studies`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: body.subarray(0, 1000),
+    });
     expect(truncated.status).toBe(400);
     expect(((await truncated.json()) as { code: string }).code).toBe('MALFORMED_MULTIPART');
     expect(await storedKeys(archive)).toEqual(keysBefore);
@@ -213,7 +225,12 @@ describe('request size limit', () => {
         controller.close();
       },
     });
-    const res = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { 'content-type': contentType }, body: stream, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${archive.dicomWeb}/studies`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     const json = (await res.json()) as DicomJson;
     expect(json['00081199']?.Value).toHaveLength(1);

@@ -5,7 +5,17 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../server/audit/audit-log';
 import { basicAuthorization } from '../helpers/archive-credentials';
-import { adminHeaders, basic, bearer, call, createShare, createUser, sessionCookieOf, storeAs, type HeaderMap } from '../helpers/access-client';
+import {
+  adminHeaders,
+  basic,
+  bearer,
+  call,
+  createShare,
+  createUser,
+  sessionCookieOf,
+  storeAs,
+  type HeaderMap,
+} from '../helpers/access-client';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
@@ -57,7 +67,17 @@ describe('audit trail', () => {
   it('records sign-ins, DICOMweb transactions and share links with their PS3.15 event, outcome and principal', async () => {
     const radiologist = await createUser(archive, { username: 'dr-lan', password: PASSWORD, role: 'radiologist' });
     const login = await call(archive, 'POST', '/api/login', {}, { username: 'dr-lan', password: PASSWORD });
-    expect(await recordOf(login.headers.get('x-request-id'), 'login')).toMatchObject({ eventId: '110114', eventName: 'User Authentication', eventType: '110122 Login', actionCode: 'E', outcome: 0, principalKind: 'user', principalId: 'dr-lan', role: 'radiologist', clientAddress: '127.0.0.1' });
+    expect(await recordOf(login.headers.get('x-request-id'), 'login')).toMatchObject({
+      eventId: '110114',
+      eventName: 'User Authentication',
+      eventType: '110122 Login',
+      actionCode: 'E',
+      outcome: 0,
+      principalKind: 'user',
+      principalId: 'dr-lan',
+      role: 'radiologist',
+      clientAddress: '127.0.0.1',
+    });
     const failed = await call(archive, 'POST', '/api/login', {}, { username: 'dr-lan', password: 'not-the-password' });
     expect(failed.status).toBe(401);
     const failure = await recordOf(failed.headers.get('x-request-id'), 'login');
@@ -66,7 +86,14 @@ describe('audit trail', () => {
 
     const stored = await storeAs(archive, radiologist, [corpusFile(CT.path)]);
     expect(stored.status).toBe(200);
-    expect(await recordOf(stored.headers.get('x-request-id'), 'store')).toMatchObject({ eventId: '110104', eventName: 'DICOM Instances Transferred', actionCode: 'C', outcome: 0, principalId: 'dr-lan', studyUid: STUDY });
+    expect(await recordOf(stored.headers.get('x-request-id'), 'store')).toMatchObject({
+      eventId: '110104',
+      eventName: 'DICOM Instances Transferred',
+      actionCode: 'C',
+      outcome: 0,
+      principalId: 'dr-lan',
+      studyUid: STUDY,
+    });
 
     const query = await call(archive, 'GET', `/dicom-web/studies?StudyInstanceUID=${STUDY}`, radiologist);
     const queried = await recordOf(query.headers.get('x-request-id'), 'query');
@@ -74,35 +101,84 @@ describe('audit trail', () => {
     expect(queried.detail).toContain('keys=StudyInstanceUID');
 
     const view = await call(archive, 'GET', `/dicom-web/studies/${STUDY}/metadata`, radiologist);
-    expect(await recordOf(view.headers.get('x-request-id'), 'view')).toMatchObject({ eventId: '110103', eventName: 'DICOM Instances Accessed', actionCode: 'R', outcome: 0, studyUid: STUDY, principalId: 'dr-lan' });
+    expect(await recordOf(view.headers.get('x-request-id'), 'view')).toMatchObject({
+      eventId: '110103',
+      eventName: 'DICOM Instances Accessed',
+      actionCode: 'R',
+      outcome: 0,
+      studyUid: STUDY,
+      principalId: 'dr-lan',
+    });
 
-    const retrieve = await fetch(`${archive.dicomWeb}/studies/${STUDY}/series/${SERIES}/instances/${SOP}`, { headers: { ...radiologist, accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } });
+    const retrieve = await fetch(`${archive.dicomWeb}/studies/${STUDY}/series/${SERIES}/instances/${SOP}`, {
+      headers: { ...radiologist, accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' },
+    });
     await retrieve.arrayBuffer();
-    expect(await recordOf(retrieve.headers.get('x-request-id'), 'retrieve')).toMatchObject({ eventId: '110104', actionCode: 'R', outcome: 0, studyUid: STUDY });
+    expect(await recordOf(retrieve.headers.get('x-request-id'), 'retrieve')).toMatchObject({
+      eventId: '110104',
+      actionCode: 'R',
+      outcome: 0,
+      studyUid: STUDY,
+    });
 
     const zip = await fetch(`${archive.dicomWeb}/studies/${STUDY}?accept=application/zip`, { headers: radiologist });
     await zip.arrayBuffer();
-    expect(await recordOf(zip.headers.get('x-request-id'), 'download')).toMatchObject({ eventId: '110106', eventName: 'Export', outcome: 0, studyUid: STUDY });
+    expect(await recordOf(zip.headers.get('x-request-id'), 'download')).toMatchObject({
+      eventId: '110106',
+      eventName: 'Export',
+      outcome: 0,
+      studyUid: STUDY,
+    });
 
     // Shares: creation, use (opening the link), a refused request outside its study, revocation.
     expect((await storeAs(archive, admin(), [corpusFile(OTHER.path)])).status).toBe(200);
     const created = await call(archive, 'POST', '/api/shares', radiologist, { studyInstanceUID: STUDY });
     expect(created.status).toBe(201);
     const share = created.json as { id: string; token: string };
-    expect(await recordOf(created.headers.get('x-request-id'), 'share-create')).toMatchObject({ eventId: '110113', eventType: '110135 Object Security Attributes Changed', actionCode: 'C', outcome: 0, principalId: 'dr-lan', studyUid: STUDY });
+    expect(await recordOf(created.headers.get('x-request-id'), 'share-create')).toMatchObject({
+      eventId: '110113',
+      eventType: '110135 Object Security Attributes Changed',
+      actionCode: 'C',
+      outcome: 0,
+      principalId: 'dr-lan',
+      studyUid: STUDY,
+    });
     const opened = await call(archive, 'POST', '/api/shares/open', {}, { token: share.token });
-    expect(await recordOf(opened.headers.get('x-request-id'), 'share-use')).toMatchObject({ eventId: '110114', outcome: 0, principalKind: 'share', principalId: share.id, role: 'guest', studyUid: STUDY });
+    expect(await recordOf(opened.headers.get('x-request-id'), 'share-use')).toMatchObject({
+      eventId: '110114',
+      outcome: 0,
+      principalKind: 'share',
+      principalId: share.id,
+      role: 'guest',
+      studyUid: STUDY,
+    });
     const guestQuery = await call(archive, 'GET', '/dicom-web/studies', bearer(share.token));
-    expect(await recordOf(guestQuery.headers.get('x-request-id'), 'query')).toMatchObject({ outcome: 0, principalKind: 'share', principalId: share.id });
+    expect(await recordOf(guestQuery.headers.get('x-request-id'), 'query')).toMatchObject({
+      outcome: 0,
+      principalKind: 'share',
+      principalId: share.id,
+    });
     const outside = await call(archive, 'GET', `/dicom-web/studies/${OTHER.studyInstanceUID}/metadata`, bearer(share.token));
     expect(outside.status).toBe(404);
-    expect(await recordOf(outside.headers.get('x-request-id'), 'view')).toMatchObject({ eventId: '110103', outcome: 4, principalKind: 'share', principalId: share.id, studyUid: OTHER.studyInstanceUID });
+    expect(await recordOf(outside.headers.get('x-request-id'), 'view')).toMatchObject({
+      eventId: '110103',
+      outcome: 4,
+      principalKind: 'share',
+      principalId: share.id,
+      studyUid: OTHER.studyInstanceUID,
+    });
     const forbidden = await fetch(`${archive.dicomWeb}/studies/${STUDY}`, { headers: bearer(share.token) });
     expect(forbidden.status).toBe(403);
     expect(await recordOf(forbidden.headers.get('x-request-id'), 'retrieve')).toMatchObject({ outcome: 4, principalKind: 'share' });
     const revoked = await call(archive, 'DELETE', `/api/shares/${share.id}`, radiologist);
     expect(revoked.status).toBe(204);
-    expect(await recordOf(revoked.headers.get('x-request-id'), 'share-revoke')).toMatchObject({ eventId: '110113', actionCode: 'D', outcome: 0, principalId: 'dr-lan', studyUid: STUDY });
+    expect(await recordOf(revoked.headers.get('x-request-id'), 'share-revoke')).toMatchObject({
+      eventId: '110113',
+      actionCode: 'D',
+      outcome: 0,
+      principalId: 'dr-lan',
+      studyUid: STUDY,
+    });
     const afterRevoke = await call(archive, 'GET', '/dicom-web/studies', bearer(share.token));
     expect(afterRevoke.status).toBe(401);
     expect(await recordOf(afterRevoke.headers.get('x-request-id'), 'share-use')).toMatchObject({ outcome: 4, principalKind: 'share' });
@@ -110,14 +186,35 @@ describe('audit trail', () => {
     // A refused delete is recorded as refused; the admin's delete of the study as 110105.
     const refused = await call(archive, 'DELETE', `/dicom-web/studies/${STUDY}`, radiologist);
     expect(refused.status).toBe(403);
-    expect(await recordOf(refused.headers.get('x-request-id'), 'delete-study')).toMatchObject({ eventId: '110105', outcome: 4, principalId: 'dr-lan', studyUid: STUDY });
-    const wado = await fetch(`${archive.url}/wado?requestType=WADO&studyUID=${STUDY}&seriesUID=${SERIES}&objectUID=${SOP}&contentType=application/dicom`, { headers: radiologist });
+    expect(await recordOf(refused.headers.get('x-request-id'), 'delete-study')).toMatchObject({
+      eventId: '110105',
+      outcome: 4,
+      principalId: 'dr-lan',
+      studyUid: STUDY,
+    });
+    const wado = await fetch(
+      `${archive.url}/wado?requestType=WADO&studyUID=${STUDY}&seriesUID=${SERIES}&objectUID=${SOP}&contentType=application/dicom`,
+      { headers: radiologist },
+    );
     expect(wado.status).toBe(200);
     await wado.arrayBuffer();
-    expect(await recordOf(wado.headers.get('x-request-id'), 'retrieve')).toMatchObject({ eventId: '110104', outcome: 0, principalId: 'dr-lan', studyUid: STUDY });
+    expect(await recordOf(wado.headers.get('x-request-id'), 'retrieve')).toMatchObject({
+      eventId: '110104',
+      outcome: 0,
+      principalId: 'dr-lan',
+      studyUid: STUDY,
+    });
     const deleted = await call(archive, 'DELETE', `/dicom-web/studies/${STUDY}`, admin());
     expect(deleted.status).toBe(204);
-    expect(await recordOf(deleted.headers.get('x-request-id'), 'delete-study')).toMatchObject({ eventId: '110105', eventName: 'DICOM Study Deleted', actionCode: 'D', outcome: 0, principalId: TEST_ADMIN.username, role: 'admin', studyUid: STUDY });
+    expect(await recordOf(deleted.headers.get('x-request-id'), 'delete-study')).toMatchObject({
+      eventId: '110105',
+      eventName: 'DICOM Study Deleted',
+      actionCode: 'D',
+      outcome: 0,
+      principalId: TEST_ADMIN.username,
+      role: 'admin',
+      studyUid: STUDY,
+    });
   });
 
   it('filters by user, study, action and time, and pages', async () => {
@@ -127,7 +224,8 @@ describe('audit trail', () => {
     const before = new Date().toISOString();
     for (let i = 0; i < 3; i++) await call(archive, 'GET', `/dicom-web/studies?StudyInstanceUID=${OTHER.studyInstanceUID}`, clinician);
     await call(archive, 'GET', `/dicom-web/studies/${OTHER.studyInstanceUID}/metadata`, clinician);
-    for (let attempt = 0; attempt < 20 && (await audit('user=dr-binh')).total < 5; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let attempt = 0; attempt < 20 && (await audit('user=dr-binh')).total < 5; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     const after = new Date(Date.now() + 1).toISOString();
 
     const byUser = await audit('user=dr-binh');
@@ -164,10 +262,16 @@ describe('audit trail', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-\d{4}-\d\d-\d\d\.csv"$/);
     const lines = (await res.text()).split('\r\n').filter(Boolean);
-    expect(lines[0]).toBe('time,eventId,eventName,eventType,actionCode,outcome,action,principalKind,principalId,role,clientAddress,studyUid,detail,requestId');
+    expect(lines[0]).toBe(
+      'time,eventId,eventName,eventType,actionCode,outcome,action,principalKind,principalId,role,clientAddress,studyUid,detail,requestId',
+    );
     expect(lines).toHaveLength(1 + 5);
     const view = lines.find((l) => l.includes(',view,'))!;
-    expect(view).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^,]+,110103,DICOM Instances Accessed,,R,0,view,user,dr-binh,clinician,127\\.0\\.0\\.1,${OTHER.studyInstanceUID!.replace(/\./g, '\\.')},`));
+    expect(view).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\dT[^,]+,110103,DICOM Instances Accessed,,R,0,view,user,dr-binh,clinician,127\\.0\\.0\\.1,${OTHER.studyInstanceUID!.replace(/\./g, '\\.')},`,
+      ),
+    );
     // A cell a spreadsheet would run as a formula is quoted away.
     await call(archive, 'POST', '/api/login', {}, { username: '=HYPERLINK("http://evil.example")', password: 'whatever-it-is' });
     const csv = await (await fetch(`${archive.url}/api/audit?format=csv&action=login`, { headers: admin() })).text();
@@ -203,7 +307,14 @@ describe('audit trail and server output of a real server process', () => {
     dataDir = await makeTempDir('audit-main');
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PACS_PORT: '0', PACS_DATA_DIR: dataDir, PACS_LOG_LEVEL: 'info', PACS_ADMIN_USER: TEST_ADMIN.username, PACS_ADMIN_PASSWORD: TEST_ADMIN.password },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PACS_PORT: '0',
+        PACS_DATA_DIR: dataDir,
+        PACS_LOG_LEVEL: 'info',
+        PACS_ADMIN_USER: TEST_ADMIN.username,
+        PACS_ADMIN_PASSWORD: TEST_ADMIN.password,
+      },
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -232,10 +343,18 @@ describe('audit trail and server output of a real server process', () => {
     expect(found.status).toBe(200);
     expect(found.text).toContain('MISTER');
     // Failing requests with the name in the query.
-    const failing = await call(server, 'GET', `/dicom-web/studies?PatientName=${encodeURIComponent(name)}&NoSuchKey=${encodeURIComponent(name)}`, admin);
+    const failing = await call(
+      server,
+      'GET',
+      `/dicom-web/studies?PatientName=${encodeURIComponent(name)}&NoSuchKey=${encodeURIComponent(name)}`,
+      admin,
+    );
     expect(failing.status).toBe(400);
     expect((await call(server, 'GET', `/dicom-web/studies?PatientName=${encodeURIComponent(name)}`)).status).toBe(401);
-    const share = await createShare(Object.assign(server, { adminAuthorization: admin.authorization! }), { studyInstanceUID: STUDY, anonymize: true });
+    const share = await createShare(Object.assign(server, { adminAuthorization: admin.authorization! }), {
+      studyInstanceUID: STUDY,
+      anonymize: true,
+    });
     const anonymized = await call(server, 'GET', `/dicom-web/studies?PatientName=${encodeURIComponent(name)}`, bearer(share.token));
     expect(anonymized.status).toBe(400);
     expect(anonymized.text).not.toContain('MISTER');
@@ -246,18 +365,30 @@ describe('audit trail and server output of a real server process', () => {
     const token = await call(server, 'POST', '/api/tokens', { ...admin }, { name: 'script' });
     const apiToken = (token.json as { token: string }).token;
     expect((await call(server, 'GET', '/dicom-web/studies', bearer(apiToken))).status).toBe(200);
-    expect((await call(server, 'POST', '/api/login', {}, { username: TEST_ADMIN.username, password: 'MISTER^CT-is-not-it' })).status).toBe(401);
+    expect((await call(server, 'POST', '/api/login', {}, { username: TEST_ADMIN.username, password: 'MISTER^CT-is-not-it' })).status).toBe(
+      401,
+    );
 
     const exited = new Promise((resolve) => child!.once('exit', resolve));
     child!.kill('SIGTERM');
     await exited;
 
-    const secrets = ['MISTER', share.token, share.token.slice(4), wrongToken.slice(4), apiToken.slice(4), cookie.cookie!.split('=')[1]!, TEST_ADMIN.password];
+    const secrets = [
+      'MISTER',
+      share.token,
+      share.token.slice(4),
+      wrongToken.slice(4),
+      apiToken.slice(4),
+      cookie.cookie!.split('=')[1]!,
+      TEST_ADMIN.password,
+    ];
     const db = new Database(path.join(dataDir, 'audit.sqlite'), { readonly: true });
     try {
       const rows = db.prepare('SELECT * FROM audit_events').all() as Array<Record<string, unknown>>;
       expect(rows.length).toBeGreaterThan(8);
-      expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['application-start', 'store', 'query', 'login', 'share-create', 'share-use', 'application-stop']));
+      expect(rows.map((r) => r.action)).toEqual(
+        expect.arrayContaining(['application-start', 'store', 'query', 'login', 'share-create', 'share-use', 'application-stop']),
+      );
       const text = JSON.stringify(rows);
       for (const secret of secrets) expect(text.includes(secret), `audit trail holds ${secret.slice(0, 10)}…`).toBe(false);
     } finally {

@@ -124,7 +124,10 @@ function describeBlobStoreContract(name: string, factory: () => Promise<StoreFix
       expect(await listAll(store, 'v1/nothing-here/')).toEqual([]);
     });
 
-    it.each([['a single-part body', 300 * 1024], ['a multipart body', PART_SIZE + 2_000_000]])('rejects with the input error when the stream fails half-way through %s, leaving nothing', async (_, bytes) => {
+    it.each([
+      ['a single-part body', 300 * 1024],
+      ['a multipart body', PART_SIZE + 2_000_000],
+    ])('rejects with the input error when the stream fails half-way through %s, leaving nothing', async (_, bytes) => {
       const key = newInstanceKey();
       const failure = new Error('client went away');
       await expect(store.put(key, failingStream(bytes, failure))).rejects.toBe(failure);
@@ -251,8 +254,15 @@ describe('object keys', () => {
   it('recognises only well-formed instance keys', () => {
     const id = 'ab'.padEnd(32, '0');
     expect(isInstanceKey(`v1/instances/ab/${id}.dcm`)).toBe(true);
-    for (const bad of [`v1/instances/cd/${id}.dcm`, `v1/instances/AB/${id.toUpperCase()}.dcm`, `v1/instances/ab/${id}`,
-      `v2/instances/ab/${id}.dcm`, `v1/instances/ab/x/${id}.dcm`, `v1/instances/ab/${id}.dcm\n`]) expect(isInstanceKey(bad), bad).toBe(false);
+    for (const bad of [
+      `v1/instances/cd/${id}.dcm`,
+      `v1/instances/AB/${id.toUpperCase()}.dcm`,
+      `v1/instances/ab/${id}`,
+      `v2/instances/ab/${id}.dcm`,
+      `v1/instances/ab/x/${id}.dcm`,
+      `v1/instances/ab/${id}.dcm\n`,
+    ])
+      expect(isInstanceKey(bad), bad).toBe(false);
   });
 
   it('assertSafeKey refuses traversal, absolute paths and anything outside v1/', () => {

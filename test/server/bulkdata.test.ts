@@ -206,7 +206,9 @@ describe('every BulkDataURI of varied corpus files resolves to the value in the 
     expect((await stowFiles(archive.dicomWeb, [corpusFile(path)])).status).toBe(200);
     const pixels = await getMultipart(`${instanceUrl(archive, entry)}/bulkdata/7FE00010`, '*/*');
     expect(pixels.parts[0]!.body.equals(valueAt(sibling, '7FE00010'))).toBe(true);
-    const range = await fetch(`${instanceUrl(archive, entry)}/bulkdata/7FE00010`, { headers: { accept: 'application/octet-stream', range: 'bytes=3-8' } });
+    const range = await fetch(`${instanceUrl(archive, entry)}/bulkdata/7FE00010`, {
+      headers: { accept: 'application/octet-stream', range: 'bytes=3-8' },
+    });
     expect(Buffer.from(await range.arrayBuffer()).equals(valueAt(sibling, '7FE00010').subarray(3, 9))).toBe(true);
     const unknown = await getMultipart(`${instanceUrl(archive, entry)}/bulkdata/00431029`, '*/*');
     expect(unknown.parts[0]!.body.equals(valueAt(path, '00431029'))).toBe(true);

@@ -46,7 +46,9 @@ describe('Retrieve Capabilities', () => {
     const res = await fetch(archive.dicomWeb, { method: 'OPTIONS' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.sun\.wadl\+xml/);
-    const doc = parser.parse(await res.text()) as { application: { '@_xmlns': string; resources: { '@_base': string; resource: WadlResource[] } } };
+    const doc = parser.parse(await res.text()) as {
+      application: { '@_xmlns': string; resources: { '@_base': string; resource: WadlResource[] } };
+    };
     expect(doc.application['@_xmlns']).toBe('http://wadl.dev.java.net/2009/02');
     return { base: doc.application.resources['@_base'], methods: flatten(doc.application.resources.resource) };
   }

@@ -52,7 +52,8 @@ const CT_NATIVE = 'transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm';
 
 describe('codec registry', () => {
   it('knows which encapsulated syntaxes it decodes, and says why it cannot', () => {
-    for (const uid of ['50', '51', '57', '70', '80', '81', '90', '91', '201', '202', '203'].map((n) => `1.2.840.10008.1.2.4.${n}`)) expect(canDecode(uid), uid).toBe(true);
+    for (const uid of ['50', '51', '57', '70', '80', '81', '90', '91', '201', '202', '203'].map((n) => `1.2.840.10008.1.2.4.${n}`))
+      expect(canDecode(uid), uid).toBe(true);
     expect(canDecode('1.2.840.10008.1.2.5')).toBe(true);
     expect(canDecode('1.2.840.10008.1.2.8.1')).toBe(true);
     expect(canDecode('1.2.840.10008.1.2.4.100')).toBe(false); // MPEG-2
@@ -130,7 +131,16 @@ describe('codec registry', () => {
     header.writeUInt32LE(3, 0);
     [64, 66, 68].forEach((offset, i) => header.writeUInt32LE(offset, 4 + 4 * i));
     const frame = Buffer.concat([header, segment(10), segment(20), segment(30)]);
-    const geometry = { ...CT, rows: 2, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0 as const, photometricInterpretation: 'YBR_FULL' };
+    const geometry = {
+      ...CT,
+      rows: 2,
+      columns: 2,
+      samplesPerPixel: 3,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelRepresentation: 0 as const,
+      photometricInterpretation: 'YBR_FULL',
+    };
     const { pixels, photometricInterpretation } = await decodeFrame('1.2.840.10008.1.2.5', frame, geometry);
     expect(Array.from(pixels)).toEqual([10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30]);
     expect(photometricInterpretation).toBe('YBR_FULL');
@@ -148,7 +158,10 @@ describe('codec registry', () => {
   it('answers 406, never a crash, for codestreams that are not what they claim', async () => {
     const garbage = Buffer.from('this is not a codestream at all, just some text bytes');
     for (const uid of ['50', '70', '80', '90', '202'].map((n) => `1.2.840.10008.1.2.4.${n}`).concat('1.2.840.10008.1.2.5')) {
-      const error = await decodeFrame(uid, garbage, CT).then(() => undefined, (e: unknown) => e);
+      const error = await decodeFrame(uid, garbage, CT).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, uid).toBeInstanceOf(AppError);
       expect((error as AppError).status, uid).toBe(406);
     }
@@ -222,7 +235,12 @@ function syntheticImage(uids: { study: string; series: string; sop: string }, im
   const text = (s: string) => Buffer.from(s, 'latin1');
   const us = (n: number) => Buffer.from(Uint16Array.of(n).buffer);
   const SC = '1.2.840.10008.5.1.4.1.1.7';
-  const meta = [encode(0x00020001, 'OB', Uint8Array.of(0, 1)), encode(0x00020002, 'UI', text(SC)), encode(0x00020003, 'UI', text(uids.sop)), encode(0x00020010, 'UI', text('1.2.840.10008.1.2.1'))];
+  const meta = [
+    encode(0x00020001, 'OB', Uint8Array.of(0, 1)),
+    encode(0x00020002, 'UI', text(SC)),
+    encode(0x00020003, 'UI', text(uids.sop)),
+    encode(0x00020010, 'UI', text('1.2.840.10008.1.2.1')),
+  ];
   const metaBytes = Buffer.concat(meta);
   const elements: Record<number, [string, Uint8Array]> = {
     0x00080016: ['UI', text(SC)],
@@ -239,7 +257,13 @@ function syntheticImage(uids: { study: string; series: string; sop: string }, im
     .map(Number)
     .sort((a, b) => a - b)
     .map((tag) => encode(tag, elements[tag]![0], elements[tag]![1]));
-  return Buffer.concat([Buffer.alloc(128), text('DICM'), encode(0x00020000, 'UL', Buffer.from(Uint32Array.of(metaBytes.length).buffer)), metaBytes, ...body]);
+  return Buffer.concat([
+    Buffer.alloc(128),
+    text('DICM'),
+    encode(0x00020000, 'UL', Buffer.from(Uint32Array.of(metaBytes.length).buffer)),
+    metaBytes,
+    ...body,
+  ]);
 }
 
 describe('readNativeFrame on stored instances', () => {
@@ -259,7 +283,11 @@ describe('readNativeFrame on stored instances', () => {
   async function store(file: Buffer, uids: { study: string; series: string; sop: string }) {
     expect((await stowFiles(archive.dicomWeb, [file])).status).toBe(200);
     const row = archive.index.instanceBulk(uids.study, uids.series, uids.sop)!;
-    return { instance: row, bulk: JSON.parse(row.bulk) as StoredBulk, path: `studies/${uids.study}/series/${uids.series}/instances/${uids.sop}` };
+    return {
+      instance: row,
+      bulk: JSON.parse(row.bulk) as StoredBulk,
+      path: `studies/${uids.study}/series/${uids.series}/instances/${uids.sop}`,
+    };
   }
 
   it('turns planar colour (Planar Configuration 1) into interleaved samples; Retrieve Frames still sends it as stored', async () => {
@@ -280,8 +308,19 @@ describe('readNativeFrame on stored instances', () => {
     const located = await store(file, uids);
     const frame = await readNativeFrame(deps, located, 1);
     expect(Array.from(frame.pixels)).toEqual([1, 11, 21, 2, 12, 22, 3, 13, 23, 4, 14, 24]);
-    expect(frame).toMatchObject({ rows: 2, columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8, pixelRepresentation: 0, photometricInterpretation: 'RGB' });
-    const { parts } = await getMultipart(`${archive.dicomWeb}/${located.path}/frames/1`, 'multipart/related; type="application/octet-stream"');
+    expect(frame).toMatchObject({
+      rows: 2,
+      columns: 2,
+      samplesPerPixel: 3,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelRepresentation: 0,
+      photometricInterpretation: 'RGB',
+    });
+    const { parts } = await getMultipart(
+      `${archive.dicomWeb}/${located.path}/frames/1`,
+      'multipart/related; type="application/octet-stream"',
+    );
     expect(parts[0]!.body.equals(planar)).toBe(true);
   });
 
@@ -312,7 +351,10 @@ describe('readNativeFrame on stored instances', () => {
       const frame = await readNativeFrame(deps, located, k);
       expect(Buffer.from(frame.pixels).equals(expected[k - 1]!), `frame ${k}`).toBe(true);
     }
-    const { status, parts } = await getMultipart(`${archive.dicomWeb}/${located.path}/frames/3,2`, 'multipart/related; type="application/octet-stream"');
+    const { status, parts } = await getMultipart(
+      `${archive.dicomWeb}/${located.path}/frames/3,2`,
+      'multipart/related; type="application/octet-stream"',
+    );
     expect(status).toBe(200);
     expect(parts.map((p) => p.body.toString('hex'))).toEqual([expected[2]!.toString('hex'), expected[1]!.toString('hex')]);
     await expect(readNativeFrame(deps, located, 4)).rejects.toMatchObject({ status: 404 });
@@ -324,7 +366,8 @@ describe('readNativeFrame on stored instances', () => {
     const header = Buffer.alloc(64);
     header.writeUInt32LE(1, 0);
     header.writeUInt32LE(64, 4);
-    const item = (value: Buffer) => Buffer.concat([Buffer.from([0xfe, 0xff, 0x00, 0xe0]), Buffer.from(Uint32Array.of(value.length).buffer), value]);
+    const item = (value: Buffer) =>
+      Buffer.concat([Buffer.from([0xfe, 0xff, 0x00, 0xe0]), Buffer.from(Uint32Array.of(value.length).buffer), value]);
     const rleFrame = Buffer.concat([header, Buffer.from([0x81, 0x00])]); // a replicate run, far too short for the claim
     const encapsulated = Buffer.concat([
       Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]),
@@ -345,9 +388,13 @@ describe('readNativeFrame on stored instances', () => {
     const located = await store(rle, uids);
     expect(located.instance.transferSyntax).toBe('1.2.840.10008.1.2.5');
     await expect(readNativeFrame(deps, located, 1)).rejects.toMatchObject({ status: 406, message: expect.stringMatching(/larger than/) });
-    const frames = await fetch(`${archive.dicomWeb}/${located.path}/frames/1`, { headers: { accept: 'multipart/related; type="application/octet-stream"' } });
+    const frames = await fetch(`${archive.dicomWeb}/${located.path}/frames/1`, {
+      headers: { accept: 'multipart/related; type="application/octet-stream"' },
+    });
     expect(frames.status).toBe(406);
-    const instance = await fetch(`${archive.dicomWeb}/${located.path}`, { headers: { accept: 'multipart/related; type="application/dicom"' } });
+    const instance = await fetch(`${archive.dicomWeb}/${located.path}`, {
+      headers: { accept: 'multipart/related; type="application/dicom"' },
+    });
     expect(instance.status).toBe(406);
     const asStored = await getMultipart(`${archive.dicomWeb}/${located.path}/frames/1`, 'multipart/related; type="image/dicom-rle"');
     expect(asStored.parts[0]!.body.equals(rleFrame)).toBe(true);

@@ -27,7 +27,14 @@ describe('loadConfig', () => {
       PACS_PUBLIC_URL: 'https://pacs.hospital.vn/',
     });
     expect(config.storage).toEqual({
-      kind: 's3', endPoint: 'minio.hospital.lan', port: 9000, useSSL: false, accessKey: 'ak', secretKey: 'sk', bucket: 'pacs-archive', region: 'us-east-1',
+      kind: 's3',
+      endPoint: 'minio.hospital.lan',
+      port: 9000,
+      useSSL: false,
+      accessKey: 'ak',
+      secretKey: 'sk',
+      bucket: 'pacs-archive',
+      region: 'us-east-1',
     });
     expect(config.publicUrl).toBe('https://pacs.hospital.vn');
   });
@@ -35,12 +42,26 @@ describe('loadConfig', () => {
   it('refuses bad values and names every bad variable at once', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ PACS_PORT: '80a', PACS_STORAGE: 's3', PACS_S3_USE_SSL: 'maybe', PACS_S3_BUCKET: 'Bad_Bucket', PACS_PUBLIC_URL: 'ftp://x' });
+      loadConfig({
+        PACS_PORT: '80a',
+        PACS_STORAGE: 's3',
+        PACS_S3_USE_SSL: 'maybe',
+        PACS_S3_BUCKET: 'Bad_Bucket',
+        PACS_PUBLIC_URL: 'ftp://x',
+      });
     } catch (e) {
       error = e as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    const names = ['PACS_PORT', 'PACS_S3_USE_SSL', 'PACS_S3_BUCKET', 'PACS_PUBLIC_URL', 'PACS_S3_ENDPOINT', 'PACS_S3_ACCESS_KEY', 'PACS_S3_SECRET_KEY'];
+    const names = [
+      'PACS_PORT',
+      'PACS_S3_USE_SSL',
+      'PACS_S3_BUCKET',
+      'PACS_PUBLIC_URL',
+      'PACS_S3_ENDPOINT',
+      'PACS_S3_ACCESS_KEY',
+      'PACS_S3_SECRET_KEY',
+    ];
     for (const name of names) expect(error!.message).toContain(name);
     expect(error!.problems).toHaveLength(names.length);
   });

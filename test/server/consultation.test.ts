@@ -26,7 +26,11 @@ describe('consultation round trip', () => {
     archive = await startTestArchive({}, { anonymous: true });
     const file = corpusFile('series/ct-abdomen-philips-tcia/1-036.dcm');
     const { body, contentType } = stowBody([file]);
-    const stored = await fetch(`${archive.dicomWeb}/studies`, { method: 'POST', headers: { authorization: admin(), 'content-type': contentType, accept: 'application/dicom+json' }, body });
+    const stored = await fetch(`${archive.dicomWeb}/studies`, {
+      method: 'POST',
+      headers: { authorization: admin(), 'content-type': contentType, accept: 'application/dicom+json' },
+      body,
+    });
     expect(stored.status).toBe(200);
     const json = (await stored.json()) as DicomJson;
     const url = (json['00081199']?.Value?.[0] as DicomJson)['00081190']?.Value?.[0] as string;
@@ -83,11 +87,29 @@ describe('consultation round trip', () => {
     expect(seen.json.question).toBe('Nốt mờ phổi phải: lành hay ác tính?');
 
     // The specialist's mark is the requester's to see, under the specialist's name.
-    const mark = await guest.call('POST', `/api/studies/${CT_STUDY}/annotations`, { seriesInstanceUID: CT_SERIES, sopInstanceUID: sopUid, frame: 1, kind: 'arrow', data: { handles: [[100, 120], [140, 160]], text: 'nốt' } });
+    const mark = await guest.call('POST', `/api/studies/${CT_STUDY}/annotations`, {
+      seriesInstanceUID: CT_SERIES,
+      sopInstanceUID: sopUid,
+      frame: 1,
+      kind: 'arrow',
+      data: {
+        handles: [
+          [100, 120],
+          [140, 160],
+        ],
+        text: 'nốt',
+      },
+    });
     expect(mark.status).toBe(201);
     const hostView = await api('GET', `/api/studies/${CT_STUDY}/annotations`, radiologist);
     expect(hostView.json).toHaveLength(1);
-    expect(hostView.json[0]).toMatchObject({ kind: 'arrow', sopInstanceUID: sopUid, author: { name: 'GS. Trần Văn Minh', kind: 'share' }, mine: false, data: { text: 'nốt' } });
+    expect(hostView.json[0]).toMatchObject({
+      kind: 'arrow',
+      sopInstanceUID: sopUid,
+      author: { name: 'GS. Trần Văn Minh', kind: 'share' },
+      mine: false,
+      data: { text: 'nốt' },
+    });
     // …and only the specialist can change it.
     expect((await api('PUT', `/api/studies/${CT_STUDY}/annotations/${mark.json.id}`, radiologist, { data: {} })).status).toBe(403);
     // The guest cannot ask consultations or make share links.
@@ -105,7 +127,9 @@ describe('consultation round trip', () => {
     const metadata = await api('GET', `/dicom-web/studies/${CT_STUDY}/series/${srSeries}/instances/${srUid}/metadata`, radiologist);
     const texts = JSON.stringify(metadata.json);
     expect(texts).toContain(JSON.stringify(OPINION).slice(1, -1));
-    expect((metadata.json[0] as DicomJson)['00100020']).toEqual((await api('GET', `/dicom-web/studies?StudyInstanceUID=${CT_STUDY}`, radiologist)).json[0]['00100020']);
+    expect((metadata.json[0] as DicomJson)['00100020']).toEqual(
+      (await api('GET', `/dicom-web/studies?StudyInstanceUID=${CT_STUDY}`, radiologist)).json[0]['00100020'],
+    );
 
     // The requester sees it answered in their list; then closes it, which ends the link.
     const mine = await api('GET', '/api/consultations?status=answered', radiologist);
@@ -117,11 +141,26 @@ describe('consultation round trip', () => {
 
     const trail = await api('GET', `/api/audit?study=${CT_STUDY}&limit=1000`, basicAuthorization(TEST_ADMIN.username, TEST_ADMIN.password));
     const actions = (trail.json.records as Array<{ action: string; principalId: string; outcome: number }>).map((r) => r.action);
-    for (const action of ['consultation-request', 'share-create', 'share-use', 'consultation-view', 'annotate', 'store', 'consultation-answer', 'consultation-close']) expect(actions).toContain(action);
+    for (const action of [
+      'consultation-request',
+      'share-create',
+      'share-use',
+      'consultation-view',
+      'annotate',
+      'store',
+      'consultation-answer',
+      'consultation-close',
+    ])
+      expect(actions).toContain(action);
   });
 
   it('keeps an anonymized consultation anonymous: the guest annotates by replacement UIDs, the requester sees the originals', async () => {
-    const asked = await api('POST', '/api/consultations', radiologist, { studyInstanceUID: CT_STUDY, specialist: { name: 'BS. Hà' }, question: 'Xin ý kiến', anonymize: true });
+    const asked = await api('POST', '/api/consultations', radiologist, {
+      studyInstanceUID: CT_STUDY,
+      specialist: { name: 'BS. Hà' },
+      question: 'Xin ý kiến',
+      anonymize: true,
+    });
     expect(asked.status).toBe(201);
     const guest = await openAsGuest(asked.json.share.token);
     const presentedStudy = guest.session.share.studyInstanceUID as string;
@@ -134,24 +173,61 @@ describe('consultation round trip', () => {
     const consultation = await guest.call('GET', `/api/consultations/${asked.json.consultation.id}`);
     expect(consultation.json.studyInstanceUID).toBe(presentedStudy);
     expect(consultation.json.requestedBy).toBe('');
-    const mark = await guest.call('POST', `/api/studies/${presentedStudy}/annotations`, { seriesInstanceUID: series, sopInstanceUID: sop, frame: 1, kind: 'length', data: { mm: 8.1 } });
+    const mark = await guest.call('POST', `/api/studies/${presentedStudy}/annotations`, {
+      seriesInstanceUID: series,
+      sopInstanceUID: sop,
+      frame: 1,
+      kind: 'length',
+      data: { mm: 8.1 },
+    });
     expect(mark.status).toBe(201);
     expect(mark.json.sopInstanceUID).toBe(sop);
-    const hostView = (await api('GET', `/api/studies/${CT_STUDY}/annotations`, radiologist)).json as Array<{ id: string; sopInstanceUID: string; seriesInstanceUID: string }>;
+    const hostView = (await api('GET', `/api/studies/${CT_STUDY}/annotations`, radiologist)).json as Array<{
+      id: string;
+      sopInstanceUID: string;
+      seriesInstanceUID: string;
+    }>;
     expect(hostView.find((a) => a.id === mark.json.id)).toMatchObject({ sopInstanceUID: sopUid, seriesInstanceUID: CT_SERIES });
     // The original UIDs mean nothing to the anonymized guest.
     expect((await guest.call('GET', `/api/studies/${CT_STUDY}/annotations`)).status).toBe(404);
   });
 
   it('refuses bad requests with precise 4xx errors', async () => {
-    expect((await api('POST', '/api/consultations', radiologist, { studyInstanceUID: CT_STUDY, specialist: { name: '' }, question: 'x' })).status).toBe(400);
-    expect((await api('POST', '/api/consultations', radiologist, { studyInstanceUID: CT_STUDY, specialist: { name: 'A' }, question: 'x', urgency: 'now' })).status).toBe(400);
-    expect((await api('POST', '/api/consultations', radiologist, { studyInstanceUID: '1.2.3.4', specialist: { name: 'A' }, question: 'x' })).status).toBe(404);
+    expect(
+      (await api('POST', '/api/consultations', radiologist, { studyInstanceUID: CT_STUDY, specialist: { name: '' }, question: 'x' }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await api('POST', '/api/consultations', radiologist, {
+          studyInstanceUID: CT_STUDY,
+          specialist: { name: 'A' },
+          question: 'x',
+          urgency: 'now',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await api('POST', '/api/consultations', radiologist, { studyInstanceUID: '1.2.3.4', specialist: { name: 'A' }, question: 'x' }))
+        .status,
+    ).toBe(404);
     expect((await api('GET', '/api/consultations/nope', radiologist)).status).toBe(404);
     const clinician = await api('POST', '/api/users', admin(), { username: 'bs.khoa', password: 'clinician-password', role: 'clinician' });
     expect(clinician.status).toBe(201);
     const asClinician = basicAuthorization('bs.khoa', 'clinician-password');
-    expect((await api('POST', '/api/consultations', asClinician, { studyInstanceUID: CT_STUDY, specialist: { name: 'A' }, question: 'x' })).status).toBe(403);
-    expect((await api('POST', `/api/studies/${CT_STUDY}/annotations`, asClinician, { seriesInstanceUID: CT_SERIES, sopInstanceUID: sopUid, kind: 'arrow', data: {} })).status).toBe(403);
+    expect(
+      (await api('POST', '/api/consultations', asClinician, { studyInstanceUID: CT_STUDY, specialist: { name: 'A' }, question: 'x' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await api('POST', `/api/studies/${CT_STUDY}/annotations`, asClinician, {
+          seriesInstanceUID: CT_SERIES,
+          sopInstanceUID: sopUid,
+          kind: 'arrow',
+          data: {},
+        })
+      ).status,
+    ).toBe(403);
   });
 });

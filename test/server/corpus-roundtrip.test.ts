@@ -33,7 +33,8 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
       const sop = entry.sopInstanceUID ?? undefined;
       if (entry.path.endsWith('DICOMDIR')) {
         // A media directory has no Study/Series UIDs: nothing to file it under.
-        if (result.status !== 409 || !/(SOP Class|Study Instance) UID .* missing/.test(String(value(result.failed[0], '00000902')))) unexpected.push(`${entry.path}: ${result.status}`);
+        if (result.status !== 409 || !/(SOP Class|Study Instance) UID .* missing/.test(String(value(result.failed[0], '00000902'))))
+          unexpected.push(`${entry.path}: ${result.status}`);
         continue;
       }
       if (sop !== undefined && firstBySop.has(sop)) {
@@ -67,7 +68,9 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
   it('indexes what the manifest says: UIDs, SOP class, transfer syntax, rows, frames', async () => {
     const wrong: string[] = [];
     for (const [sop, entry] of firstBySop) {
-      const { json } = await getJson(`${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/instances/${sop}/metadata`);
+      const { json } = await getJson(
+        `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/instances/${sop}/metadata`,
+      );
       const ds = (json as DicomJson[])[0];
       const checks: Array<[string, unknown, unknown]> = [
         ['SOPClassUID', value(ds, '00080016'), entry.sopClassUID],
@@ -78,7 +81,9 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
       for (const [name, got, want] of checks) if (got !== want) wrong.push(`${entry.path} ${name}: ${String(got)} != ${String(want)}`);
     }
     expect(wrong).toEqual([]);
-    const ctSeries = await getJson(`${archive.dicomWeb}/studies?StudyInstanceUID=1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677`);
+    const ctSeries = await getJson(
+      `${archive.dicomWeb}/studies?StudyInstanceUID=1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677`,
+    );
     expect(value((ctSeries.json as DicomJson[])[0], '00201208')).toBe(40);
   });
 
@@ -106,7 +111,9 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
       expect([200, 409], entry.path).toContain(result.status);
       if (result.status === 200) {
         const url = value(result.referenced[0], '00081190') as string;
-        expect((await fetch(url.replace(/\/studies\/.*/, `/studies/${url.split('/studies/')[1]!.split('/')[0]}`), { method: 'DELETE' })).status).toBe(204);
+        expect(
+          (await fetch(url.replace(/\/studies\/.*/, `/studies/${url.split('/studies/')[1]!.split('/')[0]}`), { method: 'DELETE' })).status,
+        ).toBe(204);
       }
     }
     expect(await storedKeys(archive)).toEqual(keysBefore);

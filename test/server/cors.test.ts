@@ -38,13 +38,19 @@ describe('CORS', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const off = await fetch(`${closed.dicomWeb}/studies`, { headers: { origin: VIEWER } });
     expect(off.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await fetch(`${closed.dicomWeb}/studies`, { method: 'OPTIONS', headers: { origin: VIEWER, 'access-control-request-method': 'GET' } });
+    const preflight = await fetch(`${closed.dicomWeb}/studies`, {
+      method: 'OPTIONS',
+      headers: { origin: VIEWER, 'access-control-request-method': 'GET' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses a malformed origin in the configuration', () => {
     expect(() => loadConfig({ PACS_CORS_ORIGINS: 'viewer.hospital.example' })).toThrow(/PACS_CORS_ORIGINS/);
     expect(() => loadConfig({ PACS_CORS_ORIGINS: 'https://viewer.example/path' })).toThrow(/PACS_CORS_ORIGINS/);
-    expect(loadConfig({ PACS_CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(loadConfig({ PACS_CORS_ORIGINS: 'https://a.example, http://b.example:8080' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+    ]);
   });
 });

@@ -25,7 +25,9 @@ import { ensureDebianTool } from '../helpers/debian-tools';
  */
 
 const dcmjs = createRequire(import.meta.url)('dcmjs') as {
-  data: { DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, DicomJsonElement>; dict: Record<string, DicomJsonElement> } } };
+  data: {
+    DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, DicomJsonElement>; dict: Record<string, DicomJsonElement> } };
+  };
   log: { setLevel(level: string): void };
 };
 dcmjs.log.setLevel('silent');
@@ -47,8 +49,39 @@ const JPEG_LS_MULTIFRAME = 'multiframe/enhanced-ct-2f-jpeg-ls-bot-not-fragmented
 const NATIVE_MULTIFRAME = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm';
 
 /** Attributes whose values identify the patient or the people and places of the study. */
-const IDENTIFYING = ['00100010', '00100020', '00100030', '00080050', '00080080', '00080090', '00081010', '00081070', '00080081', '00081050'];
-const PIXEL_RELATED = ['00280002', '00280004', '00280010', '00280011', '00280100', '00280101', '00280102', '00280103', '00280008', '00200032', '00200037', '00280030', '00180050', '00281050', '00281051', '00281052', '00281053', '00080016', '00080060'];
+const IDENTIFYING = [
+  '00100010',
+  '00100020',
+  '00100030',
+  '00080050',
+  '00080080',
+  '00080090',
+  '00081010',
+  '00081070',
+  '00080081',
+  '00081050',
+];
+const PIXEL_RELATED = [
+  '00280002',
+  '00280004',
+  '00280010',
+  '00280011',
+  '00280100',
+  '00280101',
+  '00280102',
+  '00280103',
+  '00280008',
+  '00200032',
+  '00200037',
+  '00280030',
+  '00180050',
+  '00281050',
+  '00281051',
+  '00281052',
+  '00281053',
+  '00080016',
+  '00080060',
+];
 
 function context(secret: Uint8Array = SECRET): DeidContext {
   return { uids: new ReplacementUids(secret), secret, label: 'Consult 42' };
@@ -90,7 +123,8 @@ const DUMMIES = ['19000101000000', 'ANONYMOUS^Consult 42', '000000'];
 function replacedUidsOf(ds: DicomJson): string[] {
   const found: string[] = [];
   walk(ds, (tag, element) => {
-    if (element.vr === 'UI' && profileAction(Number.parseInt(tag, 16), false) === 'uid') found.push(...(element.Value ?? []).filter((v): v is string => typeof v === 'string' && v !== ''));
+    if (element.vr === 'UI' && profileAction(Number.parseInt(tag, 16), false) === 'uid')
+      found.push(...(element.Value ?? []).filter((v): v is string => typeof v === 'string' && v !== ''));
   });
   return found;
 }
@@ -197,7 +231,9 @@ describe('deidentifyDataset (DICOM JSON)', () => {
       if (value !== undefined) expect(getString(out, tag)).toBe(replacementUid(SECRET, value));
     }
     const sop = replacementUid(SECRET, getString(original, '00080018')!);
-    expect(out['00081190']?.Value?.[0]).toBe(`${BASE}/studies/${replacementUid(SECRET, getString(original, '0020000D')!)}/series/${replacementUid(SECRET, getString(original, '0020000E')!)}/instances/${sop}`);
+    expect(out['00081190']?.Value?.[0]).toBe(
+      `${BASE}/studies/${replacementUid(SECRET, getString(original, '0020000D')!)}/series/${replacementUid(SECRET, getString(original, '0020000E')!)}/instances/${sop}`,
+    );
 
     expect(out['00120062']).toEqual({ vr: 'CS', Value: ['YES'] });
     expect((out['00120064']?.Value?.[0] as DicomJson)['00080100']?.Value).toEqual(['113100']);
@@ -248,7 +284,10 @@ describe('deidentifyPart10', () => {
     const entry = corpusEntry(relative);
     const file = corpusFile(relative);
     const ctx = context();
-    const out = deidentifyPart10({ file, transferSyntax: entry.transferSyntaxUID!, sopClassUid: entry.sopClassUID!, sopInstanceUid: entry.sopInstanceUID! }, ctx);
+    const out = deidentifyPart10(
+      { file, transferSyntax: entry.transferSyntaxUID!, sopClassUid: entry.sopClassUID!, sopInstanceUid: entry.sopInstanceUID! },
+      ctx,
+    );
 
     const source = parse(file);
     const result = parse(out);
@@ -314,7 +353,10 @@ describe('deidentifyPart10', () => {
     const decoded = Buffer.concat(frames.map((f) => f.pixels));
     expect(decoded.length).toBe(geometry.rows * geometry.columns * 2 * 2);
     const replace = new Map<number, ReplacedElement>([[0x7fe00010, { vr: 'OW', value: decoded }]]);
-    const out = deidentifyPart10({ file, transferSyntax: entry.transferSyntaxUID!, sopClassUid: entry.sopClassUID!, sopInstanceUid: entry.sopInstanceUID!, replace }, context());
+    const out = deidentifyPart10(
+      { file, transferSyntax: entry.transferSyntaxUID!, sopClassUid: entry.sopClassUID!, sopInstanceUid: entry.sopInstanceUID!, replace },
+      context(),
+    );
     const result = parse(out);
     expect(result.transferSyntaxUid).toBe(EXPLICIT_VR_LITTLE_ENDIAN);
     expect(result.pixelData?.encapsulated).toBe(false);

@@ -15,7 +15,11 @@ import type { TestArchive } from '../helpers/start-app';
 const value = firstValue;
 const MR_STUDY_DIR = 'series/mr-ge-premier-study/';
 const mrEntries = corpusManifest().filter((e) => e.path.startsWith(MR_STUDY_DIR));
-const extraFiles = ['transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm', 'multiframe/us-cine-palette-rle-10f.dcm', 'charsets/iso-2022-ir-58-gb2312.dcm'];
+const extraFiles = [
+  'transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm',
+  'multiframe/us-cine-palette-rle-10f.dcm',
+  'charsets/iso-2022-ir-58-gb2312.dcm',
+];
 
 /** The subset of the client's API used here (its bundled typings mark optional options as required). */
 interface Client {
@@ -35,7 +39,11 @@ describe.each(BACKENDS)('dicomweb-client against the archive on %s storage', (ba
   let client: Client;
   beforeAll(async () => {
     archive = await startArchiveOn(backend);
-    client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false, headers: { Authorization: archive.adminAuthorization } }) as unknown as Client;
+    client = new api.DICOMwebClient({
+      url: archive.dicomWeb,
+      singlepart: false,
+      headers: { Authorization: archive.adminAuthorization },
+    }) as unknown as Client;
   });
   afterAll(async () => {
     await archive?.stop();
@@ -59,7 +67,10 @@ describe.each(BACKENDS)('dicomweb-client against the archive on %s storage', (ba
 
     const series = (await client.searchForSeries({ studyInstanceUID: studyUid })) as DicomJson[];
     expect(series.map((s) => value(s, '00201209')).sort((a, b) => Number(a) - Number(b))).toEqual([21, 50]);
-    const seriesUid = value(series.find((s) => value(s, '00201209') === 21), '0020000E') as string;
+    const seriesUid = value(
+      series.find((s) => value(s, '00201209') === 21),
+      '0020000E',
+    ) as string;
     const instances = (await client.searchForInstances({ studyInstanceUID: studyUid, seriesInstanceUID: seriesUid })) as DicomJson[];
     expect(instances).toHaveLength(21);
     expect(new Set(instances.map((i) => value(i, '00080018'))).size).toBe(21);
@@ -67,7 +78,10 @@ describe.each(BACKENDS)('dicomweb-client against the archive on %s storage', (ba
 
   it('retrieves metadata and instances byte-identical', async () => {
     const entry = mrEntries[5]!;
-    const metadata = (await client.retrieveSeriesMetadata({ studyInstanceUID: entry.studyInstanceUID!, seriesInstanceUID: entry.seriesInstanceUID! })) as DicomJson[];
+    const metadata = (await client.retrieveSeriesMetadata({
+      studyInstanceUID: entry.studyInstanceUID!,
+      seriesInstanceUID: entry.seriesInstanceUID!,
+    })) as DicomJson[];
     expect(metadata.some((m) => value(m, '00080018') === entry.sopInstanceUID)).toBe(true);
     const instance = (await client.retrieveInstance({
       studyInstanceUID: entry.studyInstanceUID!,
@@ -77,7 +91,10 @@ describe.each(BACKENDS)('dicomweb-client against the archive on %s storage', (ba
     expect(Buffer.from(instance).equals(withZeroPreamble(corpusFile(entry.path)))).toBe(true);
 
     const cine = corpusManifest().find((e) => e.path === extraFiles[1])!;
-    const series = (await client.retrieveSeries({ studyInstanceUID: cine.studyInstanceUID!, seriesInstanceUID: cine.seriesInstanceUID! })) as ArrayBuffer[];
+    const series = (await client.retrieveSeries({
+      studyInstanceUID: cine.studyInstanceUID!,
+      seriesInstanceUID: cine.seriesInstanceUID!,
+    })) as ArrayBuffer[];
     expect(series).toHaveLength(1);
     // The client names no transfer syntax, so the RLE cine comes decoded, in Explicit VR Little Endian (PS3.18 8.7.3.5.2).
     const cineFile = dicomParser.parseDicom(new Uint8Array(series[0]!));

@@ -26,12 +26,18 @@ function expectedFrames(path: string): Buffer[] {
   const frames = ds.intString('x00280008') ?? 1;
   if (!pixel.encapsulatedPixelData) {
     const frameBytes = (ds.uint16('x00280010')! * ds.uint16('x00280011')! * (ds.uint16('x00280002') ?? 1) * ds.uint16('x00280100')!) / 8;
-    return Array.from({ length: frames }, (_, k) => file.subarray(pixel.dataOffset + k * frameBytes, pixel.dataOffset + (k + 1) * frameBytes));
+    return Array.from({ length: frames }, (_, k) =>
+      file.subarray(pixel.dataOffset + k * frameBytes, pixel.dataOffset + (k + 1) * frameBytes),
+    );
   }
   const fragments = pixel.fragments!;
   if (frames === 1) return [Buffer.from(dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixel, 0, fragments.length))];
   const table =
-    pixel.basicOffsetTable!.length > 0 ? undefined : fragments.length === frames ? fragments.map((f) => f.offset) : dicomParser.createJPEGBasicOffsetTable(ds, pixel);
+    pixel.basicOffsetTable!.length > 0
+      ? undefined
+      : fragments.length === frames
+        ? fragments.map((f) => f.offset)
+        : dicomParser.createJPEGBasicOffsetTable(ds, pixel);
   return Array.from({ length: frames }, (_, k) => Buffer.from(dicomParser.readEncapsulatedImageFrame(ds, pixel, k, table)));
 }
 
@@ -186,8 +192,14 @@ describe('Retrieve Frames: encodings', () => {
   });
 
   it('serves the frames of an encapsulated instance to a client that asks for their media type', async () => {
-    await expectAllFrames('multiframe/enhanced-ct-2f-jpeg-ls-bot-not-fragmented.dcm', 'multipart/related; type="image/jls"; transfer-syntax=1.2.840.10008.1.2.4.80');
-    await expectAllFrames('multiframe/enhanced-ct-2f-rle-bot.dcm', 'multipart/related; type="image/jls", multipart/related; type="image/dicom-rle"');
+    await expectAllFrames(
+      'multiframe/enhanced-ct-2f-jpeg-ls-bot-not-fragmented.dcm',
+      'multipart/related; type="image/jls"; transfer-syntax=1.2.840.10008.1.2.4.80',
+    );
+    await expectAllFrames(
+      'multiframe/enhanced-ct-2f-rle-bot.dcm',
+      'multipart/related; type="image/jls", multipart/related; type="image/dicom-rle"',
+    );
   });
 
   it('serves native multi-frame files: 2 frames, 64 frames, float pixels, 1-bit SEG frames', async () => {
@@ -277,8 +289,15 @@ describe('frame location', () => {
   });
 
   it('groups fragments into frames by the Basic Offset Table, and distrusts a table that does not match the items', () => {
-    expect(fragmentRunsFromTable(pixel([0, 30]), 2)).toEqual([{ first: 0, end: 2 }, { first: 2, end: 4 }]);
-    expect(fragmentRunsFromTable(pixel([0, 18, 44]), 3)).toEqual([{ first: 0, end: 1 }, { first: 1, end: 3 }, { first: 3, end: 4 }]);
+    expect(fragmentRunsFromTable(pixel([0, 30]), 2)).toEqual([
+      { first: 0, end: 2 },
+      { first: 2, end: 4 },
+    ]);
+    expect(fragmentRunsFromTable(pixel([0, 18, 44]), 3)).toEqual([
+      { first: 0, end: 1 },
+      { first: 1, end: 3 },
+      { first: 3, end: 4 },
+    ]);
     expect(fragmentRunsFromTable(pixel([0, 31]), 2)).toBeUndefined();
     expect(fragmentRunsFromTable(pixel([30, 0]), 2)).toBeUndefined();
     expect(fragmentRunsFromTable(pixel([]), 2)).toBeUndefined();

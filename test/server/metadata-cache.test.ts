@@ -11,7 +11,10 @@ const CT_SERIES = '1.3.6.1.4.1.14519.5.2.1.3023827908555824457224354104424904978
 const ct = (n: number) => corpusFile(`series/ct-abdomen-philips-tcia/1-0${n}.dcm`);
 
 /** A raw GET (Node's fetch would decompress and hide Content-Encoding). */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers: { authorization: auth, ...headers } }, (res) => {

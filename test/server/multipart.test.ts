@@ -11,7 +11,8 @@ type ReadPart = { headers: Record<string, string>; body: Buffer };
 
 async function readAll(source: AsyncIterable<Buffer> | Readable, boundary = B, options?: MultipartReadOptions): Promise<ReadPart[]> {
   const parts: ReadPart[] = [];
-  for await (const part of readMultipartRelated(source, boundary, options)) parts.push({ headers: { ...part.headers }, body: await collect(part.body) });
+  for await (const part of readMultipartRelated(source, boundary, options))
+    parts.push({ headers: { ...part.headers }, body: await collect(part.body) });
   return parts;
 }
 
@@ -64,7 +65,10 @@ function hex(parts: ReadPart[]): Array<{ headers: Record<string, string>; body: 
   return parts.map((p) => ({ headers: p.headers, body: p.body.toString('hex') }));
 }
 
-const tricky: ReadPart[] = trickyBodies(B).map((body, i) => ({ headers: { 'content-type': 'application/dicom', 'x-index': String(i) }, body }));
+const tricky: ReadPart[] = trickyBodies(B).map((body, i) => ({
+  headers: { 'content-type': 'application/dicom', 'x-index': String(i) },
+  body,
+}));
 
 function expectMalformed(promise: Promise<unknown>, message: RegExp) {
   return expect(promise).rejects.toMatchObject({ code: 'MALFORMED_MULTIPART', message: expect.stringMatching(message) });
@@ -107,7 +111,9 @@ describe('MultipartWriter → readMultipartRelated', () => {
   it('waits for drain, and rejects instead of hanging when the response is closed', async () => {
     const out = new PassThrough({ highWaterMark: 1024 });
     let done = false;
-    const writing = new MultipartWriter(out).writePart({}, Readable.from([randomBytes(64 * 1024), randomBytes(10)])).then(() => (done = true));
+    const writing = new MultipartWriter(out)
+      .writePart({}, Readable.from([randomBytes(64 * 1024), randomBytes(10)]))
+      .then(() => (done = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(done).toBe(false);
     out.resume();
@@ -160,7 +166,10 @@ describe('readMultipartRelated', () => {
   it('fails on a missing first delimiter, a missing close delimiter and broken delimiter lines', async () => {
     await expectMalformed(readAll(chunks('no multipart here')), /no delimiter line "--test-boundary-42"/);
     await expectMalformed(readAll(chunks(`--${B}\r\n\r\ntruncated`)), /ended inside part 1, before the close delimiter/);
-    await expectMalformed(readAll(chunks(`--${B}\r\n\r\none\r\n--${B}\r\n\r\ntwo\r\n--${B}`)), /ended in the delimiter line or headers of part 3/);
+    await expectMalformed(
+      readAll(chunks(`--${B}\r\n\r\none\r\n--${B}\r\n\r\ntwo\r\n--${B}`)),
+      /ended in the delimiter line or headers of part 3/,
+    );
     await expectMalformed(readAll(chunks(`--${B}\r\nContent-Type: a/b\r\n`)), /ended in the delimiter line or headers of part 1/);
     await expectMalformed(readAll(chunks(`--${B}garbage\r\n\r\nx\r\n--${B}--`)), /Part 1: unexpected characters after the boundary/);
     await expectMalformed(readAll(chunks(`--${B}\r\nnot a header\r\n\r\nx\r\n--${B}--`)), /Part 1: a header line is not "Name: value"/);
@@ -231,7 +240,10 @@ describe('readMultipartRelated', () => {
 
   it('reads a Node Readable of Buffers or Uint8Arrays and leaves it open when the consumer stops early', async () => {
     const source = () => Readable.from([Buffer.from(`--${B}\r\n\r\none\r\n--${B}\r\n\r\ntwo`), new TextEncoder().encode(`\r\n--${B}--`)]);
-    expect(await readAll(source())).toEqual([{ headers: {}, body: Buffer.from('one') }, { headers: {}, body: Buffer.from('two') }]);
+    expect(await readAll(source())).toEqual([
+      { headers: {}, body: Buffer.from('one') },
+      { headers: {}, body: Buffer.from('two') },
+    ]);
     const readable = source();
     for await (const part of readMultipartRelated(readable, B)) {
       expect(part.headers).toEqual({});
@@ -270,7 +282,9 @@ describe('readMultipartRelated', () => {
     expect(parts).toBe(partCount);
     expect(bytes).toBe(partCount * partSize);
     expect(maxRss - rssBefore).toBeLessThan(100 * 1024 * 1024);
-    console.log(`multipart reader: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s over ${bytes / 1e6} MB (chunk generation included), rss +${((maxRss - rssBefore) / 1e6).toFixed(1)} MB`);
+    console.log(
+      `multipart reader: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s over ${bytes / 1e6} MB (chunk generation included), rss +${((maxRss - rssBefore) / 1e6).toFixed(1)} MB`,
+    );
   });
 });
 

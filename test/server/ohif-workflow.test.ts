@@ -29,7 +29,9 @@ interface Client {
   retrieveStudyMetadata(o: { studyInstanceUID: string }): Promise<unknown>;
   retrieveInstanceFrames(o: Ids & { frameNumbers: number[]; mediaTypes?: MediaType[] }): Promise<ArrayBuffer[]>;
   /** This client version wraps a single-part body in an array. */
-  retrieveInstanceRendered(o: Ids & { mediaTypes?: MediaType[]; queryParams?: Record<string, string> }): Promise<ArrayBuffer | ArrayBuffer[]>;
+  retrieveInstanceRendered(
+    o: Ids & { mediaTypes?: MediaType[]; queryParams?: Record<string, string> },
+  ): Promise<ArrayBuffer | ArrayBuffer[]>;
 }
 
 const single = (body: ArrayBuffer | ArrayBuffer[]): Buffer => Buffer.from(Array.isArray(body) ? body[0]! : body);
@@ -71,7 +73,11 @@ describe('An OHIF-style client (dicomweb-client) against the archive', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false, headers: { Authorization: archive.adminAuthorization } }) as unknown as Client;
+    client = new api.DICOMwebClient({
+      url: archive.dicomWeb,
+      singlepart: false,
+      headers: { Authorization: archive.adminAuthorization },
+    }) as unknown as Client;
     // JPEG-LS and native copies of ct1 share the SOP Instance UID: the native one is the synthetic series' job here.
     await client.storeInstances({ datasets: [...vietnamese.files, corpusFile(JPEG_LS)].map(toArrayBuffer) });
   });
@@ -85,11 +91,15 @@ describe('An OHIF-style client (dicomweb-client) against the archive', () => {
     expect(value(byFuzzyName[0], '00100010')).toEqual({ Alphabetic: 'Nguyễn^Văn An' });
     expect(value(byFuzzyName[0], '00201208')).toBe(4);
 
-    const byWildcard = (await client.searchForStudies({ queryParams: { PatientName: 'NGUYỄN*', StudyDate: '20250301-20250331' } })) as DicomJson[];
+    const byWildcard = (await client.searchForStudies({
+      queryParams: { PatientName: 'NGUYỄN*', StudyDate: '20250301-20250331' },
+    })) as DicomJson[];
     expect(byWildcard.map((s) => value(s, '0020000D'))).toEqual([vietnamese.studyUid]);
     expect(value(byWildcard[0], '00081030')).toBe('CT SỌ NÃO');
 
-    const outsideRange = (await client.searchForStudies({ queryParams: { PatientName: 'NGUYỄN*', StudyDate: '20250401-' } })) as DicomJson[];
+    const outsideRange = (await client.searchForStudies({
+      queryParams: { PatientName: 'NGUYỄN*', StudyDate: '20250401-' },
+    })) as DicomJson[];
     expect(outsideRange).toEqual([]);
   });
 
@@ -118,7 +128,11 @@ describe('An OHIF-style client (dicomweb-client) against the archive', () => {
 
   it('retrieveInstanceFrames: compressed frames as stored, or decoded when octet-stream is asked for', async () => {
     const ids = idsOf(JPEG_LS);
-    const asStored = await client.retrieveInstanceFrames({ ...ids, frameNumbers: [1], mediaTypes: [{ mediaType: 'image/jls', transferSyntaxUID: '1.2.840.10008.1.2.4.80' }] });
+    const asStored = await client.retrieveInstanceFrames({
+      ...ids,
+      frameNumbers: [1],
+      mediaTypes: [{ mediaType: 'image/jls', transferSyntaxUID: '1.2.840.10008.1.2.4.80' }],
+    });
     expect(Buffer.from(asStored[0]!).equals(storedFragment(corpusFile(JPEG_LS)))).toBe(true);
     // OHIF's default: application/octet-stream. The JPEG-LS frame is decoded server-side; lossless, so it equals the native slice.
     const decoded = await client.retrieveInstanceFrames({ ...ids, frameNumbers: [1] });
@@ -131,7 +145,11 @@ describe('An OHIF-style client (dicomweb-client) against the archive', () => {
     expect((await sharp(single(jpeg)).metadata()).format).toBe('jpeg');
     const image = await sharp(single(jpeg)).raw().toBuffer({ resolveWithObject: true });
     expect([image.info.width, image.info.height]).toEqual([512, 512]);
-    const png = await client.retrieveInstanceRendered({ ...ids, mediaTypes: [{ mediaType: 'image/png' }], queryParams: { window: '40,80' } });
+    const png = await client.retrieveInstanceRendered({
+      ...ids,
+      mediaTypes: [{ mediaType: 'image/png' }],
+      queryParams: { window: '40,80' },
+    });
     const narrow = await sharp(single(png)).raw().toBuffer({ resolveWithObject: true });
     expect(narrow.info.width).toBe(512);
     // A narrow brain window saturates most of the slice: far more black or white pixels than the header's window gives.

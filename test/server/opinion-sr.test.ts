@@ -121,7 +121,9 @@ describe('the consultation opinion of a corpus CT study, stored back through the
     study = JSON.parse(row.json) as DicomJson;
     sr = buildOpinionSr({
       ...baseInput(study),
-      evidence: [{ seriesInstanceUid: source.seriesInstanceUID!, sopClassUid: source.sopClassUID!, sopInstanceUid: source.sopInstanceUID! }],
+      evidence: [
+        { seriesInstanceUid: source.seriesInstanceUID!, sopClassUid: source.sopClassUID!, sopInstanceUid: source.sopInstanceUID! },
+      ],
     });
     srFile = path.join(dir, 'opinion.dcm');
     writeFileSync(srFile, sr.part10);
@@ -268,7 +270,18 @@ describe('study values from another character set, a time zone and missing attri
     writeFileSync(file, sr.part10);
 
     const values = dcmdump(file);
-    for (const tag of ['0010,0010', '0010,0020', '0010,0030', '0010,0040', '0008,0020', '0008,0030', '0008,0090', '0020,0010', '0008,0050', '0008,0070']) {
+    for (const tag of [
+      '0010,0010',
+      '0010,0020',
+      '0010,0030',
+      '0010,0040',
+      '0008,0020',
+      '0008,0030',
+      '0008,0090',
+      '0020,0010',
+      '0008,0050',
+      '0008,0070',
+    ]) {
       expect(values.get(tag), tag).toBe('');
     }
     expect(values.has('0008,1030')).toBe(false); // type 3: left out
@@ -290,11 +303,27 @@ describe('input the opinion cannot be written from', () => {
     expectAppError(() => buildOpinionSr(baseInput({})), 'INVALID_UID', 'Study Instance UID');
     expectAppError(() => buildOpinionSr(baseInput({ '0020000D': { vr: 'UI', Value: ['1.2.03'] } })), 'INVALID_UID', 'Study Instance UID');
     expectAppError(() => buildOpinionSr({ ...baseInput(study), opinion: ' \n ' }), 'BAD_REQUEST', 'opinion is empty');
-    expectAppError(() => buildOpinionSr({ ...baseInput(study), opinion: 'ầ'.repeat(22_000) }), 'BAD_REQUEST', 'opinion is longer than 65536 bytes');
-    expectAppError(() => buildOpinionSr({ ...baseInput(study), question: 'a\u0000b' }), 'BAD_REQUEST', 'question contains a control character');
-    expectAppError(() => buildOpinionSr({ ...baseInput(study), author: { name: 'An\\Bình' } }), 'BAD_REQUEST', 'author name contains a backslash');
+    expectAppError(
+      () => buildOpinionSr({ ...baseInput(study), opinion: 'ầ'.repeat(22_000) }),
+      'BAD_REQUEST',
+      'opinion is longer than 65536 bytes',
+    );
+    expectAppError(
+      () => buildOpinionSr({ ...baseInput(study), question: 'a\u0000b' }),
+      'BAD_REQUEST',
+      'question contains a control character',
+    );
+    expectAppError(
+      () => buildOpinionSr({ ...baseInput(study), author: { name: 'An\\Bình' } }),
+      'BAD_REQUEST',
+      'author name contains a backslash',
+    );
     expectAppError(() => buildOpinionSr({ ...baseInput(study), author: { name: 'A=B=C' } }), 'BAD_REQUEST', 'author name contains "="');
-    expectAppError(() => buildOpinionSr({ ...baseInput(study), author: { name: 'x'.repeat(65) } }), 'BAD_REQUEST', 'author name is longer than 64');
+    expectAppError(
+      () => buildOpinionSr({ ...baseInput(study), author: { name: 'x'.repeat(65) } }),
+      'BAD_REQUEST',
+      'author name is longer than 64',
+    );
     expectAppError(() => buildOpinionSr({ ...baseInput(study), urgency: '' }), 'BAD_REQUEST', 'urgency is empty');
     expectAppError(() => buildOpinionSr({ ...baseInput(study), completedAt: new Date('not a date') }), 'BAD_REQUEST', 'completion time');
     expectAppError(

@@ -56,7 +56,7 @@ function random(seed: number): () => number {
 function parse(bytes: Uint8Array, size: number | 'random' = bytes.length): ParsedPart10 {
   const parser = new Part10StreamParser();
   const next = random(bytes.length);
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const n = size === 'random' ? 1 + Math.floor(next() ** 3 * 100_000) : size;
     parser.write(bytes.subarray(at, at + n));
     at += n;
@@ -83,7 +83,9 @@ function normalizeDcmjs(vr: string, ours: DicomJsonElement, value: unknown): unk
   if (ours.vr === 'SS' && vr === 'US' && typeof value === 'number') return (value << 16) >> 16;
   if (typeof value === 'string') return trim(value);
   if (vr === 'PN' && value && typeof value === 'object') {
-    const groups = Object.entries(value as Record<string, string>).map(([k, v]) => [k, trim(v)]).filter(([, v]) => v);
+    const groups = Object.entries(value as Record<string, string>)
+      .map(([k, v]) => [k, trim(v)])
+      .filter(([, v]) => v);
     return groups.length ? Object.fromEntries(groups) : null;
   }
   return value;
@@ -114,7 +116,8 @@ function compareWithDcmjs(ours: DicomJson, theirs: DcmjsDict, source: Uint8Array
     if (a.BulkDataURI) {
       const bulk = bulkByElement.get(a);
       if (!bulk) diffs.push(`${path}${key} has a BulkDataURI but no BulkElement`);
-      else if (isItemTag(source, bulk.offset)) continue; // encapsulated: dcmjs gives frames; see the dicom-parser checks
+      else if (isItemTag(source, bulk.offset))
+        continue; // encapsulated: dcmjs gives frames; see the dicom-parser checks
       else mine = [b64(source.subarray(bulk.offset, bulk.offset + bulk.length))];
     }
     if (['ST', 'LT', 'UT'].includes(a.vr) && (b.Value?.length ?? 0) > 1) b.Value = [b.Value!.join('\\')];
@@ -128,7 +131,8 @@ function compareWithDcmjs(ours: DicomJson, theirs: DcmjsDict, source: Uint8Array
   return diffs;
 }
 
-const isItemTag = (bytes: Uint8Array, at: number): boolean => bytes[at] === 0xfe && bytes[at + 1] === 0xff && bytes[at + 2] === 0x00 && bytes[at + 3] === 0xe0;
+const isItemTag = (bytes: Uint8Array, at: number): boolean =>
+  bytes[at] === 0xfe && bytes[at + 1] === 0xff && bytes[at + 2] === 0x00 && bytes[at + 3] === 0xe0;
 
 let bulkByElement = new Map<DicomJsonElement, { offset: number; length: number }>();
 
@@ -143,7 +147,13 @@ function offsetSpace(bytes: Buffer, result: ParsedPart10): Uint8Array {
 const CODEC_MARKERS: Array<[RegExp, (bytes: Uint8Array) => boolean]> = [
   [/^1\.2\.840\.10008\.1\.2\.4\.(50|51|53|55|57|70|80|81)$/, (b) => b[0] === 0xff && b[1] === 0xd8],
   [/^1\.2\.840\.10008\.1\.2\.4\.(90|91|201|202|203)$/, (b) => (b[0] === 0xff && b[1] === 0x4f) || (b[4] === 0x6a && b[5] === 0x50)],
-  [/^1\.2\.840\.10008\.1\.2\.5$/, (b) => { const n = b[0]! | (b[1]! << 8); return n >= 1 && n <= 15 && b[2] === 0 && b[3] === 0; }],
+  [
+    /^1\.2\.840\.10008\.1\.2\.5$/,
+    (b) => {
+      const n = b[0]! | (b[1]! << 8);
+      return n >= 1 && n <= 15 && b[2] === 0 && b[3] === 0;
+    },
+  ],
 ];
 
 describe('Part10StreamParser on the corpus', () => {
@@ -229,7 +239,15 @@ describe('Part10StreamParser on malformed input', () => {
   });
 
   it('gives a result or a Part10Error for random truncations and byte flips of real files, never another exception', () => {
-    const samples = ['transfer-syntaxes/ct1-1.2_implicit-vr-le.dcm', 'transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm', 'non-image/sr-comprehensive-tid1500.dcm', 'multiframe/enhanced-ct-2f-rle-bot.dcm', 'non-image/sr-enhanced-deflated.dcm', 'color/ybr-full-422-jpeg-with-icon.dcm', 'non-image/rtstruct.dcm'];
+    const samples = [
+      'transfer-syntaxes/ct1-1.2_implicit-vr-le.dcm',
+      'transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm',
+      'non-image/sr-comprehensive-tid1500.dcm',
+      'multiframe/enhanced-ct-2f-rle-bot.dcm',
+      'non-image/sr-enhanced-deflated.dcm',
+      'color/ybr-full-422-jpeg-with-icon.dcm',
+      'non-image/rtstruct.dcm',
+    ];
     const next = random(42);
     let results = 0;
     let errors = 0;
@@ -239,7 +257,8 @@ describe('Part10StreamParser on malformed input', () => {
         const cut = round % 3 === 0 ? Math.floor(next() * original.length) : original.length;
         const bytes = Buffer.from(original.subarray(0, cut));
         const headerEnd = Math.min(bytes.length, 4096);
-        for (let flips = 1 + Math.floor(next() * 8); flips > 0 && round % 3 !== 0; flips--) bytes[Math.floor(next() * headerEnd)] = Math.floor(next() * 256);
+        for (let flips = 1 + Math.floor(next() * 8); flips > 0 && round % 3 !== 0; flips--)
+          bytes[Math.floor(next() * headerEnd)] = Math.floor(next() * 256);
         try {
           parse(bytes, round % 2 ? 'random' : bytes.length);
           results++;
@@ -255,8 +274,13 @@ describe('Part10StreamParser on malformed input', () => {
 
 describe('Part10StreamParser resources', () => {
   it('parses a ~300 MB instance streamed in 1 MB chunks with RSS growth < 50 MB', () => {
-    const header = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), explicitElement(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.1\0'),
-      explicitElement(0x0008, 0x0018, 'UI', '1.2.3.4\0'), explicitElement(0x0028, 0x0010, 'US', Buffer.from([0, 0x40]))]);
+    const header = Buffer.concat([
+      Buffer.alloc(128),
+      Buffer.from('DICM'),
+      explicitElement(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.1\0'),
+      explicitElement(0x0008, 0x0018, 'UI', '1.2.3.4\0'),
+      explicitElement(0x0028, 0x0010, 'US', Buffer.from([0, 0x40])),
+    ]);
     const pixelBytes = 300 * 1024 * 1024;
     const pixelHeader = Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x57, 0, 0, 0, 0, 0, 0]);
     pixelHeader.writeUInt32LE(pixelBytes, 8);
@@ -284,13 +308,18 @@ describe('Part10StreamParser resources', () => {
 
   it('measures throughput on 512×512 16-bit CT instances', () => {
     const series = files.filter((f) => f.path.startsWith('series/ct-abdomen-philips-tcia/')).map((f) => corpusFile(f.path));
-    for (const [label, size] of [['whole buffer', 0], ['64 KiB chunks', 64 * 1024]] as const) {
+    for (const [label, size] of [
+      ['whole buffer', 0],
+      ['64 KiB chunks', 64 * 1024],
+    ] as const) {
       let bytes = 0;
       const start = process.hrtime.bigint();
       for (let round = 0; round < 10; round++) for (const file of series) bytes += parse(file, size || file.length).byteLength;
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const instances = series.length * 10;
-      console.log(`Part 10 parse, ${label}: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s, ${((seconds * 1e6) / instances).toFixed(0)} µs per ${Math.round(bytes / instances / 1024)} KB CT instance`);
+      console.log(
+        `Part 10 parse, ${label}: ${(bytes / 1e6 / seconds).toFixed(0)} MB/s, ${((seconds * 1e6) / instances).toFixed(0)} µs per ${Math.round(bytes / instances / 1024)} KB CT instance`,
+      );
     }
   });
 });

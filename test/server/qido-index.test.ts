@@ -48,7 +48,8 @@ describe('QIDO-RS search plans: every matching key is an index search, never a s
     for (const key of QUERY_KEYS) {
       for (const level of LEVELS.filter((l) => DEPTH[l] >= DEPTH[key.level])) {
         const queries = [`${key.keyword}=${encodeURIComponent(SAMPLE[key.kind]!)}`];
-        if (key.kind === 'person-name') queries.push(`${key.keyword}=nguyen%20an&fuzzymatching=true`, `${key.keyword}=${encodeURIComponent('NGUYỄN^VĂN AN')}`);
+        if (key.kind === 'person-name')
+          queries.push(`${key.keyword}=nguyen%20an&fuzzymatching=true`, `${key.keyword}=${encodeURIComponent('NGUYỄN^VĂN AN')}`);
         for (const query of queries) {
           expect(scans(db, level, query), `${level}: ${query}`).toEqual([]);
           checked++;
@@ -112,7 +113,9 @@ describe('index schema upgrade from migration 1', () => {
     upgraded = await startTestArchive({ PACS_INDEX_FILE: file });
     const db = upgraded.index.db;
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(db.prepare(`SELECT institution_name FROM studies WHERE study_uid = ?`).pluck().get(synthetic.studyUid)).toBe('Bệnh viện Đa khoa Tỉnh');
+    expect(db.prepare(`SELECT institution_name FROM studies WHERE study_uid = ?`).pluck().get(synthetic.studyUid)).toBe(
+      'Bệnh viện Đa khoa Tỉnh',
+    );
     expect(db.prepare(`SELECT count(*) FROM referring_name_words`).pluck().get()).toBeGreaterThan(0);
 
     const search = async (query: string) => ((await getJson(`${upgraded!.dicomWeb}/studies?${query}`)).json ?? []) as DicomJson[];
@@ -122,7 +125,7 @@ describe('index schema upgrade from migration 1', () => {
     expect(uids(await search('StudyTime=1015'))).toEqual([synthetic.studyUid]);
     expect(uids(await search(`PatientName=${encodeURIComponent('đặng hồng')}&fuzzymatching=true`))).toEqual([synthetic.studyUid]);
     const series = (await getJson(`${upgraded.dicomWeb}/series?BodyPartExamined=CHEST&SeriesNumber=2`)).json as DicomJson[];
-    expect(series.map((s) => firstValue(s, '0020000E'))).toEqual([(await seriesUidOf(synthetic.studyUid))]);
+    expect(series.map((s) => firstValue(s, '0020000E'))).toEqual([await seriesUidOf(synthetic.studyUid)]);
     // Stored before the upgrade and still retrievable through the upgraded index.
     expect(uids(await search(`StudyInstanceUID=${CT.studyInstanceUID}`))).toEqual([CT.studyInstanceUID]);
   });

@@ -15,30 +15,73 @@ describe('QIDO-RS matching keys', () => {
   // A: Nguyễn^Văn An (NFC), two series; B: Đặng^Thị Hồng (NFD); C: Trần^Đức Bo, no birth date;
   // D: Nguyễn^Văn An again, written in NFD, another patient.
   const A1 = series(3, {
-    PatientName: pn('Nguyễn^Văn An'), PatientID: 'VN-A', PatientSex: 'M', PatientBirthDate: '19800101',
-    StudyDate: '20240105', StudyTime: '083000', AccessionNumber: 'ACC-A', StudyID: 'S-A', StudyDescription: 'CT NGỰC',
-    ReferringPhysicianName: pn('Lê^Minh Tâm'), InstitutionName: 'Bệnh viện Chợ Rẫy',
-    SeriesNumber: 2, SeriesDescription: 'Axial 1.25 mm', BodyPartExamined: 'CHEST',
-    PerformedProcedureStepStartDate: '20240105', PerformedProcedureStepStartTime: '083500',
+    PatientName: pn('Nguyễn^Văn An'),
+    PatientID: 'VN-A',
+    PatientSex: 'M',
+    PatientBirthDate: '19800101',
+    StudyDate: '20240105',
+    StudyTime: '083000',
+    AccessionNumber: 'ACC-A',
+    StudyID: 'S-A',
+    StudyDescription: 'CT NGỰC',
+    ReferringPhysicianName: pn('Lê^Minh Tâm'),
+    InstitutionName: 'Bệnh viện Chợ Rẫy',
+    SeriesNumber: 2,
+    SeriesDescription: 'Axial 1.25 mm',
+    BodyPartExamined: 'CHEST',
+    PerformedProcedureStepStartDate: '20240105',
+    PerformedProcedureStepStartTime: '083500',
   });
   const A2 = series(2, {
-    StudyInstanceUID: A1.studyUid, SeriesInstanceUID: newUid(), PatientName: pn('Nguyễn^Văn An'), PatientID: 'VN-A',
-    StudyDate: '20240105', StudyTime: '083000', SeriesNumber: 5, SeriesDescription: 'Coronal', BodyPartExamined: 'ABDOMEN', Modality: 'CT',
+    StudyInstanceUID: A1.studyUid,
+    SeriesInstanceUID: newUid(),
+    PatientName: pn('Nguyễn^Văn An'),
+    PatientID: 'VN-A',
+    StudyDate: '20240105',
+    StudyTime: '083000',
+    SeriesNumber: 5,
+    SeriesDescription: 'Coronal',
+    BodyPartExamined: 'ABDOMEN',
+    Modality: 'CT',
   });
   const B = series(1, {
-    PatientName: pn(NFD('Đặng^Thị Hồng')), PatientID: 'VN-B', PatientSex: 'F', PatientBirthDate: '19751231',
-    StudyDate: '20240106', StudyTime: '143000', AccessionNumber: 'ACC-B', StudyDescription: 'MR SỌ NÃO',
-    ReferringPhysicianName: pn(NFD('Trần^Thị Hạnh')), InstitutionName: 'Bệnh viện Bạch Mai', Modality: 'MR', SeriesNumber: 1,
-    BodyPartExamined: 'HEAD', PerformedProcedureStepStartDate: '20240106', PerformedProcedureStepStartTime: '150000',
+    PatientName: pn(NFD('Đặng^Thị Hồng')),
+    PatientID: 'VN-B',
+    PatientSex: 'F',
+    PatientBirthDate: '19751231',
+    StudyDate: '20240106',
+    StudyTime: '143000',
+    AccessionNumber: 'ACC-B',
+    StudyDescription: 'MR SỌ NÃO',
+    ReferringPhysicianName: pn(NFD('Trần^Thị Hạnh')),
+    InstitutionName: 'Bệnh viện Bạch Mai',
+    Modality: 'MR',
+    SeriesNumber: 1,
+    BodyPartExamined: 'HEAD',
+    PerformedProcedureStepStartDate: '20240106',
+    PerformedProcedureStepStartTime: '150000',
   });
   const C = series(1, {
-    PatientName: pn('Trần^Đức Bo'), PatientID: 'VN-C', PatientSex: 'M', PatientBirthDate: undefined,
-    StudyDate: '20240107', StudyTime: '0915', AccessionNumber: 'ACC-C', StudyDescription: 'CT BỤNG',
-    ReferringPhysicianName: pn('Nguyễn^Văn Bình'), InstitutionName: 'Bệnh viện Chợ Rẫy', SeriesNumber: 3,
+    PatientName: pn('Trần^Đức Bo'),
+    PatientID: 'VN-C',
+    PatientSex: 'M',
+    PatientBirthDate: undefined,
+    StudyDate: '20240107',
+    StudyTime: '0915',
+    AccessionNumber: 'ACC-C',
+    StudyDescription: 'CT BỤNG',
+    ReferringPhysicianName: pn('Nguyễn^Văn Bình'),
+    InstitutionName: 'Bệnh viện Chợ Rẫy',
+    SeriesNumber: 3,
   });
   const D = series(1, {
-    PatientName: pn(NFD('Nguyễn^Văn An')), PatientID: 'VN-D', StudyDate: '20231231', StudyTime: '235959', AccessionNumber: 'ACC-D',
-    ReferringPhysicianName: undefined, SeriesNumber: 7,
+    PatientName: pn(NFD('Nguyễn^Văn An')),
+    PatientID: 'VN-D',
+    StudyDate: '20231231',
+    StudyTime: '235959',
+    AccessionNumber: 'ACC-D',
+    ReferringPhysicianName: undefined,
+    SeriesNumber: 7,
   });
 
   const search = async (path: string) => {
@@ -135,7 +178,9 @@ describe('QIDO-RS matching keys', () => {
     expect(await seriesOf('/series?SeriesDescription=Coronal')).toEqual([A2.seriesUid]);
     expect(await seriesOf('/series?BodyPartExamined=ABDOMEN,HEAD')).toEqual(sorted(A2.seriesUid, B.seriesUid));
     expect(await seriesOf('/series?PerformedProcedureStepStartDate=20240106')).toEqual([B.seriesUid]);
-    expect(await seriesOf('/series?PerformedProcedureStepStartDate=20240105-20240106&PerformedProcedureStepStartTime=0900-1500')).toEqual([B.seriesUid]);
+    expect(await seriesOf('/series?PerformedProcedureStepStartDate=20240105-20240106&PerformedProcedureStepStartTime=0900-1500')).toEqual([
+      B.seriesUid,
+    ]);
     expect(await seriesOf('/series?PerformedProcedureStepStartTime=0835')).toEqual([A1.seriesUid]);
     // Relational: study keys narrow series searches.
     expect(await seriesOf(`/series?PatientID=VN-A&Modality=CT`)).toEqual(sorted(A1.seriesUid, A2.seriesUid));

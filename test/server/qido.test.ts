@@ -27,9 +27,23 @@ describe('QIDO-RS search', () => {
     vietnamese = generateCtSeries({ slices: 3, rows: 16, columns: 16, seed: 7 });
     const files = [...mr.map((e) => e.path), ...fmri.map((e) => e.path), CT.path].map(corpusFile);
     for (let i = 0; i < files.length; i += 50) expect((await stowFiles(archive.dicomWeb, files.slice(i, i + 50))).status).toBe(200);
-    expect((await stowFiles(archive.dicomWeb, vietnamese.instances.map((i) => i.bytes))).status).toBe(200);
+    expect(
+      (
+        await stowFiles(
+          archive.dicomWeb,
+          vietnamese.instances.map((i) => i.bytes),
+        )
+      ).status,
+    ).toBe(200);
     dang = generateCtSeries({ slices: 1, rows: 16, columns: 16, seed: 8, patientName: 'Đặng^Thị Ánh Tuyết', patientId: 'VN-DANG-1' });
-    expect((await stowFiles(archive.dicomWeb, dang.instances.map((i) => i.bytes))).status).toBe(200);
+    expect(
+      (
+        await stowFiles(
+          archive.dicomWeb,
+          dang.instances.map((i) => i.bytes),
+        )
+      ).status,
+    ).toBe(200);
   });
   afterAll(async () => {
     await archive?.stop();
@@ -118,12 +132,21 @@ describe('QIDO-RS search', () => {
     expect(value(instance, '00280100')).toBe(16);
     expect(value(instance, '0020000E')).toBe(CT.seriesInstanceUID);
     expect(instance['00280030']?.Value).toHaveLength(2);
-    expect(value(instance, '00081190')).toBe(`${archive.dicomWeb}/studies/${CT.studyInstanceUID}/series/${CT.seriesInstanceUID}/instances/${CT.sopInstanceUID}`);
+    expect(value(instance, '00081190')).toBe(
+      `${archive.dicomWeb}/studies/${CT.studyInstanceUID}/series/${CT.seriesInstanceUID}/instances/${CT.sopInstanceUID}`,
+    );
   });
 
   it('answers [] for no match and 400 for unknown or malformed keys', async () => {
     expect(await search('/studies?PatientID=nobody')).toMatchObject({ status: 200, items: [] });
-    for (const bad of ['/studies?Foo=1', '/studies?StudyDate=2020-01-01', '/studies?limit=-1', '/studies?StudyInstanceUID=1.2.x', '/studies?SOPInstanceUID=1.2', '/studies?fuzzymatching=yes']) {
+    for (const bad of [
+      '/studies?Foo=1',
+      '/studies?StudyDate=2020-01-01',
+      '/studies?limit=-1',
+      '/studies?StudyInstanceUID=1.2.x',
+      '/studies?SOPInstanceUID=1.2',
+      '/studies?fuzzymatching=yes',
+    ]) {
       const res = await fetch(`${archive.dicomWeb}${bad}`);
       expect(res.status, bad).toBe(400);
       expect(((await res.json()) as { code: string }).code, bad).toBe('INVALID_QUERY');

@@ -171,7 +171,9 @@ describe('Retrieve Rendered: a VOI LUT Sequence large enough to live in bulk dat
     const edited = Buffer.from(data.write({ allowInvalidVRLength: true }));
     expect((await stowFiles(archive.dicomWeb, [edited])).status).toBe(200);
     const entry = corpusEntry(path);
-    const metadata = (await (await fetch(`${corpusInstanceUrl(archive.dicomWeb, entry)}/metadata`)).json()) as Array<Record<string, { Value?: Array<Record<string, { BulkDataURI?: string }>> }>>;
+    const metadata = (await (await fetch(`${corpusInstanceUrl(archive.dicomWeb, entry)}/metadata`)).json()) as Array<
+      Record<string, { Value?: Array<Record<string, { BulkDataURI?: string }>> }>
+    >;
     expect(metadata[0]!['00283010']!.Value![0]!['00283006']!.BulkDataURI).toMatch(/bulkdata\/00283010\/0\/00283006$/);
 
     const image = await decode((await get(`${corpusInstanceUrl(archive.dicomWeb, entry)}/rendered`, { accept: PNG })).body);

@@ -9,7 +9,6 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest = XMLHttpRequest;
 
-
 /**
  * Retrieve Rendered and Thumbnail (PS3.18 10.4.1.1.3, 10.4.1.1.4, 8.3.5): pixel values checked
  * against the original pixels read independently by dicom-parser, parameters, levels, errors and
@@ -45,7 +44,13 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
     expect(res.headers.get('content-type')).toBe(PNG);
     const image = await decode(res.body);
     expect([image.width, image.height, image.channels]).toEqual([512, 512, 1]);
-    for (const [row, col] of [[256, 256], [300, 200], [10, 10], [200, 330], [400, 100]] as const) {
+    for (const [row, col] of [
+      [256, 256],
+      [300, 200],
+      [10, 10],
+      [200, 330],
+      [400, 100],
+    ] as const) {
       const i = row * columns + col;
       expect(image.data[i], `pixel ${row},${col} HU ${values[i]}`).toBe(linear(values[i]!, 40, 400));
     }
@@ -105,10 +110,15 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
     expect([image.width, image.height, image.channels]).toEqual([640, 400, 3]);
     for (let i = 0; i < 640 * 400; i += 1777) {
       const index = file[pixel.dataOffset + i]!;
-      expect([image.data[3 * i], image.data[3 * i + 1], image.data[3 * i + 2]], `pixel ${i}`).toEqual([red[index], green[index], blue[index]]);
+      expect([image.data[3 * i], image.data[3 * i + 1], image.data[3 * i + 2]], `pixel ${i}`).toEqual([
+        red[index],
+        green[index],
+        blue[index],
+      ]);
     }
     let coloured = 0;
-    for (let i = 0; i < image.data.length; i += 3) if (image.data[i] !== image.data[i + 1] || image.data[i + 1] !== image.data[i + 2]) coloured++;
+    for (let i = 0; i < image.data.length; i += 3)
+      if (image.data[i] !== image.data[i + 1] || image.data[i + 1] !== image.data[i + 2]) coloured++;
     expect(coloured).toBeGreaterThan(1000);
   });
 
@@ -121,7 +131,11 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
     // The right half, mirrored: sx=512 with sw=-256 reaches left and flips horizontally.
     const flipped = await decode((await get(`${url(CT)}/rendered?window=40,400&viewport=256,512,512,0,-256,&accept=image/png`)).body);
     expect([flipped.width, flipped.height]).toEqual([256, 512]);
-    for (const [row, col] of [[256, 10], [100, 200], [300, 128]] as const) {
+    for (const [row, col] of [
+      [256, 10],
+      [100, 200],
+      [300, 128],
+    ] as const) {
       expect(flipped.data[row * 256 + col]).toBe(full.data[row * 512 + (511 - col)]);
     }
   });
@@ -220,13 +234,21 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
 
   it('serves dicomweb-client: retrieveInstanceRendered and retrieveInstanceThumbnail', async () => {
     const entry: CorpusEntry = corpusEntry(CT);
-    const client = new api.DICOMwebClient({ url: archive.dicomWeb, singlepart: false, headers: { Authorization: archive.adminAuthorization } }) as unknown as {
+    const client = new api.DICOMwebClient({
+      url: archive.dicomWeb,
+      singlepart: false,
+      headers: { Authorization: archive.adminAuthorization },
+    }) as unknown as {
       retrieveInstanceRendered(o: object): Promise<ArrayBuffer | ArrayBuffer[]>;
       retrieveInstanceThumbnail(o: object): Promise<ArrayBuffer | ArrayBuffer[]>;
     };
     // With mediaTypes the client hands back its image in a one-element array.
     const bytes = (answer: ArrayBuffer | ArrayBuffer[]) => Buffer.from(Array.isArray(answer) ? answer[0]! : answer);
-    const ids = { studyInstanceUID: entry.studyInstanceUID, seriesInstanceUID: entry.seriesInstanceUID, sopInstanceUID: entry.sopInstanceUID };
+    const ids = {
+      studyInstanceUID: entry.studyInstanceUID,
+      seriesInstanceUID: entry.seriesInstanceUID,
+      sopInstanceUID: entry.sopInstanceUID,
+    };
     const rendered = await client.retrieveInstanceRendered({ ...ids, mediaTypes: [{ mediaType: PNG }], queryParams: { window: '40,400' } });
     const image = await decode(bytes(rendered));
     expect([image.format, image.width, image.height]).toEqual(['png', 512, 512]);

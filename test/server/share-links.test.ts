@@ -3,7 +3,19 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { adminHeaders, bearer, call, createShare, createUser, errorOf, sessionCookieOf, storeAs, type Answer, type CreatedShare, type HeaderMap } from '../helpers/access-client';
+import {
+  adminHeaders,
+  bearer,
+  call,
+  createShare,
+  createUser,
+  errorOf,
+  sessionCookieOf,
+  storeAs,
+  type Answer,
+  type CreatedShare,
+  type HeaderMap,
+} from '../helpers/access-client';
 import { corpusEntry, corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { firstValue } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -16,9 +28,19 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
  */
 
 const MR_DIR = 'series/mr-ge-premier-study/';
-const mrSeries = [...new Set(corpusManifest().filter((e) => e.path.startsWith(MR_DIR)).map((e) => e.seriesInstanceUID!))];
+const mrSeries = [
+  ...new Set(
+    corpusManifest()
+      .filter((e) => e.path.startsWith(MR_DIR))
+      .map((e) => e.seriesInstanceUID!),
+  ),
+];
 /** Study A: two instances of each of the two series of the GE Premier MR study. */
-const A: CorpusEntry[] = mrSeries.flatMap((series) => corpusManifest().filter((e) => e.seriesInstanceUID === series).slice(0, 2));
+const A: CorpusEntry[] = mrSeries.flatMap((series) =>
+  corpusManifest()
+    .filter((e) => e.seriesInstanceUID === series)
+    .slice(0, 2),
+);
 const A_STUDY = A[0]!.studyInstanceUID!;
 const [A_SERIES_1, A_SERIES_2] = mrSeries as [string, string];
 const A1 = A.find((e) => e.seriesInstanceUID === A_SERIES_1)!;
@@ -54,7 +76,10 @@ function requestsFor(study: string, series: string, sop: string): Array<{ name: 
     { name: 'study ZIP', path: `${s}?accept=application/zip` },
     { name: 'instance ZIP', path: i, headers: { accept: 'application/zip' } },
     { name: 'WADO-URI', path: `/wado?requestType=WADO&studyUID=${study}&seriesUID=${series}&objectUID=${sop}` },
-    { name: 'WADO-URI Part 10', path: `/dicom-web/wado?requestType=WADO&studyUID=${study}&seriesUID=${series}&objectUID=${sop}&contentType=application/dicom` },
+    {
+      name: 'WADO-URI Part 10',
+      path: `/dicom-web/wado?requestType=WADO&studyUID=${study}&seriesUID=${series}&objectUID=${sop}&contentType=application/dicom`,
+    },
   ];
 }
 
@@ -68,11 +93,19 @@ describe('share links', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive({}, { anonymous: true });
-    const stored = await storeAs(archive, adminHeaders(archive), [...A, B].map((e) => corpusFile(e.path)));
+    const stored = await storeAs(
+      archive,
+      adminHeaders(archive),
+      [...A, B].map((e) => corpusFile(e.path)),
+    );
     expect(stored.status).toBe(200);
     readOnly = await createShare(archive, { studyInstanceUID: A_STUDY, permissions: ['read'], note: 'for Dr Lan' });
     download = await createShare(archive, { studyInstanceUID: A_STUDY, permissions: ['read', 'download'] });
-    oneSeries = await createShare(archive, { studyInstanceUID: A_STUDY, seriesInstanceUIDs: [A_SERIES_2], permissions: ['read', 'download'] });
+    oneSeries = await createShare(archive, {
+      studyInstanceUID: A_STUDY,
+      seriesInstanceUIDs: [A_SERIES_2],
+      permissions: ['read', 'download'],
+    });
   });
   afterAll(async () => {
     await archive?.stop();
@@ -81,7 +114,16 @@ describe('share links', () => {
   it('gives the link once, with the token in the URL fragment', () => {
     expect(readOnly.token).toMatch(/^psh_[A-Za-z0-9_-]{43}$/);
     expect(readOnly.url).toBe(`${archive.url}/share#${readOnly.token}`);
-    expect(readOnly).toMatchObject({ studyInstanceUID: A_STUDY, permissions: ['read'], anonymize: false, pinRequired: false, note: 'for Dr Lan', createdBy: 'admin', revokedAt: null, useCount: 0 });
+    expect(readOnly).toMatchObject({
+      studyInstanceUID: A_STUDY,
+      permissions: ['read'],
+      anonymize: false,
+      pinRequired: false,
+      note: 'for Dr Lan',
+      createdBy: 'admin',
+      revokedAt: null,
+      useCount: 0,
+    });
     expect(Math.abs(Date.parse(readOnly.expiresAt) - Date.parse(readOnly.createdAt as string) - 168 * 3600_000)).toBeLessThan(50);
   });
 
@@ -113,7 +155,10 @@ describe('share links', () => {
       expect(answer.status, request.name).toBe(404);
       expect(answer.text, request.name).not.toContain(B.studyInstanceUID!);
       // The admin reaches B by the same request: it exists.
-      expect((await call(archive, 'GET', request.path, { ...adminHeaders(archive), ...request.headers })).status, `admin ${request.name}`).toBeLessThan(300);
+      expect(
+        (await call(archive, 'GET', request.path, { ...adminHeaders(archive), ...request.headers })).status,
+        `admin ${request.name}`,
+      ).toBeLessThan(300);
     }
     // A's study with B's series or instance is no different.
     const mixed = await call(archive, 'GET', `/dicom-web/studies/${A_STUDY}/series/${B.seriesInstanceUID}/metadata`, guest);
@@ -130,7 +175,9 @@ describe('share links', () => {
     }
     const metadata = await call(archive, 'GET', `/dicom-web/studies/${A_STUDY}/metadata`, guest);
     expect(uidsOf(metadata.json as DicomJson[], '00080018')).toEqual(A.map((e) => e.sopInstanceUID!).sort());
-    const frame = await fetch(`${archive.dicomWeb}/studies/${A_STUDY}/series/${A_SERIES_1}/instances/${A1.sopInstanceUID}/frames/1`, { headers: { ...guest, accept: 'application/octet-stream' } });
+    const frame = await fetch(`${archive.dicomWeb}/studies/${A_STUDY}/series/${A_SERIES_1}/instances/${A1.sopInstanceUID}/frames/1`, {
+      headers: { ...guest, accept: 'application/octet-stream' },
+    });
     expect(frame.status).toBe(200);
     expect((await frame.arrayBuffer()).byteLength).toBe(256 * 256 * 2);
   });
@@ -149,7 +196,12 @@ describe('share links', () => {
       else expect(bytes.includes(Buffer.from('DICM')), request.name).toBe(true);
     }
     // A read-only guest's rendered image through WADO-URI is a view, not a download.
-    const rendered = await call(archive, 'GET', `/wado?requestType=WADO&studyUID=${A_STUDY}&seriesUID=${A_SERIES_1}&objectUID=${A1.sopInstanceUID}`, bearer(readOnly.token));
+    const rendered = await call(
+      archive,
+      'GET',
+      `/wado?requestType=WADO&studyUID=${A_STUDY}&seriesUID=${A_SERIES_1}&objectUID=${A1.sopInstanceUID}`,
+      bearer(readOnly.token),
+    );
     expect(rendered.status).toBe(200);
     expect(rendered.headers.get('content-type')).toBe('image/jpeg');
   });
@@ -159,11 +211,17 @@ describe('share links', () => {
       const stow = await storeAs(archive, bearer(share.token), [corpusFile(A1.path)]);
       expect(stow.status).toBe(403);
       expect(errorOf(stow).code).toBe('FORBIDDEN');
-      for (const target of [`/studies/${A_STUDY}`, `/studies/${A_STUDY}/series/${A_SERIES_1}`, `/studies/${A_STUDY}/series/${A_SERIES_1}/instances/${A1.sopInstanceUID}`]) {
+      for (const target of [
+        `/studies/${A_STUDY}`,
+        `/studies/${A_STUDY}/series/${A_SERIES_1}`,
+        `/studies/${A_STUDY}/series/${A_SERIES_1}/instances/${A1.sopInstanceUID}`,
+      ]) {
         expect((await call(archive, 'DELETE', `/dicom-web${target}`, bearer(share.token))).status, target).toBe(403);
       }
     }
-    expect(((await call(archive, 'GET', `/dicom-web/studies/${A_STUDY}/instances`, adminHeaders(archive))).json as DicomJson[]).length).toBe(4);
+    expect(
+      ((await call(archive, 'GET', `/dicom-web/studies/${A_STUDY}/instances`, adminHeaders(archive))).json as DicomJson[]).length,
+    ).toBe(4);
   });
 
   it('hides the other series of the study from a series-limited share', async () => {
@@ -173,7 +231,11 @@ describe('share links', () => {
     expect(uidsOf(series.json as DicomJson[], '0020000E')).toEqual([A_SERIES_2]);
     const instances = await call(archive, 'GET', `/dicom-web/studies/${A_STUDY}/instances`, guest);
     expect(uidsOf(instances.json as DicomJson[], '0020000E')).toEqual([A_SERIES_2, A_SERIES_2]);
-    expect(((await call(archive, 'GET', '/dicom-web/instances', guest)).json as DicomJson[]).every((i) => firstValue(i, '0020000E') === A_SERIES_2)).toBe(true);
+    expect(
+      ((await call(archive, 'GET', '/dicom-web/instances', guest)).json as DicomJson[]).every(
+        (i) => firstValue(i, '0020000E') === A_SERIES_2,
+      ),
+    ).toBe(true);
     // The study's counts are those of the shared series.
     const study = await call(archive, 'GET', `/dicom-web/studies?StudyInstanceUID=${A_STUDY}`, guest);
     expect(firstValue((study.json as DicomJson[])[0], '00201208')).toBe(2);
@@ -190,7 +252,9 @@ describe('share links', () => {
     };
     const rendered = await bytesOf(`${archive.dicomWeb}/studies/${A_STUDY}/rendered`, {});
     expect(rendered.toString('latin1').match(/Content-Type: image\/jpeg/gi)).toHaveLength(2);
-    const retrieved = await bytesOf(`${archive.dicomWeb}/studies/${A_STUDY}`, { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' });
+    const retrieved = await bytesOf(`${archive.dicomWeb}/studies/${A_STUDY}`, {
+      accept: 'multipart/related; type="application/dicom"; transfer-syntax=*',
+    });
     const zip = await bytesOf(`${archive.dicomWeb}/studies/${A_STUDY}?accept=application/zip`, {});
     for (const [name, bytes] of Object.entries({ rendered, retrieved, zip })) {
       for (const sop of hiddenSops) expect(bytes.includes(Buffer.from(sop)), `${name} holds a hidden instance`).toBe(false);
@@ -208,7 +272,9 @@ describe('share links', () => {
     for (const [n, request] of hidden.entries()) {
       const answer = await call(archive, 'GET', request.path, { ...guest, ...request.headers });
       expect(answer.status, request.name).toBe(404);
-      expect(summary(answer), request.name).toEqual(summary(await call(archive, 'GET', missing[n]!.path, { ...guest, ...missing[n]!.headers })));
+      expect(summary(answer), request.name).toEqual(
+        summary(await call(archive, 'GET', missing[n]!.path, { ...guest, ...missing[n]!.headers })),
+      );
     }
   });
 
@@ -243,7 +309,10 @@ describe('share links', () => {
         const cells = everyCell(db);
         expect(cells.length, file).toBeGreaterThan(10);
         for (const token of tokens) {
-          expect(cells.some((cell) => cell.includes(token) || cell.includes(token.slice(4))), `${file} holds a token`).toBe(false);
+          expect(
+            cells.some((cell) => cell.includes(token) || cell.includes(token.slice(4))),
+            `${file} holds a token`,
+          ).toBe(false);
         }
       } finally {
         db.close();
@@ -275,7 +344,15 @@ describe('share links: expiry, revocation and PIN', () => {
   let archive: TestArchive;
   beforeAll(async () => {
     archive = await startTestArchive({}, { anonymous: true });
-    expect((await storeAs(archive, adminHeaders(archive), A.map((e) => corpusFile(e.path)))).status).toBe(200);
+    expect(
+      (
+        await storeAs(
+          archive,
+          adminHeaders(archive),
+          A.map((e) => corpusFile(e.path)),
+        )
+      ).status,
+    ).toBe(200);
   });
   afterAll(async () => {
     await archive?.stop();
@@ -289,7 +366,11 @@ describe('share links: expiry, revocation and PIN', () => {
     expect(Math.abs(Date.parse(share.expiresAt) - Date.parse(share.createdAt as string) - 1080)).toBeLessThan(50);
     const opened = await openShare({ token: share.token });
     expect(opened.status).toBe(200);
-    expect(opened.json).toMatchObject({ kind: 'share', share: { id: share.id, studyInstanceUID: A_STUDY, permissions: ['read'] }, permissions: ['search', 'read'] });
+    expect(opened.json).toMatchObject({
+      kind: 'share',
+      share: { id: share.id, studyInstanceUID: A_STUDY, permissions: ['read'] },
+      permissions: ['search', 'read'],
+    });
     const cookie = sessionCookieOf(opened);
     expect((await call(archive, 'GET', '/dicom-web/studies', cookie)).status).toBe(200);
     expect((await call(archive, 'GET', '/dicom-web/studies', bearer(share.token))).status).toBe(200);
@@ -315,7 +396,10 @@ describe('share links: expiry, revocation and PIN', () => {
     expect((await call(archive, 'GET', `/dicom-web/studies/${A_STUDY}/metadata`, bearer(share.token))).status).toBe(401);
     expect((await call(archive, 'GET', `/dicom-web/studies/${A_STUDY}/metadata`, cookie)).status).toBe(401);
     expect(errorOf(await openShare({ token: share.token })).message).toBe(GONE);
-    const listed = (await call(archive, 'GET', '/api/shares', adminHeaders(archive))).json as Array<{ id: string; revokedAt: string | null }>;
+    const listed = (await call(archive, 'GET', '/api/shares', adminHeaders(archive))).json as Array<{
+      id: string;
+      revokedAt: string | null;
+    }>;
     expect(listed.find((s) => s.id === share.id)?.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect((await call(archive, 'DELETE', '/api/shares/no-such-share', adminHeaders(archive))).status).toBe(404);
   });
@@ -344,7 +428,9 @@ describe('share links: expiry, revocation and PIN', () => {
     const without = await call(archive, 'GET', '/dicom-web/studies', bearer(share.token));
     expect(without.status).toBe(401);
     expect(errorOf(without).message).toBe('This share link needs its PIN.');
-    expect(errorOf(await call(archive, 'GET', '/dicom-web/studies', { ...bearer(share.token), 'x-share-pin': 'red-heron' })).message).toBe('The PIN is wrong.');
+    expect(errorOf(await call(archive, 'GET', '/dicom-web/studies', { ...bearer(share.token), 'x-share-pin': 'red-heron' })).message).toBe(
+      'The PIN is wrong.',
+    );
     const withPin = await call(archive, 'GET', '/dicom-web/studies', { ...bearer(share.token), 'x-share-pin': 'blue-heron' });
     expect(withPin.status).toBe(200);
     expect(uidsOf(withPin.json as DicomJson[], '0020000D')).toEqual([A_STUDY]);
@@ -362,7 +448,8 @@ describe('share links: expiry, revocation and PIN', () => {
     const created = await call(archive, 'POST', '/api/shares', an!, { studyInstanceUID: A_STUDY });
     expect(created.status).toBe(201);
     const { id } = created.json as { id: string };
-    const ids = async (headers: HeaderMap, query = '') => ((await call(archive, 'GET', `/api/shares${query}`, headers)).json as Array<{ id: string }>).map((s) => s.id);
+    const ids = async (headers: HeaderMap, query = '') =>
+      ((await call(archive, 'GET', `/api/shares${query}`, headers)).json as Array<{ id: string }>).map((s) => s.id);
     expect(await ids(an!)).toEqual([id]);
     expect(await ids(bao!)).toEqual([]);
     expect(await ids(adminHeaders(archive), '?all=true')).toContain(id);

@@ -55,7 +55,12 @@ function codestreams(p: Parsed): Uint8Array[] {
   const pixel = p.ds.elements.x7fe00010!;
   const fragments = pixel.fragments!;
   if (p.frames === 1) return [dicomParser.readEncapsulatedPixelDataFromFragments(p.ds, pixel, 0, fragments.length)];
-  const table = pixel.basicOffsetTable!.length > 0 ? undefined : fragments.length === p.frames ? fragments.map((f) => f.offset) : dicomParser.createJPEGBasicOffsetTable(p.ds, pixel);
+  const table =
+    pixel.basicOffsetTable!.length > 0
+      ? undefined
+      : fragments.length === p.frames
+        ? fragments.map((f) => f.offset)
+        : dicomParser.createJPEGBasicOffsetTable(p.ds, pixel);
   return Array.from({ length: p.frames }, (_, k) => dicomParser.readEncapsulatedImageFrame(p.ds, pixel, k, table));
 }
 
@@ -108,7 +113,9 @@ function values(ds: dicomParser.DataSet, skip: ReadonlySet<string>, prefix = '')
   for (const [tag, el] of Object.entries(ds.elements)) {
     if (tag.endsWith('0000') || tag.startsWith('x0002') || tag.startsWith('xfffe') || tag === 'xfffcfffc' || skip.has(tag)) continue;
     if (el.items) {
-      el.items.forEach((item, i) => item.dataSet && values(item.dataSet, new Set(), `${prefix}${tag}/${i}/`).forEach((v, k) => out.set(k, v)));
+      el.items.forEach(
+        (item, i) => item.dataSet && values(item.dataSet, new Set(), `${prefix}${tag}/${i}/`).forEach((v, k) => out.set(k, v)),
+      );
     } else {
       out.set(prefix + tag, Buffer.from(ds.byteArray.subarray(el.dataOffset, el.dataOffset + el.length)).toString('hex'));
     }
@@ -128,7 +135,8 @@ describe('Transcoding: every encapsulated image in the corpus, decoded by Retrie
   it('covers the transfer syntaxes of the corpus', () => {
     const syntaxes = new Set(ENCAPSULATED.map((e) => e.transferSyntaxUID));
     expect(ENCAPSULATED.length).toBeGreaterThanOrEqual(38);
-    for (const n of ['50', '51', '53', '55', '57', '70', '80', '81', '90', '91', '202']) expect(syntaxes.has(`1.2.840.10008.1.2.4.${n}`)).toBe(true);
+    for (const n of ['50', '51', '53', '55', '57', '70', '80', '81', '90', '91', '202'])
+      expect(syntaxes.has(`1.2.840.10008.1.2.4.${n}`)).toBe(true);
     expect(syntaxes.has('1.2.840.10008.1.2.5')).toBe(true);
     expect(syntaxes.has('1.2.840.10008.1.2.8.1')).toBe(true);
   });
@@ -266,7 +274,8 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
         const transcoded = parse(new Uint8Array(parts[0]!.body));
         expect(transcoded.ds.string('x00020010')).toBe(EXPLICIT_LE);
         expect(transcoded.ds.elements.x00100010?.vr, file).toBe('PN');
-        const pixel = (ds: dicomParser.DataSet) => Buffer.from(ds.byteArray.subarray(ds.elements.x7fe00010!.dataOffset, ds.elements.x7fe00010!.dataOffset + 512 * 512 * 2));
+        const pixel = (ds: dicomParser.DataSet) =>
+          Buffer.from(ds.byteArray.subarray(ds.elements.x7fe00010!.dataOffset, ds.elements.x7fe00010!.dataOffset + 512 * 512 * 2));
         expect(pixel(transcoded.ds).equals(pixel(reference.ds)), file).toBe(true);
         expect(transcoded.ds.uint16('x00280010')).toBe(512);
         expect(transcoded.ds.string('x00080060')).toBe(reference.ds.string('x00080060'));

@@ -41,7 +41,10 @@ describe('WADO-URI', () => {
     const expected = withZeroPreamble(corpusFile(MR_EXPLICIT));
     const entry = corpusEntry(MR_EXPLICIT);
     expect(entry.transferSyntaxUID).toBe('1.2.840.10008.1.2.1');
-    for (const url of [`${base}?${wadoQuery(entry, '&contentType=application/dicom')}`, `${archive.dicomWeb}/wado?${wadoQuery(entry, '&contentType=application%2Fdicom')}`]) {
+    for (const url of [
+      `${base}?${wadoQuery(entry, '&contentType=application/dicom')}`,
+      `${archive.dicomWeb}/wado?${wadoQuery(entry, '&contentType=application%2Fdicom')}`,
+    ]) {
       const res = await get(url);
       expect(res.status, url).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/dicom');
@@ -72,7 +75,8 @@ describe('WADO-URI', () => {
     expect(got.string('x00080018')).toBe(entry.sopInstanceUID);
     const original = corpusFile(CT);
     const source = dicomParser.parseDicom(new Uint8Array(original));
-    const pixels = (ds: dicomParser.DataSet, bytes: Buffer) => bytes.subarray(ds.elements.x7fe00010!.dataOffset, ds.elements.x7fe00010!.dataOffset + ds.elements.x7fe00010!.length);
+    const pixels = (ds: dicomParser.DataSet, bytes: Buffer) =>
+      bytes.subarray(ds.elements.x7fe00010!.dataOffset, ds.elements.x7fe00010!.dataOffset + ds.elements.x7fe00010!.length);
     expect(pixels(got, res.body).equals(pixels(source, original))).toBe(true);
     expect(pixels(got, res.body).length).toBe(512 * 512 * 2);
   });
@@ -80,14 +84,20 @@ describe('WADO-URI', () => {
   it('answers 400 with the parameter named for a missing or malformed request', async () => {
     const entry = corpusEntry(CT);
     const cases: Array<[string, RegExp]> = [
-      [`studyUID=${entry.studyInstanceUID}&seriesUID=${entry.seriesInstanceUID}&objectUID=${entry.sopInstanceUID}`, /requestType=WADO is required/],
+      [
+        `studyUID=${entry.studyInstanceUID}&seriesUID=${entry.seriesInstanceUID}&objectUID=${entry.sopInstanceUID}`,
+        /requestType=WADO is required/,
+      ],
       [wadoQuery(entry).replace('requestType=WADO', 'requestType=WADO-RS'), /requestType must be WADO/],
       [wadoQuery(entry).replace(/&objectUID=[^&]*/, ''), /objectUID \(the SOP Instance UID\) is required/],
       [wadoQuery(entry).replace(/seriesUID=[^&]*/, 'seriesUID=1.2.abc'), /seriesUID is not a valid DICOM UID/],
       [wadoQuery(entry, `&objectUID=${entry.sopInstanceUID}`), /objectUID is given more than once/],
       [wadoQuery(entry, '&contentType=application/dicom&transferSyntax=1.2.3'), /transferSyntax is not a Transfer Syntax UID/],
       [wadoQuery(entry, '&contentType=application/dicom&frameNumber=1'), /frameNumber apply only to rendered media types/],
-      [wadoQuery(entry, '&contentType=application/dicom&windowCenter=40&windowWidth=400'), /windowCenter, windowWidth apply only to rendered/],
+      [
+        wadoQuery(entry, '&contentType=application/dicom&windowCenter=40&windowWidth=400'),
+        /windowCenter, windowWidth apply only to rendered/,
+      ],
       [wadoQuery(entry, '&contentType=image/jpeg&frameNumber=0'), /frameNumber must be a positive integer/],
       [wadoQuery(entry, '&contentType=image/jpeg&region=0.5,0.5,0.2,1'), /region is four decimals/],
       [wadoQuery(entry, '&contentType=image/jpeg&windowCenter=40'), /windowCenter and windowWidth go together/],
@@ -107,7 +117,9 @@ describe('WADO-URI', () => {
 
   it('answers 404 for an unknown object and for a real object under the wrong study', async () => {
     const ct = corpusEntry(CT);
-    const unknown = await get(`${base}?${wadoQuery(ct).replace(/objectUID=[^&]*/, 'objectUID=1.2.3.4.5.6.7')}&contentType=application/dicom`);
+    const unknown = await get(
+      `${base}?${wadoQuery(ct).replace(/objectUID=[^&]*/, 'objectUID=1.2.3.4.5.6.7')}&contentType=application/dicom`,
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.message).toBe('No such object in this study and series.');
     const wrongStudy = wadoQuery(ct).replace(/studyUID=[^&]*/, `studyUID=${corpusEntry(XA_JPEG).studyInstanceUID}`);

@@ -35,7 +35,10 @@ const entryName = (e: CorpusEntry): string => `${e.studyInstanceUID}/${e.seriesI
 
 async function storeAll(archive: TestArchive, entries: CorpusEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += 20) {
-    const result = await stowFiles(archive.dicomWeb, entries.slice(i, i + 20).map((e) => corpusFile(e.path)));
+    const result = await stowFiles(
+      archive.dicomWeb,
+      entries.slice(i, i + 20).map((e) => corpusFile(e.path)),
+    );
     expect(result.status).toBe(200);
   }
 }
@@ -101,7 +104,10 @@ describe.each(BACKENDS)('ZIP download on %s storage', (backend) => {
 
   it('returns one instance as a one-entry ZIP', async () => {
     const one = MR_STUDY[3]!;
-    const res = await download(`${archive.dicomWeb}/studies/${study}/series/${one.seriesInstanceUID}/instances/${one.sopInstanceUID}`, 'application/zip');
+    const res = await download(
+      `${archive.dicomWeb}/studies/${study}/series/${one.seriesInstanceUID}/instances/${one.sopInstanceUID}`,
+      'application/zip',
+    );
     expect(res.status).toBe(200);
     expectEntries(unzip(res.body), [one]);
   });
@@ -119,7 +125,10 @@ describe('ZIP download: negotiation, errors and aborted clients', () => {
   });
 
   it('keeps multipart/related when the client prefers it, and answers 404 as JSON for an unknown study', async () => {
-    const multipart = await getMultipart(`${archive.dicomWeb}/studies/${study}`, 'multipart/related; type="application/dicom", application/zip;q=0.5');
+    const multipart = await getMultipart(
+      `${archive.dicomWeb}/studies/${study}`,
+      'multipart/related; type="application/dicom", application/zip;q=0.5',
+    );
     expect(multipart.status).toBe(200);
     expect(multipart.parts).toHaveLength(CT_SERIES.length);
     const unknown = await download(`${archive.dicomWeb}/studies/1.2.3.4.5.6.7`, 'application/zip');
@@ -132,7 +141,10 @@ describe('ZIP download: negotiation, errors and aborted clients', () => {
     const big = corpusManifest().find((e) => e.path === BIG)!;
     expect((await stowFiles(archive.dicomWeb, [corpusFile(BIG)])).status).toBe(200);
     const controller = new AbortController();
-    const res = await fetch(`${archive.dicomWeb}/studies/${big.studyInstanceUID}`, { headers: { accept: 'application/zip' }, signal: controller.signal });
+    const res = await fetch(`${archive.dicomWeb}/studies/${big.studyInstanceUID}`, {
+      headers: { accept: 'application/zip' },
+      signal: controller.signal,
+    });
     expect(Number(res.headers.get('content-length'))).toBeGreaterThan(big.bytes);
     const reader = res.body!.getReader();
     await reader.read();

@@ -126,11 +126,31 @@ describe('orientation labels (PS3.3 C.7.6.2.1.1)', () => {
   });
 
   it('follows rotation and flips as cornerstone applies them', () => {
-    expect(edgeLabels(axialLocalizer, { rotation: 90, hflip: false, vflip: false })).toEqual({ left: 'P', right: 'A', top: 'R', bottom: 'L' });
-    expect(edgeLabels(axialLocalizer, { rotation: 0, hflip: true, vflip: false })).toEqual({ left: 'L', right: 'R', top: 'A', bottom: 'P' });
-    expect(edgeLabels(axialLocalizer, { rotation: 180, hflip: false, vflip: true })).toEqual({ left: 'L', right: 'R', top: 'A', bottom: 'P' });
+    expect(edgeLabels(axialLocalizer, { rotation: 90, hflip: false, vflip: false })).toEqual({
+      left: 'P',
+      right: 'A',
+      top: 'R',
+      bottom: 'L',
+    });
+    expect(edgeLabels(axialLocalizer, { rotation: 0, hflip: true, vflip: false })).toEqual({
+      left: 'L',
+      right: 'R',
+      top: 'A',
+      bottom: 'P',
+    });
+    expect(edgeLabels(axialLocalizer, { rotation: 180, hflip: false, vflip: true })).toEqual({
+      left: 'L',
+      right: 'R',
+      top: 'A',
+      bottom: 'P',
+    });
     // Flipped first (L on the left), then turned clockwise: the left edge goes to the top.
-    expect(edgeLabels(axialLocalizer, { rotation: 90, hflip: true, vflip: false })).toEqual({ left: 'P', right: 'A', top: 'L', bottom: 'R' });
+    expect(edgeLabels(axialLocalizer, { rotation: 90, hflip: true, vflip: false })).toEqual({
+      left: 'P',
+      right: 'A',
+      top: 'L',
+      bottom: 'R',
+    });
   });
 
   it('names oblique directions with the strongest letter first', () => {

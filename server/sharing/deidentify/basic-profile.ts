@@ -92,7 +92,23 @@ const DUMMY_STRINGS: Readonly<Record<string, string>> = {
   DS: '0',
   IS: '0',
 };
-const BINARY_WIDTHS: Readonly<Record<string, number>> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8, SV: 8, UV: 8, AT: 4, OB: 2, OW: 2, OF: 4, OL: 4, OD: 8, OV: 8 };
+const BINARY_WIDTHS: Readonly<Record<string, number>> = {
+  US: 2,
+  SS: 2,
+  UL: 4,
+  SL: 4,
+  FL: 4,
+  FD: 8,
+  SV: 8,
+  UV: 8,
+  AT: 4,
+  OB: 2,
+  OW: 2,
+  OF: 4,
+  OL: 4,
+  OD: 8,
+  OV: 8,
+};
 
 /** The VR a dummy is made for: the dictionary's when the element is stored as UN. */
 export function effectiveVr(tag: number, vr: string): string {
@@ -112,7 +128,11 @@ export function dummyBinaryLength(vr: string): number {
 
 /** Patient's Name of a de-identified share: ANONYMOUS^<label>, the label reduced to safe ASCII. */
 export function dummyPatientName(label: string): string {
-  const safe = label.normalize('NFKD').replace(/[^A-Za-z0-9 ._-]/g, '').trim().slice(0, 48);
+  const safe = label
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9 ._-]/g, '')
+    .trim()
+    .slice(0, 48);
   return safe === '' ? DUMMY_TEXT : `${DUMMY_TEXT}^${safe}`;
 }
 

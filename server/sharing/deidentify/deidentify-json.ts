@@ -42,7 +42,13 @@ export function deidentifyDataset(ds: DicomJson, ctx: DeidContext): DicomJson {
   out[hex(DEIDENTIFICATION_METHOD)] = { vr: 'LO', Value: [...METHOD_TEXT] };
   out[hex(DEIDENTIFICATION_METHOD_CODE_SEQUENCE)] = {
     vr: 'SQ',
-    Value: [{ '00080100': { vr: 'SH', Value: [METHOD_CODE.value] }, '00080102': { vr: 'SH', Value: [METHOD_CODE.scheme] }, '00080104': { vr: 'LO', Value: [METHOD_CODE.meaning] } }],
+    Value: [
+      {
+        '00080100': { vr: 'SH', Value: [METHOD_CODE.value] },
+        '00080102': { vr: 'SH', Value: [METHOD_CODE.scheme] },
+        '00080104': { vr: 'LO', Value: [METHOD_CODE.meaning] },
+      },
+    ],
   };
   return sortedByTag(out);
 }
@@ -95,7 +101,10 @@ function deidentifyElement(tag: number, element: DicomJsonElement, ctx: DeidCont
 
 function keep(element: DicomJsonElement, ctx: DeidContext, depth: number): DicomJsonElement {
   if (element.vr === 'SQ') {
-    return { vr: 'SQ', ...(element.Value ? { Value: element.Value.map((item) => (isItem(item) ? deidentifyItem(item, ctx, depth + 1) : item)) } : {}) };
+    return {
+      vr: 'SQ',
+      ...(element.Value ? { Value: element.Value.map((item) => (isItem(item) ? deidentifyItem(item, ctx, depth + 1) : item)) } : {}),
+    };
   }
   const copy = structuredClone(element);
   if (copy.BulkDataURI !== undefined) copy.BulkDataURI = replacePathUids(copy.BulkDataURI, ctx);
@@ -132,7 +141,9 @@ function replacePathUids(url: string, ctx: DeidContext): string {
 }
 
 function isEmpty(element: DicomJsonElement): boolean {
-  return (element.Value === undefined || element.Value.length === 0) && element.InlineBinary === undefined && element.BulkDataURI === undefined;
+  return (
+    (element.Value === undefined || element.Value.length === 0) && element.InlineBinary === undefined && element.BulkDataURI === undefined
+  );
 }
 
 function isItem(value: unknown): value is DicomJson {

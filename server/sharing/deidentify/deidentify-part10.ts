@@ -105,7 +105,9 @@ function metaVerdict(tag: number, ctx: DeidContext, sopInstanceUid: string): 'ke
 
 function replaceUids(tag: number, vr: string, value: Uint8Array, ctx: DeidContext): Uint8Array {
   if (effectiveVr(tag, vr) !== 'UI') return dummy(tag, vr, value, ctx);
-  const uids = text(value).split('\\').map((uid) => uid.trim());
+  const uids = text(value)
+    .split('\\')
+    .map((uid) => uid.trim());
   return ascii(uids.map((uid) => (uid === '' ? '' : ctx.uids.replace(uid))).join('\\'));
 }
 

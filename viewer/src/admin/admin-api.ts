@@ -29,7 +29,8 @@ export interface UserChange {
 
 export const listUsers = () => apiJson<UserAccount[]>('GET', '/api/users');
 export const createUser = (user: NewUser) => apiJson<UserAccount>('POST', '/api/users', user);
-export const updateUser = (username: string, change: UserChange) => apiJson<UserAccount>('PATCH', `/api/users/${encodeURIComponent(username)}`, change);
+export const updateUser = (username: string, change: UserChange) =>
+  apiJson<UserAccount>('PATCH', `/api/users/${encodeURIComponent(username)}`, change);
 
 /** The archive's audit actions, offered in the audit filter. */
 export const AUDIT_ACTION_NAMES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
@@ -46,7 +47,14 @@ export interface AuditFilter {
 export const AUDIT_PAGE_SIZE = 100;
 
 export function auditPath(filter: AuditFilter, extra: Record<string, string | number> = {}): string {
-  return apiPath('/api/audit', { user: filter.user, study: filter.study, action: filter.action, from: filter.from, to: filter.to, ...extra });
+  return apiPath('/api/audit', {
+    user: filter.user,
+    study: filter.study,
+    action: filter.action,
+    from: filter.from,
+    to: filter.to,
+    ...extra,
+  });
 }
 
 export const searchAudit = (filter: AuditFilter, offset: number) =>

@@ -23,7 +23,10 @@ export function adminSection(root: HTMLElement, current: '/admin' | '/admin/audi
   section.dataset.testid = testid;
   const tabs = document.createElement('nav');
   tabs.className = 'admin-tabs';
-  for (const [path, key] of [['/admin', 'tabUsers'], ['/admin/audit', 'tabAudit']] as const) {
+  for (const [path, key] of [
+    ['/admin', 'tabUsers'],
+    ['/admin/audit', 'tabAudit'],
+  ] as const) {
     const link = document.createElement('a');
     link.href = path;
     link.textContent = t(key);

@@ -30,7 +30,10 @@ function outcomeText(outcome: number): string {
  * addresses and details come from requests anyone can make: they are set as text only.
  */
 export function createAuditTable(records: AuditRecord[]): HTMLTableElement {
-  const { table, body } = tableWithHead('audit-table', COLUMNS.map(({ label }) => t(label)));
+  const { table, body } = tableWithHead(
+    'audit-table',
+    COLUMNS.map(({ label }) => t(label)),
+  );
   const timeFormat = new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'short', timeStyle: 'medium' });
   for (const record of records) {
     const row = document.createElement('tr');
@@ -44,7 +47,8 @@ export function createAuditTable(records: AuditRecord[]): HTMLTableElement {
       event: `${record.eventName} (${record.eventId})${record.eventType ? ` · ${record.eventType}` : ''}`,
       action: record.action,
       outcome: outcomeText(record.outcome),
-      principal: record.principalKind === 'user' || !record.principalKind ? record.principalId : `${record.principalId} (${record.principalKind})`,
+      principal:
+        record.principalKind === 'user' || !record.principalKind ? record.principalId : `${record.principalId} (${record.principalKind})`,
       role: record.role ? roleName(record.role) : '',
       address: record.clientAddress ?? '',
       study: record.studyUid ?? '',

@@ -13,7 +13,12 @@ export function createNewUserForm(onCreate: (user: NewUser, form: HTMLFormElemen
   const username = textInput('create-username', { autocomplete: 'off', required: true, maxLength: 64 });
   const displayName = textInput('create-display-name', { autocomplete: 'off', maxLength: 128 });
   const role = roleSelect('create-role', 'clinician');
-  const password = textInput('create-password', { type: 'password', autocomplete: 'new-password', required: true, minLength: MIN_PASSWORD_LENGTH });
+  const password = textInput('create-password', {
+    type: 'password',
+    autocomplete: 'new-password',
+    required: true,
+    minLength: MIN_PASSWORD_LENGTH,
+  });
   const mustChange = document.createElement('input');
   mustChange.type = 'checkbox';
   mustChange.checked = true;
@@ -30,7 +35,13 @@ export function createNewUserForm(onCreate: (user: NewUser, form: HTMLFormElemen
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     onCreate(
-      { username: username.value.trim(), displayName: displayName.value.trim(), role: role.value as Role, password: password.value, mustChangePassword: mustChange.checked },
+      {
+        username: username.value.trim(),
+        displayName: displayName.value.trim(),
+        role: role.value as Role,
+        password: password.value,
+        mustChangePassword: mustChange.checked,
+      },
       form,
     );
   });

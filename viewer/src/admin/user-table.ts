@@ -34,7 +34,10 @@ export function roleSelect(testid: string, value: Role): HTMLSelectElement {
  * password reset. Each control hands its change to `onChange`; the page reloads the list after.
  */
 export function createUserTable(users: UserAccount[], onChange: (username: string, change: UserChange) => void): HTMLTableElement {
-  const { table, body } = tableWithHead('users-table', COLUMNS.map((key) => t(key)));
+  const { table, body } = tableWithHead(
+    'users-table',
+    COLUMNS.map((key) => t(key)),
+  );
   for (const user of users) body.append(userRow(user, onChange));
   return table;
 }

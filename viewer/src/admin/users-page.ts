@@ -57,7 +57,8 @@ export const page: Page = {
 
     const apply = (username: string, change: UserChange) =>
       attempt(async () => {
-        if (change.password !== undefined && change.password.length < MIN_PASSWORD_LENGTH) throw new Error(t('passwordTooShort', { min: MIN_PASSWORD_LENGTH }));
+        if (change.password !== undefined && change.password.length < MIN_PASSWORD_LENGTH)
+          throw new Error(t('passwordTooShort', { min: MIN_PASSWORD_LENGTH }));
         await updateUser(username, change);
         return t(change.password !== undefined ? 'passwordReset' : 'updated', { username });
       });
@@ -70,7 +71,13 @@ export const page: Page = {
         return t('created', { username: created.username });
       });
 
-    section.append(heading, error, notice, tableWrap, createNewUserForm((user, form) => void create(user, form)));
+    section.append(
+      heading,
+      error,
+      notice,
+      tableWrap,
+      createNewUserForm((user, form) => void create(user, form)),
+    );
     await load();
   },
 };

@@ -77,7 +77,12 @@ export function fromStored(tool: MeasurementTool, value: unknown): MeasurementDa
   if (tool !== 'ArrowAnnotate' && (!restored.end || typeof restored.end !== 'object')) return undefined;
   if (tool === 'ArrowAnnotate' && typeof text !== 'string') return undefined;
   // invalidated: the tool computes the length, angle or statistics on its first draw.
-  const data: MeasurementData & { active: boolean; invalidated: boolean; complete?: boolean } = { visible: true, active: false, invalidated: true, handles: restored };
+  const data: MeasurementData & { active: boolean; invalidated: boolean; complete?: boolean } = {
+    visible: true,
+    active: false,
+    invalidated: true,
+    handles: restored,
+  };
   if (tool === 'CobbAngle') data.complete = true;
   if (typeof text === 'string') data.text = text;
   return data;

@@ -6,7 +6,7 @@ type Key = 'byAuthor' | 'loadFailed' | 'saveFailed';
 export const annotationMessages: Messages<Key> = {
   en: {
     byAuthor: '— {name}',
-    loadFailed: 'The study\'s shared measurements could not be loaded: {message}',
+    loadFailed: "The study's shared measurements could not be loaded: {message}",
     saveFailed: 'The measurement could not be saved in the archive: {message}',
   },
   vi: {

@@ -14,7 +14,14 @@ import { describeError, showError } from '../app/error-banner';
 import type { SessionInfo } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { imageIdOf, parseImageId } from '../imaging/image-ids';
-import { addMeasurementToImage, dropMeasurementFromImage, measurementsOfImage, MEASUREMENT_EVENTS, type Measurement, type MeasurementTool } from '../imaging/measurement-tools';
+import {
+  addMeasurementToImage,
+  dropMeasurementFromImage,
+  measurementsOfImage,
+  MEASUREMENT_EVENTS,
+  type Measurement,
+  type MeasurementTool,
+} from '../imaging/measurement-tools';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation, type Annotation } from './annotation-api';
 import { fromStored, kindOf, toolOfKind, toStored } from './annotation-data';
 import { setOwner, type MeasurementOwner } from './measurement-owner';
@@ -92,11 +99,15 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
   const schedule = (imageId: string, delay: number) => {
     dirty.add(imageId);
     window.clearTimeout(timers.get(imageId));
-    timers.set(imageId, window.setTimeout(() => sync(imageId), delay));
+    timers.set(
+      imageId,
+      window.setTimeout(() => sync(imageId), delay),
+    );
   };
 
   const ready = (m: Measurement) =>
-    (m.data as { complete?: boolean }).complete !== false && (m.tool !== 'ArrowAnnotate' || (typeof m.data.text === 'string' && m.data.text !== ''));
+    (m.data as { complete?: boolean }).complete !== false &&
+    (m.tool !== 'ArrowAnnotate' || (typeof m.data.text === 'string' && m.data.text !== ''));
 
   /** Compares the image's measurements with what the archive has, and sends the difference. */
   function sync(imageId: string): void {
@@ -135,7 +146,15 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
     const entry: Tracked = { imageId, tool: m.tool, author: me, mine: true, saved: now, queue: Promise.resolve() };
     tracked.set(m.data, entry);
     setOwner(m.data, entry);
-    send(entry, () => createAnnotation(studyUid, { seriesInstanceUID: ref.seriesUid, sopInstanceUID: ref.sopUid, frame: ref.frame, kind: kindOf(m.tool), data: JSON.parse(now) as unknown }))
+    send(entry, () =>
+      createAnnotation(studyUid, {
+        seriesInstanceUID: ref.seriesUid,
+        sopInstanceUID: ref.sopUid,
+        frame: ref.frame,
+        kind: kindOf(m.tool),
+        data: JSON.parse(now) as unknown,
+      }),
+    )
       .then((annotation) => {
         entry.id = annotation.id;
         fromArchive.set(annotation.id, { imageId, measurement: m });
@@ -244,10 +263,23 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
     const data = tool && fromStored(tool, annotation.data);
     if (!tool || !data) return; // another client's kind of mark
     if (!annotation.mine) (data as MeasurementData & { color?: string }).color = FOREIGN_COLOR;
-    const imageId = imageIdOf({ studyUid, seriesUid: annotation.seriesInstanceUID, sopUid: annotation.sopInstanceUID, frame: annotation.frame });
+    const imageId = imageIdOf({
+      studyUid,
+      seriesUid: annotation.seriesInstanceUID,
+      sopUid: annotation.sopInstanceUID,
+      frame: annotation.frame,
+    });
     const measurement: Measurement = { tool, data };
     addMeasurementToImage(imageId, measurement);
-    const entry: Tracked = { id: annotation.id, imageId, tool, author: annotation.author.name, mine: annotation.mine, saved: JSON.stringify(toStored(measurement)), queue: Promise.resolve() };
+    const entry: Tracked = {
+      id: annotation.id,
+      imageId,
+      tool,
+      author: annotation.author.name,
+      mine: annotation.mine,
+      saved: JSON.stringify(toStored(measurement)),
+      queue: Promise.resolve(),
+    };
     tracked.set(data, entry);
     setOwner(data, entry);
     fromArchive.set(annotation.id, { imageId, measurement });

@@ -46,7 +46,8 @@ function drawHeader(el: HTMLElement, url: URL): void {
     link.href = item.path;
     link.textContent = t(item.key);
     link.dataset.testid = item.testid;
-    if (url.pathname === item.path || (item.path !== '/' && url.pathname.startsWith(`${item.path}/`))) link.setAttribute('aria-current', 'page');
+    if (url.pathname === item.path || (item.path !== '/' && url.pathname.startsWith(`${item.path}/`)))
+      link.setAttribute('aria-current', 'page');
     nav.append(link);
   }
 

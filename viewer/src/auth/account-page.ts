@@ -81,12 +81,18 @@ export const page: Page = {
       event.preventDefault();
       if (!name.value.trim()) return;
       showFormError(error, undefined);
-      void apiJson<ApiToken & { token: string }>('POST', '/api/tokens', { name: name.value.trim(), expiresInDays: Number(days.value) || 90 })
-        .then((token) => {
-          form.reset();
-          days.value = '90';
-          showSecret(created, token.token);
-        }, (failure: unknown) => showFormError(error, errorText(failure)))
+      void apiJson<ApiToken & { token: string }>('POST', '/api/tokens', {
+        name: name.value.trim(),
+        expiresInDays: Number(days.value) || 90,
+      })
+        .then(
+          (token) => {
+            form.reset();
+            days.value = '90';
+            showSecret(created, token.token);
+          },
+          (failure: unknown) => showFormError(error, errorText(failure)),
+        )
         .then(load);
     });
 
@@ -130,7 +136,14 @@ function tokenTable(tokens: ApiToken[], onRevoke: (id: string) => void): HTMLEle
   }
   const format = new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'short', timeStyle: 'short' });
   const when = (iso: string | null) => (iso ? format.format(new Date(iso)) : t('never'));
-  const { table, body } = tableWithHead('tokens-table', [t('colName'), t('colCreated'), t('colExpires'), t('colLastUsed'), t('colState'), '']);
+  const { table, body } = tableWithHead('tokens-table', [
+    t('colName'),
+    t('colCreated'),
+    t('colExpires'),
+    t('colLastUsed'),
+    t('colState'),
+    '',
+  ]);
   for (const token of tokens) {
     const row = document.createElement('tr');
     row.dataset.testid = 'token-row';

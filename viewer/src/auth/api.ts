@@ -19,7 +19,12 @@ export async function apiJson<T>(method: ApiMethod, path: string, body?: unknown
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (method !== 'GET') Object.assign(headers, csrfHeaders());
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetchArchive(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const res = await fetchArchive(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
   if (!res.ok) throw await archiveErrorOf(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

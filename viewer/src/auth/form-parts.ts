@@ -14,7 +14,10 @@ export function labelled(caption: string, control: HTMLElement, className = 'for
   return label;
 }
 
-export function textInput(testid: string, options: { type?: string; autocomplete?: string; required?: boolean; minLength?: number; maxLength?: number } = {}): HTMLInputElement {
+export function textInput(
+  testid: string,
+  options: { type?: string; autocomplete?: string; required?: boolean; minLength?: number; maxLength?: number } = {},
+): HTMLInputElement {
   const input = document.createElement('input');
   input.className = 'input';
   input.type = options.type ?? 'text';
@@ -58,14 +61,19 @@ export function showFormError(el: HTMLElement, message: string | undefined): voi
 export function errorText(error: unknown): string {
   if (error instanceof ArchiveError) {
     if (error.status === 0) return t('unreachable');
-    if (error.status === 429) return error.retryAfterSeconds === undefined ? t('tooManyAttemptsLater') : t('tooManyAttempts', { seconds: error.retryAfterSeconds });
+    if (error.status === 429)
+      return error.retryAfterSeconds === undefined ? t('tooManyAttemptsLater') : t('tooManyAttempts', { seconds: error.retryAfterSeconds });
     return error.message;
   }
   return error instanceof Error ? error.message : String(error);
 }
 
 /** A table with its column headings (an empty heading over an actions column); rows go into the returned body. */
-export function tableWithHead(testid: string, headings: string[], className = 'admin-table'): { table: HTMLTableElement; body: HTMLTableSectionElement } {
+export function tableWithHead(
+  testid: string,
+  headings: string[],
+  className = 'admin-table',
+): { table: HTMLTableElement; body: HTMLTableSectionElement } {
   const table = document.createElement('table');
   table.className = className;
   table.dataset.testid = testid;
@@ -96,7 +104,13 @@ export function formWithHeading(className: string, testid: string, heading: stri
  * A modal dialog with a title and a Close button (`<prefix>-dialog`, header `<prefix>-dialog-header`);
  * keys typed in it do not reach the viewer's keyboard shortcuts.
  */
-export function dialogWithHeader(prefix: string, testid: string, title: string, closeLabel: string, closeTestid: string): HTMLDialogElement {
+export function dialogWithHeader(
+  prefix: string,
+  testid: string,
+  title: string,
+  closeLabel: string,
+  closeTestid: string,
+): HTMLDialogElement {
   const dialog = document.createElement('dialog');
   dialog.className = `${prefix}-dialog`;
   dialog.dataset.testid = testid;

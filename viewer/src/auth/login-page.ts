@@ -55,14 +55,17 @@ function createLoginForm(onSignedIn: (session: SessionInfo) => void): HTMLFormEl
     if (!username.value || !password.value) return;
     submit.disabled = true;
     submit.textContent = t('signingIn');
-    apiJson<SessionInfo>('POST', '/api/login', { username: username.value, password: password.value }).then(onSignedIn, (failure: unknown) => {
-      submit.disabled = false;
-      submit.textContent = t('signIn');
-      password.value = '';
-      password.focus();
-      showFormError(error, errorText(failure));
-      form.dataset.failures = String(Number(form.dataset.failures ?? 0) + 1);
-    });
+    apiJson<SessionInfo>('POST', '/api/login', { username: username.value, password: password.value }).then(
+      onSignedIn,
+      (failure: unknown) => {
+        submit.disabled = false;
+        submit.textContent = t('signIn');
+        password.value = '';
+        password.focus();
+        showFormError(error, errorText(failure));
+        form.dataset.failures = String(Number(form.dataset.failures ?? 0) + 1);
+      },
+    );
   });
   return form;
 }

@@ -64,7 +64,8 @@ export const authMessages: Messages<
     notRepeated: 'The two new passwords are not the same.',
     accountTitle: 'My account',
     tokensTitle: 'API tokens',
-    tokensIntro: 'A token lets a program (a script, another PACS) use the archive as you, with the header Authorization: Bearer <token>. It is shown once, when it is made.',
+    tokensIntro:
+      'A token lets a program (a script, another PACS) use the archive as you, with the header Authorization: Bearer <token>. It is shown once, when it is made.',
     tokenName: 'Name',
     tokenDays: 'Valid for (days)',
     createToken: 'Create token',
@@ -106,7 +107,8 @@ export const authMessages: Messages<
     notRepeated: 'Hai mật khẩu mới không giống nhau.',
     accountTitle: 'Tài khoản của tôi',
     tokensTitle: 'Mã truy cập API',
-    tokensIntro: 'Mã truy cập cho phép một chương trình (tập lệnh, PACS khác) dùng kho lưu trữ với tư cách của bạn, qua tiêu đề Authorization: Bearer <mã>. Mã chỉ hiện một lần, khi được tạo.',
+    tokensIntro:
+      'Mã truy cập cho phép một chương trình (tập lệnh, PACS khác) dùng kho lưu trữ với tư cách của bạn, qua tiêu đề Authorization: Bearer <mã>. Mã chỉ hiện một lần, khi được tạo.',
     tokenName: 'Tên',
     tokenDays: 'Hiệu lực (ngày)',
     createToken: 'Tạo mã',

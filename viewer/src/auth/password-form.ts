@@ -24,14 +24,31 @@ export function createPasswordForm(options: { intro?: string; onChanged(session:
     form.append(intro);
   }
   const current = textInput('password-current', { type: 'password', autocomplete: 'current-password', required: true });
-  const next = textInput('password-new', { type: 'password', autocomplete: 'new-password', required: true, minLength: MIN_PASSWORD_LENGTH });
-  const repeat = textInput('password-repeat', { type: 'password', autocomplete: 'new-password', required: true, minLength: MIN_PASSWORD_LENGTH });
+  const next = textInput('password-new', {
+    type: 'password',
+    autocomplete: 'new-password',
+    required: true,
+    minLength: MIN_PASSWORD_LENGTH,
+  });
+  const repeat = textInput('password-repeat', {
+    type: 'password',
+    autocomplete: 'new-password',
+    required: true,
+    minLength: MIN_PASSWORD_LENGTH,
+  });
   const rule = document.createElement('p');
   rule.className = 'auth-hint';
   rule.textContent = t('passwordRule', { min: MIN_PASSWORD_LENGTH });
   const error = formError('password-error');
   const submit = button(t('changePassword'), 'password-submit', 'submit', 'btn btn-primary');
-  form.append(labelled(t('currentPassword'), current), labelled(t('newPassword'), next), rule, labelled(t('repeatPassword'), repeat), error, submit);
+  form.append(
+    labelled(t('currentPassword'), current),
+    labelled(t('newPassword'), next),
+    rule,
+    labelled(t('repeatPassword'), repeat),
+    error,
+    submit,
+  );
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -6,7 +6,19 @@ import { transferSyntax } from '../../../shared/dicom/transfer-syntaxes';
  * for them as stored (PS3.18 8.7.3.5; our archive: CONFORMANCE.md 5.3). JPEG Baseline is 8-bit by
  * definition; Extended (.51) may be 12-bit, which only the archive decodes.
  */
-const DECODED_HERE = ['1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.202', '1.2.840.10008.1.2.4.203', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.5'];
+const DECODED_HERE = [
+  '1.2.840.10008.1.2.4.80',
+  '1.2.840.10008.1.2.4.81',
+  '1.2.840.10008.1.2.4.90',
+  '1.2.840.10008.1.2.4.91',
+  '1.2.840.10008.1.2.4.201',
+  '1.2.840.10008.1.2.4.202',
+  '1.2.840.10008.1.2.4.203',
+  '1.2.840.10008.1.2.4.50',
+  '1.2.840.10008.1.2.4.57',
+  '1.2.840.10008.1.2.4.70',
+  '1.2.840.10008.1.2.5',
+];
 
 /** Their media types come from the one transfer syntax table the archive also uses. */
 export const BROWSER_DECODABLE: readonly { transferSyntax: string; mediaType: string }[] = DECODED_HERE.map((uid) => {

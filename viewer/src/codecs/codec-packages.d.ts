@@ -22,7 +22,11 @@ declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm?url' {
 }
 
 /** An Emscripten module factory: compiles the WebAssembly found through `locateFile`. */
-type EmscriptenFactory<T> = (options: { locateFile?: (file: string) => string; print?: (s: string) => void; printErr?: (s: string) => void }) => Promise<T>;
+type EmscriptenFactory<T> = (options: {
+  locateFile?: (file: string) => string;
+  print?: (s: string) => void;
+  printErr?: (s: string) => void;
+}) => Promise<T>;
 
 interface CornerstoneWasmDecoder {
   getEncodedBuffer(length: number): Uint8Array;

@@ -50,7 +50,12 @@ const LOSSLESS_SOF = new Set([0xc3, 0xc7, 0xcb, 0xcf]);
 async function decodeJpeg(encoded: Uint8Array, shape: FrameShape): Promise<Uint8Array> {
   const header = jpegFrameHeader(encoded);
   if (header && LOSSLESS_SOF.has(header.marker)) {
-    const samples = new JpegLosslessDecoder().decode(encoded.buffer, encoded.byteOffset, encoded.byteLength, shape.bitsAllocated <= 8 ? 1 : 2);
+    const samples = new JpegLosslessDecoder().decode(
+      encoded.buffer,
+      encoded.byteOffset,
+      encoded.byteLength,
+      shape.bitsAllocated <= 8 ? 1 : 2,
+    );
     return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
   }
   // 12-bit DCT needs the archive's DCMTK build; the caller falls back to its decoding.
@@ -68,7 +73,8 @@ function jpegFrameHeader(encoded: Uint8Array): { marker: number; precision: numb
       at++; // fill byte
       continue;
     }
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { marker, precision: encoded[at + 4]! };
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+      return { marker, precision: encoded[at + 4]! };
     if (marker === 0xda) return undefined;
     at += 2 + ((encoded[at + 2]! << 8) | encoded[at + 3]!);
   }

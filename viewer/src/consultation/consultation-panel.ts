@@ -80,7 +80,13 @@ function opinionForm(c: Consultation, onAnswered: (c: Consultation) => void): HT
   institution.value = c.specialist.institution;
   const error = formError('consultation-opinion-error');
   const submit = button(t('submit'), 'consultation-opinion-submit', 'submit', 'btn btn-primary');
-  form.append(labelled(t('yourOpinion'), opinion), labelled(t('authorName'), author), labelled(t('authorInstitution'), institution), error, submit);
+  form.append(
+    labelled(t('yourOpinion'), opinion),
+    labelled(t('authorName'), author),
+    labelled(t('authorInstitution'), institution),
+    error,
+    submit,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (opinion.value.trim() === '') return showFormError(error, t('noOpinion'));

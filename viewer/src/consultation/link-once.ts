@@ -25,7 +25,10 @@ export function showLinkOnce(url: string, testid: string): HTMLElement {
   const copied = document.createElement('span');
   copied.className = 'consultation-muted';
   copied.dataset.testid = `${testid}-copy-status`;
-  copy.addEventListener('click', () => void copyText(field).then((ok) => (copied.textContent = ok ? tShare('copied') : tShare('copyFailed'))));
+  copy.addEventListener(
+    'click',
+    () => void copyText(field).then((ok) => (copied.textContent = ok ? tShare('copied') : tShare('copyFailed'))),
+  );
   const row = document.createElement('div');
   row.className = 'consultation-url-row';
   row.append(field, copy, copied);

@@ -1,24 +1,64 @@
 import type { Messages } from '../i18n/i18n';
 
 type Key =
-  | 'request' | 'dialogTitle' | 'intro'
-  | 'specialistName' | 'specialistInstitution' | 'specialistContact' | 'requesterInstitution' | 'question' | 'urgency'
-  | 'urgencyRoutine' | 'urgencyUrgent' | 'urgencyEmergency'
+  | 'request'
+  | 'dialogTitle'
+  | 'intro'
+  | 'specialistName'
+  | 'specialistInstitution'
+  | 'specialistContact'
+  | 'requesterInstitution'
+  | 'question'
+  | 'urgency'
+  | 'urgencyRoutine'
+  | 'urgencyUrgent'
+  | 'urgencyEmergency'
   | 'pinHint'
-  | 'noName' | 'noQuestion' | 'badExpiry'
-  | 'send' | 'sending' | 'sentTitle' | 'shownOnce'
-  | 'statusRequested' | 'statusViewed' | 'statusAnswered' | 'statusClosed'
-  | 'panelTitle' | 'from' | 'askedAt' | 'loading' | 'loadFailed'
-  | 'yourOpinion' | 'authorName' | 'authorInstitution' | 'submit' | 'submitting' | 'noOpinion' | 'answeredAt' | 'opinionBy'
-  | 'listTitle' | 'listEmpty' | 'listLoading' | 'colStatus' | 'colUrgency' | 'colSpecialist' | 'colQuestion' | 'colRequested'
-  | 'colAnswered' | 'colOpinion' | 'openStudy' | 'closeConsultation' | 'closing';
+  | 'noName'
+  | 'noQuestion'
+  | 'badExpiry'
+  | 'send'
+  | 'sending'
+  | 'sentTitle'
+  | 'shownOnce'
+  | 'statusRequested'
+  | 'statusViewed'
+  | 'statusAnswered'
+  | 'statusClosed'
+  | 'panelTitle'
+  | 'from'
+  | 'askedAt'
+  | 'loading'
+  | 'loadFailed'
+  | 'yourOpinion'
+  | 'authorName'
+  | 'authorInstitution'
+  | 'submit'
+  | 'submitting'
+  | 'noOpinion'
+  | 'answeredAt'
+  | 'opinionBy'
+  | 'listTitle'
+  | 'listEmpty'
+  | 'listLoading'
+  | 'colStatus'
+  | 'colUrgency'
+  | 'colSpecialist'
+  | 'colQuestion'
+  | 'colRequested'
+  | 'colAnswered'
+  | 'colOpinion'
+  | 'openStudy'
+  | 'closeConsultation'
+  | 'closing';
 
 /** Consultations: the request dialog in the viewer, the consultant's panel, the worklist's list. */
 export const consultationMessages: Messages<Key> = {
   en: {
     request: 'Request consultation',
     dialogTitle: 'Ask a specialist about this study',
-    intro: 'The specialist gets a link to this study, can measure on the images and answers in the viewer; the answer is stored in the study as a report.',
+    intro:
+      'The specialist gets a link to this study, can measure on the images and answers in the viewer; the answer is stored in the study as a report.',
     specialistName: 'Specialist',
     specialistInstitution: 'Their institution (optional)',
     specialistContact: 'Their contact, e-mail or phone (optional)',
@@ -70,7 +110,8 @@ export const consultationMessages: Messages<Key> = {
   vi: {
     request: 'Xin hội chẩn',
     dialogTitle: 'Xin ý kiến chuyên gia về ca chụp này',
-    intro: 'Chuyên gia nhận một liên kết tới ca chụp này, có thể đo trên ảnh và trả lời ngay trong trình xem; câu trả lời được lưu vào ca chụp dưới dạng báo cáo.',
+    intro:
+      'Chuyên gia nhận một liên kết tới ca chụp này, có thể đo trên ảnh và trả lời ngay trong trình xem; câu trả lời được lưu vào ca chụp dưới dạng báo cáo.',
     specialistName: 'Chuyên gia',
     specialistInstitution: 'Cơ sở của chuyên gia (không bắt buộc)',
     specialistContact: 'Liên hệ của chuyên gia, e-mail hoặc điện thoại (không bắt buộc)',

@@ -62,12 +62,21 @@ export interface FramePart {
 }
 
 /** Retrieve Frames with the caller's Accept header; each part with the transfer syntax it is in. */
-export async function retrieveFrameParts(studyUid: string, seriesUid: string, sopUid: string, frames: number[], accept: string): Promise<FramePart[]> {
+export async function retrieveFrameParts(
+  studyUid: string,
+  seriesUid: string,
+  sopUid: string,
+  frames: number[],
+  accept: string,
+): Promise<FramePart[]> {
   const res = await fetchOk(`${instanceUrl(studyUid, seriesUid, sopUid)}/frames/${frames.join(',')}`, { headers: { accept } });
   const contentType = res.headers.get('content-type') ?? '';
   const body = new Uint8Array(await res.arrayBuffer());
   if (!contentType.toLowerCase().startsWith('multipart/')) return [{ body, transferSyntax: transferSyntaxOf(contentType) }];
-  return multipartParts(body, boundaryOf(contentType)).map((part) => ({ body: part.body, transferSyntax: transferSyntaxOf(part.headers['content-type'] ?? '') }));
+  return multipartParts(body, boundaryOf(contentType)).map((part) => ({
+    body: part.body,
+    transferSyntax: transferSyntaxOf(part.headers['content-type'] ?? ''),
+  }));
 }
 
 function transferSyntaxOf(contentType: string): string | undefined {

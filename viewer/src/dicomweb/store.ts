@@ -124,7 +124,10 @@ export async function storeInstances(files: readonly FileToStore[], options: Sto
   });
   if (toSend.length === 0) return results;
 
-  const { outcomes, comment } = await postStow(toSend.map(({ index }) => files[index]!.bytes), options);
+  const { outcomes, comment } = await postStow(
+    toSend.map(({ index }) => files[index]!.bytes),
+    options,
+  );
   const unused = new Set(outcomes);
   const take = (outcome: InstanceOutcome | undefined) => (outcome ? (unused.delete(outcome), outcome) : undefined);
   const matched = toSend.map(({ sopInstanceUid }) =>
@@ -169,9 +172,17 @@ interface TextAnswer {
   body: string;
 }
 
-async function postStow(parts: ArrayBuffer[], options: StoreOptions): Promise<{ outcomes: InstanceOutcome[]; comment: string | undefined }> {
+async function postStow(
+  parts: ArrayBuffer[],
+  options: StoreOptions,
+): Promise<{ outcomes: InstanceOutcome[]; comment: string | undefined }> {
   const { body, contentType } = stowBody(parts);
-  const res = await postWithProgress(`${DICOMWEB_ROOT}/studies`, body, { 'Content-Type': contentType, Accept: DICOM_JSON, ...csrfHeaders() }, options);
+  const res = await postWithProgress(
+    `${DICOMWEB_ROOT}/studies`,
+    body,
+    { 'Content-Type': contentType, Accept: DICOM_JSON, ...csrfHeaders() },
+    options,
+  );
   // 200/202/409 (and a 400/413 cut short after some instances) carry per-instance outcomes.
   if (parseMediaType(res.contentType)?.type === DICOM_JSON) {
     const answer = JSON.parse(res.body) as DicomJson;
@@ -205,7 +216,12 @@ function postWithProgress(url: string, body: Blob, headers: Record<string, strin
     if (onProgress) xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : body.size);
     xhr.onload = () => {
       settle();
-      resolve({ status: xhr.status, statusText: xhr.statusText, contentType: xhr.getResponseHeader('Content-Type') ?? '', body: xhr.responseText });
+      resolve({
+        status: xhr.status,
+        statusText: xhr.statusText,
+        contentType: xhr.getResponseHeader('Content-Type') ?? '',
+        body: xhr.responseText,
+      });
     };
     xhr.onerror = () => {
       settle();
@@ -227,7 +243,11 @@ function postWithProgress(url: string, body: Blob, headers: Record<string, strin
 export async function findStoredInstances(sopInstanceUids: readonly string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (sopInstanceUids.length === 0) return found;
-  const query = new URLSearchParams({ SOPInstanceUID: sopInstanceUids.join(','), includefield: 'StudyInstanceUID', limit: String(sopInstanceUids.length) });
+  const query = new URLSearchParams({
+    SOPInstanceUID: sopInstanceUids.join(','),
+    includefield: 'StudyInstanceUID',
+    limit: String(sopInstanceUids.length),
+  });
   const res = await fetchOk(`${DICOMWEB_ROOT}/instances?${query}`, { headers: { Accept: DICOM_JSON } });
   for (const ds of (await res.json()) as DicomJson[]) {
     const sop = getString(ds, Tag.SOPInstanceUID);

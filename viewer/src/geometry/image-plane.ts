@@ -87,7 +87,10 @@ export function planeFrom(p: Omit<ImagePlane, 'normal'>): ImagePlane | undefined
 
 /** Patient position of a pixel point (PS3.3 Equation C.7.6.2.1-1). */
 export function pixelToPatient(plane: ImagePlane, point: PixelPoint): Vec3 {
-  return add(plane.origin, add(scale(plane.rowCosines, point.x * plane.columnSpacing), scale(plane.columnCosines, point.y * plane.rowSpacing)));
+  return add(
+    plane.origin,
+    add(scale(plane.rowCosines, point.x * plane.columnSpacing), scale(plane.columnCosines, point.y * plane.rowSpacing)),
+  );
 }
 
 /** The pixel point of the projection of a patient position onto the plane. */

@@ -3,7 +3,15 @@
  * another (the target), as a segment in the target's pixel coordinates. Both images must share a
  * frame of reference and not be parallel.
  */
-import { areParallel, distanceToPlane, patientToPixel, pixelToPatient, sameFrameOfReference, type ImagePlane, type PixelPoint } from './image-plane';
+import {
+  areParallel,
+  distanceToPlane,
+  patientToPixel,
+  pixelToPatient,
+  sameFrameOfReference,
+  type ImagePlane,
+  type PixelPoint,
+} from './image-plane';
 import { add, scale, sub, type Vec3 } from './vector';
 
 export interface Segment {

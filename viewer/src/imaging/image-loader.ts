@@ -68,7 +68,15 @@ async function nativeFrame(ref: FrameRef, a: FrameAttributes): Promise<Uint8Arra
 }
 
 function geometry(imageId: string, rows: number, columns: number, a: FrameAttributes) {
-  return { imageId, rows, columns, height: rows, width: columns, rowPixelSpacing: a.pixelSpacing?.[0], columnPixelSpacing: a.pixelSpacing?.[1] };
+  return {
+    imageId,
+    rows,
+    columns,
+    height: rows,
+    width: columns,
+    rowPixelSpacing: a.pixelSpacing?.[0],
+    columnPixelSpacing: a.pixelSpacing?.[1],
+  };
 }
 
 /** An RGBA image; cornerstone applies window/level to colour through a LUT on each channel. */

@@ -15,10 +15,14 @@ export interface DecodedPixels {
 export function decodePixels(bytes: Uint8Array, a: FrameAttributes): DecodedPixels {
   const count = a.rows * a.columns;
   if (a.samplesPerPixel === 3) return { pixels: toRgba(bytes, count, a.planarConfiguration), min: 0, max: 255, color: true };
-  if (bytes.length < count * (a.bitsAllocated / 8)) throw new Error(`frame has ${bytes.length} bytes, ${a.rows}×${a.columns}×${a.bitsAllocated / 8} expected`);
+  if (bytes.length < count * (a.bitsAllocated / 8))
+    throw new Error(`frame has ${bytes.length} bytes, ${a.rows}×${a.columns}×${a.bitsAllocated / 8} expected`);
   const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
   let pixels: PixelArray;
-  if (a.bitsAllocated === 8) pixels = a.signed ? new Int8Array(aligned.buffer, aligned.byteOffset, count) : new Uint8Array(aligned.buffer, aligned.byteOffset, count);
+  if (a.bitsAllocated === 8)
+    pixels = a.signed
+      ? new Int8Array(aligned.buffer, aligned.byteOffset, count)
+      : new Uint8Array(aligned.buffer, aligned.byteOffset, count);
   else if (a.signed) pixels = new Int16Array(aligned.buffer, aligned.byteOffset, count);
   else pixels = new Uint16Array(aligned.buffer, aligned.byteOffset, count);
   if (a.bitsStored < a.bitsAllocated) pixels = maskToBitsStored(pixels, a.bitsStored, a.signed);

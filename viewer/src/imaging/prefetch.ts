@@ -9,7 +9,11 @@ export interface Prefetch {
   cancel(): void;
 }
 
-export function prefetchImages(imageIds: readonly string[], onProgress: (loaded: number, total: number) => void, concurrency = 4): Prefetch {
+export function prefetchImages(
+  imageIds: readonly string[],
+  onProgress: (loaded: number, total: number) => void,
+  concurrency = 4,
+): Prefetch {
   let next = 0;
   let loaded = 0;
   let cancelled = false;

@@ -56,10 +56,17 @@ export function keyImagesOf(studyUid: string): KeyImage[] {
 export function isKeyImage(value: unknown): value is KeyImage {
   const k = value as Partial<KeyImage> | null;
   return (
-    typeof k === 'object' && k !== null &&
-    typeof k.studyUid === 'string' && typeof k.seriesUid === 'string' && typeof k.sopUid === 'string' &&
-    typeof k.frame === 'number' && typeof k.columns === 'number' && typeof k.rows === 'number' &&
-    typeof k.windowWidth === 'number' && typeof k.windowCenter === 'number' && Array.isArray(k.measurements)
+    typeof k === 'object' &&
+    k !== null &&
+    typeof k.studyUid === 'string' &&
+    typeof k.seriesUid === 'string' &&
+    typeof k.sopUid === 'string' &&
+    typeof k.frame === 'number' &&
+    typeof k.columns === 'number' &&
+    typeof k.rows === 'number' &&
+    typeof k.windowWidth === 'number' &&
+    typeof k.windowCenter === 'number' &&
+    Array.isArray(k.measurements)
   );
 }
 
@@ -85,7 +92,10 @@ export function updateKeyImage(image: KeyImage): void {
 }
 
 export function removeKeyImage(ref: KeyImageRef): void {
-  save(ref.studyUid, keyImagesOf(ref.studyUid).filter((k) => !same(k, ref)));
+  save(
+    ref.studyUid,
+    keyImagesOf(ref.studyUid).filter((k) => !same(k, ref)),
+  );
 }
 
 export function clearKeyImages(studyUid: string): void {

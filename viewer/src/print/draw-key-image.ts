@@ -105,9 +105,18 @@ function drawMeasurement(ctx: CanvasRenderingContext2D, measurement: KeyMeasurem
     // Length and arrows (start–end), Angle (start–middle–end), Cobb angle (start–end, start2–end2),
     // and any other tool: a polyline through its points.
     const order = ['start', 'middle', 'end', 'start2', 'end2'];
-    const runs = h.start2 && h.end2 ? [['start', 'end'], ['start2', 'end2']] : [Object.keys(h).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))];
+    const runs =
+      h.start2 && h.end2
+        ? [
+            ['start', 'end'],
+            ['start2', 'end2'],
+          ]
+        : [Object.keys(h).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))];
     for (const run of runs) {
-      run.map((name) => h[name]).filter((p): p is Point => p !== undefined).map(at)
+      run
+        .map((name) => h[name])
+        .filter((p): p is Point => p !== undefined)
+        .map(at)
         .forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
     }
     ctx.stroke();

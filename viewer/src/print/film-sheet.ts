@@ -140,7 +140,8 @@ function captions(key: KeyImage): HTMLElement {
   const box = document.createElement('div');
   box.className = 'film-caption';
   const left = document.createElement('span');
-  left.textContent = t('imageCaption', { series: key.seriesNumber ?? '–', instance: key.instanceNumber ?? '–' }) + (key.frame > 1 ? ` #${key.frame}` : '');
+  left.textContent =
+    t('imageCaption', { series: key.seriesNumber ?? '–', instance: key.instanceNumber ?? '–' }) + (key.frame > 1 ? ` #${key.frame}` : '');
   const right = document.createElement('span');
   right.textContent = t('windowCaption', { width: Math.round(key.windowWidth), center: Math.round(key.windowCenter) });
   box.append(left, right);

@@ -1,9 +1,24 @@
 import type { Messages } from '../i18n/i18n';
 
 type Key =
-  | 'title' | 'layout' | 'print' | 'backToViewer' | 'noStudy' | 'empty' | 'loading'
-  | 'patientName' | 'patientId' | 'sexAge' | 'studyDate' | 'description' | 'institution'
-  | 'pageOf' | 'imageCaption' | 'windowCaption' | 'imageFailed' | 'keyImageCount';
+  | 'title'
+  | 'layout'
+  | 'print'
+  | 'backToViewer'
+  | 'noStudy'
+  | 'empty'
+  | 'loading'
+  | 'patientName'
+  | 'patientId'
+  | 'sexAge'
+  | 'studyDate'
+  | 'description'
+  | 'institution'
+  | 'pageOf'
+  | 'imageCaption'
+  | 'windowCaption'
+  | 'imageFailed'
+  | 'keyImageCount';
 
 export const printMessages: Messages<Key> = {
   en: {

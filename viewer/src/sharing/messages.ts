@@ -1,16 +1,69 @@
 import type { Messages } from '../i18n/i18n';
 
 type Key =
-  | 'share' | 'dialogTitle' | 'close'
-  | 'expiry' | 'hours' | 'days' | 'allowDownload' | 'anonymize' | 'anonymizeWarning' | 'pin' | 'pinHint' | 'note' | 'noteColumn'
-  | 'scope' | 'wholeStudy' | 'someSeries' | 'seriesLabel' | 'seriesUnnumbered' | 'noSeriesChosen' | 'badExpiry' | 'badPin'
-  | 'create' | 'creating' | 'createdTitle' | 'shownOnce' | 'copy' | 'copied' | 'copyFailed' | 'validUntil' | 'pinSeparately'
-  | 'existing' | 'noShares' | 'loadingShares' | 'created' | 'expires' | 'lastUsed' | 'uses' | 'access' | 'status' | 'never'
-  | 'statusActive' | 'statusExpired' | 'statusRevoked' | 'revoke' | 'accessRead' | 'accessDownload' | 'accessAnonymized'
-  | 'accessPin' | 'accessSeries'
-  | 'opening' | 'pinTitle' | 'pinLabel' | 'pinNeeded' | 'pinWrong' | 'pinSubmit' | 'tooManyAttempts' | 'tryAgain' | 'linkInvalid'
-  | 'linkInvalidHelp' | 'linkIncomplete' | 'openFailed'
-  | 'guestUntil' | 'guestDeidentified';
+  | 'share'
+  | 'dialogTitle'
+  | 'close'
+  | 'expiry'
+  | 'hours'
+  | 'days'
+  | 'allowDownload'
+  | 'anonymize'
+  | 'anonymizeWarning'
+  | 'pin'
+  | 'pinHint'
+  | 'note'
+  | 'noteColumn'
+  | 'scope'
+  | 'wholeStudy'
+  | 'someSeries'
+  | 'seriesLabel'
+  | 'seriesUnnumbered'
+  | 'noSeriesChosen'
+  | 'badExpiry'
+  | 'badPin'
+  | 'create'
+  | 'creating'
+  | 'createdTitle'
+  | 'shownOnce'
+  | 'copy'
+  | 'copied'
+  | 'copyFailed'
+  | 'validUntil'
+  | 'pinSeparately'
+  | 'existing'
+  | 'noShares'
+  | 'loadingShares'
+  | 'created'
+  | 'expires'
+  | 'lastUsed'
+  | 'uses'
+  | 'access'
+  | 'status'
+  | 'never'
+  | 'statusActive'
+  | 'statusExpired'
+  | 'statusRevoked'
+  | 'revoke'
+  | 'accessRead'
+  | 'accessDownload'
+  | 'accessAnonymized'
+  | 'accessPin'
+  | 'accessSeries'
+  | 'opening'
+  | 'pinTitle'
+  | 'pinLabel'
+  | 'pinNeeded'
+  | 'pinWrong'
+  | 'pinSubmit'
+  | 'tooManyAttempts'
+  | 'tryAgain'
+  | 'linkInvalid'
+  | 'linkInvalidHelp'
+  | 'linkIncomplete'
+  | 'openFailed'
+  | 'guestUntil'
+  | 'guestDeidentified';
 
 /** The share dialog, the guest's opening page (/share) and the guest banner in the viewer. */
 export const sharingMessages: Messages<Key> = {
@@ -23,7 +76,8 @@ export const sharingMessages: Messages<Key> = {
     days: 'days',
     allowDownload: 'Allow download (DICOM files and ZIP)',
     anonymize: 'Anonymize',
-    anonymizeWarning: 'Names, IDs and dates are removed from the data. Text burned into the pixels of the images (names on scanned documents, ultrasound or screenshots) is NOT removed.',
+    anonymizeWarning:
+      'Names, IDs and dates are removed from the data. Text burned into the pixels of the images (names on scanned documents, ultrasound or screenshots) is NOT removed.',
     pin: 'PIN (optional)',
     pinHint: '4 to 32 characters, no spaces; give it to the recipient separately',
     note: 'Note (optional)',
@@ -88,7 +142,8 @@ export const sharingMessages: Messages<Key> = {
     days: 'ngày',
     allowDownload: 'Cho phép tải xuống (tệp DICOM và ZIP)',
     anonymize: 'Ẩn danh',
-    anonymizeWarning: 'Tên, mã số và ngày tháng được xoá khỏi dữ liệu. Chữ in sẵn trong điểm ảnh (tên trên tài liệu quét, ảnh siêu âm hoặc ảnh chụp màn hình) KHÔNG được xoá.',
+    anonymizeWarning:
+      'Tên, mã số và ngày tháng được xoá khỏi dữ liệu. Chữ in sẵn trong điểm ảnh (tên trên tài liệu quét, ảnh siêu âm hoặc ảnh chụp màn hình) KHÔNG được xoá.',
     pin: 'Mã PIN (không bắt buộc)',
     pinHint: '4 đến 32 ký tự, không có dấu cách; hãy gửi riêng cho người nhận',
     note: 'Ghi chú (không bắt buộc)',

@@ -240,7 +240,10 @@ export async function copyText(field: HTMLInputElement): Promise<boolean> {
 }
 
 function seriesLabel(s: ShareableSeries): string {
-  return t('seriesLabel', { number: s.number ?? t('seriesUnnumbered'), modality: s.modality, description: s.description }).replace(/ · $/, '');
+  return t('seriesLabel', { number: s.number ?? t('seriesUnnumbered'), modality: s.modality, description: s.description }).replace(
+    / · $/,
+    '',
+  );
 }
 
 function input(type: string, testid: string): HTMLInputElement {

@@ -1,9 +1,21 @@
 import type { Messages } from '../i18n/i18n';
 
 type Key =
-  | 'title' | 'close' | 'loading' | 'notDisplayable' | 'untitled'
-  | 'completion' | 'verification' | 'verifiedBy' | 'contentDate'
-  | 'COMPLETE' | 'PARTIAL' | 'VERIFIED' | 'UNVERIFIED' | 'unknownFlag' | 'reference';
+  | 'title'
+  | 'close'
+  | 'loading'
+  | 'notDisplayable'
+  | 'untitled'
+  | 'completion'
+  | 'verification'
+  | 'verifiedBy'
+  | 'contentDate'
+  | 'COMPLETE'
+  | 'PARTIAL'
+  | 'VERIFIED'
+  | 'UNVERIFIED'
+  | 'unknownFlag'
+  | 'reference';
 
 export const srViewMessages: Messages<Key> = {
   en: {

@@ -138,7 +138,9 @@ export function readStructuredReport(instance: DicomJson): SrDocument {
     title: root.name,
     completion: getString(instance, SR.CompletionFlag) ?? '',
     verification: getString(instance, SR.VerificationFlag) ?? '',
-    contentDate: [formatDicomDate(getString(instance, SR.ContentDate)), formatDicomTime(getString(instance, SR.ContentTime), false)].filter(Boolean).join(' '),
+    contentDate: [formatDicomDate(getString(instance, SR.ContentDate)), formatDicomTime(getString(instance, SR.ContentTime), false)]
+      .filter(Boolean)
+      .join(' '),
     verifiers: items(instance, SR.VerifyingObserverSequence).map((v) => ({
       name: formatPersonName(v[SR.VerifyingObserverName]?.Value?.[0] as PersonName | string | undefined),
       organization: getString(v, SR.VerifyingOrganization) ?? '',

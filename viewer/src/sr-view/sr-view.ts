@@ -105,7 +105,13 @@ function reportElement(report: SrDocument): HTMLElement {
   if (report.contentDate) fact(t('contentDate'), report.contentDate, 'sr-content-date');
   article.append(title, facts);
   for (const v of report.verifiers) {
-    const p = element('p', t('verifiedBy', { ...v }).replace(/\s+/g, ' ').trim(), 'sr-verifier');
+    const p = element(
+      'p',
+      t('verifiedBy', { ...v })
+        .replace(/\s+/g, ' ')
+        .trim(),
+      'sr-verifier',
+    );
     p.dataset.testid = 'sr-verifier';
     article.append(p);
   }

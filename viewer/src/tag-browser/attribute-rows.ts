@@ -50,7 +50,8 @@ function isDataset(value: unknown): value is DicomJson {
 export function valueText(element: DicomJsonElement, dataset: DicomJson, tag: string): ValueText {
   if (element.vr === 'SQ') return { kind: 'items', count: element.Value?.length ?? 0 };
   if (element.InlineBinary !== undefined) return { kind: 'inline', bytes: base64Bytes(element.InlineBinary) };
-  if (element.BulkDataURI !== undefined) return { kind: 'bulk', bytes: tag.toUpperCase() === '7FE00010' ? nativePixelBytes(dataset) : undefined };
+  if (element.BulkDataURI !== undefined)
+    return { kind: 'bulk', bytes: tag.toUpperCase() === '7FE00010' ? nativePixelBytes(dataset) : undefined };
   const values = element.Value ?? [];
   if (values.length === 0) return { kind: 'empty' };
   return { kind: 'text', text: values.map((v) => (element.vr === 'PN' ? personNameText(v) : scalarText(v))).join('\\') };
@@ -94,7 +95,13 @@ function nativePixelBytes(dataset: DicomJson): number | undefined {
 export function rowMatches(row: AttributeRow, needle: string, keywordOf: KeywordOf): boolean {
   if (needle === '') return true;
   const hex = row.tag.toLowerCase();
-  const haystack = [row.label.toLowerCase(), hex, row.keyword.toLowerCase(), row.vr.toLowerCase(), row.value.kind === 'text' ? row.value.text.toLowerCase() : ''];
+  const haystack = [
+    row.label.toLowerCase(),
+    hex,
+    row.keyword.toLowerCase(),
+    row.vr.toLowerCase(),
+    row.value.kind === 'text' ? row.value.text.toLowerCase() : '',
+  ];
   if (haystack.some((s) => s.includes(needle))) return true;
   return (row.items ?? []).some((item) => attributeRows(item, keywordOf).some((child) => rowMatches(child, needle, keywordOf)));
 }

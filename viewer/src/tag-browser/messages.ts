@@ -1,9 +1,26 @@
 import type { Messages } from '../i18n/i18n';
 
 type Key =
-  | 'title' | 'close' | 'filter' | 'filterPlaceholder' | 'noImage' | 'loading' | 'noMatch'
-  | 'columnTag' | 'columnKeyword' | 'columnVr' | 'columnValue' | 'privateTag'
-  | 'items' | 'item' | 'inlineBytes' | 'bulkData' | 'bulkDataBytes' | 'empty' | 'instanceOf' | 'shown';
+  | 'title'
+  | 'close'
+  | 'filter'
+  | 'filterPlaceholder'
+  | 'noImage'
+  | 'loading'
+  | 'noMatch'
+  | 'columnTag'
+  | 'columnKeyword'
+  | 'columnVr'
+  | 'columnValue'
+  | 'privateTag'
+  | 'items'
+  | 'item'
+  | 'inlineBytes'
+  | 'bulkData'
+  | 'bulkDataBytes'
+  | 'empty'
+  | 'instanceOf'
+  | 'shown';
 
 export const tagBrowserMessages: Messages<Key> = {
   en: {

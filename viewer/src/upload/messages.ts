@@ -36,7 +36,8 @@ export const uploadMessages: Messages<
 > = {
   en: {
     title: 'Upload studies',
-    intro: 'Add a patient’s CD, a folder or DICOM files. They are stored in the archive in batches; files that are not DICOM and the DICOMDIR index are skipped.',
+    intro:
+      'Add a patient’s CD, a folder or DICOM files. They are stored in the archive in batches; files that are not DICOM and the DICOMDIR index are skipped.',
     dropHere: 'Drop files or folders here',
     chooseFiles: 'Choose files',
     chooseFolder: 'Choose folder',
@@ -69,7 +70,8 @@ export const uploadMessages: Messages<
   },
   vi: {
     title: 'Tải lên ca chụp',
-    intro: 'Thêm đĩa CD của bệnh nhân, một thư mục hoặc các tệp DICOM. Các tệp được lưu vào kho lưu trữ theo từng đợt; tệp không phải DICOM và tệp chỉ mục DICOMDIR được bỏ qua.',
+    intro:
+      'Thêm đĩa CD của bệnh nhân, một thư mục hoặc các tệp DICOM. Các tệp được lưu vào kho lưu trữ theo từng đợt; tệp không phải DICOM và tệp chỉ mục DICOMDIR được bỏ qua.',
     dropHere: 'Thả tệp hoặc thư mục vào đây',
     chooseFiles: 'Chọn tệp',
     chooseFolder: 'Chọn thư mục',

@@ -64,6 +64,9 @@ function resultRow(result: UploadResult): HTMLTableRowElement {
 function details(result: UploadResult): string {
   if (result.status === 'failed') return describeError(result.error);
   if (result.status !== 'refused') return '';
-  const code = result.failureReason === undefined ? '' : ` (${t('failureCode', { code: result.failureReason.toString(16).toUpperCase().padStart(4, '0') })})`;
+  const code =
+    result.failureReason === undefined
+      ? ''
+      : ` (${t('failureCode', { code: result.failureReason.toString(16).toUpperCase().padStart(4, '0') })})`;
   return `${result.reason ?? t('noReason')}${code}`;
 }

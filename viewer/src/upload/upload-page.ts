@@ -80,10 +80,7 @@ function buildView(): View {
   zone.dataset.testid = 'upload-drop';
   const filesInput = fileInput('upload-files-input', false);
   const folderInput = fileInput('upload-folder-input', true);
-  zone.append(
-    el('p', 'upload-drop-text', t('dropHere')),
-    el('div', 'upload-buttons'),
-  );
+  zone.append(el('p', 'upload-drop-text', t('dropHere')), el('div', 'upload-buttons'));
   zone.lastElementChild!.append(pickButton(t('chooseFiles'), filesInput), pickButton(t('chooseFolder'), folderInput));
 
   const progress = document.createElement('progress');

@@ -4,7 +4,15 @@
  * for the page to show; it can be cancelled. It outlives the page's DOM, so a language switch
  * (which re-mounts the page) loses nothing.
  */
-import { findStoredInstances, inspectPart10, StoreCancelledError, storeInstances, type FileStoreResult, type FileToStore, type StoreStatus } from '../dicomweb/store';
+import {
+  findStoredInstances,
+  inspectPart10,
+  StoreCancelledError,
+  storeInstances,
+  type FileStoreResult,
+  type FileToStore,
+  type StoreStatus,
+} from '../dicomweb/store';
 import type { PickedFile } from './collect-files';
 
 /** A batch is cut at whichever limit comes first; one larger file is a batch of its own. */
@@ -109,7 +117,8 @@ export class UploadSession {
   /** Study Instance UIDs that now hold files of this upload, in the order first met. */
   get studies(): string[] {
     const uids = new Set<string>();
-    for (const r of this.results) if (r.studyInstanceUid && (r.status === 'stored' || r.status === 'duplicate')) uids.add(r.studyInstanceUid);
+    for (const r of this.results)
+      if (r.studyInstanceUid && (r.status === 'stored' || r.status === 'duplicate')) uids.add(r.studyInstanceUid);
     return [...uids];
   }
 
@@ -195,7 +204,8 @@ export class UploadSession {
       const size = file.bytes.byteLength;
       if (i.kind !== 'instance') return { name: file.name, size, status: i.kind };
       const studyInstanceUid = i.sopInstanceUid ? held.get(i.sopInstanceUid) : undefined;
-      if (!studyInstanceUid) return { name: file.name, size, status: 'cancelled', ...(i.sopInstanceUid ? { sopInstanceUid: i.sopInstanceUid } : {}) };
+      if (!studyInstanceUid)
+        return { name: file.name, size, status: 'cancelled', ...(i.sopInstanceUid ? { sopInstanceUid: i.sopInstanceUid } : {}) };
       return { name: file.name, size, status: 'stored', sopInstanceUid: i.sopInstanceUid!, studyInstanceUid };
     });
   }

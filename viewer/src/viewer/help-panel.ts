@@ -20,7 +20,26 @@ export function createHelpPanel(): HTMLElement {
     panel.hidden = true;
   });
   const list = document.createElement('ul');
-  const keys = ['keyWheel', 'keyArrows', 'keyPresets', 'keyInvert', 'keyRotate', 'keyFlipH', 'keyFlipV', 'keyFit', 'keyReset', 'keyCine', 'keySync', 'keyDelete', 'keyKeyImage', 'keyTags', 'keyHelp', 'keyDrag', 'keyMiddle', 'keyRight'] as const;
+  const keys = [
+    'keyWheel',
+    'keyArrows',
+    'keyPresets',
+    'keyInvert',
+    'keyRotate',
+    'keyFlipH',
+    'keyFlipV',
+    'keyFit',
+    'keyReset',
+    'keyCine',
+    'keySync',
+    'keyDelete',
+    'keyKeyImage',
+    'keyTags',
+    'keyHelp',
+    'keyDrag',
+    'keyMiddle',
+    'keyRight',
+  ] as const;
   for (const key of keys) {
     const li = document.createElement('li');
     li.textContent = t(key);

@@ -112,9 +112,12 @@ function describe(m: Measurement, calibrated: boolean, unit: string): string {
     case 'Probe':
       return t('probeValue', { value: fixed(stats?.mo, 1), unit, x: stats?.x ?? '–', y: stats?.y ?? '–' });
     default:
-      return `${t('roiStats', { mean: fixed(stats?.mean), sd: fixed(stats?.stdDev), unit, min: fixed(stats?.min), max: fixed(stats?.max) })}; ${t('roiArea', {
-        value: fixed(stats?.area, 1),
-        unit: calibrated ? 'mm²' : 'px²',
-      })}`;
+      return `${t('roiStats', { mean: fixed(stats?.mean), sd: fixed(stats?.stdDev), unit, min: fixed(stats?.min), max: fixed(stats?.max) })}; ${t(
+        'roiArea',
+        {
+          value: fixed(stats?.area, 1),
+          unit: calibrated ? 'mm²' : 'px²',
+        },
+      )}`;
   }
 }

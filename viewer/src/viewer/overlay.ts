@@ -51,11 +51,13 @@ export function overlayLines(s: OverlayState): Record<Corner, string[]> {
 export function renderOverlay(elements: Record<Corner, HTMLElement>, lines: Record<Corner, string[]>): void {
   for (const corner of CORNERS) {
     const el = elements[corner];
-    const rows = lines[corner].filter((line) => line !== '').map((line) => {
-      const div = document.createElement('div');
-      div.textContent = line;
-      return div;
-    });
+    const rows = lines[corner]
+      .filter((line) => line !== '')
+      .map((line) => {
+        const div = document.createElement('div');
+        div.textContent = line;
+        return div;
+      });
     el.replaceChildren(...rows);
   }
 }

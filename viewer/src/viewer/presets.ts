@@ -1,7 +1,8 @@
 /** CT window presets on the number keys 1–8 (width/center in HU), as common reading stations offer them. */
 export interface WindowPreset {
   key: string;
-  label: 'presetBrain' | 'presetSubdural' | 'presetStroke' | 'presetLung' | 'presetMediastinum' | 'presetAbdomen' | 'presetLiver' | 'presetBone';
+  label:
+    'presetBrain' | 'presetSubdural' | 'presetStroke' | 'presetLung' | 'presetMediastinum' | 'presetAbdomen' | 'presetLiver' | 'presetBone';
   width: number;
   center: number;
 }

@@ -37,4 +37,7 @@ export function drawReferenceLine(element: HTMLElement, canvas: HTMLCanvasElemen
 }
 
 export const sameLine = (a: Segment | undefined, b: Segment | undefined): boolean =>
-  a === b || (a !== undefined && b !== undefined && [a.start.x - b.start.x, a.start.y - b.start.y, a.end.x - b.end.x, a.end.y - b.end.y].every((d) => Math.abs(d) < 1e-3));
+  a === b ||
+  (a !== undefined &&
+    b !== undefined &&
+    [a.start.x - b.start.x, a.start.y - b.start.y, a.end.x - b.end.x, a.end.y - b.end.y].every((d) => Math.abs(d) < 1e-3));

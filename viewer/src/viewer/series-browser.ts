@@ -12,7 +12,11 @@ export interface SeriesBrowser {
   setProgress(seriesUid: string, loaded: number, total: number): void;
 }
 
-export function createSeriesBrowser(series: readonly SeriesModel[], onChoose: (series: SeriesModel) => void, onOpenReport?: (series: SeriesModel) => void): SeriesBrowser {
+export function createSeriesBrowser(
+  series: readonly SeriesModel[],
+  onChoose: (series: SeriesModel) => void,
+  onOpenReport?: (series: SeriesModel) => void,
+): SeriesBrowser {
   const list = document.createElement('ul');
   list.className = 'series-browser';
   list.setAttribute('aria-label', t('seriesBrowser'));

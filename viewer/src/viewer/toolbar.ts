@@ -61,12 +61,19 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
     return b;
   };
   const layoutButtons = new Map<Layout, HTMLButtonElement>();
-  for (const layout of LAYOUTS) layoutButtons.set(layout, button(t('layout', { layout }), `layout-${layout}`, () => actions.layout(layout), layout.replace('x', '×')));
+  for (const layout of LAYOUTS)
+    layoutButtons.set(
+      layout,
+      button(t('layout', { layout }), `layout-${layout}`, () => actions.layout(layout), layout.replace('x', '×')),
+    );
   const toolButtons = new Map<DragTool, HTMLButtonElement>([
     ['windowLevel', button(t('toolWindowLevel'), 'tool-windowLevel', () => actions.tool('windowLevel'))],
     ['pan', button(t('toolPan'), 'tool-pan', () => actions.tool('pan'))],
     ['zoom', button(t('toolZoom'), 'tool-zoom', () => actions.tool('zoom'))],
-    ...MEASUREMENT_TOOLS.map((tool): [DragTool, HTMLButtonElement] => [tool, button(t(`tool${tool}`), `tool-${tool}`, () => actions.tool(tool))]),
+    ...MEASUREMENT_TOOLS.map((tool): [DragTool, HTMLButtonElement] => [
+      tool,
+      button(t(`tool${tool}`), `tool-${tool}`, () => actions.tool(tool)),
+    ]),
   ]);
   button(t('invert'), 'invert', actions.invert);
   button(t('rotate'), 'rotate', actions.rotate);

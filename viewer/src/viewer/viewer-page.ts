@@ -110,7 +110,10 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   const prefetch = (s: SeriesModel) => {
     if (prefetches.has(s.seriesUid)) return;
     browser?.setProgress(s.seriesUid, 0, s.imageIds.length);
-    prefetches.set(s.seriesUid, prefetchImages(s.imageIds, (loaded, total) => browser?.setProgress(s.seriesUid, loaded, total)));
+    prefetches.set(
+      s.seriesUid,
+      prefetchImages(s.imageIds, (loaded, total) => browser?.setProgress(s.seriesUid, loaded, total)),
+    );
   };
   const activate = (pane: ViewportPane) => {
     active = pane;

@@ -23,7 +23,12 @@ export function dragViewport(vp: Viewport, tool: DragTool, dx: number, dy: numbe
  * pixel aspect (non-square pixels, presentation size mode NONE), before the flips: so the inverse
  * is R(θ)·S⁻¹·R(−θ). Flips do not enter; rotation matters only when pixels are not square.
  */
-export function panTranslation(vp: Pick<Viewport, 'scale' | 'rotation'>, dx: number, dy: number, image?: Pick<Image, 'rowPixelSpacing' | 'columnPixelSpacing'>): { x: number; y: number } {
+export function panTranslation(
+  vp: Pick<Viewport, 'scale' | 'rotation'>,
+  dx: number,
+  dy: number,
+  image?: Pick<Image, 'rowPixelSpacing' | 'columnPixelSpacing'>,
+): { x: number; y: number } {
   const row = image?.rowPixelSpacing || 1;
   const column = image?.columnPixelSpacing || 1;
   const sx = vp.scale * (row < column ? column / row : 1);

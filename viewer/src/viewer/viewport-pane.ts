@@ -169,7 +169,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   };
   const onMeasurement = (event: Event) => {
     // A measurement just drawn is the selected one, so Delete takes it away at once.
-    if (event.type === cornerstoneTools.EVENTS.MEASUREMENT_COMPLETED) select((event as CustomEvent<{ measurementData?: MeasurementData }>).detail.measurementData);
+    if (event.type === cornerstoneTools.EVENTS.MEASUREMENT_COMPLETED)
+      select((event as CustomEvent<{ measurementData?: MeasurementData }>).detail.measurementData);
     options.onChange(pane);
   };
   imageElement.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);

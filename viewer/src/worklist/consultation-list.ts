@@ -51,7 +51,9 @@ function empty(): HTMLElement {
 }
 
 function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElement {
-  const headings = (['colStatus', 'colUrgency', 'colSpecialist', 'colQuestion', 'colRequested', 'colAnswered', 'colOpinion'] as const).map((key) => t(key));
+  const headings = (['colStatus', 'colUrgency', 'colSpecialist', 'colQuestion', 'colRequested', 'colAnswered', 'colOpinion'] as const).map(
+    (key) => t(key),
+  );
   const { table: el, body: rows } = tableWithHead('consultation-table', [...headings, ''], 'worklist-table consultation-table');
   for (const c of list) {
     const row = rows.insertRow();

@@ -7,7 +7,10 @@ const t = translator(worklistMessages);
 export interface SearchForm {
   element: HTMLFormElement;
   /** The criteria as now typed (offset and sort are the caller's). */
-  read(): Pick<WorklistSearch, 'patientName' | 'patientId' | 'accessionNumber' | 'datePreset' | 'dateFrom' | 'dateTo' | 'modality' | 'pageSize'>;
+  read(): Pick<
+    WorklistSearch,
+    'patientName' | 'patientId' | 'accessionNumber' | 'datePreset' | 'dateFrom' | 'dateTo' | 'modality' | 'pageSize'
+  >;
 }
 
 /** The search bar; `onSearch` runs on submit (Enter in any field, or the button), `onChange` on each edit. */
@@ -33,7 +36,11 @@ export function createSearchForm(initial: WorklistSearch, handlers: { onSearch()
   const from = dateInput('dateFrom', initial.dateFrom);
   const to = dateInput('dateTo', initial.dateTo);
   const modality = select('modality', [['', t('modalityAny')], ...MODALITIES.map((m): [string, string] => [m, m])], initial.modality);
-  const pageSize = select('pageSize', PAGE_SIZES.map((n): [string, string] => [String(n), String(n)]), String(initial.pageSize));
+  const pageSize = select(
+    'pageSize',
+    PAGE_SIZES.map((n): [string, string] => [String(n), String(n)]),
+    String(initial.pageSize),
+  );
 
   const fromField = field('dateFrom', from);
   const toField = field('dateTo', to);

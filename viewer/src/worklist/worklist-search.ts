@@ -2,7 +2,16 @@ import { toDicomDate } from '../i18n/i18n';
 import type { StudyQuery } from '../dicomweb/search';
 
 export type DatePreset = 'any' | 'today' | 'last7' | 'custom';
-export const SORT_COLUMNS = ['patientName', 'patientId', 'studyDate', 'modalities', 'studyDescription', 'accessionNumber', 'numberOfSeries', 'numberOfInstances'] as const;
+export const SORT_COLUMNS = [
+  'patientName',
+  'patientId',
+  'studyDate',
+  'modalities',
+  'studyDescription',
+  'accessionNumber',
+  'numberOfSeries',
+  'numberOfInstances',
+] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 
 /** What the user asked for, as the form holds it (a preset stays relative: "today" is today tomorrow too). */
@@ -73,7 +82,10 @@ function sanitize(s: WorklistSearch): WorklistSearch {
     modality: (MODALITIES as readonly string[]).includes(s.modality) ? s.modality : '',
     pageSize: (PAGE_SIZES as readonly number[]).includes(s.pageSize) ? s.pageSize : empty.pageSize,
     offset: Number.isInteger(s.offset) && s.offset >= 0 ? s.offset : 0,
-    sort: typeof s.sort === 'object' && s.sort !== null && SORT_COLUMNS.includes(s.sort.column) ? { column: s.sort.column, descending: s.sort.descending === true } : empty.sort,
+    sort:
+      typeof s.sort === 'object' && s.sort !== null && SORT_COLUMNS.includes(s.sort.column)
+        ? { column: s.sort.column, descending: s.sort.descending === true }
+        : empty.sort,
   };
 }
 

@@ -132,7 +132,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   };
 
   const host = read('PACS_HOST') ?? '127.0.0.1';
-  if (!/^[A-Za-z0-9.:\-\[\]]+$/.test(host)) problems.push(`PACS_HOST="${host}" is not a host name or address`);
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) problems.push(`PACS_HOST="${host}" is not a host name or address`);
   const port = int('PACS_PORT', 8080, 0, 65535);
   const dataDir = path.resolve(cwd, read('PACS_DATA_DIR') ?? './data');
   const indexFile = path.resolve(cwd, read('PACS_INDEX_FILE') ?? path.join(dataDir, 'index.sqlite'));

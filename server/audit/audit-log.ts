@@ -130,11 +130,26 @@ export class AuditLog {
     this.flush();
     const where: string[] = [];
     const args: Array<string | number> = [];
-    if (filter.principalId !== undefined) (where.push('principal_id = ?'), args.push(filter.principalId));
-    if (filter.studyUid !== undefined) (where.push('study_uid = ?'), args.push(filter.studyUid));
-    if (filter.action !== undefined) (where.push('action = ?'), args.push(filter.action));
-    if (filter.from !== undefined) (where.push('time >= ?'), args.push(filter.from));
-    if (filter.to !== undefined) (where.push('time < ?'), args.push(filter.to));
+    if (filter.principalId !== undefined) {
+      where.push('principal_id = ?');
+      args.push(filter.principalId);
+    }
+    if (filter.studyUid !== undefined) {
+      where.push('study_uid = ?');
+      args.push(filter.studyUid);
+    }
+    if (filter.action !== undefined) {
+      where.push('action = ?');
+      args.push(filter.action);
+    }
+    if (filter.from !== undefined) {
+      where.push('time >= ?');
+      args.push(filter.from);
+    }
+    if (filter.to !== undefined) {
+      where.push('time < ?');
+      args.push(filter.to);
+    }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_events ${clause}`).get(...args) as { n: number }).n;
     const rows = this.db

@@ -87,9 +87,18 @@ export class ConsultationStore {
   list(filter: { requestedBy?: number; studyUid?: string; statuses?: readonly ConsultationStatus[] }): Consultation[] {
     const where: string[] = [];
     const args: Array<string | number> = [];
-    if (filter.requestedBy !== undefined) (where.push('c.requested_by = ?'), args.push(filter.requestedBy));
-    if (filter.studyUid !== undefined) (where.push('c.study_uid = ?'), args.push(filter.studyUid));
-    if (filter.statuses) (where.push(`c.status IN (${filter.statuses.map(() => '?').join(',')})`), args.push(...filter.statuses));
+    if (filter.requestedBy !== undefined) {
+      where.push('c.requested_by = ?');
+      args.push(filter.requestedBy);
+    }
+    if (filter.studyUid !== undefined) {
+      where.push('c.study_uid = ?');
+      args.push(filter.studyUid);
+    }
+    if (filter.statuses) {
+      where.push(`c.status IN (${filter.statuses.map(() => '?').join(',')})`);
+      args.push(...filter.statuses);
+    }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     return this.db
       .prepare<unknown[], Row>(`${SELECT} ${clause} ORDER BY c.requested_at DESC LIMIT 1000`)

@@ -8,7 +8,7 @@ import { negotiateBulk, type Representation } from './bulk-negotiation';
 import { locateInstance } from './instance-bulk';
 import { sendBody, sendParts } from './send-parts';
 import { openValueRange, swapWidthOf, type StoredValue } from './stored-value';
-import type { WadoDeps } from './wado';
+import type { WadoDeps } from './wado-deps';
 import { presentedPath } from './share-scope';
 
 /**

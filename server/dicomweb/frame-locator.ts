@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { PixelDataLocation } from '../ingest/part10-parser';
+import type { PixelDataLocation } from '../ingest/part10-types';
 import type { ByteSpan } from './byte-streams';
 
 /**

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { AppError } from '../../shared/errors';
 import type { ArchiveIndex, InstanceBulk } from '../index/archive-index';
-import type { PixelDataLocation } from '../ingest/part10-parser';
+import type { PixelDataLocation } from '../ingest/part10-types';
 import { resourceScope } from './resource-scope';
 
 /** The `bulk` column as ingest writes it (store-instance.ts). */

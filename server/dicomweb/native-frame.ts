@@ -4,7 +4,7 @@ import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { decodeFrame, decodeProblem } from '../codecs/codec-registry';
 import { interleavePlanes, nativeFrameBytes, type FrameGeometry } from '../codecs/frame-geometry';
-import type { PixelDataLocation } from '../ingest/part10-parser';
+import type { PixelDataLocation } from '../ingest/part10-types';
 import { collect } from './byte-streams';
 import {
   checkFrameNumbers,
@@ -18,7 +18,7 @@ import {
 import type { LocatedInstance } from './instance-bulk';
 import type { OutgoingPart } from './send-parts';
 import { openSpans, openValueRange, swapWidthOf } from './stored-value';
-import type { WadoDeps } from './wado';
+import type { WadoDeps } from './wado-deps';
 
 /**
  * Frames as stored and frames as native pixels, read from storage with range reads (PS3.5 8.2,

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { parseQidoQuery, type QidoLevel } from '../../shared/dicomweb/qido-query';
-import type { IndexDb } from '../index/open-index';
+import type { IndexDb } from '../index/index-db';
 import { sendDicomJson } from '../http/send-json';
 import { searchIndex } from '../index/qido-search';
 import { shareQueryParams, withSeriesAggregates } from '../sharing/share-query';

@@ -17,7 +17,7 @@ import type { LocatedInstance, StoredBulk } from './instance-bulk';
 import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from './native-frame';
 import { resourceScope } from './resource-scope';
 import { openValueRange, swapWidthOf } from './stored-value';
-import type { WadoDeps } from './wado';
+import type { WadoDeps } from './wado-deps';
 import { findInstancesInScope, presentedPath } from './share-scope';
 
 /**

@@ -8,7 +8,7 @@ import { deidentifyPart10 } from '../sharing/deidentify/deidentify-part10';
 import { collect } from './byte-streams';
 import type { LocatedInstance, StoredBulk } from './instance-bulk';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
-import type { WadoDeps } from './wado';
+import type { WadoDeps } from './wado-deps';
 
 /**
  * An instance re-encoded in Explicit VR Little Endian for retrieval (PS3.18 8.7.3.5.2: the

@@ -9,7 +9,7 @@ import { checkFrameNumbers, parseFrameList } from './frame-locator';
 import { locateInstance } from './instance-bulk';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from './native-frame';
 import { sendParts, type OutgoingPart } from './send-parts';
-import type { WadoDeps } from './wado';
+import type { WadoDeps } from './wado-deps';
 import { presentedPath } from './share-scope';
 
 /**

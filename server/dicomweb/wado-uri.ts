@@ -12,7 +12,7 @@ import type { StoredBulk } from './instance-bulk';
 import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from './transcoded-instance';
-import type { WadoDeps } from './wado';
+import type { WadoDeps } from './wado-deps';
 
 /**
  * WADO-URI (PS3.18 chapter 9): `GET /wado?requestType=WADO&studyUID=…&seriesUID=…&objectUID=…`

@@ -11,18 +11,11 @@ import { MultipartWriter } from '../http/multipart-writer';
 import { resourceScope } from './resource-scope';
 import { matchesIfNoneMatch, sendDicomJson } from '../http/send-json';
 import { studyVersionQuery } from '../index/study-version';
-import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
+import type { StoredInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
-import type { BlobStore } from '../storage/blob-store';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian, type TranscodePlan } from './transcoded-instance';
 import { findInstancesInScope, metadataJsonInScope } from './share-scope';
-
-export interface WadoDeps {
-  index: ArchiveIndex;
-  blobStore: BlobStore;
-  dicomWebBase: () => string;
-  log: (message: string, error?: unknown) => void;
-}
+import type { WadoDeps } from './wado-deps';
 
 function scopeOf(req: Request): [string, string | undefined, string | undefined] {
   const { study, series, instance } = resourceScope(req);

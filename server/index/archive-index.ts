@@ -1,7 +1,7 @@
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { getNumber, getString } from '../../shared/dicom/dicom-json';
 import { foldCase } from '../../shared/dicom/name-fold';
-import type { IndexDb } from './open-index';
+import type { IndexDb } from './index-db';
 import { PATIENT_TAGS, SERIES_TAGS, STUDY_TAGS, pick } from './level-attributes';
 import { PATIENT_NAME_WORDS, REFERRING_NAME_WORDS, nameWordWriter } from './name-words';
 

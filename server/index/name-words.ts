@@ -1,5 +1,5 @@
 import { nameWords } from '../../shared/dicom/name-fold';
-import type { IndexDb } from './open-index';
+import type { IndexDb } from './index-db';
 
 /**
  * Word tables for fuzzy person-name matching (PS3.18 8.3.4.1 `fuzzymatching=true`): each name is

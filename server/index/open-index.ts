@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { IndexDb } from './index-db';
 import { MIGRATIONS } from './schema';
-
-export type IndexDb = Database.Database;
 
 /**
  * Opens (creating if needed) the SQLite index: WAL, foreign keys on, then pending migrations.

@@ -1,4 +1,4 @@
-import type { IndexDb } from './open-index';
+import type { IndexDb } from './index-db';
 
 /**
  * Fixed query-planner statistics (sqlite_stat1) describing a typical large archive — 40,000

@@ -1,7 +1,7 @@
 import { foldCase } from '../../shared/dicom/name-fold';
 import { DATE_TIME_PAIRS, type QidoFilter, type QidoQuery } from '../../shared/dicomweb/qido-query';
 import { PATIENT_NAME_WORDS, REFERRING_NAME_WORDS, fuzzyNameCondition, type NameWordTable, type SqlCondition } from './name-words';
-import type { IndexDb } from './open-index';
+import type { IndexDb } from './index-db';
 
 /**
  * The WHERE conditions of a QIDO-RS search (PS3.4 C.2.2.2 matching on the index columns).

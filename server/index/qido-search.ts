@@ -1,7 +1,7 @@
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
 import { queryKeyVr, type QidoLevel, type QidoQuery } from '../../shared/dicomweb/qido-query';
 import { SERIES_RETURN_KEYS, STUDY_RETURN_KEYS } from './level-attributes';
-import type { IndexDb } from './open-index';
+import type { IndexDb } from './index-db';
 import { queryConditions } from './qido-conditions';
 
 /**

@@ -1,7 +1,7 @@
 import { getString } from '../../shared/dicom/dicom-json';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { REFERRING_NAME_WORDS, nameWordWriter } from './name-words';
-import type { IndexDb } from './open-index';
+import type { IndexDb } from './index-db';
 import { writePlannerStats } from './planner-stats';
 
 /**

@@ -1,4 +1,4 @@
-import type { IndexDb } from './open-index';
+import type { IndexDb } from './index-db';
 
 /**
  * A value that changes whenever anything in a study changes (an instance stored or deleted, the

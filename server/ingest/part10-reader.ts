@@ -13,7 +13,7 @@ import {
   uint32,
 } from './dicom-dictionary';
 import { charsetFromValues, decodeValue, DEFAULT_CHARSET, inlineBinary, type ValueContext } from './dicom-value-decoder';
-import type { BulkElement, ParsedPart10, Part10ParseOptions, PixelDataLocation } from './part10-parser';
+import type { BulkElement, ParsedPart10, Part10ParseOptions, PixelDataLocation } from './part10-types';
 
 /**
  * The recursive-descent half of the Part 10 parser (PS3.10 7, PS3.5 7). It is a generator

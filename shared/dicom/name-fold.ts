@@ -14,7 +14,7 @@ export function foldCase(value: string): string {
  */
 export function nameWords(value: string): string[] {
   return foldAccents(value)
-    .split(/[\s^=,.'*?\-]+/)
+    .split(/[\s^=,.'*?-]+/)
     .filter((word) => word.length > 0);
 }
 

@@ -1,3 +1,4 @@
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Readable } from 'node:stream';
 import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/multipart';
 import { boundaryFromContentType, readMultipartRelated } from '../../server/http/multipart-reader';
@@ -56,7 +57,7 @@ export async function getMultipart(
   }
   const boundary = boundaryFromContentType(contentType);
   const parts: RetrievedPart[] = [];
-  const source = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   for await (const part of readMultipartRelated(source, boundary)) {
     const chunks: Buffer[] = [];
     for await (const chunk of part.body) chunks.push(chunk);

@@ -1,3 +1,4 @@
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Readable } from 'node:stream';
 import dicomParser from 'dicom-parser';
 import sharp from 'sharp';
@@ -39,7 +40,7 @@ export async function multipartImages(url: string, accept?: string): Promise<Arr
   const contentType = res.headers.get('content-type') ?? '';
   expect(contentType).toMatch(/^multipart\/related; type="?image\/(jpeg|png)"?; boundary=/);
   const parts: Array<{ headers: Record<string, string>; body: Buffer }> = [];
-  const source = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   for await (const part of readMultipartRelated(source, boundaryFromContentType(contentType))) {
     const chunks: Buffer[] = [];
     for await (const chunk of part.body) chunks.push(chunk);

@@ -1,3 +1,4 @@
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -50,7 +51,7 @@ interface SharedStudy {
 
 /** The parts of a multipart/related answer. */
 async function multipartParts(res: Response): Promise<Array<{ headers: Record<string, string>; body: Buffer }>> {
-  const source = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   const parts: Array<{ headers: Record<string, string>; body: Buffer }> = [];
   for await (const part of readMultipartRelated(source, boundaryFromContentType(res.headers.get('content-type') ?? ''))) {
     const chunks: Buffer[] = [];

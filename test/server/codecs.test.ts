@@ -10,7 +10,7 @@ import type { FrameGeometry } from '../../server/codecs/frame-geometry';
 import { jpegFrameHeader } from '../../server/codecs/libjpeg-turbo';
 import type { StoredBulk } from '../../server/dicomweb/instance-bulk';
 import { readNativeFrame } from '../../server/dicomweb/native-frame';
-import type { WadoDeps } from '../../server/dicomweb/wado';
+import type { WadoDeps } from '../../server/dicomweb/wado-deps';
 import { AppError } from '../../shared/errors';
 import { corpusFile } from '../helpers/corpus';
 import { getMultipart, stowFiles } from '../helpers/dicomweb-http';

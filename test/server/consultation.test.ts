@@ -49,6 +49,7 @@ describe('consultation round trip', () => {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${archive.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read many API answer shapes through this one helper
     return { status: res.status, json: (text ? JSON.parse(text) : undefined) as any, headers: res.headers };
   }
 

@@ -10,7 +10,8 @@ import { buildOpinionSr, type OpinionSr, type OpinionSrInput } from '../../serve
 import { ArchiveIndex } from '../../server/index/archive-index';
 import { IndexWriter } from '../../server/index/index-writer';
 import { PATIENT_TAGS, STUDY_TAGS, pick } from '../../server/index/level-attributes';
-import { openIndex, type IndexDb } from '../../server/index/open-index';
+import type { IndexDb } from '../../server/index/index-db';
+import { openIndex } from '../../server/index/open-index';
 import { Part10StreamParser } from '../../server/ingest/part10-parser';
 import { receiveInstance, type IngestDeps } from '../../server/ingest/store-instance';
 import { FsBlobStore } from '../../server/storage/fs-blob-store';

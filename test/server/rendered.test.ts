@@ -62,7 +62,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
   });
 
   it("uses the header's window when the request has none", async () => {
-    const { values, columns, ds } = modalityValues(CT);
+    const { values, ds } = modalityValues(CT);
     const c = Number(ds.string('x00281050')!.split('\\')[0]);
     const w = Number(ds.string('x00281051')!.split('\\')[0]);
     const image = await decode((await get(`${url(CT)}/rendered`, { accept: PNG })).body);

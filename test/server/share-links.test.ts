@@ -44,7 +44,6 @@ const A: CorpusEntry[] = mrSeries.flatMap((series) =>
 const A_STUDY = A[0]!.studyInstanceUID!;
 const [A_SERIES_1, A_SERIES_2] = mrSeries as [string, string];
 const A1 = A.find((e) => e.seriesInstanceUID === A_SERIES_1)!;
-const A2 = A.find((e) => e.seriesInstanceUID === A_SERIES_2)!;
 /** Study B: the NEMA CT, which no share below covers. */
 const B = corpusEntry('transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm');
 

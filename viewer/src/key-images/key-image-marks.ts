@@ -7,7 +7,7 @@ import cornerstone from 'cornerstone-core';
 import { translator } from '../i18n/i18n';
 import { parseImageId } from '../imaging/image-ids';
 import { viewerMessages } from '../viewer/messages';
-import type { ViewportPane } from '../viewer/viewport-pane';
+import type { ViewportPane } from '../viewer/viewport-pane-types';
 import { captureKeyImage } from './capture-key-image';
 import { findKeyImage, keyImagesOf, toggleKeyImage, updateKeyImage } from './key-images';
 

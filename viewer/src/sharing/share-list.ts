@@ -66,7 +66,7 @@ function message(text: string): HTMLElement {
   return p;
 }
 
-function table(shares: ShareSummary[], revoke: (share: ShareSummary, button: HTMLButtonElement) => void): HTMLTableElement {
+function table(shares: ShareSummary[], revoke: (share: ShareSummary, button: HTMLButtonElement) => Promise<void>): HTMLTableElement {
   const headings = (['created', 'expires', 'lastUsed', 'uses', 'access', 'noteColumn', 'status'] as const).map((key) => t(key));
   const { table: tableEl, body: tbody } = tableWithHead('share-table', [...headings, ''], 'share-table');
   for (const share of shares) {
@@ -90,7 +90,7 @@ function table(shares: ShareSummary[], revoke: (share: ShareSummary, button: HTM
     const action = row.insertCell();
     if (status === 'active') {
       const revokeButton = button(t('revoke'), 'share-revoke');
-      revokeButton.addEventListener('click', () => revoke(share, revokeButton));
+      revokeButton.addEventListener('click', () => void revoke(share, revokeButton));
       action.append(revokeButton);
     }
   }

@@ -8,7 +8,7 @@ import { isReadOnlyMeasurement, ownerOf } from '../annotations/measurement-owner
 import { translator } from '../i18n/i18n';
 import { measurementsOf, removeMeasurement, type Measurement } from '../imaging/measurement-tools';
 import { viewerMessages } from './messages';
-import type { ViewportPane } from './viewport-pane';
+import type { ViewportPane } from './viewport-pane-types';
 
 const t = translator(viewerMessages);
 const tShared = translator(annotationMessages);

@@ -5,7 +5,7 @@
  */
 import cornerstone from 'cornerstone-core';
 import { referenceLine, type Segment } from '../geometry/reference-line';
-import type { ViewportPane } from './viewport-pane';
+import type { ViewportPane } from './viewport-pane-types';
 
 export const REFERENCE_LINE_COLOUR = 'rgb(255, 210, 0)';
 

@@ -4,7 +4,7 @@
  */
 import { areParallel, planeCenter, sameFrameOfReference } from '../geometry/image-plane';
 import { nearestSlice } from '../geometry/nearest-slice';
-import type { ViewportPane } from './viewport-pane';
+import type { ViewportPane } from './viewport-pane-types';
 
 export interface SyncScroll {
   readonly enabled: boolean;

@@ -4,7 +4,7 @@ import { viewerMessages } from './messages';
 import { sharingMessages } from '../sharing/messages';
 import { consultationMessages } from '../consultation/messages';
 import { MEASUREMENT_TOOLS } from '../imaging/measurement-tools';
-import type { DragTool } from './viewport-pane';
+import type { DragTool } from './viewport-pane-types';
 
 const t = translator(viewerMessages);
 const tShare = translator(sharingMessages);

@@ -28,7 +28,8 @@ import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './ser
 import { loadStudy, type SeriesModel } from './study-model';
 import { createSyncScroll } from './sync-scroll';
 import { createToolbar, type Layout } from './toolbar';
-import { createViewportPane, type DragTool, type ViewportPane } from './viewport-pane';
+import { createViewportPane } from './viewport-pane';
+import type { DragTool, ViewportPane } from './viewport-pane-types';
 import './viewer.css';
 
 const t = translator(viewerMessages);

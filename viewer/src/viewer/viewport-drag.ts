@@ -1,5 +1,5 @@
 import type { Image, Viewport } from 'cornerstone-core';
-import type { DragTool } from './viewport-pane';
+import type { DragTool } from './viewport-pane-types';
 
 /** How a drag of (dx, dy) screen pixels changes the viewport for each tool. */
 export function dragViewport(vp: Viewport, tool: DragTool, dx: number, dy: number, image: Image | undefined): void {

@@ -113,6 +113,102 @@ export const Tag = {
   FloatPixelData: '7FE00008',
   DoubleFloatPixelData: '7FE00009',
   PixelData: '7FE00010',
+
+  // Status of a DIMSE or STOW-RS answer (PS3.7 C)
+  ErrorComment: '00000902',
+
+  // File meta group length (PS3.10 7.1)
+  FileMetaInformationGroupLength: '00020000',
+
+  // Patient, study and request attributes beyond the QIDO keys
+  InstitutionCodeSequence: '00080082',
+  ProcedureCodeSequence: '00081032',
+  NameOfPhysiciansReadingStudy: '00081060',
+  ReferencedPerformedProcedureStepSequence: '00081111',
+  IssuerOfPatientIDQualifiersSequence: '00100024',
+  OtherPatientIDs: '00101000',
+  PatientSize: '00101020',
+  PatientWeight: '00101030',
+  PatientPosition: '00185100',
+  Laterality: '00200060',
+  RequestedProcedureDescription: '00321060',
+  RequestedProcedureCodeSequence: '00321064',
+  PersonIdentificationCodeSequence: '00401101',
+  PlacerOrderNumberImagingServiceRequest: '00402016',
+  FillerOrderNumberImagingServiceRequest: '00402017',
+
+  // Code Sequence Macro (PS3.3 8.8) and coding schemes
+  CodeValue: '00080100',
+  CodingSchemeDesignator: '00080102',
+  CodeMeaning: '00080104',
+  CodingSchemeIdentificationSequence: '00080110',
+  CodingSchemeName: '00080115',
+  CodingSchemeResponsibleOrganization: '00080116',
+
+  // Structured reporting (PS3.3 C.17): document, content items and verification
+  MeasurementUnitsCodeSequence: '004008EA',
+  RelationshipType: '0040A010',
+  VerifyingOrganization: '0040A027',
+  VerificationDateTime: '0040A030',
+  ValueType: '0040A040',
+  ConceptNameCodeSequence: '0040A043',
+  ContinuityOfContent: '0040A050',
+  VerifyingObserverSequence: '0040A073',
+  VerifyingObserverName: '0040A075',
+  AuthorObserverSequence: '0040A078',
+  ObserverType: '0040A084',
+  DateTime: '0040A120',
+  Date: '0040A121',
+  Time: '0040A122',
+  PersonName: '0040A123',
+  UID: '0040A124',
+  TextValue: '0040A160',
+  ConceptCodeSequence: '0040A168',
+  MeasuredValueSequence: '0040A300',
+  NumericValue: '0040A30A',
+  ReferencedRequestSequence: '0040A370',
+  PerformedProcedureCodeSequence: '0040A372',
+  CurrentRequestedProcedureEvidenceSequence: '0040A375',
+  CompletionFlag: '0040A491',
+  VerificationFlag: '0040A493',
+  ContentSequence: '0040A730',
+
+  // De-identification (PS3.15 E.1)
+  PatientIdentityRemoved: '00120062',
+  DeidentificationMethod: '00120063',
+  DeidentificationMethodCodeSequence: '00120064',
+  RadiopharmaceuticalStartDateTime: '00181078',
+  RadiopharmaceuticalInformationSequence: '00540016',
+
+  // Geometry, LUTs and palettes (PS3.3 C.7.6.2, C.11, C.7.6.3.1.5)
+  ImagerPixelSpacing: '00181164',
+  SliceLocation: '00201041',
+  VOILUTFunction: '00281056',
+  RedPaletteColorLookupTableDescriptor: '00281101',
+  GreenPaletteColorLookupTableDescriptor: '00281102',
+  BluePaletteColorLookupTableDescriptor: '00281103',
+  RedPaletteColorLookupTableData: '00281201',
+  GreenPaletteColorLookupTableData: '00281202',
+  BluePaletteColorLookupTableData: '00281203',
+  ModalityLUTSequence: '00283000',
+  LUTDescriptor: '00283002',
+  LUTData: '00283006',
+  VOILUTSequence: '00283010',
+
+  // Enhanced multi-frame functional groups (PS3.3 C.7.6.16)
+  PlanePositionSequence: '00209113',
+  PlaneOrientationSequence: '00209116',
+  PixelMeasuresSequence: '00289110',
+  FrameVOILUTSequence: '00289132',
+  PixelValueTransformationSequence: '00289145',
+  SharedFunctionalGroupsSequence: '52009229',
+  PerFrameFunctionalGroupsSequence: '52009230',
+
+  // Items and delimiters of the encoding itself (PS3.5 7.5), and trailing padding
+  DataSetTrailingPadding: 'FFFCFFFC',
+  Item: 'FFFEE000',
+  ItemDelimitationItem: 'FFFEE00D',
+  SequenceDelimitationItem: 'FFFEE0DD',
 } as const;
 
 export type TagKeyword = keyof typeof Tag;

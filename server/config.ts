@@ -52,51 +52,84 @@ export class ConfigError extends Error {
   }
 }
 
-/** The variables, their defaults and meaning: the README's table is generated from the same words. */
-export const CONFIG_VARIABLES = [
-  ['PACS_HOST', '127.0.0.1', 'Address to listen on. Use 0.0.0.0 to accept other machines.'],
-  ['PACS_PORT', '8080', 'TCP port to listen on (0 picks a free port).'],
-  [
-    'PACS_PUBLIC_URL',
-    'http://<host>:<port>',
-    'Base URL clients use to reach the server (behind a proxy: the proxy URL). RetrieveURL and BulkDataURI are built from it.',
-  ],
-  ['PACS_DATA_DIR', './data', 'Folder for the SQLite index and, with PACS_STORAGE=fs, the stored objects.'],
-  ['PACS_INDEX_FILE', '<PACS_DATA_DIR>/index.sqlite', 'SQLite index file.'],
-  ['PACS_STORAGE', 'fs', '`fs` (objects in <PACS_DATA_DIR>/objects) or `s3` (MinIO or any S3-compatible server).'],
-  ['PACS_S3_ENDPOINT', '(required for s3)', 'Host name of the S3 server, without scheme, e.g. `minio.hospital.lan`.'],
-  ['PACS_S3_PORT', '443 with SSL, else 80', 'Port of the S3 server.'],
-  ['PACS_S3_USE_SSL', 'true', 'Use HTTPS to reach the S3 server (`true`/`false`).'],
-  ['PACS_S3_ACCESS_KEY', '(required for s3)', 'Access key.'],
-  ['PACS_S3_SECRET_KEY', '(required for s3)', 'Secret key.'],
-  ['PACS_S3_BUCKET', 'pacs', 'Bucket; created at start if missing.'],
-  ['PACS_S3_REGION', 'us-east-1', 'Region of the bucket.'],
-  ['PACS_MAX_REQUEST_BYTES', '0 (unlimited)', 'Largest accepted STOW-RS request body, in bytes; larger requests get 413.'],
-  ['PACS_QIDO_MAX_LIMIT', '1000', 'Largest QIDO-RS `limit`; also the page size when none is given.'],
-  ['PACS_LOG_LEVEL', 'info', '`silent`, `error` or `info`.'],
-  [
-    'PACS_CORS_ORIGINS',
-    '(none)',
-    'Comma-separated origins (e.g. `https://viewer.hospital.vn`) whose pages may call the API from the browser (CORS). Off by default.',
-  ],
-  [
-    'PACS_ACCESS_FILE',
-    '<PACS_DATA_DIR>/access.sqlite',
-    'SQLite file of accounts, sessions, API tokens, share links, consultations and annotations.',
-  ],
-  ['PACS_AUDIT_FILE', '<PACS_DATA_DIR>/audit.sqlite', 'SQLite file of the append-only audit trail.'],
-  ['PACS_ADMIN_USER', 'admin', 'Name of the admin account created at the first start (when no account exists).'],
-  [
-    'PACS_ADMIN_PASSWORD',
-    '(generated)',
-    'Its password (at least 10 characters). Unset: a one-time password is generated and printed once; it must be changed at first sign-in.',
-  ],
-  [
-    'PACS_SHARE_MAX_HOURS',
-    '720',
-    'Longest lifetime of a share link, in hours (default 30 days; a link lasts 7 days unless its creator says otherwise).',
-  ],
-] as const;
+/** One environment variable as the README's configuration table shows it (Markdown in `defaultValue` and `meaning`). */
+export interface ConfigVariable {
+  readonly name: `PACS_${string}`;
+  readonly defaultValue: string;
+  readonly meaning: string;
+}
+
+/**
+ * Every variable `loadConfig` reads, with its default and meaning. The README's configuration
+ * table is generated from this list (`npm run docs:config`, server/config-table.ts), and
+ * test/server/docs-agree.test.ts checks both that the README holds it and that `loadConfig` reads no other.
+ */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  {
+    name: 'PACS_HOST',
+    defaultValue: '`127.0.0.1`',
+    meaning: 'Address to listen on. Use `0.0.0.0` to accept other machines (then set `PACS_PUBLIC_URL`).',
+  },
+  { name: 'PACS_PORT', defaultValue: '`8080`', meaning: 'TCP port to listen on (0 picks a free port).' },
+  {
+    name: 'PACS_PUBLIC_URL',
+    defaultValue: '`http://<host>:<port>`',
+    meaning: "Base URL clients use to reach the server (behind a proxy: the proxy's URL). RetrieveURL and BulkDataURI are built from it.",
+  },
+  {
+    name: 'PACS_DATA_DIR',
+    defaultValue: '`./data`',
+    meaning: 'Folder for the SQLite files and, with `PACS_STORAGE=fs`, the stored objects (`<PACS_DATA_DIR>/objects`).',
+  },
+  { name: 'PACS_INDEX_FILE', defaultValue: '`<PACS_DATA_DIR>/index.sqlite`', meaning: 'SQLite index file.' },
+  { name: 'PACS_STORAGE', defaultValue: '`fs`', meaning: '`fs` (a local folder) or `s3` (MinIO or any S3-compatible server).' },
+  {
+    name: 'PACS_S3_ENDPOINT',
+    defaultValue: '(required for s3)',
+    meaning: 'Host name of the S3 server, without scheme or port, e.g. `minio.hospital.lan`.',
+  },
+  { name: 'PACS_S3_PORT', defaultValue: '443 with SSL, else 80', meaning: 'Port of the S3 server.' },
+  { name: 'PACS_S3_USE_SSL', defaultValue: '`true`', meaning: 'Use HTTPS to reach the S3 server (`true`/`false`).' },
+  { name: 'PACS_S3_ACCESS_KEY', defaultValue: '(required for s3)', meaning: 'Access key.' },
+  { name: 'PACS_S3_SECRET_KEY', defaultValue: '(required for s3)', meaning: 'Secret key.' },
+  { name: 'PACS_S3_BUCKET', defaultValue: '`pacs`', meaning: 'Bucket; created at start if missing.' },
+  { name: 'PACS_S3_REGION', defaultValue: '`us-east-1`', meaning: 'Region of the bucket.' },
+  {
+    name: 'PACS_MAX_REQUEST_BYTES',
+    defaultValue: '`0` (unlimited)',
+    meaning: 'Largest accepted STOW-RS request body, in bytes; larger requests get 413.',
+  },
+  { name: 'PACS_QIDO_MAX_LIMIT', defaultValue: '`1000`', meaning: 'Largest QIDO-RS `limit`, and the page size when none is given.' },
+  { name: 'PACS_LOG_LEVEL', defaultValue: '`info`', meaning: '`silent`, `error` or `info`.' },
+  {
+    name: 'PACS_CORS_ORIGINS',
+    defaultValue: '(none)',
+    meaning:
+      'Comma-separated origins (e.g. `https://viewer.hospital.vn`) whose pages may call the API from the browser (CORS). Off by default.',
+  },
+  {
+    name: 'PACS_ACCESS_FILE',
+    defaultValue: '`<PACS_DATA_DIR>/access.sqlite`',
+    meaning: 'SQLite file of accounts, sessions, API tokens, share links, consultations and annotations.',
+  },
+  { name: 'PACS_AUDIT_FILE', defaultValue: '`<PACS_DATA_DIR>/audit.sqlite`', meaning: 'SQLite file of the append-only audit trail.' },
+  {
+    name: 'PACS_ADMIN_USER',
+    defaultValue: '`admin`',
+    meaning: 'Name of the admin account created when the archive has no admin account (the first start).',
+  },
+  {
+    name: 'PACS_ADMIN_PASSWORD',
+    defaultValue: '(generated)',
+    meaning:
+      'Its password (at least 10 characters). Unset: a one-time password is generated and printed once; it must be changed at the first sign-in.',
+  },
+  {
+    name: 'PACS_SHARE_MAX_HOURS',
+    defaultValue: '`720`',
+    meaning: 'Longest lifetime of a share link, in hours (default 30 days; a link lasts 7 days unless its creator says otherwise).',
+  },
+];
 
 type Env = Record<string, string | undefined>;
 

@@ -98,6 +98,12 @@ function bulkPath(segments: unknown): string {
  * A single `bytes=first-last`, `bytes=first-` or `bytes=-suffix` range (RFC 9110 14.1.2).
  * Anything else (several ranges, other units, malformed) is ignored and the whole value is sent,
  * as RFC 9110 14.2 allows.
+ *
+ * Not Express's `req.range()`: its range-parser 1.3 answers -1 ("unsatisfiable", so 416) where
+ * RFC 9110 14.1.2 says otherwise, for a suffix longer than the value (`bytes=-200` of 100 bytes is
+ * all of it; fixed in range-parser 2, jshttp/range-parser#66, which needs Node 22) and for a last
+ * position before the first (`bytes=9-5` is invalid, so ignored). Its -1 also drops the unit, and
+ * it keeps one range of several. Fixing that up around it would take a second parser.
  */
 export function parseRange(header: string | undefined, length: number): ByteSpan | 'unsatisfiable' | undefined {
   const match = header?.trim().match(/^bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)$/i);

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../shared/api/audit-events';
+import { openDatabase } from '../sqlite/open-database';
+import { statementCache } from '../sqlite/statement-cache';
 
 export type { AuditRecord };
 
@@ -26,6 +26,34 @@ export interface AuditFilter {
   offset: number;
 }
 
+/** The audit trail's schema by `PRAGMA user_version` (sqlite/migrate.ts): append, never edit. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE audit_events (
+    id INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    event_type TEXT,
+    action_code TEXT NOT NULL,
+    outcome INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    principal_kind TEXT NOT NULL,
+    principal_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    client_address TEXT NOT NULL,
+    study_uid TEXT,
+    detail TEXT NOT NULL,
+    request_id TEXT
+  );
+  CREATE INDEX audit_by_time ON audit_events (time);
+  CREATE INDEX audit_by_principal ON audit_events (principal_id, time);
+  CREATE INDEX audit_by_study ON audit_events (study_uid, time);
+  CREATE INDEX audit_by_action ON audit_events (action, time);
+  CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  `,
+];
+
 /** Repeated reads of one study by one principal within this window are recorded once. */
 const VIEW_COALESCE_MS = 10 * 60_000;
 
@@ -39,8 +67,11 @@ export class AuditLog {
   private readonly insertAll: (rows: Array<Record<string, unknown>>) => void;
   private pending: Array<Record<string, unknown>> = [];
   private readonly recentViews = new Map<string, number>();
+  /** `query` statements, one pair per combination of filter fields. */
+  private readonly statement;
 
   constructor(readonly db: Database.Database) {
+    this.statement = statementCache(db);
     const insert = db.prepare(
       `INSERT INTO audit_events (time, event_id, event_type, action_code, outcome, action, principal_kind, principal_id, role, client_address, study_uid, detail, request_id)
        VALUES (@time, @eventId, @eventType, @actionCode, @outcome, @action, @kind, @id, @role, @clientAddress, @studyUid, @detail, @requestId)`,
@@ -51,41 +82,9 @@ export class AuditLog {
   }
 
   static open(file: string): AuditLog {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    if ((db.pragma('user_version', { simple: true }) as number) === 0) {
-      db.transaction(() => {
-        db.exec(`
-          CREATE TABLE audit_events (
-            id INTEGER PRIMARY KEY,
-            time INTEGER NOT NULL,
-            event_id TEXT NOT NULL,
-            event_type TEXT,
-            action_code TEXT NOT NULL,
-            outcome INTEGER NOT NULL,
-            action TEXT NOT NULL,
-            principal_kind TEXT NOT NULL,
-            principal_id TEXT NOT NULL,
-            role TEXT NOT NULL,
-            client_address TEXT NOT NULL,
-            study_uid TEXT,
-            detail TEXT NOT NULL,
-            request_id TEXT
-          );
-          CREATE INDEX audit_by_time ON audit_events (time);
-          CREATE INDEX audit_by_principal ON audit_events (principal_id, time);
-          CREATE INDEX audit_by_study ON audit_events (study_uid, time);
-          CREATE INDEX audit_by_action ON audit_events (action, time);
-          CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-          CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-        `);
-        db.pragma('user_version = 1');
-      }).immediate();
-    }
-    return new AuditLog(db);
+    // NORMAL: a power cut may lose the last moment's records, never the file's consistency (WAL);
+    // FULL would fsync every group commit on the event loop.
+    return new AuditLog(openDatabase(file, { what: 'audit trail', synchronous: 'NORMAL', migrations: MIGRATIONS }));
   }
 
   record(event: AuditEvent, now = Date.now()): void {
@@ -151,10 +150,12 @@ export class AuditLog {
       args.push(filter.to);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM audit_events ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_events ${clause} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(...args, filter.limit, filter.offset) as AuditRow[];
+    const total = (this.statement(`SELECT count(*) AS n FROM audit_events ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.statement(`SELECT * FROM audit_events ${clause} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`).all(
+      ...args,
+      filter.limit,
+      filter.offset,
+    ) as AuditRow[];
     return { records: rows.map(toRecord), total };
   }
 

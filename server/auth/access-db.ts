@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../sqlite/open-database';
 
 export type AccessDb = Database.Database;
 
@@ -9,6 +8,7 @@ export type AccessDb = Database.Database;
  * consultations and annotations. Kept out of the index so that the index stays a pure,
  * rebuildable catalogue of what is stored, and so that writes here never wait behind a STOW
  * group commit. Migrations by `PRAGMA user_version`, like the index (STYLE.md rule 5).
+ * Never edit a released migration: append a new one.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -105,23 +105,6 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export function openAccessDb(file: string): AccessDb {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
   // Accounts and shares are few and small: every commit is made durable at once.
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    db.close();
-    throw new Error(`The access database ${file} has schema version ${current}, newer than this server knows (${MIGRATIONS.length}).`);
-  }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-  }
-  return db;
+  return openDatabase(file, { what: 'access database', synchronous: 'FULL', foreignKeys: true, migrations: MIGRATIONS });
 }

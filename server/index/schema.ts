@@ -1,21 +1,21 @@
 import { getString } from '../../shared/dicom/dicom-json';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
+import type { Migration } from '../sqlite/migrate';
 import { REFERRING_NAME_WORDS, nameWordWriter } from './name-words';
 import type { IndexDb } from './index-db';
 import { writePlannerStats } from './planner-stats';
 
 /**
- * Index schema, as ordered migrations applied by `PRAGMA user_version` (STYLE.md rule 5).
- * Never edit a released migration: append a new one. A migration is SQL, or a function for
- * backfills that need our own code (accent folding); each runs in one transaction.
+ * Index schema, as ordered migrations applied by `PRAGMA user_version` (STYLE.md rule 5, see
+ * sqlite/migrate.ts). Never edit a released migration: append a new one. A migration is SQL, or a
+ * function for backfills that need our own code (accent folding); each runs in one transaction.
  *
  * Patient and study attributes used for matching live in columns with indexes; the attributes
  * returned by QIDO-RS live as DICOM JSON fragments (`json`) so answers need no stored object.
  * Each instance row holds the instance's whole DICOM JSON (bulk values as BulkDataURI), so
  * WADO-RS metadata never reads object storage.
  */
-export type Migration = string | ((db: IndexDb) => void);
-
 export const MIGRATIONS: readonly Migration[] = [
   /* 1: archive core */ `
   CREATE TABLE patients (
@@ -115,7 +115,7 @@ function migrateQidoKeys(db: IndexDb): void {
   db.exec(`
   ALTER TABLE studies ADD COLUMN institution_name TEXT NOT NULL DEFAULT '';
   UPDATE studies SET
-    institution_name = coalesce(json_extract(json, '$."00080080".Value[0]'), ''),
+    institution_name = coalesce(json_extract(json, '$."${Tag.InstitutionName}".Value[0]'), ''),
     study_time = replace(study_time, ':', '');
   -- Study keys matched by equality end with the study date and time, the order of study results:
   -- a page of "every study of this patient / institution" is read from the index in order and
@@ -141,8 +141,8 @@ function migrateQidoKeys(db: IndexDb): void {
   ALTER TABLE series ADD COLUMN pps_start_date TEXT NOT NULL DEFAULT '';
   ALTER TABLE series ADD COLUMN pps_start_time TEXT NOT NULL DEFAULT '';
   UPDATE series SET
-    pps_start_date = coalesce(json_extract(json, '$."00400244".Value[0]'), ''),
-    pps_start_time = replace(coalesce(json_extract(json, '$."00400245".Value[0]'), ''), ':', '');
+    pps_start_date = coalesce(json_extract(json, '$."${Tag.PerformedProcedureStepStartDate}".Value[0]'), ''),
+    pps_start_time = replace(coalesce(json_extract(json, '$."${Tag.PerformedProcedureStepStartTime}".Value[0]'), ''), ':', '');
   CREATE INDEX series_number ON series(series_number);
   CREATE INDEX series_description ON series(series_description);
   CREATE INDEX series_body_part ON series(body_part);
@@ -158,7 +158,7 @@ function migrateQidoKeys(db: IndexDb): void {
   for (let after = 0; ;) {
     const rows = page.all(after) as Array<{ pk: number; json: string }>;
     if (rows.length === 0) break;
-    for (const row of rows) writeWords(getString(JSON.parse(row.json) as DicomJson, '00080090') ?? '', row.pk);
+    for (const row of rows) writeWords(getString(JSON.parse(row.json) as DicomJson, Tag.ReferringPhysicianName) ?? '', row.pk);
     after = rows.at(-1)!.pk;
   }
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { APP_PATHS, VIEWER_DIST } from './viewer-paths';
+import { APP_PATHS } from '../../shared/app-paths';
+import { VIEWER_DIST } from './viewer-paths';
 
 /** One year: Vite names everything under assets/ by content hash, so a changed file is a new URL. */
 const HASHED_MAX_AGE = 365 * 24 * 3600;

@@ -5,5 +5,3 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** Where `vite build` (vite.config.ts) writes the viewer. */
 export const VIEWER_DIST = path.join(REPO_ROOT, 'dist', 'viewer');
-/** Paths of the single-page app: each answers the viewer's index.html. */
-export const APP_PATHS = ['/', '/viewer', '/upload', '/print', '/share', '/login', '/account', '/admin', '/admin/audit'] as const;

@@ -29,7 +29,7 @@ describe('the docs agree with the code', () => {
   });
 
   it('loadConfig reads exactly the PACS_* variables of CONFIG_VARIABLES', () => {
-    const documented = CONFIG_VARIABLES.map((v) => v.name).sort();
+    const documented: string[] = CONFIG_VARIABLES.map((v) => v.name).sort();
     // Every variable read, with S3 storage so that the S3 ones are read too.
     const readNames = new Set<string>();
     const env = new Proxy<Record<string, string | undefined>>(

@@ -6,11 +6,12 @@ import { appMessages, roleKey } from './messages';
 import { navigate, onRender } from './router';
 import { currentSession, setSession, type SessionInfo } from './session';
 import type { Action } from '../../../shared/api/accounts';
+import type { AppPath } from '../../../shared/app-paths';
 
 const t = translator(appMessages);
 
 /** Navigation links, each shown only to accounts allowed the action behind it. */
-const NAV: { path: string; key: 'navWorklist' | 'navUpload' | 'navAdmin'; testid: string; permission: Action }[] = [
+const NAV: { path: AppPath; key: 'navWorklist' | 'navUpload' | 'navAdmin'; testid: string; permission: Action }[] = [
   { path: '/', key: 'navWorklist', testid: 'nav-worklist', permission: 'search' },
   { path: '/upload', key: 'navUpload', testid: 'nav-upload', permission: 'store' },
   { path: '/admin', key: 'navAdmin', testid: 'nav-admin', permission: 'admin' },

@@ -1,4 +1,5 @@
 import { accessRedirect, isPublicPath } from '../auth/access-rules';
+import { isAppPath } from '../../../shared/app-paths';
 import { onUnauthorized } from '../dicomweb/base';
 import { onLanguageChange, translator } from '../i18n/i18n';
 import { describeError, hideError, showError } from './error-banner';
@@ -66,8 +67,8 @@ export async function render(): Promise<void> {
   root.dataset.page = url.pathname;
   delete root.dataset.ready;
   for (const listener of renderListeners) listener(url);
-  const load = routes[url.pathname];
-  if (!load) {
+  const path = url.pathname;
+  if (!isAppPath(path)) {
     const p = document.createElement('p');
     p.className = 'page-message';
     p.textContent = t('pageNotFound', { path: url.pathname });
@@ -76,7 +77,7 @@ export async function render(): Promise<void> {
   }
   let page: Page;
   try {
-    page = (await load()).page;
+    page = (await routes[path]()).page;
   } catch {
     if (mine === generation) showError(t('pageLoadFailed'));
     return;
@@ -97,7 +98,7 @@ function interceptLink(event: MouseEvent): void {
   const anchor = (event.target as Element | null)?.closest?.('a[href]');
   if (!(anchor instanceof HTMLAnchorElement) || anchor.target || anchor.hasAttribute('download')) return;
   const url = new URL(anchor.href);
-  if (url.origin !== location.origin || !(url.pathname in routes)) return;
+  if (url.origin !== location.origin || !isAppPath(url.pathname)) return;
   event.preventDefault();
   navigate(url.href);
 }

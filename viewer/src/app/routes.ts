@@ -1,3 +1,4 @@
+import type { AppPath } from '../../../shared/app-paths';
 import type { Page } from './page';
 
 /** What a lazily loaded screen module exports. */
@@ -5,8 +6,8 @@ export interface PageModule {
   page: Page;
 }
 
-/** Path → screen module, loaded on first visit (each becomes its own chunk). */
-export const routes: Record<string, () => Promise<PageModule>> = {
+/** App path → screen module, loaded on first visit (each becomes its own chunk); one entry per path of APP_PATHS. */
+export const routes: Record<AppPath, () => Promise<PageModule>> = {
   '/': () => import('../worklist/worklist-page'),
   '/upload': () => import('../upload/upload-page'),
   '/viewer': () => import('../viewer/viewer-page'),

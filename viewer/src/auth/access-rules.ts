@@ -1,11 +1,12 @@
+import type { AppPath } from '../../../shared/app-paths';
 import type { SessionInfo } from '../app/session';
 
-export const SIGN_IN_PATH = '/login';
+export const SIGN_IN_PATH: AppPath = '/login';
 
 /** Pages anyone may open: signing in, and opening a share link (the link itself is the credential). */
-const PUBLIC_PATHS = new Set([SIGN_IN_PATH, '/share']);
+const PUBLIC_PATHS: ReadonlySet<string> = new Set<AppPath>([SIGN_IN_PATH, '/share']);
 /** The only pages a share link's guest sees: the viewer (and print) of the shared study. */
-const GUEST_PATHS = new Set(['/viewer', '/print']);
+const GUEST_PATHS: ReadonlySet<string> = new Set<AppPath>(['/viewer', '/print']);
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.has(pathname);

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/audit-log';
 import { openAccessDb } from '../auth/access-db';
 import { ROLES, type Role } from '../auth/principal';
@@ -53,15 +54,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'add': {
         const username = flags.positional(0, 'username');
-        const role = flags.value('--role') as Role | undefined;
+        const role = flags.value('role') as Role | undefined;
         if (role === undefined) throw new UsageError('--role is required');
-        const password = await readPassword(flags.has('--password-stdin'));
+        const password = await readPassword(flags.has('password-stdin'));
         const user = await users.create({
           username,
           password,
           role,
-          displayName: flags.value('--name') ?? '',
-          mustChangePassword: flags.has('--must-change'),
+          displayName: flags.value('name') ?? '',
+          mustChangePassword: flags.has('must-change'),
         });
         record(`user created: ${user.username} (${user.role})`);
         console.log(`Created ${user.username} (${user.role}).`);
@@ -70,8 +71,8 @@ async function main(argv: string[]): Promise<number> {
       case 'passwd': {
         const username = flags.positional(0, 'username');
         users.require(username);
-        const password = await readPassword(flags.has('--password-stdin'));
-        const user = await users.setPassword(username, password, { mustChange: flags.has('--must-change') });
+        const password = await readPassword(flags.has('password-stdin'));
+        const user = await users.setPassword(username, password, { mustChange: flags.has('must-change') });
         sessions.deleteForUser(user.id);
         record(`user ${user.username}: password reset`);
         console.log(`Password of ${user.username} changed; its sessions are ended.`);
@@ -121,27 +122,28 @@ function printUsers(list: User[]): void {
 
 class UsageError extends Error {}
 
+const FLAGS = {
+  role: { type: 'string' },
+  name: { type: 'string' },
+  'must-change': { type: 'boolean' },
+  'password-stdin': { type: 'boolean' },
+} as const;
+
+/** Not strict: an unknown flag is ignored, as it always was; a value flag without its value is a usage error. */
 function parseFlags(args: string[]) {
-  const positional: string[] = [];
-  const values = new Map<string, string>();
-  const present = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--role' || arg === '--name') {
-      const value = args[++i];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      values.set(arg, value);
-    } else if (arg.startsWith('--')) present.add(arg);
-    else positional.push(arg);
-  }
+  const { values, positionals } = parseArgs({ args, options: FLAGS, strict: false, allowPositionals: true });
+  for (const flag of ['role', 'name'] as const) if (values[flag] === true) throw new UsageError(`--${flag} needs a value`);
   return {
     positional(n: number, name: string): string {
-      const value = positional[n];
+      const value = positionals[n];
       if (value === undefined) throw new UsageError(`<${name}> is missing`);
       return value;
     },
-    value: (name: string) => values.get(name),
-    has: (name: string) => present.has(name),
+    value(flag: 'role' | 'name'): string | undefined {
+      const value = values[flag];
+      return typeof value === 'string' ? value : undefined;
+    },
+    has: (flag: 'must-change' | 'password-stdin') => values[flag] === true,
   };
 }
 

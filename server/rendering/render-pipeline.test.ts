@@ -3,6 +3,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { corpusFile } from '../../test/helpers/corpus';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { dicomParserKey } from '../../shared/dicom/tag-forms';
+import { Tag } from '../../shared/dicom/tags';
 import type { FramePixels } from './frame-pixels';
 import { renderImage, rasterize } from './render-image';
 import { parseRenderOptions } from './render-options';
@@ -19,11 +21,12 @@ const noBulk = async (): Promise<Uint8Array> => {
 function nativeFrame(path: string): { frame: FramePixels; ds: dicomParser.DataSet } {
   const file = corpusFile(path);
   const ds = dicomParser.parseDicom(new Uint8Array(file));
-  const pixel = ds.elements.x7fe00010!;
-  const rows = ds.uint16('x00280010')!;
-  const columns = ds.uint16('x00280011')!;
-  const spp = ds.uint16('x00280002') ?? 1;
-  const bitsAllocated = ds.uint16('x00280100')!;
+  const uint16 = (tag: string) => ds.uint16(dicomParserKey(tag));
+  const pixel = ds.elements[dicomParserKey(Tag.PixelData)]!;
+  const rows = uint16(Tag.Rows)!;
+  const columns = uint16(Tag.Columns)!;
+  const spp = uint16(Tag.SamplesPerPixel) ?? 1;
+  const bitsAllocated = uint16(Tag.BitsAllocated)!;
   const length = Math.min(pixel.length, (rows * columns * spp * bitsAllocated) / 8);
   return {
     ds,
@@ -33,9 +36,9 @@ function nativeFrame(path: string): { frame: FramePixels; ds: dicomParser.DataSe
       columns,
       samplesPerPixel: spp,
       bitsAllocated,
-      bitsStored: ds.uint16('x00280101')!,
-      pixelRepresentation: ds.uint16('x00280103') === 1 ? 1 : 0,
-      photometricInterpretation: ds.string('x00280004')!,
+      bitsStored: uint16(Tag.BitsStored)!,
+      pixelRepresentation: uint16(Tag.PixelRepresentation) === 1 ? 1 : 0,
+      photometricInterpretation: ds.string(dicomParserKey(Tag.PhotometricInterpretation))!,
     },
   };
 }
@@ -43,13 +46,13 @@ function nativeFrame(path: string): { frame: FramePixels; ds: dicomParser.DataSe
 /** The header attributes the pipeline reads, as DICOM JSON. */
 function headerJson(ds: dicomParser.DataSet): DicomJson {
   const json: DicomJson = {};
-  // WindowCenter, WindowWidth, RescaleIntercept, RescaleSlope: first values.
-  for (const tag of ['00281050', '00281051', '00281052', '00281053']) {
-    const v = ds.string(`x${tag.toLowerCase()}`);
+  // First values only.
+  for (const tag of [Tag.WindowCenter, Tag.WindowWidth, Tag.RescaleIntercept, Tag.RescaleSlope]) {
+    const v = ds.string(dicomParserKey(tag));
     if (v !== undefined && v !== '') json[tag] = { vr: 'DS', Value: [Number(v.split('\\')[0])] };
   }
-  json['00280103'] = { vr: 'US', Value: [ds.uint16('x00280103') ?? 0] };
-  json['00280004'] = { vr: 'CS', Value: [ds.string('x00280004')] };
+  json[Tag.PixelRepresentation] = { vr: 'US', Value: [ds.uint16(dicomParserKey(Tag.PixelRepresentation)) ?? 0] };
+  json[Tag.PhotometricInterpretation] = { vr: 'CS', Value: [ds.string(dicomParserKey(Tag.PhotometricInterpretation))] };
   return json;
 }
 

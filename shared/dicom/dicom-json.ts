@@ -55,3 +55,9 @@ export function getNumber(ds: DicomJson | undefined, tag: string): number | unde
 export function getStrings(ds: DicomJson | undefined, tag: string): string[] {
   return (ds?.[tag]?.Value ?? []).map((value) => asString(value) ?? '');
 }
+
+/** The item at `index` of a sequence (SQ), or undefined when there is none. */
+export function getItem(ds: DicomJson | undefined, tag: string, index = 0): DicomJson | undefined {
+  const value = ds?.[tag]?.Value?.[index];
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as DicomJson) : undefined;
+}

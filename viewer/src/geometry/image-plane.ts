@@ -7,13 +7,9 @@
  * Pixel coordinates here are DICOM's: (column, row) with (0, 0) the centre of the top-left pixel.
  */
 import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
+import { frameMacroItems } from '../../../shared/dicom/functional-groups';
 import { Tag } from '../../../shared/dicom/tags';
-import { functionalGroups } from '../imaging/image-attributes';
 import { add, cross, dot, normalize, scale, sub, type Vec3 } from './vector';
-
-const PLANE_POSITION_SEQUENCE = '00209113';
-const PLANE_ORIENTATION_SEQUENCE = '00209116';
-const PIXEL_MEASURES_SEQUENCE = '00289110';
 
 export interface ImagePlane {
   /** Patient position of the centre of the first transmitted pixel (mm). */
@@ -47,8 +43,7 @@ function numbers(ds: DicomJson | undefined, tag: string, count: number): number[
 
 /** The value of `tag` for `frame` (1-based): in the macro `sequence` of the per-frame, then shared functional groups, then the top level. */
 function frameValue(instance: DicomJson, frame: number, sequence: string, tag: string, count: number): number[] | undefined {
-  for (const group of functionalGroups(instance, frame)) {
-    const item = group[sequence]?.Value?.[0] as DicomJson | undefined;
+  for (const item of frameMacroItems(instance, frame, sequence)) {
     const found = numbers(item, tag, count);
     if (found) return found;
   }
@@ -57,9 +52,9 @@ function frameValue(instance: DicomJson, frame: number, sequence: string, tag: s
 
 /** The plane of `frame` of `instance`, or undefined when the geometry is missing or degenerate (e.g. a CR or a secondary capture). */
 export function imagePlaneOf(instance: DicomJson, frame = 1): ImagePlane | undefined {
-  const position = frameValue(instance, frame, PLANE_POSITION_SEQUENCE, Tag.ImagePositionPatient, 3);
-  const orientation = frameValue(instance, frame, PLANE_ORIENTATION_SEQUENCE, Tag.ImageOrientationPatient, 6);
-  const spacing = frameValue(instance, frame, PIXEL_MEASURES_SEQUENCE, Tag.PixelSpacing, 2);
+  const position = frameValue(instance, frame, Tag.PlanePositionSequence, Tag.ImagePositionPatient, 3);
+  const orientation = frameValue(instance, frame, Tag.PlaneOrientationSequence, Tag.ImageOrientationPatient, 6);
+  const spacing = frameValue(instance, frame, Tag.PixelMeasuresSequence, Tag.PixelSpacing, 2);
   const rows = getNumber(instance, Tag.Rows) ?? 0;
   const columns = getNumber(instance, Tag.Columns) ?? 0;
   if (!position || !orientation || !spacing || rows <= 0 || columns <= 0 || !(spacing[0]! > 0) || !(spacing[1]! > 0)) return undefined;

@@ -5,12 +5,8 @@
  * then the Shared Functional Groups (PS3.3 C.7.6.16), then the top-level data set.
  */
 import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
+import { functionalGroups } from '../../../shared/dicom/functional-groups';
 import { Tag } from '../../../shared/dicom/tags';
-
-const SHARED_FUNCTIONAL_GROUPS = '52009229';
-const PER_FRAME_FUNCTIONAL_GROUPS = '52009230';
-const IMAGER_PIXEL_SPACING = '00181164';
-const SLICE_LOCATION = '00201041';
 
 export interface FrameAttributes {
   rows: number;
@@ -32,37 +28,26 @@ export interface FrameAttributes {
   numberOfFrames: number;
 }
 
-/** Items of the functional group macros that apply to `frame` (1-based), most specific first. */
-export function functionalGroups(instance: DicomJson, frame: number): DicomJson[] {
-  const perFrame = instance[PER_FRAME_FUNCTIONAL_GROUPS]?.Value?.[frame - 1] as DicomJson | undefined;
-  const shared = instance[SHARED_FUNCTIONAL_GROUPS]?.Value?.[0] as DicomJson | undefined;
-  return [perFrame, shared].filter((item): item is DicomJson => item !== undefined);
+/** The items of every functional group macro that applies to `frame`, per-frame ones first. */
+function frameMacros(instance: DicomJson, frame: number): DicomJson[] {
+  return functionalGroups(instance, frame).flatMap((group) =>
+    Object.values(group).flatMap((element) =>
+      (element.Value ?? []).filter((item): item is DicomJson => typeof item === 'object' && item !== null),
+    ),
+  );
 }
 
-/** The data set holding `tag` for this frame: a macro item inside a functional group, or the instance itself. */
+/** The data set holding `tag` for this frame: the instance itself, or a macro item inside a functional group. */
 function holderOf(instance: DicomJson, frame: number, tag: string): DicomJson | undefined {
   if (instance[tag]?.Value !== undefined) return instance;
-  for (const group of functionalGroups(instance, frame)) {
-    for (const element of Object.values(group)) {
-      for (const item of (element.Value ?? []) as unknown[]) {
-        if (typeof item === 'object' && item !== null && (item as DicomJson)[tag]?.Value !== undefined) return item as DicomJson;
-      }
-    }
-  }
-  return undefined;
+  return frameMacros(instance, frame).find((item) => item[tag]?.Value !== undefined);
 }
 
 function frameNumber(instance: DicomJson, frame: number, tag: string): number | undefined {
   // Per-frame values win over the top level for enhanced objects.
-  for (const group of functionalGroups(instance, frame)) {
-    for (const element of Object.values(group)) {
-      for (const item of (element.Value ?? []) as unknown[]) {
-        if (typeof item === 'object' && item !== null) {
-          const n = getNumber(item as DicomJson, tag);
-          if (n !== undefined) return n;
-        }
-      }
-    }
+  for (const item of frameMacros(instance, frame)) {
+    const n = getNumber(item, tag);
+    if (n !== undefined) return n;
   }
   return getNumber(holderOf(instance, frame, tag), tag);
 }
@@ -89,9 +74,9 @@ export function frameAttributes(instance: DicomJson, frame = 1): FrameAttributes
     intercept: frameNumber(instance, frame, Tag.RescaleIntercept) ?? 0,
     windowCenter: frameNumber(instance, frame, Tag.WindowCenter),
     windowWidth: frameNumber(instance, frame, Tag.WindowWidth),
-    pixelSpacing: spacing(instance, frame, Tag.PixelSpacing) ?? spacing(instance, frame, IMAGER_PIXEL_SPACING),
+    pixelSpacing: spacing(instance, frame, Tag.PixelSpacing) ?? spacing(instance, frame, Tag.ImagerPixelSpacing),
     sliceThickness: frameNumber(instance, frame, Tag.SliceThickness),
-    sliceLocation: frameNumber(instance, frame, SLICE_LOCATION),
+    sliceLocation: frameNumber(instance, frame, Tag.SliceLocation),
     numberOfFrames: Math.max(1, getNumber(instance, Tag.NumberOfFrames) ?? 1),
   };
 }
@@ -105,7 +90,7 @@ const NON_IMAGE_SOP_CLASS = /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.(88\.|104\.|66\.|
  * archive that leaves Pixel Data out of its metadata is not read as "empty".
  */
 function hasEmptyPixelData(instance: DicomJson): boolean {
-  const element = instance['7FE00010'];
+  const element = instance[Tag.PixelData];
   return element !== undefined && element.BulkDataURI === undefined && element.InlineBinary === undefined && element.Value === undefined;
 }
 

@@ -3,42 +3,13 @@
  * DICOM JSON: each content item's concept name, value as text and nested items.
  */
 import { getString, getStrings, type DicomJson, type PersonName } from '../../../shared/dicom/dicom-json';
+import { Tag } from '../../../shared/dicom/tags';
 import { formatDicomDate, formatDicomTime } from '../i18n/i18n';
 import { formatPersonName } from '../dicomweb/search';
 
-const SR = {
-  SOPClassUID: '00080016',
-  ContentDate: '00080023',
-  ContentTime: '00080033',
-  CodeValue: '00080100',
-  CodeMeaning: '00080104',
-  ReferencedSOPSequence: '00081199',
-  ReferencedSOPInstanceUID: '00081155',
-  MeasurementUnitsCodeSequence: '004008EA',
-  RelationshipType: '0040A010',
-  VerifyingOrganization: '0040A027',
-  VerificationDateTime: '0040A030',
-  ValueType: '0040A040',
-  ConceptNameCodeSequence: '0040A043',
-  VerifyingObserverSequence: '0040A073',
-  VerifyingObserverName: '0040A075',
-  DateTime: '0040A120',
-  Date: '0040A121',
-  Time: '0040A122',
-  PersonName: '0040A123',
-  UID: '0040A124',
-  TextValue: '0040A160',
-  ConceptCodeSequence: '0040A168',
-  MeasuredValueSequence: '0040A300',
-  NumericValue: '0040A30A',
-  CompletionFlag: '0040A491',
-  VerificationFlag: '0040A493',
-  ContentSequence: '0040A730',
-} as const;
-
 /** Structured Report SOP classes (PS3.4 B.5: 1.2.840.10008.5.1.4.1.1.88.x). */
 export function isStructuredReport(instance: DicomJson): boolean {
-  return /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.88\.\d+$/.test(getString(instance, SR.SOPClassUID) ?? '');
+  return /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.88\.\d+$/.test(getString(instance, Tag.SOPClassUID) ?? '');
 }
 
 export interface SrItem {
@@ -73,15 +44,15 @@ function items(ds: DicomJson | undefined, tag: string): DicomJson[] {
 
 function codeMeaning(ds: DicomJson | undefined, tag: string): string {
   const code = items(ds, tag)[0];
-  return getString(code, SR.CodeMeaning) ?? getString(code, SR.CodeValue) ?? '';
+  return getString(code, Tag.CodeMeaning) ?? getString(code, Tag.CodeValue) ?? '';
 }
 
 /** UCUM units as written (`mm`, `HU`); an annotation like `{pixels}` or a unitless `1` by its meaning. */
 function unitText(measured: DicomJson): string {
-  const unit = items(measured, SR.MeasurementUnitsCodeSequence)[0];
-  const value = getString(unit, SR.CodeValue) ?? '';
+  const unit = items(measured, Tag.MeasurementUnitsCodeSequence)[0];
+  const value = getString(unit, Tag.CodeValue) ?? '';
   if (value === '1') return '';
-  if (value === '' || value.startsWith('{')) return getString(unit, SR.CodeMeaning) ?? value;
+  if (value === '' || value.startsWith('{')) return getString(unit, Tag.CodeMeaning) ?? value;
   return value;
 }
 
@@ -94,41 +65,41 @@ function dicomDateTime(dt: string | undefined): string {
 function valueOf(item: DicomJson, valueType: string): string {
   switch (valueType) {
     case 'TEXT':
-      return getString(item, SR.TextValue) ?? '';
+      return getString(item, Tag.TextValue) ?? '';
     case 'CODE':
-      return codeMeaning(item, SR.ConceptCodeSequence);
+      return codeMeaning(item, Tag.ConceptCodeSequence);
     case 'NUM': {
-      const measured = items(item, SR.MeasuredValueSequence)[0];
+      const measured = items(item, Tag.MeasuredValueSequence)[0];
       if (!measured) return '';
-      return [getString(measured, SR.NumericValue) ?? '', unitText(measured)].filter(Boolean).join(' ');
+      return [getString(measured, Tag.NumericValue) ?? '', unitText(measured)].filter(Boolean).join(' ');
     }
     case 'DATETIME':
-      return dicomDateTime(getString(item, SR.DateTime));
+      return dicomDateTime(getString(item, Tag.DateTime));
     case 'DATE':
-      return formatDicomDate(getString(item, SR.Date)) || (getString(item, SR.Date) ?? '');
+      return formatDicomDate(getString(item, Tag.Date)) || (getString(item, Tag.Date) ?? '');
     case 'TIME':
-      return formatDicomTime(getString(item, SR.Time)) || (getString(item, SR.Time) ?? '');
+      return formatDicomTime(getString(item, Tag.Time)) || (getString(item, Tag.Time) ?? '');
     case 'PNAME':
-      return formatPersonName(item[SR.PersonName]?.Value?.[0] as PersonName | string | undefined);
+      return formatPersonName(item[Tag.PersonName]?.Value?.[0] as PersonName | string | undefined);
     case 'UIDREF':
-      return getString(item, SR.UID) ?? '';
+      return getString(item, Tag.UID) ?? '';
     case 'IMAGE':
     case 'COMPOSITE':
     case 'WAVEFORM':
-      return getStrings(items(item, SR.ReferencedSOPSequence)[0], SR.ReferencedSOPInstanceUID).join(', ');
+      return getStrings(items(item, Tag.ReferencedSOPSequence)[0], Tag.ReferencedSOPInstanceUID).join(', ');
     default:
       return '';
   }
 }
 
 function contentItem(item: DicomJson): SrItem {
-  const valueType = getString(item, SR.ValueType) ?? '';
+  const valueType = getString(item, Tag.ValueType) ?? '';
   return {
     valueType,
-    relationship: getString(item, SR.RelationshipType) ?? '',
-    name: codeMeaning(item, SR.ConceptNameCodeSequence),
+    relationship: getString(item, Tag.RelationshipType) ?? '',
+    name: codeMeaning(item, Tag.ConceptNameCodeSequence),
     value: valueOf(item, valueType),
-    children: items(item, SR.ContentSequence).map(contentItem),
+    children: items(item, Tag.ContentSequence).map(contentItem),
   };
 }
 
@@ -136,15 +107,15 @@ export function readStructuredReport(instance: DicomJson): SrDocument {
   const root = contentItem(instance);
   return {
     title: root.name,
-    completion: getString(instance, SR.CompletionFlag) ?? '',
-    verification: getString(instance, SR.VerificationFlag) ?? '',
-    contentDate: [formatDicomDate(getString(instance, SR.ContentDate)), formatDicomTime(getString(instance, SR.ContentTime), false)]
+    completion: getString(instance, Tag.CompletionFlag) ?? '',
+    verification: getString(instance, Tag.VerificationFlag) ?? '',
+    contentDate: [formatDicomDate(getString(instance, Tag.ContentDate)), formatDicomTime(getString(instance, Tag.ContentTime), false)]
       .filter(Boolean)
       .join(' '),
-    verifiers: items(instance, SR.VerifyingObserverSequence).map((v) => ({
-      name: formatPersonName(v[SR.VerifyingObserverName]?.Value?.[0] as PersonName | string | undefined),
-      organization: getString(v, SR.VerifyingOrganization) ?? '',
-      dateTime: dicomDateTime(getString(v, SR.VerificationDateTime)),
+    verifiers: items(instance, Tag.VerifyingObserverSequence).map((v) => ({
+      name: formatPersonName(v[Tag.VerifyingObserverName]?.Value?.[0] as PersonName | string | undefined),
+      organization: getString(v, Tag.VerifyingOrganization) ?? '',
+      dateTime: dicomDateTime(getString(v, Tag.VerificationDateTime)),
     })),
     root,
   };

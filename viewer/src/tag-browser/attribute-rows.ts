@@ -3,6 +3,7 @@
  * tag order, each value as plain text, sequences with their items (nested data sets).
  */
 import type { DicomJson, DicomJsonElement } from '../../../shared/dicom/dicom-json';
+import { Tag } from '../../../shared/dicom/tags';
 import type { KeywordOf } from './keyword-dictionary';
 
 export interface AttributeRow {
@@ -51,7 +52,7 @@ export function valueText(element: DicomJsonElement, dataset: DicomJson, tag: st
   if (element.vr === 'SQ') return { kind: 'items', count: element.Value?.length ?? 0 };
   if (element.InlineBinary !== undefined) return { kind: 'inline', bytes: base64Bytes(element.InlineBinary) };
   if (element.BulkDataURI !== undefined)
-    return { kind: 'bulk', bytes: tag.toUpperCase() === '7FE00010' ? nativePixelBytes(dataset) : undefined };
+    return { kind: 'bulk', bytes: tag.toUpperCase() === Tag.PixelData ? nativePixelBytes(dataset) : undefined };
   const values = element.Value ?? [];
   if (values.length === 0) return { kind: 'empty' };
   return { kind: 'text', text: values.map((v) => (element.vr === 'PN' ? personNameText(v) : scalarText(v))).join('\\') };
@@ -82,12 +83,12 @@ const NATIVE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.
 
 /** The size of native Pixel Data follows from the image attributes; compressed data has no known size in metadata. */
 function nativePixelBytes(dataset: DicomJson): number | undefined {
-  const syntax = dataset['00020010']?.Value?.[0];
+  const syntax = dataset[Tag.TransferSyntaxUID]?.Value?.[0];
   if (typeof syntax !== 'string' || !NATIVE_SYNTAXES.has(syntax)) return undefined;
   const n = (tag: string) => Number(dataset[tag]?.Value?.[0] ?? NaN);
-  const frames = dataset['00280008'] ? n('00280008') : 1;
-  const bits = n('00280100');
-  const bytes = n('00280010') * n('00280011') * (n('00280002') || 1) * frames * (bits / 8);
+  const frames = dataset[Tag.NumberOfFrames] ? n(Tag.NumberOfFrames) : 1;
+  const bits = n(Tag.BitsAllocated);
+  const bytes = n(Tag.Rows) * n(Tag.Columns) * (n(Tag.SamplesPerPixel) || 1) * frames * (bits / 8);
   return Number.isFinite(bytes) && bytes > 0 && bits % 8 === 0 ? bytes : undefined;
 }
 

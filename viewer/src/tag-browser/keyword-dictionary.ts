@@ -7,7 +7,7 @@ export type KeywordOf = (tag: string) => string;
 
 let loading: Promise<KeywordOf> | undefined;
 
-/** `keywordOf("00100010")` → "PatientName"; '' for a private or unknown tag. */
+/** `keywordOf(Tag.PatientName)` → "PatientName"; '' for a private or unknown tag. */
 export function loadKeywords(): Promise<KeywordOf> {
   loading ??= import('dcmjs').then(({ data }) => {
     const dictionary = data.DicomMetaDictionary.dictionary;

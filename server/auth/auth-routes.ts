@@ -2,11 +2,11 @@ import express, { type Request, type Response, type Router } from 'express';
 import { AppError } from '../../shared/errors';
 import { bodyOf, stringField } from '../api/json-body';
 import type { AccessContext } from './access-context';
-import { accountKey, failedLogin, sessionCookie } from './authenticate';
+import { accountKey, failedLogin, userPrincipal } from './authenticate';
 import { clientAddress } from './client-address';
 import { principalLabel, principalOf, requirePrincipal } from './principal';
 import { USER_SESSION_MS } from './session-store';
-import { clearSessionCookie, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, sessionCookie, setSessionCookie } from './session-cookie';
 import { sessionView } from './session-view';
 
 /**
@@ -34,16 +34,7 @@ export function authRoutes(ctx: AccessContext, presentStudyUid: (res: Response, 
     if (old !== undefined) ctx.sessions.delete(old);
     const { token, session } = ctx.sessions.create({ userId: user.id }, Date.now() + USER_SESSION_MS);
     setSessionCookie(res, token, session.expiresAt, ctx.secureCookies);
-    const principal = {
-      kind: 'user' as const,
-      userId: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      role: user.role,
-      via: 'session' as const,
-      csrfToken: session.csrfToken,
-      mustChangePassword: user.mustChangePassword,
-    };
+    const principal = userPrincipal(user, 'session', session.csrfToken);
     ctx.audit.record({
       action: 'login',
       outcome: 0,

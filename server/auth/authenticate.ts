@@ -3,12 +3,12 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../../shared/errors';
 import { verifyPassword } from './password-hash';
 import type { AccessContext } from './access-context';
-import type { Principal } from './principal';
+import type { Principal, UserPrincipal } from './principal';
 import { SECRET_PREFIX } from './secrets';
 import { clientAddress } from './client-address';
+import { sessionCookie } from './session-cookie';
 import type { User } from './user-store';
 
-export const SESSION_COOKIE = 'pacs_session';
 export const SHARE_PIN_HEADER = 'x-share-pin';
 
 /**
@@ -47,16 +47,7 @@ async function resolvePrincipal(
   if (session.userId !== undefined) {
     const user = ctx.users.byId(session.userId);
     if (!user || user.disabled) return undefined;
-    return {
-      kind: 'user',
-      userId: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      role: user.role,
-      via: 'session',
-      csrfToken: session.csrfToken,
-      mustChangePassword: user.mustChangePassword,
-    };
+    return userPrincipal(user, 'session', session.csrfToken);
   }
   const share = session.shareId === undefined ? undefined : ctx.shares.active(session.shareId);
   return share && { kind: 'share', share, via: 'session', csrfToken: session.csrfToken };
@@ -106,15 +97,7 @@ async function basic(
     throw new AppError('UNAUTHORIZED', 'The username or password is wrong, or the account is disabled.');
   }
   // A right one-time password is no wrong password: 403 everywhere but POST /api/password.
-  return {
-    kind: 'user',
-    userId: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    role: user.role,
-    via: 'basic',
-    mustChangePassword: user.mustChangePassword,
-  };
+  return userPrincipal(user, 'basic');
 }
 
 async function bearer(req: Request, res: Response, ctx: AccessContext, token: string): Promise<Principal> {
@@ -128,27 +111,11 @@ async function bearer(req: Request, res: Response, ctx: AccessContext, token: st
       throw new AppError('UNAUTHORIZED', 'The API token is unknown, expired or revoked.');
     }
     // A password reset by an admin (must change) holds the account's tokens too until it is changed.
-    return {
-      kind: 'user',
-      userId: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      role: user.role,
-      via: 'token',
-      mustChangePassword: user.mustChangePassword,
-    };
+    return userPrincipal(user, 'token');
   }
   const share = token.startsWith(SECRET_PREFIX.share) ? ctx.shares.activeByToken(token) : undefined;
   if (!share) {
-    ctx.throttles.address.fail(address);
-    ctx.audit.record({
-      action: 'share-use',
-      outcome: 4,
-      who: { kind: 'share', id: '', role: 'guest' },
-      clientAddress: address,
-      detail: 'Bearer token unknown, expired or revoked',
-      requestId: res.locals.requestId as string,
-    });
+    refusedShareUse(res, ctx, address, '', 'Bearer token unknown, expired or revoked');
     throw new AppError('UNAUTHORIZED', 'The token is unknown, expired or revoked.');
   }
   if (share.pinHash !== undefined) await checkPin(req, res, ctx, share.id, share.pinHash, req.headers[SHARE_PIN_HEADER]);
@@ -170,18 +137,29 @@ export async function checkPin(
   if (typeof pin !== 'string' || pin === '') throw new AppError('UNAUTHORIZED', 'This share link needs its PIN.');
   if (!(await verifyPassword(pin, pinHash))) {
     ctx.throttles.pin.fail(shareId);
-    ctx.throttles.address.fail(clientAddress(req));
-    ctx.audit.record({
-      action: 'share-use',
-      outcome: 4,
-      who: { kind: 'share', id: shareId, role: 'guest' },
-      clientAddress: clientAddress(req),
-      detail: 'wrong PIN',
-      requestId: res.locals.requestId as string,
-    });
+    refusedShareUse(res, ctx, clientAddress(req), shareId, 'wrong PIN');
     throw new AppError('UNAUTHORIZED', 'The PIN is wrong.');
   }
   ctx.throttles.pin.succeed(shareId);
+}
+
+/** A share link refused (unknown, expired, revoked, or a wrong PIN): counted against the address and recorded. */
+export function refusedShareUse(res: Response, ctx: AccessContext, address: string, shareId: string, detail: string): void {
+  ctx.throttles.address.fail(address);
+  ctx.audit.record({
+    action: 'share-use',
+    outcome: 4,
+    who: { kind: 'share', id: shareId, role: 'guest' },
+    clientAddress: address,
+    detail,
+    requestId: res.locals.requestId as string,
+  });
+}
+
+/** The principal of an account, however it proved itself. */
+export function userPrincipal(user: User, via: UserPrincipal['via'], csrfToken?: string): UserPrincipal {
+  const { id: userId, username, displayName, role, mustChangePassword } = user;
+  return { kind: 'user', userId, username, displayName, role, via, csrfToken, mustChangePassword };
 }
 
 const lastUseNoted = new Map<string, number>();
@@ -210,16 +188,6 @@ export function failedLogin(req: Request, res: Response, ctx: AccessContext, use
 
 export function accountKey(username: string): string {
   return username.toLowerCase();
-}
-
-export function sessionCookie(req: Request): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=') || undefined;
-  }
-  return undefined;
 }
 
 /** 401 unless the request carries a principal. */

@@ -1,5 +1,13 @@
-import type { Response } from 'express';
-import { SESSION_COOKIE } from './authenticate';
+import { parse as parseCookies } from 'cookie';
+import type { Request, Response } from 'express';
+
+export const SESSION_COOKIE = 'pacs_session';
+
+/** The session token the request's Cookie header carries, if any. */
+export function sessionCookie(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  return (header && parseCookies(header)[SESSION_COOKIE]) || undefined;
+}
 
 /** HttpOnly (no script reads it), SameSite=Strict (no other site sends it), Secure behind https. */
 export function setSessionCookie(res: Response, token: string, expiresAt: number, secure: boolean): void {

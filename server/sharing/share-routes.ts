@@ -3,11 +3,11 @@ import { isValidUid } from '../../shared/dicom/uid';
 import { AppError } from '../../shared/errors';
 import { booleanField, bodyOf, stringField } from '../api/json-body';
 import type { AccessContext } from '../auth/access-context';
-import { checkPin, sessionCookie } from '../auth/authenticate';
+import { checkPin, refusedShareUse } from '../auth/authenticate';
 import { clientAddress } from '../auth/client-address';
 import { hashPassword } from '../auth/password-hash';
 import { principalLabel, requireAction, type SharePrincipal } from '../auth/principal';
-import { setSessionCookie } from '../auth/session-cookie';
+import { sessionCookie, setSessionCookie } from '../auth/session-cookie';
 import { USER_SESSION_MS } from '../auth/session-store';
 import { sessionView } from '../auth/session-view';
 import type { ArchiveIndex } from '../index/archive-index';
@@ -83,15 +83,7 @@ export function shareRoutes(deps: ShareRouteDeps): Router {
     ctx.throttles.address.check(address);
     const share = ctx.shares.activeByToken(token);
     if (!share) {
-      ctx.throttles.address.fail(address);
-      ctx.audit.record({
-        action: 'share-use',
-        outcome: 4,
-        who: { kind: 'share', id: '', role: 'guest' },
-        clientAddress: address,
-        detail: 'link unknown, expired or revoked',
-        requestId: res.locals.requestId as string,
-      });
+      refusedShareUse(res, ctx, address, '', 'link unknown, expired or revoked');
       throw new AppError('UNAUTHORIZED', 'This share link is unknown, has expired or was revoked.');
     }
     if (share.pinHash !== undefined) await checkPin(req, res, ctx, share.id, share.pinHash, body.pin);

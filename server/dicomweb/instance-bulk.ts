@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { instancePath } from '../../shared/dicomweb/paths';
 import { AppError } from '../../shared/errors';
 import type { ArchiveIndex, InstanceBulk } from '../index/archive-index';
 import type { PixelDataLocation } from '../ingest/part10-types';
@@ -25,5 +26,10 @@ export function locateInstance(index: ArchiveIndex, req: Request): LocatedInstan
   // The frames and bulkdata routes always name all three UIDs.
   const instance = index.instanceBulk(study, series!, sop!);
   if (!instance) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
-  return { instance, bulk: JSON.parse(instance.bulk) as StoredBulk, path: `studies/${study}/series/${series}/instances/${sop}` };
+  return locatedInstance(instance, study, series!, sop!);
+}
+
+/** An index row found by its full UID path, with its bulk locations read. */
+export function locatedInstance(instance: InstanceBulk, study: string, series: string, sop: string): LocatedInstance {
+  return { instance, bulk: JSON.parse(instance.bulk) as StoredBulk, path: instancePath(study, series, sop) };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
 import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
+import { framesPath } from '../../shared/dicomweb/paths';
 import { AppError, isAppError } from '../../shared/errors';
 import type { StoredInstance } from '../index/archive-index';
 import { MultipartWriter } from '../http/multipart-writer';
@@ -13,7 +14,7 @@ import { DEFAULT_RENDERED_TYPE, negotiateRenderedType, type RenderedType } from 
 import { renderingAttributes } from '../rendering/rendering-attributes';
 import { collect } from './byte-streams';
 import { checkFrameNumbers, parseFrameList } from './frame-locator';
-import type { LocatedInstance, StoredBulk } from './instance-bulk';
+import { locatedInstance, type LocatedInstance } from './instance-bulk';
 import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from './native-frame';
 import { resourceScope } from './resource-scope';
 import { openValueRange, swapWidthOf } from './stored-value';
@@ -104,7 +105,7 @@ export function retrieveRendered(deps: WadoDeps, level: Level) {
       return sendRendered(res, etag, rendered, 'private, no-cache');
     }
     const parts = numbers.map((n) => ({
-      location: `${base}/${presentedPath(res, located.path)}/frames/${n}/rendered`,
+      location: `${base}/${framesPath(presentedPath(res, located.path), [n])}/rendered`,
       render: () => renderInstance(deps, located, n, { ...options, type }),
     }));
     return sendRenderedParts(deps, res, type, parts, false);
@@ -170,7 +171,7 @@ function locate(deps: WadoDeps, instance: StoredInstance): LocatedInstance {
 function locateOrThrow(deps: WadoDeps, study: string, series: string, sop: string): LocatedInstance {
   const instance = deps.index.instanceBulk(study, series, sop);
   if (!instance) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
-  return { instance, bulk: JSON.parse(instance.bulk) as StoredBulk, path: `studies/${study}/series/${series}/instances/${sop}` };
+  return locatedInstance(instance, study, series, sop);
 }
 
 function hasPixels(located: LocatedInstance): boolean {

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { AppError, isAppError } from '../../shared/errors';
 import { DICOM_JSON, parseMediaType } from '../../shared/dicomweb/media-types';
+import { instancePath, studyPath } from '../../shared/dicomweb/paths';
 import { FailureReason, stowResponseStatus, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
 import { boundaryFromContentType, readMultipartRelated } from '../http/multipart-reader';
 import { receiveInstance, type IngestDeps } from '../ingest/store-instance';
@@ -102,7 +103,7 @@ function stowResponseBody(outcomes: StowInstanceOutcome[], studyUid: string | un
         '00081155': { vr: 'UI', Value: [outcome.sopInstanceUid] },
         '00081190': {
           vr: 'UR',
-          Value: [`${base}/studies/${outcome.studyInstanceUid}/series/${outcome.seriesInstanceUid}/instances/${outcome.sopInstanceUid}`],
+          Value: [`${base}/${instancePath(outcome.studyInstanceUid, outcome.seriesInstanceUid, outcome.sopInstanceUid)}`],
         },
       };
       // Warning: the identical instance was already stored (PS3.18 10.5.3: B000-class warning).
@@ -120,7 +121,7 @@ function stowResponseBody(outcomes: StowInstanceOutcome[], studyUid: string | un
   }
   const body: DicomJson = {};
   const retrieveStudy = studyUid ?? (studies.size === 1 ? [...studies][0] : undefined);
-  if (retrieveStudy !== undefined) body['00081190'] = { vr: 'UR', Value: [`${base}/studies/${retrieveStudy}`] };
+  if (retrieveStudy !== undefined) body['00081190'] = { vr: 'UR', Value: [`${base}/${studyPath(retrieveStudy)}`] };
   if (failed.length > 0) body['00081198'] = { vr: 'SQ', Value: failed };
   if (referenced.length > 0) body['00081199'] = { vr: 'SQ', Value: referenced };
   return body;

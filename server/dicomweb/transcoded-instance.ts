@@ -6,7 +6,7 @@ import type { StoredInstance } from '../index/archive-index';
 import type { DeidContext } from '../sharing/deidentify/deidentify-json';
 import { deidentifyPart10 } from '../sharing/deidentify/deidentify-part10';
 import { collect } from './byte-streams';
-import type { LocatedInstance, StoredBulk } from './instance-bulk';
+import { locatedInstance, type LocatedInstance } from './instance-bulk';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
 import type { WadoDeps } from './wado-deps';
 
@@ -30,11 +30,7 @@ const MAX_NATIVE_BYTES = 512 * 2 ** 20;
 export function planExplicitLittleEndian(deps: WadoDeps, instance: StoredInstance): TranscodePlan {
   const row = deps.index.instanceBulk(instance.studyUid, instance.seriesUid, instance.sopUid);
   if (!row) throw new AppError('NOT_FOUND', 'An instance disappeared from the archive during the request.');
-  const located: LocatedInstance = {
-    instance: row,
-    bulk: JSON.parse(row.bulk) as StoredBulk,
-    path: `studies/${instance.studyUid}/series/${instance.seriesUid}/instances/${instance.sopUid}`,
-  };
+  const located = locatedInstance(row, instance.studyUid, instance.seriesUid, instance.sopUid);
   const syntax = transferSyntax(instance.transferSyntax);
   if (!syntax) throw cannot(`its transfer syntax ${instance.transferSyntax} is unknown to the archive`);
   const pixel = located.bulk.pixelData;

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
+import { framesPath } from '../../shared/dicomweb/paths';
 import { AppError } from '../../shared/errors';
 import { negotiateAmong, partContentType, type Representation } from './bulk-negotiation';
 import { nativeFrameBytes } from '../codecs/frame-geometry';
@@ -43,9 +44,9 @@ export function retrieveFrames(deps: WadoDeps) {
       );
     }
     const bodies = decode ? await decodedFrames(image, frames) : frames;
-    const base = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}/frames`;
+    const instance = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}`;
     const contentType = partContentType(chosen.representation);
-    const parts = bodies.map((body, i): OutgoingPart => ({ ...body, contentType, location: `${base}/${numbers[i]}` }));
+    const parts = bodies.map((body, i): OutgoingPart => ({ ...body, contentType, location: framesPath(instance, [numbers[i]!]) }));
     await sendParts(res, chosen.packaging, chosen.representation.mediaType, parts, deps.log);
   };
 }

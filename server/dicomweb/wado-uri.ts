@@ -8,7 +8,7 @@ import { DICOM, parseAccept } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
 import type { InstanceBulk, StoredInstance } from '../index/archive-index';
 import { MAX_VIEWPORT_SIDE, type RenderOptions, type Viewport } from '../rendering/render-options';
-import type { StoredBulk } from './instance-bulk';
+import { locatedInstance } from './instance-bulk';
 import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from './transcoded-instance';
@@ -198,11 +198,7 @@ export function retrieveWadoUri(deps: WadoUriDeps) {
     // PS3.18 9.5.2: a frame number past the end is a 400 here (WADO-RS frames answer 404).
     if (frameNumber > frames)
       throw badRequest(`frameNumber ${frameNumber} is past the end: the object has ${frames} frame${frames === 1 ? '' : 's'}.`);
-    const located = {
-      instance: bulk,
-      bulk: JSON.parse(bulk.bulk) as StoredBulk,
-      path: `studies/${query.study}/series/${query.series}/instances/${query.object}`,
-    };
+    const located = locatedInstance(bulk, query.study, query.series, query.object);
     const rendered = await renderInstance(deps, located, frameNumber, { ...renderOptionsFor(query.render, bulk), type: mediaType });
     res.status(200).type(rendered.contentType).setHeader('Content-Length', String(rendered.body.length));
     res.setHeader('Cache-Control', 'private, no-cache');

@@ -7,6 +7,7 @@ import { shareViewOf, type ShareView } from '../sharing/share-view';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { multipartPartsOf, parseAccept } from '../../shared/dicomweb/media-types';
+import { instancePath } from '../../shared/dicomweb/paths';
 import { MultipartWriter } from '../http/multipart-writer';
 import { resourceScope } from './resource-scope';
 import { matchesIfNoneMatch, sendDicomJson } from '../http/send-json';
@@ -104,7 +105,7 @@ function partHeaders({ instance, view }: PartPlan, part: OpenedPart, base: strin
   return {
     'Content-Type': `application/dicom; transfer-syntax=${part.transferSyntax}`,
     'Content-Length': String(part.length),
-    'Content-Location': `${base}/studies/${uid(instance.studyUid)}/series/${uid(instance.seriesUid)}/instances/${uid(instance.sopUid)}`,
+    'Content-Location': `${base}/${instancePath(uid(instance.studyUid), uid(instance.seriesUid), uid(instance.sopUid))}`,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
+import { instancePath, seriesPath, studyPath } from '../../shared/dicomweb/paths';
 import { queryKeyVr, type QidoLevel, type QidoQuery } from '../../shared/dicomweb/qido-query';
 import { SERIES_RETURN_KEYS, STUDY_RETURN_KEYS } from './level-attributes';
 import type { IndexDb } from './index-db';
@@ -129,7 +130,6 @@ interface Row {
 }
 
 function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): DicomJson {
-  const studyUrl = `${base}/studies/${row.study_uid}`;
   const item: DicomJson = {};
   const include = query.includeFields;
   // Attributes of the levels above come whole only for relational queries (no UID in the path);
@@ -142,7 +142,7 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
     item['00080061'] = { vr: 'CS', Value: row.modalities ? row.modalities.split('\\') : [] };
     item['00201206'] = { vr: 'IS', Value: [row.num_series ?? 0] };
     item['00201208'] = { vr: 'IS', Value: [row.num_instances ?? 0] };
-    item['00081190'] = { vr: 'UR', Value: [studyUrl] };
+    item['00081190'] = { vr: 'UR', Value: [`${base}/${studyPath(row.study_uid)}`] };
   } else {
     item['0020000D'] = { vr: 'UI', Value: [row.study_uid] };
     addLevel(item, row.series_json, withSeries ? 'all' : include);
@@ -150,7 +150,7 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
   }
   if (query.level === 'series') {
     item['00201209'] = { vr: 'IS', Value: [row.series_instances ?? 0] };
-    item['00081190'] = { vr: 'UR', Value: [`${studyUrl}/series/${row.series_uid}`] };
+    item['00081190'] = { vr: 'UR', Value: [`${base}/${seriesPath(row.study_uid, row.series_uid!)}`] };
   }
   if (query.level === 'instance') {
     item['0020000E'] = { vr: 'UI', Value: [row.series_uid] };
@@ -161,7 +161,7 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
     setNumber(item, '00280011', 'US', row.columns);
     setNumber(item, '00280100', 'US', row.bits_allocated);
     setNumber(item, '00280008', 'IS', row.number_of_frames);
-    item['00081190'] = { vr: 'UR', Value: [`${studyUrl}/series/${row.series_uid}/instances/${row.sop_uid}`] };
+    item['00081190'] = { vr: 'UR', Value: [`${base}/${instancePath(row.study_uid, row.series_uid!, row.sop_uid!)}`] };
     addLevel(item, row.instance_json, include);
   }
   item['00080056'] = { vr: 'CS', Value: ['ONLINE'] };

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { getString } from '../../shared/dicom/dicom-json';
 import { isValidUid } from '../../shared/dicom/uid';
+import { instancePath } from '../../shared/dicomweb/paths';
 import { FailureReason, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
 import type { IndexWriter } from '../index/index-writer';
 import type { BlobStore } from '../storage/blob-store';
@@ -133,7 +134,7 @@ async function completeInstance(
     await deps.blobStore.delete(key).catch(() => undefined);
     return failure(FailureReason.OutOfResources, 'Object storage could not store the instance.', ids);
   }
-  const instanceUrl = `${BULK_BASE_MARKER}/studies/${ids.studyInstanceUid}/series/${ids.seriesInstanceUid}/instances/${ids.sopInstanceUid}`;
+  const instanceUrl = `${BULK_BASE_MARKER}/${instancePath(ids.studyInstanceUid, ids.seriesInstanceUid, ids.sopInstanceUid)}`;
   for (const bulk of parsed.bulk) bulk.element.BulkDataURI = `${instanceUrl}/bulkdata/${bulk.path}`;
   try {
     const result = await deps.indexWriter.insert({

@@ -4,20 +4,19 @@
  * viewer works against any conformant archive.
  */
 import type { DicomJson } from '../../../shared/dicom/dicom-json';
+import { framesPath, instancePath, seriesPath, studyPath } from '../../../shared/dicomweb/paths';
 import { DICOMWEB_ROOT, fetchOk } from './base';
 
-const path = (...uids: string[]) => uids.map(encodeURIComponent).join('/');
-
 export function studyUrl(studyUid: string): string {
-  return `${DICOMWEB_ROOT}/studies/${path(studyUid)}`;
+  return `${DICOMWEB_ROOT}/${studyPath(studyUid)}`;
 }
 
 export function seriesUrl(studyUid: string, seriesUid: string): string {
-  return `${studyUrl(studyUid)}/series/${path(seriesUid)}`;
+  return `${DICOMWEB_ROOT}/${seriesPath(studyUid, seriesUid)}`;
 }
 
 export function instanceUrl(studyUid: string, seriesUid: string, sopUid: string): string {
-  return `${seriesUrl(studyUid, seriesUid)}/instances/${path(sopUid)}`;
+  return `${DICOMWEB_ROOT}/${instancePath(studyUid, seriesUid, sopUid)}`;
 }
 
 /** PS3.18 10.4.1.1.4: a small rendered image of the series (the archive picks a representative instance). */
@@ -27,7 +26,7 @@ export function seriesThumbnailUrl(studyUid: string, seriesUid: string, size = 9
 
 /** PS3.18 10.4.1.1.3: one frame rendered by the archive (used for colour spaces we do not convert). */
 export function renderedFrameUrl(studyUid: string, seriesUid: string, sopUid: string, frame: number): string {
-  return `${instanceUrl(studyUid, seriesUid, sopUid)}/frames/${frame}/rendered?accept=image/png`;
+  return `${framesPath(instanceUrl(studyUid, seriesUid, sopUid), [frame])}/rendered?accept=image/png`;
 }
 
 /** QIDO-RS Search for Series in a study (PS3.18 10.6.1), every series with its default attributes. */
@@ -69,7 +68,7 @@ export async function retrieveFrameParts(
   frames: number[],
   accept: string,
 ): Promise<FramePart[]> {
-  const res = await fetchOk(`${instanceUrl(studyUid, seriesUid, sopUid)}/frames/${frames.join(',')}`, { headers: { accept } });
+  const res = await fetchOk(framesPath(instanceUrl(studyUid, seriesUid, sopUid), frames), { headers: { accept } });
   const contentType = res.headers.get('content-type') ?? '';
   const body = new Uint8Array(await res.arrayBuffer());
   if (!contentType.toLowerCase().startsWith('multipart/')) return [{ body, transferSyntax: transferSyntaxOf(contentType) }];

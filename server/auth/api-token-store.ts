@@ -28,7 +28,23 @@ export const MAX_API_TOKEN_DAYS = 366;
  * rights of the account that made it, stored as SHA-256, expiring, revocable.
  */
 export class ApiTokenStore {
-  constructor(private readonly db: AccessDb) {}
+  private readonly q;
+
+  constructor(db: AccessDb) {
+    this.q = {
+      insert: db.prepare<[string, number, string, Buffer, number, number]>(
+        'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      ofUser: db.prepare<[number], TokenRow>('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC'),
+      live: db.prepare<[Buffer, number], TokenRow>(
+        'SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?',
+      ),
+      noteUse: db.prepare<[number, string]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
+      revoke: db.prepare<[number, string, number]>(
+        'UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND user_id = ?',
+      ),
+    };
+  }
 
   create(userId: number, name: string, days: number): { token: string; apiToken: ApiToken } {
     if (typeof name !== 'string' || name.trim() === '' || name.length > 100)
@@ -38,36 +54,26 @@ export class ApiTokenStore {
     const token = newSecret(SECRET_PREFIX.apiToken);
     const id = newId();
     const now = Date.now();
-    this.db
-      .prepare('INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, userId, name.trim(), secretHash(token), now, now + days * 86_400_000);
+    this.q.insert.run(id, userId, name.trim(), secretHash(token), now, now + days * 86_400_000);
     return { token, apiToken: this.list(userId).find((t) => t.id === id)! };
   }
 
   list(userId: number): ApiToken[] {
-    return this.db
-      .prepare<[number], TokenRow>('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC')
-      .all(userId)
-      .map(toToken);
+    return this.q.ofUser.all(userId).map(toToken);
   }
 
   /** The user id of a live token, noting its use. */
   use(token: string): number | undefined {
     const now = Date.now();
-    const row = this.db
-      .prepare<[Buffer, number], TokenRow>('SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?')
-      .get(secretHash(token), now);
+    const row = this.q.live.get(secretHash(token), now);
     if (!row) return undefined;
     // At most one write a minute per token: scripts call many times a second.
-    if (row.last_used_at === null || now - row.last_used_at > 60_000)
-      this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
+    if (row.last_used_at === null || now - row.last_used_at > 60_000) this.q.noteUse.run(now, row.id);
     return row.user_id;
   }
 
   revoke(userId: number, id: string): void {
-    const info = this.db
-      .prepare('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND user_id = ?')
-      .run(Date.now(), id, userId);
+    const info = this.q.revoke.run(Date.now(), id, userId);
     if (info.changes === 0) throw new AppError('NOT_FOUND', 'There is no such API token.');
   }
 }

@@ -25,12 +25,20 @@ export const USER_SESSION_MS = 12 * 3600_000;
  * of the database opens no session. Ending a session deletes its row, with immediate effect.
  */
 export class SessionStore {
-  private readonly lookup;
+  private readonly q;
 
-  constructor(private readonly db: AccessDb) {
-    this.lookup = db.prepare<[Buffer, number], SessionRow>(
-      'SELECT user_id, share_id, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?',
-    );
+  constructor(db: AccessDb) {
+    this.q = {
+      lookup: db.prepare<[Buffer, number], SessionRow>(
+        'SELECT user_id, share_id, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?',
+      ),
+      deleteExpired: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
+      insert: db.prepare<[Buffer, number | null, string | null, string, number, number]>(
+        'INSERT INTO sessions (token_hash, user_id, share_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      delete: db.prepare<[Buffer]>('DELETE FROM sessions WHERE token_hash = ?'),
+      deleteForUser: db.prepare<[number]>('DELETE FROM sessions WHERE user_id = ?'),
+    };
   }
 
   create(owner: { userId: number } | { shareId: string }, expiresAt: number): { token: string; session: Session } {
@@ -39,25 +47,23 @@ export class SessionStore {
     const userId = 'userId' in owner ? owner.userId : null;
     const shareId = 'shareId' in owner ? owner.shareId : null;
     const now = Date.now();
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-    this.db
-      .prepare('INSERT INTO sessions (token_hash, user_id, share_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(secretHash(token), userId, shareId, csrfToken, now, expiresAt);
+    this.q.deleteExpired.run(now);
+    this.q.insert.run(secretHash(token), userId, shareId, csrfToken, now, expiresAt);
     return { token, session: { userId: userId ?? undefined, shareId: shareId ?? undefined, csrfToken, expiresAt } };
   }
 
   find(token: string): Session | undefined {
-    const row = this.lookup.get(secretHash(token), Date.now());
+    const row = this.q.lookup.get(secretHash(token), Date.now());
     if (!row) return undefined;
     return { userId: row.user_id ?? undefined, shareId: row.share_id ?? undefined, csrfToken: row.csrf_token, expiresAt: row.expires_at };
   }
 
   delete(token: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(secretHash(token));
+    this.q.delete.run(secretHash(token));
   }
 
   /** Signs a user out everywhere (password changed, account disabled). */
   deleteForUser(userId: number): void {
-    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+    this.q.deleteForUser.run(userId);
   }
 }

@@ -39,12 +39,25 @@ export interface NewUser {
 
 /** Accounts of people and devices. Usernames are case-insensitive; passwords only as scrypt hashes. */
 export class UserStore {
-  private readonly byName;
-  private readonly byIdQuery;
+  private readonly q;
 
   constructor(private readonly db: AccessDb) {
-    this.byName = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
-    this.byIdQuery = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
+    this.q = {
+      byName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+      byId: db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?'),
+      all: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username'),
+      enabledCount: db.prepare<[], number>('SELECT count(*) FROM users WHERE disabled_at IS NULL').pluck(),
+      enabledAdmins: db.prepare<[], number>("SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL").pluck(),
+      insert: db.prepare<[string, string, Role, string, number, number, number]>(
+        'INSERT INTO users (username, display_name, role, password_hash, must_change_password, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      setPassword: db.prepare<[string, number, number, number]>(
+        'UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ? WHERE id = ?',
+      ),
+      update: db.prepare<[Role, string, number | null, number | null, number]>(
+        'UPDATE users SET role = ?, display_name = ?, disabled_at = CASE WHEN ? IS NULL THEN NULL ELSE coalesce(disabled_at, ?) END WHERE id = ?',
+      ),
+    };
   }
 
   async create(input: NewUser): Promise<User> {
@@ -55,11 +68,7 @@ export class UserStore {
     const hash = await hashPassword(input.password);
     const now = Date.now();
     try {
-      const info = this.db
-        .prepare(
-          'INSERT INTO users (username, display_name, role, password_hash, must_change_password, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(input.username, displayName, input.role, hash, input.mustChangePassword ? 1 : 0, now, now);
+      const info = this.q.insert.run(input.username, displayName, input.role, hash, input.mustChangePassword ? 1 : 0, now, now);
       return this.byId(Number(info.lastInsertRowid))!;
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
@@ -69,22 +78,22 @@ export class UserStore {
   }
 
   list(): User[] {
-    return this.db.prepare<[], UserRow>('SELECT * FROM users ORDER BY username').all().map(toUser);
+    return this.q.all.all().map(toUser);
   }
 
   find(username: string): User | undefined {
-    const row = this.byName.get(username);
+    const row = this.q.byName.get(username);
     return row && toUser(row);
   }
 
   byId(id: number): User | undefined {
-    const row = this.byIdQuery.get(id);
+    const row = this.q.byId.get(id);
     return row && toUser(row);
   }
 
   /** Number of accounts that can sign in. */
   enabledCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM users WHERE disabled_at IS NULL').get() as { n: number }).n;
+    return this.q.enabledCount.get()!;
   }
 
   /**
@@ -92,7 +101,7 @@ export class UserStore {
    * scrypt work as a wrong password, so timing does not reveal which usernames exist.
    */
   async authenticate(username: string, password: string): Promise<User | undefined> {
-    const row = USERNAME.test(username) ? this.byName.get(username) : undefined;
+    const row = USERNAME.test(username) ? this.q.byName.get(username) : undefined;
     const ok = await verifyPassword(password, row?.password_hash ?? UNMATCHABLE_HASH);
     return ok && row && row.disabled_at === null ? toUser(row) : undefined;
   }
@@ -101,9 +110,7 @@ export class UserStore {
     checkPassword(password);
     const user = this.require(username);
     const hash = await hashPassword(password);
-    this.db
-      .prepare('UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ? WHERE id = ?')
-      .run(hash, options.mustChange ? 1 : 0, Date.now(), user.id);
+    this.q.setPassword.run(hash, options.mustChange ? 1 : 0, Date.now(), user.id);
     return this.byId(user.id)!;
   }
 
@@ -114,11 +121,7 @@ export class UserStore {
     const disabledAt = changes.disabled === undefined ? (user.disabled ? 1 : null) : changes.disabled ? Date.now() : null;
     this.db
       .transaction(() => {
-        this.db
-          .prepare(
-            'UPDATE users SET role = ?, display_name = ?, disabled_at = CASE WHEN ? IS NULL THEN NULL ELSE coalesce(disabled_at, ?) END WHERE id = ?',
-          )
-          .run(changes.role ?? user.role, displayName, disabledAt, disabledAt, user.id);
+        this.q.update.run(changes.role ?? user.role, displayName, disabledAt, disabledAt, user.id);
         if (user.role === 'admin' && !user.disabled) this.keepOneAdmin();
       })
       .immediate();
@@ -133,8 +136,7 @@ export class UserStore {
 
   /** An archive always keeps an enabled admin: otherwise nobody could manage it any more. */
   private keepOneAdmin(): void {
-    const admins = this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL").get() as { n: number };
-    if (admins.n === 0) throw new AppError('CONFLICT', 'This would leave the archive without an enabled admin account.');
+    if (this.q.enabledAdmins.get() === 0) throw new AppError('CONFLICT', 'This would leave the archive without an enabled admin account.');
   }
 }
 

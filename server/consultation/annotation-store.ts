@@ -24,13 +24,25 @@ interface Row {
 }
 
 export class AnnotationStore {
-  constructor(private readonly db: AccessDb) {}
+  private readonly q;
+
+  constructor(db: AccessDb) {
+    this.q = {
+      ofStudy: db.prepare<[string], Row>('SELECT * FROM annotations WHERE study_uid = ? ORDER BY created_at, id'),
+      insert: db.prepare<[string, string, string, string, number, number | null, string | null, string, string, string, number, number]>(
+        `INSERT INTO annotations (id, study_uid, series_uid, sop_uid, frame, author_user_id, author_share_id, author_name, kind, data, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      one: db.prepare<[string, string], Row>('SELECT * FROM annotations WHERE study_uid = ? AND id = ?'),
+      update: db.prepare<[string, number, string, string]>(
+        'UPDATE annotations SET data = ?, updated_at = ? WHERE study_uid = ? AND id = ?',
+      ),
+      delete: db.prepare<[string, string]>('DELETE FROM annotations WHERE study_uid = ? AND id = ?'),
+    };
+  }
 
   list(studyUid: string): Array<Annotation & { authorKey: string }> {
-    return this.db
-      .prepare<[string], Row>('SELECT * FROM annotations WHERE study_uid = ? ORDER BY created_at, id')
-      .all(studyUid)
-      .map(toAnnotation);
+    return this.q.ofStudy.all(studyUid).map(toAnnotation);
   }
 
   create(input: {
@@ -46,42 +58,37 @@ export class AnnotationStore {
     const now = Date.now();
     const userId = 'userId' in input.author ? input.author.userId : null;
     const shareId = 'shareId' in input.author ? input.author.shareId : null;
-    this.db
-      .prepare(
-        `INSERT INTO annotations (id, study_uid, series_uid, sop_uid, frame, author_user_id, author_share_id, author_name, kind, data, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        input.studyUid,
-        input.seriesUid,
-        input.sopUid,
-        input.frame,
-        userId,
-        shareId,
-        input.author.name,
-        input.kind,
-        input.data,
-        now,
-        now,
-      );
+    this.q.insert.run(
+      id,
+      input.studyUid,
+      input.seriesUid,
+      input.sopUid,
+      input.frame,
+      userId,
+      shareId,
+      input.author.name,
+      input.kind,
+      input.data,
+      now,
+      now,
+    );
     return this.get(input.studyUid, id)!;
   }
 
   get(studyUid: string, id: string): (Annotation & { authorKey: string }) | undefined {
-    const row = this.db.prepare<[string, string], Row>('SELECT * FROM annotations WHERE study_uid = ? AND id = ?').get(studyUid, id);
+    const row = this.q.one.get(studyUid, id);
     return row && toAnnotation(row);
   }
 
   update(studyUid: string, id: string, data: string): Annotation & { authorKey: string } {
-    this.db.prepare('UPDATE annotations SET data = ?, updated_at = ? WHERE study_uid = ? AND id = ?').run(data, Date.now(), studyUid, id);
+    this.q.update.run(data, Date.now(), studyUid, id);
     const row = this.get(studyUid, id);
     if (!row) throw new AppError('NOT_FOUND', 'There is no such annotation.');
     return row;
   }
 
   delete(studyUid: string, id: string): void {
-    this.db.prepare('DELETE FROM annotations WHERE study_uid = ? AND id = ?').run(studyUid, id);
+    this.q.delete.run(studyUid, id);
   }
 }
 

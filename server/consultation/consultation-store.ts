@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import { URGENCIES, type Consultation, type ConsultationStatus, type Urgency } from '../../shared/api/consultations';
 import type { AccessDb } from '../auth/access-db';
+import { statementCache } from '../sqlite/statement-cache';
 
 export { URGENCIES, type Consultation, type ConsultationStatus, type Urgency };
 
@@ -44,7 +45,29 @@ const SELECT = 'SELECT c.*, u.username AS requester FROM consultations c JOIN us
  * through a share link. Status moves requested → viewed → answered → closed, each with its time.
  */
 export class ConsultationStore {
-  constructor(private readonly db: AccessDb) {}
+  private readonly q;
+  /** `list` statements, one per combination of filter fields and number of statuses. */
+  private readonly listStatement;
+
+  constructor(private readonly db: AccessDb) {
+    this.listStatement = statementCache(db);
+    this.q = {
+      insert: db.prepare<[string, string, string, number, string, string, string, string, string, Urgency, number]>(
+        `INSERT INTO consultations (id, study_uid, share_id, requested_by, requester_institution, specialist_name, specialist_institution, specialist_contact, question, urgency, status, requested_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?)`,
+      ),
+      byId: db.prepare<[string], Row>(`${SELECT} WHERE c.id = ?`),
+      requesterOf: db.prepare<[string], number>('SELECT requested_by FROM consultations WHERE id = ?').pluck(),
+      markViewed: db.prepare<[number, string]>(
+        "UPDATE consultations SET status = 'viewed', viewed_at = ? WHERE id = ? AND status = 'requested'",
+      ),
+      answer: db.prepare<[string, string, string, number, number, string]>(
+        `UPDATE consultations SET status = 'answered', opinion = ?, opinion_author = ?, opinion_sop_uid = ?, answered_at = ?, viewed_at = coalesce(viewed_at, ?)
+         WHERE id = ? AND status != 'closed'`,
+      ),
+      close: db.prepare<[number, string]>("UPDATE consultations SET status = 'closed', closed_at = coalesce(closed_at, ?) WHERE id = ?"),
+    };
+  }
 
   /** Runs `work` in one immediate transaction of the access database (shares and consultations together). */
   transaction(work: () => void): void {
@@ -53,34 +76,29 @@ export class ConsultationStore {
 
   create(input: NewConsultation): Consultation {
     const id = randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO consultations (id, study_uid, share_id, requested_by, requester_institution, specialist_name, specialist_institution, specialist_contact, question, urgency, status, requested_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?)`,
-      )
-      .run(
-        id,
-        input.studyUid,
-        input.shareId,
-        input.requestedBy,
-        input.requesterInstitution,
-        input.specialist.name,
-        input.specialist.institution,
-        input.specialist.contact,
-        input.question,
-        input.urgency,
-        Date.now(),
-      );
+    this.q.insert.run(
+      id,
+      input.studyUid,
+      input.shareId,
+      input.requestedBy,
+      input.requesterInstitution,
+      input.specialist.name,
+      input.specialist.institution,
+      input.specialist.contact,
+      input.question,
+      input.urgency,
+      Date.now(),
+    );
     return this.get(id)!;
   }
 
   get(id: string): Consultation | undefined {
-    const row = this.db.prepare<[string], Row>(`${SELECT} WHERE c.id = ?`).get(id);
+    const row = this.q.byId.get(id);
     return row && toConsultation(row);
   }
 
   requesterOf(id: string): number | undefined {
-    return this.db.prepare('SELECT requested_by FROM consultations WHERE id = ?').pluck().get(id) as number | undefined;
+    return this.q.requesterOf.get(id);
   }
 
   /** A requester's consultations (every one for an admin), newest first. */
@@ -96,37 +114,28 @@ export class ConsultationStore {
       args.push(filter.studyUid);
     }
     if (filter.statuses) {
-      where.push(`c.status IN (${filter.statuses.map(() => '?').join(',')})`);
-      args.push(...filter.statuses);
+      const statuses = [...new Set(filter.statuses)]; // at most four: few statement shapes
+      where.push(`c.status IN (${statuses.map(() => '?').join(',')})`);
+      args.push(...statuses);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    return this.db
-      .prepare<unknown[], Row>(`${SELECT} ${clause} ORDER BY c.requested_at DESC LIMIT 1000`)
-      .all(...args)
-      .map(toConsultation);
+    const rows = this.listStatement(`${SELECT} ${clause} ORDER BY c.requested_at DESC LIMIT 1000`).all(...args) as Row[];
+    return rows.map(toConsultation);
   }
 
   /** The specialist opened it: requested → viewed (once). Returns whether it changed. */
   markViewed(id: string): boolean {
-    return (
-      this.db.prepare("UPDATE consultations SET status = 'viewed', viewed_at = ? WHERE id = ? AND status = 'requested'").run(Date.now(), id)
-        .changes > 0
-    );
+    return this.q.markViewed.run(Date.now(), id).changes > 0;
   }
 
   answer(id: string, opinion: string, author: string, sopUid: string): Consultation {
-    const info = this.db
-      .prepare(
-        `UPDATE consultations SET status = 'answered', opinion = ?, opinion_author = ?, opinion_sop_uid = ?, answered_at = ?, viewed_at = coalesce(viewed_at, ?)
-         WHERE id = ? AND status != 'closed'`,
-      )
-      .run(opinion, author, sopUid, Date.now(), Date.now(), id);
+    const info = this.q.answer.run(opinion, author, sopUid, Date.now(), Date.now(), id);
     if (info.changes === 0) throw new AppError('CONFLICT', 'This consultation is closed.');
     return this.get(id)!;
   }
 
   close(id: string): Consultation {
-    this.db.prepare("UPDATE consultations SET status = 'closed', closed_at = coalesce(closed_at, ?) WHERE id = ?").run(Date.now(), id);
+    this.q.close.run(Date.now(), id);
     return this.get(id)!;
   }
 }

@@ -73,6 +73,7 @@ export class ArchiveIndex {
         ON CONFLICT (patient_key) DO NOTHING`),
       patientPk: db.prepare(`SELECT pk FROM patients WHERE patient_key = ?`).pluck(),
       studyByUid: db.prepare(`SELECT pk FROM studies WHERE study_uid = ?`).pluck(),
+      studyJson: db.prepare(`SELECT json FROM studies WHERE study_uid = ?`).pluck(),
       insertStudy: db.prepare(`INSERT INTO studies (study_uid, patient_pk, study_date, study_time, accession_number, study_id,
         study_description, referring_physician_upper, institution_name, json, created_at, updated_at)
         VALUES (@uid, @patientPk, @date, @time, @accession, @studyId, @description, @referring, @institution, @json, @now, @now)`),
@@ -247,7 +248,7 @@ export class ArchiveIndex {
 
   /** The study-level DICOM JSON (patient and study attributes) of a study, or undefined. */
   studyJson(studyUid: string): string | undefined {
-    return this.db.prepare('SELECT json FROM studies WHERE study_uid = ?').pluck().get(studyUid) as string | undefined;
+    return this.q.studyJson.get(studyUid) as string | undefined;
   }
 
   /** Bulk data and pixel data locations of one instance, resolved by the full UID path. */

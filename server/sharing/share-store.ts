@@ -57,78 +57,80 @@ const SELECT = `SELECT s.*, u.username AS creator, c.id AS consultation_id
 
 /** Share links (STYLE.md rule 9): a capability whose secret is stored only as its SHA-256. */
 export class ShareStore {
-  private readonly byTokenHash;
-  private readonly byId;
+  private readonly q;
 
   constructor(private readonly db: AccessDb) {
-    this.byTokenHash = db.prepare<[Buffer], ShareRow>(`${SELECT} WHERE s.token_hash = ?`);
-    this.byId = db.prepare<[string], ShareRow>(`${SELECT} WHERE s.id = ?`);
+    this.q = {
+      byTokenHash: db.prepare<[Buffer], ShareRow>(`${SELECT} WHERE s.token_hash = ?`),
+      byId: db.prepare<[string], ShareRow>(`${SELECT} WHERE s.id = ?`),
+      all: db.prepare<[], ShareRow>(`${SELECT} ORDER BY s.created_at DESC`),
+      byCreator: db.prepare<[number], ShareRow>(`${SELECT} WHERE s.created_by = ? ORDER BY s.created_at DESC`),
+      insert: db.prepare<[string, Buffer, number, string, string | null, string, number, Buffer, string | null, string, number, number]>(
+        `INSERT INTO shares (id, token_hash, created_by, study_uid, series_uids, permissions, anonymize, deid_secret, pin_hash, note, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      noteUse: db.prepare<[number, string]>('UPDATE shares SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?'),
+      revoke: db.prepare<[number, string]>('UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?'),
+      endSessions: db.prepare<[string]>('DELETE FROM sessions WHERE share_id = ?'),
+    };
   }
 
   create(input: NewShare): { token: string; share: ShareSummary } {
     const token = newSecret(SECRET_PREFIX.share);
     const id = newId();
-    this.db
-      .prepare(
-        `INSERT INTO shares (id, token_hash, created_by, study_uid, series_uids, permissions, anonymize, deid_secret, pin_hash, note, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        secretHash(token),
-        input.createdBy,
-        input.studyUid,
-        input.seriesUids ? JSON.stringify(input.seriesUids) : null,
-        JSON.stringify(input.permissions),
-        input.anonymize ? 1 : 0,
-        randomBytes(32),
-        input.pinHash ?? null,
-        input.note,
-        Date.now(),
-        input.expiresAt,
-      );
+    this.q.insert.run(
+      id,
+      secretHash(token),
+      input.createdBy,
+      input.studyUid,
+      input.seriesUids ? JSON.stringify(input.seriesUids) : null,
+      JSON.stringify(input.permissions),
+      input.anonymize ? 1 : 0,
+      randomBytes(32),
+      input.pinHash ?? null,
+      input.note,
+      Date.now(),
+      input.expiresAt,
+    );
     return { token, share: this.summary(id)! };
   }
 
   /** The live share a token opens; undefined when unknown, revoked or expired (all alike to the caller). */
   activeByToken(token: string): ActiveShare | undefined {
-    const row = this.byTokenHash.get(secretHash(token));
+    const row = this.q.byTokenHash.get(secretHash(token));
     return row && isLive(row) ? toActive(row) : undefined;
   }
 
   /** The live share of a guest session, checked on every request so that revocation acts at once. */
   active(id: string): ActiveShare | undefined {
-    const row = this.byId.get(id);
+    const row = this.q.byId.get(id);
     return row && isLive(row) ? toActive(row) : undefined;
   }
 
   summary(id: string): ShareSummary | undefined {
-    const row = this.byId.get(id);
+    const row = this.q.byId.get(id);
     return row && toSummary(row);
   }
 
   noteUse(id: string): void {
-    this.db.prepare('UPDATE shares SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?').run(Date.now(), id);
+    this.q.noteUse.run(Date.now(), id);
   }
 
   /** A creator's shares, newest first; every share for an admin. */
   list(userId: number | undefined): ShareSummary[] {
-    const rows =
-      userId === undefined
-        ? this.db.prepare<[], ShareRow>(`${SELECT} ORDER BY s.created_at DESC`).all()
-        : this.db.prepare<[number], ShareRow>(`${SELECT} WHERE s.created_by = ? ORDER BY s.created_at DESC`).all(userId);
+    const rows = userId === undefined ? this.q.all.all() : this.q.byCreator.all(userId);
     return rows.map(toSummary);
   }
 
   /** Revokes with immediate effect: the guest sessions it opened go with it. */
   revoke(id: string, userId: number | undefined): ShareSummary {
-    const row = this.byId.get(id);
+    const row = this.q.byId.get(id);
     // Someone else's share is answered like a missing one.
     if (!row || (userId !== undefined && row.created_by !== userId)) throw new AppError('NOT_FOUND', 'There is no such share.');
     this.db
       .transaction(() => {
-        this.db.prepare('UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(Date.now(), id);
-        this.db.prepare('DELETE FROM sessions WHERE share_id = ?').run(id);
+        this.q.revoke.run(Date.now(), id);
+        this.q.endSessions.run(id);
       })
       .immediate();
     return this.summary(id)!;

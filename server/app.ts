@@ -4,8 +4,6 @@ import { AppError, isAppError, type ErrorBody } from '../shared/errors';
 import type { ArchiveIndex } from './index/archive-index';
 import type { IndexWriter } from './index/index-writer';
 import { dicomWebRouter } from './dicomweb/router';
-import { retrieveWadoUri } from './dicomweb/wado-uri';
-import { accessGuard } from './dicomweb/access-guard';
 import type { BlobStore } from './storage/blob-store';
 import { cors } from './http/cors';
 import { securityHeaders } from './http/security-headers';
@@ -84,32 +82,20 @@ export function createApp(deps: AppDeps): Express {
   // Nothing of the archive is reachable anonymously.
   app.use(['/dicom-web', '/wado'], requireSignedIn);
 
-  app.use(
-    '/dicom-web',
-    dicomWebRouter({
-      index: deps.index,
-      indexWriter: deps.indexWriter,
-      db: deps.index.db,
-      blobStore: deps.blobStore,
-      maxRequestBytes: deps.maxRequestBytes,
-      qidoMaxLimit: deps.qidoMaxLimit,
-      dicomWebBase: () => `${deps.publicUrl()}/dicom-web`,
-      log,
-      audit: deps.access.audit,
-    }),
-  );
-  // WADO-URI (PS3.18 9) also at the root, where legacy viewers expect it; /dicom-web/wado is the same.
-  const wadoUri = retrieveWadoUri({
+  const dicomWeb = dicomWebRouter({
     index: deps.index,
+    indexWriter: deps.indexWriter,
+    db: deps.index.db,
     blobStore: deps.blobStore,
+    maxRequestBytes: deps.maxRequestBytes,
+    qidoMaxLimit: deps.qidoMaxLimit,
     dicomWebBase: () => `${deps.publicUrl()}/dicom-web`,
     log,
+    audit: deps.access.audit,
   });
-  app.get(
-    '/wado',
-    accessGuard(deps.access.audit, 'read', (req) => (/application\/dicom/.test(String(req.query.contentType ?? '')) ? 'retrieve' : 'view')),
-    wadoUri,
-  );
+  app.use('/dicom-web', dicomWeb);
+  // WADO-URI (PS3.18 9) also at the root, where legacy viewers expect it: the route table's own /wado.
+  app.get('/wado', dicomWeb);
   // The browser viewer at /, /viewer, /upload, /print and its static files (after the archive's routes).
   app.use(serveViewer(deps.viewerDir));
 

@@ -79,7 +79,7 @@ export function dicomWebRouter(deps: DicomWebDeps): Router {
     ['/studies/:study/series/:series/instances/:instance/bulkdata/*path', { get: view(retrieveBulkdata(deps)) }],
     ['/series', { get: search('series') }],
     ['/instances', { get: search('instance') }],
-    ['/wado', { get: wadoUri }],
+    ['/wado', { get: wadoUri }], // app.ts sends GET /wado at the root here too
   ];
   const entries = routes.map(([path, handlers]) => ({ path, methods: Object.keys(handlers).map((m) => m.toUpperCase()) }));
   // Retrieve Capabilities (PS3.18 8.9) on the service's base URI.

@@ -1,3 +1,4 @@
+import type { NewUser } from '../../shared/api/accounts';
 import { AppError } from '../../shared/errors';
 import type { AccessDb } from './access-db';
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './password-hash';
@@ -28,14 +29,6 @@ interface UserRow {
 
 export const MIN_PASSWORD_LENGTH = 10;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-
-export interface NewUser {
-  username: string;
-  password: string;
-  role: Role;
-  displayName?: string;
-  mustChangePassword?: boolean;
-}
 
 /** Accounts of people and devices. Usernames are case-insensitive; passwords only as scrypt hashes. */
 export class UserStore {

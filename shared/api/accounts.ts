@@ -21,6 +21,25 @@ export interface UserAccount {
   passwordChangedAt: string;
 }
 
+/** POST /api/users (and `npm run pacs -- user add`): a new account. */
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  displayName?: string;
+  mustChangePassword?: boolean;
+}
+
+/** PATCH /api/users/{username}: the fields to change. */
+export interface UserChange {
+  role?: Role;
+  displayName?: string;
+  disabled?: boolean;
+  /** A reset: the account must choose its own at its next sign-in unless `mustChangePassword: false`. */
+  password?: string;
+  mustChangePassword?: boolean;
+}
+
 export interface SessionUser {
   username: string;
   displayName: string;

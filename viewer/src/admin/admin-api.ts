@@ -1,4 +1,4 @@
-import { ROLES, type Role, type UserAccount } from '../../../shared/api/accounts';
+import { ROLES, type NewUser, type Role, type UserAccount, type UserChange } from '../../../shared/api/accounts';
 import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../../../shared/api/audit-events';
 import { apiJson, apiPath } from '../auth/api';
 
@@ -8,24 +8,7 @@ export type { AuditRecord };
  * The archive's admin API as the viewer uses it: accounts (GET/POST /api/users,
  * PATCH /api/users/{username}) and the audit trail (GET /api/audit).
  */
-export { ROLES, type Role, type UserAccount };
-
-export interface NewUser {
-  username: string;
-  password: string;
-  role: Role;
-  displayName?: string;
-  mustChangePassword?: boolean;
-}
-
-export interface UserChange {
-  role?: Role;
-  displayName?: string;
-  disabled?: boolean;
-  /** A reset: the account must choose its own at its next sign-in unless `mustChangePassword: false`. */
-  password?: string;
-  mustChangePassword?: boolean;
-}
+export { ROLES, type NewUser, type Role, type UserAccount, type UserChange };
 
 export const listUsers = () => apiJson<UserAccount[]>('GET', '/api/users');
 export const createUser = (user: NewUser) => apiJson<UserAccount>('POST', '/api/users', user);

@@ -1,5 +1,7 @@
 import { currentSession } from '../app/session';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { pageMessage } from '../ui/page-message';
 import { adminMessages } from './messages';
 
 const t = translator(adminMessages);
@@ -11,30 +13,20 @@ const t = translator(adminMessages);
  */
 export function adminSection(root: HTMLElement, current: '/admin' | '/admin/audit', testid: string): HTMLElement | null {
   if (!currentSession()?.permissions.includes('admin')) {
-    const p = document.createElement('p');
-    p.className = 'page-message';
-    p.dataset.testid = 'not-allowed';
-    p.textContent = t('notAllowed');
-    root.append(p);
+    root.append(pageMessage(t('notAllowed'), 'not-allowed'));
     return null;
   }
-  const section = document.createElement('section');
-  section.className = 'admin-page';
-  section.dataset.testid = testid;
-  const tabs = document.createElement('nav');
-  tabs.className = 'admin-tabs';
+  const tabs = element('nav', { className: 'admin-tabs' });
   for (const [path, key] of [
     ['/admin', 'tabUsers'],
     ['/admin/audit', 'tabAudit'],
   ] as const) {
-    const link = document.createElement('a');
+    const link = element('a', { testid: `admin-tab-${key === 'tabUsers' ? 'users' : 'audit'}`, text: t(key) });
     link.href = path;
-    link.textContent = t(key);
-    link.dataset.testid = `admin-tab-${key === 'tabUsers' ? 'users' : 'audit'}`;
     if (path === current) link.setAttribute('aria-current', 'page');
     tabs.append(link);
   }
-  section.append(tabs);
+  const section = element('section', { className: 'admin-page', testid }, tabs);
   root.append(section);
   return section;
 }

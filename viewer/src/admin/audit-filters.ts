@@ -1,5 +1,6 @@
-import { button, labelled, textInput } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { button, labelled, textInput } from '../ui/form-parts';
 import { AUDIT_ACTION_NAMES, type AuditFilter } from './admin-api';
 import { adminMessages } from './messages';
 
@@ -15,16 +16,12 @@ export interface AuditFilterForm {
  * the browser's local time (datetime-local) and are sent as ISO 8601 UTC instants.
  */
 export function createAuditFilters(initial: AuditFilter, handlers: { onSearch(): void; onClear(): void }): AuditFilterForm {
-  const form = document.createElement('form');
-  form.className = 'admin-filters';
-  form.dataset.testid = 'audit-filters';
+  const form = element('form', { className: 'admin-filters', testid: 'audit-filters' });
   const user = textInput('audit-user', { autocomplete: 'off', maxLength: 128 });
   user.value = initial.user ?? '';
   const study = textInput('audit-study', { autocomplete: 'off', maxLength: 64 });
   study.value = initial.study ?? '';
-  const action = document.createElement('select');
-  action.className = 'input';
-  action.dataset.testid = 'audit-action';
+  const action = element('select', { className: 'input', testid: 'audit-action' });
   action.append(new Option(t('anyAction'), ''), ...AUDIT_ACTION_NAMES.map((name) => new Option(name, name)));
   action.value = initial.action ?? '';
   const from = textInput('audit-from', { type: 'datetime-local' });
@@ -34,16 +31,13 @@ export function createAuditFilters(initial: AuditFilter, handlers: { onSearch():
   const search = button(t('search'), 'audit-search', 'submit', 'btn btn-primary');
   const clear = button(t('clear'), 'audit-clear');
   clear.addEventListener('click', handlers.onClear);
-  const actions = document.createElement('div');
-  actions.className = 'admin-filter-actions';
-  actions.append(search, clear);
   form.append(
     labelled(t('filterUser'), user),
     labelled(t('filterStudy'), study),
     labelled(t('filterAction'), action),
     labelled(t('filterFrom'), from),
     labelled(t('filterTo'), to),
-    actions,
+    element('div', { className: 'admin-filter-actions' }, search, clear),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();

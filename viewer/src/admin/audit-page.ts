@@ -1,6 +1,9 @@
 import type { Page } from '../app/page';
-import { button, errorText, formError, showFormError } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { errorText } from '../ui/error-text';
+import { button, formError, showFormError } from '../ui/form-parts';
+import { pageMessage } from '../ui/page-message';
 import { AUDIT_PAGE_SIZE, auditCsvHref, searchAudit, type AuditFilter, type AuditRecord } from './admin-api';
 import { adminSection } from './admin-shell';
 import { createAuditFilters } from './audit-filters';
@@ -38,24 +41,13 @@ export const page: Page = {
     if (!section) return;
     let { filter, offset } = filterOf(url);
     section.dataset.searches = '0';
-    const heading = document.createElement('h2');
-    heading.textContent = t('auditTitle');
     const error = formError('audit-error');
-    const status = document.createElement('div');
-    status.className = 'admin-status';
-    status.dataset.testid = 'audit-status';
-    const exportLink = document.createElement('a');
-    exportLink.className = 'btn admin-export';
-    exportLink.dataset.testid = 'audit-export';
-    exportLink.textContent = t('exportCsv');
+    const status = element('div', { className: 'admin-status', testid: 'audit-status' });
+    const exportLink = element('a', { className: 'btn admin-export', testid: 'audit-export', text: t('exportCsv') });
     exportLink.download = '';
-    const tableWrap = document.createElement('div');
-    tableWrap.className = 'admin-table-wrap';
+    const tableWrap = element('div', { className: 'admin-table-wrap' });
     const previous = button(t('previous'), 'audit-previous');
     const next = button(t('next'), 'audit-next');
-    const pager = document.createElement('div');
-    pager.className = 'admin-pager';
-    pager.append(previous, next);
 
     const form = createAuditFilters(filter, {
       onSearch: () => void run(form.read(), 0),
@@ -66,21 +58,21 @@ export const page: Page = {
     });
     previous.addEventListener('click', () => void run(filter, Math.max(0, offset - AUDIT_PAGE_SIZE)));
     next.addEventListener('click', () => void run(filter, offset + AUDIT_PAGE_SIZE));
-    const bar = document.createElement('div');
-    bar.className = 'admin-bar';
-    bar.append(status, exportLink);
-    section.append(heading, form.element, error, bar, tableWrap, pager);
+    section.append(
+      element('h2', { text: t('auditTitle') }),
+      form.element,
+      error,
+      element('div', { className: 'admin-bar' }, status, exportLink),
+      tableWrap,
+      element('div', { className: 'admin-pager' }, previous, next),
+    );
 
     const draw = (records: AuditRecord[], total: number) => {
       tableWrap.replaceChildren();
       previous.disabled = offset === 0;
       next.disabled = offset + records.length >= total;
       if (records.length === 0) {
-        const empty = document.createElement('p');
-        empty.className = 'page-message';
-        empty.dataset.testid = 'audit-empty';
-        empty.textContent = t('noRecords');
-        tableWrap.append(empty);
+        tableWrap.append(pageMessage(t('noRecords'), 'audit-empty'));
         status.textContent = '';
         return;
       }

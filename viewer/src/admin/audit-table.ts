@@ -1,5 +1,5 @@
-import { tableWithHead } from '../auth/form-parts';
 import { displayLocale, translator } from '../i18n/i18n';
+import { tableWithHead } from '../ui/table-with-head';
 import type { AuditRecord } from './admin-api';
 import { adminMessages, type AdminKey } from './messages';
 import { roleName } from './user-table';

@@ -1,6 +1,7 @@
-import { button, formWithHeading, labelled, textInput } from '../auth/form-parts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { button, formWithHeading, labelled, textInput } from '../ui/form-parts';
 import type { NewUser, Role } from './admin-api';
 import { adminMessages } from './messages';
 import { roleSelect } from './user-table';
@@ -19,10 +20,9 @@ export function createNewUserForm(onCreate: (user: NewUser, form: HTMLFormElemen
     required: true,
     minLength: MIN_PASSWORD_LENGTH,
   });
-  const mustChange = document.createElement('input');
+  const mustChange = element('input', { testid: 'create-must-change' });
   mustChange.type = 'checkbox';
   mustChange.checked = true;
-  mustChange.dataset.testid = 'create-must-change';
   const submit = button(t('create'), 'create-submit', 'submit', 'btn btn-primary');
   form.append(
     labelled(t('username'), username),

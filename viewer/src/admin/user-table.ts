@@ -1,7 +1,9 @@
 import { appMessages, roleKey } from '../app/messages';
-import { button, tableWithHead } from '../auth/form-parts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { button } from '../ui/form-parts';
+import { tableWithHead } from '../ui/table-with-head';
 import { ROLES, type Role, type UserAccount, type UserChange } from './admin-api';
 import { adminMessages, type AdminKey } from './messages';
 
@@ -16,13 +18,10 @@ export const roleName = (role: string): string => {
 };
 
 export function roleSelect(testid: string, value: Role): HTMLSelectElement {
-  const select = document.createElement('select');
-  select.className = 'input';
-  select.dataset.testid = testid;
+  const select = element('select', { className: 'input', testid });
   for (const role of ROLES) {
-    const option = document.createElement('option');
+    const option = element('option', { text: roleName(role) });
     option.value = role;
-    option.textContent = roleName(role);
     select.append(option);
   }
   select.value = value;
@@ -43,14 +42,11 @@ export function createUserTable(users: UserAccount[], onChange: (username: strin
 }
 
 function userRow(user: UserAccount, onChange: (username: string, change: UserChange) => void): HTMLTableRowElement {
-  const row = document.createElement('tr');
-  row.dataset.testid = 'user-row';
+  const row = element('tr', { testid: 'user-row' });
   row.dataset.username = user.username;
   if (user.disabled) row.classList.add('admin-row-disabled');
   const cell = (testid: string, ...content: Array<string | Node>) => {
-    const td = document.createElement('td');
-    td.dataset.testid = testid;
-    td.append(...content);
+    const td = element('td', { testid }, ...content);
     row.append(td);
     return td;
   };
@@ -66,9 +62,8 @@ function userRow(user: UserAccount, onChange: (username: string, change: UserCha
 
   const toggle = button(t(user.disabled ? 'enable' : 'disable'), 'user-toggle');
   toggle.addEventListener('click', () => onChange(user.username, { disabled: !user.disabled }));
-  const password = document.createElement('input');
+  const password = element('input', { className: 'input admin-reset-input' });
   password.type = 'password';
-  password.className = 'input admin-reset-input';
   password.autocomplete = 'new-password';
   password.placeholder = t('newPasswordPlaceholder');
   password.minLength = MIN_PASSWORD_LENGTH;

@@ -1,7 +1,9 @@
 import type { Page } from '../app/page';
-import { errorText, formError, showFormError } from '../auth/form-parts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { errorText } from '../ui/error-text';
+import { formError, showFormError } from '../ui/form-parts';
 import { createUser, listUsers, updateUser, type NewUser, type UserChange } from './admin-api';
 import { adminSection } from './admin-shell';
 import { createNewUserForm } from './create-user-form';
@@ -20,15 +22,10 @@ export const page: Page = {
   async mount(root) {
     const section = adminSection(root, '/admin', 'admin-users');
     if (!section) return;
-    const heading = document.createElement('h2');
-    heading.textContent = t('usersTitle');
-    const notice = document.createElement('p');
-    notice.className = 'form-notice';
-    notice.dataset.testid = 'admin-notice';
+    const notice = element('p', { className: 'form-notice', testid: 'admin-notice' });
     notice.setAttribute('aria-live', 'polite');
     const error = formError('admin-error');
-    const tableWrap = document.createElement('div');
-    tableWrap.className = 'admin-table-wrap';
+    const tableWrap = element('div', { className: 'admin-table-wrap' });
     section.dataset.loads = '0';
 
     const load = async () => {
@@ -72,7 +69,7 @@ export const page: Page = {
       });
 
     section.append(
-      heading,
+      element('h2', { text: t('usersTitle') }),
       error,
       notice,
       tableWrap,

@@ -1,5 +1,6 @@
 import { ArchiveError } from '../dicomweb/base';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
 import { appMessages } from './messages';
 
 const t = translator(appMessages);
@@ -22,17 +23,12 @@ export function showError(message: string): void {
   el.className = 'error-banner';
   el.dataset.testid = 'error-banner';
   el.setAttribute('role', 'alert');
-  const text = document.createElement('span');
-  text.className = 'error-banner-text';
-  text.textContent = message;
-  const close = document.createElement('button');
+  const close = element('button', { className: 'error-banner-close', text: '×' });
   close.type = 'button';
-  close.className = 'error-banner-close';
-  close.textContent = '×';
   close.title = t('dismiss');
   close.setAttribute('aria-label', t('dismiss'));
   close.addEventListener('click', hideError);
-  el.append(text, close);
+  el.append(element('span', { className: 'error-banner-text', text: message }), close);
   el.hidden = false;
 }
 

@@ -1,6 +1,8 @@
 import { apiJson } from '../auth/api';
 import { SIGN_IN_PATH } from '../auth/access-rules';
 import { currentLanguage, LANGUAGES, setLanguage, translator, type Language } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { button } from '../ui/form-parts';
 import { showErrorFor } from './error-banner';
 import { appMessages, roleKey } from './messages';
 import { navigate, onRender } from './router';
@@ -34,36 +36,25 @@ function drawHeader(el: HTMLElement, url: URL): void {
   document.title = t('appName');
 
   const session = currentSession();
-  const brand = document.createElement(session?.kind === 'user' ? 'a' : 'span');
-  brand.className = 'app-brand';
+  const brand = element(session?.kind === 'user' ? 'a' : 'span', { className: 'app-brand', text: t('appName') });
   if (brand instanceof HTMLAnchorElement) brand.href = '/';
-  brand.textContent = t('appName');
 
-  const nav = document.createElement('nav');
-  nav.className = 'app-nav';
+  const nav = element('nav', { className: 'app-nav' });
   for (const item of NAV) {
     if (session?.kind !== 'user' || !session.permissions.includes(item.permission)) continue;
-    const link = document.createElement('a');
+    const link = element('a', { testid: item.testid, text: t(item.key) });
     link.href = item.path;
-    link.textContent = t(item.key);
-    link.dataset.testid = item.testid;
     if (url.pathname === item.path || (item.path !== '/' && url.pathname.startsWith(`${item.path}/`)))
       link.setAttribute('aria-current', 'page');
     nav.append(link);
   }
 
-  const switcher = document.createElement('div');
-  switcher.className = 'app-language';
+  const switcher = element('div', { className: 'app-language' });
   switcher.setAttribute('role', 'group');
   switcher.setAttribute('aria-label', t('language'));
   const active = currentLanguage();
   LANGUAGES.forEach((language, n) => {
-    if (n > 0) {
-      const bar = document.createElement('span');
-      bar.className = 'app-language-separator';
-      bar.textContent = '|';
-      switcher.append(bar);
-    }
+    if (n > 0) switcher.append(element('span', { className: 'app-language-separator', text: '|' }));
     switcher.append(languageButton(language, active));
   });
 
@@ -73,46 +64,36 @@ function drawHeader(el: HTMLElement, url: URL): void {
 }
 
 function whoIsSignedIn(session: SessionInfo): HTMLElement {
-  const box = document.createElement('div');
-  box.className = 'app-user';
+  const box = element('div', { className: 'app-user' });
   if (session.kind === 'share' || !session.user) {
-    const guest = document.createElement('span');
-    guest.className = 'app-user-name';
-    guest.dataset.testid = 'header-guest';
-    guest.textContent = t('guest');
-    box.append(guest);
+    box.append(element('span', { className: 'app-user-name', testid: 'header-guest', text: t('guest') }));
     return box;
   }
   const { user } = session;
-  const name = document.createElement(user.mustChangePassword ? 'span' : 'a');
-  name.className = 'app-user-name';
-  name.dataset.testid = 'header-user';
-  name.textContent = user.displayName || user.username;
+  const name = element(user.mustChangePassword ? 'span' : 'a', {
+    className: 'app-user-name',
+    testid: 'header-user',
+    text: user.displayName || user.username,
+  });
   name.title = t('signedInAs', { username: user.username });
   if (name instanceof HTMLAnchorElement) name.href = '/account';
-  const role = document.createElement('span');
-  role.className = 'app-user-role';
-  role.dataset.testid = 'header-role';
+  const role = element('span', { className: 'app-user-role', testid: 'header-role' });
   role.dataset.role = user.role;
   const key = roleKey(user.role);
   role.textContent = key ? t(key) : user.role;
-  const signOut = document.createElement('button');
-  signOut.type = 'button';
-  signOut.className = 'btn app-sign-out';
-  signOut.dataset.testid = 'sign-out';
-  signOut.textContent = t('signOut');
+  const signOut = button(t('signOut'), 'sign-out', 'button', 'btn app-sign-out');
   signOut.addEventListener('click', () => void endSession(signOut));
   box.append(name, role, signOut);
   return box;
 }
 
 /** POST /api/logout (with the CSRF header), then the sign-in page. */
-async function endSession(button: HTMLButtonElement): Promise<void> {
-  button.disabled = true;
+async function endSession(signOut: HTMLButtonElement): Promise<void> {
+  signOut.disabled = true;
   try {
     await apiJson<void>('POST', '/api/logout');
   } catch (error) {
-    button.disabled = false;
+    signOut.disabled = false;
     showErrorFor(error);
     return;
   }
@@ -121,14 +102,12 @@ async function endSession(button: HTMLButtonElement): Promise<void> {
 }
 
 function languageButton(language: Language, active: Language): HTMLButtonElement {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.textContent = language.toUpperCase();
-  button.title = t(language === 'en' ? 'languageEn' : 'languageVi');
-  button.dataset.testid = `language-${language}`;
-  button.setAttribute('aria-pressed', String(language === active));
-  button.addEventListener('click', () => {
+  const choice = element('button', { testid: `language-${language}`, text: language.toUpperCase() });
+  choice.type = 'button';
+  choice.title = t(language === 'en' ? 'languageEn' : 'languageVi');
+  choice.setAttribute('aria-pressed', String(language === active));
+  choice.addEventListener('click', () => {
     if (language !== currentLanguage()) setLanguage(language);
   });
-  return button;
+  return choice;
 }

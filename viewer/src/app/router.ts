@@ -6,6 +6,7 @@ import { describeError, hideError, showError } from './error-banner';
 import { appMessages } from './messages';
 import type { Page } from './page';
 import { routes } from './routes';
+import { pageMessage } from '../ui/page-message';
 import { currentSession, setSession } from './session';
 
 const t = translator(appMessages);
@@ -69,10 +70,7 @@ export async function render(): Promise<void> {
   for (const listener of renderListeners) listener(url);
   const path = url.pathname;
   if (!isAppPath(path)) {
-    const p = document.createElement('p');
-    p.className = 'page-message';
-    p.textContent = t('pageNotFound', { path: url.pathname });
-    root.append(p);
+    root.append(pageMessage(t('pageNotFound', { path: url.pathname })));
     return;
   }
   let page: Page;

@@ -2,11 +2,18 @@ import type { Page } from '../app/page';
 import { currentSession } from '../app/session';
 import { displayLocale, translator } from '../i18n/i18n';
 import { apiJson } from './api';
-import { button, errorText, formError, labelled, showFormError, tableWithHead, textInput } from './form-parts';
+import { element } from '../ui/element';
+import { errorText } from '../ui/error-text';
+import { button, formError, labelled, showFormError, textInput } from '../ui/form-parts';
+import { uiMessages } from '../ui/messages';
+import { pageMessage } from '../ui/page-message';
+import { sectionWithHeading } from '../ui/section-with-heading';
+import { tableWithHead } from '../ui/table-with-head';
 import { authMessages } from './messages';
 import { createPasswordForm } from './password-form';
 
 const t = translator(authMessages);
+const tUi = translator(uiMessages);
 
 interface ApiToken {
   id: string;
@@ -25,29 +32,15 @@ export const page: Page = {
   async mount(root) {
     const session = currentSession();
     if (session?.kind !== 'user') {
-      const p = document.createElement('p');
-      p.className = 'page-message';
-      p.textContent = t('guestNoAccount');
-      root.append(p);
+      root.append(pageMessage(t('guestNoAccount')));
       return;
     }
-    const section = document.createElement('section');
-    section.className = 'account-page';
-    section.dataset.testid = 'account';
+    const section = sectionWithHeading('account-page', 'account', t('accountTitle'));
     section.dataset.loads = '0';
-    const heading = document.createElement('h2');
-    heading.textContent = t('accountTitle');
-    const tokensHeading = document.createElement('h3');
-    tokensHeading.textContent = t('tokensTitle');
-    const intro = document.createElement('p');
-    intro.className = 'auth-intro';
-    intro.textContent = t('tokensIntro');
     const error = formError('token-error');
-    const created = document.createElement('div');
-    created.className = 'token-created';
+    const created = element('div', { className: 'token-created' });
     created.hidden = true;
-    const list = document.createElement('div');
-    list.className = 'admin-table-wrap';
+    const list = element('div', { className: 'admin-table-wrap' });
 
     const name = textInput('token-name', { autocomplete: 'off', required: true, maxLength: 100 });
     const days = textInput('token-days', { type: 'number' });
@@ -55,10 +48,13 @@ export const page: Page = {
     days.min = '1';
     days.max = '366';
     const createButton = button(t('createToken'), 'token-create', 'submit', 'btn btn-primary');
-    const form = document.createElement('form');
-    form.className = 'admin-filters';
-    form.dataset.testid = 'token-form';
-    form.append(labelled(t('tokenName'), name), labelled(t('tokenDays'), days), createButton);
+    const form = element(
+      'form',
+      { className: 'admin-filters', testid: 'token-form' },
+      labelled(t('tokenName'), name),
+      labelled(t('tokenDays'), days),
+      createButton,
+    );
 
     const load = async () => {
       try {
@@ -96,16 +92,23 @@ export const page: Page = {
         .then(load);
     });
 
-    const passwordNotice = document.createElement('p');
-    passwordNotice.className = 'form-notice';
-    passwordNotice.dataset.testid = 'password-notice';
+    const passwordNotice = element('p', { className: 'form-notice', testid: 'password-notice' });
     const passwordForm = createPasswordForm({
       onChanged: () => {
         passwordForm.reset();
         passwordNotice.textContent = t('passwordChanged');
       },
     });
-    section.append(heading, tokensHeading, intro, form, error, created, list, passwordForm, passwordNotice);
+    section.append(
+      element('h3', { text: t('tokensTitle') }),
+      element('p', { className: 'auth-intro', text: t('tokensIntro') }),
+      form,
+      error,
+      created,
+      list,
+      passwordForm,
+      passwordNotice,
+    );
     root.append(section);
     await load();
   },
@@ -113,26 +116,17 @@ export const page: Page = {
 
 /** The new token, once, with a copy button. */
 function showSecret(box: HTMLElement, secret: string): void {
-  const note = document.createElement('p');
-  note.textContent = t('tokenCreated');
-  const value = document.createElement('code');
-  value.dataset.testid = 'token-secret';
-  value.textContent = secret;
-  const copy = button(t('copy'), 'token-copy');
+  const copy = button(tUi('copy'), 'token-copy');
   copy.addEventListener('click', () => {
-    void navigator.clipboard?.writeText(secret).then(() => (copy.textContent = t('copied')));
+    void navigator.clipboard?.writeText(secret).then(() => (copy.textContent = tUi('copied')));
   });
-  box.replaceChildren(note, value, copy);
+  box.replaceChildren(element('p', { text: t('tokenCreated') }), element('code', { testid: 'token-secret', text: secret }), copy);
   box.hidden = false;
 }
 
 function tokenTable(tokens: ApiToken[], onRevoke: (id: string) => void): HTMLElement {
   if (tokens.length === 0) {
-    const p = document.createElement('p');
-    p.className = 'page-message';
-    p.dataset.testid = 'tokens-empty';
-    p.textContent = t('noTokens');
-    return p;
+    return pageMessage(t('noTokens'), 'tokens-empty');
   }
   const format = new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'short', timeStyle: 'short' });
   const when = (iso: string | null) => (iso ? format.format(new Date(iso)) : t('never'));
@@ -145,14 +139,11 @@ function tokenTable(tokens: ApiToken[], onRevoke: (id: string) => void): HTMLEle
     '',
   ]);
   for (const token of tokens) {
-    const row = document.createElement('tr');
-    row.dataset.testid = 'token-row';
+    const row = element('tr', { testid: 'token-row' });
     row.dataset.tokenId = token.id;
     const state = token.revokedAt ? 'stateRevoked' : Date.parse(token.expiresAt) <= Date.now() ? 'stateExpired' : 'stateActive';
     for (const text of [token.name, when(token.createdAt), when(token.expiresAt), when(token.lastUsedAt), t(state)]) {
-      const td = document.createElement('td');
-      td.textContent = text;
-      row.append(td);
+      row.append(element('td', { text }));
     }
     const actions = document.createElement('td');
     if (state === 'stateActive') {

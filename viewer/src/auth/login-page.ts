@@ -4,7 +4,9 @@ import { currentSession, setSession, type SessionInfo } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { safeNextPath } from './access-rules';
 import { apiJson } from './api';
-import { button, errorText, formError, formWithHeading, labelled, showFormError, textInput } from './form-parts';
+import { element } from '../ui/element';
+import { errorText } from '../ui/error-text';
+import { button, formError, formWithHeading, labelled, showFormError, textInput } from '../ui/form-parts';
 import { authMessages } from './messages';
 import { createPasswordForm } from './password-form';
 
@@ -23,9 +25,7 @@ export const page: Page = {
       navigate(next, { replace: true });
       return;
     }
-    const box = document.createElement('section');
-    box.className = 'auth-page';
-    box.dataset.testid = 'login-page';
+    const box = element('section', { className: 'auth-page', testid: 'login-page' });
     root.append(box);
 
     const goOn = () => navigate(next, { replace: true });

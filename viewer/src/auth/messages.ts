@@ -7,9 +7,6 @@ export const authMessages: Messages<
   | 'password'
   | 'signIn'
   | 'signingIn'
-  | 'tooManyAttempts'
-  | 'tooManyAttemptsLater'
-  | 'unreachable'
   | 'changeTitle'
   | 'changeIntro'
   | 'currentPassword'
@@ -27,8 +24,6 @@ export const authMessages: Messages<
   | 'tokenDays'
   | 'createToken'
   | 'tokenCreated'
-  | 'copy'
-  | 'copied'
   | 'noTokens'
   | 'colName'
   | 'colCreated'
@@ -49,9 +44,6 @@ export const authMessages: Messages<
     password: 'Password',
     signIn: 'Sign in',
     signingIn: 'Signing in…',
-    tooManyAttempts: 'Too many attempts, try again in {seconds} s.',
-    tooManyAttemptsLater: 'Too many attempts, try again later.',
-    unreachable: 'The archive cannot be reached. Check the network or ask the administrator whether the server is running.',
     changeTitle: 'Choose a new password',
     changeIntro: 'Your password was set for one use only. Choose your own before you go on.',
     currentPassword: 'Current password',
@@ -70,8 +62,6 @@ export const authMessages: Messages<
     tokenDays: 'Valid for (days)',
     createToken: 'Create token',
     tokenCreated: 'Copy this token now: it will not be shown again.',
-    copy: 'Copy',
-    copied: 'Copied',
     noTokens: 'No API tokens yet.',
     colName: 'Name',
     colCreated: 'Created',
@@ -92,9 +82,6 @@ export const authMessages: Messages<
     password: 'Mật khẩu',
     signIn: 'Đăng nhập',
     signingIn: 'Đang đăng nhập…',
-    tooManyAttempts: 'Quá nhiều lần thử, hãy thử lại sau {seconds} giây.',
-    tooManyAttemptsLater: 'Quá nhiều lần thử, hãy thử lại sau.',
-    unreachable: 'Không kết nối được với kho lưu trữ. Hãy kiểm tra mạng hoặc hỏi quản trị viên xem máy chủ có đang chạy không.',
     changeTitle: 'Đặt mật khẩu mới',
     changeIntro: 'Mật khẩu của bạn chỉ dùng được một lần. Hãy đặt mật khẩu riêng trước khi tiếp tục.',
     currentPassword: 'Mật khẩu hiện tại',
@@ -113,8 +100,6 @@ export const authMessages: Messages<
     tokenDays: 'Hiệu lực (ngày)',
     createToken: 'Tạo mã',
     tokenCreated: 'Hãy sao chép mã này ngay: mã sẽ không hiện lại.',
-    copy: 'Sao chép',
-    copied: 'Đã sao chép',
     noTokens: 'Chưa có mã truy cập API nào.',
     colName: 'Tên',
     colCreated: 'Ngày tạo',

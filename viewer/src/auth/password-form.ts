@@ -2,7 +2,9 @@ import type { SessionInfo } from '../app/session';
 import { setSession } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { apiJson } from './api';
-import { button, errorText, formError, formWithHeading, labelled, showFormError, textInput } from './form-parts';
+import { element } from '../ui/element';
+import { errorText } from '../ui/error-text';
+import { button, formError, formWithHeading, labelled, showFormError, textInput } from '../ui/form-parts';
 import { authMessages } from './messages';
 
 const t = translator(authMessages);
@@ -17,12 +19,7 @@ export const MIN_PASSWORD_LENGTH = 10;
  */
 export function createPasswordForm(options: { intro?: string; onChanged(session: SessionInfo): void }): HTMLFormElement {
   const form = formWithHeading('auth-form', 'password-form', t('changeTitle'));
-  if (options.intro) {
-    const intro = document.createElement('p');
-    intro.className = 'auth-intro';
-    intro.textContent = options.intro;
-    form.append(intro);
-  }
+  if (options.intro) form.append(element('p', { className: 'auth-intro', text: options.intro }));
   const current = textInput('password-current', { type: 'password', autocomplete: 'current-password', required: true });
   const next = textInput('password-new', {
     type: 'password',
@@ -36,9 +33,7 @@ export function createPasswordForm(options: { intro?: string; onChanged(session:
     required: true,
     minLength: MIN_PASSWORD_LENGTH,
   });
-  const rule = document.createElement('p');
-  rule.className = 'auth-hint';
-  rule.textContent = t('passwordRule', { min: MIN_PASSWORD_LENGTH });
+  const rule = element('p', { className: 'auth-hint', text: t('passwordRule', { min: MIN_PASSWORD_LENGTH }) });
   const error = formError('password-error');
   const submit = button(t('changePassword'), 'password-submit', 'submit', 'btn btn-primary');
   form.append(

@@ -4,8 +4,10 @@
  * name) → POST /api/consultations/{id}/opinion; once answered, the opinion sent and when.
  * `data-state` (loading | ready | failed) and `data-status` (the consultation's) are for tests.
  */
-import { button, formError, labelled, showFormError, textInput } from '../auth/form-parts';
 import { describeError } from '../app/error-banner';
+import { element } from '../ui/element';
+import { button, formError, labelled, showFormError, textInput } from '../ui/form-parts';
+import { sectionWithHeading } from '../ui/section-with-heading';
 import { translator } from '../i18n/i18n';
 import { answerConsultation, getConsultation, type Consultation } from './consultation-api';
 import { formatInstant } from '../sharing/date-time';
@@ -15,15 +17,10 @@ import { consultationMessages } from './messages';
 const t = translator(consultationMessages);
 
 export function createConsultationPanel(consultationId: string): HTMLElement {
-  const panel = document.createElement('section');
-  panel.className = 'consultation-panel';
-  panel.dataset.testid = 'consultation-panel';
+  const panel = sectionWithHeading('consultation-panel', 'consultation-panel', t('panelTitle'));
   panel.dataset.state = 'loading';
-  const title = document.createElement('h2');
-  title.textContent = t('panelTitle');
-  const body = document.createElement('div');
-  body.textContent = t('loading');
-  panel.append(title, body);
+  const body = element('div', { text: t('loading') });
+  panel.append(body);
 
   const render = (consultation: Consultation) => {
     panel.dataset.state = 'ready';
@@ -55,23 +52,17 @@ function describe(c: Consultation): HTMLElement[] {
 }
 
 function answered(c: Consultation): HTMLElement[] {
-  const heading = document.createElement('h3');
-  heading.textContent = t('opinionBy', { name: c.opinionAuthor ?? c.specialist.name });
   return [
-    heading,
+    element('h3', { text: t('opinionBy', { name: c.opinionAuthor ?? c.specialist.name }) }),
     line('consultation-opinion', c.opinion ?? '', 'consultation-text'),
     line('consultation-answered-at', t('answeredAt', { time: formatInstant(c.answeredAt) }), 'consultation-muted'),
   ];
 }
 
 function opinionForm(c: Consultation, onAnswered: (c: Consultation) => void): HTMLFormElement {
-  const form = document.createElement('form');
-  form.className = 'consultation-opinion-form';
-  form.dataset.testid = 'consultation-opinion-form';
+  const form = element('form', { className: 'consultation-opinion-form', testid: 'consultation-opinion-form' });
   form.noValidate = true;
-  const opinion = document.createElement('textarea');
-  opinion.className = 'input consultation-opinion-input';
-  opinion.dataset.testid = 'consultation-opinion-input';
+  const opinion = element('textarea', { className: 'input consultation-opinion-input', testid: 'consultation-opinion-input' });
   opinion.rows = 6;
   opinion.maxLength = 64 * 1024;
   const author = textInput('consultation-author-name', { maxLength: 64 });
@@ -104,9 +95,5 @@ function opinionForm(c: Consultation, onAnswered: (c: Consultation) => void): HT
 }
 
 function line(testid: string, text: string, className?: string): HTMLParagraphElement {
-  const p = document.createElement('p');
-  p.dataset.testid = testid;
-  if (className) p.className = className;
-  p.textContent = text;
-  return p;
+  return element('p', { className, testid, text });
 }

@@ -3,8 +3,10 @@
  * question, urgency, the link's expiry, anonymize (burned-in text stays, and the dialog says so)
  * and an optional PIN → POST /api/consultations → the link, shown once with a Copy button.
  */
-import { button, dialogWithHeader, formError, labelled, showFormError, textInput } from '../auth/form-parts';
 import { describeError } from '../app/error-banner';
+import { dialogWithHeader } from '../ui/dialog-with-header';
+import { element } from '../ui/element';
+import { button, formError, labelled, showFormError, textInput } from '../ui/form-parts';
 import { translator } from '../i18n/i18n';
 import { requestConsultation, URGENCIES, type NewConsultation, type RequestedConsultation } from './consultation-api';
 import { formatInstant } from '../sharing/date-time';
@@ -26,14 +28,10 @@ export interface RequestDialog {
 
 export function createRequestDialog(studyUid: string): RequestDialog {
   const dialog = dialogWithHeader('consultation', 'consultation-dialog', t('dialogTitle'), tShare('close'), 'consultation-dialog-close');
-  const intro = document.createElement('p');
-  intro.className = 'consultation-muted';
-  intro.textContent = t('intro');
+  const intro = element('p', { className: 'consultation-muted', text: t('intro') });
 
   const form = createForm();
-  const sent = document.createElement('section');
-  sent.className = 'consultation-sent';
-  sent.dataset.testid = 'consultation-sent';
+  const sent = element('section', { className: 'consultation-sent', testid: 'consultation-sent' });
   sent.hidden = true;
 
   form.element.addEventListener('submit', (event) => {
@@ -77,47 +75,36 @@ interface RequestForm {
 }
 
 function createForm(): RequestForm {
-  const form = document.createElement('form');
-  form.className = 'consultation-form';
-  form.dataset.testid = 'consultation-form';
+  const form = element('form', { className: 'consultation-form', testid: 'consultation-form' });
   form.noValidate = true;
 
   const name = textInput('consultation-specialist-name', { maxLength: 64, required: true });
   const institution = textInput('consultation-specialist-institution', { maxLength: 64 });
   const contact = textInput('consultation-specialist-contact', { maxLength: 128 });
   const ownInstitution = textInput('consultation-requester-institution', { maxLength: 64 });
-  const question = document.createElement('textarea');
-  question.className = 'input consultation-question';
-  question.dataset.testid = 'consultation-question';
+  const question = element('textarea', { className: 'input consultation-question', testid: 'consultation-question' });
   question.maxLength = 8000;
   question.rows = 4;
-  const urgency = document.createElement('select');
-  urgency.className = 'input';
-  urgency.dataset.testid = 'consultation-urgency';
+  const urgency = element('select', { className: 'input', testid: 'consultation-urgency' });
   for (const value of URGENCIES) urgency.append(new Option(urgencyLabel(value), value, value === 'routine', value === 'routine'));
   const days = textInput('consultation-expiry-days', { type: 'number' });
   days.min = '1';
   days.step = '1';
   days.defaultValue = String(DEFAULT_DAYS);
   days.className = 'input consultation-days';
-  const daysRow = document.createElement('span');
-  daysRow.className = 'consultation-inline';
-  daysRow.append(days, document.createTextNode(` ${tShare('days')}`));
+  const daysRow = element('span', { className: 'consultation-inline' }, days, ` ${tShare('days')}`);
 
   const anonymize = textInput('consultation-anonymize', { type: 'checkbox' });
   anonymize.className = '';
-  const anonymizeLabel = document.createElement('label');
-  anonymizeLabel.className = 'consultation-check';
-  anonymizeLabel.append(anonymize, document.createTextNode(` ${tShare('anonymize')}`));
-  const warning = document.createElement('p');
-  warning.className = 'consultation-warning';
-  warning.dataset.testid = 'consultation-anonymize-warning';
-  warning.textContent = tShare('anonymizeWarning');
+  const anonymizeLabel = element('label', { className: 'consultation-check' }, anonymize, ` ${tShare('anonymize')}`);
+  const warning = element('p', {
+    className: 'consultation-warning',
+    testid: 'consultation-anonymize-warning',
+    text: tShare('anonymizeWarning'),
+  });
 
   const pin = textInput('consultation-pin', { maxLength: 32, autocomplete: 'off' });
-  const pinHint = document.createElement('span');
-  pinHint.className = 'consultation-muted';
-  pinHint.textContent = t('pinHint');
+  const pinHint = element('span', { className: 'consultation-muted', text: t('pinHint') });
   const error = formError('consultation-error');
   const submit = button(t('send'), 'consultation-submit', 'submit', 'btn btn-primary');
 
@@ -169,16 +156,11 @@ function createForm(): RequestForm {
 }
 
 function showSent(section: HTMLElement, made: RequestedConsultation, withPin: boolean): void {
-  const title = document.createElement('h3');
-  title.textContent = t('sentTitle');
-  const until = document.createElement('p');
-  until.dataset.testid = 'consultation-expires';
-  until.textContent = tShare('validUntil', { time: formatInstant(made.share.expiresAt) });
-  section.replaceChildren(title, showLinkOnce(made.share.url, 'consultation-url'), until);
-  if (withPin) {
-    const pin = document.createElement('p');
-    pin.textContent = tShare('pinSeparately');
-    section.append(pin);
-  }
+  section.replaceChildren(
+    element('h3', { text: t('sentTitle') }),
+    showLinkOnce(made.share.url, 'consultation-url'),
+    element('p', { testid: 'consultation-expires', text: tShare('validUntil', { time: formatInstant(made.share.expiresAt) }) }),
+  );
+  if (withPin) section.append(element('p', { text: tShare('pinSeparately') }));
   section.hidden = false;
 }

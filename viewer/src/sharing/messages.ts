@@ -26,9 +26,6 @@ type Key =
   | 'creating'
   | 'createdTitle'
   | 'shownOnce'
-  | 'copy'
-  | 'copied'
-  | 'copyFailed'
   | 'validUntil'
   | 'pinSeparately'
   | 'existing'
@@ -94,9 +91,6 @@ export const sharingMessages: Messages<Key> = {
     creating: 'Creating…',
     createdTitle: 'Link created',
     shownOnce: 'Copy the link now: it will not be shown again.',
-    copy: 'Copy',
-    copied: 'Copied',
-    copyFailed: 'Could not copy: select the link and copy it by hand.',
     validUntil: 'Valid until {time}.',
     pinSeparately: 'The PIN is not part of the link: send it another way.',
     existing: 'Links to this study',
@@ -160,9 +154,6 @@ export const sharingMessages: Messages<Key> = {
     creating: 'Đang tạo…',
     createdTitle: 'Đã tạo liên kết',
     shownOnce: 'Hãy sao chép liên kết ngay: liên kết sẽ không được hiển thị lại.',
-    copy: 'Sao chép',
-    copied: 'Đã sao chép',
-    copyFailed: 'Không sao chép được: hãy chọn liên kết và sao chép thủ công.',
     validUntil: 'Có hiệu lực đến {time}.',
     pinSeparately: 'Mã PIN không nằm trong liên kết: hãy gửi bằng cách khác.',
     existing: 'Các liên kết của ca chụp này',

@@ -4,8 +4,11 @@
  * the link once with a Copy button, and lists the study's links with Revoke.
  */
 import { describeError } from '../app/error-banner';
-import { button, dialogWithHeader, formError, showFormError } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
+import { copyableLink } from '../ui/copy-text';
+import { dialogWithHeader } from '../ui/dialog-with-header';
+import { element } from '../ui/element';
+import { button, formError, labelled, showFormError } from '../ui/form-parts';
 import { formatInstant } from './date-time';
 import { sharingMessages } from './messages';
 import { createShare, type CreatedShare, type NewShare } from './share-api';
@@ -32,9 +35,7 @@ export function createShareDialog(studyUid: string, series: readonly ShareableSe
   const dialog = dialogWithHeader('share', 'share-dialog', t('dialogTitle'), t('close'), 'share-close');
 
   const form = createForm(series);
-  const created = document.createElement('section');
-  created.className = 'share-created';
-  created.dataset.testid = 'share-created';
+  const created = element('section', { className: 'share-created', testid: 'share-created' });
   created.hidden = true;
   const list = createShareList(studyUid);
 
@@ -83,9 +84,7 @@ interface ShareForm {
 }
 
 function createForm(series: readonly ShareableSeries[]): ShareForm {
-  const form = document.createElement('form');
-  form.className = 'share-form';
-  form.dataset.testid = 'share-form';
+  const form = element('form', { className: 'share-form', testid: 'share-form' });
   form.noValidate = true;
 
   const amount = input('number', 'share-expiry-value');
@@ -93,36 +92,25 @@ function createForm(series: readonly ShareableSeries[]): ShareForm {
   amount.step = '1';
   amount.defaultValue = String(DEFAULT_DAYS);
   amount.className = 'input share-expiry-value';
-  const unit = document.createElement('select');
-  unit.className = 'input';
-  unit.dataset.testid = 'share-expiry-unit';
+  const unit = element('select', { className: 'input', testid: 'share-expiry-unit' });
   for (const value of ['days', 'hours'] as const) unit.append(new Option(t(value), value, value === 'days', value === 'days'));
   const expiry = field(t('expiry'), amount, unit);
 
   const download = input('checkbox', 'share-download');
   const anonymize = input('checkbox', 'share-anonymize');
-  const warning = document.createElement('p');
-  warning.className = 'share-warning';
-  warning.dataset.testid = 'share-anonymize-warning';
-  warning.textContent = t('anonymizeWarning');
+  const warning = element('p', { className: 'share-warning', testid: 'share-anonymize-warning', text: t('anonymizeWarning') });
 
   const pin = input('text', 'share-pin-input');
   pin.autocomplete = 'off';
   pin.maxLength = 32;
   pin.className = 'input';
-  const pinHint = document.createElement('span');
-  pinHint.className = 'share-muted';
-  pinHint.textContent = t('pinHint');
-  const note = document.createElement('textarea');
-  note.className = 'input share-note';
-  note.dataset.testid = 'share-note';
+  const pinHint = element('span', { className: 'share-muted', text: t('pinHint') });
+  const note = element('textarea', { className: 'input share-note', testid: 'share-note' });
   note.maxLength = 500;
   note.rows = 2;
 
-  const scope = document.createElement('fieldset');
-  scope.className = 'share-scope';
-  const legend = document.createElement('legend');
-  legend.textContent = t('scope');
+  const scope = element('fieldset', { className: 'share-scope' });
+  const legend = element('legend', { text: t('scope') });
   const whole = input('radio', 'share-whole-study');
   whole.name = 'share-scope';
   whole.defaultChecked = true;
@@ -136,9 +124,7 @@ function createForm(series: readonly ShareableSeries[]): ShareForm {
   });
   const enableSeries = () => seriesBoxes.forEach(({ box }) => (box.disabled = !some.checked));
   for (const radio of [whole, some]) radio.addEventListener('change', enableSeries);
-  const seriesList = document.createElement('div');
-  seriesList.className = 'share-series';
-  seriesList.append(...seriesBoxes.map(({ label }) => label));
+  const seriesList = element('div', { className: 'share-series' }, ...seriesBoxes.map(({ label }) => label));
   scope.append(legend, checkLabel(whole, t('wholeStudy')), checkLabel(some, t('someSeries')), seriesList);
 
   const error = formError('share-error');
@@ -195,48 +181,15 @@ function createForm(series: readonly ShareableSeries[]): ShareForm {
 
 /** The new link, once: read-only field, Copy, its expiry, and that it will not be shown again. */
 function showCreated(section: HTMLElement, share: CreatedShare): void {
-  const title = document.createElement('h3');
-  title.textContent = t('createdTitle');
-  const once = document.createElement('p');
-  once.className = 'share-warning';
-  once.textContent = t('shownOnce');
-  const url = input('text', 'share-url');
-  url.readOnly = true;
-  url.value = share.url;
-  url.className = 'input share-url';
-  url.addEventListener('focus', () => url.select());
-  const copy = button(t('copy'), 'share-copy');
-  const copied = document.createElement('span');
-  copied.className = 'share-muted';
-  copied.dataset.testid = 'share-copy-status';
-  copy.addEventListener('click', () => {
-    void copyText(url).then((ok) => (copied.textContent = ok ? t('copied') : t('copyFailed')));
-  });
-  const row = document.createElement('div');
-  row.className = 'share-url-row';
-  row.append(url, copy, copied);
-  const until = document.createElement('p');
-  until.dataset.testid = 'share-expires';
-  until.textContent = t('validUntil', { time: formatInstant(share.expiresAt) });
   section.dataset.shareId = share.id;
-  section.replaceChildren(title, once, row, until);
-  if (share.pinRequired) {
-    const pin = document.createElement('p');
-    pin.textContent = t('pinSeparately');
-    section.append(pin);
-  }
+  section.replaceChildren(
+    element('h3', { text: t('createdTitle') }),
+    element('p', { className: 'share-warning', text: t('shownOnce') }),
+    copyableLink(share.url, 'share', { field: 'share-url', copy: 'share-copy', status: 'share-copy-status' }),
+    element('p', { testid: 'share-expires', text: t('validUntil', { time: formatInstant(share.expiresAt) }) }),
+  );
+  if (share.pinRequired) section.append(element('p', { text: t('pinSeparately') }));
   section.hidden = false;
-}
-
-/** The Clipboard API where the page may use it (a secure context), else the selection and execCommand. */
-export async function copyText(field: HTMLInputElement): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(field.value);
-    return true;
-  } catch {
-    field.select();
-    return document.execCommand('copy');
-  }
 }
 
 function seriesLabel(s: ShareableSeries): string {
@@ -247,27 +200,15 @@ function seriesLabel(s: ShareableSeries): string {
 }
 
 function input(type: string, testid: string): HTMLInputElement {
-  const el = document.createElement('input');
+  const el = element('input', { testid });
   el.type = type;
-  el.dataset.testid = testid;
   return el;
 }
 
 function field(label: string, ...controls: HTMLElement[]): HTMLLabelElement {
-  const el = document.createElement('label');
-  el.className = 'share-field';
-  const caption = document.createElement('span');
-  caption.textContent = label;
-  const row = document.createElement('span');
-  row.className = 'share-field-controls';
-  row.append(...controls);
-  el.append(caption, row);
-  return el;
+  return labelled(label, element('span', { className: 'share-field-controls' }, ...controls), 'share-field');
 }
 
 function checkLabel(control: HTMLInputElement, text: string): HTMLLabelElement {
-  const el = document.createElement('label');
-  el.className = 'share-check';
-  el.append(control, document.createTextNode(` ${text}`));
-  return el;
+  return element('label', { className: 'share-check' }, control, ` ${text}`);
 }

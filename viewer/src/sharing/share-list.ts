@@ -3,8 +3,11 @@
  * when, last use, use count, what they allow, status, and Revoke for each link still active.
  */
 import { describeError } from '../app/error-banner';
-import { button, formError, showFormError, tableWithHead } from '../auth/form-parts';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { button, formError, showFormError } from '../ui/form-parts';
+import { sectionWithHeading } from '../ui/section-with-heading';
+import { tableWithHead } from '../ui/table-with-head';
 import { formatInstant } from './date-time';
 import { sharingMessages } from './messages';
 import { listShares, revokeShare, shareStatus, type ShareSummary } from './share-api';
@@ -18,14 +21,10 @@ export interface ShareList {
 }
 
 export function createShareList(studyUid: string): ShareList {
-  const section = document.createElement('section');
-  section.className = 'share-list';
-  section.dataset.testid = 'share-list';
-  const title = document.createElement('h3');
-  title.textContent = t('existing');
+  const section = sectionWithHeading('share-list', 'share-list', t('existing'), 'h3');
   const body = document.createElement('div');
   const error = formError('share-list-error');
-  section.append(title, error, body);
+  section.append(error, body);
 
   let generation = 0;
   const refresh = async () => {
@@ -60,10 +59,7 @@ export function createShareList(studyUid: string): ShareList {
 }
 
 function message(text: string): HTMLElement {
-  const p = document.createElement('p');
-  p.className = 'share-muted';
-  p.textContent = text;
-  return p;
+  return element('p', { className: 'share-muted', text });
 }
 
 function table(shares: ShareSummary[], revoke: (share: ShareSummary, button: HTMLButtonElement) => Promise<void>): HTMLTableElement {

@@ -5,11 +5,13 @@
  * on the shared study.
  */
 import { describeError } from '../app/error-banner';
-import { button, formError, labelled, showFormError, textInput } from '../auth/form-parts';
 import type { Page } from '../app/page';
 import { navigate } from '../app/router';
 import { setSession, type SessionInfo } from '../app/session';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { button, formError, labelled, showFormError, textInput } from '../ui/form-parts';
+import { pageMessage } from '../ui/page-message';
 import { sharingMessages } from './messages';
 import { openShare } from './share-api';
 
@@ -26,9 +28,7 @@ let pending: { token: string; pinNeeded: boolean } | undefined;
 export const page: Page = {
   async mount(root) {
     const link = takeLink();
-    const container = document.createElement('div');
-    container.className = 'share-open';
-    container.dataset.testid = 'share-open';
+    const container = element('div', { className: 'share-open', testid: 'share-open' });
     root.replaceChildren(container);
     if (!link) return showFailure(container, t('linkIncomplete'));
     if (link.pinNeeded) return showPinForm(container, link.token);
@@ -80,42 +80,29 @@ function openViewer(session: SessionInfo): void {
 }
 
 function showStatus(container: HTMLElement, text: string): void {
-  const p = document.createElement('p');
-  p.className = 'page-message';
-  p.dataset.testid = 'share-status';
-  p.textContent = text;
-  container.replaceChildren(p);
+  container.replaceChildren(pageMessage(text, 'share-status'));
 }
 
 function showFailure(container: HTMLElement, text: string, help?: string): void {
-  const box = document.createElement('div');
-  box.className = 'share-open-box';
-  box.dataset.testid = 'share-open-error';
+  const box = element('div', { className: 'share-open-box', testid: 'share-open-error' }, element('h1', { text }));
   box.setAttribute('role', 'alert');
-  const title = document.createElement('h1');
-  title.textContent = text;
-  box.append(title);
-  if (help) {
-    const p = document.createElement('p');
-    p.textContent = help;
-    box.append(p);
-  }
+  if (help) box.append(element('p', { text: help }));
   container.replaceChildren(box);
 }
 
 function showPinForm(container: HTMLElement, token: string, error?: string): void {
-  const form = document.createElement('form');
-  form.className = 'share-open-box';
-  form.dataset.testid = 'share-pin';
-  const title = document.createElement('h1');
-  title.textContent = t('pinTitle');
-  const intro = document.createElement('p');
-  intro.textContent = t('pinNeeded');
+  const form = element('form', { className: 'share-open-box', testid: 'share-pin' });
   const pin = textInput('share-pin-value', { type: 'password', autocomplete: 'off', required: true, maxLength: 32 });
   const message = formError('share-pin-error');
   showFormError(message, error);
   const submit = button(t('pinSubmit'), 'share-pin-submit', 'submit', 'btn btn-primary');
-  form.append(title, intro, labelled(t('pinLabel'), pin, 'share-field'), message, submit);
+  form.append(
+    element('h1', { text: t('pinTitle') }),
+    element('p', { text: t('pinNeeded') }),
+    labelled(t('pinLabel'), pin, 'share-field'),
+    message,
+    submit,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!pin.value) return;
@@ -128,14 +115,14 @@ function showPinForm(container: HTMLElement, token: string, error?: string): voi
 
 /** 429: how long to wait, and a button that tries again (with the PIN form when one was asked). */
 function showThrottled(container: HTMLElement, token: string, seconds: number, withPin: boolean): void {
-  const box = document.createElement('div');
-  box.className = 'share-open-box';
-  box.dataset.testid = 'share-throttled';
-  box.setAttribute('role', 'alert');
-  const text = document.createElement('p');
-  text.textContent = t('tooManyAttempts', { seconds });
   const retry = button(t('tryAgain'), 'share-retry');
   retry.addEventListener('click', () => (withPin ? showPinForm(container, token) : void attempt(container, token)));
-  box.append(text, retry);
+  const box = element(
+    'div',
+    { className: 'share-open-box', testid: 'share-throttled' },
+    element('p', { text: t('tooManyAttempts', { seconds }) }),
+    retry,
+  );
+  box.setAttribute('role', 'alert');
   container.replaceChildren(box);
 }

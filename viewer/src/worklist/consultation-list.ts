@@ -4,8 +4,11 @@
  * a link opening the study in the viewer, and Close (which also ends the specialist's link).
  * `data-state` (loading | done | error) and `data-loads` (lists drawn) are for tests.
  */
-import { button, tableWithHead } from '../auth/form-parts';
 import { showErrorFor } from '../app/error-banner';
+import { element } from '../ui/element';
+import { button } from '../ui/form-parts';
+import { sectionWithHeading } from '../ui/section-with-heading';
+import { tableWithHead } from '../ui/table-with-head';
 import { closeConsultation, listActiveConsultations, type Consultation } from '../consultation/consultation-api';
 import { statusLabel, urgencyLabel } from '../consultation/labels';
 import { formatInstant } from '../sharing/date-time';
@@ -15,14 +18,10 @@ import { translator } from '../i18n/i18n';
 const t = translator(consultationMessages);
 
 export function createConsultationList(): HTMLElement {
-  const section = document.createElement('section');
-  section.className = 'worklist-consultations';
-  section.dataset.testid = 'consultations';
+  const section = sectionWithHeading('worklist-consultations', 'consultations', t('listTitle'));
   section.dataset.loads = '0';
-  const title = document.createElement('h2');
-  title.textContent = t('listTitle');
   const body = document.createElement('div');
-  section.append(title, body);
+  section.append(body);
 
   const load = async () => {
     section.dataset.state = 'loading';
@@ -43,11 +42,7 @@ export function createConsultationList(): HTMLElement {
 }
 
 function empty(): HTMLElement {
-  const p = document.createElement('p');
-  p.className = 'worklist-empty';
-  p.dataset.testid = 'consultations-empty';
-  p.textContent = t('listEmpty');
-  return p;
+  return element('p', { className: 'worklist-empty', testid: 'consultations-empty', text: t('listEmpty') });
 }
 
 function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElement {
@@ -75,10 +70,8 @@ function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElem
     cell('answeredAt', formatInstant(c.answeredAt));
     cell('opinion', c.opinion ?? '');
     const actions = cell('actions', '');
-    const open = document.createElement('a');
+    const open = element('a', { testid: 'consultation-open', text: t('openStudy') });
     open.href = `/viewer?StudyInstanceUIDs=${encodeURIComponent(c.studyInstanceUID)}`;
-    open.dataset.testid = 'consultation-open';
-    open.textContent = t('openStudy');
     const close = button(t('closeConsultation'), 'consultation-close');
     close.addEventListener('click', () => {
       close.disabled = true;

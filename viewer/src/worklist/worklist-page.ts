@@ -4,6 +4,8 @@ import { navigate, render } from '../app/router';
 import { currentSession } from '../app/session';
 import { searchForStudies, type StudyResults } from '../dicomweb/search';
 import { translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { button } from '../ui/form-parts';
 import { createConsultationList } from './consultation-list';
 import { worklistMessages } from './messages';
 import { createResultsTable } from './results-table';
@@ -25,21 +27,14 @@ export const page: Page = {
     let search = loadLastSearch();
     let results: StudyResults | undefined;
 
-    const container = document.createElement('section');
-    container.className = 'worklist';
-    container.dataset.testid = 'worklist';
+    const container = element('section', { className: 'worklist', testid: 'worklist' });
     container.dataset.searches = '0';
-    const status = document.createElement('div');
-    status.className = 'worklist-status';
-    status.dataset.testid = 'worklist-status';
+    const status = element('div', { className: 'worklist-status', testid: 'worklist-status' });
     status.setAttribute('aria-live', 'polite');
-    const tableWrap = document.createElement('div');
-    tableWrap.className = 'worklist-table-wrap';
-    const pager = document.createElement('div');
-    pager.className = 'worklist-pager';
-    const previous = pagerButton(t('previous'), 'worklist-previous');
-    const next = pagerButton(t('next'), 'worklist-next');
-    pager.append(previous, next);
+    const tableWrap = element('div', { className: 'worklist-table-wrap' });
+    const previous = button(t('previous'), 'worklist-previous');
+    const next = button(t('next'), 'worklist-next');
+    const pager = element('div', { className: 'worklist-pager' }, previous, next);
 
     const form: SearchForm = createSearchForm(draft ?? search, {
       onSearch: () => {
@@ -68,11 +63,7 @@ export const page: Page = {
       pager.hidden = search.offset === 0 && !results?.hasMore;
       if (!results) return;
       if (results.studies.length === 0) {
-        const empty = document.createElement('p');
-        empty.className = 'worklist-empty';
-        empty.dataset.testid = 'worklist-empty';
-        empty.textContent = t('noStudies');
-        tableWrap.append(empty);
+        tableWrap.append(element('p', { className: 'worklist-empty', testid: 'worklist-empty', text: t('noStudies') }));
         status.textContent = '';
         return;
       }
@@ -122,12 +113,3 @@ export const page: Page = {
     controller = undefined;
   },
 };
-
-function pagerButton(text: string, testid: string): HTMLButtonElement {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'btn';
-  button.textContent = text;
-  button.dataset.testid = testid;
-  return button;
-}

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { tagNumber } from '../../shared/dicom/tag-forms';
+import { Tag } from '../../shared/dicom/tags';
 import { charsetFromValues, decodeValue, DEFAULT_CHARSET, inlineBinary, type ValueContext } from './dicom-value-decoder';
 
 function context(values?: unknown[]): ValueContext & { warnings: string[] } {
@@ -7,7 +9,8 @@ function context(values?: unknown[]): ValueContext & { warnings: string[] } {
   return { charset: values ? charsetFromValues(values, warn) : DEFAULT_CHARSET, littleEndian: true, warn, warnings };
 }
 
-const PN = 0x00100010;
+const PATIENT_NAME = tagNumber(Tag.PatientName);
+const ROWS = tagNumber(Tag.Rows);
 
 describe('charsetFromValues', () => {
   it('accepts the defined terms, near-miss spellings, and an empty first term', () => {
@@ -31,20 +34,22 @@ describe('decodeValue', () => {
       Buffer.from([0x1b, 0x24, 0x29, 0x41, 0xd5, 0xc5, 0x5e, 0x1b, 0x24, 0x29, 0x41, 0xd0, 0xa1, 0xb6, 0xab]),
       Buffer.from('= '),
     ]);
-    expect(decodeValue(PN, 'PN', gb, context(['', 'ISO 2022 IR 58']))).toEqual([{ Alphabetic: 'Zhang^XiaoDong', Ideographic: '张^小东' }]);
+    expect(decodeValue(PATIENT_NAME, 'PN', gb, context(['', 'ISO 2022 IR 58']))).toEqual([
+      { Alphabetic: 'Zhang^XiaoDong', Ideographic: '张^小东' },
+    ]);
   });
 
   it('reads non-ASCII text without a character set as UTF-8 when valid, else Latin-1, with a warning', () => {
     const ctx = context();
-    expect(decodeValue(PN, 'PN', Buffer.from('Müller', 'utf8'), ctx)).toEqual([{ Alphabetic: 'Müller' }]);
-    expect(decodeValue(PN, 'PN', Buffer.from('Müller', 'latin1'), ctx)).toEqual([{ Alphabetic: 'Müller' }]);
+    expect(decodeValue(PATIENT_NAME, 'PN', Buffer.from('Müller', 'utf8'), ctx)).toEqual([{ Alphabetic: 'Müller' }]);
+    expect(decodeValue(PATIENT_NAME, 'PN', Buffer.from('Müller', 'latin1'), ctx)).toEqual([{ Alphabetic: 'Müller' }]);
     expect(ctx.warnings[0]).toBe('(0010,0010) has non-ASCII text but no Specific Character Set; read as UTF-8 or Latin-1');
   });
 
   it('keeps numbers exact and warns about bad lengths', () => {
     const ctx = context();
-    expect(decodeValue(0x00280010, 'US', Buffer.from([1, 0, 2]), ctx)).toEqual([1]);
-    expect(decodeValue(0x00280010, 'US', Buffer.alloc(0), ctx)).toBeUndefined();
+    expect(decodeValue(ROWS, 'US', Buffer.from([1, 0, 2]), ctx)).toEqual([1]);
+    expect(decodeValue(ROWS, 'US', Buffer.alloc(0), ctx)).toBeUndefined();
     expect(ctx.warnings).toEqual(['(0028,0010) US value length is not a multiple of 2; the rest is ignored']);
   });
 

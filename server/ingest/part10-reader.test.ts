@@ -1,11 +1,16 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { tagNumber } from '../../shared/dicom/tag-forms';
+import { Tag } from '../../shared/dicom/tags';
 import { Part10Error, Part10StreamParser, type ParsedPart10, type Part10ParseOptions } from './part10-parser';
 
 /** Hand-built Part 10 files for what the corpus does not cover (or not in every combination). */
 
 type Syntax = 'explicit' | 'implicit' | 'big';
 const UNDEFINED = 0xffffffff;
+const ITEM = tagNumber(Tag.Item);
+const ITEM_DELIMITER = tagNumber(Tag.ItemDelimitationItem);
+const SEQUENCE_DELIMITER = tagNumber(Tag.SequenceDelimitationItem);
 const LONG = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
 function bytesOf(value: Buffer | string, vr: string): Buffer {
@@ -37,21 +42,26 @@ function delimiter(tag: number, length = 0, be = false): Buffer {
 
 function item(content: Buffer[], undefinedLength = false, be = false): Buffer {
   const body = Buffer.concat(content);
-  if (!undefinedLength) return Buffer.concat([delimiter(0xfffee000, body.length, be), body]);
-  return Buffer.concat([delimiter(0xfffee000, UNDEFINED, be), body, delimiter(0xfffee00d, 0, be)]);
+  if (!undefinedLength) return Buffer.concat([delimiter(ITEM, body.length, be), body]);
+  return Buffer.concat([delimiter(ITEM, UNDEFINED, be), body, delimiter(ITEM_DELIMITER, 0, be)]);
 }
 
 function sq(tag: number, items: Buffer[], syntax: Syntax = 'explicit', undefinedLength = false, vr = 'SQ'): Buffer {
   const body = Buffer.concat(items);
   if (!undefinedLength) return el(tag, vr, body, syntax);
-  return Buffer.concat([el(tag, vr, Buffer.alloc(0), syntax, UNDEFINED), body, delimiter(0xfffee0dd, 0, syntax === 'big')]);
+  return Buffer.concat([el(tag, vr, Buffer.alloc(0), syntax, UNDEFINED), body, delimiter(SEQUENCE_DELIMITER, 0, syntax === 'big')]);
 }
 
 const US = (...values: number[]): Buffer => Buffer.from(new Uint16Array(values).buffer);
 
 function part10(dataset: Buffer[], transferSyntax = '1.2.840.10008.1.2.1', groupLength = true): Buffer {
-  const meta = Buffer.concat([el(0x00020002, 'UI', '1.2.840.10008.5.1.4.1.1.7'), el(0x00020010, 'UI', transferSyntax)]);
-  const length = groupLength ? el(0x00020000, 'UL', Buffer.from(new Uint32Array([meta.length]).buffer)) : Buffer.alloc(0);
+  const meta = Buffer.concat([
+    el(tagNumber(Tag.MediaStorageSOPClassUID), 'UI', '1.2.840.10008.5.1.4.1.1.7'),
+    el(tagNumber(Tag.TransferSyntaxUID), 'UI', transferSyntax),
+  ]);
+  const length = groupLength
+    ? el(tagNumber(Tag.FileMetaInformationGroupLength), 'UL', Buffer.from(new Uint32Array([meta.length]).buffer))
+    : Buffer.alloc(0);
   return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), length, meta, ...dataset]);
 }
 
@@ -174,14 +184,14 @@ describe('Part10StreamParser structure', () => {
         el(0x7fe00010, 'OB', Buffer.alloc(0), 'explicit', UNDEFINED),
         item([]),
         item([Buffer.from([0xff, 0xd8])]),
-        delimiter(0xfffee0dd),
+        delimiter(SEQUENCE_DELIMITER),
       ]),
     ]);
     const pixel = [
       el(0x7fe00010, 'OB', Buffer.alloc(0), 'explicit', UNDEFINED),
       item([Buffer.from([0, 0, 0, 0, 12, 0, 0, 0])]),
       ...frags.map((f) => item([f])),
-      delimiter(0xfffee0dd),
+      delimiter(SEQUENCE_DELIMITER),
     ];
     const bytes = part10([icon, ...pixel], '1.2.840.10008.1.2.4.50');
     const r = parse(bytes);
@@ -214,7 +224,7 @@ describe('Part10StreamParser structure', () => {
   it('is lenient: unknown transfer syntax, no meta group length, missing item delimiter, zero padding', () => {
     const r = parse(
       Buffer.concat([
-        part10([sq(0x00400275, [delimiter(0xfffee000, UNDEFINED), el(0x00100020, 'LO', 'A')], 'explicit', true)], '1.2.3.4', false),
+        part10([sq(0x00400275, [delimiter(ITEM, UNDEFINED), el(0x00100020, 'LO', 'A')], 'explicit', true)], '1.2.3.4', false),
         Buffer.alloc(3),
       ]),
     );
@@ -245,7 +255,7 @@ describe('Part10StreamParser errors', () => {
   });
 
   it('refuses a value running past the end of its item, absurd lengths and deep nesting', () => {
-    const overrun = part10([sq(0x00400275, [Buffer.concat([delimiter(0xfffee000, 10), el(0x00100020, 'LO', 'ABCDEFGH')])])]);
+    const overrun = part10([sq(0x00400275, [Buffer.concat([delimiter(ITEM, 10), el(0x00100020, 'LO', 'ABCDEFGH')])])]);
     expect(reason(overrun)).toMatch(/^\(0010,0020\) runs past the end of an item of \(0040,0275\)/);
     expect(reason(part10([el(0x00404050, 'UT', 'x'.repeat(100))]), { maxHeaderValueBytes: 50 })).toMatch(
       /^the value of \(0040,4050\) \(UT\) is 100 bytes, more than the 50-byte limit$/,

@@ -1,4 +1,6 @@
 import { getString, type DicomJson, type DicomJsonElement } from '../../shared/dicom/dicom-json';
+import { tagNumber } from '../../shared/dicom/tag-forms';
+import { Tag } from '../../shared/dicom/tags';
 import {
   BINARY_VRS,
   KNOWN_VRS,
@@ -59,10 +61,15 @@ const EXPLICIT_VR_BE_UID = '1.2.840.10008.1.2.2';
 const DEFLATED_UID = '1.2.840.10008.1.2.1.99';
 const KNOWN_EXPLICIT_LE = /^1\.2\.840\.10008\.1\.2\.(1|1\.98|5|8\.1|4\.\d+)$/;
 
-const ITEM = 0xfffee000;
-const ITEM_DELIMITER = 0xfffee00d;
-const SEQUENCE_DELIMITER = 0xfffee0dd;
-const PIXEL_DATA_TAGS: ReadonlySet<number> = new Set([0x7fe00008, 0x7fe00009, 0x7fe00010]);
+// Tags compared in the element loop, as numbers once.
+const ITEM = tagNumber(Tag.Item);
+const ITEM_DELIMITER = tagNumber(Tag.ItemDelimitationItem);
+const SEQUENCE_DELIMITER = tagNumber(Tag.SequenceDelimitationItem);
+const FILE_META_GROUP_LENGTH = tagNumber(Tag.FileMetaInformationGroupLength);
+const SPECIFIC_CHARACTER_SET = tagNumber(Tag.SpecificCharacterSet);
+const PIXEL_REPRESENTATION = tagNumber(Tag.PixelRepresentation);
+const TRAILING_PADDING = tagNumber(Tag.DataSetTrailingPadding);
+const PIXEL_DATA_TAGS: ReadonlySet<number> = new Set([Tag.FloatPixelData, Tag.DoubleFloatPixelData, Tag.PixelData].map(tagNumber));
 const MAX_DEPTH = 128;
 /** Elements, items and fragments per instance: bounds the memory a hostile stream of tiny elements can take. */
 const MAX_NODES = 2_000_000;
@@ -116,7 +123,7 @@ export class Part10Reader {
       throw new Part10Error('not a DICOM Part 10 file: no DICM prefix at byte 128');
     }
     const meta = yield* this.readMeta();
-    const transferSyntaxUid = getString(meta, '00020010')?.trim();
+    const transferSyntaxUid = getString(meta, Tag.TransferSyntaxUID)?.trim();
     if (!transferSyntaxUid) throw new Part10Error('file meta information has no Transfer Syntax UID (0002,0010)');
     const deflated = transferSyntaxUid === DEFLATED_UID;
     if (deflated) yield { kind: 'inflate' };
@@ -152,10 +159,10 @@ export class Part10Reader {
       const next = yield { kind: 'peek', length: 2, where: 'file meta information' };
       if (!next || next[0] !== 0x02 || next[1] !== 0x00) break;
       // A deflated data set could start with the bytes 02 00: trust the group length there.
-      if (groupEnd !== undefined && this.pos === groupEnd && getString(meta, '00020010')?.trim() === DEFLATED_UID) break;
+      if (groupEnd !== undefined && this.pos === groupEnd && getString(meta, Tag.TransferSyntaxUID)?.trim() === DEFLATED_UID) break;
       const head = yield* this.read(8, 'file meta information');
       const tag = tagAt(head, true);
-      if (tag === 0x00020000 && head[4] === 0x55 && head[5] === 0x4c && uint16(head, 6, true) === 4) {
+      if (tag === FILE_META_GROUP_LENGTH && head[4] === 0x55 && head[5] === 0x4c && uint16(head, 6, true) === 4) {
         groupEnd = uint32(yield* this.read(4, tag), 0, true) + this.pos;
         continue;
       }
@@ -242,8 +249,8 @@ export class Part10Reader {
       const bytes = length > 0 ? yield* this.read(length, tag) : EMPTY;
       const value = decodeValue(tag, vr, bytes, scope.ctx);
       element = value ? { vr, Value: value } : { vr };
-      if (tag === 0x00080005) scope.ctx.charset = charsetFromValues(value, this.warn);
-      if (tag === 0x00280103 && scope.depth === 0) {
+      if (tag === SPECIFIC_CHARACTER_SET) scope.ctx.charset = charsetFromValues(value, this.warn);
+      if (tag === PIXEL_REPRESENTATION && scope.depth === 0) {
         const first = value?.[0];
         this.pixelRepresentation = typeof first === 'number' ? first : undefined;
       }
@@ -256,7 +263,7 @@ export class Part10Reader {
   /** Group lengths, padding, and meta or command elements inside the data set are left out of the JSON. */
   private keep(scope: Scope, tag: number): boolean {
     const group = tag >>> 16;
-    if ((tag & 0xffff) === 0 || tag === 0xfffcfffc) return false;
+    if ((tag & 0xffff) === 0 || tag === TRAILING_PADDING) return false;
     if (scope.meta) return true;
     if (group === 0x0002 || group === 0x0000) {
       this.warn(`${tagLabel(tag)} belongs to group ${group === 2 ? '0002' : '0000'} and is left out of the data set`);

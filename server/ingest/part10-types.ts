@@ -39,7 +39,7 @@ export interface BulkElement {
 }
 
 export interface PixelDataLocation {
-  /** "7FE00010", "7FE00008" or "7FE00009". */
+  /** Tag.PixelData, Tag.FloatPixelData or Tag.DoubleFloatPixelData. */
   tag: string;
   vr: string;
   offset: number;

@@ -12,9 +12,7 @@ import { authenticate, requireSignedIn } from './auth/authenticate';
 import { csrfGuard } from './auth/csrf-guard';
 import { apiRouter } from './api/api-router';
 import { ShareViews } from './sharing/share-view';
-import { annotationRoutes } from './consultation/annotation-routes';
 import type { AnnotationStore } from './consultation/annotation-store';
-import { consultationRoutes, consultationViewed } from './consultation/consultation-routes';
 import type { ConsultationStore } from './consultation/consultation-store';
 import type { Principal } from './auth/principal';
 import { serveViewer } from './viewer/serve-viewer';
@@ -67,16 +65,9 @@ export function createApp(deps: AppDeps): Express {
       ctx: deps.access,
       index: deps.index,
       views,
-      extra: [
-        consultationRoutes({
-          ctx: deps.access,
-          index: deps.index,
-          consultations: deps.consultations,
-          ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log },
-        }),
-        annotationRoutes({ index: deps.index, annotations: deps.annotations, consultations: deps.consultations, audit: deps.access.audit }),
-      ],
-      onShareOpened: consultationViewed({ ctx: deps.access, consultations: deps.consultations }),
+      consultations: deps.consultations,
+      annotations: deps.annotations,
+      ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log },
     }),
   );
   // Nothing of the archive is reachable anonymously.

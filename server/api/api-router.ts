@@ -4,8 +4,13 @@ import { auditRoutes } from '../audit/audit-routes';
 import type { AccessContext } from '../auth/access-context';
 import { authRoutes } from '../auth/auth-routes';
 import { userRoutes } from '../auth/user-routes';
+import { annotationRoutes } from '../consultation/annotation-routes';
+import type { AnnotationStore } from '../consultation/annotation-store';
+import { consultationRoutes, consultationViewed } from '../consultation/consultation-routes';
+import type { ConsultationStore } from '../consultation/consultation-store';
 import type { ArchiveIndex } from '../index/archive-index';
-import { shareRoutes, type ShareRouteDeps } from '../sharing/share-routes';
+import type { IngestDeps } from '../ingest/store-instance';
+import { shareRoutes } from '../sharing/share-routes';
 import { shareViewOf, type ShareViews } from '../sharing/share-view';
 import { jsonBody } from './json-body';
 
@@ -16,12 +21,16 @@ export interface ApiDeps {
   ctx: AccessContext;
   index: ArchiveIndex;
   views: ShareViews;
-  /** More /api routes (consultations, annotations), mounted after the built-in ones. */
-  extra?: Router[];
-  onShareOpened?: ShareRouteDeps['onShareOpened'];
+  consultations: ConsultationStore;
+  annotations: AnnotationStore;
+  /** Where a consultation's answer (an opinion SR) is stored. */
+  ingest: IngestDeps;
 }
 
-/** The archive's own JSON API at /api: sessions, accounts, API tokens, share links, audit trail. */
+/**
+ * The archive's own JSON API at /api, every route of it: sessions, accounts, API tokens, share
+ * links, audit trail, consultations and annotations.
+ */
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
@@ -33,9 +42,14 @@ export function apiRouter(deps: ApiDeps): Router {
   const presentStudyUid = (res: Response, uid: string) => shareViewOf(res)?.presented(uid) ?? uid;
   router.use(authRoutes(deps.ctx, presentStudyUid));
   router.use(userRoutes(deps.ctx));
-  router.use(shareRoutes({ ctx: deps.ctx, index: deps.index, views: deps.views, presentStudyUid, onShareOpened: deps.onShareOpened }));
+  router.use(
+    shareRoutes({ ctx: deps.ctx, index: deps.index, views: deps.views, presentStudyUid, onShareOpened: consultationViewed(deps) }),
+  );
   router.use(auditRoutes(deps.ctx.audit));
-  for (const extra of deps.extra ?? []) router.use(extra);
+  router.use(consultationRoutes(deps));
+  router.use(
+    annotationRoutes({ index: deps.index, annotations: deps.annotations, consultations: deps.consultations, audit: deps.ctx.audit }),
+  );
   router.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No API at ${req.method} /api${req.path.slice(0, 200)}.`);
   });

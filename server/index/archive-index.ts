@@ -1,6 +1,7 @@
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { getNumber, getString } from '../../shared/dicom/dicom-json';
 import { foldCase } from '../../shared/dicom/name-fold';
+import { Tag } from '../../shared/dicom/tags';
 import type { IndexDb } from './index-db';
 import { PATIENT_TAGS, SERIES_TAGS, STUDY_TAGS, pick } from './level-attributes';
 import { PATIENT_NAME_WORDS, REFERRING_NAME_WORDS, nameWordWriter } from './name-words';
@@ -103,7 +104,7 @@ export class ArchiveIndex {
       ),
       instanceBulk: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, i.transfer_syntax AS transferSyntax,
         i.rows AS rows, i.columns AS columns, i.bits_allocated AS bitsAllocated, i.number_of_frames AS numberOfFrames,
-        json_extract(i.json, '$."00280002".Value[0]') AS samplesPerPixel, i.bulk AS bulk
+        json_extract(i.json, '$."${Tag.SamplesPerPixel}".Value[0]') AS samplesPerPixel, i.bulk AS bulk
         ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
       studyMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`).pluck(),
       seriesMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`).pluck(),
@@ -150,18 +151,18 @@ export class ArchiveIndex {
     let studyPk = this.q.studyByUid.get(record.studyUid) as number | undefined;
     if (studyPk === undefined) {
       const patientPk = this.upsertPatient(record);
-      const referring = getString(ds, '00080090') ?? '';
+      const referring = getString(ds, Tag.ReferringPhysicianName) ?? '';
       studyPk = Number(
         this.q.insertStudy.run({
           uid: record.studyUid,
           patientPk,
-          date: getString(ds, '00080020') ?? '',
-          time: timeKey(getString(ds, '00080030')),
-          accession: getString(ds, '00080050') ?? '',
-          studyId: getString(ds, '00200010') ?? '',
-          description: getString(ds, '00081030') ?? '',
+          date: getString(ds, Tag.StudyDate) ?? '',
+          time: timeKey(getString(ds, Tag.StudyTime)),
+          accession: getString(ds, Tag.AccessionNumber) ?? '',
+          studyId: getString(ds, Tag.StudyID) ?? '',
+          description: getString(ds, Tag.StudyDescription) ?? '',
           referring: foldCase(referring),
-          institution: getString(ds, '00080080') ?? '',
+          institution: getString(ds, Tag.InstitutionName) ?? '',
           json: JSON.stringify(pick(ds, [...PATIENT_TAGS, ...STUDY_TAGS])),
           now,
         }).lastInsertRowid,
@@ -181,12 +182,12 @@ export class ArchiveIndex {
         this.q.insertSeries.run({
           uid: record.seriesUid,
           studyPk,
-          modality: getString(ds, '00080060') ?? '',
-          number: integerOrNull(getNumber(ds, '00200011')),
-          description: getString(ds, '0008103E') ?? '',
-          bodyPart: getString(ds, '00180015') ?? '',
-          ppsDate: getString(ds, '00400244') ?? '',
-          ppsTime: timeKey(getString(ds, '00400245')),
+          modality: getString(ds, Tag.Modality) ?? '',
+          number: integerOrNull(getNumber(ds, Tag.SeriesNumber)),
+          description: getString(ds, Tag.SeriesDescription) ?? '',
+          bodyPart: getString(ds, Tag.BodyPartExamined) ?? '',
+          ppsDate: getString(ds, Tag.PerformedProcedureStepStartDate) ?? '',
+          ppsTime: timeKey(getString(ds, Tag.PerformedProcedureStepStartTime)),
           json: JSON.stringify(pick(ds, SERIES_TAGS)),
           now,
         }).lastInsertRowid,
@@ -197,12 +198,12 @@ export class ArchiveIndex {
       sopUid: record.sopUid,
       seriesPk,
       sopClassUid: record.sopClassUid,
-      instanceNumber: integerOrNull(getNumber(ds, '00200013')),
+      instanceNumber: integerOrNull(getNumber(ds, Tag.InstanceNumber)),
       transferSyntax: record.transferSyntax,
-      rows: integerOrNull(getNumber(ds, '00280010')),
-      columns: integerOrNull(getNumber(ds, '00280011')),
-      bitsAllocated: integerOrNull(getNumber(ds, '00280100')),
-      frames: integerOrNull(getNumber(ds, '00280008')),
+      rows: integerOrNull(getNumber(ds, Tag.Rows)),
+      columns: integerOrNull(getNumber(ds, Tag.Columns)),
+      bitsAllocated: integerOrNull(getNumber(ds, Tag.BitsAllocated)),
+      frames: integerOrNull(getNumber(ds, Tag.NumberOfFrames)),
       blobKey: record.blobKey,
       size: record.size,
       bulk: JSON.stringify(record.bulk),
@@ -217,18 +218,18 @@ export class ArchiveIndex {
 
   private upsertPatient(record: InstanceRecord): number {
     const ds = record.dataset;
-    const patientId = getString(ds, '00100020') ?? '';
-    const issuer = getString(ds, '00100021') ?? '';
+    const patientId = getString(ds, Tag.PatientID) ?? '';
+    const issuer = getString(ds, Tag.IssuerOfPatientID) ?? '';
     const key = patientId === '' ? `study:${record.studyUid}` : `id:${JSON.stringify([issuer, patientId])}`;
-    const name = getString(ds, '00100010') ?? '';
+    const name = getString(ds, Tag.PatientName) ?? '';
     const inserted = this.q.insertPatient.run({
       key,
       patientId,
       issuer,
       name,
       nameUpper: foldCase(name),
-      birthDate: getString(ds, '00100030') ?? '',
-      sex: getString(ds, '00100040') ?? '',
+      birthDate: getString(ds, Tag.PatientBirthDate) ?? '',
+      sex: getString(ds, Tag.PatientSex) ?? '',
       json: JSON.stringify(pick(ds, PATIENT_TAGS)),
     });
     const patientPk = this.q.patientPk.get(key) as number;

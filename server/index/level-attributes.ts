@@ -1,4 +1,5 @@
 import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
 
 /**
  * Which attributes of an instance belong to the patient, study and series records kept for
@@ -6,53 +7,53 @@ import type { DicomJson } from '../../shared/dicom/dicom-json';
  * Taken from the first instance stored of each study / series.
  */
 export const PATIENT_TAGS = [
-  '00100010', // PatientName
-  '00100020', // PatientID
-  '00100021', // IssuerOfPatientID
-  '00100024', // IssuerOfPatientIDQualifiersSequence
-  '00100030', // PatientBirthDate
-  '00100040', // PatientSex
-  '00101000', // OtherPatientIDs
-  '00101002', // OtherPatientIDsSequence
+  Tag.PatientName,
+  Tag.PatientID,
+  Tag.IssuerOfPatientID,
+  Tag.IssuerOfPatientIDQualifiersSequence,
+  Tag.PatientBirthDate,
+  Tag.PatientSex,
+  Tag.OtherPatientIDs,
+  Tag.OtherPatientIDsSequence,
 ] as const;
 
 export const STUDY_TAGS = [
-  '00080005', // SpecificCharacterSet
-  '00080020', // StudyDate
-  '00080030', // StudyTime
-  '00080050', // AccessionNumber
-  '00080051', // IssuerOfAccessionNumberSequence
-  '00080056', // InstanceAvailability
-  '00080080', // InstitutionName
-  '00080090', // ReferringPhysicianName
-  '00080201', // TimezoneOffsetFromUTC
-  '00081030', // StudyDescription
-  '00081032', // ProcedureCodeSequence
-  '00081060', // NameOfPhysiciansReadingStudy
-  '00101010', // PatientAge
-  '00101020', // PatientSize
-  '00101030', // PatientWeight
-  '0020000D', // StudyInstanceUID
-  '00200010', // StudyID
-  '00321060', // RequestedProcedureDescription
+  Tag.SpecificCharacterSet,
+  Tag.StudyDate,
+  Tag.StudyTime,
+  Tag.AccessionNumber,
+  Tag.IssuerOfAccessionNumberSequence,
+  Tag.InstanceAvailability,
+  Tag.InstitutionName,
+  Tag.ReferringPhysicianName,
+  Tag.TimezoneOffsetFromUTC,
+  Tag.StudyDescription,
+  Tag.ProcedureCodeSequence,
+  Tag.NameOfPhysiciansReadingStudy,
+  Tag.PatientAge,
+  Tag.PatientSize,
+  Tag.PatientWeight,
+  Tag.StudyInstanceUID,
+  Tag.StudyID,
+  Tag.RequestedProcedureDescription,
 ] as const;
 
 export const SERIES_TAGS = [
-  '00080005', // SpecificCharacterSet
-  '00080060', // Modality
-  '00080201', // TimezoneOffsetFromUTC
-  '0008103E', // SeriesDescription
-  '00080021', // SeriesDate
-  '00080031', // SeriesTime
-  '00081010', // StationName
-  '00180015', // BodyPartExamined
-  '00185100', // PatientPosition
-  '0020000E', // SeriesInstanceUID
-  '00200011', // SeriesNumber
-  '00200060', // Laterality
-  '00400244', // PerformedProcedureStepStartDate
-  '00400245', // PerformedProcedureStepStartTime
-  '00400275', // RequestAttributesSequence
+  Tag.SpecificCharacterSet,
+  Tag.Modality,
+  Tag.TimezoneOffsetFromUTC,
+  Tag.SeriesDescription,
+  Tag.SeriesDate,
+  Tag.SeriesTime,
+  Tag.StationName,
+  Tag.BodyPartExamined,
+  Tag.PatientPosition,
+  Tag.SeriesInstanceUID,
+  Tag.SeriesNumber,
+  Tag.Laterality,
+  Tag.PerformedProcedureStepStartDate,
+  Tag.PerformedProcedureStepStartTime,
+  Tag.RequestAttributesSequence,
 ] as const;
 
 /**
@@ -62,17 +63,23 @@ export const SERIES_TAGS = [
  * RequestAttributesSequence) only when stored.
  */
 export const STUDY_RETURN_KEYS = [
-  '00080020',
-  '00080030',
-  '00080050',
-  '00080090',
-  '00100010',
-  '00100020',
-  '00100030',
-  '00100040',
-  '00200010',
+  Tag.StudyDate,
+  Tag.StudyTime,
+  Tag.AccessionNumber,
+  Tag.ReferringPhysicianName,
+  Tag.PatientName,
+  Tag.PatientID,
+  Tag.PatientBirthDate,
+  Tag.PatientSex,
+  Tag.StudyID,
 ] as const;
-export const SERIES_RETURN_KEYS = ['00080060', '0008103E', '00200011', '00400244', '00400245'] as const;
+export const SERIES_RETURN_KEYS = [
+  Tag.Modality,
+  Tag.SeriesDescription,
+  Tag.SeriesNumber,
+  Tag.PerformedProcedureStepStartDate,
+  Tag.PerformedProcedureStepStartTime,
+] as const;
 
 export function pick(dataset: DicomJson, tags: readonly string[]): DicomJson {
   const out: DicomJson = {};

@@ -1,4 +1,5 @@
 import { foldCase } from '../../shared/dicom/name-fold';
+import { Tag } from '../../shared/dicom/tags';
 import { DATE_TIME_PAIRS, type QidoFilter, type QidoQuery } from '../../shared/dicomweb/qido-query';
 import { PATIENT_NAME_WORDS, REFERRING_NAME_WORDS, fuzzyNameCondition, type NameWordTable, type SqlCondition } from './name-words';
 import type { IndexDb } from './index-db';
@@ -16,31 +17,31 @@ interface Column {
 }
 
 const COLUMNS: Record<string, Column> = {
-  '0020000D': { column: 'st.study_uid' },
-  '00100010': { column: 'p.name_upper', foldCase: true, words: PATIENT_NAME_WORDS },
-  '00100020': { column: 'p.patient_id' },
-  '00100030': { column: 'p.birth_date' },
-  '00100040': { column: 'p.sex' },
-  '00080050': { column: 'st.accession_number' },
-  '00080020': { column: 'st.study_date' },
-  '00080030': { column: 'st.study_time' },
-  '00200010': { column: 'st.study_id' },
-  '00081030': { column: 'st.study_description' },
-  '00080080': { column: 'st.institution_name' },
-  '00080090': { column: 'st.referring_physician_upper', foldCase: true, words: REFERRING_NAME_WORDS },
-  '0020000E': { column: 'se.series_uid' },
-  '00080060': { column: 'se.modality' },
-  '00200011': { column: 'se.series_number' },
-  '0008103E': { column: 'se.series_description' },
-  '00180015': { column: 'se.body_part' },
-  '00400244': { column: 'se.pps_start_date' },
-  '00400245': { column: 'se.pps_start_time' },
-  '00080018': { column: 'i.sop_uid' },
-  '00080016': { column: 'i.sop_class_uid' },
-  '00200013': { column: 'i.instance_number' },
+  [Tag.StudyInstanceUID]: { column: 'st.study_uid' },
+  [Tag.PatientName]: { column: 'p.name_upper', foldCase: true, words: PATIENT_NAME_WORDS },
+  [Tag.PatientID]: { column: 'p.patient_id' },
+  [Tag.PatientBirthDate]: { column: 'p.birth_date' },
+  [Tag.PatientSex]: { column: 'p.sex' },
+  [Tag.AccessionNumber]: { column: 'st.accession_number' },
+  [Tag.StudyDate]: { column: 'st.study_date' },
+  [Tag.StudyTime]: { column: 'st.study_time' },
+  [Tag.StudyID]: { column: 'st.study_id' },
+  [Tag.StudyDescription]: { column: 'st.study_description' },
+  [Tag.InstitutionName]: { column: 'st.institution_name' },
+  [Tag.ReferringPhysicianName]: { column: 'st.referring_physician_upper', foldCase: true, words: REFERRING_NAME_WORDS },
+  [Tag.SeriesInstanceUID]: { column: 'se.series_uid' },
+  [Tag.Modality]: { column: 'se.modality' },
+  [Tag.SeriesNumber]: { column: 'se.series_number' },
+  [Tag.SeriesDescription]: { column: 'se.series_description' },
+  [Tag.BodyPartExamined]: { column: 'se.body_part' },
+  [Tag.PerformedProcedureStepStartDate]: { column: 'se.pps_start_date' },
+  [Tag.PerformedProcedureStepStartTime]: { column: 'se.pps_start_time' },
+  [Tag.SOPInstanceUID]: { column: 'i.sop_uid' },
+  [Tag.SOPClassUID]: { column: 'i.sop_class_uid' },
+  [Tag.InstanceNumber]: { column: 'i.instance_number' },
 };
 
-const MODALITIES_IN_STUDY = '00080061';
+const MODALITIES_IN_STUDY = Tag.ModalitiesInStudy;
 /** Below this many series with the asked modalities, they drive the search (see modalitiesCondition). */
 const RARE_MODALITY_ROWS = 2000;
 /** Greater than any TM character: `t~` is the inclusive upper end of every time that begins with `t`. */

@@ -1,9 +1,11 @@
 /**
- * WADO-RS and QIDO-RS calls the image viewer makes (PS3.18 10.4 Retrieve, 10.6 Search), and a
- * multipart/related reader for the browser (RFC 2046 5.1.1). Only our DICOMweb API is used, so the
+ * WADO-RS and QIDO-RS calls the image viewer makes (PS3.18 10.4 Retrieve, 10.6 Search); multipart
+ * answers are read with shared/dicomweb/multipart-decoder. Only our DICOMweb API is used, so the
  * viewer works against any conformant archive.
  */
 import type { DicomJson } from '../../../shared/dicom/dicom-json';
+import { parseMediaType } from '../../../shared/dicomweb/media-types';
+import { multipartBoundary, multipartParts } from '../../../shared/dicomweb/multipart-decoder';
 import { framesPath, instancePath, seriesPath, studyPath } from '../../../shared/dicomweb/paths';
 import { DICOMWEB_ROOT, fetchOk } from './base';
 
@@ -70,68 +72,33 @@ export async function retrieveFrameParts(
 ): Promise<FramePart[]> {
   const res = await fetchOk(framesPath(instanceUrl(studyUid, seriesUid, sopUid), frames), { headers: { accept } });
   const contentType = res.headers.get('content-type') ?? '';
-  const body = new Uint8Array(await res.arrayBuffer());
-  if (!contentType.toLowerCase().startsWith('multipart/')) return [{ body, transferSyntax: transferSyntaxOf(contentType) }];
-  return multipartParts(body, boundaryOf(contentType)).map((part) => ({
-    body: part.body,
-    transferSyntax: transferSyntaxOf(part.headers['content-type'] ?? ''),
-  }));
-}
-
-function transferSyntaxOf(contentType: string): string | undefined {
-  return /transfer-syntax\s*=\s*"?([0-9.]+)"?/i.exec(contentType)?.[1];
-}
-
-export function boundaryOf(contentType: string): string {
-  const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  const boundary = match?.[1] ?? match?.[2];
-  if (!boundary) throw new Error(`multipart answer without a boundary: ${contentType}`);
-  return boundary;
-}
-
-/** The bodies of a multipart/related message (views into `data`, no copies). */
-export function multipartBodies(data: Uint8Array, boundary: string): Uint8Array[] {
-  return multipartParts(data, boundary).map((part) => part.body);
-}
-
-/** The parts of a multipart/related message: headers (lower-case names) and body (a view into `data`). */
-export function multipartParts(data: Uint8Array, boundary: string): { headers: Record<string, string>; body: Uint8Array }[] {
-  const delimiter = new TextEncoder().encode(`--${boundary}`);
-  const parts: { headers: Record<string, string>; body: Uint8Array }[] = [];
-  let at = indexOf(data, delimiter, 0);
-  while (at >= 0) {
-    const afterDelimiter = at + delimiter.length;
-    if (data[afterDelimiter] === 0x2d && data[afterDelimiter + 1] === 0x2d) break; // close delimiter
-    const headersEnd = indexOf(data, CRLF_CRLF, afterDelimiter);
-    if (headersEnd < 0) break;
-    const start = headersEnd + CRLF_CRLF.length;
-    const next = indexOf(data, delimiter, start);
-    if (next < 0) break;
-    // The CRLF before a delimiter belongs to the delimiter.
-    const end = next >= 2 && data[next - 2] === 0x0d && data[next - 1] === 0x0a ? next - 2 : next;
-    parts.push({ headers: headerFields(data.subarray(afterDelimiter, headersEnd)), body: data.subarray(start, end) });
-    at = next;
+  if (!res.body || !parseMediaType(contentType)?.type.startsWith('multipart/')) {
+    return [{ body: new Uint8Array(await res.arrayBuffer()), transferSyntax: transferSyntaxOf(contentType) }];
+  }
+  const parts: FramePart[] = [];
+  for await (const part of multipartParts(chunksOf(res.body), multipartBoundary(contentType))) {
+    parts.push({ body: part.body, transferSyntax: transferSyntaxOf(part.headers['content-type'] ?? '') });
   }
   return parts;
 }
 
-function headerFields(block: Uint8Array): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const line of new TextDecoder('latin1').decode(block).split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) fields[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return fields;
+function transferSyntaxOf(contentType: string): string | undefined {
+  return parseMediaType(contentType)?.params['transfer-syntax'];
 }
 
-const CRLF_CRLF = new Uint8Array([0x0d, 0x0a, 0x0d, 0x0a]);
-
-function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
-  const first = needle[0];
-  const last = haystack.length - needle.length;
-  outer: for (let i = haystack.indexOf(first ?? 0, from); i >= 0 && i <= last; i = haystack.indexOf(first ?? 0, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
+/** The chunks of a fetch body; the stream is cancelled if the reader stops early. */
+async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      yield next.value;
+    }
+    done = true;
+  } finally {
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
   }
-  return -1;
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { AppError, isAppError, type ErrorBody } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import type { ArchiveIndex } from './index/archive-index';
 import type { IndexWriter } from './index/index-writer';
 import { dicomWebRouter } from './dicomweb/router';
 import type { BlobStore } from './storage/blob-store';
 import { cors } from './http/cors';
+import { errorMiddleware } from './http/error-middleware';
 import { securityHeaders } from './http/security-headers';
 import type { AccessContext } from './auth/access-context';
 import { authenticate, requireSignedIn } from './auth/authenticate';
@@ -93,34 +94,6 @@ export function createApp(deps: AppDeps): Express {
   app.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No resource at ${req.method} ${req.path.slice(0, 200)}.`);
   });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const error = toAppError(err);
-    if (error.status >= 500) deps.logger.error(`${req.method} ${req.path} failed`, err);
-    const body: ErrorBody = { code: error.code, message: error.message, requestId: res.locals.requestId as string };
-    if (error.code === 'UNAUTHORIZED' && !res.headersSent) {
-      // Basic is offered to programs only: a browser shown it would pop up its own password dialog.
-      const browser = req.headers['sec-fetch-mode'] !== undefined;
-      res.setHeader('WWW-Authenticate', browser ? 'Bearer realm="PACS"' : 'Basic realm="PACS", charset="UTF-8", Bearer realm="PACS"');
-    }
-    const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
-    if (retryAfter !== undefined && !res.headersSent) res.setHeader('Retry-After', String(retryAfter));
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    // A request body left unread (e.g. a STOW refused early) must not stall a kept-alive socket.
-    if (!req.complete) res.setHeader('Connection', 'close');
-    res.status(error.status).type('application/json').send(JSON.stringify(body));
-  });
+  app.use(errorMiddleware(deps.logger));
   return app;
-}
-
-/** Foreign errors become ours at the boundary (STYLE.md rule 6). */
-function toAppError(err: unknown): AppError {
-  if (isAppError(err)) return err;
-  const e = err as { type?: string; status?: number; code?: string } | undefined;
-  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
-  if (e?.code === 'ECONNRESET' || e?.code === 'ECONNABORTED') return new AppError('BAD_REQUEST', 'The request was aborted by the client.');
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new AppError('BAD_REQUEST', 'The request is malformed.');
-  return new AppError('INTERNAL', undefined, { cause: err });
 }

@@ -23,9 +23,7 @@ export class FailureThrottle {
     const entry = this.failures.get(key);
     if (entry && entry.lockedUntil > now) {
       const seconds = Math.ceil((entry.lockedUntil - now) / 1000);
-      throw Object.assign(new AppError('TOO_MANY_REQUESTS', `Too many failed attempts; try again in ${seconds} s.`), {
-        retryAfterSeconds: seconds,
-      });
+      throw new AppError('TOO_MANY_REQUESTS', `Too many failed attempts; try again in ${seconds} s.`, { retryAfterSeconds: seconds });
     }
   }
 

@@ -173,9 +173,12 @@ export class MinioBlobStore implements BlobStore {
   }
 }
 
-/** Marks a failure of the caller's stream, which put rethrows unchanged. */
-class InputError {
-  constructor(readonly cause: unknown) {}
+/** Marks a failure of the caller's stream, whose error (the cause) put rethrows unchanged. */
+class InputError extends Error {
+  constructor(cause: unknown) {
+    super('Reading the body to store failed.', { cause });
+    this.name = 'InputError';
+  }
 }
 
 async function nextPart(parts: AsyncGenerator<Buffer>): Promise<Buffer | undefined> {

@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, isAppError, type ErrorBody } from '../../shared/errors';
+import type { Logger } from '../logger';
+
+/**
+ * The last middleware: any error becomes `{code, message, requestId}` with its registry status
+ * (STYLE.md rule 6); 5xx are logged. Once the headers are out the answer cannot change, so the
+ * connection is cut.
+ */
+export function errorMiddleware(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const error = toAppError(err);
+    if (error.status >= 500) logger.error(`${req.method} ${req.path} failed`, err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error.code === 'UNAUTHORIZED') {
+      // Basic is offered to programs only: a browser shown it would pop up its own password dialog.
+      const browser = req.headers['sec-fetch-mode'] !== undefined;
+      res.setHeader('WWW-Authenticate', browser ? 'Bearer realm="PACS"' : 'Basic realm="PACS", charset="UTF-8", Bearer realm="PACS"');
+    }
+    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    // A request body left unread (e.g. a STOW refused early) must not stall a kept-alive socket.
+    if (!req.complete) res.setHeader('Connection', 'close');
+    const body: ErrorBody = { code: error.code, message: error.message, requestId: res.locals.requestId as string };
+    res.status(error.status).type('application/json').send(JSON.stringify(body));
+  };
+}
+
+/** Foreign errors become ours at the boundary (STYLE.md rule 6). */
+function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const e = err as { type?: string; status?: number; code?: string } | undefined;
+  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
+  if (e?.code === 'ECONNRESET' || e?.code === 'ECONNABORTED') return new AppError('BAD_REQUEST', 'The request was aborted by the client.');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new AppError('BAD_REQUEST', 'The request is malformed.');
+  return new AppError('INTERNAL', undefined, { cause: err });
+}

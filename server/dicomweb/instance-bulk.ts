@@ -2,16 +2,10 @@ import type { Request } from 'express';
 import { instancePath } from '../../shared/dicomweb/paths';
 import { AppError } from '../../shared/errors';
 import type { ArchiveIndex, InstanceBulk } from '../index/archive-index';
-import type { PixelDataLocation } from '../ingest/part10-types';
+import type { StoredBulk } from '../index/stored-bulk';
 import { resourceScope } from './resource-scope';
 
-/** The `bulk` column as ingest writes it (store-instance.ts). */
-export interface StoredBulk {
-  items: Array<{ path: string; vr: string; offset: number; length: number }>;
-  pixelData?: PixelDataLocation;
-  /** Offsets are in the inflated data set (Deflated Explicit VR Little Endian). */
-  deflated: boolean;
-}
+export type { StoredBulk };
 
 export interface LocatedInstance {
   instance: InstanceBulk;

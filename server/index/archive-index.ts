@@ -5,13 +5,14 @@ import { Tag } from '../../shared/dicom/tags';
 import type { IndexDb } from './index-db';
 import { PATIENT_TAGS, SERIES_TAGS, STUDY_TAGS, pick } from './level-attributes';
 import { PATIENT_NAME_WORDS, REFERRING_NAME_WORDS, nameWordWriter } from './name-words';
+import type { StoredBulk } from './stored-bulk';
 
 /** What ingest hands to the index for one stored instance. */
 export interface InstanceRecord extends StoredInstance {
   /** The data set as DICOM JSON, BulkDataURIs already set. */
   dataset: DicomJson;
-  /** Bulk value and pixel data locations (JSON-serialisable). */
-  bulk: unknown;
+  /** Bulk value and pixel data locations, stored as the `bulk` column. */
+  bulk: StoredBulk;
 }
 
 export type InsertResult =
@@ -33,7 +34,7 @@ export interface StoredInstance {
 /**
  * What Retrieve Frames and Retrieve Bulkdata need about one instance (PS3.18 10.4.1.1.4, 10.4.1.1.5):
  * where its object is, its transfer syntax, the image geometry and the `bulk` JSON written by ingest
- * (`{ items: [{path, vr, offset, length}], pixelData, deflated }`, see store-instance.ts).
+ * (a `StoredBulk`, see stored-bulk.ts).
  */
 export interface InstanceBulk {
   blobKey: string;
@@ -44,7 +45,7 @@ export interface InstanceBulk {
   samplesPerPixel: number | null;
   bitsAllocated: number | null;
   numberOfFrames: number | null;
-  /** The `bulk` column as stored (JSON text). */
+  /** The `bulk` column as stored: `StoredBulk` as JSON text. */
   bulk: string;
 }
 

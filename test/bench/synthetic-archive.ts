@@ -246,7 +246,7 @@ export function buildSyntheticArchive(file: string, options: SyntheticArchiveOpt
           blobKey: `synthetic/${sopUid}`,
           size: 0,
           dataset,
-          bulk: { items: [] },
+          bulk: { items: [], deflated: false },
         });
         result.instances++;
       }

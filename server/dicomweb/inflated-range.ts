@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createInflate, createInflateRaw } from 'node:zlib';
 import { AppError } from '../../shared/errors';
+import { LONG_LENGTH_VRS } from '../ingest/dicom-dictionary';
 import type { BlobStore } from '../storage/blob-store';
 import { collect, slice } from './byte-streams';
 
@@ -25,7 +26,6 @@ export async function openInflatedRange(
 }
 
 const META_READ_BYTES = 64 * 1024;
-const LONG_LENGTH_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
 /**
  * Where the deflate stream starts: after the file meta group (PS3.10 7.1), read the way ingest

@@ -44,7 +44,7 @@ describe('accounts and audit trail pages in Chromium', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    expect((await stowFiles(archive.dicomWeb, study.files)).status).toBe(200);
+    expect((await stowFiles(archive, study.files)).status).toBe(200);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -207,7 +207,7 @@ describe('accounts and audit trail pages in Chromium', () => {
 
     await afterReload(page, async () => void (await row.locator('[data-testid="user-role"]').selectOption('radiologist')));
     expect(await row.locator('[data-testid="user-role"]').inputValue()).toBe('radiologist');
-    const users = (await (await fetch(`${archive.url}/api/users`)).json()) as Array<{
+    const users = (await (await archive.fetch('/api/users')).json()) as Array<{
       username: string;
       role: string;
       mustChangePassword: boolean;
@@ -221,7 +221,7 @@ describe('accounts and audit trail pages in Chromium', () => {
     );
     const login = await fetch(`${archive.url}/api/login`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: 'unrelated=1' },
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username: 'ct-scanner-1', password: 'new-scanner-pass-2' }),
     });
     expect(login.status).toBe(200);

@@ -12,7 +12,7 @@ async function createAccount(
   archive: TestArchive,
   account: { username: string; password: string; role: string; displayName?: string; mustChangePassword?: boolean },
 ): Promise<void> {
-  const res = await fetch(`${archive.url}/api/users`, {
+  const res = await archive.fetch('/api/users', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(account),
@@ -188,7 +188,7 @@ describe('sign-in, sign-out and the one-time password in Chromium', () => {
       (
         await fetch(`${archive.url}/api/login`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Cookie: 'unrelated=1' },
+          headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ username: 'hung', password }),
         })
       ).status;
@@ -199,8 +199,8 @@ describe('sign-in, sign-out and the one-time password in Chromium', () => {
 
   it('shows a share link guest as such, with no worklist, upload or admin, and keeps it in the viewer of its study', async () => {
     const study = syntheticSeries(1, { PatientName: pn('Võ^Thị Sáu'), PatientID: 'GUEST-1' });
-    expect((await stowFiles(archive.dicomWeb, study.files)).status).toBe(200);
-    const created = await fetch(`${archive.url}/api/shares`, {
+    expect((await stowFiles(archive, study.files)).status).toBe(200);
+    const created = await archive.fetch('/api/shares', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ studyInstanceUID: study.studyUid, permissions: ['read'] }),

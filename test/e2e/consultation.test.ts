@@ -41,12 +41,12 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     expect(
       (
         await stowFiles(
-          archive.dicomWeb,
+          archive,
           SLICES.map((p) => corpusFile(p)),
         )
       ).status,
     ).toBe(200);
-    const created = await fetch(`${archive.url}/api/users`, {
+    const created = await archive.fetch('/api/users', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' }),
@@ -94,13 +94,13 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     const link = await dialog.locator('[data-testid="consultation-url"]').inputValue();
     expect(link).toMatch(new RegExp(`^${archive.url}/share#[A-Za-z0-9_-]{22,}$`));
     // Valid for the 2 days asked (to the minute).
-    const [consultation] = (await (await fetch(`${archive.url}/api/consultations?all=true`)).json()) as Array<{
+    const [consultation] = (await (await archive.fetch('/api/consultations?all=true')).json()) as Array<{
       id: string;
       status: string;
       shareId: string;
     }>;
     expect(consultation!.status).toBe('requested');
-    const shares = (await (await fetch(`${archive.url}/api/shares?all=true`)).json()) as Array<{
+    const shares = (await (await archive.fetch('/api/shares?all=true')).json()) as Array<{
       id: string;
       expiresAt: string;
       consultationId: string;
@@ -145,7 +145,7 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     const guestMm = Number(await guest.getAttribute('[data-testid="measurement"][data-tool="Length"]', 'data-value'));
     await guest.waitForSelector('[data-testid="viewer-page"][data-annotations-saved="1"][data-annotations-pending="0"]');
 
-    const annotations = (await (await fetch(`${archive.url}/api/studies/${studyUid}/annotations`)).json()) as StoredAnnotation[];
+    const annotations = (await (await archive.fetch(`/api/studies/${studyUid}/annotations`)).json()) as StoredAnnotation[];
     expect(annotations).toHaveLength(1);
     const length = annotations[0]!;
     expect(length).toMatchObject({
@@ -216,7 +216,7 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await host.keyboard.press('Delete');
     expect(await host.locator('[data-testid="measurement"][data-tool="Length"]').count()).toBe(1);
     await host.waitForSelector('[data-testid="viewer-page"][data-annotations-pending="0"][data-annotations-saved="0"]');
-    expect((await (await fetch(`${archive.url}/api/studies/${studyUid}/annotations`)).json()) as unknown[]).toHaveLength(1);
+    expect((await (await archive.fetch(`/api/studies/${studyUid}/annotations`)).json()) as unknown[]).toHaveLength(1);
 
     // The opinion is a report series of the study now, read as text.
     const report = host.locator('[data-testid="series-item"]', { hasText: 'Consultation opinion' });
@@ -233,9 +233,9 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await row.waitFor();
     await row.locator('[data-testid="consultation-close"]').click();
     await host.waitForSelector('[data-testid="consultations"][data-state="done"] [data-testid="consultations-empty"]');
-    const closed = (await (await fetch(`${archive.url}/api/consultations/${consultation!.id}`)).json()) as { status: string };
+    const closed = (await (await archive.fetch(`/api/consultations/${consultation!.id}`)).json()) as { status: string };
     expect(closed.status).toBe('closed');
-    const reopened = await fetch(`${archive.url}/api/shares/open`, {
+    const reopened = await archive.fetch('/api/shares/open', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: link.slice(link.indexOf('#') + 1) }),
@@ -258,9 +258,9 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     const saved = async (count: number) =>
       page.waitForSelector(`${viewer}[data-annotations-saved="${count}"][data-annotations-pending="0"]`);
     const mine = async () =>
-      (
-        (await (await fetch(`${archive.url}/api/studies/${studyUid}/annotations`)).json()) as Array<StoredAnnotation & { id: string }>
-      ).filter((a) => a.author.kind === 'user');
+      ((await (await archive.fetch(`/api/studies/${studyUid}/annotations`)).json()) as Array<StoredAnnotation & { id: string }>).filter(
+        (a) => a.author.kind === 'user',
+      );
 
     // Second slice: nobody's marks there yet.
     await page.keyboard.press('ArrowDown');

@@ -83,7 +83,7 @@ describe('key images and the film sheet in Chromium', () => {
     expect(
       (
         await stowFiles(
-          archive.dicomWeb,
+          archive,
           ct.instances.map((i) => i.bytes),
         )
       ).status,

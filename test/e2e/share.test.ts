@@ -48,16 +48,16 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     expect(
       (
         await stowFiles(
-          archive.dicomWeb,
+          archive,
           study.instances.map((i) => i.bytes),
         )
       ).status,
     ).toBe(200);
-    expect((await stowFiles(archive.dicomWeb, coronal.files)).status).toBe(200);
+    expect((await stowFiles(archive, coronal.files)).status).toBe(200);
     expect(
       (
         await stowFiles(
-          archive.dicomWeb,
+          archive,
           other.instances.map((i) => i.bytes),
         )
       ).status,
@@ -66,7 +66,7 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
       [RADIOLOGIST, 'radiologist'],
       [CLINICIAN, 'clinician'],
     ] as const) {
-      const res = await fetch(`${archive.url}/api/users`, {
+      const res = await archive.fetch('/api/users', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ ...account, role, displayName: account.username }),
@@ -143,7 +143,7 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     expect(link.url).toMatch(new RegExp(`^${archive.url}/share#\\S{20,}$`));
     expect(await created.textContent()).toContain('it will not be shown again');
     // The expiry the archive recorded is 7 days from now.
-    const shares = (await (await fetch(`${archive.url}/api/shares?all=true`)).json()) as {
+    const shares = (await (await archive.fetch('/api/shares?all=true')).json()) as {
       id: string;
       expiresAt: string;
       note: string;

@@ -22,23 +22,23 @@ describe('viewer shell served by the archive', () => {
 
   it('serves index.html without caching for the app paths, hashed assets for a year, and never shadows the API', async () => {
     for (const appPath of ['/', '/viewer?StudyInstanceUIDs=1.2.3', '/upload', '/print']) {
-      const res = await fetch(`${archive.url}${appPath}`);
+      const res = await archive.fetch(appPath);
       expect(res.status, appPath).toBe(200);
       expect(res.headers.get('cache-control'), appPath).toBe('no-cache');
       expect(await res.text()).toContain('<main id="app-root">');
     }
-    const html = await (await fetch(`${archive.url}/`)).text();
+    const html = await (await archive.fetch('/')).text();
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(asset).toBeDefined();
-    const js = await fetch(`${archive.url}${asset}`);
+    const js = await archive.fetch(asset!);
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     await js.arrayBuffer();
 
-    const api = await fetch(`${archive.dicomWeb}/studies`);
+    const api = await archive.fetch(`${archive.dicomWeb}/studies`);
     expect(api.headers.get('content-type')).toMatch(/^application\/dicom\+json/);
     expect(await api.json()).toEqual([]);
-    const unknown = await fetch(`${archive.url}/api/nothing`);
+    const unknown = await archive.fetch('/api/nothing');
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { code: string }).code).toBe('NOT_FOUND');
   });

@@ -23,9 +23,8 @@ describe('DICOM tag browser and SR text view in Chromium', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    expect((await stowFiles(archive.dicomWeb, ct.files)).status).toBe(200);
-    for (const entry of [enhancedMr, tid1500, basicText])
-      expect((await stowFiles(archive.dicomWeb, [corpusFile(entry.path)])).status).toBe(200);
+    expect((await stowFiles(archive, ct.files)).status).toBe(200);
+    for (const entry of [enhancedMr, tid1500, basicText]) expect((await stowFiles(archive, [corpusFile(entry.path)])).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();
@@ -49,10 +48,9 @@ describe('DICOM tag browser and SR text view in Chromium', () => {
   it('shows every attribute of the current CT image as text, expands a sequence, filters, follows scrolling and closes', async () => {
     const { page, errors } = await openViewer(ct.studyUid);
     await page.waitForSelector('[data-testid="viewport"][data-active="true"][data-slice-index="0"][data-rendered-image-id]');
-    const metadata = (await (await fetch(`${archive.dicomWeb}/studies/${ct.studyUid}/series/${ct.seriesUid}/metadata`)).json()) as Record<
-      string,
-      { Value?: unknown[] }
-    >[];
+    const metadata = (await (
+      await archive.fetch(`${archive.dicomWeb}/studies/${ct.studyUid}/series/${ct.seriesUid}/metadata`)
+    ).json()) as Record<string, { Value?: unknown[] }>[];
     const shownUid = (await page.getAttribute('[data-testid="viewport"][data-active="true"]', 'data-rendered-image-id'))!.split('/')[2];
     const first = metadata.find((m) => m['00080018']?.Value?.[0] === shownUid)!;
 

@@ -103,7 +103,7 @@ describe('upload screen', () => {
     const studies = [...new Set(instances.map((e) => e.studyInstanceUID!))];
     const stored: string[] = [];
     for (const study of studies) {
-      const { status, json } = await getJson(`${archive.dicomWeb}/studies/${study}/instances`);
+      const { status, json } = await getJson(archive, `${archive.dicomWeb}/studies/${study}/instances`);
       expect(status).toBe(200);
       stored.push(...(json as DicomJson[]).map((ds) => firstValue(ds, '00080018') as string));
     }
@@ -152,7 +152,7 @@ describe('upload screen', () => {
       ['notes.txt', 'not-dicom'],
     ]);
     const entry = corpusEntry('other-modalities/op-ophthalmic-jpeg-lossless.dcm');
-    const { json } = await getJson(`${archive.dicomWeb}/studies/${entry.studyInstanceUID}/instances`);
+    const { json } = await getJson(archive, `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/instances`);
     expect((json as DicomJson[]).map((ds) => firstValue(ds, '00080018'))).toEqual([entry.sopInstanceUID]);
   });
 
@@ -220,7 +220,7 @@ describe('upload screen', () => {
   const recordedPercents = () => page.evaluate('window.__percents') as Promise<number[]>;
 
   async function archiveSopUids(studyUid: string, seriesUid: string): Promise<string[]> {
-    const { status, json } = await getJson(`${archive.dicomWeb}/studies/${studyUid}/series/${seriesUid}/instances`);
+    const { status, json } = await getJson(archive, `${archive.dicomWeb}/studies/${studyUid}/series/${seriesUid}/instances`);
     expect(status).toBe(200);
     return (json as DicomJson[]).map((ds) => firstValue(ds, '00080018') as string);
   }

@@ -49,7 +49,7 @@ describe('compressed frames decoded in the browser', () => {
   async function draw(file: string): Promise<Drawn> {
     const archive = await startTestArchive();
     try {
-      expect((await stowFiles(archive.dicomWeb, [corpusFile(file)])).status).toBe(200);
+      expect((await stowFiles(archive, [corpusFile(file)])).status).toBe(200);
       const page: Page = await browser.newPage({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
       await signIn(page, archive);
       const errors: string[] = [];

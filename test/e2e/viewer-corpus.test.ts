@@ -221,7 +221,7 @@ describe('the viewer on the corpus', () => {
   const removeInstance = async (entry: CorpusEntry) => {
     // Leave the page first, so its background prefetch does not ask for frames of a deleted instance.
     await page.goto('about:blank');
-    const removed = await fetch(corpusInstanceUrl(archive.dicomWeb, entry), { method: 'DELETE' });
+    const removed = await archive.fetch(corpusInstanceUrl(archive.dicomWeb, entry), { method: 'DELETE' });
     expect(removed.status).toBe(204);
   };
 
@@ -230,7 +230,7 @@ describe('the viewer on the corpus', () => {
     for (const entry of corpusManifest().filter(isImage)) {
       if (!wanted(entry, drawn)) continue;
       const file = corpusFile(entry.path);
-      const stored = await stowFiles(archive.dicomWeb, [file]);
+      const stored = await stowFiles(archive, [file]);
       if (stored.status !== 200) {
         expect(entry.category, `${entry.path} refused by STOW (${stored.status})`).toBe('malformed');
         checked.refused++;
@@ -274,7 +274,7 @@ describe('the viewer on the corpus', () => {
     );
     const byStudy = new Map<string, CorpusEntry[]>();
     for (const entry of nonImages) {
-      const stored = await stowFiles(archive.dicomWeb, [corpusFile(entry.path)]);
+      const stored = await stowFiles(archive, [corpusFile(entry.path)]);
       if (entry.sopClassUID === MEDIA_STORAGE_DIRECTORY) {
         // A DICOMDIR indexes a medium; it is no object of a study, so the archive refuses it.
         expect(stored.status, entry.path).toBe(409);

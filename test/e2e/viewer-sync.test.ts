@@ -50,7 +50,7 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    for (const series of [a, b, c]) expect((await stowFiles(archive.dicomWeb, series.files)).status).toBe(200);
+    for (const series of [a, b, c]) expect((await stowFiles(archive, series.files)).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();

@@ -99,7 +99,7 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
     archive = await startTestArchive();
     browser = await launchBrowser();
     for (const files of [first.files, third.files, tallPixels.files, [corpusFile(rgbUs.path)], [corpusFile(paletteUs.path)]])
-      expect((await stowFiles(archive.dicomWeb, files)).status).toBe(200);
+      expect((await stowFiles(archive, files)).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();

@@ -112,15 +112,15 @@ describe('image viewer in Chromium', () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
     const stored = await stowFiles(
-      archive.dicomWeb,
+      archive,
       ct.instances.map((i) => i.bytes),
     );
     expect(stored.status).toBe(200);
-    expect((await stowFiles(archive.dicomWeb, second.files)).status).toBe(200);
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(jpegLs.path)])).status).toBe(200);
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(sr.path)])).status).toBe(200);
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(seg.path)])).status).toBe(200);
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(ybrJpeg.path)])).status).toBe(200);
+    expect((await stowFiles(archive, second.files)).status).toBe(200);
+    expect((await stowFiles(archive, [corpusFile(jpegLs.path)])).status).toBe(200);
+    expect((await stowFiles(archive, [corpusFile(sr.path)])).status).toBe(200);
+    expect((await stowFiles(archive, [corpusFile(seg.path)])).status).toBe(200);
+    expect((await stowFiles(archive, [corpusFile(ybrJpeg.path)])).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();

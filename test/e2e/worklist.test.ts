@@ -49,7 +49,7 @@ describe('worklist in Chromium against the real archive', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    for (const s of Object.values(studies)) expect((await stowFiles(archive.dicomWeb, s.files)).status).toBe(200);
+    for (const s of Object.values(studies)) expect((await stowFiles(archive, s.files)).status).toBe(200);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -137,7 +137,7 @@ describe('worklist in Chromium against the real archive', () => {
         StudyDate: '20220301',
         SpecificCharacterSet: 'ISO_IR 192',
       });
-      expect((await stowFiles(archive.dicomWeb, s.files)).status).toBe(200);
+      expect((await stowFiles(archive, s.files)).status).toBe(200);
     }
     await page.goto(`${archive.url}/`);
     await page.waitForSelector('[data-testid="worklist"][data-state="done"]');

@@ -40,7 +40,7 @@ describe('patient data that looks like HTML stays text (issue 5: XSS)', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    expect((await stowFiles(archive.dicomWeb, [poisonedCt()])).status).toBe(200);
+    expect((await stowFiles(archive, [poisonedCt()])).status).toBe(200);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -49,7 +49,7 @@ describe('patient data that looks like HTML stays text (issue 5: XSS)', () => {
   });
 
   it('serves the app with the Content-Security-Policy', async () => {
-    const res = await fetch(`${archive.url}/`);
+    const res = await archive.fetch('/');
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
@@ -62,7 +62,7 @@ describe('patient data that looks like HTML stays text (issue 5: XSS)', () => {
 
   it('shows the payload as text in the worklist, the viewer overlay and the tag browser; no element is made from it and nothing runs', async () => {
     const stored = (await (
-      await fetch(`${archive.dicomWeb}/studies?StudyInstanceUID=${ct.studyInstanceUID}&includefield=00081030`)
+      await archive.fetch(`${archive.dicomWeb}/studies?StudyInstanceUID=${ct.studyInstanceUID}&includefield=00081030`)
     ).json()) as Array<Record<string, { Value?: unknown[] }>>;
     expect(stored[0]?.['00100010']?.Value?.[0]).toEqual({ Alphabetic: '<img src', Ideographic: 'x onerror', Phonetic: 'alert(1)>' });
     expect(stored[0]?.['00081030']?.Value?.[0]).toBe(PAYLOAD);

@@ -1,10 +1,10 @@
-import { basicAuthorization } from './archive-credentials';
+import { basicAuthorization } from './signed-in-fetch';
 import { stowBody } from './dicomweb-http';
 import type { TestArchive } from './start-app';
 
 /**
- * Speaking to an archive started with `{ anonymous: true }` as a chosen principal: every request
- * carries exactly the headers given here (HTTP Basic, a Bearer token, a session cookie) or none.
+ * Speaking to an archive as a chosen principal: every request carries exactly the headers given
+ * here (HTTP Basic, a Bearer token, a session cookie) or none, through a plain fetch().
  */
 
 export type HeaderMap = Record<string, string>;

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/multipart';
 import { boundaryFromContentType, readMultipartRelated } from '../../server/http/multipart-reader';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
+import type { ArchiveClient } from './signed-in-fetch';
 
 /** Builds a STOW-RS body: multipart/related; type="application/dicom". */
 export function stowBody(files: Buffer[], boundary = newBoundary()): { body: Buffer; contentType: string } {
@@ -21,10 +22,10 @@ export interface StowResult {
   failed: DicomJson[];
 }
 
-/** POSTs the files to `${dicomWeb}/studies[/{study}]` in one request. */
-export async function stowFiles(dicomWeb: string, files: Buffer[], studyUid?: string): Promise<StowResult> {
+/** POSTs the files to `${dicomWeb}/studies[/{study}]` in one request, as the client's principal. */
+export async function stowFiles(archive: ArchiveClient, files: Buffer[], studyUid?: string): Promise<StowResult> {
   const { body, contentType } = stowBody(files);
-  const res = await fetch(`${dicomWeb}/studies${studyUid ? `/${studyUid}` : ''}`, {
+  const res = await archive.fetch(`${archive.dicomWeb}/studies${studyUid ? `/${studyUid}` : ''}`, {
     method: 'POST',
     headers: { 'content-type': contentType, accept: 'application/dicom+json' },
     body,
@@ -46,10 +47,11 @@ export interface RetrievedPart {
 
 /** GETs a WADO-RS multipart response and returns its parts. */
 export async function getMultipart(
+  archive: ArchiveClient,
   url: string,
   accept = 'multipart/related; type="application/dicom"; transfer-syntax=*',
 ): Promise<{ status: number; contentType: string; parts: RetrievedPart[] }> {
-  const res = await fetch(url, { headers: { accept } });
+  const res = await archive.fetch(url, { headers: { accept } });
   const contentType = res.headers.get('content-type') ?? '';
   if (res.status !== 200) {
     await res.arrayBuffer();
@@ -67,10 +69,11 @@ export async function getMultipart(
 }
 
 export async function getJson(
+  archive: ArchiveClient,
   url: string,
   accept = 'application/dicom+json',
 ): Promise<{ status: number; json: unknown; headers: Headers }> {
-  const res = await fetch(url, { headers: { accept } });
+  const res = await archive.fetch(url, { headers: { accept } });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined, headers: res.headers };
 }

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { expect } from 'vitest';
 import { boundaryFromContentType, readMultipartRelated } from '../../server/http/multipart-reader';
 import { corpusFile } from './corpus';
+import type { ArchiveClient } from './signed-in-fetch';
 
 /**
  * Reading what Retrieve Rendered and Thumbnail answer (images decoded with sharp, multipart
@@ -29,13 +30,21 @@ export async function decode(body: Buffer): Promise<Decoded> {
   return { data, width: info.width, height: info.height, channels: info.channels, format: meta.format, pages: meta.pages ?? 1 };
 }
 
-export async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const res = await fetch(url, { headers });
+export async function get(
+  archive: ArchiveClient,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  const res = await archive.fetch(url, { headers });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 
-export async function multipartImages(url: string, accept?: string): Promise<Array<{ headers: Record<string, string>; body: Buffer }>> {
-  const res = await fetch(url, { headers: accept ? { accept } : {} });
+export async function multipartImages(
+  archive: ArchiveClient,
+  url: string,
+  accept?: string,
+): Promise<Array<{ headers: Record<string, string>; body: Buffer }>> {
+  const res = await archive.fetch(url, { headers: accept ? { accept } : {} });
   expect(res.status).toBe(200);
   const contentType = res.headers.get('content-type') ?? '';
   expect(contentType).toMatch(/^multipart\/related; type="?image\/(jpeg|png)"?; boundary=/);

@@ -4,28 +4,31 @@ import path from 'node:path';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startArchive, type RunningArchive } from '../../server/start-archive';
-import { basicAuthorization, forgetOrigin, signInFetchesTo } from './archive-credentials';
+import { basicAuthorization, signedInFetch, type ArchiveClient, type ArchiveFetch } from './signed-in-fetch';
 
 /** The admin account every test archive starts with. */
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' } as const;
 
-export interface TestArchive extends RunningArchive {
-  /** `${url}/dicom-web` */
-  dicomWeb: string;
+export interface TestArchive extends RunningArchive, ArchiveClient {
   dataDir: string;
   /** `Authorization` header value of the test admin (HTTP Basic). */
   adminAuthorization: string;
+  /**
+   * fetch() signed in as the test admin (see signed-in-fetch.ts); a request with its own
+   * Authorization or Cookie header goes as that principal. A request with no credentials at all
+   * is a plain fetch().
+   */
+  fetch: ArchiveFetch;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the real server on a loopback port 0 with a fresh data folder (and so a fresh SQLite
  * file) and the admin account TEST_ADMIN. `env` adds PACS_* variables, e.g. S3 settings from
- * `startS3Server`. Unless `anonymous` is set, fetch() calls to it are made as that admin (see
- * archive-credentials.ts); access-control tests pass `{ anonymous: true }` and authenticate
- * explicitly.
+ * `startS3Server`. Every request says who makes it: `archive.fetch()` as that admin, plain
+ * fetch() with its own credentials or none.
  */
-export async function startTestArchive(env: Record<string, string> = {}, options: { anonymous?: boolean } = {}): Promise<TestArchive> {
+export async function startTestArchive(env: Record<string, string> = {}): Promise<TestArchive> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pacs-test-'));
   const config = loadConfig({
     PACS_PORT: '0',
@@ -37,14 +40,12 @@ export async function startTestArchive(env: Record<string, string> = {}, options
   });
   const archive = await startArchive(config, createLogger('error'));
   const adminAuthorization = basicAuthorization(TEST_ADMIN.username, TEST_ADMIN.password);
-  const origin = new URL(archive.url).origin;
-  if (!options.anonymous) signInFetchesTo(origin, adminAuthorization);
   return Object.assign(archive, {
     dicomWeb: `${archive.url}/dicom-web`,
     dataDir,
     adminAuthorization,
+    fetch: signedInFetch(archive.url, adminAuthorization),
     stop: async () => {
-      forgetOrigin(origin);
       await archive.close();
       await fs.rm(dataDir, { recursive: true, force: true });
     },

@@ -79,7 +79,7 @@ describe('access control', () => {
   const admin = () => adminHeaders(archive);
 
   beforeAll(async () => {
-    archive = await startTestArchive({}, { anonymous: true });
+    archive = await startTestArchive();
     expect((await storeAs(archive, admin(), [corpusFile(CT.path)])).status).toBe(200);
   });
   afterAll(async () => {

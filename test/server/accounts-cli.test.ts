@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { basicAuthorization } from '../helpers/archive-credentials';
+import { basicAuthorization } from '../helpers/signed-in-fetch';
 import { startTestArchive } from '../helpers/start-app';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -73,7 +73,7 @@ describe('accounts from the command line and at first start', () => {
     );
     expect((await pacs(['user', 'frobnicate'])).code).toBe(2);
 
-    const archive = await startTestArchive({ PACS_DATA_DIR: dataDir }, { anonymous: true });
+    const archive = await startTestArchive({ PACS_DATA_DIR: dataDir });
     try {
       const studies = (authorization: string) => fetch(`${archive.dicomWeb}/studies`, { headers: { authorization } }).then((r) => r.status);
       const radiologist = basicAuthorization('bs.lan', 'radiologist-pass');
@@ -109,7 +109,7 @@ describe('accounts from the command line and at first start', () => {
     const second = await run('server/main.ts', [], env, { untilLine: /listening on/ });
     expect(second.stdout).not.toContain('one-time password');
 
-    const archive = await startTestArchive({ PACS_DATA_DIR: dataDir, PACS_ADMIN_PASSWORD: '' }, { anonymous: true });
+    const archive = await startTestArchive({ PACS_DATA_DIR: dataDir, PACS_ADMIN_PASSWORD: '' });
     try {
       const oneTime = basicAuthorization('admin', match![1]!);
       // Signed in, but good for nothing until the password is changed.

@@ -85,7 +85,7 @@ describe('anonymized share links', () => {
   };
 
   beforeAll(async () => {
-    archive = await startTestArchive({}, { anonymous: true });
+    archive = await startTestArchive();
     tmp = await makeTempDir('anonymized-share');
     // The corpus has no real Vietnamese text (its ISO_IR 192 files are ASCII): a synthetic CT carries one.
     const vietnamese = generateCtSeries({

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../server/audit/audit-log';
-import { basicAuthorization } from '../helpers/archive-credentials';
+import { basicAuthorization } from '../helpers/signed-in-fetch';
 import {
   adminHeaders,
   basic,
@@ -58,7 +58,7 @@ describe('audit trail', () => {
   };
 
   beforeAll(async () => {
-    archive = await startTestArchive({}, { anonymous: true });
+    archive = await startTestArchive();
   });
   afterAll(async () => {
     await archive?.stop();

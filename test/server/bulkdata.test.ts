@@ -64,7 +64,7 @@ function bulkDataUris(ds: DicomJson): string[] {
 }
 
 async function metadataOf(archive: TestArchive, entry: CorpusEntry): Promise<DicomJson> {
-  const { status, json } = await getJson(`${instanceUrl(archive, entry)}/metadata`);
+  const { status, json } = await getJson(archive, `${instanceUrl(archive, entry)}/metadata`);
   expect(status).toBe(200);
   return (json as DicomJson[])[0]!;
 }
@@ -78,7 +78,7 @@ describe.each(BACKENDS)('Retrieve Bulkdata on %s storage', (backend) => {
   let archive: TestArchive;
   beforeAll(async () => {
     archive = await startArchiveOn(backend);
-    const result = await stowFiles(archive.dicomWeb, [CT, SIEMENS, XA].map(corpusFile));
+    const result = await stowFiles(archive, [CT, SIEMENS, XA].map(corpusFile));
     expect(result.status).toBe(200);
   });
   afterAll(async () => {
@@ -88,7 +88,7 @@ describe.each(BACKENDS)('Retrieve Bulkdata on %s storage', (backend) => {
   it('serves Pixel Data as one multipart part: the bytes of the original file', async () => {
     const uri = (await metadataOf(archive, entryOf(CT)))['7FE00010']!.BulkDataURI!;
     expect(uri).toBe(`${instanceUrl(archive, entryOf(CT))}/bulkdata/7FE00010`);
-    const { status, contentType, parts } = await getMultipart(uri, 'multipart/related; type="application/octet-stream"');
+    const { status, contentType, parts } = await getMultipart(archive, uri, 'multipart/related; type="application/octet-stream"');
     expect(status).toBe(200);
     expect(contentType).toMatch(/^multipart\/related; type="?application\/octet-stream"?; boundary=/);
     expect(parts).toHaveLength(1);
@@ -102,13 +102,13 @@ describe.each(BACKENDS)('Retrieve Bulkdata on %s storage', (backend) => {
     const item = (ds['52009229']!.Value![0] as DicomJson)['002110FE']!.Value![0] as DicomJson;
     const uri = item['00211019']!.BulkDataURI!;
     expect(uri.endsWith(`/bulkdata/${NESTED}`)).toBe(true);
-    const { parts } = await getMultipart(uri, '*/*');
+    const { parts } = await getMultipart(archive, uri, '*/*');
     expect(parts[0]!.headers['content-type']).toBe('application/octet-stream');
     expect(parts[0]!.body.equals(valueAt(SIEMENS, NESTED))).toBe(true);
   });
 
   it('serves encapsulated Pixel Data as its recorded items, labelled with the stored transfer syntax', async () => {
-    const { parts } = await getMultipart(`${instanceUrl(archive, entryOf(XA))}/bulkdata/7FE00010`, '');
+    const { parts } = await getMultipart(archive, `${instanceUrl(archive, entryOf(XA))}/bulkdata/7FE00010`, '');
     expect(parts[0]!.headers['content-type']).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.50');
     expect(parts[0]!.body.equals(valueAt(XA, '7FE00010'))).toBe(true);
     expect(parts[0]!.body.readUInt32LE(0)).toBe(0xe000fffe); // the Basic Offset Table item
@@ -117,23 +117,23 @@ describe.each(BACKENDS)('Retrieve Bulkdata on %s storage', (backend) => {
   it('answers application/octet-stream with the bare value, and honours a Range with 206 or 416', async () => {
     const uri = `${instanceUrl(archive, entryOf(SIEMENS))}/bulkdata/${NESTED}`;
     const expected = valueAt(SIEMENS, NESTED);
-    const whole = await fetch(uri, { headers: { accept: 'application/octet-stream' } });
+    const whole = await archive.fetch(uri, { headers: { accept: 'application/octet-stream' } });
     expect(whole.status).toBe(200);
     expect(whole.headers.get('content-type')).toBe('application/octet-stream');
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
     expect(Buffer.from(await whole.arrayBuffer()).equals(expected)).toBe(true);
 
-    const part = await fetch(uri, { headers: { accept: 'application/octet-stream', range: 'bytes=100-1099' } });
+    const part = await archive.fetch(uri, { headers: { accept: 'application/octet-stream', range: 'bytes=100-1099' } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 100-1099/${expected.length}`);
     expect(part.headers.get('content-length')).toBe('1000');
     expect(Buffer.from(await part.arrayBuffer()).equals(expected.subarray(100, 1100))).toBe(true);
 
-    const tail = await fetch(uri, { headers: { accept: 'application/octet-stream', range: 'bytes=-10' } });
+    const tail = await archive.fetch(uri, { headers: { accept: 'application/octet-stream', range: 'bytes=-10' } });
     expect(tail.status).toBe(206);
     expect(Buffer.from(await tail.arrayBuffer()).equals(expected.subarray(expected.length - 10))).toBe(true);
 
-    const outside = await fetch(uri, { headers: { accept: 'application/octet-stream', range: `bytes=${expected.length}-` } });
+    const outside = await archive.fetch(uri, { headers: { accept: 'application/octet-stream', range: `bytes=${expected.length}-` } });
     expect(outside.status).toBe(416);
     expect(outside.headers.get('content-range')).toBe(`bytes */${expected.length}`);
     await outside.arrayBuffer();
@@ -142,7 +142,7 @@ describe.each(BACKENDS)('Retrieve Bulkdata on %s storage', (backend) => {
   it('answers 404 for unknown paths or instances, 400 for malformed paths, 406 for other media types', async () => {
     const base = instanceUrl(archive, entryOf(SIEMENS));
     const status = async (url: string, accept?: string) => {
-      const res = await fetch(url, { headers: accept ? { accept } : {} });
+      const res = await archive.fetch(url, { headers: accept ? { accept } : {} });
       await res.arrayBuffer();
       return res.status;
     };
@@ -184,12 +184,12 @@ describe('every BulkDataURI of varied corpus files resolves to the value in the 
   ];
 
   it.each(files)('%s', async (path) => {
-    const stored = await stowFiles(archive.dicomWeb, [corpusFile(path)]);
+    const stored = await stowFiles(archive, [corpusFile(path)]);
     expect(stored.status).toBe(200);
     const uris = bulkDataUris(await metadataOf(archive, entryOf(path)));
     expect(uris.length).toBeGreaterThan(0);
     for (const uri of uris) {
-      const { status, parts } = await getMultipart(uri, 'multipart/related; type="application/octet-stream"; transfer-syntax=*');
+      const { status, parts } = await getMultipart(archive, uri, 'multipart/related; type="application/octet-stream"; transfer-syntax=*');
       expect(status, uri).toBe(200);
       expect(parts).toHaveLength(1);
       const expected = valueAt(path, uri.split('/bulkdata/')[1]!);
@@ -202,15 +202,15 @@ describe('every BulkDataURI of varied corpus files resolves to the value in the 
     const path = 'transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm';
     const sibling = 'transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm';
     const entry = entryOf(path);
-    await fetch(instanceUrl(archive, entry), { method: 'DELETE' }); // the deflated copy above has the same SOP Instance UID
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(path)])).status).toBe(200);
-    const pixels = await getMultipart(`${instanceUrl(archive, entry)}/bulkdata/7FE00010`, '*/*');
+    await archive.fetch(instanceUrl(archive, entry), { method: 'DELETE' }); // the deflated copy above has the same SOP Instance UID
+    expect((await stowFiles(archive, [corpusFile(path)])).status).toBe(200);
+    const pixels = await getMultipart(archive, `${instanceUrl(archive, entry)}/bulkdata/7FE00010`, '*/*');
     expect(pixels.parts[0]!.body.equals(valueAt(sibling, '7FE00010'))).toBe(true);
-    const range = await fetch(`${instanceUrl(archive, entry)}/bulkdata/7FE00010`, {
+    const range = await archive.fetch(`${instanceUrl(archive, entry)}/bulkdata/7FE00010`, {
       headers: { accept: 'application/octet-stream', range: 'bytes=3-8' },
     });
     expect(Buffer.from(await range.arrayBuffer()).equals(valueAt(sibling, '7FE00010').subarray(3, 9))).toBe(true);
-    const unknown = await getMultipart(`${instanceUrl(archive, entry)}/bulkdata/00431029`, '*/*');
+    const unknown = await getMultipart(archive, `${instanceUrl(archive, entry)}/bulkdata/00431029`, '*/*');
     expect(unknown.parts[0]!.body.equals(valueAt(path, '00431029'))).toBe(true);
   });
 });

@@ -36,14 +36,14 @@ describe('Retrieve Capabilities', () => {
   let archive: TestArchive;
   beforeAll(async () => {
     archive = await startTestArchive();
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(CT)])).status).toBe(200);
+    expect((await stowFiles(archive, [corpusFile(CT)])).status).toBe(200);
   });
   afterAll(async () => {
     await archive?.stop();
   });
 
   async function wadl(): Promise<{ base: string; methods: Array<{ path: string; method: WadlMethod }> }> {
-    const res = await fetch(archive.dicomWeb, { method: 'OPTIONS' });
+    const res = await archive.fetch(archive.dicomWeb, { method: 'OPTIONS' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.sun\.wadl\+xml/);
     const doc = parser.parse(await res.text()) as {
@@ -91,29 +91,29 @@ describe('Retrieve Capabilities', () => {
     expect(methods.length).toBeGreaterThanOrEqual(20);
     for (const { path, method } of methods) {
       const url = archive.dicomWeb + path.replace(/\{(\w+)\}/g, (_m, name: string) => values[name]!);
-      const res = await fetch(url, { method: 'OPTIONS' });
+      const res = await archive.fetch(url, { method: 'OPTIONS' });
       expect(res.status, url).toBe(204);
       expect(res.headers.get('allow')!.split(', '), url).toEqual(expect.arrayContaining([method['@_name'], 'OPTIONS']));
     }
   });
 
   it('gives the same tree as JSON on request, and 406 for a media type it cannot produce', async () => {
-    const json = await fetch(archive.dicomWeb, { method: 'OPTIONS', headers: { accept: 'application/json' } });
+    const json = await archive.fetch(archive.dicomWeb, { method: 'OPTIONS', headers: { accept: 'application/json' } });
     expect(json.status).toBe(200);
     expect(json.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await json.json()) as { base: string; resources: Array<{ path: string }> };
     expect(body.base).toBe(archive.dicomWeb);
     expect(body.resources.map((r) => r.path)).toEqual(expect.arrayContaining(['studies', 'series', 'instances', 'wado']));
-    const html = await fetch(archive.dicomWeb, { method: 'OPTIONS', headers: { accept: 'text/html' } });
+    const html = await archive.fetch(archive.dicomWeb, { method: 'OPTIONS', headers: { accept: 'text/html' } });
     expect(html.status).toBe(406);
     expect(((await html.json()) as { message: string }).message).toMatch(/vnd\.sun\.wadl\+xml/);
   });
 
   it('lists OPTIONS in the Allow header of a 405, and allows only OPTIONS on the base URI', async () => {
-    const put = await fetch(`${archive.dicomWeb}/studies`, { method: 'PUT' });
+    const put = await archive.fetch(`${archive.dicomWeb}/studies`, { method: 'PUT' });
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('GET, POST, OPTIONS');
-    const base = await fetch(archive.dicomWeb);
+    const base = await archive.fetch(archive.dicomWeb);
     expect(base.status).toBe(405);
     expect(base.headers.get('allow')).toBe('OPTIONS');
   });

@@ -281,7 +281,7 @@ describe('readNativeFrame on stored instances', () => {
   const cs = (s: string) => Buffer.from(s.length % 2 ? `${s} ` : s, 'latin1');
 
   async function store(file: Buffer, uids: { study: string; series: string; sop: string }) {
-    expect((await stowFiles(archive.dicomWeb, [file])).status).toBe(200);
+    expect((await stowFiles(archive, [file])).status).toBe(200);
     const row = archive.index.instanceBulk(uids.study, uids.series, uids.sop)!;
     return {
       instance: row,
@@ -318,6 +318,7 @@ describe('readNativeFrame on stored instances', () => {
       photometricInterpretation: 'RGB',
     });
     const { parts } = await getMultipart(
+      archive,
       `${archive.dicomWeb}/${located.path}/frames/1`,
       'multipart/related; type="application/octet-stream"',
     );
@@ -352,6 +353,7 @@ describe('readNativeFrame on stored instances', () => {
       expect(Buffer.from(frame.pixels).equals(expected[k - 1]!), `frame ${k}`).toBe(true);
     }
     const { status, parts } = await getMultipart(
+      archive,
       `${archive.dicomWeb}/${located.path}/frames/3,2`,
       'multipart/related; type="application/octet-stream"',
     );
@@ -388,15 +390,19 @@ describe('readNativeFrame on stored instances', () => {
     const located = await store(rle, uids);
     expect(located.instance.transferSyntax).toBe('1.2.840.10008.1.2.5');
     await expect(readNativeFrame(deps, located, 1)).rejects.toMatchObject({ status: 406, message: expect.stringMatching(/larger than/) });
-    const frames = await fetch(`${archive.dicomWeb}/${located.path}/frames/1`, {
+    const frames = await archive.fetch(`${archive.dicomWeb}/${located.path}/frames/1`, {
       headers: { accept: 'multipart/related; type="application/octet-stream"' },
     });
     expect(frames.status).toBe(406);
-    const instance = await fetch(`${archive.dicomWeb}/${located.path}`, {
+    const instance = await archive.fetch(`${archive.dicomWeb}/${located.path}`, {
       headers: { accept: 'multipart/related; type="application/dicom"' },
     });
     expect(instance.status).toBe(406);
-    const asStored = await getMultipart(`${archive.dicomWeb}/${located.path}/frames/1`, 'multipart/related; type="image/dicom-rle"');
+    const asStored = await getMultipart(
+      archive,
+      `${archive.dicomWeb}/${located.path}/frames/1`,
+      'multipart/related; type="image/dicom-rle"',
+    );
     expect(asStored.parts[0]!.body.equals(rleFrame)).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { basicAuthorization } from '../helpers/archive-credentials';
+import { basicAuthorization } from '../helpers/signed-in-fetch';
 import { corpusFile } from '../helpers/corpus';
 import { stowBody } from '../helpers/dicomweb-http';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
@@ -23,7 +23,7 @@ describe('consultation round trip', () => {
   const admin = () => archive.adminAuthorization;
 
   beforeAll(async () => {
-    archive = await startTestArchive({}, { anonymous: true });
+    archive = await startTestArchive();
     const file = corpusFile('series/ct-abdomen-philips-tcia/1-036.dcm');
     const { body, contentType } = stowBody([file]);
     const stored = await fetch(`${archive.dicomWeb}/studies`, {

@@ -29,7 +29,7 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
   it('stores every well-formed file with one request each, refusing only conflicting duplicates and the DICOMDIR', async () => {
     const unexpected: string[] = [];
     for (const entry of wellFormed) {
-      const result = await stowFiles(archive.dicomWeb, [corpusFile(entry.path)]);
+      const result = await stowFiles(archive, [corpusFile(entry.path)]);
       const sop = entry.sopInstanceUID ?? undefined;
       if (entry.path.endsWith('DICOMDIR')) {
         // A media directory has no Study/Series UIDs: nothing to file it under.
@@ -57,7 +57,7 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
     const mismatches: string[] = [];
     for (const [sop, entry] of firstBySop) {
       const url = `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/instances/${sop}`;
-      const { status, parts } = await getMultipart(url);
+      const { status, parts } = await getMultipart(archive, url);
       if (status !== 200 || parts.length !== 1 || !parts[0]!.body.equals(withZeroPreamble(corpusFile(entry.path)))) {
         mismatches.push(`${entry.path}: ${status}, ${parts.length} parts`);
       }
@@ -69,6 +69,7 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
     const wrong: string[] = [];
     for (const [sop, entry] of firstBySop) {
       const { json } = await getJson(
+        archive,
         `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/instances/${sop}/metadata`,
       );
       const ds = (json as DicomJson[])[0];
@@ -82,6 +83,7 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
     }
     expect(wrong).toEqual([]);
     const ctSeries = await getJson(
+      archive,
       `${archive.dicomWeb}/studies?StudyInstanceUID=1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677`,
     );
     expect(value((ctSeries.json as DicomJson[])[0], '00201208')).toBe(40);
@@ -100,19 +102,20 @@ describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
     const keysBefore = await storedKeys(archive);
     const countBefore = archive.index.db.prepare('SELECT count(*) FROM instances').pluck().get();
     for (const path of mustRefuse) {
-      const result = await stowFiles(archive.dicomWeb, [corpusFile(path)]);
+      const result = await stowFiles(archive, [corpusFile(path)]);
       expect(result.status, path).toBe(409);
       expect(value(result.failed[0], '00081197'), path).toBeTypeOf('number');
       expect(String(value(result.failed[0], '00000902')).length, path).toBeGreaterThan(10);
     }
     // The others are answered one way or the other, never with a server error.
     for (const entry of malformed.filter((e) => !mustRefuse.includes(e.path))) {
-      const result = await stowFiles(archive.dicomWeb, [corpusFile(entry.path)]);
+      const result = await stowFiles(archive, [corpusFile(entry.path)]);
       expect([200, 409], entry.path).toContain(result.status);
       if (result.status === 200) {
         const url = value(result.referenced[0], '00081190') as string;
         expect(
-          (await fetch(url.replace(/\/studies\/.*/, `/studies/${url.split('/studies/')[1]!.split('/')[0]}`), { method: 'DELETE' })).status,
+          (await archive.fetch(url.replace(/\/studies\/.*/, `/studies/${url.split('/studies/')[1]!.split('/')[0]}`), { method: 'DELETE' }))
+            .status,
         ).toBe(204);
       }
     }

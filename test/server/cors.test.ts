@@ -17,7 +17,7 @@ describe('CORS', () => {
   });
 
   it('answers the preflight of a configured origin and lets it read the results', async () => {
-    const preflight = await fetch(`${open.dicomWeb}/studies`, {
+    const preflight = await open.fetch(`${open.dicomWeb}/studies`, {
       method: 'OPTIONS',
       headers: { origin: VIEWER, 'access-control-request-method': 'GET', 'access-control-request-headers': 'accept' },
     });
@@ -26,7 +26,7 @@ describe('CORS', () => {
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('Accept');
 
-    const search = await fetch(`${open.dicomWeb}/studies`, { headers: { origin: VIEWER } });
+    const search = await open.fetch(`${open.dicomWeb}/studies`, { headers: { origin: VIEWER } });
     expect(search.status).toBe(200);
     expect(search.headers.get('access-control-allow-origin')).toBe(VIEWER);
     expect(search.headers.get('access-control-expose-headers')).toContain('Warning');
@@ -34,11 +34,11 @@ describe('CORS', () => {
   });
 
   it('gives no CORS headers to other origins, nor to anyone when none is configured', async () => {
-    const other = await fetch(`${open.dicomWeb}/studies`, { headers: { origin: 'https://evil.example' } });
+    const other = await open.fetch(`${open.dicomWeb}/studies`, { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const off = await fetch(`${closed.dicomWeb}/studies`, { headers: { origin: VIEWER } });
+    const off = await closed.fetch(`${closed.dicomWeb}/studies`, { headers: { origin: VIEWER } });
     expect(off.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await fetch(`${closed.dicomWeb}/studies`, {
+    const preflight = await closed.fetch(`${closed.dicomWeb}/studies`, {
       method: 'OPTIONS',
       headers: { origin: VIEWER, 'access-control-request-method': 'GET' },
     });

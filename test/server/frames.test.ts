@@ -44,13 +44,13 @@ function expectedFrames(path: string): Buffer[] {
 const instanceUrl = (archive: TestArchive, entry: CorpusEntry): string => corpusInstanceUrl(archive.dicomWeb, entry);
 
 async function store(archive: TestArchive, path: string): Promise<CorpusEntry> {
-  const result = await stowFiles(archive.dicomWeb, [corpusFile(path)]);
+  const result = await stowFiles(archive, [corpusFile(path)]);
   expect(result.status, path).toBe(200);
   return entryOf(path);
 }
 
-async function statusOf(url: string, accept?: string): Promise<{ status: number; message: string }> {
-  const res = await fetch(url, { headers: accept ? { accept } : {} });
+async function statusOf(archive: TestArchive, url: string, accept?: string): Promise<{ status: number; message: string }> {
+  const res = await archive.fetch(url, { headers: accept ? { accept } : {} });
   const text = await res.text();
   return { status: res.status, message: res.status >= 400 ? (JSON.parse(text) as { message: string }).message : '' };
 }
@@ -72,7 +72,7 @@ describe.each(BACKENDS)('Retrieve Frames on %s storage', (backend) => {
 
   it('serves frame 1 of a native CT slice: the pixel bytes of the original file', async () => {
     const entry = entryOf(CT);
-    const { status, contentType, parts } = await getMultipart(`${instanceUrl(archive, entry)}/frames/1`, OCTETS);
+    const { status, contentType, parts } = await getMultipart(archive, `${instanceUrl(archive, entry)}/frames/1`, OCTETS);
     expect(status).toBe(200);
     expect(contentType).toMatch(/^multipart\/related; type="?application\/octet-stream"?; boundary=/);
     expect(parts).toHaveLength(1);
@@ -85,16 +85,16 @@ describe.each(BACKENDS)('Retrieve Frames on %s storage', (backend) => {
   it('serves frames of a native multi-frame instance in the order asked', async () => {
     const expected = expectedFrames(NATIVE_MULTI);
     const url = `${instanceUrl(archive, entryOf(NATIVE_MULTI))}/frames`;
-    const two = await getMultipart(`${url}/2`, OCTETS);
+    const two = await getMultipart(archive, `${url}/2`, OCTETS);
     expect(two.parts.map((p) => p.body.equals(expected[1]!))).toEqual([true]);
-    const several = await getMultipart(`${url}/6,1,2`, OCTETS);
+    const several = await getMultipart(archive, `${url}/6,1,2`, OCTETS);
     expect(several.parts.map((p) => p.headers['content-location']!.split('/').pop())).toEqual(['6', '1', '2']);
     expect(several.parts.map((p, i) => p.body.equals(expected[[5, 0, 1][i]!]!))).toEqual([true, true, true]);
   });
 
   it('serves JPEG frames as stored with transfer-syntax=*, frame 96 of 96 included', async () => {
     const expected = expectedFrames(XA_96);
-    const { status, contentType, parts } = await getMultipart(`${instanceUrl(archive, entryOf(XA_96))}/frames/96,1`, AS_STORED);
+    const { status, contentType, parts } = await getMultipart(archive, `${instanceUrl(archive, entryOf(XA_96))}/frames/96,1`, AS_STORED);
     expect(status).toBe(200);
     expect(contentType).toMatch(/^multipart\/related; type="?image\/jpeg"?; boundary=/);
     expect(parts.map((p) => p.headers['content-type'])).toEqual(Array(2).fill('image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50'));
@@ -105,7 +105,7 @@ describe.each(BACKENDS)('Retrieve Frames on %s storage', (backend) => {
 
   it('splits fragmented JPEG frames without a Basic Offset Table by their start markers', async () => {
     const expected = expectedFrames(US_NO_BOT);
-    const { status, parts } = await getMultipart(`${instanceUrl(archive, entryOf(US_NO_BOT))}/frames/1,2,3,4,5,6,7,8`, AS_STORED);
+    const { status, parts } = await getMultipart(archive, `${instanceUrl(archive, entryOf(US_NO_BOT))}/frames/1,2,3,4,5,6,7,8`, AS_STORED);
     expect(status).toBe(200);
     expect(parts).toHaveLength(8);
     parts.forEach((part, k) => {
@@ -113,36 +113,40 @@ describe.each(BACKENDS)('Retrieve Frames on %s storage', (backend) => {
       expect(part.body.equals(expected[k]!), `frame ${k + 1}`).toBe(true);
       expect(part.headers['content-length']).toBe(String(expected[k]!.length));
     });
-    const last = await getMultipart(`${instanceUrl(archive, entryOf(US_NO_BOT))}/frames/8`, 'multipart/related; type="image/jpeg"');
+    const last = await getMultipart(
+      archive,
+      `${instanceUrl(archive, entryOf(US_NO_BOT))}/frames/8`,
+      'multipart/related; type="image/jpeg"',
+    );
     expect(last.parts[0]!.body.equals(expected[7]!)).toBe(true);
   });
 
   it('decodes compressed frames asked as application/octet-stream; 406 for a media type or transfer syntax we cannot produce', async () => {
     const url = `${instanceUrl(archive, entryOf(XA_96))}/frames/1`;
-    const decoded = await getMultipart(url, OCTETS);
+    const decoded = await getMultipart(archive, url, OCTETS);
     expect(decoded.status).toBe(200);
     expect(decoded.parts[0]!.headers['content-type']).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
     expect(decoded.parts[0]!.body.length).toBe(512 * 512);
-    const jls = await statusOf(url, 'multipart/related; type="image/jls"');
+    const jls = await statusOf(archive, url, 'multipart/related; type="image/jls"');
     expect(jls.status).toBe(406);
     expect(jls.message).toMatch(/image\/jpeg .*1\.2\.840\.10008\.1\.2\.4\.50.*transfer-syntax=\*/);
     const wrongSyntax = 'multipart/related; type="image/jpeg"; transfer-syntax=1.2.840.10008.1.2.4.70';
-    expect((await statusOf(url, wrongSyntax)).status).toBe(406);
+    expect((await statusOf(archive, url, wrongSyntax)).status).toBe(406);
   });
 
   it('answers 400 for malformed frame lists and 404 for frames past the end or a wrong path', async () => {
     const url = `${instanceUrl(archive, entryOf(NATIVE_MULTI))}/frames`;
     for (const list of ['0', 'abc', '1,,2', '1,', '-1', '1.5', '2,0']) {
-      const res = await statusOf(`${url}/${list}`, OCTETS);
+      const res = await statusOf(archive, `${url}/${list}`, OCTETS);
       expect(res.status, list).toBe(400);
       expect(res.message).toMatch(/frame numbers counted from 1/);
     }
-    const past = await statusOf(`${url}/1,7`, OCTETS);
+    const past = await statusOf(archive, `${url}/1,7`, OCTETS);
     expect(past.status).toBe(404);
     expect(past.message).toBe('There is no frame 7: the instance has 6 frames.');
     const ct = entryOf(CT);
     const wrongStudy = `${archive.dicomWeb}/studies/${entryOf(XA_96).studyInstanceUID}/series/${ct.seriesInstanceUID}/instances/${ct.sopInstanceUID}/frames/1`;
-    expect((await statusOf(wrongStudy, OCTETS)).status).toBe(404);
+    expect((await statusOf(archive, wrongStudy, OCTETS)).status).toBe(404);
   });
 });
 
@@ -161,7 +165,7 @@ describe('Retrieve Frames: encodings', () => {
     try {
       await check(`${instanceUrl(archive, entry)}/frames`);
     } finally {
-      await fetch(instanceUrl(archive, entry), { method: 'DELETE' });
+      await archive.fetch(instanceUrl(archive, entry), { method: 'DELETE' });
     }
   }
 
@@ -169,7 +173,7 @@ describe('Retrieve Frames: encodings', () => {
     const expected = expectedFrames(path);
     await withStored(path, async (url) => {
       const list = expected.map((_, k) => k + 1).join(',');
-      const { status, parts } = await getMultipart(`${url}/${list}`, accept);
+      const { status, parts } = await getMultipart(archive, `${url}/${list}`, accept);
       expect(status, path).toBe(200);
       expect(parts).toHaveLength(expected.length);
       parts.forEach((part, k) => expect(part.body.equals(expected[k]!), `${path} frame ${k + 1}`).toBe(true));
@@ -218,17 +222,17 @@ describe('Retrieve Frames: encodings', () => {
     const frameBytes = ds.uint16('x00280010')! * ds.uint16('x00280011')! * 2;
     expect(pixel.length).toBe(frameBytes);
     await withStored(path, async (url) => {
-      const { status, parts } = await getMultipart(`${url}/1`, OCTETS);
+      const { status, parts } = await getMultipart(archive, `${url}/1`, OCTETS);
       expect(status).toBe(200);
       expect(parts[0]!.body.equals(file.subarray(pixel.dataOffset, pixel.dataOffset + frameBytes))).toBe(true);
-      expect((await statusOf(`${url}/2`, OCTETS)).status).toBe(404);
+      expect((await statusOf(archive, `${url}/2`, OCTETS)).status).toBe(404);
     });
   });
 
   it('swaps big endian 16-bit pixel data to little endian: the same bytes as the little endian copy', async () => {
     const littleEndian = expectedFrames('transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm')[0]!;
     await withStored('transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm', async (url) => {
-      const { parts } = await getMultipart(`${url}/1`, OCTETS);
+      const { parts } = await getMultipart(archive, `${url}/1`, OCTETS);
       expect(parts[0]!.headers['content-type']).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
       expect(parts[0]!.body.equals(littleEndian)).toBe(true);
     });
@@ -237,7 +241,7 @@ describe('Retrieve Frames: encodings', () => {
   it('serves the frame of a deflated data set inflated: the same bytes as the explicit VR little endian copy', async () => {
     const explicit = expectedFrames('transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm')[0]!;
     await withStored('transfer-syntaxes/ct1-1.2.1.99_deflated.dcm', async (url) => {
-      const { status, parts } = await getMultipart(`${url}/1`, OCTETS);
+      const { status, parts } = await getMultipart(archive, `${url}/1`, OCTETS);
       expect(status).toBe(200);
       expect(parts[0]!.body.equals(explicit)).toBe(true);
     });
@@ -245,7 +249,7 @@ describe('Retrieve Frames: encodings', () => {
 
   it('answers 404 for frames of an instance without pixel data', async () => {
     await withStored('non-image/sr-basic-text.dcm', async (url) => {
-      const res = await statusOf(`${url}/1`);
+      const res = await statusOf(archive, `${url}/1`);
       expect(res.status).toBe(404);
       expect(res.message).toMatch(/no Pixel Data/);
     });
@@ -255,17 +259,17 @@ describe('Retrieve Frames: encodings', () => {
     const path = 'multiframe/enhanced-ct-2f-jpeg-ls-bot-not-fragmented.dcm';
     const expected = expectedFrames(path);
     await withStored(path, async (url) => {
-      const none = await getMultipart(`${url}/2`, '');
+      const none = await getMultipart(archive, `${url}/2`, '');
       expect(none.parts[0]!.body.equals(expected[1]!)).toBe(true);
-      const any = await getMultipart(`${url}/2`, '*/*');
+      const any = await getMultipart(archive, `${url}/2`, '*/*');
       expect(any.contentType).toMatch(/type="?image\/jls"?/);
-      const single = await fetch(`${url}/2`, { headers: { accept: 'image/jls' } });
+      const single = await archive.fetch(`${url}/2`, { headers: { accept: 'image/jls' } });
       expect(single.status).toBe(200);
       expect(single.headers.get('content-type')).toBe('image/jls; transfer-syntax=1.2.840.10008.1.2.4.80');
       expect(Buffer.from(await single.arrayBuffer()).equals(expected[1]!)).toBe(true);
-      expect((await statusOf(`${url}/1,2`, 'image/jls')).status).toBe(406);
-      expect((await statusOf(`${url}/1`, 'multipart/related; type="image/jls"; q=0, application/dicom')).status).toBe(406);
-      const byQ = await getMultipart(`${url}/1`, `${OCTETS}; q=0.9, multipart/related; type="image/*"; q=0.5`);
+      expect((await statusOf(archive, `${url}/1,2`, 'image/jls')).status).toBe(406);
+      expect((await statusOf(archive, `${url}/1`, 'multipart/related; type="image/jls"; q=0, application/dicom')).status).toBe(406);
+      const byQ = await getMultipart(archive, `${url}/1`, `${OCTETS}; q=0.9, multipart/related; type="image/*"; q=0.5`);
       expect(byQ.status).toBe(200);
     });
   });

@@ -34,7 +34,7 @@ describe('metadata: gzip and ETag revalidation', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     auth = archive.adminAuthorization;
-    expect((await stowFiles(archive.dicomWeb, [ct(40), ct(41), ct(42)])).status).toBe(200);
+    expect((await stowFiles(archive, [ct(40), ct(41), ct(42)])).status).toBe(200);
     url = `${archive.dicomWeb}/studies/${CT_STUDY}/series/${CT_SERIES}/metadata`;
   });
   afterAll(async () => {
@@ -61,7 +61,7 @@ describe('metadata: gzip and ETag revalidation', () => {
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
 
-    expect((await stowFiles(archive.dicomWeb, [ct(43)])).status).toBe(200);
+    expect((await stowFiles(archive, [ct(43)])).status).toBe(200);
     const changed = await get(url, { 'if-none-match': etag });
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);

@@ -110,7 +110,7 @@ describe('An OHIF-style client (dicomweb-client) against the archive', () => {
     expect(uri.startsWith(archive.dicomWeb)).toBe(true);
     const sop = value(metadata[0], '00080018');
     const file = vietnamese.files[vietnamese.sopUids.indexOf(sop as string)]!;
-    const res = await fetch(uri, { headers: { accept: 'multipart/related; type="application/octet-stream"' } });
+    const res = await archive.fetch(uri, { headers: { accept: 'multipart/related; type="application/octet-stream"' } });
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).includes(nativePixels(file))).toBe(true);
   });

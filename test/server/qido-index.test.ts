@@ -87,7 +87,7 @@ describe('index schema upgrade from migration 1', () => {
 
   beforeAll(async () => {
     source = await startTestArchive();
-    expect((await stowFiles(source.dicomWeb, [corpusFile(CT.path), ...synthetic.instances.map((i) => i.bytes)])).status).toBe(200);
+    expect((await stowFiles(source, [corpusFile(CT.path), ...synthetic.instances.map((i) => i.bytes)])).status).toBe(200);
     dir = await makeTempDir('qido-upgrade');
   });
   afterAll(async () => {
@@ -118,20 +118,21 @@ describe('index schema upgrade from migration 1', () => {
     );
     expect(db.prepare(`SELECT count(*) FROM referring_name_words`).pluck().get()).toBeGreaterThan(0);
 
-    const search = async (query: string) => ((await getJson(`${upgraded!.dicomWeb}/studies?${query}`)).json ?? []) as DicomJson[];
+    const search = async (query: string) =>
+      ((await getJson(upgraded!, `${upgraded!.dicomWeb}/studies?${query}`)).json ?? []) as DicomJson[];
     const uids = (items: DicomJson[]) => items.map((s) => firstValue(s, '0020000D'));
     expect(uids(await search(`InstitutionName=${encodeURIComponent('Bệnh viện Đa khoa Tỉnh')}`))).toEqual([synthetic.studyUid]);
     expect(uids(await search('ReferringPhysicianName=hanh&fuzzymatching=true'))).toEqual([synthetic.studyUid]); // "Trần^Thị Hạnh"
     expect(uids(await search('StudyTime=1015'))).toEqual([synthetic.studyUid]);
     expect(uids(await search(`PatientName=${encodeURIComponent('đặng hồng')}&fuzzymatching=true`))).toEqual([synthetic.studyUid]);
-    const series = (await getJson(`${upgraded.dicomWeb}/series?BodyPartExamined=CHEST&SeriesNumber=2`)).json as DicomJson[];
+    const series = (await getJson(upgraded, `${upgraded.dicomWeb}/series?BodyPartExamined=CHEST&SeriesNumber=2`)).json as DicomJson[];
     expect(series.map((s) => firstValue(s, '0020000E'))).toEqual([await seriesUidOf(synthetic.studyUid)]);
     // Stored before the upgrade and still retrievable through the upgraded index.
     expect(uids(await search(`StudyInstanceUID=${CT.studyInstanceUID}`))).toEqual([CT.studyInstanceUID]);
   });
 
   async function seriesUidOf(studyUid: string): Promise<unknown> {
-    const { json } = await getJson(`${source.dicomWeb}/studies/${studyUid}/series`);
+    const { json } = await getJson(source, `${source.dicomWeb}/studies/${studyUid}/series`);
     return firstValue((json as DicomJson[])[0], '0020000E');
   }
 });

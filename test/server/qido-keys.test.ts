@@ -85,7 +85,7 @@ describe('QIDO-RS matching keys', () => {
   });
 
   const search = async (path: string) => {
-    const { status, json, headers } = await getJson(`${archive.dicomWeb}${path}`);
+    const { status, json, headers } = await getJson(archive, `${archive.dicomWeb}${path}`);
     return { status, items: (json ?? []) as DicomJson[], headers };
   };
   /** The Study Instance UIDs a study search finds, sorted. */
@@ -99,7 +99,7 @@ describe('QIDO-RS matching keys', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    for (const s of [A1, A2, B, C, D]) expect((await stowFiles(archive.dicomWeb, s.files)).status).toBe(200);
+    for (const s of [A1, A2, B, C, D]) expect((await stowFiles(archive, s.files)).status).toBe(200);
   });
   afterAll(async () => {
     await archive?.stop();
@@ -247,11 +247,11 @@ describe('QIDO-RS matching keys', () => {
   it('caps limit at PACS_QIDO_MAX_LIMIT and says so in a Warning header', async () => {
     const small = await startTestArchive({ PACS_QIDO_MAX_LIMIT: '2' });
     try {
-      for (const s of [B, C, D]) expect((await stowFiles(small.dicomWeb, s.files)).status).toBe(200);
-      const page = await getJson(`${small.dicomWeb}/studies?limit=10`);
+      for (const s of [B, C, D]) expect((await stowFiles(small, s.files)).status).toBe(200);
+      const page = await getJson(small, `${small.dicomWeb}/studies?limit=10`);
       expect((page.json as DicomJson[]).map((s) => value(s, '0020000D'))).toEqual([C.studyUid, B.studyUid]); // newest first
       expect(page.headers.get('warning')).toMatch(/^299 .*limit of 2/);
-      const last = await getJson(`${small.dicomWeb}/studies?offset=2`);
+      const last = await getJson(small, `${small.dicomWeb}/studies?offset=2`);
       expect((last.json as DicomJson[]).map((s) => value(s, '0020000D'))).toEqual([D.studyUid]);
       expect(last.headers.get('warning')).toBeNull();
     } finally {
@@ -274,7 +274,7 @@ describe('QIDO-RS matching keys', () => {
       '/studies?ModalitiesInStudy=C%3BT',
       '/studies?StudyTime=1000&00080030=1100',
     ]) {
-      const res = await fetch(`${archive.dicomWeb}${bad}`);
+      const res = await archive.fetch(`${archive.dicomWeb}${bad}`);
       expect(res.status, bad).toBe(400);
       expect(((await res.json()) as { code: string }).code, bad).toBe('INVALID_QUERY');
     }

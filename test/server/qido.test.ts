@@ -18,7 +18,7 @@ describe('QIDO-RS search', () => {
   let vietnamese: ReturnType<typeof generateCtSeries>;
   let dang: ReturnType<typeof generateCtSeries>;
   const search = async (path: string) => {
-    const { status, json, headers } = await getJson(`${archive.dicomWeb}${path}`);
+    const { status, json, headers } = await getJson(archive, `${archive.dicomWeb}${path}`);
     return { status, items: (json ?? []) as DicomJson[], headers };
   };
 
@@ -26,11 +26,11 @@ describe('QIDO-RS search', () => {
     archive = await startTestArchive();
     vietnamese = generateCtSeries({ slices: 3, rows: 16, columns: 16, seed: 7 });
     const files = [...mr.map((e) => e.path), ...fmri.map((e) => e.path), CT.path].map(corpusFile);
-    for (let i = 0; i < files.length; i += 50) expect((await stowFiles(archive.dicomWeb, files.slice(i, i + 50))).status).toBe(200);
+    for (let i = 0; i < files.length; i += 50) expect((await stowFiles(archive, files.slice(i, i + 50))).status).toBe(200);
     expect(
       (
         await stowFiles(
-          archive.dicomWeb,
+          archive,
           vietnamese.instances.map((i) => i.bytes),
         )
       ).status,
@@ -39,7 +39,7 @@ describe('QIDO-RS search', () => {
     expect(
       (
         await stowFiles(
-          archive.dicomWeb,
+          archive,
           dang.instances.map((i) => i.bytes),
         )
       ).status,
@@ -147,7 +147,7 @@ describe('QIDO-RS search', () => {
       '/studies?SOPInstanceUID=1.2',
       '/studies?fuzzymatching=yes',
     ]) {
-      const res = await fetch(`${archive.dicomWeb}${bad}`);
+      const res = await archive.fetch(`${archive.dicomWeb}${bad}`);
       expect(res.status, bad).toBe(400);
       expect(((await res.json()) as { code: string }).code, bad).toBe('INVALID_QUERY');
     }

@@ -52,8 +52,8 @@ describe('Retrieve Rendered on every image of the corpus', () => {
     for (const entry of images) {
       const url = corpusInstanceUrl(archive.dicomWeb, entry);
       // Several files share a SOP Instance UID on purpose (corpus README): make room for each.
-      if (entry.sopInstanceUID) await fetch(url, { method: 'DELETE' });
-      const stow = await stowFiles(archive.dicomWeb, [corpusFile(entry.path)]);
+      if (entry.sopInstanceUID) await archive.fetch(url, { method: 'DELETE' });
+      const stow = await stowFiles(archive, [corpusFile(entry.path)]);
       if (stow.status !== 200) {
         // Only malformed files may be refused, and then with a failed SOP and no reference.
         expect(entry.category, `${entry.path} refused by STOW (${stow.status})`).toBe('malformed');
@@ -62,7 +62,7 @@ describe('Retrieve Rendered on every image of the corpus', () => {
         refused.push(entry.path);
         continue;
       }
-      const res = await get(`${url}/rendered`);
+      const res = await get(archive, `${url}/rendered`);
       if (!hasPixelData(entry.path)) {
         // Rows and Columns but an empty Pixel Data: nothing to render.
         expect(res.status, entry.path).toBe(406);
@@ -128,9 +128,9 @@ describe('Retrieve Rendered: one image in every lossless transfer syntax renders
   async function renderAlone(path: string, query: string): Promise<Decoded> {
     const entry = corpusEntry(path);
     const url = corpusInstanceUrl(archive.dicomWeb, entry);
-    await fetch(url, { method: 'DELETE' });
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(path)])).status, path).toBe(200);
-    const res = await get(`${url}/rendered${query}`, { accept: PNG });
+    await archive.fetch(url, { method: 'DELETE' });
+    expect((await stowFiles(archive, [corpusFile(path)])).status, path).toBe(200);
+    const res = await get(archive, `${url}/rendered${query}`, { accept: PNG });
     expect(res.status, `${path}: ${res.body.toString().slice(0, 200)}`).toBe(200);
     return decode(res.body);
   }
@@ -169,14 +169,14 @@ describe('Retrieve Rendered: a VOI LUT Sequence large enough to live in bulk dat
       Value: [{ '00283002': { vr: 'US', Value: [4096, 0x10000 - 1024, 16] }, '00283006': { vr: 'OW', Value: [lut.buffer] } }],
     };
     const edited = Buffer.from(data.write({ allowInvalidVRLength: true }));
-    expect((await stowFiles(archive.dicomWeb, [edited])).status).toBe(200);
+    expect((await stowFiles(archive, [edited])).status).toBe(200);
     const entry = corpusEntry(path);
-    const metadata = (await (await fetch(`${corpusInstanceUrl(archive.dicomWeb, entry)}/metadata`)).json()) as Array<
+    const metadata = (await (await archive.fetch(`${corpusInstanceUrl(archive.dicomWeb, entry)}/metadata`)).json()) as Array<
       Record<string, { Value?: Array<Record<string, { BulkDataURI?: string }>> }>
     >;
     expect(metadata[0]!['00283010']!.Value![0]!['00283006']!.BulkDataURI).toMatch(/bulkdata\/00283010\/0\/00283006$/);
 
-    const image = await decode((await get(`${corpusInstanceUrl(archive.dicomWeb, entry)}/rendered`, { accept: PNG })).body);
+    const image = await decode((await get(archive, `${corpusInstanceUrl(archive.dicomWeb, entry)}/rendered`, { accept: PNG })).body);
     const { values } = modalityValues(path);
     for (let i = 0; i < values.length; i += 997) {
       const index = Math.min(4095, Math.max(0, Math.round(values[i]!) + 1024));

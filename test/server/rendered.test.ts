@@ -30,7 +30,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     const files = [...CT_SERIES.map((e) => e.path), MONO1, PALETTE, MULTI, SR, ENHANCED_CT];
-    const stow = await stowFiles(archive.dicomWeb, files.map(corpusFile));
+    const stow = await stowFiles(archive, files.map(corpusFile));
     expect(stow.status).toBe(200);
   });
   afterAll(async () => {
@@ -39,7 +39,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
 
   it('applies the requested CT window to the rescaled values, pixel for pixel (PNG)', async () => {
     const { values, columns } = modalityValues(CT);
-    const res = await get(`${url(CT)}/rendered?window=40,400`, { accept: PNG });
+    const res = await get(archive, `${url(CT)}/rendered?window=40,400`, { accept: PNG });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(PNG);
     const image = await decode(res.body);
@@ -55,7 +55,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
       expect(image.data[i], `pixel ${row},${col} HU ${values[i]}`).toBe(linear(values[i]!, 40, 400));
     }
     // Another window changes the pixels as the formula says: a lung window shows the soft tissue brighter.
-    const lung = await decode((await get(`${url(CT)}/rendered?window=-600,1500&accept=image/png`)).body);
+    const lung = await decode((await get(archive, `${url(CT)}/rendered?window=-600,1500&accept=image/png`)).body);
     const i = 256 * columns + 256;
     expect(lung.data[i]).toBe(linear(values[i]!, -600, 1500));
     expect(lung.data[i]).not.toBe(image.data[i]);
@@ -65,7 +65,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
     const { values, ds } = modalityValues(CT);
     const c = Number(ds.string('x00281050')!.split('\\')[0]);
     const w = Number(ds.string('x00281051')!.split('\\')[0]);
-    const image = await decode((await get(`${url(CT)}/rendered`, { accept: PNG })).body);
+    const image = await decode((await get(archive, `${url(CT)}/rendered`, { accept: PNG })).body);
     for (let i = 0; i < values.length; i += 4099) expect(image.data[i]).toBe(linear(values[i]!, c, w));
     expect(new Set(image.data).size).toBeGreaterThan(100);
   });
@@ -77,7 +77,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
     const pixel = ds.elements.x7fe00010!;
     const frameBytes = 512 * 512 * 2;
     const view = new DataView(file.buffer, file.byteOffset + pixel.dataOffset + frameBytes); // frame 2
-    const image = await decode((await get(`${url(ENHANCED_CT)}/frames/2/rendered`, { accept: PNG })).body);
+    const image = await decode((await get(archive, `${url(ENHANCED_CT)}/frames/2/rendered`, { accept: PNG })).body);
     let differs = 0;
     for (let i = 0; i < 512 * 512; i += 1013) {
       const expected = linear(view.getUint16(2 * i, true) - 1024, 49, 102);
@@ -89,7 +89,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
 
   it('inverts MONOCHROME1: the mean is 255 minus the mean of the windowed values', async () => {
     const { values } = modalityValues(MONO1);
-    const image = await decode((await get(`${url(MONO1)}/rendered?window=128,256`, { accept: PNG })).body);
+    const image = await decode((await get(archive, `${url(MONO1)}/rendered?window=128,256`, { accept: PNG })).body);
     let expected = 0;
     for (const v of values) expected += 255 - linear(v, 128, 256);
     expected /= values.length;
@@ -106,7 +106,7 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
     const pixel = ds.elements.x7fe00010!;
     const lut = (tag: string) => file.subarray(ds.elements[tag]!.dataOffset, ds.elements[tag]!.dataOffset + 256);
     const [red, green, blue] = [lut('x00281201'), lut('x00281202'), lut('x00281203')];
-    const image = await decode((await get(`${url(PALETTE)}/rendered`, { accept: PNG })).body);
+    const image = await decode((await get(archive, `${url(PALETTE)}/rendered`, { accept: PNG })).body);
     expect([image.width, image.height, image.channels]).toEqual([640, 400, 3]);
     for (let i = 0; i < 640 * 400; i += 1777) {
       const index = file[pixel.dataOffset + i]!;
@@ -123,13 +123,15 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
   });
 
   it('scales to the viewport, crops and flips the source region', async () => {
-    const full = await decode((await get(`${url(CT)}/rendered?window=40,400`, { accept: PNG })).body);
-    const small = await decode((await get(`${url(CT)}/rendered?viewport=256,256`)).body);
+    const full = await decode((await get(archive, `${url(CT)}/rendered?window=40,400`, { accept: PNG })).body);
+    const small = await decode((await get(archive, `${url(CT)}/rendered?viewport=256,256`)).body);
     expect([small.width, small.height]).toEqual([256, 256]);
-    const fit = await decode((await get(`${url(CT)}/rendered?viewport=100,50`)).body);
+    const fit = await decode((await get(archive, `${url(CT)}/rendered?viewport=100,50`)).body);
     expect([fit.width, fit.height]).toEqual([50, 50]);
     // The right half, mirrored: sx=512 with sw=-256 reaches left and flips horizontally.
-    const flipped = await decode((await get(`${url(CT)}/rendered?window=40,400&viewport=256,512,512,0,-256,&accept=image/png`)).body);
+    const flipped = await decode(
+      (await get(archive, `${url(CT)}/rendered?window=40,400&viewport=256,512,512,0,-256,&accept=image/png`)).body,
+    );
     expect([flipped.width, flipped.height]).toEqual([256, 512]);
     for (const [row, col] of [
       [256, 10],
@@ -141,28 +143,31 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
   });
 
   it('honours quality for JPEG', async () => {
-    const low = await get(`${url(CT)}/rendered?quality=10`);
-    const high = await get(`${url(CT)}/rendered?quality=95`);
+    const low = await get(archive, `${url(CT)}/rendered?quality=10`);
+    const high = await get(archive, `${url(CT)}/rendered?quality=95`);
     expect(low.body.length).toBeLessThan(high.body.length / 2);
   });
 
   it('renders frames of a multi-frame instance, several as multipart, all as an animated GIF', async () => {
     const entry = corpusEntry(MULTI);
-    const one = await decode((await get(`${url(MULTI)}/frames/1/rendered`, { accept: PNG })).body);
-    const three = await decode((await get(`${url(MULTI)}/frames/3/rendered`, { accept: PNG })).body);
+    const one = await decode((await get(archive, `${url(MULTI)}/frames/1/rendered`, { accept: PNG })).body);
+    const three = await decode((await get(archive, `${url(MULTI)}/frames/3/rendered`, { accept: PNG })).body);
     expect([three.width, three.height]).toEqual([entry.columns, entry.rows]);
     expect(one.data.equals(three.data)).toBe(false);
-    const parts = await multipartImages(`${url(MULTI)}/frames/3,1/rendered`, 'multipart/related; type="image/png"');
+    const parts = await multipartImages(archive, `${url(MULTI)}/frames/3,1/rendered`, 'multipart/related; type="image/png"');
     expect(parts.map((p) => p.headers['content-location'])).toEqual([`${url(MULTI)}/frames/3/rendered`, `${url(MULTI)}/frames/1/rendered`]);
     expect((await decode(parts[0]!.body)).data.equals(three.data)).toBe(true);
-    const gif = await get(`${url(MULTI)}/rendered`, { accept: 'image/gif' });
+    const gif = await get(archive, `${url(MULTI)}/rendered`, { accept: 'image/gif' });
     expect(gif.headers.get('content-type')).toBe('image/gif');
     expect((await decode(gif.body)).pages).toBe(entry.numberOfFrames);
   });
 
   it('renders a series and a study as one image per instance', async () => {
     const entry = corpusEntry(CT);
-    const parts = await multipartImages(`${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/rendered`);
+    const parts = await multipartImages(
+      archive,
+      `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/rendered`,
+    );
     expect(parts).toHaveLength(CT_SERIES.length);
     for (const part of parts.slice(0, 3)) {
       expect(part.headers['content-type']).toBe('image/jpeg');
@@ -175,8 +180,8 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
   it('makes small thumbnails at every level: the middle instance of a series, cacheable', async () => {
     const entry = corpusEntry(CT);
     const series = `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}`;
-    const full = await get(`${url(CT)}/rendered`);
-    const instance = await get(`${url(CT)}/thumbnail`);
+    const full = await get(archive, `${url(CT)}/rendered`);
+    const instance = await get(archive, `${url(CT)}/thumbnail`);
     expect(instance.status).toBe(200);
     const thumb = await decode(instance.body);
     expect([thumb.format, thumb.width, thumb.height]).toEqual(['jpeg', 128, 128]);
@@ -185,17 +190,19 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
 
     // The series' instances sort by Instance Number: the middle one is the 20th of 40 (36..75 → 55).
     const middle = CT_SERIES.find((e) => e.path.endsWith('/1-055.dcm'))!;
-    const seriesThumb = await get(`${series}/thumbnail`);
-    expect(seriesThumb.body.equals((await get(`${corpusInstanceUrl(archive.dicomWeb, middle)}/thumbnail`)).body)).toBe(true);
-    const studyThumb = await get(`${archive.dicomWeb}/studies/${entry.studyInstanceUID}/thumbnail?viewport=64,64`, { accept: PNG });
+    const seriesThumb = await get(archive, `${series}/thumbnail`);
+    expect(seriesThumb.body.equals((await get(archive, `${corpusInstanceUrl(archive.dicomWeb, middle)}/thumbnail`)).body)).toBe(true);
+    const studyThumb = await get(archive, `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/thumbnail?viewport=64,64`, {
+      accept: PNG,
+    });
     const study = await decode(studyThumb.body);
     expect([study.format, study.width, study.height]).toEqual(['png', 64, 64]);
 
     const etag = instance.headers.get('etag')!;
     expect(etag).toBeTruthy();
-    expect((await get(`${url(CT)}/thumbnail`, { 'if-none-match': etag })).status).toBe(304);
+    expect((await get(archive, `${url(CT)}/thumbnail`, { 'if-none-match': etag })).status).toBe(304);
 
-    const frameThumb = await decode((await get(`${url(MULTI)}/frames/2/thumbnail`)).body);
+    const frameThumb = await decode((await get(archive, `${url(MULTI)}/frames/2/thumbnail`)).body);
     expect([frameThumb.width, frameThumb.height]).toEqual([64, 64]); // never enlarged
   });
 
@@ -216,20 +223,20 @@ describe('Retrieve Rendered: pixel values, parameters and levels', () => {
     ['frames/2/rendered', 404, /no frame 2/],
     ['frames/x/thumbnail', 400, /frame list/],
   ])('answers %s on the CT slice with %i and a clear message', async (suffix, status, message) => {
-    const res = await get(`${url(CT)}/${suffix}`);
+    const res = await get(archive, `${url(CT)}/${suffix}`);
     expect(res.status).toBe(status);
     expect((JSON.parse(res.body.toString()) as { message: string }).message).toMatch(message);
   });
 
   it('refuses to render what is not an image (406) and media types it cannot make', async () => {
-    const sr = await get(`${url(SR)}/rendered`);
+    const sr = await get(archive, `${url(SR)}/rendered`);
     expect(sr.status).toBe(406);
     expect((JSON.parse(sr.body.toString()) as { message: string }).message).toMatch(/no Pixel Data/);
-    expect((await get(`${url(SR)}/thumbnail`)).status).toBe(406);
+    expect((await get(archive, `${url(SR)}/thumbnail`)).status).toBe(406);
     const srEntry = corpusEntry(SR);
-    expect((await get(`${archive.dicomWeb}/studies/${srEntry.studyInstanceUID}/rendered`)).status).toBe(406);
-    expect((await get(`${url(CT)}/rendered`, { accept: 'application/dicom' })).status).toBe(406);
-    expect((await get(`${archive.dicomWeb}/studies/1.2.3/rendered`)).status).toBe(404);
+    expect((await get(archive, `${archive.dicomWeb}/studies/${srEntry.studyInstanceUID}/rendered`)).status).toBe(406);
+    expect((await get(archive, `${url(CT)}/rendered`, { accept: 'application/dicom' })).status).toBe(406);
+    expect((await get(archive, `${archive.dicomWeb}/studies/1.2.3/rendered`)).status).toBe(404);
   });
 
   it('serves dicomweb-client: retrieveInstanceRendered and retrieveInstanceThumbnail', async () => {

@@ -91,7 +91,7 @@ describe('share links', () => {
   let oneSeries: CreatedShare;
 
   beforeAll(async () => {
-    archive = await startTestArchive({}, { anonymous: true });
+    archive = await startTestArchive();
     const stored = await storeAs(
       archive,
       adminHeaders(archive),
@@ -342,7 +342,7 @@ function everyCell(db: Database.Database): string[] {
 describe('share links: expiry, revocation and PIN', () => {
   let archive: TestArchive;
   beforeAll(async () => {
-    archive = await startTestArchive({}, { anonymous: true });
+    archive = await startTestArchive();
     expect(
       (
         await storeAs(

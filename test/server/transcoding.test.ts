@@ -143,7 +143,7 @@ describe('Transcoding: every encapsulated image in the corpus, decoded by Retrie
 
   it.each(ENCAPSULATED.map((e) => [e.path, e] as const))('%s', async (file, entry) => {
     const bytes = corpusFile(file);
-    const stow = await stowFiles(archive.dicomWeb, [bytes]);
+    const stow = await stowFiles(archive, [bytes]);
     if (stow.status !== 200) {
       // Files without the UIDs STOW-RS requires are refused there, with a precise 4xx.
       expect(file).toMatch(/^malformed\//);
@@ -155,9 +155,9 @@ describe('Transcoding: every encapsulated image in the corpus, decoded by Retrie
     try {
       const original = parse(new Uint8Array(bytes));
       const list = Array.from({ length: original.frames }, (_, k) => k + 1).join(',');
-      const res = await fetch(`${url}/frames/${list}`, { headers: { accept: OCTETS } });
+      const res = await archive.fetch(`${url}/frames/${list}`, { headers: { accept: OCTETS } });
       await res.arrayBuffer();
-      const { status, parts } = await getMultipart(`${url}/frames/${list}`, OCTETS);
+      const { status, parts } = await getMultipart(archive, `${url}/frames/${list}`, OCTETS);
       expect(status).toBe(200);
       expect(parts).toHaveLength(original.frames);
       const frameBytes = Math.ceil((original.rows * original.columns * original.samplesPerPixel * original.bitsAllocated) / 8);
@@ -172,7 +172,7 @@ describe('Transcoding: every encapsulated image in the corpus, decoded by Retrie
       else expect(maxDifference(decoded, expected.pixels)).toBeLessThanOrEqual(expected.tolerance);
 
       // The whole instance, with no transfer syntax named: Explicit VR Little Endian (PS3.18 8.7.3.5.2).
-      const retrieved = await getMultipart(url, DEFAULT_DICOM);
+      const retrieved = await getMultipart(archive, url, DEFAULT_DICOM);
       expect(retrieved.status).toBe(200);
       expect(retrieved.contentType).toMatch(/transfer-syntax=1\.2\.840\.10008\.1\.2\.1(;|$)/);
       expect(retrieved.parts[0]!.headers['content-type']).toBe(`application/dicom; transfer-syntax=${EXPLICIT_LE}`);
@@ -190,7 +190,7 @@ describe('Transcoding: every encapsulated image in the corpus, decoded by Retrie
       const replaced = new Set(['x7fe00010', 'x00280004', 'x00280006', 'x00282110']);
       expect(values(transcoded.ds, replaced)).toEqual(values(original.ds, replaced));
     } finally {
-      await fetch(url, { method: 'DELETE' });
+      await archive.fetch(url, { method: 'DELETE' });
     }
   });
 });
@@ -208,17 +208,17 @@ describe('Instance retrieval without a transfer syntax, for every file of the co
     const statuses = new Map<number, string[]>();
     for (const entry of corpusManifest()) {
       if (entry.path.endsWith('DICOMDIR')) continue;
-      if ((await stowFiles(archive.dicomWeb, [corpusFile(entry.path)])).status !== 200) continue; // refused at STOW (missing UIDs)
+      if ((await stowFiles(archive, [corpusFile(entry.path)])).status !== 200) continue; // refused at STOW (missing UIDs)
       const url = corpusInstanceUrl(archive.dicomWeb, entry);
       try {
-        const { status, parts } = await getMultipart(url, DEFAULT_DICOM);
+        const { status, parts } = await getMultipart(archive, url, DEFAULT_DICOM);
         statuses.set(status, [...(statuses.get(status) ?? []), entry.path]);
         if (status !== 200) continue;
         const ds = dicomParser.parseDicom(new Uint8Array(parts[0]!.body));
         expect(ds.string('x00020010'), entry.path).toBe(EXPLICIT_LE);
         expect(ds.string('x00080018'), entry.path).toBe(entry.sopInstanceUID);
       } finally {
-        await fetch(url, { method: 'DELETE' });
+        await archive.fetch(url, { method: 'DELETE' });
       }
     }
     expect([...statuses.keys()]).toEqual([200]);
@@ -241,12 +241,12 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
   });
 
   async function withStored(file: string, check: (url: string) => Promise<void>): Promise<void> {
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(file)])).status).toBe(200);
+    expect((await stowFiles(archive, [corpusFile(file)])).status).toBe(200);
     const url = corpusInstanceUrl(archive.dicomWeb, corpusEntry(file));
     try {
       await check(url);
     } finally {
-      await fetch(url, { method: 'DELETE' });
+      await archive.fetch(url, { method: 'DELETE' });
     }
   }
 
@@ -254,11 +254,11 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
     await withStored(JPEG_LS, async (url) => {
       const stored = withZeroPreamble(corpusFile(JPEG_LS));
       for (const accept of [`${DEFAULT_DICOM}; transfer-syntax=*`, `${DEFAULT_DICOM}; transfer-syntax=1.2.840.10008.1.2.4.80`]) {
-        const { status, parts } = await getMultipart(url, accept);
+        const { status, parts } = await getMultipart(archive, url, accept);
         expect(status).toBe(200);
         expect(parts[0]!.body.equals(stored)).toBe(true);
       }
-      const res = await fetch(url, { headers: { accept: `${DEFAULT_DICOM}; transfer-syntax=1.2.840.10008.1.2.4.50` } });
+      const res = await archive.fetch(url, { headers: { accept: `${DEFAULT_DICOM}; transfer-syntax=1.2.840.10008.1.2.4.50` } });
       expect(res.status).toBe(406);
       expect(((await res.json()) as { message: string }).message).toMatch(/1\.2\.840\.10008\.1\.2\.4\.50.*Explicit VR Little Endian/);
     });
@@ -269,7 +269,7 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
     const skip = new Set<string>();
     for (const file of [IMPLICIT, BIG_ENDIAN, DEFLATED]) {
       await withStored(file, async (url) => {
-        const { status, parts } = await getMultipart(url, `${DEFAULT_DICOM}; transfer-syntax=${EXPLICIT_LE}`);
+        const { status, parts } = await getMultipart(archive, url, `${DEFAULT_DICOM}; transfer-syntax=${EXPLICIT_LE}`);
         expect(status).toBe(200);
         const transcoded = parse(new Uint8Array(parts[0]!.body));
         expect(transcoded.ds.string('x00020010')).toBe(EXPLICIT_LE);
@@ -302,7 +302,7 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
     const unpadded = (m: Map<string, string>) => new Map([...m].map(([k, v]) => [k, v.replace(/(20|00)+$/, '')]));
     for (const file of files) {
       await withStored(file, async (url) => {
-        const { status, parts } = await getMultipart(url, DEFAULT_DICOM);
+        const { status, parts } = await getMultipart(archive, url, DEFAULT_DICOM);
         expect(status, file).toBe(200);
         const ours = parse(new Uint8Array(parts[0]!.body)).ds;
         const dcmtk = parse(new Uint8Array(dcmconvExplicitLittleEndian(path.join(CORPUS_DIR, file)))).ds;
@@ -316,7 +316,7 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
   it('sends an instance stored Explicit VR Little Endian as stored when asked for that or for nothing in particular', async () => {
     await withStored(EXPLICIT, async (url) => {
       for (const accept of [DEFAULT_DICOM, '*/*', '']) {
-        const { status, parts } = await getMultipart(url, accept);
+        const { status, parts } = await getMultipart(archive, url, accept);
         expect(status, accept).toBe(200);
         expect(parts[0]!.body.equals(withZeroPreamble(corpusFile(EXPLICIT)))).toBe(true);
       }
@@ -336,12 +336,12 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
         [`multipart/related; type="image/dicom-rle", ${OCTETS}`, 'image/dicom-rle'],
       ];
       for (const [accept, mediaType] of cases) {
-        const { status, parts } = await getMultipart(`${url}/frames/2`, accept);
+        const { status, parts } = await getMultipart(archive, `${url}/frames/2`, accept);
         expect(status, accept).toBe(200);
         expect(parts[0]!.headers['content-type']!.split(';')[0], accept).toBe(mediaType);
         if (mediaType === 'application/octet-stream') expect(parts[0]!.body.equals(decoded), accept).toBe(true);
       }
-      const single = await fetch(`${url}/frames/2`, { headers: { accept: 'application/octet-stream' } });
+      const single = await archive.fetch(`${url}/frames/2`, { headers: { accept: 'application/octet-stream' } });
       expect(single.status).toBe(200);
       expect(single.headers.get('content-type')).toBe(`application/octet-stream; transfer-syntax=${EXPLICIT_LE}`);
       expect(Buffer.from(await single.arrayBuffer()).equals(decoded)).toBe(true);
@@ -355,19 +355,19 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
     const relabelled = Buffer.from(corpusFile(files[1]!));
     const at = relabelled.indexOf('1.2.840.10008.1.2.4.91', 132, 'latin1');
     relabelled.write('1.2.840.10008.1.2.4.92', at, 'latin1');
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(files[0]!)])).status).toBe(200);
-    const stow = await stowFiles(archive.dicomWeb, [relabelled]);
+    expect((await stowFiles(archive, [corpusFile(files[0]!)])).status).toBe(200);
+    const stow = await stowFiles(archive, [relabelled]);
     expect(stow.status).toBe(200);
     const study = `${archive.dicomWeb}/studies/${corpusEntry(files[0]!).studyInstanceUID}`;
     try {
-      const res = await fetch(study, { headers: { accept: DEFAULT_DICOM } });
+      const res = await archive.fetch(study, { headers: { accept: DEFAULT_DICOM } });
       expect(res.status).toBe(406);
       expect(res.headers.get('content-type')).toMatch(/json/);
       expect(((await res.json()) as { message: string }).message).toMatch(/no decoder for JPEG 2000 Part 2/);
-      const asStored = await getMultipart(study, `${DEFAULT_DICOM}; transfer-syntax=*`);
+      const asStored = await getMultipart(archive, study, `${DEFAULT_DICOM}; transfer-syntax=*`);
       expect(asStored.parts).toHaveLength(2);
     } finally {
-      await fetch(study, { method: 'DELETE' });
+      await archive.fetch(study, { method: 'DELETE' });
     }
   });
 });

@@ -17,8 +17,12 @@ function wadoQuery(entry: CorpusEntry, extra = ''): string {
   return `requestType=WADO&studyUID=${entry.studyInstanceUID}&seriesUID=${entry.seriesInstanceUID}&objectUID=${entry.sopInstanceUID}${extra}`;
 }
 
-async function get(url: string, accept?: string): Promise<{ status: number; headers: Headers; body: Buffer; message: string }> {
-  const res = await fetch(url, { headers: accept ? { accept } : {} });
+async function get(
+  archive: TestArchive,
+  url: string,
+  accept?: string,
+): Promise<{ status: number; headers: Headers; body: Buffer; message: string }> {
+  const res = await archive.fetch(url, { headers: accept ? { accept } : {} });
   const body = Buffer.from(await res.arrayBuffer());
   const message = res.status >= 400 ? (JSON.parse(body.toString()) as { message: string }).message : '';
   return { status: res.status, headers: res.headers, body, message };
@@ -30,7 +34,7 @@ describe('WADO-URI', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     base = `${archive.url}/wado`;
-    const stored = await stowFiles(archive.dicomWeb, [CT, XA_JPEG, SR, MR_EXPLICIT].map(corpusFile));
+    const stored = await stowFiles(archive, [CT, XA_JPEG, SR, MR_EXPLICIT].map(corpusFile));
     expect(stored.status).toBe(200);
   });
   afterAll(async () => {
@@ -45,7 +49,7 @@ describe('WADO-URI', () => {
       `${base}?${wadoQuery(entry, '&contentType=application/dicom')}`,
       `${archive.dicomWeb}/wado?${wadoQuery(entry, '&contentType=application%2Fdicom')}`,
     ]) {
-      const res = await get(url);
+      const res = await get(archive, url);
       expect(res.status, url).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/dicom');
       expect(res.headers.get('content-length')).toBe(String(expected.length));
@@ -57,7 +61,7 @@ describe('WADO-URI', () => {
   it('returns the stored bytes of any transfer syntax when transferSyntax names it, also with Accept instead of contentType', async () => {
     for (const path of [XA_JPEG, CT]) {
       const entry = corpusEntry(path);
-      const res = await get(`${base}?${wadoQuery(entry, `&transferSyntax=${entry.transferSyntaxUID}`)}`, 'application/dicom');
+      const res = await get(archive, `${base}?${wadoQuery(entry, `&transferSyntax=${entry.transferSyntaxUID}`)}`, 'application/dicom');
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/dicom');
       expect(res.body.equals(withZeroPreamble(corpusFile(path))), path).toBe(true);
@@ -67,7 +71,7 @@ describe('WADO-URI', () => {
   it('re-encodes in Explicit VR Little Endian by default (PS3.18 9.4.2.4), pixel values unchanged', async () => {
     const entry = corpusEntry(CT);
     expect(entry.transferSyntaxUID).toBe('1.2.840.10008.1.2');
-    const res = await get(`${base}?${wadoQuery(entry, '&contentType=application/dicom')}`);
+    const res = await get(archive, `${base}?${wadoQuery(entry, '&contentType=application/dicom')}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-length')).toBe(String(res.body.length));
     const got = dicomParser.parseDicom(new Uint8Array(res.body));
@@ -108,7 +112,7 @@ describe('WADO-URI', () => {
       [wadoQuery(entry, `&presentationUID=${entry.sopInstanceUID}`), /Presentation State.*not supported/],
     ];
     for (const [query, message] of cases) {
-      const res = await get(`${base}?${query}`);
+      const res = await get(archive, `${base}?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       expect(res.message, query).toMatch(message);
@@ -118,44 +122,45 @@ describe('WADO-URI', () => {
   it('answers 404 for an unknown object and for a real object under the wrong study', async () => {
     const ct = corpusEntry(CT);
     const unknown = await get(
+      archive,
       `${base}?${wadoQuery(ct).replace(/objectUID=[^&]*/, 'objectUID=1.2.3.4.5.6.7')}&contentType=application/dicom`,
     );
     expect(unknown.status).toBe(404);
     expect(unknown.message).toBe('No such object in this study and series.');
     const wrongStudy = wadoQuery(ct).replace(/studyUID=[^&]*/, `studyUID=${corpusEntry(XA_JPEG).studyInstanceUID}`);
-    expect((await get(`${base}?${wrongStudy}&contentType=application/dicom`)).status).toBe(404);
+    expect((await get(archive, `${base}?${wrongStudy}&contentType=application/dicom`)).status).toBe(404);
   });
 
   it('answers 406 for a media type it cannot return, or a transfer syntax other than the stored one', async () => {
     const ct = corpusEntry(CT);
-    const html = await get(`${base}?${wadoQuery(ct, '&contentType=text/html')}`);
+    const html = await get(archive, `${base}?${wadoQuery(ct, '&contentType=text/html')}`);
     expect(html.status).toBe(406);
     expect(html.message).toMatch(/contentType names no media type WADO-URI can return/);
-    const other = await get(`${base}?${wadoQuery(ct, '&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.90')}`);
+    const other = await get(archive, `${base}?${wadoQuery(ct, '&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2.4.90')}`);
     expect(other.status).toBe(406);
     expect(other.message).toContain(`stored in ${ct.transferSyntaxUID} and the archive produces only that or Explicit VR Little Endian`);
-    const srAsJpeg = await get(`${base}?${wadoQuery(corpusEntry(SR), '&contentType=image/jpeg')}`);
+    const srAsJpeg = await get(archive, `${base}?${wadoQuery(corpusEntry(SR), '&contentType=image/jpeg')}`);
     expect(srAsJpeg.status).toBe(406);
     expect(srAsJpeg.message).toMatch(/no pixel data to render/);
   });
 
   it('renders an image as image/jpeg by default (PS3.18 9.3), and as PNG or GIF on request', async () => {
     const ct = corpusEntry(CT);
-    const jpeg = await get(`${base}?${wadoQuery(ct)}`);
+    const jpeg = await get(archive, `${base}?${wadoQuery(ct)}`);
     expect(jpeg.status).toBe(200);
     expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
     expect(jpeg.body.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect(await sharp(jpeg.body).metadata()).toMatchObject({ format: 'jpeg', width: 512, height: 512 });
-    const png = await get(`${base}?${wadoQuery(ct, '&contentType=image/png')}`);
+    const png = await get(archive, `${base}?${wadoQuery(ct, '&contentType=image/png')}`);
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(await sharp(png.body).metadata()).toMatchObject({ format: 'png', width: 512, height: 512 });
-    const gif = await get(`${base}?${wadoQuery(ct)}`, 'image/gif');
+    const gif = await get(archive, `${base}?${wadoQuery(ct)}`, 'image/gif');
     expect(await sharp(gif.body).metadata()).toMatchObject({ format: 'gif', width: 512, height: 512 });
   });
 
   it('applies windowCenter/windowWidth exactly (linear VOI, PS3.3 C.11.2.1.2) to the stored pixel values', async () => {
     const ct = corpusEntry(CT);
-    const res = await get(`${base}?${wadoQuery(ct, '&contentType=image/png&windowCenter=-300&windowWidth=1200')}`);
+    const res = await get(archive, `${base}?${wadoQuery(ct, '&contentType=image/png&windowCenter=-300&windowWidth=1200')}`);
     expect(res.status).toBe(200);
     const { data, info } = await sharp(res.body).raw().toBuffer({ resolveWithObject: true });
     const file = corpusFile(CT);
@@ -182,7 +187,7 @@ describe('WADO-URI', () => {
   it('scales with rows/columns, crops with region and picks frameNumber', async () => {
     const ct = corpusEntry(CT);
     const size = async (extra: string) => {
-      const res = await get(`${base}?${wadoQuery(ct, `&contentType=image/png${extra}`)}`);
+      const res = await get(archive, `${base}?${wadoQuery(ct, `&contentType=image/png${extra}`)}`);
       expect(res.status, extra).toBe(200);
       const meta = await sharp(res.body).metadata();
       return [meta.width, meta.height];
@@ -192,19 +197,19 @@ describe('WADO-URI', () => {
     expect(await size('&region=0,0,0.5,0.25')).toEqual([256, 128]);
     expect(await size('&region=0.5,0.5,1,1&columns=64')).toEqual([64, 64]);
     const xa = corpusEntry(XA_JPEG);
-    const last = await get(`${base}?${wadoQuery(xa, '&frameNumber=96')}`);
+    const last = await get(archive, `${base}?${wadoQuery(xa, '&frameNumber=96')}`);
     expect(last.status).toBe(200);
     expect(last.headers.get('content-type')).toBe('image/jpeg');
-    const first = await get(`${base}?${wadoQuery(xa, '&frameNumber=1')}`);
+    const first = await get(archive, `${base}?${wadoQuery(xa, '&frameNumber=1')}`);
     expect(first.body.equals(last.body)).toBe(false);
-    const past = await get(`${base}?${wadoQuery(xa, '&frameNumber=97')}`);
+    const past = await get(archive, `${base}?${wadoQuery(xa, '&frameNumber=97')}`);
     expect(past.status).toBe(400);
     expect(past.message).toBe('frameNumber 97 is past the end: the object has 96 frames.');
   });
 
   it('sends the DICOM file of a non-image object to a client that accepts anything', async () => {
     const sr = corpusEntry(SR);
-    const res = await get(`${base}?${wadoQuery(sr)}`, '*/*');
+    const res = await get(archive, `${base}?${wadoQuery(sr)}`, '*/*');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/dicom');
     expect(res.body.equals(withZeroPreamble(corpusFile(SR)))).toBe(true);

@@ -14,7 +14,7 @@ describe('security headers', () => {
   let archive: TestArchive;
   const admin = () => adminHeaders(archive);
   beforeAll(async () => {
-    archive = await startTestArchive({}, { anonymous: true });
+    archive = await startTestArchive();
     expect((await storeAs(archive, admin(), [corpusFile(CT.path)])).status).toBe(200);
   });
   afterAll(async () => {
@@ -48,7 +48,7 @@ describe('CORS with access control', () => {
   const VIEWER = 'https://viewer.hospital.example';
   let archive: TestArchive;
   beforeAll(async () => {
-    archive = await startTestArchive({ PACS_CORS_ORIGINS: VIEWER }, { anonymous: true });
+    archive = await startTestArchive({ PACS_CORS_ORIGINS: VIEWER });
   });
   afterAll(async () => {
     await archive?.stop();

@@ -36,7 +36,7 @@ const entryName = (e: CorpusEntry): string => `${e.studyInstanceUID}/${e.seriesI
 async function storeAll(archive: TestArchive, entries: CorpusEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += 20) {
     const result = await stowFiles(
-      archive.dicomWeb,
+      archive,
       entries.slice(i, i + 20).map((e) => corpusFile(e.path)),
     );
     expect(result.status).toBe(200);
@@ -57,8 +57,8 @@ function unzip(body: Buffer): Map<string, Buffer> {
   }
 }
 
-async function download(url: string, accept?: string): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const res = await fetch(url, { headers: accept ? { accept } : {} });
+async function download(archive: TestArchive, url: string, accept?: string): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  const res = await archive.fetch(url, { headers: accept ? { accept } : {} });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -81,7 +81,7 @@ describe.each(BACKENDS)('ZIP download on %s storage', (backend) => {
 
   it('returns the whole study as Part 10 files, byte for byte, with its length known up front', async () => {
     expect(seriesUids).toHaveLength(2);
-    const res = await download(`${archive.dicomWeb}/studies/${study}`, 'application/zip');
+    const res = await download(archive, `${archive.dicomWeb}/studies/${study}`, 'application/zip');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${study}.zip"`);
@@ -93,7 +93,7 @@ describe.each(BACKENDS)('ZIP download on %s storage', (backend) => {
 
   it('returns only the series asked for, also when asked with ?accept=application/zip', async () => {
     const series = seriesUids[1]!;
-    const res = await download(`${archive.dicomWeb}/studies/${study}/series/${series}?accept=application/zip`);
+    const res = await download(archive, `${archive.dicomWeb}/studies/${study}/series/${series}?accept=application/zip`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${series}.zip"`);
     const expected = MR_STUDY.filter((e) => e.seriesInstanceUID === series);
@@ -105,6 +105,7 @@ describe.each(BACKENDS)('ZIP download on %s storage', (backend) => {
   it('returns one instance as a one-entry ZIP', async () => {
     const one = MR_STUDY[3]!;
     const res = await download(
+      archive,
       `${archive.dicomWeb}/studies/${study}/series/${one.seriesInstanceUID}/instances/${one.sopInstanceUID}`,
       'application/zip',
     );
@@ -126,12 +127,13 @@ describe('ZIP download: negotiation, errors and aborted clients', () => {
 
   it('keeps multipart/related when the client prefers it, and answers 404 as JSON for an unknown study', async () => {
     const multipart = await getMultipart(
+      archive,
       `${archive.dicomWeb}/studies/${study}`,
       'multipart/related; type="application/dicom", application/zip;q=0.5',
     );
     expect(multipart.status).toBe(200);
     expect(multipart.parts).toHaveLength(CT_SERIES.length);
-    const unknown = await download(`${archive.dicomWeb}/studies/1.2.3.4.5.6.7`, 'application/zip');
+    const unknown = await download(archive, `${archive.dicomWeb}/studies/1.2.3.4.5.6.7`, 'application/zip');
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body.toString())).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -139,9 +141,9 @@ describe('ZIP download: negotiation, errors and aborted clients', () => {
   it('releases the stored object when the client goes away mid-download, and keeps serving', async () => {
     // One 6.9 MB object: more than the socket buffers hold, so the server is still reading it when the client leaves.
     const big = corpusManifest().find((e) => e.path === BIG)!;
-    expect((await stowFiles(archive.dicomWeb, [corpusFile(BIG)])).status).toBe(200);
+    expect((await stowFiles(archive, [corpusFile(BIG)])).status).toBe(200);
     const controller = new AbortController();
-    const res = await fetch(`${archive.dicomWeb}/studies/${big.studyInstanceUID}`, {
+    const res = await archive.fetch(`${archive.dicomWeb}/studies/${big.studyInstanceUID}`, {
       headers: { accept: 'application/zip' },
       signal: controller.signal,
     });
@@ -158,7 +160,7 @@ describe('ZIP download: negotiation, errors and aborted clients', () => {
       open = openObjectFiles(archive);
     }
     expect(open).toBe(0);
-    const again = await download(`${archive.dicomWeb}/studies/${study}`, 'application/zip');
+    const again = await download(archive, `${archive.dicomWeb}/studies/${study}`, 'application/zip');
     expect(again.status).toBe(200);
     expect(unzip(again.body).size).toBe(CT_SERIES.length);
   });

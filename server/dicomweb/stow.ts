@@ -1,9 +1,7 @@
 import type { Request, Response } from 'express';
-import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { AppError, isAppError } from '../../shared/errors';
 import { DICOM_JSON, parseMediaType } from '../../shared/dicomweb/media-types';
-import { instancePath, studyPath } from '../../shared/dicomweb/paths';
-import { FailureReason, stowResponseStatus, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
+import { FailureReason, encodeStowResponse, stowResponseStatus, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
 import { boundaryFromContentType, readMultipartRelated } from '../http/multipart-reader';
 import { receiveInstance, type IngestDeps } from '../ingest/store-instance';
 
@@ -80,51 +78,15 @@ export function storeInstances(deps: StowDeps) {
     const base = deps.dicomWebBase();
     // The audit trail records one store event per study touched (server/dicomweb/access-guard.ts).
     res.locals.auditStudyUids = [...new Set(outcomes.flatMap((o) => (o.ok ? [o.studyInstanceUid] : [])))];
-    const body = stowResponseBody(outcomes, studyUid, base);
     // The request broke after some instances were complete: they stay stored and are listed,
     // under the status of what went wrong (400 unparseable, 413 too large).
-    const status = requestError !== undefined ? (requestError as AppError).status : stowResponseStatus(outcomes);
-    if (requestError !== undefined) body['00000902'] = { vr: 'LO', Value: [(requestError as AppError).message] };
+    const broken = requestError as AppError | undefined;
+    const body = encodeStowResponse(outcomes, { base, studyUid, errorComment: broken?.message });
+    const status = broken ? broken.status : stowResponseStatus(outcomes);
     // The rest of the body is left unread: this connection cannot carry another request.
     if (!req.complete) res.setHeader('Connection', 'close');
     res.status(status).type(DICOM_JSON).send(JSON.stringify(body));
   };
-}
-
-function stowResponseBody(outcomes: StowInstanceOutcome[], studyUid: string | undefined, base: string): DicomJson {
-  const referenced: DicomJson[] = [];
-  const failed: DicomJson[] = [];
-  const studies = new Set<string>();
-  for (const outcome of outcomes) {
-    if (outcome.ok) {
-      studies.add(outcome.studyInstanceUid);
-      const item: DicomJson = {
-        '00081150': { vr: 'UI', Value: [outcome.sopClassUid] },
-        '00081155': { vr: 'UI', Value: [outcome.sopInstanceUid] },
-        '00081190': {
-          vr: 'UR',
-          Value: [`${base}/${instancePath(outcome.studyInstanceUid, outcome.seriesInstanceUid, outcome.sopInstanceUid)}`],
-        },
-      };
-      // Warning: the identical instance was already stored (PS3.18 10.5.3: B000-class warning).
-      if (outcome.alreadyStored) item['00081196'] = { vr: 'US', Value: [0xb000] };
-      referenced.push(item);
-    } else {
-      failed.push({
-        ...(outcome.sopClassUid ? { '00081150': { vr: 'UI', Value: [outcome.sopClassUid] } } : { '00081150': { vr: 'UI' } }),
-        ...(outcome.sopInstanceUid ? { '00081155': { vr: 'UI', Value: [outcome.sopInstanceUid] } } : { '00081155': { vr: 'UI' } }),
-        '00081197': { vr: 'US', Value: [outcome.failureReason] },
-        // ErrorComment: the readable reason (never patient data).
-        '00000902': { vr: 'LO', Value: [outcome.message] },
-      });
-    }
-  }
-  const body: DicomJson = {};
-  const retrieveStudy = studyUid ?? (studies.size === 1 ? [...studies][0] : undefined);
-  if (retrieveStudy !== undefined) body['00081190'] = { vr: 'UR', Value: [`${base}/${studyPath(retrieveStudy)}`] };
-  if (failed.length > 0) body['00081198'] = { vr: 'SQ', Value: failed };
-  if (referenced.length > 0) body['00081199'] = { vr: 'SQ', Value: referenced };
-  return body;
 }
 
 /** Passes the request through, failing with 413 once more than `max` bytes arrived (0 = no limit). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { framesPath, instancePath, seriesPath, studyPath } from './paths';
+import { framesPath, instancePath, resourceUidsOf, seriesPath, studyPath } from './paths';
 
 const STUDY = '1.2.840.113619.2.55.3.604688119';
 const SERIES = '1.2.840.113619.2.55.3.604688119.1';
@@ -25,4 +25,23 @@ describe('resource paths', () => {
   it.each([[[]], [[0]], [[1.5]], [[-1]], [[Number.NaN]]])('refuses the frame list %j', (frames) => {
     expect(() => framesPath('x', frames)).toThrow(RangeError);
   });
+});
+
+describe('resourceUidsOf', () => {
+  it('reads back what the builders wrote, from a path or a whole URL', () => {
+    expect(resourceUidsOf(instancePath(STUDY, SERIES, SOP))).toEqual({ study: STUDY, series: SERIES, instance: SOP });
+    expect(resourceUidsOf(`https://pacs.example/dicom-web/${seriesPath(STUDY, SERIES)}/metadata`)).toEqual({
+      study: STUDY,
+      series: SERIES,
+    });
+    expect(resourceUidsOf(`/dicom-web/${studyPath(STUDY)}?includefield=all`)).toEqual({ study: STUDY });
+    expect(resourceUidsOf(instancePath('a b', '1.2', 'c/d'))).toEqual({ study: 'a b', series: '1.2', instance: 'c/d' });
+  });
+
+  it.each(['', 'https://pacs.example/dicom-web/series/1.2', '/mystudies/1.2', 'studies/', 'studies/%E0%A4%A'])(
+    'finds no study in %j',
+    (url) => {
+      expect(resourceUidsOf(url)).toEqual({});
+    },
+  );
 });

@@ -31,3 +31,29 @@ export function framesPath(instance: string, frames: readonly number[]): string 
   }
   return `${instance}/frames/${frames.join(',')}`;
 }
+
+export interface ResourceUids {
+  study?: string;
+  series?: string;
+  instance?: string;
+}
+
+const RESOURCE = /(?:^|\/)studies\/([^/?#]+)(?:\/series\/([^/?#]+)(?:\/instances\/([^/?#]+))?)?/;
+
+/**
+ * The UIDs a resource URL or path names (`…/studies/{study}[/series/{series}[/instances/{instance}]]…`),
+ * decoded: the inverse of the builders above, e.g. for a RetrieveURL. Empty when it names no study.
+ */
+export function resourceUidsOf(url: string): ResourceUids {
+  const match = RESOURCE.exec(url);
+  const [study, series, instance] = [match?.[1], match?.[2], match?.[3]].map(decodeSegment);
+  return { ...(study && { study }), ...(series && { series }), ...(instance && { instance }) };
+}
+
+function decodeSegment(segment: string | undefined): string | undefined {
+  try {
+    return segment === undefined ? undefined : decodeURIComponent(segment);
+  } catch {
+    return undefined; // a malformed %-escape names nothing
+  }
+}

@@ -4,9 +4,10 @@
  * https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.5.html
  */
 import { parseDicom } from 'dicom-parser';
-import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
+import { getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
 import { closeDelimiter, newBoundary, partHeader } from '../../../shared/dicomweb/multipart';
+import { decodeStowResponse, type StowResponse } from '../../../shared/dicomweb/stow-outcome';
 import { DICOM, DICOM_JSON, formatMediaType, parseMediaType } from '../../../shared/dicomweb/media-types';
 import { ArchiveError, DICOMWEB_ROOT, archiveErrorOfText, archiveUnreachable, fetchOk } from './base';
 import { csrfHeaders } from '../app/session';
@@ -39,9 +40,6 @@ export interface FileStoreResult {
 }
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
-const DUPLICATE_WARNING = 0xb000;
-/** ErrorComment (0000,0902): the archive's readable reason. */
-const ERROR_COMMENT = '00000902';
 
 type Inspected = { kind: 'not-dicom' } | { kind: 'directory' } | { kind: 'instance'; sopInstanceUid: string | undefined };
 
@@ -81,29 +79,21 @@ interface InstanceOutcome {
   reason?: string;
 }
 
-/** ReferencedSOPSequence and FailedSOPSequence of a STOW-RS answer (PS3.18 Table 10.5.3-1). */
-export function parseStowResponse(body: DicomJson): InstanceOutcome[] {
-  const items = (tag: string) => (body[tag]?.Value ?? []) as DicomJson[];
-  const outcomes: InstanceOutcome[] = [];
-  for (const item of items(Tag.ReferencedSOPSequence)) {
-    const studyInstanceUid = /\/studies\/([0-9.]+)/.exec(getString(item, Tag.RetrieveURL) ?? '')?.[1];
-    outcomes.push({
-      sopInstanceUid: getString(item, Tag.ReferencedSOPInstanceUID),
-      status: getNumber(item, Tag.WarningReason) === DUPLICATE_WARNING ? 'duplicate' : 'stored',
+/** The per-instance outcomes of a STOW-RS answer, in the upload's terms. */
+function instanceOutcomes({ referenced, failed }: StowResponse): InstanceOutcome[] {
+  return [
+    ...referenced.map(({ sopInstanceUid, alreadyStored, studyInstanceUid }): InstanceOutcome => ({
+      sopInstanceUid,
+      status: alreadyStored ? 'duplicate' : 'stored',
       ...(studyInstanceUid ? { studyInstanceUid } : {}),
-    });
-  }
-  for (const item of items(Tag.FailedSOPSequence)) {
-    const failureReason = getNumber(item, Tag.FailureReason);
-    const reason = getString(item, ERROR_COMMENT);
-    outcomes.push({
-      sopInstanceUid: getString(item, Tag.ReferencedSOPInstanceUID),
+    })),
+    ...failed.map(({ sopInstanceUid, failureReason, errorComment }): InstanceOutcome => ({
+      sopInstanceUid,
       status: 'refused',
       ...(failureReason !== undefined ? { failureReason } : {}),
-      ...(reason ? { reason } : {}),
-    });
-  }
-  return outcomes;
+      ...(errorComment ? { reason: errorComment } : {}),
+    })),
+  ];
 }
 
 /**
@@ -185,9 +175,9 @@ async function postStow(
   );
   // 200/202/409 (and a 400/413 cut short after some instances) carry per-instance outcomes.
   if (parseMediaType(res.contentType)?.type === DICOM_JSON) {
-    const answer = JSON.parse(res.body) as DicomJson;
-    const outcomes = parseStowResponse(answer);
-    const comment = getString(answer, ERROR_COMMENT);
+    const answer = decodeStowResponse(JSON.parse(res.body) as DicomJson);
+    const outcomes = instanceOutcomes(answer);
+    const comment = answer.errorComment;
     if (outcomes.length > 0 || isOk(res.status)) return { outcomes, comment };
     throw new ArchiveError(comment ?? `${res.status} ${res.statusText}`, res.status);
   }

@@ -1,10 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { isValidUid } from '../../shared/dicom/uid';
 import { AppError } from '../../shared/errors';
-import { clientAddress } from '../auth/client-address';
-import { principalLabel, requireAction } from '../auth/principal';
+import { requireAction } from '../auth/principal';
 import { isAuditAction } from '../../shared/api/audit-events';
 import type { AuditFilter, AuditLog, AuditRecord } from './audit-log';
+import { recordAction } from './record-action';
 
 const MAX_PAGE = 1000;
 const MAX_CSV_ROWS = 100_000;
@@ -18,19 +18,12 @@ const MAX_CSV_ROWS = 100_000;
 export function auditRoutes(audit: AuditLog): Router {
   const router = express.Router();
   router.get('/audit', (req: Request, res: Response) => {
-    const principal = requireAction(res, 'admin');
+    requireAction(res, 'admin');
     const params = new URL(req.originalUrl, 'http://localhost').searchParams;
     const csv = params.get('format') === 'csv' || (req.headers.accept ?? '').split(',')[0]?.trim() === 'text/csv';
     const filter = parseFilter(params, csv);
     const { records, total } = audit.query(filter);
-    audit.record({
-      action: 'audit-read',
-      outcome: 0,
-      who: principalLabel(principal),
-      clientAddress: clientAddress(req),
-      detail: csv ? 'CSV export' : 'search',
-      requestId: res.locals.requestId as string,
-    });
+    recordAction(audit, req, res, { action: 'audit-read', detail: csv ? 'CSV export' : 'search' });
     res.setHeader('Cache-Control', 'no-store');
     if (!csv) return void res.json({ total, records });
     res.setHeader('Content-Disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`);

@@ -1,10 +1,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { AppError } from '../../shared/errors';
 import { bodyOf, stringField } from '../api/json-body';
+import { recordAction } from '../audit/record-action';
 import type { AccessContext } from './access-context';
 import { accountKey, failedLogin, userPrincipal } from './authenticate';
 import { clientAddress } from './client-address';
-import { principalLabel, principalOf, requirePrincipal } from './principal';
+import { principalOf, requirePrincipal } from './principal';
 import { USER_SESSION_MS } from './session-store';
 import { clearSessionCookie, sessionCookie, setSessionCookie } from './session-cookie';
 import { sessionView } from './session-view';
@@ -35,14 +36,7 @@ export function authRoutes(ctx: AccessContext, presentStudyUid: (res: Response, 
     const { token, session } = ctx.sessions.create({ userId: user.id }, Date.now() + USER_SESSION_MS);
     setSessionCookie(res, token, session.expiresAt, ctx.secureCookies);
     const principal = userPrincipal(user, 'session', session.csrfToken);
-    ctx.audit.record({
-      action: 'login',
-      outcome: 0,
-      who: principalLabel(principal),
-      clientAddress: address,
-      detail: 'sign-in',
-      requestId: res.locals.requestId as string,
-    });
+    recordAction(ctx.audit, req, res, { action: 'login', detail: 'sign-in' }, principal);
     res.status(200).json(sessionView(principal));
   });
 
@@ -51,14 +45,7 @@ export function authRoutes(ctx: AccessContext, presentStudyUid: (res: Response, 
     if (token !== undefined) ctx.sessions.delete(token);
     clearSessionCookie(res, ctx.secureCookies);
     const principal = principalOf(res);
-    if (principal)
-      ctx.audit.record({
-        action: 'logout',
-        outcome: 0,
-        who: principalLabel(principal),
-        clientAddress: clientAddress(req),
-        requestId: res.locals.requestId as string,
-      });
+    if (principal) recordAction(ctx.audit, req, res, { action: 'logout' }, principal);
     res.status(204).end();
   });
 
@@ -74,7 +61,6 @@ export function authRoutes(ctx: AccessContext, presentStudyUid: (res: Response, 
     const body = bodyOf(req);
     const current = stringField(body, 'currentPassword', { required: true, max: 1024 })!;
     const next = stringField(body, 'newPassword', { required: true, max: 1024 })!;
-    const address = clientAddress(req);
     ctx.throttles.account.check(accountKey(principal.username));
     if (!(await ctx.users.authenticate(principal.username, current))) {
       failedLogin(req, res, ctx, principal.username, 'password change');
@@ -84,14 +70,7 @@ export function authRoutes(ctx: AccessContext, presentStudyUid: (res: Response, 
     const user = await ctx.users.setPassword(principal.username, next);
     // Every other session of this account ends; this browser gets a fresh one.
     ctx.sessions.deleteForUser(user.id);
-    ctx.audit.record({
-      action: 'user-change',
-      outcome: 0,
-      who: principalLabel(principal),
-      clientAddress: address,
-      detail: `password changed: ${user.username}`,
-      requestId: res.locals.requestId as string,
-    });
+    recordAction(ctx.audit, req, res, { action: 'user-change', detail: `password changed: ${user.username}` }, principal);
     if (principal.via !== 'session') return void res.status(204).end();
     const { token, session } = ctx.sessions.create({ userId: user.id }, Date.now() + USER_SESSION_MS);
     setSessionCookie(res, token, session.expiresAt, ctx.secureCookies);

@@ -1,9 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { AppError } from '../../shared/errors';
 import { booleanField, bodyOf, stringField } from '../api/json-body';
+import { recordAction } from '../audit/record-action';
 import type { AccessContext } from './access-context';
-import { clientAddress } from './client-address';
-import { principalLabel, requireAction, requirePrincipal, type Role } from './principal';
+import type { ApiToken } from './api-token-store';
+import { requireAction, requirePrincipal, type Role } from './principal';
 import type { User } from './user-store';
 import type { UserAccount } from '../../shared/api/accounts';
 
@@ -14,14 +15,7 @@ import type { UserAccount } from '../../shared/api/accounts';
 export function userRoutes(ctx: AccessContext): Router {
   const router = express.Router();
   const audit = (req: Request, res: Response, action: 'user-change' | 'token-change', detail: string) =>
-    ctx.audit.record({
-      action,
-      outcome: 0,
-      who: principalLabel(requirePrincipal(res)),
-      clientAddress: clientAddress(req),
-      detail,
-      requestId: res.locals.requestId as string,
-    });
+    recordAction(ctx.audit, req, res, { action, detail });
 
   router.get('/users', (_req: Request, res: Response) => {
     requireAction(res, 'admin');
@@ -108,14 +102,7 @@ function userJson(user: User): UserAccount {
   };
 }
 
-function tokenJson(token: {
-  id: string;
-  name: string;
-  createdAt: number;
-  expiresAt: number;
-  revokedAt: number | undefined;
-  lastUsedAt: number | undefined;
-}): Record<string, unknown> {
+function tokenJson(token: ApiToken): Record<string, unknown> {
   const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
   return {
     id: token.id,

@@ -3,8 +3,8 @@ import { isValidUid } from '../../shared/dicom/uid';
 import { AppError } from '../../shared/errors';
 import { bodyOf, stringField } from '../api/json-body';
 import type { AuditLog } from '../audit/audit-log';
-import { clientAddress } from '../auth/client-address';
-import { principalLabel, requireAction, type Principal } from '../auth/principal';
+import { recordAction } from '../audit/record-action';
+import { requireAction, type Principal } from '../auth/principal';
 import type { ArchiveIndex } from '../index/archive-index';
 import { shareViewOf } from '../sharing/share-view';
 import { authorKeyOf, type Annotation, type AnnotationAuthor, type AnnotationStore } from './annotation-store';
@@ -87,15 +87,7 @@ export function annotationRoutes(deps: {
   });
 
   function record(req: Request, res: Response, studyUid: string, detail: string): void {
-    deps.audit.record({
-      action: 'annotate',
-      outcome: 0,
-      who: principalLabel(res.locals.principal as Principal),
-      clientAddress: clientAddress(req),
-      studyUid,
-      detail,
-      requestId: res.locals.requestId as string,
-    });
+    recordAction(deps.audit, req, res, { action: 'annotate', studyUid, detail });
   }
 
   return router;

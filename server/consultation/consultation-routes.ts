@@ -3,9 +3,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { AppError } from '../../shared/errors';
 import { bodyOf, stringField } from '../api/json-body';
+import { recordAction } from '../audit/record-action';
 import type { AccessContext } from '../auth/access-context';
-import { clientAddress } from '../auth/client-address';
-import { principalLabel, requireAction, requirePrincipal, type Principal, type SharePrincipal } from '../auth/principal';
+import { requireAction, requirePrincipal, type Principal, type SharePrincipal } from '../auth/principal';
 import type { ArchiveIndex } from '../index/archive-index';
 import { receiveInstance, type IngestDeps } from '../ingest/store-instance';
 import { parseNewShare, shareUrl } from '../sharing/share-routes';
@@ -38,16 +38,7 @@ export function consultationRoutes(deps: ConsultationDeps): Router {
     action: 'consultation-request' | 'consultation-view' | 'consultation-answer' | 'consultation-close' | 'store',
     studyUid: string,
     detail: string,
-  ) =>
-    ctx.audit.record({
-      action,
-      outcome: 0,
-      who: principalLabel(requirePrincipal(res)),
-      clientAddress: clientAddress(req),
-      studyUid,
-      detail,
-      requestId: res.locals.requestId as string,
-    });
+  ) => recordAction(ctx.audit, req, res, { action, studyUid, detail });
 
   router.post('/consultations', async (req: Request, res: Response) => {
     const principal = requireAction(res, 'share');
@@ -81,14 +72,10 @@ export function consultationRoutes(deps: ConsultationDeps): Router {
     });
     const { consultation, token, shareId, expiresAt } = made!;
     audit(req, res, 'consultation-request', input.studyUid, `consultation ${consultation.id} (${urgency}) through share ${shareId}`);
-    ctx.audit.record({
+    recordAction(ctx.audit, req, res, {
       action: 'share-create',
-      outcome: 0,
-      who: principalLabel(principal),
-      clientAddress: clientAddress(req),
       studyUid: input.studyUid,
       detail: `share ${shareId} for consultation ${consultation.id}`,
-      requestId: res.locals.requestId as string,
     });
     res.status(201).json({ consultation, share: { id: shareId, url: shareUrl(ctx.publicUrl(), token), token, expiresAt } });
   });
@@ -208,15 +195,13 @@ export function consultationViewed(deps: Pick<ConsultationDeps, 'ctx' | 'consult
   return (principal: SharePrincipal, req: Request, res: Response): void => {
     const id = principal.share.consultationId;
     if (id === undefined || !deps.consultations.markViewed(id)) return;
-    deps.ctx.audit.record({
-      action: 'consultation-view',
-      outcome: 0,
-      who: principalLabel(principal),
-      clientAddress: clientAddress(req),
-      studyUid: principal.share.studyUid,
-      detail: `consultation ${id} viewed`,
-      requestId: res.locals.requestId as string,
-    });
+    recordAction(
+      deps.ctx.audit,
+      req,
+      res,
+      { action: 'consultation-view', studyUid: principal.share.studyUid, detail: `consultation ${id} viewed` },
+      principal,
+    );
   };
 }
 

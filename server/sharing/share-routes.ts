@@ -2,11 +2,12 @@ import express, { type Request, type Response, type Router } from 'express';
 import { isValidUid } from '../../shared/dicom/uid';
 import { AppError } from '../../shared/errors';
 import { booleanField, bodyOf, stringField } from '../api/json-body';
+import { recordAction } from '../audit/record-action';
 import type { AccessContext } from '../auth/access-context';
 import { checkPin, refusedShareUse } from '../auth/authenticate';
 import { clientAddress } from '../auth/client-address';
 import { hashPassword } from '../auth/password-hash';
-import { principalLabel, requireAction, type SharePrincipal } from '../auth/principal';
+import { requireAction, type SharePrincipal } from '../auth/principal';
 import { sessionCookie, setSessionCookie } from '../auth/session-cookie';
 import { USER_SESSION_MS } from '../auth/session-store';
 import { sessionView } from '../auth/session-view';
@@ -40,14 +41,10 @@ export function shareRoutes(deps: ShareRouteDeps): Router {
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'A share link cannot make share links.');
     const input = await parseNewShare(bodyOf(req), principal.userId, deps);
     const { token, share } = ctx.shares.create(input);
-    ctx.audit.record({
+    recordAction(ctx.audit, req, res, {
       action: 'share-create',
-      outcome: 0,
-      who: principalLabel(principal),
-      clientAddress: clientAddress(req),
       studyUid: input.studyUid,
       detail: `share ${share.id}: ${input.permissions.join('+')}${input.anonymize ? ', anonymized' : ''}${input.pinHash ? ', PIN' : ''}, until ${share.expiresAt}`,
-      requestId: res.locals.requestId as string,
     });
     res.status(201).json({ ...share, url: shareUrl(ctx.publicUrl(), token), token });
   });
@@ -64,15 +61,7 @@ export function shareRoutes(deps: ShareRouteDeps): Router {
     const principal = requireAction(res, 'share');
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN');
     const share = ctx.shares.revoke(req.params.id as string, principal.role === 'admin' ? undefined : principal.userId);
-    ctx.audit.record({
-      action: 'share-revoke',
-      outcome: 0,
-      who: principalLabel(principal),
-      clientAddress: clientAddress(req),
-      studyUid: share.studyInstanceUID,
-      detail: `share ${share.id} revoked`,
-      requestId: res.locals.requestId as string,
-    });
+    recordAction(ctx.audit, req, res, { action: 'share-revoke', studyUid: share.studyInstanceUID, detail: `share ${share.id} revoked` });
     res.status(204).end();
   });
 
@@ -98,15 +87,7 @@ export function shareRoutes(deps: ShareRouteDeps): Router {
     const principal: SharePrincipal = { kind: 'share', share, via: 'session', csrfToken: session.csrfToken };
     res.locals.principal = principal;
     res.locals.shareView = deps.views.viewOf(share);
-    ctx.audit.record({
-      action: 'share-use',
-      outcome: 0,
-      who: principalLabel(principal),
-      clientAddress: address,
-      studyUid: share.studyUid,
-      detail: 'link opened',
-      requestId: res.locals.requestId as string,
-    });
+    recordAction(ctx.audit, req, res, { action: 'share-use', studyUid: share.studyUid, detail: 'link opened' }, principal);
     deps.onShareOpened?.(principal, req, res);
     res.json(sessionView(principal, (uid) => deps.presentStudyUid(res, uid)));
   });

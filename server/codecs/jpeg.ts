@@ -1,7 +1,8 @@
 import { decodeJpegHighPrecision } from './dcmtk-jpeg';
 import { decodeJpegLossless } from './jpeg-lossless';
 import type { DecodedFrame, FrameGeometry } from './frame-geometry';
-import { decodeJpegBaseline, jpegFrameHeader } from './libjpeg-turbo';
+import { jpegFrameHeader } from '../../shared/codecs/jpeg-frame-header';
+import { decodeJpegBaseline } from './libjpeg-turbo';
 
 /**
  * The JPEG family (1.2.840.10008.1.2.4.50 … .70), chosen by the codestream's own frame header

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canDecode, decodeFrame, decodeProblem } from '../../server/codecs/codec-registry';
 import { encode } from '../../server/codecs/explicit-little-endian';
 import type { FrameGeometry } from '../../server/codecs/frame-geometry';
-import { jpegFrameHeader } from '../../server/codecs/libjpeg-turbo';
+import { jpegFrameHeader } from '../../shared/codecs/jpeg-frame-header';
 import type { StoredBulk } from '../../server/dicomweb/instance-bulk';
 import { readNativeFrame } from '../../server/dicomweb/native-frame';
 import type { WadoDeps } from '../../server/dicomweb/wado-deps';

@@ -12,6 +12,7 @@ import openjpegWasm from '@cornerstonejs/codec-openjpeg/decodewasm?url';
 import openjphFactory from '@cornerstonejs/codec-openjph/wasmjs';
 import openjphWasm from '@cornerstonejs/codec-openjph/wasm?url';
 import { Decoder as JpegLosslessDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
+import { LOSSLESS_SOF, jpegFrameHeader } from '../../../shared/codecs/jpeg-frame-header';
 import { decodeRleFrame } from '../../../shared/codecs/rle';
 
 export interface FrameShape {
@@ -44,8 +45,6 @@ export async function decodeFrame(transferSyntax: string, encoded: Uint8Array, s
   }
 }
 
-const LOSSLESS_SOF = new Set([0xc3, 0xc7, 0xcb, 0xcf]);
-
 /** By the codestream's own frame header, as the archive does: some senders label DCT frames lossless. */
 async function decodeJpeg(encoded: Uint8Array, shape: FrameShape): Promise<Uint8Array> {
   const header = jpegFrameHeader(encoded);
@@ -61,24 +60,6 @@ async function decodeJpeg(encoded: Uint8Array, shape: FrameShape): Promise<Uint8
   // 12-bit DCT needs the archive's DCMTK build; the caller falls back to its decoding.
   if (!header || header.precision > 8) throw new Error('JPEG frame of a precision the browser build cannot decode');
   return run((await libjpeg()).JPEGDecoder, encoded);
-}
-
-/** The SOFn marker and sample precision (ITU-T T.81 B.2.2). */
-function jpegFrameHeader(encoded: Uint8Array): { marker: number; precision: number } | undefined {
-  let at = 2; // after SOI
-  while (at + 4 < encoded.length) {
-    if (encoded[at] !== 0xff) return undefined;
-    const marker = encoded[at + 1]!;
-    if (marker === 0xff) {
-      at++; // fill byte
-      continue;
-    }
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-      return { marker, precision: encoded[at + 4]! };
-    if (marker === 0xda) return undefined;
-    at += 2 + ((encoded[at + 2]! << 8) | encoded[at + 3]!);
-  }
-  return undefined;
 }
 
 /** One decoder instance over `encoded`; a copy of its output (the WASM heap view dies with it). */

@@ -1,4 +1,5 @@
 import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
 import { QUERY_KEYS } from '../../shared/dicomweb/qido-query';
 import { AppError } from '../../shared/errors';
 import type { ShareView } from './share-view';
@@ -15,14 +16,19 @@ const NEUTRAL_KEYS = new Set([
   'InstanceNumber',
 ]);
 const CONTROL_PARAMS = new Set(['includefield', 'limit', 'offset', 'fuzzymatching']);
-const UID_KEYS = new Map([
-  ['studyinstanceuid', 'study'],
-  ['0020000d', 'study'],
-  ['seriesinstanceuid', 'series'],
-  ['0020000e', 'series'],
-  ['sopinstanceuid', 'instance'],
-  ['00080018', 'instance'],
-] as const);
+/** The UID matching keys, by keyword or tag in lower case, and the level of their UIDs. */
+const UID_KEYS = new Map(
+  (
+    [
+      ['StudyInstanceUID', 'study'],
+      ['SeriesInstanceUID', 'series'],
+      ['SOPInstanceUID', 'instance'],
+    ] as const
+  ).flatMap(([keyword, level]) => [
+    [keyword.toLowerCase(), level],
+    [Tag[keyword].toLowerCase(), level],
+  ]),
+);
 const NEUTRAL_NAMES = new Set(
   QUERY_KEYS.filter((k) => NEUTRAL_KEYS.has(k.keyword)).flatMap((k) => [k.keyword.toLowerCase(), k.tag.toLowerCase()]),
 );
@@ -49,7 +55,7 @@ export function shareQueryParams(view: ShareView, params: URLSearchParams): URLS
         `${name.slice(0, 64)}: an anonymized share can be searched only by UID, modality, SOP class and series or instance number.`,
       );
     }
-    const level = UID_KEYS.get(lower as never);
+    const level = UID_KEYS.get(lower);
     if (level === undefined) {
       out.append(name, value);
       continue;
@@ -72,12 +78,12 @@ export function shareQueryParams(view: ShareView, params: URLSearchParams): URLS
  * nothing of the hidden series.
  */
 export function withSeriesAggregates(study: DicomJson, series: DicomJson[]): DicomJson {
-  const modalities = [...new Set(series.map((s) => s['00080060']?.Value?.[0]).filter((m): m is string => typeof m === 'string'))];
-  const instances = series.reduce((sum, s) => sum + Number(s['00201209']?.Value?.[0] ?? 0), 0);
+  const modalities = [...new Set(series.map((s) => s[Tag.Modality]?.Value?.[0]).filter((m): m is string => typeof m === 'string'))];
+  const instances = series.reduce((sum, s) => sum + Number(s[Tag.NumberOfSeriesRelatedInstances]?.Value?.[0] ?? 0), 0);
   return {
     ...study,
-    '00080061': { vr: 'CS', Value: modalities },
-    '00201206': { vr: 'IS', Value: [series.length] },
-    '00201208': { vr: 'IS', Value: [instances] },
+    [Tag.ModalitiesInStudy]: { vr: 'CS', Value: modalities },
+    [Tag.NumberOfStudyRelatedSeries]: { vr: 'IS', Value: [series.length] },
+    [Tag.NumberOfStudyRelatedInstances]: { vr: 'IS', Value: [instances] },
   };
 }

@@ -3,20 +3,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
-
-// The root tsconfig has no DOM library: the few browser objects the page callbacks touch.
-interface BrowserCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-interface BrowserGlobals {
-  document: { querySelector(selector: string): BrowserCanvas | null };
-  localStorage: { getItem(key: string): string | null };
-}
 
 interface CellPixels {
   width: number;
@@ -33,7 +22,7 @@ interface CellPixels {
 async function cellPixels(page: Page, selector: string, probes: { x: number; y: number }[] = []): Promise<CellPixels> {
   return page.evaluate(
     ({ selector, probes }) => {
-      const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector(selector)!;
+      const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(selector)!;
       const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       const isYellow = (i: number) => data[i]! > 200 && data[i + 1]! > 160 && data[i + 2]! < 90;
       let sum = 0;

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, signIn, type BrowserGlobals } from '../helpers/browser';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
@@ -173,7 +173,7 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     await waitForImage(page);
     // The token left the address bar (and the history entry) once read.
     expect(page.url()).not.toContain(link.token);
-    expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toBe('');
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).location.hash)).toBe('');
 
     expect(await page.locator('[data-testid="guest-banner"]').textContent()).toMatch(/^Shared study — guest access until .*\d/);
     expect(await page.locator('[data-testid="guest-deidentified"]').count()).toBe(0);

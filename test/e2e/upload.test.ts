@@ -4,7 +4,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, signIn, type BrowserGlobals } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { firstValue, getJson } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -256,9 +256,7 @@ describe('upload screen', () => {
     await page.waitForFunction(
       () =>
         Number(
-          (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document
-            .querySelector('[data-testid="upload-progress"]')
-            ?.getAttribute('data-percent'),
+          (globalThis as unknown as BrowserGlobals).document.querySelector('[data-testid="upload-progress"]')?.getAttribute('data-percent'),
         ) >= 70,
       undefined,
       { timeout: 60_000 },

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive } from '../helpers/start-app';
@@ -10,16 +10,6 @@ import { startTestArchive } from '../helpers/start-app';
  * frames answers carry the compressed media type and fewer bytes than native pixels, and the
  * canvas is identical, pixel for pixel, to the one drawn from the native copy of the same CT.
  */
-
-// The root tsconfig has no DOM library: the few browser objects the page callback touches.
-interface BrowserCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-interface BrowserDocument {
-  querySelector(selector: string): BrowserCanvas | null;
-}
 
 interface FramesAnswer {
   contentType: string;
@@ -64,7 +54,7 @@ describe('compressed frames decoded in the browser', () => {
         timeout: 20_000,
       });
       const canvas = await page.evaluate(() => {
-        const element = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(
+        const element = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(
           '[data-testid="viewport"][data-active="true"] canvas',
         )!;
         const data = element.getContext('2d').getImageData(0, 0, element.width, element.height).data;

@@ -14,7 +14,7 @@ import zlib from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { gdcmRaw } from '../helpers/reference-decoders';
 import { CORPUS_DIR, corpusFile, corpusInstanceUrl, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
@@ -54,28 +54,13 @@ function wanted(entry: CorpusEntry, drawn: { combos: Set<string>; modalities: Se
   );
 }
 
-// The root tsconfig has no DOM library: the few browser objects the page callbacks touch.
-interface BrowserElement {
-  getAttribute(name: string): string | null;
-  textContent: string | null;
-  querySelector(selector: string): BrowserElement | null;
-}
-interface BrowserCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-interface BrowserDocument {
-  querySelector(selector: string): BrowserElement | null;
-}
-
 /** Mean and standard deviation of the grey ((R+G+B)/3) of the image as drawn in the first viewport, inside a 2-pixel border. */
 async function displayedStats(page: Page, rows: number, columns: number): Promise<{ mean: number; std: number }> {
   return page.evaluate(
     ({ rows, columns }) => {
-      const doc = (globalThis as unknown as { document: BrowserDocument }).document;
+      const doc = (globalThis as unknown as BrowserGlobals).document;
       const viewport = doc.querySelector('[data-testid="viewport"][data-index="0"]')!;
-      const canvas = viewport.querySelector('canvas') as unknown as BrowserCanvas;
+      const canvas = viewport.querySelector<BrowserCanvas>('canvas')!;
       const scale = Number(viewport.getAttribute('data-scale'));
       const w = columns * scale;
       const h = rows * scale;
@@ -202,7 +187,7 @@ describe('the viewer on the corpus', () => {
       await page.waitForFunction(
         () =>
           Number(
-            (globalThis as unknown as { document: BrowserDocument }).document
+            (globalThis as unknown as BrowserGlobals).document
               .querySelector('[data-testid="viewport"][data-index="0"]')
               ?.getAttribute('data-slice-index'),
           ) > 0,

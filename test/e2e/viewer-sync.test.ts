@@ -1,20 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUid } from '../../fixtures/generate-ct-series';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
-
-// The root tsconfig has no DOM library: the few browser objects the page callbacks touch.
-interface BrowserCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-interface BrowserDocument {
-  querySelector(selector: string): BrowserCanvas | null;
-}
 
 /**
  * One frame of reference, three series of 16×16 images with 25 mm pixels (400 mm field of view):
@@ -124,7 +114,7 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
     const scale = Number(await page.getAttribute(viewport(2), 'data-scale'));
     const line = await page.evaluate(
       ({ selector, row, scale }) => {
-        const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(`${selector} canvas`)!;
+        const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(`${selector} canvas`)!;
         const context = canvas.getContext('2d');
         // Image pixel centre (8, 8) is at the canvas centre when fitted; row r's centre is r + 0.5 in cornerstone pixels.
         const y = Math.round(canvas.height / 2 + (row + 0.5 - 8) * scale);

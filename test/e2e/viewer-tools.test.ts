@@ -1,20 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
 
-// The root tsconfig has no DOM library: the few browser objects the page callbacks touch.
-interface BrowserCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-interface BrowserDocument {
-  querySelector(selector: string): BrowserCanvas | null;
-}
 type RequestFrame = (callback: () => void) => void;
 
 /** Two CT series of one study; the second is numbered 3 (no series 2), as after a deleted reconstruction. */
@@ -34,7 +25,7 @@ async function brightBox(
 ): Promise<{ left: number; top: number; right: number; bottom: number; width: number; height: number }> {
   return page.evaluate(
     ({ selector, threshold }) => {
-      const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(`${selector} canvas`)!;
+      const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(`${selector} canvas`)!;
       const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       let left = Infinity;
       let top = Infinity;
@@ -58,7 +49,7 @@ async function brightBox(
 /** Every 7th pixel's RGB in the middle half of the canvas (inside the image). */
 async function middlePixels(page: Page): Promise<number[]> {
   return page.evaluate((selector) => {
-    const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(`${selector} canvas`)!;
+    const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(`${selector} canvas`)!;
     const w = Math.floor(canvas.width / 4);
     const h = Math.floor(canvas.height / 4);
     const data = canvas.getContext('2d').getImageData(w + Math.floor(w / 2), h + Math.floor(h / 2), w, h).data;
@@ -260,7 +251,7 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
     // The selection rings are drawn on the Length's handles (cyan), not on the probe.
     const ringPixels = await page.evaluate(
       ({ selector, points }) => {
-        const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(`${selector} canvas`)!;
+        const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(`${selector} canvas`)!;
         return points.map(([x, y]) => {
           const data = canvas.getContext('2d').getImageData(x - 10, y - 10, 21, 21).data;
           let n = 0;

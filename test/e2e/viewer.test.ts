@@ -3,7 +3,7 @@ import dicomParser from 'dicom-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
 import { gdcmRaw } from '../helpers/reference-decoders';
 import { stowFiles } from '../helpers/dicomweb-http';
@@ -25,17 +25,6 @@ function storedPixels(file: Buffer): { pixels: Int16Array; rows: number; columns
   };
 }
 
-// The root tsconfig has no DOM library: the few browser objects the page callbacks touch.
-interface BrowserCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-  closest(selector: string): { dataset: Record<string, string | undefined> };
-}
-interface BrowserDocument {
-  querySelector(selector: string): (BrowserCanvas & { textContent: string | null }) | null;
-}
-
 interface CanvasStats {
   /** red channel (grey for a monochrome image) */
   mean: number;
@@ -50,10 +39,10 @@ interface CanvasStats {
 async function canvasStats(page: Page, rows: number, columns: number): Promise<CanvasStats> {
   return page.evaluate(
     ({ rows, columns }) => {
-      const canvas = (globalThis as unknown as { document: BrowserDocument }).document.querySelector(
+      const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(
         '[data-testid="viewport"][data-active="true"] canvas',
       )!;
-      const viewport = canvas.closest('[data-testid="viewport"]');
+      const viewport = canvas.closest('[data-testid="viewport"]')!;
       const scale = Number(viewport.dataset.scale);
       const w = columns * scale;
       const h = rows * scale;
@@ -223,7 +212,7 @@ describe('image viewer in Chromium', () => {
     await page.waitForFunction(
       () =>
         Number(
-          (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document
+          (globalThis as unknown as BrowserGlobals).document
             .querySelector('[data-testid="viewport"][data-index="1"]')
             ?.getAttribute('data-slice-index'),
         ) >= 3,

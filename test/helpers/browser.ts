@@ -2,6 +2,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureDebianTool } from './debian-tools';
 import { TEST_ADMIN } from './start-app';
 
+export type { BrowserCanvas, BrowserDocument, BrowserElement, BrowserGlobals } from './browser-types';
+
 /**
  * Debian's Chromium driven by playwright-core (no browser download: the test installs the
  * Debian package when it is missing). The flags keep a headless root run from reaching for

@@ -8,6 +8,7 @@ import { DICOM, parseAccept } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
 import type { InstanceBulk, StoredInstance } from '../index/archive-index';
 import { MAX_VIEWPORT_SIDE, type RenderOptions, type Viewport } from '../rendering/render-options';
+import { isRenderedType, type RenderedType } from '../rendering/rendered-media-type';
 import { locatedInstance } from './instance-bulk';
 import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
@@ -19,9 +20,6 @@ import type { WadoDeps } from './wado-deps';
  * for legacy viewers and integrations. Retrieve DICOM Instance (9.4) streams the stored Part 10
  * file; Retrieve Rendered Instance (9.5) renders one frame through the /rendered pipeline.
  */
-
-export type RenderedMediaType = 'image/jpeg' | 'image/png' | 'image/gif';
-const RENDERED_TYPES: readonly RenderedMediaType[] = ['image/jpeg', 'image/png', 'image/gif'];
 
 /** Rendering asked for by the query (PS3.18 9.5.1.2); absent fields take the renderer's defaults. */
 export interface UriRenderOptions {
@@ -54,7 +52,7 @@ export interface WadoUriRequest {
   series: string;
   object: string;
   /** Media types the client accepts that we can produce, best first; `*` is "the default for the object". */
-  acceptable: Array<typeof DICOM | RenderedMediaType | '*'>;
+  acceptable: Array<typeof DICOM | RenderedType | '*'>;
   transferSyntax: string | undefined;
   /** Names of the rendering parameters present. */
   renderingParams: string[];
@@ -113,7 +111,7 @@ function acceptableTypes(list: string | undefined, fromQuery: boolean): WadoUriR
   for (const range of parseAccept(list)) {
     if (range.q <= 0) continue;
     if (range.type === DICOM || range.type === 'application/*') out.push(DICOM);
-    else if ((RENDERED_TYPES as readonly string[]).includes(range.type)) out.push(range.type as RenderedMediaType);
+    else if (isRenderedType(range.type)) out.push(range.type);
     else if (range.type === 'image/*') out.push('image/jpeg');
     else if (range.type === '*/*') out.push('*');
   }
@@ -244,7 +242,7 @@ function renderOptionsFor(uri: UriRenderOptions, image: InstanceBulk): RenderOpt
  * The Selected Media Type (PS3.18 8.7.8, 9.3): the client's first acceptable type we can produce.
  * `*` means image/jpeg for an image, the DICOM file for an object without pixel data.
  */
-function selectMediaType(query: WadoUriRequest, isImage: boolean): typeof DICOM | RenderedMediaType {
+function selectMediaType(query: WadoUriRequest, isImage: boolean): typeof DICOM | RenderedType {
   for (const type of query.acceptable) {
     if (type === DICOM) return DICOM;
     if (type === '*') return isImage ? 'image/jpeg' : DICOM;

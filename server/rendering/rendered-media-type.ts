@@ -11,7 +11,7 @@ export type RenderedType = (typeof RENDERED_TYPES)[number];
 
 export const DEFAULT_RENDERED_TYPE: RenderedType = 'image/jpeg';
 
-function isRenderedType(type: string): type is RenderedType {
+export function isRenderedType(type: string): type is RenderedType {
   return (RENDERED_TYPES as readonly string[]).includes(type);
 }
 

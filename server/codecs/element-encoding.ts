@@ -1,3 +1,5 @@
+import { tagNumber } from '../../shared/dicom/tag-forms';
+import { Tag } from '../../shared/dicom/tags';
 import { LONG_LENGTH_VRS, UNDEFINED_LENGTH } from '../ingest/dicom-dictionary';
 
 /**
@@ -5,7 +7,10 @@ import { LONG_LENGTH_VRS, UNDEFINED_LENGTH } from '../ingest/dicom-dictionary';
  * delimiter headers, byte swapping of big endian words by VR, and small value encoders. Used by
  * the re-encoder in explicit-little-endian.ts.
  */
-const ITEM = 0xfffee000;
+/** The item and delimiter tags (PS3.5 7.5), as numbers. */
+export const ITEM = tagNumber(Tag.Item);
+export const ITEM_DELIMITER = tagNumber(Tag.ItemDelimitationItem);
+export const SEQUENCE_DELIMITER = tagNumber(Tag.SequenceDelimitationItem);
 
 const WORD: Readonly<Record<string, number>> = {
   OW: 2,
@@ -78,9 +83,10 @@ export function sequenceHeader(tag: number): Buffer {
   return header;
 }
 
-export function itemHeader(): Buffer {
+/** An item's header, of undefined length unless `length` is given. */
+export function itemHeader(length = UNDEFINED_LENGTH): Buffer {
   const header = delimiter(ITEM);
-  header.writeUInt32LE(UNDEFINED_LENGTH, 4);
+  header.writeUInt32LE(length, 4);
   return header;
 }
 

@@ -6,9 +6,23 @@ import {
   IMPLICIT_VR_LITTLE_ENDIAN,
   transferSyntax,
 } from '../../shared/dicom/transfer-syntaxes';
+import { tagNumber } from '../../shared/dicom/tag-forms';
+import { Tag } from '../../shared/dicom/tags';
 import { AppError } from '../../shared/errors';
 import { KNOWN_VRS, LONG_LENGTH_VRS, UNDEFINED_LENGTH, implicitVr } from '../ingest/dicom-dictionary';
-import { delimiter, encode, itemHeader, sequenceHeader, swap, tagOf, u32, uid } from './element-encoding';
+import {
+  ITEM,
+  ITEM_DELIMITER,
+  SEQUENCE_DELIMITER,
+  delimiter,
+  encode,
+  itemHeader,
+  sequenceHeader,
+  swap,
+  tagOf,
+  u32,
+  uid,
+} from './element-encoding';
 
 export { encode };
 
@@ -67,9 +81,11 @@ export type ElementFilter = (
   empty: boolean,
 ) => 'keep' | 'remove' | Uint8Array;
 
-const ITEM = 0xfffee000;
-const ITEM_DELIMITER = 0xfffee00d;
-const SEQUENCE_DELIMITER = 0xfffee0dd;
+const FILE_META_GROUP_LENGTH = tagNumber(Tag.FileMetaInformationGroupLength);
+const TRANSFER_SYNTAX_UID = tagNumber(Tag.TransferSyntaxUID);
+const PIXEL_REPRESENTATION = tagNumber(Tag.PixelRepresentation);
+const PIXEL_DATA = tagNumber(Tag.PixelData);
+const TRAILING_PADDING = tagNumber(Tag.DataSetTrailingPadding);
 const MAX_DEPTH = 64;
 /** A UID of this archive's implementation (2.25 form, PS3.5 B.2), for File Meta headers it writes. */
 export const IMPLEMENTATION_CLASS_UID = '2.25.197307452463411419331296306282924185927';
@@ -91,16 +107,16 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
     while (reader.pos + 8 <= file.length && reader.peekGroup() === 0x0002) {
       const el = reader.header();
       const value = reader.take(el.length);
-      if (el.tag !== 0x00020000 && el.tag !== 0x00020010) metaElement(meta, filter, el.tag, el.vr, value);
+      if (el.tag !== FILE_META_GROUP_LENGTH && el.tag !== TRANSFER_SYNTAX_UID) metaElement(meta, filter, el.tag, el.vr, value);
     }
     pos = reader.pos;
   } else {
-    metaElement(meta, filter, 0x00020001, 'OB', Uint8Array.of(0, 1));
-    metaElement(meta, filter, 0x00020002, 'UI', uid(input.sopClassUid));
-    metaElement(meta, filter, 0x00020003, 'UI', uid(input.sopInstanceUid));
-    metaElement(meta, filter, 0x00020012, 'UI', uid(IMPLEMENTATION_CLASS_UID));
+    metaElement(meta, filter, tagNumber(Tag.FileMetaInformationVersion), 'OB', Uint8Array.of(0, 1));
+    metaElement(meta, filter, tagNumber(Tag.MediaStorageSOPClassUID), 'UI', uid(input.sopClassUid));
+    metaElement(meta, filter, tagNumber(Tag.MediaStorageSOPInstanceUID), 'UI', uid(input.sopInstanceUid));
+    metaElement(meta, filter, tagNumber(Tag.ImplementationClassUID), 'UI', uid(IMPLEMENTATION_CLASS_UID));
   }
-  meta.push(encode(0x00020010, 'UI', uid(keepSyntax ? input.transferSyntax : EXPLICIT_VR_LITTLE_ENDIAN)));
+  meta.push(encode(TRANSFER_SYNTAX_UID, 'UI', uid(keepSyntax ? input.transferSyntax : EXPLICIT_VR_LITTLE_ENDIAN)));
   meta.sort((a, b) => tagOf(a) - tagOf(b));
   const metaLength = meta.reduce((n, b) => n + b.length, 0);
 
@@ -109,7 +125,7 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
     explicit: input.transferSyntax !== IMPLICIT_VR_LITTLE_ENDIAN,
     littleEndian: input.transferSyntax !== EXPLICIT_VR_BIG_ENDIAN,
   };
-  const out: Buffer[] = [Buffer.alloc(128), Buffer.from('DICM', 'latin1'), encode(0x00020000, 'UL', u32(metaLength)), ...meta];
+  const out: Buffer[] = [Buffer.alloc(128), Buffer.from('DICM', 'latin1'), encode(FILE_META_GROUP_LENGTH, 'UL', u32(metaLength)), ...meta];
   const reader = new Reader(dataSet, 0, syntax);
   const pending = [...input.replace.entries()].sort((a, b) => a[0] - b[0]);
   const flushBefore = (tag: number) => {
@@ -128,7 +144,7 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
       out.push(encode(el.tag, replacement.vr, replacement.value));
       continue;
     }
-    if (el.tag === 0x00280103 && el.length === 2) context.pixelRepresentation = reader.peekUint16();
+    if (el.tag === PIXEL_REPRESENTATION && el.length === 2) context.pixelRepresentation = reader.peekUint16();
     if (keepSyntax && el.tag === PIXEL_DATA && el.length === UNDEFINED_LENGTH && el.vr !== 'SQ') {
       if (filter?.([], el.tag, el.vr, EMPTY, false) === 'remove') skipValue(reader, el);
       else copyEncapsulated(reader, el, out);
@@ -260,7 +276,7 @@ function copyElement(
     );
   }
   const value = reader.take(el.length);
-  if ((el.tag & 0xffff) === 0 || el.tag === 0xfffcfffc) return; // group lengths and trailing padding
+  if ((el.tag & 0xffff) === 0 || el.tag === TRAILING_PADDING) return; // group lengths and trailing padding
   const swapped = reader.syntax.littleEndian ? value : swap(value, el.vr);
   // An implicit VR value too long for its dictionary VR's 16-bit length is written as UN.
   const vr = !LONG_LENGTH_VRS.has(el.vr) && el.length > 0xffff ? 'UN' : el.vr;
@@ -296,7 +312,7 @@ function copyItems(
       if (itemEnd === Number.POSITIVE_INFINITY && reader.pos >= reader.bytes.length) throw truncated();
       const el = reader.header(pixelRepresentation);
       if (el.tag === ITEM_DELIMITER) break;
-      if (el.tag === 0x00280103 && el.length === 2) pixelRepresentation = reader.peekUint16();
+      if (el.tag === PIXEL_REPRESENTATION && el.length === 2) pixelRepresentation = reader.peekUint16();
       copyElement(reader, el, out, depth + 1, filter, itemPath);
     }
     out.push(delimiter(ITEM_DELIMITER));
@@ -353,9 +369,7 @@ function copyEncapsulated(reader: Reader, el: Header, out: Buffer[]): void {
     if (item.tag === SEQUENCE_DELIMITER) break;
     if (item.tag !== ITEM || item.length === UNDEFINED_LENGTH)
       throw new AppError('NOT_ACCEPTABLE', 'The stored encapsulated pixel data holds something other than fragment items.');
-    const head = delimiter(ITEM);
-    head.writeUInt32LE(item.length, 4);
-    out.push(head, Buffer.from(reader.take(item.length)));
+    out.push(itemHeader(item.length), Buffer.from(reader.take(item.length)));
   }
   out.push(delimiter(SEQUENCE_DELIMITER));
 }
@@ -379,7 +393,6 @@ function skipValue(reader: Reader, el: Header): void {
   }
 }
 
-const PIXEL_DATA = 0x7fe00010;
 const EMPTY = new Uint8Array(0);
 
 function truncated(): AppError {

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { tagNumber } from '../../../shared/dicom/tag-forms';
+import { Tag } from '../../../shared/dicom/tags';
 import { implicitVr } from '../../ingest/dicom-dictionary';
 import { BASIC_PROFILE_TABLE } from './basic-profile-table';
 
@@ -29,8 +31,8 @@ const TABLE: ReadonlyMap<number, ActionCode> = new Map(
     }),
 );
 
-export const PATIENT_NAME = 0x00100010;
-export const PATIENT_ID = 0x00100020;
+export const PATIENT_NAME = tagNumber(Tag.PatientName);
+export const PATIENT_ID = tagNumber(Tag.PatientID);
 
 /** Table E.1-1's code for a tag, the masked rows (curves, overlays) and private attributes included. */
 export function actionCode(tag: number): ActionCode | undefined {
@@ -148,10 +150,10 @@ export function patientIdPseudonym(secret: Uint8Array, patientId: string): strin
   return `ANON-${out}`;
 }
 
-/** (0012,0062), (0012,0063), (0012,0064): what PS3.15 E.1.1 item 6 asks to add. */
-export const PATIENT_IDENTITY_REMOVED = 0x00120062;
-export const DEIDENTIFICATION_METHOD = 0x00120063;
-export const DEIDENTIFICATION_METHOD_CODE_SEQUENCE = 0x00120064;
+/** Patient Identity Removed, De-identification Method and its Code Sequence: what PS3.15 E.1.1 item 6 asks to add. */
+export const PATIENT_IDENTITY_REMOVED = tagNumber(Tag.PatientIdentityRemoved);
+export const DEIDENTIFICATION_METHOD = tagNumber(Tag.DeidentificationMethod);
+export const DEIDENTIFICATION_METHOD_CODE_SEQUENCE = tagNumber(Tag.DeidentificationMethodCodeSequence);
 /** Two values: LO holds at most 64 characters, and (0012,0063) may have several (VM 1-n). */
 export const METHOD_TEXT: readonly string[] = ['PS3.15 Annex E Basic Application Level Confidentiality Profile', 'on-the-fly share'];
 /** CID 7050 code of the profile: (113100, DCM, "Basic Application Confidentiality Profile"). */

@@ -1,12 +1,11 @@
+import { codeItem } from '../../../shared/dicom/code-item';
 import type { DicomJson, DicomJsonElement } from '../../../shared/dicom/dicom-json';
+import { Tag } from '../../../shared/dicom/tags';
 import { isValidUid } from '../../../shared/dicom/uid';
 import {
-  DEIDENTIFICATION_METHOD,
-  DEIDENTIFICATION_METHOD_CODE_SEQUENCE,
   METHOD_CODE,
   METHOD_TEXT,
   PATIENT_ID,
-  PATIENT_IDENTITY_REMOVED,
   PATIENT_NAME,
   dummyBinaryLength,
   dummyPatientName,
@@ -38,18 +37,9 @@ const MAX_DEPTH = 64;
 /** A de-identified copy of `ds` (the input is not changed), with (0012,0062-0064) added. */
 export function deidentifyDataset(ds: DicomJson, ctx: DeidContext): DicomJson {
   const out = deidentifyItem(ds, ctx, 0);
-  out[hex(PATIENT_IDENTITY_REMOVED)] = { vr: 'CS', Value: ['YES'] };
-  out[hex(DEIDENTIFICATION_METHOD)] = { vr: 'LO', Value: [...METHOD_TEXT] };
-  out[hex(DEIDENTIFICATION_METHOD_CODE_SEQUENCE)] = {
-    vr: 'SQ',
-    Value: [
-      {
-        '00080100': { vr: 'SH', Value: [METHOD_CODE.value] },
-        '00080102': { vr: 'SH', Value: [METHOD_CODE.scheme] },
-        '00080104': { vr: 'LO', Value: [METHOD_CODE.meaning] },
-      },
-    ],
-  };
+  out[Tag.PatientIdentityRemoved] = { vr: 'CS', Value: ['YES'] };
+  out[Tag.DeidentificationMethod] = { vr: 'LO', Value: [...METHOD_TEXT] };
+  out[Tag.DeidentificationMethodCodeSequence] = { vr: 'SQ', Value: [codeItem(METHOD_CODE)] };
   return sortedByTag(out);
 }
 
@@ -148,10 +138,6 @@ function isEmpty(element: DicomJsonElement): boolean {
 
 function isItem(value: unknown): value is DicomJson {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function hex(tag: number): string {
-  return tag.toString(16).toUpperCase().padStart(8, '0');
 }
 
 function sortedByTag(ds: DicomJson): DicomJson {

@@ -1,3 +1,6 @@
+import { tagNumber } from '../../../shared/dicom/tag-forms';
+import { Tag } from '../../../shared/dicom/tags';
+import { itemHeader } from '../../codecs/element-encoding';
 import {
   IMPLEMENTATION_CLASS_UID,
   encode,
@@ -5,6 +8,7 @@ import {
   type ElementFilter,
   type ReplacedElement,
 } from '../../codecs/explicit-little-endian';
+import { tagHex } from '../../ingest/dicom-dictionary';
 import {
   DEIDENTIFICATION_METHOD,
   DEIDENTIFICATION_METHOD_CODE_SEQUENCE,
@@ -90,13 +94,13 @@ export function profileFilter(ctx: DeidContext, sopInstanceUid: string): Element
 
 /** File Meta (PS3.10 7.1) of a de-identified object: only what identifies no one. */
 function metaVerdict(tag: number, ctx: DeidContext, sopInstanceUid: string): 'keep' | 'remove' | Uint8Array {
-  switch (tag) {
-    case 0x00020001:
-    case 0x00020002:
+  switch (tagHex(tag)) {
+    case Tag.FileMetaInformationVersion:
+    case Tag.MediaStorageSOPClassUID:
       return 'keep';
-    case 0x00020003:
+    case Tag.MediaStorageSOPInstanceUID:
       return ascii(ctx.uids.replace(sopInstanceUid));
-    case 0x00020012:
+    case Tag.ImplementationClassUID:
       return ascii(IMPLEMENTATION_CLASS_UID);
     default:
       return 'remove';
@@ -122,9 +126,9 @@ function dummy(tag: number, vr: string, value: Uint8Array, ctx: DeidContext): Ui
 /** (0012,0062) YES, (0012,0063) and (0012,0064), encoded for the re-encoder's `replace`. */
 function deidentificationElements(): Array<[number, ReplacedElement]> {
   const codeItem = Buffer.concat([
-    encode(0x00080100, 'SH', ascii(METHOD_CODE.value)),
-    encode(0x00080102, 'SH', ascii(METHOD_CODE.scheme)),
-    encode(0x00080104, 'LO', ascii(METHOD_CODE.meaning)),
+    encode(tagNumber(Tag.CodeValue), 'SH', ascii(METHOD_CODE.value)),
+    encode(tagNumber(Tag.CodingSchemeDesignator), 'SH', ascii(METHOD_CODE.scheme)),
+    encode(tagNumber(Tag.CodeMeaning), 'LO', ascii(METHOD_CODE.meaning)),
   ]);
   return [
     [PATIENT_IDENTITY_REMOVED, { vr: 'CS', value: ascii('YES') }],
@@ -136,14 +140,6 @@ function deidentificationElements(): Array<[number, ReplacedElement]> {
 const EMPTY = new Uint8Array(0);
 /** A sequence value of one empty item (defined length 0): the dummy for a D sequence. */
 const ONE_EMPTY_ITEM = itemHeader(0);
-
-function itemHeader(length: number): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeUInt16LE(0xfffe, 0);
-  header.writeUInt16LE(0xe000, 2);
-  header.writeUInt32LE(length, 4);
-  return header;
-}
 
 /** The value as text without padding (trailing NUL or space, leading space). */
 function text(value: Uint8Array): string {

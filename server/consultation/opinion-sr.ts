@@ -80,14 +80,12 @@ const COPIED_FROM_STUDY: ReadonlyArray<readonly [tag: string, vr: string, type: 
   [Tag.AccessionNumber, 'SH', 2],
   [Tag.IssuerOfAccessionNumberSequence, 'SQ', 3],
   [Tag.StudyDescription, 'LO', 3],
-  ['00081032', 'SQ', 3], // ProcedureCodeSequence
-  ['00081060', 'PN', 3], // NameOfPhysiciansReadingStudy
+  [Tag.ProcedureCodeSequence, 'SQ', 3],
+  [Tag.NameOfPhysiciansReadingStudy, 'PN', 3],
   [Tag.PatientAge, 'AS', 3],
-  ['00101020', 'DS', 3], // PatientSize
-  ['00101030', 'DS', 3], // PatientWeight
+  [Tag.PatientSize, 'DS', 3],
+  [Tag.PatientWeight, 'DS', 3],
 ];
-
-const REQUESTED_PROCEDURE_DESCRIPTION = '00321060';
 
 export function buildOpinionSr(input: OpinionSrInput): OpinionSr {
   const studyInstanceUid = getString(input.study, Tag.StudyInstanceUID)?.trim();
@@ -115,29 +113,29 @@ export function buildOpinionSr(input: OpinionSrInput): OpinionSr {
     [Tag.SeriesDate]: { vr: 'DA', Value: [when.date] },
     [Tag.SeriesTime]: { vr: 'TM', Value: [when.time] },
     [Tag.SeriesDescription]: { vr: 'LO', Value: [OPINION_SERIES_DESCRIPTION] },
-    '00081111': { vr: 'SQ', Value: [] }, // ReferencedPerformedProcedureStepSequence (type 2)
+    [Tag.ReferencedPerformedProcedureStepSequence]: { vr: 'SQ', Value: [] }, // type 2
     // General Equipment
     [Tag.Manufacturer]: { vr: 'LO', Value: [] },
     // SOP Common: our private coding scheme, identified for receivers (PS3.3 C.12.1)
-    '00080110': { vr: 'SQ', Value: [localCodingScheme()] }, // CodingSchemeIdentificationSequence
+    [Tag.CodingSchemeIdentificationSequence]: { vr: 'SQ', Value: [localCodingScheme()] },
     // SR Document General
     [Tag.InstanceNumber]: { vr: 'IS', Value: [1] },
     [Tag.ContentDate]: { vr: 'DA', Value: [when.date] },
     [Tag.ContentTime]: { vr: 'TM', Value: [when.time] },
-    '0040A491': { vr: 'CS', Value: ['COMPLETE'] }, // CompletionFlag
-    '0040A493': { vr: 'CS', Value: ['UNVERIFIED'] }, // VerificationFlag
-    '0040A078': { vr: 'SQ', Value: [authorObserver(input.author)] }, // AuthorObserverSequence
-    '0040A370': { vr: 'SQ', Value: [referencedRequest(input.study, studyInstanceUid)] }, // ReferencedRequestSequence
-    '0040A372': { vr: 'SQ', Value: [] }, // PerformedProcedureCodeSequence (type 2, empty)
+    [Tag.CompletionFlag]: { vr: 'CS', Value: ['COMPLETE'] },
+    [Tag.VerificationFlag]: { vr: 'CS', Value: ['UNVERIFIED'] },
+    [Tag.AuthorObserverSequence]: { vr: 'SQ', Value: [authorObserver(input.author)] },
+    [Tag.ReferencedRequestSequence]: { vr: 'SQ', Value: [referencedRequest(input.study, studyInstanceUid)] },
+    [Tag.PerformedProcedureCodeSequence]: { vr: 'SQ', Value: [] }, // type 2, empty
     ...(input.evidence && input.evidence.length > 0
-      ? { '0040A375': { vr: 'SQ', Value: [evidenceItem(studyInstanceUid, input.evidence)] } } // CurrentRequestedProcedureEvidenceSequence
+      ? { [Tag.CurrentRequestedProcedureEvidenceSequence]: { vr: 'SQ', Value: [evidenceItem(studyInstanceUid, input.evidence)] } }
       : {}),
     // SR Document Content
     ...rootContainer(CONCEPTS.consultNote, contentItems(input)),
   };
 
   const file = new dcmjs.data.DicomDict({
-    '00020001': { vr: 'OB', Value: [new Uint8Array([0, 1]).buffer] }, // FileMetaInformationVersion
+    [Tag.FileMetaInformationVersion]: { vr: 'OB', Value: [new Uint8Array([0, 1]).buffer] },
     [Tag.MediaStorageSOPClassUID]: { vr: 'UI', Value: [BASIC_TEXT_SR_SOP_CLASS_UID] },
     [Tag.MediaStorageSOPInstanceUID]: { vr: 'UI', Value: [sopInstanceUid] },
     [Tag.TransferSyntaxUID]: { vr: 'UI', Value: [EXPLICIT_VR_LITTLE_ENDIAN] },
@@ -178,25 +176,25 @@ function referencedRequest(study: DicomJson, studyInstanceUid: string): DicomJso
       : {}),
     [Tag.ReferencedStudySequence]: { vr: 'SQ', Value: [] },
     [Tag.StudyInstanceUID]: { vr: 'UI', Value: [studyInstanceUid] },
-    [REQUESTED_PROCEDURE_DESCRIPTION]: valueOrEmpty(study[REQUESTED_PROCEDURE_DESCRIPTION], 'LO'),
-    '00321064': { vr: 'SQ', Value: [] }, // RequestedProcedureCodeSequence
+    [Tag.RequestedProcedureDescription]: valueOrEmpty(study[Tag.RequestedProcedureDescription], 'LO'),
+    [Tag.RequestedProcedureCodeSequence]: { vr: 'SQ', Value: [] },
     [Tag.RequestedProcedureID]: { vr: 'SH', Value: [] },
-    '00402016': { vr: 'LO', Value: [] }, // PlacerOrderNumberImagingServiceRequest
-    '00402017': { vr: 'LO', Value: [] }, // FillerOrderNumberImagingServiceRequest
+    [Tag.PlacerOrderNumberImagingServiceRequest]: { vr: 'LO', Value: [] },
+    [Tag.FillerOrderNumberImagingServiceRequest]: { vr: 'LO', Value: [] },
   };
 }
 
 /** The author as a person observer (PS3.3 C.17.2, Author Observer Sequence). */
 function authorObserver(author: OpinionSrInput['author']): DicomJson {
   return {
-    '0040A084': { vr: 'CS', Value: ['PSN'] }, // ObserverType
-    '0040A123': { vr: 'PN', Value: [{ Alphabetic: personName('author name', author.name) }] }, // PersonName
-    '00401101': { vr: 'SQ', Value: [] }, // PersonIdentificationCodeSequence
+    [Tag.ObserverType]: { vr: 'CS', Value: ['PSN'] },
+    [Tag.PersonName]: { vr: 'PN', Value: [{ Alphabetic: personName('author name', author.name) }] },
+    [Tag.PersonIdentificationCodeSequence]: { vr: 'SQ', Value: [] },
     [Tag.InstitutionName]: {
       vr: 'LO',
       Value: author.institution !== undefined ? [shortText('author institution', author.institution)] : [],
     },
-    '00080082': { vr: 'SQ', Value: [] }, // InstitutionCodeSequence
+    [Tag.InstitutionCodeSequence]: { vr: 'SQ', Value: [] },
   };
 }
 
@@ -255,8 +253,8 @@ function contentItems(input: OpinionSrInput): DicomJson[] {
 /** Identifies the 99PACS scheme for receivers (PS3.3 Coding Scheme Identification Sequence). */
 function localCodingScheme(): DicomJson {
   return {
-    '00080102': { vr: 'SH', Value: [LOCAL_SCHEME] }, // CodingSchemeDesignator
-    '00080115': { vr: 'ST', Value: ['PACS consultation concepts'] }, // CodingSchemeName
-    '00080116': { vr: 'ST', Value: ['pacs'] }, // CodingSchemeResponsibleOrganization
+    [Tag.CodingSchemeDesignator]: { vr: 'SH', Value: [LOCAL_SCHEME] },
+    [Tag.CodingSchemeName]: { vr: 'ST', Value: ['PACS consultation concepts'] },
+    [Tag.CodingSchemeResponsibleOrganization]: { vr: 'ST', Value: ['pacs'] },
   };
 }

@@ -1,17 +1,12 @@
+import { codeItem, type Code } from '../../shared/dicom/code-item';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
 
 /**
  * SR content items (PS3.3 C.17.3 SR Document Content Module) as DICOM JSON, and the coded
  * concepts the consultation opinion uses. Every item is by value: Basic Text SR allows no
  * by-reference relationships (PS3.3 A.35.1).
  */
-
-/** A coded concept (PS3.3 8.8, Code Sequence Macro): value, scheme, meaning. */
-export interface Code {
-  value: string;
-  scheme: string;
-  meaning: string;
-}
 
 /** Our own concepts, for what no DICOM context group covers (private schemes start with "99", PS3.16 8). */
 export const LOCAL_SCHEME = '99PACS';
@@ -41,30 +36,22 @@ export const CONCEPTS = {
 /** How a child item relates to its parent (PS3.3 C.17.3.2.4): the two this document uses. */
 export type Relationship = 'CONTAINS' | 'HAS OBS CONTEXT';
 
-export function codeItem(code: Code): DicomJson {
-  return {
-    '00080100': { vr: 'SH', Value: [code.value] }, // CodeValue
-    '00080102': { vr: 'SH', Value: [code.scheme] }, // CodingSchemeDesignator
-    '00080104': { vr: 'LO', Value: [code.meaning] }, // CodeMeaning
-  };
-}
-
 function item(relationship: Relationship | undefined, valueType: string, concept: Code): DicomJson {
   return {
-    ...(relationship ? { '0040A010': { vr: 'CS', Value: [relationship] } } : {}), // RelationshipType
-    '0040A040': { vr: 'CS', Value: [valueType] }, // ValueType
-    '0040A043': { vr: 'SQ', Value: [codeItem(concept)] }, // ConceptNameCodeSequence
+    ...(relationship ? { [Tag.RelationshipType]: { vr: 'CS', Value: [relationship] } } : {}),
+    [Tag.ValueType]: { vr: 'CS', Value: [valueType] },
+    [Tag.ConceptNameCodeSequence]: { vr: 'SQ', Value: [codeItem(concept)] },
   };
 }
 
 /** A TEXT item: Text Value (0040,A160) is UT, so long multi-line text fits. */
 export function textItem(relationship: Relationship, concept: Code, text: string): DicomJson {
-  return { ...item(relationship, 'TEXT', concept), '0040A160': { vr: 'UT', Value: [text] } };
+  return { ...item(relationship, 'TEXT', concept), [Tag.TextValue]: { vr: 'UT', Value: [text] } };
 }
 
 /** A PNAME item; `name` is in DICOM PN form (components separated by ^). */
 export function personNameItem(relationship: Relationship, concept: Code, name: string): DicomJson {
-  return { ...item(relationship, 'PNAME', concept), '0040A123': { vr: 'PN', Value: [{ Alphabetic: name }] } };
+  return { ...item(relationship, 'PNAME', concept), [Tag.PersonName]: { vr: 'PN', Value: [{ Alphabetic: name }] } };
 }
 
 /**
@@ -74,7 +61,7 @@ export function personNameItem(relationship: Relationship, concept: Code, name: 
 export function rootContainer(concept: Code, children: DicomJson[]): DicomJson {
   return {
     ...item(undefined, 'CONTAINER', concept),
-    '0040A050': { vr: 'CS', Value: ['SEPARATE'] }, // ContinuityOfContent
-    '0040A730': { vr: 'SQ', Value: children }, // ContentSequence
+    [Tag.ContinuityOfContent]: { vr: 'CS', Value: ['SEPARATE'] },
+    [Tag.ContentSequence]: { vr: 'SQ', Value: children },
   };
 }

@@ -1,12 +1,14 @@
 import { tagNumber } from '../../shared/dicom/tag-forms';
 import { Tag } from '../../shared/dicom/tags';
 import { LONG_LENGTH_VRS, UNDEFINED_LENGTH } from '../ingest/dicom-dictionary';
+import { TEXT_VRS } from '../ingest/dicom-value-decoder';
 
 /**
  * Writing DICOM elements in Explicit VR Little Endian (PS3.5 7.1.2): element, sequence, item and
  * delimiter headers, byte swapping of big endian words by VR, and small value encoders. Used by
  * the re-encoder in explicit-little-endian.ts.
  */
+
 /** The item and delimiter tags (PS3.5 7.5), as numbers. */
 export const ITEM = tagNumber(Tag.Item);
 export const ITEM_DELIMITER = tagNumber(Tag.ItemDelimitationItem);
@@ -41,29 +43,13 @@ export function swap(value: Uint8Array, vr: string): Uint8Array {
   return copy;
 }
 
-/** Character string VRs, padded with a space; everything else (UI, binary) with a zero byte (PS3.5 6.2). */
-const TEXT_VRS: ReadonlySet<string> = new Set([
-  'AE',
-  'AS',
-  'CS',
-  'DA',
-  'DS',
-  'DT',
-  'IS',
-  'LO',
-  'LT',
-  'PN',
-  'SH',
-  'ST',
-  'TM',
-  'UC',
-  'UR',
-  'UT',
-]);
-
-/** An explicit VR little endian element, its value padded to even length (PS3.5 7.1.1). */
+/**
+ * An explicit VR little endian element, its value padded to even length (PS3.5 7.1.1): character
+ * strings with a space, UI and binary values with a zero byte (PS3.5 6.2).
+ */
 export function encode(tag: number, vr: string, value: Uint8Array): Buffer {
-  const padded = value.length % 2 === 0 ? value : Buffer.concat([value, Uint8Array.of(TEXT_VRS.has(vr) ? 0x20 : 0)]);
+  const padding = TEXT_VRS.has(vr) && vr !== 'UI' ? 0x20 : 0;
+  const padded = value.length % 2 === 0 ? value : Buffer.concat([value, Uint8Array.of(padding)]);
   const long = LONG_LENGTH_VRS.has(vr);
   const header = Buffer.alloc(long ? 12 : 8);
   header.writeUInt16LE(tag >>> 16, 0);

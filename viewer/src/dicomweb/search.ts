@@ -1,11 +1,13 @@
 /**
- * QIDO-RS Search for Studies (PS3.18 10.6.1), typed for the worklist.
+ * QIDO-RS searches the viewer makes (PS3.18 10.6.1): studies for the worklist, the series of a
+ * study for the viewer, and instances by UID for the upload.
  * https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.6.html
  */
 import { getNumber, getString, getStrings, type DicomJson, type PersonName } from '../../../shared/dicom/dicom-json';
 import { DICOM_JSON } from '../../../shared/dicomweb/media-types';
 import { Tag } from '../../../shared/dicom/tags';
 import { DICOMWEB_ROOT, fetchOk } from './base';
+import { studyUrl } from './resource-urls';
 
 export interface StudyQuery {
   /** Words of the name; sent with fuzzymatching=true (any order, case and accents ignored). */
@@ -82,6 +84,35 @@ export function toStudySummary(ds: DicomJson): StudySummary {
     numberOfSeries: getNumber(ds, Tag.NumberOfStudyRelatedSeries),
     numberOfInstances: getNumber(ds, Tag.NumberOfStudyRelatedInstances),
   };
+}
+
+/** Search for Series in a study, every series with the attributes the series browser shows. */
+export async function searchForSeries(studyUid: string): Promise<DicomJson[]> {
+  const includefield = [Tag.SeriesDescription, Tag.SeriesNumber, Tag.NumberOfSeriesRelatedInstances, Tag.Modality].join(',');
+  const res = await fetchOk(`${studyUrl(studyUid)}/series?includefield=${includefield}`, { headers: { accept: DICOM_JSON } });
+  const text = await res.text();
+  return text ? (JSON.parse(text) as DicomJson[]) : [];
+}
+
+/**
+ * Which of these SOP Instance UIDs the archive holds, with their Study Instance UID (Search for
+ * Instances with a UID list): what an aborted upload had stored after all.
+ */
+export async function findStoredInstances(sopInstanceUids: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (sopInstanceUids.length === 0) return found;
+  const query = new URLSearchParams({
+    SOPInstanceUID: sopInstanceUids.join(','),
+    includefield: 'StudyInstanceUID',
+    limit: String(sopInstanceUids.length),
+  });
+  const res = await fetchOk(`${DICOMWEB_ROOT}/instances?${query}`, { headers: { Accept: DICOM_JSON } });
+  for (const ds of (await res.json()) as DicomJson[]) {
+    const sop = getString(ds, Tag.SOPInstanceUID);
+    const study = getString(ds, Tag.StudyInstanceUID);
+    if (sop && study) found.set(sop, study);
+  }
+  return found;
 }
 
 /** A PN value for display: the Alphabetic group with its `^` separators as spaces. */

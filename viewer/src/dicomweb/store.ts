@@ -3,14 +3,14 @@
  * call, with each file's outcome read back from the archive's DICOM JSON answer.
  * https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.5.html
  */
-import { parseDicom } from 'dicom-parser';
-import { getString, type DicomJson } from '../../../shared/dicom/dicom-json';
-import { Tag } from '../../../shared/dicom/tags';
-import { closeDelimiter, newBoundary, partHeader } from '../../../shared/dicomweb/multipart';
+import type { DicomJson } from '../../../shared/dicom/dicom-json';
+import { DICOM_JSON, parseMediaType } from '../../../shared/dicomweb/media-types';
 import { decodeStowResponse, type StowResponse } from '../../../shared/dicomweb/stow-outcome';
-import { DICOM, DICOM_JSON, formatMediaType, parseMediaType } from '../../../shared/dicomweb/media-types';
-import { ArchiveError, DICOMWEB_ROOT, archiveErrorOfText, archiveUnreachable, fetchOk } from './base';
 import { csrfHeaders } from '../app/session';
+import { ArchiveError, DICOMWEB_ROOT, archiveErrorOfText } from './base';
+import { inspectPart10 } from './inspect-part10';
+import { postWithProgress, type PostOptions } from './post-with-progress';
+import { stowBody } from './stow-body';
 
 export interface FileToStore {
   /** Shown to the user; the path inside a dropped folder. */
@@ -39,37 +39,8 @@ export interface FileStoreResult {
   reason?: string;
 }
 
-const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
-
-type Inspected = { kind: 'not-dicom' } | { kind: 'directory' } | { kind: 'instance'; sopInstanceUid: string | undefined };
-
-/**
- * Looks at a file before sending it. A Part 10 file that dicom-parser cannot read (truncated,
- * deflated) is still sent: the archive is the judge, and says why it refuses it.
- */
-export function inspectPart10(bytes: ArrayBuffer): Inspected {
-  const view = new Uint8Array(bytes);
-  if (view.length < 132 || String.fromCharCode(view[128]!, view[129]!, view[130]!, view[131]!) !== 'DICM') return { kind: 'not-dicom' };
-  try {
-    const dataSet = parseDicom(view, { untilTag: 'x00080018' });
-    if (dataSet.string('x00020002')?.trim() === MEDIA_STORAGE_DIRECTORY) return { kind: 'directory' };
-    return { kind: 'instance', sopInstanceUid: dataSet.string('x00080018')?.trim() || undefined };
-  } catch {
-    return { kind: 'instance', sopInstanceUid: undefined };
-  }
-}
-
-/** The request body as a Blob of parts (the file bytes are referenced, never copied into a string). */
-export function stowBody(files: readonly ArrayBuffer[]): { body: Blob; contentType: string } {
-  const boundary = newBoundary();
-  const parts: BlobPart[] = [];
-  files.forEach((bytes, n) => parts.push(partHeader(boundary, { 'Content-Type': DICOM }, n === 0), bytes));
-  parts.push(closeDelimiter(boundary));
-  return {
-    body: new Blob(parts),
-    contentType: formatMediaType('multipart/related', { type: DICOM, boundary }),
-  };
-}
+/** Progress and cancellation of the one request `storeInstances` makes. */
+export type StoreOptions = PostOptions;
 
 interface InstanceOutcome {
   sopInstanceUid: string | undefined;
@@ -140,28 +111,6 @@ export async function storeInstances(files: readonly FileToStore[], options: Sto
   return results;
 }
 
-export interface StoreOptions {
-  /** Called as the request body goes out: bytes sent so far of `total` (the whole multipart body). */
-  onProgress?: (sent: number, total: number) => void;
-  /** Aborts the request in flight. Parts the archive had fully received before may be stored. */
-  signal?: AbortSignal;
-}
-
-/** The request was aborted through `StoreOptions.signal`; what reached the archive is unknown. */
-export class StoreCancelledError extends Error {
-  constructor() {
-    super('The upload was cancelled.');
-    this.name = 'StoreCancelledError';
-  }
-}
-
-interface TextAnswer {
-  status: number;
-  statusText: string;
-  contentType: string;
-  body: string;
-}
-
 async function postStow(
   parts: ArrayBuffer[],
   options: StoreOptions,
@@ -185,64 +134,3 @@ async function postStow(
 }
 
 const isOk = (status: number) => status >= 200 && status < 300;
-
-/**
- * A POST through XMLHttpRequest, because `fetch` reports no upload progress: on a slow link a
- * 20 MiB batch would otherwise show no movement until its answer.
- */
-function postWithProgress(url: string, body: Blob, headers: Record<string, string>, options: StoreOptions): Promise<TextAnswer> {
-  const { onProgress, signal } = options;
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new StoreCancelledError());
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    const abort = () => xhr.abort();
-    const settle = () => signal?.removeEventListener('abort', abort);
-    xhr.open('POST', url);
-    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-    xhr.responseType = 'text';
-    if (onProgress) xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : body.size);
-    xhr.onload = () => {
-      settle();
-      resolve({
-        status: xhr.status,
-        statusText: xhr.statusText,
-        contentType: xhr.getResponseHeader('Content-Type') ?? '',
-        body: xhr.responseText,
-      });
-    };
-    xhr.onerror = () => {
-      settle();
-      reject(archiveUnreachable('network error'));
-    };
-    xhr.onabort = () => {
-      settle();
-      reject(new StoreCancelledError());
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-    xhr.send(body);
-  });
-}
-
-/**
- * Which of these SOP Instance UIDs the archive holds, with their Study Instance UID (Search for
- * Instances, PS3.18 10.6, with a UID list): what an aborted request had stored after all.
- */
-export async function findStoredInstances(sopInstanceUids: readonly string[]): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (sopInstanceUids.length === 0) return found;
-  const query = new URLSearchParams({
-    SOPInstanceUID: sopInstanceUids.join(','),
-    includefield: 'StudyInstanceUID',
-    limit: String(sopInstanceUids.length),
-  });
-  const res = await fetchOk(`${DICOMWEB_ROOT}/instances?${query}`, { headers: { Accept: DICOM_JSON } });
-  for (const ds of (await res.json()) as DicomJson[]) {
-    const sop = getString(ds, Tag.SOPInstanceUID);
-    const study = getString(ds, Tag.StudyInstanceUID);
-    if (sop && study) found.set(sop, study);
-  }
-  return found;
-}

@@ -5,7 +5,7 @@
  * metadata does not say which transfer syntax an instance has.
  */
 import { fetchOk } from '../dicomweb/base';
-import { renderedFrameUrl } from '../dicomweb/retrieve';
+import { renderedFrameUrl } from '../dicomweb/resource-urls';
 import type { FrameRef } from './image-ids';
 
 export async function retrieveRenderedFrame(ref: FrameRef): Promise<{ rgba: Uint8Array; rows: number; columns: number }> {

@@ -3,7 +3,7 @@
  * image's window), inverted here when it was viewed inverted, turned and flipped as it was viewed,
  * fitted to the canvas, with its measurements drawn on top in the same image → canvas transform.
  */
-import { renderedFrameUrl } from '../dicomweb/retrieve';
+import { renderedFrameUrl } from '../dicomweb/resource-urls';
 import type { KeyImage, KeyMeasurement, Point } from '../key-images/key-images';
 
 export const MEASUREMENT_COLOUR = '#ffd400';

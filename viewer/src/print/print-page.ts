@@ -9,7 +9,7 @@ import { Tag } from '../../../shared/dicom/tags';
 import type { Page } from '../app/page';
 import { showError, showErrorFor } from '../app/error-banner';
 import { fetchOk } from '../dicomweb/base';
-import { instanceUrl } from '../dicomweb/retrieve';
+import { instanceUrl } from '../dicomweb/resource-urls';
 import { formatPersonName } from '../dicomweb/search';
 import { translator } from '../i18n/i18n';
 import { keyImagesOf, type KeyImage } from '../key-images/key-images';

@@ -4,15 +4,10 @@
  * for the page to show; it can be cancelled. It outlives the page's DOM, so a language switch
  * (which re-mounts the page) loses nothing.
  */
-import {
-  findStoredInstances,
-  inspectPart10,
-  StoreCancelledError,
-  storeInstances,
-  type FileStoreResult,
-  type FileToStore,
-  type StoreStatus,
-} from '../dicomweb/store';
+import { inspectPart10 } from '../dicomweb/inspect-part10';
+import { StoreCancelledError } from '../dicomweb/post-with-progress';
+import { findStoredInstances } from '../dicomweb/search';
+import { storeInstances, type FileStoreResult, type FileToStore, type StoreStatus } from '../dicomweb/store';
 import type { PickedFile } from './collect-files';
 
 /** A batch is cut at whichever limit comes first; one larger file is a batch of its own. */

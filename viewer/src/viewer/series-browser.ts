@@ -1,6 +1,6 @@
 /** The series list on the left: thumbnail, number, description, instance count and a per-series loading indicator. */
 import { translator } from '../i18n/i18n';
-import { seriesThumbnailUrl } from '../dicomweb/retrieve';
+import { seriesThumbnailUrl } from '../dicomweb/resource-urls';
 import { viewerMessages } from './messages';
 import type { SeriesModel } from './study-model';
 

@@ -4,7 +4,8 @@
  */
 import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
-import { retrieveSeriesMetadata, searchForSeries } from '../dicomweb/retrieve';
+import { retrieveSeriesMetadata } from '../dicomweb/retrieve';
+import { searchForSeries } from '../dicomweb/search';
 import { frameAttributes, isDisplayable } from '../imaging/image-attributes';
 import { imageIdOf, rememberInstance } from '../imaging/image-ids';
 

@@ -11,6 +11,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    globalSetup: ['test/setup/debian-tools.ts', 'test/setup/viewer-build.ts'],
+    globalSetup: ['test/setup/viewer-build.ts'],
   },
 });

@@ -30,7 +30,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateCtSeries, type CtSeries } from '../../fixtures/generate-ct-series';
 import { buildViewerIfNeeded } from '../../server/viewer/build-viewer';
 import { launchBrowser, signIn } from '../helpers/browser';
-import { ensureDebianTool } from '../helpers/debian-tools';
+import { requireTool } from '../helpers/debian-tools';
 import { BENCH_ADMIN } from './bench-account';
 import { benchRun } from './server-process';
 import { mapConcurrent, stowProblem, storeInstances } from './stow-client';
@@ -246,7 +246,7 @@ interface BenchStudy {
 
 /** The instances of `series` compressed JPEG-LS lossless by GDCM, 2 conversions at a time. */
 async function compressJpegLs(series: CtSeries, dir: string): Promise<CtSeries> {
-  ensureDebianTool('gdcmconv', 'libgdcm-tools');
+  requireTool('gdcmconv');
   await fs.mkdir(dir, { recursive: true });
   const instances = await mapConcurrent(series.instances, 2, async (instance, n) => {
     const input = path.join(dir, `${n}.dcm`);

@@ -1,18 +1,18 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureDebianTool } from './debian-tools';
+import { requireTool } from './debian-tools';
 import { TEST_ADMIN } from './start-app';
 
 export type { BrowserCanvas, BrowserDocument, BrowserElement, BrowserGlobals } from './browser-types';
 
 /**
- * Debian's Chromium driven by playwright-core (no browser download: the test installs the
- * Debian package when it is missing). The flags keep a headless root run from reaching for
+ * Debian's Chromium driven by playwright-core (no browser download: `npm run test:tools`
+ * installs the Debian package). The flags keep a headless root run from reaching for
  * Google's services, which this network refuses.
  */
 export const CHROMIUM = '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
-  ensureDebianTool('chromium', 'chromium');
+  requireTool('chromium');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

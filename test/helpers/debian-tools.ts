@@ -1,54 +1,39 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 
 /**
- * Debian command-line tools some tests use as reference implementations (GDCM's gdcmconv,
- * DCMTK's dcmconv, OpenJPEG's opj_decompress) or to read what we produce (unzip, and Chromium for the viewer's end-to-end tests). CI runs on a
- * clean machine as root: the vitest global setup (test/setup/debian-tools.ts) installs the
- * missing ones with one apt-get run before any test starts, so parallel test files never race
- * for the dpkg lock; `ensureDebianTool` is the per-use check (and the fallback for a single file
- * run on its own).
+ * The Debian command-line tools the tests use: independent implementations to check the
+ * archive's output against, and the browser of the viewer's tests. `npm run test:tools`
+ * (test/setup/install-test-tools.ts, the first step of `npm test`) installs the missing ones;
+ * a test that finds one missing fails at once, naming that command.
  */
-export const TEST_TOOLS: ReadonlyArray<readonly [binary: string, debianPackage: string]> = [
-  ['gdcmconv', 'libgdcm-tools'],
-  ['dcmconv', 'dcmtk'],
-  ['opj_decompress', 'libopenjp2-tools'],
-  ['unzip', 'unzip'],
-  ['chromium', 'chromium'],
-];
+export const TEST_TOOLS = {
+  gdcmconv: {
+    debianPackage: 'libgdcm-tools',
+    usedFor: 'GDCM: reference decoder and compressor (codecs, transcoding, viewer and bench:viewer)',
+  },
+  dcmconv: { debianPackage: 'dcmtk', usedFor: 'DCMTK: reference Explicit VR Little Endian encoding (transcoding)' },
+  dcmdump: { debianPackage: 'dcmtk', usedFor: 'DCMTK: reads what de-identification and the opinion SR write' },
+  opj_decompress: { debianPackage: 'libopenjp2-tools', usedFor: 'OpenJPEG: reference JPEG 2000 / HTJ2K decoder (transcoding)' },
+  dciodvfy: { debianPackage: 'dicom3tools', usedFor: 'dicom3tools: checks the opinion SR against its IOD' },
+  unzip: { debianPackage: 'unzip', usedFor: 'reads the ZIP downloads (zip-download, anonymized shares)' },
+  curl: { debianPackage: 'curl', usedFor: "runs the README's curl examples" },
+  chromium: { debianPackage: 'chromium', usedFor: "the browser of the viewer's end-to-end tests and bench:viewer" },
+} as const satisfies Record<string, { debianPackage: string; usedFor: string }>;
 
-const checked = new Set<string>();
+export type TestTool = keyof typeof TEST_TOOLS;
 
-export function ensureDebianTool(binary: string, debianPackage: string): void {
-  if (checked.has(binary) || onPath(binary)) {
-    checked.add(binary);
-    return;
-  }
-  installDebianPackages([debianPackage]);
-  if (!onPath(binary)) throw new Error(`${debianPackage} is installed but ${binary} is not on the PATH`);
-  checked.add(binary);
-}
-
-/** Installs the packages of the tools in `tools` whose binary is missing. */
-export function ensureDebianTools(tools: ReadonlyArray<readonly [string, string]>): void {
-  const missing = tools.filter(([binary]) => !onPath(binary)).map(([, debianPackage]) => debianPackage);
-  if (missing.length > 0) installDebianPackages(missing);
-  for (const [binary, debianPackage] of tools) ensureDebianTool(binary, debianPackage);
-}
-
-function installDebianPackages(packages: string[]): void {
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300', ...packages], {
-      stdio: 'pipe',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  // A fresh machine may not have the package lists yet.
-  if (install().status !== 0) {
-    execFileSync('apt-get', ['update'], { stdio: 'pipe' });
-    const second = install();
-    if (second.status !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed: ${second.stderr.toString().slice(-500)}`);
-  }
-}
-
-function onPath(binary: string): boolean {
+export function onPath(binary: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
+}
+
+const found = new Set<TestTool>();
+
+/** Fails fast when a tool of TEST_TOOLS is missing, instead of installing it in the middle of a test run. */
+export function requireTool(binary: TestTool): void {
+  if (found.has(binary)) return;
+  if (!onPath(binary)) {
+    const { debianPackage, usedFor } = TEST_TOOLS[binary];
+    throw new Error(`${binary} is not installed (Debian package ${debianPackage}; ${usedFor}). Run \`npm run test:tools\` first.`);
+  }
+  found.add(binary);
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
-import { ensureDebianTool } from './debian-tools';
+import { requireTool } from './debian-tools';
 
 /**
  * Independent implementations to check the archive's output against: GDCM (`gdcmconv --raw`)
@@ -20,7 +20,7 @@ export interface ReferenceImage {
 
 /** The file decoded by GDCM to a native transfer syntax. */
 export function gdcmRaw(file: string): ReferenceImage {
-  ensureDebianTool('gdcmconv', 'libgdcm-tools');
+  requireTool('gdcmconv');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdcm-'));
   try {
     const out = path.join(dir, 'raw.dcm');
@@ -40,7 +40,7 @@ export function gdcmRaw(file: string): ReferenceImage {
 
 /** `file` written by DCMTK in Explicit VR Little Endian (`dcmconv +te`); the new file's bytes. */
 export function dcmconvExplicitLittleEndian(file: string): Buffer {
-  ensureDebianTool('dcmconv', 'dcmtk');
+  requireTool('dcmconv');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcmconv-'));
   try {
     const out = path.join(dir, 'explicit.dcm');
@@ -53,7 +53,7 @@ export function dcmconvExplicitLittleEndian(file: string): Buffer {
 
 /** `file` compressed by GDCM (`gdcmconv --jpegls`, `--j2k`, `--rle`, `--jpeg`…, lossless unless told otherwise); the new file's bytes. */
 export function gdcmCompress(file: string, options: readonly string[]): Buffer {
-  ensureDebianTool('gdcmconv', 'libgdcm-tools');
+  requireTool('gdcmconv');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gdcm-'));
   try {
     const out = path.join(dir, 'compressed.dcm');
@@ -69,7 +69,7 @@ export function gdcmCompress(file: string, options: readonly string[]): Buffer {
  * endian samples, interleaved.
  */
 export function openJpegDecode(codestream: Uint8Array, samplesPerPixel: number, bytesPerSample: number): Buffer {
-  ensureDebianTool('opj_decompress', 'libopenjp2-tools');
+  requireTool('opj_decompress');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opj-'));
   try {
     const input = path.join(dir, 'frame.j2k');

@@ -10,6 +10,7 @@ import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { boundaryFromContentType, readMultipartRelated } from '../../server/http/multipart-reader';
 import { adminHeaders, bearer, call, createShare, errorOf, storeAs, type HeaderMap } from '../helpers/access-client';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
+import { requireTool } from '../helpers/debian-tools';
 import { firstValue } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
@@ -242,6 +243,7 @@ describe('anonymized share links', () => {
       const dir = path.join(tmp, replacedStudy);
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'study.zip'), zipBytes);
+      requireTool('unzip');
       const unzip = spawnSync('unzip', ['-q', 'study.zip', '-d', 'out'], { cwd: dir, encoding: 'utf8' });
       expect(unzip.status, unzip.stderr).toBe(0);
       const entries = fs.readdirSync(path.join(dir, 'out'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());

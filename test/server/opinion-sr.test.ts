@@ -16,7 +16,7 @@ import { Part10StreamParser } from '../../server/ingest/part10-parser';
 import { receiveInstance, type IngestDeps } from '../../server/ingest/store-instance';
 import { FsBlobStore } from '../../server/storage/fs-blob-store';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { ensureDebianTool } from '../helpers/debian-tools';
+import { requireTool } from '../helpers/debian-tools';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
 /**
@@ -69,6 +69,7 @@ function dumpValues(dump: string): Map<string, string> {
 const DCMTK_UTF8_NOTE = 'W: The VR checker does not support this Specific Character Set: ISO_IR 192';
 
 function dcmdump(file: string): Map<string, string> {
+  requireTool('dcmdump');
   const result = run('dcmdump', ['-Un', '+U8', '+L', file]);
   expect(result.status).toBe(0);
   return dumpValues(result.stdout);
@@ -76,7 +77,7 @@ function dcmdump(file: string): Map<string, string> {
 
 /** dciodvfy's findings, one per line; it exits 0 even when it reports errors. */
 function dciodvfy(file: string): string[] {
-  ensureDebianTool('dciodvfy', 'dicom3tools');
+  requireTool('dciodvfy');
   const result = run('dciodvfy', [file]);
   return `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
 }

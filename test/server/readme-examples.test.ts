@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/debian-tools';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -22,6 +23,7 @@ describe('README curl examples', () => {
   });
 
   it('store, search, retrieve and delete work', async () => {
+    requireTool('curl');
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const start = readme.indexOf('```sh\nBASE=');
     expect(start).toBeGreaterThan(0);

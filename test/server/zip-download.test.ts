@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
+import { requireTool } from '../helpers/debian-tools';
 import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -45,6 +46,7 @@ async function storeAll(archive: TestArchive, entries: CorpusEntry[]): Promise<v
 
 /** Unpacks a ZIP body and returns its entries' bytes by name. */
 function unzip(body: Buffer): Map<string, Buffer> {
+  requireTool('unzip');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacs-zip-'));
   try {
     const file = path.join(dir, 'download.zip');

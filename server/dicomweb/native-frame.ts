@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { getNumber, getString, type DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
 import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { decodeFrame, decodeProblem } from '../codecs/codec-registry';
@@ -103,10 +104,10 @@ export function storedImage(deps: WadoDeps, located: LocatedInstance): StoredIma
     columns: instance.columns ?? 0,
     samplesPerPixel: Number(instance.samplesPerPixel ?? 1),
     bitsAllocated,
-    bitsStored: getNumber(ds, '00280101') ?? bitsAllocated,
-    pixelRepresentation: getNumber(ds, '00280103') === 1 ? 1 : 0,
-    photometricInterpretation: getString(ds, '00280004')?.trim() ?? '',
-    planarConfiguration: getNumber(ds, '00280006') === 1 ? 1 : 0,
+    bitsStored: getNumber(ds, Tag.BitsStored) ?? bitsAllocated,
+    pixelRepresentation: getNumber(ds, Tag.PixelRepresentation) === 1 ? 1 : 0,
+    photometricInterpretation: getString(ds, Tag.PhotometricInterpretation)?.trim() ?? '',
+    planarConfiguration: getNumber(ds, Tag.PlanarConfiguration) === 1 ? 1 : 0,
     numberOfFrames: Math.max(1, instance.numberOfFrames ?? 1),
   };
 }

@@ -1,3 +1,5 @@
+import { tagNumber } from '../../shared/dicom/tag-forms';
+import { Tag } from '../../shared/dicom/tags';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { toExplicitVrLittleEndian, type ReplacedElement } from '../codecs/explicit-little-endian';
@@ -58,10 +60,11 @@ export async function transcodeToExplicitLittleEndian(deps: WadoDeps, plan: Tran
     const numbers = Array.from({ length: image.numberOfFrames }, (_, k) => k + 1);
     const frames = await nativeFramesOf(image, await storedFrames(deps, located, image, numbers));
     const photometric = frames[0]?.photometricInterpretation ?? image.photometricInterpretation;
-    replace.set(0x7fe00010, { vr: image.bitsAllocated > 8 ? 'OW' : 'OB', value: Buffer.concat(frames.map((f) => f.pixels)) });
-    replace.set(0x00280004, { vr: 'CS', value: Buffer.from(photometric, 'latin1') });
-    if (image.samplesPerPixel > 1) replace.set(0x00280006, { vr: 'US', value: Uint8Array.of(0, 0) });
-    if (transferSyntax(instance.transferSyntax)?.lossy) replace.set(0x00282110, { vr: 'CS', value: Buffer.from('01', 'latin1') });
+    replace.set(tagNumber(Tag.PixelData), { vr: image.bitsAllocated > 8 ? 'OW' : 'OB', value: Buffer.concat(frames.map((f) => f.pixels)) });
+    replace.set(tagNumber(Tag.PhotometricInterpretation), { vr: 'CS', value: Buffer.from(photometric, 'latin1') });
+    if (image.samplesPerPixel > 1) replace.set(tagNumber(Tag.PlanarConfiguration), { vr: 'US', value: Uint8Array.of(0, 0) });
+    if (transferSyntax(instance.transferSyntax)?.lossy)
+      replace.set(tagNumber(Tag.LossyImageCompression), { vr: 'CS', value: Buffer.from('01', 'latin1') });
   }
   const file = await collect(await deps.blobStore.get(instance.blobKey));
   const input = {

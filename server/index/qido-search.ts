@@ -1,4 +1,5 @@
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
 import { instancePath, seriesPath, studyPath } from '../../shared/dicomweb/paths';
 import { queryKeyVr, type QidoLevel, type QidoQuery } from '../../shared/dicomweb/qido-query';
 import { SERIES_RETURN_KEYS, STUDY_RETURN_KEYS } from './level-attributes';
@@ -139,32 +140,32 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
   addLevel(item, row.study_json, withStudy ? 'all' : include);
   if (withStudy) addEmpty(item, STUDY_RETURN_KEYS);
   if (query.level === 'study') {
-    item['00080061'] = { vr: 'CS', Value: row.modalities ? row.modalities.split('\\') : [] };
-    item['00201206'] = { vr: 'IS', Value: [row.num_series ?? 0] };
-    item['00201208'] = { vr: 'IS', Value: [row.num_instances ?? 0] };
-    item['00081190'] = { vr: 'UR', Value: [`${base}/${studyPath(row.study_uid)}`] };
+    item[Tag.ModalitiesInStudy] = { vr: 'CS', Value: row.modalities ? row.modalities.split('\\') : [] };
+    item[Tag.NumberOfStudyRelatedSeries] = { vr: 'IS', Value: [row.num_series ?? 0] };
+    item[Tag.NumberOfStudyRelatedInstances] = { vr: 'IS', Value: [row.num_instances ?? 0] };
+    item[Tag.RetrieveURL] = { vr: 'UR', Value: [`${base}/${studyPath(row.study_uid)}`] };
   } else {
-    item['0020000D'] = { vr: 'UI', Value: [row.study_uid] };
+    item[Tag.StudyInstanceUID] = { vr: 'UI', Value: [row.study_uid] };
     addLevel(item, row.series_json, withSeries ? 'all' : include);
     if (withSeries) addEmpty(item, SERIES_RETURN_KEYS);
   }
   if (query.level === 'series') {
-    item['00201209'] = { vr: 'IS', Value: [row.series_instances ?? 0] };
-    item['00081190'] = { vr: 'UR', Value: [`${base}/${seriesPath(row.study_uid, row.series_uid!)}`] };
+    item[Tag.NumberOfSeriesRelatedInstances] = { vr: 'IS', Value: [row.series_instances ?? 0] };
+    item[Tag.RetrieveURL] = { vr: 'UR', Value: [`${base}/${seriesPath(row.study_uid, row.series_uid!)}`] };
   }
   if (query.level === 'instance') {
-    item['0020000E'] = { vr: 'UI', Value: [row.series_uid] };
-    item['00080016'] = { vr: 'UI', Value: [row.sop_class_uid] };
-    item['00080018'] = { vr: 'UI', Value: [row.sop_uid] };
-    setNumber(item, '00200013', 'IS', row.instance_number);
-    setNumber(item, '00280010', 'US', row.rows);
-    setNumber(item, '00280011', 'US', row.columns);
-    setNumber(item, '00280100', 'US', row.bits_allocated);
-    setNumber(item, '00280008', 'IS', row.number_of_frames);
-    item['00081190'] = { vr: 'UR', Value: [`${base}/${instancePath(row.study_uid, row.series_uid!, row.sop_uid!)}`] };
+    item[Tag.SeriesInstanceUID] = { vr: 'UI', Value: [row.series_uid] };
+    item[Tag.SOPClassUID] = { vr: 'UI', Value: [row.sop_class_uid] };
+    item[Tag.SOPInstanceUID] = { vr: 'UI', Value: [row.sop_uid] };
+    setNumber(item, Tag.InstanceNumber, 'IS', row.instance_number);
+    setNumber(item, Tag.Rows, 'US', row.rows);
+    setNumber(item, Tag.Columns, 'US', row.columns);
+    setNumber(item, Tag.BitsAllocated, 'US', row.bits_allocated);
+    setNumber(item, Tag.NumberOfFrames, 'IS', row.number_of_frames);
+    item[Tag.RetrieveURL] = { vr: 'UR', Value: [`${base}/${instancePath(row.study_uid, row.series_uid!, row.sop_uid!)}`] };
     addLevel(item, row.instance_json, include);
   }
-  item['00080056'] = { vr: 'CS', Value: ['ONLINE'] };
+  item[Tag.InstanceAvailability] = { vr: 'CS', Value: ['ONLINE'] };
   // Return keys asked for (includefield, or a key with an empty value) are present even when empty.
   if (include !== 'all') addEmpty(item, include);
   return sortByTag(item);

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { getString } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
 import { isValidUid } from '../../shared/dicom/uid';
 import { instancePath } from '../../shared/dicomweb/paths';
 import { FailureReason, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
@@ -122,10 +123,10 @@ async function completeInstance(
 ): Promise<StowInstanceOutcome> {
   const ds = parsed.dataset;
   const ids = {
-    sopClassUid: getString(ds, '00080016')!,
-    sopInstanceUid: getString(ds, '00080018')!,
-    studyInstanceUid: getString(ds, '0020000D')!,
-    seriesInstanceUid: getString(ds, '0020000E')!,
+    sopClassUid: getString(ds, Tag.SOPClassUID)!,
+    sopInstanceUid: getString(ds, Tag.SOPInstanceUID)!,
+    studyInstanceUid: getString(ds, Tag.StudyInstanceUID)!,
+    seriesInstanceUid: getString(ds, Tag.SeriesInstanceUID)!,
   };
   try {
     await stored;
@@ -176,23 +177,23 @@ async function completeInstance(
 /** Required attributes (PS3.18 10.5.1): meta header, transfer syntax, valid UIDs, the study in the URL. */
 function validate(parsed: ParsedPart10, expectedStudyUid: string | undefined): StowInstanceOutcome | undefined {
   const ds = parsed.dataset;
-  const sopClassUid = getString(ds, '00080016');
-  const sopInstanceUid = getString(ds, '00080018');
+  const sopClassUid = getString(ds, Tag.SOPClassUID);
+  const sopInstanceUid = getString(ds, Tag.SOPInstanceUID);
   const ids = { sopClassUid, sopInstanceUid };
   if (!isValidUid(parsed.transferSyntaxUid))
     return failure(FailureReason.CannotUnderstand, 'The file meta information has no valid Transfer Syntax UID (0002,0010).', ids);
   const required: Array<[string, string]> = [
-    ['SOP Class UID (0008,0016)', '00080016'],
-    ['SOP Instance UID (0008,0018)', '00080018'],
-    ['Study Instance UID (0020,000D)', '0020000D'],
-    ['Series Instance UID (0020,000E)', '0020000E'],
+    ['SOP Class UID (0008,0016)', Tag.SOPClassUID],
+    ['SOP Instance UID (0008,0018)', Tag.SOPInstanceUID],
+    ['Study Instance UID (0020,000D)', Tag.StudyInstanceUID],
+    ['Series Instance UID (0020,000E)', Tag.SeriesInstanceUID],
   ];
   for (const [name, tag] of required) {
     const value = getString(ds, tag);
     if (value === undefined || value === '') return failure(FailureReason.CannotUnderstand, `The ${name} is missing or empty.`, ids);
     if (!isValidUid(value)) return failure(FailureReason.CannotUnderstand, `The ${name} is not a valid UID (PS3.5 9.1).`, ids);
   }
-  const studyUid = getString(ds, '0020000D');
+  const studyUid = getString(ds, Tag.StudyInstanceUID);
   if (expectedStudyUid !== undefined && studyUid !== expectedStudyUid) {
     return failure(FailureReason.DataSetDoesNotMatch, 'The instance belongs to a different study than the one in the request URL.', ids);
   }

@@ -20,42 +20,49 @@ export interface QueryKey {
   kind: MatchKind;
 }
 
+function key(keyword: keyof typeof Tag, vr: string, level: QidoLevel, kind: MatchKind): QueryKey {
+  return { keyword, tag: Tag[keyword], vr, level, kind };
+}
+
 /**
  * The attributes that can be matched on, at their level: PS3.18 Tables 6.7.1-1 and -1a plus
  * the return keys of Tables 6.7.1-2, -2a that a user searches by (PatientBirthDate, PatientSex,
  * StudyDescription, InstitutionName, SeriesDescription, BodyPartExamined).
  */
 export const QUERY_KEYS: readonly QueryKey[] = [
-  { keyword: 'StudyInstanceUID', tag: '0020000D', vr: 'UI', level: 'study', kind: 'uid-list' },
-  { keyword: 'PatientName', tag: '00100010', vr: 'PN', level: 'study', kind: 'person-name' },
-  { keyword: 'PatientID', tag: '00100020', vr: 'LO', level: 'study', kind: 'string' },
-  { keyword: 'PatientBirthDate', tag: '00100030', vr: 'DA', level: 'study', kind: 'date' },
-  { keyword: 'PatientSex', tag: '00100040', vr: 'CS', level: 'study', kind: 'code-list' },
-  { keyword: 'AccessionNumber', tag: '00080050', vr: 'SH', level: 'study', kind: 'string' },
-  { keyword: 'StudyDate', tag: '00080020', vr: 'DA', level: 'study', kind: 'date' },
-  { keyword: 'StudyTime', tag: '00080030', vr: 'TM', level: 'study', kind: 'time' },
-  { keyword: 'StudyID', tag: '00200010', vr: 'SH', level: 'study', kind: 'string' },
-  { keyword: 'StudyDescription', tag: '00081030', vr: 'LO', level: 'study', kind: 'string' },
-  { keyword: 'InstitutionName', tag: '00080080', vr: 'LO', level: 'study', kind: 'string' },
-  { keyword: 'ModalitiesInStudy', tag: '00080061', vr: 'CS', level: 'study', kind: 'code-list' },
-  { keyword: 'ReferringPhysicianName', tag: '00080090', vr: 'PN', level: 'study', kind: 'person-name' },
-  { keyword: 'SeriesInstanceUID', tag: '0020000E', vr: 'UI', level: 'series', kind: 'uid-list' },
-  { keyword: 'Modality', tag: '00080060', vr: 'CS', level: 'series', kind: 'code-list' },
-  { keyword: 'SeriesNumber', tag: '00200011', vr: 'IS', level: 'series', kind: 'integer' },
-  { keyword: 'SeriesDescription', tag: '0008103E', vr: 'LO', level: 'series', kind: 'string' },
-  { keyword: 'BodyPartExamined', tag: '00180015', vr: 'CS', level: 'series', kind: 'code-list' },
-  { keyword: 'PerformedProcedureStepStartDate', tag: '00400244', vr: 'DA', level: 'series', kind: 'date' },
-  { keyword: 'PerformedProcedureStepStartTime', tag: '00400245', vr: 'TM', level: 'series', kind: 'time' },
-  { keyword: 'SOPInstanceUID', tag: '00080018', vr: 'UI', level: 'instance', kind: 'uid-list' },
-  { keyword: 'SOPClassUID', tag: '00080016', vr: 'UI', level: 'instance', kind: 'uid-list' },
-  { keyword: 'InstanceNumber', tag: '00200013', vr: 'IS', level: 'instance', kind: 'integer' },
+  key('StudyInstanceUID', 'UI', 'study', 'uid-list'),
+  key('PatientName', 'PN', 'study', 'person-name'),
+  key('PatientID', 'LO', 'study', 'string'),
+  key('PatientBirthDate', 'DA', 'study', 'date'),
+  key('PatientSex', 'CS', 'study', 'code-list'),
+  key('AccessionNumber', 'SH', 'study', 'string'),
+  key('StudyDate', 'DA', 'study', 'date'),
+  key('StudyTime', 'TM', 'study', 'time'),
+  key('StudyID', 'SH', 'study', 'string'),
+  key('StudyDescription', 'LO', 'study', 'string'),
+  key('InstitutionName', 'LO', 'study', 'string'),
+  key('ModalitiesInStudy', 'CS', 'study', 'code-list'),
+  key('ReferringPhysicianName', 'PN', 'study', 'person-name'),
+  key('SeriesInstanceUID', 'UI', 'series', 'uid-list'),
+  key('Modality', 'CS', 'series', 'code-list'),
+  key('SeriesNumber', 'IS', 'series', 'integer'),
+  key('SeriesDescription', 'LO', 'series', 'string'),
+  key('BodyPartExamined', 'CS', 'series', 'code-list'),
+  key('PerformedProcedureStepStartDate', 'DA', 'series', 'date'),
+  key('PerformedProcedureStepStartTime', 'TM', 'series', 'time'),
+  key('SOPInstanceUID', 'UI', 'instance', 'uid-list'),
+  key('SOPClassUID', 'UI', 'instance', 'uid-list'),
+  key('InstanceNumber', 'IS', 'instance', 'integer'),
 ];
 
 /**
  * A date key and the time key that, given together, match as one date-time range
  * (PS3.4 C.2.2.2.5.1): StudyDate=20240105-20240107 & StudyTime=1000-1800 is 5 Jan 10:00 to 7 Jan 18:00.
  */
-export const DATE_TIME_PAIRS: Readonly<Record<string, string>> = { '00080020': '00080030', '00400244': '00400245' };
+export const DATE_TIME_PAIRS: Readonly<Record<string, string>> = {
+  [Tag.StudyDate]: Tag.StudyTime,
+  [Tag.PerformedProcedureStepStartDate]: Tag.PerformedProcedureStepStartTime,
+};
 
 const LEVEL_DEPTH: Record<QidoLevel, number> = { study: 0, series: 1, instance: 2 };
 const BY_NAME = new Map<string, QueryKey>(

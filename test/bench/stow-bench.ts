@@ -12,13 +12,12 @@
  * Exit code: 0 every answer verified, 3 a verification failed, 1 the harness failed.
  * Other PACS_* variables (e.g. PACS_STORAGE=s3 ...) pass through to the server.
  */
-import fs from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createCtSeriesSource, generateCtSeries, type CtInstance } from '../../fixtures/generate-ct-series';
 import { ProcMonitor } from './proc-monitor';
-import { benchRun } from './server-process';
+import { benchReport, runBench, writeReport } from './run-bench';
+import type { BenchRun } from './server-process';
 import { countSearchResults, mapConcurrent, stowProblem, storeInstances, type StowReply } from './stow-client';
 
 const MB = 1e6;
@@ -244,46 +243,24 @@ function printTable(phases: PhaseFigures[], vmHwmMb: number): void {
 
 // ---------------------------------------------------------------- main
 
-async function main(): Promise<number> {
-  const run = await benchRun('pacs-bench-');
+async function main(run: BenchRun): Promise<number> {
   const dataDir = run.dataDir;
 
-  try {
-    const server = run.startServer();
-    const dicomWeb = await server.dicomWeb;
-    const pid = server.child.pid;
-    if (pid === undefined) throw new Error('the server process has no PID');
-    console.error(`server PID ${pid} at ${dicomWeb}, data in ${dataDir}`);
-    const monitor = new ProcMonitor(pid, 50);
-    const phases: PhaseFigures[] = [];
-    phases.push(await ctPhase(dicomWeb, monitor));
-    if (opt.small > 0) phases.push(await smallPhase(dicomWeb, monitor));
-    if (opt.bigMb > 0) phases.push(await bigPhase(dicomWeb, monitor));
-    const vmHwmMb = monitor.vmHwmBytes() / MB;
-    monitor.stop();
-    printTable(phases, vmHwmMb);
-    if (args.json) {
-      const report = {
-        date: new Date().toISOString(),
-        node: process.version,
-        cpus: os.cpus().length,
-        options: opt,
-        serverVmHwmMb: vmHwmMb,
-        phases,
-      };
-      await fs.writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
-      console.error(`figures written to ${args.json}`);
-    }
-    return phases.every((p) => p.problems.length === 0) ? 0 : 3;
-  } finally {
-    await run.cleanUp();
-  }
+  const server = run.startServer();
+  const dicomWeb = await server.dicomWeb;
+  const pid = server.child.pid;
+  if (pid === undefined) throw new Error('the server process has no PID');
+  console.error(`server PID ${pid} at ${dicomWeb}, data in ${dataDir}`);
+  const monitor = new ProcMonitor(pid, 50);
+  const phases: PhaseFigures[] = [];
+  phases.push(await ctPhase(dicomWeb, monitor));
+  if (opt.small > 0) phases.push(await smallPhase(dicomWeb, monitor));
+  if (opt.bigMb > 0) phases.push(await bigPhase(dicomWeb, monitor));
+  const vmHwmMb = monitor.vmHwmBytes() / MB;
+  monitor.stop();
+  printTable(phases, vmHwmMb);
+  await writeReport(args.json, { ...benchReport(opt), serverVmHwmMb: vmHwmMb, phases });
+  return phases.every((p) => p.problems.length === 0) ? 0 : 3;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runBench('pacs-bench-', main);

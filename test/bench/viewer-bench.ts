@@ -22,7 +22,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -32,7 +31,8 @@ import { buildViewerIfNeeded } from '../../server/viewer/build-viewer';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { requireTool } from '../helpers/debian-tools';
 import { BENCH_ADMIN } from './bench-account';
-import { benchRun } from './server-process';
+import { benchReport, runBench, verdict, writeReport } from './run-bench';
+import type { BenchRun } from './server-process';
 import { mapConcurrent, stowProblem, storeInstances } from './stow-client';
 
 const { values: args } = parseArgs({
@@ -308,10 +308,9 @@ function row(name: string, unit: 'ms' | 'fps', values: readonly number[]): [stri
 
 // ---------------------------------------------------------------- main
 
-async function main(): Promise<number> {
-  const run = await benchRun('pacs-viewer-bench-');
+async function main(run: BenchRun): Promise<number> {
   const problems: string[] = [];
-  const report: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, options: opt };
+  const report = benchReport(opt);
   let browser: Browser | undefined;
   try {
     if (buildViewerIfNeeded()) console.error('viewer built');
@@ -406,23 +405,14 @@ async function main(): Promise<number> {
     }
 
     console.log('\ntargets on loopback: first image < 1 s, whole 300-slice series < 10 s, scrolling ≥ 30 fps');
-    console.log(
-      problems.length === 0 ? 'every check passed' : `INVALID: ${problems.length} problems, e.g.\n  ${problems.slice(0, 5).join('\n  ')}`,
-    );
+    const code = verdict(problems, 'every check passed');
     report.figures = figures;
     report.problems = problems;
-    if (args.json) await fs.writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
-    return problems.length === 0 ? 0 : 3;
+    await writeReport(args.json, report);
+    return code;
   } finally {
     await browser?.close();
-    await run.cleanUp();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runBench('pacs-viewer-bench-', main);

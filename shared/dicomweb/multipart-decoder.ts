@@ -17,8 +17,8 @@
  * Written by hand, not with `meros` (the review's §3 table): meros decodes every part as UTF-8
  * text (binary frames would be corrupted), answers only `multipart/mixed` (a multipart/related
  * response comes back unparsed), takes the boundary as everything after `boundary=`, and does
- * not notice a truncated body. `@mjackson/multipart-parser` needs the Web Streams and TextDecoder
- * globals, which `shared/` compiles without. The server's STOW request reader
+ * not notice a truncated body. `@mjackson/multipart-parser`, the other candidate, is pre-1.0
+ * (0.10) and caps a part at 2 MiB unless told otherwise (`maxFileSize`). The server's STOW request reader
  * (`server/http/multipart-reader.ts`) stays separate: it streams each part's body, of hundreds of
  * MB, with back-pressure; this one returns whole parts, which is what an answer's reader wants.
  */

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
 
@@ -44,7 +44,7 @@ describe('accounts and audit trail pages in Chromium', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    expect((await stowFiles(archive, study.files)).status).toBe(200);
+    await expectStored(archive, study.files);
     browser = await launchBrowser();
   });
   afterAll(async () => {

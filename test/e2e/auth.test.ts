@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
 
@@ -199,7 +199,7 @@ describe('sign-in, sign-out and the one-time password in Chromium', () => {
 
   it('shows a share link guest as such, with no worklist, upload or admin, and keeps it in the viewer of its study', async () => {
     const study = syntheticSeries(1, { PatientName: pn('Võ^Thị Sáu'), PatientID: 'GUEST-1' });
-    expect((await stowFiles(archive, study.files)).status).toBe(200);
+    await expectStored(archive, study.files);
     const created = await archive.fetch('/api/shares', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

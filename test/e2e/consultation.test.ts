@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
@@ -38,14 +38,10 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    expect(
-      (
-        await stowFiles(
-          archive,
-          SLICES.map((p) => corpusFile(p)),
-        )
-      ).status,
-    ).toBe(200);
+    await expectStored(
+      archive,
+      SLICES.map((p) => corpusFile(p)),
+    );
     const created = await archive.fetch('/api/users', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

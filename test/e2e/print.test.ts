@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 interface CellPixels {
@@ -69,14 +69,10 @@ describe('key images and the film sheet in Chromium', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    expect(
-      (
-        await stowFiles(
-          archive,
-          ct.instances.map((i) => i.bytes),
-        )
-      ).status,
-    ).toBe(200);
+    await expectStored(
+      archive,
+      ct.instances.map((i) => i.bytes),
+    );
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { launchBrowser, signIn, type BrowserGlobals } from '../helpers/browser';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
 
@@ -45,23 +45,15 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    expect(
-      (
-        await stowFiles(
-          archive,
-          study.instances.map((i) => i.bytes),
-        )
-      ).status,
-    ).toBe(200);
-    expect((await stowFiles(archive, coronal.files)).status).toBe(200);
-    expect(
-      (
-        await stowFiles(
-          archive,
-          other.instances.map((i) => i.bytes),
-        )
-      ).status,
-    ).toBe(200);
+    await expectStored(
+      archive,
+      study.instances.map((i) => i.bytes),
+    );
+    await expectStored(archive, coronal.files);
+    await expectStored(
+      archive,
+      other.instances.map((i) => i.bytes),
+    );
     for (const [account, role] of [
       [RADIOLOGIST, 'radiologist'],
       [CLINICIAN, 'clinician'],

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
 
@@ -23,8 +23,8 @@ describe('DICOM tag browser and SR text view in Chromium', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    expect((await stowFiles(archive, ct.files)).status).toBe(200);
-    for (const entry of [enhancedMr, tid1500, basicText]) expect((await stowFiles(archive, [corpusFile(entry.path)])).status).toBe(200);
+    await expectStored(archive, ct.files);
+    for (const entry of [enhancedMr, tid1500, basicText]) await expectStored(archive, [corpusFile(entry.path)]);
   });
   afterAll(async () => {
     await browser?.close();

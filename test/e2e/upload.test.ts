@@ -4,7 +4,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { launchBrowser, signIn, type BrowserGlobals } from '../helpers/browser';
+import { launchBrowser, signIn, waitForAttributeAtLeast } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { firstValue, getJson } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -252,15 +252,7 @@ describe('upload screen', () => {
     const cdp = await throttleUpload(4_000_000); // ≈ 10 s for the whole folder
     await page.setInputFiles('[data-testid="upload-folder-input"]', ct.dir);
     // Past the first two batches, with the next two part-way through their request bodies.
-    // A function, not a string: the page's Content-Security-Policy forbids evaluating strings.
-    await page.waitForFunction(
-      () =>
-        Number(
-          (globalThis as unknown as BrowserGlobals).document.querySelector('[data-testid="upload-progress"]')?.getAttribute('data-percent'),
-        ) >= 70,
-      undefined,
-      { timeout: 60_000 },
-    );
+    await waitForAttributeAtLeast(page, '[data-testid="upload-progress"]', 'data-percent', 70, { timeout: 60_000 });
     expect(await page.isVisible('[data-testid="upload-cancel"]')).toBe(true);
     await page.click('[data-testid="upload-cancel"]');
     await page.waitForSelector('[data-testid="upload-page"][data-state="done"]', { timeout: 60_000 });

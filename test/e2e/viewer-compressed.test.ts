@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive } from '../helpers/start-app';
 
 /**
@@ -39,7 +39,7 @@ describe('compressed frames decoded in the browser', () => {
   async function draw(file: string): Promise<Drawn> {
     const archive = await startTestArchive();
     try {
-      expect((await stowFiles(archive, [corpusFile(file)])).status).toBe(200);
+      await expectStored(archive, [corpusFile(file)]);
       const page: Page = await browser.newPage({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
       await signIn(page, archive);
       const errors: string[] = [];

@@ -14,7 +14,7 @@ import zlib from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
+import { launchBrowser, signIn, waitForAttributeAtLeast, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { gdcmRaw } from '../helpers/reference-decoders';
 import { CORPUS_DIR, corpusFile, corpusInstanceUrl, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { stowFiles } from '../helpers/dicomweb-http';
@@ -184,16 +184,7 @@ describe('the viewer on the corpus', () => {
     if (count > 1) {
       await page.keyboard.press('Space');
       await page.waitForSelector('[data-testid="viewport"][data-index="0"][data-cine="playing"]');
-      await page.waitForFunction(
-        () =>
-          Number(
-            (globalThis as unknown as BrowserGlobals).document
-              .querySelector('[data-testid="viewport"][data-index="0"]')
-              ?.getAttribute('data-slice-index'),
-          ) > 0,
-        undefined,
-        { timeout: 10_000 },
-      );
+      await waitForAttributeAtLeast(page, '[data-testid="viewport"][data-index="0"]', 'data-slice-index', 1, { timeout: 10_000 });
       await page.keyboard.press('Space');
       await page.waitForSelector('[data-testid="viewport"][data-index="0"][data-cine="stopped"]');
       checked.multiFrame++;

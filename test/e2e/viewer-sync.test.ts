@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUid } from '../../fixtures/generate-ct-series';
 import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
 
@@ -40,7 +40,7 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
-    for (const series of [a, b, c]) expect((await stowFiles(archive, series.files)).status).toBe(200);
+    for (const series of [a, b, c]) await expectStored(archive, series.files);
   });
   afterAll(async () => {
     await browser?.close();

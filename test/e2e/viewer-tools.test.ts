@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
 
@@ -90,7 +90,7 @@ describe('viewer tools: pan after rotate/flip, colour window/level, measurement 
     archive = await startTestArchive();
     browser = await launchBrowser();
     for (const files of [first.files, third.files, tallPixels.files, [corpusFile(rgbUs.path)], [corpusFile(paletteUs.path)]])
-      expect((await stowFiles(archive, files)).status).toBe(200);
+      await expectStored(archive, files);
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,10 +3,10 @@ import dicomParser from 'dicom-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
-import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
+import { launchBrowser, signIn, waitForAttributeAtLeast, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
 import { gdcmRaw } from '../helpers/reference-decoders';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { stowFiles, expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
 
@@ -105,11 +105,11 @@ describe('image viewer in Chromium', () => {
       ct.instances.map((i) => i.bytes),
     );
     expect(stored.status).toBe(200);
-    expect((await stowFiles(archive, second.files)).status).toBe(200);
-    expect((await stowFiles(archive, [corpusFile(jpegLs.path)])).status).toBe(200);
-    expect((await stowFiles(archive, [corpusFile(sr.path)])).status).toBe(200);
-    expect((await stowFiles(archive, [corpusFile(seg.path)])).status).toBe(200);
-    expect((await stowFiles(archive, [corpusFile(ybrJpeg.path)])).status).toBe(200);
+    await expectStored(archive, second.files);
+    await expectStored(archive, [corpusFile(jpegLs.path)]);
+    await expectStored(archive, [corpusFile(sr.path)]);
+    await expectStored(archive, [corpusFile(seg.path)]);
+    await expectStored(archive, [corpusFile(ybrJpeg.path)]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -209,14 +209,7 @@ describe('image viewer in Chromium', () => {
     // Cine: Space plays the active stack, Space again stops it.
     await page.keyboard.press('Space');
     await page.waitForSelector('[data-testid="viewport"][data-index="1"][data-cine="playing"]');
-    await page.waitForFunction(
-      () =>
-        Number(
-          (globalThis as unknown as BrowserGlobals).document
-            .querySelector('[data-testid="viewport"][data-index="1"]')
-            ?.getAttribute('data-slice-index'),
-        ) >= 3,
-    );
+    await waitForAttributeAtLeast(page, '[data-testid="viewport"][data-index="1"]', 'data-slice-index', 3);
     await page.keyboard.press('Space');
     await page.waitForSelector('[data-testid="viewport"][data-index="1"][data-cine="stopped"]');
 

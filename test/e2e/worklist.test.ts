@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
 
@@ -49,7 +49,7 @@ describe('worklist in Chromium against the real archive', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    for (const s of Object.values(studies)) expect((await stowFiles(archive, s.files)).status).toBe(200);
+    for (const s of Object.values(studies)) await expectStored(archive, s.files);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -137,7 +137,7 @@ describe('worklist in Chromium against the real archive', () => {
         StudyDate: '20220301',
         SpecificCharacterSet: 'ISO_IR 192',
       });
-      expect((await stowFiles(archive, s.files)).status).toBe(200);
+      await expectStored(archive, s.files);
     }
     await page.goto(`${archive.url}/`);
     await page.waitForSelector('[data-testid="worklist"][data-state="done"]');

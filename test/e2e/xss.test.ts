@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 // dcmjs ships no type declarations: only reading and writing a Part 10 file are used.
@@ -40,7 +40,7 @@ describe('patient data that looks like HTML stays text (issue 5: XSS)', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    expect((await stowFiles(archive, [poisonedCt()])).status).toBe(200);
+    await expectStored(archive, [poisonedCt()]);
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -2,6 +2,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { requireTool } from './debian-tools';
 import { TEST_ADMIN } from './start-app';
 
+import type { BrowserGlobals } from './browser-types';
+
 export type { BrowserCanvas, BrowserDocument, BrowserElement, BrowserGlobals } from './browser-types';
 
 /**
@@ -39,4 +41,24 @@ export async function signIn(
 ): Promise<void> {
   const res = await page.request.post(`${archive.url}/api/login`, { data: { username: account.username, password: account.password } });
   if (res.status() !== 200) throw new Error(`Signing in as ${account.username} failed: ${res.status()} ${await res.text()}`);
+}
+
+/**
+ * Waits until the number in an attribute of the element at `selector` reaches `atLeast` (a
+ * viewport's data-slice-index while cine plays, the upload's data-percent). The condition is a
+ * function, not a string: the page's Content-Security-Policy forbids evaluating strings.
+ */
+export async function waitForAttributeAtLeast(
+  page: Page,
+  selector: string,
+  attribute: string,
+  atLeast: number,
+  options: { timeout?: number } = {},
+): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, attribute, atLeast }) =>
+      Number((globalThis as unknown as BrowserGlobals).document.querySelector(selector)?.getAttribute(attribute)) >= atLeast,
+    { selector, attribute, atLeast },
+    options,
+  );
 }

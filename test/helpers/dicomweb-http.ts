@@ -1,5 +1,6 @@
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Readable } from 'node:stream';
+import { expect } from 'vitest';
 import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/multipart';
 import { boundaryFromContentType, readMultipartRelated } from '../../server/http/multipart-reader';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
@@ -38,6 +39,13 @@ export async function stowFiles(archive: ArchiveClient, files: Buffer[], studyUi
     referenced: (json['00081199']?.Value ?? []) as DicomJson[],
     failed: (json['00081198']?.Value ?? []) as DicomJson[],
   };
+}
+
+/** Stores the files with stowFiles and expects the archive to take them all (200). */
+export async function expectStored(archive: ArchiveClient, files: Buffer[], studyUid?: string): Promise<StowResult> {
+  const result = await stowFiles(archive, files, studyUid);
+  expect(result.status).toBe(200);
+  return result;
 }
 
 export interface RetrievedPart {

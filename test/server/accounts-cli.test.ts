@@ -1,38 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runEntryPoint } from '../helpers/run-entry-point';
 import { basicAuthorization } from '../helpers/signed-in-fetch';
 import { startTestArchive } from '../helpers/start-app';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** Runs a TypeScript entry point of the project as a real process (what npm run pacs / npm start run). */
-function run(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-  options: { stdin?: string; untilLine?: RegExp } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (options.untilLine?.test(stdout)) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
 
 describe('accounts from the command line and at first start', () => {
   let dataDir: string;
@@ -42,7 +15,7 @@ describe('accounts from the command line and at first start', () => {
   afterEach(async () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
-  const pacs = (args: string[], stdin?: string) => run('server/cli/pacs.ts', args, { PACS_DATA_DIR: dataDir }, { stdin });
+  const pacs = (args: string[], stdin?: string) => runEntryPoint('server/cli/pacs.ts', args, { PACS_DATA_DIR: dataDir }, { stdin });
 
   it('adds, lists, re-keys and disables accounts that the running server honours at once', async () => {
     expect(
@@ -103,10 +76,10 @@ describe('accounts from the command line and at first start', () => {
 
   it('prints a one-time admin password once at first start; it only lets the admin choose a new one', async () => {
     const env = { PACS_PORT: '0', PACS_DATA_DIR: dataDir };
-    const first = await run('server/main.ts', [], env, { untilLine: /listening on/ });
+    const first = await runEntryPoint('server/main.ts', [], env, { untilLine: /listening on/ });
     const match = /account "admin" with the one-time password (\S+)/.exec(first.stdout);
     expect(match).not.toBeNull();
-    const second = await run('server/main.ts', [], env, { untilLine: /listening on/ });
+    const second = await runEntryPoint('server/main.ts', [], env, { untilLine: /listening on/ });
     expect(second.stdout).not.toContain('one-time password');
 
     const archive = await startTestArchive({ PACS_DATA_DIR: dataDir, PACS_ADMIN_PASSWORD: '' });
@@ -148,17 +121,17 @@ describe('accounts from the command line and at first start', () => {
     expect(last.code).toBe(1);
     expect(last.stderr).toContain('without an enabled admin');
     const network = { PACS_PORT: '0', PACS_DATA_DIR: dataDir, PACS_HOST: '0.0.0.0' };
-    expect((await run('server/main.ts', [], network, { untilLine: /listening on/ })).stdout).toContain('listening on');
+    expect((await runEntryPoint('server/main.ts', [], network, { untilLine: /listening on/ })).stdout).toContain('listening on');
     // A database whose every account was disabled behind the archive's back (hand-edited, restored…).
     const db = new Database(path.join(dataDir, 'access.sqlite'));
     db.prepare('UPDATE users SET disabled_at = 1').run();
     db.close();
-    const refused = await run('server/main.ts', [], network, { untilLine: /listening on/ });
+    const refused = await runEntryPoint('server/main.ts', [], network, { untilLine: /listening on/ });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Refusing to listen on 0.0.0.0 without an enabled account');
     // On loopback it still starts, so that the operator can repair it from this machine.
-    expect((await run('server/main.ts', [], { ...network, PACS_HOST: '127.0.0.1' }, { untilLine: /listening on/ })).stdout).toContain(
-      'listening on',
-    );
+    expect(
+      (await runEntryPoint('server/main.ts', [], { ...network, PACS_HOST: '127.0.0.1' }, { untilLine: /listening on/ })).stdout,
+    ).toContain('listening on');
   });
 });

@@ -5,7 +5,7 @@ import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json'
 import { parseRange } from '../../server/dicomweb/bulkdata';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
 import { corpusEntry, corpusFile, corpusInstanceUrl, type CorpusEntry } from '../helpers/corpus';
-import { getJson, getMultipart, stowFiles } from '../helpers/dicomweb-http';
+import { getJson, getMultipart, stowFiles, expectStored } from '../helpers/dicomweb-http';
 import type { TestArchive } from '../helpers/start-app';
 
 /**
@@ -203,7 +203,7 @@ describe('every BulkDataURI of varied corpus files resolves to the value in the 
     const sibling = 'transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm';
     const entry = entryOf(path);
     await archive.fetch(instanceUrl(archive, entry), { method: 'DELETE' }); // the deflated copy above has the same SOP Instance UID
-    expect((await stowFiles(archive, [corpusFile(path)])).status).toBe(200);
+    await expectStored(archive, [corpusFile(path)]);
     const pixels = await getMultipart(archive, `${instanceUrl(archive, entry)}/bulkdata/7FE00010`, '*/*');
     expect(pixels.parts[0]!.body.equals(valueAt(sibling, '7FE00010'))).toBe(true);
     const range = await archive.fetch(`${instanceUrl(archive, entry)}/bulkdata/7FE00010`, {

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /** Retrieve Capabilities (PS3.18 8.9, Annex H) and OPTIONS on every route. */
@@ -36,7 +36,7 @@ describe('Retrieve Capabilities', () => {
   let archive: TestArchive;
   beforeAll(async () => {
     archive = await startTestArchive();
-    expect((await stowFiles(archive, [corpusFile(CT)])).status).toBe(200);
+    await expectStored(archive, [corpusFile(CT)]);
   });
   afterAll(async () => {
     await archive?.stop();

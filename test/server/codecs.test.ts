@@ -13,7 +13,7 @@ import { readNativeFrame } from '../../server/dicomweb/native-frame';
 import type { WadoDeps } from '../../server/dicomweb/wado-deps';
 import { AppError } from '../../shared/errors';
 import { corpusFile } from '../helpers/corpus';
-import { getMultipart, stowFiles } from '../helpers/dicomweb-http';
+import { getMultipart, expectStored } from '../helpers/dicomweb-http';
 import { gdcmCompress } from '../helpers/reference-decoders';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
@@ -281,7 +281,7 @@ describe('readNativeFrame on stored instances', () => {
   const cs = (s: string) => Buffer.from(s.length % 2 ? `${s} ` : s, 'latin1');
 
   async function store(file: Buffer, uids: { study: string; series: string; sop: string }) {
-    expect((await stowFiles(archive, [file])).status).toBe(200);
+    await expectStored(archive, [file]);
     const row = archive.index.instanceBulk(uids.study, uids.series, uids.sop)!;
     return {
       instance: row,

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptsGzip } from '../../server/http/send-json';
 import { corpusFile } from '../helpers/corpus';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 const CT_STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
@@ -34,7 +34,7 @@ describe('metadata: gzip and ETag revalidation', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     auth = archive.adminAuthorization;
-    expect((await stowFiles(archive, [ct(40), ct(41), ct(42)])).status).toBe(200);
+    await expectStored(archive, [ct(40), ct(41), ct(42)]);
     url = `${archive.dicomWeb}/studies/${CT_STUDY}/series/${CT_SERIES}/metadata`;
   });
   afterAll(async () => {
@@ -61,7 +61,7 @@ describe('metadata: gzip and ETag revalidation', () => {
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
 
-    expect((await stowFiles(archive, [ct(43)])).status).toBe(200);
+    await expectStored(archive, [ct(43)]);
     const changed = await get(url, { 'if-none-match': etag });
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);

@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../../server/index/schema';
 import { parseQidoQuery, QUERY_KEYS, type QidoLevel } from '../../shared/dicomweb/qido-query';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { corpusFile, corpusManifest } from '../helpers/corpus';
-import { firstValue, getJson, stowFiles } from '../helpers/dicomweb-http';
+import { firstValue, getJson, expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
@@ -87,7 +87,7 @@ describe('index schema upgrade from migration 1', () => {
 
   beforeAll(async () => {
     source = await startTestArchive();
-    expect((await stowFiles(source, [corpusFile(CT.path), ...synthetic.instances.map((i) => i.bytes)])).status).toBe(200);
+    await expectStored(source, [corpusFile(CT.path), ...synthetic.instances.map((i) => i.bytes)]);
     dir = await makeTempDir('qido-upgrade');
   });
   afterAll(async () => {

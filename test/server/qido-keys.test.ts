@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { newUid } from '../../fixtures/generate-ct-series';
 import { pn, syntheticSeries as series } from '../helpers/synthetic-series';
-import { firstValue, getJson, stowFiles } from '../helpers/dicomweb-http';
+import { firstValue, getJson, expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 const value = firstValue;
@@ -99,7 +99,7 @@ describe('QIDO-RS matching keys', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive();
-    for (const s of [A1, A2, B, C, D]) expect((await stowFiles(archive, s.files)).status).toBe(200);
+    for (const s of [A1, A2, B, C, D]) await expectStored(archive, s.files);
   });
   afterAll(async () => {
     await archive?.stop();
@@ -247,7 +247,7 @@ describe('QIDO-RS matching keys', () => {
   it('caps limit at PACS_QIDO_MAX_LIMIT and says so in a Warning header', async () => {
     const small = await startTestArchive({ PACS_QIDO_MAX_LIMIT: '2' });
     try {
-      for (const s of [B, C, D]) expect((await stowFiles(small, s.files)).status).toBe(200);
+      for (const s of [B, C, D]) await expectStored(small, s.files);
       const page = await getJson(small, `${small.dicomWeb}/studies?limit=10`);
       expect((page.json as DicomJson[]).map((s) => value(s, '0020000D'))).toEqual([C.studyUid, B.studyUid]); // newest first
       expect(page.headers.get('warning')).toMatch(/^299 .*limit of 2/);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { corpusFile, corpusManifest } from '../helpers/corpus';
-import { getJson, stowFiles, firstValue } from '../helpers/dicomweb-http';
+import { getJson, firstValue, expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 const value = firstValue;
@@ -26,24 +26,16 @@ describe('QIDO-RS search', () => {
     archive = await startTestArchive();
     vietnamese = generateCtSeries({ slices: 3, rows: 16, columns: 16, seed: 7 });
     const files = [...mr.map((e) => e.path), ...fmri.map((e) => e.path), CT.path].map(corpusFile);
-    for (let i = 0; i < files.length; i += 50) expect((await stowFiles(archive, files.slice(i, i + 50))).status).toBe(200);
-    expect(
-      (
-        await stowFiles(
-          archive,
-          vietnamese.instances.map((i) => i.bytes),
-        )
-      ).status,
-    ).toBe(200);
+    for (let i = 0; i < files.length; i += 50) await expectStored(archive, files.slice(i, i + 50));
+    await expectStored(
+      archive,
+      vietnamese.instances.map((i) => i.bytes),
+    );
     dang = generateCtSeries({ slices: 1, rows: 16, columns: 16, seed: 8, patientName: 'Đặng^Thị Ánh Tuyết', patientId: 'VN-DANG-1' });
-    expect(
-      (
-        await stowFiles(
-          archive,
-          dang.instances.map((i) => i.bytes),
-        )
-      ).status,
-    ).toBe(200);
+    await expectStored(
+      archive,
+      dang.instances.map((i) => i.bytes),
+    );
   });
   afterAll(async () => {
     await archive?.stop();

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusEntry, corpusFile, corpusInstanceUrl, corpusManifest } from '../helpers/corpus';
-import { stowFiles } from '../helpers/dicomweb-http';
+import { stowFiles, expectStored } from '../helpers/dicomweb-http';
 import { decode, get, modalityValues, stats, type Decoded } from '../helpers/rendered-images';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
@@ -169,7 +169,7 @@ describe('Retrieve Rendered: a VOI LUT Sequence large enough to live in bulk dat
       Value: [{ '00283002': { vr: 'US', Value: [4096, 0x10000 - 1024, 16] }, '00283006': { vr: 'OW', Value: [lut.buffer] } }],
     };
     const edited = Buffer.from(data.write({ allowInvalidVRLength: true }));
-    expect((await stowFiles(archive, [edited])).status).toBe(200);
+    await expectStored(archive, [edited]);
     const entry = corpusEntry(path);
     const metadata = (await (await archive.fetch(`${corpusInstanceUrl(archive.dicomWeb, entry)}/metadata`)).json()) as Array<
       Record<string, { Value?: Array<Record<string, { BulkDataURI?: string }>> }>

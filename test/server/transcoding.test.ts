@@ -4,7 +4,7 @@ import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { CORPUS_DIR, corpusEntry, corpusFile, corpusInstanceUrl, corpusManifest, type CorpusEntry } from '../helpers/corpus';
-import { getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
+import { getMultipart, stowFiles, withZeroPreamble, expectStored } from '../helpers/dicomweb-http';
 import { dcmconvExplicitLittleEndian, gdcmRaw, openJpegDecode } from '../helpers/reference-decoders';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
@@ -241,7 +241,7 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
   });
 
   async function withStored(file: string, check: (url: string) => Promise<void>): Promise<void> {
-    expect((await stowFiles(archive, [corpusFile(file)])).status).toBe(200);
+    await expectStored(archive, [corpusFile(file)]);
     const url = corpusInstanceUrl(archive.dicomWeb, corpusEntry(file));
     try {
       await check(url);
@@ -355,7 +355,7 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
     const relabelled = Buffer.from(corpusFile(files[1]!));
     const at = relabelled.indexOf('1.2.840.10008.1.2.4.91', 132, 'latin1');
     relabelled.write('1.2.840.10008.1.2.4.92', at, 'latin1');
-    expect((await stowFiles(archive, [corpusFile(files[0]!)])).status).toBe(200);
+    await expectStored(archive, [corpusFile(files[0]!)]);
     const stow = await stowFiles(archive, [relabelled]);
     expect(stow.status).toBe(200);
     const study = `${archive.dicomWeb}/studies/${corpusEntry(files[0]!).studyInstanceUID}`;

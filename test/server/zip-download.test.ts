@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
 import { requireTool } from '../helpers/debian-tools';
 import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
-import { getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
+import { getMultipart, stowFiles, withZeroPreamble, expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
@@ -143,7 +143,7 @@ describe('ZIP download: negotiation, errors and aborted clients', () => {
   it('releases the stored object when the client goes away mid-download, and keeps serving', async () => {
     // One 6.9 MB object: more than the socket buffers hold, so the server is still reading it when the client leaves.
     const big = corpusManifest().find((e) => e.path === BIG)!;
-    expect((await stowFiles(archive, [corpusFile(BIG)])).status).toBe(200);
+    await expectStored(archive, [corpusFile(BIG)]);
     const controller = new AbortController();
     const res = await archive.fetch(`${archive.dicomWeb}/studies/${big.studyInstanceUID}`, {
       headers: { accept: 'application/zip' },

@@ -5,8 +5,6 @@ import type { ArchiveIndex, InstanceBulk } from '../index/archive-index';
 import type { StoredBulk } from '../index/stored-bulk';
 import { resourceScope } from './resource-scope';
 
-export type { StoredBulk };
-
 export interface LocatedInstance {
   instance: InstanceBulk;
   bulk: StoredBulk;

@@ -8,7 +8,7 @@ import { canDecode, decodeFrame, decodeProblem } from '../../server/codecs/codec
 import { encode } from '../../server/codecs/explicit-little-endian';
 import type { FrameGeometry } from '../../server/codecs/frame-geometry';
 import { jpegFrameHeader } from '../../shared/codecs/jpeg-frame-header';
-import type { StoredBulk } from '../../server/dicomweb/instance-bulk';
+import type { StoredBulk } from '../../server/index/stored-bulk';
 import { readNativeFrame } from '../../server/dicomweb/native-frame';
 import type { WadoDeps } from '../../server/dicomweb/wado-deps';
 import { AppError } from '../../shared/errors';

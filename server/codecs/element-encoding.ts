@@ -1,6 +1,6 @@
 import { tagNumber } from '../../shared/dicom/tag-forms';
 import { Tag } from '../../shared/dicom/tags';
-import { LONG_LENGTH_VRS, UNDEFINED_LENGTH } from '../ingest/dicom-dictionary';
+import { LONG_LENGTH_VRS, UNDEFINED_LENGTH, vrWordBytes } from '../ingest/dicom-dictionary';
 import { TEXT_VRS } from '../ingest/dicom-value-decoder';
 
 /**
@@ -14,25 +14,8 @@ export const ITEM = tagNumber(Tag.Item);
 export const ITEM_DELIMITER = tagNumber(Tag.ItemDelimitationItem);
 export const SEQUENCE_DELIMITER = tagNumber(Tag.SequenceDelimitationItem);
 
-const WORD: Readonly<Record<string, number>> = {
-  OW: 2,
-  US: 2,
-  SS: 2,
-  AT: 2,
-  OL: 4,
-  UL: 4,
-  SL: 4,
-  FL: 4,
-  OF: 4,
-  FD: 8,
-  OD: 8,
-  OV: 8,
-  SV: 8,
-  UV: 8,
-};
-
 export function swap(value: Uint8Array, vr: string): Uint8Array {
-  const width = WORD[vr] ?? 1;
+  const width = vrWordBytes(vr);
   if (width === 1) return value;
   const copy = Buffer.from(value);
   const whole = copy.length - (copy.length % width);

@@ -299,11 +299,7 @@ function copyItems(
     if (end === Number.POSITIVE_INFINITY && reader.pos >= reader.bytes.length) throw truncated();
     const item = reader.header();
     if (item.tag === SEQUENCE_DELIMITER) return;
-    if (item.tag !== ITEM)
-      throw new AppError(
-        'NOT_ACCEPTABLE',
-        'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.',
-      );
+    if (item.tag !== ITEM) throw notAnItem();
     out.push(itemHeader());
     const itemEnd = item.length === UNDEFINED_LENGTH ? Number.POSITIVE_INFINITY : reader.pos + item.length;
     const itemPath = [...path, index];
@@ -330,11 +326,7 @@ function skipItems(reader: Reader, length: number, depth: number): void {
     if (reader.pos >= reader.bytes.length) throw truncated();
     const item = reader.header();
     if (item.tag === SEQUENCE_DELIMITER) return;
-    if (item.tag !== ITEM)
-      throw new AppError(
-        'NOT_ACCEPTABLE',
-        'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.',
-      );
+    if (item.tag !== ITEM) throw notAnItem();
     if (item.length !== UNDEFINED_LENGTH) {
       reader.take(item.length);
       continue;
@@ -397,4 +389,8 @@ const EMPTY = new Uint8Array(0);
 
 function truncated(): AppError {
   return new AppError('NOT_ACCEPTABLE', 'The stored data set ends early, so it cannot be re-encoded.');
+}
+
+function notAnItem(): AppError {
+  return new AppError('NOT_ACCEPTABLE', 'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.');
 }

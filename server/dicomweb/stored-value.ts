@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { vrWordBytes } from '../ingest/dicom-dictionary';
 import type { BlobStore } from '../storage/blob-store';
 import { keepSpans, slice, swapWords, type ByteSpan } from './byte-streams';
 import { openInflatedRange } from './inflated-range';
@@ -19,26 +20,9 @@ export interface StoredValue {
   deflated: boolean;
 }
 
-const BIG_ENDIAN_WORD: Readonly<Record<string, number>> = {
-  OW: 2,
-  US: 2,
-  SS: 2,
-  AT: 2,
-  OL: 4,
-  UL: 4,
-  SL: 4,
-  FL: 4,
-  OF: 4,
-  FD: 8,
-  OD: 8,
-  OV: 8,
-  SV: 8,
-  UV: 8,
-};
-
 /** Bytes per word that become little endian by swapping, for a value of this VR stored big endian. */
 export function swapWidthOf(vr: string, bigEndian: boolean): number {
-  return bigEndian ? (BIG_ENDIAN_WORD[vr] ?? 1) : 1;
+  return bigEndian ? vrWordBytes(vr) : 1;
 }
 
 /** Bytes [start, end) of the value, little endian. */

@@ -11,6 +11,28 @@ export const LONG_LENGTH_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', '
 /** VRs whose JSON form is InlineBinary or BulkDataURI (PS3.18 F.2.7). */
 export const BINARY_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
 
+const WORD_BYTES: Readonly<Record<string, number>> = {
+  OW: 2,
+  US: 2,
+  SS: 2,
+  AT: 2,
+  OL: 4,
+  UL: 4,
+  SL: 4,
+  FL: 4,
+  OF: 4,
+  FD: 8,
+  OD: 8,
+  OV: 8,
+  SV: 8,
+  UV: 8,
+};
+
+/** Bytes per word of a VR's value, the unit a big-endian value is byte-swapped in (PS3.5 7.3); 1 for bytes and text. */
+export function vrWordBytes(vr: string): number {
+  return WORD_BYTES[vr] ?? 1;
+}
+
 export const KNOWN_VRS: ReadonlySet<string> = new Set([
   'AE',
   'AS',

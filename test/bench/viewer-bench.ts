@@ -31,6 +31,7 @@ import { buildViewerIfNeeded } from '../../server/viewer/build-viewer';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { requireTool } from '../helpers/debian-tools';
 import { BENCH_ADMIN } from './bench-account';
+import { installWatcher, TIMEOUT_MS, waitForMark, type BenchWindow } from './page-marks';
 import { benchReport, runBench, verdict, writeReport } from './run-bench';
 import type { BenchRun } from './server-process';
 import { mapConcurrent, stowProblem, storeInstances } from './stow-client';
@@ -60,58 +61,9 @@ for (const [name, value] of Object.entries(opt)) {
   }
 }
 
-const TIMEOUT_MS = 600_000;
 const execFileAsync = promisify(execFile);
 
 // ---------------------------------------------------------------- in-page timing
-
-// The root tsconfig has no DOM library: the few browser objects the page functions touch.
-interface PageElement {
-  dataset: Record<string, string | undefined>;
-  click(): void;
-  dispatchEvent(event: unknown): boolean;
-}
-interface BenchWindow {
-  document: { querySelector(selector: string): PageElement | null; body: PageElement };
-  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void };
-  KeyboardEvent: new (type: string, init: object) => unknown;
-  requestAnimationFrame(callback: () => void): number;
-  __bench: { marks: Record<string, number>; watch(name: string, selector: string): void };
-}
-
-/**
- * Installed in every page before its scripts: `__bench.watch(name, selector)` records
- * performance.now() the first time `selector` matches; `marks` holds the times. The selectors in
- * `initial` are watched from the navigation on.
- */
-function installWatcher(initial: [string, string][]): void {
-  const w = globalThis as unknown as BenchWindow;
-  const marks: Record<string, number> = {};
-  const pending = new Map<string, string>();
-  const check = () => {
-    for (const [name, selector] of pending) {
-      if (w.document.querySelector(selector)) {
-        marks[name] = performance.now();
-        pending.delete(name);
-      }
-    }
-  };
-  const watch = (name: string, selector: string) => {
-    pending.set(name, selector);
-    check();
-  };
-  w.__bench = { marks, watch };
-  new w.MutationObserver(check).observe(w.document, { subtree: true, childList: true, attributes: true });
-  for (const [name, selector] of initial) watch(name, selector);
-}
-
-async function waitForMark(page: Page, name: string): Promise<number> {
-  await page.waitForFunction((n) => (globalThis as unknown as BenchWindow).__bench.marks[n] !== undefined, name, {
-    timeout: TIMEOUT_MS,
-    polling: 50,
-  });
-  return page.evaluate((n) => (globalThis as unknown as BenchWindow).__bench.marks[n]!, name);
-}
 
 /** A page in a new, signed-in browser context (the viewer sends the session cookie; signing in is not timed). */
 async function newPage(

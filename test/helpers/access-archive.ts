@@ -4,7 +4,7 @@ import { corpusEntry, corpusFile } from './corpus';
 import { startTestArchive, type TestArchive } from './start-app';
 
 /**
- * The archive of the access-control tests (access-control-*.test.ts): the NEMA CT slice, stored
+ * The archive of the access-control and web-hardening tests: the NEMA CT slice, stored
  * by the admin, and the password of the accounts they create.
  */
 

@@ -1,25 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, call, storeAs } from '../helpers/access-client';
-import { corpusEntry, corpusFile } from '../helpers/corpus';
+import { archive, admin, STUDY, useArchiveWithCt } from '../helpers/access-archive';
+import { adminHeaders, call } from '../helpers/access-client';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
  * Web hardening over real HTTP (issue 5): the security headers on every kind of answer, and
  * CORS only for the configured origins.
  */
-const CT = corpusEntry('transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm');
-const STUDY = CT.studyInstanceUID!;
 
 describe('security headers', () => {
-  let archive: TestArchive;
-  const admin = () => adminHeaders(archive);
-  beforeAll(async () => {
-    archive = await startTestArchive();
-    expect((await storeAs(archive, admin(), [corpusFile(CT.path)])).status).toBe(200);
-  });
-  afterAll(async () => {
-    await archive?.stop();
-  });
+  useArchiveWithCt();
 
   it('sends the security headers on the viewer, on DICOMweb answers and on errors', async () => {
     const answers = {
@@ -46,26 +36,28 @@ describe('security headers', () => {
 
 describe('CORS with access control', () => {
   const VIEWER = 'https://viewer.hospital.example';
-  let archive: TestArchive;
+  let corsArchive: TestArchive;
   beforeAll(async () => {
-    archive = await startTestArchive({ PACS_CORS_ORIGINS: VIEWER });
+    corsArchive = await startTestArchive({ PACS_CORS_ORIGINS: VIEWER });
   });
   afterAll(async () => {
-    await archive?.stop();
+    await corsArchive?.stop();
   });
 
   it('gives CORS headers to the configured origin only, also on a 401', async () => {
-    const allowed = await call(archive, 'GET', '/dicom-web/studies', { ...adminHeaders(archive), origin: VIEWER });
+    const allowed = await call(corsArchive, 'GET', '/dicom-web/studies', { ...adminHeaders(corsArchive), origin: VIEWER });
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(VIEWER);
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
-    const refused = await call(archive, 'GET', '/dicom-web/studies', { origin: VIEWER });
+    const refused = await call(corsArchive, 'GET', '/dicom-web/studies', { origin: VIEWER });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('access-control-allow-origin')).toBe(VIEWER);
-    const other = await call(archive, 'GET', '/dicom-web/studies', { ...adminHeaders(archive), origin: 'https://evil.example' });
+    const other = await call(corsArchive, 'GET', '/dicom-web/studies', { ...adminHeaders(corsArchive), origin: 'https://evil.example' });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(other.headers.get('access-control-allow-credentials')).toBeNull();
     // A configured origin may also make state-changing calls.
-    expect((await call(archive, 'POST', '/api/tokens', { ...adminHeaders(archive), origin: VIEWER }, { name: 'viewer' })).status).toBe(201);
+    expect(
+      (await call(corsArchive, 'POST', '/api/tokens', { ...adminHeaders(corsArchive), origin: VIEWER }, { name: 'viewer' })).status,
+    ).toBe(201);
   });
 });

@@ -3,12 +3,12 @@ import { shareViewOf } from '../sharing/share-view';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
-import type { ByteSpan } from './byte-streams';
+import type { ByteSpan } from '../stored/byte-streams';
 import { negotiateBulk, type Representation } from './bulk-negotiation';
-import { locateInstance } from './instance-bulk';
+import { locateInstance } from '../stored/instance-bulk';
 import { sendBody, sendParts } from './send-parts';
-import { openValueRange, swapWidthOf, type StoredValue } from './stored-value';
-import type { WadoDeps } from './wado-deps';
+import { openValueRange, swapWidthOf, type StoredValue } from '../stored/stored-value';
+import type { WadoDeps } from '../stored/wado-deps';
 import { presentedPath } from './share-scope';
 
 /**

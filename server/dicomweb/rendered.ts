@@ -12,13 +12,13 @@ import { renderImage, type FrameToRender } from '../rendering/render-image';
 import { parseRenderOptions, single, type RenderOptions } from '../rendering/render-options';
 import { DEFAULT_RENDERED_TYPE, negotiateRenderedType, type RenderedType } from '../rendering/rendered-media-type';
 import { renderingAttributes } from '../rendering/rendering-attributes';
-import { collect } from './byte-streams';
-import { checkFrameNumbers, parseFrameList } from './frame-locator';
-import { locatedInstance, type LocatedInstance } from './instance-bulk';
-import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from './native-frame';
+import { collect } from '../stored/byte-streams';
+import { checkFrameNumbers, parseFrameList } from '../stored/frame-locator';
+import { locatedInstance, type LocatedInstance } from '../stored/instance-bulk';
+import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from '../stored/native-frame';
 import { resourceScope } from './resource-scope';
-import { openValueRange, swapWidthOf } from './stored-value';
-import type { WadoDeps } from './wado-deps';
+import { openValueRange, swapWidthOf } from '../stored/stored-value';
+import type { WadoDeps } from '../stored/wado-deps';
 import { findInstancesInScope, presentedPath } from './share-scope';
 
 /**

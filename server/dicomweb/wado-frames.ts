@@ -6,11 +6,11 @@ import { framesPath } from '../../shared/dicomweb/paths';
 import { AppError } from '../../shared/errors';
 import { negotiateAmong, partContentType, type Representation } from './bulk-negotiation';
 import { nativeFrameBytes } from '../codecs/frame-geometry';
-import { checkFrameNumbers, parseFrameList } from './frame-locator';
-import { locateInstance } from './instance-bulk';
-import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from './native-frame';
+import { checkFrameNumbers, parseFrameList } from '../stored/frame-locator';
+import { locateInstance } from '../stored/instance-bulk';
+import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from '../stored/native-frame';
 import { sendParts, type OutgoingPart } from './send-parts';
-import type { WadoDeps } from './wado-deps';
+import type { WadoDeps } from '../stored/wado-deps';
 import { presentedPath } from './share-scope';
 
 /**

@@ -9,11 +9,11 @@ import { AppError } from '../../shared/errors';
 import type { InstanceBulk, StoredInstance } from '../index/archive-index';
 import { MAX_VIEWPORT_SIDE, type RenderOptions, type Viewport } from '../rendering/render-options';
 import { isRenderedType, type RenderedType } from '../rendering/rendered-media-type';
-import { locatedInstance } from './instance-bulk';
+import { locatedInstance } from '../stored/instance-bulk';
 import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
-import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from './transcoded-instance';
-import type { WadoDeps } from './wado-deps';
+import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from '../stored/transcoded-instance';
+import type { WadoDeps } from '../stored/wado-deps';
 
 /**
  * WADO-URI (PS3.18 chapter 9): `GET /wado?requestType=WADO&studyUID=…&seriesUID=…&objectUID=…`

@@ -14,9 +14,9 @@ import { matchesIfNoneMatch, sendDicomJson } from '../http/send-json';
 import { studyVersionQuery } from '../index/study-version';
 import type { StoredInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
-import { planExplicitLittleEndian, transcodeToExplicitLittleEndian, type TranscodePlan } from './transcoded-instance';
+import { planExplicitLittleEndian, transcodeToExplicitLittleEndian, type TranscodePlan } from '../stored/transcoded-instance';
 import { findInstancesInScope, metadataJsonInScope } from './share-scope';
-import type { WadoDeps } from './wado-deps';
+import type { WadoDeps } from '../stored/wado-deps';
 
 function scopeOf(req: Request): [string, string | undefined, string | undefined] {
   const { study, series, instance } = resourceScope(req);

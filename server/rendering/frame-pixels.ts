@@ -1,4 +1,4 @@
-import type { NativeFrame } from '../dicomweb/native-frame';
+import type { NativeFrame } from '../stored/native-frame';
 
 /** One decoded frame as the renderer takes it: little endian, samples interleaved (`readNativeFrame`). */
 export type FramePixels = NativeFrame;

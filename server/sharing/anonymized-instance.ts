@@ -1,5 +1,5 @@
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
-import { collect } from '../dicomweb/byte-streams';
+import { collect } from '../stored/byte-streams';
 import type { StoredInstance } from '../index/archive-index';
 import type { BlobStore } from '../storage/blob-store';
 import { deidentifyPart10 } from './deidentify/deidentify-part10';

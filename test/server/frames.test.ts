@@ -1,7 +1,7 @@
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { negotiateBulk, type Representation } from '../../server/dicomweb/bulk-negotiation';
-import { fragmentRunsFromMarkers, fragmentRunsFromTable, nativeFrameRange } from '../../server/dicomweb/frame-locator';
+import { fragmentRunsFromMarkers, fragmentRunsFromTable, nativeFrameRange } from '../../server/stored/frame-locator';
 import type { PixelDataLocation } from '../../server/ingest/part10-types';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
 import { corpusEntry, corpusFile, corpusInstanceUrl, type CorpusEntry } from '../helpers/corpus';

@@ -3,7 +3,7 @@ import { instancePath } from '../../shared/dicomweb/paths';
 import { AppError } from '../../shared/errors';
 import type { ArchiveIndex, InstanceBulk } from '../index/archive-index';
 import type { StoredBulk } from '../index/stored-bulk';
-import { resourceScope } from './resource-scope';
+import { resourceScope } from '../dicomweb/resource-scope';
 
 export interface LocatedInstance {
   instance: InstanceBulk;

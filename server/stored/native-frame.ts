@@ -17,7 +17,7 @@ import {
   type ImageGeometry,
 } from './frame-locator';
 import type { LocatedInstance } from './instance-bulk';
-import type { OutgoingPart } from './send-parts';
+import type { OutgoingPart } from '../dicomweb/send-parts';
 import { openSpans, openValueRange, swapWidthOf } from './stored-value';
 import type { WadoDeps } from './wado-deps';
 

@@ -1,12 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeCompressedSiblings } from './precompress';
 import { REPO_ROOT, VIEWER_DIST } from './viewer-paths';
 
 /** Written into the build when it starts: sources changed after this are not in it. */
 const STAMP = '.build-stamp';
 /** What the build is made from. */
-const SOURCES = ['viewer', 'shared', 'vite.config.ts', 'package-lock.json'];
+const SOURCES = [
+  'viewer',
+  'shared',
+  'vite.config.ts',
+  'package-lock.json',
+  'server/viewer/build-viewer.ts',
+  'server/viewer/precompress.ts',
+];
 const LOCK = path.join(REPO_ROOT, 'dist', '.viewer-build.lock');
 const STALE_LOCK_MS = 5 * 60_000;
 
@@ -40,7 +48,8 @@ export function viewerBuildIsCurrent(distDir: string = VIEWER_DIST): boolean {
 }
 
 /**
- * Builds the viewer with `vite build` into a fresh folder, then swaps it in, so a server running
+ * Builds the viewer with `vite build` into a fresh folder, writes the `.br`/`.gz` siblings the
+ * server sends (serve-precompressed.ts), then swaps it in, so a server running
  * meanwhile never serves an index.html whose assets are half written. Several processes (parallel
  * test runs, `npm start`) may ask at once: a lock folder lets one build while the others wait.
  */
@@ -56,6 +65,7 @@ export function buildViewer(distDir: string = VIEWER_DIST): void {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new Error(`vite build failed (exit ${run.status ?? run.signal})`);
   }
+  writeCompressedSiblings(staging);
   fs.writeFileSync(path.join(staging, STAMP), String(started));
   const old = `${distDir}.old-${process.pid}`;
   if (fs.existsSync(distDir)) fs.renameSync(distDir, old);

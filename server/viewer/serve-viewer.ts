@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { APP_PATHS } from '../../shared/app-paths';
+import { compressedSibling, servePrecompressed } from './serve-precompressed';
 import { VIEWER_DIST } from './viewer-paths';
 
 /** One year: Vite names everything under assets/ by content hash, so a changed file is a new URL. */
@@ -14,10 +15,14 @@ const HASHED_MAX_AGE = 365 * 24 * 3600;
  */
 export function serveViewer(distDir: string = VIEWER_DIST): Router {
   const router = express.Router();
-  const sendIndex = async (_req: Request, res: Response, next: NextFunction) => {
+  const sendIndex = async (req: Request, res: Response, next: NextFunction) => {
+    const index = path.join(distDir, 'index.html');
     let html: Buffer;
     try {
-      html = await fs.readFile(path.join(distDir, 'index.html'));
+      const sibling = await compressedSibling(index, req.headers['accept-encoding']);
+      html = await fs.readFile(sibling?.file ?? index);
+      res.vary('Accept-Encoding');
+      if (sibling) res.setHeader('Content-Encoding', sibling.coding);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return next(error);
       res.status(503).setHeader('Cache-Control', 'no-store');
@@ -28,13 +33,12 @@ export function serveViewer(distDir: string = VIEWER_DIST): Router {
     res.type('html').send(html);
   };
   for (const appPath of APP_PATHS) router.get(appPath, sendIndex);
+  const hashed = { immutable: true, maxAge: HASHED_MAX_AGE * 1000 };
+  // The .br/.gz siblings written by the build when the client accepts them, else the file itself.
   router.use(
     '/assets',
-    express.static(path.join(distDir, 'assets'), {
-      index: false,
-      immutable: true,
-      maxAge: HASHED_MAX_AGE * 1000,
-    }),
+    servePrecompressed(path.join(distDir, 'assets'), hashed),
+    express.static(path.join(distDir, 'assets'), { index: false, ...hashed }),
   );
   // Unhashed files of the build (favicon, public/): revalidated each time.
   router.use(

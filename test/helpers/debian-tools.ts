@@ -12,6 +12,7 @@ export const TEST_TOOLS = {
     usedFor: 'GDCM: reference decoder and compressor (codecs, transcoding, viewer and bench:viewer)',
   },
   dcmconv: { debianPackage: 'dcmtk', usedFor: 'DCMTK: reference Explicit VR Little Endian encoding (transcoding)' },
+  dcmcjpeg: { debianPackage: 'dcmtk', usedFor: 'DCMTK: lossy JPEG of RGB without colour transform (corpus decode cases)' },
   dcmdump: { debianPackage: 'dcmtk', usedFor: 'DCMTK: reads what de-identification and the opinion SR write' },
   opj_decompress: { debianPackage: 'libopenjp2-tools', usedFor: 'OpenJPEG: reference JPEG 2000 / HTJ2K decoder (transcoding)' },
   dciodvfy: { debianPackage: 'dicom3tools', usedFor: 'dicom3tools: checks the opinion SR against its IOD' },

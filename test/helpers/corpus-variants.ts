@@ -39,25 +39,70 @@ export function firstFragment(file: Buffer): Buffer {
 
 /**
  * A single-frame JPEG 2000 file whose one fragment gains a COM marker segment (ISO 15444-1 A.9.2,
- * ignored by decoders) right after SIZ, holding `SEQUENCE_DELIMITER_BYTES`: a reader that scans
- * for the delimiter instead of walking the items by their lengths (PS3.5 A.4) ends the Pixel Data
- * inside the codestream. The fragment's item length is rewritten; the Pixel Data has undefined
- * length, so nothing else changes.
+ * ignored by decoders) right after SIZ, holding `SEQUENCE_DELIMITER_BYTES` at an even offset of
+ * the codestream: a reader that scans for the delimiter instead of walking the items by their
+ * lengths (PS3.5 A.4) ends the Pixel Data inside the codestream. The fragment's item length is
+ * rewritten; the Pixel Data has undefined length, so nothing else changes.
  */
 export function jpeg2000WithDelimiterBytes(file: Buffer): Buffer {
-  const pixel = dicomParser.parseDicom(new Uint8Array(file)).elements.x7fe00010!;
-  const fragments = pixel.fragments!;
-  if (fragments.length !== 1) throw new Error('expected a single-fragment JPEG 2000 file');
-  const start = fragments[0]!.position;
-  const codestream = file.subarray(start, start + fragments[0]!.length);
+  const pixel = encapsulatedPixelData(file);
+  if (pixel.fragments.length !== 1) throw new Error('expected a single-fragment JPEG 2000 file');
+  const codestream = pixel.fragments[0]!;
   if (codestream.readUInt16BE(0) !== 0xff4f || codestream.readUInt16BE(2) !== 0xff51) throw new Error('not a J2K codestream (SOC SIZ)');
   const afterSiz = 4 + codestream.readUInt16BE(4);
-  const comment = Buffer.alloc(6);
-  comment.writeUInt16BE(0xff64, 0); // COM
-  comment.writeUInt16BE(4 + SEQUENCE_DELIMITER_BYTES.length, 2); // Lcom
-  comment.writeUInt16BE(0, 4); // Rcom: binary
-  const fragment = Buffer.concat([codestream.subarray(0, afterSiz), comment, SEQUENCE_DELIMITER_BYTES, codestream.subarray(afterSiz)]);
-  const item = Buffer.from(file.subarray(start - 8, start));
-  item.writeUInt32LE(fragment.length, 4);
-  return Buffer.concat([file.subarray(0, start - 8), item, fragment, file.subarray(start + codestream.length)]);
+  // COM, Lcom, Rcom 0 (binary), then the delimiter between pad bytes so that it starts at an even offset and the segment is even.
+  const pad = Buffer.alloc(afterSiz % 2 === 0 ? 2 : 1);
+  const comment = Buffer.concat([
+    Buffer.from([0xff, 0x64, 0, 0, 0, 0]),
+    pad,
+    SEQUENCE_DELIMITER_BYTES,
+    Buffer.alloc(pad.length === 2 ? 0 : 1),
+  ]);
+  comment.writeUInt16BE(comment.length - 2, 2);
+  const fragment = Buffer.concat([codestream.subarray(0, afterSiz), comment, codestream.subarray(afterSiz)]);
+  return withFragments(file, [fragment]);
+}
+
+/**
+ * The single-frame file of `jpeg2000WithDelimiterBytes` made two frames (NumberOfFrames 2, empty
+ * Basic Offset Table), each frame the same codestream in two fragments, the second beginning with
+ * the delimiter bytes: the frames are then found by the codestream's start marker on the first
+ * fragment of each (PS3.5 A.4 and A.4.1).
+ */
+export function jpeg2000TwoFramesSplitAtDelimiter(singleFrame: Buffer): Buffer {
+  const codestream = encapsulatedPixelData(singleFrame).fragments[0]!;
+  const split = codestream.indexOf(SEQUENCE_DELIMITER_BYTES);
+  if (split <= 0 || split % 2 !== 0) throw new Error('expected the delimiter bytes at an even offset of the codestream');
+  const halves = [codestream.subarray(0, split), codestream.subarray(split)];
+  const twoFrames = withFragments(singleFrame, [...halves, ...halves]);
+  const ds = dicomParser.parseDicom(new Uint8Array(twoFrames));
+  if (ds.elements.x00280008) throw new Error('the file already has NumberOfFrames');
+  const rowsAt = ds.elements.x00280010!.dataOffset - 8;
+  const numberOfFrames = Buffer.from([0x28, 0, 0x08, 0, 0x49, 0x53, 2, 0, 0x32, 0x20]); // (0028,0008) IS "2 "
+  return Buffer.concat([twoFrames.subarray(0, rowsAt), numberOfFrames, twoFrames.subarray(rowsAt)]);
+}
+
+/** The Pixel Data's fragments of an encapsulated file (explicit VR little endian), and where the element starts and ends. */
+function encapsulatedPixelData(file: Buffer): { start: number; end: number; fragments: Buffer[] } {
+  const pixel = dicomParser.parseDicom(new Uint8Array(file)).elements.x7fe00010!;
+  if (!pixel.encapsulatedPixelData) throw new Error('expected encapsulated Pixel Data');
+  return {
+    start: pixel.dataOffset - 12,
+    end: pixel.dataOffset + pixel.length,
+    fragments: pixel.fragments!.map((f) => file.subarray(f.position, f.position + f.length)),
+  };
+}
+
+/** `file` with its Pixel Data replaced by an empty Basic Offset Table and `fragments` (PS3.5 A.4). */
+function withFragments(file: Buffer, fragments: readonly Buffer[]): Buffer {
+  const { start, end } = encapsulatedPixelData(file);
+  const item = (length: number, tag = 0xe000) => {
+    const header = Buffer.from([0xfe, 0xff, 0, 0, 0, 0, 0, 0]);
+    header.writeUInt16LE(tag, 2);
+    header.writeUInt32LE(length, 4);
+    return header;
+  };
+  const element = file.subarray(start, start + 12);
+  const items = fragments.flatMap((f) => [item(f.length), f]);
+  return Buffer.concat([file.subarray(0, start), element, item(0), ...items, item(0, 0xe0dd), file.subarray(end)]);
 }

@@ -1,13 +1,14 @@
 import type { Request, Response } from 'express';
 import { shareViewOf } from '../sharing/share-view';
-import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
 import type { ByteSpan } from '../stored/byte-streams';
 import { negotiateBulk, type Representation } from './bulk-negotiation';
-import { locateInstance } from '../stored/instance-bulk';
+import { locate } from '../stored/stored-instance';
+import { resourceScope } from './resource-scope';
 import { sendBody, sendParts } from './send-parts';
-import { openValueRange, swapWidthOf, type StoredValue } from '../stored/stored-value';
+import { openValueRange, storedValue } from '../stored/stored-value';
 import type { WadoDeps } from '../stored/wado-deps';
 import { presentedPath } from './share-scope';
 
@@ -28,13 +29,13 @@ export function retrieveBulkdata(deps: WadoDeps) {
     // An anonymized share reaches only the bulk data of attributes the profile keeps (pixels).
     if (shareViewOf(res)?.allowsBulkPath(path.split('/')) === false)
       throw new AppError('NOT_FOUND', 'This instance has no bulk data at that path.');
-    const located = locateInstance(deps.index, req);
+    const { study, series, instance: sop } = resourceScope(req);
+    const located = locate(deps.index, study, series!, sop!);
     const { instance, bulk } = located;
     const item = bulk.items.find((i) => i.path === path);
     if (!item) throw new AppError('NOT_FOUND', 'This instance has no bulk data at that path.');
 
     const pixel = bulk.pixelData?.tag === path ? bulk.pixelData : undefined;
-    const syntax = transferSyntax(instance.transferSyntax);
     const encapsulatedPixels = pixel?.encapsulated === true;
     const offered: Representation = {
       mediaType: OCTET_STREAM,
@@ -46,14 +47,7 @@ export function retrieveBulkdata(deps: WadoDeps) {
       throw new AppError('NOT_ACCEPTABLE', 'Bulk data is available as application/octet-stream, alone or in multipart/related.');
     const contentType = pixel ? `${OCTET_STREAM}; transfer-syntax=${offered.transferSyntax}` : OCTET_STREAM;
 
-    const value: StoredValue = {
-      key: instance.blobKey,
-      objectSize: instance.size,
-      offset: item.offset,
-      length: item.length,
-      swapWidth: encapsulatedPixels ? 1 : swapWidthOf(item.vr, syntax?.bigEndian === true),
-      deflated: bulk.deflated,
-    };
+    const value = storedValue(located, item, encapsulatedPixels);
     const open = (start: number, end: number) => openValueRange(deps.blobStore, value, start, end);
     if (packaging === 'multipart') {
       const location = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}/bulkdata/${path}`;

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
-import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { framesPath } from '../../shared/dicomweb/paths';
 import { AppError, isAppError } from '../../shared/errors';
-import type { StoredInstance } from '../index/archive-index';
+import type { IndexedInstance } from '../index/archive-index';
 import { MultipartWriter } from '../http/multipart-writer';
 import { matchesIfNoneMatch } from '../http/send-json';
 import { BULK_BASE_MARKER } from '../ingest/bulk-data-uri';
@@ -14,10 +13,10 @@ import { DEFAULT_RENDERED_TYPE, negotiateRenderedType, type RenderedType } from 
 import { renderingAttributes } from '../rendering/rendering-attributes';
 import { collect } from '../stored/byte-streams';
 import { checkFrameNumbers, parseFrameList } from '../stored/frame-locator';
-import { locatedInstance, type LocatedInstance } from '../stored/instance-bulk';
+import { locate, type StoredInstance } from '../stored/stored-instance';
 import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from '../stored/native-frame';
 import { resourceScope } from './resource-scope';
-import { openValueRange, swapWidthOf } from '../stored/stored-value';
+import { openValueRange, storedValue } from '../stored/stored-value';
 import type { WadoDeps } from '../stored/wado-deps';
 import { findInstancesInScope, presentedPath } from './share-scope';
 
@@ -57,7 +56,7 @@ export interface RenderedBody {
  */
 export async function renderInstance(
   deps: WadoDeps,
-  located: LocatedInstance,
+  located: StoredInstance,
   frameNumber: number,
   options: RenderInstanceOptions = {},
 ): Promise<RenderedBody> {
@@ -83,7 +82,7 @@ export function retrieveRendered(deps: WadoDeps, level: Level) {
     if (level === 'study' || level === 'series') {
       const instances = findInstancesInScope(deps.index, res, scope.study, scope.series);
       if (instances.length === 0) throw new AppError('NOT_FOUND', `No such ${level}.`);
-      const images = instances.map((i) => locate(deps, i)).filter(hasPixels);
+      const images = instances.map((i) => locateRow(deps, i)).filter(hasPixels);
       if (images.length === 0) throw notAnImage(`This ${level} has no image instances`);
       const parts = images.map((located) => ({
         location: `${base}/${presentedPath(res, located.path)}/rendered`,
@@ -91,7 +90,7 @@ export function retrieveRendered(deps: WadoDeps, level: Level) {
       }));
       return sendRenderedParts(deps, res, type, parts, true);
     }
-    const located = locateOrThrow(deps, scope.study, scope.series!, scope.instance!);
+    const located = locate(deps.index, scope.study, scope.series!, scope.instance!);
     if (level === 'instance') {
       const etag = etagOf(located, 'rendered', [1], type, options);
       const rendered = await unlessCached(req, etag, () => renderInstance(deps, located, 1, { ...options, type, allFrames: true }));
@@ -118,13 +117,13 @@ export function retrieveThumbnail(deps: WadoDeps, level: Level) {
     const options = parseRenderOptions(req.query as Record<string, unknown>, 'thumbnail');
     const type = negotiateRenderedType(req.headers.accept, single(req.query as Record<string, unknown>, 'accept'));
     const scope = resourceScope(req);
-    let located: LocatedInstance;
+    let located: StoredInstance;
     let frame: number;
     if (level === 'study' || level === 'series') {
       located = representativeInstance(deps, findInstancesInScope(deps.index, res, scope.study, scope.series), level);
       frame = middleFrame(located);
     } else {
-      located = locateOrThrow(deps, scope.study, scope.series!, scope.instance!);
+      located = locate(deps.index, scope.study, scope.series!, scope.instance!);
       if (!hasPixels(located)) throw notAnImage('This instance has no Pixel Data');
       if (level === 'frames') {
         const numbers = parseFrameList(req.params.frames as string);
@@ -144,37 +143,31 @@ export function retrieveThumbnail(deps: WadoDeps, level: Level) {
 }
 
 /** The series' middle image instance, or for a study the first series (index order) with images. */
-function representativeInstance(deps: WadoDeps, instances: StoredInstance[], level: 'study' | 'series'): LocatedInstance {
+function representativeInstance(deps: WadoDeps, instances: IndexedInstance[], level: 'study' | 'series'): StoredInstance {
   if (instances.length === 0) throw new AppError('NOT_FOUND', `No such ${level}.`);
-  const bySeries = new Map<string, StoredInstance[]>();
+  const bySeries = new Map<string, IndexedInstance[]>();
   for (const instance of instances) {
     const members = bySeries.get(instance.seriesUid);
     if (members) members.push(instance);
     else bySeries.set(instance.seriesUid, [instance]);
   }
   for (const members of bySeries.values()) {
-    const images = members.map((i) => locate(deps, i)).filter(hasPixels);
+    const images = members.map((i) => locateRow(deps, i)).filter(hasPixels);
     const middle = images[Math.floor((images.length - 1) / 2)];
     if (middle) return middle;
   }
   throw notAnImage(`This ${level} has no image instances`);
 }
 
-function middleFrame(located: LocatedInstance): number {
+function middleFrame(located: StoredInstance): number {
   return Math.ceil(Math.max(1, located.instance.numberOfFrames ?? 1) / 2);
 }
 
-function locate(deps: WadoDeps, instance: StoredInstance): LocatedInstance {
-  return locateOrThrow(deps, instance.studyUid, instance.seriesUid, instance.sopUid);
+function locateRow(deps: WadoDeps, instance: IndexedInstance): StoredInstance {
+  return locate(deps.index, instance.studyUid, instance.seriesUid, instance.sopUid);
 }
 
-function locateOrThrow(deps: WadoDeps, study: string, series: string, sop: string): LocatedInstance {
-  const instance = deps.index.instanceBulk(study, series, sop);
-  if (!instance) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
-  return locatedInstance(instance, study, series, sop);
-}
-
-function hasPixels(located: LocatedInstance): boolean {
+function hasPixels(located: StoredInstance): boolean {
   const pixel = located.bulk.pixelData;
   return pixel !== undefined && pixel.length > 0 && (located.instance.rows ?? 0) > 0 && (located.instance.columns ?? 0) > 0;
 }
@@ -193,18 +186,18 @@ function notAnImage(what: string): AppError {
 class InstanceSource {
   private constructor(
     private readonly deps: WadoDeps,
-    private readonly located: LocatedInstance,
+    private readonly located: StoredInstance,
     private readonly dataset: DicomJson,
     private readonly image: StoredImage,
     readonly numberOfFrames: number,
   ) {}
 
-  static async open(deps: WadoDeps, located: LocatedInstance): Promise<InstanceSource> {
+  static async open(deps: WadoDeps, located: StoredInstance): Promise<InstanceSource> {
     if (!hasPixels(located)) throw notAnImage('This instance has no Pixel Data');
-    const [, study, , series, , sop] = located.path.split('/') as [string, string, string, string, string, string];
-    const json = deps.index.metadataJson(study, series, sop)[0];
+    // The whole header: rendering reads modality, VOI and palette attributes from it (rendering-attributes.ts).
+    const json = deps.index.metadataJson(located.studyUid, located.seriesUid, located.sopUid)[0];
     if (json === undefined) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
-    const image = storedImage(deps, located);
+    const image = storedImage(located);
     return new InstanceSource(deps, located, JSON.parse(json) as DicomJson, image, image.numberOfFrames);
   }
 
@@ -225,21 +218,12 @@ class InstanceSource {
     const path = uri.startsWith(BULK_BASE_MARKER) ? uri.slice(uri.indexOf('/bulkdata/') + '/bulkdata/'.length) : undefined;
     const item = path === undefined ? undefined : this.located.bulk.items.find((i) => i.path === path);
     if (!item) return new Uint8Array(0);
-    const { instance, bulk } = this.located;
-    const value = {
-      key: instance.blobKey,
-      objectSize: instance.size,
-      offset: item.offset,
-      length: item.length,
-      swapWidth: swapWidthOf(item.vr, transferSyntax(instance.transferSyntax)?.bigEndian === true),
-      deflated: bulk.deflated,
-    };
-    return collect(await openValueRange(this.deps.blobStore, value, 0, item.length));
+    return collect(await openValueRange(this.deps.blobStore, storedValue(this.located, item), 0, item.length));
   }
 }
 
 /** A weak validator: the stored object (its key is unique per stored copy), frames, type and parameters. */
-function etagOf(located: LocatedInstance, kind: string, frames: number[], type: RenderedType, options: RenderOptions): string {
+function etagOf(located: StoredInstance, kind: string, frames: number[], type: RenderedType, options: RenderOptions): string {
   const hash = createHash('sha256')
     .update(JSON.stringify([located.instance.blobKey, kind, frames, type, options]))
     .digest('base64url');

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
+import type { ArchiveIndex, IndexedInstance } from '../index/archive-index';
 import { shareViewOf } from '../sharing/share-view';
 
 /**
@@ -17,7 +17,7 @@ export function findInstancesInScope(
   study: string,
   series?: string,
   instance?: string,
-): StoredInstance[] {
+): IndexedInstance[] {
   const limited = sharedSeries(res, series);
   return limited ? limited.flatMap((uid) => index.findInstances(study, uid)) : index.findInstances(study, series, instance);
 }

@@ -7,7 +7,8 @@ import { AppError } from '../../shared/errors';
 import { negotiateAmong, partContentType, type Representation } from './bulk-negotiation';
 import { nativeFrameBytes } from '../codecs/frame-geometry';
 import { checkFrameNumbers, parseFrameList } from '../stored/frame-locator';
-import { locateInstance } from '../stored/instance-bulk';
+import { locate } from '../stored/stored-instance';
+import { resourceScope } from './resource-scope';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from '../stored/native-frame';
 import { sendParts, type OutgoingPart } from './send-parts';
 import type { WadoDeps } from '../stored/wado-deps';
@@ -27,8 +28,9 @@ import { presentedPath } from './share-scope';
 export function retrieveFrames(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const numbers = parseFrameList(req.params.frames as string);
-    const located = locateInstance(deps.index, req);
-    const image = storedImage(deps, located);
+    const { study, series, instance: sop } = resourceScope(req);
+    const located = locate(deps.index, study, series!, sop!);
+    const image = storedImage(located);
     const stored = storedRepresentation(image);
     const problem = nativeProblem(image);
     const offers = image.pixel.encapsulated && !problem ? [stored, NATIVE] : [stored];

@@ -6,10 +6,10 @@ import { isValidUid } from '../../shared/dicom/uid';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { DICOM, parseAccept } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
-import type { InstanceBulk, StoredInstance } from '../index/archive-index';
+import type { InstanceBulk, IndexedInstance } from '../index/archive-index';
 import { MAX_VIEWPORT_SIDE, type RenderOptions, type Viewport } from '../rendering/render-options';
 import { isRenderedType, type RenderedType } from '../rendering/rendered-media-type';
-import { locatedInstance } from '../stored/instance-bulk';
+import { findStored } from '../stored/stored-instance';
 import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from '../stored/transcoded-instance';
@@ -181,12 +181,14 @@ export function retrieveWadoUri(deps: WadoUriDeps) {
         series: view.original('series', query.series),
         object: view.original('instance', query.object),
       });
-    const instance = deps.index.findInstances(query.study, query.series, query.object)[0];
-    if (!instance) throw new AppError('NOT_FOUND', 'No such object in this study and series.');
-    const bulk = deps.index.instanceBulk(query.study, query.series, query.object)!;
+    const located = findStored(deps.index, query.study, query.series, query.object);
+    if (!located) throw new AppError('NOT_FOUND', 'No such object in this study and series.');
+    const { instance: bulk } = located;
     const mediaType = selectMediaType(query, bulk.rows !== null && bulk.columns !== null);
     if (mediaType === DICOM) {
       requireAction(res, 'download');
+      const instance = deps.index.findInstances(query.study, query.series, query.object)[0];
+      if (!instance) throw new AppError('NOT_FOUND', 'No such object in this study and series.');
       return sendDicomFile(deps, req, res, query, instance);
     }
     if (query.transferSyntax !== undefined)
@@ -196,7 +198,6 @@ export function retrieveWadoUri(deps: WadoUriDeps) {
     // PS3.18 9.5.2: a frame number past the end is a 400 here (WADO-RS frames answer 404).
     if (frameNumber > frames)
       throw badRequest(`frameNumber ${frameNumber} is past the end: the object has ${frames} frame${frames === 1 ? '' : 's'}.`);
-    const located = locatedInstance(bulk, query.study, query.series, query.object);
     const rendered = await renderInstance(deps, located, frameNumber, { ...renderOptionsFor(query.render, bulk), type: mediaType });
     res.status(200).type(rendered.contentType).setHeader('Content-Length', String(rendered.body.length));
     res.setHeader('Cache-Control', 'private, no-cache');
@@ -259,7 +260,7 @@ async function sendDicomFile(
   req: Request,
   res: Response,
   query: WadoUriRequest,
-  instance: StoredInstance,
+  instance: IndexedInstance,
 ): Promise<void> {
   if (query.renderingParams.length > 0) {
     throw badRequest(`${query.renderingParams.join(', ')} apply only to rendered media types, not to application/dicom (PS3.18 9.5.1.2).`);

@@ -12,7 +12,7 @@ import { MultipartWriter } from '../http/multipart-writer';
 import { resourceScope } from './resource-scope';
 import { matchesIfNoneMatch, sendDicomJson } from '../http/send-json';
 import { studyVersionQuery } from '../index/study-version';
-import type { StoredInstance } from '../index/archive-index';
+import type { IndexedInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian, type TranscodePlan } from '../stored/transcoded-instance';
 import { findInstancesInScope, metadataJsonInScope } from './share-scope';
@@ -72,7 +72,7 @@ export function retrieveInstances(deps: WadoDeps) {
 }
 
 interface PartPlan {
-  instance: StoredInstance;
+  instance: IndexedInstance;
   transcode?: TranscodePlan;
   /** De-identify for this anonymized share. */
   view?: ShareView | undefined;

@@ -5,7 +5,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ZipFile } from 'yazl';
 import { parseAccept } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
-import type { ArchiveIndex, StoredInstance } from '../index/archive-index';
+import type { ArchiveIndex, IndexedInstance } from '../index/archive-index';
 import type { BlobStore } from '../storage/blob-store';
 import { resourceScope } from './resource-scope';
 import { findInstancesInScope } from './share-scope';
@@ -51,7 +51,7 @@ export function retrieveZip(deps: ZipDeps) {
     if (!first) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
     // An anonymized share gets each object de-identified (sizes then known only as each is made).
     const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;
-    const open = async (item: StoredInstance): Promise<Readable> =>
+    const open = async (item: IndexedInstance): Promise<Readable> =>
       view ? Readable.from([(await anonymizedInstance(deps.blobStore, view, item)).bytes]) : deps.blobStore.get(item.blobKey);
     const name = (uid: string | undefined) => (uid === undefined ? undefined : (view?.presented(uid) ?? uid));
     // The first object is opened before the status goes out, so that a storage failure is a clean error.

@@ -8,7 +8,7 @@ import { PATIENT_NAME_WORDS, REFERRING_NAME_WORDS, nameWordWriter } from './name
 import type { StoredBulk } from './stored-bulk';
 
 /** What ingest hands to the index for one stored instance. */
-export interface InstanceRecord extends StoredInstance {
+export interface InstanceRecord extends IndexedInstance {
   /** The data set as DICOM JSON, BulkDataURIs already set. */
   dataset: DicomJson;
   /** Bulk value and pixel data locations, stored as the `bulk` column. */
@@ -21,7 +21,7 @@ export type InsertResult =
   | { kind: 'series-in-other-study' };
 
 /** An instance located in the index: enough to stream it from storage. */
-export interface StoredInstance {
+export interface IndexedInstance {
   studyUid: string;
   seriesUid: string;
   sopUid: string;
@@ -32,9 +32,9 @@ export interface StoredInstance {
 }
 
 /**
- * What Retrieve Frames and Retrieve Bulkdata need about one instance (PS3.18 10.4.1.1.4, 10.4.1.1.5):
- * where its object is, its transfer syntax, the image geometry and the `bulk` JSON written by ingest
- * (a `StoredBulk`, see stored-bulk.ts).
+ * What Retrieve Frames and Retrieve Bulkdata need about one instance (PS3.18 10.4.1.1.4, 10.4.1.1.5),
+ * in one query: where its object is, its transfer syntax, the pixel description and the `bulk` JSON
+ * written by ingest (a `StoredBulk`, see stored-bulk.ts). server/stored/ reads it.
  */
 export interface InstanceBulk {
   blobKey: string;
@@ -45,6 +45,11 @@ export interface InstanceBulk {
   samplesPerPixel: number | null;
   bitsAllocated: number | null;
   numberOfFrames: number | null;
+  /** From the stored DICOM JSON, by the same query (Image Pixel Module, PS3.3 C.7.6.3). */
+  bitsStored: number | null;
+  pixelRepresentation: number | null;
+  photometricInterpretation: string | null;
+  planarConfiguration: number | null;
   /** The `bulk` column as stored: `StoredBulk` as JSON text. */
   bulk: string;
 }
@@ -105,7 +110,11 @@ export class ArchiveIndex {
       ),
       instanceBulk: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, i.transfer_syntax AS transferSyntax,
         i.rows AS rows, i.columns AS columns, i.bits_allocated AS bitsAllocated, i.number_of_frames AS numberOfFrames,
-        json_extract(i.json, '$."${Tag.SamplesPerPixel}".Value[0]') AS samplesPerPixel, i.bulk AS bulk
+        json_extract(i.json, '$."${Tag.SamplesPerPixel}".Value[0]') AS samplesPerPixel,
+        json_extract(i.json, '$."${Tag.BitsStored}".Value[0]') AS bitsStored,
+        json_extract(i.json, '$."${Tag.PixelRepresentation}".Value[0]') AS pixelRepresentation,
+        json_extract(i.json, '$."${Tag.PhotometricInterpretation}".Value[0]') AS photometricInterpretation,
+        json_extract(i.json, '$."${Tag.PlanarConfiguration}".Value[0]') AS planarConfiguration, i.bulk AS bulk
         ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
       studyMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`).pluck(),
       seriesMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`).pluck(),
@@ -239,13 +248,13 @@ export class ArchiveIndex {
   }
 
   /** Instances of a study / series / one instance, resolved by the full UID path. */
-  findInstances(studyUid: string, seriesUid?: string, sopUid?: string): StoredInstance[] {
+  findInstances(studyUid: string, seriesUid?: string, sopUid?: string): IndexedInstance[] {
     if (sopUid !== undefined && seriesUid !== undefined) {
-      const row = this.q.oneInstance.get(studyUid, seriesUid, sopUid) as StoredInstance | undefined;
+      const row = this.q.oneInstance.get(studyUid, seriesUid, sopUid) as IndexedInstance | undefined;
       return row ? [row] : [];
     }
-    if (seriesUid !== undefined) return this.q.seriesInstances.all(studyUid, seriesUid) as StoredInstance[];
-    return this.q.studyInstances.all(studyUid) as StoredInstance[];
+    if (seriesUid !== undefined) return this.q.seriesInstances.all(studyUid, seriesUid) as IndexedInstance[];
+    return this.q.studyInstances.all(studyUid) as IndexedInstance[];
   }
 
   /** The study-level DICOM JSON (patient and study attributes) of a study, or undefined. */
@@ -290,7 +299,7 @@ export class ArchiveIndex {
             keys = this.q.blobKeysOfSeries.all(series.pk) as string[];
             this.q.deleteSeriesRow.run(series.pk);
           } else {
-            const instance = this.q.oneInstance.get(studyUid, seriesUid, sopUid) as StoredInstance | undefined;
+            const instance = this.q.oneInstance.get(studyUid, seriesUid, sopUid) as IndexedInstance | undefined;
             if (!instance) return undefined;
             keys = [instance.blobKey];
             this.q.deleteInstanceRow.run(sopUid);

@@ -1,6 +1,6 @@
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { collect } from '../stored/byte-streams';
-import type { StoredInstance } from '../index/archive-index';
+import type { IndexedInstance } from '../index/archive-index';
 import type { BlobStore } from '../storage/blob-store';
 import { deidentifyPart10 } from './deidentify/deidentify-part10';
 import type { ShareView } from './share-view';
@@ -13,7 +13,7 @@ import type { ShareView } from './share-view';
 export async function anonymizedInstance(
   blobStore: BlobStore,
   view: ShareView,
-  instance: StoredInstance,
+  instance: IndexedInstance,
 ): Promise<{ bytes: Buffer; transferSyntax: string }> {
   const file = await collect(await blobStore.get(instance.blobKey));
   const bytes = deidentifyPart10(

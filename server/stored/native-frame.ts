@@ -1,6 +1,4 @@
 import { Readable } from 'node:stream';
-import { getNumber, getString, type DicomJson } from '../../shared/dicom/dicom-json';
-import { Tag } from '../../shared/dicom/tags';
 import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { decodeFrame, decodeProblem } from '../codecs/codec-registry';
@@ -16,9 +14,8 @@ import {
   type FragmentRun,
   type ImageGeometry,
 } from './frame-locator';
-import type { LocatedInstance } from './instance-bulk';
-import type { OutgoingPart } from '../dicomweb/send-parts';
-import { openSpans, openValueRange, swapWidthOf } from './stored-value';
+import { openSpans, openValueRange, storedValue, type StoredValue } from './stored-value';
+import type { StoredInstance } from './stored-instance';
 import type { WadoDeps } from './wado-deps';
 
 /**
@@ -31,6 +28,9 @@ export interface NativeFrame extends Omit<FrameGeometry, 'planarConfiguration'> 
   pixels: Uint8Array; // one frame, little endian, samples interleaved (Planar Configuration 0)
 }
 
+/** What reading frames needs of a located instance: its index row (pixel description included) and its pixel data location. */
+export type StoredPixels = Pick<StoredInstance, 'instance' | 'bulk'>;
+
 /** The image attributes of a located instance (Image Pixel Module, PS3.3 C.7.6.3). */
 export interface StoredImage extends FrameGeometry, ImageGeometry {
   photometricInterpretation: string;
@@ -39,12 +39,15 @@ export interface StoredImage extends FrameGeometry, ImageGeometry {
 }
 
 /** The bytes of one stored frame: its length and a way to open them when its turn comes. */
-export type StoredFrame = Pick<OutgoingPart, 'length' | 'open'>;
+export interface StoredFrame {
+  length: number;
+  open: () => Promise<Readable>;
+}
 
 /** One frame as native pixels: decoded if encapsulated, inflated, swapped and interleaved as needed; 404/406 otherwise. */
-export async function readNativeFrame(deps: WadoDeps, located: LocatedInstance, frameNumber: number): Promise<NativeFrame> {
+export async function readNativeFrame(deps: WadoDeps, located: StoredPixels, frameNumber: number): Promise<NativeFrame> {
   if (!Number.isInteger(frameNumber) || frameNumber < 1) throw new AppError('BAD_REQUEST', 'Frame numbers are counted from 1.');
-  const image = storedImage(deps, located);
+  const image = storedImage(located);
   checkFrameNumbers([frameNumber], image.numberOfFrames);
   const [stored] = await storedFrames(deps, located, image, [frameNumber]);
   return nativeFrameOf(image, await collect(await stored!.open()));
@@ -88,14 +91,11 @@ export function nativeProblem(image: StoredImage): string | undefined {
   return image.pixel.encapsulated ? decodeProblem(image.transferSyntax, image) : undefined;
 }
 
-/** The image attributes of the instance, from its DICOM JSON in the index; 404 without Pixel Data. */
-export function storedImage(deps: WadoDeps, located: LocatedInstance): StoredImage {
+/** The image attributes of the instance, as its index row holds them (no further query); 404 without Pixel Data. */
+export function storedImage(located: StoredPixels): StoredImage {
   const { instance, bulk } = located;
   const pixel = bulk.pixelData;
   if (!pixel || pixel.length === 0) throw new AppError('NOT_FOUND', 'The instance has no Pixel Data, so it has no frames.');
-  const [, study, , series, , sop] = located.path.split('/');
-  const json = deps.index.metadataJson(study!, series, sop)[0];
-  const ds = json === undefined ? undefined : (JSON.parse(json) as DicomJson);
   const bitsAllocated = instance.bitsAllocated ?? 0;
   return {
     transferSyntax: instance.transferSyntax,
@@ -104,42 +104,44 @@ export function storedImage(deps: WadoDeps, located: LocatedInstance): StoredIma
     columns: instance.columns ?? 0,
     samplesPerPixel: Number(instance.samplesPerPixel ?? 1),
     bitsAllocated,
-    bitsStored: getNumber(ds, Tag.BitsStored) ?? bitsAllocated,
-    pixelRepresentation: getNumber(ds, Tag.PixelRepresentation) === 1 ? 1 : 0,
-    photometricInterpretation: getString(ds, Tag.PhotometricInterpretation)?.trim() ?? '',
-    planarConfiguration: getNumber(ds, Tag.PlanarConfiguration) === 1 ? 1 : 0,
+    bitsStored: numberOrUndefined(instance.bitsStored) ?? bitsAllocated,
+    pixelRepresentation: numberOrUndefined(instance.pixelRepresentation) === 1 ? 1 : 0,
+    photometricInterpretation: typeof instance.photometricInterpretation === 'string' ? instance.photometricInterpretation.trim() : '',
+    planarConfiguration: numberOrUndefined(instance.planarConfiguration) === 1 ? 1 : 0,
     numberOfFrames: Math.max(1, instance.numberOfFrames ?? 1),
   };
+}
+
+/** A JSON value read by json_extract as `getNumber` reads it: numbers, and numeric strings (DS/IS). */
+function numberOrUndefined(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
 }
 
 /** The stored bytes of the listed frames (1-based, already checked against the frame count). */
 export async function storedFrames(
   deps: WadoDeps,
-  located: LocatedInstance,
+  located: StoredPixels,
   image: StoredImage,
   numbers: readonly number[],
 ): Promise<StoredFrame[]> {
   return image.pixel.encapsulated ? encapsulatedFrames(deps, located, image, numbers) : nativeFrames(deps, located, image, numbers);
 }
 
-function nativeFrames(deps: WadoDeps, located: LocatedInstance, image: StoredImage, numbers: readonly number[]): StoredFrame[] {
-  const { instance, bulk } = located;
+function nativeFrames(deps: WadoDeps, located: StoredPixels, image: StoredImage, numbers: readonly number[]): StoredFrame[] {
   const { pixel } = image;
-  const bigEndian = transferSyntax(instance.transferSyntax)?.bigEndian === true;
+  const bigEndian = transferSyntax(located.instance.transferSyntax)?.bigEndian === true;
   if (bigEndian && (image.bitsAllocated === 1 || (pixel.vr === 'OW' && image.bitsAllocated > 16))) {
     throw new AppError(
       'NOT_ACCEPTABLE',
       `Frames of big endian pixel data with ${image.bitsAllocated}-bit samples cannot be converted to little endian yet.`,
     );
   }
-  const value = {
-    key: instance.blobKey,
-    objectSize: instance.size,
-    offset: pixel.offset,
-    length: pixel.length,
-    swapWidth: swapWidthOf(pixel.vr, bigEndian),
-    deflated: bulk.deflated,
-  };
+  const value = storedValue(located, pixel);
   return numbers.map((frame) => {
     if (image.bitsAllocated === 1) return packedBitFrame(deps, value, image, frame);
     const { start, end } = nativeFrameRange(pixel.length, image, frame);
@@ -151,7 +153,7 @@ function nativeFrames(deps: WadoDeps, located: LocatedInstance, image: StoredIma
  * A frame of 1-bit pixels (PS3.5 8.1.1: packed, least significant bit first) that may begin
  * inside a byte: the bytes around it are read and shifted so that the frame begins at bit 0.
  */
-function packedBitFrame(deps: WadoDeps, value: Parameters<typeof openValueRange>[1], image: StoredImage, frame: number): StoredFrame {
+function packedBitFrame(deps: WadoDeps, value: StoredValue, image: StoredImage, frame: number): StoredFrame {
   const bits = image.rows * image.columns * image.samplesPerPixel;
   const firstBit = (frame - 1) * bits;
   const start = Math.floor(firstBit / 8);
@@ -175,7 +177,7 @@ function packedBitFrame(deps: WadoDeps, value: Parameters<typeof openValueRange>
 
 async function encapsulatedFrames(
   deps: WadoDeps,
-  located: LocatedInstance,
+  located: StoredPixels,
   image: StoredImage,
   numbers: readonly number[],
 ): Promise<StoredFrame[]> {

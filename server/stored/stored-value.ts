@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
+import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { vrWordBytes } from '../ingest/dicom-dictionary';
 import type { BlobStore } from '../storage/blob-store';
 import { keepSpans, slice, swapWords, type ByteSpan } from './byte-streams';
 import { openInflatedRange } from './inflated-range';
+import type { StoredInstance } from './stored-instance';
 
 /**
  * Reading one element value (or a part of it) out of a stored Part 10 object with range reads,
@@ -18,6 +20,28 @@ export interface StoredValue {
   /** Big endian source: bytes per word to swap (1: none). */
   swapWidth: number;
   deflated: boolean;
+}
+
+/**
+ * A value of a located instance, where ingest recorded it (a `bulk` item or the pixel data):
+ * swapped to little endian by its VR when the instance is big endian, unless `asStored`
+ * (encapsulated pixel items are bytes, never swapped).
+ */
+export function storedValue(
+  located: Pick<StoredInstance, 'instance' | 'bulk'>,
+  item: { vr: string; offset: number; length: number },
+  asStored = false,
+): StoredValue {
+  const { instance, bulk } = located;
+  const bigEndian = transferSyntax(instance.transferSyntax)?.bigEndian === true;
+  return {
+    key: instance.blobKey,
+    objectSize: instance.size,
+    offset: item.offset,
+    length: item.length,
+    swapWidth: asStored ? 1 : swapWidthOf(item.vr, bigEndian),
+    deflated: bulk.deflated,
+  };
 }
 
 /** Bytes per word that become little endian by swapping, for a value of this VR stored big endian. */

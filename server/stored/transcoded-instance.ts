@@ -4,12 +4,12 @@ import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/tr
 import { AppError } from '../../shared/errors';
 import { toExplicitVrLittleEndian, type ReplacedElement } from '../codecs/explicit-little-endian';
 import { nativeFrameBytes } from '../codecs/frame-geometry';
-import type { StoredInstance } from '../index/archive-index';
+import type { IndexedInstance } from '../index/archive-index';
 import type { DeidContext } from '../sharing/deidentify/deidentify-json';
 import { deidentifyPart10 } from '../sharing/deidentify/deidentify-part10';
 import { collect } from './byte-streams';
-import { locatedInstance, type LocatedInstance } from './instance-bulk';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
+import { findStored, type StoredInstance } from './stored-instance';
 import type { WadoDeps } from './wado-deps';
 
 /**
@@ -19,8 +19,8 @@ import type { WadoDeps } from './wado-deps';
  * changes. Planned for every instance before a response starts; made one instance at a time.
  */
 export interface TranscodePlan {
-  instance: StoredInstance;
-  located: LocatedInstance;
+  instance: IndexedInstance;
+  located: StoredInstance;
   /** Undefined for instances without Pixel Data (SR, RT…): only the encoding changes. */
   image: StoredImage | undefined;
 }
@@ -29,21 +29,20 @@ export interface TranscodePlan {
 const MAX_NATIVE_BYTES = 512 * 2 ** 20;
 
 /** Whether the instance can be re-encoded in Explicit VR Little Endian; 406 with the reason if not. */
-export function planExplicitLittleEndian(deps: WadoDeps, instance: StoredInstance): TranscodePlan {
-  const row = deps.index.instanceBulk(instance.studyUid, instance.seriesUid, instance.sopUid);
-  if (!row) throw new AppError('NOT_FOUND', 'An instance disappeared from the archive during the request.');
-  const located = locatedInstance(row, instance.studyUid, instance.seriesUid, instance.sopUid);
+export function planExplicitLittleEndian(deps: WadoDeps, instance: IndexedInstance): TranscodePlan {
+  const located = findStored(deps.index, instance.studyUid, instance.seriesUid, instance.sopUid);
+  if (!located) throw new AppError('NOT_FOUND', 'An instance disappeared from the archive during the request.');
   const syntax = transferSyntax(instance.transferSyntax);
   if (!syntax) throw cannot(`its transfer syntax ${instance.transferSyntax} is unknown to the archive`);
   const pixel = located.bulk.pixelData;
-  const image = pixel && pixel.length > 0 ? storedImage(deps, located) : undefined;
+  const image = pixel && pixel.length > 0 ? storedImage(located) : undefined;
   const problem = image ? nativeProblem(image) : undefined;
   if (problem) throw cannot(problem);
   if (image?.pixel.encapsulated && image.bitsAllocated === 1 && (image.rows * image.columns * image.samplesPerPixel) % 8 !== 0) {
     throw cannot('its 1-bit frames do not end on byte boundaries');
   }
   const nativeBytes = image?.pixel.encapsulated ? nativeFrameBytes(image) * image.numberOfFrames : 0;
-  if (nativeBytes > MAX_NATIVE_BYTES || row.size > MAX_NATIVE_BYTES) {
+  if (nativeBytes > MAX_NATIVE_BYTES || located.instance.size > MAX_NATIVE_BYTES) {
     throw cannot(`it is too large to re-encode in memory (more than ${MAX_NATIVE_BYTES / 2 ** 20} MiB); retrieve its frames instead`);
   }
   return { instance, located, image };

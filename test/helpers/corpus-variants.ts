@@ -82,6 +82,18 @@ export function jpeg2000TwoFramesSplitAtDelimiter(singleFrame: Buffer): Buffer {
   return Buffer.concat([twoFrames.subarray(0, rowsAt), numberOfFrames, twoFrames.subarray(rowsAt)]);
 }
 
+/**
+ * A single-fragment JPEG file whose codestream gains a JFIF APP0 marker segment right after SOI
+ * (JFIF 1.02, no thumbnail): libjpeg takes JFIF to mean YCbCr whatever the other markers say.
+ */
+export function jpegWithJfif(file: Buffer): Buffer {
+  const { fragments } = encapsulatedPixelData(file);
+  if (fragments.length !== 1) throw new Error('expected a single-fragment JPEG file');
+  const jpeg = fragments[0]!;
+  const jfif = Buffer.from([0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 2, 0, 0, 1, 0, 1, 0, 0]);
+  return withFragments(file, [Buffer.concat([jpeg.subarray(0, 2), jfif, jpeg.subarray(2)])]);
+}
+
 /** The Pixel Data's fragments of an encapsulated file (explicit VR little endian), and where the element starts and ends. */
 function encapsulatedPixelData(file: Buffer): { start: number; end: number; fragments: Buffer[] } {
   const pixel = dicomParser.parseDicom(new Uint8Array(file)).elements.x7fe00010!;

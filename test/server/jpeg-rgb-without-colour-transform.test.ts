@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dicomParser from 'dicom-parser';
 import { CORPUS_DIR, corpusEntry } from '../helpers/corpus';
-import { dcmcjpegRgb, firstFragment } from '../helpers/corpus-variants';
+import { dcmcjpegRgb, firstFragment, jpegWithJfif } from '../helpers/corpus-variants';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
 import { gdcmCompress, gdcmRaw } from '../helpers/reference-decoders';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -50,33 +50,41 @@ describe('lossy JPEG with Photometric Interpretation RGB is decoded without colo
     fs.writeFileSync(variants['DCMTK (Adobe APP14, transform 0)'], dcmcjpegRgb(source));
     variants['GDCM (no JFIF, no APP14)'] = path.join(dir, 'gdcm.dcm');
     fs.writeFileSync(variants['GDCM (no JFIF, no APP14)'], gdcmCompress(source, ['--jpeg', '--lossy', '-q', '90']));
+    variants['GDCM with a JFIF marker added'] = path.join(dir, 'gdcm-jfif.dcm');
+    fs.writeFileSync(variants['GDCM with a JFIF marker added'], jpegWithJfif(fs.readFileSync(variants['GDCM (no JFIF, no APP14)'])));
   });
   afterAll(async () => {
     await archive?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the variants are what they claim: baseline JPEG, RGB, one with Adobe transform 0, one without any colour marker', () => {
+  it('the variants are what they claim: baseline JPEG, RGB, one with Adobe transform 0, one without any colour marker, one with JFIF', () => {
     const dcmtk = firstFragment(fs.readFileSync(variants['DCMTK (Adobe APP14, transform 0)']!));
     const gdcm = firstFragment(fs.readFileSync(variants['GDCM (no JFIF, no APP14)']!));
     expect(adobeTransform(dcmtk)).toBe(0);
     expect(adobeTransform(gdcm)).toBeUndefined();
     expect(gdcm.includes(Buffer.from('JFIF\0', 'latin1'))).toBe(false);
+    expect(firstFragment(fs.readFileSync(variants['GDCM with a JFIF marker added']!)).subarray(6, 11).toString('latin1')).toBe('JFIF\0');
   });
 
-  it.each(['DCMTK (Adobe APP14, transform 0)', 'GDCM (no JFIF, no APP14)'])("%s: the decoded frame is GDCM's", async (name) => {
-    const file = variants[name]!;
-    const bytes = fs.readFileSync(file);
-    await expectStored(archive, [bytes]);
-    // Lossy compression gives the variants new instance UIDs (PS3.3 C.12.1.1.1); read them from the file.
-    const ds = dicomParser.parseDicom(new Uint8Array(bytes));
-    const instance = `${archive.dicomWeb}/studies/${ds.string('x0020000d')}/series/${ds.string('x0020000e')}/instances/${ds.string('x00080018')}`;
-    const reference = gdcmRaw(file);
-    expect([reference.photometricInterpretation, reference.planarConfiguration]).toEqual(['RGB', 0]);
-    const { status, parts } = await getMultipart(archive, `${instance}/frames/1`, OCTETS);
-    expect(status).toBe(200);
-    expect(parts[0]!.headers['content-type']).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
-    expect(parts[0]!.body.length).toBe(reference.pixels.length);
-    expect(maxDifference(parts[0]!.body, reference.pixels)).toBeLessThanOrEqual(LOSSY_TOLERANCE);
-  });
+  it.each(['DCMTK (Adobe APP14, transform 0)', 'GDCM (no JFIF, no APP14)', 'GDCM with a JFIF marker added'])(
+    "%s: the decoded frame is GDCM's",
+    async (name) => {
+      const file = variants[name]!;
+      const bytes = fs.readFileSync(file);
+      await expectStored(archive, [bytes]);
+      // Lossy compression gives the variants new instance UIDs (PS3.3 C.12.1.1.1); read them from the file.
+      const ds = dicomParser.parseDicom(new Uint8Array(bytes));
+      const instance = `${archive.dicomWeb}/studies/${ds.string('x0020000d')}/series/${ds.string('x0020000e')}/instances/${ds.string('x00080018')}`;
+      const reference = gdcmRaw(file);
+      expect([reference.photometricInterpretation, reference.planarConfiguration]).toEqual(['RGB', 0]);
+      const { status, parts } = await getMultipart(archive, `${instance}/frames/1`, OCTETS);
+      expect(status).toBe(200);
+      expect(parts[0]!.headers['content-type']).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
+      expect(parts[0]!.body.length).toBe(reference.pixels.length);
+      expect(maxDifference(parts[0]!.body, reference.pixels)).toBeLessThanOrEqual(LOSSY_TOLERANCE);
+      // The JFIF variant has the same UIDs as GDCM's.
+      expect((await archive.fetch(instance, { method: 'DELETE' })).status).toBeLessThan(300);
+    },
+  );
 });

@@ -9,7 +9,7 @@ import { locate } from '../stored/stored-instance';
 import { resourceScope } from './resource-scope';
 import { sendBody, sendParts } from './send-parts';
 import { openValueRange, storedValue } from '../stored/stored-value';
-import type { WadoDeps } from '../stored/wado-deps';
+import type { WadoDeps } from './wado-deps';
 import { presentedPath } from './share-scope';
 
 /**

@@ -17,7 +17,7 @@ import { locate, type StoredInstance } from '../stored/stored-instance';
 import { nativeFrameOf, storedFrames, storedImage, type StoredImage } from '../stored/native-frame';
 import { resourceScope } from './resource-scope';
 import { openValueRange, storedValue } from '../stored/stored-value';
-import type { WadoDeps } from '../stored/wado-deps';
+import type { WadoDeps } from './wado-deps';
 import { findInstancesInScope, presentedPath } from './share-scope';
 
 /**

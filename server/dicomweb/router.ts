@@ -12,7 +12,7 @@ import { searchFor } from './qido';
 import { retrieveRendered, retrieveThumbnail } from './rendered';
 import { storeInstances, type StowDeps } from './stow';
 import { retrieveInstances, retrieveMetadata } from './wado';
-import type { WadoDeps } from '../stored/wado-deps';
+import type { WadoDeps } from './wado-deps';
 import { retrieveFrames } from './wado-frames';
 import { retrieveWadoUri } from './wado-uri';
 import { retrieveZip, wantsZip, zipOr } from './zip-download';

@@ -11,7 +11,7 @@ import { locate } from '../stored/stored-instance';
 import { resourceScope } from './resource-scope';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from '../stored/native-frame';
 import { sendParts, type OutgoingPart } from './send-parts';
-import type { WadoDeps } from '../stored/wado-deps';
+import type { WadoDeps } from './wado-deps';
 import { presentedPath } from './share-scope';
 
 /**

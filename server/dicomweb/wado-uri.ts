@@ -13,7 +13,7 @@ import { findStored } from '../stored/stored-instance';
 import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from '../stored/transcoded-instance';
-import type { WadoDeps } from '../stored/wado-deps';
+import type { WadoDeps } from './wado-deps';
 
 /**
  * WADO-URI (PS3.18 chapter 9): `GET /wado?requestType=WADO&studyUID=…&seriesUID=…&objectUID=…`

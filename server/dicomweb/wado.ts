@@ -16,7 +16,7 @@ import type { IndexedInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian, type TranscodePlan } from '../stored/transcoded-instance';
 import { findInstancesInScope, metadataJsonInScope } from './share-scope';
-import type { WadoDeps } from '../stored/wado-deps';
+import type { WadoDeps } from './wado-deps';
 
 function scopeOf(req: Request): [string, string | undefined, string | undefined] {
   const { study, series, instance } = resourceScope(req);

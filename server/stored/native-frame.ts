@@ -16,7 +16,7 @@ import {
 } from './frame-locator';
 import { openSpans, openValueRange, storedValue, type StoredValue } from './stored-value';
 import type { StoredInstance } from './stored-instance';
-import type { WadoDeps } from './wado-deps';
+import type { StoredDeps } from './stored-deps';
 
 /**
  * Frames as stored and frames as native pixels, read from storage with range reads (PS3.5 8.2,
@@ -45,7 +45,7 @@ export interface StoredFrame {
 }
 
 /** One frame as native pixels: decoded if encapsulated, inflated, swapped and interleaved as needed; 404/406 otherwise. */
-export async function readNativeFrame(deps: WadoDeps, located: StoredPixels, frameNumber: number): Promise<NativeFrame> {
+export async function readNativeFrame(deps: StoredDeps, located: StoredPixels, frameNumber: number): Promise<NativeFrame> {
   if (!Number.isInteger(frameNumber) || frameNumber < 1) throw new AppError('BAD_REQUEST', 'Frame numbers are counted from 1.');
   const image = storedImage(located);
   checkFrameNumbers([frameNumber], image.numberOfFrames);
@@ -124,7 +124,7 @@ function numberOrUndefined(value: unknown): number | undefined {
 
 /** The stored bytes of the listed frames (1-based, already checked against the frame count). */
 export async function storedFrames(
-  deps: WadoDeps,
+  deps: StoredDeps,
   located: StoredPixels,
   image: StoredImage,
   numbers: readonly number[],
@@ -132,7 +132,7 @@ export async function storedFrames(
   return image.pixel.encapsulated ? encapsulatedFrames(deps, located, image, numbers) : nativeFrames(deps, located, image, numbers);
 }
 
-function nativeFrames(deps: WadoDeps, located: StoredPixels, image: StoredImage, numbers: readonly number[]): StoredFrame[] {
+function nativeFrames(deps: StoredDeps, located: StoredPixels, image: StoredImage, numbers: readonly number[]): StoredFrame[] {
   const { pixel } = image;
   const bigEndian = transferSyntax(located.instance.transferSyntax)?.bigEndian === true;
   if (bigEndian && (image.bitsAllocated === 1 || (pixel.vr === 'OW' && image.bitsAllocated > 16))) {
@@ -153,7 +153,7 @@ function nativeFrames(deps: WadoDeps, located: StoredPixels, image: StoredImage,
  * A frame of 1-bit pixels (PS3.5 8.1.1: packed, least significant bit first) that may begin
  * inside a byte: the bytes around it are read and shifted so that the frame begins at bit 0.
  */
-function packedBitFrame(deps: WadoDeps, value: StoredValue, image: StoredImage, frame: number): StoredFrame {
+function packedBitFrame(deps: StoredDeps, value: StoredValue, image: StoredImage, frame: number): StoredFrame {
   const bits = image.rows * image.columns * image.samplesPerPixel;
   const firstBit = (frame - 1) * bits;
   const start = Math.floor(firstBit / 8);
@@ -176,7 +176,7 @@ function packedBitFrame(deps: WadoDeps, value: StoredValue, image: StoredImage, 
 }
 
 async function encapsulatedFrames(
-  deps: WadoDeps,
+  deps: StoredDeps,
   located: StoredPixels,
   image: StoredImage,
   numbers: readonly number[],

@@ -10,7 +10,7 @@ import { deidentifyPart10 } from '../sharing/deidentify/deidentify-part10';
 import { collect } from './byte-streams';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
 import { findStored, type StoredInstance } from './stored-instance';
-import type { WadoDeps } from './wado-deps';
+import type { StoredDeps } from './stored-deps';
 
 /**
  * An instance re-encoded in Explicit VR Little Endian for retrieval (PS3.18 8.7.3.5.2: the
@@ -29,7 +29,7 @@ export interface TranscodePlan {
 const MAX_NATIVE_BYTES = 512 * 2 ** 20;
 
 /** Whether the instance can be re-encoded in Explicit VR Little Endian; 406 with the reason if not. */
-export function planExplicitLittleEndian(deps: WadoDeps, instance: IndexedInstance): TranscodePlan {
+export function planExplicitLittleEndian(deps: StoredDeps, instance: IndexedInstance): TranscodePlan {
   const located = findStored(deps.index, instance.studyUid, instance.seriesUid, instance.sopUid);
   if (!located) throw new AppError('NOT_FOUND', 'An instance disappeared from the archive during the request.');
   const syntax = transferSyntax(instance.transferSyntax);
@@ -52,7 +52,7 @@ export function planExplicitLittleEndian(deps: WadoDeps, instance: IndexedInstan
  * The whole re-encoded Part 10 object; with `deidentify` (an anonymized share), also
  * de-identified by the Basic Profile with that share's replacement UIDs.
  */
-export async function transcodeToExplicitLittleEndian(deps: WadoDeps, plan: TranscodePlan, deidentify?: DeidContext): Promise<Buffer> {
+export async function transcodeToExplicitLittleEndian(deps: StoredDeps, plan: TranscodePlan, deidentify?: DeidContext): Promise<Buffer> {
   const { instance, located, image } = plan;
   const replace = new Map<number, ReplacedElement>();
   if (image?.pixel.encapsulated) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encode } from '../../server/codecs/explicit-little-endian';
 import type { StoredBulk } from '../../server/index/stored-bulk';
 import { readNativeFrame } from '../../server/stored/native-frame';
-import type { WadoDeps } from '../../server/stored/wado-deps';
+import type { WadoDeps } from '../../server/dicomweb/wado-deps';
 import { corpusFile } from '../helpers/corpus';
 import { getMultipart, expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';

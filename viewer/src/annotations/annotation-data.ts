@@ -5,7 +5,7 @@
  * image, keyed by Study / Series / SOP Instance UID and frame (STYLE 3.9).
  */
 import type { MeasurementData } from 'cornerstone-tools';
-import { isMeasurementTool, type Measurement, type MeasurementTool } from '../imaging/measurement-tools';
+import { isMeasurementTool, type Measurement, type MeasurementTool } from '../imaging/measurement-tool-names';
 
 const KINDS: Record<MeasurementTool, string> = {
   Length: 'length',

@@ -9,19 +9,13 @@
  * `data-annotations-pending` (requests in flight) and `data-annotations-saved` (requests done).
  */
 import cornerstone from 'cornerstone-core';
-import cornerstoneTools, { type MeasurementData } from 'cornerstone-tools';
+import type { MeasurementData } from 'cornerstone-tools';
 import { describeError, showError } from '../app/error-banner';
 import type { SessionInfo } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { imageIdOf, parseImageId } from '../imaging/image-ids';
-import {
-  addMeasurementToImage,
-  dropMeasurementFromImage,
-  measurementsOfImage,
-  MEASUREMENT_EVENTS,
-  type Measurement,
-  type MeasurementTool,
-} from '../imaging/measurement-tools';
+import { loadedMeasurementTools, loadMeasurementTools, type MeasurementTools } from '../imaging/load-measurement-tools';
+import { MEASUREMENT_EVENTS, MEASUREMENT_MODIFIED, type Measurement, type MeasurementTool } from '../imaging/measurement-tool-names';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation, type Annotation } from './annotation-api';
 import { fromStored, kindOf, toolOfKind, toStored } from './annotation-data';
 import { setOwner, type MeasurementOwner } from './measurement-owner';
@@ -114,7 +108,9 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
     timers.delete(imageId);
     if (pointerDown) return; // the pointer's release syncs again
     dirty.delete(imageId);
-    const present = measurementsOfImage(imageId);
+    const tools = loadedMeasurementTools();
+    if (!tools) return; // only measurement events make an image dirty, and they come from the tools
+    const present = tools.measurementsOfImage(imageId);
     for (const m of present) {
       if (!ready(m)) continue;
       const entry = tracked.get(m.data);
@@ -134,7 +130,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
         fromArchive.delete(id);
         remove(entry, id);
       } else {
-        addMeasurementToImage(imageId, shown.measurement);
+        tools.addMeasurementToImage(imageId, shown.measurement);
         redraw(imageId);
       }
     }
@@ -207,7 +203,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
   const onMeasurementEvent = (event: Event) => {
     const image = cornerstone.getImage(event.target as HTMLElement);
     if (!image) return;
-    schedule(image.imageId, event.type === cornerstoneTools.EVENTS.MEASUREMENT_MODIFIED ? SETTLE_MS : 0);
+    schedule(image.imageId, event.type === MEASUREMENT_MODIFIED ? SETTLE_MS : 0);
   };
   const onPointerDown = () => {
     pointerDown = true;
@@ -237,11 +233,20 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
         showError(t('loadFailed', { message: describeError(error) }));
         return;
       }
+      // The tools draw the marks: loaded now if the study has any (else after the first image, as usual).
+      let tools: MeasurementTools | undefined;
+      try {
+        tools = list.length > 0 || fromArchive.size > 0 ? await loadMeasurementTools() : undefined;
+      } catch (error) {
+        status.dataset.annotations = 'failed';
+        showError(t('loadFailed', { message: describeError(error) }));
+        return;
+      }
       for (const [id, shown] of fromArchive) {
-        dropMeasurementFromImage(shown.imageId, shown.measurement);
+        tools?.dropMeasurementFromImage(shown.imageId, shown.measurement);
         fromArchive.delete(id);
       }
-      for (const annotation of list) show(annotation);
+      if (tools) for (const annotation of list) show(tools, annotation);
       redraw();
       status.dataset.annotations = 'loaded';
     },
@@ -258,7 +263,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
     },
   };
 
-  function show(annotation: Annotation): void {
+  function show(tools: MeasurementTools, annotation: Annotation): void {
     const tool = toolOfKind(annotation.kind);
     const data = tool && fromStored(tool, annotation.data);
     if (!tool || !data) return; // another client's kind of mark
@@ -270,7 +275,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
       frame: annotation.frame,
     });
     const measurement: Measurement = { tool, data };
-    addMeasurementToImage(imageId, measurement);
+    tools.addMeasurementToImage(imageId, measurement);
     const entry: Tracked = {
       id: annotation.id,
       imageId,

@@ -7,13 +7,14 @@ import cornerstone from 'cornerstone-core';
 import cornerstoneMath from 'cornerstone-math';
 import cornerstoneTools, { type MeasurementData } from 'cornerstone-tools';
 import Hammer from 'hammerjs';
-
-export const MEASUREMENT_TOOLS = ['Length', 'Angle', 'CobbAngle', 'RectangleRoi', 'EllipticalRoi', 'Probe', 'ArrowAnnotate'] as const;
-export type MeasurementTool = (typeof MEASUREMENT_TOOLS)[number];
-
-export function isMeasurementTool(name: string): name is MeasurementTool {
-  return (MEASUREMENT_TOOLS as readonly string[]).includes(name);
-}
+import {
+  MEASUREMENT_COMPLETED,
+  MEASUREMENT_MODIFIED,
+  MEASUREMENT_REMOVED,
+  MEASUREMENT_TOOLS,
+  type Measurement,
+  type MeasurementTool,
+} from './measurement-tool-names';
 
 const TOOL_CLASSES = {
   Length: cornerstoneTools.LengthTool,
@@ -28,17 +29,18 @@ const TOOL_CLASSES = {
 /** Asks the user for an arrow's text (in the page, not window.prompt); undefined when cancelled. */
 export type AskText = (element: HTMLElement, current?: string) => Promise<string | undefined>;
 
-export const MEASUREMENT_EVENTS = [
-  cornerstoneTools.EVENTS.MEASUREMENT_COMPLETED,
-  cornerstoneTools.EVENTS.MEASUREMENT_MODIFIED,
-  cornerstoneTools.EVENTS.MEASUREMENT_REMOVED,
-];
-
 let initialised = false;
 
-/** Once, before any element is enabled: cornerstone-tools attaches its mouse input when cornerstone enables an element. */
+/** Once (load-measurement-tools.ts calls it): from then on cornerstone-tools attaches its mouse input when cornerstone enables an element. */
 export function setUpMeasurementTools(): void {
   if (!initialised) {
+    const { EVENTS } = cornerstoneTools;
+    if (
+      EVENTS.MEASUREMENT_COMPLETED !== MEASUREMENT_COMPLETED ||
+      EVENTS.MEASUREMENT_MODIFIED !== MEASUREMENT_MODIFIED ||
+      EVENTS.MEASUREMENT_REMOVED !== MEASUREMENT_REMOVED
+    )
+      throw new Error('cornerstone-tools renamed its measurement events: update measurement-tool-names.ts');
     cornerstoneTools.external.cornerstone = cornerstone;
     cornerstoneTools.external.cornerstoneMath = cornerstoneMath;
     cornerstoneTools.external.Hammer = Hammer;
@@ -48,6 +50,11 @@ export function setUpMeasurementTools(): void {
 }
 
 export function enableMeasurementTools(element: HTMLElement, askText: AskText): void {
+  // Enabled before the tools were loaded: announce it to cornerstone-tools as cornerstone.enable would have.
+  if (!cornerstoneTools.store.state.enabledElements.includes(element))
+    cornerstone.events.dispatchEvent(
+      new CustomEvent(cornerstone.EVENTS.ELEMENT_ENABLED, { detail: cornerstone.getEnabledElement(element) }),
+    );
   // cornerstone-tools removes an arrow whose text callback answers empty (allowEmptyLabel false): cancel = no arrow.
   const arrowText = {
     getTextCallback: (done: (text: string | undefined) => void) => void askText(element).then(done),
@@ -66,11 +73,6 @@ export function setMeasurementTool(element: HTMLElement, tool: MeasurementTool |
     if (name === tool) cornerstoneTools.setToolActiveForElement(element, name, { mouseButtonMask: 1 });
     else cornerstoneTools.setToolPassiveForElement(element, name);
   }
-}
-
-export interface Measurement {
-  tool: MeasurementTool;
-  data: MeasurementData;
 }
 
 /** The measurements on the image the element shows now. */

@@ -5,7 +5,8 @@ import { getNumber, getString } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
 import { translator } from '../i18n/i18n';
 import { instanceOf, parseImageId } from '../imaging/image-ids';
-import { measurementsOf, type Measurement } from '../imaging/measurement-tools';
+import { loadedMeasurementTools } from '../imaging/load-measurement-tools';
+import type { Measurement } from '../imaging/measurement-tool-names';
 import { viewerMessages } from '../viewer/messages';
 import type { KeyImage, KeyMeasurement, Point } from './key-images';
 
@@ -32,7 +33,7 @@ export function captureKeyImage(element: HTMLElement): KeyImage | undefined {
     vflip: viewport.vflip,
     seriesNumber: getNumber(instance, Tag.SeriesNumber),
     instanceNumber: getNumber(instance, Tag.InstanceNumber),
-    measurements: measurementsOf(element).map((m) => toKeyMeasurement(m, calibrated, unit)),
+    measurements: (loadedMeasurementTools()?.measurementsOf(element) ?? []).map((m) => toKeyMeasurement(m, calibrated, unit)),
   };
 }
 

@@ -62,8 +62,11 @@ declare module 'cornerstone-core' {
     IMAGE_RENDERED: 'cornerstoneimagerendered';
     NEW_IMAGE: 'cornerstonenewimage';
     ELEMENT_RESIZED: 'cornerstoneelementresized';
+    ELEMENT_ENABLED: 'cornerstoneelementenabled';
     [name: string]: string;
   };
+  /** Where cornerstone announces elements enabled and disabled (cornerstone-tools listens). */
+  export const events: EventTarget;
 
   export function enable(element: HTMLElement, options?: Record<string, unknown>): void;
   export function disable(element: HTMLElement): void;
@@ -91,6 +94,7 @@ declare module 'cornerstone-core' {
 
   const cornerstone: {
     EVENTS: typeof EVENTS;
+    events: typeof events;
     enable: typeof enable;
     disable: typeof disable;
     registerImageLoader: typeof registerImageLoader;

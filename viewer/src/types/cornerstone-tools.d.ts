@@ -43,6 +43,8 @@ declare module 'cornerstone-tools' {
   export const RectangleRoiTool: ToolClass;
   export const EllipticalRoiTool: ToolClass;
   export const ProbeTool: ToolClass;
+  /** The elements cornerstone-tools has taken on (on cornerstone's ELEMENT_ENABLED). */
+  export const store: { state: { enabledElements: HTMLElement[] } };
   export const EVENTS: { MEASUREMENT_COMPLETED: string; MEASUREMENT_MODIFIED: string; MEASUREMENT_REMOVED: string; [name: string]: string };
 
   const cornerstoneTools: {
@@ -63,6 +65,7 @@ declare module 'cornerstone-tools' {
     EllipticalRoiTool: ToolClass;
     ProbeTool: ToolClass;
     EVENTS: typeof EVENTS;
+    store: typeof store;
   };
   export default cornerstoneTools;
 }

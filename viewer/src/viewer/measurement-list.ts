@@ -6,7 +6,8 @@ import cornerstone from 'cornerstone-core';
 import { annotationMessages } from '../annotations/messages';
 import { isReadOnlyMeasurement, ownerOf } from '../annotations/measurement-owner';
 import { translator } from '../i18n/i18n';
-import { measurementsOf, removeMeasurement, type Measurement } from '../imaging/measurement-tools';
+import { loadedMeasurementTools } from '../imaging/load-measurement-tools';
+import type { Measurement } from '../imaging/measurement-tool-names';
 import { viewerMessages } from './messages';
 import type { ViewportPane } from './viewport-pane-types';
 
@@ -31,7 +32,7 @@ export function createMeasurementList(): MeasurementList {
   const show = (pane: ViewportPane | undefined) => {
     const element = pane?.imageElement;
     const image = element ? cornerstone.getImage(element) : undefined;
-    const measurements = element && image ? measurementsOf(element) : [];
+    const measurements = element && image ? (loadedMeasurementTools()?.measurementsOf(element) ?? []) : [];
     if (!element || !image || measurements.length === 0) {
       const empty = document.createElement('li');
       empty.className = 'measurement-empty';
@@ -73,7 +74,7 @@ export function createMeasurementList(): MeasurementList {
         remove.type = 'button';
         remove.textContent = t('delete');
         remove.addEventListener('click', () => {
-          removeMeasurement(element, m);
+          loadedMeasurementTools()?.removeMeasurement(element, m); // listed, so loaded
           show(pane);
         });
         li.append(text);

@@ -3,7 +3,7 @@ import { translator } from '../i18n/i18n';
 import { viewerMessages } from './messages';
 import { sharingMessages } from '../sharing/messages';
 import { consultationMessages } from '../consultation/messages';
-import { MEASUREMENT_TOOLS } from '../imaging/measurement-tools';
+import { MEASUREMENT_TOOLS } from '../imaging/measurement-tool-names';
 import type { DragTool } from './viewport-pane-types';
 
 const t = translator(viewerMessages);

@@ -10,7 +10,7 @@ import { currentSession } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids';
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
-import { isMeasurementTool } from '../imaging/measurement-tools';
+import { isMeasurementTool } from '../imaging/measurement-tool-names';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
 import { createSharedAnnotations } from '../annotations/shared-annotations';
 import { createConsultationPanel } from '../consultation/consultation-panel';

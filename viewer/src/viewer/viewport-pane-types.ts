@@ -1,7 +1,7 @@
 import type { MeasurementData } from 'cornerstone-tools';
 import type { ImagePlane } from '../geometry/image-plane';
 import type { Segment } from '../geometry/reference-line';
-import type { MeasurementTool } from '../imaging/measurement-tools';
+import type { MeasurementTool } from '../imaging/measurement-tool-names';
 import type { SeriesModel } from './study-model';
 
 export type DragTool = 'windowLevel' | 'pan' | 'zoom' | MeasurementTool;

@@ -5,7 +5,7 @@
  * message line. Its state is mirrored in data attributes for tests and styles.
  */
 import cornerstone, { type ImageRenderedEventDetail, type Viewport } from 'cornerstone-core';
-import cornerstoneTools, { type MeasurementData } from 'cornerstone-tools';
+import type { MeasurementData } from 'cornerstone-tools';
 import { isReadOnlyMeasurement } from '../annotations/measurement-owner';
 import { imagePlaneOf, type ImagePlane } from '../geometry/image-plane';
 import type { Segment } from '../geometry/reference-line';
@@ -13,16 +13,12 @@ import { translator } from '../i18n/i18n';
 import { parseImageId } from '../imaging/image-ids';
 import { setUpCornerstone } from '../imaging/cornerstone-setup';
 import {
-  enableMeasurementTools,
-  isMeasurementTool,
-  measurementNear,
-  measurementsOf,
-  MEASUREMENT_EVENTS,
-  removeMeasurement,
-  setMeasurementTool,
-  setUpMeasurementTools,
-  type MeasurementTool,
-} from '../imaging/measurement-tools';
+  loadedMeasurementTools,
+  loadMeasurementTools,
+  whenMeasurementToolsLoaded,
+  type MeasurementTools,
+} from '../imaging/load-measurement-tools';
+import { isMeasurementTool, MEASUREMENT_COMPLETED, MEASUREMENT_EVENTS, type MeasurementTool } from '../imaging/measurement-tool-names';
 import { viewerMessages } from './messages';
 import { askText } from './annotation-input';
 import { createOrientationMarkers } from './orientation-marker';
@@ -46,7 +42,6 @@ export interface PaneOptions {
 
 export function createViewportPane(index: number, options: PaneOptions): ViewportPane {
   setUpCornerstone();
-  setUpMeasurementTools();
   const root = document.createElement('div');
   root.className = 'viewport';
   root.dataset.testid = 'viewport';
@@ -82,8 +77,23 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   const markers = createOrientationMarkers();
   root.append(imageElement, ...CORNERS.map((c) => overlays[c]), ...markers.elements, message, slider);
   cornerstone.enable(imageElement);
-  enableMeasurementTools(imageElement, (_element, current) => askText(root, current));
-  setMeasurementTool(imageElement, isMeasurementTool(options.dragTool()) ? (options.dragTool() as MeasurementTool) : undefined);
+  // The measurement tools come after the first image (load-measurement-tools.ts); until then no measurement exists.
+  let tools: MeasurementTools | undefined;
+  let destroyed = false;
+  const attachTools = (loaded: MeasurementTools) => {
+    if (tools || destroyed) return;
+    tools = loaded;
+    loaded.enableMeasurementTools(imageElement, (_element, current) => askText(root, current));
+    loaded.setMeasurementTool(imageElement, isMeasurementTool(options.dragTool()) ? (options.dragTool() as MeasurementTool) : undefined);
+    // After cornerstone-tools' own listener, so that a render's measurements are measured when the pane reports it.
+    imageElement.removeEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
+    imageElement.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
+    if (cornerstone.getImage(imageElement)) cornerstone.updateImage(imageElement);
+  };
+  const requestTools = () => {
+    if (!tools) void loadMeasurementTools();
+  };
+  const measurementsOf = (element: HTMLElement) => tools?.measurementsOf(element) ?? [];
 
   let series: SeriesModel | undefined;
   let current = 0;
@@ -99,6 +109,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
 
   const onRendered = (event: Event) => {
     const detail = (event as CustomEvent<ImageRenderedEventDetail>).detail;
+    requestTools(); // the first image is on screen
     if (!series) return;
     const instance = series.instances[current];
     const vp = detail.viewport;
@@ -132,12 +143,14 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   };
   const onMeasurement = (event: Event) => {
     // A measurement just drawn is the selected one, so Delete takes it away at once.
-    if (event.type === cornerstoneTools.EVENTS.MEASUREMENT_COMPLETED)
-      select((event as CustomEvent<{ measurementData?: MeasurementData }>).detail.measurementData);
+    if (event.type === MEASUREMENT_COMPLETED) select((event as CustomEvent<{ measurementData?: MeasurementData }>).detail.measurementData);
     options.onChange(pane);
   };
   imageElement.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
   for (const name of MEASUREMENT_EVENTS) imageElement.addEventListener(name, onMeasurement);
+  const alreadyLoaded = loadedMeasurementTools();
+  if (alreadyLoaded) attachTools(alreadyLoaded);
+  else void whenMeasurementToolsLoaded().then(attachTools);
 
   async function display(index: number): Promise<void> {
     if (!series) return;
@@ -181,7 +194,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     const tool: DragTool = event.button === 1 ? 'pan' : event.button === 2 ? 'zoom' : options.dragTool();
     if (event.button === 0) {
       const rect = imageElement.getBoundingClientRect();
-      const near = measurementNear(imageElement, { x: event.clientX - rect.left, y: event.clientY - rect.top });
+      const near = tools?.measurementNear(imageElement, { x: event.clientX - rect.left, y: event.clientY - rect.top });
       select(near?.data);
       // Someone else's mark is not moved: without its mousedown cornerstone-tools does not start a drag.
       if (near && isReadOnlyMeasurement(near.data)) event.preventDefault();
@@ -253,7 +266,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       selected = undefined;
       root.dataset.selectedMeasurement = '';
       if (!measurement) return false;
-      removeMeasurement(imageElement, measurement);
+      tools?.removeMeasurement(imageElement, measurement);
       options.onChange(pane);
       return true;
     },
@@ -311,7 +324,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       root.dataset.active = String(active);
     },
     setMeasurementTool(tool) {
-      setMeasurementTool(imageElement, tool);
+      if (tools) tools.setMeasurementTool(imageElement, tool);
+      else if (tool) requestTools(); // set from options.dragTool() once loaded
     },
     playCine(fps) {
       pane.stopCine();
@@ -332,6 +346,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       root.dataset.cine = 'stopped';
     },
     destroy() {
+      destroyed = true;
       pane.stopCine();
       request++;
       imageElement.removeEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);

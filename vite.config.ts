@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 // One config for the viewer build (root: viewer/) and the test runner.
 export default defineConfig({
   root: 'viewer',
-  // cornerstone is one large chunk by nature; the screens are split by route (viewer/src/app/routes.ts).
+  // The screens are split by route (viewer/src/app/routes.ts); cornerstone-tools (imaging/load-measurement-tools.ts),
+  // dcmjs (tag browser) and the codecs (decode worker) are chunks of their own, loaded after or without the first image.
+  // build-viewer.ts writes .br/.gz beside each file; server/viewer/serve-precompressed.ts sends them.
   build: { outDir: '../dist/viewer', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2048 },
   test: {
     root: '.',

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors';
 import type { InstanceBulk, IndexedInstance } from '../index/archive-index';
 import { MAX_VIEWPORT_SIDE, type RenderOptions, type Viewport } from '../rendering/render-options';
 import { isRenderedType, type RenderedType } from '../rendering/rendered-media-type';
-import { findStored } from '../stored/stored-instance';
+import { findStored, indexedInstance } from '../stored/stored-instance';
 import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from '../stored/transcoded-instance';
@@ -187,9 +187,7 @@ export function retrieveWadoUri(deps: WadoUriDeps) {
     const mediaType = selectMediaType(query, bulk.rows !== null && bulk.columns !== null);
     if (mediaType === DICOM) {
       requireAction(res, 'download');
-      const instance = deps.index.findInstances(query.study, query.series, query.object)[0];
-      if (!instance) throw new AppError('NOT_FOUND', 'No such object in this study and series.');
-      return sendDicomFile(deps, req, res, query, instance);
+      return sendDicomFile(deps, req, res, query, indexedInstance(located));
     }
     if (query.transferSyntax !== undefined)
       throw badRequest(`transferSyntax applies to application/dicom only, not to ${mediaType} (PS3.18 9.4.1.2.3).`);

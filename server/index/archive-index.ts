@@ -39,6 +39,7 @@ export interface IndexedInstance {
 export interface InstanceBulk {
   blobKey: string;
   size: number;
+  sopClassUid: string;
   transferSyntax: string;
   rows: number | null;
   columns: number | null;
@@ -108,7 +109,8 @@ export class ArchiveIndex {
       oneInstance: db.prepare(
         `SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`,
       ),
-      instanceBulk: db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, i.transfer_syntax AS transferSyntax,
+      instanceBulk:
+        db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, i.sop_class_uid AS sopClassUid, i.transfer_syntax AS transferSyntax,
         i.rows AS rows, i.columns AS columns, i.bits_allocated AS bitsAllocated, i.number_of_frames AS numberOfFrames,
         json_extract(i.json, '$."${Tag.SamplesPerPixel}".Value[0]') AS samplesPerPixel,
         json_extract(i.json, '$."${Tag.BitsStored}".Value[0]') AS bitsStored,

@@ -1,6 +1,6 @@
 import { instancePath } from '../../shared/dicomweb/paths';
 import { AppError } from '../../shared/errors';
-import type { ArchiveIndex, InstanceBulk } from '../index/archive-index';
+import type { ArchiveIndex, IndexedInstance, InstanceBulk } from '../index/archive-index';
 import type { StoredBulk } from '../index/stored-bulk';
 
 /**
@@ -24,6 +24,13 @@ export function locate(index: ArchiveIndex, studyUid: string, seriesUid: string,
   const located = findStored(index, studyUid, seriesUid, sopUid);
   if (!located) throw new AppError('NOT_FOUND', 'No such instance in this study and series.');
   return located;
+}
+
+/** The instance as the index lists it (what streaming the whole object needs). */
+export function indexedInstance(located: StoredInstance): IndexedInstance {
+  const { studyUid, seriesUid, sopUid, instance } = located;
+  const { sopClassUid, transferSyntax, blobKey, size } = instance;
+  return { studyUid, seriesUid, sopUid, sopClassUid, transferSyntax, blobKey, size };
 }
 
 /** The instance by the full UID path, or undefined. */

@@ -9,7 +9,7 @@ import { getMultipart, expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
- * readNativeFrame (server/dicomweb/native-frame.ts) on stored instances: what the HTTP-level
+ * readNativeFrame (server/stored/native-frame.ts) on stored instances: what the HTTP-level
  * transcoding tests cannot reach with the corpus (planar colour, 1-bit frames that straddle bytes,
  * a header that claims a huge frame). The codecs on their own: codec-registry.test.ts.
  */

@@ -28,8 +28,11 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
  * `multipart/related; type="application/dicom"`. Each instance is streamed from storage as
  * stored when the client accepts its transfer syntax (`transfer-syntax=*`, or the stored one
  * named), and otherwise re-encoded in Explicit VR Little Endian, the default when none is named
- * (PS3.18 8.7.3.5.2), compressed pixel data decoded. Whether every instance can be produced is
- * decided before the response starts (406 otherwise); re-encoding holds one instance at a time.
+ * (PS3.18 8.7.3.5.2), compressed pixel data decoded. Which instances can be produced is decided
+ * before the response starts: when none can, 406; when only some can, those are sent with 206
+ * (Partial Content) and a Warning header per instance left out (PS3.18 10.4.3; "either a Not
+ * Acceptable response if no data is returned or a Partial Content response if only some data is
+ * returned"). Re-encoding holds one instance at a time.
  * Negotiate first, then locate by the full UID path, then stream (STYLE.md §2).
  */
 export function retrieveInstances(deps: WadoDeps) {
@@ -40,20 +43,14 @@ export function retrieveInstances(deps: WadoDeps) {
     const wanted = accepted.transferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
     // An anonymized share receives every instance de-identified (server/sharing).
     const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;
-    const plans = instances.map((instance): PartPlan => {
-      if (wanted === '*' || wanted === instance.transferSyntax) return { instance, view };
-      if (wanted !== EXPLICIT_VR_LITTLE_ENDIAN) {
-        throw new AppError(
-          'NOT_ACCEPTABLE',
-          `Transfer syntax ${wanted} was asked for; the archive holds these instances in another one and produces only the stored one or Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}).`,
-        );
-      }
-      return { instance, view, transcode: planExplicitLittleEndian(deps, instance) };
-    });
+    const { plans, leftOut } = planParts(deps, instances, wanted, view);
+    // PS3.18 8.7.3.5 / 10.4.3: 406 when no instance can be produced; 206 with the rest left out when some can.
+    if (plans.length === 0) throw leftOut[0]!.error;
     // The first part is made before answering, so that a storage or decoding problem is a clean error status.
     const first = await openPart(deps, plans[0]!);
     const writer = new MultipartWriter(res);
-    res.status(200);
+    res.status(leftOut.length > 0 ? 206 : 200);
+    if (leftOut.length > 0) res.setHeader('Warning', warningsFor(leftOut, instances.length, view));
     res.setHeader('Content-Type', writer.contentType('application/dicom', { 'transfer-syntax': wanted }));
     let part: OpenedPart | undefined = first;
     try {
@@ -69,6 +66,62 @@ export function retrieveInstances(deps: WadoDeps) {
       res.destroy(error instanceof Error ? error : undefined);
     }
   };
+}
+
+/** An instance that cannot be produced in the transfer syntax asked for, and why. */
+interface LeftOut {
+  instance: IndexedInstance;
+  error: AppError;
+}
+
+/** Each instance's plan, or why it cannot be produced (NOT_ACCEPTABLE only: anything else still fails the request). */
+function planParts(
+  deps: WadoDeps,
+  instances: IndexedInstance[],
+  wanted: string,
+  view: ShareView | undefined,
+): { plans: PartPlan[]; leftOut: LeftOut[] } {
+  const plans: PartPlan[] = [];
+  const leftOut: LeftOut[] = [];
+  for (const instance of instances) {
+    try {
+      plans.push(planPart(deps, instance, wanted, view));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'NOT_ACCEPTABLE') throw error;
+      leftOut.push({ instance, error });
+    }
+  }
+  return { plans, leftOut };
+}
+
+function planPart(deps: WadoDeps, instance: IndexedInstance, wanted: string, view: ShareView | undefined): PartPlan {
+  if (wanted === '*' || wanted === instance.transferSyntax) return { instance, view };
+  if (wanted !== EXPLICIT_VR_LITTLE_ENDIAN) {
+    throw new AppError(
+      'NOT_ACCEPTABLE',
+      `Transfer syntax ${wanted} was asked for; the archive holds these instances in another one and produces only the stored one or Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}).`,
+    );
+  }
+  return { instance, view, transcode: planExplicitLittleEndian(deps, instance) };
+}
+
+/** Warnings listed one per instance, at most this many (then a count of the rest): a header stays a few KB. */
+const MAX_WARNINGS = 20;
+
+/**
+ * RFC 7234 5.5 Warning values (code 299, "miscellaneous persistent warning"; no agent name, "-"),
+ * the text led by a DICOM status as PS3.18 recommends (B000: sub-operations complete, one or more
+ * failures, PS3.4 C.4.3.1.4) and naming each left-out instance by its SOP Instance UID (as presented to a share).
+ */
+function warningsFor(leftOut: LeftOut[], total: number, view: ShareView | undefined): string[] {
+  const text = (t: string) => `299 - "${t.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, "'")}"`;
+  const uid = (u: string) => view?.presented(u) ?? u;
+  const shown = leftOut
+    .slice(0, MAX_WARNINGS)
+    .map(({ instance, error }) => text(`B000 ${uid(instance.sopUid)} left out: ${error.message}`));
+  const rest = leftOut.length - shown.length;
+  const summary = text(`B000 ${leftOut.length} of ${total} instances left out${rest > 0 ? ` (${rest} not listed)` : ''}`);
+  return [summary, ...shown];
 }
 
 interface PartPlan {

@@ -348,7 +348,7 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
     });
   });
 
-  it('decides for every instance of a study before answering: one instance without a decoder makes the study a 406, not a cut multipart', async () => {
+  it('decides for every instance of a study before answering: one instance without a decoder is a 406 on its own, not a cut multipart (the study: retrieve-partial-content.test.ts)', async () => {
     const files = ['transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm', 'transfer-syntaxes/ct1-1.2.4.91_jpeg2000.dcm'];
     // The two copies have different SOP Instance UIDs but share the study. The second is relabelled
     // JPEG 2000 Part 2 (.92, a UID of the same length), for which the archive has no decoder.
@@ -360,7 +360,10 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
     expect(stow.status).toBe(200);
     const study = `${archive.dicomWeb}/studies/${corpusEntry(files[0]!).studyInstanceUID}`;
     try {
-      const res = await archive.fetch(study, { headers: { accept: DEFAULT_DICOM } });
+      const sop = dicomParser.parseDicom(new Uint8Array(relabelled)).string('x00080018')!;
+      const res = await archive.fetch(`${study}/series/${corpusEntry(files[0]!).seriesInstanceUID}/instances/${sop}`, {
+        headers: { accept: DEFAULT_DICOM },
+      });
       expect(res.status).toBe(406);
       expect(res.headers.get('content-type')).toMatch(/json/);
       expect(((await res.json()) as { message: string }).message).toMatch(/no decoder for JPEG 2000 Part 2/);

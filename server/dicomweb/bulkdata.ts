@@ -4,6 +4,7 @@ import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes'
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
 import type { ByteSpan } from '../stored/byte-streams';
+import { answeredNotModified, cacheEntry, setCacheHeaders } from '../http/cache-policy';
 import { negotiateBulk, type Representation } from './bulk-negotiation';
 import { locate } from '../stored/stored-instance';
 import { resourceScope } from './resource-scope';
@@ -22,6 +23,9 @@ import { presentedPath } from './share-scope';
  * Encapsulated Pixel Data is returned as recorded: its items (Basic Offset Table item and
  * fragment items, with their item headers, without the Sequence Delimitation Item), labelled
  * with the stored transfer syntax; Retrieve Frames serves the frames themselves.
+ * Answers carry a strong ETag and are cached as `http/cache-policy.ts` says; a matching
+ * If-None-Match is a 304 before any stored byte is read, and an If-Range naming another tag
+ * (or a date: there is no Last-Modified) has the whole value sent.
  */
 export function retrieveBulkdata(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -47,27 +51,38 @@ export function retrieveBulkdata(deps: WadoDeps) {
       throw new AppError('NOT_ACCEPTABLE', 'Bulk data is available as application/octet-stream, alone or in multipart/related.');
     const contentType = pixel ? `${OCTET_STREAM}; transfer-syntax=${offered.transferSyntax}` : OCTET_STREAM;
 
+    const location = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}/bulkdata/${path}`;
+    // As for frames (wado-frames.ts): the stored object, what was negotiated, and what the answer names.
+    const view = shareViewOf(res);
+    const cache = cacheEntry(
+      ['bulkdata', instance.blobKey, path, packaging, contentType, location, view?.anonymized ? view.share.id : null],
+      'immutable',
+    );
+    if (answeredNotModified(req, res, cache)) return;
     const value = storedValue(located, item, encapsulatedPixels);
     const open = (start: number, end: number) => openValueRange(deps.blobStore, value, start, end);
     if (packaging === 'multipart') {
-      const location = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}/bulkdata/${path}`;
       await sendParts(
         res,
         'multipart',
         OCTET_STREAM,
         [{ contentType, length: value.length, location, open: () => open(0, value.length) }],
         deps.log,
+        cache,
       );
       return;
     }
     res.setHeader('Accept-Ranges', 'bytes');
-    const range = parseRange(req.headers.range, value.length);
+    const ifRange = req.get('if-range');
+    const rangeHeader = ifRange === undefined || ifRange.trim() === cache.etag ? req.headers.range : undefined;
+    const range = parseRange(rangeHeader, value.length);
     if (range === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${value.length}`);
       throw new AppError('RANGE_NOT_SATISFIABLE', `The Range lies outside the ${value.length} bytes of this value.`);
     }
     const { start, end } = range ?? { start: 0, end: value.length };
     const body = await open(start, end);
+    setCacheHeaders(res, cache);
     res.status(range ? 206 : 200);
     res.setHeader('Content-Type', contentType);
     res.setHeader('Content-Length', String(end - start));

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
 import { framesPath } from '../../shared/dicomweb/paths';
 import { AppError, isAppError } from '../../shared/errors';
 import type { IndexedInstance } from '../index/archive-index';
 import { MultipartWriter } from '../http/multipart-writer';
-import { matchesIfNoneMatch } from '../http/send-json';
+import { answeredNotModified, cacheControlFor, cacheEntry, setCacheHeaders, type CacheEntry, type Freshness } from '../http/cache-policy';
 import { BULK_BASE_MARKER } from '../ingest/bulk-data-uri';
 import { renderImage, type FrameToRender } from '../rendering/render-image';
 import { parseRenderOptions, single, type RenderOptions } from '../rendering/render-options';
@@ -92,16 +91,16 @@ export function retrieveRendered(deps: WadoDeps, level: Level) {
     }
     const located = locate(deps.index, scope.study, scope.series!, scope.instance!);
     if (level === 'instance') {
-      const etag = etagOf(located, 'rendered', [1], type, options);
-      const rendered = await unlessCached(req, etag, () => renderInstance(deps, located, 1, { ...options, type, allFrames: true }));
-      return sendRendered(res, etag, rendered, 'private, no-cache');
+      const cache = renderedCacheEntry(located, 'rendered', [1], type, options, 'revalidate');
+      if (answeredNotModified(req, res, cache)) return;
+      return sendRendered(res, cache, await renderInstance(deps, located, 1, { ...options, type, allFrames: true }));
     }
     const numbers = parseFrameList(req.params.frames as string);
     checkFrameNumbers(numbers, Math.max(1, located.instance.numberOfFrames ?? 1));
     if (numbers.length === 1) {
-      const etag = etagOf(located, 'rendered', numbers, type, options);
-      const rendered = await unlessCached(req, etag, () => renderInstance(deps, located, numbers[0]!, { ...options, type }));
-      return sendRendered(res, etag, rendered, 'private, no-cache');
+      const cache = renderedCacheEntry(located, 'rendered', numbers, type, options, 'revalidate');
+      if (answeredNotModified(req, res, cache)) return;
+      return sendRendered(res, cache, await renderInstance(deps, located, numbers[0]!, { ...options, type }));
     }
     const parts = numbers.map((n) => ({
       location: `${base}/${framesPath(presentedPath(res, located.path), [n])}/rendered`,
@@ -133,12 +132,14 @@ export function retrieveThumbnail(deps: WadoDeps, level: Level) {
         frame = middleFrame(located);
       }
     }
-    const etag = etagOf(located, 'thumbnail', [frame], type, options);
-    const rendered = await unlessCached(req, etag, () =>
-      renderInstance(deps, located, frame, { ...options, type, fitWithin: THUMBNAIL_SIZE, quality: 80 }),
-    );
     // Thumbnails fill browsers of many tiles: let the browser reuse them for a while.
-    return sendRendered(res, etag, rendered, 'private, max-age=300');
+    const cache = renderedCacheEntry(located, 'thumbnail', [frame], type, options, { maxAge: 300 });
+    if (answeredNotModified(req, res, cache)) return;
+    return sendRendered(
+      res,
+      cache,
+      await renderInstance(deps, located, frame, { ...options, type, fitWithin: THUMBNAIL_SIZE, quality: 80 }),
+    );
   };
 }
 
@@ -222,27 +223,23 @@ class InstanceSource {
   }
 }
 
-/** A weak validator: the stored object (its key is unique per stored copy), frames, type and parameters. */
-function etagOf(located: StoredInstance, kind: string, frames: number[], type: RenderedType, options: RenderOptions): string {
-  const hash = createHash('sha256')
-    .update(JSON.stringify([located.instance.blobKey, kind, frames, type, options]))
-    .digest('base64url');
-  return `W/"${hash.slice(0, 22)}"`;
+/**
+ * A weak validator: the stored object (its key is unique per stored copy), frames, type and
+ * parameters fix what the image shows, not its bytes (the encoder makes those).
+ */
+function renderedCacheEntry(
+  located: StoredInstance,
+  kind: string,
+  frames: number[],
+  type: RenderedType,
+  options: RenderOptions,
+  freshness: Freshness,
+): CacheEntry {
+  return cacheEntry([located.instance.blobKey, kind, frames, type, options], freshness, 'weak');
 }
 
-/** Renders unless the client's If-None-Match already holds `etag` (then undefined: answer 304). */
-async function unlessCached(req: Request, etag: string, render: () => Promise<RenderedBody>): Promise<RenderedBody | undefined> {
-  return matchesIfNoneMatch(req.headers['if-none-match'], etag) ? undefined : render();
-}
-
-function sendRendered(res: Response, etag: string, rendered: RenderedBody | undefined, cacheControl: string): void {
-  res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', cacheControl);
-  res.append('Vary', 'Accept');
-  if (!rendered) {
-    res.status(304).end();
-    return;
-  }
+function sendRendered(res: Response, cache: CacheEntry, rendered: RenderedBody): void {
+  setCacheHeaders(res, cache);
   res.status(200).setHeader('Content-Type', rendered.contentType);
   res.setHeader('Content-Length', String(rendered.body.length));
   res.end(rendered.body);
@@ -280,7 +277,7 @@ async function sendRenderedParts(
   const writer = new MultipartWriter(res);
   res.status(200);
   res.setHeader('Content-Type', writer.contentType(type));
-  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Cache-Control', cacheControlFor(res, 'revalidate'));
   res.append('Vary', 'Accept');
   try {
     await writer.writePart(partHeaders(first, parts[index - 1]!.location), first.body);

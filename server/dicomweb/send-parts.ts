@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
+import { setCacheHeaders, type CacheEntry } from '../http/cache-policy';
 import { MultipartWriter } from '../http/multipart-writer';
 import type { Packaging } from './bulk-negotiation';
 
@@ -15,7 +17,8 @@ export interface OutgoingPart {
 /**
  * Sends parts as multipart/related (PS3.18 8.6.1.2) or, for one part, as a bare body, opening
  * each part's storage stream only when it is written: at most one frame is in flight.
- * The first part is opened before the status is sent, so a storage failure is still a clean error.
+ * The first part is opened before the status is sent, so a storage failure is still a clean error
+ * (without the `cache` headers, which only a successful answer carries).
  */
 export async function sendParts(
   res: Response,
@@ -23,10 +26,12 @@ export async function sendParts(
   rootType: string,
   parts: readonly OutgoingPart[],
   log: (message: string, error?: unknown) => void,
+  cache?: CacheEntry,
 ): Promise<void> {
   const first = parts[0];
   if (!first) throw new Error('sendParts needs at least one part');
   const firstBody = await first.open();
+  if (cache) setCacheHeaders(res, cache);
   if (packaging === 'single') {
     res.status(200);
     res.setHeader('Content-Type', first.contentType);
@@ -34,7 +39,7 @@ export async function sendParts(
     return sendBody(res, firstBody, log);
   }
   let body: Readable | undefined = firstBody;
-  const writer = new MultipartWriter(res);
+  const writer = new MultipartWriter(res, cache ? boundaryOf(cache) : undefined);
   res.status(200);
   res.setHeader('Content-Type', writer.contentType(rootType));
   try {
@@ -49,6 +54,15 @@ export async function sendParts(
   } catch (error) {
     abort(res, body, log, error);
   }
+}
+
+/**
+ * A strong ETag promises the same bytes every time, boundary included, so an answer that has one
+ * gets a boundary derived from it. It is as unguessable as the random one where that matters: the
+ * tag hashes the object key, which is random and made after the uploader chose the bytes.
+ */
+function boundaryOf(cache: CacheEntry): string {
+  return `dicomweb-${createHash('sha256').update(`boundary ${cache.etag}`).digest('hex').slice(0, 32)}`;
 }
 
 /** Streams one opened body as the whole response (status and headers already set). */

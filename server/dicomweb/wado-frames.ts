@@ -4,6 +4,8 @@ import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/tr
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { framesPath } from '../../shared/dicomweb/paths';
 import { AppError } from '../../shared/errors';
+import { answeredNotModified, cacheEntry, type CacheEntry } from '../http/cache-policy';
+import { shareViewOf } from '../sharing/share-view';
 import { negotiateAmong, partContentType, type Representation } from './bulk-negotiation';
 import { nativeFrameBytes } from '../codecs/frame-geometry';
 import { checkFrameNumbers, parseFrameList } from '../stored/frame-locator';
@@ -23,7 +25,8 @@ import { presentedPath } from './share-scope';
  * accepts it, or decoded to `application/octet-stream` (Explicit VR Little Endian, the default
  * of Table 8.7.3-4) when it asks for that; the stored form wins where both are acceptable.
  * 400 for a malformed list, 404 for a frame past the end, 406 when neither form is acceptable
- * or the frames cannot be decoded.
+ * or the frames cannot be decoded. Answers carry a strong ETag and are cached as
+ * `http/cache-policy.ts` says; a matching If-None-Match is a 304 before any stored byte is read.
  */
 export function retrieveFrames(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -37,6 +40,9 @@ export function retrieveFrames(deps: WadoDeps) {
     const chosen = negotiateAmong(req.headers.accept, offers, numbers.length === 1);
     if (!chosen) throw notAcceptable(stored, problem);
     checkFrameNumbers(numbers, image.numberOfFrames);
+    const instance = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}`;
+    const cache = framesCacheEntry(res, located.instance.blobKey, instance, numbers, chosen);
+    if (answeredNotModified(req, res, cache)) return;
     const frames = await storedFrames(deps, located, image, numbers);
     const decode = image.pixel.encapsulated && chosen.representation === NATIVE;
     if (decode && nativeFrameBytes(image) * numbers.length > MAX_DECODED_BYTES) {
@@ -46,11 +52,31 @@ export function retrieveFrames(deps: WadoDeps) {
       );
     }
     const bodies = decode ? await decodedFrames(image, frames) : frames;
-    const instance = `${deps.dicomWebBase()}/${presentedPath(res, located.path)}`;
     const contentType = partContentType(chosen.representation);
     const parts = bodies.map((body, i): OutgoingPart => ({ ...body, contentType, location: framesPath(instance, [numbers[i]!]) }));
-    await sendParts(res, chosen.packaging, chosen.representation.mediaType, parts, deps.log);
+    await sendParts(res, chosen.packaging, chosen.representation.mediaType, parts, deps.log, cache);
   };
+}
+
+/**
+ * What fully determines the answer's bytes: the stored object (its key is random and never
+ * reused, and the object never changes under it), the frames, the negotiated packaging, media
+ * type and transfer syntax, and the Content-Locations (public base and the path as presented,
+ * replacement UIDs for an anonymized share, whose id is added so its tags never match another's).
+ */
+function framesCacheEntry(
+  res: Response,
+  blobKey: string,
+  instance: string,
+  numbers: readonly number[],
+  chosen: { packaging: string; representation: Representation },
+): CacheEntry {
+  const view = shareViewOf(res);
+  const { mediaType, transferSyntax } = chosen.representation;
+  return cacheEntry(
+    ['frames', blobKey, numbers, chosen.packaging, mediaType, transferSyntax, instance, view?.anonymized ? view.share.id : null],
+    'immutable',
+  );
 }
 
 /** Decoded frames of one request are held in memory until all are made (see decodedFrames). */

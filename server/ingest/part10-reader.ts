@@ -68,7 +68,6 @@ const SEQUENCE_DELIMITER = tagNumber(Tag.SequenceDelimitationItem);
 const FILE_META_GROUP_LENGTH = tagNumber(Tag.FileMetaInformationGroupLength);
 const SPECIFIC_CHARACTER_SET = tagNumber(Tag.SpecificCharacterSet);
 const PIXEL_REPRESENTATION = tagNumber(Tag.PixelRepresentation);
-const TRAILING_PADDING = tagNumber(Tag.DataSetTrailingPadding);
 const PIXEL_DATA_TAGS: ReadonlySet<number> = new Set([Tag.FloatPixelData, Tag.DoubleFloatPixelData, Tag.PixelData].map(tagNumber));
 const MAX_DEPTH = 128;
 /** Elements, items and fragments per instance: bounds the memory a hostile stream of tiny elements can take. */
@@ -260,10 +259,14 @@ export class Part10Reader {
     scope.out[key] = element;
   }
 
-  /** Group lengths, padding, and meta or command elements inside the data set are left out of the JSON. */
+  /**
+   * Group lengths, and meta or command elements inside the data set, are left out of the JSON.
+   * Data Set Trailing Padding (FFFC,FFFC) is kept: an OB attribute of the data set (PS3.6), so in
+   * the metadata like any other binary value (PS3.18 F.2: InlineBinary or BulkDataURI).
+   */
   private keep(scope: Scope, tag: number): boolean {
     const group = tag >>> 16;
-    if ((tag & 0xffff) === 0 || tag === TRAILING_PADDING) return false;
+    if ((tag & 0xffff) === 0) return false;
     if (scope.meta) return true;
     if (group === 0x0002 || group === 0x0000) {
       this.warn(`${tagLabel(tag)} belongs to group ${group === 2 ? '0002' : '0000'} and is left out of the data set`);

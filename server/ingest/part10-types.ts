@@ -13,7 +13,7 @@ export interface ParsedPart10 {
   meta: DicomJson;
   /** From (0002,0010), trimmed. */
   transferSyntaxUid: string;
-  /** The data set: no group 0002, no group lengths (gggg,0000), no (FFFC,FFFC) padding. */
+  /** The data set: no group 0002, no group lengths (gggg,0000); Data Set Trailing Padding (FFFC,FFFC) included as a binary value. */
   dataset: DicomJson;
   /** Every element whose value was left out of `dataset`, in file order. */
   bulk: BulkElement[];

@@ -14,6 +14,7 @@ import { renderInstance } from './rendered';
 import { sendBody } from './send-parts';
 import { planExplicitLittleEndian, transcodeToExplicitLittleEndian } from '../stored/transcoded-instance';
 import type { WadoDeps } from './wado-deps';
+import { cacheControlFor } from '../http/cache-policy';
 
 /**
  * WADO-URI (PS3.18 chapter 9): `GET /wado?requestType=WADO&studyUID=…&seriesUID=…&objectUID=…`
@@ -198,7 +199,7 @@ export function retrieveWadoUri(deps: WadoUriDeps) {
       throw badRequest(`frameNumber ${frameNumber} is past the end: the object has ${frames} frame${frames === 1 ? '' : 's'}.`);
     const rendered = await renderInstance(deps, located, frameNumber, { ...renderOptionsFor(query.render, bulk), type: mediaType });
     res.status(200).type(rendered.contentType).setHeader('Content-Length', String(rendered.body.length));
-    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('Cache-Control', cacheControlFor(res, 'revalidate'));
     res.end(req.method === 'HEAD' ? undefined : rendered.body);
   };
 }

@@ -10,7 +10,8 @@ import { multipartPartsOf, parseAccept } from '../../shared/dicomweb/media-types
 import { instancePath } from '../../shared/dicomweb/paths';
 import { MultipartWriter } from '../http/multipart-writer';
 import { resourceScope } from './resource-scope';
-import { matchesIfNoneMatch, sendDicomJson } from '../http/send-json';
+import { matchesIfNoneMatch } from '../http/cache-policy';
+import { sendDicomJson } from '../http/send-json';
 import { studyVersionQuery } from '../index/study-version';
 import type { IndexedInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { principalOf } from '../auth/principal';
-import { matchesIfNoneMatch } from './send-json';
 
 /** A year (RFC 9111 5.2.2.1 suggests no more): what "never changes" means to a browser cache. */
 export const IMMUTABLE_MAX_AGE = 365 * 24 * 3600;
@@ -70,4 +69,11 @@ export function answeredNotModified(req: Request, res: Response, entry: CacheEnt
   setCacheHeaders(res, entry);
   res.status(304).end();
   return true;
+}
+
+/** RFC 9110 13.1.2: weak comparison; `*` matches any current representation. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }

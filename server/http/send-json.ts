@@ -1,6 +1,7 @@
 import { gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { DICOM_JSON } from '../../shared/dicomweb/media-types';
+import { cacheControlFor, matchesIfNoneMatch } from './cache-policy';
 
 /** Bodies smaller than this are sent as they are: gzip would not pay for its headers. */
 const GZIP_MIN_BYTES = 1024;
@@ -15,8 +16,8 @@ export function sendDicomJson(req: Request, res: Response, body: string, options
   res.type(DICOM_JSON);
   if (options.etag !== undefined) {
     res.setHeader('ETag', options.etag);
-    // Patient data: private caches only, and always revalidated.
-    res.setHeader('Cache-Control', 'private, no-cache');
+    // Patient data: private caches only, always revalidated, and never kept for a share's guest.
+    res.setHeader('Cache-Control', cacheControlFor(res, 'revalidate'));
     if (matchesIfNoneMatch(req.headers['if-none-match'], options.etag)) {
       res.status(304).end();
       return;
@@ -47,11 +48,4 @@ export function acceptsGzip(header: string | undefined): boolean {
     const q = params.find((p) => p.startsWith('q='));
     return q === undefined || Number(q.slice(2)) > 0;
   });
-}
-
-/** RFC 9110 13.1.2: weak comparison; `*` matches any current representation. */
-export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }

@@ -130,6 +130,14 @@ describe('caching frames, bulk data and rendered images', () => {
         const image = await get(`${ORIGINAL}/${kind}`, credentials);
         expect([image.status, image.headers.get('cache-control')], `${via} ${kind}`).toEqual([200, GUEST_POLICY]);
       }
+      // Metadata and WADO-URI images are patient data too: nothing of them stays on a guest's disk.
+      const metadata = await get(`${ORIGINAL}/metadata`, { ...credentials, accept: 'application/dicom+json' });
+      expect([metadata.status, metadata.headers.get('cache-control')], `${via} metadata`).toEqual([200, GUEST_POLICY]);
+      const wadoUri = await get(
+        `/wado?requestType=WADO&studyUID=${JLS.studyInstanceUID}&seriesUID=${JLS.seriesInstanceUID}&objectUID=${JLS.sopInstanceUID}&contentType=image/jpeg`,
+        credentials,
+      );
+      expect([wadoUri.status, wadoUri.headers.get('cache-control')], `${via} WADO-URI`).toEqual([200, GUEST_POLICY]);
     }
 
     expect((await call(archive, 'DELETE', `/api/shares/${share.id}`, admin)).status).toBe(204);

@@ -13,6 +13,7 @@ export const TIMEOUT_MS = 600_000;
 // The root tsconfig has no DOM library: the few browser objects the page functions touch.
 interface PageElement {
   dataset: Record<string, string | undefined>;
+  value?: string;
   click(): void;
   dispatchEvent(event: unknown): boolean;
 }
@@ -20,6 +21,7 @@ export interface BenchWindow {
   document: { querySelector(selector: string): PageElement | null; body: PageElement };
   MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void };
   KeyboardEvent: new (type: string, init: object) => unknown;
+  Event: new (type: string, init: object) => unknown;
   requestAnimationFrame(callback: () => void): number;
   __bench: { marks: Record<string, number>; watch(name: string, selector: string): void };
 }
@@ -57,4 +59,42 @@ export async function waitForMark(page: Page, name: string): Promise<number> {
     polling: 50,
   });
   return page.evaluate((n) => (globalThis as unknown as BenchWindow).__bench.marks[n]!, name);
+}
+
+/**
+ * Presses ArrowDown `steps` times from the first slice, each press as soon as the viewport has
+ * drawn the previous one (checked every animation frame); frames per second over the whole walk.
+ */
+export async function scrollRate(page: Page, steps: number, problems: string[]): Promise<number> {
+  const result = await page.evaluate(
+    (steps) =>
+      new Promise<{ ms: number; slice: string | undefined; renders: number }>((resolve) => {
+        const w = globalThis as unknown as BenchWindow;
+        const vp = w.document.querySelector('[data-testid="viewport"][data-active="true"]')!;
+        const renders = () => Number(vp.dataset.renderCount);
+        const press = () => w.document.body.dispatchEvent(new w.KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+        const startRenders = renders();
+        let pressed = 0;
+        let seen = startRenders;
+        const started = performance.now();
+        press();
+        pressed++;
+        const tick = () => {
+          if (renders() > seen && vp.dataset.sliceIndex === String(pressed)) {
+            seen = renders();
+            if (pressed === steps) {
+              resolve({ ms: performance.now() - started, slice: vp.dataset.sliceIndex, renders: seen - startRenders });
+              return;
+            }
+            press();
+            pressed++;
+          }
+          w.requestAnimationFrame(tick);
+        };
+        w.requestAnimationFrame(tick);
+      }),
+    steps,
+  );
+  if (result.slice !== String(steps)) problems.push(`scroll: ended on slice ${result.slice} instead of ${steps}`);
+  return (steps / result.ms) * 1000;
 }

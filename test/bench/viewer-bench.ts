@@ -31,7 +31,7 @@ import { buildViewerIfNeeded } from '../../server/viewer/build-viewer';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { requireTool } from '../helpers/debian-tools';
 import { BENCH_ADMIN } from './bench-account';
-import { installWatcher, TIMEOUT_MS, waitForMark, type BenchWindow } from './page-marks';
+import { installWatcher, scrollRate, TIMEOUT_MS, waitForMark, type BenchWindow } from './page-marks';
 import { benchReport, runBench, verdict, writeReport } from './run-bench';
 import type { BenchRun } from './server-process';
 import { mapConcurrent, stowProblem, storeInstances } from './stow-client';
@@ -147,44 +147,6 @@ async function viewerRun(browser: Browser, base: string, study: BenchStudy, slow
   } finally {
     await context.close();
   }
-}
-
-/**
- * Presses ArrowDown `steps` times from the first slice, each press as soon as the viewport has
- * drawn the previous one (checked every animation frame); frames per second over the whole walk.
- */
-async function scrollRate(page: Page, steps: number, problems: string[]): Promise<number> {
-  const result = await page.evaluate(
-    (steps) =>
-      new Promise<{ ms: number; slice: string | undefined; renders: number }>((resolve) => {
-        const w = globalThis as unknown as BenchWindow;
-        const vp = w.document.querySelector('[data-testid="viewport"][data-active="true"]')!;
-        const renders = () => Number(vp.dataset.renderCount);
-        const press = () => w.document.body.dispatchEvent(new w.KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
-        const startRenders = renders();
-        let pressed = 0;
-        let seen = startRenders;
-        const started = performance.now();
-        press();
-        pressed++;
-        const tick = () => {
-          if (renders() > seen && vp.dataset.sliceIndex === String(pressed)) {
-            seen = renders();
-            if (pressed === steps) {
-              resolve({ ms: performance.now() - started, slice: vp.dataset.sliceIndex, renders: seen - startRenders });
-              return;
-            }
-            press();
-            pressed++;
-          }
-          w.requestAnimationFrame(tick);
-        };
-        w.requestAnimationFrame(tick);
-      }),
-    steps,
-  );
-  if (result.slice !== String(steps)) problems.push(`scroll: ended on slice ${result.slice} instead of ${steps}`);
-  return (steps / result.ms) * 1000;
 }
 
 // ---------------------------------------------------------------- data

@@ -15,6 +15,7 @@ export const TEST_TOOLS = {
   dcmcjpeg: { debianPackage: 'dcmtk', usedFor: 'DCMTK: lossy JPEG of RGB without colour transform (corpus decode cases)' },
   dcmdump: { debianPackage: 'dcmtk', usedFor: 'DCMTK: reads what de-identification and the opinion SR write' },
   opj_decompress: { debianPackage: 'libopenjp2-tools', usedFor: 'OpenJPEG: reference JPEG 2000 / HTJ2K decoder (transcoding)' },
+  opj_dump: { debianPackage: 'libopenjp2-tools', usedFor: 'OpenJPEG: reads HTJ2K main headers (htj2k-codestream)' },
   dciodvfy: { debianPackage: 'dicom3tools', usedFor: 'dicom3tools: checks the opinion SR against its IOD' },
   unzip: { debianPackage: 'unzip', usedFor: 'reads the ZIP downloads (zip-download, anonymized shares)' },
   curl: { debianPackage: 'curl', usedFor: "runs the README's curl examples" },

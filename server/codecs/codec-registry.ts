@@ -1,13 +1,13 @@
 import { AppError } from '../../shared/errors';
 import { transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { DECODERS } from './decode-here';
-import { decodeInPool } from './decode-pool';
+import { decodeInPool } from './codec-pool';
 import { nativeFrameBytes, type DecodedFrame, type FrameGeometry } from './frame-geometry';
 
 /**
  * Which encapsulated transfer syntaxes the archive can decode to native pixels, and the one
  * entry point that does it (PS3.5 8.2, A.4). Decoding runs on a pool of worker threads
- * (decode-pool.ts) so that a 40 ms JPEG 2000 frame does not hold up every other request.
+ * (codec-pool.ts) so that a 40 ms JPEG 2000 frame does not hold up every other request.
  */
 
 /** The largest decoded frame: bounds what a header claiming huge Rows and Columns can make us allocate. */

@@ -6,9 +6,10 @@ import { nativeFrameBytes, type DecodedFrame, type FrameGeometry } from './frame
 import { decodeHtj2k, decodeJpeg2000 } from './jpeg2000';
 import { decodeJpeg } from './jpeg';
 import { decodeRle } from './rle';
+import { codecErrorReason } from './wasm-module';
 
 /**
- * The decoders themselves, run on the calling thread: by the decode workers (decode-pool.ts),
+ * The decoders themselves, run on the calling thread: by the codec workers (codec-pool.ts),
  * or directly where no worker can be started. Every decoder's output is checked against the
  * geometry, so a frame that decodes to the wrong size never reaches a client.
  */
@@ -42,7 +43,7 @@ export async function decodeHere(transferSyntaxUid: string, encoded: Uint8Array,
     if (error instanceof AppError) throw error;
     throw new AppError(
       'NOT_ACCEPTABLE',
-      `A stored frame could not be decoded (${transferSyntax(transferSyntaxUid)?.name}): ${reasonOf(error)}.`,
+      `A stored frame could not be decoded (${transferSyntax(transferSyntaxUid)?.name}): ${codecErrorReason(error, 'the codec rejected the codestream')}.`,
       { cause: error },
     );
   }
@@ -63,10 +64,4 @@ function fitToGeometry(pixels: Uint8Array, geometry: FrameGeometry): Uint8Array 
     'NOT_ACCEPTABLE',
     `A stored frame decodes to ${pixels.length} bytes where Rows, Columns, Samples per Pixel and Bits Allocated say ${expected}.`,
   );
-}
-
-function reasonOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  // Emscripten throws bare numbers (C++ exception pointers) and strings.
-  return typeof error === 'string' ? error : 'the codec rejected the codestream';
 }

@@ -18,6 +18,14 @@ export interface DecodedFrame {
   photometricInterpretation: string;
 }
 
+export interface EncodedFrame {
+  bytes: Uint8Array;
+  /** Set for lossy output only: what PS3.3 C.7.6.1.1.5 asks to record (Lossy Image Compression Method and Ratio). */
+  lossy?: { method: 'ISO_15444_15' | 'ISO_10918_1' | 'ISO_14495_1'; ratio: number };
+  /** Photometric Interpretation of the encoded pixels (e.g. RGB, MONOCHROME2, YBR_FULL_422 for JPEG baseline colour). */
+  photometricInterpretation: string;
+}
+
 /** Bytes of one native frame: packed bits for Bits Allocated 1. */
 export function nativeFrameBytes(g: Pick<FrameGeometry, 'rows' | 'columns' | 'samplesPerPixel' | 'bitsAllocated'>): number {
   return Math.ceil((g.rows * g.columns * g.samplesPerPixel * g.bitsAllocated) / 8);

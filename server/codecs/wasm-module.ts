@@ -45,3 +45,38 @@ export function runDecoder<D extends WasmDecoder, R>(decoder: D, encoded: Uint8A
     decoder.delete();
   }
 }
+
+/** What the Cornerstone encoders have in common (CharLS, OpenJPH, libjpeg-turbo). */
+export interface WasmEncoder {
+  getDecodedBuffer(frameInfo: EncoderFrameInfo): Uint8Array;
+  getEncodedBuffer(): ArrayLike<number>;
+  encode(): void;
+  delete(): void;
+}
+
+export interface EncoderFrameInfo {
+  width: number;
+  height: number;
+  bitsPerSample: number;
+  componentCount: number;
+  isSigned: boolean;
+  /** OpenJPH only: apply the reversible (RCT) or irreversible (ICT) colour transform. */
+  isUsingColorTransform?: boolean;
+}
+
+/** Runs one encoder instance over `pixels` and returns a copy of the codestream (the WASM heap view dies with the encoder). */
+export function runEncoder<E extends WasmEncoder>(encoder: E, frameInfo: EncoderFrameInfo, pixels: Uint8Array): Uint8Array {
+  try {
+    encoder.getDecodedBuffer(frameInfo).set(pixels);
+    encoder.encode();
+    return new Uint8Array(encoder.getEncodedBuffer());
+  } finally {
+    encoder.delete();
+  }
+}
+
+/** A readable reason from what a codec threw: Emscripten throws bare numbers (C++ exception pointers) and strings. */
+export function codecErrorReason(error: unknown, otherwise: string): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : otherwise;
+}

@@ -4,29 +4,31 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../shared/errors';
 import { decodeHere } from './decode-here';
-import type { DecodedFrame, FrameGeometry } from './frame-geometry';
+import { encodeHere } from './encode-here';
+import type { DecodedFrame, EncodedFrame, FrameGeometry } from './frame-geometry';
 
 /**
- * Frames are decoded on worker threads, as many as there are CPUs, started on first use and
- * not holding the process open. Each worker takes one frame at a time; frames wait in one queue.
- * The codestream is copied to the worker and the pixels are transferred back. A
- * worker that dies fails its frame with a 406 and is replaced. Where no worker can be started
- * at all, frames are decoded on the calling thread.
+ * Frames are decoded and encoded on worker threads, as many as there are CPUs, started on first
+ * use and not holding the process open. Each worker takes one frame at a time; frames wait in
+ * one queue. The input (codestream or pixels) is copied to the worker and the output is
+ * transferred back. A worker that dies fails its frame with a 406 and is replaced. Where no
+ * worker can be started at all, frames are coded on the calling thread.
  */
 
-export interface DecodeRequest {
-  id: number;
-  transferSyntaxUid: string;
-  encoded: Uint8Array;
-  geometry: FrameGeometry;
-}
+export type CodecJob =
+  | { kind: 'decode'; transferSyntaxUid: string; input: Uint8Array; geometry: FrameGeometry }
+  | { kind: 'encode'; transferSyntaxUid: string; input: Uint8Array; geometry: FrameGeometry };
 
-export type DecodeReply =
-  { id: number; frame: DecodedFrame; error?: undefined } | { id: number; frame?: undefined; error: { code: ErrorCode; message: string } };
+type CodecResult = DecodedFrame | EncodedFrame;
+
+export type CodecRequest = CodecJob & { id: number };
+
+export type CodecReply =
+  { id: number; result: CodecResult; error?: undefined } | { id: number; result?: undefined; error: { code: ErrorCode; message: string } };
 
 interface Task {
-  request: DecodeRequest;
-  resolve: (frame: DecodedFrame) => void;
+  request: CodecRequest;
+  resolve: (result: CodecResult) => void;
   reject: (error: AppError) => void;
 }
 
@@ -44,9 +46,24 @@ let nextId = 1;
 let unavailable = false;
 
 export function decodeInPool(transferSyntaxUid: string, encoded: Uint8Array, geometry: FrameGeometry): Promise<DecodedFrame> {
-  if (unavailable) return decodeHere(transferSyntaxUid, encoded, geometry);
-  return new Promise<DecodedFrame>((resolve, reject) => {
-    queue.push({ request: { id: nextId++, transferSyntaxUid, encoded, geometry }, resolve, reject });
+  return run({ kind: 'decode', transferSyntaxUid, input: encoded, geometry }) as Promise<DecodedFrame>;
+}
+
+export function encodeInPool(transferSyntaxUid: string, pixels: Uint8Array, geometry: FrameGeometry): Promise<EncodedFrame> {
+  return run({ kind: 'encode', transferSyntaxUid, input: pixels, geometry }) as Promise<EncodedFrame>;
+}
+
+/** One job on the calling thread: what a worker does with a request. */
+export function runHere(job: CodecJob): Promise<CodecResult> {
+  return job.kind === 'decode'
+    ? decodeHere(job.transferSyntaxUid, job.input, job.geometry)
+    : encodeHere(job.transferSyntaxUid, job.input, job.geometry);
+}
+
+function run(job: CodecJob): Promise<CodecResult> {
+  if (unavailable) return runHere(job);
+  return new Promise<CodecResult>((resolve, reject) => {
+    queue.push({ request: { ...job, id: nextId++ }, resolve, reject });
     dispatch();
   });
 }
@@ -57,10 +74,10 @@ function dispatch(): void {
     if (!slot) return;
     const task = queue.shift()!;
     slot.task = task;
-    slot.worker.ref(); // keep the process alive while a frame is being decoded
+    slot.worker.ref(); // keep the process alive while a frame is being coded
     // Cloned, not transferred: the caller's buffer may hold more than this frame, and a task
     // may have to be run again here if its worker fails to start.
-    slot.worker.postMessage({ ...task.request, encoded: task.request.encoded.slice() });
+    slot.worker.postMessage({ ...task.request, input: task.request.input.slice() });
   }
 }
 
@@ -75,7 +92,7 @@ function startWorker(): Slot | undefined {
         .resolve('tsx/esm/api')
         .replace(/\.cjs$/, '.mjs'),
     ).href;
-    const script = new URL('./decode-worker.ts', import.meta.url).href;
+    const script = new URL('./codec-worker.ts', import.meta.url).href;
     worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, {
       eval: true,
     });
@@ -86,7 +103,7 @@ function startWorker(): Slot | undefined {
   worker.unref();
   const slot: Slot = { worker, task: undefined, online: false };
   slots.push(slot);
-  worker.on('message', (reply: DecodeReply | { ready: true }) => {
+  worker.on('message', (reply: CodecReply | { ready: true }) => {
     if ('ready' in reply) {
       slot.online = true;
       return;
@@ -95,7 +112,7 @@ function startWorker(): Slot | undefined {
     slot.task = undefined;
     worker.unref();
     if (task && task.request.id === reply.id) {
-      if (reply.frame) task.resolve(reply.frame);
+      if (reply.result) task.resolve(reply.result);
       else task.reject(new AppError(reply.error.code, reply.error.message));
     }
     dispatch();
@@ -107,12 +124,13 @@ function startWorker(): Slot | undefined {
     const task = slot.task;
     slot.task = undefined;
     if (!slot.online) {
-      // Workers cannot run here (no tsx, a sandbox without threads): decode on this thread instead.
+      // Workers cannot run here (no tsx, a sandbox without threads): code on this thread instead.
       if (task) queue.unshift(task);
       fallBackToThisThread();
       return;
     }
-    task?.reject(new AppError('NOT_ACCEPTABLE', `The decoder stopped while decoding this frame (${reason}).`));
+    const doing = task?.request.kind === 'encode' ? 'encoder' : 'decoder';
+    task?.reject(new AppError('NOT_ACCEPTABLE', `The ${doing} stopped while coding this frame (${reason}).`));
     dispatch();
   };
   worker.on('error', (error) => fail(error.message));
@@ -122,7 +140,5 @@ function startWorker(): Slot | undefined {
 
 function fallBackToThisThread(): void {
   unavailable = true;
-  for (const task of queue.splice(0)) {
-    decodeHere(task.request.transferSyntaxUid, task.request.encoded, task.request.geometry).then(task.resolve, task.reject);
-  }
+  for (const task of queue.splice(0)) runHere(task.request).then(task.resolve, task.reject);
 }

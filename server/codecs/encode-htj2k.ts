@@ -14,6 +14,12 @@ import { loadWasmModule, runEncoder, type WasmEncoder } from './wasm-module';
  * The build reads `bitsPerSample / 8` bytes per sample, so precision is Bits Allocated (8 or
  * 16), not Bits Stored: every bit of the input, including any above Bits Stored, comes back.
  * Its 16-bit path reads one component only, hence no 16-bit colour (encode-registry.ts).
+ *
+ * Colour always goes through the codestream's colour transform, reversible (RCT, YBR_RCT) when
+ * lossless and irreversible (ICT, YBR_ICT) when lossy (PS3.5 8.2.4); decoders turn both back
+ * into RGB. Without it the build feeds the three components' lines in the wrong order (its
+ * loop ignores the component OpenJPH asks for in planar mode): its own decoder undoes that, but
+ * OpenJPH's ojph_expand and OpenJPEG's opj_decompress see scrambled planes.
  */
 
 interface OpenJph {
@@ -45,18 +51,16 @@ export function htj2kDecompositions(geometry: Pick<FrameGeometry, 'rows' | 'colu
 
 export async function encodeHtj2kLossless(pixels: Uint8Array, geometry: FrameGeometry): Promise<EncodedFrame> {
   const bytes = await encodeHtj2k(pixels, geometry, undefined);
-  return { bytes, photometricInterpretation: geometry.photometricInterpretation };
+  return { bytes, photometricInterpretation: colour(geometry) ? 'YBR_RCT' : geometry.photometricInterpretation };
 }
 
 export async function encodeHtj2kLossy(pixels: Uint8Array, geometry: FrameGeometry): Promise<EncodedFrame> {
   // OpenJPH takes the step relative to the declared precision (Bits Allocated).
   const step = Math.max(1, sampleRange(pixels, geometry) / STEPS_PER_RANGE) / 2 ** geometry.bitsAllocated;
   const bytes = await encodeHtj2k(pixels, geometry, step);
-  const colour = geometry.samplesPerPixel === 3;
   return {
     bytes,
-    // Colour goes through the irreversible colour transform (PS3.5 8.2.4: YBR_ICT).
-    photometricInterpretation: colour ? 'YBR_ICT' : geometry.photometricInterpretation,
+    photometricInterpretation: colour(geometry) ? 'YBR_ICT' : geometry.photometricInterpretation,
     lossy: { method: 'ISO_15444_15', ratio: pixels.length / bytes.length },
   };
 }
@@ -75,9 +79,14 @@ async function encodeHtj2k(pixels: Uint8Array, geometry: FrameGeometry, lossySte
     bitsPerSample: geometry.bitsAllocated,
     componentCount: geometry.samplesPerPixel,
     isSigned: geometry.pixelRepresentation === 1,
-    isUsingColorTransform: lossyStep !== undefined && geometry.samplesPerPixel === 3,
+    isUsingColorTransform: colour(geometry),
   };
   return runEncoder(encoder, frameInfo, pixels);
+}
+
+/** RGB: the only three-sample frames encodeProblem lets through to HTJ2K. */
+function colour(geometry: FrameGeometry): boolean {
+  return geometry.samplesPerPixel === 3;
 }
 
 /** Largest minus smallest sample value of the frame. */

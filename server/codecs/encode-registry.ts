@@ -39,6 +39,8 @@ export function encodeProblem(transferSyntaxUid: string, geometry: FrameGeometry
   if (!(bitsStored >= 1 && bitsStored <= bitsAllocated)) return `Bits Stored ${bitsStored} does not fit Bits Allocated ${bitsAllocated}.`;
   if (nativeFrameBytes(geometry) > MAX_FRAME_BYTES)
     return `A frame of ${rows}×${columns} pixels is larger than the ${MAX_FRAME_BYTES / 2 ** 20} MiB the archive encodes at once.`;
+  if (photometricInterpretation === 'YBR_FULL_422' || photometricInterpretation === 'YBR_PARTIAL_422')
+    return `Native ${photometricInterpretation} frames hold subsampled chroma; the archive encodes full-resolution samples only.`;
   const lossy = LOSSY_ENCODINGS.includes(transferSyntaxUid);
   if (lossy && photometricInterpretation === 'PALETTE COLOR')
     return `PALETTE COLOR frames hold indices into a colour table; lossy ${name} would change which colours they point at.`;
@@ -51,6 +53,8 @@ export function encodeProblem(transferSyntaxUid: string, geometry: FrameGeometry
   }
   if (transferSyntaxUid !== JPEG_LS && samplesPerPixel === 3 && bitsAllocated === 16)
     return `The HTJ2K encoder codes 16-bit samples for one component only; this instance has 16-bit colour.`;
+  if (transferSyntaxUid !== JPEG_LS && samplesPerPixel === 3 && photometricInterpretation !== 'RGB')
+    return `HTJ2K colour is coded from RGB through the codestream's colour transform; this instance's frames are ${photometricInterpretation}.`;
   return undefined;
 }
 

@@ -5,6 +5,8 @@ import type { ArchiveIndex } from './index/archive-index';
 import type { IndexWriter } from './index/index-writer';
 import { dicomWebRouter } from './dicomweb/router';
 import type { BlobStore } from './storage/blob-store';
+import type { DerivedFrames } from './stored/derived-frames';
+import type { IndexedNotice } from './ingest/store-instance';
 import { cors } from './http/cors';
 import { errorMiddleware } from './http/error-middleware';
 import { securityHeaders } from './http/security-headers';
@@ -23,6 +25,10 @@ export interface AppDeps {
   index: ArchiveIndex;
   indexWriter: IndexWriter;
   blobStore: BlobStore;
+  /** The derived-representation cache (encoded frames). */
+  derived: DerivedFrames;
+  /** Told of each instance STOW-RS indexes (PACS_DERIVE_AT_INGEST). */
+  onIndexed?: (indexed: IndexedNotice) => void;
   /** Base URL clients use, without trailing slash (PACS_PUBLIC_URL or the listening address). */
   publicUrl: () => string;
   maxRequestBytes: number;
@@ -79,6 +85,8 @@ export function createApp(deps: AppDeps): Express {
     indexWriter: deps.indexWriter,
     db: deps.index.db,
     blobStore: deps.blobStore,
+    derived: deps.derived,
+    ...(deps.onIndexed ? { onIndexed: deps.onIndexed } : {}),
     maxRequestBytes: deps.maxRequestBytes,
     qidoMaxLimit: deps.qidoMaxLimit,
     dicomWebBase: () => `${deps.publicUrl()}/dicom-web`,

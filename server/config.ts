@@ -43,6 +43,10 @@ export interface Config {
   readonly adminPassword: string | undefined;
   /** Longest lifetime of a share link, in hours. */
   readonly shareMaxHours: number;
+  /** Size cap of the derived-representation cache (encoded frames) in MiB; 0 = no caching. */
+  readonly derivedCacheMb: number;
+  /** Modalities whose grey frames are encoded as HTJ2K RPCL right after ingest. */
+  readonly deriveAtIngest: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -128,6 +132,18 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'PACS_SHARE_MAX_HOURS',
     defaultValue: '`720`',
     meaning: 'Longest lifetime of a share link, in hours (default 30 days; a link lasts 7 days unless its creator says otherwise).',
+  },
+  {
+    name: 'PACS_DERIVED_CACHE_MB',
+    defaultValue: '`4096`',
+    meaning:
+      'Size cap, in MiB, of the cache of frames encoded on request (JPEG-LS, HTJ2K), kept in object storage beside the instances; least recently used frames are evicted. `0`: encode every time, keep nothing.',
+  },
+  {
+    name: 'PACS_DERIVE_AT_INGEST',
+    defaultValue: '(none)',
+    meaning:
+      'Comma-separated modalities (e.g. `CT,MR`) whose grey frames are encoded as HTJ2K RPCL (1.2.840.10008.1.2.4.202) in the background right after they are stored, so the first reader does not wait for the encoder.',
   },
 ];
 
@@ -242,6 +258,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const adminPassword = env.PACS_ADMIN_PASSWORD === undefined || env.PACS_ADMIN_PASSWORD === '' ? undefined : env.PACS_ADMIN_PASSWORD;
   if (adminPassword !== undefined && [...adminPassword].length < 10) problems.push('PACS_ADMIN_PASSWORD must have at least 10 characters');
   const shareMaxHours = int('PACS_SHARE_MAX_HOURS', 720, 1, 24 * 366);
+  const derivedCacheMb = int('PACS_DERIVED_CACHE_MB', 4096, 0, 1 << 30);
+  const deriveAtIngest = (read('PACS_DERIVE_AT_INGEST') ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  for (const modality of deriveAtIngest) {
+    // Modality is a CS value (PS3.5 6.2): upper-case letters, digits, space and underscore.
+    if (!/^[A-Z0-9_ ]{1,16}$/.test(modality)) problems.push(`PACS_DERIVE_AT_INGEST: "${modality}" is not a modality code like CT or MR`);
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -260,5 +285,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     adminUser,
     adminPassword,
     shareMaxHours,
+    derivedCacheMb,
+    deriveAtIngest: Object.freeze(deriveAtIngest),
   });
 }

@@ -18,12 +18,18 @@ import { openIndex } from './index/open-index';
 import { createLogger, type Logger } from './logger';
 import { createBlobStore } from './storage/create-blob-store';
 import type { BlobStore } from './storage/blob-store';
+import { DerivedFrameRows } from './stored/derived-frame-rows';
+import { DerivedFrames } from './stored/derived-frames';
+import { IngestDerivation } from './stored/derived-at-ingest';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
   url: string;
   index: ArchiveIndex;
   blobStore: BlobStore;
+  /** The derived-representation cache (encoded frames) and, with PACS_DERIVE_AT_INGEST, its ingest-time queue. */
+  derived: DerivedFrames;
+  ingestDerivation: IngestDerivation | undefined;
   access: AccessContext;
   server: http.Server;
   close(): Promise<void>;
@@ -68,10 +74,18 @@ export async function startArchive(
     audit.close();
     throw error;
   }
+  const log = (message: string, error?: unknown) => logger.error(message, error);
+  const derived = new DerivedFrames(new DerivedFrameRows(db), blobStore, config.derivedCacheMb * 2 ** 20, log);
+  // What a crash may have left (derived-frames.ts), in the background: serving does not wait for it.
+  derived.sweep().catch((error: unknown) => log('derived frame cache: start-up sweep failed', error));
+  const ingestDerivation =
+    config.deriveAtIngest.length > 0 ? new IngestDerivation({ index, blobStore, derived }, new Set(config.deriveAtIngest), log) : undefined;
   const app = createApp({
     index,
     indexWriter,
     blobStore,
+    derived,
+    ...(ingestDerivation ? { onIndexed: (indexed) => ingestDerivation.enqueue(indexed) } : {}),
     publicUrl: () => publicUrl,
     maxRequestBytes: config.maxRequestBytes,
     qidoMaxLimit: config.qidoMaxLimit,
@@ -109,6 +123,8 @@ export async function startArchive(
     },
     index,
     blobStore,
+    derived,
+    ingestDerivation,
     access,
     server,
     close: async () => {
@@ -117,6 +133,8 @@ export async function startArchive(
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clearTimeout(cut);
+      await ingestDerivation?.stop();
+      await derived.idle();
       await blobStore.close();
       await indexWriter.close();
       db.close();

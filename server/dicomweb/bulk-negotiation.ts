@@ -2,8 +2,8 @@ import { OCTET_STREAM, multipartPartsOf, parseAccept } from '../../shared/dicomw
 
 /**
  * Accept negotiation for frames and bulk data (PS3.18 8.7.3.5, Tables 8.7.3-4 and 8.7.3-5, 8.7.8):
- * what is stored, and for compressed frames also their decoded native form; the client's Accept
- * ranges (by q, then in its order) choose.
+ * what is stored, and for frames also their decoded native form and the syntaxes the archive
+ * encodes; the client's Accept ranges (by q, then in its order) choose.
  */
 
 /** What we can send: the parts' media type and transfer syntax. */
@@ -12,6 +12,11 @@ export interface Representation {
   transferSyntax: string;
   /** Uncompressed little-endian bytes: what `application/octet-stream` without a transfer-syntax means. */
   uncompressed: boolean;
+  /**
+   * Offered only to a range that names this transfer syntax (`transfer-syntax=<uid>`), never
+   * through `*`, `*\/*`, a media type alone or its default syntax: lossy encodings.
+   */
+  explicitOnly?: boolean;
 }
 
 /** multipart/related (the DICOMweb default) or one bare body. */
@@ -56,6 +61,7 @@ export function negotiateAmong(
 }
 
 function transferSyntaxFits(type: string | undefined, transferSyntax: string | undefined, offered: Representation): boolean {
+  if (offered.explicitOnly && transferSyntax !== offered.transferSyntax) return false;
   // `type=application/octet-stream; transfer-syntax=*` (what OHIF sends) takes any stored form in its own
   // media type; a transfer syntax named with octet-stream is likewise served in its own media type.
   if (type === OCTET_STREAM && transferSyntax !== undefined) return transferSyntax === '*' || transferSyntax === offered.transferSyntax;

@@ -3,7 +3,7 @@ import { shareViewOf } from '../sharing/share-view';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { OCTET_STREAM } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
-import type { ByteSpan } from '../stored/byte-streams';
+import { requestedRange, setRangeHeaders } from '../http/byte-range';
 import { answeredNotModified, cacheEntry, setCacheHeaders } from '../http/cache-policy';
 import { negotiateBulk, type Representation } from './bulk-negotiation';
 import { locate } from '../stored/stored-instance';
@@ -72,21 +72,12 @@ export function retrieveBulkdata(deps: WadoDeps) {
       );
       return;
     }
-    res.setHeader('Accept-Ranges', 'bytes');
-    const ifRange = req.get('if-range');
-    const rangeHeader = ifRange === undefined || ifRange.trim() === cache.etag ? req.headers.range : undefined;
-    const range = parseRange(rangeHeader, value.length);
-    if (range === 'unsatisfiable') {
-      res.setHeader('Content-Range', `bytes */${value.length}`);
-      throw new AppError('RANGE_NOT_SATISFIABLE', `The Range lies outside the ${value.length} bytes of this value.`);
-    }
+    const range = requestedRange(req, res, cache.etag, value.length);
     const { start, end } = range ?? { start: 0, end: value.length };
     const body = await open(start, end);
     setCacheHeaders(res, cache);
-    res.status(range ? 206 : 200);
     res.setHeader('Content-Type', contentType);
-    res.setHeader('Content-Length', String(end - start));
-    if (range) res.setHeader('Content-Range', `bytes ${start}-${end - 1}/${value.length}`);
+    setRangeHeaders(res, range, value.length);
     await sendBody(res, body, deps.log);
   };
 }
@@ -101,30 +92,4 @@ function bulkPath(segments: unknown): string {
       'A bulk data path is a tag of 8 hex digits, optionally followed by /item/tag pairs, e.g. bulkdata/7FE00010.',
     );
   return parts.join('/').toUpperCase();
-}
-
-/**
- * A single `bytes=first-last`, `bytes=first-` or `bytes=-suffix` range (RFC 9110 14.1.2).
- * Anything else (several ranges, other units, malformed) is ignored and the whole value is sent,
- * as RFC 9110 14.2 allows.
- *
- * Not Express's `req.range()`: its range-parser 1.3 answers -1 ("unsatisfiable", so 416) where
- * RFC 9110 14.1.2 says otherwise, for a suffix longer than the value (`bytes=-200` of 100 bytes is
- * all of it; fixed in range-parser 2, jshttp/range-parser#66, which needs Node 22) and for a last
- * position before the first (`bytes=9-5` is invalid, so ignored). Its -1 also drops the unit, and
- * it keeps one range of several. Fixing that up around it would take a second parser.
- */
-export function parseRange(header: string | undefined, length: number): ByteSpan | 'unsatisfiable' | undefined {
-  const match = header?.trim().match(/^bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)$/i);
-  if (!match) return undefined;
-  const [, first = '', last = ''] = match;
-  if (first === '' && last === '') return undefined;
-  if (first === '') {
-    const suffix = Number(last);
-    return suffix === 0 || length === 0 ? 'unsatisfiable' : { start: Math.max(0, length - suffix), end: length };
-  }
-  const start = Number(first);
-  if (last !== '' && Number(last) < start) return undefined;
-  if (start >= length) return 'unsatisfiable';
-  return { start, end: last === '' ? length : Math.min(length, Number(last) + 1) };
 }

@@ -3,19 +3,22 @@ import { AppError } from '../../shared/errors';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { IndexWriter } from '../index/index-writer';
 import type { BlobStore } from '../storage/blob-store';
+import type { DerivedFrames } from '../stored/derived-frames';
 import { resourceScope } from './resource-scope';
 
 export interface DeleteDeps {
   index: ArchiveIndex;
   indexWriter: IndexWriter;
   blobStore: BlobStore;
+  derived: DerivedFrames;
   log: (message: string, error?: unknown) => void;
 }
 
 /**
  * Delete Study / Series / Instance (not a PS3.18 transaction; the REST convention of dcm4chee and
- * Orthanc): index rows first, in one transaction, then the objects. An object whose delete
- * fails is only an orphan (swept later); the index never points to a missing object.
+ * Orthanc): index rows first, in one transaction, then the objects, then the frames derived from
+ * them (each object, then its row: stored/derived-frames.ts). An object whose delete fails is only
+ * an orphan (swept later); the index never points to a missing object.
  */
 export function deleteResource(deps: DeleteDeps) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -26,6 +29,7 @@ export function deleteResource(deps: DeleteDeps) {
     const results = await Promise.allSettled(keys.map((key) => deps.blobStore.delete(key)));
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (failed > 0) deps.log(`delete: ${failed} of ${keys.length} objects could not be removed from storage (orphans)`);
+    await deps.derived.forget(keys);
     res.status(204).end();
   };
 }

@@ -103,6 +103,20 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   /* 2: the remaining QIDO-RS keys (PS3.18 Tables 6.7.1-1, -1a), each behind an index */
   migrateQidoKeys,
+  /* 3: the derived-representation cache (server/stored/derived-frames.ts): one row per encoded frame kept in object storage */ `
+  CREATE TABLE derived_frames (
+    key              TEXT PRIMARY KEY,   -- its object in the blob store (object-keys.ts derivedFrameKey)
+    blob_key         TEXT NOT NULL,      -- the stored instance it was made from (instances.blob_key; no foreign key: see derived-frames.ts)
+    frame            INTEGER NOT NULL,
+    transfer_syntax  TEXT NOT NULL,
+    bytes            INTEGER NOT NULL,
+    created_at       INTEGER NOT NULL,
+    last_used_at     INTEGER NOT NULL,
+    hits             INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX derived_frames_blob ON derived_frames(blob_key);
+  CREATE INDEX derived_frames_used ON derived_frames(last_used_at);
+  `,
 ];
 
 /**

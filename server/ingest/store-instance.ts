@@ -17,10 +17,20 @@ export interface ReceivedInstance {
   complete: () => Promise<StowInstanceOutcome>;
 }
 
+/** A new instance, as background work told of it by `onIndexed` needs it. */
+export interface IndexedNotice {
+  studyUid: string;
+  seriesUid: string;
+  sopUid: string;
+  modality: string;
+}
+
 export interface IngestDeps {
   blobStore: BlobStore;
   indexWriter: IndexWriter;
   log: (message: string, error?: unknown) => void;
+  /** Told of each new instance once its index rows are durable (background work such as PACS_DERIVE_AT_INGEST); must not throw or wait. */
+  onIndexed?: (indexed: IndexedNotice) => void;
 }
 
 /**
@@ -153,7 +163,15 @@ async function completeInstance(
         deflated: parsed.deflated === true,
       },
     });
-    if (result.kind === 'inserted') return { ok: true, ...ids, alreadyStored: false };
+    if (result.kind === 'inserted') {
+      deps.onIndexed?.({
+        studyUid: ids.studyInstanceUid,
+        seriesUid: ids.seriesInstanceUid,
+        sopUid: ids.sopInstanceUid,
+        modality: getString(ds, Tag.Modality) ?? '',
+      });
+      return { ok: true, ...ids, alreadyStored: false };
+    }
     // Not indexed: our new object goes, whatever the verdict. Duplicates are rare, so we compare
     // bytes with the stored copy rather than hash every instance on the hot path.
     const identical = result.kind === 'duplicate' && result.size === size && (await blobsEqual(deps.blobStore, result.blobKey, key));

@@ -20,6 +20,24 @@ export function newInstanceKey(): string {
   return `${INSTANCE_KEY_PREFIX}${id.slice(0, 2)}/${id}.dcm`;
 }
 
+/** Objects derived from stored instances (encoded frames, server/stored/derived-frames.ts): a cache, never the record. */
+export const DERIVED_KEY_PREFIX = 'v1/derived/';
+
+/**
+ * The key of one frame of a stored instance encoded in a transfer syntax:
+ * `v1/derived/<hh>/<32 hex>-f<frame>-<syntax UID>-g<generation>`, beside the instance's own
+ * `<hh>` and UUID (so it is never built from request input), `generation` naming the encoders
+ * that made it. Flat per `<hh>` folder: deleting an instance leaves no empty folder behind.
+ */
+export function derivedFrameKey(blobKey: string, frame: number, transferSyntaxUid: string, generation: number): string {
+  const match = INSTANCE_KEY.exec(blobKey);
+  if (!match || !Number.isSafeInteger(frame) || frame < 1 || !/^[0-9.]+$/.test(transferSyntaxUid)) {
+    throw new AppError('INTERNAL', `No derived frame key for ${JSON.stringify(blobKey.slice(0, 100))} frame ${frame}.`);
+  }
+  const id = blobKey.slice(INSTANCE_KEY_PREFIX.length + 3, -'.dcm'.length);
+  return `${DERIVED_KEY_PREFIX}${match[1]}/${id}-f${frame}-${transferSyntaxUid}-g${generation}`;
+}
+
 export function isInstanceKey(key: string): boolean {
   return INSTANCE_KEY.test(key);
 }

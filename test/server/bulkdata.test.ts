@@ -2,7 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
-import { parseRange } from '../../server/dicomweb/bulkdata';
+import { parseRange } from '../../server/http/byte-range';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
 import { corpusEntry, corpusFile, corpusInstanceUrl, type CorpusEntry } from '../helpers/corpus';
 import { getJson, getMultipart, stowFiles, expectStored } from '../helpers/dicomweb-http';

@@ -32,6 +32,8 @@ interface CornerstoneWasmDecoder {
   getEncodedBuffer(length: number): Uint8Array;
   getDecodedBuffer(): ArrayLike<number>;
   decode(): void;
+  /** OpenJPH only: decode `level` decompositions below full resolution (a prefix of an RPCL codestream may do). */
+  decodeSubResolution?(level: number, layer: number): void;
   getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned: boolean };
   delete(): void;
 }

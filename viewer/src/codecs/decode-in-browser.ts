@@ -3,7 +3,7 @@
  * the archive link, not decoding, is what limits a remote reader, and the CPU may be small.
  */
 import type { DecodeRequest, DecodeResponse } from './decode-messages';
-import type { FrameShape } from './decoders';
+import type { FrameShape, PreviewDecode } from './decoders';
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -29,14 +29,19 @@ function decodeWorker(): Worker {
   return started;
 }
 
-/** Little-endian, interleaved native samples of one compressed frame. */
-export function decodeInBrowser(transferSyntax: string, encoded: Uint8Array, shape: FrameShape): Promise<Uint8Array> {
+/** Little-endian, interleaved native samples of one compressed frame (with `preview`: of a preview, upscaled to the frame's size). */
+export function decodeInBrowser(
+  transferSyntax: string,
+  encoded: Uint8Array,
+  shape: FrameShape,
+  preview?: PreviewDecode,
+): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     pending.set(id, { resolve, reject });
     // A copy of its own: the part is a view into the whole multipart body, which would be cloned.
     const own = encoded.slice();
-    const request: DecodeRequest = { id, transferSyntax, encoded: own, shape };
+    const request: DecodeRequest = { id, transferSyntax, encoded: own, shape, preview };
     decodeWorker().postMessage(request, [own.buffer]);
   });
 }

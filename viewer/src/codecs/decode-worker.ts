@@ -8,8 +8,8 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = (event) => {
-  const { id, transferSyntax, encoded, shape } = event.data;
-  decodeFrame(transferSyntax, encoded, shape).then(
+  const { id, transferSyntax, encoded, shape, preview } = event.data;
+  decodeFrame(transferSyntax, encoded, shape, preview).then(
     (pixels) => scope.postMessage({ id, pixels }, [pixels.buffer]),
     (error: unknown) => scope.postMessage({ id, error: error instanceof Error ? error.message : String(error) }),
   );

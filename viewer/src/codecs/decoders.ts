@@ -14,6 +14,7 @@ import openjphWasm from '@cornerstonejs/codec-openjph/wasm?url';
 import { Decoder as JpegLosslessDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
 import { LOSSLESS_SOF, jpegFrameHeader } from '../../../shared/codecs/jpeg-frame-header';
 import { decodeRleFrame } from '../../../shared/codecs/rle';
+import { upscaleSamples } from './upscale';
 
 export interface FrameShape {
   rows: number;
@@ -22,7 +23,19 @@ export interface FrameShape {
   bitsAllocated: number;
 }
 
-export async function decodeFrame(transferSyntax: string, encoded: Uint8Array, shape: FrameShape): Promise<Uint8Array> {
+/** A preview from a prefix of an HTJ2K RPCL codestream: `level` decompositions below full size. */
+export interface PreviewDecode {
+  level: number;
+  signed: boolean;
+}
+
+export async function decodeFrame(
+  transferSyntax: string,
+  encoded: Uint8Array,
+  shape: FrameShape,
+  preview?: PreviewDecode,
+): Promise<Uint8Array> {
+  if (preview && preview.level > 0) return decodeHtj2kPreview(encoded, shape, preview);
   switch (transferSyntax) {
     case '1.2.840.10008.1.2.4.80':
     case '1.2.840.10008.1.2.4.81':
@@ -60,6 +73,23 @@ async function decodeJpeg(encoded: Uint8Array, shape: FrameShape): Promise<Uint8
   // 12-bit DCT needs the archive's DCMTK build; the caller falls back to its decoding.
   if (!header || header.precision > 8) throw new Error('JPEG frame of a precision the browser build cannot decode');
   return run((await libjpeg()).JPEGDecoder, encoded);
+}
+
+/** The preview at its own size, then upscaled to Rows × Columns. */
+async function decodeHtj2kPreview(encoded: Uint8Array, shape: FrameShape, preview: PreviewDecode): Promise<Uint8Array> {
+  const decoder = new (await openjph()).HTJ2KDecoder();
+  try {
+    decoder.getEncodedBuffer(encoded.length).set(encoded);
+    decoder.decodeSubResolution!(preview.level, 0);
+    const small = new Uint8Array(decoder.getDecodedBuffer());
+    const scale = 2 ** preview.level;
+    const from = { width: Math.ceil(shape.columns / scale), height: Math.ceil(shape.rows / scale) };
+    if (small.length !== from.width * from.height * (shape.bitsAllocated / 8))
+      throw new Error(`preview has ${small.length} bytes, ${from.width}×${from.height} expected`);
+    return upscaleSamples(small, from, { width: shape.columns, height: shape.rows }, shape.bitsAllocated, preview.signed);
+  } finally {
+    decoder.delete();
+  }
 }
 
 /** One decoder instance over `encoded`; a copy of its output (the WASM heap view dies with it). */

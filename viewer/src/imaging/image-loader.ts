@@ -3,16 +3,27 @@
  * the series metadata already fetched. Grey frames come as stored when the browser can decode
  * their syntax (fewer bytes over slow links; decoded in a worker, viewer/src/codecs), else
  * decoded by the archive; colour frames always decoded by the archive, PALETTE COLOR and YBR
- * through its rendering.
+ * through its rendering. Over a slow link the first grey image comes as a lossless HTJ2K RPCL
+ * codestream (.202) and the rest of its series is staged (viewer/src/loading): the loader then
+ * hands out the staged slices. Every image's quality is recorded for the viewport's badge.
  */
 import type { Image, ImageLoadObject } from 'cornerstone-core';
+import { getString, type DicomJson } from '../../../shared/dicom/dicom-json';
+import { Tag } from '../../../shared/dicom/tags';
+import { transferSyntax } from '../../../shared/dicom/transfer-syntaxes';
 import { COMPRESSED_FRAMES_ACCEPT, NATIVE_FRAMES_ACCEPT, decodableInBrowser } from '../codecs/browser-syntaxes';
 import { decodeInBrowser } from '../codecs/decode-in-browser';
-import { retrieveFrameParts } from '../dicomweb/retrieve';
+import { retrieveFrameParts, type FramePart } from '../dicomweb/retrieve';
+import { codestreamPixels } from '../loading/codestream-pixels';
+import { fetchCodestreamRange } from '../loading/htj2k-range';
+import { setQuality, type ImageQuality } from '../loading/image-quality';
+import { isFastLink, measureTransfer, seedFromResourceTiming } from '../loading/link-estimate';
+import { addSeriesBytes } from '../loading/series-bytes';
+import { rememberSeriesLayout, stagedSeriesOf } from '../loading/staged-series';
+import { colorImage, imageFromNative } from './grey-image';
 import type { FrameRef } from './image-ids';
 import { frameAttributes, type FrameAttributes } from './image-attributes';
 import { instanceOf, parseImageId } from './image-ids';
-import { decodePixels } from './pixel-decode';
 import { needsRendering, retrieveRenderedFrame } from './rendered-frame';
 
 export function loadDicomwebImage(imageId: string): ImageLoadObject {
@@ -21,78 +32,84 @@ export function loadDicomwebImage(imageId: string): ImageLoadObject {
 
 async function loadImage(imageId: string): Promise<Image> {
   const ref = parseImageId(imageId);
+  const staged = stagedSeriesOf(ref.seriesUid)?.load(imageId);
+  if (staged) return staged;
   const instance = instanceOf(ref.sopUid);
   if (!instance) throw new Error(`no metadata for ${ref.sopUid}`);
   const a = frameAttributes(instance, ref.frame);
   if (needsRendering(a.photometricInterpretation)) {
     const rendered = await retrieveRenderedFrame(ref);
+    setQuality(imageId, storedLossy(instance) ? 'lossy' : 'lossless'); // PNG: nothing lost on the way
     return colorImage(imageId, rendered.rgba, rendered.rows, rendered.columns, a);
   }
-  const bytes = await nativeFrame(ref, a);
-  const decoded = decodePixels(bytes, a);
-  if (decoded.color) return colorImage(imageId, decoded.pixels as Uint8Array, a.rows, a.columns, a);
-  const windowWidth = a.windowWidth !== undefined && a.windowWidth > 0 ? a.windowWidth : Math.max(1, (decoded.max - decoded.min) * a.slope);
-  const windowCenter = a.windowCenter ?? decoded.min * a.slope + a.intercept + windowWidth / 2;
-  const pixels = decoded.pixels;
-  return {
-    ...geometry(imageId, a.rows, a.columns, a),
-    minPixelValue: decoded.min,
-    maxPixelValue: decoded.max,
-    slope: a.slope,
-    intercept: a.intercept,
-    windowCenter,
-    windowWidth,
-    getPixelData: () => pixels,
-    color: false,
-    invert: a.photometricInterpretation === 'MONOCHROME1',
-    sizeInBytes: pixels.byteLength,
-  };
+  if (stageable(instance, a)) {
+    seedFromResourceTiming();
+    if (!isFastLink()) {
+      const image = await wholeCodestreamImage(imageId, ref, a);
+      if (image) return image;
+    }
+  }
+  const frame = await nativeFrame(ref, a);
+  setQuality(imageId, storedLossy(instance) || (receivedLossy(frame.transferSyntax) && !storedLossless(instance)) ? 'lossy' : 'lossless');
+  return imageFromNative(imageId, frame.bytes, a);
 }
 
-/** Native little-endian bytes of the frame, decoded here or by the archive. */
-async function nativeFrame(ref: FrameRef, a: FrameAttributes): Promise<Uint8Array> {
+/** Stored lossy (Lossy Image Compression 01, PS3.3 C.7.6.1.1.5): shown as stored, labelled lossy, never staged. */
+function storedLossy(instance: DicomJson): boolean {
+  return getString(instance, Tag.LossyImageCompression)?.trim() === '01';
+}
+
+function storedLossless(instance: DicomJson): boolean {
+  return getString(instance, Tag.LossyImageCompression)?.trim() === '00';
+}
+
+/** A syntax that may be lossy (JPEG DCT, JPEG-LS near-lossless, JPEG 2000 / HTJ2K without "lossless only"). */
+function receivedLossy(uid: string | undefined): boolean {
+  return uid !== undefined && transferSyntax(uid)?.lossy === true;
+}
+
+/** Grey, one sample, not stored lossy: its frames can be had as lossless .202 prefixes. */
+export function stageable(instance: DicomJson, a: FrameAttributes): boolean {
+  return a.samplesPerPixel === 1 && !storedLossy(instance) && !needsRendering(a.photometricInterpretation);
+}
+
+/** The frame as a whole .202 codestream (its layout sizes the series' previews); undefined if the archive cannot make one. */
+async function wholeCodestreamImage(imageId: string, ref: FrameRef, a: FrameAttributes): Promise<Image | undefined> {
+  let range;
+  try {
+    range = await fetchCodestreamRange(ref, 0, undefined, undefined);
+  } catch {
+    return undefined; // e.g. 406 from an archive without HTJ2K encoding: as stored, then
+  }
+  addSeriesBytes(ref.seriesUid, range.bytes.length);
+  const pixels = await codestreamPixels(range.bytes, range.total, a);
+  if (!pixels) return undefined;
+  if (pixels.layout.resolutionEnds) rememberSeriesLayout(ref.seriesUid, pixels.layout);
+  setQuality(imageId, pixels.quality satisfies ImageQuality);
+  return imageFromNative(imageId, pixels.bytes, a);
+}
+
+/** Native little-endian bytes of the frame, decoded here or by the archive, and the syntax it came in. */
+async function nativeFrame(ref: FrameRef, a: FrameAttributes): Promise<{ bytes: Uint8Array; transferSyntax: string | undefined }> {
   // Colour stays with the archive's decoding: its output is interleaved RGB whatever the header says.
   const accept = a.samplesPerPixel === 1 ? COMPRESSED_FRAMES_ACCEPT : NATIVE_FRAMES_ACCEPT;
-  const [part] = await retrieveFrameParts(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame], accept);
+  const transfer = measureTransfer();
+  let part: FramePart | undefined;
+  try {
+    [part] = await retrieveFrameParts(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame], accept);
+  } finally {
+    transfer.done(part?.body.length ?? 0);
+  }
   if (!part) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
-  if (!decodableInBrowser(part.transferSyntax)) return part.body;
+  addSeriesBytes(ref.seriesUid, part.body.length);
+  if (!decodableInBrowser(part.transferSyntax)) return { bytes: part.body, transferSyntax: part.transferSyntax };
   const shape = { rows: a.rows, columns: a.columns, samplesPerPixel: a.samplesPerPixel, bitsAllocated: a.bitsAllocated };
   try {
-    return await decodeInBrowser(part.transferSyntax!, part.body, shape);
+    return { bytes: await decodeInBrowser(part.transferSyntax!, part.body, shape), transferSyntax: part.transferSyntax };
   } catch {
     // e.g. a 12-bit DCT frame labelled baseline: ask the archive to decode it.
     const [native] = await retrieveFrameParts(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame], NATIVE_FRAMES_ACCEPT);
     if (!native) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
-    return native.body;
+    return { bytes: native.body, transferSyntax: native.transferSyntax };
   }
-}
-
-function geometry(imageId: string, rows: number, columns: number, a: FrameAttributes) {
-  return {
-    imageId,
-    rows,
-    columns,
-    height: rows,
-    width: columns,
-    rowPixelSpacing: a.pixelSpacing?.[0],
-    columnPixelSpacing: a.pixelSpacing?.[1],
-  };
-}
-
-/** An RGBA image; cornerstone applies window/level to colour through a LUT on each channel. */
-function colorImage(imageId: string, rgba: Uint8Array, rows: number, columns: number, a: FrameAttributes): Image {
-  return {
-    ...geometry(imageId, rows, columns, a),
-    minPixelValue: 0,
-    maxPixelValue: 255,
-    slope: 1,
-    intercept: 0,
-    windowCenter: 128,
-    windowWidth: 256,
-    getPixelData: () => rgba,
-    color: true,
-    rgba: false,
-    invert: false,
-    sizeInBytes: rgba.byteLength,
-  };
 }

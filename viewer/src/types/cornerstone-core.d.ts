@@ -78,6 +78,7 @@ declare module 'cornerstone-core' {
   export function setViewport(element: HTMLElement, viewport: Partial<Viewport>): void;
   export function getDefaultViewportForImage(element: HTMLElement, image: Image): Viewport;
   export function getEnabledElement(element: HTMLElement): EnabledElement;
+  export function getEnabledElements(): EnabledElement[];
   export function getImage(element: HTMLElement): Image | undefined;
   export function fitToWindow(element: HTMLElement): void;
   export function resize(element: HTMLElement, forceFitToWindow?: boolean): void;
@@ -90,6 +91,8 @@ declare module 'cornerstone-core' {
     setMaximumSizeBytes(bytes: number): void;
     purgeCache(): void;
     getImageLoadObject(imageId: string): ImageLoadObject | undefined;
+    /** Throws when the id is not in the cache. */
+    removeImageLoadObject(imageId: string): void;
   };
 
   const cornerstone: {
@@ -105,6 +108,7 @@ declare module 'cornerstone-core' {
     setViewport: typeof setViewport;
     getDefaultViewportForImage: typeof getDefaultViewportForImage;
     getEnabledElement: typeof getEnabledElement;
+    getEnabledElements: typeof getEnabledElements;
     getImage: typeof getImage;
     fitToWindow: typeof fitToWindow;
     resize: typeof resize;

@@ -16,6 +16,8 @@ declare module 'cornerstone-tools' {
     unit?: string;
     /** ArrowAnnotateTool */
     text?: string;
+    /** Set to have cachedStats recomputed at the next render (e.g. the image's pixels changed). */
+    invalidated?: boolean;
   }
   export interface ToolInstance {
     pointNearTool(element: HTMLElement, data: MeasurementData, coords: { x: number; y: number }, interactionType?: string): boolean;

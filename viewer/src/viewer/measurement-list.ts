@@ -8,11 +8,14 @@ import { isReadOnlyMeasurement, ownerOf } from '../annotations/measurement-owner
 import { translator } from '../i18n/i18n';
 import { loadedMeasurementTools } from '../imaging/load-measurement-tools';
 import type { Measurement } from '../imaging/measurement-tool-names';
+import { qualityOf } from '../loading/image-quality';
 import { viewerMessages } from './messages';
+import { qualityMessages } from './quality-messages';
 import type { ViewportPane } from './viewport-pane-types';
 
 const t = translator(viewerMessages);
 const tShared = translator(annotationMessages);
+const tQuality = translator(qualityMessages);
 const fixed = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 
 export interface MeasurementList {
@@ -43,6 +46,8 @@ export function createMeasurementList(): MeasurementList {
     const calibrated = image.rowPixelSpacing !== undefined && image.columnPixelSpacing !== undefined;
     const unit = pane?.series?.modality === 'CT' ? 'HU' : '';
     const selected = pane?.selectedMeasurement();
+    // Values measured on a preview are approximate until the lossless pixels replace it.
+    const onPreview = qualityOf(image.imageId) === 'preview';
     list.replaceChildren(
       ...measurements.map((m) => {
         const li = document.createElement('li');
@@ -59,9 +64,11 @@ export function createMeasurementList(): MeasurementList {
         const text = document.createElement('span');
         text.dataset.testid = 'measurement-text';
         const owner = ownerOf(m.data);
-        text.textContent = `${toolLabel(m)}: ${describe(m, calibrated, unit)}${owner && !owner.mine ? ` ${tShared('byAuthor', { name: owner.author })}` : ''}`;
+        const described = `${toolLabel(m)}: ${onPreview ? '≈ ' : ''}${describe(m, calibrated, unit)}${onPreview ? ` ${tQuality('onPreview')}` : ''}`;
+        text.textContent = `${described}${owner && !owner.mine ? ` ${tShared('byAuthor', { name: owner.author })}` : ''}`;
+        li.dataset.onPreview = String(onPreview);
         text.tabIndex = 0;
-        text.title = t('selectMeasurement');
+        text.title = onPreview ? `${tQuality('onPreviewTitle')}. ${t('selectMeasurement')}` : t('selectMeasurement');
         text.style.cursor = 'pointer';
         text.addEventListener('click', () => pane?.selectMeasurement(m.data));
         text.addEventListener('keydown', (event) => {

@@ -1,15 +1,18 @@
 /** The series list on the left: thumbnail, number, description, instance count and a per-series loading indicator. */
 import { translator } from '../i18n/i18n';
 import { seriesThumbnailUrl } from '../dicomweb/resource-urls';
+import type { SeriesProgress } from '../loading/staged-series';
 import { viewerMessages } from './messages';
+import { qualityMessages } from './quality-messages';
 import type { SeriesModel } from './study-model';
 
 const t = translator(viewerMessages);
+const tQuality = translator(qualityMessages);
 export const SERIES_DRAG_TYPE = 'application/x-pacs-series';
 
 export interface SeriesBrowser {
   element: HTMLElement;
-  setProgress(seriesUid: string, loaded: number, total: number): void;
+  setProgress(seriesUid: string, progress: SeriesProgress): void;
 }
 
 export function createSeriesBrowser(
@@ -104,15 +107,31 @@ export function createSeriesBrowser(
 
   return {
     element: list,
-    setProgress(seriesUid, loaded, total) {
+    setProgress(seriesUid, p) {
       const entry = progress.get(seriesUid);
       if (!entry) return;
-      entry.bar.hidden = loaded >= total;
-      entry.bar.max = total;
-      entry.bar.value = loaded;
-      entry.label.textContent = loaded >= total ? '' : `${t('loadingSeries')} ${t('loadedOf', { loaded, total })}`;
-      entry.item.dataset.loaded = String(loaded);
-      entry.item.dataset.total = String(total);
+      const done = p.loaded >= p.total && p.final >= p.total;
+      entry.bar.hidden = done;
+      entry.bar.max = p.total;
+      entry.bar.value = p.final;
+      entry.label.textContent = done ? '' : `${t('loadingSeries')} ${progressText(p)}`;
+      entry.item.dataset.loaded = String(p.loaded);
+      entry.item.dataset.lossless = String(p.lossless);
+      entry.item.dataset.total = String(p.total);
+      entry.item.dataset.bytes = String(p.bytes);
     },
   };
+}
+
+/** e.g. "120/300 · 60 lossless · 8.4 MB · 3.9 Mbit/s · 1:12" */
+function progressText(p: SeriesProgress): string {
+  const parts = [t('loadedOf', { loaded: p.loaded, total: p.total })];
+  if (p.lossless < p.total) parts.push(tQuality('losslessCount', { count: p.lossless }));
+  parts.push(`${(p.bytes / 1e6).toFixed(1)} MB`);
+  if (p.bitsPerSecond !== undefined) parts.push(`${(p.bitsPerSecond / 1e6).toFixed(1)} Mbit/s`);
+  if (p.etaSeconds !== undefined && p.lossless < p.total) {
+    const seconds = Math.ceil(p.etaSeconds);
+    parts.push(`${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`);
+  }
+  return parts.join(' · ');
 }

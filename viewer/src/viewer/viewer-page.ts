@@ -10,6 +10,11 @@ import { currentSession } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids';
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
+import { forgetPreviews, qualityOf } from '../loading/image-quality';
+import { linkEstimate } from '../loading/link-estimate';
+import { seriesBytes, forgetSeriesBytes } from '../loading/series-bytes';
+import { forgetSeriesLayouts, seriesLayout, startStaging, stopAllStaging } from '../loading/staged-series';
+import { planStages } from '../loading/stage-plan';
 import { isMeasurementTool } from '../imaging/measurement-tool-names';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
 import { createSharedAnnotations } from '../annotations/shared-annotations';
@@ -77,6 +82,10 @@ export const page: Page = {
     teardown?.();
     teardown = undefined;
     forgetInstances();
+    stopAllStaging();
+    forgetPreviews();
+    forgetSeriesLayouts();
+    forgetSeriesBytes();
   },
 };
 
@@ -108,13 +117,31 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   });
 
   let browser: SeriesBrowser | undefined;
+  // After the first image: staged over a slow link (previews, then lossless), else the whole series as today.
   const prefetch = (s: SeriesModel) => {
     if (prefetches.has(s.seriesUid)) return;
-    browser?.setProgress(s.seriesUid, 0, s.imageIds.length);
-    prefetches.set(
-      s.seriesUid,
-      prefetchImages(s.imageIds, (loaded, total) => browser?.setProgress(s.seriesUid, loaded, total)),
-    );
+    const ends = seriesLayout(s.seriesUid)?.resolutionEnds;
+    const plan = ends ? planStages(linkEstimate(), s.imageIds.length, ends) : undefined;
+    if (plan?.staged) {
+      const staged = startStaging(s, plan, (progress) => browser?.setProgress(s.seriesUid, progress));
+      prefetches.set(s.seriesUid, { done: Promise.resolve(), cancel: () => staged.stop() });
+      return;
+    }
+    const report = (loaded: number, total: number) => {
+      const lossless = s.imageIds.filter((id) => qualityOf(id) === 'lossless').length;
+      const bytes = seriesBytes(s.seriesUid);
+      browser?.setProgress(s.seriesUid, {
+        loaded,
+        lossless,
+        final: loaded,
+        total,
+        bytes,
+        bitsPerSecond: linkEstimate().bitsPerSecond,
+        etaSeconds: undefined,
+      });
+    };
+    report(0, s.imageIds.length);
+    prefetches.set(s.seriesUid, prefetchImages(s.imageIds, report));
   };
   const activate = (pane: ViewportPane) => {
     active = pane;

@@ -19,8 +19,13 @@ import {
   type MeasurementTools,
 } from '../imaging/load-measurement-tools';
 import { isMeasurementTool, MEASUREMENT_COMPLETED, MEASUREMENT_EVENTS, type MeasurementTool } from '../imaging/measurement-tool-names';
+import { qualityOf } from '../loading/image-quality';
+import { stagedSeriesOf } from '../loading/staged-series';
 import { viewerMessages } from './messages';
 import { askText } from './annotation-input';
+import { drawPreviewMarks } from './preview-marks';
+import { createQualityBadge } from './quality-badge';
+import { qualityMessages } from './quality-messages';
 import { createOrientationMarkers } from './orientation-marker';
 import { CORNERS, overlayLines, renderOverlay, type Corner } from './overlay';
 import { drawReferenceLine, sameLine } from './reference-lines';
@@ -30,6 +35,7 @@ import type { SeriesModel } from './study-model';
 import type { DragTool, ViewportPane } from './viewport-pane-types';
 
 const t = translator(viewerMessages);
+const tQuality = translator(qualityMessages);
 
 export interface PaneOptions {
   onActivate(pane: ViewportPane): void;
@@ -75,7 +81,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   slider.setAttribute('aria-label', t('slice'));
   slider.hidden = true;
   const markers = createOrientationMarkers();
-  root.append(imageElement, ...CORNERS.map((c) => overlays[c]), ...markers.elements, message, slider);
+  const badge = createQualityBadge();
+  root.append(imageElement, ...CORNERS.map((c) => overlays[c]), ...markers.elements, badge.element, message, slider);
   cornerstone.enable(imageElement);
   // The measurement tools come after the first image (load-measurement-tools.ts); until then no measurement exists.
   let tools: MeasurementTools | undefined;
@@ -123,6 +130,9 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     root.dataset.hflip = String(vp.hflip);
     root.dataset.vflip = String(vp.vflip);
     root.dataset.renderedImageId = detail.image.imageId;
+    const quality = qualityOf(detail.image.imageId);
+    root.dataset.quality = quality ?? '';
+    badge.show(quality);
     root.dataset.renderCount = String(++renderCount);
     if (instance) {
       const frame = parseImageId(detail.image.imageId).frame;
@@ -130,6 +140,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     }
     markers.update(planes[current], vp);
     if (referenceLine) drawReferenceLine(imageElement, detail.enabledElement.canvas, referenceLine);
+    if (quality === 'preview')
+      drawPreviewMarks(imageElement, detail.enabledElement.canvas, measurementsOf(imageElement), tQuality('onPreview'));
     const chosen = selectedMeasurement();
     if (chosen) drawSelection(imageElement, detail.enabledElement.canvas, chosen);
     root.dataset.selectedMeasurement = chosen ? (measurementsOf(imageElement).find((m) => m.data === chosen)?.tool ?? '') : '';
@@ -160,6 +172,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     slider.value = String(current);
     const imageId = shown.imageIds[current];
     if (!imageId) return;
+    // Over a slow link this slice is fetched next, ahead of the background loading.
+    stagedSeriesOf(shown.seriesUid)?.focus(imageId);
     try {
       const image = await cornerstone.loadAndCacheImage(imageId);
       if (mine !== request || shown !== series) return;

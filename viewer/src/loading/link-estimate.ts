@@ -1,0 +1,96 @@
+/**
+ * How fast the link to the archive is, estimated from the transfers themselves: the Resource
+ * Timing entries of the first calls (QIDO, metadata) and then every frame the viewer fetches.
+ * Rate is bytes over the time at least one transfer was in flight (parallel transfers share the
+ * link, so per-request rates would understate it), smoothed; the round trip is the smallest
+ * time to the first byte seen. Loopback and a LAN come out "fast": the viewer then loads as it
+ * always did.
+ */
+
+/** At or above this rate and below FAST_RTT_MS the link is fast (nothing is staged). */
+const FAST_BITS_PER_SECOND = 60e6;
+const FAST_RTT_MS = 25;
+/** Below this many bytes a response says nothing about the rate (it is over before TCP ramps up). */
+const RATE_SAMPLE_BYTES = 48 * 1024;
+const SMOOTHING = 0.3;
+
+let rate: number | undefined;
+let rtt: number | undefined;
+let inFlight = 0;
+let busySince = 0;
+/** Bytes and busy milliseconds since the last rate sample. */
+let pendingBytes = 0;
+let pendingBusyMs = 0;
+
+function now(): number {
+  return performance.now();
+}
+
+function addRateSample(bitsPerSecond: number): void {
+  rate = rate === undefined ? bitsPerSecond : rate + SMOOTHING * (bitsPerSecond - rate);
+}
+
+function addRtt(ms: number): void {
+  if (ms >= 0) rtt = rtt === undefined ? ms : Math.min(rtt, ms);
+}
+
+/** The archive calls made before any frame (sign-in, QIDO, series metadata), from Resource Timing. */
+export function seedFromResourceTiming(): void {
+  const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+  for (const entry of entries) {
+    if (!entry.name.includes('/dicom-web/') || entry.responseStart <= 0) continue;
+    addRtt(entry.responseStart - entry.requestStart);
+    const bytes = entry.encodedBodySize;
+    const downloadMs = entry.responseEnd - entry.responseStart;
+    if (bytes >= RATE_SAMPLE_BYTES && downloadMs > 0) addRateSample((bytes * 8 * 1000) / downloadMs);
+  }
+}
+
+/** A measured transfer: call `started` when the request goes out, then `firstByte` and `done`. */
+export function measureTransfer(): { firstByte(): void; done(bytes: number): void } {
+  const start = now();
+  if (inFlight++ === 0) busySince = start;
+  let finished = false;
+  return {
+    firstByte() {
+      addRtt(now() - start);
+    },
+    done(bytes) {
+      if (finished) return;
+      finished = true;
+      const end = now();
+      pendingBytes += bytes;
+      if (--inFlight === 0) {
+        pendingBusyMs += end - busySince;
+        busySince = end;
+      }
+      const busy = pendingBusyMs + (inFlight > 0 ? end - busySince : 0);
+      if (pendingBytes >= RATE_SAMPLE_BYTES && busy > 0) {
+        addRateSample((pendingBytes * 8 * 1000) / busy);
+        pendingBytes = 0;
+        pendingBusyMs = 0;
+        if (inFlight > 0) busySince = end;
+      }
+    },
+  };
+}
+
+export interface LinkEstimate {
+  /** Smoothed bits per second, undefined until a transfer large enough was seen. */
+  bitsPerSecond: number | undefined;
+  /** Smallest time to first byte seen, in ms. */
+  rttMs: number | undefined;
+}
+
+export function linkEstimate(): LinkEstimate {
+  return { bitsPerSecond: rate, rttMs: rtt };
+}
+
+/**
+ * Fast: behave as on a LAN. Unknown counts as fast as long as round trips are short (small
+ * answers on loopback are over too quickly to measure a rate).
+ */
+export function isFastLink(estimate: LinkEstimate = linkEstimate()): boolean {
+  if (estimate.rttMs !== undefined && estimate.rttMs >= FAST_RTT_MS) return false;
+  return estimate.bitsPerSecond === undefined || estimate.bitsPerSecond >= FAST_BITS_PER_SECOND;
+}

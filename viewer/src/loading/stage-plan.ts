@@ -1,0 +1,53 @@
+/**
+ * How to load a series over the link measured (link-estimate.ts): whether to stage at all, how
+ * large a preview of each slice to ask for, and how many requests to keep in flight. Pure, so the
+ * numbers can be checked without a network.
+ */
+import type { LinkEstimate } from './link-estimate';
+import { isFastLink } from './link-estimate';
+
+/** A preview of every slice should arrive within about this long. */
+const PREVIEW_SECONDS = 12;
+/** Bytes of request and answer headers per request, on top of the codestream bytes. */
+const HEADER_BYTES = 600;
+/** Browsers open six HTTP/1.1 connections per host: one stays free for the slice on screen. */
+export const MAX_CONNECTIONS = 6;
+/** Previews are cut a little after the first slice's resolution end: slices differ in size. */
+const PREFIX_SLACK = 1.2;
+
+export interface StagePlan {
+  staged: boolean;
+  /** Resolution of the previews (0 = smallest, D = full), when staged. */
+  previewResolution: number;
+  /** Bytes asked for per preview (`Range: bytes=0-(previewBytes - 1)`). */
+  previewBytes: number;
+  /** Background requests in flight at once (the slice on screen has one more of its own). */
+  concurrency: number;
+}
+
+/** Today's behaviour on a fast link: the stored form, four at a time. */
+export const UNSTAGED: StagePlan = { staged: false, previewResolution: 0, previewBytes: 0, concurrency: 4 };
+
+/**
+ * `resolutionEnds`: the byte end of each resolution in the first slice's .202 codestream
+ * (shared/codecs/htj2k-codestream.ts). The preview is the largest resolution below full whose
+ * prefixes for all slices fit in PREVIEW_SECONDS at the measured rate, counting a round trip per
+ * request spread over the connections.
+ */
+export function planStages(estimate: LinkEstimate, sliceCount: number, resolutionEnds: readonly number[]): StagePlan {
+  if (isFastLink(estimate) || resolutionEnds.length < 2 || sliceCount < 2) return UNSTAGED;
+  const rate = estimate.bitsPerSecond ?? 1e6;
+  const rttSeconds = (estimate.rttMs ?? 100) / 1000;
+  const concurrency = MAX_CONNECTIONS - 1;
+  const seconds = (bytes: number) => Math.max((sliceCount * (bytes + HEADER_BYTES) * 8) / rate, (sliceCount * rttSeconds) / concurrency);
+  let previewResolution = 0;
+  for (let r = 1; r < resolutionEnds.length - 1; r++) {
+    if (seconds(resolutionEnds[r]! * PREFIX_SLACK) <= PREVIEW_SECONDS) previewResolution = r;
+  }
+  return {
+    staged: true,
+    previewResolution,
+    previewBytes: Math.round(resolutionEnds[previewResolution]! * PREFIX_SLACK),
+    concurrency,
+  };
+}

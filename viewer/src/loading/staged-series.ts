@@ -1,0 +1,222 @@
+/**
+ * The staged loading of one series over a slow link (issue 11 item 4): after the first image, a
+ * preview of every slice (a prefix of its .202 codestream), then the lossless rest of each slice
+ * (the remainder of the same codestream, so no byte is sent twice), both outward from the slice
+ * on screen (load-order.ts). The slice the viewport asks for has a request slot of its own, so
+ * it never waits behind the background queue. Each slice has one cornerstone Image from its first
+ * pixels on, upgraded in place when better pixels arrive (image-quality.ts).
+ */
+import type { Image } from 'cornerstone-core';
+import type { Htj2kLayout } from '../../../shared/codecs/htj2k-codestream';
+import { frameAttributes, type FrameAttributes } from '../imaging/image-attributes';
+import { imageFromNative } from '../imaging/grey-image';
+import { parseImageId, type FrameRef } from '../imaging/image-ids';
+import { decodePixels } from '../imaging/pixel-decode';
+import type { SeriesModel } from '../viewer/study-model';
+import { codestreamPixels } from './codestream-pixels';
+import { fetchCodestreamRange } from './htj2k-range';
+import { qualityOf, setQuality, upgradeImage } from './image-quality';
+import { linkEstimate } from './link-estimate';
+import { addSeriesBytes, seriesBytes } from './series-bytes';
+import { focusJob, nextJob, type Job, type SliceState } from './load-order';
+import type { StagePlan } from './stage-plan';
+
+export interface SeriesProgress {
+  /** Slices with an image (preview or better). */
+  loaded: number;
+  lossless: number;
+  /** Slices whose image will not get better (lossless, lossy as stored, or failed). */
+  final: number;
+  total: number;
+  /** Frame bytes received for this series. */
+  bytes: number;
+  bitsPerSecond: number | undefined;
+  /** Seconds until every slice is lossless at the current rate, when known. */
+  etaSeconds: number | undefined;
+}
+
+interface Slice extends SliceState {
+  imageId: string;
+  ref: FrameRef;
+  attributes: FrameAttributes;
+  received?: Uint8Array;
+  total?: number;
+  etag?: string;
+  image?: Image;
+  waiting: { resolve(image: Image): void; reject(error: unknown): void }[];
+  failed?: unknown;
+}
+
+export interface StagedSeries {
+  /** The slice's image, fetched first if it has none yet; undefined if the id is not in this series. */
+  load(imageId: string): Promise<Image> | undefined;
+  /** The viewport now shows this image: its slice goes first. */
+  focus(imageId: string): void;
+  readonly plan: StagePlan;
+  progress(): SeriesProgress;
+  stop(): void;
+}
+
+const running = new Map<string, StagedSeries>();
+
+export function stagedSeriesOf(seriesUid: string): StagedSeries | undefined {
+  return running.get(seriesUid);
+}
+
+export function stopAllStaging(): void {
+  for (const staged of running.values()) staged.stop();
+  running.clear();
+}
+
+export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (progress: SeriesProgress) => void): StagedSeries {
+  const slices: Slice[] = series.imageIds.map((imageId, i) => {
+    const ref = parseImageId(imageId);
+    // The first image was loaded whole before staging began.
+    const stage = qualityOf(imageId) === 'lossless' ? 'lossless' : 'none';
+    return { imageId, ref, attributes: frameAttributes(series.instances[i]!, ref.frame), stage, busy: false, waiting: [] };
+  });
+  const byId = new Map(slices.map((s, i) => [s.imageId, i]));
+  let focus = slices.findIndex((s) => s.stage === 'lossless');
+  if (focus < 0) focus = 0;
+  let foregroundBusy = false;
+  let backgroundBusy = 0;
+  let stopped = false;
+
+  const progress = (): SeriesProgress => {
+    const lossless = slices.filter((s) => s.stage === 'lossless' && !s.failed).length;
+    const totals = slices.flatMap((s) => (s.total !== undefined ? [s.total] : []));
+    const average = totals.length > 0 ? totals.reduce((a, b) => a + b, 0) / totals.length : undefined;
+    const rate = linkEstimate().bitsPerSecond;
+    let remaining = 0;
+    for (const s of slices) if (s.stage !== 'lossless') remaining += (s.total ?? average ?? 0) - (s.received?.length ?? 0);
+    return {
+      loaded: slices.filter((s) => s.image !== undefined).length,
+      lossless,
+      final: slices.filter((s) => s.stage === 'lossless').length,
+      total: slices.length,
+      bytes: seriesBytes(series.seriesUid),
+      bitsPerSecond: rate,
+      etaSeconds: rate && average !== undefined ? (remaining * 8) / rate : undefined,
+    };
+  };
+
+  const settle = (slice: Slice) => {
+    const waiting = slice.waiting.splice(0);
+    for (const w of waiting) {
+      if (slice.image) w.resolve(slice.image);
+      else w.reject(slice.failed ?? new Error(`no image for ${slice.imageId}`));
+    }
+  };
+
+  const fetchJob = async (slice: Slice, job: Job) => {
+    const from = job.kind === 'remainder' ? (slice.received?.length ?? 0) : 0;
+    const range = await fetchCodestreamRange(slice.ref, from, job.kind === 'preview' ? plan.previewBytes : undefined, slice.etag);
+    addSeriesBytes(series.seriesUid, range.bytes.length);
+    if (range.start === 0) slice.received = range.bytes;
+    else if (range.start === slice.received?.length) slice.received = concat(slice.received, range.bytes);
+    else throw new Error(`range ${range.start} of ${slice.imageId} does not follow the ${slice.received?.length ?? 0} bytes received`);
+    slice.total = range.total;
+    slice.etag = range.etag;
+    const pixels = await codestreamPixels(slice.received, range.total, slice.attributes);
+    if (!pixels) {
+      slice.noPreview = true; // the prefix held no whole resolution: the rest comes with the remainder
+      return;
+    }
+    const quality = pixels.quality;
+    if (!slice.image) {
+      slice.image = imageFromNative(slice.imageId, pixels.bytes, slice.attributes);
+      setQuality(slice.imageId, quality);
+    } else {
+      const decoded = decodePixels(pixels.bytes, slice.attributes);
+      upgradeImage(slice.image, decoded.pixels, decoded.min, decoded.max, quality);
+    }
+    slice.stage = quality;
+  };
+
+  const run = (index: number, job: Job, foreground: boolean) => {
+    const slice = slices[index]!;
+    slice.busy = true;
+    if (foreground) foregroundBusy = true;
+    else backgroundBusy++;
+    fetchJob(slice, job)
+      .catch((error: unknown) => {
+        // Shown by the viewport when it asks for this slice; the others go on.
+        slice.failed = error;
+        slice.stage = 'lossless';
+      })
+      .finally(() => {
+        slice.busy = false;
+        if (foreground) foregroundBusy = false;
+        else backgroundBusy--;
+        settle(slice);
+        if (!stopped) {
+          onProgress(progress());
+          pump();
+        }
+      });
+  };
+
+  const pump = () => {
+    if (stopped) return;
+    if (!foregroundBusy) {
+      const job = focusJob(slices, focus);
+      if (job) run(job.index, job, true);
+    }
+    while (backgroundBusy < plan.concurrency) {
+      const job = nextJob(slices, focus);
+      if (!job) break;
+      run(job.index, job, false);
+    }
+  };
+
+  const staged: StagedSeries = {
+    plan,
+    load(imageId) {
+      const index = byId.get(imageId);
+      if (index === undefined) return undefined;
+      const slice = slices[index]!;
+      if (slice.image) return Promise.resolve(slice.image);
+      if (slice.failed) return Promise.reject(slice.failed);
+      const promise = new Promise<Image>((resolve, reject) => slice.waiting.push({ resolve, reject }));
+      staged.focus(imageId);
+      return promise;
+    },
+    focus(imageId) {
+      const index = byId.get(imageId);
+      if (index === undefined) return;
+      focus = index;
+      pump();
+    },
+    progress,
+    stop() {
+      stopped = true;
+      running.delete(series.seriesUid);
+    },
+  };
+  running.set(series.seriesUid, staged);
+  onProgress(progress());
+  pump();
+  return staged;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The first slice's codestream layout per series, which sizes the previews of the others. */
+const layouts = new Map<string, Htj2kLayout>();
+
+export function rememberSeriesLayout(seriesUid: string, layout: Htj2kLayout): void {
+  if (!layouts.has(seriesUid)) layouts.set(seriesUid, layout);
+}
+
+export function seriesLayout(seriesUid: string): Htj2kLayout | undefined {
+  return layouts.get(seriesUid);
+}
+
+export function forgetSeriesLayouts(): void {
+  layouts.clear();
+}

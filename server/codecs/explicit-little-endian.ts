@@ -33,7 +33,10 @@ export { encode };
  * items are written with undefined length, group lengths (gggg,0000) of the data set, retired
  * and no longer right once lengths change, are dropped. Top-level `replace` elements take the
  * place of the stored ones or are inserted in tag order (Pixel Data, Photometric
- * Interpretation… after decoding). An optional `filter` sees every other element, File Meta
+ * Interpretation… after decoding). When the Pixel Data replacement is encapsulated (frames
+ * encoded by server/codecs), the object is written in that transfer syntax instead: the
+ * encapsulated syntaxes encode everything but Pixel Data as Explicit VR Little Endian (PS3.5
+ * A.4), so the rest of the walk is the same. An optional `filter` sees every other element, File Meta
  * included, at every depth, and may keep, remove or replace it (de-identification).
  * Written here rather than with dcmjs's reader and writer: those decode every value (text through
  * the character set, numbers through JavaScript numbers) and format it again, so values would
@@ -43,7 +46,18 @@ export { encode };
 
 export interface ReplacedElement {
   vr: string;
-  value: Uint8Array;
+  /**
+   * The new value, or a function of the stored one (little endian; undefined when the data set
+   * has none, or holds a sequence there), e.g. to append to a multi-valued attribute; a function
+   * that returns undefined leaves the element out.
+   */
+  value: Uint8Array | ((stored: Uint8Array | undefined) => Uint8Array | undefined);
+  /**
+   * The value is the items of encapsulated Pixel Data (encapsulated-pixel-data.ts), written with
+   * undefined length and a Sequence Delimitation Item (PS3.5 A.4), and the File Meta Transfer
+   * Syntax UID becomes this transfer syntax.
+   */
+  encapsulatedIn?: string;
 }
 
 export interface ExplicitLittleEndianInput {
@@ -53,7 +67,11 @@ export interface ExplicitLittleEndianInput {
   /** For a File Meta Information header when the stored object has none (PS3.10 7.1). */
   sopClassUid: string;
   sopInstanceUid: string;
-  /** Top-level elements to write instead of the stored ones, keyed by tag number. */
+  /**
+   * Top-level elements to write instead of the stored ones, keyed by tag number; File Meta
+   * elements (group 0002) among them replace or join the File Meta Information, a Transfer
+   * Syntax UID among them names the syntax written (for a data set without Pixel Data).
+   */
   replace: ReadonlyMap<number, ReplacedElement>;
   /** Decides, element by element, what is written; not asked about `replace` elements. */
   filter?: ElementFilter;
@@ -99,6 +117,12 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
   const { file, filter } = input;
   const keepSyntax =
     input.keepEncapsulated === true && !input.replace.has(PIXEL_DATA) && transferSyntax(input.transferSyntax)?.encapsulated === true;
+  const named = input.replace.get(TRANSFER_SYNTAX_UID);
+  const outputSyntax =
+    input.replace.get(PIXEL_DATA)?.encapsulatedIn ??
+    (named ? Buffer.from(valueOf(named, undefined) ?? EMPTY).toString('latin1') : undefined) ??
+    (keepSyntax ? input.transferSyntax : EXPLICIT_VR_LITTLE_ENDIAN);
+  const metaReplace = new Map([...input.replace].filter(([tag]) => tag >>> 16 === 0x0002 && tag !== TRANSFER_SYNTAX_UID));
   const hasMeta = file.length >= 132 && file[128] === 0x44 && file[129] === 0x49 && file[130] === 0x43 && file[131] === 0x4d; // DICM
   const meta: Buffer[] = [];
   let pos = hasMeta ? 132 : 0;
@@ -107,16 +131,24 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
     while (reader.pos + 8 <= file.length && reader.peekGroup() === 0x0002) {
       const el = reader.header();
       const value = reader.take(el.length);
-      if (el.tag !== FILE_META_GROUP_LENGTH && el.tag !== TRANSFER_SYNTAX_UID) metaElement(meta, filter, el.tag, el.vr, value);
+      if (el.tag !== FILE_META_GROUP_LENGTH && el.tag !== TRANSFER_SYNTAX_UID && !metaReplace.has(el.tag))
+        metaElement(meta, filter, el.tag, el.vr, value);
     }
     pos = reader.pos;
   } else {
-    metaElement(meta, filter, tagNumber(Tag.FileMetaInformationVersion), 'OB', Uint8Array.of(0, 1));
-    metaElement(meta, filter, tagNumber(Tag.MediaStorageSOPClassUID), 'UI', uid(input.sopClassUid));
-    metaElement(meta, filter, tagNumber(Tag.MediaStorageSOPInstanceUID), 'UI', uid(input.sopInstanceUid));
-    metaElement(meta, filter, tagNumber(Tag.ImplementationClassUID), 'UI', uid(IMPLEMENTATION_CLASS_UID));
+    const built: Array<[number, string, Uint8Array]> = [
+      [tagNumber(Tag.FileMetaInformationVersion), 'OB', Uint8Array.of(0, 1)],
+      [tagNumber(Tag.MediaStorageSOPClassUID), 'UI', uid(input.sopClassUid)],
+      [tagNumber(Tag.MediaStorageSOPInstanceUID), 'UI', uid(input.sopInstanceUid)],
+      [tagNumber(Tag.ImplementationClassUID), 'UI', uid(IMPLEMENTATION_CLASS_UID)],
+    ];
+    for (const [tag, vr, value] of built) if (!metaReplace.has(tag)) metaElement(meta, filter, tag, vr, value);
   }
-  meta.push(encode(TRANSFER_SYNTAX_UID, 'UI', uid(keepSyntax ? input.transferSyntax : EXPLICIT_VR_LITTLE_ENDIAN)));
+  for (const [tag, el] of metaReplace) {
+    const value = valueOf(el, undefined);
+    if (value) meta.push(encode(tag, el.vr, value));
+  }
+  meta.push(encode(TRANSFER_SYNTAX_UID, 'UI', uid(outputSyntax)));
   meta.sort((a, b) => tagOf(a) - tagOf(b));
   const metaLength = meta.reduce((n, b) => n + b.length, 0);
 
@@ -127,11 +159,12 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
   };
   const out: Buffer[] = [Buffer.alloc(128), Buffer.from('DICM', 'latin1'), encode(FILE_META_GROUP_LENGTH, 'UL', u32(metaLength)), ...meta];
   const reader = new Reader(dataSet, 0, syntax);
-  const pending = [...input.replace.entries()].sort((a, b) => a[0] - b[0]);
+  const pending = [...input.replace.entries()].filter(([tag]) => tag >>> 16 !== 0x0002).sort((a, b) => a[0] - b[0]);
   const flushBefore = (tag: number) => {
     while (pending.length > 0 && pending[0]![0] < tag) {
       const [t, el] = pending.shift()!;
-      out.push(encode(t, el.vr, el.value));
+      const written = replacedElement(t, el, undefined);
+      if (written) out.push(written);
     }
   };
   const context = { pixelRepresentation: undefined as number | undefined };
@@ -140,8 +173,11 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
     flushBefore(el.tag);
     const replacement = pending[0]?.[0] === el.tag ? pending.shift()![1] : undefined;
     if (replacement) {
-      skipElement(reader, el, 0);
-      out.push(encode(el.tag, replacement.vr, replacement.value));
+      const plain = el.vr !== 'SQ' && el.length !== UNDEFINED_LENGTH;
+      const stored = plain && typeof replacement.value === 'function' ? storedValue(reader, el) : undefined;
+      if (stored === undefined) skipElement(reader, el, 0);
+      const written = replacedElement(el.tag, replacement, stored);
+      if (written) out.push(written);
       continue;
     }
     if (el.tag === PIXEL_REPRESENTATION && el.length === 2) context.pixelRepresentation = reader.peekUint16();
@@ -154,6 +190,32 @@ export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buff
   }
   flushBefore(Number.POSITIVE_INFINITY);
   return Buffer.concat(out);
+}
+
+function valueOf(el: ReplacedElement, stored: Uint8Array | undefined): Uint8Array | undefined {
+  return typeof el.value === 'function' ? el.value(stored) : el.value;
+}
+
+/**
+ * A replacement as written: an element, or encapsulated Pixel Data items between an
+ * undefined-length header and a delimiter; undefined when it is left out.
+ */
+function replacedElement(tag: number, el: ReplacedElement, stored: Uint8Array | undefined): Buffer | undefined {
+  const value = valueOf(el, stored);
+  if (value === undefined) return undefined;
+  if (el.encapsulatedIn === undefined) return encode(tag, el.vr, value);
+  const header = Buffer.alloc(12);
+  header.writeUInt16LE(tag >>> 16, 0);
+  header.writeUInt16LE(tag & 0xffff, 2);
+  header.write(el.vr, 4, 'latin1');
+  header.writeUInt32LE(UNDEFINED_LENGTH, 8);
+  return Buffer.concat([header, value, delimiter(SEQUENCE_DELIMITER)]);
+}
+
+/** The stored value of a plain element, little endian (the reader moves past it). */
+function storedValue(reader: Reader, el: Header): Uint8Array {
+  const value = reader.take(el.length);
+  return reader.syntax.littleEndian ? value : swap(value, el.vr);
 }
 
 /** The data set after the file meta: inflated for Deflated Explicit VR Little Endian (PS3.5 A.5). */

@@ -1,6 +1,9 @@
 import type { Response } from 'express';
-import type { ArchiveIndex, IndexedInstance } from '../index/archive-index';
+import { instancePath } from '../../shared/dicomweb/paths';
+import type { ArchiveIndex, IndexedInstance, InstanceBulkRow } from '../index/archive-index';
+import type { StoredBulk } from '../index/stored-bulk';
 import { shareViewOf } from '../sharing/share-view';
+import type { StoredInstance } from '../stored/stored-instance';
 
 /**
  * Index lookups within what the caller may reach. The access guard has already refused UIDs
@@ -20,6 +23,25 @@ export function findInstancesInScope(
 ): IndexedInstance[] {
   const limited = sharedSeries(res, series);
   return limited ? limited.flatMap((uid) => index.findInstances(study, uid)) : index.findInstances(study, series, instance);
+}
+
+/** `findInstancesInScope` with each instance located for reading (pixel description and bulk locations), by one query. */
+export function storedInstancesInScope(
+  index: ArchiveIndex,
+  res: Response,
+  study: string,
+  series?: string,
+  instance?: string,
+): StoredInstance[] {
+  const limited = sharedSeries(res, series);
+  const rows = limited ? limited.flatMap((uid) => index.instanceBulks(study, uid)) : index.instanceBulks(study, series, instance);
+  return rows.map(storedInstanceOf);
+}
+
+function storedInstanceOf(row: InstanceBulkRow): StoredInstance {
+  const { studyUid, seriesUid, sopUid } = row;
+  const path = instancePath(studyUid, seriesUid, sopUid);
+  return { instance: row, bulk: JSON.parse(row.bulk) as StoredBulk, path, studyUid, seriesUid, sopUid };
 }
 
 export function metadataJsonInScope(index: ArchiveIndex, res: Response, study: string, series?: string, instance?: string): string[] {

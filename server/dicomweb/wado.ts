@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { anonymizedInstance } from '../sharing/anonymized-instance';
 import { shareViewOf, type ShareView } from '../sharing/share-view';
-import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { multipartPartsOf, parseAccept } from '../../shared/dicomweb/media-types';
 import { instancePath } from '../../shared/dicomweb/paths';
@@ -15,8 +15,10 @@ import { sendDicomJson } from '../http/send-json';
 import { studyVersionQuery } from '../index/study-version';
 import type { IndexedInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
-import { planExplicitLittleEndian, transcodeToExplicitLittleEndian, type TranscodePlan } from '../stored/transcoded-instance';
-import { findInstancesInScope, metadataJsonInScope } from './share-scope';
+import { LOSSLESS_ENCODINGS, LOSSY_ENCODINGS } from '../codecs/encode-registry';
+import { indexedInstance, type StoredInstance } from '../stored/stored-instance';
+import { planTranscode, transcodeInstance, type TranscodePlan } from '../stored/transcoded-instance';
+import { findInstancesInScope, metadataJsonInScope, storedInstancesInScope } from './share-scope';
 import type { WadoDeps } from './wado-deps';
 
 function scopeOf(req: Request): [string, string | undefined, string | undefined] {
@@ -28,8 +30,12 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
  * Retrieve Study / Series / Instance (WADO-RS, PS3.18 10.4) as
  * `multipart/related; type="application/dicom"`. Each instance is streamed from storage as
  * stored when the client accepts its transfer syntax (`transfer-syntax=*`, or the stored one
- * named), and otherwise re-encoded in Explicit VR Little Endian, the default when none is named
- * (PS3.18 8.7.3.5.2), compressed pixel data decoded. Which instances can be produced is decided
+ * named); otherwise it is re-encoded in the syntax named: Explicit VR Little Endian, the default
+ * when none is named (PS3.18 8.7.3.5.2), compressed pixel data decoded; or JPEG-LS Lossless,
+ * HTJ2K Lossless (RPCL), or, only when named, lossy HTJ2K or JPEG baseline, each frame encoded
+ * on the worker pool. With several syntaxes in Accept, each instance gets the first (by q, then
+ * order) it can be produced in (PS3.18 8.7.8.2 Note 1: the Selected Transfer Syntax may differ
+ * per part). Which instances can be produced is decided
  * before the response starts: when none can, 406; when only some can, those are sent with 206
  * (Partial Content) and a Warning header per instance left out (PS3.18 10.4.3; "either a Not
  * Acceptable response if no data is returned or a Partial Content response if only some data is
@@ -38,21 +44,33 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
  */
 export function retrieveInstances(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    const accepted = negotiateDicom(req.headers.accept);
-    const instances = findInstancesInScope(deps.index, res, ...scopeOf(req));
+    const wanted = negotiateDicom(req.headers.accept);
+    // As stored needs only the object keys; anything else plans with the pixel description too, one query either way.
+    const instances: Array<IndexedInstance | StoredInstance> = wanted.includes('*')
+      ? findInstancesInScope(deps.index, res, ...scopeOf(req))
+      : storedInstancesInScope(deps.index, res, ...scopeOf(req));
     if (instances.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
-    const wanted = accepted.transferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
     // An anonymized share receives every instance de-identified (server/sharing).
     const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;
-    const { plans, leftOut } = planParts(deps, instances, wanted, view);
-    // PS3.18 8.7.3.5 / 10.4.3: 406 when no instance can be produced; 206 with the rest left out when some can.
-    if (plans.length === 0) throw leftOut[0]!.error;
-    // The first part is made before answering, so that a storage or decoding problem is a clean error status.
-    const first = await openPart(deps, plans[0]!);
+    const { plans, leftOut } = planParts(instances, wanted, view);
+    // The first part is made before answering, so that a storage, decoding or encoding problem is
+    // a clean status: an instance that fails here joins those left out. PS3.18 8.7.3.5 / 10.4.3:
+    // 406 when no instance can be produced; 206 with the rest left out when some can.
+    let first: OpenedPart | undefined;
+    while (!first && plans.length > 0) {
+      try {
+        first = await openPart(deps, plans[0]!);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'NOT_ACCEPTABLE') throw error;
+        leftOut.push({ instance: plans.shift()!.instance, error });
+      }
+    }
+    if (!first) throw leftOut[0]!.error;
     const writer = new MultipartWriter(res);
     res.status(leftOut.length > 0 ? 206 : 200);
     if (leftOut.length > 0) res.setHeader('Warning', warningsFor(leftOut, instances.length, view));
-    res.setHeader('Content-Type', writer.contentType('application/dicom', { 'transfer-syntax': wanted }));
+    const named: Record<string, string> = wanted.length === 1 ? { 'transfer-syntax': wanted[0]! } : {};
+    res.setHeader('Content-Type', writer.contentType('application/dicom', named));
     let part: OpenedPart | undefined = first;
     try {
       for (const [n, plan] of plans.entries()) {
@@ -77,33 +95,44 @@ interface LeftOut {
 
 /** Each instance's plan, or why it cannot be produced (NOT_ACCEPTABLE only: anything else still fails the request). */
 function planParts(
-  deps: WadoDeps,
-  instances: IndexedInstance[],
-  wanted: string,
+  instances: ReadonlyArray<IndexedInstance | StoredInstance>,
+  wanted: readonly string[],
   view: ShareView | undefined,
 ): { plans: PartPlan[]; leftOut: LeftOut[] } {
   const plans: PartPlan[] = [];
   const leftOut: LeftOut[] = [];
-  for (const instance of instances) {
-    try {
-      plans.push(planPart(deps, instance, wanted, view));
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'NOT_ACCEPTABLE') throw error;
-      leftOut.push({ instance, error });
+  for (const row of instances) {
+    const instance = 'bulk' in row ? indexedInstance(row) : row;
+    let reason: AppError | undefined;
+    for (const syntax of wanted) {
+      try {
+        plans.push(planPart(row, instance, syntax, view));
+        reason = undefined;
+        break;
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'NOT_ACCEPTABLE') throw error;
+        reason ??= error;
+      }
     }
+    if (reason) leftOut.push({ instance, error: reason });
   }
   return { plans, leftOut };
 }
 
-function planPart(deps: WadoDeps, instance: IndexedInstance, wanted: string, view: ShareView | undefined): PartPlan {
+/** The transfer syntaxes the archive writes instances in besides the stored one. */
+const PRODUCED: readonly string[] = [EXPLICIT_VR_LITTLE_ENDIAN, ...LOSSLESS_ENCODINGS, ...LOSSY_ENCODINGS];
+const PRODUCED_NAMES = PRODUCED.map((uid) => `${transferSyntax(uid)?.name ?? uid} (${uid})`).join(', ');
+
+function planPart(row: IndexedInstance | StoredInstance, instance: IndexedInstance, wanted: string, view: ShareView | undefined): PartPlan {
   if (wanted === '*' || wanted === instance.transferSyntax) return { instance, view };
-  if (wanted !== EXPLICIT_VR_LITTLE_ENDIAN) {
+  if (!PRODUCED.includes(wanted) || !('bulk' in row)) {
+    const name = transferSyntax(wanted)?.name;
     throw new AppError(
       'NOT_ACCEPTABLE',
-      `Transfer syntax ${wanted} was asked for; the archive holds these instances in another one and produces only the stored one or Explicit VR Little Endian (${EXPLICIT_VR_LITTLE_ENDIAN}).`,
+      `Transfer syntax ${wanted} was asked for${name ? ` (${name})` : ', a UID the archive does not know as a transfer syntax'}; the archive holds this instance in ${instance.transferSyntax} and makes besides the stored one only ${PRODUCED_NAMES}.`,
     );
   }
-  return { instance, view, transcode: planExplicitLittleEndian(deps, instance) };
+  return { instance, view, transcode: planTranscode(row, wanted) };
 }
 
 /** Warnings listed one per instance, at most this many (then a count of the rest): a header stays a few KB. */
@@ -140,8 +169,8 @@ interface OpenedPart {
 
 async function openPart(deps: WadoDeps, plan: PartPlan): Promise<OpenedPart> {
   if (plan.transcode) {
-    const bytes = await transcodeToExplicitLittleEndian(deps, plan.transcode, plan.view?.deidContext());
-    return { transferSyntax: EXPLICIT_VR_LITTLE_ENDIAN, length: bytes.length, body: Readable.from([bytes]) };
+    const bytes = await transcodeInstance(deps, plan.transcode, plan.view?.deidContext());
+    return { transferSyntax: plan.transcode.target, length: bytes.length, body: Readable.from([bytes]) };
   }
   if (plan.view) {
     const { bytes, transferSyntax } = await anonymizedInstance(deps.blobStore, plan.view, plan.instance);
@@ -164,20 +193,27 @@ function partHeaders({ instance, view }: PartPlan, part: OpenedPart, base: strin
 }
 
 /**
- * Accept negotiation for DICOM instances: `application/dicom` inside multipart/related, with the
- * transfer syntax asked for (`*`: as stored; undefined: none named, Explicit VR Little Endian).
+ * Accept negotiation for DICOM instances: `application/dicom` inside multipart/related; the
+ * transfer syntaxes acceptable, most preferred first (`*`: as stored; a range naming none:
+ * Explicit VR Little Endian, PS3.18 8.7.3.5.2).
  */
-export function negotiateDicom(accept: string | undefined): { transferSyntax: string | undefined } {
-  if (accept === undefined || accept.trim() === '') return { transferSyntax: undefined };
+export function negotiateDicom(accept: string | undefined): string[] {
+  if (accept === undefined || accept.trim() === '') return [EXPLICIT_VR_LITTLE_ENDIAN];
+  const syntaxes: string[] = [];
   for (const range of parseAccept(accept)) {
     if (range.q <= 0) continue;
-    if (range.type === '*/*' || range.type === 'multipart/*') return { transferSyntax: undefined };
-    if (range.type !== 'multipart/related') continue;
-    const parts = multipartPartsOf(range);
-    if (parts.type !== undefined && parts.type !== 'application/dicom') continue;
-    return { transferSyntax: parts.transferSyntax };
+    let syntax: string | undefined;
+    if (range.type === '*/*' || range.type === 'multipart/*') syntax = EXPLICIT_VR_LITTLE_ENDIAN;
+    else if (range.type === 'multipart/related') {
+      const parts = multipartPartsOf(range);
+      if (parts.type !== undefined && parts.type !== 'application/dicom') continue;
+      syntax = parts.transferSyntax ?? EXPLICIT_VR_LITTLE_ENDIAN;
+    } else continue;
+    if (!syntaxes.includes(syntax)) syntaxes.push(syntax);
   }
-  throw new AppError('NOT_ACCEPTABLE', 'Instances can be retrieved as multipart/related; type="application/dicom".');
+  if (syntaxes.length === 0)
+    throw new AppError('NOT_ACCEPTABLE', 'Instances can be retrieved as multipart/related; type="application/dicom".');
+  return syntaxes;
 }
 
 /**

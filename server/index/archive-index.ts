@@ -55,6 +55,21 @@ export interface InstanceBulk {
   bulk: string;
 }
 
+/** An instance's bulk description with its UIDs: one row of a study or series (`instanceBulks`). */
+export interface InstanceBulkRow extends InstanceBulk {
+  studyUid: string;
+  seriesUid: string;
+  sopUid: string;
+}
+
+const BULK_COLUMNS = `i.blob_key AS blobKey, i.size AS size, i.sop_class_uid AS sopClassUid, i.transfer_syntax AS transferSyntax,
+  i.rows AS rows, i.columns AS columns, i.bits_allocated AS bitsAllocated, i.number_of_frames AS numberOfFrames,
+  json_extract(i.json, '$."${Tag.SamplesPerPixel}".Value[0]') AS samplesPerPixel,
+  json_extract(i.json, '$."${Tag.BitsStored}".Value[0]') AS bitsStored,
+  json_extract(i.json, '$."${Tag.PixelRepresentation}".Value[0]') AS pixelRepresentation,
+  json_extract(i.json, '$."${Tag.PhotometricInterpretation}".Value[0]') AS photometricInterpretation,
+  json_extract(i.json, '$."${Tag.PlanarConfiguration}".Value[0]') AS planarConfiguration, i.bulk AS bulk`;
+const UID_COLUMNS = `st.study_uid AS studyUid, se.series_uid AS seriesUid, i.sop_uid AS sopUid`;
 const INSTANCE_COLUMNS = `st.study_uid AS studyUid, se.series_uid AS seriesUid, i.sop_uid AS sopUid,
   i.sop_class_uid AS sopClassUid, i.transfer_syntax AS transferSyntax, i.blob_key AS blobKey, i.size AS size`;
 const FROM_INSTANCES = `FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk`;
@@ -109,15 +124,14 @@ export class ArchiveIndex {
       oneInstance: db.prepare(
         `SELECT ${INSTANCE_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`,
       ),
-      instanceBulk:
-        db.prepare(`SELECT i.blob_key AS blobKey, i.size AS size, i.sop_class_uid AS sopClassUid, i.transfer_syntax AS transferSyntax,
-        i.rows AS rows, i.columns AS columns, i.bits_allocated AS bitsAllocated, i.number_of_frames AS numberOfFrames,
-        json_extract(i.json, '$."${Tag.SamplesPerPixel}".Value[0]') AS samplesPerPixel,
-        json_extract(i.json, '$."${Tag.BitsStored}".Value[0]') AS bitsStored,
-        json_extract(i.json, '$."${Tag.PixelRepresentation}".Value[0]') AS pixelRepresentation,
-        json_extract(i.json, '$."${Tag.PhotometricInterpretation}".Value[0]') AS photometricInterpretation,
-        json_extract(i.json, '$."${Tag.PlanarConfiguration}".Value[0]') AS planarConfiguration, i.bulk AS bulk
-        ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
+      instanceBulk: db.prepare(`SELECT ${BULK_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`),
+      studyBulks: db.prepare(`SELECT ${UID_COLUMNS}, ${BULK_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`),
+      seriesBulks: db.prepare(
+        `SELECT ${UID_COLUMNS}, ${BULK_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`,
+      ),
+      oneBulk: db.prepare(
+        `SELECT ${UID_COLUMNS}, ${BULK_COLUMNS} ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? AND i.sop_uid = ?`,
+      ),
       studyMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? ${INSTANCE_ORDER}`).pluck(),
       seriesMetadata: db.prepare(`SELECT i.json ${FROM_INSTANCES} WHERE st.study_uid = ? AND se.series_uid = ? ${INSTANCE_ORDER}`).pluck(),
       instanceMetadata: db
@@ -267,6 +281,19 @@ export class ArchiveIndex {
   /** Bulk data and pixel data locations of one instance, resolved by the full UID path. */
   instanceBulk(studyUid: string, seriesUid: string, sopUid: string): InstanceBulk | undefined {
     return this.q.instanceBulk.get(studyUid, seriesUid, sopUid) as InstanceBulk | undefined;
+  }
+
+  /**
+   * `instanceBulk` for every instance of a study / series / one instance, by one query, in the
+   * order of `findInstances` (what re-encoding a whole study or series plans with).
+   */
+  instanceBulks(studyUid: string, seriesUid?: string, sopUid?: string): InstanceBulkRow[] {
+    if (sopUid !== undefined && seriesUid !== undefined) {
+      const row = this.q.oneBulk.get(studyUid, seriesUid, sopUid) as InstanceBulkRow | undefined;
+      return row ? [row] : [];
+    }
+    if (seriesUid !== undefined) return this.q.seriesBulks.all(studyUid, seriesUid) as InstanceBulkRow[];
+    return this.q.studyBulks.all(studyUid) as InstanceBulkRow[];
   }
 
   /** The stored DICOM JSON texts (one per instance) for WADO-RS metadata. */

@@ -98,6 +98,8 @@ export const Tag = {
   RescaleIntercept: '00281052',
   RescaleSlope: '00281053',
   LossyImageCompression: '00282110',
+  LossyImageCompressionRatio: '00282112',
+  LossyImageCompressionMethod: '00282114',
 
   PerformedProcedureStepStartDate: '00400244',
   PerformedProcedureStepStartTime: '00400245',

@@ -258,9 +258,9 @@ describe('Instance retrieval: which transfer syntax (PS3.18 8.7.3.5.2)', () => {
         expect(status).toBe(200);
         expect(parts[0]!.body.equals(stored)).toBe(true);
       }
-      const res = await archive.fetch(url, { headers: { accept: `${DEFAULT_DICOM}; transfer-syntax=1.2.840.10008.1.2.4.50` } });
+      const res = await archive.fetch(url, { headers: { accept: `${DEFAULT_DICOM}; transfer-syntax=1.2.840.10008.1.2.4.90` } });
       expect(res.status).toBe(406);
-      expect(((await res.json()) as { message: string }).message).toMatch(/1\.2\.840\.10008\.1\.2\.4\.50.*Explicit VR Little Endian/);
+      expect(((await res.json()) as { message: string }).message).toMatch(/1\.2\.840\.10008\.1\.2\.4\.90.*Explicit VR Little Endian/);
     });
   });
 

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
-const ALLOWED_HEADERS = 'Accept, Accept-Encoding, Authorization, Content-Type, If-None-Match, Range, X-CSRF-Token, X-Share-PIN';
+const ALLOWED_HEADERS = 'Accept, Accept-Encoding, Authorization, Content-Type, If-None-Match, If-Range, Range, X-CSRF-Token, X-Share-PIN';
 /** Response headers a viewer on another origin needs to read (paging warning, caching, parts). */
 const EXPOSED_HEADERS = 'Content-Length, Content-Location, Content-Range, ETag, Warning, X-Request-Id';
 

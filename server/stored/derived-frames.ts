@@ -115,7 +115,14 @@ export class DerivedFrames {
    * Start-up clean-up of what a crash can leave (see the header): rows of instances no longer in
    * the index, then objects under `v1/derived/` without a row.
    */
-  async sweep(): Promise<{ deadRows: number; orphanObjects: number }> {
+  sweep(): Promise<{ deadRows: number; orphanObjects: number }> {
+    const run = this.sweepNow();
+    const tracked = run.catch(() => undefined).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+    return run;
+  }
+
+  private async sweepNow(): Promise<{ deadRows: number; orphanObjects: number }> {
     let deadRows = 0;
     for (let batch = this.rows.dead(EVICTION_BATCH); batch.length > 0; batch = this.rows.dead(EVICTION_BATCH)) {
       for (const row of batch) {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DERIVED_KEY_PREFIX } from '../../server/storage/object-keys';
 import type { DerivedFrameRow } from '../../server/stored/derived-frame-rows';
@@ -17,6 +18,7 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 const CT = 'series/ct-abdomen-philips-tcia/1-036.dcm';
 const MR_6F = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm';
+const CT_2F = 'multiframe/enhanced-ct-2f-jpeg-ls-bot-not-fragmented.dcm';
 const RPCL = '1.2.840.10008.1.2.4.202';
 const ACCEPT_RPCL = `multipart/related; type="image/jphc"; transfer-syntax=${RPCL}`;
 
@@ -93,6 +95,33 @@ describe.each(BACKENDS)('the derived frame cache on %s', (backend) => {
     expect(rowsOf(archive)).toEqual([ctRow]);
     expect(await derivedObjects(archive)).toEqual(new Map([[ctRow.key, ctRow.bytes]]));
   });
+
+  it('makes a frame again when its object is gone under its row (a crash between deletes), and writes it back', async () => {
+    const [row] = rowsOf(archive);
+    const before = await getMultipart(archive, frameUrl(archive, CT, '1'), ACCEPT_RPCL);
+    await archive.blobStore.delete(row!.key);
+    const after = await getMultipart(archive, frameUrl(archive, CT, '1'), ACCEPT_RPCL);
+    expect(after.parts[0]!.body.equals(before.parts[0]!.body)).toBe(true);
+    await archive.derived.idle();
+    expect(await derivedObjects(archive)).toEqual(new Map([[row!.key, row!.bytes]]));
+  });
+
+  it('sweeps what a crash can leave: rows of deleted instances, objects without a row', async () => {
+    const [kept] = rowsOf(archive);
+    const gone = 'v1/instances/ab/ab0000000000000000000000000000ff.dcm';
+    const orphan = archive.derived.keyOf({ blobKey: gone, frame: 1, transferSyntax: RPCL });
+    const deadRow = archive.derived.keyOf({ blobKey: gone, frame: 2, transferSyntax: RPCL });
+    await archive.blobStore.put(orphan, Readable.from([Buffer.from('orphan')]));
+    await archive.blobStore.put(deadRow, Readable.from([Buffer.from('dead')]));
+    archive.index.db
+      .prepare(
+        `INSERT INTO derived_frames (key, blob_key, frame, transfer_syntax, bytes, created_at, last_used_at) VALUES (?, ?, 2, ?, 4, 0, 0)`,
+      )
+      .run(deadRow, gone, RPCL);
+    expect(await archive.derived.sweep()).toEqual({ deadRows: 1, orphanObjects: 1 });
+    expect(rowsOf(archive)).toEqual([kept]);
+    expect([...(await derivedObjects(archive)).keys()]).toEqual([kept!.key]);
+  });
 });
 
 describe('eviction and ingest-time derivation', () => {
@@ -144,12 +173,19 @@ describe('eviction and ingest-time derivation', () => {
     await archive.stop();
   });
 
-  it('PACS_DERIVE_AT_INGEST=CT makes the .202 frames of CT instances after ingest, and not of MR', async () => {
+  it('PACS_DERIVE_AT_INGEST=CT makes the .202 frames of single- and multi-frame CT instances after ingest, and not of MR', async () => {
     archive = await startTestArchive({ PACS_DERIVE_AT_INGEST: 'CT' });
-    expect((await stowFiles(archive, [corpusFile(CT), corpusFile(MR_6F)])).status).toBe(200);
+    expect((await stowFiles(archive, [CT, CT_2F, MR_6F].map(corpusFile))).status).toBe(200);
     await archive.ingestDerivation!.idle();
-    const rows = rowsOf(archive);
-    expect(rows.map((r) => [r.blobKey, r.frame, r.transferSyntax])).toEqual([[blobKeyOf(archive, CT), 1, RPCL]]);
+    const made = rowsOf(archive)
+      .map((r) => [r.blobKey, r.frame, r.transferSyntax])
+      .sort((a, b) => String(a).localeCompare(String(b)));
+    const expected = [
+      [blobKeyOf(archive, CT), 1, RPCL],
+      [blobKeyOf(archive, CT_2F), 1, RPCL],
+      [blobKeyOf(archive, CT_2F), 2, RPCL],
+    ].sort((a, b) => String(a).localeCompare(String(b)));
+    expect(made).toEqual(expected);
     // The first reader takes it from the cache.
     expect((await getMultipart(archive, frameUrl(archive, CT, '1'), ACCEPT_RPCL)).status).toBe(200);
     await archive.derived.idle();

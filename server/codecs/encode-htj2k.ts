@@ -1,5 +1,5 @@
 import type { EncodedFrame, FrameGeometry } from './frame-geometry';
-import { loadWasmModule, runEncoder, type WasmEncoder } from './wasm-module';
+import { runEncoder, withWasmModule, type WasmEncoder } from './wasm-module';
 
 /**
  * High-Throughput JPEG 2000 (ISO/IEC 15444-15) with OpenJPH, Cornerstone's WASM build.
@@ -43,9 +43,13 @@ const RPCL = 2;
  * (1.2 times on the RGB ultrasound, 5 on the CT). A finer step buys little: at 1/1024, 8-bit frames came out larger than lossless.
  */
 const STEPS_PER_RANGE = 128;
-/** Decompositions for the smallest resolution to have fewer than 32 pixels across (5 for 512 × 512). */
+/**
+ * Decompositions for the smallest resolution to have fewer than 32 pixels across (5 for
+ * 512 × 512), and at least 1: with none (frames under 32 pixels), this OpenJPH build codes some samples of
+ * value 0 as 128, as ojph_expand and opj_decompress both show.
+ */
 export function htj2kDecompositions(geometry: Pick<FrameGeometry, 'rows' | 'columns'>): number {
-  let levels = 0;
+  let levels = 1;
   while (Math.ceil(Math.max(geometry.rows, geometry.columns) / 2 ** levels) >= 32 && levels < 32) levels++;
   return levels;
 }
@@ -66,23 +70,24 @@ export async function encodeHtj2kLossy(pixels: Uint8Array, geometry: FrameGeomet
   };
 }
 
-async function encodeHtj2k(pixels: Uint8Array, geometry: FrameGeometry, lossyStep: number | undefined): Promise<Uint8Array> {
-  const codec = await loadWasmModule<OpenJph>('@cornerstonejs/codec-openjph/wasmjs');
-  const encoder = new codec.HTJ2KEncoder();
-  encoder.setDecompositions(htj2kDecompositions(geometry));
-  encoder.setQuality(lossyStep === undefined, lossyStep ?? 0);
-  encoder.setProgressionOrder(RPCL);
-  encoder.setTLMMarker(true);
-  encoder.setTilePartDivisionsAtResolutions(true);
-  const frameInfo = {
-    width: geometry.columns,
-    height: geometry.rows,
-    bitsPerSample: geometry.bitsAllocated,
-    componentCount: geometry.samplesPerPixel,
-    isSigned: geometry.pixelRepresentation === 1,
-    isUsingColorTransform: colour(geometry),
-  };
-  return runEncoder(encoder, frameInfo, pixels);
+function encodeHtj2k(pixels: Uint8Array, geometry: FrameGeometry, lossyStep: number | undefined): Promise<Uint8Array> {
+  return withWasmModule<OpenJph, Uint8Array>('@cornerstonejs/codec-openjph/wasmjs', (codec) => {
+    const encoder = new codec.HTJ2KEncoder();
+    encoder.setDecompositions(htj2kDecompositions(geometry));
+    encoder.setQuality(lossyStep === undefined, lossyStep ?? 0);
+    encoder.setProgressionOrder(RPCL);
+    encoder.setTLMMarker(true);
+    encoder.setTilePartDivisionsAtResolutions(true);
+    const frameInfo = {
+      width: geometry.columns,
+      height: geometry.rows,
+      bitsPerSample: geometry.bitsAllocated,
+      componentCount: geometry.samplesPerPixel,
+      isSigned: geometry.pixelRepresentation === 1,
+      isUsingColorTransform: colour(geometry),
+    };
+    return runEncoder(encoder, frameInfo, pixels);
+  });
 }
 
 /** RGB: the only three-sample frames encodeProblem lets through to HTJ2K. */

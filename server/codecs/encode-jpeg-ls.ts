@@ -1,5 +1,5 @@
 import type { EncodedFrame, FrameGeometry } from './frame-geometry';
-import { loadWasmModule, runEncoder, type WasmEncoder } from './wasm-module';
+import { runEncoder, withWasmModule, type WasmEncoder } from './wasm-module';
 
 /**
  * JPEG-LS Lossless (1.2.840.10008.1.2.4.80) with CharLS, Cornerstone's WASM build, near-lossless 0.
@@ -17,10 +17,6 @@ interface CharLs {
 const INTERLEAVE_SAMPLE = 2;
 
 export async function encodeJpegLs(pixels: Uint8Array, geometry: FrameGeometry): Promise<EncodedFrame> {
-  const codec = await loadWasmModule<CharLs>('@cornerstonejs/codec-charls/wasmjs');
-  const encoder = new codec.JpegLSEncoder();
-  encoder.setNearLossless(0);
-  if (geometry.samplesPerPixel > 1) encoder.setInterleaveMode(INTERLEAVE_SAMPLE);
   const frameInfo = {
     width: geometry.columns,
     height: geometry.rows,
@@ -28,7 +24,13 @@ export async function encodeJpegLs(pixels: Uint8Array, geometry: FrameGeometry):
     componentCount: geometry.samplesPerPixel,
     isSigned: false,
   };
-  return { bytes: runEncoder(encoder, frameInfo, pixels), photometricInterpretation: geometry.photometricInterpretation };
+  const bytes = await withWasmModule<CharLs, Uint8Array>('@cornerstonejs/codec-charls/wasmjs', (codec) => {
+    const encoder = new codec.JpegLSEncoder();
+    encoder.setNearLossless(0);
+    if (geometry.samplesPerPixel > 1) encoder.setInterleaveMode(INTERLEAVE_SAMPLE);
+    return runEncoder(encoder, frameInfo, pixels);
+  });
+  return { bytes, photometricInterpretation: geometry.photometricInterpretation };
 }
 
 /** Bits Stored when every sample fits in it (and, for 16-bit data, needs two bytes), else Bits Allocated. */

@@ -47,6 +47,7 @@ export function encodeProblem(transferSyntaxUid: string, geometry: FrameGeometry
   if (transferSyntaxUid === JPEG_BASELINE) {
     if (bitsAllocated !== 8) return `${name} is for 8-bit samples; this instance has Bits Allocated ${bitsAllocated}.`;
     if (pixelRepresentation === 1) return `${name} codes unsigned samples; this instance's are signed.`;
+    if (rows * columns < 32 * 32) return `${name} is not made for frames this small (${rows}×${columns}); at least 32×32 pixels.`;
     if (samplesPerPixel === 3 && photometricInterpretation !== 'RGB')
       return `${name} colour is made from RGB; this instance's frames are ${photometricInterpretation}.`;
     return undefined;

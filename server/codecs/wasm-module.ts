@@ -22,6 +22,24 @@ export function loadWasmModule<T>(specifier: string): Promise<T> {
   return module as Promise<T>;
 }
 
+/** A codec wrote where it should not have: its module instance must not be used again. */
+export class WasmHeapDamage extends Error {}
+
+/**
+ * Runs `use` on the module. When the WebAssembly traps (a WebAssembly.RuntimeError such as an
+ * out-of-bounds access) or `use` reports WasmHeapDamage, the instance is dropped, since its heap
+ * may be corrupt, and the next call loads a fresh one.
+ */
+export async function withWasmModule<T, R>(specifier: string, use: (module: T) => R): Promise<R> {
+  const module = await loadWasmModule<T>(specifier);
+  try {
+    return use(module);
+  } catch (error) {
+    if (error instanceof WasmHeapDamage || (error instanceof Error && error.name === 'RuntimeError')) loaded.delete(specifier);
+    throw error;
+  }
+}
+
 /** What the Cornerstone decoders have in common (libjpeg-turbo, CharLS, OpenJPEG, OpenJPH). */
 export interface WasmDecoder {
   getEncodedBuffer(length: number): Uint8Array;

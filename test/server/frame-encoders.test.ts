@@ -203,6 +203,19 @@ describe('JPEG Baseline .50', () => {
   });
 });
 
+it('codes frames under 32 pixels across losslessly too (OpenJPH with no decomposition turned samples of 0 into 128)', async () => {
+  const c = cases[0]!;
+  const [rows, columns] = [20, 24];
+  // A corner of the CT slice, outside the body: mostly samples of 0.
+  const crop = Buffer.alloc(rows * columns * 2);
+  for (let y = 0; y < rows; y++) c.pixels.copy(crop, y * columns * 2, y * c.geometry.columns * 2, (y * c.geometry.columns + columns) * 2);
+  const geometry = { ...c.geometry, rows, columns };
+  const codestream = (await encodeFrame(RPCL, crop, geometry)).bytes;
+  expect(readHtj2kLayout(codestream).decompositions).toBe(1);
+  expect(opjDecompress(codestream, geometry).pixels.equals(crop)).toBe(true);
+  expect(ojphExpand(codestream, 1).pixels.equals(crop)).toBe(true);
+});
+
 it('decodes RGB HTJ2K without a colour transform in place (the Cornerstone decoder scrambled its lines)', async () => {
   const c = cases.find((x) => x.name === 'US 8-bit RGB')!;
   const codestream = ojphCompressRgb(c.pixels, c.geometry.columns, c.geometry.rows);
@@ -218,6 +231,7 @@ describe('what cannot be encoded', () => {
     expect(encodeProblem(JPEG_LS, { ...ct(), bitsAllocated: 32, bitsStored: 32 })).toMatch(/Bits Allocated 32/);
     expect(encodeProblem(JPEG_BASELINE, ct())).toMatch(/8-bit samples.*Bits Allocated 16/);
     expect(encodeProblem(HTJ2K_LOSSY, { ...cases[2]!.geometry, photometricInterpretation: 'PALETTE COLOR' })).toMatch(/PALETTE COLOR/);
+    expect(encodeProblem(JPEG_BASELINE, { ...cases[2]!.geometry, rows: 16, columns: 16 })).toMatch(/at least 32×32/);
     expect(encodeProblem('1.2.840.10008.1.2.4.91', ct())).toMatch(/no encoder/);
     for (const uid of [...LOSSLESS_ENCODINGS, HTJ2K_LOSSY]) expect(encodeProblem(uid, ct())).toBeUndefined();
     expect(LOSSY_ENCODINGS).toEqual([HTJ2K_LOSSY, JPEG_BASELINE]);

@@ -108,6 +108,16 @@ describe('Retrieve Frames encoded on Accept', () => {
     }
   });
 
+  for (const uid of [JLS, HTJ2K]) {
+    it(`gives one frame of a multi-frame file as a bare ${MEDIA[uid]} body in ${uid}`, async () => {
+      const res = await archive.fetch(url(JLS_2F, '2'), { headers: { accept: bare(uid) } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(`${MEDIA[uid]}; transfer-syntax=${uid}`);
+      const decoded = await decodeFrame(uid, new Uint8Array(await res.arrayBuffer()), geometryOf(JLS_2F));
+      expect(Buffer.from(decoded.pixels).equals(reference.get(JLS_2F)![1]!)).toBe(true);
+    });
+  }
+
   it('a bare frame list of more than one frame is not acceptable without multipart', async () => {
     const res = await archive.fetch(url(JLS_2F, '1,2'), { headers: { accept: bare(HTJ2K) } });
     expect(res.status).toBe(406);

@@ -6,6 +6,7 @@ import { encodeProblem } from '../../server/codecs/encode-registry';
 import { encodeHere } from '../../server/codecs/encode-here';
 import { nativeFrameBytes, type FrameGeometry } from '../../server/codecs/frame-geometry';
 import { corpusFile } from '../helpers/corpus';
+import { corpusGeometry } from '../helpers/corpus-geometry';
 
 /**
  * CPU cost of one frame in each syntax the archive encodes (issue 11 item 3): milliseconds to
@@ -36,16 +37,7 @@ const SHORT: Record<string, string> = {
 async function corpusFrame(file: string): Promise<{ pixels: Uint8Array; geometry: FrameGeometry }> {
   const bytes = new Uint8Array(corpusFile(file));
   const ds = dicomParser.parseDicom(bytes);
-  const geometry: FrameGeometry = {
-    rows: ds.uint16('x00280010')!,
-    columns: ds.uint16('x00280011')!,
-    samplesPerPixel: ds.uint16('x00280002') ?? 1,
-    bitsAllocated: ds.uint16('x00280100')!,
-    bitsStored: ds.uint16('x00280101')!,
-    pixelRepresentation: ds.uint16('x00280103') === 1 ? 1 : 0,
-    photometricInterpretation: ds.string('x00280004')!,
-    planarConfiguration: 0,
-  };
+  const geometry = corpusGeometry(file);
   const element = ds.elements.x7fe00010!;
   if (!element.encapsulatedPixelData)
     return { pixels: bytes.slice(element.dataOffset, element.dataOffset + nativeFrameBytes(geometry)), geometry };

@@ -9,6 +9,7 @@ import type { FrameGeometry } from '../../server/codecs/frame-geometry';
 import { jpegFrameHeader } from '../../shared/codecs/jpeg-frame-header';
 import { AppError } from '../../shared/errors';
 import { corpusFile } from '../helpers/corpus';
+import { eventLoopTurnsDuring } from '../helpers/event-loop-turns';
 import { gdcmCompress } from '../helpers/reference-decoders';
 
 /**
@@ -178,19 +179,12 @@ describe('codec registry', () => {
   it('decodes on worker threads: the event loop keeps turning while JPEG 2000 frames decode', async () => {
     const frame = storedFrame('transfer-syntaxes/ct1-1.2.4.90_jpeg2000-lossless.dcm');
     await decodeFrame('1.2.840.10008.1.2.4.90', frame, CT); // workers started and the codec loaded
-    let ticks = 0;
-    let worstGap = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      worstGap = Math.max(worstGap, now - last);
-      last = now;
-      ticks++;
-    }, 5);
-    const start = performance.now();
-    const results = await Promise.all(Array.from({ length: 12 }, () => decodeFrame('1.2.840.10008.1.2.4.90', frame, CT)));
-    const elapsed = performance.now() - start;
-    clearInterval(timer);
+    const {
+      result: results,
+      ticks,
+      worstGap,
+      elapsed,
+    } = await eventLoopTurnsDuring(() => Promise.all(Array.from({ length: 12 }, () => decodeFrame('1.2.840.10008.1.2.4.90', frame, CT))));
     const original = nativePixels(CT_NATIVE);
     expect(results.every((r) => Buffer.from(r.pixels).equals(original))).toBe(true);
     // Twelve ~40 ms decodes on this thread would stall it for about half a second in one piece.

@@ -1,11 +1,12 @@
-import dicomParser from 'dicom-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../server/codecs/codec-registry';
 import { encodeFrame, encodeProblem, LOSSLESS_ENCODINGS, LOSSY_ENCODINGS, type EncodedFrame } from '../../server/codecs/encode-registry';
 import { interleavePlanes, nativeFrameBytes, type FrameGeometry } from '../../server/codecs/frame-geometry';
 import { isAppError } from '../../shared/errors';
 import { readHtj2kLayout } from '../../shared/codecs/htj2k-codestream';
-import { CORPUS_DIR, corpusFile } from '../helpers/corpus';
+import { CORPUS_DIR } from '../helpers/corpus';
+import { corpusGeometry } from '../helpers/corpus-geometry';
+import { eventLoopTurnsDuring } from '../helpers/event-loop-turns';
 import { dcmtkDecode, encapsulatedPart10, ojphCompressRgb, ojphExpand, opjDecompress } from '../helpers/encoded-frame-references';
 import { decodeHtj2k } from '../helpers/htj2k-rpcl';
 import { gdcmRaw } from '../helpers/reference-decoders';
@@ -43,17 +44,8 @@ const FILES: Array<[string, string]> = [
 ];
 
 function corpusCase(name: string, file: string): Case {
-  const ds = dicomParser.parseDicom(new Uint8Array(corpusFile(file)), { untilTag: 'x7fe00010' });
-  const geometry: FrameGeometry = {
-    rows: ds.uint16('x00280010')!,
-    columns: ds.uint16('x00280011')!,
-    samplesPerPixel: ds.uint16('x00280002') ?? 1,
-    bitsAllocated: ds.uint16('x00280100')!,
-    bitsStored: ds.uint16('x00280101')!,
-    pixelRepresentation: ds.uint16('x00280103') === 1 ? 1 : 0,
-    photometricInterpretation: ds.string('x00280004')!,
-    planarConfiguration: 0,
-  };
+  // Interleaved whatever the file says: GDCM's planes, if any, are interleaved below.
+  const geometry: FrameGeometry = { ...corpusGeometry(file), planarConfiguration: 0 };
   const reference = gdcmRaw(path.join(CORPUS_DIR, file));
   const frame = reference.pixels.subarray(0, nativeFrameBytes(geometry));
   const pixels = reference.planarConfiguration === 1 ? interleavePlanes(frame, 3, geometry.bitsAllocated / 8) : frame;
@@ -251,19 +243,14 @@ describe('what cannot be encoded', () => {
 
 it('encodes on worker threads: the event loop keeps turning while 50 CT frames encode', async () => {
   const c = cases[0]!;
-  let ticks = 0;
-  let worstGap = 0;
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worstGap = Math.max(worstGap, now - last);
-    last = now;
-    ticks++;
-  }, 5);
-  const start = performance.now();
-  const results = await Promise.all(Array.from({ length: 50 }, (_, i) => encodeFrame(i % 2 ? RPCL : JPEG_LS, c.pixels, c.geometry)));
-  const elapsed = performance.now() - start;
-  clearInterval(timer);
+  const {
+    result: results,
+    ticks,
+    worstGap,
+    elapsed,
+  } = await eventLoopTurnsDuring(() =>
+    Promise.all(Array.from({ length: 50 }, (_, i) => encodeFrame(i % 2 ? RPCL : JPEG_LS, c.pixels, c.geometry))),
+  );
   expect(results.every((r, i) => Buffer.from(r.bytes).equals(Buffer.from(encoded.get(key(c, i % 2 ? RPCL : JPEG_LS))!.bytes)))).toBe(true);
   // Fifty ~20 ms encodes on this thread would stall it for a second in one piece.
   expect(worstGap).toBeLessThan(100);

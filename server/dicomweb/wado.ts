@@ -46,9 +46,8 @@ export function retrieveInstances(deps: WadoDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const wanted = negotiateDicom(req.headers.accept);
     // As stored needs only the object keys; anything else plans with the pixel description too, one query either way.
-    const instances: Array<IndexedInstance | StoredInstance> = wanted.includes('*')
-      ? findInstancesInScope(deps.index, res, ...scopeOf(req))
-      : storedInstancesInScope(deps.index, res, ...scopeOf(req));
+    const instances: Array<IndexedInstance | StoredInstance> =
+      wanted[0] === '*' ? findInstancesInScope(deps.index, res, ...scopeOf(req)) : storedInstancesInScope(deps.index, res, ...scopeOf(req));
     if (instances.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
     // An anonymized share receives every instance de-identified (server/sharing).
     const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;

@@ -292,6 +292,9 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
       expect(status).toBe(200);
       expect(headers.get('content-type')).not.toContain('transfer-syntax');
       expect(parts[0]!.headers['content-type']).toBe(`application/dicom; transfer-syntax=${JPEG_LS}`);
+      const orAsStored = await retrieve(archive, url(CT), `${DICOM}; transfer-syntax=${JPEG_BASELINE}, ${DICOM}; transfer-syntax=*; q=0.1`);
+      expect(orAsStored.parts[0]!.headers['content-type']).toBe('application/dicom; transfer-syntax=1.2.840.10008.1.2');
+      expect(orAsStored.parts[0]!.body.subarray(128).equals(corpusFile(CT).subarray(128))).toBe(true);
     });
   });
 

@@ -71,6 +71,19 @@ describe.each(BACKENDS)('the derived frame cache on %s', (backend) => {
     expect(rowsOf(archive)[0]!.lastUsedAt).toBeGreaterThanOrEqual(row!.lastUsedAt);
   });
 
+  it('reads a byte range of a cached frame from storage', async () => {
+    const whole = await getMultipart(archive, frameUrl(archive, CT, '1'), ACCEPT_RPCL);
+    const codestream = whole.parts[0]!.body;
+    const res = await archive.fetch(frameUrl(archive, CT, '1'), {
+      headers: { accept: `image/jphc; transfer-syntax=${RPCL}`, range: 'bytes=1000-4999' },
+    });
+    expect(res.status).toBe(206);
+    expect(res.headers.get('content-range')).toBe(`bytes 1000-4999/${codestream.length}`);
+    expect(Buffer.from(await res.arrayBuffer()).equals(codestream.subarray(1000, 5000))).toBe(true);
+    await archive.derived.idle();
+    expect(rowsOf(archive)[0]!.hits).toBe(3);
+  });
+
   it('encodes a frame once for concurrent readers', async () => {
     const answers = await Promise.all(Array.from({ length: 4 }, () => getMultipart(archive, frameUrl(archive, MR_6F, '3'), ACCEPT_RPCL)));
     await archive.derived.idle();

@@ -36,7 +36,6 @@ export async function fetchCodestreamRange(
   let received = 0;
   try {
     const res = await fetchOk(framesUrl(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame]), { headers, signal });
-    transfer.firstByte();
     const bytes = new Uint8Array(await res.arrayBuffer());
     received = bytes.length;
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('content-range') ?? '');

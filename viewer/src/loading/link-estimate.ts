@@ -2,9 +2,10 @@
  * How fast the link to the archive is, estimated from the transfers themselves: the Resource
  * Timing entries of the first calls (QIDO, metadata) and then every frame the viewer fetches.
  * Rate is bytes over the time at least one transfer was in flight (parallel transfers share the
- * link, so per-request rates would understate it), smoothed; the round trip is the smallest
- * time to the first byte seen. Loopback and a LAN come out "fast": the viewer then loads as it
- * always did.
+ * link, so per-request rates would understate it), smoothed; the round trip is the shortest small
+ * answer seen, start to end (headers may come before the latency does: Chromium's emulated links
+ * delay the body, and so may proxies). Loopback and a LAN come out "fast": the viewer then loads
+ * as it always did.
  */
 
 /** At or above this rate and below FAST_RTT_MS the link is fast (nothing is staged). */
@@ -12,7 +13,9 @@ const FAST_BITS_PER_SECOND = 60e6;
 const FAST_RTT_MS = 25;
 /** Below this many bytes a response says nothing about the rate (it is over before TCP ramps up). */
 const RATE_SAMPLE_BYTES = 48 * 1024;
-const SMOOTHING = 0.3;
+/** Up to this many bytes a whole response is about one round trip. */
+const RTT_SAMPLE_BYTES = 16 * 1024;
+const SMOOTHING = 0.5;
 
 let rate: number | undefined;
 let rtt: number | undefined;
@@ -34,31 +37,33 @@ function addRtt(ms: number): void {
   if (ms >= 0) rtt = rtt === undefined ? ms : Math.min(rtt, ms);
 }
 
-/** The archive calls made before any frame (sign-in, QIDO, series metadata), from Resource Timing. */
+/**
+ * The archive calls made before any frame (sign-in, QIDO, series metadata), from Resource Timing.
+ * Timed from the start of each fetch: an emulated or real latency may fall before requestStart,
+ * and a body may arrive in one piece after it, so the whole fetch is the conservative measure.
+ */
 export function seedFromResourceTiming(): void {
   const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
   for (const entry of entries) {
     if (!entry.name.includes('/dicom-web/') || entry.responseStart <= 0) continue;
-    addRtt(entry.responseStart - entry.requestStart);
     const bytes = entry.encodedBodySize;
-    const downloadMs = entry.responseEnd - entry.responseStart;
-    if (bytes >= RATE_SAMPLE_BYTES && downloadMs > 0) addRateSample((bytes * 8 * 1000) / downloadMs);
+    const ms = entry.responseEnd - entry.startTime;
+    if (bytes <= RTT_SAMPLE_BYTES) addRtt(ms);
+    if (bytes >= RATE_SAMPLE_BYTES && ms > 0) addRateSample((bytes * 8 * 1000) / ms);
   }
 }
 
-/** A measured transfer: call `started` when the request goes out, then `firstByte` and `done`. */
-export function measureTransfer(): { firstByte(): void; done(bytes: number): void } {
+/** A measured transfer: call it when the request goes out, then `done` with the bytes received. */
+export function measureTransfer(): { done(bytes: number): void } {
   const start = now();
   if (inFlight++ === 0) busySince = start;
   let finished = false;
   return {
-    firstByte() {
-      addRtt(now() - start);
-    },
     done(bytes) {
       if (finished) return;
       finished = true;
       const end = now();
+      if (bytes > 0 && bytes <= RTT_SAMPLE_BYTES) addRtt(end - start);
       pendingBytes += bytes;
       if (--inFlight === 0) {
         pendingBusyMs += end - busySince;
@@ -78,7 +83,7 @@ export function measureTransfer(): { firstByte(): void; done(bytes: number): voi
 export interface LinkEstimate {
   /** Smoothed bits per second, undefined until a transfer large enough was seen. */
   bitsPerSecond: number | undefined;
-  /** Smallest time to first byte seen, in ms. */
+  /** Shortest small answer seen, in ms. */
   rttMs: number | undefined;
 }
 

@@ -90,7 +90,7 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
     let remaining = 0;
     for (const s of slices) if (s.stage !== 'lossless') remaining += (s.total ?? average ?? 0) - (s.received?.length ?? 0);
     return {
-      loaded: slices.filter((s) => s.image !== undefined).length,
+      loaded: slices.filter((s) => s.image !== undefined || (s.stage === 'lossless' && !s.failed)).length,
       lossless,
       final: slices.filter((s) => s.stage === 'lossless').length,
       total: slices.length,

@@ -10,6 +10,7 @@ import { currentSession } from '../app/session';
 import { translator } from '../i18n/i18n';
 import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids';
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
+import { exposeCachedPixelsProbe } from '../loading/cached-pixels-probe';
 import { forgetPreviews, qualityOf } from '../loading/image-quality';
 import { linkEstimate } from '../loading/link-estimate';
 import { seriesBytes, forgetSeriesBytes } from '../loading/series-bytes';
@@ -77,6 +78,7 @@ export const page: Page = {
       return;
     }
     teardown = buildViewer(container, series);
+    exposeCachedPixelsProbe();
   },
   unmount() {
     teardown?.();

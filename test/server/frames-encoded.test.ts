@@ -1,9 +1,8 @@
-import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../server/codecs/codec-registry';
-import type { FrameGeometry } from '../../server/codecs/frame-geometry';
 import { readHtj2kLayout } from '../../shared/codecs/htj2k-codestream';
 import { corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
+import { corpusGeometry } from '../helpers/corpus-geometry';
 import { getMultipart, stowFiles } from '../helpers/dicomweb-http';
 import { decodeHtj2k } from '../helpers/htj2k-rpcl';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -30,21 +29,6 @@ const DECODED = 'multipart/related; type="application/octet-stream"';
 
 const multipart = (uid: string) => `multipart/related; type="${MEDIA[uid]}"; transfer-syntax=${uid}`;
 const bare = (uid: string) => `${MEDIA[uid]}; transfer-syntax=${uid}`;
-
-/** Rows, Columns and the pixel description of a corpus file, read by dicom-parser. */
-function geometryOf(path: string): FrameGeometry {
-  const ds = dicomParser.parseDicom(new Uint8Array(corpusFile(path)), { untilTag: 'x7fe00010' });
-  return {
-    rows: ds.uint16('x00280010')!,
-    columns: ds.uint16('x00280011')!,
-    samplesPerPixel: ds.uint16('x00280002') ?? 1,
-    bitsAllocated: ds.uint16('x00280100')!,
-    bitsStored: ds.uint16('x00280101')!,
-    pixelRepresentation: ds.uint16('x00280103') === 1 ? 1 : 0,
-    photometricInterpretation: ds.string('x00280004') ?? 'MONOCHROME2',
-    planarConfiguration: 0,
-  };
-}
 
 describe('Retrieve Frames encoded on Accept', () => {
   let archive: TestArchive;
@@ -79,7 +63,7 @@ describe('Retrieve Frames encoded on Accept', () => {
           expect(part.headers['content-type']).toBe(`${MEDIA[uid]}; transfer-syntax=${uid}`);
           const expected = reference.get(path)![k]!;
           expect(part.body.length).toBeLessThan(expected.length); // compressed
-          const decoded = await decodeFrame(uid, part.body, geometryOf(path));
+          const decoded = await decodeFrame(uid, part.body, corpusGeometry(path));
           expect(Buffer.from(decoded.pixels).equals(expected), `${path} frame ${k + 1}`).toBe(true);
         }
       });
@@ -92,7 +76,7 @@ describe('Retrieve Frames encoded on Accept', () => {
     expect(res.headers.get('content-type')).toBe(`image/jphc; transfer-syntax=${RPCL}`);
     expect(res.headers.get('accept-ranges')).toBe('bytes');
     const codestream = new Uint8Array(await res.arrayBuffer());
-    const decoded = await decodeFrame(RPCL, codestream, geometryOf(JLS_2F));
+    const decoded = await decodeFrame(RPCL, codestream, corpusGeometry(JLS_2F));
     expect(Buffer.from(decoded.pixels).equals(reference.get(JLS_2F)![1]!)).toBe(true);
 
     const layout = readHtj2kLayout(codestream);
@@ -113,7 +97,7 @@ describe('Retrieve Frames encoded on Accept', () => {
       const res = await archive.fetch(url(JLS_2F, '2'), { headers: { accept: bare(uid) } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe(`${MEDIA[uid]}; transfer-syntax=${uid}`);
-      const decoded = await decodeFrame(uid, new Uint8Array(await res.arrayBuffer()), geometryOf(JLS_2F));
+      const decoded = await decodeFrame(uid, new Uint8Array(await res.arrayBuffer()), corpusGeometry(JLS_2F));
       expect(Buffer.from(decoded.pixels).equals(reference.get(JLS_2F)![1]!)).toBe(true);
     });
   }
@@ -211,7 +195,7 @@ describe('Retrieve Frames encoded on Accept', () => {
       expect(lossy.parts[0]!.headers['content-type']).toBe(`image/jphc; transfer-syntax=${HTJ2K_LOSSY}`);
       const lossless = await getMultipart(archive, url(CT, '1'), multipart(HTJ2K));
       expect(lossy.parts[0]!.body.length).toBeLessThan(lossless.parts[0]!.body.length);
-      const decoded = await decodeFrame(HTJ2K_LOSSY, lossy.parts[0]!.body, geometryOf(CT));
+      const decoded = await decodeFrame(HTJ2K_LOSSY, lossy.parts[0]!.body, corpusGeometry(CT));
       expect(decoded.pixels.length).toBe(512 * 512 * 2);
       // Named through JPEG baseline's media type without the syntax: no lossy JPEG.
       expect((await refusal('multipart/related; type="image/jpeg"')).status).toBe(406);

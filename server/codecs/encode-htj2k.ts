@@ -1,4 +1,4 @@
-import type { EncodedFrame, FrameGeometry } from './frame-geometry';
+import { samplesOf, type EncodedFrame, type FrameGeometry } from './frame-geometry';
 import { runEncoder, withWasmModule, type WasmEncoder } from './wasm-module';
 
 /**
@@ -40,13 +40,15 @@ const RPCL = 2;
  * CT with Bits Stored 16 uses about 12 bits of it), and a step that follows the data costs
  * every modality about the same: on the corpus cases the PSNR over that range is 49–53 dB and
  * the size 3 (8-bit grey) to 17 (12-bit CT) times smaller than native, always below lossless
- * (1.2 times on the RGB ultrasound, 5 on the CT). A finer step buys little: at 1/1024, 8-bit frames came out larger than lossless.
+ * (1.2 times on the RGB ultrasound, 5 on the CT). At 1/1024, 8-bit frames came out larger than
+ * lossless.
  */
 const STEPS_PER_RANGE = 128;
+
 /**
  * Decompositions for the smallest resolution to have fewer than 32 pixels across (5 for
- * 512 × 512), and at least 1: with none (frames under 32 pixels), this OpenJPH build codes some samples of
- * value 0 as 128, as ojph_expand and opj_decompress both show.
+ * 512 × 512), and at least 1: with none (frames under 32 pixels), this OpenJPH build codes some
+ * samples of value 0 as 128, as ojph_expand and opj_decompress both show.
  */
 export function htj2kDecompositions(geometry: Pick<FrameGeometry, 'rows' | 'columns'>): number {
   let levels = 1;
@@ -97,16 +99,9 @@ function colour(geometry: FrameGeometry): boolean {
 
 /** Largest minus smallest sample value of the frame. */
 function sampleRange(pixels: Uint8Array, geometry: FrameGeometry): number {
-  const aligned = pixels.byteOffset % 2 === 0 ? pixels : pixels.slice();
-  const samples =
-    geometry.bitsAllocated === 8
-      ? aligned
-      : geometry.pixelRepresentation === 1
-        ? new Int16Array(aligned.buffer, aligned.byteOffset, aligned.length >> 1)
-        : new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length >> 1);
   let min = Infinity;
   let max = -Infinity;
-  for (const sample of samples) {
+  for (const sample of samplesOf(pixels, geometry)) {
     if (sample < min) min = sample;
     if (sample > max) max = sample;
   }

@@ -1,4 +1,4 @@
-import type { EncodedFrame, FrameGeometry } from './frame-geometry';
+import { samplesOf, type EncodedFrame, type FrameGeometry } from './frame-geometry';
 import { runEncoder, withWasmModule, type WasmEncoder } from './wasm-module';
 
 /**
@@ -39,12 +39,6 @@ export function jpegLsPrecision(pixels: Uint8Array, geometry: FrameGeometry): nu
   // CharLS takes one byte per sample up to P = 8: 16-bit frames need P > 8 to keep their layout.
   if (bitsStored >= bitsAllocated || bitsStored < 2 || (bitsAllocated === 16 && bitsStored <= 8)) return bitsAllocated;
   const limit = 2 ** bitsStored;
-  if (bitsAllocated === 8) {
-    for (const sample of pixels) if (sample >= limit) return bitsAllocated;
-  } else {
-    const aligned = pixels.byteOffset % 2 === 0 ? pixels : pixels.slice();
-    const samples = new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length >> 1);
-    for (const sample of samples) if (sample >= limit) return bitsAllocated;
-  }
+  for (const sample of samplesOf(pixels, { ...geometry, pixelRepresentation: 0 })) if (sample >= limit) return bitsAllocated;
   return bitsStored;
 }

@@ -31,6 +31,20 @@ export function nativeFrameBytes(g: Pick<FrameGeometry, 'rows' | 'columns' | 'sa
   return Math.ceil((g.rows * g.columns * g.samplesPerPixel * g.bitsAllocated) / 8);
 }
 
+/** The samples of little-endian native pixels of 8 or 16 bits, signed where Pixel Representation says so. */
+export function samplesOf(
+  pixels: Uint8Array,
+  geometry: Pick<FrameGeometry, 'bitsAllocated' | 'pixelRepresentation'>,
+): ArrayLike<number> & Iterable<number> {
+  if (geometry.bitsAllocated === 8) return pixels;
+  // Typed arrays of 16-bit elements need an even byte offset.
+  const aligned = pixels.byteOffset % 2 === 0 ? pixels : pixels.slice();
+  const { buffer, byteOffset, length } = aligned;
+  return geometry.pixelRepresentation === 1
+    ? new Int16Array(buffer, byteOffset, length >> 1)
+    : new Uint16Array(buffer, byteOffset, length >> 1);
+}
+
 /** Planar (RRR…GGG…BBB…) samples of `bytesPerSample` bytes to interleaved (RGBRGB…). */
 export function interleavePlanes(planar: Uint8Array, samplesPerPixel: number, bytesPerSample: number): Uint8Array {
   const pixels = planar.length / (samplesPerPixel * bytesPerSample);

@@ -78,8 +78,11 @@ export async function startArchive(
   const derived = new DerivedFrames(new DerivedFrameRows(db), blobStore, config.derivedCacheMb * 2 ** 20, log);
   // What a crash may have left (derived-frames.ts), in the background: serving does not wait for it.
   derived.sweep().catch((error: unknown) => log('derived frame cache: start-up sweep failed', error));
+  // Frames made at ingest are only worth making if they are kept.
   const ingestDerivation =
-    config.deriveAtIngest.length > 0 ? new IngestDerivation({ index, blobStore, derived }, new Set(config.deriveAtIngest), log) : undefined;
+    config.deriveAtIngest.length > 0 && derived.capBytes > 0
+      ? new IngestDerivation({ index, blobStore, derived }, new Set(config.deriveAtIngest), log)
+      : undefined;
   const app = createApp({
     index,
     indexWriter,

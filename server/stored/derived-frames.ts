@@ -113,7 +113,8 @@ export class DerivedFrames {
 
   /**
    * Start-up clean-up of what a crash can leave (see the header): rows of instances no longer in
-   * the index, then objects under `v1/derived/` without a row.
+   * the index, then objects under `v1/derived/` without a row; then eviction, should the cap have
+   * been lowered since the last start (to 0: everything goes).
    */
   sweep(): Promise<{ deadRows: number; orphanObjects: number }> {
     const run = this.sweepNow();
@@ -141,6 +142,7 @@ export class DerivedFrames {
         this.removing.delete(key);
       }
     }
+    if (this.total > this.capBytes) this.scheduleEviction();
     return { deadRows, orphanObjects };
   }
 

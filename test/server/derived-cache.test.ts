@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DERIVED_KEY_PREFIX } from '../../server/storage/object-keys';
-import type { DerivedFrameRow } from '../../server/stored/derived-frame-rows';
+import { DerivedFrameRows, type DerivedFrameRow } from '../../server/stored/derived-frame-rows';
+import { DerivedFrames } from '../../server/stored/derived-frames';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
 import { CORPUS_DIR, corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
 import { getMultipart, stowFiles } from '../helpers/dicomweb-http';
@@ -134,6 +135,16 @@ describe.each(BACKENDS)('the derived frame cache on %s', (backend) => {
     expect(await archive.derived.sweep()).toEqual({ deadRows: 1, orphanObjects: 1 });
     expect(rowsOf(archive)).toEqual([kept]);
     expect([...(await derivedObjects(archive)).keys()]).toEqual([kept!.key]);
+  });
+
+  it('evicts everything at the next start when the cap is lowered to 0', async () => {
+    expect(rowsOf(archive).length).toBeGreaterThan(0);
+    const restarted = new DerivedFrames(new DerivedFrameRows(archive.index.db), archive.blobStore, 0, () => undefined);
+    await restarted.sweep();
+    await restarted.idle();
+    expect(rowsOf(archive)).toEqual([]);
+    expect((await derivedObjects(archive)).size).toBe(0);
+    expect(restarted.totalBytes).toBe(0);
   });
 });
 

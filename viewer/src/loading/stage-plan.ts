@@ -6,8 +6,11 @@
 import type { LinkEstimate } from './link-estimate';
 import { isFastLink } from './link-estimate';
 
-/** A preview of every slice should arrive within about this long. */
+/** A preview of every slice should arrive within about this long… */
 const PREVIEW_SECONDS = 12;
+/** …but an eighth of the size (64² for 512²), the least that shows anatomy, may take up to this long. */
+const SMALLEST_USEFUL_SECONDS = 40;
+const SMALLEST_USEFUL_DOWNSCALE = 3;
 /** Bytes of request and answer headers per request, on top of the codestream bytes. */
 const HEADER_BYTES = 600;
 /** Browsers open six HTTP/1.1 connections per host: one stays free for the slice on screen. */
@@ -21,12 +24,23 @@ export interface StagePlan {
   previewResolution: number;
   /** Bytes asked for per preview (`Range: bytes=0-(previewBytes - 1)`). */
   previewBytes: number;
-  /** Background requests in flight at once (the slice on screen has one more of its own). */
-  concurrency: number;
+  /** Background requests in flight at once while previews, then remainders, load (the slice on screen has one more of its own). */
+  previewConcurrency: number;
+  remainderConcurrency: number;
 }
 
-/** Today's behaviour on a fast link: the stored form, four at a time. */
-export const UNSTAGED: StagePlan = { staged: false, previewResolution: 0, previewBytes: 0, concurrency: 4 };
+/** Today's behaviour on a fast link: the stored form, four at a time (imaging/prefetch.ts). */
+export const UNSTAGED: StagePlan = { staged: false, previewResolution: 0, previewBytes: 0, previewConcurrency: 4, remainderConcurrency: 4 };
+
+/**
+ * Enough requests in flight to keep the link busy through a round trip (its bandwidth-delay
+ * product) and one more, but no more: each extra one takes a share of the link from the slice
+ * the user scrolls to.
+ */
+export function concurrencyFor(bitsPerSecond: number, rttSeconds: number, bytesPerRequest: number): number {
+  const inFlight = Math.ceil((bitsPerSecond * rttSeconds) / 8 / Math.max(1, bytesPerRequest + HEADER_BYTES)) + 1;
+  return Math.max(2, Math.min(MAX_CONNECTIONS - 1, inFlight));
+}
 
 /**
  * `resolutionEnds`: the byte end of each resolution in the first slice's .202 codestream
@@ -38,16 +52,21 @@ export function planStages(estimate: LinkEstimate, sliceCount: number, resolutio
   if (isFastLink(estimate) || resolutionEnds.length < 2 || sliceCount < 2) return UNSTAGED;
   const rate = estimate.bitsPerSecond ?? 1e6;
   const rttSeconds = (estimate.rttMs ?? 100) / 1000;
-  const concurrency = MAX_CONNECTIONS - 1;
-  const seconds = (bytes: number) => Math.max((sliceCount * (bytes + HEADER_BYTES) * 8) / rate, (sliceCount * rttSeconds) / concurrency);
-  let previewResolution = 0;
-  for (let r = 1; r < resolutionEnds.length - 1; r++) {
-    if (seconds(resolutionEnds[r]! * PREFIX_SLACK) <= PREVIEW_SECONDS) previewResolution = r;
+  const seconds = (bytes: number) =>
+    Math.max((sliceCount * (bytes + HEADER_BYTES) * 8) / rate, (sliceCount * rttSeconds) / concurrencyFor(rate, rttSeconds, bytes));
+  const full = resolutionEnds.length - 1;
+  const useful = Math.max(0, full - SMALLEST_USEFUL_DOWNSCALE);
+  let previewResolution = seconds(resolutionEnds[useful]! * PREFIX_SLACK) <= SMALLEST_USEFUL_SECONDS ? useful : 0;
+  for (let r = 1; r < full; r++) {
+    if (seconds(resolutionEnds[r]! * PREFIX_SLACK) <= PREVIEW_SECONDS) previewResolution = Math.max(previewResolution, r);
   }
+  const previewBytes = Math.round(resolutionEnds[previewResolution]! * PREFIX_SLACK);
+  const wholeBytes = resolutionEnds[full]!;
   return {
     staged: true,
     previewResolution,
-    previewBytes: Math.round(resolutionEnds[previewResolution]! * PREFIX_SLACK),
-    concurrency,
+    previewBytes,
+    previewConcurrency: concurrencyFor(rate, rttSeconds, previewBytes),
+    remainderConcurrency: concurrencyFor(rate, rttSeconds, Math.max(0, wholeBytes - previewBytes)),
   };
 }

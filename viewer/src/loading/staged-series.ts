@@ -162,9 +162,9 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
       const job = focusJob(slices, focus);
       if (job) run(job.index, job, true);
     }
-    while (backgroundBusy < plan.concurrency) {
+    for (;;) {
       const job = nextJob(slices, focus);
-      if (!job) break;
+      if (!job || backgroundBusy >= (job.kind === 'preview' ? plan.previewConcurrency : plan.remainderConcurrency)) break;
       run(job.index, job, false);
     }
   };

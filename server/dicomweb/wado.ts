@@ -17,6 +17,7 @@ import type { IndexedInstance } from '../index/archive-index';
 import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
 import { LOSSLESS_ENCODINGS, LOSSY_ENCODINGS } from '../codecs/encode-registry';
 import { indexedInstance, type StoredInstance } from '../stored/stored-instance';
+import type { DerivedFrames } from '../stored/derived-frames';
 import { planTranscode, transcodeInstance, type TranscodePlan } from '../stored/transcoded-instance';
 import { findInstancesInScope, metadataJsonInScope, storedInstancesInScope } from './share-scope';
 import type { WadoDeps } from './wado-deps';
@@ -42,7 +43,7 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
  * returned"). Re-encoding holds one instance at a time.
  * Negotiate first, then locate by the full UID path, then stream (STYLE.md §2).
  */
-export function retrieveInstances(deps: WadoDeps) {
+export function retrieveInstances(deps: InstancesDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const wanted = negotiateDicom(req.headers.accept);
     // As stored needs only the object keys; anything else plans with the pixel description too, one query either way.
@@ -85,6 +86,9 @@ export function retrieveInstances(deps: WadoDeps) {
     }
   };
 }
+
+/** What Retrieve Study / Series / Instance needs: the WADO handlers' deps, and the derived frame cache that encoding shares with Retrieve Frames. */
+export type InstancesDeps = WadoDeps & { derived?: DerivedFrames };
 
 /** An instance that cannot be produced in the transfer syntax asked for, and why. */
 interface LeftOut {
@@ -166,7 +170,7 @@ interface OpenedPart {
   body: Readable;
 }
 
-async function openPart(deps: WadoDeps, plan: PartPlan): Promise<OpenedPart> {
+async function openPart(deps: InstancesDeps, plan: PartPlan): Promise<OpenedPart> {
   if (plan.transcode) {
     const bytes = await transcodeInstance(deps, plan.transcode, plan.view?.deidContext());
     return { transferSyntax: plan.transcode.target, length: bytes.length, body: Readable.from([bytes]) };

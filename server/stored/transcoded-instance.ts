@@ -4,13 +4,15 @@ import { Tag } from '../../shared/dicom/tags';
 import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { AppError } from '../../shared/errors';
 import { encapsulatedPixelItems } from '../codecs/encapsulated-pixel-data';
-import { encodeFrame, encodeProblem } from '../codecs/encode-registry';
+import { LOSSLESS_ENCODINGS, encodeFrame, encodeProblem } from '../codecs/encode-registry';
 import { toExplicitVrLittleEndian, type ReplacedElement } from '../codecs/explicit-little-endian';
 import { nativeFrameBytes, type EncodedFrame, type FrameGeometry } from '../codecs/frame-geometry';
 import type { IndexedInstance } from '../index/archive-index';
 import type { DeidContext } from '../sharing/deidentify/deidentify-json';
 import { deidentifyPart10 } from '../sharing/deidentify/deidentify-part10';
 import { collect } from './byte-streams';
+import type { DerivedFrames } from './derived-frames';
+import { encodedFrames } from './encoded-frames';
 import { nativeFrameOf, nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredImage } from './native-frame';
 import { findStored, indexedInstance, type StoredInstance } from './stored-instance';
 import type { StoredDeps } from './stored-deps';
@@ -33,6 +35,9 @@ export interface TranscodePlan {
   /** The transfer syntax written. */
   target: string;
 }
+
+/** What re-encoding needs: the stored-instance layer, and the derived frame cache where there is one. */
+export type TranscodeDeps = StoredDeps & { derived?: DerivedFrames };
 
 /** An instance is re-encoded in memory: this bounds what one request can take (file, pixels and output about three times it). */
 const MAX_NATIVE_BYTES = 512 * 2 ** 20;
@@ -97,7 +102,7 @@ export function planExplicitLittleEndian(deps: StoredDeps, instance: IndexedInst
  * The whole re-encoded Part 10 object; with `deidentify` (an anonymized share), also
  * de-identified by the Basic Profile with that share's replacement UIDs.
  */
-export async function transcodeInstance(deps: StoredDeps, plan: TranscodePlan, deidentify?: DeidContext): Promise<Buffer> {
+export async function transcodeInstance(deps: TranscodeDeps, plan: TranscodePlan, deidentify?: DeidContext): Promise<Buffer> {
   const { instance, image, target } = plan;
   const replace = new Map<number, ReplacedElement>();
   if (!image) {
@@ -145,7 +150,7 @@ const FRAMES_IN_FLIGHT = 4;
  * size plus a few native frames.
  */
 async function encodedPixels(
-  deps: StoredDeps,
+  deps: TranscodeDeps,
   plan: TranscodePlan,
   image: StoredImage,
   replace: Map<number, ReplacedElement>,
@@ -153,6 +158,9 @@ async function encodedPixels(
 ): Promise<void> {
   const { target } = plan;
   const numbers = Array.from({ length: image.numberOfFrames }, (_, k) => k + 1);
+  if (deps.derived && image.samplesPerPixel === 1 && LOSSLESS_ENCODINGS.includes(target)) {
+    return cachedPixels({ ...deps, derived: deps.derived }, plan, image, numbers, replace);
+  }
   const stored = await storedFrames(deps, plan.located, image, numbers);
   const encoded: EncodedFrame[] = new Array(stored.length);
   let next = 0;
@@ -174,6 +182,28 @@ async function encodedPixels(
     // Lossless encoding of pixels that were lossy once: still "01" (PS3.3 C.7.6.1.1.5: once set, never reset).
     replace.set(tagNumber(Tag.LossyImageCompression), { vr: 'CS', value: ascii('01') });
   }
+}
+
+/**
+ * Grey frames in a lossless syntax from the derived frame cache (stored/derived-frames.ts), which
+ * Retrieve Frames fills and reads too: a frame encoded for one reader is not encoded again for
+ * the next. Only there: the cache keeps the codestream alone, and for grey lossless frames that
+ * is all the data set needs (Photometric Interpretation unchanged, no ratio to record); colour
+ * comes out of the encoders in a Photometric Interpretation of their choosing (YBR_RCT…).
+ */
+async function cachedPixels(
+  deps: TranscodeDeps & { derived: DerivedFrames },
+  plan: TranscodePlan,
+  image: StoredImage,
+  numbers: number[],
+  replace: Map<number, ReplacedElement>,
+): Promise<void> {
+  const frames = await encodedFrames(deps, plan.located, image, numbers, plan.target);
+  const bytes: Buffer[] = [];
+  for (const frame of frames) bytes.push(await collect(await frame.open()));
+  replace.set(PIXEL_DATA, { vr: 'OB', value: encapsulatedPixelItems(bytes), encapsulatedIn: plan.target });
+  imagePixelChanges(replace, image, image.photometricInterpretation);
+  if (transferSyntax(image.transferSyntax)?.lossy) replace.set(tagNumber(Tag.LossyImageCompression), { vr: 'CS', value: ascii('01') });
 }
 
 /** Photometric Interpretation as the new pixels are; Planar Configuration 0 (interleaved; PS3.5 8.2 for the encapsulated syntaxes); no stale offset tables. */

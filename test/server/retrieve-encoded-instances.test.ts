@@ -426,4 +426,26 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
       expect(framesOf(ds, 6)).toHaveLength(6);
     }
   });
+
+  it('shares encoded grey frames with Retrieve Frames through the derived frame cache: the second reader encodes nothing', async () => {
+    const entry = corpusEntry(MULTIFRAME);
+    const blobKey = archive.index.findInstances(entry.studyInstanceUID!, entry.seriesInstanceUID!, entry.sopInstanceUID!)[0]!.blobKey;
+    const rows = () =>
+      archive.index.db
+        .prepare(`SELECT frame, bytes, hits FROM derived_frames WHERE blob_key = ? AND transfer_syntax = ? ORDER BY frame`)
+        .all(blobKey, HTJ2K) as Array<{ frame: number; bytes: number; hits: number }>;
+    const first = await retrieve(archive, url(MULTIFRAME), `${DICOM}; transfer-syntax=${HTJ2K}`);
+    await archive.derived.idle();
+    const fragments = framesOf(parse(first.parts[0]!.body), 6);
+    // Every frame is kept (the matrix above may have made them already), each fragment the cached codestream padded to even length.
+    const kept = rows();
+    expect(kept.map((r) => r.frame)).toEqual([1, 2, 3, 4, 5, 6]);
+    kept.forEach((r) => expect(fragments[r.frame - 1]!.length - r.bytes).toBe(r.bytes % 2));
+    const again = await retrieve(archive, url(MULTIFRAME), `${DICOM}; transfer-syntax=${HTJ2K}`);
+    expect(again.parts[0]!.body.equals(first.parts[0]!.body)).toBe(true);
+    const frame = await retrieve(archive, `${url(MULTIFRAME)}/frames/3`, `multipart/related; type="image/jphc"; transfer-syntax=${HTJ2K}`);
+    await archive.derived.idle();
+    expect(rows().map((r, k) => r.hits - kept[k]!.hits)).toEqual([1, 1, 2, 1, 1, 1]);
+    expect(frame.parts[0]!.body.equals(fragments[2]!.subarray(0, rows()[2]!.bytes))).toBe(true);
+  });
 });

@@ -4,7 +4,11 @@ import { corpusFile } from './corpus';
 
 /** The Image Pixel Module of a corpus file as a FrameGeometry, read by dicom-parser (an independent reader). */
 export function corpusGeometry(relative: string): FrameGeometry {
-  const ds = dicomParser.parseDicom(new Uint8Array(corpusFile(relative)), { untilTag: 'x7fe00010' });
+  return frameGeometryOf(dicomParser.parseDicom(new Uint8Array(corpusFile(relative)), { untilTag: 'x7fe00010' }));
+}
+
+/** The Image Pixel Module of a parsed data set as a FrameGeometry. */
+export function frameGeometryOf(ds: dicomParser.DataSet): FrameGeometry {
   return {
     rows: ds.uint16('x00280010')!,
     columns: ds.uint16('x00280011')!,

@@ -14,7 +14,7 @@ import { slice } from '../stored/byte-streams';
 import { ENCODER_GENERATION, type DerivedFrame } from '../stored/derived-frames';
 import { encodedFrames, encodingProblem, type EncodingDeps } from '../stored/encoded-frames';
 import { checkFrameNumbers, parseFrameList } from '../stored/frame-locator';
-import { locate } from '../stored/stored-instance';
+import { locate, type StoredInstance } from '../stored/stored-instance';
 import { resourceScope } from './resource-scope';
 import { nativeFramesOf, nativeProblem, storedFrames, storedImage, type StoredFrame, type StoredImage } from '../stored/native-frame';
 import { sendBody, sendParts, type OutgoingPart } from './send-parts';
@@ -65,12 +65,7 @@ export function retrieveFrames(deps: FramesDeps) {
     const cache = framesCacheEntry(res, located.instance.blobKey, instance, numbers, chosen);
     if (answeredNotModified(req, res, cache)) return;
 
-    let frames: DerivedFrame[];
-    if (!made) frames = (await storedFrames(deps, located, image, numbers)).map(rangeable);
-    else if (representation === NATIVE)
-      frames = (await decodedFrames(image, await storedFrames(deps, located, image, numbers))).map(rangeable);
-    else frames = await encodedFrames(deps, located, image, numbers, representation.transferSyntax);
-
+    const frames = await framesIn(deps, located, image, numbers, made ? representation : undefined);
     const contentType = partContentType(representation);
     if (packaging === 'single') {
       const [frame] = frames;
@@ -152,6 +147,19 @@ function offersFor(image: StoredImage, stored: Representation): Representation[]
       : [];
   const decoded = image.pixel.encapsulated && decodable ? [NATIVE] : [];
   return [stored, ...encoded(LOSSLESS_ENCODINGS, false), ...decoded, ...encoded(LOSSY_ENCODINGS, true)];
+}
+
+/** The listed frames as stored (`made` undefined), decoded (NATIVE) or encoded, each with its length and ranged opener. */
+async function framesIn(
+  deps: FramesDeps,
+  located: StoredInstance,
+  image: StoredImage,
+  numbers: readonly number[],
+  made: Representation | undefined,
+): Promise<DerivedFrame[]> {
+  if (made && made !== NATIVE) return encodedFrames(deps, located, image, numbers, made.transferSyntax);
+  const stored = await storedFrames(deps, located, image, numbers);
+  return (made ? await decodedFrames(image, stored) : stored).map(rangeable);
 }
 
 /** A frame read whole from storage (or decoded), with ranges cut from its stream. */

@@ -72,7 +72,7 @@ export class IngestDerivation {
       try {
         await this.derive(notice);
       } catch (error) {
-        this.log(`derive at ingest: instance ${notice.sopUid} was not encoded`, error);
+        this.log('derive at ingest: an instance was not encoded (its frames are made when first read)', error);
       }
     }
     this.dropped = 0;

@@ -20,6 +20,7 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
 const CT = 'series/ct-abdomen-philips-tcia/1-036.dcm';
 const MR_6F = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm';
 const CT_2F = 'multiframe/enhanced-ct-2f-jpeg-ls-bot-not-fragmented.dcm';
+const CT_JLS = 'transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm';
 const RPCL = '1.2.840.10008.1.2.4.202';
 const ACCEPT_RPCL = `multipart/related; type="image/jphc"; transfer-syntax=${RPCL}`;
 
@@ -199,7 +200,10 @@ describe('eviction and ingest-time derivation', () => {
 
   it('PACS_DERIVE_AT_INGEST=CT makes the .202 frames of single- and multi-frame CT instances after ingest, and not of MR', async () => {
     archive = await startTestArchive({ PACS_DERIVE_AT_INGEST: 'CT' });
-    expect((await stowFiles(archive, [CT, CT_2F, MR_6F].map(corpusFile))).status).toBe(200);
+    // A CT whose JPEG-LS frame cannot be decoded (start-of-frame marker FF F7 broken): stored all the same, no row.
+    const broken = Buffer.from(corpusFile(CT_JLS));
+    broken[broken.indexOf(Buffer.from([0xff, 0xd8, 0xff, 0xf7])) + 3] = 0x01;
+    expect((await stowFiles(archive, [...[CT, CT_2F, MR_6F].map(corpusFile), broken])).status).toBe(200);
     await archive.ingestDerivation!.idle();
     const made = rowsOf(archive)
       .map((r) => [r.blobKey, r.frame, r.transferSyntax])

@@ -59,7 +59,7 @@ export function retrieveInstances(deps: InstancesDeps) {
     let first: OpenedPart | undefined;
     while (!first && plans.length > 0) {
       try {
-        first = await openPart(deps, plans[0]!);
+        first = await openPlanned(deps, plans[0]!);
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'NOT_ACCEPTABLE') throw error;
         leftOut.push({ instance: plans.shift()!.instance, error });
@@ -74,7 +74,7 @@ export function retrieveInstances(deps: InstancesDeps) {
     let part: OpenedPart | undefined = first;
     try {
       for (const [n, plan] of plans.entries()) {
-        part = n === 0 ? first : await openPart(deps, plan);
+        part = n === 0 ? first : await openPlanned(deps, plan);
         await writer.writePart(partHeaders(plan, part, deps.dicomWebBase()), part.body);
       }
       await writer.end();
@@ -107,9 +107,9 @@ function planParts(
   for (const row of instances) {
     const instance = 'bulk' in row ? indexedInstance(row) : row;
     let reason: AppError | undefined;
-    for (const syntax of wanted) {
+    for (const [n, syntax] of wanted.entries()) {
       try {
-        plans.push(planPart(row, instance, syntax, view));
+        plans.push({ ...planPart(row, instance, syntax, view), row, rest: wanted.slice(n + 1) });
         reason = undefined;
         break;
       } catch (error) {
@@ -162,12 +162,30 @@ interface PartPlan {
   transcode?: TranscodePlan;
   /** De-identify for this anonymized share. */
   view?: ShareView | undefined;
+  /** What it was planned from, and the syntaxes acceptable after the one planned, to fall back on. */
+  row?: IndexedInstance | StoredInstance;
+  rest?: readonly string[];
 }
 
 interface OpenedPart {
   transferSyntax: string;
   length: number;
   body: Readable;
+}
+
+/**
+ * The part in its planned syntax, or, when making it fails (a stored frame that does not decode),
+ * in the next syntax the client accepts, e.g. as stored for `…, transfer-syntax=*; q=0.5`.
+ */
+async function openPlanned(deps: InstancesDeps, plan: PartPlan): Promise<OpenedPart> {
+  try {
+    return await openPart(deps, plan);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'NOT_ACCEPTABLE' || !plan.row || !plan.rest?.length) throw error;
+    const next = planParts([plan.row], plan.rest, plan.view).plans[0];
+    if (!next) throw error;
+    return openPlanned(deps, next);
+  }
 }
 
 async function openPart(deps: InstancesDeps, plan: PartPlan): Promise<OpenedPart> {

@@ -11,8 +11,8 @@ import XMLHttpRequest from 'xhr2';
 import { api } from 'dicomweb-client';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { boundaryFromContentType, readMultipartRelated } from '../../server/http/multipart-reader';
-import type { FrameGeometry } from '../../server/codecs/frame-geometry';
 import { requireTool } from '../helpers/debian-tools';
+import { frameGeometryOf } from '../helpers/corpus-geometry';
 import { CORPUS_DIR, corpusEntry, corpusFile, corpusInstanceUrl, type CorpusEntry } from '../helpers/corpus';
 import { expectStored, firstValue, stowFiles, type RetrievedPart } from '../helpers/dicomweb-http';
 import { bearer, call, createShare } from '../helpers/access-client';
@@ -81,19 +81,6 @@ function storedPixels(file: string): Buffer {
   const pixel = ds.elements.x7fe00010!;
   if (!pixel.encapsulatedPixelData) return Buffer.from(ds.byteArray.subarray(pixel.dataOffset, pixel.dataOffset + pixel.length));
   return gdcmRaw(path.join(CORPUS_DIR, file)).pixels;
-}
-
-function geometryOf(ds: dicomParser.DataSet): FrameGeometry {
-  return {
-    rows: ds.uint16('x00280010')!,
-    columns: ds.uint16('x00280011')!,
-    samplesPerPixel: ds.uint16('x00280002') ?? 1,
-    bitsAllocated: ds.uint16('x00280100')!,
-    bitsStored: ds.uint16('x00280101')!,
-    pixelRepresentation: ds.uint16('x00280103') === 1 ? 1 : 0,
-    photometricInterpretation: ds.string('x00280004') ?? '',
-    planarConfiguration: 0,
-  };
 }
 
 /** The fragments of encapsulated Pixel Data, checked to be one per frame after a filled Basic Offset Table. */
@@ -169,7 +156,7 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
         expect(ds.string('x00080018')).toBe(entry.sopInstanceUID);
         expect(ds.string('x00020003')).toBe(entry.sopInstanceUID);
         expect(values(ds)).toEqual(values(source));
-        const geometry = geometryOf(ds);
+        const geometry = frameGeometryOf(ds);
         if (geometry.samplesPerPixel === 3) {
           expect(ds.uint16('x00280006')).toBe(0);
           expect(['RGB', 'YBR_RCT']).toContain(ds.string('x00280004'));
@@ -224,7 +211,7 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
         values(parse(corpusFile(CT)), ['x00080008', 'x00080018']),
       );
       const [codestream] = framesOf(ds, 1);
-      const decoded = opjDecompress(codestream!, geometryOf(ds)).pixels;
+      const decoded = opjDecompress(codestream!, frameGeometryOf(ds)).pixels;
       expect(decoded.length).toBe(512 * 512 * 2);
       // Close to the original, and the encoded size matches the ratio written.
       const stored = storedPixels(CT);
@@ -314,7 +301,7 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
         expect(dcmdump(part.body)).toContain(`(0002,0010) UI [${HTJ2K_RPCL}]`);
         if (ds.elements.x7fe00010) {
           const [codestream] = framesOf(ds, 1);
-          expect(opjDecompress(codestream!, geometryOf(ds)).pixels.equals(storedPixels(file))).toBe(true);
+          expect(opjDecompress(codestream!, frameGeometryOf(ds)).pixels.equals(storedPixels(file))).toBe(true);
         }
       }
     });
@@ -350,7 +337,7 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
       return { bytes, sop: changed };
     }
 
-    it('is 406 on its own and left out with 206 from its series, never a 5xx', async () => {
+    it('is 406 on its own, left out with 206 from its series, as stored when * is acceptable too; never a 5xx', async () => {
       const { bytes, sop } = corrupted();
       expect((await stowFiles(archive, [bytes])).status).toBe(200);
       const entry = corpusEntry(JPEG_LS_CT);
@@ -363,6 +350,15 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
       expect(headers.get('warning')).toContain(`299 - "B000 ${sop} left out:`);
       expect(parts).toHaveLength(1);
       expect(parse(parts[0]!.body).string('x00080018')).toBe(corpusEntry(JPEG_LOSSLESS_CT).sopInstanceUID);
+      // With as stored acceptable too, it comes as stored instead.
+      const fallback = await retrieve(
+        archive,
+        `${series}/instances/${sop}`,
+        `${DICOM}; transfer-syntax=${HTJ2K_RPCL}, ${DICOM}; transfer-syntax=*; q=0.5`,
+      );
+      expect(fallback.status).toBe(200);
+      expect(fallback.parts[0]!.headers['content-type']).toBe(`application/dicom; transfer-syntax=${JPEG_LS}`);
+      expect(fallback.parts[0]!.body.subarray(128).equals(bytes.subarray(128))).toBe(true);
     });
   });
 
@@ -389,7 +385,7 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
       expect(ds.string('x00120062')).toBe('YES');
       expect(lossless.parts[0]!.body.includes(Buffer.from(entry.patientID!, 'latin1'))).toBe(false);
       const [codestream] = framesOf(ds, 1);
-      expect(opjDecompress(codestream!, geometryOf(ds)).pixels.equals(storedPixels(CT))).toBe(true);
+      expect(opjDecompress(codestream!, frameGeometryOf(ds)).pixels.equals(storedPixels(CT))).toBe(true);
 
       const lossy = await retrieve(archive, `${archive.dicomWeb}/studies/${study}`, `${DICOM}; transfer-syntax=${HTJ2K_LOSSY}`, guest);
       const lossyDs = parse(lossy.parts[0]!.body);

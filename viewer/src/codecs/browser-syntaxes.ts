@@ -1,4 +1,4 @@
-import { transferSyntax } from '../../../shared/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../../shared/dicom/transfer-syntaxes';
 
 /**
  * The encapsulated transfer syntaxes the viewer decodes itself (viewer/src/codecs), with the media
@@ -35,6 +35,18 @@ export function decodableInBrowser(uid: string | undefined): boolean {
 
 /** Native little-endian frames only: the archive decodes whatever is compressed. */
 export const NATIVE_FRAMES_ACCEPT = 'multipart/related; type="application/octet-stream"';
+
+/**
+ * Every frame as stored (PS3.18 8.7.3.5, `transfer-syntax=*`, as OHIF asks): nothing is encoded
+ * on the archive for a fast link, whose bottleneck is not bytes. A stored syntax the browser cannot
+ * decode is then asked for again as NATIVE_FRAMES_ACCEPT.
+ */
+export const STORED_FRAMES_ACCEPT = `${NATIVE_FRAMES_ACCEPT}; transfer-syntax=*`;
+
+/** Frames in these come as plain little-endian samples. */
+export function isNativeLittleEndian(uid: string | undefined): boolean {
+  return uid === undefined || uid === EXPLICIT_VR_LITTLE_ENDIAN || uid === IMPLICIT_VR_LITTLE_ENDIAN;
+}
 
 /**
  * The stored form at q=1 where we can decode it, else native pixels decoded by the archive

@@ -1,8 +1,8 @@
 /**
  * The cornerstone image loader for `dicomweb:` ids: one frame from Retrieve Frames, described by
- * the series metadata already fetched. Grey frames come as stored when the browser can decode
- * their syntax (fewer bytes over slow links; decoded in a worker, viewer/src/codecs), else
- * decoded by the archive; colour frames always decoded by the archive, PALETTE COLOR and YBR
+ * the series metadata already fetched. Grey frames come as stored (nothing encoded on the
+ * archive) and are decoded in a worker (viewer/src/codecs) when the browser can decode their
+ * syntax, else by the archive; colour frames always decoded by the archive, PALETTE COLOR and YBR
  * through its rendering. Over a slow link the first grey image comes as a lossless HTJ2K RPCL
  * codestream (.202) and the rest of its series is staged (viewer/src/loading): the loader then
  * hands out the staged slices. Every image's quality is recorded for the viewport's badge.
@@ -11,7 +11,7 @@ import type { Image, ImageLoadObject } from 'cornerstone-core';
 import { getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
 import { transferSyntax } from '../../../shared/dicom/transfer-syntaxes';
-import { COMPRESSED_FRAMES_ACCEPT, NATIVE_FRAMES_ACCEPT, decodableInBrowser } from '../codecs/browser-syntaxes';
+import { NATIVE_FRAMES_ACCEPT, STORED_FRAMES_ACCEPT, decodableInBrowser, isNativeLittleEndian } from '../codecs/browser-syntaxes';
 import { decodeInBrowser } from '../codecs/decode-in-browser';
 import { retrieveFrameParts, type FramePart } from '../dicomweb/retrieve';
 import { codestreamPixels } from '../loading/codestream-pixels';
@@ -92,7 +92,21 @@ async function wholeCodestreamImage(imageId: string, ref: FrameRef, a: FrameAttr
 /** Native little-endian bytes of the frame, decoded here or by the archive, and the syntax it came in. */
 async function nativeFrame(ref: FrameRef, a: FrameAttributes): Promise<{ bytes: Uint8Array; transferSyntax: string | undefined }> {
   // Colour stays with the archive's decoding: its output is interleaved RGB whatever the header says.
-  const accept = a.samplesPerPixel === 1 ? COMPRESSED_FRAMES_ACCEPT : NATIVE_FRAMES_ACCEPT;
+  const part = await framePart(ref, a.samplesPerPixel === 1 ? STORED_FRAMES_ACCEPT : NATIVE_FRAMES_ACCEPT);
+  if (isNativeLittleEndian(part.transferSyntax)) return { bytes: part.body, transferSyntax: part.transferSyntax };
+  const shape = { rows: a.rows, columns: a.columns, samplesPerPixel: a.samplesPerPixel, bitsAllocated: a.bitsAllocated };
+  try {
+    if (decodableInBrowser(part.transferSyntax))
+      return { bytes: await decodeInBrowser(part.transferSyntax!, part.body, shape), transferSyntax: part.transferSyntax };
+  } catch {
+    // e.g. a 12-bit DCT frame labelled baseline: the archive decodes it below.
+  }
+  const native = await framePart(ref, NATIVE_FRAMES_ACCEPT);
+  return { bytes: native.body, transferSyntax: part.transferSyntax };
+}
+
+/** One frame through Retrieve Frames, measured for the link estimate and counted for the series' progress. */
+async function framePart(ref: FrameRef, accept: string): Promise<FramePart> {
   const transfer = measureTransfer();
   let part: FramePart | undefined;
   try {
@@ -102,14 +116,5 @@ async function nativeFrame(ref: FrameRef, a: FrameAttributes): Promise<{ bytes: 
   }
   if (!part) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
   addSeriesBytes(ref.seriesUid, part.body.length);
-  if (!decodableInBrowser(part.transferSyntax)) return { bytes: part.body, transferSyntax: part.transferSyntax };
-  const shape = { rows: a.rows, columns: a.columns, samplesPerPixel: a.samplesPerPixel, bitsAllocated: a.bitsAllocated };
-  try {
-    return { bytes: await decodeInBrowser(part.transferSyntax!, part.body, shape), transferSyntax: part.transferSyntax };
-  } catch {
-    // e.g. a 12-bit DCT frame labelled baseline: ask the archive to decode it.
-    const [native] = await retrieveFrameParts(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame], NATIVE_FRAMES_ACCEPT);
-    if (!native) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
-    return { bytes: native.body, transferSyntax: native.transferSyntax };
-  }
+  return part;
 }

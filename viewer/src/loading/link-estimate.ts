@@ -38,18 +38,19 @@ function addRtt(ms: number): void {
 }
 
 /**
- * The archive calls made before any frame (sign-in, QIDO, series metadata), from Resource Timing.
- * Timed from the start of each fetch: an emulated or real latency may fall before requestStart,
- * and a body may arrive in one piece after it, so the whole fetch is the conservative measure.
+ * What the page fetched before any frame (its code, sign-in, QIDO, series metadata), from Resource
+ * Timing: round trips from every small answer that crossed the network (not from the HTTP cache),
+ * rates from the archive's larger answers. Timed from the start of each fetch: a latency may fall
+ * before requestStart, or after the headers, so the whole fetch is the conservative measure.
  */
 export function seedFromResourceTiming(): void {
   const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
   for (const entry of entries) {
-    if (!entry.name.includes('/dicom-web/') || entry.responseStart <= 0) continue;
+    if (!entry.name.startsWith(location.origin) || entry.transferSize === 0 || entry.responseEnd <= 0) continue;
     const bytes = entry.encodedBodySize;
     const ms = entry.responseEnd - entry.startTime;
     if (bytes <= RTT_SAMPLE_BYTES) addRtt(ms);
-    if (bytes >= RATE_SAMPLE_BYTES && ms > 0) addRateSample((bytes * 8 * 1000) / ms);
+    if (entry.name.includes('/dicom-web/') && bytes >= RATE_SAMPLE_BYTES && ms > 0) addRateSample((bytes * 8 * 1000) / ms);
   }
 }
 

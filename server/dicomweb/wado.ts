@@ -34,13 +34,16 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
  * named); otherwise it is re-encoded in the syntax named: Explicit VR Little Endian, the default
  * when none is named (PS3.18 8.7.3.5.2), compressed pixel data decoded; or JPEG-LS Lossless,
  * HTJ2K Lossless (RPCL), or, only when named, lossy HTJ2K or JPEG baseline, each frame encoded
- * on the worker pool. With several syntaxes in Accept, each instance gets the first (by q, then
- * order) it can be produced in (PS3.18 8.7.8.2 Note 1: the Selected Transfer Syntax may differ
- * per part). Which instances can be produced is decided
- * before the response starts: when none can, 406; when only some can, those are sent with 206
- * (Partial Content) and a Warning header per instance left out (PS3.18 10.4.3; "either a Not
- * Acceptable response if no data is returned or a Partial Content response if only some data is
- * returned"). Re-encoding holds one instance at a time.
+ * on the worker pool (stored/transcoded-instance.ts; instances without Pixel Data are written in
+ * the syntax named too). With several syntaxes in Accept, each instance gets the first (by q,
+ * then order) it can be produced in (PS3.18 8.7.8.2 Note 1: the Selected Transfer Syntax may
+ * differ per part). Which instances can be produced is decided before the response starts: when
+ * none can, 406; when only some can, those are sent with 206 (Partial Content) and a Warning
+ * header per instance left out (PS3.18 10.4.3; "either a Not Acceptable response if no data is
+ * returned or a Partial Content response if only some data is returned"). An instance whose
+ * stored frames turn out not to decode once its part is made takes the next acceptable syntax,
+ * else is left out if it is the first part; past the first part the status is sent, and the
+ * transfer is aborted. Re-encoding holds one instance at a time.
  * Negotiate first, then locate by the full UID path, then stream (STYLE.md §2).
  */
 export function retrieveInstances(deps: InstancesDeps) {

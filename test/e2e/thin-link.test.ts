@@ -3,6 +3,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCtSeries } from '../../fixtures/real-ct-series';
 import { launchBrowser, signIn, waitForAttributeAtLeast, type BrowserGlobals } from '../helpers/browser';
+import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
@@ -20,6 +21,7 @@ const series = realCtSeries({ slices: SLICES });
 const viewport = '[data-testid="viewport"][data-active="true"]';
 const seriesItem = '[data-testid="series-item"]';
 const HTJ2K_RPCL = 'image/jphc; transfer-syntax=1.2.840.10008.1.2.4.202';
+const LOSSY_CT = corpusEntry('transfer-syntaxes/ct1-1.2.4.50_jpeg-baseline.dcm');
 
 function link(cdp: CDPSession, bitsPerSecond: number, latencyMs: number): Promise<unknown> {
   return cdp.send('Network.emulateNetworkConditions', {
@@ -66,6 +68,7 @@ describe('the viewer over a 2 Mbit/s, 100 ms link', () => {
       archive,
       series.instances.map((i) => i.bytes),
     );
+    await expectStored(archive, [corpusFile(LOSSY_CT.path)]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -178,6 +181,23 @@ describe('the viewer over a 2 Mbit/s, 100 ms link', () => {
         `all lossless ${allLosslessMs} ms; codestreams ${codestreams} B, on the wire ${wireBytes} B`,
     );
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a stored lossy image as stored, labelled Lossy, without asking for HTJ2K', async () => {
+    const page = await browser.newPage({ locale: 'vi-VN', viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
+    const cdp = await page.context().newCDPSession(page);
+    await link(cdp, 2e6, 100);
+    const frameTypes: string[] = [];
+    page.on('response', (response) => {
+      if (/\/frames\/\d+$/.test(response.url())) frameTypes.push(response.headers()['content-type'] ?? '');
+    });
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${String(LOSSY_CT.studyInstanceUID)}`);
+    await page.waitForSelector(`${viewport}[data-slice-index="0"][data-quality="lossy"]`, { timeout: 20_000 });
+    expect(await page.textContent(`${viewport} [data-testid="quality-badge"]`)).toBe('Nén mất mát');
+    expect(frameTypes).toHaveLength(1);
+    expect(frameTypes[0]).toContain('image/jpeg');
     await page.close();
   });
 });

@@ -40,6 +40,8 @@ const MULTIFRAME = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm'; // native 16/12
 const JPEG_LOSSLESS_CT = 'transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm'; // compressed 16-bit signed: decoded, then encoded
 const LOSSY_JPEG = 'color/ybr-full-jpeg-baseline.dcm'; // already lossy: ratio and method get a second value
 const JPEG_LS_CT = 'transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm';
+/** A comprehensive 3D SR and the Parametric Map it describes (Float Pixel Data, never encapsulated: PS3.5 A.4 concerns Pixel Data only). */
+const SR_STUDY = ['non-image/sr-comprehensive-3d.dcm', 'non-image/parametric-map-float.dcm'];
 const RT_STUDY = ['non-image/rtplan.dcm', 'non-image/rtstruct.dcm', 'other-modalities/ct-rt-planning-dicompyler.dcm'];
 
 interface Retrieved {
@@ -140,7 +142,7 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
     archive = await startTestArchive();
     await expectStored(
       archive,
-      [CT, RGB, MULTIFRAME, JPEG_LOSSLESS_CT, LOSSY_JPEG, ...RT_STUDY].map((f) => corpusFile(f)),
+      [CT, RGB, MULTIFRAME, JPEG_LOSSLESS_CT, LOSSY_JPEG, ...RT_STUDY, ...SR_STUDY].map((f) => corpusFile(f)),
     );
   });
   afterAll(async () => {
@@ -328,6 +330,27 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
       expect(warning).toContain(`299 - "B000 ${ct.sopInstanceUID} left out: An instance cannot be produced in JPEG Baseline`);
       expect(warning).toMatch(/8-bit samples/);
     });
+  });
+
+  it('a study of an SR and a float Parametric Map as .202: the SR in .202, the 32-bit float frames left out with 206 (or as stored when * is acceptable)', async () => {
+    const [sr, map] = SR_STUDY.map((f) => corpusEntry(f));
+    const study = `${archive.dicomWeb}/studies/${sr!.studyInstanceUID}`;
+    const { status, headers, parts } = await retrieve(archive, study, `${DICOM}; transfer-syntax=${HTJ2K_RPCL}`);
+    expect(status).toBe(206);
+    expect(headers.get('warning')).toContain(
+      `B000 ${map!.sopInstanceUID} left out: An instance cannot be produced in High-Throughput JPEG 2000`,
+    );
+    expect(headers.get('warning')).toContain('Bits Allocated 32 cannot be encoded');
+    expect(parts).toHaveLength(1);
+    expect(parts[0]!.headers['content-type']).toBe(`application/dicom; transfer-syntax=${HTJ2K_RPCL}`);
+    const ds = parse(parts[0]!.body);
+    expect(ds.string('x00020010')).toBe(HTJ2K_RPCL);
+    expect(values(ds)).toEqual(values(parse(corpusFile(SR_STUDY[0]!))));
+    const either = await retrieve(archive, study, `${DICOM}; transfer-syntax=${HTJ2K_RPCL}, ${DICOM}; transfer-syntax=*; q=0.5`);
+    expect(either.status).toBe(200);
+    expect(either.parts.map((p) => p.headers['content-type']).sort()).toEqual(
+      [`application/dicom; transfer-syntax=${HTJ2K_RPCL}`, `application/dicom; transfer-syntax=${map!.transferSyntaxUID}`].sort(),
+    );
   });
 
   describe('a stored frame that does not decode', () => {

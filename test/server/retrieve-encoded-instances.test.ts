@@ -303,6 +303,9 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
     const study = () => `${archive.dicomWeb}/studies/${corpusEntry(RT_STUDY[0]!).studyInstanceUID}`;
 
     it('as .202: every part in .202, the RT objects (no Pixel Data) unchanged but for their encoding, the CT encoded', async () => {
+      // Planned from one query that lists the instances in the order of the as-stored answer.
+      const uid = corpusEntry(RT_STUDY[0]!).studyInstanceUID!;
+      expect(archive.index.instanceBulks(uid).map((row) => row.sopUid)).toEqual(archive.index.findInstances(uid).map((row) => row.sopUid));
       const { status, parts } = await retrieve(archive, study(), `${DICOM}; transfer-syntax=${HTJ2K_RPCL}`);
       expect(status).toBe(200);
       expect(parts).toHaveLength(3);

@@ -77,9 +77,10 @@ describe('stage plan', () => {
   });
 
   it('keeps enough requests in flight to fill a round trip, and one connection free', () => {
-    expect(concurrencyFor(4e6, 0.1, 17000)).toBe(4); // 50 KB in a round trip: 3 previews, and one more
+    expect(concurrencyFor(4e6, 0.1, 17000)).toBe(5); // 50 KB in a round trip: 3 previews, and two more
 
-    expect(concurrencyFor(4e6, 0.1, 145000)).toBe(2);
+    expect(concurrencyFor(4e6, 0.1, 145000)).toBe(3);
+    expect(concurrencyFor(1e6, 0.2, 145000)).toBe(3);
     expect(concurrencyFor(100e6, 0.2, 17000)).toBe(5);
   });
 });

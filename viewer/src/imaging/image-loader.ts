@@ -17,9 +17,9 @@ import { retrieveFrameParts, type FramePart } from '../dicomweb/retrieve';
 import { codestreamPixels } from '../loading/codestream-pixels';
 import { fetchCodestreamRange } from '../loading/htj2k-range';
 import { setQuality, type ImageQuality } from '../loading/image-quality';
-import { isFastLink, measureTransfer, seedFromResourceTiming } from '../loading/link-estimate';
+import { isFastLink, seedFromResourceTiming } from '../loading/link-estimate';
 import { addSeriesBytes } from '../loading/series-bytes';
-import { rememberSeriesLayout, stagedSeriesOf } from '../loading/staged-series';
+import { isUnstaged, rememberSeriesLayout, stagedSeriesOf } from '../loading/staged-series';
 import { colorImage, imageFromNative } from './grey-image';
 import type { FrameRef } from './image-ids';
 import { frameAttributes, type FrameAttributes } from './image-attributes';
@@ -42,7 +42,8 @@ async function loadImage(imageId: string): Promise<Image> {
     setQuality(imageId, storedLossy(instance) ? 'lossy' : 'lossless'); // PNG: nothing lost on the way
     return colorImage(imageId, rendered.rgba, rendered.rows, rendered.columns, a);
   }
-  if (stageable(instance, a)) {
+  // Only until the series' loading is chosen (viewer-page.ts): a series loaded as stored stays so.
+  if (stageable(instance, a) && !isUnstaged(ref.seriesUid)) {
     seedFromResourceTiming();
     if (!isFastLink()) {
       const image = await wholeCodestreamImage(imageId, ref, a);
@@ -105,15 +106,9 @@ async function nativeFrame(ref: FrameRef, a: FrameAttributes): Promise<{ bytes: 
   return { bytes: native.body, transferSyntax: part.transferSyntax };
 }
 
-/** One frame through Retrieve Frames, measured for the link estimate and counted for the series' progress. */
+/** One frame through Retrieve Frames, counted for the series' progress. */
 async function framePart(ref: FrameRef, accept: string): Promise<FramePart> {
-  const transfer = measureTransfer();
-  let part: FramePart | undefined;
-  try {
-    [part] = await retrieveFrameParts(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame], accept);
-  } finally {
-    transfer.done(part?.body.length ?? 0);
-  }
+  const [part] = await retrieveFrameParts(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame], accept);
   if (!part) throw new Error(`frame ${ref.frame} of ${ref.sopUid} is empty`);
   addSeriesBytes(ref.seriesUid, part.body.length);
   return part;

@@ -27,7 +27,8 @@ export async function fetchCodestreamRange(
   start: number,
   end: number | undefined,
   etag: string | undefined,
-  signal?: AbortSignal,
+  /** The slice on screen goes 'high': Chromium then serves it first when its connections are all busy. */
+  priority: RequestPriority = 'auto',
 ): Promise<CodestreamRange> {
   const headers: Record<string, string> = { accept: HTJ2K_RPCL_ACCEPT };
   if (start > 0 || end !== undefined) headers.range = `bytes=${start}-${end === undefined ? '' : end - 1}`;
@@ -35,7 +36,8 @@ export async function fetchCodestreamRange(
   const transfer = measureTransfer();
   let received = 0;
   try {
-    const res = await fetchOk(framesUrl(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame]), { headers, signal });
+    const res = await fetchOk(framesUrl(ref.studyUid, ref.seriesUid, ref.sopUid, [ref.frame]), { headers, priority });
+    transfer.headers();
     const bytes = new Uint8Array(await res.arrayBuffer());
     received = bytes.length;
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('content-range') ?? '');

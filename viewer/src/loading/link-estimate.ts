@@ -1,11 +1,12 @@
 /**
  * How fast the link to the archive is, estimated from the transfers themselves: the Resource
  * Timing entries of the first calls (QIDO, metadata) and then every frame the viewer fetches.
- * Rate is bytes over the time at least one transfer was in flight (parallel transfers share the
- * link, so per-request rates would understate it), smoothed; the round trip is the shortest small
- * answer seen, start to end (headers may come before the latency does: Chromium's emulated links
- * delay the body, and so may proxies). Loopback and a LAN come out "fast": the viewer then loads
- * as it always did.
+ * Rate is bytes over the time at least one body was arriving (from its headers to its end, so
+ * that the archive's own work before answering, e.g. encoding a frame, does not count; parallel
+ * transfers share the link, so per-request rates would understate it), smoothed; the round trip
+ * is the shortest small answer seen, start to end (headers may come before the latency does:
+ * Chromium's emulated links delay the body). Loopback and a LAN come out "fast": the viewer then
+ * loads as it always did.
  */
 
 /** At or above this rate and below FAST_RTT_MS the link is fast (nothing is staged). */
@@ -40,8 +41,8 @@ function addRtt(ms: number): void {
 /**
  * What the page fetched before any frame (its code, sign-in, QIDO, series metadata), from Resource
  * Timing: round trips from every small answer that crossed the network (not from the HTTP cache),
- * rates from the archive's larger answers. Timed from the start of each fetch: a latency may fall
- * before requestStart, or after the headers, so the whole fetch is the conservative measure.
+ * timed from the start of its fetch (a latency may fall before requestStart, or after the headers);
+ * rates from the bodies of the archive's larger answers.
  */
 export function seedFromResourceTiming(): void {
   const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -50,18 +51,27 @@ export function seedFromResourceTiming(): void {
     const bytes = entry.encodedBodySize;
     const ms = entry.responseEnd - entry.startTime;
     if (bytes <= RTT_SAMPLE_BYTES) addRtt(ms);
-    if (entry.name.includes('/dicom-web/') && bytes >= RATE_SAMPLE_BYTES && ms > 0) addRateSample((bytes * 8 * 1000) / ms);
+    const bodyMs = entry.responseEnd - entry.responseStart;
+    if (entry.name.includes('/dicom-web/') && bytes >= RATE_SAMPLE_BYTES && bodyMs > 0) addRateSample((bytes * 8 * 1000) / bodyMs);
   }
 }
 
-/** A measured transfer: call it when the request goes out, then `done` with the bytes received. */
-export function measureTransfer(): { done(bytes: number): void } {
+/** A measured transfer: call it when the request goes out, `headers` when its answer begins, then `done`. */
+export function measureTransfer(): { headers(): void; done(bytes: number): void } {
   const start = now();
-  if (inFlight++ === 0) busySince = start;
+  let bodyStart: number | undefined;
   let finished = false;
+  const beginBody = () => {
+    bodyStart = now();
+    if (inFlight++ === 0) busySince = bodyStart;
+  };
   return {
+    headers() {
+      if (bodyStart === undefined && !finished) beginBody();
+    },
     done(bytes) {
       if (finished) return;
+      if (bodyStart === undefined) beginBody();
       finished = true;
       const end = now();
       if (bytes > 0 && bytes <= RTT_SAMPLE_BYTES) addRtt(end - start);

@@ -101,6 +101,8 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
   };
 
   const settle = (slice: Slice) => {
+    // A prefix without a whole resolution leaves its waiters for the remainder.
+    if (!slice.image && !slice.failed) return;
     const waiting = slice.waiting.splice(0);
     for (const w of waiting) {
       if (slice.image) w.resolve(slice.image);
@@ -108,9 +110,10 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
     }
   };
 
-  const fetchJob = async (slice: Slice, job: Job) => {
+  const fetchJob = async (slice: Slice, job: Job, foreground: boolean) => {
     const from = job.kind === 'remainder' ? (slice.received?.length ?? 0) : 0;
-    const range = await fetchCodestreamRange(slice.ref, from, job.kind === 'preview' ? plan.previewBytes : undefined, slice.etag);
+    const end = job.kind === 'preview' ? plan.previewBytes : undefined;
+    const range = await fetchCodestreamRange(slice.ref, from, end, slice.etag, foreground ? 'high' : 'low');
     addSeriesBytes(series.seriesUid, range.bytes.length);
     if (range.start === 0) slice.received = range.bytes;
     else if (range.start === slice.received?.length) slice.received = concat(slice.received, range.bytes);
@@ -133,12 +136,17 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
     slice.stage = quality;
   };
 
+  /** The slice whose request holds the foreground slot, while it does. */
+  let foregroundIndex: number | undefined;
+
   const run = (index: number, job: Job, foreground: boolean) => {
     const slice = slices[index]!;
     slice.busy = true;
-    if (foreground) foregroundBusy = true;
-    else backgroundBusy++;
-    fetchJob(slice, job)
+    if (foreground) {
+      foregroundBusy = true;
+      foregroundIndex = index;
+    } else backgroundBusy++;
+    fetchJob(slice, job, foreground)
       .catch((error: unknown) => {
         // Shown by the viewport when it asks for this slice; the others go on.
         slice.failed = error;
@@ -146,8 +154,11 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
       })
       .finally(() => {
         slice.busy = false;
-        if (foreground) foregroundBusy = false;
-        else backgroundBusy--;
+        // Still holding the foreground slot, or demoted to the background by a scroll (focus).
+        if (foregroundBusy && foregroundIndex === index) {
+          foregroundBusy = false;
+          foregroundIndex = undefined;
+        } else backgroundBusy--;
         settle(slice);
         if (!stopped) {
           onProgress(progress());
@@ -185,6 +196,12 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
       const index = byId.get(imageId);
       if (index === undefined) return;
       focus = index;
+      // The user moved on: the request for the slice left goes on in the background, and frees the slot.
+      if (foregroundBusy && foregroundIndex !== index) {
+        foregroundBusy = false;
+        foregroundIndex = undefined;
+        backgroundBusy++;
+      }
       pump();
     },
     progress,
@@ -208,6 +225,16 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** The first slice's codestream layout per series, which sizes the previews of the others. */
 const layouts = new Map<string, Htj2kLayout>();
+/** Series whose loading was chosen to be as stored (a fast link): their images no longer try .202. */
+const unstaged = new Set<string>();
+
+export function markUnstaged(seriesUid: string): void {
+  unstaged.add(seriesUid);
+}
+
+export function isUnstaged(seriesUid: string): boolean {
+  return unstaged.has(seriesUid);
+}
 
 export function rememberSeriesLayout(seriesUid: string, layout: Htj2kLayout): void {
   if (!layouts.has(seriesUid)) layouts.set(seriesUid, layout);
@@ -219,4 +246,5 @@ export function seriesLayout(seriesUid: string): Htj2kLayout | undefined {
 
 export function forgetSeriesLayouts(): void {
   layouts.clear();
+  unstaged.clear();
 }

@@ -14,7 +14,7 @@ import { exposeCachedPixelsProbe } from '../loading/cached-pixels-probe';
 import { forgetPreviews, qualityOf } from '../loading/image-quality';
 import { linkEstimate } from '../loading/link-estimate';
 import { seriesBytes, forgetSeriesBytes } from '../loading/series-bytes';
-import { forgetSeriesLayouts, seriesLayout, startStaging, stopAllStaging } from '../loading/staged-series';
+import { forgetSeriesLayouts, markUnstaged, seriesLayout, startStaging, stopAllStaging } from '../loading/staged-series';
 import { planStages } from '../loading/stage-plan';
 import { isMeasurementTool } from '../imaging/measurement-tool-names';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
@@ -129,6 +129,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
       prefetches.set(s.seriesUid, { done: Promise.resolve(), cancel: () => staged.stop() });
       return;
     }
+    markUnstaged(s.seriesUid);
     const report = (loaded: number, total: number) => {
       const lossless = s.imageIds.filter((id) => qualityOf(id) === 'lossless').length;
       const bytes = seriesBytes(s.seriesUid);

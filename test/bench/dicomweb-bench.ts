@@ -23,7 +23,7 @@ import { BENCH_AUTHORIZATION } from './bench-account';
 import { ProcMonitor } from './proc-monitor';
 import { benchReport, runBench, verdict, writeReport } from './run-bench';
 import type { BenchRun } from './server-process';
-import { countSearchResults, mapConcurrent, stowProblem, storeInstances } from './stow-client';
+import { countSearchResults, mapConcurrent, stowInBatches } from './stow-client';
 import { buildSyntheticArchive, type SyntheticArchive } from './synthetic-archive';
 
 const { values: args } = parseArgs({
@@ -168,23 +168,8 @@ async function main(run: BenchRun): Promise<number> {
   if (pid === undefined) throw new Error('the server process has no PID');
   const monitor = new ProcMonitor(pid, 100);
   const ct = generateCtSeries({ slices: opt.slices, rows: 512, columns: 512, seed: 'dicomweb-bench' });
-  const stowAgent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const batches: (typeof ct.instances)[] = [];
-  for (let i = 0; i < ct.instances.length; i += 10) batches.push(ct.instances.slice(i, i + 10));
   const stowStarted = performance.now();
-  await mapConcurrent(batches, 4, async (batch) => {
-    const reply = await storeInstances(
-      dicomWeb,
-      batch.map((i) => i.bytes),
-      stowAgent,
-    );
-    const problem = stowProblem(
-      reply,
-      batch.map((i) => i.sopUid),
-    );
-    if (problem) problems.push(`STOW: ${problem}`);
-  });
-  stowAgent.destroy();
+  problems.push(...(await stowInBatches(dicomWeb, ct.instances)).problems.map((p) => `STOW: ${p}`));
   const stowSeconds = (performance.now() - stowStarted) / 1000;
   console.log(
     `real objects: ${opt.slices} CT slices 512×512 (generate-ct-series) stored over STOW-RS into the 100k index in ${stowSeconds.toFixed(1)} s (${Math.round(opt.slices / stowSeconds)} inst/s)`,

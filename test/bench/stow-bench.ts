@@ -18,7 +18,7 @@ import { createCtSeriesSource, generateCtSeries, type CtInstance } from '../../f
 import { ProcMonitor } from './proc-monitor';
 import { benchReport, runBench, writeReport } from './run-bench';
 import type { BenchRun } from './server-process';
-import { countSearchResults, mapConcurrent, stowProblem, storeInstances, type StowReply } from './stow-client';
+import { countSearchResults, stowInBatches, stowProblem, storeInstances, type StowReply } from './stow-client';
 
 const MB = 1e6;
 
@@ -106,32 +106,6 @@ async function measure(
     serverRssGrowthMb: usage.rssGrowthBytes / MB,
     problems,
   };
-}
-
-/** STOWs `instances` in requests of `batch`, `concurrency` in flight, on fresh kept-alive connections. */
-async function stowInBatches(dicomWeb: string, instances: CtInstance[], batch: number, concurrency: number) {
-  const batches: CtInstance[][] = [];
-  for (let i = 0; i < instances.length; i += batch) batches.push(instances.slice(i, i + batch));
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const problems: string[] = [];
-  try {
-    const replies = await mapConcurrent(batches, concurrency, async (parts) => {
-      const reply = await storeInstances(
-        dicomWeb,
-        parts.map((p) => p.bytes),
-        agent,
-      );
-      const problem = stowProblem(
-        reply,
-        parts.map((p) => p.sopUid),
-      );
-      if (problem) problems.push(problem);
-      return reply;
-    });
-    return { replies, problems };
-  } finally {
-    agent.destroy();
-  }
 }
 
 async function expectCount(problems: string[], what: string, url: string, expected: number): Promise<void> {

@@ -130,3 +130,34 @@ export async function mapConcurrent<T, R>(
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   return results;
 }
+
+/** STOWs `instances` in requests of `batch`, `concurrency` in flight, on fresh kept-alive connections. */
+export async function stowInBatches(
+  dicomWeb: string,
+  instances: readonly { sopUid: string; bytes: Buffer }[],
+  batch = 10,
+  concurrency = 4,
+): Promise<{ replies: StowReply[]; problems: string[] }> {
+  const batches: (typeof instances)[] = [];
+  for (let i = 0; i < instances.length; i += batch) batches.push(instances.slice(i, i + batch));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const problems: string[] = [];
+  try {
+    const replies = await mapConcurrent(batches, concurrency, async (parts) => {
+      const reply = await storeInstances(
+        dicomWeb,
+        parts.map((p) => p.bytes),
+        agent,
+      );
+      const problem = stowProblem(
+        reply,
+        parts.map((p) => p.sopUid),
+      );
+      if (problem) problems.push(problem);
+      return reply;
+    });
+    return { replies, problems };
+  } finally {
+    agent.destroy();
+  }
+}

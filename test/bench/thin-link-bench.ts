@@ -24,7 +24,6 @@
  * measures an archive that encodes at ingest. Exit code: 0 every check passed, 3 a check failed,
  * 1 the harness failed.
  */
-import http from 'node:http';
 import { parseArgs } from 'node:util';
 import dicomParser from 'dicom-parser';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -38,7 +37,7 @@ import { BENCH_ADMIN } from './bench-account';
 import { installWatcher, scrollRate, waitForMark, type BenchWindow } from './page-marks';
 import { benchReport, runBench, verdict, writeReport } from './run-bench';
 import type { BenchRun } from './server-process';
-import { mapConcurrent, stowProblem, storeInstances } from './stow-client';
+import { mapConcurrent, stowInBatches } from './stow-client';
 
 const { values: args } = parseArgs({
   options: {
@@ -189,25 +188,6 @@ async function losslessBytes(series: CtSeries): Promise<Record<string, number>> 
   return sums;
 }
 
-async function store(dicomWeb: string, series: CtSeries, problems: string[]): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const batches: CtSeries['instances'][] = [];
-  for (let i = 0; i < series.instances.length; i += 10) batches.push(series.instances.slice(i, i + 10));
-  await mapConcurrent(batches, 4, async (batch) => {
-    const reply = await storeInstances(
-      dicomWeb,
-      batch.map((i) => i.bytes),
-      agent,
-    );
-    const problem = stowProblem(
-      reply,
-      batch.map((i) => i.sopUid),
-    );
-    if (problem) problems.push(`STOW: ${problem}`);
-  });
-  agent.destroy();
-}
-
 // ---------------------------------------------------------------- report
 
 const seconds = (ms: number | undefined) =>
@@ -244,7 +224,7 @@ async function main(run: BenchRun): Promise<number> {
     const server = run.startServer();
     const dicomWeb = await server.dicomWeb;
     const base = dicomWeb.replace(/\/dicom-web$/, '');
-    await store(dicomWeb, series, problems);
+    problems.push(...(await stowInBatches(dicomWeb, series.instances)).problems.map((p) => `STOW: ${p}`));
     browser = await launchBrowser();
     console.log(`\nChromium ${browser.version()}, ${opt.runs} run(s) per link, derived-frame cache cold at the start\n`);
     console.log(

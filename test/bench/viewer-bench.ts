@@ -21,7 +21,6 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -34,7 +33,7 @@ import { BENCH_ADMIN } from './bench-account';
 import { installWatcher, scrollRate, TIMEOUT_MS, waitForMark, type BenchWindow } from './page-marks';
 import { benchReport, runBench, verdict, writeReport } from './run-bench';
 import type { BenchRun } from './server-process';
-import { mapConcurrent, stowProblem, storeInstances } from './stow-client';
+import { mapConcurrent, stowInBatches } from './stow-client';
 
 const { values: args } = parseArgs({
   options: {
@@ -175,24 +174,6 @@ async function compressJpegLs(series: CtSeries, dir: string): Promise<CtSeries> 
   return { ...series, instances };
 }
 
-async function store(dicomWeb: string, series: CtSeries, problems: string[]): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const batches: CtSeries['instances'][] = [];
-  for (let i = 0; i < series.instances.length; i += 10) batches.push(series.instances.slice(i, i + 10));
-  await mapConcurrent(batches, 4, async (batch) => {
-    const problem = stowProblem(
-      await storeInstances(
-        dicomWeb,
-        batch.map((i) => i.bytes),
-        agent,
-      ),
-      batch.map((i) => i.sopUid),
-    );
-    if (problem) problems.push(`STOW: ${problem}`);
-  });
-  agent.destroy();
-}
-
 const megabytes = (series: CtSeries) => series.instances.reduce((sum, i) => sum + i.bytes.length, 0) / 1e6;
 
 // ---------------------------------------------------------------- report
@@ -247,7 +228,8 @@ async function main(run: BenchRun): Promise<number> {
     const server = run.startServer();
     const dicomWeb = await server.dicomWeb;
     const base = dicomWeb.replace(/\/dicom-web$/, '');
-    for (const study of studies) await store(dicomWeb, study.series, problems);
+    for (const study of studies)
+      problems.push(...(await stowInBatches(dicomWeb, study.series.instances)).problems.map((p) => `STOW: ${p}`));
     for (const s of studies)
       console.log(`${s.label}: ${s.series.instances.length} slices 512×512, ${s.megabytes.toFixed(1)} MB stored over STOW-RS`);
 

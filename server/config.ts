@@ -47,7 +47,16 @@ export interface Config {
   readonly derivedCacheMb: number;
   /** Modalities whose grey frames are encoded as HTJ2K RPCL right after ingest. */
   readonly deriveAtIngest: readonly string[];
+  /** The lossless transfer syntax native instances are re-stored in after ingest; undefined (`off`) keeps every instance as received. */
+  readonly storeCompressed: string | undefined;
 }
+
+/** What PACS_STORE_COMPRESSED accepts besides `off`: the lossless syntaxes the archive encodes (codecs/encode-registry.ts LOSSLESS_ENCODINGS). */
+export const STORE_COMPRESSED_SYNTAXES: readonly string[] = [
+  '1.2.840.10008.1.2.4.80',
+  '1.2.840.10008.1.2.4.201',
+  '1.2.840.10008.1.2.4.202',
+];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -144,6 +153,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     defaultValue: '(none)',
     meaning:
       'Comma-separated modalities (e.g. `CT,MR`) whose grey frames are encoded as HTJ2K RPCL (1.2.840.10008.1.2.4.202) in the background right after they are stored, so the first reader does not wait for the encoder.',
+  },
+  {
+    name: 'PACS_STORE_COMPRESSED',
+    defaultValue: '`off`',
+    meaning:
+      '`off`, or a lossless transfer syntax (`1.2.840.10008.1.2.4.80` JPEG-LS, `1.2.840.10008.1.2.4.201` / `.202` HTJ2K) in which instances received uncompressed are re-stored in the background after STOW-RS, when the encoder takes their pixels and the result is smaller and decodes to the same pixels. The original transfer syntax is recorded; retrieval with `transfer-syntax=*` then gives the compressed form.',
   },
 ];
 
@@ -268,6 +283,14 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     if (!/^[A-Z0-9_ ]{1,16}$/.test(modality)) problems.push(`PACS_DERIVE_AT_INGEST: "${modality}" is not a modality code like CT or MR`);
   }
 
+  const rawStoreCompressed = read('PACS_STORE_COMPRESSED') ?? 'off';
+  const storeCompressed = rawStoreCompressed.toLowerCase() === 'off' ? undefined : rawStoreCompressed;
+  if (storeCompressed !== undefined && !STORE_COMPRESSED_SYNTAXES.includes(storeCompressed)) {
+    problems.push(
+      `PACS_STORE_COMPRESSED="${rawStoreCompressed}" must be off or one of the lossless transfer syntaxes ${STORE_COMPRESSED_SYNTAXES.join(', ')}`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host,
@@ -287,5 +310,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     shareMaxHours,
     derivedCacheMb,
     deriveAtIngest: Object.freeze(deriveAtIngest),
+    storeCompressed,
   });
 }

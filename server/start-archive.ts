@@ -18,9 +18,11 @@ import { openIndex } from './index/open-index';
 import { createLogger, type Logger } from './logger';
 import { createBlobStore } from './storage/create-blob-store';
 import type { BlobStore } from './storage/blob-store';
+import type { IndexedNotice } from './ingest/store-instance';
 import { DerivedFrameRows } from './stored/derived-frame-rows';
 import { DerivedFrames } from './stored/derived-frames';
 import { IngestDerivation } from './stored/derived-at-ingest';
+import { CompressionAtRest } from './stored/compressed-at-rest';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
@@ -30,6 +32,8 @@ export interface RunningArchive {
   /** The derived-representation cache (encoded frames) and, with PACS_DERIVE_AT_INGEST, its ingest-time queue. */
   derived: DerivedFrames;
   ingestDerivation: IngestDerivation | undefined;
+  /** With PACS_STORE_COMPRESSED: the background re-store of native instances in that syntax. */
+  compressionAtRest: CompressionAtRest | undefined;
   access: AccessContext;
   server: http.Server;
   close(): Promise<void>;
@@ -83,12 +87,39 @@ export async function startArchive(
     config.deriveAtIngest.length > 0 && derived.capBytes > 0
       ? new IngestDerivation({ index, blobStore, derived }, new Set(config.deriveAtIngest), log)
       : undefined;
+  // Re-stored compressed first, then derived from what is kept.
+  const derive = ingestDerivation ? (indexed: IndexedNotice) => ingestDerivation.enqueue(indexed) : undefined;
+  const compressionAtRest =
+    config.storeCompressed === undefined
+      ? undefined
+      : new CompressionAtRest(
+          {
+            index,
+            blobStore,
+            indexWriter,
+            derived,
+            log,
+            info: (message) => logger.info(message),
+            onRestored: (restored) =>
+              audit.record({
+                action: 'store-compressed',
+                outcome: 0,
+                who: { kind: 'application', id: 'pacs', role: '' },
+                clientAddress: config.host,
+                studyUid: restored.studyUid,
+                detail: `instance ${restored.sopUid} stored in ${restored.transferSyntax}, received in ${restored.originalTransferSyntax} (${restored.originalSize} → ${restored.size} bytes)`,
+              }),
+            ...(derive ? { then: derive } : {}),
+          },
+          config.storeCompressed,
+        );
+  const onIndexed = compressionAtRest ? (indexed: IndexedNotice) => compressionAtRest.enqueue(indexed) : derive;
   const app = createApp({
     index,
     indexWriter,
     blobStore,
     derived,
-    ...(ingestDerivation ? { onIndexed: (indexed) => ingestDerivation.enqueue(indexed) } : {}),
+    ...(onIndexed ? { onIndexed } : {}),
     publicUrl: () => publicUrl,
     maxRequestBytes: config.maxRequestBytes,
     qidoMaxLimit: config.qidoMaxLimit,
@@ -128,6 +159,7 @@ export async function startArchive(
     blobStore,
     derived,
     ingestDerivation,
+    compressionAtRest,
     access,
     server,
     close: async () => {
@@ -136,6 +168,7 @@ export async function startArchive(
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clearTimeout(cut);
+      await compressionAtRest?.stop();
       await ingestDerivation?.stop();
       await derived.idle();
       await blobStore.close();

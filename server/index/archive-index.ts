@@ -17,7 +17,16 @@ export interface InstanceRecord extends IndexedInstance {
 
 export type InsertResult =
   | { kind: 'inserted' }
-  | { kind: 'duplicate'; blobKey: string; size: number; studyUid: string; seriesUid: string }
+  | {
+      kind: 'duplicate';
+      blobKey: string;
+      size: number;
+      studyUid: string;
+      seriesUid: string;
+      /** Size and SHA-256 of the object as received, when it has since been re-stored compressed (PACS_STORE_COMPRESSED). */
+      originalSize: number | null;
+      originalSha256: string | null;
+    }
   | { kind: 'series-in-other-study' };
 
 /** An instance located in the index: enough to stream it from storage. */
@@ -89,7 +98,8 @@ export class ArchiveIndex {
     this.writeReferringNameWords = nameWordWriter(db, REFERRING_NAME_WORDS);
     this.q = {
       instanceBySop: db.prepare(
-        `SELECT i.blob_key AS blobKey, i.size AS size, st.study_uid AS studyUid, se.series_uid AS seriesUid ${FROM_INSTANCES} WHERE i.sop_uid = ?`,
+        `SELECT i.blob_key AS blobKey, i.size AS size, st.study_uid AS studyUid, se.series_uid AS seriesUid,
+        i.original_size AS originalSize, i.original_sha256 AS originalSha256 ${FROM_INSTANCES} WHERE i.sop_uid = ?`,
       ),
       insertPatient: db.prepare(`INSERT INTO patients (patient_key, patient_id, issuer, patient_name, name_upper, birth_date, sex, json)
         VALUES (@key, @patientId, @issuer, @name, @nameUpper, @birthDate, @sex, @json)
@@ -168,8 +178,7 @@ export class ArchiveIndex {
   }
 
   private insertRows(record: InstanceRecord): InsertResult {
-    const existing = this.q.instanceBySop.get(record.sopUid) as
-      { blobKey: string; size: number; studyUid: string; seriesUid: string } | undefined;
+    const existing = this.q.instanceBySop.get(record.sopUid) as Omit<InsertResult & { kind: 'duplicate' }, 'kind'> | undefined;
     if (existing) return { kind: 'duplicate', ...existing };
     const now = Date.now();
     const ds = record.dataset;

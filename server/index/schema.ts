@@ -117,6 +117,11 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX derived_frames_blob ON derived_frames(blob_key);
   CREATE INDEX derived_frames_used ON derived_frames(last_used_at);
   `,
+  /* 4: instances re-stored compressed at rest (server/stored/compressed-at-rest.ts, PACS_STORE_COMPRESSED): what they were received as */ `
+  ALTER TABLE instances ADD COLUMN original_transfer_syntax TEXT;   -- NULL: stored as received
+  ALTER TABLE instances ADD COLUMN original_size INTEGER;           -- bytes of the object as received (preamble zeroed)
+  ALTER TABLE instances ADD COLUMN original_sha256 TEXT;            -- its SHA-256, hex: a re-sent identical instance is still recognised
+  `,
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { getString } from '../../shared/dicom/dicom-json';
+import { getString, type DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
 import { isValidUid } from '../../shared/dicom/uid';
 import { instancePath } from '../../shared/dicomweb/paths';
@@ -8,6 +8,8 @@ import type { IndexWriter } from '../index/index-writer';
 import type { BlobStore } from '../storage/blob-store';
 import { newInstanceKey } from '../storage/object-keys';
 import { blobsEqual } from '../storage/blobs-equal';
+import { blobSha256 } from '../storage/blob-digest';
+import type { StoredBulk } from '../index/stored-bulk';
 import { Part10Error, Part10StreamParser, type ParsedPart10 } from './part10-parser';
 import { BULK_BASE_MARKER } from './bulk-data-uri';
 
@@ -145,8 +147,6 @@ async function completeInstance(
     await deps.blobStore.delete(key).catch(() => undefined);
     return failure(FailureReason.OutOfResources, 'Object storage could not store the instance.', ids);
   }
-  const instanceUrl = `${BULK_BASE_MARKER}/${instancePath(ids.studyInstanceUid, ids.seriesInstanceUid, ids.sopInstanceUid)}`;
-  for (const bulk of parsed.bulk) bulk.element.BulkDataURI = `${instanceUrl}/bulkdata/${bulk.path}`;
   try {
     const result = await deps.indexWriter.insert({
       studyUid: ids.studyInstanceUid,
@@ -156,12 +156,7 @@ async function completeInstance(
       transferSyntax: parsed.transferSyntaxUid,
       blobKey: key,
       size,
-      dataset: ds,
-      bulk: {
-        items: parsed.bulk.map(({ path, vr, offset, length }) => ({ path, vr, offset, length })),
-        pixelData: parsed.pixelData,
-        deflated: parsed.deflated === true,
-      },
+      ...indexedForm(parsed, ids.studyInstanceUid, ids.seriesInstanceUid, ids.sopInstanceUid),
     });
     if (result.kind === 'inserted') {
       deps.onIndexed?.({
@@ -174,7 +169,7 @@ async function completeInstance(
     }
     // Not indexed: our new object goes, whatever the verdict. Duplicates are rare, so we compare
     // bytes with the stored copy rather than hash every instance on the hot path.
-    const identical = result.kind === 'duplicate' && result.size === size && (await blobsEqual(deps.blobStore, result.blobKey, key));
+    const identical = result.kind === 'duplicate' && (await sameAsStored(deps.blobStore, result, key, size));
     await deps.blobStore.delete(key);
     if (identical) return { ok: true, ...ids, alreadyStored: true };
     if (result.kind === 'series-in-other-study') {
@@ -190,6 +185,44 @@ async function completeInstance(
     await deps.blobStore.delete(key).catch(() => undefined);
     return failure(FailureReason.ProcessingFailure, 'The instance could not be indexed.', ids);
   }
+}
+
+/**
+ * What the index keeps of a parsed object that depends on how it is encoded: the data set as
+ * DICOM JSON with its BulkDataURIs set (relative, bulk-data-uri.ts), and where each bulk value
+ * and the pixel data lie in the object. Ingest and the re-store at rest (compressed-at-rest.ts).
+ */
+export function indexedForm(
+  parsed: ParsedPart10,
+  studyUid: string,
+  seriesUid: string,
+  sopUid: string,
+): { dataset: DicomJson; bulk: StoredBulk } {
+  const instanceUrl = `${BULK_BASE_MARKER}/${instancePath(studyUid, seriesUid, sopUid)}`;
+  for (const bulk of parsed.bulk) bulk.element.BulkDataURI = `${instanceUrl}/bulkdata/${bulk.path}`;
+  return {
+    dataset: parsed.dataset,
+    bulk: {
+      items: parsed.bulk.map(({ path, vr, offset, length }) => ({ path, vr, offset, length })),
+      pixelData: parsed.pixelData,
+      deflated: parsed.deflated === true,
+    },
+  };
+}
+
+/**
+ * Whether the object just received under `key` has the stored copy's bytes (Decision 2). An
+ * instance re-stored compressed (PACS_STORE_COMPRESSED) is compared with the size and SHA-256 of
+ * the object it was received as, so a sender's retry is still an idempotent success.
+ */
+async function sameAsStored(
+  store: BlobStore,
+  stored: { blobKey: string; size: number; originalSize: number | null; originalSha256: string | null },
+  key: string,
+  size: number,
+): Promise<boolean> {
+  if (stored.originalSha256 !== null) return stored.originalSize === size && (await blobSha256(store, key)) === stored.originalSha256;
+  return stored.size === size && blobsEqual(store, stored.blobKey, key);
 }
 
 /** Required attributes (PS3.18 10.5.1): meta header, transfer syntax, valid UIDs, the study in the URL. */

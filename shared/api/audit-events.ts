@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = {
   retrieve: { eventId: '110104', eventName: 'DICOM Instances Transferred', eventType: undefined, actionCode: 'R' },
   download: { eventId: '110106', eventName: 'Export', eventType: undefined, actionCode: 'R' },
   store: { eventId: '110104', eventName: 'DICOM Instances Transferred', eventType: undefined, actionCode: 'C' },
+  // PACS_STORE_COMPRESSED: an instance's object re-written losslessly compressed by the archive itself.
+  'store-compressed': { eventId: '110103', eventName: 'DICOM Instances Accessed', eventType: undefined, actionCode: 'U' },
   'delete-study': { eventId: '110105', eventName: 'DICOM Study Deleted', eventType: undefined, actionCode: 'D' },
   delete: { eventId: '110103', eventName: 'DICOM Instances Accessed', eventType: undefined, actionCode: 'D' },
   'share-create': {

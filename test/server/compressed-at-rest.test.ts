@@ -1,0 +1,323 @@
+import dicomParser from 'dicom-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config';
+import { IndexWriter } from '../../server/index/index-writer';
+import { collect } from '../../server/stored/byte-streams';
+import { CompressionAtRest, type RestoreOutcome } from '../../server/stored/compressed-at-rest';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
+import { expectStored, getJson, getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
+import { dcmtkDecode, opjDecompress } from '../helpers/encoded-frame-references';
+import { frameGeometryOf } from '../helpers/corpus-geometry';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+
+/**
+ * PACS_STORE_COMPRESSED (issue 11 item 3): instances received uncompressed are re-stored
+ * losslessly compressed in the background after STOW-RS, with the original transfer syntax
+ * recorded. Real server, real SQLite and object storage, the real 40-slice CT; the stored objects
+ * are read back by DCMTK and OpenJPEG, which share no code with the archive.
+ */
+
+const JPEG_LS = '1.2.840.10008.1.2.4.80';
+const HTJ2K = '1.2.840.10008.1.2.4.201';
+const IMPLICIT_LE = '1.2.840.10008.1.2';
+const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+const AS_STORED = 'multipart/related; type="application/dicom"; transfer-syntax=*';
+const DEFAULT_DICOM = 'multipart/related; type="application/dicom"';
+const OCTETS = 'multipart/related; type="application/octet-stream"';
+
+const CT_SLICES = Array.from({ length: 40 }, (_, k) => `series/ct-abdomen-philips-tcia/1-0${36 + k}.dcm`);
+const CT = CT_SLICES[0]!;
+const RGB = 'color/rgb-us-nema-us1.dcm'; // native 8-bit RGB
+const YBR_422 = 'color/ybr-full-422-us-uncompressed.dcm'; // native subsampled chroma: the encoders refuse it
+const PIXEL_DATA = '7FE00010';
+
+interface InstanceRow {
+  blobKey: string;
+  size: number;
+  transferSyntax: string;
+  originalTransferSyntax: string | null;
+  originalSize: number | null;
+}
+
+function rowOf(archive: TestArchive, file: string): InstanceRow | undefined {
+  return archive.index.db
+    .prepare(
+      `SELECT blob_key AS blobKey, size, transfer_syntax AS transferSyntax, original_transfer_syntax AS originalTransferSyntax,
+       original_size AS originalSize FROM instances WHERE sop_uid = ?`,
+    )
+    .get(corpusEntry(file).sopInstanceUID) as InstanceRow | undefined;
+}
+
+async function instanceObjects(archive: TestArchive): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for await (const key of archive.blobStore.list('v1/instances/')) sizes.set(key, (await archive.blobStore.head(key)).size);
+  return sizes;
+}
+
+const storedBytes = async (archive: TestArchive, key: string) => collect(await archive.blobStore.get(key));
+const url = (archive: TestArchive, file: string) => corpusInstanceUrl(archive.dicomWeb, corpusEntry(file));
+const parse = (bytes: Buffer) => dicomParser.parseDicom(new Uint8Array(bytes));
+
+/** The native Pixel Data of a Part 10 file. */
+function nativePixels(bytes: Buffer): Buffer {
+  const pixel = parse(bytes).elements.x7fe00010!;
+  return bytes.subarray(pixel.dataOffset, pixel.dataOffset + pixel.length);
+}
+
+/** The single fragment of a one-frame encapsulated Pixel Data. */
+function onlyFragment(bytes: Buffer): Buffer {
+  const pixel = parse(bytes).elements.x7fe00010!;
+  expect(pixel.fragments).toHaveLength(1);
+  const fragment = pixel.fragments![0]!;
+  return bytes.subarray(fragment.position, fragment.position + fragment.length);
+}
+
+async function asStored(archive: TestArchive, file: string): Promise<{ contentType: string; body: Buffer }> {
+  const { status, parts } = await getMultipart(archive, url(archive, file), AS_STORED);
+  expect(status).toBe(200);
+  return { contentType: parts[0]!.headers['content-type']!, body: parts[0]!.body };
+}
+
+/** Instance metadata with BulkDataURIs relative to the archive, so two archives' answers compare. */
+async function metadataOf(archive: TestArchive, file: string): Promise<DicomJson> {
+  const { status, json } = await getJson(archive, `${url(archive, file)}/metadata`);
+  expect(status).toBe(200);
+  return JSON.parse(JSON.stringify((json as DicomJson[])[0]).replaceAll(archive.dicomWeb, '')) as DicomJson;
+}
+
+describe('PACS_STORE_COMPRESSED', () => {
+  let plain: TestArchive;
+  beforeAll(async () => {
+    plain = await startTestArchive();
+    await expectStored(plain, [corpusFile(CT), corpusFile(RGB)]);
+  });
+  afterAll(async () => {
+    await plain?.stop();
+  });
+
+  it('is off by default: a native CT stays as received, byte for byte', async () => {
+    expect(plain.compressionAtRest).toBeUndefined();
+    const row = rowOf(plain, CT)!;
+    expect(row).toMatchObject({ transferSyntax: IMPLICIT_LE, originalTransferSyntax: null, originalSize: null });
+    expect((await storedBytes(plain, row.blobKey)).equals(withZeroPreamble(corpusFile(CT)))).toBe(true);
+  });
+
+  it('refuses to start on a value that is not off or a lossless syntax the archive encodes', () => {
+    for (const value of ['1.2.840.10008.1.2.4.50', 'jpeg-ls', '1.2.840.10008.1.2.4.90']) {
+      expect(() => loadConfig({ PACS_STORE_COMPRESSED: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ PACS_STORE_COMPRESSED: value })).toThrow(/PACS_STORE_COMPRESSED=.* must be off or one of the lossless/);
+    }
+    expect(loadConfig({}).storeCompressed).toBeUndefined();
+    expect(loadConfig({ PACS_STORE_COMPRESSED: 'OFF' }).storeCompressed).toBeUndefined();
+    expect(loadConfig({ PACS_STORE_COMPRESSED: HTJ2K }).storeCompressed).toBe(HTJ2K);
+  });
+
+  describe('as JPEG-LS, on the 40 real CT slices', () => {
+    let archive: TestArchive;
+    let stowMs = 0;
+    let restoreMsPerInstance = 0;
+    beforeAll(async () => {
+      archive = await startTestArchive({ PACS_STORE_COMPRESSED: JPEG_LS });
+      const started = performance.now();
+      for (let k = 0; k < CT_SLICES.length; k += 10)
+        await expectStored(
+          archive,
+          CT_SLICES.slice(k, k + 10).map((f) => corpusFile(f)),
+        );
+      const stowed = performance.now();
+      stowMs = stowed - started;
+      // Stored as received first: STOW-RS answers before anything is re-encoded.
+      expect(rowOf(archive, CT)!.transferSyntax).toBe(IMPLICIT_LE);
+      await archive.compressionAtRest!.idle();
+      // The queue starts once ingest has been quiet for 1 s.
+      restoreMsPerInstance = (performance.now() - stowed - 1_000) / CT_SLICES.length;
+    }, 120_000);
+    afterAll(async () => {
+      await archive?.stop();
+    });
+
+    it('keeps every slice as JPEG-LS, records the original syntax and size, and deletes the old objects', async () => {
+      const objects = await instanceObjects(archive);
+      expect(objects.size).toBe(CT_SLICES.length);
+      let received = 0;
+      let stored = 0;
+      for (const file of CT_SLICES) {
+        const row = rowOf(archive, file)!;
+        expect(row).toMatchObject({ transferSyntax: JPEG_LS, originalTransferSyntax: IMPLICIT_LE, originalSize: corpusFile(file).length });
+        expect(objects.get(row.blobKey)).toBe(row.size);
+        received += row.originalSize!;
+        stored += row.size;
+      }
+      expect(stored).toBeLessThan(received / 2);
+      console.log(
+        `store compressed, 40 CT slices as JPEG-LS: ${received} bytes received, ${stored} stored (${(received / stored).toFixed(2)}:1); ` +
+          `STOW ${Math.round(stowMs)} ms; re-store ${restoreMsPerInstance.toFixed(1)} ms per instance`,
+      );
+    });
+
+    it('gives the JPEG-LS object with transfer-syntax=*, which DCMTK decodes to exactly the received pixels', async () => {
+      const { status, parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${corpusEntry(CT).studyInstanceUID}`, AS_STORED);
+      expect(status).toBe(200);
+      expect(parts).toHaveLength(CT_SLICES.length);
+      const bySop = new Map(CT_SLICES.map((f) => [corpusEntry(f).sopInstanceUID, f]));
+      for (const part of parts) {
+        expect(part.headers['content-type']).toBe(`application/dicom; transfer-syntax=${JPEG_LS}`);
+        const file = bySop.get(parse(part.body).string('x00080018'))!;
+        expect(dcmtkDecode(part.body, 'dcmdjpls').equals(nativePixels(corpusFile(file))), file).toBe(true);
+      }
+    });
+
+    it('gives the original pixels by default (Explicit VR Little Endian) and as octet-stream frames', async () => {
+      const original = nativePixels(corpusFile(CT));
+      const { status, parts } = await getMultipart(archive, url(archive, CT), DEFAULT_DICOM);
+      expect(status).toBe(200);
+      expect(parts[0]!.headers['content-type']).toBe(`application/dicom; transfer-syntax=${EXPLICIT_LE}`);
+      expect(nativePixels(parts[0]!.body).equals(original)).toBe(true);
+      const frame = await getMultipart(archive, `${url(archive, CT)}/frames/1`, OCTETS);
+      expect(frame.status).toBe(200);
+      expect(frame.parts[0]!.body.equals(original)).toBe(true);
+    });
+
+    it('leaves the metadata as it was but for the VR of Pixel Data, whose BulkDataURI still resolves', async () => {
+      const before = await metadataOf(plain, CT);
+      const after = await metadataOf(archive, CT);
+      expect(before[PIXEL_DATA]).toEqual({ vr: 'OW', BulkDataURI: expect.stringContaining('/bulkdata/7FE00010') as string });
+      expect(after).toEqual({ ...before, [PIXEL_DATA]: { ...before[PIXEL_DATA], vr: 'OB' } });
+      const bulk = await archive.fetch(`${archive.dicomWeb}${after[PIXEL_DATA]!.BulkDataURI!}`, {
+        headers: { accept: 'multipart/related; type="application/octet-stream"' },
+      });
+      expect(bulk.status).toBe(200);
+      expect((await bulk.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    });
+
+    it('tells the admin in the audit trail what each instance was received as', async () => {
+      const res = await archive.fetch(`${archive.url}/api/audit?action=store-compressed&limit=100`);
+      const { total, records } = (await res.json()) as { total: number; records: Array<{ detail: string; studyUid: string }> };
+      expect(total).toBe(CT_SLICES.length);
+      expect(records[0]!.studyUid).toBe(corpusEntry(CT).studyInstanceUID);
+      expect(records[0]!.detail).toMatch(
+        new RegExp(
+          `stored in ${JPEG_LS.replaceAll('.', '\\.')}, received in ${IMPLICIT_LE.replaceAll('.', '\\.')} \\(\\d+ → \\d+ bytes\\)`,
+        ),
+      );
+    });
+
+    it('answers a re-sent identical instance as already stored, and refuses different content under its UID', async () => {
+      const again = await stowFiles(archive, [corpusFile(CT)]);
+      expect(again.status).toBe(200);
+      expect(again.referenced[0]!['00081196']?.Value?.[0]).toBe(0xb000);
+      const changed = Buffer.from(corpusFile(CT));
+      changed[changed.length - 1]! ^= 1;
+      expect((await stowFiles(archive, [changed])).status).toBe(409);
+      expect(rowOf(archive, CT)!.transferSyntax).toBe(JPEG_LS);
+      expect((await instanceObjects(archive)).size).toBe(CT_SLICES.length);
+    });
+  });
+
+  describe('as HTJ2K', () => {
+    let archive: TestArchive;
+    beforeAll(async () => {
+      archive = await startTestArchive({ PACS_STORE_COMPRESSED: HTJ2K });
+      await expectStored(archive, [corpusFile(CT), corpusFile(RGB), corpusFile(YBR_422)]);
+      await archive.compressionAtRest!.idle();
+    }, 60_000);
+    afterAll(async () => {
+      await archive?.stop();
+    });
+
+    it.each([CT, RGB])('keeps %s as HTJ2K, which OpenJPEG decodes to the received pixels', async (file) => {
+      const row = rowOf(archive, file)!;
+      expect(row).toMatchObject({ transferSyntax: HTJ2K, originalTransferSyntax: corpusEntry(file).transferSyntaxUID });
+      const { contentType, body } = await asStored(archive, file);
+      expect(contentType).toBe(`application/dicom; transfer-syntax=${HTJ2K}`);
+      expect(body.length).toBe(row.size);
+      const received = corpusFile(file);
+      const geometry = frameGeometryOf(parse(received));
+      expect(opjDecompress(onlyFragment(body), geometry).pixels.equals(nativePixels(received))).toBe(true);
+      const { parts } = await getMultipart(archive, url(archive, file), DEFAULT_DICOM);
+      expect(nativePixels(parts[0]!.body).equals(nativePixels(received))).toBe(true);
+      expect(parse(parts[0]!.body).string('x00280004')).toBe(parse(received).string('x00280004'));
+    });
+
+    it('keeps RGB as YBR_RCT in its metadata, as PS3.5 8.2.4 asks of JPEG 2000 with the reversible colour transform', async () => {
+      const after = await metadataOf(archive, RGB);
+      expect(after['00280004']?.Value).toEqual(['YBR_RCT']);
+    });
+
+    it('keeps frames the encoder refuses (YBR_FULL_422) as received', async () => {
+      const row = rowOf(archive, YBR_422)!;
+      expect(row).toMatchObject({ transferSyntax: EXPLICIT_LE, originalTransferSyntax: null });
+      expect((await storedBytes(archive, row.blobKey)).equals(withZeroPreamble(corpusFile(YBR_422)))).toBe(true);
+      expect((await instanceObjects(archive)).size).toBe(3);
+    });
+  });
+
+  describe('racing a DELETE and a new STOW-RS', () => {
+    let archive: TestArchive;
+    let writer: IndexWriter;
+    beforeAll(async () => {
+      archive = await startTestArchive();
+      writer = new IndexWriter(archive.index);
+    });
+    afterAll(async () => {
+      await writer?.close();
+      await archive?.stop();
+    });
+
+    /** Re-stores the CT with a compressor of its own, paused before the swap while `meanwhile` runs. */
+    async function restoreAround(meanwhile: () => Promise<void>): Promise<RestoreOutcome> {
+      let paused!: () => void;
+      const atSwap = new Promise<void>((resolve) => (paused = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const compression = new CompressionAtRest(
+        {
+          index: archive.index,
+          blobStore: archive.blobStore,
+          indexWriter: writer,
+          derived: archive.derived,
+          log: () => undefined,
+          info: () => undefined,
+          beforeSwap: async () => {
+            paused();
+            await released;
+          },
+        },
+        JPEG_LS,
+      );
+      const outcome = compression.restore({ sopUid: corpusEntry(CT).sopInstanceUID! });
+      await atSwap;
+      // The compressed object is written and waits for its swap.
+      expect((await instanceObjects(archive)).size).toBe(2);
+      await meanwhile();
+      release();
+      return outcome;
+    }
+
+    it('a DELETE while the instance is re-encoded leaves no row and no object', async () => {
+      await expectStored(archive, [corpusFile(CT)]);
+      const outcome = await restoreAround(async () => {
+        expect((await archive.fetch(url(archive, CT), { method: 'DELETE' })).status).toBe(204);
+      });
+      expect(outcome).toMatchObject({ kind: 'kept', reason: expect.stringMatching(/deleted or stored again/) as string });
+      expect(rowOf(archive, CT)).toBeUndefined();
+      expect((await instanceObjects(archive)).size).toBe(0);
+    });
+
+    it('an instance deleted and stored again meanwhile is not overwritten by the stale swap', async () => {
+      await expectStored(archive, [corpusFile(CT)]);
+      let again: InstanceRow | undefined;
+      const outcome = await restoreAround(async () => {
+        expect((await archive.fetch(url(archive, CT), { method: 'DELETE' })).status).toBe(204);
+        await expectStored(archive, [corpusFile(CT)]);
+        again = rowOf(archive, CT);
+      });
+      expect(outcome.kind).toBe('kept');
+      expect(rowOf(archive, CT)).toEqual(again);
+      expect(again).toMatchObject({ transferSyntax: IMPLICIT_LE, originalTransferSyntax: null });
+      expect([...(await instanceObjects(archive)).keys()]).toEqual([again!.blobKey]);
+      expect((await storedBytes(archive, again!.blobKey)).equals(withZeroPreamble(corpusFile(CT)))).toBe(true);
+    });
+  });
+});

@@ -109,7 +109,7 @@ export async function startArchive(
                 studyUid: restored.studyUid,
                 detail: `instance ${restored.sopUid} stored in ${restored.transferSyntax}, received in ${restored.originalTransferSyntax} (${restored.originalSize} → ${restored.size} bytes)`,
               }),
-            ...(derive ? { then: derive } : {}),
+            ...(derive ? { next: derive } : {}),
           },
           config.storeCompressed,
         );

@@ -60,7 +60,7 @@ export interface CompressionAtRestDeps extends StoredDeps {
   /** Told of each instance re-stored (the audit trail). */
   onRestored?: (restored: RestoredInstance) => void;
   /** Told of each instance once the re-store is done with it, whatever the outcome (PACS_DERIVE_AT_INGEST comes next). */
-  then?: (notice: IndexedNotice) => void;
+  next?: (notice: IndexedNotice) => void;
   /** Tests only: runs between the new object's write and the swap, to race a DELETE or a new STOW-RS against it. */
   beforeSwap?: (sopUid: string) => Promise<void>;
 }
@@ -104,7 +104,7 @@ export class CompressionAtRest {
     if (this.stopped) return;
     if (this.queue.length >= MAX_QUEUED) {
       if (this.dropped++ === 0) this.deps.log(`store compressed: more than ${MAX_QUEUED} instances waiting; later ones stay as received`);
-      this.deps.then?.(notice);
+      this.deps.next?.(notice);
       return;
     }
     this.queue.push(notice);
@@ -139,7 +139,7 @@ export class CompressionAtRest {
         // Deleted while it was read: nothing to say.
         if (this.rows.candidate(notice.sopUid)) this.deps.log('store compressed: an instance stays as received', error);
       }
-      this.deps.then?.(notice);
+      this.deps.next?.(notice);
     }
     this.dropped = 0;
   }

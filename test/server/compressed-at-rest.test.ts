@@ -1,3 +1,4 @@
+import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config';
@@ -5,9 +6,11 @@ import { IndexWriter } from '../../server/index/index-writer';
 import { collect } from '../../server/stored/byte-streams';
 import { CompressionAtRest, type RestoreOutcome } from '../../server/stored/compressed-at-rest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
+import { BACKENDS, startArchiveOn } from '../helpers/backends';
+import { CORPUS_DIR, corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
 import { expectStored, getJson, getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
 import { dcmtkDecode, opjDecompress } from '../helpers/encoded-frame-references';
+import { gdcmRaw } from '../helpers/reference-decoders';
 import { frameGeometryOf } from '../helpers/corpus-geometry';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
@@ -30,6 +33,8 @@ const CT_SLICES = Array.from({ length: 40 }, (_, k) => `series/ct-abdomen-philip
 const CT = CT_SLICES[0]!;
 const RGB = 'color/rgb-us-nema-us1.dcm'; // native 8-bit RGB
 const YBR_422 = 'color/ybr-full-422-us-uncompressed.dcm'; // native subsampled chroma: the encoders refuse it
+const BIG_ENDIAN_CT = 'transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm';
+const DEFLATED_CT = 'transfer-syntaxes/ct1-1.2.1.99_deflated.dcm';
 const PIXEL_DATA = '7FE00010';
 
 interface InstanceRow {
@@ -215,10 +220,38 @@ describe('PACS_STORE_COMPRESSED', () => {
     });
   });
 
-  describe('as HTJ2K', () => {
+  // The two files are one CT in two encodings, under one SOP Instance UID: an archive each.
+  describe.each([BIG_ENDIAN_CT, DEFLATED_CT])('from %s, before PACS_DERIVE_AT_INGEST', (file) => {
     let archive: TestArchive;
     beforeAll(async () => {
-      archive = await startTestArchive({ PACS_STORE_COMPRESSED: HTJ2K });
+      archive = await startTestArchive({ PACS_STORE_COMPRESSED: JPEG_LS, PACS_DERIVE_AT_INGEST: 'CT' });
+      await expectStored(archive, [corpusFile(file)]);
+      await archive.compressionAtRest!.idle();
+      await archive.ingestDerivation!.idle();
+    }, 60_000);
+    afterAll(async () => {
+      await archive?.stop();
+    });
+
+    it('keeps it as JPEG-LS decoding (DCMTK) to the pixels GDCM reads from the file received', async () => {
+      const row = rowOf(archive, file)!;
+      expect(row).toMatchObject({ transferSyntax: JPEG_LS, originalTransferSyntax: corpusEntry(file).transferSyntaxUID });
+      const expected = gdcmRaw(path.join(CORPUS_DIR, file)).pixels;
+      expect(dcmtkDecode((await asStored(archive, file)).body, 'dcmdjpls').equals(expected)).toBe(true);
+      const { parts } = await getMultipart(archive, url(archive, file), DEFAULT_DICOM);
+      expect(nativePixels(parts[0]!.body).equals(expected)).toBe(true);
+    });
+
+    it('derives its frame at ingest from the object kept, not from the one replaced', () => {
+      const keys = archive.index.db.prepare(`SELECT blob_key FROM derived_frames`).pluck().all();
+      expect(keys).toEqual([rowOf(archive, file)!.blobKey]);
+    });
+  });
+
+  describe.each(BACKENDS)('as HTJ2K on %s', (backend) => {
+    let archive: TestArchive;
+    beforeAll(async () => {
+      archive = await startArchiveOn(backend, { PACS_STORE_COMPRESSED: HTJ2K });
       await expectStored(archive, [corpusFile(CT), corpusFile(RGB), corpusFile(YBR_422)]);
       await archive.compressionAtRest!.idle();
     }, 60_000);

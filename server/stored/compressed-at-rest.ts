@@ -35,6 +35,14 @@ const NATIVE_SYNTAXES: ReadonlySet<string> = new Set([
 /** Instances waiting at most; later ones stay as received. */
 const MAX_QUEUED = 10_000;
 
+/**
+ * How long a replaced object outlives its swap. Readers that located the instance before it
+ * still find it: a whole-study retrieval plans every instance first, then streams their objects
+ * for as long as the link takes (minutes over a district link), and a re-store runs right after
+ * ingest, when a study is most read.
+ */
+const REPLACED_GRACE_MS = 60 * 60_000;
+
 /** One instance re-stored compressed: what the log line and the audit record say. */
 export interface RestoredInstance {
   studyUid: string;
@@ -73,16 +81,18 @@ export interface CompressionAtRestDeps extends StoredDeps {
  * the stored object is re-encoded (transcoded-instance.ts, frames on the codec pool), parsed
  * again by the ingest parser, checked to decode to the received pixels frame by frame, written
  * as a new object, and swapped in by one index transaction that re-derives everything the row
- * holds that depends on the encoding; then the old object is deleted. Instances whose pixels
- * were lossy once, that the encoder refuses, or that would not get smaller stay as received.
+ * holds that depends on the encoding. The old object is deleted after REPLACED_GRACE_MS, or at
+ * shutdown. Instances whose pixels were lossy once, that the encoder refuses, or that would not
+ * get smaller stay as received.
  *
  * Crashes, step by step: before the new object is complete nothing changed; between its write
  * and the swap it is an object no row names (an orphan, found by `BlobStore.list` against the
- * index, README Decision 1) and the instance stays as received; the old object is deleted only
- * once the swap is durable (the WAL flushed), so a crash after the swap leaves the old object as
- * an orphan, never a row pointing at a missing object. Instances queued but not yet re-stored
- * stay as received. A DELETE or a new STOW of the same instance while it is re-encoded makes the
- * swap's key comparison fail (instance-object-swap.ts), and the new object is deleted.
+ * index, README Decision 1) and the instance stays as received. The old object is deleted only
+ * once the swap is durable (the WAL flushed), so a crash after the swap, or within the grace,
+ * leaves the old object as an orphan, never a row pointing at a missing object. Instances queued
+ * but not yet re-stored stay as received. A DELETE, or a DELETE and a new STOW of the same
+ * instance, while it is re-encoded makes the swap's key comparison fail
+ * (instance-object-swap.ts), and the new object is deleted.
  */
 export class CompressionAtRest {
   private readonly queue: IndexedNotice[] = [];
@@ -91,6 +101,9 @@ export class CompressionAtRest {
   private running: Promise<void> | undefined;
   private stopped = false;
   private dropped = 0;
+  /** Objects swapped out, oldest first, each deleted when its grace ends (REPLACED_GRACE_MS). */
+  private readonly replaced: Array<{ key: string; due: number }> = [];
+  private retireTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: CompressionAtRestDeps,
@@ -119,12 +132,36 @@ export class CompressionAtRest {
     while (this.running) await this.running;
   }
 
-  /** Finishes the instance in hand and drops the rest, which stay as received (shutdown). */
+  /**
+   * Finishes the instance in hand and drops the rest, which stay as received; then deletes every
+   * replaced object (shutdown, once the server takes no more requests: no reader is left).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
     this.quiet.wakeAll();
     await this.running;
+    clearTimeout(this.retireTimer);
+    this.retireTimer = undefined;
+    await this.deleteReplaced();
+  }
+
+  /** Objects swapped out whose grace has not ended yet. */
+  get replacedKeys(): string[] {
+    return this.replaced.map(({ key }) => key);
+  }
+
+  /** Deletes the replaced objects whose grace ends by `until` (all of them by default), and their derived frames. */
+  async deleteReplaced(until = Infinity): Promise<void> {
+    while (this.replaced.length > 0 && this.replaced[0]!.due <= until) {
+      const { key } = this.replaced.shift()!;
+      try {
+        await this.deps.blobStore.delete(key);
+        await this.deps.derived.forget([key]);
+      } catch (error) {
+        this.deps.log(`store compressed: a replaced object was not deleted (key ${key}); it is left as an orphan`, error);
+      }
+    }
   }
 
   private async drain(): Promise<void> {
@@ -190,10 +227,10 @@ export class CompressionAtRest {
       if (!swapped) await blobStore.delete(key).catch(() => undefined);
     }
     if (!swapped) return kept('it was deleted or stored again while it was re-encoded');
-    // A power cut before the WAL flush would bring back the row naming the old object: keep that object until then.
+    // A power cut before the WAL flush would bring back the row naming the old object: keep that object until then, and
+    // for readers that located the instance before the swap, REPLACED_GRACE_MS longer.
     await indexWriter.durable();
-    await blobStore.delete(row.blobKey);
-    await this.deps.derived.forget([row.blobKey]);
+    this.retire(row.blobKey);
     return {
       kind: 'compressed',
       restored: {
@@ -233,6 +270,25 @@ export class CompressionAtRest {
         throw new Error(`frame ${frame} of ${located.sopUid} in ${this.target} does not decode to the pixels received`);
       }
     }
+  }
+
+  private retire(key: string): void {
+    this.replaced.push({ key, due: Date.now() + REPLACED_GRACE_MS });
+    this.armRetirement();
+  }
+
+  private armRetirement(): void {
+    if (this.retireTimer || this.replaced.length === 0 || this.stopped) return;
+    this.retireTimer = setTimeout(
+      () => {
+        void this.deleteReplaced(Date.now()).finally(() => {
+          this.retireTimer = undefined;
+          this.armRetirement();
+        });
+      },
+      Math.max(0, this.replaced[0]!.due - Date.now()),
+    );
+    this.retireTimer.unref();
   }
 
   private restored(r: RestoredInstance): void {

@@ -142,9 +142,18 @@ describe('PACS_STORE_COMPRESSED', () => {
       await archive?.stop();
     });
 
-    it('keeps every slice as JPEG-LS, records the original syntax and size, and deletes the old objects', async () => {
+    it('keeps every slice as JPEG-LS, records the original syntax and size, and deletes the old objects after their grace', async () => {
+      // The objects received stay readable for a while, for readers that located them before the swap.
+      const replaced = archive.compressionAtRest!.replacedKeys;
+      expect(replaced).toHaveLength(CT_SLICES.length);
+      const old = await storedBytes(archive, replaced[0]!);
+      const slice = CT_SLICES.find((f) => corpusEntry(f).sopInstanceUID === parse(old).string('x00080018'))!;
+      expect(old.equals(withZeroPreamble(corpusFile(slice)))).toBe(true);
+      expect((await instanceObjects(archive)).size).toBe(2 * CT_SLICES.length);
+      await archive.compressionAtRest!.deleteReplaced();
       const objects = await instanceObjects(archive);
       expect(objects.size).toBe(CT_SLICES.length);
+      expect(replaced.some((key) => objects.has(key))).toBe(false);
       let received = 0;
       let stored = 0;
       for (const file of CT_SLICES) {
@@ -216,6 +225,7 @@ describe('PACS_STORE_COMPRESSED', () => {
       changed[changed.length - 1]! ^= 1;
       expect((await stowFiles(archive, [changed])).status).toBe(409);
       expect(rowOf(archive, CT)!.transferSyntax).toBe(JPEG_LS);
+      await archive.compressionAtRest!.deleteReplaced();
       expect((await instanceObjects(archive)).size).toBe(CT_SLICES.length);
     });
   });
@@ -282,6 +292,7 @@ describe('PACS_STORE_COMPRESSED', () => {
       const row = rowOf(archive, YBR_422)!;
       expect(row).toMatchObject({ transferSyntax: EXPLICIT_LE, originalTransferSyntax: null });
       expect((await storedBytes(archive, row.blobKey)).equals(withZeroPreamble(corpusFile(YBR_422)))).toBe(true);
+      await archive.compressionAtRest!.deleteReplaced();
       expect((await instanceObjects(archive)).size).toBe(3);
     });
   });

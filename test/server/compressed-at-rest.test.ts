@@ -297,7 +297,7 @@ describe('PACS_STORE_COMPRESSED', () => {
     });
   });
 
-  describe('racing a DELETE and a new STOW-RS', () => {
+  describe('the swap, racing a DELETE and a new STOW-RS', () => {
     let archive: TestArchive;
     let writer: IndexWriter;
     beforeAll(async () => {
@@ -309,13 +309,9 @@ describe('PACS_STORE_COMPRESSED', () => {
       await archive?.stop();
     });
 
-    /** Re-stores the CT with a compressor of its own, paused before the swap while `meanwhile` runs. */
-    async function restoreAround(meanwhile: () => Promise<void>): Promise<RestoreOutcome> {
-      let paused!: () => void;
-      const atSwap = new Promise<void>((resolve) => (paused = resolve));
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const compression = new CompressionAtRest(
+    /** A compressor of the test's own over the archive's index and storage, that the archive does not drive. */
+    const compressor = (beforeSwap?: () => Promise<void>) =>
+      new CompressionAtRest(
         {
           index: archive.index,
           blobStore: archive.blobStore,
@@ -323,13 +319,21 @@ describe('PACS_STORE_COMPRESSED', () => {
           derived: archive.derived,
           log: () => undefined,
           info: () => undefined,
-          beforeSwap: async () => {
-            paused();
-            await released;
-          },
+          ...(beforeSwap ? { beforeSwap } : {}),
         },
         JPEG_LS,
       );
+
+    /** Re-stores the CT, paused before the swap while `meanwhile` runs. */
+    async function restoreAround(meanwhile: () => Promise<void>): Promise<RestoreOutcome> {
+      let paused!: () => void;
+      const atSwap = new Promise<void>((resolve) => (paused = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const compression = compressor(async () => {
+        paused();
+        await released;
+      });
       const outcome = compression.restore({ sopUid: corpusEntry(CT).sopInstanceUID! });
       await atSwap;
       // The compressed object is written and waits for its swap.
@@ -362,6 +366,20 @@ describe('PACS_STORE_COMPRESSED', () => {
       expect(again).toMatchObject({ transferSyntax: IMPLICIT_LE, originalTransferSyntax: null });
       expect([...(await instanceObjects(archive)).keys()]).toEqual([again!.blobKey]);
       expect((await storedBytes(archive, again!.blobKey)).equals(withZeroPreamble(corpusFile(CT)))).toBe(true);
+    });
+
+    it('a completed swap changes the validator of the study metadata', async () => {
+      const metadataUrl = `${archive.dicomWeb}/studies/${corpusEntry(CT).studyInstanceUID}/metadata`;
+      const before = (await getJson(archive, metadataUrl)).headers.get('etag')!;
+      expect(before).toBeTruthy();
+      const compression = compressor();
+      expect((await compression.restore({ sopUid: corpusEntry(CT).sopInstanceUID! })).kind).toBe('compressed');
+      const res = await archive.fetch(metadataUrl, { headers: { accept: 'application/dicom+json', 'if-none-match': before } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('etag')).not.toBe(before);
+      expect(((await res.json()) as DicomJson[])[0]![PIXEL_DATA]?.vr).toBe('OB');
+      await compression.stop();
+      expect((await instanceObjects(archive)).size).toBe(1);
     });
   });
 });

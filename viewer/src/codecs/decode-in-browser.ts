@@ -2,7 +2,7 @@
  * Decodes compressed frames in a Web Worker (started on the first compressed frame). One worker:
  * the archive link, not decoding, is what limits a remote reader, and the CPU may be small.
  */
-import type { DecodeRequest, DecodeResponse } from './decode-messages';
+import type { DecodeRequest, DecodeResponse, PrepareRequest } from './decode-messages';
 import type { FrameShape, PreviewDecode } from './decoders';
 
 let worker: Worker | undefined;
@@ -44,4 +44,10 @@ export function decodeInBrowser(
     const request: DecodeRequest = { id, transferSyntax, encoded: own, shape, preview };
     decodeWorker().postMessage(request, [own.buffer]);
   });
+}
+
+/** Starts the worker and has it compile the decoder of `transferSyntax` while the first frame is still on its way. */
+export function prepareDecoding(transferSyntax: string): void {
+  const request: PrepareRequest = { prepare: transferSyntax };
+  decodeWorker().postMessage(request);
 }

@@ -9,4 +9,9 @@ export interface DecodeRequest {
   preview?: PreviewDecode;
 }
 
+/** Compiles a syntax's decoder ahead of its first frame; no answer. */
+export interface PrepareRequest {
+  prepare: string;
+}
+
 export type DecodeResponse = { id: number; pixels: Uint8Array; error?: undefined } | { id: number; error: string; pixels?: undefined };

@@ -58,6 +58,11 @@ export async function decodeFrame(
   }
 }
 
+/** Loads and compiles the decoder of a syntax before its first frame arrives (only HTJ2K so far: the staged loading's). */
+export async function prepareDecoder(transferSyntax: string): Promise<void> {
+  if (transferSyntax.startsWith('1.2.840.10008.1.2.4.20')) await openjph();
+}
+
 /** By the codestream's own frame header, as the archive does: some senders label DCT frames lossless. */
 async function decodeJpeg(encoded: Uint8Array, shape: FrameShape): Promise<Uint8Array> {
   const header = jpegFrameHeader(encoded);

@@ -12,7 +12,9 @@ import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids'
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
 import { exposeCachedPixelsProbe } from '../loading/cached-pixels-probe';
 import { forgetPreviews, qualityOf } from '../loading/image-quality';
-import { linkEstimate } from '../loading/link-estimate';
+import { prepareDecoding } from '../codecs/decode-in-browser';
+import { HTJ2K_RPCL } from '../loading/htj2k-range';
+import { isFastLink, linkEstimate, seedFromResourceTiming } from '../loading/link-estimate';
 import { seriesBytes, forgetSeriesBytes } from '../loading/series-bytes';
 import { forgetSeriesLayouts, markUnstaged, seriesLayout, startStaging, stopAllStaging } from '../loading/staged-series';
 import { planStages } from '../loading/stage-plan';
@@ -60,6 +62,9 @@ export const page: Page = {
       showError(t('noStudy'));
       return;
     }
+    // Over a slow link the first image comes as HTJ2K: its decoder loads while the study's metadata does.
+    seedFromResourceTiming();
+    if (!isFastLink()) prepareDecoding(HTJ2K_RPCL);
     const status = document.createElement('p');
     status.className = 'viewer-status';
     status.textContent = t('loadingStudy');

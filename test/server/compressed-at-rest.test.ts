@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +10,9 @@ import { collect } from '../../server/stored/byte-streams';
 import { CompressionAtRest, type RestoreOutcome } from '../../server/stored/compressed-at-rest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
+import { requireTool } from '../helpers/debian-tools';
+import { STORE_COMPRESSED_SYNTAXES } from '../../server/config';
+import { LOSSLESS_ENCODINGS } from '../../server/codecs/encode-registry';
 import { CORPUS_DIR, corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
 import { expectStored, getJson, getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
 import { dcmtkDecode, opjDecompress } from '../helpers/encoded-frame-references';
@@ -33,6 +39,8 @@ const CT_SLICES = Array.from({ length: 40 }, (_, k) => `series/ct-abdomen-philip
 const CT = CT_SLICES[0]!;
 const RGB = 'color/rgb-us-nema-us1.dcm'; // native 8-bit RGB
 const YBR_422 = 'color/ybr-full-422-us-uncompressed.dcm'; // native subsampled chroma: the encoders refuse it
+/** The CT as if decompressed from a lossy encoding: Lossy Image Compression 01, under a SOP Instance UID of its own. */
+const LOSSY_ONCE_SOP = '2.25.20261206142000';
 const BIG_ENDIAN_CT = 'transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm';
 const DEFLATED_CT = 'transfer-syntaxes/ct1-1.2.1.99_deflated.dcm';
 const PIXEL_DATA = '7FE00010';
@@ -63,6 +71,20 @@ async function instanceObjects(archive: TestArchive): Promise<Map<string, number
 const storedBytes = async (archive: TestArchive, key: string) => collect(await archive.blobStore.get(key));
 const url = (archive: TestArchive, file: string) => corpusInstanceUrl(archive.dicomWeb, corpusEntry(file));
 const parse = (bytes: Buffer) => dicomParser.parseDicom(new Uint8Array(bytes));
+
+/** The CT edited by DCMTK: Lossy Image Compression 01 and SOP Instance UID LOSSY_ONCE_SOP, still Implicit VR Little Endian. */
+function lossyOnceCt(): Buffer {
+  requireTool('dcmodify');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lossy-once-'));
+  try {
+    const file = path.join(dir, 'ct.dcm');
+    fs.writeFileSync(file, corpusFile(CT));
+    execFileSync('dcmodify', ['-nb', '-i', '(0028,2110)=01', '-m', `(0008,0018)=${LOSSY_ONCE_SOP}`, file], { stdio: 'pipe' });
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** The native Pixel Data of a Part 10 file. */
 function nativePixels(bytes: Buffer): Buffer {
@@ -116,6 +138,7 @@ describe('PACS_STORE_COMPRESSED', () => {
     expect(loadConfig({}).storeCompressed).toBeUndefined();
     expect(loadConfig({ PACS_STORE_COMPRESSED: 'OFF' }).storeCompressed).toBeUndefined();
     expect(loadConfig({ PACS_STORE_COMPRESSED: HTJ2K }).storeCompressed).toBe(HTJ2K);
+    expect(STORE_COMPRESSED_SYNTAXES).toEqual(LOSSLESS_ENCODINGS);
   });
 
   describe('as JPEG-LS, on the 40 real CT slices', () => {
@@ -262,7 +285,7 @@ describe('PACS_STORE_COMPRESSED', () => {
     let archive: TestArchive;
     beforeAll(async () => {
       archive = await startArchiveOn(backend, { PACS_STORE_COMPRESSED: HTJ2K });
-      await expectStored(archive, [corpusFile(CT), corpusFile(RGB), corpusFile(YBR_422)]);
+      await expectStored(archive, [corpusFile(CT), corpusFile(RGB), corpusFile(YBR_422), lossyOnceCt()]);
       await archive.compressionAtRest!.idle();
     }, 60_000);
     afterAll(async () => {
@@ -293,7 +316,17 @@ describe('PACS_STORE_COMPRESSED', () => {
       expect(row).toMatchObject({ transferSyntax: EXPLICIT_LE, originalTransferSyntax: null });
       expect((await storedBytes(archive, row.blobKey)).equals(withZeroPreamble(corpusFile(YBR_422)))).toBe(true);
       await archive.compressionAtRest!.deleteReplaced();
-      expect((await instanceObjects(archive)).size).toBe(3);
+      expect((await instanceObjects(archive)).size).toBe(4);
+    });
+
+    it('keeps pixels that were lossy once (Lossy Image Compression 01) as received', async () => {
+      const row = archive.index.db
+        .prepare(
+          `SELECT blob_key AS blobKey, transfer_syntax AS transferSyntax, original_transfer_syntax AS originalTransferSyntax FROM instances WHERE sop_uid = ?`,
+        )
+        .get(LOSSY_ONCE_SOP) as InstanceRow;
+      expect(row).toMatchObject({ transferSyntax: IMPLICIT_LE, originalTransferSyntax: null });
+      expect((await storedBytes(archive, row.blobKey)).equals(withZeroPreamble(lossyOnceCt()))).toBe(true);
     });
   });
 

@@ -1,49 +1,25 @@
-import { createRequire } from 'node:module';
 import dicomParser from 'dicom-parser';
+import { loadWasmModule, runDecoder, runEncoder, type WasmDecoder, type WasmEncoder } from '../../server/codecs/wasm-module';
 import { corpusFile } from './corpus';
 
 /**
- * HTJ2K codestreams as the archive writes 1.2.840.10008.1.2.4.202 (reversible, RPCL, TLM, one
- * tile-part per resolution), made with OpenJPH's own encoder for tests that need a codestream
- * without an archive; and OpenJPH's decoder, at full or reduced resolution.
+ * HTJ2K codestreams made with OpenJPH's own encoder, as the archive writes 1.2.840.10008.1.2.4.202
+ * (reversible, RPCL, TLM, one tile-part per resolution) or in the variants it does not write, for
+ * tests of the codestream reader; and OpenJPH's decoder, at full or reduced resolution.
  */
 
-const require = createRequire(import.meta.url);
-
-interface FrameInfo {
-  width: number;
-  height: number;
-  bitsPerSample: number;
-  componentCount: number;
-  isSigned: boolean;
-  isUsingColorTransform?: boolean;
-}
 interface OpenJph {
-  HTJ2KEncoder: new () => {
-    getDecodedBuffer(info: FrameInfo): Uint8Array;
-    getEncodedBuffer(): Uint8Array;
-    encode(): void;
+  HTJ2KEncoder: new () => WasmEncoder & {
     setDecompositions(n: number): void;
     setQuality(reversible: boolean, step: number): void;
     setProgressionOrder(order: number): void;
     setTLMMarker(on: boolean): void;
     setTilePartDivisionsAtResolutions(on: boolean): void;
-    delete(): void;
   };
-  HTJ2KDecoder: new () => {
-    getEncodedBuffer(length: number): Uint8Array;
-    getDecodedBuffer(): Uint8Array;
-    decode(): void;
-    decodeSubResolution(level: number, layer: number): void;
-    delete(): void;
-  };
+  HTJ2KDecoder: new () => WasmDecoder & { decodeSubResolution(level: number, layer: number): void };
 }
 
-let codec: Promise<OpenJph> | undefined;
-function openJph(): Promise<OpenJph> {
-  codec ??= (require('@cornerstonejs/codec-openjph/wasmjs') as (o: object) => Promise<OpenJph>)({ print() {}, printErr() {} });
-  return codec;
-}
+const openJph = () => loadWasmModule<OpenJph>('@cornerstonejs/codec-openjph/wasmjs');
 
 export interface GreyFrame {
   pixels: Uint8Array;
@@ -67,40 +43,29 @@ export function corpusGreyFrame(relative: string): GreyFrame {
 
 export async function encodeHtj2k(
   frame: GreyFrame,
-  options: { decompositions?: number; progressionOrder?: number; tlm?: boolean; tilePartsAtResolutions?: boolean } = {},
+  options: { progressionOrder?: number; tlm?: boolean; tilePartsAtResolutions?: boolean } = {},
 ): Promise<Uint8Array> {
   const encoder = new (await openJph()).HTJ2KEncoder();
-  try {
-    encoder.setDecompositions(options.decompositions ?? 5);
-    encoder.setQuality(true, 0);
-    encoder.setProgressionOrder(options.progressionOrder ?? 2); // RPCL
-    encoder.setTLMMarker(options.tlm ?? true);
-    encoder.setTilePartDivisionsAtResolutions(options.tilePartsAtResolutions ?? true);
-    const info = {
-      width: frame.width,
-      height: frame.height,
-      bitsPerSample: 16,
-      componentCount: 1,
-      isSigned: frame.signed,
-      isUsingColorTransform: false,
-    };
-    encoder.getDecodedBuffer(info).set(frame.pixels);
-    encoder.encode();
-    return new Uint8Array(encoder.getEncodedBuffer());
-  } finally {
-    encoder.delete();
-  }
+  encoder.setDecompositions(5);
+  encoder.setQuality(true, 0);
+  encoder.setProgressionOrder(options.progressionOrder ?? 2); // RPCL
+  encoder.setTLMMarker(options.tlm ?? true);
+  encoder.setTilePartDivisionsAtResolutions(options.tilePartsAtResolutions ?? true);
+  const info = {
+    width: frame.width,
+    height: frame.height,
+    bitsPerSample: 16,
+    componentCount: 1,
+    isSigned: frame.signed,
+    isUsingColorTransform: false,
+  };
+  return runEncoder(encoder, info, frame.pixels);
 }
 
 /** Decoded little-endian samples; `level` decompositions skipped (0 = full resolution). */
 export async function decodeHtj2k(codestream: Uint8Array, level = 0): Promise<Uint8Array> {
   const decoder = new (await openJph()).HTJ2KDecoder();
-  try {
-    decoder.getEncodedBuffer(codestream.length).set(codestream);
-    if (level === 0) decoder.decode();
-    else decoder.decodeSubResolution(level, 0);
-    return new Uint8Array(decoder.getDecodedBuffer());
-  } finally {
-    decoder.delete();
-  }
+  // runDecoder calls decode(): a reduced-resolution decode stands in for it.
+  if (level > 0) decoder.decode = () => decoder.decodeSubResolution(level, 0);
+  return runDecoder(decoder, codestream, (_d, pixels) => pixels);
 }

@@ -25,6 +25,7 @@ let busySince = 0;
 /** Bytes and busy milliseconds since the last rate sample. */
 let pendingBytes = 0;
 let pendingBusyMs = 0;
+let timingsSeen = 0;
 
 function now(): number {
   return performance.now();
@@ -46,7 +47,10 @@ function addRtt(ms: number): void {
  */
 export function seedFromResourceTiming(): void {
   const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-  for (const entry of entries) {
+  // The buffer only grows: each entry is counted once.
+  const fresh = entries.slice(timingsSeen);
+  timingsSeen = entries.length;
+  for (const entry of fresh) {
     if (!entry.name.startsWith(location.origin) || entry.transferSize === 0 || entry.responseEnd <= 0) continue;
     const bytes = entry.encodedBodySize;
     const ms = entry.responseEnd - entry.startTime;

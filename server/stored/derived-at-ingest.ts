@@ -1,5 +1,6 @@
 import type { IndexedNotice } from '../ingest/store-instance';
 import { encodeStored, encodingProblem, type EncodingDeps } from './encoded-frames';
+import { IngestQuiet } from './ingest-quiet';
 import { storedFrames, storedImage } from './native-frame';
 import { locate } from './stored-instance';
 
@@ -9,18 +10,13 @@ export const INGEST_SYNTAX = '1.2.840.10008.1.2.4.202';
 /** Instances waiting at most; more are not derived at ingest (their first reader encodes them). */
 const MAX_QUEUED = 10_000;
 
-/** Ingest counts as quiet this long after the last instance arrived ... */
-const QUIET_MS = 1_000;
-/** ... and a frame waits for quiet at most this long, so a steady stream of instances delays derivation but never stops it. */
-const MAX_WAIT_MS = 10_000;
-
 /**
  * `PACS_DERIVE_AT_INGEST`: the frames of grey instances of the chosen modalities are encoded as
  * HTJ2K RPCL right after ingest commits, so the first reader does not wait for the encoder. It
  * never touches the STOW answer: `enqueue` only records the instance; the work runs in the
  * background, one frame at a time (so at most one codec worker of the pool is busy with it while
- * requests queue their own frames), each frame waiting until no instance has arrived for
- * QUIET_MS (at most MAX_WAIT_MS), so a series arriving in a burst is stored before its frames are
+ * requests queue their own frames), each frame waiting until ingest is quiet
+ * (ingest-quiet.ts: no instance for 1 s, at most 10 s of waiting), so a series arriving in a burst is stored before its frames are
  * encoded (their reads, encodes and object writes would compete with the STOW's own disk flushes
  * and CPU). The queue is bounded. A failure is logged, never retried: the frame is then made when
  * first asked for.
@@ -30,8 +26,7 @@ export class IngestDerivation {
   private running: Promise<void> | undefined;
   private stopped = false;
   private dropped = 0;
-  private lastArrival = 0;
-  private wake: (() => void) | undefined;
+  private readonly ingest = new IngestQuiet();
 
   constructor(
     private readonly deps: EncodingDeps,
@@ -47,7 +42,7 @@ export class IngestDerivation {
       return;
     }
     this.queue.push(notice);
-    this.lastArrival = Date.now();
+    this.ingest.arrived();
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
     });
@@ -63,7 +58,7 @@ export class IngestDerivation {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    this.wake?.();
+    this.ingest.wakeAll();
     await this.running;
   }
 
@@ -89,30 +84,11 @@ export class IngestDerivation {
     const image = storedImage(located);
     if (image.samplesPerPixel !== 1 || encodingProblem(image, INGEST_SYNTAX) !== undefined) return;
     for (let frame = 1; frame <= image.numberOfFrames && !this.stopped; frame++) {
-      await this.quiet();
+      await this.ingest.wait();
       if (this.stopped) return;
       const source = { blobKey: located.instance.blobKey, frame, transferSyntax: INGEST_SYNTAX };
       const stored = () => storedFrames(this.deps, located, image, [frame]).then((frames) => frames[0]!);
       await this.deps.derived.frame(source, () => encodeStored(image, stored(), INGEST_SYNTAX));
-    }
-  }
-
-  /** Resolves once no instance has arrived for QUIET_MS, or after MAX_WAIT_MS, or on stop. */
-  private async quiet(): Promise<void> {
-    const deadline = Date.now() + MAX_WAIT_MS;
-    for (;;) {
-      const now = Date.now();
-      const wait = Math.min(this.lastArrival + QUIET_MS, deadline) - now;
-      if (wait <= 0 || this.stopped) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        timer.unref();
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
     }
   }
 }

@@ -2,6 +2,7 @@ import dicomParser from 'dicom-parser';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCtSeries } from '../../fixtures/real-ct-series';
+import { createShare } from '../helpers/access-client';
 import { launchBrowser, signIn, waitForAttributeAtLeast, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
@@ -60,6 +61,23 @@ async function cachedPixels(page: Page, imageId: string): Promise<{ quality: str
 
 describe('the viewer over a 2 Mbit/s, 100 ms link', () => {
   let archive: TestArchive;
+
+  /** The lengths of the slices' whole .202 codestreams, summed. */
+  async function codestreamBytes(): Promise<number> {
+    let total = 0;
+    for (const instance of series.instances) {
+      const res = await archive.fetch(
+        `${archive.dicomWeb}/studies/${series.studyUid}/series/${series.seriesUid}/instances/${instance.sopUid}/frames/1`,
+        {
+          headers: { accept: HTJ2K_RPCL },
+        },
+      );
+      expect(res.status).toBe(200);
+      total += (await res.arrayBuffer()).byteLength;
+    }
+    return total;
+  }
+
   let browser: Browser;
   beforeAll(async () => {
     archive = await startTestArchive();
@@ -166,15 +184,7 @@ describe('the viewer over a 2 Mbit/s, 100 ms link', () => {
     expect((await cachedPixels(page, imageIds[11]!)).pixels.equals(native.parts[0]!.body)).toBe(true);
 
     // No byte twice: the frame bytes received are the slices' codestreams, each once.
-    let codestreams = 0;
-    for (const instance of series.instances) {
-      const res = await archive.fetch(
-        `${archive.dicomWeb}/studies/${series.studyUid}/series/${series.seriesUid}/instances/${instance.sopUid}/frames/1`,
-        { headers: { accept: HTJ2K_RPCL } },
-      );
-      expect(res.status).toBe(200);
-      codestreams += (await res.arrayBuffer()).byteLength;
-    }
+    const codestreams = await codestreamBytes();
     expect(Number(await page.getAttribute(seriesItem, 'data-bytes'))).toBe(codestreams);
     console.log(
       `thin-link 2 Mbit/s 100 ms, ${SLICES} slices: first image ${firstImageMs} ms, jump to slice 11 ${jumpMs} ms, ` +
@@ -199,5 +209,24 @@ describe('the viewer over a 2 Mbit/s, 100 ms link', () => {
     expect(frameTypes).toHaveLength(1);
     expect(frameTypes[0]).toContain('image/jpeg');
     await page.close();
+  });
+
+  it('stages a share-link guest the same way, on answers the browser does not keep', async () => {
+    const share = await createShare(archive, { studyInstanceUID: series.studyUid });
+    const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await link(cdp, 2e6, 100);
+    const ranged: string[] = [];
+    page.on('response', (response) => {
+      if (/\/frames\/1$/.test(response.url()) && response.status() === 206) ranged.push(response.headers()['cache-control'] ?? '');
+    });
+    await page.goto(share.url);
+    await waitForAttributeAtLeast(page, seriesItem, 'data-lossless', SLICES, { timeout: 60_000 });
+    // A prefix and a remainder for every slice but the first, each private to the guest.
+    expect(ranged).toHaveLength(2 * (SLICES - 1));
+    expect(ranged.every((cacheControl) => cacheControl.includes('no-store'))).toBe(true);
+    expect(Number(await page.getAttribute(seriesItem, 'data-bytes'))).toBe(await codestreamBytes());
+    await context.close();
   });
 });

@@ -8,7 +8,13 @@ import type { DicomJson } from '../../../shared/dicom/dicom-json';
 import { DICOM_JSON, parseMediaType } from '../../../shared/dicomweb/media-types';
 import { multipartBoundary, multipartParts } from '../../../shared/dicomweb/multipart-decoder';
 import { fetchOk } from './base';
-import { framesUrl, seriesUrl } from './resource-urls';
+import { framesUrl, seriesUrl, studyUrl } from './resource-urls';
+
+/** WADO-RS Retrieve Study Metadata (PS3.18 10.4.1.1.2): one DICOM JSON object per instance of the study. */
+export async function retrieveStudyMetadata(studyUid: string): Promise<DicomJson[]> {
+  const res = await fetchOk(`${studyUrl(studyUid)}/metadata`, { headers: { accept: DICOM_JSON } });
+  return (await res.json()) as DicomJson[];
+}
 
 /** WADO-RS Retrieve Series Metadata (PS3.18 10.4.1.1.2): one DICOM JSON object per instance. */
 export async function retrieveSeriesMetadata(studyUid: string, seriesUid: string): Promise<DicomJson[]> {

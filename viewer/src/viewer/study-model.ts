@@ -1,10 +1,10 @@
 /**
  * The study as the viewer shows it: its series (QIDO-RS), each with its instances' DICOM JSON
- * (series metadata, fetched once) sorted by InstanceNumber and one image id per frame.
+ * (the study's metadata, fetched once) sorted by InstanceNumber and one image id per frame.
  */
 import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
-import { retrieveSeriesMetadata } from '../dicomweb/retrieve';
+import { retrieveStudyMetadata } from '../dicomweb/retrieve';
 import { searchForSeries } from '../dicomweb/search';
 import { frameAttributes, isDisplayable } from '../imaging/image-attributes';
 import { imageIdOf, rememberInstance } from '../imaging/image-ids';
@@ -24,14 +24,22 @@ export interface SeriesModel {
 }
 
 export async function loadStudy(studyUid: string): Promise<SeriesModel[]> {
-  const found = await searchForSeries(studyUid);
-  const series = await Promise.all(found.map((s) => loadSeries(studyUid, s)));
+  // The series list and the study's metadata side by side: over a slow link, one round trip less
+  // before the first image than the metadata of each series after the list.
+  const [found, metadata] = await Promise.all([searchForSeries(studyUid), retrieveStudyMetadata(studyUid)]);
+  const bySeries = new Map<string, DicomJson[]>();
+  for (const instance of metadata) {
+    const uid = getString(instance, Tag.SeriesInstanceUID) ?? '';
+    const list = bySeries.get(uid);
+    if (list) list.push(instance);
+    else bySeries.set(uid, [instance]);
+  }
+  const series = found.map((s) => seriesModel(studyUid, s, bySeries.get(getString(s, Tag.SeriesInstanceUID) ?? '') ?? []));
   return series.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity));
 }
 
-async function loadSeries(studyUid: string, qido: DicomJson): Promise<SeriesModel> {
+function seriesModel(studyUid: string, qido: DicomJson, metadata: DicomJson[]): SeriesModel {
   const seriesUid = getString(qido, Tag.SeriesInstanceUID) ?? '';
-  const metadata = await retrieveSeriesMetadata(studyUid, seriesUid);
   metadata.sort((a, b) => (getNumber(a, Tag.InstanceNumber) ?? 0) - (getNumber(b, Tag.InstanceNumber) ?? 0));
   const imageIds: string[] = [];
   const instances: DicomJson[] = [];

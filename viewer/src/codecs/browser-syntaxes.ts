@@ -1,10 +1,9 @@
-import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../../shared/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../../../shared/dicom/transfer-syntaxes';
 
 /**
- * The encapsulated transfer syntaxes the viewer decodes itself (viewer/src/codecs), with the media
- * type the archive sends their frames in (PS3.18 Table 8.7.3-5), and the Accept header that asks
- * for them as stored (PS3.18 8.7.3.5; our archive: CONFORMANCE.md 5.3). JPEG Baseline is 8-bit by
- * definition; Extended (.51) may be 12-bit, which only the archive decodes.
+ * The encapsulated transfer syntaxes the viewer decodes itself (viewer/src/codecs), and the Accept
+ * headers of its frame requests (PS3.18 8.7.3.5; our archive: CONFORMANCE.md 5.3). JPEG Baseline
+ * is 8-bit by definition; Extended (.51) may be 12-bit, which only the archive decodes.
  */
 const DECODED_HERE = [
   '1.2.840.10008.1.2.4.80',
@@ -20,14 +19,7 @@ const DECODED_HERE = [
   '1.2.840.10008.1.2.5',
 ];
 
-/** Their media types come from the one transfer syntax table the archive also uses. */
-export const BROWSER_DECODABLE: readonly { transferSyntax: string; mediaType: string }[] = DECODED_HERE.map((uid) => {
-  const mediaType = transferSyntax(uid)?.mediaType;
-  if (!mediaType) throw new Error(`no media type for transfer syntax ${uid}`);
-  return { transferSyntax: uid, mediaType };
-});
-
-const DECODABLE = new Set(BROWSER_DECODABLE.map((s) => s.transferSyntax));
+const DECODABLE: ReadonlySet<string> = new Set(DECODED_HERE);
 
 export function decodableInBrowser(uid: string | undefined): boolean {
   return uid !== undefined && DECODABLE.has(uid);
@@ -48,11 +40,6 @@ export function isNativeLittleEndian(uid: string | undefined): boolean {
   return uid === undefined || uid === EXPLICIT_VR_LITTLE_ENDIAN || uid === IMPLICIT_VR_LITTLE_ENDIAN;
 }
 
-/**
- * The stored form at q=1 where we can decode it, else native pixels decoded by the archive
- * (native frames are `application/octet-stream` as stored, so they match the second range too).
- */
-export const COMPRESSED_FRAMES_ACCEPT = [
-  ...BROWSER_DECODABLE.map((s) => `multipart/related; type="${s.mediaType}"; transfer-syntax=${s.transferSyntax}`),
-  `${NATIVE_FRAMES_ACCEPT}; q=0.5`,
-].join(', ');
+export const JPEG_LS_LOSSLESS = '1.2.840.10008.1.2.4.80';
+/** JPEG-LS lossless, encoded by the archive if stored otherwise: the first image over a slow link. */
+export const JPEG_LS_ACCEPT = `multipart/related; type="image/jls"; transfer-syntax=${JPEG_LS_LOSSLESS}`;

@@ -7,19 +7,23 @@
  * pixels on, upgraded in place when better pixels arrive (image-quality.ts).
  */
 import type { Image } from 'cornerstone-core';
-import type { Htj2kLayout } from '../../../shared/codecs/htj2k-codestream';
+import { readHtj2kLayout } from '../../../shared/codecs/htj2k-codestream';
+import { prepareDecoding } from '../codecs/decode-in-browser';
 import { frameAttributes, type FrameAttributes } from '../imaging/image-attributes';
 import { imageFromNative } from '../imaging/grey-image';
 import { parseImageId, type FrameRef } from '../imaging/image-ids';
 import { decodePixels } from '../imaging/pixel-decode';
 import type { SeriesModel } from '../viewer/study-model';
 import { codestreamPixels } from './codestream-pixels';
-import { fetchCodestreamRange } from './htj2k-range';
+import { fetchCodestreamRange, HTJ2K_RPCL } from './htj2k-range';
 import { qualityOf, setQuality, upgradeImage } from './image-quality';
-import { linkEstimate } from './link-estimate';
+import { linkEstimate, seedFromResourceTiming } from './link-estimate';
 import { addSeriesBytes, seriesBytes } from './series-bytes';
-import { focusJob, nextJob, type Job, type SliceState } from './load-order';
-import type { StagePlan } from './stage-plan';
+import { focusJob, nextJob, outward, type Job, type SliceState } from './load-order';
+import { planStages, type StagePlan } from './stage-plan';
+
+/** Enough for the main header (about 160 bytes for one grey component) and the smallest resolutions. */
+const PROBE_BYTES = 2048;
 
 export interface SeriesProgress {
   /** Slices with an image (preview or better). */
@@ -52,7 +56,8 @@ export interface StagedSeries {
   load(imageId: string): Promise<Image> | undefined;
   /** The viewport now shows this image: its slice goes first. */
   focus(imageId: string): void;
-  readonly plan: StagePlan;
+  /** Undefined until the first prefix has been read. */
+  readonly plan: StagePlan | undefined;
   progress(): SeriesProgress;
   stop(): void;
 }
@@ -68,7 +73,20 @@ export function stopAllStaging(): void {
   running.clear();
 }
 
-export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (progress: SeriesProgress) => void): StagedSeries {
+/**
+ * Stages `series`, whose first image is already loaded lossless. The previews are sized from the
+ * codestream layout of one slice, read from a first small prefix of it (its main header's TLM
+ * gives every tile-part's length), which is then that slice's start; `onUnstaged` is called
+ * instead when the archive cannot send .202 or the plan says the link does not need stages, and
+ * the slices asked for meanwhile are loaded by `asStored`.
+ */
+export function startStaging(
+  series: SeriesModel,
+  onProgress: (progress: SeriesProgress) => void,
+  onUnstaged: () => void,
+  asStored: (imageId: string) => Promise<Image>,
+): StagedSeries {
+  let plan: StagePlan | undefined;
   const slices: Slice[] = series.imageIds.map((imageId, i) => {
     const ref = parseImageId(imageId);
     // The first image was loaded whole before staging began.
@@ -110,17 +128,24 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
     }
   };
 
-  const fetchJob = async (slice: Slice, job: Job, foreground: boolean) => {
-    const from = job.kind === 'remainder' ? (slice.received?.length ?? 0) : 0;
-    const end = job.kind === 'preview' ? plan.previewBytes : undefined;
-    const range = await fetchCodestreamRange(slice.ref, from, end, slice.etag, foreground ? 'high' : 'low');
+  /** Bytes [from, end) of the slice's codestream, appended to what it has. */
+  const receive = async (slice: Slice, end: number | undefined, priority: RequestPriority) => {
+    const from = slice.received?.length ?? 0;
+    const range = await fetchCodestreamRange(slice.ref, from, end, slice.etag, priority);
     addSeriesBytes(series.seriesUid, range.bytes.length);
     if (range.start === 0) slice.received = range.bytes;
-    else if (range.start === slice.received?.length) slice.received = concat(slice.received, range.bytes);
-    else throw new Error(`range ${range.start} of ${slice.imageId} does not follow the ${slice.received?.length ?? 0} bytes received`);
+    else if (range.start === from) slice.received = concat(slice.received!, range.bytes);
+    else throw new Error(`range ${range.start} of ${slice.imageId} does not follow the ${from} bytes received`);
     slice.total = range.total;
     slice.etag = range.etag;
-    const pixels = await codestreamPixels(slice.received, range.total, slice.attributes);
+  };
+
+  const fetchJob = async (slice: Slice, job: Job, foreground: boolean) => {
+    const end = job.kind === 'preview' ? plan!.previewBytes : undefined;
+    // The probed slice may already hold its preview's bytes.
+    if (end === undefined || (slice.received?.length ?? 0) < Math.min(end, slice.total ?? Infinity))
+      await receive(slice, end, foreground ? 'high' : 'low');
+    const pixels = await codestreamPixels(slice.received!, slice.total!, slice.attributes);
     if (!pixels) {
       slice.noPreview = true; // the prefix held no whole resolution: the rest comes with the remainder
       return;
@@ -168,7 +193,7 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
   };
 
   const pump = () => {
-    if (stopped) return;
+    if (stopped || !plan) return;
     if (!foregroundBusy) {
       const job = focusJob(slices, focus);
       if (job) run(job.index, job, true);
@@ -180,14 +205,46 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
     }
   };
 
+  /** One slice's first bytes, next to the one on screen: its main header sizes the plan. */
+  const probe = async () => {
+    const index = outward(focus, slices.length).find((i) => slices[i]!.stage === 'none');
+    if (index === undefined) return;
+    const slice = slices[index]!;
+    slice.busy = true;
+    try {
+      await receive(slice, PROBE_BYTES, 'high');
+      const ends = readHtj2kLayout(slice.received!).resolutionEnds;
+      seedFromResourceTiming(); // the first image's transfer
+      plan = ends ? planStages(linkEstimate(), slices.length, ends) : undefined;
+    } catch {
+      plan = undefined; // e.g. 406: the archive does not make .202
+    } finally {
+      slice.busy = false;
+    }
+    if (stopped) return;
+    if (!plan?.staged) {
+      staged.stop();
+      onUnstaged();
+      // Slices asked for while the prefix was on its way are loaded as the series now is.
+      for (const slice of slices) for (const w of slice.waiting.splice(0)) asStored(slice.imageId).then(w.resolve, w.reject);
+      return;
+    }
+    for (const slice of slices) if (slice.stage === 'none' && qualityOf(slice.imageId) === 'lossless') slice.stage = 'lossless';
+    prepareDecoding(HTJ2K_RPCL);
+    pump();
+  };
+
   const staged: StagedSeries = {
-    plan,
+    get plan() {
+      return plan;
+    },
     load(imageId) {
       const index = byId.get(imageId);
       if (index === undefined) return undefined;
       const slice = slices[index]!;
       if (slice.image) return Promise.resolve(slice.image);
       if (slice.failed) return Promise.reject(slice.failed);
+      if (slice.stage === 'lossless') return undefined; // loaded by the loader before the plan
       const promise = new Promise<Image>((resolve, reject) => slice.waiting.push({ resolve, reject }));
       staged.focus(imageId);
       return promise;
@@ -212,7 +269,7 @@ export function startStaging(series: SeriesModel, plan: StagePlan, onProgress: (
   };
   running.set(series.seriesUid, staged);
   onProgress(progress());
-  pump();
+  void probe();
   return staged;
 }
 
@@ -223,9 +280,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The first slice's codestream layout per series, which sizes the previews of the others. */
-const layouts = new Map<string, Htj2kLayout>();
-/** Series whose loading was chosen to be as stored (a fast link): their images no longer try .202. */
+/** Series whose loading was chosen to be as stored (a fast link): their images no longer try JPEG-LS first. */
 const unstaged = new Set<string>();
 
 export function markUnstaged(seriesUid: string): void {
@@ -236,15 +291,6 @@ export function isUnstaged(seriesUid: string): boolean {
   return unstaged.has(seriesUid);
 }
 
-export function rememberSeriesLayout(seriesUid: string, layout: Htj2kLayout): void {
-  if (!layouts.has(seriesUid)) layouts.set(seriesUid, layout);
-}
-
-export function seriesLayout(seriesUid: string): Htj2kLayout | undefined {
-  return layouts.get(seriesUid);
-}
-
-export function forgetSeriesLayouts(): void {
-  layouts.clear();
+export function forgetUnstaged(): void {
   unstaged.clear();
 }

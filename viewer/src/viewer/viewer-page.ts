@@ -3,6 +3,7 @@
  * a grid of viewports (1×1, 1×2, 2×1, 2×2) with the active one highlighted, toolbar and keyboard
  * shortcuts. The first image of a series is shown before the rest is prefetched in the background.
  */
+import cornerstone from 'cornerstone-core';
 import type { Page } from '../app/page';
 import { showError, showErrorFor } from '../app/error-banner';
 import { navigate } from '../app/router';
@@ -12,12 +13,13 @@ import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids'
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
 import { exposeCachedPixelsProbe } from '../loading/cached-pixels-probe';
 import { forgetPreviews, qualityOf } from '../loading/image-quality';
+import { JPEG_LS_LOSSLESS } from '../codecs/browser-syntaxes';
 import { prepareDecoding } from '../codecs/decode-in-browser';
-import { HTJ2K_RPCL } from '../loading/htj2k-range';
+import { frameAttributes } from '../imaging/image-attributes';
+import { stageable } from '../imaging/image-loader';
 import { isFastLink, linkEstimate, seedFromResourceTiming } from '../loading/link-estimate';
 import { seriesBytes, forgetSeriesBytes } from '../loading/series-bytes';
-import { forgetSeriesLayouts, markUnstaged, seriesLayout, startStaging, stopAllStaging } from '../loading/staged-series';
-import { planStages } from '../loading/stage-plan';
+import { forgetUnstaged, markUnstaged, startStaging, stopAllStaging } from '../loading/staged-series';
 import { isMeasurementTool } from '../imaging/measurement-tool-names';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
 import { createSharedAnnotations } from '../annotations/shared-annotations';
@@ -62,9 +64,9 @@ export const page: Page = {
       showError(t('noStudy'));
       return;
     }
-    // Over a slow link the first image comes as HTJ2K: its decoder loads while the study's metadata does.
+    // Over a slow link the first image comes as JPEG-LS: its decoder loads while the study's metadata does.
     seedFromResourceTiming();
-    if (!isFastLink()) prepareDecoding(HTJ2K_RPCL);
+    if (!isFastLink()) prepareDecoding(JPEG_LS_LOSSLESS);
     const status = document.createElement('p');
     status.className = 'viewer-status';
     status.textContent = t('loadingStudy');
@@ -91,7 +93,7 @@ export const page: Page = {
     forgetInstances();
     stopAllStaging();
     forgetPreviews();
-    forgetSeriesLayouts();
+    forgetUnstaged();
     forgetSeriesBytes();
   },
 };
@@ -127,13 +129,21 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   // After the first image: staged over a slow link (previews, then lossless), else the whole series as today.
   const prefetch = (s: SeriesModel) => {
     if (prefetches.has(s.seriesUid)) return;
-    const ends = seriesLayout(s.seriesUid)?.resolutionEnds;
-    const plan = ends ? planStages(linkEstimate(), s.imageIds.length, ends) : undefined;
-    if (plan?.staged) {
-      const staged = startStaging(s, plan, (progress) => browser?.setProgress(s.seriesUid, progress));
+    const first = s.instances[0];
+    seedFromResourceTiming(); // with the first image's transfer
+    if (!isFastLink() && s.imageIds.length > 1 && first && stageable(first, frameAttributes(first))) {
+      const staged = startStaging(
+        s,
+        (progress) => browser?.setProgress(s.seriesUid, progress),
+        () => loadAsStored(s),
+        (imageId) => cornerstone.loadImage(imageId),
+      );
       prefetches.set(s.seriesUid, { done: Promise.resolve(), cancel: () => staged.stop() });
       return;
     }
+    loadAsStored(s);
+  };
+  const loadAsStored = (s: SeriesModel) => {
     markUnstaged(s.seriesUid);
     const report = (loaded: number, total: number) => {
       const lossless = s.imageIds.filter((id) => qualityOf(id) === 'lossless').length;

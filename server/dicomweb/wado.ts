@@ -18,6 +18,7 @@ import { resolveBulkDataUris } from '../ingest/bulk-data-uri';
 import { LOSSLESS_ENCODINGS, LOSSY_ENCODINGS } from '../codecs/encode-registry';
 import { indexedInstance, type StoredInstance } from '../stored/stored-instance';
 import type { DerivedFrames } from '../stored/derived-frames';
+import type { ObjectCopy } from '../storage/blob-store';
 import { planTranscode, transcodeInstance, type TranscodePlan } from '../stored/transcoded-instance';
 import { findInstancesInScope, metadataJsonInScope, storedInstancesInScope } from './share-scope';
 import type { WadoDeps } from './wado-deps';
@@ -79,10 +80,12 @@ export function retrieveInstances(deps: InstancesDeps) {
       for (const [n, plan] of plans.entries()) {
         part = n === 0 ? first : await openPlanned(deps, plan);
         await writer.writePart(partHeaders(plan, part, deps.dicomWebBase()), part.body);
+        release(part.body);
+        part = undefined;
       }
       await writer.end();
     } catch (error) {
-      part?.body.destroy(); // release the object's file or socket even if the client went away
+      if (part) release(part.body);
       // Headers are gone: the only honest signal left is an aborted transfer.
       if (!res.destroyed) deps.log('WADO-RS retrieval aborted while streaming', error);
       res.destroy(error instanceof Error ? error : undefined);
@@ -173,7 +176,13 @@ interface PartPlan {
 interface OpenedPart {
   transferSyntax: string;
   length: number;
-  body: Readable;
+  body: Readable | ObjectCopy;
+}
+
+/** Releases the object's file or socket, also when the client went away mid-part. */
+function release(body: Readable | ObjectCopy): void {
+  if (body instanceof Readable) body.destroy();
+  else void body.close().catch(() => {});
 }
 
 /**
@@ -200,10 +209,11 @@ async function openPart(deps: InstancesDeps, plan: PartPlan): Promise<OpenedPart
     const { bytes, transferSyntax } = await anonymizedInstance(deps.blobStore, plan.view, plan.instance);
     return { transferSyntax, length: bytes.length, body: Readable.from([bytes]) };
   }
+  const key = plan.instance.blobKey;
   return {
     transferSyntax: plan.instance.transferSyntax,
     length: plan.instance.size,
-    body: await deps.blobStore.get(plan.instance.blobKey),
+    body: deps.blobStore.openCopy ? await deps.blobStore.openCopy(key) : await deps.blobStore.get(key),
   };
 }
 

@@ -1,7 +1,8 @@
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { MULTIPART_RELATED, formatMediaType } from '../../shared/dicomweb/media-types';
 import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/multipart';
+import type { ObjectCopy } from '../storage/blob-store';
 
 /**
  * Writes a multipart/related response (RFC 2387, PS3.18 8.7.1) part by part, honouring the
@@ -25,11 +26,16 @@ export class MultipartWriter {
     return formatMediaType(MULTIPART_RELATED, { type: rootType, ...extraParams, boundary: this.boundary });
   }
 
-  async writePart(headers: Record<string, string>, body: Readable | Uint8Array): Promise<void> {
+  async writePart(headers: Record<string, string>, body: Readable | Uint8Array | ObjectCopy): Promise<void> {
     await this.write(Buffer.from(partHeader(this.boundary, headers, this.parts === 0), 'latin1'));
     this.parts++;
     if (body instanceof Uint8Array) {
       await this.write(body);
+      return;
+    }
+    if (!(body instanceof Readable)) {
+      // The copy reuses a chunk's memory once its write is flushed: wait for exactly that.
+      await body.copyTo((chunk) => this.writeFlushed(chunk));
       return;
     }
     for await (const chunk of body) await this.write(chunk as Uint8Array);
@@ -41,6 +47,20 @@ export class MultipartWriter {
     // Without parts there is no body before the delimiter, so no CRLF to end it.
     this.out.end(Buffer.from(this.parts === 0 ? close.slice(2) : close, 'latin1'));
     await finished(this.out, { readable: false });
+  }
+
+  /** Resolves once `chunk` has been handed to the socket, rejects if the response fails or closes first. */
+  private writeFlushed(chunk: Uint8Array): Promise<void> {
+    if (this.out.destroyed) return Promise.reject(new Error('The multipart response was closed before it was complete.'));
+    return new Promise((resolve, reject) => {
+      const onClose = () => reject(new Error('The multipart response was closed before it was complete.'));
+      this.out.once('close', onClose);
+      this.out.write(chunk, (error) => {
+        this.out.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      });
+    });
   }
 
   private async write(chunk: Uint8Array): Promise<void> {

@@ -17,6 +17,11 @@ export interface BlobStore {
   put(key: string, body: Readable, options?: { size?: number }): Promise<BlobInfo>;
   /** A stream of the object, or of `range` (inclusive start, exclusive end) if given. */
   get(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * The whole object opened for copying out with reused buffers (fs only: `pooled-file-copy.ts`);
+   * backends without it are read with `get`. Rejects with BLOB_NOT_FOUND when missing.
+   */
+  openCopy?(key: string): Promise<ObjectCopy>;
   /** Size of the object; rejects with BLOB_NOT_FOUND when missing. */
   head(key: string): Promise<BlobInfo>;
   /** Removes the object; deleting a missing key is not an error. */
@@ -24,6 +29,12 @@ export interface BlobStore {
   /** Every key under `prefix`, for maintenance (orphan sweeps, backups). */
   list(prefix: string): AsyncIterable<string>;
   /** Releases resources (nothing for fs). */
+  close(): Promise<void>;
+}
+
+/** An opened object whose bytes `copyTo` hands to `write` in order, reusing each chunk's memory once `write` resolves. */
+export interface ObjectCopy {
+  copyTo(write: (chunk: Uint8Array) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 

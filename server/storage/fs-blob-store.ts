@@ -6,9 +6,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../shared/errors';
-import { checkRange, type BlobInfo, type BlobStore, type ByteRange } from './blob-store';
+import { checkRange, type BlobInfo, type BlobStore, type ByteRange, type ObjectCopy } from './blob-store';
 import { DurableDirs } from './durable-dir';
 import { assertSafeKey, assertSafePrefix } from './object-keys';
+import { PooledFileCopy } from './pooled-file-copy';
 
 // The put path uses plain descriptors: a FileHandle per object costs measurably more on the
 // ingest hot path (hundreds of objects per second).
@@ -92,6 +93,11 @@ export class FsBlobStore implements BlobStore {
     }
     // createReadStream's `end` is inclusive; past the end of the file it just stops early.
     return file.createReadStream({ start: range.start, end: range.end - 1, highWaterMark: READ_CHUNK_BYTES });
+  }
+
+  async openCopy(key: string): Promise<ObjectCopy> {
+    assertSafeKey(key);
+    return new PooledFileCopy(await storageCall(() => open(this.pathOf(key), 'r'), key));
   }
 
   async head(key: string): Promise<BlobInfo> {

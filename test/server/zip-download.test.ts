@@ -7,6 +7,7 @@ import { BACKENDS, startArchiveOn } from '../helpers/backends';
 import { requireTool } from '../helpers/debian-tools';
 import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { getMultipart, stowFiles, withZeroPreamble, expectStored } from '../helpers/dicomweb-http';
+import { objectFilesAfterRelease, openObjectFiles } from '../helpers/open-object-files';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
@@ -18,19 +19,6 @@ const MR_STUDY = corpusManifest().filter((e) => e.path.startsWith('series/mr-ge-
 const CT_SERIES = corpusManifest().filter((e) => e.path.startsWith('series/ct-abdomen-philips-tcia/'));
 
 const BIG = 'large/enhanced-mr-canon-galan-dti-520f.dcm';
-
-/** Descriptors this process holds on stored objects (the archive runs in the test's process). */
-function openObjectFiles(archive: TestArchive): number {
-  const objects = path.join(archive.dataDir, 'objects');
-  return fs.readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      return target.startsWith(objects) && target.endsWith('.dcm');
-    } catch {
-      return false; // closed meanwhile
-    }
-  }).length;
-}
 
 const entryName = (e: CorpusEntry): string => `${e.studyInstanceUID}/${e.seriesInstanceUID}/${e.sopInstanceUID}.dcm`;
 
@@ -156,12 +144,7 @@ describe('ZIP download: negotiation, errors and aborted clients', () => {
     expect(openObjectFiles(archive)).toBe(1);
     controller.abort();
     await reader.cancel().catch(() => undefined);
-    let open = openObjectFiles(archive);
-    for (let i = 0; i < 50 && open > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 40));
-      open = openObjectFiles(archive);
-    }
-    expect(open).toBe(0);
+    expect(await objectFilesAfterRelease(archive)).toBe(0);
     const again = await download(archive, `${archive.dicomWeb}/studies/${study}`, 'application/zip');
     expect(again.status).toBe(200);
     expect(unzip(again.body).size).toBe(CT_SERIES.length);

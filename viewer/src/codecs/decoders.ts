@@ -58,9 +58,10 @@ export async function decodeFrame(
   }
 }
 
-/** Loads and compiles the decoder of a syntax before its first frame arrives (only HTJ2K so far: the staged loading's). */
+/** Loads and compiles the decoder of a syntax before its first frame arrives (those of the staged loading: JPEG-LS, HTJ2K). */
 export async function prepareDecoder(transferSyntax: string): Promise<void> {
-  if (transferSyntax.startsWith('1.2.840.10008.1.2.4.20')) await openjph();
+  if (transferSyntax === '1.2.840.10008.1.2.4.80' || transferSyntax === '1.2.840.10008.1.2.4.81') await charls();
+  else if (transferSyntax.startsWith('1.2.840.10008.1.2.4.20')) await openjph();
 }
 
 /** By the codestream's own frame header, as the archive does: some senders label DCT frames lossless. */

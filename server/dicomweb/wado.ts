@@ -75,11 +75,17 @@ export function retrieveInstances(deps: InstancesDeps) {
     if (leftOut.length > 0) res.setHeader('Warning', warningsFor(leftOut, instances.length, view));
     const named: Record<string, string> = wanted.length === 1 ? { 'transfer-syntax': wanted[0]! } : {};
     res.setHeader('Content-Type', writer.contentType('application/dicom', named));
+    const base = deps.dicomWebBase();
+    // As stored, every part's length is the object's: the answer gets a Content-Length.
+    if (plans.every((plan) => !plan.transcode && !plan.view)) {
+      const parts = plans.map((plan) => ({ headers: partHeaders(plan, storedPart(plan), base), length: plan.instance.size }));
+      res.setHeader('Content-Length', String(writer.bodyLength(parts)));
+    }
     let part: OpenedPart | undefined = first;
     try {
       for (const [n, plan] of plans.entries()) {
         part = n === 0 ? first : await openPlanned(deps, plan);
-        await writer.writePart(partHeaders(plan, part, deps.dicomWebBase()), part.body);
+        await writer.writePart(partHeaders(plan, part, base), part.body);
         release(part.body);
         part = undefined;
       }
@@ -210,14 +216,15 @@ async function openPart(deps: InstancesDeps, plan: PartPlan): Promise<OpenedPart
     return { transferSyntax, length: bytes.length, body: Readable.from([bytes]) };
   }
   const key = plan.instance.blobKey;
-  return {
-    transferSyntax: plan.instance.transferSyntax,
-    length: plan.instance.size,
-    body: deps.blobStore.openCopy ? await deps.blobStore.openCopy(key) : await deps.blobStore.get(key),
-  };
+  return { ...storedPart(plan), body: deps.blobStore.openCopy ? await deps.blobStore.openCopy(key) : await deps.blobStore.get(key) };
 }
 
-function partHeaders({ instance, view }: PartPlan, part: OpenedPart, base: string): Record<string, string> {
+/** What a part sent as stored says about itself. */
+function storedPart({ instance }: PartPlan): Omit<OpenedPart, 'body'> {
+  return { transferSyntax: instance.transferSyntax, length: instance.size };
+}
+
+function partHeaders({ instance, view }: PartPlan, part: Omit<OpenedPart, 'body'>, base: string): Record<string, string> {
   const uid = (u: string) => view?.presented(u) ?? u;
   return {
     'Content-Type': `application/dicom; transfer-syntax=${part.transferSyntax}`,

@@ -26,6 +26,18 @@ export class MultipartWriter {
     return formatMediaType(MULTIPART_RELATED, { type: rootType, ...extraParams, boundary: this.boundary });
   }
 
+  /**
+   * The length of the whole body these parts make, for a Content-Length when every part's length
+   * is known before the answer starts (no chunked transfer coding to frame and parse).
+   */
+  bodyLength(parts: readonly { headers: Record<string, string>; length: number }[]): number {
+    if (parts.length === 0) return Buffer.byteLength(closeDelimiter(this.boundary).slice(2), 'latin1');
+    let total = Buffer.byteLength(closeDelimiter(this.boundary), 'latin1');
+    for (const [n, part] of parts.entries())
+      total += Buffer.byteLength(partHeader(this.boundary, part.headers, n === 0), 'latin1') + part.length;
+    return total;
+  }
+
   async writePart(headers: Record<string, string>, body: Readable | Uint8Array | ObjectCopy): Promise<void> {
     await this.write(Buffer.from(partHeader(this.boundary, headers, this.parts === 0), 'latin1'));
     this.parts++;

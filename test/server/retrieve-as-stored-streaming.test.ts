@@ -43,6 +43,20 @@ describe('Retrieve as stored through reused buffers', () => {
     }
   });
 
+  it('announces the whole answer as stored with a Content-Length (no chunked coding), and one re-encoded without', async () => {
+    const { studyInstanceUID, seriesInstanceUID } = CT_SERIES[0]!;
+    const url = `${archive.dicomWeb}/studies/${studyInstanceUID}/series/${seriesInstanceUID}`;
+    const stored = await archive.fetch(url, { headers: { accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } });
+    const body = Buffer.from(await stored.arrayBuffer());
+    expect(stored.headers.get('transfer-encoding')).toBeNull();
+    expect(Number(stored.headers.get('content-length'))).toBe(body.length);
+    expect(body.length).toBeGreaterThan(CT_SERIES.reduce((n, e) => n + e.bytes, 0));
+    const reencoded = await archive.fetch(url, { headers: { accept: 'multipart/related; type="application/dicom"' } });
+    await reencoded.arrayBuffer();
+    expect(reencoded.status).toBe(200);
+    expect(reencoded.headers.get('content-length')).toBeNull(); // Implicit VR stored, Explicit VR made: lengths not known ahead
+  });
+
   it('sends a 6.9 MB object (14 buffers) and a 2 KB one exactly', async () => {
     for (const path of [BIG, SMALL.path]) {
       const entry = corpusManifest().find((e) => e.path === path)!;

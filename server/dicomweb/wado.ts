@@ -50,9 +50,13 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
 export function retrieveInstances(deps: InstancesDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const wanted = negotiateDicom(req.headers.accept);
-    // As stored needs only the object keys; anything else plans with the pixel description too, one query either way.
-    const instances: Array<IndexedInstance | StoredInstance> =
-      wanted[0] === '*' ? findInstancesInScope(deps.index, res, ...scopeOf(req)) : storedInstancesInScope(deps.index, res, ...scopeOf(req));
+    // As stored needs only the object keys; re-encoding plans with the pixel description too.
+    const asStored = findInstancesInScope(deps.index, res, ...scopeOf(req));
+    const instances: Array<IndexedInstance | StoredInstance> = asStored.every(
+      (i) => wanted.includes('*') || wanted.includes(i.transferSyntax),
+    )
+      ? asStored
+      : storedInstancesInScope(deps.index, res, ...scopeOf(req));
     if (instances.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
     // An anonymized share receives every instance de-identified (server/sharing).
     const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;

@@ -50,11 +50,11 @@ function scopeOf(req: Request): [string, string | undefined, string | undefined]
 export function retrieveInstances(deps: InstancesDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const wanted = negotiateDicom(req.headers.accept);
-    // As stored needs only the object keys; re-encoding plans with the pixel description too.
+    // Sent as stored (the first choice is `*` or the stored syntax) needs only the object keys;
+    // re-encoding plans with the pixel description too.
     const asStored = findInstancesInScope(deps.index, res, ...scopeOf(req));
-    const instances: Array<IndexedInstance | StoredInstance> = asStored.every(
-      (i) => wanted.includes('*') || wanted.includes(i.transferSyntax),
-    )
+    const storedFirst = asStored.every((i) => wanted[0] === '*' || wanted[0] === i.transferSyntax);
+    const instances: Array<IndexedInstance | StoredInstance> = storedFirst
       ? asStored
       : storedInstancesInScope(deps.index, res, ...scopeOf(req));
     if (instances.length === 0) throw new AppError('NOT_FOUND', 'No such study, series or instance.');

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { BENCH_AUTHORIZATION } from './bench-account';
 import { ProcMonitor } from './proc-monitor';
-import { benchReport, runBench, verdict, writeReport } from './run-bench';
+import { benchReport, finish, runBench } from './run-bench';
 import type { BenchRun } from './server-process';
 import { countSearchResults, mapConcurrent, stowInBatches } from './stow-client';
 import { buildSyntheticArchive, type SyntheticArchive } from './synthetic-archive';
@@ -286,10 +286,7 @@ async function main(run: BenchRun): Promise<number> {
   console.log(
     '\ntargets (10× Orthanc 1.10 at 5,000 studies on this VM): QIDO p95 ≤ 22 ms; ≥ 120 queries/s at c=8; series metadata ≤ 26 ms; frames ≥ 388/s',
   );
-  const code = verdict(problems, 'every answer verified');
-  report.problems = problems;
-  await writeReport(args.json, report);
-  return code;
+  return finish(report, problems, 'every answer verified', args.json);
 }
 
 runBench('pacs-dicomweb-bench-', main);

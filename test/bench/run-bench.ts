@@ -42,3 +42,16 @@ export function verdict(problems: string[], allRight: string): number {
   console.log(problems.length === 0 ? allRight : `INVALID: ${problems.length} problems, e.g.\n  ${problems.slice(0, 5).join('\n  ')}`);
   return problems.length === 0 ? 0 : 3;
 }
+
+/** The end of every benchmark: the verdict printed, the problems (and figures) in the report, the report written; the exit code. */
+export async function finish(
+  report: Record<string, unknown>,
+  problems: string[],
+  allRight: string,
+  jsonFile: string | undefined,
+): Promise<number> {
+  const code = verdict(problems, allRight);
+  report.problems = problems;
+  await writeReport(jsonFile, report);
+  return code;
+}

@@ -35,7 +35,7 @@ import { launchBrowser, signIn } from '../helpers/browser';
 import { frameGeometryOf } from '../helpers/corpus-geometry';
 import { BENCH_ADMIN } from './bench-account';
 import { installWatcher, scrollRate, waitForMark, type BenchWindow } from './page-marks';
-import { benchReport, runBench, verdict, writeReport } from './run-bench';
+import { benchReport, finish, runBench } from './run-bench';
 import type { BenchRun } from './server-process';
 import { mapConcurrent, stowInBatches } from './stow-client';
 
@@ -265,11 +265,8 @@ async function main(run: BenchRun): Promise<number> {
       '\ntargets: 4 Mbit/s 100 ms: first ≤ 1.5 s, scrollable ≤ 15 s, jump ≤ 1 s, lossless ≤ 1.15 × link limit;' +
         ' 1 Mbit/s 200 ms: first ≤ 4 s, scrollable ≤ 60 s, jump ≤ 3 s; loopback: first ≤ 0.5 s, series ≤ 3 s, ≥ 30 fps',
     );
-    const code = verdict(problems, 'every target met');
     report.figures = figures;
-    report.problems = problems;
-    await writeReport(args.json, report);
-    return code;
+    return await finish(report, problems, 'every target met', args.json);
   } finally {
     await browser?.close();
   }

@@ -31,7 +31,7 @@ import { launchBrowser, signIn } from '../helpers/browser';
 import { requireTool } from '../helpers/debian-tools';
 import { BENCH_ADMIN } from './bench-account';
 import { installWatcher, scrollRate, TIMEOUT_MS, waitForMark, type BenchWindow } from './page-marks';
-import { benchReport, runBench, verdict, writeReport } from './run-bench';
+import { benchReport, finish, runBench } from './run-bench';
 import type { BenchRun } from './server-process';
 import { mapConcurrent, stowInBatches } from './stow-client';
 
@@ -301,11 +301,8 @@ async function main(run: BenchRun): Promise<number> {
     }
 
     console.log('\ntargets on loopback: first image < 1 s, whole 300-slice series < 10 s, scrolling ≥ 30 fps');
-    const code = verdict(problems, 'every check passed');
     report.figures = figures;
-    report.problems = problems;
-    await writeReport(args.json, report);
-    return code;
+    return await finish(report, problems, 'every check passed', args.json);
   } finally {
     await browser?.close();
   }

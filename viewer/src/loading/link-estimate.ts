@@ -39,6 +39,16 @@ function addRtt(ms: number): void {
   if (ms >= 0) rtt = rtt === undefined ? ms : Math.min(rtt, ms);
 }
 
+/** The Resource Timing fields read here (tests compile this module under the root tsconfig, which has no DOM library). */
+interface ResourceTiming {
+  name: string;
+  transferSize: number;
+  encodedBodySize: number;
+  startTime: number;
+  responseStart: number;
+  responseEnd: number;
+}
+
 /**
  * What the page fetched before any frame (its code, sign-in, QIDO, series metadata), from Resource
  * Timing: round trips from every small answer that crossed the network (not from the HTTP cache),
@@ -46,12 +56,13 @@ function addRtt(ms: number): void {
  * rates from the bodies of the archive's larger answers.
  */
 export function seedFromResourceTiming(): void {
-  const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+  const entries = performance.getEntriesByType('resource') as unknown as ResourceTiming[];
+  const { origin } = (globalThis as unknown as { location: { origin: string } }).location;
   // The buffer only grows: each entry is counted once.
   const fresh = entries.slice(timingsSeen);
   timingsSeen = entries.length;
   for (const entry of fresh) {
-    if (!entry.name.startsWith(location.origin) || entry.transferSize === 0 || entry.responseEnd <= 0) continue;
+    if (!entry.name.startsWith(origin) || entry.transferSize === 0 || entry.responseEnd <= 0) continue;
     const bytes = entry.encodedBodySize;
     const ms = entry.responseEnd - entry.startTime;
     if (bytes <= RTT_SAMPLE_BYTES) addRtt(ms);

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShare } from '../helpers/access-client';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { launchBrowser, pinLan, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -45,6 +45,7 @@ describe('frames on reopening a study', () => {
 
   it('come from the browser cache for a signed-in user', async () => {
     const context = await browser.newContext();
+    await context.addInitScript(pinLan);
     try {
       const viewer = `${archive.url}/viewer?StudyInstanceUIDs=${CT.studyInstanceUID}`;
       const signing = await context.newPage();
@@ -64,6 +65,7 @@ describe('frames on reopening a study', () => {
 
   it('are fetched again by a share-link guest', async () => {
     const context = await browser.newContext();
+    await context.addInitScript(pinLan);
     try {
       const share = await createShare(archive, { studyInstanceUID: CT.studyInstanceUID });
       const opened = await openViewer(context, share.url);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
+import { launchBrowser, pinLan, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive } from '../helpers/start-app';
@@ -41,6 +41,7 @@ describe('compressed frames decoded in the browser', () => {
     try {
       await expectStored(archive, [corpusFile(file)]);
       const page: Page = await browser.newPage({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
+      await page.addInitScript(pinLan);
       await signIn(page, archive);
       const errors: string[] = [];
       const frames: FramesAnswer[] = [];

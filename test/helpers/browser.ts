@@ -62,3 +62,12 @@ export async function waitForAttributeAtLeast(
     options,
   );
 }
+
+/**
+ * An init script that makes the viewer load as on a LAN (`localStorage['pacs.link']`,
+ * viewer/src/loading/link-estimate.ts) whatever it measures: for tests of that way of loading,
+ * which a loaded test machine's slow answers would otherwise turn into staged loading.
+ */
+export function pinLan(): void {
+  (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('pacs.link', 'lan');
+}

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { upscaleSamples } from '../../viewer/src/codecs/upscale';
 import { focusJob, nextJob, outward, type SliceState } from '../../viewer/src/loading/load-order';
+import { isFastLink } from '../../viewer/src/loading/link-estimate';
 import { concurrencyFor, planStages } from '../../viewer/src/loading/stage-plan';
 
 /**
@@ -97,5 +98,24 @@ describe('preview upscaling', () => {
     expect(values[1]).toBe(-500); // a quarter of the way from -1000 to 1000
     expect(Math.min(...values)).toBeGreaterThanOrEqual(-3000);
     expect(Math.max(...values)).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe('link pin', () => {
+  // The one browser API the pin reads, given to this Node process for the test.
+  const storage = new Map<string, string>();
+  (globalThis as unknown as { localStorage: unknown }).localStorage = { getItem: (key: string) => storage.get(key) ?? null };
+  afterEach(() => storage.clear());
+
+  it("localStorage['pacs.link'] pins LAN or thin whatever is measured; anything else measures", () => {
+    const loopback = { bitsPerSecond: 2e9, rttMs: 1 };
+    const district = { bitsPerSecond: 4e6, rttMs: 100 };
+    expect([isFastLink(loopback), isFastLink(district)]).toEqual([true, false]);
+    storage.set('pacs.link', 'thin');
+    expect([isFastLink(loopback), isFastLink(district)]).toEqual([false, false]);
+    storage.set('pacs.link', 'lan');
+    expect([isFastLink(loopback), isFastLink(district)]).toEqual([true, true]);
+    storage.set('pacs.link', 'fast');
+    expect([isFastLink(loopback), isFastLink(district)]).toEqual([true, false]);
   });
 });

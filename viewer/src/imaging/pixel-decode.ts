@@ -25,7 +25,20 @@ export function decodePixels(bytes: Uint8Array, a: FrameAttributes): DecodedPixe
       : new Uint8Array(aligned.buffer, aligned.byteOffset, count);
   else if (a.signed) pixels = new Int16Array(aligned.buffer, aligned.byteOffset, count);
   else pixels = new Uint16Array(aligned.buffer, aligned.byteOffset, count);
-  if (a.bitsStored < a.bitsAllocated) pixels = maskToBitsStored(pixels, a.bitsStored, a.signed);
+  let { min, max } = rangeOf(pixels);
+  if (a.bitsStored < a.bitsAllocated) {
+    // Values already within Bits Stored are left as they are: masking them would change nothing but cost a copy.
+    const lowest = a.signed ? -(2 ** (a.bitsStored - 1)) : 0;
+    const highest = a.signed ? 2 ** (a.bitsStored - 1) - 1 : 2 ** a.bitsStored - 1;
+    if (min < lowest || max > highest) {
+      pixels = maskToBitsStored(pixels, a.bitsStored, a.signed);
+      ({ min, max } = rangeOf(pixels));
+    }
+  }
+  return { pixels, min, max, color: false };
+}
+
+function rangeOf(pixels: PixelArray): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < pixels.length; i++) {
@@ -33,7 +46,7 @@ export function decodePixels(bytes: Uint8Array, a: FrameAttributes): DecodedPixe
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return { pixels, min: min === Infinity ? 0 : min, max: max === -Infinity ? 0 : max, color: false };
+  return { min: min === Infinity ? 0 : min, max: max === -Infinity ? 0 : max };
 }
 
 /** High bits above BitsStored may hold overlays or garbage (PS3.5 8.1.1); signed values are sign-extended. */

@@ -12,7 +12,7 @@ export interface Prefetch {
 export function prefetchImages(
   imageIds: readonly string[],
   onProgress: (loaded: number, total: number) => void,
-  concurrency = 4,
+  concurrency = 6,
 ): Prefetch {
   let next = 0;
   let loaded = 0;

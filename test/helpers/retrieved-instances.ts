@@ -11,12 +11,42 @@ import { CORPUS_DIR, corpusFile } from './corpus';
 import { requireTool } from './debian-tools';
 import type { RetrievedPart } from './dicomweb-http';
 import { gdcmRaw } from './reference-decoders';
-import type { TestArchive } from './start-app';
+import { expectStored } from './dicomweb-http';
+import { startTestArchive, type TestArchive } from './start-app';
 
 /**
  * Reading instances retrieved in a re-encoded transfer syntax back with tools that share no code
  * with the archive (dicom-parser, GDCM, DCMTK, dicom3tools), for the retrieve-encoded tests.
  */
+
+/** Accept for instances, and the transfer syntaxes the retrieve-encoded tests name. */
+export const DICOM = 'multipart/related; type="application/dicom"';
+export const JPEG_LS = '1.2.840.10008.1.2.4.80';
+export const HTJ2K = '1.2.840.10008.1.2.4.201';
+export const HTJ2K_RPCL = '1.2.840.10008.1.2.4.202';
+export const HTJ2K_LOSSY = '1.2.840.10008.1.2.4.203';
+export const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
+
+/** The corpus files both retrieve-encoded test files store. */
+export const CT = 'series/ct-abdomen-philips-tcia/1-036.dcm'; // native 16/12 unsigned, implicit VR
+export const RGB = 'color/rgb-us-nema-us1.dcm'; // native 8-bit RGB
+export const MULTIFRAME = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm'; // native 16/12, 6 frames, Lossy Image Compression 00
+export const JPEG_LOSSLESS_CT = 'transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm'; // compressed 16-bit signed: decoded, then encoded
+export const LOSSY_JPEG = 'color/ybr-full-jpeg-baseline.dcm'; // already lossy: ratio and method get a second value
+export const JPEG_LS_CT = 'transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm';
+/** A comprehensive 3D SR and the Parametric Map it describes (Float Pixel Data, never encapsulated: PS3.5 A.4 concerns Pixel Data only). */
+export const SR_STUDY = ['non-image/sr-comprehensive-3d.dcm', 'non-image/parametric-map-float.dcm'];
+export const RT_STUDY = ['non-image/rtplan.dcm', 'non-image/rtstruct.dcm', 'other-modalities/ct-rt-planning-dicompyler.dcm'];
+
+/** A fresh archive holding those files (JPEG_LS_CT is stored by the test that needs it). */
+export async function archiveWithEncodingFixtures(): Promise<TestArchive> {
+  const archive = await startTestArchive();
+  await expectStored(
+    archive,
+    [CT, RGB, MULTIFRAME, JPEG_LOSSLESS_CT, LOSSY_JPEG, ...RT_STUDY, ...SR_STUDY].map((f) => corpusFile(f)),
+  );
+  return archive;
+}
 
 export interface Retrieved {
   status: number;

@@ -5,12 +5,31 @@ import { api } from 'dicomweb-client';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { frameGeometryOf } from '../helpers/corpus-geometry';
 import { corpusEntry, corpusFile, corpusInstanceUrl, type CorpusEntry } from '../helpers/corpus';
-import { expectStored, firstValue } from '../helpers/dicomweb-http';
+import { firstValue } from '../helpers/dicomweb-http';
 import { bearer, call, createShare } from '../helpers/access-client';
 import { dcmtkDecode, ojphExpand, opjDecompress } from '../helpers/encoded-frame-references';
 import { gdcmRaw } from '../helpers/reference-decoders';
-import { dciodvfy, dcmdump, framesOf, parse, retrieve, storedPixels, values, withTempFile } from '../helpers/retrieved-instances';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import {
+  archiveWithEncodingFixtures,
+  CT,
+  dciodvfy,
+  dcmdump,
+  DICOM,
+  framesOf,
+  HTJ2K,
+  HTJ2K_LOSSY,
+  HTJ2K_RPCL,
+  JPEG_LOSSLESS_CT,
+  JPEG_LS,
+  MULTIFRAME,
+  parse,
+  retrieve,
+  RGB,
+  storedPixels,
+  values,
+  withTempFile,
+} from '../helpers/retrieved-instances';
+import { type TestArchive } from '../helpers/start-app';
 
 /**
  * Retrieve Instance / Series / Study in the compressed transfer syntaxes the archive encodes
@@ -18,21 +37,6 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
  * code with the archive (DCMTK, GDCM, OpenJPH, OpenJPEG), pixels compared byte for byte with the
  * stored native pixels, the rest of the data set attribute for attribute with the stored one.
  */
-
-const DICOM = 'multipart/related; type="application/dicom"';
-const JPEG_LS = '1.2.840.10008.1.2.4.80';
-const HTJ2K = '1.2.840.10008.1.2.4.201';
-const HTJ2K_RPCL = '1.2.840.10008.1.2.4.202';
-const HTJ2K_LOSSY = '1.2.840.10008.1.2.4.203';
-
-const CT = 'series/ct-abdomen-philips-tcia/1-036.dcm'; // native 16/12 unsigned, implicit VR
-const RGB = 'color/rgb-us-nema-us1.dcm'; // native 8-bit RGB
-const MULTIFRAME = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm'; // native 16/12, 6 frames, Lossy Image Compression 00
-const JPEG_LOSSLESS_CT = 'transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm'; // compressed 16-bit signed: decoded, then encoded
-const LOSSY_JPEG = 'color/ybr-full-jpeg-baseline.dcm'; // already lossy: ratio and method get a second value
-/** A comprehensive 3D SR and the Parametric Map it describes (Float Pixel Data, never encapsulated: PS3.5 A.4 concerns Pixel Data only). */
-const SR_STUDY = ['non-image/sr-comprehensive-3d.dcm', 'non-image/parametric-map-float.dcm'];
-const RT_STUDY = ['non-image/rtplan.dcm', 'non-image/rtstruct.dcm', 'other-modalities/ct-rt-planning-dicompyler.dcm'];
 
 (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest = XMLHttpRequest;
 
@@ -46,11 +50,7 @@ describe('Retrieve Instance / Series / Study in JPEG-LS and HTJ2K (transfer-synt
   const url = (file: string) => corpusInstanceUrl(archive.dicomWeb, corpusEntry(file));
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    await expectStored(
-      archive,
-      [CT, RGB, MULTIFRAME, JPEG_LOSSLESS_CT, LOSSY_JPEG, ...RT_STUDY, ...SR_STUDY].map((f) => corpusFile(f)),
-    );
+    archive = await archiveWithEncodingFixtures();
   });
   afterAll(async () => {
     await archive?.stop();

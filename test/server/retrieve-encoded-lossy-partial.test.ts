@@ -1,10 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameGeometryOf } from '../helpers/corpus-geometry';
 import { corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
-import { expectStored, stowFiles } from '../helpers/dicomweb-http';
+import { stowFiles } from '../helpers/dicomweb-http';
 import { dcmtkDecode, opjDecompress } from '../helpers/encoded-frame-references';
-import { dcmdump, framesOf, parse, retrieve, storedPixels, values } from '../helpers/retrieved-instances';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import {
+  archiveWithEncodingFixtures,
+  CT,
+  dcmdump,
+  DICOM,
+  framesOf,
+  HTJ2K_LOSSY,
+  HTJ2K_RPCL,
+  JPEG_BASELINE,
+  JPEG_LOSSLESS_CT,
+  JPEG_LS,
+  JPEG_LS_CT,
+  LOSSY_JPEG,
+  parse,
+  retrieve,
+  RGB,
+  RT_STUDY,
+  SR_STUDY,
+  storedPixels,
+  values,
+} from '../helpers/retrieved-instances';
+import { type TestArchive } from '../helpers/start-app';
 
 /**
  * Retrieve Instance / Series / Study in a syntax named in Accept, the cases beside plain lossless
@@ -13,32 +33,12 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
  * without Pixel Data and frames that cannot be encoded, and a stored frame that does not decode.
  */
 
-const DICOM = 'multipart/related; type="application/dicom"';
-const JPEG_LS = '1.2.840.10008.1.2.4.80';
-const HTJ2K_RPCL = '1.2.840.10008.1.2.4.202';
-const HTJ2K_LOSSY = '1.2.840.10008.1.2.4.203';
-const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
-
-const CT = 'series/ct-abdomen-philips-tcia/1-036.dcm'; // native 16/12 unsigned, implicit VR
-const RGB = 'color/rgb-us-nema-us1.dcm'; // native 8-bit RGB
-const MULTIFRAME = 'multiframe/enhanced-mr-siemens-xa10-6f.dcm'; // native 16/12, 6 frames, Lossy Image Compression 00
-const JPEG_LOSSLESS_CT = 'transfer-syntaxes/ct1-1.2.4.70_jpeg-lossless-sv1.dcm'; // compressed 16-bit signed: decoded, then encoded
-const LOSSY_JPEG = 'color/ybr-full-jpeg-baseline.dcm'; // already lossy: ratio and method get a second value
-const JPEG_LS_CT = 'transfer-syntaxes/ct1-1.2.4.80_jpeg-ls-lossless.dcm';
-/** A comprehensive 3D SR and the Parametric Map it describes (Float Pixel Data, never encapsulated: PS3.5 A.4 concerns Pixel Data only). */
-const SR_STUDY = ['non-image/sr-comprehensive-3d.dcm', 'non-image/parametric-map-float.dcm'];
-const RT_STUDY = ['non-image/rtplan.dcm', 'non-image/rtstruct.dcm', 'other-modalities/ct-rt-planning-dicompyler.dcm'];
-
 describe('Retrieve Instance / Series / Study in a syntax named: lossy, and what cannot be made', () => {
   let archive: TestArchive;
   const url = (file: string) => corpusInstanceUrl(archive.dicomWeb, corpusEntry(file));
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    await expectStored(
-      archive,
-      [CT, RGB, MULTIFRAME, JPEG_LOSSLESS_CT, LOSSY_JPEG, ...RT_STUDY, ...SR_STUDY].map((f) => corpusFile(f)),
-    );
+    archive = await archiveWithEncodingFixtures();
   });
   afterAll(async () => {
     await archive?.stop();

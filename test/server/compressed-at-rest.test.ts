@@ -5,19 +5,17 @@ import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config';
-import { IndexWriter } from '../../server/index/index-writer';
-import { collect } from '../../server/stored/byte-streams';
-import { CompressionAtRest, type RestoreOutcome } from '../../server/stored/compressed-at-rest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { BACKENDS, startArchiveOn } from '../helpers/backends';
 import { requireTool } from '../helpers/debian-tools';
 import { STORE_COMPRESSED_SYNTAXES } from '../../server/config';
 import { LOSSLESS_ENCODINGS } from '../../server/codecs/encode-registry';
-import { CORPUS_DIR, corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
+import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored, getJson, getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
 import { dcmtkDecode, opjDecompress } from '../helpers/encoded-frame-references';
 import { gdcmRaw } from '../helpers/reference-decoders';
 import { frameGeometryOf } from '../helpers/corpus-geometry';
+import { instanceObjects, rowOf, storedBytes, url, type InstanceRow } from '../helpers/stored-instance-rows';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
@@ -45,31 +43,6 @@ const BIG_ENDIAN_CT = 'transfer-syntaxes/ct1-1.2.2_explicit-vr-be.dcm';
 const DEFLATED_CT = 'transfer-syntaxes/ct1-1.2.1.99_deflated.dcm';
 const PIXEL_DATA = '7FE00010';
 
-interface InstanceRow {
-  blobKey: string;
-  size: number;
-  transferSyntax: string;
-  originalTransferSyntax: string | null;
-  originalSize: number | null;
-}
-
-function rowOf(archive: TestArchive, file: string): InstanceRow | undefined {
-  return archive.index.db
-    .prepare(
-      `SELECT blob_key AS blobKey, size, transfer_syntax AS transferSyntax, original_transfer_syntax AS originalTransferSyntax,
-       original_size AS originalSize FROM instances WHERE sop_uid = ?`,
-    )
-    .get(corpusEntry(file).sopInstanceUID) as InstanceRow | undefined;
-}
-
-async function instanceObjects(archive: TestArchive): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  for await (const key of archive.blobStore.list('v1/instances/')) sizes.set(key, (await archive.blobStore.head(key)).size);
-  return sizes;
-}
-
-const storedBytes = async (archive: TestArchive, key: string) => collect(await archive.blobStore.get(key));
-const url = (archive: TestArchive, file: string) => corpusInstanceUrl(archive.dicomWeb, corpusEntry(file));
 const parse = (bytes: Buffer) => dicomParser.parseDicom(new Uint8Array(bytes));
 
 /** The CT edited by DCMTK: Lossy Image Compression 01 and SOP Instance UID LOSSY_ONCE_SOP, still Implicit VR Little Endian. */
@@ -327,92 +300,6 @@ describe('PACS_STORE_COMPRESSED', () => {
         .get(LOSSY_ONCE_SOP) as InstanceRow;
       expect(row).toMatchObject({ transferSyntax: IMPLICIT_LE, originalTransferSyntax: null });
       expect((await storedBytes(archive, row.blobKey)).equals(withZeroPreamble(lossyOnceCt()))).toBe(true);
-    });
-  });
-
-  describe('the swap, racing a DELETE and a new STOW-RS', () => {
-    let archive: TestArchive;
-    let writer: IndexWriter;
-    beforeAll(async () => {
-      archive = await startTestArchive();
-      writer = new IndexWriter(archive.index);
-    });
-    afterAll(async () => {
-      await writer?.close();
-      await archive?.stop();
-    });
-
-    /** A compressor of the test's own over the archive's index and storage, that the archive does not drive. */
-    const compressor = (beforeSwap?: () => Promise<void>) =>
-      new CompressionAtRest(
-        {
-          index: archive.index,
-          blobStore: archive.blobStore,
-          indexWriter: writer,
-          derived: archive.derived,
-          log: () => undefined,
-          info: () => undefined,
-          ...(beforeSwap ? { beforeSwap } : {}),
-        },
-        JPEG_LS,
-      );
-
-    /** Re-stores the CT, paused before the swap while `meanwhile` runs. */
-    async function restoreAround(meanwhile: () => Promise<void>): Promise<RestoreOutcome> {
-      let paused!: () => void;
-      const atSwap = new Promise<void>((resolve) => (paused = resolve));
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const compression = compressor(async () => {
-        paused();
-        await released;
-      });
-      const outcome = compression.restore({ sopUid: corpusEntry(CT).sopInstanceUID! });
-      await atSwap;
-      // The compressed object is written and waits for its swap.
-      expect((await instanceObjects(archive)).size).toBe(2);
-      await meanwhile();
-      release();
-      return outcome;
-    }
-
-    it('a DELETE while the instance is re-encoded leaves no row and no object', async () => {
-      await expectStored(archive, [corpusFile(CT)]);
-      const outcome = await restoreAround(async () => {
-        expect((await archive.fetch(url(archive, CT), { method: 'DELETE' })).status).toBe(204);
-      });
-      expect(outcome).toMatchObject({ kind: 'kept', reason: expect.stringMatching(/deleted or stored again/) as string });
-      expect(rowOf(archive, CT)).toBeUndefined();
-      expect((await instanceObjects(archive)).size).toBe(0);
-    });
-
-    it('an instance deleted and stored again meanwhile is not overwritten by the stale swap', async () => {
-      await expectStored(archive, [corpusFile(CT)]);
-      let again: InstanceRow | undefined;
-      const outcome = await restoreAround(async () => {
-        expect((await archive.fetch(url(archive, CT), { method: 'DELETE' })).status).toBe(204);
-        await expectStored(archive, [corpusFile(CT)]);
-        again = rowOf(archive, CT);
-      });
-      expect(outcome.kind).toBe('kept');
-      expect(rowOf(archive, CT)).toEqual(again);
-      expect(again).toMatchObject({ transferSyntax: IMPLICIT_LE, originalTransferSyntax: null });
-      expect([...(await instanceObjects(archive)).keys()]).toEqual([again!.blobKey]);
-      expect((await storedBytes(archive, again!.blobKey)).equals(withZeroPreamble(corpusFile(CT)))).toBe(true);
-    });
-
-    it('a completed swap changes the validator of the study metadata', async () => {
-      const metadataUrl = `${archive.dicomWeb}/studies/${corpusEntry(CT).studyInstanceUID}/metadata`;
-      const before = (await getJson(archive, metadataUrl)).headers.get('etag')!;
-      expect(before).toBeTruthy();
-      const compression = compressor();
-      expect((await compression.restore({ sopUid: corpusEntry(CT).sopInstanceUID! })).kind).toBe('compressed');
-      const res = await archive.fetch(metadataUrl, { headers: { accept: 'application/dicom+json', 'if-none-match': before } });
-      expect(res.status).toBe(200);
-      expect(res.headers.get('etag')).not.toBe(before);
-      expect(((await res.json()) as DicomJson[])[0]![PIXEL_DATA]?.vr).toBe('OB');
-      await compression.stop();
-      expect((await instanceObjects(archive)).size).toBe(1);
     });
   });
 });

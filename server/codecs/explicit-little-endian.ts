@@ -9,7 +9,8 @@ import {
 import { tagNumber } from '../../shared/dicom/tag-forms';
 import { Tag } from '../../shared/dicom/tags';
 import { AppError } from '../../shared/errors';
-import { KNOWN_VRS, LONG_LENGTH_VRS, UNDEFINED_LENGTH, implicitVr } from '../ingest/dicom-dictionary';
+import { LONG_LENGTH_VRS, UNDEFINED_LENGTH } from '../ingest/dicom-dictionary';
+import { Reader, truncated, type Header, type Syntax } from './element-reader';
 import {
   ITEM,
   ITEM_DELIMITER,
@@ -107,11 +108,6 @@ const TRAILING_PADDING = tagNumber(Tag.DataSetTrailingPadding);
 const MAX_DEPTH = 64;
 /** A UID of this archive's implementation (2.25 form, PS3.5 B.2), for File Meta headers it writes. */
 export const IMPLEMENTATION_CLASS_UID = '2.25.197307452463411419331296306282924185927';
-
-interface Syntax {
-  explicit: boolean;
-  littleEndian: boolean;
-}
 
 export function toExplicitVrLittleEndian(input: ExplicitLittleEndianInput): Buffer {
   const { file, filter } = input;
@@ -226,76 +222,6 @@ function dataSetBytes(rest: Uint8Array, transferSyntax: string): Uint8Array {
     return zlibWrapped ? inflateSync(rest) : inflateRawSync(rest);
   } catch (error) {
     throw new AppError('NOT_ACCEPTABLE', 'The stored deflated data set cannot be inflated, so it cannot be re-encoded.', { cause: error });
-  }
-}
-
-interface Header {
-  tag: number;
-  vr: string;
-  length: number;
-}
-
-class Reader {
-  constructor(
-    readonly bytes: Uint8Array,
-    public pos: number,
-    readonly syntax: Syntax,
-  ) {}
-
-  private u16(at: number): number {
-    const b = this.bytes;
-    if (at + 2 > b.length) throw truncated();
-    return this.syntax.littleEndian ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
-  }
-
-  private u32(at: number): number {
-    return this.syntax.littleEndian ? (this.u16(at) + this.u16(at + 2) * 0x10000) >>> 0 : (this.u16(at) * 0x10000 + this.u16(at + 2)) >>> 0;
-  }
-
-  peekGroup(): number {
-    return this.u16(this.pos);
-  }
-
-  peekUint16(): number {
-    return this.u16(this.pos);
-  }
-
-  peekTag(): number {
-    return ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
-  }
-
-  /** The next element's (or item's) header; the position moves to its value. */
-  header(pixelRepresentation?: number): Header {
-    const tag = ((this.u16(this.pos) << 16) | this.u16(this.pos + 2)) >>> 0;
-    if (tag === ITEM || tag === ITEM_DELIMITER || tag === SEQUENCE_DELIMITER) {
-      const length = this.u32(this.pos + 4);
-      this.pos += 8;
-      return { tag, vr: '', length };
-    }
-    if (!this.syntax.explicit) {
-      const length = this.u32(this.pos + 4);
-      this.pos += 8;
-      return { tag, vr: implicitVr(tag, length, pixelRepresentation), length };
-    }
-    if (this.pos + 6 > this.bytes.length) throw truncated();
-    const vr = String.fromCharCode(this.bytes[this.pos + 4]!, this.bytes[this.pos + 5]!);
-    if (!KNOWN_VRS.has(vr))
-      throw new AppError('NOT_ACCEPTABLE', `The stored data set has an element with an invalid VR, so it cannot be re-encoded.`);
-    if (LONG_LENGTH_VRS.has(vr)) {
-      const length = this.u32(this.pos + 8);
-      this.pos += 12;
-      return { tag, vr, length };
-    }
-    const length = this.u16(this.pos + 6);
-    this.pos += 8;
-    return { tag, vr, length };
-  }
-
-  take(length: number): Uint8Array {
-    if (this.pos + length > this.bytes.length) throw truncated();
-    const value = this.bytes.subarray(this.pos, this.pos + length);
-    this.pos += length;
-    return value;
   }
 }
 
@@ -448,10 +374,6 @@ function skipValue(reader: Reader, el: Header): void {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function truncated(): AppError {
-  return new AppError('NOT_ACCEPTABLE', 'The stored data set ends early, so it cannot be re-encoded.');
-}
 
 function notAnItem(): AppError {
   return new AppError('NOT_ACCEPTABLE', 'A sequence of the stored data set holds something other than items, so it cannot be re-encoded.');

@@ -38,6 +38,7 @@ import { installWatcher, scrollRate, waitForMark, type BenchWindow } from './pag
 import { benchReport, finish, runBench } from './run-bench';
 import type { BenchRun } from './server-process';
 import { mapConcurrent, stowInBatches } from './stow-client';
+import { traceNetwork } from './network-trace';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     links: { type: 'string', default: 'loopback,20/40,4/100,1/200' },
     runs: { type: 'string', default: '1' },
     json: { type: 'string' },
+    trace: { type: 'string' },
   },
 });
 
@@ -94,6 +96,7 @@ async function newPage(browser: Browser, base: string, link: Link, initial: [str
   await signIn(page, { url: base }, BENCH_ADMIN);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
+  const trace = args.trace ? traceNetwork(cdp) : undefined;
   const wire: Wire = { bytes: 0, requests: 0 };
   cdp.on('Network.loadingFinished', (event: { encodedDataLength: number }) => {
     wire.bytes += event.encodedDataLength;
@@ -108,7 +111,7 @@ async function newPage(browser: Browser, base: string, link: Link, initial: [str
       uploadThroughput: bytesPerSecond,
     });
   }
-  return { context, page, wire };
+  return { context, page, wire, trace };
 }
 
 const viewerUrl = (base: string, studyUid: string) => `${base}/viewer?StudyInstanceUIDs=${encodeURIComponent(studyUid)}`;
@@ -126,7 +129,7 @@ interface LoadRun {
 async function loadRun(browser: Browser, base: string, series: CtSeries, link: Link, problems: string[]): Promise<LoadRun> {
   const total = series.instances.length;
   const item = `[data-testid="series-item"][data-total="${total}"]`;
-  const { context, page, wire } = await newPage(browser, base, link, [
+  const { context, page, wire, trace } = await newPage(browser, base, link, [
     ['first', FIRST],
     ['scrollable', `${item}[data-loaded="${total}"]`],
     ['lossless', `${item}[data-lossless="${total}"]`],
@@ -138,6 +141,7 @@ async function loadRun(browser: Browser, base: string, series: CtSeries, link: L
     const lossless = await waitForMark(page, 'lossless');
     const quality = await page.getAttribute(FIRST, 'data-quality');
     if (quality !== 'lossless') problems.push(`${link.label}: the slice on screen is "${quality}" once every slice is lossless`);
+    trace?.save(`${args.trace}.${link.label.replace(/\W+/g, '-')}.json`);
     const fps = link.mbit === undefined ? await scrollRate(page, total - 1, problems) : undefined;
     return { first, scrollable, lossless, bytes: wire.bytes, requests: wire.requests, fps };
   } finally {

@@ -11,25 +11,39 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
 describe('security headers', () => {
   useArchiveWithCt();
 
-  it('sends the security headers on the viewer, on DICOMweb answers and on errors', async () => {
+  it('sends the document headers on the viewer and the short data policy on DICOMweb answers and errors', async () => {
+    const viewer = await call(archive, 'GET', '/');
+    const csp = viewer.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(viewer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(viewer.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(viewer.headers.get('x-frame-options')).toBe('DENY');
+    expect(viewer.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    // A worker runs under the policy of its own script: scripts keep the viewer's.
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(viewer.text)?.[1];
+    expect(script).toBeDefined();
+    const scriptAnswer = await call(archive, 'GET', script!);
+    expect(scriptAnswer.status).toBe(200);
+    expect(scriptAnswer.headers.get('content-security-policy')).toBe(csp);
+
     const answers = {
-      viewer: await call(archive, 'GET', '/'),
       studies: await call(archive, 'GET', '/dicom-web/studies', admin()),
       unauthorized: await call(archive, 'GET', '/dicom-web/studies'),
       notFound: await call(archive, 'GET', `/dicom-web/studies/${STUDY}.999/metadata`, admin()),
       badUid: await call(archive, 'GET', '/dicom-web/studies/not-a-uid/metadata', admin()),
+      metadata: await call(archive, 'GET', `/dicom-web/studies/${STUDY}/metadata`, admin()),
     };
     expect(answers.studies.status).toBe(200);
     expect(answers.notFound.status).toBe(404);
     expect(answers.badUid.status).toBe(400);
     for (const [name, answer] of Object.entries(answers)) {
-      const csp = answer.headers.get('content-security-policy') ?? '';
-      expect(csp, name).toContain("frame-ancestors 'none'");
-      expect(csp, name).toContain("default-src 'self'");
-      expect(csp, name).toContain("object-src 'none'");
+      expect(answer.headers.get('content-security-policy'), name).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(answer.headers.get('x-content-type-options'), name).toBe('nosniff');
-      expect(answer.headers.get('referrer-policy'), name).toBe('no-referrer');
-      expect(answer.headers.get('x-frame-options'), name).toBe('DENY');
+      // Headers that act only on documents are not sent with data.
+      expect(answer.headers.get('referrer-policy'), name).toBeNull();
+      expect(answer.headers.get('cross-origin-opener-policy'), name).toBeNull();
     }
   });
 });

@@ -1,3 +1,5 @@
+import { warmCodecPool } from './codecs/codec-pool';
+import { LOSSLESS_ENCODINGS } from './codecs/encode-registry';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { startArchive, type RunningArchive } from './start-archive';
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   archive = await startArchive(config, logger);
+  // In the background: the first thin-link viewer after a restart finds its encoders compiled.
+  void warmCodecPool(LOSSLESS_ENCODINGS);
   const storage =
     config.storage.kind === 'fs'
       ? `objects in ${config.dataDir}/objects`

@@ -55,7 +55,7 @@ export function cacheEntry(determinants: readonly unknown[], freshness: Freshnes
 export function setCacheHeaders(res: Response, entry: CacheEntry): void {
   res.setHeader('ETag', entry.etag);
   res.setHeader('Cache-Control', cacheControlFor(res, entry.freshness));
-  res.append('Vary', ['Accept', 'Authorization', 'Cookie']);
+  res.vary('Accept, Authorization, Cookie'); // one header line, merged with any Vary already set
 }
 
 /**

@@ -4,10 +4,9 @@
  */
 import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
-import { retrieveStudyMetadata } from '../dicomweb/retrieve';
-import { searchForSeries } from '../dicomweb/search';
 import { frameAttributes, isDisplayable } from '../imaging/image-attributes';
 import { imageIdOf, rememberInstance } from '../imaging/image-ids';
+import { studyData } from './early-study-data';
 
 export interface SeriesModel {
   studyUid: string;
@@ -25,8 +24,10 @@ export interface SeriesModel {
 
 export async function loadStudy(studyUid: string): Promise<SeriesModel[]> {
   // The series list and the study's metadata side by side: over a slow link, one round trip less
-  // before the first image than the metadata of each series after the list.
-  const [found, metadata] = await Promise.all([searchForSeries(studyUid), retrieveStudyMetadata(studyUid)]);
+  // before the first image than the metadata of each series after the list. Those main.ts asked
+  // for at start when there are.
+  const data = studyData(studyUid);
+  const [found, metadata] = await Promise.all([data.series, data.metadata]);
   const bySeries = new Map<string, DicomJson[]>();
   for (const instance of metadata) {
     const uid = getString(instance, Tag.SeriesInstanceUID) ?? '';

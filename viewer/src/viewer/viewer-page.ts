@@ -38,6 +38,7 @@ import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './ser
 import { loadStudy, type SeriesModel } from './study-model';
 import { createSyncScroll } from './sync-scroll';
 import { createToolbar, type Layout } from './toolbar';
+import { viewedStudyUid } from './early-study-data';
 import { createViewportPane } from './viewport-pane';
 import type { DragTool, ViewportPane } from './viewport-pane-types';
 import './viewer.css';
@@ -55,7 +56,7 @@ let teardown: (() => void) | undefined;
 
 export const page: Page = {
   async mount(root, url) {
-    const studyUid = url.searchParams.get('StudyInstanceUIDs')?.split(',')[0]?.trim();
+    const studyUid = viewedStudyUid(url);
     const container = document.createElement('div');
     container.className = 'viewer-page';
     container.dataset.testid = 'viewer-page';

@@ -1,0 +1,57 @@
+/**
+ * The series list (QIDO-RS) and the metadata (WADO-RS) of the study a page load opens at
+ * `/viewer?StudyInstanceUIDs=…`, asked for by main.ts as the app starts, side by side with the
+ * session and the viewer's code instead of after both: over a 4 Mbit/s, 100 ms link the first
+ * frame's request goes out about 0.3 s sooner (issue 11). The viewer takes them once; one that
+ * failed (a 401 before signing in, a network error) is asked for again, so a later visit, a
+ * share link's guest and a sign-in on the way all end in the ordinary requests.
+ */
+import type { DicomJson } from '../../../shared/dicom/dicom-json';
+import { retrieveStudyMetadata } from '../dicomweb/retrieve';
+import { searchForSeries } from '../dicomweb/search';
+
+/** What the viewer needs of a study before it can build its series. */
+export interface StudyData {
+  series: Promise<DicomJson[]>;
+  metadata: Promise<DicomJson[]>;
+}
+
+/** Study Instance UID → requests made at start, until the viewer takes them. */
+const early = new Map<string, StudyData>();
+
+/** The study a viewer URL opens: the first of its `StudyInstanceUIDs` (OHIF's URL convention). */
+export function viewedStudyUid(url: URL): string | undefined {
+  return url.searchParams.get('StudyInstanceUIDs')?.split(',')[0]?.trim() || undefined;
+}
+
+/** At start: when the page opens the viewer on a study, asks the archive for that study's data now. */
+export function requestStudyDataEarly(url: URL): void {
+  const studyUid = url.pathname === '/viewer' ? viewedStudyUid(url) : undefined;
+  if (!studyUid) return;
+  const data: StudyData = { series: searchForSeries(studyUid), metadata: retrieveStudyMetadata(studyUid) };
+  // Never taken (the visitor goes elsewhere) or failed: no unhandled rejection.
+  data.series.catch(() => undefined);
+  data.metadata.catch(() => undefined);
+  early.set(studyUid, data);
+}
+
+/** The study's data: the requests made at start if there were any (once), else new ones. */
+export function studyData(studyUid: string): StudyData {
+  const taken = early.get(studyUid);
+  early.delete(studyUid);
+  return {
+    series: orAskAgain(taken?.series, () => searchForSeries(studyUid)),
+    metadata: orAskAgain(taken?.metadata, () => retrieveStudyMetadata(studyUid)),
+  };
+}
+
+async function orAskAgain<T>(started: Promise<T> | undefined, ask: () => Promise<T>): Promise<T> {
+  if (started) {
+    try {
+      return await started;
+    } catch {
+      // e.g. 401 before signing in: the session may be there now
+    }
+  }
+  return ask();
+}

@@ -42,18 +42,24 @@ export async function sendParts(
   const writer = new MultipartWriter(res, cache ? boundaryOf(cache) : undefined);
   res.status(200);
   res.setHeader('Content-Type', writer.contentType(rootType));
+  // Every part's length is known: no chunked transfer coding for either side to frame and undo, and
+  // the browser reads the answer into one buffer of the right size (issue 11).
+  res.setHeader('Content-Length', String(writer.bodyLength(parts.map((part) => ({ headers: partHeaders(part), length: part.length })))));
   try {
     for (const [n, part] of parts.entries()) {
       const current: Readable = n === 0 ? firstBody : await part.open();
       body = current;
-      const headers = { 'Content-Type': part.contentType, 'Content-Length': String(part.length), 'Content-Location': part.location };
-      await writer.writePart(headers, current);
+      await writer.writePart(partHeaders(part), current);
       body = undefined;
     }
     await writer.end();
   } catch (error) {
     abort(res, body, log, error);
   }
+}
+
+function partHeaders(part: OutgoingPart): Record<string, string> {
+  return { 'Content-Type': part.contentType, 'Content-Length': String(part.length), 'Content-Location': part.location };
 }
 
 /**

@@ -106,6 +106,29 @@ describe('MultipartDecoder', () => {
     decoder.end();
   });
 
+  it('decodes a whole body where it is: the parts are views into it, not copies', () => {
+    const body = bytes(`preamble\r\n--${B}\r\nA: 1\r\n\r\none\r\n--${B}\r\n\r\ntwo\r\n--${B}--`);
+    const parts = decodeMultipart(body, B);
+    expect(parts).toEqual([part({ a: '1' }, 'one'), part({}, 'two')]);
+    expect(parts.map((p) => [p.body.buffer === body.buffer, p.body.byteOffset])).toEqual([
+      [true, `preamble\r\n--${B}\r\nA: 1\r\n\r\n`.length],
+      [true, body.length - `two\r\n--${B}--`.length],
+    ]);
+    // Pushed chunks stay copied: the decoder may reuse its buffer, the parts stay as they were.
+    const decoder = new MultipartDecoder(B);
+    const [one] = decoder.push(body);
+    expect(one!.body.buffer).not.toBe(body.buffer);
+  });
+
+  it('finds the delimiter among bytes that almost make it (CR, LF, dashes, boundary prefixes)', () => {
+    const near = [`\r`, `\r\n`, `\r\n-`, `\r\n--`, `\r\n--${B.slice(0, 5)}`, `\r\n--${B.slice(0, -1)}`, `--${B}`, `\n--${B}`];
+    const noisy = near.join('x').repeat(50);
+    const body = bytes(`--${B}\r\n\r\n${noisy}\r\n--${B}\r\n\r\n${noisy}${noisy}\r\n--${B}--`);
+    for (const parts of [decodeMultipart(body, B), decodeCut(body, [7, 100, 1001, 2500])]) {
+      expect(parts).toEqual([part({}, noisy), part({}, noisy + noisy)]);
+    }
+  });
+
   it('reads an async stream of chunks', async () => {
     async function* chunks() {
       for (const piece of [`--${B}\r\nA: 1\r\n\r\no`, `ne\r\n--${B}\r\n\r\ntwo\r`, `\n--${B}--`]) yield bytes(piece);

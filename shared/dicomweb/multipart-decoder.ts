@@ -27,7 +27,10 @@ import { parseMediaType } from './media-types';
 export interface MultipartPart {
   /** Field names in lower case; repeated fields joined with ", " (RFC 9110 5.3). */
   headers: Record<string, string>;
-  /** A copy: it stays valid however the decoder goes on. */
+  /**
+   * Stays valid however the decoder goes on: a copy, or, from `decodeMultipart`, a view into the
+   * body it was given (no 512 KB copy per frame; issue 11).
+   */
   body: Uint8Array;
 }
 
@@ -50,9 +53,9 @@ export function multipartBoundary(contentType: string): string {
   return boundary;
 }
 
-/** Every part of a whole multipart body. */
+/** Every part of a whole multipart body; the parts' bodies are views into `body`, which the caller must then leave as it is. */
 export function decodeMultipart(body: Uint8Array, boundary: string): MultipartPart[] {
-  const decoder = new MultipartDecoder(boundary);
+  const decoder = new MultipartDecoder(boundary, { borrow: true });
   const parts = decoder.push(body);
   decoder.end();
   return parts;
@@ -71,8 +74,14 @@ type State = 'preamble' | 'after-delimiter' | 'part' | 'after-close' | 'epilogue
 export class MultipartDecoder {
   /** `CRLF--boundary`. */
   private readonly delimiter: Uint8Array;
-  /** Unread bytes are `bytes[start, filled)`. Starts with a CRLF so that the first delimiter may open the body. */
-  private bytes = new Uint8Array(4096);
+  /** For each byte value, how far the delimiter search may skip when the byte under its last position is that one (Horspool). */
+  private readonly skip: Uint32Array;
+  /** Unread bytes are `bytes[start, filled)`. */
+  private bytes: Uint8Array = new Uint8Array(4096);
+  /** False while `bytes` is a chunk pushed with `borrow`, which the decoder never writes into. */
+  private owned = true;
+  /** Before the first byte of the body has been looked at: the body may open with `--boundary`, without the CRLF. */
+  private opening = true;
   private start = 0;
   private filled = 0;
   /** Bytes from `start` already searched for a delimiter: none begins before `start + searched`. */
@@ -83,16 +92,24 @@ export class MultipartDecoder {
   /** Set once the body is ended or found malformed: every later call throws it. */
   private over: Error | undefined;
 
-  constructor(readonly boundary: string) {
+  /**
+   * With `borrow`, a chunk pushed while nothing is unread is read where it is, not copied, and the
+   * parts' bodies are views into it: the caller must leave pushed chunks as they are.
+   */
+  constructor(
+    readonly boundary: string,
+    private readonly options: { borrow?: boolean } = {},
+  ) {
     checkBoundary(boundary);
     this.delimiter = ascii(`\r\n--${boundary}`);
-    this.append(ascii('\r\n'));
+    this.skip = skipTable(this.delimiter);
   }
 
   /** Takes the next chunk of the body; returns the parts it completes, in order. */
   push(chunk: Uint8Array): MultipartPart[] {
     if (this.over) throw this.over;
-    this.append(chunk);
+    if (this.options.borrow && this.start === this.filled) this.adopt(chunk);
+    else this.append(chunk);
     const parts: MultipartPart[] = [];
     for (;;) {
       const step = this.step();
@@ -122,7 +139,12 @@ export class MultipartDecoder {
     switch (this.state) {
       case 'preamble':
       case 'part': {
-        const at = indexOf(bytes, this.delimiter, this.start + this.searched, this.filled);
+        if (this.opening) {
+          // The body's first line may be the dash-boundary itself (the delimiter without its CRLF).
+          const opened = this.opened();
+          if (opened !== false) return opened;
+        }
+        const at = indexOf(bytes, this.delimiter, this.skip, this.start + this.searched, this.filled);
         if (at < 0) {
           this.searched = Math.max(0, this.filled - this.start - this.delimiter.length + 1);
           if (this.state === 'preamble') this.consume(this.searched); // the preamble is dropped
@@ -159,6 +181,23 @@ export class MultipartDecoder {
     }
   }
 
+  /** At the start of the body: WAIT, undefined once past a dash-boundary, or false when the body opens otherwise. */
+  private opened(): undefined | typeof WAIT | false {
+    const dashBoundary = this.delimiter.subarray(2);
+    const available = Math.min(this.filled - this.start, dashBoundary.length);
+    for (let i = 0; i < available; i++) {
+      if (this.bytes[this.start + i] !== dashBoundary[i]) {
+        this.opening = false;
+        return false;
+      }
+    }
+    if (available < dashBoundary.length) return WAIT;
+    this.opening = false;
+    this.consume(dashBoundary.length);
+    this.state = 'after-delimiter';
+    return undefined;
+  }
+
   /** After a boundary: transport padding (SP, HTAB) and CRLF; where the next line starts. */
   private afterPadding(): number | typeof WAIT {
     let at = this.start;
@@ -185,7 +224,7 @@ export class MultipartDecoder {
       if (lf < 0 || lf === at || raw[lf - 1] !== CR) throw this.malformed('a header line does not end with CRLF');
       const line = latin1(raw, at, lf - 1);
       at = lf + 1;
-      if (line === '') return { headers, body: raw.slice(at) };
+      if (line === '') return { headers, body: this.owned ? raw.slice(at) : raw.subarray(at) };
       if (line.includes('\r')) throw this.malformed('a header line contains a bare CR');
       if (line[0] === ' ' || line[0] === '\t') {
         // obs-fold (RFC 5322 2.2.3): a continuation of the field before
@@ -214,16 +253,25 @@ export class MultipartDecoder {
     this.searched = Math.max(0, this.searched - n);
   }
 
+  /** Reads `chunk` where it is (nothing is unread). */
+  private adopt(chunk: Uint8Array): void {
+    this.bytes = chunk;
+    this.owned = false;
+    this.start = 0;
+    this.filled = chunk.length;
+  }
+
   /** Appends `chunk`, moving the unread bytes to the front or into a larger buffer when it does not fit. */
   private append(chunk: Uint8Array): void {
-    if (this.filled + chunk.length > this.bytes.length) {
+    if (!this.owned || this.filled + chunk.length > this.bytes.length) {
       const unread = this.filled - this.start;
       const needed = unread + chunk.length;
-      if (needed <= this.bytes.length) this.bytes.copyWithin(0, this.start, this.filled);
+      if (this.owned && needed <= this.bytes.length) this.bytes.copyWithin(0, this.start, this.filled);
       else {
-        const larger = new Uint8Array(Math.max(needed, 2 * this.bytes.length));
+        const larger = new Uint8Array(Math.max(needed, 2 * this.bytes.length, 4096));
         larger.set(this.bytes.subarray(this.start, this.filled));
         this.bytes = larger;
+        this.owned = true;
       }
       this.start = 0;
       this.filled = unread;
@@ -243,16 +291,26 @@ function checkBoundary(boundary: string): void {
   }
 }
 
-/** The first index of `needle` in `haystack[from, to)`, or -1. */
-function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number, to: number): number {
-  const first = needle[0]!;
-  const last = to - needle.length;
-  const view = haystack.subarray(0, to);
-  outer: for (let i = view.indexOf(first, from); i >= 0 && i <= last; i = view.indexOf(first, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+/**
+ * The first index of `needle` in `haystack[from, to)`, or -1. Horspool's search: a 512 KB frame of
+ * CT pixels holds thousands of CR bytes, each a false start for a search by the delimiter's first
+ * byte, while Horspool mostly skips the delimiter's whole length (40-odd bytes) at a time.
+ */
+function indexOf(haystack: Uint8Array, needle: Uint8Array, skip: Uint32Array, from: number, to: number): number {
+  const last = needle.length - 1;
+  const lastByte = needle[last]!;
+  outer: for (let i = from; i + last < to; i += skip[haystack[i + last]!]!) {
+    if (haystack[i + last] !== lastByte) continue;
+    for (let j = 0; j < last; j++) if (haystack[i + j] !== needle[j]) continue outer;
     return i;
   }
   return -1;
+}
+
+function skipTable(needle: Uint8Array): Uint32Array {
+  const skip = new Uint32Array(256).fill(needle.length);
+  for (let j = 0; j < needle.length - 1; j++) skip[needle[j]!] = needle.length - 1 - j;
+  return skip;
 }
 
 function ascii(text: string): Uint8Array {

@@ -92,6 +92,22 @@ describe.each(BACKENDS)('Retrieve Frames on %s storage', (backend) => {
     expect(several.parts.map((p, i) => p.body.equals(expected[[5, 0, 1][i]!]!))).toEqual([true, true, true]);
   });
 
+  it('announces the Content-Length of multipart frames answers, as stored and decoded: no chunked coding (issue 11)', async () => {
+    const native = `${instanceUrl(archive, entryOf(NATIVE_MULTI))}/frames/6,1,2`;
+    const jpeg = `${instanceUrl(archive, entryOf(XA_96))}/frames/96,1`;
+    for (const [url, accept] of [
+      [native, AS_STORED],
+      [jpeg, 'multipart/related; type="image/jpeg"'],
+      [jpeg, OCTETS],
+    ] as const) {
+      const res = await archive.fetch(url, { headers: { accept } });
+      const body = Buffer.from(await res.arrayBuffer());
+      expect([res.status, res.headers.get('transfer-encoding')], `${url} ${accept}`).toEqual([200, null]);
+      expect(res.headers.get('content-length'), `${url} ${accept}`).toBe(String(body.length));
+      expect(body.subarray(-40).toString('latin1')).toMatch(/--\r\n$/);
+    }
+  });
+
   it('serves JPEG frames as stored with transfer-syntax=*, frame 96 of 96 included', async () => {
     const expected = expectedFrames(XA_96);
     const { status, contentType, parts } = await getMultipart(archive, `${instanceUrl(archive, entryOf(XA_96))}/frames/96,1`, AS_STORED);

@@ -1,12 +1,12 @@
 /**
- * WADO-RS Retrieve calls the image viewer makes (PS3.18 10.4); multipart answers are read as they
- * arrive with shared/dicomweb/multipart-decoder. Only our DICOMweb API is used, so the viewer
+ * WADO-RS Retrieve calls the image viewer makes (PS3.18 10.4); multipart answers are read with
+ * shared/dicomweb/multipart-decoder. Only our DICOMweb API is used, so the viewer
  * works against any conformant archive.
  * https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.4.html
  */
 import type { DicomJson } from '../../../shared/dicom/dicom-json';
 import { DICOM_JSON, parseMediaType } from '../../../shared/dicomweb/media-types';
-import { multipartBoundary, multipartParts } from '../../../shared/dicomweb/multipart-decoder';
+import { decodeMultipart, multipartBoundary } from '../../../shared/dicomweb/multipart-decoder';
 import { fetchOk } from './base';
 import { framesUrl, seriesUrl, studyUrl } from './resource-urls';
 
@@ -48,33 +48,28 @@ export async function retrieveFrameParts(
 ): Promise<FramePart[]> {
   const res = await fetchOk(framesUrl(studyUid, seriesUid, sopUid, frames), { headers: { accept } });
   const contentType = res.headers.get('content-type') ?? '';
-  if (!res.body || !parseMediaType(contentType)?.type.startsWith('multipart/')) {
-    return [{ body: new Uint8Array(await res.arrayBuffer()), transferSyntax: transferSyntaxOf(contentType) }];
-  }
-  const parts: FramePart[] = [];
-  for await (const part of multipartParts(chunksOf(res.body), multipartBoundary(contentType))) {
-    parts.push({ body: part.body, transferSyntax: transferSyntaxOf(part.headers['content-type'] ?? '') });
-  }
-  return parts;
+  // Read whole, not as a stream: every part is returned at once anyway, and in Chromium reading
+  // a stream costs a task, a promise and a copy per chunk (issue 11).
+  const body = new Uint8Array(await res.arrayBuffer());
+  if (!parseMediaType(contentType)?.type.startsWith('multipart/')) return [{ body, transferSyntax: transferSyntaxOf(contentType) }];
+  return decodeMultipart(body, multipartBoundary(contentType)).map((part) => ({
+    body: evenlyPlaced(part.body),
+    transferSyntax: transferSyntaxOf(part.headers['content-type'] ?? ''),
+  }));
+}
+
+/**
+ * A part's body moved one byte down in the answer's buffer when it starts at an odd offset, so
+ * that 16-bit samples can be viewed where they are (an Int16Array needs an even offset) instead of
+ * copied. The byte it moves over is the LF that ends the part's headers, already read; the answer's
+ * buffer is no one else's.
+ */
+function evenlyPlaced(body: Uint8Array): Uint8Array {
+  if (body.byteOffset % 2 === 0) return body;
+  const withLf = new Uint8Array(body.buffer, body.byteOffset - 1, body.length + 1);
+  return withLf.copyWithin(0, 1).subarray(0, body.length);
 }
 
 function transferSyntaxOf(contentType: string): string | undefined {
   return parseMediaType(contentType)?.params['transfer-syntax'];
-}
-
-/** The chunks of a fetch body; the stream is cancelled if the reader stops early. */
-async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) break;
-      yield next.value;
-    }
-    done = true;
-  } finally {
-    if (!done) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
-  }
 }

@@ -1,6 +1,8 @@
 /**
  * Loads the images of a series into cornerstone's cache in the background, at most `concurrency`
- * requests at a time, reporting progress; `cancel` stops starting new loads.
+ * requests at a time, reporting progress at most every PROGRESS_MS (a report redraws the series
+ * list: per image, on loopback, that is 100 redraws a second for nobody to read) and always at
+ * the end; `cancel` stops starting new loads.
  */
 import cornerstone from 'cornerstone-core';
 
@@ -8,6 +10,8 @@ export interface Prefetch {
   readonly done: Promise<void>;
   cancel(): void;
 }
+
+const PROGRESS_MS = 100;
 
 export function prefetchImages(
   imageIds: readonly string[],
@@ -17,6 +21,19 @@ export function prefetchImages(
   let next = 0;
   let loaded = 0;
   let cancelled = false;
+  let reportedAt = -Infinity;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const report = () => {
+    pending = undefined;
+    reportedAt = performance.now();
+    if (!cancelled) onProgress(loaded, imageIds.length);
+  };
+  const progressed = () => {
+    if (loaded === imageIds.length || performance.now() - reportedAt >= PROGRESS_MS) {
+      clearTimeout(pending);
+      report();
+    } else pending ??= setTimeout(report, PROGRESS_MS - (performance.now() - reportedAt));
+  };
   const worker = async () => {
     while (!cancelled && next < imageIds.length) {
       const imageId = imageIds[next++]!;
@@ -26,7 +43,7 @@ export function prefetchImages(
         // the viewport shows the error when that image is displayed
       }
       loaded++;
-      if (!cancelled) onProgress(loaded, imageIds.length);
+      progressed();
     }
   };
   const done = Promise.all(Array.from({ length: Math.min(concurrency, imageIds.length) }, worker)).then(() => undefined);
@@ -34,6 +51,7 @@ export function prefetchImages(
     done,
     cancel() {
       cancelled = true;
+      clearTimeout(pending);
     },
   };
 }

@@ -64,7 +64,7 @@ export async function retrieveFrameParts(
  * copied. The byte it moves over is the LF that ends the part's headers, already read; the answer's
  * buffer is no one else's.
  */
-function evenlyPlaced(body: Uint8Array): Uint8Array {
+export function evenlyPlaced(body: Uint8Array): Uint8Array {
   if (body.byteOffset % 2 === 0) return body;
   const withLf = new Uint8Array(body.buffer, body.byteOffset - 1, body.length + 1);
   return withLf.copyWithin(0, 1).subarray(0, body.length);

@@ -7,12 +7,14 @@ import { currentLanguage } from './i18n/i18n';
 import { requestStudyDataEarly } from './viewer/early-study-data';
 
 document.documentElement.lang = currentLanguage();
-// The page's code loads while the session is checked, not after it: one round trip less before
-// a first image over a slow link. The router's own import then finds the module loaded. The
-// viewer's study data is asked for at the same time (early-study-data.ts).
+// The session, the page's code and (for the viewer) the study's data are asked for together, not
+// one after the other: round trips less before a first image over a slow link. The session goes
+// first, its small answer then comes before the larger ones; the router's own import finds the
+// module loaded and the viewer takes the study's data (early-study-data.ts).
+const session = loadSession();
 if (isAppPath(location.pathname)) void routes[location.pathname]().catch(() => undefined);
 requestStudyDataEarly(new URL(location.href));
-void loadSession().then(() => {
+void session.then(() => {
   mountHeader(document.getElementById('app-header') as HTMLElement);
   startRouter(document.getElementById('app-root') as HTMLElement);
 });

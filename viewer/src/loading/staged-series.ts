@@ -140,16 +140,19 @@ export function startStaging(
     slice.etag = range.etag;
   };
 
-  const fetchJob = async (slice: Slice, job: Job, foreground: boolean) => {
+  /** `received`: the bytes are in, the request slot is free; decoding follows. */
+  const fetchJob = async (slice: Slice, job: Job, foreground: boolean, received: () => void) => {
     const end = job.kind === 'preview' ? plan!.previewBytes : undefined;
     // The probed slice may already hold its preview's bytes.
     if (end === undefined || (slice.received?.length ?? 0) < Math.min(end, slice.total ?? Infinity))
       await receive(slice, end, foreground ? 'high' : 'low');
+    received();
     const pixels = await codestreamPixels(slice.received!, slice.total!, slice.attributes);
     if (!pixels) {
       slice.noPreview = true; // the prefix held no whole resolution: the rest comes with the remainder
       return;
     }
+    decoderLoaded = true;
     const quality = pixels.quality;
     if (!slice.image) {
       slice.image = imageFromNative(slice.imageId, pixels.bytes, slice.attributes);
@@ -161,6 +164,9 @@ export function startStaging(
     slice.stage = quality;
   };
 
+  /** A slice has decoded: the HTJ2K decoder has loaded. */
+  let decoderLoaded = false;
+
   /** The slice whose request holds the foreground slot, while it does. */
   let foregroundIndex: number | undefined;
 
@@ -171,7 +177,27 @@ export function startStaging(
       foregroundBusy = true;
       foregroundIndex = index;
     } else backgroundBusy++;
-    fetchJob(slice, job, foreground)
+    let holding = true;
+    const release = () => {
+      if (!holding) return;
+      holding = false;
+      // Still holding the foreground slot, or demoted to the background by a scroll (focus).
+      if (foregroundBusy && foregroundIndex === index) {
+        foregroundBusy = false;
+        foregroundIndex = undefined;
+      } else backgroundBusy--;
+    };
+    // Once the decoder has loaded, the slot is freed as soon as the bytes are in, so the next
+    // request goes out while this slice decodes. Before, it is held: the decoder's download, which
+    // every preview waits for, then has the link (a jump right after the first image was 0.2 s
+    // slower at 4 Mbit/s when previews kept coming meanwhile). The slice stays busy until decoded,
+    // so it is not asked for twice.
+    const received = () => {
+      if (!decoderLoaded) return;
+      release();
+      if (!stopped) pump();
+    };
+    fetchJob(slice, job, foreground, received)
       .catch((error: unknown) => {
         // Shown by the viewport when it asks for this slice; the others go on.
         slice.failed = error;
@@ -179,11 +205,7 @@ export function startStaging(
       })
       .finally(() => {
         slice.busy = false;
-        // Still holding the foreground slot, or demoted to the background by a scroll (focus).
-        if (foregroundBusy && foregroundIndex === index) {
-          foregroundBusy = false;
-          foregroundIndex = undefined;
-        } else backgroundBusy--;
+        release();
         settle(slice);
         if (!stopped) {
           onProgress(progress());

@@ -1,6 +1,7 @@
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
+import { createShare } from '../helpers/access-client';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
@@ -102,6 +103,25 @@ describe('viewer start in Chromium', () => {
 
     expect(answersTo(recorded, metadataPath).map((a) => a.status)).toEqual([401, 200]);
     expect(answersTo(recorded, seriesPath).map((a) => a.status)).toEqual([401, 200]);
+    expect(recorded.pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("uses the requests made at start for a share link's guest who reloads the viewer", async () => {
+    const share = await createShare(archive, { studyInstanceUID: ct.studyUid });
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    // The link's page opens the guest session and goes to the viewer in the same document: no early requests.
+    await page.goto(share.url);
+    await page.waitForURL(viewerUrl());
+    await showsStudy(page);
+    expect(await page.locator('[data-testid="guest-banner"]').isVisible()).toBe(true);
+    const recorded = record(page);
+    await page.reload();
+    await showsStudy(page);
+    expect(await page.locator('[data-testid="guest-banner"]').isVisible()).toBe(true);
+    expect(answersTo(recorded, metadataPath).map((a) => a.status)).toEqual([200]);
+    expect(answersTo(recorded, seriesPath).map((a) => a.status)).toEqual([200]);
     expect(recorded.pageErrors).toEqual([]);
     await context.close();
   });

@@ -4,6 +4,7 @@ import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { decodeMultipart, multipartBoundary } from '../../shared/dicomweb/multipart-decoder';
 import { STORED_FRAMES_ACCEPT } from '../../viewer/src/codecs/browser-syntaxes';
 import { evenlyPlaced } from '../../viewer/src/dicomweb/retrieve';
+import { imageFromNative } from '../../viewer/src/imaging/grey-image';
 import { frameAttributes } from '../../viewer/src/imaging/image-attributes';
 import { decodePixels } from '../../viewer/src/imaging/pixel-decode';
 import { corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
@@ -56,6 +57,15 @@ describe('a native CT frame read in place from the archive answer', () => {
       const samples = new Int16Array(expected.buffer.slice(expected.byteOffset, expected.byteOffset + expected.length));
       expect([decoded.min, decoded.max]).toEqual([samples.reduce((a, b) => Math.min(a, b)), samples.reduce((a, b) => Math.max(a, b))]);
       expect(Buffer.from(decoded.pixels.buffer, decoded.pixels.byteOffset, decoded.pixels.byteLength).equals(expected)).toBe(true);
+
+      // The cornerstone image: its range is read from the pixels when first asked for, and can be replaced (image-quality.ts).
+      const image = imageFromNative('dicomweb:test', placed, attributes);
+      expect(image.sizeInBytes).toBe(expected.length);
+      expect([image.minPixelValue, image.maxPixelValue]).toEqual([decoded.min, decoded.max]);
+      expect([image.windowCenter, image.windowWidth]).toEqual([attributes.windowCenter, attributes.windowWidth]);
+      expect(image.getPixelData().buffer).toBe(body.buffer);
+      image.minPixelValue = -5;
+      expect({ ...image }).toMatchObject({ minPixelValue: -5, maxPixelValue: decoded.max });
     }
     expect(offsets.sort()).toEqual([0, 1]);
   });

@@ -189,7 +189,7 @@ export function startStaging(
     };
     // Once the decoder has loaded, the slot is freed as soon as the bytes are in, so the next
     // request goes out while this slice decodes. Before, it is held: the decoder's download, which
-    // every preview waits for, then has the link (a jump right after the first image was 0.2 s
+    // every preview waits for, then has the link (a jump right after the first image was 0.1–0.2 s
     // slower at 4 Mbit/s when previews kept coming meanwhile). The slice stays busy until decoded,
     // so it is not asked for twice.
     const received = () => {
@@ -291,7 +291,7 @@ export function startStaging(
   running.set(series.seriesUid, staged);
   onProgress(progress());
   // The decoder loads beside the probe, after the first image's bytes and before the previews',
-  // which otherwise wait for it (about 0.3 s at 4 Mbit/s).
+  // which otherwise wait for it (0.2–0.3 s at 4 Mbit/s).
   prepareDecoding(HTJ2K_RPCL);
   void probe();
   return staged;

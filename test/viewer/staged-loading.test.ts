@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { upscaleSamples } from '../../viewer/src/codecs/upscale';
-import { focusJob, nextJob, outward, type SliceState } from '../../viewer/src/loading/load-order';
+import { focusJob, nextJob, nextRemainder, outward, type SliceState } from '../../viewer/src/loading/load-order';
 import { isFastLink } from '../../viewer/src/loading/link-estimate';
 import { concurrencyFor, planStages } from '../../viewer/src/loading/stage-plan';
 
@@ -53,6 +53,15 @@ describe('load order', () => {
     expect(focusJob(noPreview, 0)).toEqual({ index: 0, kind: 'remainder' });
     expect(nextJob(noPreview, 0)).toEqual({ index: 0, kind: 'remainder' });
   });
+
+  it('finds the remainder nearest the focus among slices with a preview, while previews still come', () => {
+    // Slice 4 is on screen, 5 is in flight; 3 and 6 have previews, the rest have nothing yet.
+    const state = slices('L..pLbp...');
+    expect(nextRemainder(state, 4)).toEqual({ index: 3, kind: 'remainder' });
+    state[3]!.busy = true;
+    expect(nextRemainder(state, 4)).toEqual({ index: 6, kind: 'remainder' });
+    expect(nextRemainder(slices('L...'), 1)).toBeUndefined();
+  });
 });
 
 describe('stage plan', () => {
@@ -75,6 +84,24 @@ describe('stage plan', () => {
     expect(at20.previewResolution).toBe(4); // 256²
     // Never the full resolution: that is the lossless stage.
     expect(planStages({ bitsPerSecond: 50e6, rttMs: 40 }, 12, CT_RESOLUTION_ENDS).previewResolution).toBe(4);
+  });
+
+  it('gives lossless remainders a connection while previews too small to fill the link come', () => {
+    // 4 Mbit/s: 128² previews (17 KB) fill the link, five at a time.
+    expect(planStages({ bitsPerSecond: 4e6, rttMs: 100 }, 300, CT_RESOLUTION_ENDS)).toMatchObject({
+      previewResolution: 3,
+      previewConcurrency: 5,
+      remaindersDuringPreviews: 0,
+    });
+    // 3 Mbit/s: 64² previews (5.2 KB); five per round trip move 290 KB/s of the link's 375:
+    // four of them, and one remainder.
+    expect(planStages({ bitsPerSecond: 3e6, rttMs: 100 }, 300, CT_RESOLUTION_ENDS)).toMatchObject({
+      previewResolution: 2,
+      previewConcurrency: 4,
+      remaindersDuringPreviews: 1,
+    });
+    // 1 Mbit/s, 200 ms: the same previews are bound by the link: no remainders meanwhile.
+    expect(planStages({ bitsPerSecond: 1e6, rttMs: 200 }, 300, CT_RESOLUTION_ENDS).remaindersDuringPreviews).toBe(0);
   });
 
   it('keeps enough requests in flight to fill a round trip, and one connection free', () => {

@@ -56,3 +56,10 @@ export function nextJob(slices: readonly SliceState[], focus: number): Job | und
   }
   return undefined;
 }
+
+/** The lossless remainder of the slice nearest the one on screen that has its preview, if any. */
+export function nextRemainder(slices: readonly SliceState[], focus: number): Job | undefined {
+  const order = outward(Math.max(0, Math.min(focus, slices.length - 1)), slices.length);
+  const index = order.find((i) => slices[i]!.stage === 'preview' && !slices[i]!.busy);
+  return index === undefined ? undefined : { index, kind: 'remainder' };
+}

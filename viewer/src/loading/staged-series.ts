@@ -19,11 +19,12 @@ import { fetchCodestreamRange, HTJ2K_RPCL } from './htj2k-range';
 import { qualityOf, setQuality, upgradeImage } from './image-quality';
 import { linkEstimate, seedFromResourceTiming } from './link-estimate';
 import { addSeriesBytes, seriesBytes } from './series-bytes';
-import { focusJob, nextJob, outward, type Job, type SliceState } from './load-order';
+import { focusJob, nextJob, nextRemainder, outward, type Job, type SliceState } from './load-order';
 import { planStages, type StagePlan } from './stage-plan';
 
 /** Enough for the main header (about 160 bytes for one grey component) and the smallest resolutions. */
 const PROBE_BYTES = 2048;
+
 
 export interface SeriesProgress {
   /** Slices with an image (preview or better). */
@@ -164,19 +165,23 @@ export function startStaging(
     slice.stage = quality;
   };
 
+  /** Background remainders started in the slot plan.remaindersDuringPreviews keeps for them. */
+  let remaindersDuringPreviews = 0;
+
   /** A slice has decoded: the HTJ2K decoder has loaded. */
   let decoderLoaded = false;
 
   /** The slice whose request holds the foreground slot, while it does. */
   let foregroundIndex: number | undefined;
 
-  const run = (index: number, job: Job, foreground: boolean) => {
+  const run = (index: number, job: Job, foreground: boolean, duringPreviews = false) => {
     const slice = slices[index]!;
     slice.busy = true;
     if (foreground) {
       foregroundBusy = true;
       foregroundIndex = index;
     } else backgroundBusy++;
+    if (duringPreviews) remaindersDuringPreviews++;
     let holding = true;
     const release = () => {
       if (!holding) return;
@@ -186,6 +191,7 @@ export function startStaging(
         foregroundBusy = false;
         foregroundIndex = undefined;
       } else backgroundBusy--;
+      if (duringPreviews) remaindersDuringPreviews--;
     };
     // Once the decoder has loaded, the slot is freed as soon as the bytes are in, so the next
     // request goes out while this slice decodes. Before, it is held: the decoder's download, which
@@ -222,8 +228,15 @@ export function startStaging(
     }
     for (;;) {
       const job = nextJob(slices, focus);
-      if (!job || backgroundBusy >= (job.kind === 'preview' ? plan.previewConcurrency : plan.remainderConcurrency)) break;
+      if (!job) break;
+      const previewing = job.kind === 'preview';
+      if (backgroundBusy - (previewing ? remaindersDuringPreviews : 0) >= (previewing ? plan.previewConcurrency : plan.remainderConcurrency)) break;
       run(job.index, job, false);
+    }
+    while (nextJob(slices, focus)?.kind === 'preview' && remaindersDuringPreviews < plan.remaindersDuringPreviews) {
+      const job = nextRemainder(slices, focus);
+      if (!job) break;
+      run(job.index, job, false, true);
     }
   };
 

@@ -95,7 +95,9 @@ async function newPage(browser: Browser, base: string, link: Link, initial: [str
   const page = await context.newPage();
   await signIn(page, { url: base }, BENCH_ADMIN);
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
+  // Counting bytes needs the events, not the bodies: without a zero buffer, DevTools keeps a copy
+  // of every answer for this session, CPU the page's user would not spend (157 MB on loopback).
+  await cdp.send('Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
   const trace = args.trace ? traceNetwork(cdp) : undefined;
   const wire: Wire = { bytes: 0, requests: 0 };
   cdp.on('Network.loadingFinished', (event: { encodedDataLength: number }) => {

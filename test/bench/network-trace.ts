@@ -22,11 +22,18 @@ export function traceNetwork(cdp: CDPSession): { requests: TracedRequest[]; save
   const requests: TracedRequest[] = [];
   let origin: number | undefined;
   const at = (timestamp: number) => Math.round((timestamp - (origin ??= timestamp)) * 1000) / 1000;
-  cdp.on('Network.requestWillBeSent', (e: { requestId: string; timestamp: number; request: { url: string; headers: Record<string, string> } }) => {
-    const request: TracedRequest = { url: shorten(e.request.url), sent: at(e.timestamp), range: e.request.headers.Range ?? e.request.headers.range };
-    byId.set(e.requestId, request);
-    requests.push(request);
-  });
+  cdp.on(
+    'Network.requestWillBeSent',
+    (e: { requestId: string; timestamp: number; request: { url: string; headers: Record<string, string> } }) => {
+      const request: TracedRequest = {
+        url: shorten(e.request.url),
+        sent: at(e.timestamp),
+        range: e.request.headers.Range ?? e.request.headers.range,
+      };
+      byId.set(e.requestId, request);
+      requests.push(request);
+    },
+  );
   cdp.on('Network.responseReceived', (e: { requestId: string; timestamp: number; response: { status: number } }) => {
     const request = byId.get(e.requestId);
     if (request) Object.assign(request, { headers: at(e.timestamp), status: e.response.status });

@@ -25,7 +25,6 @@ import { planStages, type StagePlan } from './stage-plan';
 /** Enough for the main header (about 160 bytes for one grey component) and the smallest resolutions. */
 const PROBE_BYTES = 2048;
 
-
 export interface SeriesProgress {
   /** Slices with an image (preview or better). */
   loaded: number;
@@ -230,7 +229,11 @@ export function startStaging(
       const job = nextJob(slices, focus);
       if (!job) break;
       const previewing = job.kind === 'preview';
-      if (backgroundBusy - (previewing ? remaindersDuringPreviews : 0) >= (previewing ? plan.previewConcurrency : plan.remainderConcurrency)) break;
+      if (
+        backgroundBusy - (previewing ? remaindersDuringPreviews : 0) >=
+        (previewing ? plan.previewConcurrency : plan.remainderConcurrency)
+      )
+        break;
       run(job.index, job, false);
     }
     while (nextJob(slices, focus)?.kind === 'preview' && remaindersDuringPreviews < plan.remaindersDuringPreviews) {

@@ -2,9 +2,10 @@
  * The series list (QIDO-RS) and the metadata (WADO-RS) of the study a page load opens at
  * `/viewer?StudyInstanceUIDs=…`, asked for by main.ts as the app starts, side by side with the
  * session and the viewer's code instead of after both: over a 4 Mbit/s, 100 ms link the first
- * frame's request went out 0.11–0.15 s sooner in the thin-link benchmark (issue 11). The viewer takes them once; one that
- * failed (a 401 before signing in, a network error) is asked for again, so a later visit, a
- * share link's guest and a sign-in on the way all end in the ordinary requests.
+ * frame's request went out 0.11–0.15 s sooner in the thin-link benchmark (issue 11). The viewer
+ * takes them once; one that failed (a 401 before signing in, a network error) is asked for
+ * again, so a later visit, a share link's guest and a sign-in on the way all end in the
+ * ordinary requests.
  */
 import type { DicomJson } from '../../../shared/dicom/dicom-json';
 import { retrieveStudyMetadata } from '../dicomweb/retrieve';

@@ -66,8 +66,13 @@ export const Tag = {
   OtherPatientIDsSequence: '00101002',
   PatientAge: '00101010',
 
+  // Cine (PS3.3 C.7.6.5, C.8.19.6)
+  RecommendedDisplayFrameRate: '00082144',
+
   // Series, instance and image (Tables 6.7.1-2a, -2b)
   BodyPartExamined: '00180015',
+  CineRate: '00180040',
+  FrameTime: '00181063',
   SliceThickness: '00180050',
   StudyInstanceUID: '0020000D',
   SeriesInstanceUID: '0020000E',

@@ -1,13 +1,15 @@
 /**
  * Patient's Age (0010,1010), VR AS: "nnnD", "nnnW", "nnnM" or "nnnY" (PS3.5 6.2), shown as words
  * in the UI language ("045Y" → "45 years" / "45 tuổi"). A value that is not AS is shown as given.
+ * Free of DOM globals (the language is passed in, callers give `currentLanguage()`), so the unit
+ * test runs in Node; a language added to i18n.ts without a table here does not compile there.
  */
-import { currentLanguage, type Language, type Messages } from './i18n';
+type Language = 'en' | 'vi';
 
 type Unit = 'D' | 'W' | 'M' | 'Y';
 type Key = `${Unit}one` | `${Unit}other`;
 
-const ageMessages: Messages<Key> = {
+const ageMessages: Record<Language, Record<Key, string>> = {
   en: {
     Done: '{n} day',
     Dother: '{n} days',
@@ -37,7 +39,7 @@ export function parseAge(value: string | undefined): { count: number; unit: Unit
 }
 
 /** "045Y" → "45 years" (en) / "45 tuổi" (vi); '' when absent; a non-AS value unchanged. */
-export function formatPatientAge(value: string | undefined, language: Language = currentLanguage()): string {
+export function formatPatientAge(value: string | undefined, language: Language): string {
   const age = parseAge(value);
   if (!age) return value?.trim() ?? '';
   const plural = new Intl.PluralRules(language).select(age.count) === 'one' ? 'one' : 'other';

@@ -11,7 +11,7 @@ import { showError, showErrorFor } from '../app/error-banner';
 import { fetchOk } from '../dicomweb/base';
 import { instanceUrl } from '../dicomweb/resource-urls';
 import { formatPersonName } from '../dicomweb/search';
-import { translator } from '../i18n/i18n';
+import { currentLanguage, translator } from '../i18n/i18n';
 import { formatPatientAge } from '../i18n/patient-age';
 import { keyImagesOf, type KeyImage } from '../key-images/key-images';
 import { createFilmSheet, FILM_LAYOUTS, type FilmLayout, type StudyHeader } from './film-sheet';
@@ -132,7 +132,7 @@ async function loadHeader(key: KeyImage): Promise<StudyHeader> {
     patientName: formatPersonName(ds?.[Tag.PatientName]?.Value?.[0] as PersonName | undefined),
     patientId: text(Tag.PatientID),
     sex: text(Tag.PatientSex),
-    age: formatPatientAge(text(Tag.PatientAge)),
+    age: formatPatientAge(text(Tag.PatientAge), currentLanguage()),
     studyDate: text(Tag.StudyDate),
     description: text(Tag.StudyDescription),
     institution: text(Tag.InstitutionName),

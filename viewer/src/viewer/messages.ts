@@ -4,6 +4,7 @@ type Key =
   | 'series'
   | 'seriesBrowser'
   | 'instances'
+  | 'instancesOne'
   | 'noDescription'
   | 'notDisplayable'
   | 'loadingSeries'
@@ -97,6 +98,7 @@ export const viewerMessages: Messages<Key> = {
     series: 'Series',
     seriesBrowser: 'Series of the study',
     instances: '{count} images',
+    instancesOne: '{count} image',
     noDescription: '(no description)',
     notDisplayable: 'not displayable yet',
     loadingSeries: 'Loading…',
@@ -189,6 +191,7 @@ export const viewerMessages: Messages<Key> = {
     series: 'Loạt ảnh',
     seriesBrowser: 'Các loạt ảnh của ca chụp',
     instances: '{count} ảnh',
+    instancesOne: '{count} ảnh',
     noDescription: '(không có mô tả)',
     notDisplayable: 'chưa hiển thị được',
     loadingSeries: 'Đang tải…',

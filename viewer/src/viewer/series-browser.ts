@@ -62,7 +62,11 @@ export function createSeriesBrowser(
     description.textContent = s.description || t('noDescription');
     const count = document.createElement('div');
     count.className = 'series-count';
-    count.textContent = t('instances', { count: s.instanceCount });
+    count.dataset.testid = 'series-count';
+    // What the user scrolls through: every frame of a multi-frame instance is an image.
+    const images = s.displayable ? s.imageIds.length : s.instanceCount;
+    count.textContent = t(images === 1 ? 'instancesOne' : 'instances', { count: images });
+    count.dataset.count = String(images);
     text.append(title, description, count);
 
     if (s.displayable) {

@@ -1,6 +1,7 @@
 /** The viewer's toolbar: layout, drag tool, view transforms, cine and help. Buttons call back; no state here. */
 import { translator } from '../i18n/i18n';
 import { viewerMessages } from './messages';
+import { DEFAULT_FPS, MAX_FPS } from './cine-rate';
 import { sharingMessages } from '../sharing/messages';
 import { consultationMessages } from '../consultation/messages';
 import { MEASUREMENT_TOOLS } from '../imaging/measurement-tool-names';
@@ -42,6 +43,8 @@ export interface Toolbar {
   setPlaying(playing: boolean): void;
   setSync(enabled: boolean): void;
   fps(): number;
+  /** Shows a rate in the frames-per-second field (the series' recorded one); the user may change it. */
+  setFps(fps: number): void;
   setKeyImageCount(count: number): void;
 }
 
@@ -87,8 +90,9 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   const fps = document.createElement('input');
   fps.type = 'number';
   fps.min = '1';
-  fps.max = '60';
-  fps.value = '15';
+  fps.max = String(MAX_FPS);
+  fps.step = '0.1';
+  fps.value = String(DEFAULT_FPS);
   fps.className = 'viewer-fps';
   fps.dataset.testid = 'cine-fps';
   fps.title = t('fps');
@@ -128,7 +132,10 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
     },
     fps() {
       const value = Number(fps.value);
-      return Number.isFinite(value) && value > 0 ? Math.min(60, value) : 15;
+      return Number.isFinite(value) && value > 0 ? Math.min(MAX_FPS, value) : DEFAULT_FPS;
+    },
+    setFps(value) {
+      fps.value = String(value);
     },
   };
 }

@@ -29,6 +29,7 @@ import { createGuestBanner } from '../sharing/guest-banner';
 import { createShareDialog } from '../sharing/share-dialog';
 import { createSrView } from '../sr-view/sr-view';
 import { createTagPanel } from '../tag-browser/tag-panel';
+import { DEFAULT_FPS, recordedFrameRate } from './cine-rate';
 import { createHelpPanel } from './help-panel';
 import { createMeasurementList } from './measurement-list';
 import { viewerMessages } from './messages';
@@ -162,8 +163,18 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     report(0, s.imageIds.length);
     prefetches.set(s.seriesUid, prefetchImages(s.imageIds, report));
   };
+  // The cine rate field shows the active series' recorded rate until the user changes it or
+  // another series becomes active.
+  let fpsSeriesUid: string | undefined;
+  const followRecordedRate = (pane: ViewportPane) => {
+    const s = pane.series;
+    if (!s || s.seriesUid === fpsSeriesUid) return;
+    fpsSeriesUid = s.seriesUid;
+    toolbar.setFps(recordedFrameRate(s.instances[0]) ?? DEFAULT_FPS);
+  };
   const activate = (pane: ViewportPane) => {
     active = pane;
+    followRecordedRate(pane);
     for (const p of panes) p.setActive(p === pane);
     updateReferenceLines(pane, panes);
     measurementList.show(pane);
@@ -172,6 +183,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   const onChange = (pane: ViewportPane) => {
     // Only the viewport the user works in drives the others: their own renders do not echo back.
     if (pane === active) sync.follow(pane, panes);
+    if (pane === active) followRecordedRate(pane);
     updateReferenceLines(active, panes);
     if (pane === active) measurementList.show(pane);
     if (pane === active && tagPanel.isOpen) showTags(pane);

@@ -344,15 +344,20 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     playCine(fps) {
       pane.stopCine();
       if (!series || series.imageIds.length < 2) return;
+      const interval = 1000 / Math.max(1, fps);
+      // The next frame is due one interval after this one started, not after it was drawn: the
+      // drawing time does not slow a 30 fps run down.
       const step = () => {
         if (!series) return;
+        const started = performance.now();
         const count = series.imageIds.length;
         void display((current + 1) % count).then(() => {
-          if (cineTimer !== undefined) cineTimer = window.setTimeout(step, 1000 / Math.max(1, fps));
+          if (cineTimer !== undefined) cineTimer = window.setTimeout(step, Math.max(0, interval - (performance.now() - started)));
         });
       };
-      cineTimer = window.setTimeout(step, 1000 / Math.max(1, fps));
+      cineTimer = window.setTimeout(step, interval);
       root.dataset.cine = 'playing';
+      root.dataset.cineFps = String(fps);
     },
     stopCine() {
       if (cineTimer !== undefined) window.clearTimeout(cineTimer);

@@ -27,6 +27,10 @@ export const TEST_TOOLS = {
   dciodvfy: { debianPackage: 'dicom3tools', usedFor: 'dicom3tools: checks the opinion SR against its IOD' },
   unzip: { debianPackage: 'unzip', usedFor: 'reads the ZIP downloads (zip-download, anonymized shares)' },
   curl: { debianPackage: 'curl', usedFor: "runs the README's curl examples" },
+  hunspell: {
+    debianPackage: 'hunspell hunspell-en-us hunspell-vi',
+    usedFor: 'English and Vietnamese dictionaries: the no-English-in-Vietnamese walker (no-english-in-vi e2e)',
+  },
   chromium: { debianPackage: 'chromium', usedFor: "the browser of the viewer's end-to-end tests and bench:viewer" },
 } as const satisfies Record<string, { debianPackage: string; usedFor: string }>;
 

@@ -16,7 +16,7 @@ function main(): void {
   }
   if (missing.length === 0) return;
 
-  const packages = [...new Set(missing.map((binary) => TEST_TOOLS[binary].debianPackage))];
+  const packages = [...new Set(missing.flatMap((binary) => TEST_TOOLS[binary].debianPackage.split(' ')))];
   installDebianPackages(packages);
   const stillMissing = missing.filter((binary) => !onPath(binary));
   if (stillMissing.length > 0) throw new Error(`installed ${packages.join(' ')}, but ${stillMissing.join(', ')} is still not on the PATH`);

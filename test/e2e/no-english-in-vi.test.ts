@@ -1,0 +1,324 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, signIn } from '../helpers/browser';
+import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
+import { requireTool } from '../helpers/debian-tools';
+import { expectStored } from '../helpers/dicomweb-http';
+import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+
+/**
+ * The walker (issue 12 item 7): with the UI switched to Vietnamese it visits every page and
+ * dialog (worklist, viewer with a CT, its measurements, help and tag browser, upload, print,
+ * share and consultation dialogs, admin users and audit, account, sign-in, the share-open page,
+ * a guest's viewer and error pages) and fails on any English word the user can see: text,
+ * title/placeholder/aria-label attributes, the tab title, and text drawn on the image canvas
+ * (recorded by wrapping CanvasRenderingContext2D.fillText before the page runs).
+ *
+ * "English word" = a token that Debian's hunspell en_US dictionary accepts and its vi_VN
+ * dictionary does not (so "in", "to", "do", "Nam", "Tin" — also Vietnamese — pass), minus
+ * ALLOWED and the words of the study's own DICOM data and of the accounts the test made.
+ */
+const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
+const VIEWPORT = { width: 1440, height: 900 };
+const RADIOLOGIST = { username: 'bs.lan', password: 'radiologist-password-1' };
+
+/** Untranslated on purpose: units, modality and format names, brand names. Keep it short. */
+const ALLOWED = new Set([
+  'mm', // millimetre, as in Vietnamese clinical writing (also mm², cm)
+  'cm',
+  'HU', // Hounsfield unit
+  'CT', // modality codes (DICOM defined terms)
+  'MR',
+  'DICOM', // the standard's name
+  'DICOMweb',
+  'PACS',
+  'ZIP',
+  'CSV',
+  'PDF',
+  'PIN', // used as is in Vietnamese banking and hospital forms
+  'ID', // Patient ID, the DICOM attribute's own name
+  'UID',
+  'Email',
+]);
+
+interface Seen {
+  where: string;
+  text: string;
+}
+
+/** In the page: what a user sees or hears (text of visible elements, their labels, the tab title, canvas text). */
+function collectVisibleText(): string[] {
+  interface El {
+    tagName: string;
+    textContent: string | null;
+    parentElement: El | null;
+    closest(selector: string): El | null;
+    getAttribute(name: string): string | null;
+    getClientRects(): { length: number };
+    checkVisibility?(options: object): boolean;
+  }
+  interface Walker {
+    nextNode(): { textContent: string | null; parentElement: El | null } | null;
+  }
+  const g = globalThis as unknown as {
+    document: {
+      title: string;
+      body: El;
+      createTreeWalker(root: El, what: number): Walker;
+      querySelectorAll(selector: string): Iterable<El>;
+    };
+    __drawnText?: string[];
+  };
+  const visible = (el: El) => el.getClientRects().length > 0 && (el.checkVisibility?.({ visibilityProperty: true }) ?? true);
+  // DICOM attribute names and keywords of the tag browser, and the DICOM values of its rows: the standard's and the study's words.
+  const exempt = '.tag-label, .tag-keyword, .tag-vr, .tag-value';
+  const out: string[] = [g.document.title];
+  const walker = g.document.createTreeWalker(g.document.body, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || !node.textContent?.trim()) continue;
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(parent.tagName) || parent.closest(exempt)) continue;
+    if (parent.tagName === 'OPTION' ? visible(parent.closest('select')!) : visible(parent)) out.push(node.textContent);
+  }
+  for (const el of g.document.querySelectorAll('[title], [placeholder], [aria-label], [alt], input[type="button"], input[type="submit"]')) {
+    if (!visible(el) || el.closest(exempt)) continue;
+    for (const name of ['title', 'placeholder', 'aria-label', 'alt', 'value']) {
+      const value = name === 'value' && el.tagName !== 'INPUT' ? null : el.getAttribute(name);
+      if (value) out.push(value);
+    }
+  }
+  out.push(...(g.__drawnText ?? []));
+  g.__drawnText = [];
+  return out;
+}
+
+/** Before any script of the page: remember every string drawn on a canvas (the on-image text). */
+function recordCanvasText(): void {
+  const g = globalThis as unknown as {
+    __drawnText: string[];
+    CanvasRenderingContext2D: { prototype: { fillText(text: string, ...rest: number[]): void } };
+  };
+  g.__drawnText = [];
+  const proto = g.CanvasRenderingContext2D.prototype;
+  const fillText = proto.fillText;
+  proto.fillText = function (this: unknown, text: string, ...rest: number[]) {
+    g.__drawnText.push(String(text));
+    return fillText.call(this, text, ...rest);
+  };
+}
+
+/** The ASCII words of a text (a Vietnamese word with a diacritic is one whole token, never English). */
+const words = (text: string) => (text.normalize('NFC').match(/[\p{L}\p{M}]+/gu) ?? []).filter((w) => /^[A-Za-z]{2,}$/.test(w));
+
+/** The tokens hunspell's `dictionary` accepts. */
+function accepted(dictionary: 'en_US' | 'vi_VN', tokens: string[]): Set<string> {
+  const result = spawnSync('hunspell', ['-d', dictionary, '-G'], { input: tokens.join('\n'), encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`hunspell -d ${dictionary}: ${result.stderr}`);
+  return new Set(result.stdout.split('\n').filter(Boolean));
+}
+
+describe('the Vietnamese UI shows no English', () => {
+  let archive: TestArchive;
+  let browser: Browser;
+  const ct = corpusEntry(SLICES[0]!);
+  const studyUid = String(ct.studyInstanceUID);
+  const seen: Seen[] = [];
+  const dataWords = new Set<string>();
+
+  beforeAll(async () => {
+    requireTool('hunspell');
+    archive = await startTestArchive();
+    browser = await launchBrowser();
+    await expectStored(
+      archive,
+      SLICES.map((p) => corpusFile(p)),
+    );
+    const created = await archive.fetch('/api/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' }),
+    });
+    expect(created.status).toBe(201);
+    // The study's own words (patient, descriptions, institution…) are data, not UI.
+    const metadata = await (await archive.fetch(`/dicom-web/studies/${studyUid}/metadata`)).text();
+    for (const word of words(metadata)) dataWords.add(word);
+    for (const word of words(`${TEST_ADMIN.username} ${RADIOLOGIST.username}`)) dataWords.add(word);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await archive?.stop();
+  });
+
+  const newContext = async (): Promise<BrowserContext> => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });
+    await context.addInitScript(recordCanvasText);
+    return context;
+  };
+  /** Switches the page to Vietnamese with the header's VI button (kept in localStorage for the context). */
+  const switchToVietnamese = async (page: Page) => {
+    await page.click('[data-testid="language-vi"]');
+    await page.waitForSelector('html[lang="vi"]');
+  };
+  const look = async (page: Page, where: string) => {
+    for (const text of await page.evaluate(collectVisibleText)) seen.push({ where, text });
+  };
+  const waitForImage = (page: Page) =>
+    page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]', { timeout: 20_000 });
+  const drag = async (page: Page, tool: string, from: [number, number], to: [number, number]) => {
+    await page.click(`[data-testid="tool-${tool}"]`);
+    const box = (await page.locator('[data-testid="viewport"][data-active="true"] [data-testid="viewport-image"]').boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(cx + from[0], cy + from[1]);
+    await page.mouse.down();
+    await page.mouse.move(cx + to[0], cy + to[1], { steps: 6 });
+    await page.mouse.up();
+    await page.waitForSelector(`[data-testid="measurement"][data-tool="${tool}"]`);
+  };
+
+  it('walks every page and dialog in Vietnamese and finds no English word', async () => {
+    // Sign-in page, and its answer to a wrong password.
+    const visitor = await newContext();
+    const login = await visitor.newPage();
+    await login.goto(`${archive.url}/login`);
+    await login.waitForSelector('[data-testid="login-page"]');
+    await switchToVietnamese(login);
+    await look(login, 'sign-in');
+    await login.fill('[data-testid="login-username"]', 'ai.do');
+    await login.fill('[data-testid="login-password"]', 'sai-mat-khau-1');
+    await login.click('[data-testid="login-submit"]');
+    await login.waitForSelector('[data-testid="login-error"]:not(:empty)');
+    await look(login, 'sign-in, wrong password');
+    // A share link that does not exist.
+    await login.goto(`${archive.url}/share#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
+    await login.waitForSelector('[data-testid="share-open-error"]:not(:empty)');
+    await look(login, 'share-open, unknown link');
+    await visitor.close();
+
+    const context = await newContext();
+    const page = await context.newPage();
+    await signIn(page, archive, RADIOLOGIST);
+    await page.goto(`${archive.url}/`);
+    await switchToVietnamese(page);
+    await page.waitForSelector('[data-testid="worklist"][data-state="done"]');
+    await look(page, 'worklist');
+
+    // The viewer, a CT with measurements drawn on it, its help and tag browser.
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
+    await waitForImage(page);
+    await page.waitForSelector('[data-testid="viewer-page"][data-annotations="loaded"]');
+    await drag(page, 'Length', [-120, -60], [-20, -20]);
+    await drag(page, 'RectangleRoi', [20, 20], [90, 80]);
+    await drag(page, 'EllipticalRoi', [-100, 40], [-40, 100]);
+    await drag(page, 'Probe', [60, -80], [60, -80]);
+    await look(page, 'viewer with measurements');
+    await page.click('[data-testid="help"]');
+    await page.waitForSelector('[data-testid="help-panel"]:visible');
+    await look(page, 'viewer help');
+    await page.click('[data-testid="help"]');
+    await page.click('[data-testid="tag-browser"]');
+    await page.waitForSelector('[data-testid="tag-panel"][data-state="ready"]');
+    await look(page, 'tag browser');
+    await page.click('[data-testid="tag-panel-close"]');
+
+    // The share dialog, before and after a link is made.
+    await page.click('[data-testid="share-button"]');
+    const share = page.locator('[data-testid="share-dialog"]');
+    await share.waitFor({ state: 'visible' });
+    await look(page, 'share dialog');
+    await share.locator('[data-testid="share-pin-input"]').fill('2468');
+    await share.locator('[data-testid="share-create"]').click();
+    const shareUrl = await share.locator('[data-testid="share-url"]').inputValue();
+    await look(page, 'share dialog, link made');
+    await share.locator('[data-testid="share-close"]').click();
+
+    // The consultation dialog: empty question refused, then the link.
+    await page.click('[data-testid="consultation-button"]');
+    const consult = page.locator('[data-testid="consultation-dialog"]');
+    await consult.waitFor({ state: 'visible' });
+    await look(page, 'consultation dialog');
+    await consult.locator('[data-testid="consultation-specialist-name"]').fill('GS. Trần Văn Minh');
+    await consult.locator('[data-testid="consultation-submit"]').click();
+    await consult.locator('[data-testid="consultation-error"]:not(:empty)').waitFor();
+    await consult.locator('[data-testid="consultation-question"]').fill('Khối giảm tỷ trọng ở gan: u máu hay di căn?');
+    await consult.locator('[data-testid="consultation-submit"]').click();
+    const consultUrl = await consult.locator('[data-testid="consultation-url"]').inputValue();
+    await look(page, 'consultation dialog, link made');
+    await consult.locator('[data-testid="consultation-dialog-close"]').click();
+
+    // A study that is not in the archive: the archive's error, in Vietnamese.
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=1.2.3.4.5`);
+    await page.waitForSelector('[data-testid="error-banner"]:visible, [data-testid="viewer-error"]:visible');
+    await look(page, 'viewer, unknown study');
+
+    // Print, upload (with one file stored), account.
+    await page.goto(`${archive.url}/print?StudyInstanceUIDs=${studyUid}`);
+    await page.waitForSelector('[data-testid="print-view"]');
+    await look(page, 'print');
+    await page.goto(`${archive.url}/upload`);
+    await page.waitForSelector('[data-testid="upload-page"]');
+    await look(page, 'upload');
+    await page.setInputFiles('[data-testid="upload-files-input"]', [path.join(CORPUS_DIR, SLICES[0]!)]);
+    await page.waitForSelector('[data-testid="upload-page"][data-state="done"]', { timeout: 60_000 });
+    await look(page, 'upload, done');
+    await page.goto(`${archive.url}/account`);
+    await page.waitForSelector('[data-testid="account"]');
+    await look(page, 'account');
+
+    // The worklist again: the consultation and the share are listed now.
+    await page.goto(`${archive.url}/`);
+    await page.waitForSelector('[data-testid="consultations"][data-state="done"] [data-testid="consultation-row"]');
+    await look(page, 'worklist with a consultation');
+    await context.close();
+
+    // The admin's users and audit pages.
+    const adminContext = await newContext();
+    const admin = await adminContext.newPage();
+    await signIn(admin, archive);
+    await admin.goto(`${archive.url}/admin`);
+    await switchToVietnamese(admin);
+    await admin.waitForSelector('[data-testid="user-row"]');
+    await look(admin, 'admin users');
+    await admin.goto(`${archive.url}/admin/audit`);
+    await admin.waitForSelector('[data-testid="audit"][data-state="done"] [data-testid="audit-row"]');
+    await look(admin, 'admin audit');
+    await adminContext.close();
+
+    // Guests: the PIN page of the share link, a wrong PIN, the study; the specialist's consultation.
+    const guestContext = await newContext();
+    const guest = await guestContext.newPage();
+    await guest.goto(shareUrl);
+    await guest.waitForSelector('[data-testid="share-pin-value"]');
+    await switchToVietnamese(guest);
+    await look(guest, 'share-open, PIN');
+    await guest.fill('[data-testid="share-pin-value"]', '1357');
+    await guest.click('[data-testid="share-pin-submit"]');
+    await guest.waitForSelector('[data-testid="share-pin-error"]:not(:empty), [data-testid="share-open-error"]:not(:empty)');
+    await look(guest, 'share-open, wrong PIN');
+    await guest.fill('[data-testid="share-pin-value"]', '2468');
+    await guest.click('[data-testid="share-pin-submit"]');
+    await waitForImage(guest);
+    await look(guest, "guest's viewer");
+    await guestContext.close();
+
+    const specialistContext = await newContext();
+    const specialist = await specialistContext.newPage();
+    await specialist.goto(consultUrl);
+    await waitForImage(specialist);
+    await switchToVietnamese(specialist);
+    await specialist.waitForSelector('[data-testid="consultation-panel"][data-state="ready"]');
+    await waitForImage(specialist);
+    await look(specialist, "specialist's consultation");
+    await specialistContext.close();
+
+    const tokens = [...new Set(seen.flatMap((s) => words(s.text)))];
+    const english = accepted('en_US', tokens);
+    const vietnamese = accepted('vi_VN', [...english]);
+    const isEnglish = (word: string) => english.has(word) && !vietnamese.has(word) && !ALLOWED.has(word) && !dataWords.has(word);
+    const found = seen
+      .filter((s) => words(s.text).some(isEnglish))
+      .map((s) => `${s.where}: ${JSON.stringify(s.text.trim().slice(0, 120))} [${words(s.text).filter(isEnglish).join(' ')}]`);
+    expect([...new Set(found)]).toEqual([]);
+  }, 300_000);
+});

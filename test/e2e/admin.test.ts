@@ -92,7 +92,16 @@ describe('accounts and audit trail pages in Chromium', () => {
     expect(await binh.locator('[data-testid="user-must-change"]').textContent()).toBe('no');
 
     // Disabling the only admin is refused by the archive (409), shown inline; the admin stays enabled.
-    await afterReload(admin, () => userRow(admin, 'admin').locator('[data-testid="user-toggle"]').click());
+    // Disabling asks first: Cancel leaves the account as it was, the dialog names the account.
+    await userRow(admin, 'admin').locator('[data-testid="user-toggle"]').click();
+    expect(await admin.textContent('[data-testid="confirm-question"]')).toBe(
+      'Disable the account admin? It is signed out and cannot sign in until enabled again.',
+    );
+    await admin.click('[data-testid="confirm-cancel"]');
+    await admin.locator('[data-testid="confirm-dialog"]').waitFor({ state: 'detached' });
+    expect(await userRow(admin, 'admin').locator('[data-testid="user-status"]').textContent()).toBe('enabled');
+    await userRow(admin, 'admin').locator('[data-testid="user-toggle"]').click();
+    await afterReload(admin, () => admin.click('[data-testid="confirm-ok"]'));
     expect(await admin.textContent('[data-testid="admin-error"]')).toBe('This would leave the archive without an enabled admin account.');
     expect(await userRow(admin, 'admin').locator('[data-testid="user-status"]').textContent()).toBe('enabled');
 
@@ -130,7 +139,8 @@ describe('accounts and audit trail pages in Chromium', () => {
     await clinician.waitForSelector('[data-testid="worklist"][data-state="done"]');
 
     // The admin disables the clinician: the clinician's next search lands on the sign-in page.
-    await afterReload(admin, () => binh.locator('[data-testid="user-toggle"]').click());
+    await binh.locator('[data-testid="user-toggle"]').click();
+    await afterReload(admin, () => admin.click('[data-testid="confirm-ok"]'));
     expect(await binh.locator('[data-testid="user-status"]').textContent()).toBe('disabled');
     expect(await admin.textContent('[data-testid="admin-notice"]')).toBe('Account binh changed.');
     await clinician.click('[data-testid="worklist-search"]');

@@ -228,6 +228,10 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await host.goto(`${archive.url}/`);
     await row.waitFor();
     await row.locator('[data-testid="consultation-close"]').click();
+    expect(await host.textContent('[data-testid="confirm-question"]')).toBe(
+      "Close this consultation? The specialist's link stops working.",
+    );
+    await host.click('[data-testid="confirm-ok"]');
     await host.waitForSelector('[data-testid="consultations"][data-state="done"] [data-testid="consultations-empty"]');
     const closed = (await (await archive.fetch(`/api/consultations/${consultation!.id}`)).json()) as { status: string };
     expect(closed.status).toBe('closed');

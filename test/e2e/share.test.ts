@@ -282,14 +282,36 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     await host.click('[data-testid="share-button"]');
     const row = host.locator(`[data-testid="share-row"][data-share-id="${link.id}"]`);
     await row.locator('[data-testid="share-revoke"]').click();
+    // Asked first: Cancel keeps the link active.
+    await host.click('[data-testid="confirm-cancel"]');
+    await host.locator('[data-testid="confirm-dialog"]').waitFor({ state: 'detached' });
+    expect(await row.getAttribute('data-status')).toBe('active');
+    await row.locator('[data-testid="share-revoke"]').click();
+    expect(await host.textContent('[data-testid="confirm-question"]')).toBe(
+      'Revoke this link? Whoever has it can no longer open the study. This cannot be undone.',
+    );
+    await host.click('[data-testid="confirm-ok"]');
     await host.locator(`[data-testid="share-row"][data-share-id="${link.id}"][data-status="revoked"]`).waitFor();
     expect(await row.locator('[data-testid="share-status"]').textContent()).toBe('revoked');
     expect(await row.locator('[data-testid="share-revoke"]').count()).toBe(0);
     await closeDialog();
 
+    // The guest who reloads is told the link no longer works, in their language, not shown the staff sign-in page.
     await page.reload();
-    await page.waitForURL(/\/login\?next=/);
+    await page.waitForURL((url) => url.pathname === '/share');
     await page.locator('#app-root[data-ready="true"]').waitFor();
+    expect(await page.textContent('[data-testid="share-open-error"] h1')).toBe('This link is no longer valid.');
+    expect(await page.locator('[data-testid="login-form"]').count()).toBe(0);
+    await page.evaluate(() =>
+      (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('pacs.language', 'vi'),
+    );
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${encodeURIComponent(study.studyUid)}`);
+    await page.waitForURL((url) => url.pathname === '/share');
+    await page.locator('html[lang="vi"] #app-root[data-ready="true"]').waitFor();
+    expect(await page.textContent('[data-testid="share-open-error"] h1')).toBe('Liên kết này không còn hiệu lực.');
+    await page.evaluate(() =>
+      (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('pacs.language', 'en'),
+    );
     expect(await page.locator('[data-testid="viewport"]').count()).toBe(0);
     expect(await page.locator('[data-testid="guest-banner"]').count()).toBe(0);
     expect((await page.request.get(`${archive.url}/api/session`)).status()).toBe(401);

@@ -17,6 +17,7 @@ export type AdminKey =
   | 'yes'
   | 'no'
   | 'disable'
+  | 'disableConfirm'
   | 'enable'
   | 'resetPassword'
   | 'newPasswordPlaceholder'
@@ -77,6 +78,7 @@ export const adminMessages: Messages<AdminKey> = {
     yes: 'yes',
     no: 'no',
     disable: 'Disable',
+    disableConfirm: 'Disable the account {username}? It is signed out and cannot sign in until enabled again.',
     enable: 'Enable',
     resetPassword: 'Reset password',
     newPasswordPlaceholder: 'new password',
@@ -135,6 +137,7 @@ export const adminMessages: Messages<AdminKey> = {
     yes: 'có',
     no: 'không',
     disable: 'Khóa',
+    disableConfirm: 'Khóa tài khoản {username}? Tài khoản sẽ bị đăng xuất và không đăng nhập được cho đến khi được mở khóa.',
     enable: 'Mở khóa',
     resetPassword: 'Đặt lại mật khẩu',
     newPasswordPlaceholder: 'mật khẩu mới',

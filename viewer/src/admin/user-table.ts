@@ -3,6 +3,7 @@ import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
 import { translator } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { button } from '../ui/form-parts';
+import { confirmAction } from '../ui/confirm-dialog';
 import { tableWithHead } from '../ui/table-with-head';
 import { ROLES, type Role, type UserAccount, type UserChange } from './admin-api';
 import { adminMessages, type AdminKey } from './messages';
@@ -61,7 +62,13 @@ function userRow(user: UserAccount, onChange: (username: string, change: UserCha
   cell('user-must-change', t(user.mustChangePassword ? 'yes' : 'no'));
 
   const toggle = button(t(user.disabled ? 'enable' : 'disable'), 'user-toggle');
-  toggle.addEventListener('click', () => onChange(user.username, { disabled: !user.disabled }));
+  toggle.addEventListener('click', () => {
+    if (user.disabled) onChange(user.username, { disabled: false });
+    else
+      void confirmAction(t('disableConfirm', { username: user.username }), t('disable')).then((yes) => {
+        if (yes) onChange(user.username, { disabled: true });
+      });
+  });
   const password = element('input', { className: 'input admin-reset-input' });
   password.type = 'password';
   password.autocomplete = 'new-password';

@@ -8,6 +8,7 @@ import type { Page } from './page';
 import { routes } from './routes';
 import { pageMessage } from '../ui/page-message';
 import { currentSession, setSession } from './session';
+import { forgetGuestTab, wasGuestTab } from '../sharing/guest-tab';
 
 const t = translator(appMessages);
 
@@ -56,7 +57,9 @@ export async function render(): Promise<void> {
   if (!root) return;
   const mine = ++generation;
   const url = new URL(location.href);
-  const redirect = accessRedirect(url, currentSession());
+  const session = currentSession();
+  if (session?.kind === 'user') forgetGuestTab();
+  const redirect = accessRedirect(url, session, wasGuestTab());
   if (redirect) {
     navigate(redirect, { replace: true });
     return;

@@ -3,8 +3,9 @@ import type { SessionInfo } from '../app/session';
 
 export const SIGN_IN_PATH: AppPath = '/login';
 
+export const SHARE_OPEN_PATH: AppPath = '/share';
 /** Pages anyone may open: signing in, and opening a share link (the link itself is the credential). */
-const PUBLIC_PATHS: ReadonlySet<string> = new Set<AppPath>([SIGN_IN_PATH, '/share']);
+const PUBLIC_PATHS: ReadonlySet<string> = new Set<AppPath>([SIGN_IN_PATH, SHARE_OPEN_PATH]);
 /** The only pages a share link's guest sees: the viewer (and print) of the shared study. */
 const GUEST_PATHS: ReadonlySet<string> = new Set<AppPath>(['/viewer', '/print']);
 
@@ -19,11 +20,13 @@ export function signInHref(url: URL): string {
 
 /**
  * Where a page must send the visitor instead of showing itself, or null: nobody signed in (or a
- * one-time password still to replace) → the sign-in page, coming back here afterwards; a guest
- * outside the viewer → the viewer of its study.
+ * one-time password still to replace) → the sign-in page, coming back here afterwards, unless the
+ * tab came in through a share link that no longer works (`wasGuest`) → the share page, which says
+ * so; a guest outside the viewer → the viewer of its study.
  */
-export function accessRedirect(url: URL, session: SessionInfo | null): string | null {
+export function accessRedirect(url: URL, session: SessionInfo | null, wasGuest = false): string | null {
   if (isPublicPath(url.pathname)) return null;
+  if (!session && wasGuest) return SHARE_OPEN_PATH;
   if (!session || session.user?.mustChangePassword) return signInHref(url);
   if (session.kind === 'share' && !GUEST_PATHS.has(url.pathname)) {
     const study = session.share?.studyInstanceUID;

@@ -50,6 +50,7 @@ type Key =
   | 'colOpinion'
   | 'openStudy'
   | 'closeConsultation'
+  | 'closeConfirm'
   | 'closing';
 
 /** Consultations: the request dialog in the viewer, the consultant's panel, the worklist's list. */
@@ -105,6 +106,7 @@ export const consultationMessages: Messages<Key> = {
     colOpinion: 'Opinion',
     openStudy: 'Open study',
     closeConsultation: 'Close',
+    closeConfirm: "Close this consultation? The specialist's link stops working.",
     closing: 'Closing…',
   },
   vi: {
@@ -158,6 +160,7 @@ export const consultationMessages: Messages<Key> = {
     colOpinion: 'Ý kiến',
     openStudy: 'Mở ca chụp',
     closeConsultation: 'Đóng',
+    closeConfirm: 'Đóng hội chẩn này? Liên kết của chuyên gia sẽ không dùng được nữa.',
     closing: 'Đang đóng…',
   },
 };

@@ -42,6 +42,7 @@ type Key =
   | 'statusExpired'
   | 'statusRevoked'
   | 'revoke'
+  | 'revokeConfirm'
   | 'accessRead'
   | 'accessDownload'
   | 'accessAnonymized'
@@ -58,6 +59,7 @@ type Key =
   | 'linkInvalid'
   | 'linkInvalidHelp'
   | 'linkIncomplete'
+  | 'linkNoLongerValid'
   | 'openFailed'
   | 'guestUntil'
   | 'guestDeidentified';
@@ -107,6 +109,7 @@ export const sharingMessages: Messages<Key> = {
     statusExpired: 'expired',
     statusRevoked: 'revoked',
     revoke: 'Revoke',
+    revokeConfirm: 'Revoke this link? Whoever has it can no longer open the study. This cannot be undone.',
     accessRead: 'view',
     accessDownload: 'download',
     accessAnonymized: 'anonymized',
@@ -123,6 +126,7 @@ export const sharingMessages: Messages<Key> = {
     linkInvalid: 'This share link is unknown, has expired or was revoked.',
     linkInvalidHelp: 'Ask the person who sent it for a new link.',
     linkIncomplete: 'This address has no share link in it. Open the full link you were sent.',
+    linkNoLongerValid: 'This link is no longer valid.',
     openFailed: 'The shared study could not be opened: {message}',
     guestUntil: 'Shared study — guest access until {time}',
     guestDeidentified: 'De-identified: names, IDs and dates are removed from the data; text burned into the images is not.',
@@ -170,6 +174,7 @@ export const sharingMessages: Messages<Key> = {
     statusExpired: 'đã hết hạn',
     statusRevoked: 'đã thu hồi',
     revoke: 'Thu hồi',
+    revokeConfirm: 'Thu hồi liên kết này? Người nhận sẽ không mở được nghiên cứu nữa. Không thể hoàn tác.',
     accessRead: 'xem',
     accessDownload: 'tải xuống',
     accessAnonymized: 'ẩn danh',
@@ -186,6 +191,7 @@ export const sharingMessages: Messages<Key> = {
     linkInvalid: 'Liên kết chia sẻ này không tồn tại, đã hết hạn hoặc đã bị thu hồi.',
     linkInvalidHelp: 'Hãy xin người gửi một liên kết mới.',
     linkIncomplete: 'Địa chỉ này không chứa liên kết chia sẻ. Hãy mở đầy đủ liên kết bạn nhận được.',
+    linkNoLongerValid: 'Liên kết này không còn hiệu lực.',
     openFailed: 'Không mở được ca chụp được chia sẻ: {message}',
     guestUntil: 'Ca chụp được chia sẻ — quyền khách đến {time}',
     guestDeidentified: 'Đã khử định danh: tên, mã số và ngày tháng được xoá khỏi dữ liệu; chữ in sẵn trong hình ảnh thì không.',

@@ -7,6 +7,7 @@ import { translator } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { button, formError, showFormError } from '../ui/form-parts';
 import { sectionWithHeading } from '../ui/section-with-heading';
+import { confirmAction } from '../ui/confirm-dialog';
 import { tableWithHead } from '../ui/table-with-head';
 import { formatInstant } from './date-time';
 import { sharingMessages } from './messages';
@@ -45,6 +46,7 @@ export function createShareList(studyUid: string): ShareList {
   };
   const showError = (e: unknown) => showFormError(error, describeError(e));
   const revoke = async (share: ShareSummary, button: HTMLButtonElement) => {
+    if (!(await confirmAction(t('revokeConfirm'), t('revoke')))) return;
     button.disabled = true;
     try {
       await revokeShare(share.id);

@@ -12,6 +12,7 @@ import { translator } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { button, formError, labelled, showFormError, textInput } from '../ui/form-parts';
 import { pageMessage } from '../ui/page-message';
+import { markGuestTab, wasGuestTab } from './guest-tab';
 import { sharingMessages } from './messages';
 import { openShare } from './share-api';
 
@@ -30,7 +31,11 @@ export const page: Page = {
     const link = takeLink();
     const container = element('div', { className: 'share-open', testid: 'share-open' });
     root.replaceChildren(container);
-    if (!link) return showFailure(container, t('linkIncomplete'));
+    // A guest whose link was revoked or expired, back here after a reload: say so.
+    if (!link)
+      return wasGuestTab()
+        ? showFailure(container, t('linkNoLongerValid'), t('linkInvalidHelp'))
+        : showFailure(container, t('linkIncomplete'));
     if (link.pinNeeded) return showPinForm(container, link.token);
     await attempt(container, link.token);
   },
@@ -74,6 +79,7 @@ async function attempt(container: HTMLElement, token: string, pin?: string): Pro
 
 function openViewer(session: SessionInfo): void {
   setSession(session);
+  markGuestTab();
   const study = session.share?.studyInstanceUID ?? '';
   // The viewer takes no series filter: the archive itself limits the guest to the shared series.
   navigate(`/viewer?StudyInstanceUIDs=${encodeURIComponent(study)}`, { replace: true });

@@ -1,7 +1,9 @@
 import type { Messages } from '../i18n/i18n';
 
-/** The strings of the UI kit itself: a failed call's text, and the Copy button of a link shown once. */
-export const uiMessages: Messages<'tooManyAttempts' | 'tooManyAttemptsLater' | 'unreachable' | 'copy' | 'copied' | 'copyFailed'> = {
+/** The strings of the UI kit itself: a failed call's text, the Copy button of a link shown once, Cancel in a confirmation. */
+export const uiMessages: Messages<
+  'tooManyAttempts' | 'tooManyAttemptsLater' | 'unreachable' | 'copy' | 'copied' | 'copyFailed' | 'cancel'
+> = {
   en: {
     tooManyAttempts: 'Too many attempts, try again in {seconds} s.',
     tooManyAttemptsLater: 'Too many attempts, try again later.',
@@ -9,6 +11,7 @@ export const uiMessages: Messages<'tooManyAttempts' | 'tooManyAttemptsLater' | '
     copy: 'Copy',
     copied: 'Copied',
     copyFailed: 'Could not copy: select the link and copy it by hand.',
+    cancel: 'Cancel',
   },
   vi: {
     tooManyAttempts: 'Quá nhiều lần thử, hãy thử lại sau {seconds} giây.',
@@ -17,5 +20,6 @@ export const uiMessages: Messages<'tooManyAttempts' | 'tooManyAttemptsLater' | '
     copy: 'Sao chép',
     copied: 'Đã sao chép',
     copyFailed: 'Không sao chép được: hãy chọn liên kết và sao chép thủ công.',
+    cancel: 'Hủy',
   },
 };

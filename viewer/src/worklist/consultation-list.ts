@@ -8,6 +8,7 @@ import { showErrorFor } from '../app/error-banner';
 import { element } from '../ui/element';
 import { button } from '../ui/form-parts';
 import { sectionWithHeading } from '../ui/section-with-heading';
+import { confirmAction } from '../ui/confirm-dialog';
 import { tableWithHead } from '../ui/table-with-head';
 import { closeConsultation, listActiveConsultations, type Consultation } from '../consultation/consultation-api';
 import { statusLabel, urgencyLabel } from '../consultation/labels';
@@ -73,7 +74,7 @@ function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElem
     const open = element('a', { testid: 'consultation-open', text: t('openStudy') });
     open.href = `/viewer?StudyInstanceUIDs=${encodeURIComponent(c.studyInstanceUID)}`;
     const close = button(t('closeConsultation'), 'consultation-close');
-    close.addEventListener('click', () => {
+    const closeNow = () => {
       close.disabled = true;
       close.textContent = t('closing');
       closeConsultation(c.id)
@@ -83,6 +84,9 @@ function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElem
           close.textContent = t('closeConsultation');
           showErrorFor(error);
         });
+    };
+    close.addEventListener('click', () => {
+      void confirmAction(t('closeConfirm'), t('closeConsultation')).then((yes) => yes && closeNow());
     });
     actions.append(open, close);
   }

@@ -178,6 +178,9 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     await row.waitFor();
     expect(await row.getAttribute('data-status')).toBe('answered');
     expect(await row.locator('td[data-column="status"]').textContent()).toBe('answered');
+    // Which patient and study it is about, from the archive's index.
+    expect(await row.locator('td[data-column="patient"]').textContent()).toBe('Pancreas-CT-CB_001, Pancreas-CT-CB_001');
+    expect(await row.locator('td[data-column="study"]').textContent()).toMatch(/^\S*2012\S* PANCREAS$/);
     expect(await row.locator('td[data-column="urgency"]').textContent()).toBe('urgent');
     expect(await row.locator('td[data-column="specialist"]').textContent()).toBe(`${SPECIALIST}, Bệnh viện Bạch Mai`);
     expect(await row.locator('td[data-column="question"]').textContent()).toBe(QUESTION);

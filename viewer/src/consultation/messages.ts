@@ -42,6 +42,8 @@ type Key =
   | 'listEmpty'
   | 'listLoading'
   | 'colStatus'
+  | 'colPatient'
+  | 'colStudy'
   | 'colUrgency'
   | 'colSpecialist'
   | 'colQuestion'
@@ -98,6 +100,8 @@ export const consultationMessages: Messages<Key> = {
     listEmpty: 'No open or answered consultation.',
     listLoading: 'Loading consultations…',
     colStatus: 'Status',
+    colPatient: 'Patient',
+    colStudy: 'Study',
     colUrgency: 'Urgency',
     colSpecialist: 'Specialist',
     colQuestion: 'Question',
@@ -152,6 +156,8 @@ export const consultationMessages: Messages<Key> = {
     listEmpty: 'Không có yêu cầu hội chẩn nào đang mở hoặc đã trả lời.',
     listLoading: 'Đang tải danh sách hội chẩn…',
     colStatus: 'Trạng thái',
+    colPatient: 'Bệnh nhân',
+    colStudy: 'Nghiên cứu',
     colUrgency: 'Mức độ khẩn',
     colSpecialist: 'Chuyên gia',
     colQuestion: 'Câu hỏi',

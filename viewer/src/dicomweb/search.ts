@@ -86,6 +86,16 @@ export function toStudySummary(ds: DicomJson): StudySummary {
   };
 }
 
+/** The studies with these UIDs the caller may see (one Search for Studies with a UID list), to name the patient and study of a list of UIDs. */
+export async function searchForStudiesByUid(uids: readonly string[]): Promise<StudySummary[]> {
+  const unique = [...new Set(uids)];
+  if (unique.length === 0) return [];
+  const params = new URLSearchParams({ StudyInstanceUID: unique.join(','), limit: String(unique.length) });
+  const res = await fetchOk(`${DICOMWEB_ROOT}/studies?${params}`, { headers: { accept: DICOM_JSON } });
+  const text = await res.text();
+  return ((text ? JSON.parse(text) : []) as DicomJson[]).map(toStudySummary);
+}
+
 /** Search for Series in a study, every series with the attributes the series browser shows. */
 export async function searchForSeries(studyUid: string): Promise<DicomJson[]> {
   const includefield = [Tag.SeriesDescription, Tag.SeriesNumber, Tag.NumberOfSeriesRelatedInstances, Tag.Modality].join(',');

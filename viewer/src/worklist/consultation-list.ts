@@ -1,7 +1,8 @@
 /**
  * The worklist's "Consultations" section (users who may share): the caller's open and answered
- * consultations with status, urgency, specialist, question, times and the opinion once answered,
- * a link opening the study in the viewer, and Close (which also ends the specialist's link).
+ * consultations with patient, study (date, description), status, urgency, specialist, question,
+ * times and the opinion once answered, a link opening the study in the viewer, and Close (which
+ * also ends the specialist's link).
  * `data-state` (loading | done | error) and `data-loads` (lists drawn) are for tests.
  */
 import { showErrorFor } from '../app/error-banner';
@@ -14,7 +15,8 @@ import { closeConsultation, listActiveConsultations, type Consultation } from '.
 import { statusLabel, urgencyLabel } from '../consultation/labels';
 import { formatInstant } from '../sharing/date-time';
 import { consultationMessages } from '../consultation/messages';
-import { translator } from '../i18n/i18n';
+import { formatDicomDate, translator } from '../i18n/i18n';
+import { searchForStudiesByUid, type StudySummary } from '../dicomweb/search';
 
 const t = translator(consultationMessages);
 
@@ -29,7 +31,9 @@ export function createConsultationList(): HTMLElement {
     if (!body.firstChild) body.textContent = t('listLoading');
     try {
       const list = await listActiveConsultations();
-      body.replaceChildren(list.length === 0 ? empty() : table(list, load));
+      // Which patient and study each is about, from the archive's index (one QIDO-RS request).
+      const studies = new Map((await searchForStudiesByUid(list.map((c) => c.studyInstanceUID))).map((s) => [s.studyInstanceUid, s]));
+      body.replaceChildren(list.length === 0 ? empty() : table(list, studies, load));
       section.dataset.state = 'done';
     } catch (error) {
       body.replaceChildren();
@@ -46,10 +50,20 @@ function empty(): HTMLElement {
   return element('p', { className: 'worklist-empty', testid: 'consultations-empty', text: t('listEmpty') });
 }
 
-function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElement {
-  const headings = (['colStatus', 'colUrgency', 'colSpecialist', 'colQuestion', 'colRequested', 'colAnswered', 'colOpinion'] as const).map(
-    (key) => t(key),
-  );
+function table(list: Consultation[], studies: Map<string, StudySummary>, reload: () => Promise<void>): HTMLTableElement {
+  const headings = (
+    [
+      'colPatient',
+      'colStudy',
+      'colStatus',
+      'colUrgency',
+      'colSpecialist',
+      'colQuestion',
+      'colRequested',
+      'colAnswered',
+      'colOpinion',
+    ] as const
+  ).map((key) => t(key));
   const { table: el, body: rows } = tableWithHead('consultation-table', [...headings, ''], 'worklist-table consultation-table');
   for (const c of list) {
     const row = rows.insertRow();
@@ -63,6 +77,9 @@ function table(list: Consultation[], reload: () => Promise<void>): HTMLTableElem
       td.textContent = text;
       return td;
     };
+    const study = studies.get(c.studyInstanceUID);
+    cell('patient', study ? [study.patientName, study.patientId].filter(Boolean).join(', ') : '');
+    cell('study', study ? [formatDicomDate(study.studyDate), study.studyDescription].filter(Boolean).join(' ') : '');
     cell('status', statusLabel(c.status));
     cell('urgency', urgencyLabel(c.urgency));
     cell('specialist', c.specialist.institution ? `${c.specialist.name}, ${c.specialist.institution}` : c.specialist.name);

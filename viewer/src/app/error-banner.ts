@@ -1,6 +1,7 @@
 import { ArchiveError } from '../dicomweb/base';
 import { translator } from '../i18n/i18n';
 import { element } from '../ui/element';
+import { archiveErrorMessage } from '../ui/error-messages';
 import { appMessages } from './messages';
 
 const t = translator(appMessages);
@@ -41,11 +42,11 @@ export function hideError(): void {
 
 /**
  * A thrown error as a sentence in the user's language: an unreachable archive is translated; an
- * archive error answer keeps the server's own message (English) inside a translated sentence.
+ * archive error answer is the server's own message in English, its error code's meaning in Vietnamese.
  */
 export function describeError(error: unknown): string {
   if (error instanceof ArchiveError) {
-    return error.status === 0 ? t('archiveUnreachable') : t('archiveAnswered', { message: error.message });
+    return error.status === 0 ? t('archiveUnreachable') : t('archiveAnswered', { message: archiveErrorMessage(error) });
   }
   return t('unexpectedError', { message: error instanceof Error ? error.message : String(error) });
 }

@@ -3,6 +3,8 @@
  * that an unreachable archive or an error answer becomes an `ArchiveError` with a message a user
  * can read (the server's JSON errors carry one), never a silent blank screen.
  */
+import { isErrorCode, type ErrorCode } from '../../../shared/errors';
+
 export const DICOMWEB_ROOT = '/dicom-web';
 
 export class ArchiveError extends Error {
@@ -12,6 +14,8 @@ export class ArchiveError extends Error {
     readonly status: number,
     /** With a 429: the seconds the archive asks to wait (its Retry-After header). */
     readonly retryAfterSeconds?: number,
+    /** The archive's error code (shared/errors.ts), when its answer named one: the viewer translates by it. */
+    readonly code?: ErrorCode,
   ) {
     super(message);
     this.name = 'ArchiveError';
@@ -57,13 +61,15 @@ export async function archiveErrorOf(res: Response): Promise<ArchiveError> {
 /** `archiveErrorOf` for an answer read as text (XMLHttpRequest has no `Response`). */
 export function archiveErrorOfText(status: number, statusText: string, body: string, retryAfter?: string | null): ArchiveError {
   let message = `${status} ${statusText}`;
+  let code: ErrorCode | undefined;
   try {
-    const json = JSON.parse(body) as { message?: unknown } | null;
+    const json = JSON.parse(body) as { message?: unknown; code?: unknown } | null;
     if (typeof json?.message === 'string') message = json.message;
+    if (isErrorCode(json?.code)) code = json.code;
   } catch {
     // not a JSON error body: keep the status line
   }
   if (status === 401) unauthorizedListener?.();
   const seconds = retryAfter && /^\d{1,9}$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : undefined;
-  return new ArchiveError(message, status, seconds);
+  return new ArchiveError(message, status, seconds, code);
 }

@@ -2,6 +2,7 @@ import { translator } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { button, labelled, textInput } from '../ui/form-parts';
 import { AUDIT_ACTION_NAMES, type AuditFilter } from './admin-api';
+import { auditActionName } from './audit-vocabulary';
 import { adminMessages } from './messages';
 
 const t = translator(adminMessages);
@@ -22,7 +23,7 @@ export function createAuditFilters(initial: AuditFilter, handlers: { onSearch():
   const study = textInput('audit-study', { autocomplete: 'off', maxLength: 64 });
   study.value = initial.study ?? '';
   const action = element('select', { className: 'input', testid: 'audit-action' });
-  action.append(new Option(t('anyAction'), ''), ...AUDIT_ACTION_NAMES.map((name) => new Option(name, name)));
+  action.append(new Option(t('anyAction'), ''), ...AUDIT_ACTION_NAMES.map((name) => new Option(auditActionName(name), name)));
   action.value = initial.action ?? '';
   const from = textInput('audit-from', { type: 'datetime-local' });
   from.value = toLocalInput(initial.from);

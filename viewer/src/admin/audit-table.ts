@@ -1,6 +1,7 @@
 import { displayLocale, translator } from '../i18n/i18n';
 import { tableWithHead } from '../ui/table-with-head';
 import type { AuditRecord } from './admin-api';
+import { auditActionName, auditEventText, auditOutcomeText, auditPrincipalText, auditShareRoleName } from './audit-vocabulary';
 import { adminMessages, type AdminKey } from './messages';
 import { roleName } from './user-table';
 
@@ -17,13 +18,6 @@ const COLUMNS: { key: string; label: AdminKey }[] = [
   { key: 'study', label: 'colStudy' },
   { key: 'detail', label: 'colDetail' },
 ];
-
-/** PS3.15 A.5.3 Event Outcome Indicator → a word. */
-function outcomeText(outcome: number): string {
-  if (outcome === 0) return t('outcomeOk');
-  if (outcome === 4) return t('outcomeRefused');
-  return t('outcomeFailed');
-}
 
 /**
  * Audit records as a table, one row per record (`data-action`, `data-outcome`). Usernames,
@@ -44,12 +38,11 @@ export function createAuditTable(records: AuditRecord[]): HTMLTableElement {
     const time = new Date(record.time);
     const values: Record<string, string> = {
       time: Number.isNaN(time.getTime()) ? record.time : timeFormat.format(time),
-      event: `${record.eventName} (${record.eventId})${record.eventType ? ` · ${record.eventType}` : ''}`,
-      action: record.action,
-      outcome: outcomeText(record.outcome),
-      principal:
-        record.principalKind === 'user' || !record.principalKind ? record.principalId : `${record.principalId} (${record.principalKind})`,
-      role: record.role ? roleName(record.role) : '',
+      event: auditEventText(record),
+      action: auditActionName(record.action),
+      outcome: auditOutcomeText(record.outcome),
+      principal: auditPrincipalText(record.principalKind, record.principalId),
+      role: record.role ? (auditShareRoleName(record.role) ?? roleName(record.role)) : '',
       address: record.clientAddress ?? '',
       study: record.studyUid ?? '',
       detail: record.detail ?? '',

@@ -155,7 +155,7 @@ export const adminMessages: Messages<AdminKey> = {
     passwordTooShort: 'Mật khẩu cần ít nhất {min} ký tự.',
     auditTitle: 'Nhật ký kiểm tra',
     filterUser: 'Người dùng',
-    filterStudy: 'Study Instance UID',
+    filterStudy: 'Mã UID của ca chụp',
     filterAction: 'Hành động',
     anyAction: 'tất cả',
     filterFrom: 'Từ',

@@ -15,6 +15,7 @@ import {
   type Measurement,
   type MeasurementTool,
 } from './measurement-tool-names';
+import { localizeCanvasText } from './on-image-text';
 
 const TOOL_CLASSES = {
   Length: cornerstoneTools.LengthTool,
@@ -55,6 +56,8 @@ export function enableMeasurementTools(element: HTMLElement, askText: AskText): 
     cornerstone.events.dispatchEvent(
       new CustomEvent(cornerstone.EVENTS.ELEMENT_ENABLED, { detail: cornerstone.getEnabledElement(element) }),
     );
+  const canvas = element.querySelector('canvas');
+  if (canvas) localizeCanvasText(canvas);
   // cornerstone-tools removes an arrow whose text callback answers empty (allowEmptyLabel false): cancel = no arrow.
   const arrowText = {
     getTextCallback: (done: (text: string | undefined) => void) => void askText(element).then(done),

@@ -23,24 +23,17 @@ import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
 const VIEWPORT = { width: 1440, height: 900 };
 const RADIOLOGIST = { username: 'bs.lan', password: 'radiologist-password-1' };
+const RADIOLOGIST_NAME = 'BS. Lan';
+const SPECIALIST = 'GS. Trần Văn Minh';
 
-/** Untranslated on purpose: units, modality and format names, brand names. Keep it short. */
+/** Untranslated on purpose, as Vietnamese clinical and IT writing keeps them. Keep it short. */
 const ALLOWED = new Set([
-  'mm', // millimetre, as in Vietnamese clinical writing (also mm², cm)
-  'cm',
-  'HU', // Hounsfield unit
-  'CT', // modality codes (DICOM defined terms)
-  'MR',
-  'DICOM', // the standard's name
-  'DICOMweb',
-  'PACS',
-  'ZIP',
-  'CSV',
-  'PDF',
-  'PIN', // used as is in Vietnamese banking and hospital forms
-  'ID', // Patient ID, the DICOM attribute's own name
-  'UID',
-  'Email',
+  ...['mm', 'cm', 'MB', 'HU'], // units (also mm², cm²)
+  ...['CT', 'MR', 'CR', 'DX', 'MG', 'RF', 'NM', 'PT', 'OT', 'SR', 'US', 'XA'], // modality codes (DICOM defined terms)
+  ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP'], // names and abbreviations used as is
+  ...['Authorization', 'Bearer'], // the HTTP header an API token goes in, quoted literally on the account page
+  'Cobb', // an eponym: góc Cobb
+  'Delete', // the key's own label on the keyboard
 ]);
 
 interface Seen {
@@ -72,8 +65,9 @@ function collectVisibleText(): string[] {
     __drawnText?: string[];
   };
   const visible = (el: El) => el.getClientRects().length > 0 && (el.checkVisibility?.({ visibilityProperty: true }) ?? true);
-  // DICOM attribute names and keywords of the tag browser, and the DICOM values of its rows: the standard's and the study's words.
-  const exempt = '.tag-label, .tag-keyword, .tag-vr, .tag-value';
+  // DICOM attribute names and keywords of the tag browser, and the DICOM values of its rows: the standard's and the study's words;
+  // an audit record's detail: free text the archive wrote when it happened (request line, share id), kept as recorded.
+  const exempt = '.tag-label, .tag-keyword, .tag-vr, .tag-value, td[data-column="detail"]';
   const out: string[] = [g.document.title];
   const walker = g.document.createTreeWalker(g.document.body, 4 /* NodeFilter.SHOW_TEXT */);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -126,6 +120,7 @@ describe('the Vietnamese UI shows no English', () => {
   const studyUid = String(ct.studyInstanceUID);
   const seen: Seen[] = [];
   const dataWords = new Set<string>();
+  let patientId = '';
 
   beforeAll(async () => {
     requireTool('hunspell');
@@ -138,13 +133,16 @@ describe('the Vietnamese UI shows no English', () => {
     const created = await archive.fetch('/api/users', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' }),
+      body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: RADIOLOGIST_NAME }),
     });
     expect(created.status).toBe(201);
     // The study's own words (patient, descriptions, institution…) are data, not UI.
     const metadata = await (await archive.fetch(`/dicom-web/studies/${studyUid}/metadata`)).text();
     for (const word of words(metadata)) dataWords.add(word);
-    for (const word of words(`${TEST_ADMIN.username} ${RADIOLOGIST.username}`)) dataWords.add(word);
+    patientId = String(JSON.parse(metadata)[0]['00100020'].Value[0]);
+    // Accounts and people the test names (the first admin's display name is the archive's default, which the admin may change).
+    for (const word of words(`${TEST_ADMIN.username} ${RADIOLOGIST.username} ${RADIOLOGIST_NAME} ${SPECIALIST} Administrator`))
+      dataWords.add(word);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -156,10 +154,13 @@ describe('the Vietnamese UI shows no English', () => {
     await context.addInitScript(recordCanvasText);
     return context;
   };
-  /** Switches the page to Vietnamese with the header's VI button (kept in localStorage for the context). */
+  /** Switches the page to Vietnamese with the header's VI button (kept in localStorage for the context); what was drawn in English before is forgotten. */
   const switchToVietnamese = async (page: Page) => {
     await page.click('[data-testid="language-vi"]');
     await page.waitForSelector('html[lang="vi"]');
+    await page.evaluate(() => {
+      (globalThis as unknown as { __drawnText: string[] }).__drawnText = [];
+    });
   };
   const look = async (page: Page, where: string) => {
     for (const text of await page.evaluate(collectVisibleText)) seen.push({ where, text });
@@ -203,6 +204,7 @@ describe('the Vietnamese UI shows no English', () => {
     await switchToVietnamese(page);
     await page.waitForSelector('[data-testid="worklist"][data-state="done"]');
     await look(page, 'worklist');
+    expect(await page.title()).toBe('Danh sách ca chụp · Trình xem PACS');
 
     // The viewer, a CT with measurements drawn on it, its help and tag browser.
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
@@ -213,6 +215,8 @@ describe('the Vietnamese UI shows no English', () => {
     await drag(page, 'EllipticalRoi', [-100, 40], [-40, 100]);
     await drag(page, 'Probe', [60, -80], [60, -80]);
     await look(page, 'viewer with measurements');
+    // The tab names the patient and the page.
+    expect(await page.title()).toMatch(new RegExp(`\\(${patientId}\\) · Xem ảnh · Trình xem PACS$`));
     await page.click('[data-testid="help"]');
     await page.waitForSelector('[data-testid="help-panel"]:visible');
     await look(page, 'viewer help');
@@ -238,7 +242,7 @@ describe('the Vietnamese UI shows no English', () => {
     const consult = page.locator('[data-testid="consultation-dialog"]');
     await consult.waitFor({ state: 'visible' });
     await look(page, 'consultation dialog');
-    await consult.locator('[data-testid="consultation-specialist-name"]').fill('GS. Trần Văn Minh');
+    await consult.locator('[data-testid="consultation-specialist-name"]').fill(SPECIALIST);
     await consult.locator('[data-testid="consultation-submit"]').click();
     await consult.locator('[data-testid="consultation-error"]:not(:empty)').waitFor();
     await consult.locator('[data-testid="consultation-question"]').fill('Khối giảm tỷ trọng ở gan: u máu hay di căn?');

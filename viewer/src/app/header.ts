@@ -3,6 +3,7 @@ import { SIGN_IN_PATH } from '../auth/access-rules';
 import { currentLanguage, LANGUAGES, setLanguage, translator, type Language } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { button } from '../ui/form-parts';
+import { showPageTitle } from './document-title';
 import { showErrorFor } from './error-banner';
 import { appMessages, roleKey } from './messages';
 import { navigate, onRender } from './router';
@@ -33,7 +34,7 @@ function drawHeader(el: HTMLElement, url: URL): void {
   el.replaceChildren();
   el.className = 'app-header';
   el.dataset.testid = 'app-header';
-  document.title = t('appName');
+  showPageTitle(url);
 
   const session = currentSession();
   const brand = element(session?.kind === 'user' ? 'a' : 'span', { className: 'app-brand', text: t('appName') });

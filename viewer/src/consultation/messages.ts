@@ -120,7 +120,7 @@ export const consultationMessages: Messages<Key> = {
       'Chuyên gia nhận một liên kết tới ca chụp này, có thể đo trên ảnh và trả lời ngay trong trình xem; câu trả lời được lưu vào ca chụp dưới dạng báo cáo.',
     specialistName: 'Chuyên gia',
     specialistInstitution: 'Cơ sở của chuyên gia (không bắt buộc)',
-    specialistContact: 'Liên hệ của chuyên gia, e-mail hoặc điện thoại (không bắt buộc)',
+    specialistContact: 'Liên hệ của chuyên gia, thư điện tử hoặc điện thoại (không bắt buộc)',
     requesterInstitution: 'Cơ sở của bạn (không bắt buộc)',
     question: 'Câu hỏi lâm sàng',
     urgency: 'Mức độ khẩn',

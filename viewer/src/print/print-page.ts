@@ -13,6 +13,7 @@ import { instanceUrl } from '../dicomweb/resource-urls';
 import { formatPersonName } from '../dicomweb/search';
 import { currentLanguage, translator } from '../i18n/i18n';
 import { formatPatientAge } from '../i18n/patient-age';
+import { formatPatientSex } from '../i18n/patient-sex';
 import { keyImagesOf, type KeyImage } from '../key-images/key-images';
 import { createFilmSheet, FILM_LAYOUTS, type FilmLayout, type StudyHeader } from './film-sheet';
 import { printMessages } from './messages';
@@ -131,7 +132,7 @@ async function loadHeader(key: KeyImage): Promise<StudyHeader> {
   return {
     patientName: formatPersonName(ds?.[Tag.PatientName]?.Value?.[0] as PersonName | undefined),
     patientId: text(Tag.PatientID),
-    sex: text(Tag.PatientSex),
+    sex: formatPatientSex(text(Tag.PatientSex)),
     age: formatPatientAge(text(Tag.PatientAge), currentLanguage()),
     studyDate: text(Tag.StudyDate),
     description: text(Tag.StudyDescription),

@@ -4,6 +4,7 @@ import { Tag } from '../../../shared/dicom/tags';
 import type { Viewport } from 'cornerstone-core';
 import { currentLanguage, formatDicomDate, translator } from '../i18n/i18n';
 import { formatPatientAge } from '../i18n/patient-age';
+import { formatPatientSex } from '../i18n/patient-sex';
 import { frameAttributes } from '../imaging/image-attributes';
 import { viewerMessages } from './messages';
 
@@ -25,7 +26,7 @@ const round = (value: number, digits = 1) => String(Math.round(value * 10 ** dig
 
 export function overlayLines(s: OverlayState): Record<Corner, string[]> {
   const a = frameAttributes(s.instance, s.frame);
-  const sex = getString(s.instance, Tag.PatientSex) ?? '';
+  const sex = formatPatientSex(getString(s.instance, Tag.PatientSex), currentLanguage());
   const age = formatPatientAge(getString(s.instance, Tag.PatientAge), currentLanguage());
   const seriesNumber = getNumber(s.instance, Tag.SeriesNumber);
   const bottomLeft = [

@@ -4,10 +4,14 @@
  * shortcuts. The first image of a series is shown before the rest is prefetched in the background.
  */
 import cornerstone from 'cornerstone-core';
+import { Tag } from '../../../shared/dicom/tags';
+import { getString, type PersonName } from '../../../shared/dicom/dicom-json';
 import type { Page } from '../app/page';
+import { setTitleSubject } from '../app/document-title';
 import { showError, showErrorFor } from '../app/error-banner';
 import { navigate } from '../app/router';
 import { currentSession } from '../app/session';
+import { formatPersonName } from '../dicomweb/search';
 import { translator } from '../i18n/i18n';
 import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids';
 import { prefetchImages, type Prefetch } from '../imaging/prefetch';
@@ -87,6 +91,7 @@ export const page: Page = {
       return;
     }
     teardown = buildViewer(container, series);
+    setTitleSubject(patientOf(series));
     exposeCachedPixelsProbe();
   },
   unmount() {
@@ -99,6 +104,14 @@ export const page: Page = {
     forgetSeriesBytes();
   },
 };
+
+/** "NGUYEN VAN A (12345)" from the study's first instance, for the tab title. */
+function patientOf(series: SeriesModel[]): string {
+  const instance = series.find((s) => s.instances.length > 0)?.instances[0];
+  const name = formatPersonName(instance?.[Tag.PatientName]?.Value?.[0] as PersonName | undefined);
+  const id = getString(instance, Tag.PatientID);
+  return [name, id ? `(${id})` : ''].filter(Boolean).join(' ');
+}
 
 function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void {
   let layout: Layout = '1x1';

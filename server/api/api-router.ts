@@ -45,7 +45,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(
     shareRoutes({ ctx: deps.ctx, index: deps.index, views: deps.views, presentStudyUid, onShareOpened: consultationViewed(deps) }),
   );
-  router.use(auditRoutes(deps.ctx.audit));
+  router.use(auditRoutes(deps.ctx.audit, deps.index));
   router.use(consultationRoutes(deps));
   router.use(
     annotationRoutes({ index: deps.index, annotations: deps.annotations, consultations: deps.consultations, audit: deps.ctx.audit }),

@@ -17,8 +17,11 @@ export interface AuditEvent {
 }
 
 export interface AuditFilter {
-  principalId?: string;
+  /** A part of the principal id (username or share id), any case. */
+  principalPart?: string;
   studyUid?: string;
+  /** Records of one of these studies only (a patient's studies; empty: none). */
+  studyUids?: readonly string[];
   action?: AuditAction;
   from?: number;
   to?: number;
@@ -54,6 +57,9 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/** Case and Unicode normalization folded away, for matching a part of a name. */
+const casefold = (text: string) => text.normalize('NFC').toLowerCase();
+
 /** Repeated reads of one study by one principal within this window are recorded once. */
 const VIEW_COALESCE_MS = 10 * 60_000;
 
@@ -72,6 +78,7 @@ export class AuditLog {
 
   constructor(readonly db: Database.Database) {
     this.statement = statementCache(db);
+    db.function('casefold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? casefold(value) : value));
     const insert = db.prepare(
       `INSERT INTO audit_events (time, event_id, event_type, action_code, outcome, action, principal_kind, principal_id, role, client_address, study_uid, detail, request_id)
        VALUES (@time, @eventId, @eventType, @actionCode, @outcome, @action, @kind, @id, @role, @clientAddress, @studyUid, @detail, @requestId)`,
@@ -129,13 +136,18 @@ export class AuditLog {
     this.flush();
     const where: string[] = [];
     const args: Array<string | number> = [];
-    if (filter.principalId !== undefined) {
-      where.push('principal_id = ?');
-      args.push(filter.principalId);
+    if (filter.principalPart !== undefined) {
+      // A part of the name in any case, Vietnamese letters included (SQLite's LIKE folds ASCII only).
+      where.push('instr(casefold(principal_id), ?) > 0');
+      args.push(casefold(filter.principalPart));
     }
     if (filter.studyUid !== undefined) {
       where.push('study_uid = ?');
       args.push(filter.studyUid);
+    }
+    if (filter.studyUids !== undefined) {
+      where.push('study_uid IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.studyUids));
     }
     if (filter.action !== undefined) {
       where.push('action = ?');

@@ -4,30 +4,36 @@ import { AppError } from '../../shared/errors';
 import { requireAction } from '../auth/principal';
 import { isAuditAction } from '../../shared/api/audit-events';
 import type { AuditFilter, AuditLog, AuditRecord } from './audit-log';
+import type { ArchiveIndex } from '../index/archive-index';
+import { studiesOfPatient } from './patient-studies';
 import { recordAction } from './record-action';
 
 const MAX_PAGE = 1000;
 const MAX_CSV_ROWS = 100_000;
 
 /**
- * GET /api/audit (admins): the audit trail, newest first, filtered by `user` (principal id:
- * username or share id), `study`, `action`, `from` / `to` (ISO 8601 times), paged by `limit` /
- * `offset`; `format=csv` (or Accept: text/csv) exports the matching records as CSV.
+ * GET /api/audit (admins): the audit trail, newest first, filtered by `user` (a part of the
+ * principal id: username or share id, any case), `patient` (a name or a part of an ID, resolved
+ * through the index to the patient's studies), `study`, `action`, `from` / `to` (ISO 8601 times),
+ * paged by `limit` / `offset`; `format=csv` (or Accept: text/csv) exports the matching records as
+ * CSV, UTF-8 with a byte order mark so that Excel reads Vietnamese names right.
  * Reading the trail is itself recorded (110101 Audit Log Used).
  */
-export function auditRoutes(audit: AuditLog): Router {
+export function auditRoutes(audit: AuditLog, index: ArchiveIndex): Router {
   const router = express.Router();
   router.get('/audit', (req: Request, res: Response) => {
     requireAction(res, 'admin');
     const params = new URL(req.originalUrl, 'http://localhost').searchParams;
     const csv = params.get('format') === 'csv' || (req.headers.accept ?? '').split(',')[0]?.trim() === 'text/csv';
     const filter = parseFilter(params, csv);
+    const patient = params.get('patient')?.trim();
+    if (patient) filter.studyUids = studiesOfPatient(index, patient.slice(0, 128));
     const { records, total } = audit.query(filter);
     recordAction(audit, req, res, { action: 'audit-read', detail: csv ? 'CSV export' : 'search' });
     res.setHeader('Cache-Control', 'no-store');
     if (!csv) return void res.json({ total, records });
     res.setHeader('Content-Disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`);
-    res.type('text/csv; charset=utf-8').send(toCsv(records));
+    res.type('text/csv; charset=utf-8').send(`\uFEFF${toCsv(records)}`);
   });
   return router;
 }
@@ -35,7 +41,7 @@ export function auditRoutes(audit: AuditLog): Router {
 function parseFilter(params: URLSearchParams, csv: boolean): AuditFilter {
   const filter: AuditFilter = { limit: csv ? MAX_CSV_ROWS : 100, offset: 0 };
   const user = params.get('user');
-  if (user) filter.principalId = user.slice(0, 128);
+  if (user?.trim()) filter.principalPart = user.trim().slice(0, 128);
   const study = params.get('study');
   if (study) {
     if (!isValidUid(study)) throw new AppError('INVALID_UID', 'study is not a valid DICOM UID.');

@@ -5,6 +5,7 @@ import type { AuditRecord } from '../../server/audit/audit-log';
 import { adminHeaders, basic, bearer, call, createUser, storeAs } from '../helpers/access-client';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { pn, syntheticSeries } from '../helpers/synthetic-series';
 
 /**
  * The audit trail over real HTTP (issue 5; DICOM PS3.15 A.5 event IDs): what is recorded for
@@ -265,6 +266,43 @@ describe('audit trail', () => {
     expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
     // Only admins read the trail.
     expect((await call(archive, 'GET', '/api/audit?format=csv', basic('dr-binh', PASSWORD))).status).toBe(403);
+  });
+
+  it('finds the records of a patient by name (any case and accents) or part of the ID through the index, and of users by part of the name', async () => {
+    const hoa = syntheticSeries(1, { PatientName: pn('Nguyễn^Thị Hoa'), PatientID: 'BN-2024-0815' });
+    expect((await storeAs(archive, admin(), hoa.files)).status).toBe(200);
+    const nurse = await createUser(archive, { username: 'dd-hoa.tran', password: PASSWORD, role: 'clinician' });
+    await call(archive, 'GET', `/dicom-web/studies/${hoa.studyUid}/metadata`, nurse);
+    for (let attempt = 0; attempt < 20 && (await audit('user=hoa.tran&action=view')).total < 1; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+
+    for (const patient of ['nguyen thi hoa', 'HOA NGUYỄN', '2024-08', 'BN-2024-0815']) {
+      const found = await audit(`patient=${encodeURIComponent(patient)}`);
+      expect(found.total, patient).toBeGreaterThanOrEqual(2);
+      expect(
+        found.records.every((r) => r.studyUid === hoa.studyUid),
+        patient,
+      ).toBe(true);
+      expect(
+        found.records.map((r) => r.action),
+        patient,
+      ).toEqual(expect.arrayContaining(['store', 'view']));
+    }
+    expect((await audit(`patient=${encodeURIComponent('Trần Văn Nam')}`)).total).toBe(0);
+    expect((await audit('patient=nguyen&action=view')).records.map((r) => r.principalId)).toEqual(['dd-hoa.tran']);
+    // A part of the user name, any case; % and _ are characters here, not wildcards.
+    expect((await audit('user=HOA.T&action=view')).records.map((r) => r.principalId)).toEqual(['dd-hoa.tran']);
+    expect((await audit('user=dr-&action=login')).records.map((r) => r.principalId)).toEqual(expect.arrayContaining(['dr-lan', 'dr-binh']));
+    expect((await audit('user=d_-hoa')).total).toBe(0);
+    expect((await audit('user=%25')).total).toBe(0);
+  });
+
+  it('exports CSV as UTF-8 with a byte order mark, so that a spreadsheet opens it as UTF-8', async () => {
+    const res = await fetch(`${archive.url}/api/audit?format=csv&user=dr-binh`, { headers: admin() });
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toMatch(/^time,eventId,eventName,/);
   });
 
   it('refuses UPDATE and DELETE in the audit database', () => {

@@ -181,7 +181,9 @@ describe('accounts and audit trail pages in Chromium', () => {
     const stream = await download.createReadStream();
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
-    const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\r\n');
+    const csv = Buffer.concat(chunks);
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 byte order mark: Excel reads Vietnamese right
+    const lines = csv.subarray(3).toString('utf8').trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_HEADER);
     expect(lines).toHaveLength(2);
     const cells = lines[1]!.split(',');
@@ -199,6 +201,23 @@ describe('accounts and audit trail pages in Chromium', () => {
       cells[10],
     ]);
     expect(cells[12]).toBe('sign-in');
+
+    // By patient, as typed without accents (found through the index): the study's storing; by a part of a user name.
+    await admin.fill('[data-testid="audit-user"]', '');
+    await admin.selectOption('[data-testid="audit-action"]', '');
+    await admin.fill('[data-testid="audit-patient"]', 'pham thu ha');
+    await auditSearch(admin);
+    expect(await auditRows(admin)).toEqual([{ action: 'store', outcome: '0', principal: 'admin' }]);
+    expect(new URL(admin.url()).searchParams.get('patient')).toBe('pham thu ha');
+    expect(await admin.getAttribute('[data-testid="audit-export"]', 'href')).toBe('/api/audit?patient=pham+thu+ha&format=csv');
+    await admin.fill('[data-testid="audit-patient"]', 'Nobody Else');
+    await auditSearch(admin);
+    expect(await auditRows(admin)).toEqual([]);
+    await admin.fill('[data-testid="audit-patient"]', '');
+    await admin.fill('[data-testid="audit-user"]', 'BIN');
+    await admin.selectOption('[data-testid="audit-action"]', 'login');
+    await auditSearch(admin);
+    expect(await auditRows(admin)).toEqual([{ action: 'login', outcome: '0', principal: 'binh' }]);
     await adminContext.close();
   });
 

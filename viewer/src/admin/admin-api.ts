@@ -19,7 +19,10 @@ export const updateUser = (username: string, change: UserChange) =>
 export const AUDIT_ACTION_NAMES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 
 export interface AuditFilter {
+  /** A part of the user name (principal id). */
   user?: string;
+  /** A patient's name or a part of the ID: the records of that patient's studies. */
+  patient?: string;
   study?: string;
   action?: string;
   /** ISO 8601 times */
@@ -32,6 +35,7 @@ export const AUDIT_PAGE_SIZE = 100;
 export function auditPath(filter: AuditFilter, extra: Record<string, string | number> = {}): string {
   return apiPath('/api/audit', {
     user: filter.user,
+    patient: filter.patient,
     study: filter.study,
     action: filter.action,
     from: filter.from,

@@ -13,13 +13,16 @@ export interface AuditFilterForm {
 }
 
 /**
- * The audit filters: user (principal id), study UID, action, from / to. The time fields are
+ * The audit filters: user (a part of the principal id), patient (name or a part of the ID, found
+ * through the archive's index), study UID, action, from / to. The time fields are
  * the browser's local time (datetime-local) and are sent as ISO 8601 UTC instants.
  */
 export function createAuditFilters(initial: AuditFilter, handlers: { onSearch(): void; onClear(): void }): AuditFilterForm {
   const form = element('form', { className: 'admin-filters', testid: 'audit-filters' });
   const user = textInput('audit-user', { autocomplete: 'off', maxLength: 128 });
   user.value = initial.user ?? '';
+  const patient = textInput('audit-patient', { autocomplete: 'off', maxLength: 128 });
+  patient.value = initial.patient ?? '';
   const study = textInput('audit-study', { autocomplete: 'off', maxLength: 64 });
   study.value = initial.study ?? '';
   const action = element('select', { className: 'input', testid: 'audit-action' });
@@ -34,6 +37,7 @@ export function createAuditFilters(initial: AuditFilter, handlers: { onSearch():
   clear.addEventListener('click', handlers.onClear);
   form.append(
     labelled(t('filterUser'), user),
+    labelled(t('filterPatient'), patient),
     labelled(t('filterStudy'), study),
     labelled(t('filterAction'), action),
     labelled(t('filterFrom'), from),
@@ -48,6 +52,7 @@ export function createAuditFilters(initial: AuditFilter, handlers: { onSearch():
     element: form,
     read: () => ({
       user: user.value.trim() || undefined,
+      patient: patient.value.trim() || undefined,
       study: study.value.trim() || undefined,
       action: action.value || undefined,
       from: fromLocalInput(from.value),

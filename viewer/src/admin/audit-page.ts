@@ -12,7 +12,7 @@ import { adminMessages } from './messages';
 
 const t = translator(adminMessages);
 
-const FILTER_KEYS = ['user', 'study', 'action', 'from', 'to'] as const;
+const FILTER_KEYS = ['user', 'patient', 'study', 'action', 'from', 'to'] as const;
 
 /** The filters and offset kept in the page's own URL, so a reload or a shared link shows the same records. */
 function filterOf(url: URL): { filter: AuditFilter; offset: number } {

@@ -35,6 +35,7 @@ export type AdminKey =
   | 'passwordTooShort'
   | 'auditTitle'
   | 'filterUser'
+  | 'filterPatient'
   | 'filterStudy'
   | 'filterAction'
   | 'anyAction'
@@ -96,6 +97,7 @@ export const adminMessages: Messages<AdminKey> = {
     passwordTooShort: 'A password needs at least {min} characters.',
     auditTitle: 'Audit trail',
     filterUser: 'User',
+    filterPatient: 'Patient (name or ID)',
     filterStudy: 'Study Instance UID',
     filterAction: 'Action',
     anyAction: 'any',
@@ -155,6 +157,7 @@ export const adminMessages: Messages<AdminKey> = {
     passwordTooShort: 'Mật khẩu cần ít nhất {min} ký tự.',
     auditTitle: 'Nhật ký kiểm tra',
     filterUser: 'Người dùng',
+    filterPatient: 'Bệnh nhân (tên hoặc mã)',
     filterStudy: 'Mã UID của ca chụp',
     filterAction: 'Hành động',
     anyAction: 'tất cả',

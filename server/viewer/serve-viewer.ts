@@ -49,6 +49,14 @@ export function serveViewer(distDir: string = VIEWER_DIST): Router {
       setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
     }),
   );
+  // A browser asking for a page the app does not have gets the app (404), which says so in the
+  // user's language; API clients and everything under the archive's own paths keep the JSON 404.
+  router.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (/^\/(api|dicom-web|wado|assets)(\/|$)/.test(req.path) || req.accepts(['json', 'html']) !== 'html') return next();
+    res.status(404);
+    void sendIndex(req, res, next);
+  });
   return router;
 }
 

@@ -215,6 +215,10 @@ describe('the Vietnamese UI shows no English', () => {
     await drag(page, 'EllipticalRoi', [-100, 40], [-40, 100]);
     await drag(page, 'Probe', [60, -80], [60, -80]);
     await look(page, 'viewer with measurements');
+    // The sex code (M in this CT) as a word.
+    expect(await page.locator('[data-testid="viewport"][data-active="true"] [data-testid="overlay-top-left"]').textContent()).toContain(
+      'Nam',
+    );
     // The tab names the patient and the page.
     expect(await page.title()).toMatch(new RegExp(`\\(${patientId}\\) · Xem ảnh · Trình xem PACS$`));
     await page.click('[data-testid="help"]');
@@ -314,7 +318,28 @@ describe('the Vietnamese UI shows no English', () => {
     await specialist.waitForSelector('[data-testid="consultation-panel"][data-state="ready"]');
     await waitForImage(specialist);
     await look(specialist, "specialist's consultation");
+    await specialist.locator('[data-testid="consultation-opinion-input"]').fill('Nghĩ nhiều u máu gan điển hình.');
+    await specialist.locator('[data-testid="consultation-opinion-submit"]').click();
+    await specialist.waitForSelector('[data-testid="consultation-panel"][data-status="answered"]');
+    await look(specialist, "specialist's consultation, answered");
     await specialistContext.close();
+
+    // The opinion, a report our archive wrote: its series and its labels; then a page that does not exist.
+    const readerContext = await newContext();
+    const reader = await readerContext.newPage();
+    await signIn(reader, archive, RADIOLOGIST);
+    await reader.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
+    await switchToVietnamese(reader);
+    await waitForImage(reader);
+    await reader.locator('[data-testid="series-item"][data-displayable="false"]').click();
+    await reader.waitForSelector('[data-testid="sr-view"][data-state="ready"]');
+    await look(reader, 'opinion report');
+    // The archive answers a browser's unknown address with the app (404), which says so in Vietnamese.
+    expect((await reader.goto(`${archive.url}/khong-co-trang-nay`))?.status()).toBe(404);
+    await reader.waitForSelector('.page-message');
+    expect(await reader.textContent('.page-message')).toBe('Không có trang nào tại /khong-co-trang-nay.');
+    await look(reader, 'page not found');
+    await readerContext.close();
 
     const tokens = [...new Set(seen.flatMap((s) => words(s.text)))];
     const english = accepted('en_US', tokens);

@@ -6,6 +6,7 @@ import { getString, getStrings, type DicomJson, type PersonName } from '../../..
 import { Tag } from '../../../shared/dicom/tags';
 import { formatDicomDate, formatDicomTime } from '../i18n/i18n';
 import { formatPersonName } from '../dicomweb/search';
+import { conceptName, conceptValue } from './our-concepts';
 
 /** Structured Report SOP classes (PS3.4 B.5: 1.2.840.10008.5.1.4.1.1.88.x). */
 export function isStructuredReport(instance: DicomJson): boolean {
@@ -94,11 +95,13 @@ function valueOf(item: DicomJson, valueType: string): string {
 
 function contentItem(item: DicomJson): SrItem {
   const valueType = getString(item, Tag.ValueType) ?? '';
+  const concept = items(item, Tag.ConceptNameCodeSequence)[0];
+  const [scheme, code] = [getString(concept, Tag.CodingSchemeDesignator) ?? '', getString(concept, Tag.CodeValue) ?? ''];
   return {
     valueType,
     relationship: getString(item, Tag.RelationshipType) ?? '',
-    name: codeMeaning(item, Tag.ConceptNameCodeSequence),
-    value: valueOf(item, valueType),
+    name: conceptName(scheme, code, codeMeaning(item, Tag.ConceptNameCodeSequence)),
+    value: conceptValue(scheme, code, valueOf(item, valueType)),
     children: items(item, Tag.ContentSequence).map(contentItem),
   };
 }

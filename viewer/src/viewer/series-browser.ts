@@ -3,6 +3,7 @@ import { translator } from '../i18n/i18n';
 import { seriesThumbnailUrl } from '../dicomweb/resource-urls';
 import type { SeriesProgress } from '../loading/staged-series';
 import { viewerMessages } from './messages';
+import { seriesDescriptionText } from '../sr-view/our-concepts';
 import { qualityMessages } from './quality-messages';
 import type { SeriesModel } from './study-model';
 
@@ -59,7 +60,7 @@ export function createSeriesBrowser(
     title.append(number, s.number !== undefined ? ' ' : '', modality);
     const description = document.createElement('div');
     description.className = 'series-description';
-    description.textContent = s.description || t('noDescription');
+    description.textContent = seriesDescriptionText(s.description) || t('noDescription');
     const count = document.createElement('div');
     count.className = 'series-count';
     count.dataset.testid = 'series-count';

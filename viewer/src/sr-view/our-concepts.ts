@@ -1,0 +1,73 @@
+/**
+ * The labels of the reports this archive writes itself (the consultation opinion, a Basic Text SR:
+ * server/consultation/sr-content.ts CONCEPTS and opinion-sr.ts), in the UI language. A report
+ * from elsewhere is shown with its own Code Meanings; ours are recognised by coding scheme and
+ * code value, so the words stored in the DICOM object stay the standard's English.
+ * test/viewer/sr-labels.test.ts checks that every concept the server writes is named here.
+ */
+import { translator, type Messages } from '../i18n/i18n';
+import { urgencyLabel } from '../consultation/labels';
+import type { Urgency } from '../consultation/consultation-api';
+
+/** `${scheme}:${value}` of each concept the server writes, and the opinion series' description. */
+export type OurConcept =
+  | 'LN:11488-4'
+  | 'LN:55115-0'
+  | 'DCM:121073'
+  | 'DCM:121008'
+  | 'DCM:121009'
+  | '99PACS:CONSULT-ID'
+  | '99PACS:REQUESTER'
+  | '99PACS:REQUESTER-ORG'
+  | '99PACS:URGENCY'
+  | '99PACS:OBSERVER-CONTACT'
+  | 'Consultation opinion';
+
+export const ourConceptMessages: Messages<OurConcept> = {
+  en: {
+    'LN:11488-4': 'Consult note',
+    'LN:55115-0': 'Request',
+    'DCM:121073': 'Impression',
+    'DCM:121008': 'Person Observer Name',
+    'DCM:121009': "Person Observer's Organization Name",
+    '99PACS:CONSULT-ID': 'Consultation identifier',
+    '99PACS:REQUESTER': 'Consultation requester',
+    '99PACS:REQUESTER-ORG': "Consultation requester's organization",
+    '99PACS:URGENCY': 'Consultation urgency',
+    '99PACS:OBSERVER-CONTACT': "Person observer's contact",
+    'Consultation opinion': 'Consultation opinion',
+  },
+  vi: {
+    'LN:11488-4': 'Ý kiến hội chẩn',
+    'LN:55115-0': 'Câu hỏi lâm sàng',
+    'DCM:121073': 'Ý kiến chuyên gia',
+    'DCM:121008': 'Người cho ý kiến',
+    'DCM:121009': 'Cơ sở của người cho ý kiến',
+    '99PACS:CONSULT-ID': 'Mã hội chẩn',
+    '99PACS:REQUESTER': 'Người gửi yêu cầu',
+    '99PACS:REQUESTER-ORG': 'Nơi gửi yêu cầu',
+    '99PACS:URGENCY': 'Mức độ khẩn',
+    '99PACS:OBSERVER-CONTACT': 'Liên hệ của người cho ý kiến',
+    'Consultation opinion': 'Ý kiến hội chẩn',
+  },
+};
+
+const t = translator(ourConceptMessages);
+const isOurs = (key: string): key is OurConcept => Object.hasOwn(ourConceptMessages.en, key);
+
+/** A concept name: ours in the UI language, any other as its Code Meaning. */
+export function conceptName(scheme: string, value: string, meaning: string): string {
+  const key = `${scheme}:${value}`;
+  return isOurs(key) ? t(key) : meaning;
+}
+
+/** A TEXT value under one of our concepts: the urgency word translated; anything else as written. */
+export function conceptValue(scheme: string, value: string, text: string): string {
+  if (scheme === '99PACS' && value === 'URGENCY' && ['routine', 'urgent', 'emergency'].includes(text)) return urgencyLabel(text as Urgency);
+  return text;
+}
+
+/** A series description: the opinion series ours in the UI language, any other as recorded. */
+export function seriesDescriptionText(description: string): string {
+  return description === 'Consultation opinion' ? t(description) : description;
+}

@@ -1,5 +1,5 @@
 import { ArchiveError } from '../dicomweb/base';
-import { translator } from '../i18n/i18n';
+import { currentLanguage, translator } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { archiveErrorMessage } from '../ui/error-messages';
 import { appMessages } from './messages';
@@ -46,7 +46,7 @@ export function hideError(): void {
  */
 export function describeError(error: unknown): string {
   if (error instanceof ArchiveError) {
-    return error.status === 0 ? t('archiveUnreachable') : t('archiveAnswered', { message: archiveErrorMessage(error) });
+    return error.status === 0 ? t('archiveUnreachable') : t('archiveAnswered', { message: archiveErrorMessage(error, currentLanguage()) });
   }
   return t('unexpectedError', { message: error instanceof Error ? error.message : String(error) });
 }

@@ -132,7 +132,7 @@ async function loadHeader(key: KeyImage): Promise<StudyHeader> {
   return {
     patientName: formatPersonName(ds?.[Tag.PatientName]?.Value?.[0] as PersonName | undefined),
     patientId: text(Tag.PatientID),
-    sex: formatPatientSex(text(Tag.PatientSex)),
+    sex: formatPatientSex(text(Tag.PatientSex), currentLanguage()),
     age: formatPatientAge(text(Tag.PatientAge), currentLanguage()),
     studyDate: text(Tag.StudyDate),
     description: text(Tag.StudyDescription),

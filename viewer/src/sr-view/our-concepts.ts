@@ -5,9 +5,9 @@
  * code value, so the words stored in the DICOM object stay the standard's English.
  * test/viewer/sr-labels.test.ts checks that every concept the server writes is named here.
  */
-import { translator, type Messages } from '../i18n/i18n';
-import { urgencyLabel } from '../consultation/labels';
-import type { Urgency } from '../consultation/consultation-api';
+
+/** i18n.ts's Language, repeated so that this module has no DOM globals and its unit test runs in Node. */
+type Language = 'en' | 'vi';
 
 /** `${scheme}:${value}` of each concept the server writes, and the opinion series' description. */
 export type OurConcept =
@@ -21,9 +21,13 @@ export type OurConcept =
   | '99PACS:REQUESTER-ORG'
   | '99PACS:URGENCY'
   | '99PACS:OBSERVER-CONTACT'
-  | 'Consultation opinion';
+  | 'Consultation opinion'
+  // the urgency values written under 99PACS:URGENCY (as consultation/messages.ts says them)
+  | 'routine'
+  | 'urgent'
+  | 'emergency';
 
-export const ourConceptMessages: Messages<OurConcept> = {
+export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = {
   en: {
     'LN:11488-4': 'Consult note',
     'LN:55115-0': 'Request',
@@ -36,6 +40,9 @@ export const ourConceptMessages: Messages<OurConcept> = {
     '99PACS:URGENCY': 'Consultation urgency',
     '99PACS:OBSERVER-CONTACT': "Person observer's contact",
     'Consultation opinion': 'Consultation opinion',
+    routine: 'routine',
+    urgent: 'urgent',
+    emergency: 'emergency',
   },
   vi: {
     'LN:11488-4': 'Ý kiến hội chẩn',
@@ -49,25 +56,27 @@ export const ourConceptMessages: Messages<OurConcept> = {
     '99PACS:URGENCY': 'Mức độ khẩn',
     '99PACS:OBSERVER-CONTACT': 'Liên hệ của người cho ý kiến',
     'Consultation opinion': 'Ý kiến hội chẩn',
+    routine: 'thường quy',
+    urgent: 'khẩn',
+    emergency: 'cấp cứu',
   },
 };
 
-const t = translator(ourConceptMessages);
 const isOurs = (key: string): key is OurConcept => Object.hasOwn(ourConceptMessages.en, key);
 
-/** A concept name: ours in the UI language, any other as its Code Meaning. */
-export function conceptName(scheme: string, value: string, meaning: string): string {
+/** A concept name: ours in `language`, any other as its Code Meaning. */
+export function conceptName(scheme: string, value: string, meaning: string, language: Language): string {
   const key = `${scheme}:${value}`;
-  return isOurs(key) ? t(key) : meaning;
+  return isOurs(key) ? ourConceptMessages[language][key] : meaning;
 }
 
 /** A TEXT value under one of our concepts: the urgency word translated; anything else as written. */
-export function conceptValue(scheme: string, value: string, text: string): string {
-  if (scheme === '99PACS' && value === 'URGENCY' && ['routine', 'urgent', 'emergency'].includes(text)) return urgencyLabel(text as Urgency);
-  return text;
+export function conceptValue(scheme: string, value: string, text: string, language: Language): string {
+  const urgency = scheme === '99PACS' && value === 'URGENCY' && ['routine', 'urgent', 'emergency'].includes(text);
+  return urgency ? ourConceptMessages[language][text as OurConcept] : text;
 }
 
-/** A series description: the opinion series ours in the UI language, any other as recorded. */
-export function seriesDescriptionText(description: string): string {
-  return description === 'Consultation opinion' ? t(description) : description;
+/** A series description: the opinion series ours in `language`, any other as recorded. */
+export function seriesDescriptionText(description: string, language: Language): string {
+  return description === 'Consultation opinion' ? ourConceptMessages[language][description] : description;
 }

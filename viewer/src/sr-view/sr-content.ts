@@ -4,7 +4,7 @@
  */
 import { getString, getStrings, type DicomJson, type PersonName } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
-import { formatDicomDate, formatDicomTime } from '../i18n/i18n';
+import { currentLanguage, formatDicomDate, formatDicomTime } from '../i18n/i18n';
 import { formatPersonName } from '../dicomweb/search';
 import { conceptName, conceptValue } from './our-concepts';
 
@@ -100,8 +100,8 @@ function contentItem(item: DicomJson): SrItem {
   return {
     valueType,
     relationship: getString(item, Tag.RelationshipType) ?? '',
-    name: conceptName(scheme, code, codeMeaning(item, Tag.ConceptNameCodeSequence)),
-    value: conceptValue(scheme, code, valueOf(item, valueType)),
+    name: conceptName(scheme, code, codeMeaning(item, Tag.ConceptNameCodeSequence), currentLanguage()),
+    value: conceptValue(scheme, code, valueOf(item, valueType), currentLanguage()),
     children: items(item, Tag.ContentSequence).map(contentItem),
   };
 }

@@ -5,9 +5,11 @@
  * until it has its sentence here).
  */
 import { ERRORS, type ErrorCode } from '../../../shared/errors';
-import { currentLanguage, translator, type Messages } from '../i18n/i18n';
 
-export const errorMessages: Messages<ErrorCode | 'status'> = {
+/** i18n.ts's Language, repeated so that this module has no DOM globals and its unit test runs in Node. */
+type Language = 'en' | 'vi';
+
+export const errorMessages: Record<Language, Record<ErrorCode | 'status', string>> = {
   en: {
     ...(Object.fromEntries(Object.entries(ERRORS).map(([code, { message }]) => [code, message])) as Record<ErrorCode, string>),
     status: 'The archive answered {status}.',
@@ -34,10 +36,8 @@ export const errorMessages: Messages<ErrorCode | 'status'> = {
   },
 };
 
-const t = translator(errorMessages);
-
-/** An error answer as a sentence in the UI language: the server's own words in English, its code's meaning in Vietnamese. */
-export function archiveErrorMessage(error: { message: string; status: number; code?: ErrorCode }): string {
-  if (currentLanguage() === 'en') return error.message;
-  return error.code ? t(error.code) : t('status', { status: error.status });
+/** An error answer as a sentence in `language`: the server's own words in English, its code's meaning in Vietnamese. */
+export function archiveErrorMessage(error: { message: string; status: number; code?: ErrorCode }, language: Language): string {
+  if (language === 'en') return error.message;
+  return error.code ? errorMessages[language][error.code] : errorMessages[language].status.replace('{status}', String(error.status));
 }

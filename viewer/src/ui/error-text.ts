@@ -1,5 +1,5 @@
 import { ArchiveError } from '../dicomweb/base';
-import { translator } from '../i18n/i18n';
+import { currentLanguage, translator } from '../i18n/i18n';
 import { archiveErrorMessage } from './error-messages';
 import { uiMessages } from './messages';
 
@@ -15,7 +15,7 @@ export function errorText(error: unknown): string {
     if (error.status === 0) return t('unreachable');
     if (error.status === 429)
       return error.retryAfterSeconds === undefined ? t('tooManyAttemptsLater') : t('tooManyAttempts', { seconds: error.retryAfterSeconds });
-    return archiveErrorMessage(error);
+    return archiveErrorMessage(error, currentLanguage());
   }
   return error instanceof Error ? error.message : String(error);
 }

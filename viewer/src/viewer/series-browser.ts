@@ -1,5 +1,5 @@
 /** The series list on the left: thumbnail, number, description, instance count and a per-series loading indicator. */
-import { translator } from '../i18n/i18n';
+import { currentLanguage, translator } from '../i18n/i18n';
 import { seriesThumbnailUrl } from '../dicomweb/resource-urls';
 import type { SeriesProgress } from '../loading/staged-series';
 import { viewerMessages } from './messages';
@@ -60,7 +60,7 @@ export function createSeriesBrowser(
     title.append(number, s.number !== undefined ? ' ' : '', modality);
     const description = document.createElement('div');
     description.className = 'series-description';
-    description.textContent = seriesDescriptionText(s.description) || t('noDescription');
+    description.textContent = seriesDescriptionText(s.description, currentLanguage()) || t('noDescription');
     const count = document.createElement('div');
     count.className = 'series-count';
     count.dataset.testid = 'series-count';

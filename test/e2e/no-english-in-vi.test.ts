@@ -103,8 +103,15 @@ function recordCanvasText(): void {
   };
 }
 
-/** The ASCII words of a text (a Vietnamese word with a diacritic is one whole token, never English). */
-const words = (text: string) => (text.normalize('NFC').match(/[\p{L}\p{M}]+/gu) ?? []).filter((w) => /^[A-Za-z]{2,}$/.test(w));
+/**
+ * The ASCII words of a text: runs of letters between separators. A Vietnamese word with a
+ * diacritic is one whole token, never English; a run with digits (UIDs, UUIDs, share ids, 41ba) is an identifier.
+ */
+const words = (text: string) =>
+  text
+    .normalize('NFC')
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter((w) => /^[A-Za-z]{2,}$/.test(w));
 
 /** The tokens hunspell's `dictionary` accepts. */
 function accepted(dictionary: 'en_US' | 'vi_VN', tokens: string[]): Set<string> {

@@ -86,6 +86,8 @@ declare module 'cornerstone-core' {
   export function updateImage(element: HTMLElement, invalidated?: boolean): void;
   export function pageToPixel(element: HTMLElement, pageX: number, pageY: number): { x: number; y: number };
   export function pixelToCanvas(element: HTMLElement, point: { x: number; y: number }): { x: number; y: number };
+  /** Draws the image with the viewport on the canvas at once, without an enabled element (no tool draws on it). */
+  export function renderToCanvas(canvas: HTMLCanvasElement, image: Image, viewport?: Partial<Viewport>): void;
 
   export const imageCache: {
     setMaximumSizeBytes(bytes: number): void;
@@ -116,6 +118,7 @@ declare module 'cornerstone-core' {
     updateImage: typeof updateImage;
     pageToPixel: typeof pageToPixel;
     pixelToCanvas: typeof pixelToCanvas;
+    renderToCanvas: typeof renderToCanvas;
     imageCache: typeof imageCache;
   };
   export default cornerstone;

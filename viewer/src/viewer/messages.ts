@@ -78,6 +78,15 @@ type Key =
   | 'keyImageMarker'
   | 'keyImageCount'
   | 'printSheet'
+  | 'download'
+  | 'downloadMenu'
+  | 'downloadStudyZip'
+  | 'downloadSeriesZip'
+  | 'downloadPng'
+  | 'downloadPngPlain'
+  | 'downloadJpeg'
+  | 'downloadJpegPlain'
+  | 'downloadNoImage'
   | 'keyKeyImage'
   | 'tagBrowser'
   | 'tagBrowserShort'
@@ -176,6 +185,15 @@ export const viewerMessages: Messages<Key> = {
     keyImageMarker: 'Key image',
     keyImageCount: '{count} key images',
     printSheet: 'Print…',
+    download: 'Download',
+    downloadMenu: 'Download the study, the series or this image',
+    downloadStudyZip: 'Study as ZIP (DICOM files)',
+    downloadSeriesZip: 'Series as ZIP (DICOM files)',
+    downloadPng: 'Image as PNG, with annotations',
+    downloadPngPlain: 'Image as PNG, image only',
+    downloadJpeg: 'Image as JPEG, with annotations',
+    downloadJpegPlain: 'Image as JPEG, image only',
+    downloadNoImage: 'This viewport shows no image to download.',
     keyKeyImage: 'K: mark / unmark key image',
     keyTags: 'T: DICOM tag browser of the current image',
     presetBrain: 'Brain',
@@ -269,6 +287,15 @@ export const viewerMessages: Messages<Key> = {
     keyImageMarker: 'Ảnh đánh dấu',
     keyImageCount: '{count} ảnh đánh dấu',
     printSheet: 'In phim…',
+    download: 'Tải xuống',
+    downloadMenu: 'Tải xuống ca chụp, loạt ảnh hoặc ảnh này',
+    downloadStudyZip: 'Ca chụp dạng ZIP (tệp DICOM)',
+    downloadSeriesZip: 'Loạt ảnh dạng ZIP (tệp DICOM)',
+    downloadPng: 'Ảnh PNG, kèm chú thích',
+    downloadPngPlain: 'Ảnh PNG, chỉ có ảnh',
+    downloadJpeg: 'Ảnh JPEG, kèm chú thích',
+    downloadJpegPlain: 'Ảnh JPEG, chỉ có ảnh',
+    downloadNoImage: 'Khung xem này không có ảnh để tải xuống.',
     keyKeyImage: 'K: đánh dấu / bỏ đánh dấu ảnh',
     keyTags: 'T: trình xem thẻ DICOM của ảnh hiện tại',
     presetBrain: 'Não',

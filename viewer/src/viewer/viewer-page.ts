@@ -34,6 +34,7 @@ import { createShareDialog } from '../sharing/share-dialog';
 import { createSrView } from '../sr-view/sr-view';
 import { createTagPanel } from '../tag-browser/tag-panel';
 import { DEFAULT_FPS, recordedFrameRate } from './cine-rate';
+import { createExportMenu } from './export-menu';
 import { createHelpPanel } from './help-panel';
 import { createMeasurementList } from './measurement-list';
 import { viewerMessages } from './messages';
@@ -270,6 +271,15 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   const consultDialog = currentSession()?.permissions.includes('share') ? createRequestDialog(studyUid) : undefined;
   const consultationId = currentSession()?.share?.consultationId;
   const shareDialog = currentSession()?.permissions.includes('share') ? createShareDialog(studyUid, series) : undefined;
+  const exportMenu = createExportMenu({
+    studyUid,
+    activePane: () => active,
+    mayDownload: currentSession()?.permissions.includes('download') ?? false,
+    onToggle(open) {
+      toolbar.element.querySelector('[data-testid="download-button"]')?.setAttribute('aria-expanded', String(open));
+      if (open) exportMenu.element.style.top = `${toolbar.element.offsetHeight + 4}px`;
+    },
+  });
   const toolbar = createToolbar({
     layout: setLayout,
     tool(next) {
@@ -293,6 +303,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     tags: () => tagPanel.toggle(),
     keyImage: withActive((p) => keyImages.toggle(p)),
     print: () => navigate(`/print?StudyInstanceUIDs=${encodeURIComponent(studyUid)}`),
+    download: () => exportMenu.toggle(),
     consult: consultDialog && (() => consultDialog.open()),
     share: shareDialog && (() => shareDialog.open()),
   });
@@ -309,7 +320,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   if (guestBanner) side.prepend(guestBanner);
   const main = document.createElement('div');
   main.className = 'viewer-main';
-  main.append(toolbar.element, grid, help, tagPanel.element, srView.element);
+  main.append(toolbar.element, grid, help, tagPanel.element, srView.element, exportMenu.element);
   if (shareDialog) main.append(shareDialog.element);
   if (consultDialog) main.append(consultDialog.element);
   container.append(side, main);
@@ -350,6 +361,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
 
   return () => {
     sharedAnnotations.detach();
+    exportMenu.close();
     document.removeEventListener('keydown', onKey);
     window.removeEventListener('resize', onResize);
     for (const p of prefetches.values()) p.cancel();

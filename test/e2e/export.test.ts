@@ -82,7 +82,7 @@ describe('export from the viewer in Chromium: ZIP where permitted, the image as 
     expect(res.status).toBe(201);
     return ((await res.json()) as { url: string }).url;
   };
-  const guestPage = async () => (await browser.newContext({ locale: 'en-US', viewport: VIEWPORT, acceptDownloads: true })).newPage();
+  const guestPage = async (locale = 'en-US') => (await browser.newContext({ locale, viewport: VIEWPORT, acceptDownloads: true })).newPage();
 
   it('a signed-in user downloads the study and the series on screen as ZIPs that dcmdump reads', async () => {
     const page = await (await browser.newContext({ locale: 'en-US', viewport: VIEWPORT, acceptDownloads: true })).newPage();
@@ -179,9 +179,24 @@ describe('export from the viewer in Chromium: ZIP where permitted, the image as 
     expect(refused.status()).toBe(403);
     await readOnly.context().close();
 
-    const downloader = await guestPage();
+    // In Vietnamese; the keyboard walks the menu and Esc closes it.
+    const downloader = await guestPage('vi-VN');
     await openViewer(downloader, await newShare(['read', 'download']));
-    expect(await downloader.locator('[data-testid="download-study-zip"]').count()).toBe(1);
+    expect(await downloader.textContent('[data-testid="download-button"]')).toBe('Tải xuống');
+    await openMenu(downloader);
+    expect(await downloader.textContent('[data-testid="download-study-zip"]')).toBe('Ca chụp dạng ZIP (tệp DICOM)');
+    expect(await downloader.textContent('[data-testid="download-png-plain"]')).toBe('Ảnh PNG, chỉ có ảnh');
+    const slice = await downloader.getAttribute(active, 'data-slice-index');
+    await downloader.keyboard.press('ArrowDown');
+    expect(
+      await downloader.evaluate(() => (globalThis as unknown as BrowserGlobals).document.querySelector(':focus')?.dataset.testid),
+    ).toBe('download-series-zip');
+    await downloader.keyboard.press('Escape');
+    await downloader.locator('[data-testid="download-menu"]').waitFor({ state: 'hidden' });
+    expect(await downloader.getAttribute(active, 'data-slice-index')).toBe(slice);
+    expect(
+      await downloader.evaluate(() => (globalThis as unknown as BrowserGlobals).document.querySelector(':focus')?.dataset.testid),
+    ).toBe('download-button');
     const study = await download(downloader, 'download-study-zip');
     expect(sopUidsInZip(study.file).sort()).toEqual(A.map((e) => e.sopInstanceUID).sort());
     await downloader.context().close();

@@ -82,10 +82,19 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     const target = event.target as Node | null;
     if (target && !menu.contains(target) && !(target as HTMLElement).closest?.('[data-testid="download-button"]')) close();
   };
+  // While the menu is open its keys are its own (the viewer's arrows would scroll the image).
   const onKey = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape') return;
+    const items = [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]:not([hidden])')];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    if (event.key === 'Escape') {
+      close();
+      document.querySelector<HTMLElement>('[data-testid="download-button"]')?.focus();
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      items[(at + step + items.length) % items.length]?.focus();
+    } else return;
+    event.preventDefault();
     event.stopPropagation();
-    close();
   };
   const open = () => {
     const series = options.activePane()?.series;

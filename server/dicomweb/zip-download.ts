@@ -7,6 +7,7 @@ import { parseAccept } from '../../shared/dicomweb/media-types';
 import { AppError } from '../../shared/errors';
 import type { ArchiveIndex, IndexedInstance } from '../index/archive-index';
 import type { BlobStore } from '../storage/blob-store';
+import { fileSetIdRequested, fileSetOf } from './file-set-request';
 import { resourceScope } from './resource-scope';
 import { findInstancesInScope } from './share-scope';
 
@@ -45,7 +46,9 @@ export function zipOr(zip: RequestHandler, otherwise: RequestHandler): RequestHa
  */
 export function retrieveZip(deps: ZipDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    const { study, series, instance } = resourceScope(req);
+    const scope = resourceScope(req);
+    const { study, series, instance } = scope;
+    const fileSetId = fileSetIdRequested(req);
     const instances = findInstancesInScope(deps.index, res, study, series, instance);
     const first = instances[0];
     if (!first) throw new AppError('NOT_FOUND', 'No such study, series or instance.');
@@ -54,6 +57,7 @@ export function retrieveZip(deps: ZipDeps) {
     const open = async (item: IndexedInstance): Promise<Readable> =>
       view ? Readable.from([(await anonymizedInstance(deps.blobStore, view, item)).bytes]) : deps.blobStore.get(item.blobKey);
     const name = (uid: string | undefined) => (uid === undefined ? undefined : (view?.presented(uid) ?? uid));
+    const fileSet = fileSetId === undefined ? undefined : fileSetOf(deps.index, res, scope, instances, view, fileSetId);
     // The first object is opened before the status goes out, so that a storage failure is a clean error.
     let current: Readable | undefined = await open(first);
     const opened = current;
@@ -61,8 +65,9 @@ export function retrieveZip(deps: ZipDeps) {
 
     const zip = new ZipFile();
     const mtime = new Date();
+    if (fileSet) zip.addBuffer(fileSet.dicomdir, 'DICOMDIR', { compress: false, mtime });
     for (const [n, item] of instances.entries()) {
-      const entry = `${name(item.studyUid)}/${name(item.seriesUid)}/${name(item.sopUid)}.dcm`;
+      const entry = fileSet?.paths[n] ?? `${name(item.studyUid)}/${name(item.seriesUid)}/${name(item.sopUid)}.dcm`;
       zip.addReadStreamLazy(entry, { compress: false, ...(view ? {} : { size: item.size }), mtime }, (cb) => {
         if (aborted) return;
         if (n === 0) return cb(null, opened);

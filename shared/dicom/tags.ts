@@ -211,6 +211,21 @@ export const Tag = {
   SharedFunctionalGroupsSequence: '52009229',
   PerFrameFunctionalGroupsSequence: '52009230',
 
+  // Media Storage Directory: the DICOMDIR of a file-set (PS3.3 F.3, F.5)
+  FileSetID: '00041130',
+  OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity: '00041200',
+  OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity: '00041202',
+  FileSetConsistencyFlag: '00041212',
+  DirectoryRecordSequence: '00041220',
+  OffsetOfTheNextDirectoryRecord: '00041400',
+  RecordInUseFlag: '00041410',
+  OffsetOfReferencedLowerLevelDirectoryEntity: '00041420',
+  DirectoryRecordType: '00041430',
+  ReferencedFileID: '00041500',
+  ReferencedSOPClassUIDInFile: '00041510',
+  ReferencedSOPInstanceUIDInFile: '00041511',
+  ReferencedTransferSyntaxUIDInFile: '00041512',
+
   // Items and delimiters of the encoding itself (PS3.5 7.5), and trailing padding
   DataSetTrailingPadding: 'FFFCFFFC',
   Item: 'FFFEE000',

@@ -1,0 +1,228 @@
+import { tagNumber } from '../../shared/dicom/tag-forms';
+import { Tag } from '../../shared/dicom/tags';
+import type { DicomJson, PersonName } from '../../shared/dicom/dicom-json';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
+import { delimiter, encode, itemHeader, SEQUENCE_DELIMITER, sequenceHeader, uid, u32 } from '../codecs/element-encoding';
+import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
+import { newUid } from '../consultation/new-uid';
+
+/**
+ * The DICOMDIR of a file-set (PS3.10 8, PS3.3 F.5 Basic Directory IOD): PATIENT → STUDY →
+ * SERIES → IMAGE records in Explicit VR Little Endian, and the File ID of each member. Written by
+ * hand with the element encoder: dcmjs writes no offsets, and every record's size is known before
+ * its offsets, so a two-pass layout (sizes, then offsets) is short.
+ */
+
+/** Media Storage Directory Storage (PS3.4 Annex B.5). */
+export const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
+
+/** One file of the set, described by its (possibly de-identified) data set as DICOM JSON. */
+export interface FileSetMember {
+  dataset: DicomJson;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  /** The transfer syntax of the file as written into the set. */
+  transferSyntax: string;
+}
+
+export interface FileSet {
+  dicomdir: Buffer;
+  /** Each member's File ID as a path (`DICOM/P0000001/S0000001/SE000001/IM000001`), in the order given. */
+  paths: string[];
+}
+
+type Element = [tag: number, vr: string, value: Uint8Array];
+
+interface DirectoryRecord {
+  type: 'PATIENT' | 'STUDY' | 'SERIES' | 'IMAGE';
+  keys: Element[];
+  children: DirectoryRecord[];
+}
+
+const t = (keyword: keyof typeof Tag): number => tagNumber(Tag[keyword]);
+const ISO_IR_192 = 'ISO_IR 192';
+
+/** A File-set ID (PS3.3 F.3.2.1, CS of at most 16 characters): upper-case letters, digits, space and underscore. */
+export function isFileSetId(value: string): boolean {
+  return /^[A-Z0-9_ ]{0,16}$/.test(value);
+}
+
+export function buildFileSet(members: readonly FileSetMember[], fileSetId: string): FileSet {
+  const patients = new Map<string, DirectoryRecord>();
+  const studies = new Map<string, DirectoryRecord>();
+  const series = new Map<string, DirectoryRecord>();
+  const paths: string[] = [];
+  const ids = new Map<DirectoryRecord, string>();
+  // Records are grouped by Patient ID + name, Study and Series Instance UID; File ID components
+  // are numbered within their parent (PS3.10 8.5: at most 8 components of 8 characters).
+  const child = (
+    map: Map<string, DirectoryRecord>,
+    key: string,
+    parent: DirectoryRecord | undefined,
+    make: (component: string, n: number) => DirectoryRecord,
+    prefix: string,
+    width: number,
+  ) => {
+    let record = map.get(key);
+    if (!record) {
+      const n = (parent ? parent.children : [...map.values()]).length + 1;
+      const component = `${prefix}${String(n).padStart(width, '0')}`;
+      record = make(component, n);
+      ids.set(record, `${parent ? ids.get(parent) : 'DICOM'}/${component}`);
+      parent?.children.push(record);
+      map.set(key, record);
+    }
+    return record;
+  };
+  for (const member of members) {
+    const ds = member.dataset;
+    const patientKey = `${text(ds, Tag.PatientID)}\u0000${text(ds, Tag.PatientName)}`;
+    const patient = child(
+      patients,
+      patientKey,
+      undefined,
+      (id) =>
+        record('PATIENT', ds, [
+          [Tag.PatientName, 'PN'],
+          [Tag.PatientID, 'LO', id],
+        ]),
+      'P',
+      7,
+    );
+    const studyUid = text(ds, Tag.StudyInstanceUID);
+    const study = child(studies, studyUid, patient, (id) => record('STUDY', ds, [...STUDY_KEYS, [Tag.StudyID, 'SH', id]]), 'S', 7);
+    const seriesUid = text(ds, Tag.SeriesInstanceUID);
+    const seriesRecord = child(
+      series,
+      `${studyUid}/${seriesUid}`,
+      study,
+      (_, n) => record('SERIES', ds, [...SERIES_KEYS, [Tag.SeriesNumber, 'IS', String(n)]]),
+      'SE',
+      6,
+    );
+    const image = record('IMAGE', ds, [[Tag.InstanceNumber, 'IS', String(seriesRecord.children.length + 1)]]);
+    const path = `${ids.get(seriesRecord)}/IM${String(seriesRecord.children.length + 1).padStart(6, '0')}`;
+    image.keys.push(
+      [t('ReferencedFileID'), 'CS', latin1(path.replaceAll('/', '\\'))],
+      [t('ReferencedSOPClassUIDInFile'), 'UI', uid(member.sopClassUid)],
+      [t('ReferencedSOPInstanceUIDInFile'), 'UI', uid(member.sopInstanceUid)],
+      [t('ReferencedTransferSyntaxUIDInFile'), 'UI', uid(member.transferSyntax)],
+    );
+    seriesRecord.children.push(image);
+    paths.push(path);
+  }
+  return { dicomdir: layOut([...patients.values()], fileSetId), paths };
+}
+
+/** A key: its tag, VR and, for a Type 1 key, what stands in when the instance has no value. */
+type Key = [tag: string, vr: string, standIn?: string];
+
+const STUDY_KEYS: Key[] = [
+  [Tag.StudyDate, 'DA'],
+  [Tag.StudyTime, 'TM'],
+  [Tag.AccessionNumber, 'SH'],
+  [Tag.StudyDescription, 'LO'],
+  [Tag.StudyInstanceUID, 'UI'],
+];
+const SERIES_KEYS: Key[] = [
+  [Tag.Modality, 'CS'],
+  [Tag.SeriesInstanceUID, 'UI'],
+];
+
+/**
+ * A record with the member's values of `keys` (Type 1 and 2 keys of PS3.3 F.5). A Type 1 key the
+ * instances leave empty (Patient ID, Study ID, Series and Instance Number) gets a stand-in, as
+ * DCMTK's dcmmkdir --invent does: the record's File ID component or its position.
+ */
+function record(type: DirectoryRecord['type'], ds: DicomJson, keys: Key[]): DirectoryRecord {
+  const values = keys.map(([tag, vr, standIn]) => [tagNumber(tag), vr, text(ds, tag) || (standIn ?? '')] as const);
+  // Values are written in UTF-8; a record holding any non-ASCII value says so (Type 1C, F.5).
+  const wide = values.some(([, , value]) => /[^\x00-\x7f]/.test(value));
+  const encoded: Element[] = values.map(([tag, vr, value]) => [tag, vr, vr === 'UI' ? uid(value) : Buffer.from(value, 'utf8')]);
+  if (wide) encoded.push([t('SpecificCharacterSet'), 'CS', latin1(ISO_IR_192)]);
+  return { type, keys: encoded, children: [] };
+}
+
+/** All values of an attribute as they are written in a data set: backslash-separated; PN groups joined by "=". */
+function text(ds: DicomJson, tag: string): string {
+  return (ds[tag]?.Value ?? [])
+    .map((value) => {
+      if (value === null || value === undefined) return '';
+      if (typeof value !== 'object') return String(value);
+      const name = value as PersonName;
+      return [name.Alphabetic ?? '', name.Ideographic ?? '', name.Phonetic ?? ''].join('=').replace(/=+$/, '');
+    })
+    .join('\\');
+}
+
+function latin1(value: string): Buffer {
+  return Buffer.from(value, 'latin1');
+}
+
+/** Depth first, each record followed by its lower-level records: the usual order of a DICOMDIR. */
+function flatten(records: DirectoryRecord[], out: DirectoryRecord[] = []): DirectoryRecord[] {
+  for (const r of records) {
+    out.push(r);
+    flatten(r.children, out);
+  }
+  return out;
+}
+
+function encodeRecord(r: DirectoryRecord, next: number, lower: number): Buffer {
+  const own: Element[] = [
+    [t('OffsetOfTheNextDirectoryRecord'), 'UL', u32(next)],
+    // Retired since 2007 but still Type 1 to older readers (and dciodvfy): FFFFH, the record is in use.
+    [t('RecordInUseFlag'), 'US', Uint8Array.of(0xff, 0xff)],
+    [t('OffsetOfReferencedLowerLevelDirectoryEntity'), 'UL', u32(lower)],
+    [t('DirectoryRecordType'), 'CS', latin1(r.type)],
+  ];
+  const elements = [...own, ...r.keys].sort((a, b) => a[0] - b[0]);
+  const body = Buffer.concat(elements.map(([tag, vr, value]) => encode(tag, vr, value)));
+  return Buffer.concat([itemHeader(body.length), body]);
+}
+
+/**
+ * Pass 1 sizes every record (offsets are fixed-size UL values) and so places it; pass 2 writes
+ * them with the offsets of their next sibling and first child, counted from the first byte of
+ * the file (the preamble), as PS3.3 F.3.2.1 says.
+ */
+function layOut(roots: DirectoryRecord[], fileSetId: string): Buffer {
+  const start = Buffer.concat([fileMeta(), encode(t('FileSetID'), 'CS', latin1(fileSetId))]);
+  const header = Buffer.concat([
+    start,
+    encode(t('OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity'), 'UL', u32(0)),
+    encode(t('OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity'), 'UL', u32(0)),
+    encode(t('FileSetConsistencyFlag'), 'US', Uint8Array.of(0, 0)),
+    sequenceHeader(t('DirectoryRecordSequence')),
+  ]);
+  const records = flatten(roots);
+  const offsets = new Map<DirectoryRecord, number>();
+  let position = header.length;
+  for (const r of records) {
+    offsets.set(r, position);
+    position += encodeRecord(r, 0, 0).length;
+  }
+  const at = (r: DirectoryRecord | undefined): number => (r ? offsets.get(r)! : 0);
+  const nextOf = new Map<DirectoryRecord, DirectoryRecord | undefined>();
+  for (const siblings of [roots, ...records.map((r) => r.children)]) siblings.forEach((r, n) => nextOf.set(r, siblings[n + 1]));
+  // The root offsets are UL values at fixed places in the header: written in place.
+  header.writeUInt32LE(at(roots[0]), start.length + 8);
+  header.writeUInt32LE(at(roots.at(-1)), start.length + 12 + 8);
+  return Buffer.concat([
+    header,
+    ...records.map((r) => encodeRecord(r, at(nextOf.get(r)), at(r.children[0]))),
+    delimiter(SEQUENCE_DELIMITER),
+  ]);
+}
+
+/** The File Meta Information (PS3.10 7.1) of a DICOMDIR, with its preamble and prefix. */
+function fileMeta(): Buffer {
+  const meta = Buffer.concat([
+    encode(t('FileMetaInformationVersion'), 'OB', Uint8Array.of(0, 1)),
+    encode(t('MediaStorageSOPClassUID'), 'UI', uid(MEDIA_STORAGE_DIRECTORY)),
+    encode(t('MediaStorageSOPInstanceUID'), 'UI', uid(newUid())),
+    encode(t('TransferSyntaxUID'), 'UI', uid(EXPLICIT_VR_LITTLE_ENDIAN)),
+    encode(t('ImplementationClassUID'), 'UI', uid(IMPLEMENTATION_CLASS_UID)),
+  ]);
+  return Buffer.concat([Buffer.alloc(128), latin1('DICM'), encode(t('FileMetaInformationGroupLength'), 'UL', u32(meta.length)), meta]);
+}

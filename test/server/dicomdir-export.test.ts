@@ -1,0 +1,207 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../helpers/debian-tools';
+import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
+import { stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+
+/**
+ * A study or series downloaded as a DICOM File-set (PS3.10 8, PS3.3 F.5): the ZIP is unpacked
+ * with Info-ZIP's `unzip`, the DICOMDIR read by DCMTK's `dcmdump` (records, keys and offsets)
+ * and checked by dicom3tools' `dciodvfy`; every referenced file is the stored instance.
+ */
+
+const CT = corpusManifest().filter((e) => e.path.startsWith('series/ct-abdomen-philips-tcia/'));
+const MR = corpusManifest().filter((e) => e.path.startsWith('series/mr-ge-premier-study/'));
+
+interface DumpedRecord {
+  offset: number;
+  type: string;
+  next: number;
+  lower: number;
+  /** Element values by tag, as "(0004,1500)". */
+  values: Map<string, string>;
+}
+
+interface Unpacked {
+  dir: string;
+  names: string[];
+  dump: string;
+  rootFirst: number;
+  rootLast: number;
+  records: DumpedRecord[];
+}
+
+let archive: TestArchive;
+const unpacked: string[] = [];
+
+beforeAll(async () => {
+  archive = await startTestArchive();
+  for (const entries of [CT, MR])
+    for (let i = 0; i < entries.length; i += 20) {
+      const result = await stowFiles(
+        archive,
+        entries.slice(i, i + 20).map((e) => corpusFile(e.path)),
+      );
+      expect(result.status).toBe(200);
+    }
+});
+afterAll(async () => {
+  await archive?.stop();
+  for (const dir of unpacked) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** `(0004,1400) up 1234  # 4, 1 OffsetOfTheNextDirectoryRecord` → value; strings lose their brackets. */
+function valueOf(line: string): string {
+  const raw = line.replace(/^\s*\([0-9a-f]{4},[0-9a-f]{4}\) \w\w /, '').replace(/\s+#.*$/, '');
+  return raw.startsWith('[') ? raw.slice(1, raw.lastIndexOf(']')) : raw;
+}
+
+function parseDump(dump: string): Pick<Unpacked, 'rootFirst' | 'rootLast' | 'records'> {
+  const lines = dump.split('\n');
+  const top = (tag: string) => Number(valueOf(lines.find((l) => l.startsWith(tag))!));
+  const records: DumpedRecord[] = [];
+  let current: DumpedRecord | undefined;
+  for (const line of lines) {
+    const item = /"Directory Record" (\S+)/.exec(line);
+    const offset = /#\s+offset=\$(\d+)/.exec(line);
+    if (item) records.push((current = { offset: -1, type: item[1]!, next: -1, lower: -1, values: new Map() }));
+    else if (offset && current) current.offset = Number(offset[1]);
+    else if (current && /^\s{4}\(/.test(line)) current.values.set(line.trim().slice(0, 11), valueOf(line));
+  }
+  for (const r of records) {
+    r.next = Number(r.values.get('(0004,1400)'));
+    r.lower = Number(r.values.get('(0004,1420)'));
+  }
+  return { rootFirst: top('(0004,1200)'), rootLast: top('(0004,1202)'), records };
+}
+
+async function downloadFileSet(url: string): Promise<Unpacked> {
+  requireTool('unzip');
+  requireTool('dcmdump');
+  const res = await archive.fetch(url);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/zip');
+  const body = Buffer.from(await res.arrayBuffer());
+  expect(res.headers.get('content-length')).toBe(String(body.length));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacs-fileset-'));
+  unpacked.push(dir);
+  fs.writeFileSync(path.join(dir, 'download.zip'), body);
+  execFileSync('unzip', ['-qq', path.join(dir, 'download.zip'), '-d', path.join(dir, 'out')]);
+  const names = execFileSync('unzip', ['-Z1', path.join(dir, 'download.zip')], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+  const dump = execFileSync('dcmdump', ['-M', '+L', '-Un', path.join(dir, 'out', 'DICOMDIR')], { encoding: 'utf8' });
+  return { dir: path.join(dir, 'out'), names, dump, ...parseDump(dump) };
+}
+
+/** Follows the next/lower offsets from the root: the tree as [type, children]. */
+function tree(set: Unpacked, offset: number): Array<{ record: DumpedRecord; children: ReturnType<typeof tree> }> {
+  const out: ReturnType<typeof tree> = [];
+  for (let at = offset; at !== 0;) {
+    const record = set.records.find((r) => r.offset === at);
+    expect(record, `a record starts at offset ${at}`).toBeDefined();
+    out.push({ record: record!, children: record!.lower === 0 ? [] : tree(set, record!.lower) });
+    at = record!.next;
+  }
+  return out;
+}
+
+function expectMembers(set: Unpacked, images: DumpedRecord[], entries: CorpusEntry[]): void {
+  const bySop = new Map(entries.map((e) => [e.sopInstanceUID!, e]));
+  expect(images).toHaveLength(entries.length);
+  for (const image of images) {
+    const fileId = image.values.get('(0004,1500)')!;
+    const components = fileId.split('\\');
+    expect(components[0]).toBe('DICOM');
+    expect(components.length).toBeLessThanOrEqual(8);
+    for (const c of components) expect(c).toMatch(/^[A-Z0-9_]{1,8}$/);
+    expect(set.names).toContain(components.join('/'));
+    const entry = bySop.get(image.values.get('(0004,1511)')!)!;
+    expect(entry, fileId).toBeDefined();
+    expect(image.values.get('(0004,1510)')).toBe(entry.sopClassUID);
+    expect(image.values.get('(0004,1512)')).toBe(entry.transferSyntaxUID);
+    const file = fs.readFileSync(path.join(set.dir, ...components));
+    expect(file.equals(withZeroPreamble(corpusFile(entry.path))), fileId).toBe(true);
+  }
+}
+
+describe('DICOM File-set download (dicomdir=true)', () => {
+  it('gives a CT study as DICOMDIR plus DICOM/… files: PATIENT → STUDY → SERIES → 40 IMAGE records linked by offsets', async () => {
+    const study = CT[0]!.studyInstanceUID!;
+    const set = await downloadFileSet(`${archive.dicomWeb}/studies/${study}?accept=application/zip&dicomdir=true&filesetid=CT_EXPORT`);
+    expect(set.names[0]).toBe('DICOMDIR');
+    expect(set.names).toHaveLength(1 + CT.length);
+    expect(set.dump).toContain('(0002,0002) UI [1.2.840.10008.1.3.10]');
+    expect(set.dump).toContain('(0002,0010) UI [1.2.840.10008.1.2.1]');
+    expect(set.dump).toMatch(/\(0004,1130\) CS \[CT_EXPORT\]/);
+
+    expect(set.records.map((r) => r.type)).toEqual(['PATIENT', 'STUDY', 'SERIES', ...CT.map(() => 'IMAGE')]);
+    const [patient, studyRecord, series] = set.records;
+    expect(set.rootFirst).toBe(patient!.offset);
+    expect(set.rootLast).toBe(patient!.offset);
+    const root = tree(set, set.rootFirst);
+    expect(root).toHaveLength(1);
+    expect(root[0]!.children.map((c) => c.record)).toEqual([studyRecord]);
+    expect(root[0]!.children[0]!.children.map((c) => c.record)).toEqual([series]);
+    const images = root[0]!.children[0]!.children[0]!.children.map((c) => c.record);
+    expect(images.map((r) => r.type)).toEqual(CT.map(() => 'IMAGE'));
+    expect(images.at(-1)!.next).toBe(0);
+    expect(images.every((r) => r.lower === 0)).toBe(true);
+
+    // Keys of PS3.3 F.5 with the instances' values.
+    expect(studyRecord!.values.get('(0020,000d)')).toBe(study);
+    expect(series!.values.get('(0020,000e)')).toBe(CT[0]!.seriesInstanceUID);
+    expect(series!.values.get('(0008,0060)')).toBe('CT');
+    expect([...studyRecord!.values.keys()]).toEqual(
+      expect.arrayContaining(['(0008,0020)', '(0008,0030)', '(0008,0050)', '(0008,1030)', '(0020,0010)']),
+    );
+    expect(patient!.values.get('(0010,0020)')).toBeTruthy();
+    // This TCIA study has no Study ID (Type 1 in the record): the record's File ID component stands in.
+    expect(studyRecord!.values.get('(0020,0010)')).toBe('S0000001');
+    expect(new Set(images.map((r) => r.values.get('(0020,0013)'))).size).toBe(CT.length);
+    expectMembers(set, images, CT);
+
+    requireTool('dciodvfy');
+    const check = spawnSync('dciodvfy', [path.join(set.dir, 'DICOMDIR')], { encoding: 'utf8' });
+    expect(check.stderr.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
+  });
+
+  it('links the two series of an MR study as siblings, each to its own images', async () => {
+    const study = MR[0]!.studyInstanceUID!;
+    const set = await downloadFileSet(`${archive.dicomWeb}/studies/${study}?accept=application/zip&dicomdir=true`);
+    expect(set.dump).toMatch(/\(0004,1130\) CS \[PACS_EXPORT\]/);
+    const seriesNodes = tree(set, set.rootFirst)[0]!.children[0]!.children;
+    expect(seriesNodes.map((n) => n.record.type)).toEqual(['SERIES', 'SERIES']);
+    expect(seriesNodes[0]!.record.next).toBe(seriesNodes[1]!.record.offset);
+    expect(seriesNodes[1]!.record.next).toBe(0);
+    for (const node of seriesNodes) {
+      const uid = node.record.values.get('(0020,000e)');
+      expect(node.children).toHaveLength(MR.filter((e) => e.seriesInstanceUID === uid).length);
+    }
+    expectMembers(
+      set,
+      seriesNodes.flatMap((n) => n.children.map((c) => c.record)),
+      MR,
+    );
+  });
+
+  it('gives one series as a file-set, and refuses a bad dicomdir or filesetid with 400', async () => {
+    const e = MR[0]!;
+    const seriesUrl = `${archive.dicomWeb}/studies/${e.studyInstanceUID}/series/${e.seriesInstanceUID}?accept=application/zip`;
+    const set = await downloadFileSet(`${seriesUrl}&dicomdir=true`);
+    expectMembers(
+      set,
+      set.records.filter((r) => r.type === 'IMAGE'),
+      MR.filter((m) => m.seriesInstanceUID === e.seriesInstanceUID),
+    );
+    for (const query of ['&dicomdir=yes', '&dicomdir=true&filesetid=lower', '&dicomdir=true&filesetid=SEVENTEEN_CHARS_X']) {
+      const res = await archive.fetch(`${seriesUrl}${query}`);
+      expect(res.status, query).toBe(400);
+      expect(((await res.json()) as { code: string }).code).toBe('INVALID_QUERY');
+    }
+  });
+});

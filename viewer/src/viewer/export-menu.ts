@@ -2,9 +2,9 @@
  * The viewer's Download menu (issue 12 item 6). The study, or the series of the active viewport,
  * as one ZIP of its DICOM files: a plain link to the archive's ZIP download (`?accept=application/zip`,
  * CONFORMANCE "ZIP download"; the session cookie authenticates it, the archive audits it as a
- * download), offered only when the session may download (a role with `download`, or a share link
- * that allows it). The image of the active viewport as PNG or JPEG, with or without its
- * annotations, for anyone who sees it.
+ * download). The image of the active viewport as PNG or JPEG, with or without its annotations.
+ * The menu is offered only when the session may download (a role with `download`, or a share
+ * link that allows it): an exported image is patient data leaving the archive too.
  */
 import { showError } from '../app/error-banner';
 import { studyUrl, seriesUrl } from '../dicomweb/resource-urls';
@@ -21,8 +21,6 @@ const ZIP_QUERY = `?accept=${encodeURIComponent('application/zip')}`;
 export interface ExportMenuOptions {
   studyUid: string;
   activePane(): ViewportPane | undefined;
-  /** The session's `download` permission: without it, no ZIP items. */
-  mayDownload: boolean;
   /** Told when the menu opens or closes (the toolbar button's aria-expanded). */
   onToggle(open: boolean): void;
 }
@@ -49,9 +47,9 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
     menu.append(link);
     return link;
   };
-  const studyZip = options.mayDownload ? zipLink(t('downloadStudyZip'), 'download-study-zip') : undefined;
-  const seriesZip = options.mayDownload ? zipLink(t('downloadSeriesZip'), 'download-series-zip') : undefined;
-  if (studyZip) studyZip.href = studyUrl(options.studyUid) + ZIP_QUERY;
+  const studyZip = zipLink(t('downloadStudyZip'), 'download-study-zip');
+  const seriesZip = zipLink(t('downloadSeriesZip'), 'download-series-zip');
+  studyZip.href = studyUrl(options.studyUid) + ZIP_QUERY;
 
   const imageItem = (label: string, testid: string, format: ImageFormat, annotated: boolean) => {
     const item = element('button', { testid, text: label });
@@ -98,10 +96,8 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   };
   const open = () => {
     const series = options.activePane()?.series;
-    if (seriesZip) {
-      seriesZip.hidden = !series;
-      if (series) seriesZip.href = seriesUrl(series.studyUid, series.seriesUid) + ZIP_QUERY;
-    }
+    seriesZip.hidden = !series;
+    if (series) seriesZip.href = seriesUrl(series.studyUid, series.seriesUid) + ZIP_QUERY;
     menu.hidden = false;
     document.addEventListener('pointerdown', onOutside, true);
     document.addEventListener('keydown', onKey, true);

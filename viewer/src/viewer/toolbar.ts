@@ -30,8 +30,8 @@ export interface ToolbarActions {
   tags(): void;
   keyImage(): void;
   print(): void;
-  /** Opens or closes the Download menu (export-menu.ts). */
-  download(): void;
+  /** Opens or closes the Download menu (export-menu.ts); no button without it (the session may not download). */
+  download?(): void;
   /** Opens the consultation request dialog; no button without it (the user may not share). */
   consult?(): void;
   /** Opens the Share dialog; no button without it (the user may not share). */
@@ -109,9 +109,11 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   keyCount.dataset.testid = 'key-image-count';
   bar.append(keyCount);
   button(t('printSheet'), 'print', actions.print);
-  const download = button(t('download'), 'download-button', actions.download);
-  download.setAttribute('aria-haspopup', 'menu');
-  download.setAttribute('aria-expanded', 'false');
+  if (actions.download) {
+    const download = button(t('download'), 'download-button', actions.download);
+    download.setAttribute('aria-haspopup', 'menu');
+    download.setAttribute('aria-expanded', 'false');
+  }
   if (actions.share) button(tShare('share'), 'share-button', actions.share);
   if (actions.consult) button(tConsult('request'), 'consultation-button', actions.consult);
 

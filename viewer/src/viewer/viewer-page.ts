@@ -271,15 +271,17 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   const consultDialog = currentSession()?.permissions.includes('share') ? createRequestDialog(studyUid) : undefined;
   const consultationId = currentSession()?.share?.consultationId;
   const shareDialog = currentSession()?.permissions.includes('share') ? createShareDialog(studyUid, series) : undefined;
-  const exportMenu = createExportMenu({
-    studyUid,
-    activePane: () => active,
-    mayDownload: currentSession()?.permissions.includes('download') ?? false,
-    onToggle(open) {
-      toolbar.element.querySelector('[data-testid="download-button"]')?.setAttribute('aria-expanded', String(open));
-      if (open) exportMenu.element.style.top = `${toolbar.element.offsetHeight + 4}px`;
-    },
-  });
+  // Images too: patient data leaves only where the role or the share allows download.
+  const exportMenu = currentSession()?.permissions.includes('download')
+    ? createExportMenu({
+        studyUid,
+        activePane: () => active,
+        onToggle(open) {
+          toolbar.element.querySelector('[data-testid="download-button"]')?.setAttribute('aria-expanded', String(open));
+          if (open && exportMenu) exportMenu.element.style.top = `${toolbar.element.offsetHeight + 4}px`;
+        },
+      })
+    : undefined;
   const toolbar = createToolbar({
     layout: setLayout,
     tool(next) {
@@ -303,7 +305,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     tags: () => tagPanel.toggle(),
     keyImage: withActive((p) => keyImages.toggle(p)),
     print: () => navigate(`/print?StudyInstanceUIDs=${encodeURIComponent(studyUid)}`),
-    download: () => exportMenu.toggle(),
+    download: exportMenu && (() => exportMenu.toggle()),
     consult: consultDialog && (() => consultDialog.open()),
     share: shareDialog && (() => shareDialog.open()),
   });
@@ -320,7 +322,8 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   if (guestBanner) side.prepend(guestBanner);
   const main = document.createElement('div');
   main.className = 'viewer-main';
-  main.append(toolbar.element, grid, help, tagPanel.element, srView.element, exportMenu.element);
+  main.append(toolbar.element, grid, help, tagPanel.element, srView.element);
+  if (exportMenu) main.append(exportMenu.element);
   if (shareDialog) main.append(shareDialog.element);
   if (consultDialog) main.append(consultDialog.element);
   container.append(side, main);
@@ -361,7 +364,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
 
   return () => {
     sharedAnnotations.detach();
-    exportMenu.close();
+    exportMenu?.close();
     document.removeEventListener('keydown', onKey);
     window.removeEventListener('resize', onResize);
     for (const p of prefetches.values()) p.cancel();

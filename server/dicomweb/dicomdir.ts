@@ -118,8 +118,9 @@ export function buildFileSet(members: readonly FileSetMember[], fileSetId: strin
 type Key = [tag: string, vr: string, standIn?: string];
 
 const STUDY_KEYS: Key[] = [
-  [Tag.StudyDate, 'DA'],
-  [Tag.StudyTime, 'TM'],
+  // No date is known (e.g. removed by de-identification): the usual dummy of de-identification tools.
+  [Tag.StudyDate, 'DA', '19000101'],
+  [Tag.StudyTime, 'TM', '000000'],
   [Tag.AccessionNumber, 'SH'],
   [Tag.StudyDescription, 'LO'],
   [Tag.StudyInstanceUID, 'UI'],
@@ -131,8 +132,9 @@ const SERIES_KEYS: Key[] = [
 
 /**
  * A record with the member's values of `keys` (Type 1 and 2 keys of PS3.3 F.5). A Type 1 key the
- * instances leave empty (Patient ID, Study ID, Series and Instance Number) gets a stand-in, as
- * DCMTK's dcmmkdir --invent does: the record's File ID component or its position.
+ * instances leave empty (Patient ID, Study ID, Study Date and Time, Series and Instance Number)
+ * gets a stand-in, as DCMTK's dcmmkdir --invent does: the record's File ID component, its
+ * position, or a dummy date.
  */
 function record(type: DirectoryRecord['type'], ds: DicomJson, keys: Key[]): DirectoryRecord {
   const values = keys.map(([tag, vr, standIn]) => [tagNumber(tag), vr, text(ds, tag) || (standIn ?? '')] as const);

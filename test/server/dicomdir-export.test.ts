@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createShare, type HeaderMap } from '../helpers/access-client';
 import { requireTool } from '../helpers/debian-tools';
 import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
@@ -79,14 +80,16 @@ function parseDump(dump: string): Pick<Unpacked, 'rootFirst' | 'rootLast' | 'rec
   return { rootFirst: top('(0004,1200)'), rootLast: top('(0004,1202)'), records };
 }
 
-async function downloadFileSet(url: string): Promise<Unpacked> {
+/** Downloads as the admin, or with `headers` (a share's bearer token) when given. */
+async function downloadFileSet(url: string, headers?: HeaderMap): Promise<Unpacked> {
   requireTool('unzip');
   requireTool('dcmdump');
-  const res = await archive.fetch(url);
+  const res = headers ? await fetch(url, { headers }) : await archive.fetch(url);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('application/zip');
   const body = Buffer.from(await res.arrayBuffer());
-  expect(res.headers.get('content-length')).toBe(String(body.length));
+  // An anonymized share's objects are made as they are sent: their length is not known up front.
+  if (!headers) expect(res.headers.get('content-length')).toBe(String(body.length));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacs-fileset-'));
   unpacked.push(dir);
   fs.writeFileSync(path.join(dir, 'download.zip'), body);
@@ -203,5 +206,39 @@ describe('DICOM File-set download (dicomdir=true)', () => {
       expect(res.status, query).toBe(400);
       expect(((await res.json()) as { code: string }).code).toBe('INVALID_QUERY');
     }
+  });
+
+  it('describes the de-identified files of an anonymized share: the records hold their replacement UIDs and dummy name', async () => {
+    requireTool('dciodvfy');
+    const original = MR[0]!;
+    const share = await createShare(archive, {
+      studyInstanceUID: original.studyInstanceUID,
+      anonymize: true,
+      permissions: ['read', 'download'],
+    });
+    const studies = (await (await fetch(`${archive.dicomWeb}/studies`, { headers: bearer(share.token) })).json()) as Array<
+      Record<string, { Value?: string[] }>
+    >;
+    const replacedStudy = studies[0]!['0020000D']!.Value![0]!;
+    expect(replacedStudy).not.toBe(original.studyInstanceUID);
+    const set = await downloadFileSet(
+      `${archive.dicomWeb}/studies/${replacedStudy}?accept=application/zip&dicomdir=true`,
+      bearer(share.token),
+    );
+    const dicomdir = fs.readFileSync(path.join(set.dir, 'DICOMDIR'));
+    for (const secret of [original.studyInstanceUID!, original.patientID!, ...MR.map((e) => e.sopInstanceUID!)])
+      expect(dicomdir.includes(Buffer.from(secret, 'latin1')), secret).toBe(false);
+    expect(set.records[0]!.values.get('(0010,0010)')).toMatch(/^ANONYMOUS\^/);
+    expect(set.records[1]!.values.get('(0020,000d)')).toBe(replacedStudy);
+    const images = set.records.filter((r) => r.type === 'IMAGE');
+    expect(images).toHaveLength(MR.length);
+    for (const image of images) {
+      const file = path.join(set.dir, ...image.values.get('(0004,1500)')!.split('\\'));
+      const dump = execFileSync('dcmdump', ['-Un', '+P', '0002,0010', '+P', '0008,0018', file], { encoding: 'utf8' });
+      expect(dump).toContain(`[${image.values.get('(0004,1512)')}]`);
+      expect(dump).toContain(`[${image.values.get('(0004,1511)')}]`);
+    }
+    const check = spawnSync('dciodvfy', [path.join(set.dir, 'DICOMDIR')], { encoding: 'utf8' });
+    expect(check.stderr.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
   });
 });

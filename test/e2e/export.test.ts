@@ -101,6 +101,17 @@ describe('export from the viewer in Chromium: ZIP where permitted, the image as 
     const inSeries = A.filter((e) => e.seriesInstanceUID === seriesUid).map((e) => e.sopInstanceUID);
     expect(inSeries).toHaveLength(2);
     expect(sopUidsInZip(series.file).sort()).toEqual(inSeries.sort());
+
+    // For a CD or a USB stick: a DICOMDIR and the files it names.
+    const fileSet = await download(page, 'download-study-dicomdir');
+    const entries = execFileSync('unzip', ['-Z1', fileSet.file], { encoding: 'utf8' }).trim().split('\n');
+    expect(entries[0]).toBe('DICOMDIR');
+    expect(entries.slice(1)).toHaveLength(A.length);
+    for (const entry of entries.slice(1)) expect(entry).toMatch(/^DICOM(\/[A-Z0-9_]{1,8}){4}$/);
+    const out = path.join(dir, 'file-set');
+    execFileSync('unzip', ['-qq', fileSet.file, '-d', out]);
+    const directory = execFileSync('dcmdump', ['+P', 'ReferencedSOPInstanceUIDInFile', path.join(out, 'DICOMDIR')], { encoding: 'utf8' });
+    expect([...directory.matchAll(/\[([\d.]+)\]/g)].map((m) => m[1]).sort()).toEqual(A.map((e) => e.sopInstanceUID).sort());
     await page.context().close();
   });
 

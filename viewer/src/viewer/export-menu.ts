@@ -49,7 +49,10 @@ export function createExportMenu(options: ExportMenuOptions): ExportMenu {
   };
   const studyZip = zipLink(t('downloadStudyZip'), 'download-study-zip');
   const seriesZip = zipLink(t('downloadSeriesZip'), 'download-series-zip');
+  // A DICOM File-set (DICOMDIR and DICOM/P…/IM… files) to copy onto a CD or a USB stick.
+  const studyFileSet = zipLink(t('downloadStudyFileSet'), 'download-study-dicomdir');
   studyZip.href = studyUrl(options.studyUid) + ZIP_QUERY;
+  studyFileSet.href = `${studyUrl(options.studyUid)}${ZIP_QUERY}&dicomdir=true`;
 
   const imageItem = (label: string, testid: string, format: ImageFormat, annotated: boolean) => {
     const item = element('button', { testid, text: label });

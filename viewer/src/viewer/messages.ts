@@ -82,6 +82,7 @@ type Key =
   | 'downloadMenu'
   | 'downloadStudyZip'
   | 'downloadSeriesZip'
+  | 'downloadStudyFileSet'
   | 'downloadPng'
   | 'downloadPngPlain'
   | 'downloadJpeg'
@@ -189,6 +190,7 @@ export const viewerMessages: Messages<Key> = {
     downloadMenu: 'Download the study, the series or this image',
     downloadStudyZip: 'Study as ZIP (DICOM files)',
     downloadSeriesZip: 'Series as ZIP (DICOM files)',
+    downloadStudyFileSet: 'Study for a CD or USB stick (DICOMDIR)',
     downloadPng: 'Image as PNG, with annotations',
     downloadPngPlain: 'Image as PNG, image only',
     downloadJpeg: 'Image as JPEG, with annotations',
@@ -291,6 +293,7 @@ export const viewerMessages: Messages<Key> = {
     downloadMenu: 'Tải xuống ca chụp, loạt ảnh hoặc ảnh này',
     downloadStudyZip: 'Ca chụp dạng ZIP (tệp DICOM)',
     downloadSeriesZip: 'Loạt ảnh dạng ZIP (tệp DICOM)',
+    downloadStudyFileSet: 'Ca chụp để ghi đĩa CD hoặc USB (DICOMDIR)',
     downloadPng: 'Ảnh PNG, kèm chú thích',
     downloadPngPlain: 'Ảnh PNG, chỉ có ảnh',
     downloadJpeg: 'Ảnh JPEG, kèm chú thích',

@@ -30,7 +30,7 @@ const SPECIALIST = 'GS. Trần Văn Minh';
 const ALLOWED = new Set([
   ...['mm', 'cm', 'MB', 'HU'], // units (also mm², cm²)
   ...['CT', 'MR', 'CR', 'DX', 'MG', 'RF', 'NM', 'PT', 'OT', 'SR', 'US', 'XA'], // modality codes (DICOM defined terms)
-  ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP'], // names and abbreviations used as is
+  ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP', 'JPEG', 'USB'], // names and abbreviations used as is
   ...['Authorization', 'Bearer'], // the HTTP header an API token goes in, quoted literally on the account page
   'Cobb', // an eponym: góc Cobb
   'Delete', // the key's own label on the keyboard
@@ -236,6 +236,10 @@ describe('the Vietnamese UI shows no English', () => {
     await page.waitForSelector('[data-testid="tag-panel"][data-state="ready"]');
     await look(page, 'tag browser');
     await page.click('[data-testid="tag-panel-close"]');
+    await page.click('[data-testid="download-button"]');
+    await page.waitForSelector('[data-testid="download-menu"]:visible');
+    await look(page, 'download menu');
+    await page.keyboard.press('Escape');
 
     // The share dialog, before and after a link is made.
     await page.click('[data-testid="share-button"]');

@@ -1,0 +1,252 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, signIn } from '../helpers/browser';
+import { corpusEntry, corpusFile } from '../helpers/corpus';
+import { expectStored } from '../helpers/dicomweb-http';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+
+/**
+ * WCAG 2.1 AA (issue 12 item 2): every visible control's text against what it is drawn on,
+ * SC 1.4.3 (4.5:1, 3:1 for large text), and a keyboard focus ring of at least 3:1, SC 1.4.11 / 2.4.7.
+ * Measured on the computed styles Chromium renders, so a CSS custom property changed anywhere counts.
+ */
+const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
+const VIEWPORT = { width: 1440, height: 900 };
+const CONTROLS = 'button, a[href], input:not([type="hidden"]), select, textarea, label, [role="menuitem"], [data-testid="series-item"]';
+
+interface Finding {
+  element: string;
+  text: string;
+  color: string;
+  background: string;
+  ratio: number;
+  needed: number;
+}
+
+interface FocusRing {
+  element: string;
+  width: number;
+  style: string;
+  color: string;
+  background: string;
+  ratio: number;
+}
+
+/**
+ * In the page: the contrast of each visible, enabled control matching `selector`. The effective
+ * background is found by walking up the ancestors and compositing their background colours until
+ * one is opaque; the text colour's alpha and the ancestors' opacity are composited over it.
+ */
+function measureContrast(selector: string): Finding[] {
+  type Rgba = [number, number, number, number];
+  interface Style {
+    color: string;
+    backgroundColor: string;
+    opacity: string;
+    fontSize: string;
+    fontWeight: string;
+  }
+  interface El {
+    tagName: string;
+    id: string;
+    className: string;
+    textContent: string | null;
+    parentElement: El | null;
+    getAttribute(name: string): string | null;
+    getClientRects(): { length: number };
+    checkVisibility?(options: object): boolean;
+    matches(selector: string): boolean;
+  }
+  const g = globalThis as unknown as {
+    document: { querySelectorAll(selector: string): Iterable<El> };
+    getComputedStyle(el: El): Style;
+  };
+  const parse = (css: string): Rgba => {
+    const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(css);
+    if (!m) throw new Error(`Unparsed computed colour ${css}`);
+    return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
+  };
+  const over = (top: Rgba, below: Rgba): Rgba => [
+    top[0] * top[3] + below[0] * (1 - top[3]),
+    top[1] * top[3] + below[1] * (1 - top[3]),
+    top[2] * top[3] + below[2] * (1 - top[3]),
+    1,
+  ];
+  const luminance = (c: Rgba) => {
+    const channel = (v: number) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  };
+  const ratio = (a: Rgba, b: Rgba) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const backgroundOf = (el: El): { colour: Rgba; opacity: number } => {
+    const layers: Rgba[] = [];
+    let opacity = 1;
+    for (let node: El | null = el; node; node = node.parentElement) {
+      const style = g.getComputedStyle(node);
+      opacity *= Number(style.opacity);
+      const bg = parse(style.backgroundColor);
+      if (bg[3] > 0) layers.push(bg);
+      if (bg[3] >= 1) break;
+    }
+    let colour: Rgba = [255, 255, 255, 1]; // the canvas behind an unpainted page
+    for (const layer of layers.reverse()) colour = over(layer, colour);
+    return { colour, opacity };
+  };
+  const visible = (el: El) =>
+    el.getClientRects().length > 0 && (el.checkVisibility?.({ visibilityProperty: true, opacityProperty: true }) ?? true);
+  const out: Finding[] = [];
+  for (const el of g.document.querySelectorAll(selector)) {
+    // Disabled controls are exempt (SC 1.4.3 "part of an inactive user interface component").
+    if (!visible(el) || el.matches(':disabled, [aria-disabled="true"]')) continue;
+    const style = g.getComputedStyle(el);
+    const { colour: background, opacity } = backgroundOf(el);
+    const text = parse(style.color);
+    const drawn = over([text[0], text[1], text[2], text[3] * opacity], background);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    const name = `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[data-testid=${el.getAttribute('data-testid')}]` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
+    out.push({
+      element: name,
+      text: (el.textContent ?? '').trim().slice(0, 30),
+      color: style.color,
+      background: `rgb(${background.slice(0, 3).map(Math.round).join(', ')})`,
+      ratio: Math.round(ratio(drawn, background) * 100) / 100,
+      needed: large ? 3 : 4.5,
+    });
+  }
+  return out;
+}
+
+/** In the page: the focused element's outline, and its contrast against the background around it. */
+function measureFocusRing(): FocusRing {
+  type Rgba = [number, number, number, number];
+  interface Style {
+    outlineWidth: string;
+    outlineStyle: string;
+    outlineColor: string;
+    outlineOffset: string;
+    backgroundColor: string;
+  }
+  interface El {
+    tagName: string;
+    getAttribute(name: string): string | null;
+    parentElement: El | null;
+  }
+  const g = globalThis as unknown as { document: { activeElement: El | null }; getComputedStyle(el: El): Style };
+  const parse = (css: string): Rgba => {
+    const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(css);
+    if (!m) throw new Error(`Unparsed computed colour ${css}`);
+    return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
+  };
+  const luminance = (c: Rgba) => {
+    const channel = (v: number) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  };
+  const el = g.document.activeElement!;
+  const style = g.getComputedStyle(el);
+  // An outline drawn outside the element (offset ≥ 0) sits on the parent's background.
+  let background: Rgba = [255, 255, 255, 1];
+  const start = parseFloat(style.outlineOffset) < 0 ? el : el.parentElement;
+  for (let node = start; node; node = node.parentElement) {
+    const bg = parse(g.getComputedStyle(node).backgroundColor);
+    if (bg[3] >= 1) {
+      background = bg;
+      break;
+    }
+  }
+  const ring = parse(style.outlineColor);
+  const [hi, lo] = [luminance(ring), luminance(background)].sort((x, y) => y - x) as [number, number];
+  return {
+    element: `${el.tagName.toLowerCase()}[data-testid=${el.getAttribute('data-testid')}]`,
+    width: parseFloat(style.outlineWidth),
+    style: style.outlineStyle,
+    color: style.outlineColor,
+    background: `rgb(${background.slice(0, 3).join(', ')})`,
+    ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100,
+  };
+}
+
+async function failingContrast(page: Page): Promise<Finding[]> {
+  const findings = await page.evaluate(measureContrast, CONTROLS);
+  expect(findings.length).toBeGreaterThan(5);
+  return findings.filter((f) => f.ratio < f.needed);
+}
+
+describe('WCAG AA contrast and focus in Chromium', () => {
+  let archive: TestArchive;
+  let browser: Browser;
+  const studyUid = String(corpusEntry(SLICES[0]!).studyInstanceUID);
+
+  beforeAll(async () => {
+    archive = await startTestArchive();
+    browser = await launchBrowser();
+    await expectStored(archive, SLICES.map(corpusFile));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await archive?.stop();
+  });
+
+  const openPage = async (url: string, ready: string): Promise<Page> => {
+    const page = await browser.newPage({ locale: 'en-US', viewport: VIEWPORT, deviceScaleFactor: 1 });
+    await signIn(page, archive);
+    await page.goto(`${archive.url}${url}`);
+    await page.waitForSelector(ready);
+    return page;
+  };
+
+  it('gives every control on the worklist at least 4.5:1 (3:1 large)', async () => {
+    const page = await openPage('/', '[data-testid="worklist"][data-state="done"]');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('gives every control of the viewer with a CT, and its Download menu, at least 4.5:1 (3:1 large)', async () => {
+    const page = await openPage(
+      `/viewer?StudyInstanceUIDs=${studyUid}`,
+      '[data-testid="viewport"][data-active="true"][data-rendered-image-id]',
+    );
+    expect(await failingContrast(page)).toEqual([]);
+    await page.click('[data-testid="download-button"]');
+    await page.waitForSelector('[role="menuitem"]');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('gives every control of the admin page at least 4.5:1 (3:1 large)', async () => {
+    const page = await openPage('/admin', '[data-testid="admin-users"][data-state="done"]');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a keyboard focus ring of at least 3:1 on a toolbar button', async () => {
+    const page = await openPage(
+      `/viewer?StudyInstanceUIDs=${studyUid}`,
+      '[data-testid="viewport"][data-active="true"][data-rendered-image-id]',
+    );
+    let ring: FocusRing | undefined;
+    for (let i = 0; i < 60 && !ring; i++) {
+      await page.keyboard.press('Tab');
+      const inToolbar = await page.evaluate(
+        () =>
+          (
+            globalThis as unknown as { document: { activeElement: { closest(s: string): unknown; tagName: string } | null } }
+          ).document.activeElement?.closest('.viewer-toolbar button') != null,
+      );
+      if (inToolbar) ring = await page.evaluate(measureFocusRing);
+    }
+    expect(ring, 'Tab never reached a toolbar button').toBeDefined();
+    expect(ring!.width).toBeGreaterThan(0);
+    expect(ring!.style).not.toBe('none');
+    expect(ring!.ratio, JSON.stringify(ring)).toBeGreaterThanOrEqual(3);
+    await page.close();
+  });
+});

@@ -6,13 +6,16 @@ import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
- * WCAG 2.1 AA (issue 12 item 2): every visible control's text against what it is drawn on,
+ * WCAG 2.1 AA (issue 12 item 2): every visible control's text, and every other text (muted, badges,
+ * headings, cells), against what it is drawn on,
  * SC 1.4.3 (4.5:1, 3:1 for large text), and a keyboard focus ring of at least 3:1, SC 1.4.11 / 2.4.7.
  * Measured on the computed styles Chromium renders, so a CSS custom property changed anywhere counts.
  */
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
 const VIEWPORT = { width: 1440, height: 900 };
 const CONTROLS = 'button, a[href], input:not([type="hidden"]), select, textarea, label, [role="menuitem"], [data-testid="series-item"]';
+/** Muted text, badges, headings, table cells: every element holding text of its own. */
+const TEXT = 'body *';
 
 interface Finding {
   element: string;
@@ -37,7 +40,7 @@ interface FocusRing {
  * background is found by walking up the ancestors and compositing their background colours until
  * one is opaque; the text colour's alpha and the ancestors' opacity are composited over it.
  */
-function measureContrast(selector: string): Finding[] {
+function measureContrast({ selector, ownText }: { selector: string; ownText: boolean }): Finding[] {
   type Rgba = [number, number, number, number];
   interface Style {
     color: string;
@@ -56,6 +59,7 @@ function measureContrast(selector: string): Finding[] {
     getClientRects(): { length: number };
     checkVisibility?(options: object): boolean;
     matches(selector: string): boolean;
+    childNodes: Iterable<{ nodeType: number; textContent: string | null }>;
   }
   const g = globalThis as unknown as {
     document: { querySelectorAll(selector: string): Iterable<El> };
@@ -103,6 +107,7 @@ function measureContrast(selector: string): Finding[] {
   for (const el of g.document.querySelectorAll(selector)) {
     // Disabled controls are exempt (SC 1.4.3 "part of an inactive user interface component").
     if (!visible(el) || el.matches(':disabled, [aria-disabled="true"]')) continue;
+    if (ownText && ![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim())) continue;
     const style = g.getComputedStyle(el);
     const { colour: background, opacity } = backgroundOf(el);
     const text = parse(style.color);
@@ -175,9 +180,34 @@ function measureFocusRing(): FocusRing {
 }
 
 async function failingContrast(page: Page): Promise<Finding[]> {
-  const findings = await page.evaluate(measureContrast, CONTROLS);
+  const findings = [
+    ...(await page.evaluate(measureContrast, { selector: CONTROLS, ownText: false })),
+    ...(await page.evaluate(measureContrast, { selector: TEXT, ownText: true })),
+  ];
   expect(findings.length).toBeGreaterThan(5);
   return findings.filter((f) => f.ratio < f.needed);
+}
+
+/** Presses Tab until the focus is on an element matching `selector`, and measures its ring. */
+async function focusRingOnTab(page: Page, selector: string): Promise<FocusRing> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const there = await page.evaluate(
+      (selector) =>
+        (globalThis as unknown as { document: { activeElement: { matches(s: string): boolean } | null } }).document.activeElement?.matches(
+          selector,
+        ) === true,
+      selector,
+    );
+    if (there) return page.evaluate(measureFocusRing);
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+function expectVisibleRing(ring: FocusRing): void {
+  expect(ring.width, ring.element).toBeGreaterThan(0);
+  expect(ring.style, ring.element).not.toBe('none');
+  expect(ring.ratio, JSON.stringify(ring)).toBeGreaterThanOrEqual(3);
 }
 
 describe('WCAG AA contrast and focus in Chromium', () => {
@@ -203,13 +233,13 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     return page;
   };
 
-  it('gives every control on the worklist at least 4.5:1 (3:1 large)', async () => {
+  it('gives every control and text on the worklist at least 4.5:1 (3:1 large)', async () => {
     const page = await openPage('/', '[data-testid="worklist"][data-state="done"]');
     expect(await failingContrast(page)).toEqual([]);
     await page.close();
   });
 
-  it('gives every control of the viewer with a CT, and its Download menu, at least 4.5:1 (3:1 large)', async () => {
+  it('gives every control and text of the viewer with a CT, and of its Download menu, at least 4.5:1 (3:1 large)', async () => {
     const page = await openPage(
       `/viewer?StudyInstanceUIDs=${studyUid}`,
       '[data-testid="viewport"][data-active="true"][data-rendered-image-id]',
@@ -221,32 +251,25 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     await page.close();
   });
 
-  it('gives every control of the admin page at least 4.5:1 (3:1 large)', async () => {
+  it('gives every control and text of the admin page at least 4.5:1 (3:1 large)', async () => {
     const page = await openPage('/admin', '[data-testid="admin-users"][data-state="done"]');
     expect(await failingContrast(page)).toEqual([]);
     await page.close();
   });
 
-  it('shows a keyboard focus ring of at least 3:1 on a toolbar button', async () => {
+  it('shows a keyboard focus ring of at least 3:1 on a toolbar button and a series item of the viewer', async () => {
     const page = await openPage(
       `/viewer?StudyInstanceUIDs=${studyUid}`,
       '[data-testid="viewport"][data-active="true"][data-rendered-image-id]',
     );
-    let ring: FocusRing | undefined;
-    for (let i = 0; i < 60 && !ring; i++) {
-      await page.keyboard.press('Tab');
-      const inToolbar = await page.evaluate(
-        () =>
-          (
-            globalThis as unknown as { document: { activeElement: { closest(s: string): unknown; tagName: string } | null } }
-          ).document.activeElement?.closest('.viewer-toolbar button') != null,
-      );
-      if (inToolbar) ring = await page.evaluate(measureFocusRing);
-    }
-    expect(ring, 'Tab never reached a toolbar button').toBeDefined();
-    expect(ring!.width).toBeGreaterThan(0);
-    expect(ring!.style).not.toBe('none');
-    expect(ring!.ratio, JSON.stringify(ring)).toBeGreaterThanOrEqual(3);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="series-item"]'));
+    expectVisibleRing(await focusRingOnTab(page, '.viewer-toolbar button'));
+    await page.close();
+  });
+
+  it('shows a keyboard focus ring of at least 3:1 on a worklist row', async () => {
+    const page = await openPage('/', '[data-testid="worklist"][data-state="done"]');
+    expectVisibleRing(await focusRingOnTab(page, '.worklist-table tbody tr'));
     await page.close();
   });
 });

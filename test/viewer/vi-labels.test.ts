@@ -30,10 +30,12 @@ describe('the Vietnamese of labels the viewer shows', () => {
   });
 
   it('translates the label words cornerstone-tools draws and leaves numbers and units', () => {
-    expect(localizeDrawnText('Area: 1,990.13 mm²', 'vi')).toBe('Diện tích: 1,990.13 mm²');
-    expect(localizeDrawnText('Mean: -249.75 HU     Std Dev: 469.53 HU', 'vi')).toBe('Trung bình: -249.75 HU     Độ lệch chuẩn: 469.53 HU');
+    expect(localizeDrawnText('Area: 1,990.13 mm²', 'vi')).toBe('Diện tích: 1.990,13 mm²');
+    expect(localizeDrawnText('Mean: -249.75 HU     Std Dev: 469.53 HU', 'vi')).toBe('Trung bình: -249,75 HU     Độ lệch chuẩn: 469,53 HU');
     expect(localizeDrawnText('SP: 1125 MO: 125', 'vi')).toBe('Giá trị lưu: 1125 Giá trị đo: 125');
-    expect(localizeDrawnText('74.14 pixels', 'vi')).toBe('74.14 điểm ảnh');
+    expect(localizeDrawnText('74.14 pixels', 'vi')).toBe('74,14 điểm ảnh');
+    expect(localizeDrawnText('12,345,678 mm²', 'vi')).toBe('12.345.678 mm²');
+    expect(localizeDrawnText('85.3 mm', 'vi')).toBe('85,3 mm');
     expect(localizeDrawnText('HU: 125', 'vi')).toBe('HU: 125');
     expect(localizeDrawnText('Area: 1,990.13 mm²', 'en')).toBe('Area: 1,990.13 mm²');
   });

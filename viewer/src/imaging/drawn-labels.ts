@@ -3,8 +3,8 @@
  * the ROI and probe labels ("Area: …", "Mean: … Std Dev: …", "SP: … MO: …", "… pixels") in
  * private functions, with no text callback or configuration for them, and draws them with
  * fillText on the viewport's canvas. That canvas is the one seam: on-image-text.ts wraps its 2D
- * context's fillText and measureText with this replacement of the label words. Numbers and units
- * are drawn as given.
+ * context's fillText and measureText with this replacement of the label words. Numbers follow
+ * the language too (Vietnamese writes 1.990,13 for 1,990.13); units are drawn as given.
  */
 
 /** i18n.ts's Language, repeated so that this module has no DOM globals and its unit test runs in Node. */
@@ -60,5 +60,9 @@ const DRAWN: readonly [RegExp, Key][] = [
 export function localizeDrawnText(text: string, language: Language): string {
   let out = text;
   for (const [pattern, key] of DRAWN) out = out.replace(pattern, () => onImageMessages[language][key]);
+  if (language === 'vi') out = out.replace(ENGLISH_NUMBER, (n) => n.replace(/[.,]/g, (c) => (c === ',' ? '.' : ',')));
   return out;
 }
+
+/** A number as cornerstone-tools formats it: thousands grouped by commas and/or a decimal point. */
+const ENGLISH_NUMBER = /\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+/g;

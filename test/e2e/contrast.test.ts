@@ -233,6 +233,9 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     return page;
   };
 
+  const openViewer = () =>
+    openPage(`/viewer?StudyInstanceUIDs=${studyUid}`, '[data-testid="viewport"][data-active="true"][data-rendered-image-id]');
+
   it('gives every control and text on the worklist at least 4.5:1 (3:1 large)', async () => {
     const page = await openPage('/', '[data-testid="worklist"][data-state="done"]');
     expect(await failingContrast(page)).toEqual([]);
@@ -240,10 +243,7 @@ describe('WCAG AA contrast and focus in Chromium', () => {
   });
 
   it('gives every control and text of the viewer with a CT, and of its Download menu, at least 4.5:1 (3:1 large)', async () => {
-    const page = await openPage(
-      `/viewer?StudyInstanceUIDs=${studyUid}`,
-      '[data-testid="viewport"][data-active="true"][data-rendered-image-id]',
-    );
+    const page = await openViewer();
     expect(await failingContrast(page)).toEqual([]);
     await page.click('[data-testid="download-button"]');
     await page.waitForSelector('[role="menuitem"]');
@@ -258,10 +258,7 @@ describe('WCAG AA contrast and focus in Chromium', () => {
   });
 
   it('shows a keyboard focus ring of at least 3:1 on a toolbar button and a series item of the viewer', async () => {
-    const page = await openPage(
-      `/viewer?StudyInstanceUIDs=${studyUid}`,
-      '[data-testid="viewport"][data-active="true"][data-rendered-image-id]',
-    );
+    const page = await openViewer();
     expectVisibleRing(await focusRingOnTab(page, '[data-testid="series-item"]'));
     expectVisibleRing(await focusRingOnTab(page, '.viewer-toolbar button'));
     await page.close();

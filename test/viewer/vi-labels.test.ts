@@ -29,7 +29,7 @@ describe('the Vietnamese of labels the viewer shows', () => {
     expect(seriesDescriptionText('CT ABDOMEN', 'vi')).toBe('CT ABDOMEN');
   });
 
-  it('translates the label words cornerstone-tools draws and leaves numbers and units', () => {
+  it('translates the label words cornerstone-tools draws, writes its numbers the Vietnamese way and leaves units', () => {
     expect(localizeDrawnText('Area: 1,990.13 mm²', 'vi')).toBe('Diện tích: 1.990,13 mm²');
     expect(localizeDrawnText('Mean: -249.75 HU     Std Dev: 469.53 HU', 'vi')).toBe('Trung bình: -249,75 HU     Độ lệch chuẩn: 469,53 HU');
     expect(localizeDrawnText('SP: 1125 MO: 125', 'vi')).toBe('Giá trị lưu: 1125 Giá trị đo: 125');

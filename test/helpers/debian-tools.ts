@@ -26,6 +26,7 @@ export const TEST_TOOLS = {
   opj_dump: { debianPackage: 'libopenjp2-tools', usedFor: 'OpenJPEG: reads HTJ2K main headers (htj2k-codestream)' },
   dciodvfy: { debianPackage: 'dicom3tools', usedFor: 'dicom3tools: checks the opinion SR against its IOD' },
   unzip: { debianPackage: 'unzip', usedFor: 'reads the ZIP downloads (zip-download, anonymized shares)' },
+  pdftoppm: { debianPackage: 'poppler-utils', usedFor: 'renders the printed report PDF to PNG so its QR code can be decoded (report e2e)' },
   curl: { debianPackage: 'curl', usedFor: "runs the README's curl examples" },
   hunspell: {
     debianPackage: 'hunspell hunspell-en-us hunspell-vi',

@@ -56,6 +56,8 @@ export const Tag = {
   FailureReason: '00081197',
   FailedSOPSequence: '00081198',
   ReferencedSOPSequence: '00081199',
+  ReferencedFrameNumber: '00081160',
+  MappingResource: '00080105',
   OtherFailuresSequence: '0008119A',
 
   PatientName: '00100010',
@@ -164,6 +166,7 @@ export const Tag = {
   VerifyingObserverName: '0040A075',
   AuthorObserverSequence: '0040A078',
   ObserverType: '0040A084',
+  VerifyingObserverIdentificationCodeSequence: '0040A088',
   DateTime: '0040A120',
   Date: '0040A121',
   Time: '0040A122',
@@ -173,12 +176,15 @@ export const Tag = {
   ConceptCodeSequence: '0040A168',
   MeasuredValueSequence: '0040A300',
   NumericValue: '0040A30A',
+  PredecessorDocumentsSequence: '0040A360',
   ReferencedRequestSequence: '0040A370',
   PerformedProcedureCodeSequence: '0040A372',
   CurrentRequestedProcedureEvidenceSequence: '0040A375',
   CompletionFlag: '0040A491',
   VerificationFlag: '0040A493',
   ContentSequence: '0040A730',
+  ContentTemplateSequence: '0040A504',
+  TemplateIdentifier: '0040DB00',
 
   // De-identification (PS3.15 E.1)
   PatientIdentityRemoved: '00120062',

@@ -20,20 +20,33 @@ export interface StudyData {
 /** Study Instance UID → requests made at start, until the viewer takes them. */
 const early = new Map<string, StudyData>();
 
-/** The study a viewer URL opens: the first of its `StudyInstanceUIDs` (OHIF's URL convention). */
-export function viewedStudyUid(url: URL): string | undefined {
-  return url.searchParams.get('StudyInstanceUIDs')?.split(',')[0]?.trim() || undefined;
+/** Most studies one viewer opens side by side (a current and its priors). */
+export const MAX_VIEWED_STUDIES = 4;
+
+/**
+ * The studies a viewer URL opens, `StudyInstanceUIDs=uid1,uid2` (OHIF's URL convention): the
+ * first is the current study, the others its priors; repeats and empty items are dropped.
+ */
+export function viewedStudyUids(url: URL): string[] {
+  const uids = (url.searchParams.get('StudyInstanceUIDs') ?? '').split(',').map((uid) => uid.trim());
+  return [...new Set(uids.filter(Boolean))].slice(0, MAX_VIEWED_STUDIES);
 }
 
-/** At start: when the page opens the viewer on a study, asks the archive for that study's data now. */
+/** The current study of a viewer URL: the first of its `StudyInstanceUIDs`. */
+export function viewedStudyUid(url: URL): string | undefined {
+  return viewedStudyUids(url)[0];
+}
+
+/** At start: when the page opens the viewer on studies, asks the archive for their data now. */
 export function requestStudyDataEarly(url: URL): void {
-  const studyUid = url.pathname === '/viewer' ? viewedStudyUid(url) : undefined;
-  if (!studyUid) return;
-  const data: StudyData = { series: searchForSeries(studyUid), metadata: retrieveStudyMetadata(studyUid) };
-  // Never taken (the visitor goes elsewhere) or failed: no unhandled rejection.
-  data.series.catch(() => undefined);
-  data.metadata.catch(() => undefined);
-  early.set(studyUid, data);
+  if (url.pathname !== '/viewer') return;
+  for (const studyUid of viewedStudyUids(url)) {
+    const data: StudyData = { series: searchForSeries(studyUid), metadata: retrieveStudyMetadata(studyUid) };
+    // Never taken (the visitor goes elsewhere) or failed: no unhandled rejection.
+    data.series.catch(() => undefined);
+    data.metadata.catch(() => undefined);
+    early.set(studyUid, data);
+  }
 }
 
 /** The study's data: the requests made at start if there were any (once), else new ones. */

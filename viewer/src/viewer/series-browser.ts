@@ -1,5 +1,10 @@
-/** The series list on the left: thumbnail, number, description, instance count and a per-series loading indicator. */
-import { currentLanguage, translator } from '../i18n/i18n';
+/**
+ * The series list on the left: thumbnail, number, description, instance count and a per-series
+ * loading indicator. With several studies (a current and its priors) the series come study by
+ * study, each group under a heading with the study's role and date.
+ */
+import { currentLanguage, formatDicomDate, translator } from '../i18n/i18n';
+import { priorMessages } from '../priors/messages';
 import { seriesThumbnailUrl } from '../dicomweb/resource-urls';
 import type { SeriesProgress } from '../loading/staged-series';
 import { viewerMessages } from './messages';
@@ -9,6 +14,7 @@ import type { SeriesModel } from './study-model';
 
 const t = translator(viewerMessages);
 const tQuality = translator(qualityMessages);
+const tPrior = translator(priorMessages);
 export const SERIES_DRAG_TYPE = 'application/x-pacs-series';
 
 export interface SeriesBrowser {
@@ -26,7 +32,13 @@ export function createSeriesBrowser(
   list.setAttribute('aria-label', t('seriesBrowser'));
   const progress = new Map<string, { bar: HTMLProgressElement; label: HTMLElement; item: HTMLElement }>();
 
+  const studies = [...new Set(series.map((s) => s.studyUid))];
+  let group: string | undefined;
   for (const s of series) {
+    if (studies.length > 1 && s.studyUid !== group) {
+      group = s.studyUid;
+      list.append(studyHeading(s, s.studyUid === studies[0]));
+    }
     const item = document.createElement('li');
     item.className = 'series-item';
     item.dataset.testid = 'series-item';
@@ -126,6 +138,20 @@ export function createSeriesBrowser(
       entry.item.dataset.bytes = String(p.bytes);
     },
   };
+}
+
+/** "Prior · 06/07/2012 · CT ABDOMEN" above the series of one study. */
+function studyHeading(s: SeriesModel, current: boolean): HTMLElement {
+  const heading = document.createElement('li');
+  heading.className = 'series-study';
+  heading.dataset.testid = 'series-study';
+  heading.dataset.studyUid = s.studyUid;
+  heading.dataset.studyDate = s.studyDate;
+  const role = document.createElement('span');
+  role.className = 'series-study-role';
+  role.textContent = tPrior(current ? 'current' : 'prior');
+  heading.append(role, [formatDicomDate(s.studyDate) || tPrior('noDate'), s.studyDescription].filter(Boolean).join(' · '));
+  return heading;
 }
 
 /** e.g. "120/300 · 60 lossless · 8.4 MB · 3.9 Mbit/s · 1:12" */

@@ -1,6 +1,7 @@
 /**
  * The study as the viewer shows it: its series (QIDO-RS), each with its instances' DICOM JSON
  * (the study's metadata, fetched once) sorted by InstanceNumber and one image id per frame.
+ * Several studies (a current and its priors) are their series one study after the other.
  */
 import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
@@ -10,6 +11,9 @@ import { studyData } from './early-study-data';
 
 export interface SeriesModel {
   studyUid: string;
+  /** DICOM DA of the series' study ('' when absent), to tell a current study from its priors. */
+  studyDate: string;
+  studyDescription: string;
   seriesUid: string;
   number?: number;
   description: string;
@@ -20,6 +24,11 @@ export interface SeriesModel {
   /** The instance of each image id (same index). */
   instances: DicomJson[];
   displayable: boolean;
+}
+
+/** Several studies side by side (`StudyInstanceUIDs=uid1,uid2`): their series, study by study in the order given. */
+export async function loadStudies(studyUids: readonly string[]): Promise<SeriesModel[]> {
+  return (await Promise.all(studyUids.map(loadStudy))).flat();
 }
 
 export async function loadStudy(studyUid: string): Promise<SeriesModel[]> {
@@ -57,6 +66,8 @@ function seriesModel(studyUid: string, qido: DicomJson, metadata: DicomJson[]): 
   const first = metadata[0];
   return {
     studyUid,
+    studyDate: getString(first, Tag.StudyDate) ?? '',
+    studyDescription: getString(first, Tag.StudyDescription) ?? '',
     seriesUid,
     number: getNumber(qido, Tag.SeriesNumber) ?? getNumber(first, Tag.SeriesNumber),
     description: getString(qido, Tag.SeriesDescription) ?? getString(first, Tag.SeriesDescription) ?? '',

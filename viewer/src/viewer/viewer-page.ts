@@ -1,7 +1,10 @@
 /**
- * The image viewer at `/viewer?StudyInstanceUIDs=<uid>` (OHIF's URL convention): series browser,
- * a grid of viewports (1×1, 1×2, 2×1, 2×2) with the active one highlighted, toolbar and keyboard
- * shortcuts. The first image of a series is shown before the rest is prefetched in the background.
+ * The image viewer at `/viewer?StudyInstanceUIDs=<uid>[,<prior uid>…]` (OHIF's URL convention):
+ * series browser, the patient's studies, a grid of viewports (1×1, 1×2, 2×1, 2×2) with the active
+ * one highlighted, toolbar and keyboard shortcuts. The first image of a series is shown before the
+ * rest is prefetched in the background. With a prior, the two hang side by side (hanging-rule.ts)
+ * and scroll together; key images, annotations, print, share and export stay with the current
+ * (first) study.
  */
 import cornerstone from 'cornerstone-core';
 import { Tag } from '../../../shared/dicom/tags';
@@ -33,6 +36,8 @@ import { createGuestBanner } from '../sharing/guest-banner';
 import { createShareDialog } from '../sharing/share-dialog';
 import { createSrView } from '../sr-view/sr-view';
 import { createTagPanel } from '../tag-browser/tag-panel';
+import { createPatientPanel } from '../priors/patient-panel';
+import { patientIdentityOf } from '../priors/patient-studies';
 import { DEFAULT_FPS, recordedFrameRate } from './cine-rate';
 import { createExportMenu } from './export-menu';
 import { createHelpPanel } from './help-panel';
@@ -41,11 +46,14 @@ import { viewerMessages } from './messages';
 import { CT_PRESETS } from './presets';
 import { updateReferenceLines } from './reference-lines';
 import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './series-browser';
-import { loadStudy, type SeriesModel } from './study-model';
+import { hangCurrentAndPrior } from './hanging-rule';
+import { loadStudies, type SeriesModel } from './study-model';
 import { createSyncScroll } from './sync-scroll';
 import { createToolbar, type Layout } from './toolbar';
-import { viewedStudyUid } from './early-study-data';
+import { viewedStudyUids } from './early-study-data';
 import { createViewportPane } from './viewport-pane';
+import { defaultDragTool } from './touch-gestures';
+import { applyWindow, handleViewKey } from './view-keys';
 import type { DragTool, ViewportPane } from './viewport-pane-types';
 import './viewer.css';
 
@@ -62,12 +70,12 @@ let teardown: (() => void) | undefined;
 
 export const page: Page = {
   async mount(root, url) {
-    const studyUid = viewedStudyUid(url);
+    const studyUids = viewedStudyUids(url);
     const container = document.createElement('div');
     container.className = 'viewer-page';
     container.dataset.testid = 'viewer-page';
     root.replaceChildren(container);
-    if (!studyUid) {
+    if (studyUids.length === 0) {
       showError(t('noStudy'));
       return;
     }
@@ -80,7 +88,7 @@ export const page: Page = {
     container.append(status);
     let series: SeriesModel[];
     try {
-      series = await loadStudy(studyUid);
+      series = await loadStudies(studyUids);
     } catch (error) {
       status.remove();
       showErrorFor(error);
@@ -91,7 +99,7 @@ export const page: Page = {
       showError(t('studyEmpty'));
       return;
     }
-    teardown = buildViewer(container, series);
+    teardown = buildViewer(container, series, studyUids);
     setTitleSubject(patientOf(series));
     exposeCachedPixelsProbe();
   },
@@ -114,9 +122,17 @@ function patientOf(series: SeriesModel[]): string {
   return [name, id ? `(${id})` : ''].filter(Boolean).join(' ');
 }
 
-function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void {
-  let layout: Layout = '1x1';
-  let tool: DragTool = 'windowLevel';
+function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: readonly string[]): () => void {
+  // A current study and a prior: 1×2, scrolling together from where they are hung.
+  const hanging =
+    studyUids.length > 1
+      ? hangCurrentAndPrior(
+          series.filter((s) => s.studyUid === studyUids[0]),
+          series.filter((s) => s.studyUid === studyUids[1]),
+        )
+      : undefined;
+  let layout: Layout = hanging ? '1x2' : '1x1';
+  let tool: DragTool = defaultDragTool();
   let panes: ViewportPane[] = [];
   let active: ViewportPane | undefined;
   const prefetches = new Map<string, Prefetch>();
@@ -205,7 +221,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   };
   const paneOptions = { onActivate: activate, onFirstImage: prefetch, onChange, dragTool: () => tool };
   const toggleSync = () => {
-    sync.setEnabled(!sync.enabled);
+    sync.setEnabled(!sync.enabled, panes);
     toolbar.setSync(sync.enabled);
     if (active) sync.follow(active, panes);
   };
@@ -230,7 +246,8 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
       addDrop(pane);
       grid.append(pane.element);
       panes.push(pane);
-      const s = displayable[(panes.length - 1) % Math.max(1, displayable.length)];
+      const hung = hanging && [hanging.left, hanging.right][panes.length - 1];
+      const s = hung || displayable[(panes.length - 1) % Math.max(1, displayable.length)];
       if (s) void pane.show(s);
     }
     grid.style.gridTemplateRows = `repeat(${rows}, 1fr)`;
@@ -264,7 +281,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
     else active.playCine(toolbar.fps());
     toolbar.setPlaying(active.playing);
   };
-  const studyUid = series[0]?.studyUid ?? '';
+  const studyUid = studyUids[0] ?? '';
   const sharedAnnotations = createSharedAnnotations(studyUid, currentSession(), container);
   sharedAnnotations.attach(grid);
   void sharedAnnotations.load();
@@ -289,6 +306,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
       toolbar.setTool(next);
       for (const p of panes) p.setMeasurementTool(isMeasurementTool(next) ? next : undefined);
     },
+    window: (choice) => applyWindow(active, choice),
     invert: withActive((p) => p.toggleInvert()),
     rotate: withActive((p) => p.rotate90()),
     flip: (direction) => active?.flip(direction),
@@ -316,7 +334,16 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   side.className = 'viewer-side';
   const sideTitle = document.createElement('h2');
   sideTitle.textContent = t('series');
-  side.append(sideTitle, browser.element, measurementList.element);
+  side.append(sideTitle, browser.element);
+  // The patient's other studies, for staff (a share covers its own study only).
+  const patientPanel = currentSession()?.share
+    ? undefined
+    : createPatientPanel(patientIdentityOf(series.find((s) => s.instances.length > 0)?.instances[0]), studyUids, (uid) => {
+        const uids = [studyUids[0]!, uid, ...studyUids.slice(1).filter((u) => u !== uid)];
+        navigate(`/viewer?StudyInstanceUIDs=${uids.map(encodeURIComponent).join(',')}`);
+      });
+  if (patientPanel) side.append(patientPanel.element);
+  side.append(measurementList.element);
   if (consultationId) side.insertBefore(createConsultationPanel(consultationId), sideTitle);
   const guestBanner = createGuestBanner(currentSession());
   if (guestBanner) side.prepend(guestBanner);
@@ -328,9 +355,14 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   if (consultDialog) main.append(consultDialog.element);
   container.append(side, main);
   setLayout(layout);
+  if (hanging) {
+    sync.setEnabled(true, panes);
+    toolbar.setSync(true);
+  }
 
   const onKey = (event: KeyboardEvent) => {
     const target = event.target as HTMLElement | null;
+    if (!target?.closest('input, textarea, select') && handleViewKey(event, active)) return event.preventDefault();
     if (target?.closest('input, textarea, select') || event.ctrlKey || event.metaKey || event.altKey) return;
     const pane = active;
     const key = event.key;
@@ -363,6 +395,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[]): () => void 
   window.addEventListener('resize', onResize);
 
   return () => {
+    patientPanel?.close();
     sharedAnnotations.detach();
     exportMenu?.close();
     document.removeEventListener('keydown', onKey);

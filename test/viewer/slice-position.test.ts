@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dicomParser from 'dicom-parser';
+import { describe, expect, it } from 'vitest';
+import { Tag } from '../../shared/dicom/tags';
+import { imagePlaneOf, type ImagePlane } from '../../viewer/src/geometry/image-plane';
+import { nearestAlong, positionAlong } from '../../viewer/src/geometry/slice-position';
+import { scale } from '../../viewer/src/geometry/vector';
+import { CORPUS_DIR } from '../helpers/corpus';
+
+const CT = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
+
+/** The planes of the 40-slice CT in Instance Number order, from its files' Image Plane attributes. */
+const planes: ImagePlane[] = fs
+  .readdirSync(CT)
+  .map((file) => dicomParser.parseDicom(new Uint8Array(fs.readFileSync(path.join(CT, file)))))
+  .sort((a, b) => Number(a.string('x00200013')) - Number(b.string('x00200013')))
+  .map((ds) => {
+    const numbers = (tag: string) => (ds.string(`x${tag.toLowerCase()}`) ?? '').split('\\').map(Number);
+    return imagePlaneOf({
+      [Tag.ImagePositionPatient]: { vr: 'DS', Value: numbers(Tag.ImagePositionPatient) },
+      [Tag.ImageOrientationPatient]: { vr: 'DS', Value: numbers(Tag.ImageOrientationPatient) },
+      [Tag.PixelSpacing]: { vr: 'DS', Value: numbers(Tag.PixelSpacing) },
+      [Tag.Rows]: { vr: 'US', Value: [ds.uint16('x00280010')] },
+      [Tag.Columns]: { vr: 'US', Value: [ds.uint16('x00280011')] },
+    })!;
+  });
+
+describe('slice positions along a normal (synchronized scrolling across frames of reference)', () => {
+  it('the real CT: 40 axial slices 3 mm apart, head to feet, positions along the normal are their z', () => {
+    expect(planes).toHaveLength(40);
+    const normal = planes[0]!.normal;
+    expect(normal.map((v) => Math.round(v * 1000) / 1000)).toEqual([0, 0, 1]);
+    const positions = planes.map((p) => positionAlong(p, normal));
+    expect(positions[0]).toBeCloseTo(379.91, 2);
+    for (let i = 1; i < 40; i++) expect(positions[i - 1]! - positions[i]!).toBeCloseTo(3, 3);
+  });
+
+  it('finds the slice nearest to a position, and the same slice along the reversed normal at the negated position', () => {
+    const normal = planes[0]!.normal;
+    // 9 mm (three slices) feet-ward of slice 10, then between slices.
+    const p10 = positionAlong(planes[10]!, normal);
+    expect(nearestAlong(planes, normal, p10 - 9)).toBe(13);
+    expect(nearestAlong(planes, normal, p10 - 4)).toBe(11);
+    expect(nearestAlong(planes, normal, p10 - 5)).toBe(12);
+    expect(nearestAlong(planes, scale(normal, -1), -(p10 - 9))).toBe(13);
+    // Past either end: the end slice; unknown planes are skipped; none known: undefined.
+    expect(nearestAlong(planes, normal, 10_000)).toBe(0);
+    expect(nearestAlong(planes, normal, -10_000)).toBe(39);
+    expect(nearestAlong([undefined, planes[5], undefined], normal, p10)).toBe(1);
+    expect(nearestAlong([undefined], normal, 0)).toBeUndefined();
+  });
+});

@@ -5,7 +5,7 @@ export type AccessDb = Database.Database;
 
 /**
  * The access database, beside the image index: accounts, sessions, API tokens, share links,
- * consultations and annotations. Kept out of the index so that the index stays a pure,
+ * consultations, annotations and report drafts. Kept out of the index so that the index stays a pure,
  * rebuildable catalogue of what is stored, and so that writes here never wait behind a STOW
  * group commit. Migrations by `PRAGMA user_version`, like the index (STYLE.md rule 5).
  * Never edit a released migration: append a new one.
@@ -101,6 +101,29 @@ const MIGRATIONS: readonly string[] = [
     CHECK ((author_user_id IS NULL) <> (author_share_id IS NULL))
   );
   CREATE INDEX annotations_by_study ON annotations (study_uid);
+  `,
+  // Diagnostic reports (server/reports): drafts live here; a final version is also an SR in the study.
+  `
+  CREATE TABLE reports (
+    id TEXT PRIMARY KEY,
+    study_uid TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'final', 'superseded')),
+    template TEXT NOT NULL,
+    language TEXT NOT NULL,
+    sections TEXT NOT NULL,
+    author_user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    finalized_at INTEGER,
+    signed_by TEXT,
+    organization TEXT,
+    sop_uid TEXT,
+    series_uid TEXT,
+    predecessor_id TEXT REFERENCES reports(id),
+    UNIQUE (study_uid, version)
+  );
+  CREATE UNIQUE INDEX reports_one_draft_per_study ON reports (study_uid) WHERE status = 'draft';
   `,
 ];
 

@@ -38,6 +38,9 @@ export const AUDIT_ACTIONS = {
   'consultation-answer': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'U' },
   'consultation-close': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'U' },
   annotate: { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'U' },
+  'report-save': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'U' },
+  'report-final': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'C' },
+  'report-amend': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'U' },
   'audit-read': { eventId: '110101', eventName: 'Audit Log Used', eventType: undefined, actionCode: 'R' },
 } as const satisfies Record<
   string,

@@ -40,6 +40,9 @@ const actions: Messages<AuditAction> = {
     'consultation-answer': 'trả lời hội chẩn',
     'consultation-close': 'đóng hội chẩn',
     annotate: 'số đo, chú thích',
+    'report-save': 'lưu bản nháp kết quả',
+    'report-final': 'ký kết quả chẩn đoán',
+    'report-amend': 'sửa đổi kết quả chẩn đoán',
     'audit-read': 'xem nhật ký truy cập',
   },
 };

@@ -2,8 +2,10 @@
 import { translator } from '../i18n/i18n';
 import { viewerMessages } from './messages';
 import { CT_PRESETS } from './presets';
+import { toolbarMessages } from './toolbar-messages';
 
 const t = translator(viewerMessages);
+const tBar = translator(toolbarMessages);
 
 export function createHelpPanel(): HTMLElement {
   const panel = document.createElement('aside');
@@ -43,6 +45,12 @@ export function createHelpPanel(): HTMLElement {
   for (const key of keys) {
     const li = document.createElement('li');
     li.textContent = t(key);
+    list.append(li);
+  }
+  // Window, zoom and pan without a mouse (view-keys.ts), and the touch gestures (touch-gestures.ts).
+  for (const key of ['keyWindowKeys', 'keyZoomKeys', 'keyPanKeys', 'touchSwipe', 'touchPinch', 'touchLongPress'] as const) {
+    const li = document.createElement('li');
+    li.textContent = tBar(key);
     list.append(li);
   }
   const presets = document.createElement('ul');

@@ -1,22 +1,38 @@
-/** The viewer's toolbar: layout, drag tool, view transforms, cine and help. Buttons call back; no state here. */
+/**
+ * The viewer's toolbar: icon buttons in groups (navigation, window, measure, annotate, layout,
+ * more) with the window presets and the layouts in drop-down menus. Buttons call back; no state
+ * here. On a phone or a narrow tablet (viewer.css) it collapses to one button showing the chosen
+ * tool that opens the groups, plus a button that slides the series panel in as a drawer.
+ */
 import { translator } from '../i18n/i18n';
 import { viewerMessages } from './messages';
+import { toolbarMessages } from './toolbar-messages';
 import { DEFAULT_FPS, MAX_FPS } from './cine-rate';
 import { sharingMessages } from '../sharing/messages';
 import { consultationMessages } from '../consultation/messages';
 import { MEASUREMENT_TOOLS } from '../imaging/measurement-tool-names';
+import { element } from '../ui/element';
+import { CT_PRESETS, type WindowPreset } from './presets';
+import { icon, type IconName } from './toolbar-icons';
+import { createToolbarMenu } from './toolbar-menu';
 import type { DragTool } from './viewport-pane-types';
 
 const t = translator(viewerMessages);
+const tBar = translator(toolbarMessages);
 const tShare = translator(sharingMessages);
 const tConsult = translator(consultationMessages);
 
 export const LAYOUTS = ['1x1', '1x2', '2x1', '2x2'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 
+/** A CT preset, or the image's own window (its VOI LUT / Window Center and Width). */
+export type WindowChoice = WindowPreset | 'default';
+
 export interface ToolbarActions {
   layout(layout: Layout): void;
   tool(tool: DragTool): void;
+  /** Sets the active viewport's window from the preset menu. */
+  window(choice: WindowChoice): void;
   invert(): void;
   rotate(): void;
   flip(direction: 'h' | 'v'): void;
@@ -50,72 +66,153 @@ export interface Toolbar {
   setKeyImageCount(count: number): void;
 }
 
+const LAYOUT_ICONS: Record<Layout, IconName> = { '1x1': 'layout1x1', '1x2': 'layout1x2', '2x1': 'layout2x1', '2x2': 'layout2x2' };
+
+/** An icon button whose label (already translated) is its title and accessible name. */
+function iconButton(label: string, testid: string, name: IconName, onClick?: () => void): HTMLButtonElement {
+  const b = element('button', { className: 'toolbar-button', testid }, icon(name));
+  b.type = 'button';
+  b.title = label;
+  b.setAttribute('aria-label', label);
+  if (onClick) b.addEventListener('click', onClick);
+  return b;
+}
+
+function setIcon(button: HTMLButtonElement, name: IconName): void {
+  button.querySelector('svg')?.replaceWith(icon(name));
+}
+
 export function createToolbar(actions: ToolbarActions): Toolbar {
-  const bar = document.createElement('div');
-  bar.className = 'viewer-toolbar';
+  const bar = element('div', { className: 'viewer-toolbar', testid: 'viewer-toolbar' });
   bar.setAttribute('role', 'toolbar');
-  const button = (label: string, testid: string, onClick: () => void, text = label) => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = text;
-    b.title = label;
-    b.setAttribute('aria-label', label);
-    b.dataset.testid = testid;
-    b.addEventListener('click', onClick);
-    bar.append(b);
+  bar.setAttribute('aria-label', tBar('toolbarMenu'));
+  const groups = element('div', { className: 'toolbar-groups', testid: 'toolbar-groups' });
+  const group = (label: string, ...children: HTMLElement[]) => {
+    const g = element('div', { className: 'toolbar-group' }, ...children);
+    g.setAttribute('role', 'group');
+    g.setAttribute('aria-label', label);
+    groups.append(g);
+    return g;
+  };
+
+  // Phone and narrow tablet only (viewer.css): the series drawer, and the chosen tool opening the groups.
+  const drawer = iconButton(tBar('seriesPanel'), 'series-drawer', 'series', () => {
+    const open = bar.closest('.viewer-page')?.classList.toggle('side-open') ?? false;
+    drawer.setAttribute('aria-expanded', String(open));
+  });
+  drawer.classList.add('toolbar-compact-only');
+  drawer.setAttribute('aria-expanded', 'false');
+  const toggle = iconButton(tBar('toolbarMenu'), 'toolbar-toggle', 'windowLevel', () => {
+    toggle.setAttribute('aria-expanded', String(bar.classList.toggle('open')));
+  });
+  toggle.classList.add('toolbar-compact-only', 'toolbar-toggle');
+  toggle.append(icon('menu'));
+  toggle.setAttribute('aria-expanded', 'false');
+  bar.append(drawer, toggle, groups);
+
+  const toolNames: Partial<Record<DragTool, string>> = {
+    scroll: tBar('toolScroll'),
+    windowLevel: t('toolWindowLevel'),
+    pan: t('toolPan'),
+    zoom: t('toolZoom'),
+  };
+  const toolButtons = new Map<DragTool, HTMLButtonElement>();
+  const toolButton = (tool: DragTool, label: string, name: IconName) => {
+    const b = iconButton(label, `tool-${tool}`, name, () => actions.tool(tool));
+    toolButtons.set(tool, b);
     return b;
   };
-  const layoutButtons = new Map<Layout, HTMLButtonElement>();
-  for (const layout of LAYOUTS)
-    layoutButtons.set(
-      layout,
-      button(t('layout', { layout }), `layout-${layout}`, () => actions.layout(layout), layout.replace('x', '×')),
+
+  group(
+    tBar('groupNavigation'),
+    toolButton('scroll', tBar('toolScroll'), 'scroll'),
+    toolButton('pan', t('toolPan'), 'pan'),
+    toolButton('zoom', t('toolZoom'), 'zoom'),
+    iconButton(t('fit'), 'fit', 'fit', actions.fit),
+    iconButton(t('reset'), 'reset', 'reset', actions.reset),
+    iconButton(t('rotate'), 'rotate', 'rotate', actions.rotate),
+    iconButton(t('flipH'), 'flip-h', 'flipH', () => actions.flip('h')),
+    iconButton(t('flipV'), 'flip-v', 'flipV', () => actions.flip('v')),
+  );
+
+  const presets = createToolbarMenu(
+    iconButton(tBar('windowPresets'), 'window-presets', 'presets'),
+    'window-preset-menu',
+    tBar('windowPresets'),
+  );
+  presets.button.append(icon('chevronDown'));
+  presets.item(tBar('windowDefault'), 'window-default', () => actions.window('default'));
+  for (const preset of CT_PRESETS)
+    presets.item(`${t(preset.label)} (W ${preset.width} / L ${preset.center})`, `window-preset-${preset.key}`, () =>
+      actions.window(preset),
     );
-  const toolButtons = new Map<DragTool, HTMLButtonElement>([
-    ['windowLevel', button(t('toolWindowLevel'), 'tool-windowLevel', () => actions.tool('windowLevel'))],
-    ['pan', button(t('toolPan'), 'tool-pan', () => actions.tool('pan'))],
-    ['zoom', button(t('toolZoom'), 'tool-zoom', () => actions.tool('zoom'))],
-    ...MEASUREMENT_TOOLS.map((tool): [DragTool, HTMLButtonElement] => [
-      tool,
-      button(t(`tool${tool}`), `tool-${tool}`, () => actions.tool(tool)),
-    ]),
-  ]);
-  button(t('invert'), 'invert', actions.invert);
-  button(t('rotate'), 'rotate', actions.rotate);
-  button(t('flipH'), 'flip-h', () => actions.flip('h'));
-  button(t('flipV'), 'flip-v', () => actions.flip('v'));
-  button(t('fit'), 'fit', actions.fit);
-  button(t('reset'), 'reset', actions.reset);
-  const sync = button(t('sync'), 'sync', actions.toggleSync);
+  presets.item(t('invert'), 'invert', actions.invert);
+  group(tBar('groupWindow'), toolButton('windowLevel', t('toolWindowLevel'), 'windowLevel'), presets.element);
+
+  const annotateTools = new Set<DragTool>(['ArrowAnnotate']);
+  group(
+    tBar('groupMeasure'),
+    ...MEASUREMENT_TOOLS.filter((tool) => !annotateTools.has(tool)).map((tool) => toolButton(tool, t(`tool${tool}`), tool)),
+  );
+  const keyCount = element('span', { className: 'key-image-count', testid: 'key-image-count' });
+  group(
+    tBar('groupAnnotate'),
+    toolButton('ArrowAnnotate', t('toolArrowAnnotate'), 'ArrowAnnotate'),
+    iconButton(t('keyImage'), 'key-image', 'keyImage', actions.keyImage),
+    keyCount,
+  );
+  for (const tool of MEASUREMENT_TOOLS) toolNames[tool] = t(`tool${tool}`);
+
+  const layouts = createToolbarMenu(iconButton(tBar('layoutMenu'), 'layout-menu', 'layout1x1'), 'layout-menu-list', tBar('layoutMenu'));
+  layouts.button.append(icon('chevronDown'));
+  const layoutItems = new Map<Layout, HTMLButtonElement>();
+  for (const layout of LAYOUTS) {
+    const item = layouts.item(
+      t('layout', { layout: layout.replace('x', '×') }),
+      `layout-${layout}`,
+      () => actions.layout(layout),
+      icon(LAYOUT_ICONS[layout]),
+    );
+    item.setAttribute('role', 'menuitemradio');
+    layoutItems.set(layout, item);
+  }
+  const sync = iconButton(t('sync'), 'sync', 'sync', actions.toggleSync);
   sync.setAttribute('aria-pressed', 'false');
-  const cine = button(t('play'), 'cine', actions.toggleCine);
-  const fps = document.createElement('input');
+  const cine = iconButton(t('play'), 'cine', 'play', actions.toggleCine);
+  const fps = element('input', { className: 'viewer-fps', testid: 'cine-fps' });
   fps.type = 'number';
   fps.min = '1';
   fps.max = String(MAX_FPS);
   fps.step = '0.1';
   fps.value = String(DEFAULT_FPS);
-  fps.className = 'viewer-fps';
-  fps.dataset.testid = 'cine-fps';
   fps.title = t('fps');
   fps.setAttribute('aria-label', t('fps'));
   fps.addEventListener('change', () => actions.fps(Number(fps.value)));
-  bar.append(fps);
-  button(t('help'), 'help', actions.help, '?');
-  button(t('tagBrowser'), 'tag-browser', actions.tags, t('tagBrowserShort'));
-  button(t('keyImage'), 'key-image', actions.keyImage);
-  const keyCount = document.createElement('span');
-  keyCount.className = 'key-image-count';
-  keyCount.dataset.testid = 'key-image-count';
-  bar.append(keyCount);
-  button(t('printSheet'), 'print', actions.print);
+  group(tBar('groupLayout'), layouts.element, sync, cine, fps);
+
+  const more = group(
+    tBar('groupMore'),
+    iconButton(t('tagBrowser'), 'tag-browser', 'tags', actions.tags),
+    iconButton(t('printSheet'), 'print', 'print', actions.print),
+  );
   if (actions.download) {
-    const download = button(t('download'), 'download-button', actions.download);
+    const download = iconButton(t('download'), 'download-button', 'download', actions.download);
     download.setAttribute('aria-haspopup', 'menu');
     download.setAttribute('aria-expanded', 'false');
+    more.append(download);
   }
-  if (actions.share) button(tShare('share'), 'share-button', actions.share);
-  if (actions.consult) button(tConsult('request'), 'consultation-button', actions.consult);
+  if (actions.share) more.append(iconButton(tShare('share'), 'share-button', 'share', actions.share));
+  if (actions.consult) more.append(iconButton(tConsult('request'), 'consultation-button', 'consult', actions.consult));
+  more.append(iconButton(t('help'), 'help', 'help', actions.help));
+
+  // On a phone the groups close once something is chosen, giving the image the screen back.
+  groups.addEventListener('click', (event) => {
+    const target = (event.target as HTMLElement).closest('button');
+    if (target && !target.hasAttribute('aria-haspopup') && bar.classList.contains('open')) {
+      bar.classList.remove('open');
+      toggle.setAttribute('aria-expanded', 'false');
+    }
+  });
 
   return {
     element: bar,
@@ -123,15 +220,23 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
       sync.setAttribute('aria-pressed', String(enabled));
     },
     setLayout(layout) {
-      for (const [l, b] of layoutButtons) b.setAttribute('aria-pressed', String(l === layout));
+      for (const [l, b] of layoutItems) b.setAttribute('aria-checked', String(l === layout));
+      setIcon(layouts.button, LAYOUT_ICONS[layout]);
+      layouts.button.dataset.layout = layout;
     },
     setTool(tool) {
       for (const [k, b] of toolButtons) b.setAttribute('aria-pressed', String(k === tool));
+      const name = toolNames[tool] ?? tool;
+      setIcon(toggle, tool as IconName);
+      toggle.title = `${tBar('toolbarMenu')}: ${name}`;
+      toggle.setAttribute('aria-label', toggle.title);
+      toggle.dataset.tool = tool;
     },
     setPlaying(playing) {
-      cine.textContent = playing ? t('pause') : t('play');
-      cine.setAttribute('aria-label', cine.textContent);
-      cine.title = cine.textContent;
+      const label = playing ? t('pause') : t('play');
+      setIcon(cine, playing ? 'pause' : 'play');
+      cine.setAttribute('aria-label', label);
+      cine.title = label;
     },
     setKeyImageCount(count) {
       keyCount.textContent = t('keyImageCount', { count });

@@ -1,4 +1,4 @@
-import type { Image, Viewport } from 'cornerstone-core';
+import cornerstone, { type Image, type Viewport } from 'cornerstone-core';
 import type { DragTool } from './viewport-pane-types';
 
 /** How a drag of (dx, dy) screen pixels changes the viewport for each tool. */
@@ -40,4 +40,12 @@ export function panTranslation(
   const ux = (cos * dx + sin * dy) / sx;
   const uy = (-sin * dx + cos * dy) / sy;
   return { x: cos * ux - sin * uy, y: sin * ux + cos * uy };
+}
+
+/** Changes the viewport of a cornerstone element showing an image (keys, touch); nothing without an image. */
+export function changeViewport(element: HTMLElement, change: (vp: Viewport) => void): void {
+  const vp = cornerstone.getImage(element) ? cornerstone.getViewport(element) : undefined;
+  if (!vp) return;
+  change(vp);
+  cornerstone.setViewport(element, vp);
 }

@@ -4,7 +4,8 @@ import type { Segment } from '../geometry/reference-line';
 import type { MeasurementTool } from '../imaging/measurement-tool-names';
 import type { SeriesModel } from './study-model';
 
-export type DragTool = 'windowLevel' | 'pan' | 'zoom' | MeasurementTool;
+/** 'scroll': a drag moves through the stack (the default on a touch screen, touch-gestures.ts). */
+export type DragTool = 'scroll' | 'windowLevel' | 'pan' | 'zoom' | MeasurementTool;
 
 export interface ViewportPane {
   readonly element: HTMLElement;

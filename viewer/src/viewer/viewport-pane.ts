@@ -30,6 +30,7 @@ import { createOrientationMarkers } from './orientation-marker';
 import { CORNERS, overlayLines, renderOverlay, type Corner } from './overlay';
 import { drawReferenceLine, sameLine } from './reference-lines';
 import { dragViewport } from './viewport-drag';
+import { attachTouchGestures, createStackStepper } from './touch-gestures';
 import { drawSelection } from './measurement-selection';
 import type { SeriesModel } from './study-model';
 import type { DragTool, ViewportPane } from './viewport-pane-types';
@@ -125,6 +126,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     root.dataset.windowWidth = String(Math.round(vp.voi.windowWidth * 100) / 100);
     root.dataset.windowCenter = String(Math.round(vp.voi.windowCenter * 100) / 100);
     root.dataset.scale = String(vp.scale);
+    root.dataset.translation = `${Math.round(vp.translation.x * 100) / 100},${Math.round(vp.translation.y * 100) / 100}`;
     root.dataset.invert = String(vp.invert);
     root.dataset.rotation = String(vp.rotation);
     root.dataset.hflip = String(vp.hflip);
@@ -205,6 +207,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   imageElement.addEventListener('pointerdown', (event) => {
     pane.setActive(true);
     options.onActivate(pane);
+    if (event.pointerType === 'touch') return; // touch-gestures.ts
     const tool: DragTool = event.button === 1 ? 'pan' : event.button === 2 ? 'zoom' : options.dragTool();
     if (event.button === 0) {
       const rect = imageElement.getBoundingClientRect();
@@ -217,13 +220,15 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     if (isMeasurementTool(tool)) return; // cornerstone-tools draws it
     let lastX = event.clientX;
     let lastY = event.clientY;
+    const scrollSteps = createStackStepper();
     imageElement.setPointerCapture(event.pointerId);
     const move = (e: PointerEvent) => {
       const dx = e.clientX - lastX;
       const dy = e.clientY - lastY;
       lastX = e.clientX;
       lastY = e.clientY;
-      update((vp) => dragViewport(vp, tool, dx, dy, cornerstone.getImage(imageElement)));
+      if (tool === 'scroll') pane.scroll(scrollSteps(dy));
+      else update((vp) => dragViewport(vp, tool, dx, dy, cornerstone.getImage(imageElement)));
     };
     const up = () => {
       imageElement.removeEventListener('pointermove', move);
@@ -244,6 +249,15 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     },
     { passive: false },
   );
+  const detachTouch = attachTouchGestures({
+    element: imageElement,
+    dragTool: options.dragTool,
+    scroll: (delta) => pane.scroll(delta),
+    activate() {
+      pane.setActive(true);
+      options.onActivate(pane);
+    },
+  });
   slider.addEventListener('input', () => void display(Number(slider.value)));
   root.addEventListener('pointerdown', () => options.onActivate(pane));
 
@@ -366,6 +380,7 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     },
     destroy() {
       destroyed = true;
+      detachTouch();
       pane.stopCine();
       request++;
       imageElement.removeEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);

@@ -68,6 +68,8 @@ export function createResultsTable(
       const cell = row.insertCell();
       cell.textContent = text;
       cell.dataset.column = COLUMNS[n]?.column;
+      // The column's name, shown before the value where the rows are cards (app.css, narrow screens).
+      cell.dataset.label = t(COLUMNS[n]!.label);
       if (numeric) cell.className = 'num';
     });
     row.addEventListener('click', () => handlers.onOpen(study));

@@ -82,6 +82,7 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
 
   it('with Sync on, scrolling one viewport moves the others of the frame of reference to the nearest slice, and the slice shows as a line on the localizer', async () => {
     const { page, errors } = await openViewer();
+    await page.click('[data-testid="layout-menu"]');
     await page.click('[data-testid="layout-2x2"]');
     for (const i of [1, 2, 3]) await page.waitForSelector(`${viewport(i)}[data-rendered-image-id]`, { timeout: 20_000 });
     expect(await page.getAttribute(viewport(2), 'data-series-uid')).toBe(c.seriesUid);

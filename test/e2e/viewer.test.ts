@@ -193,6 +193,7 @@ describe('image viewer in Chromium', () => {
     expect(await page.textContent(`[data-testid="series-item"][data-series-uid="${ct.seriesUid}"]`)).toContain('20 ảnh');
     expect(await page.textContent('[data-testid="overlay-bottom-left"]')).toContain('Ảnh: 1/20');
 
+    await page.click('[data-testid="layout-menu"]');
     await page.click('[data-testid="layout-2x2"]');
     const viewports = page.locator('[data-testid="viewport"]');
     await page.waitForSelector('[data-testid="viewport"][data-index="3"][data-rendered-image-id]');

@@ -1,0 +1,170 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tag } from '../../shared/dicom/tags';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
+import { expectStored, firstValue, getJson } from '../helpers/dicomweb-http';
+import { rewrittenCtSeries } from '../helpers/prior-study';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+
+/**
+ * A radiologist compares a current CT with the patient's prior (issue 12 item 3). Both are the
+ * corpus's real 40-slice abdominal CT with new UIDs: the current of 5 January 2024; the prior of
+ * 5 March 2019 in its own frame of reference, every slice 100 mm higher (another table origin),
+ * with a 3-slice series of another description before the one that matches. Two more studies must
+ * not be offered: another patient's, and one with the same Patient ID from another issuer.
+ */
+const PATIENT = { PatientID: 'BN-2024-0042', IssuerOfPatientID: 'BV-CHORAY', PatientName: [{ Alphabetic: 'NGUYEN^VAN AN' }] };
+const current = rewrittenCtSeries({ attributes: { ...PATIENT, StudyDate: '20240105', StudyDescription: 'CT BUNG' } });
+const priorDecoy = rewrittenCtSeries({
+  slices: 3,
+  attributes: {
+    ...PATIENT,
+    StudyDate: '20190305',
+    StudyDescription: 'CT BUNG',
+    SeriesNumber: 1,
+    SeriesDescription: 'Thin 1 mm',
+    SliceThickness: 1,
+  },
+});
+const prior = rewrittenCtSeries({
+  studyUid: priorDecoy.studyUid,
+  zShift: 100,
+  attributes: { ...PATIENT, StudyDate: '20190305', StudyDescription: 'CT BUNG', SeriesNumber: 2 },
+});
+const otherPatient = rewrittenCtSeries({
+  slices: 2,
+  attributes: { ...PATIENT, PatientID: 'BN-2024-0043', PatientName: [{ Alphabetic: 'TRAN^THI BINH' }], StudyDate: '20230101' },
+});
+const otherIssuer = rewrittenCtSeries({ slices: 2, attributes: { ...PATIENT, IssuerOfPatientID: 'BV-BACHMAI', StudyDate: '20220101' } });
+
+const viewport = (index: number) => `[data-testid="viewport"][data-index="${index}"]`;
+const TEXT = {
+  'en-US': { heading: "Patient's studies", current: 'Current', opened: 'Open', prior: 'Prior' },
+  'vi-VN': { heading: 'Các ca chụp của bệnh nhân', current: 'Hiện tại', opened: 'Đang mở', prior: 'Ca trước' },
+} as const;
+const dateIn = (locale: string, da: string) =>
+  new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(Number(da.slice(0, 4)), Number(da.slice(4, 6)) - 1, Number(da.slice(6, 8)))),
+  );
+
+/** A checksum of the pixels drawn in a viewport's canvas. */
+async function canvasHash(page: Page, selector: string): Promise<number> {
+  return page.evaluate((selector) => {
+    const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(`${selector} canvas`)!;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let hash = 0;
+    for (let i = 0; i < data.length; i += 4) hash = (hash * 31 + data[i]!) >>> 0;
+    return hash;
+  }, selector);
+}
+
+async function wheel(page: Page, pane: number, steps: number): Promise<void> {
+  const box = (await page.locator(`${viewport(pane)} [data-testid="viewport-image"]`).boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let k = 0; k < steps; k++) await page.mouse.wheel(0, 100);
+}
+
+describe('priors: the patient panel, a current and a prior side by side, scrolling together', () => {
+  let archive: TestArchive;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    archive = await startTestArchive();
+    browser = await launchBrowser();
+    for (const s of [current, priorDecoy, prior, otherPatient, otherIssuer]) await expectStored(archive, s.files);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await archive?.stop();
+  });
+
+  it("QIDO by the patient's ID finds no other patient's study; the issuer tells the rest apart", async () => {
+    const { status, json } = await getJson(
+      archive,
+      `${archive.dicomWeb}/studies?PatientID=${PATIENT.PatientID}&includefield=${Tag.IssuerOfPatientID}`,
+    );
+    expect(status).toBe(200);
+    const found = json as DicomJson[];
+    const byUid = new Map(found.map((s) => [firstValue(s, Tag.StudyInstanceUID), firstValue(s, Tag.IssuerOfPatientID)]));
+    expect(new Set(byUid.keys())).toEqual(new Set([current.studyUid, prior.studyUid, otherIssuer.studyUid]));
+    expect(byUid.get(otherIssuer.studyUid)).toBe('BV-BACHMAI');
+    expect(byUid.get(prior.studyUid)).toBe('BV-CHORAY');
+  });
+
+  for (const locale of ['en-US', 'vi-VN'] as const) {
+    it(`${locale}: the panel lists the prior, which opens beside the current study; scrolling the current moves the prior`, async () => {
+      const text = TEXT[locale];
+      const page = await browser.newPage({ locale, viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+      await signIn(page, archive);
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${current.studyUid}`);
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="0"][data-rendered-image-id]`, { timeout: 30_000 });
+
+      // The patient panel: this patient's two studies, newest first, the current one marked.
+      await page.waitForSelector('[data-testid="patient-panel"][data-state="loaded"]', { timeout: 20_000 });
+      expect(await page.textContent('[data-testid="patient-panel"] h2')).toBe(text.heading);
+      const items = page.locator('[data-testid="patient-study"]');
+      expect(await items.evaluateAll((els) => els.map((el) => el.getAttribute('data-study-uid')))).toEqual([
+        current.studyUid,
+        prior.studyUid,
+      ]);
+      expect(await items.evaluateAll((els) => els.map((el) => el.getAttribute('data-state')))).toEqual(['current', 'other']);
+      expect(await items.nth(0).locator('[data-testid="patient-study-badge"]').textContent()).toBe(text.current);
+      expect(await items.nth(1).locator('[data-testid="patient-study-date"]').textContent()).toBe(dateIn(locale, '20190305'));
+      expect(await items.nth(1).textContent()).toContain('43'); // 3 + 40 images
+
+      await items.nth(1).click();
+      await page.waitForURL((url) => url.searchParams.get('StudyInstanceUIDs') === `${current.studyUid},${prior.studyUid}`);
+      await page.waitForSelector('[data-testid="viewport-grid"][data-layout="1x2"]');
+      for (const i of [0, 1]) await page.waitForSelector(`${viewport(i)}[data-rendered-image-id]`, { timeout: 30_000 });
+      expect(await page.locator('[data-testid="viewport"]').count()).toBe(2);
+      // Current on the left; on the right the prior's series that matches it, not its first series.
+      expect(await page.getAttribute(viewport(0), 'data-series-uid')).toBe(current.seriesUid);
+      expect(await page.getAttribute(viewport(1), 'data-series-uid')).toBe(prior.seriesUid);
+      expect(await page.getAttribute('[data-testid="sync"]', 'aria-pressed')).toBe('true');
+      // The series browser: one group per study, with its role and date; the tab title stays the patient.
+      const groups = page.locator('[data-testid="series-study"]');
+      expect(await groups.evaluateAll((els) => els.map((el) => el.getAttribute('data-study-uid')))).toEqual([
+        current.studyUid,
+        prior.studyUid,
+      ]);
+      expect(await groups.nth(1).textContent()).toContain(text.prior);
+      expect(await groups.nth(1).textContent()).toContain(dateIn(locale, '20190305'));
+      expect(await page.title()).toContain('NGUYEN VAN AN');
+      await page.waitForSelector('[data-testid="patient-panel"][data-state="loaded"]');
+      expect(
+        await page.locator('[data-testid="patient-study"][data-state="opened"] [data-testid="patient-study-badge"]').textContent(),
+      ).toBe(text.opened);
+
+      // Scrolling the current 5 slices moves the prior 5 slices (linked where both were hung), its pixels change.
+      const before = await canvasHash(page, viewport(1));
+      await wheel(page, 0, 5);
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="5"]`);
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="5"][data-rendered-image-id*="${prior.sopUids[5]}"]`, {
+        timeout: 20_000,
+      });
+      expect(await canvasHash(page, viewport(1))).not.toBe(before);
+
+      // Aligned again by the user: Sync off, the prior 3 slices further, Sync on; then 4 down on the current is 4 down on the prior.
+      await page.keyboard.press('s');
+      expect(await page.getAttribute('[data-testid="sync"]', 'aria-pressed')).toBe('false');
+      await wheel(page, 1, 3);
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="8"]`);
+      expect(await page.getAttribute(viewport(0), 'data-slice-index')).toBe('5');
+      await page.keyboard.press('s');
+      await wheel(page, 0, 4);
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="9"]`);
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="12"][data-rendered-image-id*="${prior.sopUids[12]}"]`, {
+        timeout: 20_000,
+      });
+      // And the prior drives the current the same way.
+      await wheel(page, 1, 2);
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="14"]`);
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="11"]`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 120_000);
+  }
+});

@@ -93,13 +93,13 @@ export function annotationRoutes(deps: {
   return router;
 }
 
-function originalStudy(req: Request, res: Response): string {
+export function originalStudy(req: Request, res: Response): string {
   const presented = req.params.study as string;
   if (!isValidUid(presented)) throw new AppError('INVALID_UID', 'The Study Instance UID in the path is not a valid DICOM UID.');
   return shareViewOf(res)?.original('study', presented) ?? presented;
 }
 
-function uid(body: Record<string, unknown>, name: string): string {
+export function uid(body: Record<string, unknown>, name: string): string {
   const value = stringField(body, name, { required: true, max: 64 })!;
   if (!isValidUid(value)) throw new AppError('INVALID_UID', `"${name}" is not a valid DICOM UID.`);
   return value;
@@ -113,7 +113,7 @@ function dataOf(body: Record<string, unknown>): string {
   return text;
 }
 
-function authorOf(principal: Principal, consultations: ConsultationStore): AnnotationAuthor {
+export function authorOf(principal: Principal, consultations: ConsultationStore): AnnotationAuthor {
   if (principal.kind === 'user') return { userId: principal.userId, name: principal.displayName || principal.username };
   const consultation = principal.share.consultationId === undefined ? undefined : consultations.get(principal.share.consultationId);
   return { shareId: principal.share.id, name: consultation?.specialist.name ?? 'Guest' };

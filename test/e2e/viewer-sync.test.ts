@@ -118,7 +118,8 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
         const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(`${selector} canvas`)!;
         const context = canvas.getContext('2d');
         // Image pixel centre (8, 8) is at the canvas centre when fitted; row r's centre is r + 0.5 in cornerstone pixels.
-        const y = Math.round(canvas.height / 2 + (row + 0.5 - 8) * scale);
+        // The 2 px line covers the whole canvas row its centre falls in (rounding could pick a half-covered one).
+        const y = Math.floor(canvas.height / 2 + (row + 0.5 - 8) * scale);
         const x0 = Math.round(canvas.width / 2 - 7 * scale);
         const width = Math.round(14 * scale);
         const yellow = (data: Uint8ClampedArray) => {

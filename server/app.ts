@@ -18,6 +18,7 @@ import { ShareViews } from './sharing/share-view';
 import type { AnnotationStore } from './consultation/annotation-store';
 import type { ConsultationStore } from './consultation/consultation-store';
 import type { Principal } from './auth/principal';
+import type { ReportStore } from './reports/report-store';
 import { serveViewer } from './viewer/serve-viewer';
 import type { Logger } from './logger';
 
@@ -37,6 +38,7 @@ export interface AppDeps {
   access: AccessContext;
   consultations: ConsultationStore;
   annotations: AnnotationStore;
+  reports: ReportStore;
   logger: Logger;
   /** The built viewer (default dist/viewer); see server/viewer/. */
   viewerDir?: string;
@@ -74,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
       views,
       consultations: deps.consultations,
       annotations: deps.annotations,
+      reports: deps.reports,
       ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log },
     }),
   );

@@ -11,6 +11,7 @@ import { UserStore } from './auth/user-store';
 import { ShareStore } from './sharing/share-store';
 import { AnnotationStore } from './consultation/annotation-store';
 import { ConsultationStore } from './consultation/consultation-store';
+import { ReportStore } from './reports/report-store';
 import type { Config } from './config';
 import { ArchiveIndex } from './index/archive-index';
 import { IndexWriter } from './index/index-writer';
@@ -127,6 +128,7 @@ export async function startArchive(
     access,
     consultations: new ConsultationStore(accessDb),
     annotations: new AnnotationStore(accessDb),
+    reports: new ReportStore(accessDb),
     logger,
   });
   const server = http.createServer(app);

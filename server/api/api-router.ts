@@ -14,6 +14,8 @@ import { keyImageRoutes } from '../key-images/key-image-routes';
 import { StudyKeyImages } from '../key-images/study-key-images';
 import { shareRoutes } from '../sharing/share-routes';
 import { shareViewOf, type ShareViews } from '../sharing/share-view';
+import { reportRoutes } from '../reports/report-routes';
+import type { ReportStore } from '../reports/report-store';
 import { jsonBody } from './json-body';
 
 /** The only /api routes reachable without signing in: signing in, and opening a share link. */
@@ -25,6 +27,7 @@ export interface ApiDeps {
   views: ShareViews;
   consultations: ConsultationStore;
   annotations: AnnotationStore;
+  reports: ReportStore;
   /** Where a consultation's answer (an opinion SR) is stored. */
   ingest: IngestDeps;
 }
@@ -54,6 +57,7 @@ export function apiRouter(deps: ApiDeps): Router {
   );
   const keyImages = new StudyKeyImages({ index: deps.index, ingest: deps.ingest, annotations: deps.annotations });
   router.use(keyImageRoutes({ keyImages, consultations: deps.consultations, audit: deps.ctx.audit }));
+  router.use(reportRoutes({ index: deps.index, reports: deps.reports, audit: deps.ctx.audit, ingest: deps.ingest }));
   router.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No API at ${req.method} /api${req.path.slice(0, 200)}.`);
   });

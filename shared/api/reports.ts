@@ -44,20 +44,20 @@ export interface ReportVersion {
   predecessorSopInstanceUID: string | null;
 }
 
-/** GET /api/reports/{study}: every version, newest first (a draft, when there is one, comes first). */
+/** GET /api/studies/{study}/report: every version, newest first (a draft, when there is one, comes first). */
 export interface StudyReport {
   studyInstanceUID: string;
   versions: ReportVersion[];
 }
 
-/** PUT /api/reports/{study}/draft */
+/** PUT /api/studies/{study}/report/draft */
 export interface ReportDraft {
   template: ReportTemplate;
   language: ReportLanguage;
   sections: ReportSections;
 }
 
-/** POST /api/reports/{study}/final: the organization signing (default: the study's Institution Name). */
+/** POST /api/studies/{study}/report/final: the organization signing (default: the study's Institution Name). */
 export interface ReportFinalization {
   organization?: string;
 }

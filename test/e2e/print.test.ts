@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
+import type { KeyImages } from '../../shared/api/key-images';
 import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -52,10 +53,15 @@ async function waitForRender(page: Page, attributes: string): Promise<void> {
   await page.waitForSelector(`[data-testid="viewport"][data-active="true"]${attributes}[data-rendered-image-id]`, { timeout: 20_000 });
 }
 
+const RADIOLOGIST = { username: 'bs.lan', password: 'radiologist-password' };
+
 const pdfPageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
 
 describe('key images and the film sheet in Chromium', () => {
   let archive: TestArchive;
+  /** The study's key images as the archive answers any signed-in user. */
+  const keyImagesOf = async (studyUid: string) =>
+    ((await (await archive.fetch(`/api/studies/${studyUid}/key-images`)).json()) as KeyImages).images;
   let browser: Browser;
   const ct = generateCtSeries({
     slices: 10,
@@ -69,6 +75,12 @@ describe('key images and the film sheet in Chromium', () => {
   beforeAll(async () => {
     archive = await startTestArchive();
     browser = await launchBrowser();
+    const created = await archive.fetch('/api/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' }),
+    });
+    expect(created.status).toBe(201);
     await expectStored(
       archive,
       ct.instances.map((i) => i.bytes),
@@ -114,18 +126,20 @@ describe('key images and the film sheet in Chromium', () => {
     await page.waitForSelector('[data-testid="measurement"][data-tool="Length"]');
     const lengthMm = Number(await page.getAttribute('[data-testid="measurement"]', 'data-value'));
     expect(lengthMm).toBeGreaterThan(50);
-    const stored = await page.evaluate(
-      (key) => (globalThis as unknown as BrowserGlobals).localStorage.getItem(key),
-      `pacs.keyImages.${ct.studyUid}`,
-    );
-    const keys = JSON.parse(stored ?? '[]') as {
-      sopUid: string;
-      measurements: { tool: string; handles: Record<string, { x: number; y: number }> }[];
-    }[];
-    expect(keys.map((k) => k.sopUid)).toEqual([ct.instances[0]!.sopUid, ct.instances[3]!.sopUid]);
-    expect(keys[0]!.measurements).toEqual([]);
-    expect(keys[1]!.measurements.map((m) => m.tool)).toEqual(['Length']);
-    const { start, end } = keys[1]!.measurements[0]!.handles as { start: { x: number; y: number }; end: { x: number; y: number } };
+    // The key images are the study's, in the archive: its KOS names both slices, and the marked
+    // slice's view took the length once the drawing settled.
+    await expect
+      .poll(async () => (await keyImagesOf(ct.studyUid)).map((k) => k.view?.measurements.length), { timeout: 10_000 })
+      .toEqual([0, 1]);
+    const keys = await keyImagesOf(ct.studyUid);
+    expect(keys.map((k) => k.sopInstanceUID)).toEqual([ct.instances[0]!.sopUid, ct.instances[3]!.sopUid]);
+    expect(keys[0]!.view!.measurements).toEqual([]);
+    expect(keys[1]!.view!.measurements.map((m) => m.tool)).toEqual(['Length']);
+    const ko = await archive.fetch(`/dicom-web/studies/${ct.studyUid}/series?Modality=KO`, {
+      headers: { accept: 'application/dicom+json' },
+    });
+    expect(((await ko.json()) as unknown[]).length).toBe(1);
+    const { start, end } = keys[1]!.view!.measurements[0]!.handles as { start: { x: number; y: number }; end: { x: number; y: number } };
 
     // Print…: the sheet, 2×2 by default: one page, two cells with real images.
     await page.click('[data-testid="print"]');
@@ -181,10 +195,70 @@ describe('key images and the film sheet in Chromium', () => {
     await page.close();
   });
 
+  it('shows the key images to a second user in another browser, who prints and retitles them; sign-out leaves no patient data in localStorage', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await signIn(page, archive, RADIOLOGIST);
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${ct.studyUid}`);
+    await waitForRender(page, '[data-slice-index="0"]');
+    await page.waitForSelector('[data-testid="key-image-count"][data-count="2"]');
+    await page.waitForSelector('[data-testid="viewport"][data-active="true"] [data-testid="key-image-marker"]:visible');
+
+    // Their print sheet: both images, the length the first user drew, from the study.
+    const [, measured] = await keyImagesOf(ct.studyUid);
+    await page.click('[data-testid="print"]');
+    await page.waitForSelector('[data-testid="print-sheet"][data-state="done"]', { timeout: 20_000 });
+    expect(await page.locator('[data-testid="print-cell"]').count()).toBe(2);
+    expect(await page.textContent('[data-testid="print-cell"][data-measurements="1"] [data-testid="print-measurement"]')).toBe(
+      measured!.view!.measurements[0]!.text[0],
+    );
+    expect((await cellPixels(page, '[data-testid="print-cell"][data-measurements="1"] canvas')).yellow).toBeGreaterThan(200);
+
+    // "For the referring provider": a new version of the study's KOS with that Document Title.
+    await page.selectOption('[data-testid="print-document-title"]', 'for-referring-provider');
+    await page.waitForSelector('[data-testid="print-document-title"][data-saved="for-referring-provider"]');
+    const answer = (await (await archive.fetch(`/api/studies/${ct.studyUid}/key-images`)).json()) as KeyImages;
+    expect(answer.document).toMatchObject({ title: 'for-referring-provider', author: 'BS. Lan' });
+
+    // A worklist search by patient name is remembered in this browser until sign-out.
+    await page.goto(`${archive.url}/`);
+    await page.fill('[data-testid="search-patientName"]', 'Trần');
+    await page.click('[data-testid="worklist-search"]');
+    await page.waitForSelector('[data-testid="study-row"]');
+    const storage = () =>
+      page.evaluate(() => Object.entries((globalThis as unknown as { localStorage: Record<string, string> }).localStorage));
+    expect(JSON.stringify(await storage())).toContain('Trần');
+    // …and what an older version kept of key images.
+    await page.evaluate(
+      (key) =>
+        (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem(
+          key,
+          '[{"sopUid":"1.2"}]',
+        ),
+      `pacs.keyImages.${ct.studyUid}`,
+    );
+
+    await page.click('[data-testid="sign-out"]');
+    await page.waitForSelector('[data-testid="login-page"]');
+    const left = await storage();
+    expect(left.map(([key]) => key).filter((key) => !['pacs.language', 'pacs.print.layout', 'pacs.link'].includes(key))).toEqual([]);
+    for (const patientData of ['Trần', 'VN-PRINT-01', ct.studyUid]) expect(JSON.stringify(left)).not.toContain(patientData);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('says how to mark key images when there are none, in Vietnamese', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });
+    // Key images are the study's now: another study, which has none.
+    const other = generateCtSeries({ slices: 1, rows: 16, columns: 16, seed: 'print-e2e-empty' });
+    await expectStored(
+      archive,
+      other.instances.map((i) => i.bytes),
+    );
     await signIn(page, archive);
-    await page.goto(`${archive.url}/print?StudyInstanceUIDs=${ct.studyUid}`);
+    await page.goto(`${archive.url}/print?StudyInstanceUIDs=${other.studyUid}`);
     await page.waitForSelector('[data-testid="print-empty"]');
     expect(await page.textContent('[data-testid="print-empty"]')).toBe(
       'Chưa có ảnh đánh dấu: hãy đánh dấu ảnh bằng phím K trong trình xem.',

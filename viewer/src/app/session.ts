@@ -18,6 +18,7 @@ export async function loadSession(): Promise<SessionInfo | null> {
   } catch {
     current = null;
   }
+  if (current === null) forgetPatientData();
   return current;
 }
 
@@ -27,9 +28,28 @@ export function currentSession(): SessionInfo | null {
 
 export function setSession(session: SessionInfo | null): void {
   current = session;
+  if (session === null) forgetPatientData();
 }
 
 /** The header a state-changing request made with the session cookie must carry. */
 export function csrfHeaders(): Record<string, string> {
   return current?.csrfToken ? { 'X-CSRF-Token': current.csrfToken } : {};
+}
+
+/**
+ * The preferences that name no patient and may stay in this browser after sign-out: the UI
+ * language, the film layout and a pinned link kind. Everything else the app may have put in
+ * localStorage (the worklist's last search names patients; key images were kept there before
+ * they moved into the study) and all of sessionStorage goes when nobody is signed in, so the
+ * next user of a shared PC finds nothing of the last one's patients.
+ */
+const KEPT_AFTER_SIGN_OUT = new Set(['pacs.language', 'pacs.print.layout', 'pacs.link']);
+
+function forgetPatientData(): void {
+  try {
+    for (const key of Object.keys(localStorage)) if (!KEPT_AFTER_SIGN_OUT.has(key)) localStorage.removeItem(key);
+    sessionStorage.clear();
+  } catch {
+    // storage disabled: nothing was kept either
+  }
 }

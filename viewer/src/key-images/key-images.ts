@@ -1,21 +1,14 @@
 /**
- * The key images of a study, kept in localStorage per study: which frame, how it was viewed
- * (window, invert, rotation, flips) and the measurements drawn on it, in image pixel coordinates,
- * so the print sheet can redraw them at any size. Keyed by UIDs + frame, never by image-loader ids.
+ * The key images of a study as the archive keeps them (server/key-images): which frames the
+ * study's Key Object Selection document names, each with the view it was marked with (window,
+ * invert, rotation, flips) and its measurements in image pixel coordinates, so the print sheet
+ * can redraw them at any size. Nothing of it is kept in the browser: every user on every browser
+ * reads the same set. Keyed by UIDs + frame, never by image-loader ids.
  */
-export interface Point {
-  x: number;
-  y: number;
-}
+import type { KeyImageEntry, KeyImages, KeyImageTitle, KeyImageView, KeyMeasurement, Point } from '../../../shared/api/key-images';
+import { apiJson } from '../auth/api';
 
-export interface KeyMeasurement {
-  /** cornerstone-tools tool name (Length, Angle, RectangleRoi, EllipticalRoi, Probe, …) */
-  tool: string;
-  /** The tool's handles by name (start, middle, end…), image pixel coordinates. */
-  handles: Record<string, Point>;
-  /** The text the viewer shows for it, one entry per line. */
-  text: string[];
-}
+export type { KeyImageTitle, KeyMeasurement, Point };
 
 export interface KeyImage {
   studyUid: string;
@@ -26,8 +19,9 @@ export interface KeyImage {
   /** Image matrix size the handles refer to. */
   columns: number;
   rows: number;
-  windowWidth: number;
-  windowCenter: number;
+  /** Undefined when no view was kept with the key image: the image's own window then. */
+  windowWidth?: number;
+  windowCenter?: number;
   invert: boolean;
   /** degrees, clockwise, as cornerstone's viewport */
   rotation: number;
@@ -40,80 +34,77 @@ export interface KeyImage {
 
 export type KeyImageRef = Pick<KeyImage, 'studyUid' | 'sopUid' | 'frame'>;
 
-const storageKey = (studyUid: string) => `pacs.keyImages.${studyUid}`;
-const same = (a: KeyImageRef, b: KeyImageRef) => a.sopUid === b.sopUid && a.frame === b.frame;
-const listeners = new Set<(studyUid: string) => void>();
-
-export function keyImagesOf(studyUid: string): KeyImage[] {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(storageKey(studyUid)) ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter(isKeyImage) : [];
-  } catch {
-    return []; // storage disabled or a damaged entry: no key images rather than a broken screen
-  }
+/** The study's key images in the order marked, and its KOS's title and last author (none without key images). */
+export interface KeyImageSet {
+  title?: KeyImageTitle;
+  author?: string;
+  images: KeyImage[];
 }
 
-export function isKeyImage(value: unknown): value is KeyImage {
-  const k = value as Partial<KeyImage> | null;
-  return (
-    typeof k === 'object' &&
-    k !== null &&
-    typeof k.studyUid === 'string' &&
-    typeof k.seriesUid === 'string' &&
-    typeof k.sopUid === 'string' &&
-    typeof k.frame === 'number' &&
-    typeof k.columns === 'number' &&
-    typeof k.rows === 'number' &&
-    typeof k.windowWidth === 'number' &&
-    typeof k.windowCenter === 'number' &&
-    Array.isArray(k.measurements)
-  );
+export const sameKeyImage = (a: Pick<KeyImageRef, 'sopUid' | 'frame'>, b: Pick<KeyImageRef, 'sopUid' | 'frame'>) =>
+  a.sopUid === b.sopUid && a.frame === b.frame;
+
+const base = (studyUid: string) => `/api/studies/${encodeURIComponent(studyUid)}/key-images`;
+
+export async function loadKeyImages(studyUid: string): Promise<KeyImageSet> {
+  return toSet(studyUid, await apiJson<KeyImages>('GET', base(studyUid)));
 }
 
-export function findKeyImage(ref: KeyImageRef): KeyImage | undefined {
-  return keyImagesOf(ref.studyUid).find((k) => same(k, ref));
+/** Marks the frame with its view (appended at the end), or gives a marked frame its new view. */
+export async function markKeyImage(image: KeyImage): Promise<KeyImageSet> {
+  return toSet(image.studyUid, await apiJson<KeyImages>('POST', base(image.studyUid), frameBody(image)));
 }
 
-/** Marks the image (appended at the end of the list) or, when it is marked already, unmarks it. Returns whether it is marked now. */
-export function toggleKeyImage(image: KeyImage): boolean {
-  const list = keyImagesOf(image.studyUid);
-  const marked = !list.some((k) => same(k, image));
-  save(image.studyUid, marked ? [...list, image] : list.filter((k) => !same(k, image)));
-  return marked;
+/** Replaces a marked frame's view (its measurements changed); the study's KOS stays as it is. */
+export async function updateKeyImageView(image: KeyImage): Promise<KeyImageSet> {
+  return toSet(image.studyUid, await apiJson<KeyImages>('PUT', `${base(image.studyUid)}/view`, frameBody(image)));
 }
 
-/** Replaces a marked image's entry (e.g. its measurements changed); does nothing when it is not marked. */
-export function updateKeyImage(image: KeyImage): void {
-  const list = keyImagesOf(image.studyUid);
-  const at = list.findIndex((k) => same(k, image));
-  if (at < 0 || JSON.stringify(list[at]) === JSON.stringify(image)) return;
-  list[at] = image;
-  save(image.studyUid, list);
+export async function unmarkKeyImage(ref: KeyImageRef): Promise<KeyImageSet> {
+  const path = `${base(ref.studyUid)}/${encodeURIComponent(ref.sopUid)}/${ref.frame}`;
+  return toSet(ref.studyUid, await apiJson<KeyImages>('DELETE', path));
 }
 
-export function removeKeyImage(ref: KeyImageRef): void {
-  save(
-    ref.studyUid,
-    keyImagesOf(ref.studyUid).filter((k) => !same(k, ref)),
-  );
+export async function setKeyImageTitle(studyUid: string, title: KeyImageTitle): Promise<KeyImageSet> {
+  return toSet(studyUid, await apiJson<KeyImages>('PUT', `${base(studyUid)}/title`, { title }));
 }
 
-export function clearKeyImages(studyUid: string): void {
-  save(studyUid, []);
+function frameBody(image: KeyImage) {
+  const view: KeyImageView = {
+    windowWidth: image.windowWidth ?? 0,
+    windowCenter: image.windowCenter ?? 0,
+    invert: image.invert,
+    rotation: image.rotation,
+    hflip: image.hflip,
+    vflip: image.vflip,
+    measurements: image.measurements,
+  };
+  return { seriesInstanceUID: image.seriesUid, sopInstanceUID: image.sopUid, frame: image.frame, view };
 }
 
-/** Called after every change of a study's list; returns the unsubscribe function. */
-export function onKeyImagesChange(listener: (studyUid: string) => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+function toSet(studyUid: string, answer: KeyImages): KeyImageSet {
+  return {
+    ...(answer.document ? { title: answer.document.title, author: answer.document.author } : {}),
+    images: answer.images.map((entry) => toKeyImage(studyUid, entry)),
+  };
 }
 
-function save(studyUid: string, list: KeyImage[]): void {
-  try {
-    if (list.length === 0) localStorage.removeItem(storageKey(studyUid));
-    else localStorage.setItem(storageKey(studyUid), JSON.stringify(list));
-  } catch {
-    // storage full or disabled: the list stays as it was
-  }
-  for (const listener of listeners) listener(studyUid);
+function toKeyImage(studyUid: string, entry: KeyImageEntry): KeyImage {
+  const view = entry.view;
+  return {
+    studyUid,
+    seriesUid: entry.seriesInstanceUID,
+    sopUid: entry.sopInstanceUID,
+    frame: entry.frame,
+    columns: entry.columns,
+    rows: entry.rows,
+    ...(view ? { windowWidth: view.windowWidth, windowCenter: view.windowCenter } : {}),
+    invert: view?.invert ?? false,
+    rotation: view?.rotation ?? 0,
+    hflip: view?.hflip ?? false,
+    vflip: view?.vflip ?? false,
+    ...(entry.seriesNumber !== undefined ? { seriesNumber: entry.seriesNumber } : {}),
+    ...(entry.instanceNumber !== undefined ? { instanceNumber: entry.instanceNumber } : {}),
+    measurements: view?.measurements ?? [],
+  };
 }

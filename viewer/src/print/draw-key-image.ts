@@ -10,10 +10,13 @@ export const MEASUREMENT_COLOUR = '#ffd400';
 
 const images = new Map<string, Promise<HTMLImageElement>>();
 
-/** The rendered PNG of the key image's frame with its window (cached for re-layouts). */
+/** The rendered PNG of the key image's frame with its window, if it has one (cached for re-layouts). */
 export function loadRendered(key: KeyImage): Promise<HTMLImageElement> {
   const base = renderedFrameUrl(key.studyUid, key.seriesUid, key.sopUid, key.frame);
-  const windowed = `${base}&window=${round(key.windowCenter)},${round(Math.max(1, key.windowWidth))}`;
+  const windowed =
+    key.windowCenter === undefined || key.windowWidth === undefined
+      ? base
+      : `${base}&window=${round(key.windowCenter)},${round(Math.max(1, key.windowWidth))}`;
   let loading = images.get(windowed);
   if (!loading) {
     // A colour image may refuse a window: the archive's own rendering then.

@@ -143,7 +143,8 @@ function captions(key: KeyImage): HTMLElement {
   left.textContent =
     t('imageCaption', { series: key.seriesNumber ?? '–', instance: key.instanceNumber ?? '–' }) + (key.frame > 1 ? ` #${key.frame}` : '');
   const right = document.createElement('span');
-  right.textContent = t('windowCaption', { width: Math.round(key.windowWidth), center: Math.round(key.windowCenter) });
+  if (key.windowWidth !== undefined && key.windowCenter !== undefined)
+    right.textContent = t('windowCaption', { width: Math.round(key.windowWidth), center: Math.round(key.windowCenter) });
   box.append(left, right);
   return box;
 }

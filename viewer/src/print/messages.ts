@@ -18,7 +18,10 @@ type Key =
   | 'imageCaption'
   | 'windowCaption'
   | 'imageFailed'
-  | 'keyImageCount';
+  | 'keyImageCount'
+  | 'documentTitle'
+  | 'titleOfInterest'
+  | 'titleForReferringProvider';
 
 export const printMessages: Messages<Key> = {
   en: {
@@ -40,6 +43,9 @@ export const printMessages: Messages<Key> = {
     windowCaption: 'W {width} L {center}',
     imageFailed: 'Image not available',
     keyImageCount: '{count} key images',
+    documentTitle: 'Title',
+    titleOfInterest: 'Of interest',
+    titleForReferringProvider: 'For the referring provider',
   },
   vi: {
     title: 'Tờ phim',
@@ -60,5 +66,8 @@ export const printMessages: Messages<Key> = {
     windowCaption: 'W {width} L {center}',
     imageFailed: 'Không có ảnh',
     keyImageCount: '{count} ảnh đánh dấu',
+    documentTitle: 'Tiêu đề',
+    titleOfInterest: 'Đáng chú ý',
+    titleForReferringProvider: 'Dành cho bác sĩ chỉ định',
   },
 };

@@ -1,7 +1,8 @@
 /**
- * The print / film sheet at `/print?StudyInstanceUIDs=<uid>`: the study's key images (marked in the
- * viewer) laid out as film pages, printed through the browser (paper or PDF) with a print
- * stylesheet that leaves out the app around the sheet.
+ * The print / film sheet at `/print?StudyInstanceUIDs=<uid>`: the study's key images (its key
+ * object selection document, with the view each was marked with, read from the archive) laid out
+ * as film pages, printed through the browser (paper or PDF) with a print stylesheet that leaves
+ * out the app around the sheet.
  */
 import { getString, type DicomJson, type PersonName } from '../../../shared/dicom/dicom-json';
 import { DICOM_JSON } from '../../../shared/dicomweb/media-types';
@@ -14,7 +15,9 @@ import { formatPersonName } from '../dicomweb/search';
 import { currentLanguage, translator } from '../i18n/i18n';
 import { formatPatientAge } from '../i18n/patient-age';
 import { formatPatientSex } from '../i18n/patient-sex';
-import { keyImagesOf, type KeyImage } from '../key-images/key-images';
+import { currentSession } from '../app/session';
+import { KEY_IMAGE_TITLES } from '../../../shared/api/key-images';
+import { loadKeyImages, setKeyImageTitle, type KeyImage, type KeyImageSet } from '../key-images/key-images';
 import { createFilmSheet, FILM_LAYOUTS, type FilmLayout, type StudyHeader } from './film-sheet';
 import { printMessages } from './messages';
 import './print.css';
@@ -35,7 +38,16 @@ export const page: Page = {
       showError(t('noStudy'));
       return;
     }
-    const keys = keyImagesOf(studyUid);
+    // The study's key images as the archive keeps them: its KOS, with each image's view.
+    let set: KeyImageSet;
+    try {
+      set = await loadKeyImages(studyUid);
+    } catch (error) {
+      showErrorFor(error);
+      return;
+    }
+    if (mine !== generation) return;
+    const keys = set.images;
     const controls = document.createElement('div');
     controls.className = 'print-controls';
     const back = document.createElement('a');
@@ -72,7 +84,7 @@ export const page: Page = {
     print.textContent = t('print');
     print.dataset.testid = 'print-button';
     print.addEventListener('click', () => window.print());
-    controls.append(label, print);
+    controls.append(label, documentTitle(studyUid, set), print);
 
     const status = document.createElement('p');
     status.className = 'print-status';
@@ -113,6 +125,50 @@ export const page: Page = {
     generation++;
   },
 };
+
+/**
+ * The Document Title of the study's key object selection: a choice for who may annotate
+ * (changing it stores a new KOS version), plain text for everyone else.
+ */
+function documentTitle(studyUid: string, set: KeyImageSet): HTMLElement {
+  const label = document.createElement('label');
+  label.textContent = `${t('documentTitle')} `;
+  const names = { 'of-interest': t('titleOfInterest'), 'for-referring-provider': t('titleForReferringProvider') } as const;
+  const title = set.title ?? 'of-interest';
+  if (!currentSession()?.permissions.includes('annotate')) {
+    const value = document.createElement('span');
+    value.dataset.testid = 'print-document-title';
+    value.textContent = names[title];
+    label.append(value);
+    return label;
+  }
+  const select = document.createElement('select');
+  select.dataset.testid = 'print-document-title';
+  for (const value of KEY_IMAGE_TITLES) {
+    const option = document.createElement('option');
+    option.value = value;
+    option.textContent = names[value];
+    select.append(option);
+  }
+  select.value = title;
+  select.addEventListener('change', () => {
+    select.disabled = true;
+    setKeyImageTitle(studyUid, select.value as (typeof KEY_IMAGE_TITLES)[number])
+      .then((saved) => {
+        select.value = saved.title ?? select.value;
+        select.dataset.saved = select.value;
+      })
+      .catch((error: unknown) => {
+        select.value = title;
+        showErrorFor(error);
+      })
+      .finally(() => {
+        select.disabled = false;
+      });
+  });
+  label.append(select);
+  return label;
+}
 
 function storedLayout(): FilmLayout {
   try {

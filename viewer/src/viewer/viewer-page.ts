@@ -327,7 +327,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     consult: consultDialog && (() => consultDialog.open()),
     share: shareDialog && (() => shareDialog.open()),
   });
-  const keyImages = createKeyImageMarks(studyUid, (count) => toolbar.setKeyImageCount(count));
+  const keyImages = createKeyImageMarks(studyUid, (count) => toolbar.setKeyImageCount(count), container);
   toolbar.setTool(tool);
 
   const side = document.createElement('nav');

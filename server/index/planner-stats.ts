@@ -15,6 +15,7 @@ import type { IndexDb } from './index-db';
 const STATS: ReadonlyArray<[table: string, index: string, stat: string]> = [
   ['patients', 'sqlite_autoindex_patients_1', '40000 1'],
   ['patients', 'patients_patient_id', '40000 1'],
+  ['patients', 'patients_issuer', '40000 4000 1'],
   ['patients', 'patients_name_upper', '40000 2'],
   ['patients', 'patients_birth_date', '40000 3'],
   ['patients', 'patients_sex', '40000 20000'],

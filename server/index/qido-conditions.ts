@@ -20,6 +20,7 @@ const COLUMNS: Record<string, Column> = {
   [Tag.StudyInstanceUID]: { column: 'st.study_uid' },
   [Tag.PatientName]: { column: 'p.name_upper', foldCase: true, words: PATIENT_NAME_WORDS },
   [Tag.PatientID]: { column: 'p.patient_id' },
+  [Tag.IssuerOfPatientID]: { column: 'p.issuer' },
   [Tag.PatientBirthDate]: { column: 'p.birth_date' },
   [Tag.PatientSex]: { column: 'p.sex' },
   [Tag.AccessionNumber]: { column: 'st.accession_number' },

@@ -122,6 +122,11 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE instances ADD COLUMN original_size INTEGER;           -- bytes of the object as received (preamble zeroed)
   ALTER TABLE instances ADD COLUMN original_sha256 TEXT;            -- its SHA-256, hex: a re-sent identical instance is still recognised
   `,
+  /* 5: IssuerOfPatientID as a QIDO-RS key (a patient's studies are those of one ID within one issuer: the viewer's patient panel) */
+  (db: IndexDb) => {
+    db.exec(`CREATE INDEX patients_issuer ON patients(issuer, patient_id)`);
+    writePlannerStats(db);
+  },
 ];
 
 /**

@@ -27,12 +27,14 @@ function key(keyword: keyof typeof Tag, vr: string, level: QidoLevel, kind: Matc
 /**
  * The attributes that can be matched on, at their level: PS3.18 Tables 6.7.1-1 and -1a plus
  * the return keys of Tables 6.7.1-2, -2a that a user searches by (PatientBirthDate, PatientSex,
- * StudyDescription, InstitutionName, SeriesDescription, BodyPartExamined).
+ * StudyDescription, InstitutionName, SeriesDescription, BodyPartExamined), and IssuerOfPatientID,
+ * a Patient ID being unique only within its issuer (PS3.4 C.6.1.1.2's patient-level key).
  */
 export const QUERY_KEYS: readonly QueryKey[] = [
   key('StudyInstanceUID', 'UI', 'study', 'uid-list'),
   key('PatientName', 'PN', 'study', 'person-name'),
   key('PatientID', 'LO', 'study', 'string'),
+  key('IssuerOfPatientID', 'LO', 'study', 'string'),
   key('PatientBirthDate', 'DA', 'study', 'date'),
   key('PatientSex', 'CS', 'study', 'code-list'),
   key('AccessionNumber', 'SH', 'study', 'string'),

@@ -79,7 +79,7 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
     await archive?.stop();
   });
 
-  it("QIDO by the patient's ID finds no other patient's study; the issuer tells the rest apart", async () => {
+  it("QIDO by the patient's ID and issuer finds only this patient's studies", async () => {
     const { status, json } = await getJson(
       archive,
       `${archive.dicomWeb}/studies?PatientID=${PATIENT.PatientID}&includefield=${Tag.IssuerOfPatientID}`,
@@ -90,6 +90,15 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
     expect(new Set(byUid.keys())).toEqual(new Set([current.studyUid, prior.studyUid, otherIssuer.studyUid]));
     expect(byUid.get(otherIssuer.studyUid)).toBe('BV-BACHMAI');
     expect(byUid.get(prior.studyUid)).toBe('BV-CHORAY');
+    // Matched by the archive: one ID within one issuer, literally or with a wildcard.
+    const uids = async (query: string) => {
+      const answer = await getJson(archive, `${archive.dicomWeb}/studies?${query}`);
+      expect(answer.status).toBe(200);
+      return new Set((answer.json as DicomJson[]).map((s) => firstValue(s, Tag.StudyInstanceUID)));
+    };
+    expect(await uids(`PatientID=${PATIENT.PatientID}&IssuerOfPatientID=BV-CHORAY`)).toEqual(new Set([current.studyUid, prior.studyUid]));
+    expect(await uids(`PatientID=${PATIENT.PatientID}&IssuerOfPatientID=BV-BACH*`)).toEqual(new Set([otherIssuer.studyUid]));
+    expect(await uids('IssuerOfPatientID=BV-CHORAY&PatientID=BN-2024-0043')).toEqual(new Set([otherPatient.studyUid]));
   });
 
   for (const locale of ['en-US', 'vi-VN'] as const) {

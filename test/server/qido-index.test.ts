@@ -65,6 +65,7 @@ describe('QIDO-RS search plans: every matching key is an index search, never a s
       'StudyDate=20240101-20240131&ModalitiesInStudy=CT',
       'PatientName=nguyen&ReferringPhysicianName=tran&fuzzymatching=true',
       'AccessionNumber=A123&PatientID=VN1',
+      'PatientID=VN1&IssuerOfPatientID=BV-CHORAY',
     ]) {
       expect(scans(db, 'study', query), query).toEqual([]);
     }

@@ -17,11 +17,12 @@ const study = (uid: string, patientId: string, issuer: string, studyDate: string
 });
 
 describe("the patient's studies", () => {
-  it('are asked for by Patient ID, with the issuer and description returned', () => {
+  it('are asked for by Patient ID and, where there is one, its issuer; the issuer and description come back', () => {
     const query = patientStudiesQuery({ patientId: 'BN*01', issuer: 'BV-CHORAY' });
     expect(query.get('PatientID')).toBe('BN*01');
+    expect(query.get('IssuerOfPatientID')).toBe('BV-CHORAY');
     expect(query.get('includefield')).toBe(`${Tag.IssuerOfPatientID},${Tag.StudyDescription}`);
-    expect(query.has('IssuerOfPatientID')).toBe(false);
+    expect(patientStudiesQuery({ patientId: 'BN01', issuer: '' }).has('IssuerOfPatientID')).toBe(false);
   });
 
   it('are only those of the same ID (literally) and issuer, newest first', () => {

@@ -1,8 +1,9 @@
 /**
- * The patient's studies for the patient panel: Search for Studies (PS3.18 10.6.1) by Patient ID,
- * kept only where the ID is the same character for character and the Issuer of Patient ID
- * (0010,0021) is the same (both absent counts as the same): a Patient ID is unique only within
- * its issuer, and QIDO would read `*` or `?` in an ID as wildcards. Newest first.
+ * The patient's studies for the patient panel: Search for Studies (PS3.18 10.6.1) by Patient ID
+ * and, when the current study has one, Issuer of Patient ID (0010,0021), since a Patient ID is
+ * unique only within its issuer. The answer is checked again: the ID the same character for
+ * character (QIDO reads `*` and `?` in a value as wildcards) and the issuer the same (both absent
+ * counts as the same; an archive that ignores the issuer key is caught here). Newest first.
  * https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.6.html
  */
 import { getString, type DicomJson } from '../../../shared/dicom/dicom-json';
@@ -29,10 +30,11 @@ export function patientIdentityOf(instance: DicomJson | undefined): PatientIdent
   return patientId ? { patientId, issuer: getString(instance, Tag.IssuerOfPatientID)?.trim() ?? '' } : undefined;
 }
 
-/** The QIDO parameters of the search (the issuer is asked back, not matched: it is not a QIDO-RS matching key). */
+/** The QIDO parameters of the search; without an issuer, the issuer is only asked back (an empty value would match any). */
 export function patientStudiesQuery(patient: PatientIdentity): URLSearchParams {
   return new URLSearchParams({
     PatientID: patient.patientId,
+    ...(patient.issuer ? { IssuerOfPatientID: patient.issuer } : {}),
     includefield: [Tag.IssuerOfPatientID, Tag.StudyDescription].join(','),
     limit: String(PATIENT_STUDY_LIMIT),
   });

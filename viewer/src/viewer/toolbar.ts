@@ -10,6 +10,7 @@ import { toolbarMessages } from './toolbar-messages';
 import { DEFAULT_FPS, MAX_FPS } from './cine-rate';
 import { sharingMessages } from '../sharing/messages';
 import { consultationMessages } from '../consultation/messages';
+import { reportMessages } from '../report/messages';
 import { MEASUREMENT_TOOLS } from '../imaging/measurement-tool-names';
 import { element } from '../ui/element';
 import { CT_PRESETS, type WindowPreset } from './presets';
@@ -21,6 +22,7 @@ const t = translator(viewerMessages);
 const tBar = translator(toolbarMessages);
 const tShare = translator(sharingMessages);
 const tConsult = translator(consultationMessages);
+const tReport = translator(reportMessages);
 
 export const LAYOUTS = ['1x1', '1x2', '2x1', '2x2'] as const;
 export type Layout = (typeof LAYOUTS)[number];
@@ -52,6 +54,8 @@ export interface ToolbarActions {
   consult?(): void;
   /** Opens the Share dialog; no button without it (the user may not share). */
   share?(): void;
+  /** Opens or closes the report drawer (report/report-panel.ts). */
+  report?(): void;
 }
 
 export interface Toolbar {
@@ -96,9 +100,25 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   };
 
   // Phone and narrow tablet only (viewer.css): the series drawer, and the chosen tool opening the groups.
-  const drawer = iconButton(tBar('seriesPanel'), 'series-drawer', 'series', () => {
-    const open = bar.closest('.viewer-page')?.classList.toggle('side-open') ?? false;
+  const setDrawer = (page: Element, open: boolean) => {
+    page.classList.toggle('side-open', open);
     drawer.setAttribute('aria-expanded', String(open));
+  };
+  let watching = false;
+  const drawer = iconButton(tBar('seriesPanel'), 'series-drawer', 'series', () => {
+    const page = bar.closest('.viewer-page');
+    if (!page) return;
+    // A series chosen in the drawer, or a touch on the image beside it, gives the image the screen back.
+    if (!watching) {
+      watching = true;
+      page.addEventListener('click', (event) => {
+        if ((event.target as Element).closest('.series-item')) setDrawer(page, false);
+      });
+      page.addEventListener('pointerdown', (event) => {
+        if ((event.target as Element).closest('.viewport-grid') && page.classList.contains('side-open')) setDrawer(page, false);
+      });
+    }
+    setDrawer(page, !page.classList.contains('side-open'));
   });
   drawer.classList.add('toolbar-compact-only');
   drawer.setAttribute('aria-expanded', 'false');
@@ -203,6 +223,7 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   }
   if (actions.share) more.append(iconButton(tShare('share'), 'share-button', 'share', actions.share));
   if (actions.consult) more.append(iconButton(tConsult('request'), 'consultation-button', 'consult', actions.consult));
+  if (actions.report) more.append(iconButton(tReport('button'), 'report-button', 'report', actions.report));
   more.append(iconButton(t('help'), 'help', 'help', actions.help));
 
   // On a phone the groups close once something is chosen, giving the image the screen back.

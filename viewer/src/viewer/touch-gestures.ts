@@ -62,7 +62,9 @@ export function attachTouchGestures(target: TouchTarget): () => void {
   let mode: 'none' | 'drag' | 'pinch' | 'measure' | 'done' = 'none';
   let start: Point = { x: 0, y: 0 };
   let last: Point = { x: 0, y: 0 };
-  let pinch = { distance: 1, middle: { x: 0, y: 0 } };
+  // The pinch as it started: the view is set from it and where the fingers are now, so the
+  // order in which the two fingers' moves arrive does not matter.
+  let pinch = { distance: 1, middle: { x: 0, y: 0 }, scale: 1, translation: { x: 0, y: 0 } };
   let pressTimer: number | undefined;
   let measuring: MeasurementData | undefined;
   let step = createStackStepper();
@@ -141,8 +143,14 @@ export function attachTouchGestures(target: TouchTarget): () => void {
     } else if (fingers.size === 2 && mode !== 'measure') {
       cancelPress();
       const [a, b] = [...fingers.values()] as [Point, Point];
+      const vp = cornerstone.getImage(element) ? cornerstone.getViewport(element) : undefined;
       mode = 'pinch';
-      pinch = { distance: Math.max(1, distance(a, b)), middle: middle(a, b) };
+      pinch = {
+        distance: Math.max(1, distance(a, b)),
+        middle: middle(a, b),
+        scale: vp?.scale ?? 1,
+        translation: { ...(vp?.translation ?? { x: 0, y: 0 }) },
+      };
     }
   };
   const onMove = (event: PointerEvent) => {
@@ -164,15 +172,21 @@ export function attachTouchGestures(target: TouchTarget): () => void {
       } else if (!isMeasurementTool(tool)) changeViewport(element, (vp) => dragViewport(vp, tool, dx, dy, cornerstone.getImage(element)));
     } else if (mode === 'pinch' && fingers.size >= 2) {
       const [a, b] = [...fingers.values()] as [Point, Point];
-      const now = { distance: Math.max(1, distance(a, b)), middle: middle(a, b) };
-      const ratio = now.distance / pinch.distance;
-      const dx = now.middle.x - pinch.middle.x;
-      const dy = now.middle.y - pinch.middle.y;
-      pinch = now;
+      const now = middle(a, b);
+      const box = element.getBoundingClientRect();
+      const centre = { x: box.left + box.width / 2, y: box.top + box.height / 2 };
       changeViewport(element, (vp) => {
-        vp.scale = Math.min(40, Math.max(0.05, vp.scale * ratio));
-        const moved = panTranslation(vp, dx, dy, cornerstone.getImage(element));
-        vp.translation = { x: vp.translation.x + moved.x, y: vp.translation.y + moved.y };
+        const image = cornerstone.getImage(element);
+        const before = panTranslation(
+          { scale: pinch.scale, rotation: vp.rotation },
+          pinch.middle.x - centre.x,
+          pinch.middle.y - centre.y,
+          image,
+        );
+        vp.scale = Math.min(40, Math.max(0.05, (pinch.scale * Math.max(1, distance(a, b))) / pinch.distance));
+        // The image point that was between the fingers stays between them.
+        const after = panTranslation(vp, now.x - centre.x, now.y - centre.y, image);
+        vp.translation = { x: pinch.translation.x + after.x - before.x, y: pinch.translation.y + after.y - before.y };
       });
     }
   };

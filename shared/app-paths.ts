@@ -3,7 +3,18 @@
  * (server/viewer/serve-viewer.ts), and the viewer's route table has exactly one screen per path
  * (viewer/src/app/routes.ts, typed by `AppPath`, so the two cannot drift).
  */
-export const APP_PATHS = ['/', '/viewer', '/upload', '/print', '/share', '/login', '/account', '/admin', '/admin/audit'] as const;
+export const APP_PATHS = [
+  '/',
+  '/viewer',
+  '/upload',
+  '/print',
+  '/report-print',
+  '/share',
+  '/login',
+  '/account',
+  '/admin',
+  '/admin/audit',
+] as const;
 
 export type AppPath = (typeof APP_PATHS)[number];
 

@@ -12,6 +12,7 @@ export const routes: Record<AppPath, () => Promise<PageModule>> = {
   '/upload': () => import('../upload/upload-page'),
   '/viewer': () => import('../viewer/viewer-page'),
   '/print': () => import('../print/print-page'),
+  '/report-print': () => import('../print/report-page'),
   '/share': () => import('../sharing/share-open-page'),
   '/login': () => import('../auth/login-page'),
   '/account': () => import('../auth/account-page'),

@@ -20,6 +20,7 @@ import { KEY_IMAGE_TITLES } from '../../../shared/api/key-images';
 import { loadKeyImages, setKeyImageTitle, type KeyImage, type KeyImageSet } from '../key-images/key-images';
 import { createFilmSheet, FILM_LAYOUTS, type FilmLayout, type StudyHeader } from './film-sheet';
 import { printMessages } from './messages';
+import { createSheetReport } from './sheet-report';
 import './print.css';
 
 const t = translator(printMessages);
@@ -57,7 +58,7 @@ export const page: Page = {
     const count = document.createElement('span');
     count.textContent = t('keyImageCount', { count: keys.length });
     controls.append(back, count);
-    container.append(controls);
+    container.append(controls, createSheetReport(studyUid));
     if (keys.length === 0) {
       const empty = document.createElement('p');
       empty.className = 'print-empty';

@@ -34,6 +34,8 @@ import { createConsultationPanel } from '../consultation/consultation-panel';
 import { createRequestDialog } from '../consultation/request-dialog';
 import { createGuestBanner } from '../sharing/guest-banner';
 import { createShareDialog } from '../sharing/share-dialog';
+import { createReportPanel } from '../report/report-panel';
+import { mayReadReport, reportStudyOf } from '../report/report-study';
 import { createSrView } from '../sr-view/sr-view';
 import { createTagPanel } from '../tag-browser/tag-panel';
 import { createPatientPanel } from '../priors/patient-panel';
@@ -299,6 +301,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
         },
       })
     : undefined;
+  const reportPanel = mayReadReport(currentSession()) ? createReportPanel(reportStudyOf(studyUid, series)) : undefined;
   const toolbar = createToolbar({
     layout: setLayout,
     tool(next) {
@@ -326,6 +329,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     download: exportMenu && (() => exportMenu.toggle()),
     consult: consultDialog && (() => consultDialog.open()),
     share: shareDialog && (() => shareDialog.open()),
+    report: reportPanel && (() => reportPanel.toggle()),
   });
   const keyImages = createKeyImageMarks(studyUid, (count) => toolbar.setKeyImageCount(count), container);
   toolbar.setTool(tool);
@@ -353,6 +357,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   if (exportMenu) main.append(exportMenu.element);
   if (shareDialog) main.append(shareDialog.element);
   if (consultDialog) main.append(consultDialog.element);
+  if (reportPanel) main.append(reportPanel.element);
   container.append(side, main);
   setLayout(layout);
   if (hanging) {

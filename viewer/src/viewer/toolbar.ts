@@ -100,9 +100,25 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   };
 
   // Phone and narrow tablet only (viewer.css): the series drawer, and the chosen tool opening the groups.
-  const drawer = iconButton(tBar('seriesPanel'), 'series-drawer', 'series', () => {
-    const open = bar.closest('.viewer-page')?.classList.toggle('side-open') ?? false;
+  const setDrawer = (page: Element, open: boolean) => {
+    page.classList.toggle('side-open', open);
     drawer.setAttribute('aria-expanded', String(open));
+  };
+  let watching = false;
+  const drawer = iconButton(tBar('seriesPanel'), 'series-drawer', 'series', () => {
+    const page = bar.closest('.viewer-page');
+    if (!page) return;
+    // A series chosen in the drawer, or a touch on the image beside it, gives the image the screen back.
+    if (!watching) {
+      watching = true;
+      page.addEventListener('click', (event) => {
+        if ((event.target as Element).closest('.series-item')) setDrawer(page, false);
+      });
+      page.addEventListener('pointerdown', (event) => {
+        if ((event.target as Element).closest('.viewport-grid') && page.classList.contains('side-open')) setDrawer(page, false);
+      });
+    }
+    setDrawer(page, !page.classList.contains('side-open'));
   });
   drawer.classList.add('toolbar-compact-only');
   drawer.setAttribute('aria-expanded', 'false');

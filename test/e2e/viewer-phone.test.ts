@@ -16,6 +16,14 @@ const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm', '1-039.dcm', '1-040.dcm',
   (name) => `series/ct-abdomen-philips-tcia/${name}`,
 );
 const ACTIVE = '[data-testid="viewport"][data-active="true"]';
+/** The browser objects these callbacks touch beyond BrowserGlobals. */
+interface Globals {
+  document: {
+    documentElement: { scrollWidth: number };
+    querySelector(selector: string): { getBoundingClientRect(): { left: number } } | null;
+  };
+  getComputedStyle(element: unknown): { display: string; borderRadius: string };
+}
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 
 interface Point {
@@ -112,9 +120,7 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
       expect(await toggle.isVisible()).toBe(true);
       // On a touch screen one finger scrolls by default.
       expect(await toggle.getAttribute('data-tool')).toBe('scroll');
-      expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-        390,
-      );
+      expect(await page.evaluate(() => (globalThis as unknown as Globals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
       const fingers = new Fingers(await context.newCDPSession(page));
       const centre = { x: image.x + image.width / 2, y: image.y + image.height / 2 };
@@ -205,7 +211,7 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
       await panel.waitFor({ state: 'visible' });
       // Slid in (a 0.15 s transition).
       await page.waitForFunction(
-        () => (globalThis as unknown as BrowserGlobals).document.querySelector('.viewer-side')!.getBoundingClientRect().left >= 0,
+        () => (globalThis as unknown as Globals).document.querySelector('.viewer-side')!.getBoundingClientRect().left >= 0,
       );
       const drawer = (await page.locator('.viewer-side').boundingBox())!;
       expect(drawer.x).toBeGreaterThanOrEqual(0);
@@ -230,7 +236,7 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
     const card = page.locator('[data-testid="study-row"]').first();
     await card.waitFor();
     const style = await card.evaluate((row) => {
-      const s = (globalThis as unknown as BrowserGlobals).getComputedStyle(row);
+      const s = (globalThis as unknown as Globals).getComputedStyle(row);
       return { display: s.display, borderRadius: s.borderRadius };
     });
     expect(style).toEqual({ display: 'grid', borderRadius: '6px' });

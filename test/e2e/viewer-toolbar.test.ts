@@ -14,6 +14,12 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
 const ACTIVE = '[data-testid="viewport"][data-active="true"]';
 
+/** The browser objects these callbacks touch beyond BrowserGlobals. */
+interface Globals {
+  document: { activeElement: { getAttribute(name: string): string | null } | null };
+  getComputedStyle(element: unknown): { borderLeftWidth: string };
+}
+
 /** A fingerprint of the active viewport's canvas: the sum of every 7th byte. */
 function canvasSum(page: Page): Promise<number> {
   return page.evaluate((selector) => {
@@ -81,7 +87,7 @@ describe('icon toolbar with window presets, layout menu and keyboard view contro
     ]);
     // A visible separator before every group but the first.
     const borders = await groups.evaluateAll((list) =>
-      list.map((g) => (globalThis as unknown as BrowserGlobals).getComputedStyle(g).borderLeftWidth),
+      list.map((g) => (globalThis as unknown as Globals).getComputedStyle(g).borderLeftWidth),
     );
     expect(borders).toEqual(['0px', '1px', '1px', '1px', '1px', '1px']);
     // Every button is an icon with its label as title and accessible name, no text of its own.
@@ -116,14 +122,14 @@ describe('icon toolbar with window presets, layout menu and keyboard view contro
     expect(await menu.locator('[role="menuitem"]').count()).toBe(10);
     expect(await menu.locator('[data-testid="window-preset-4"]').textContent()).toBe('Lung (W 1500 / L -600)');
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute('data-testid'))).toBe(
+    expect(await page.evaluate(() => (globalThis as unknown as Globals).document.activeElement?.getAttribute('data-testid'))).toBe(
       'window-preset-1',
     );
     // The menu's keys are its own: the arrow did not scroll the stack.
     expect(await attribute(page, 'data-slice-index')).toBe('0');
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden' });
-    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute('data-testid'))).toBe(
+    expect(await page.evaluate(() => (globalThis as unknown as Globals).document.activeElement?.getAttribute('data-testid'))).toBe(
       'window-presets',
     );
     await page.click('[data-testid="window-presets"]');

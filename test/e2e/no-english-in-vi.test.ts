@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
 import { requireTool } from '../helpers/debian-tools';
+import { rewrittenCtSeries } from '../helpers/prior-study';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 
@@ -21,6 +22,8 @@ import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start
  * ALLOWED and the words of the study's own DICOM data and of the accounts the test made.
  */
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
+/** A prior of the same patient (same CT, new UIDs, another date). */
+const prior = rewrittenCtSeries({ slices: 2, attributes: { StudyDate: '20100102' } });
 const VIEWPORT = { width: 1440, height: 900 };
 const RADIOLOGIST = { username: 'bs.lan', password: 'radiologist-password-1' };
 const RADIOLOGIST_NAME = 'BS. Lan';
@@ -29,7 +32,7 @@ const SPECIALIST = 'GS. Trần Văn Minh';
 /** Untranslated on purpose, as Vietnamese clinical and IT writing keeps them. Keep it short. */
 const ALLOWED = new Set([
   ...['mm', 'cm', 'MB', 'HU'], // units (also mm², cm²)
-  ...['CT', 'MR', 'CR', 'DX', 'MG', 'RF', 'NM', 'PT', 'OT', 'SR', 'US', 'XA'], // modality codes (DICOM defined terms)
+  ...['CT', 'MR', 'CR', 'DX', 'MG', 'RF', 'NM', 'PT', 'OT', 'SR', 'KO', 'US', 'XA'], // modality codes (DICOM defined terms)
   ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP', 'JPEG', 'USB'], // names and abbreviations used as is
   ...['Authorization', 'Bearer'], // the HTTP header an API token goes in, quoted literally on the account page
   'Cobb', // an eponym: góc Cobb
@@ -137,6 +140,7 @@ describe('the Vietnamese UI shows no English', () => {
       archive,
       SLICES.map((p) => corpusFile(p)),
     );
+    await expectStored(archive, prior.files);
     const created = await archive.fetch('/api/users', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -222,6 +226,9 @@ describe('the Vietnamese UI shows no English', () => {
     await drag(page, 'EllipticalRoi', [-100, 40], [-40, 100]);
     await drag(page, 'Probe', [60, -80], [60, -80]);
     await look(page, 'viewer with measurements');
+    // A key image, so the print sheet below has a film and the key object selection's title.
+    await page.keyboard.press('k');
+    await page.waitForSelector('[data-testid="key-image-count"][data-count="1"]');
     // The sex code (M in this CT) as a word.
     expect(await page.locator('[data-testid="viewport"][data-active="true"] [data-testid="overlay-top-left"]').textContent()).toContain(
       'Nam',
@@ -266,6 +273,12 @@ describe('the Vietnamese UI shows no English', () => {
     await look(page, 'consultation dialog, link made');
     await consult.locator('[data-testid="consultation-dialog-close"]').click();
 
+    // The study beside a prior of the patient: the series browser's study headings, the patient panel.
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid},${prior.studyUid}`);
+    await page.waitForSelector('[data-testid="viewport"][data-index="1"][data-rendered-image-id]', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="patient-panel"][data-state="loaded"]');
+    await look(page, 'viewer, current and prior');
+
     // A study that is not in the archive: the archive's error, in Vietnamese.
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=1.2.3.4.5`);
     await page.waitForSelector('[data-testid="error-banner"]:visible, [data-testid="viewer-error"]:visible');
@@ -273,7 +286,7 @@ describe('the Vietnamese UI shows no English', () => {
 
     // Print, upload (with one file stored), account.
     await page.goto(`${archive.url}/print?StudyInstanceUIDs=${studyUid}`);
-    await page.waitForSelector('[data-testid="print-view"]');
+    await page.waitForSelector('[data-testid="print-sheet"][data-state="done"]', { timeout: 20_000 });
     await look(page, 'print');
     await page.goto(`${archive.url}/upload`);
     await page.waitForSelector('[data-testid="upload-page"]');
@@ -342,7 +355,7 @@ describe('the Vietnamese UI shows no English', () => {
     await reader.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
     await switchToVietnamese(reader);
     await waitForImage(reader);
-    await reader.locator('[data-testid="series-item"][data-displayable="false"]').click();
+    await reader.locator('[data-testid="series-item"][data-displayable="false"][data-series-number="9901"]').click();
     await reader.waitForSelector('[data-testid="sr-view"][data-state="ready"]');
     await look(reader, 'opinion report');
     // The archive answers a browser's unknown address with the app (404), which says so in Vietnamese.

@@ -59,7 +59,7 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
     return marker;
   };
   const currentRef = (pane: ViewportPane) => {
-    const image = cornerstone.getImage(pane.imageElement);
+    const image = shownImage(pane.imageElement);
     return image ? { ...parseImageId(image.imageId), studyUid } : undefined;
   };
   const findMarked = (pane: ViewportPane) => {
@@ -80,7 +80,10 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
   const apply = (set: KeyImageSet) => {
     images = set.images;
     onCount(images.length);
-    for (const pane of panes) showMarker(pane);
+    for (const pane of panes) {
+      if (pane.element.isConnected) showMarker(pane);
+      else panes.delete(pane);
+    }
   };
   const send = (request: Promise<KeyImageSet>) => {
     setPending(1);
@@ -131,4 +134,13 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
       );
     },
   };
+}
+
+/** The image an element shows; undefined for a pane of an earlier layout, no longer enabled in cornerstone (getImage throws then). */
+function shownImage(element: HTMLElement): ReturnType<typeof cornerstone.getImage> | undefined {
+  try {
+    return cornerstone.getImage(element);
+  } catch {
+    return undefined;
+  }
 }

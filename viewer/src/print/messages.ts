@@ -56,7 +56,7 @@ export const printMessages: Messages<Key> = {
     empty: 'Chưa có ảnh đánh dấu: hãy đánh dấu ảnh bằng phím K trong trình xem.',
     loading: 'Đang chuẩn bị tờ phim…',
     patientName: 'Bệnh nhân',
-    patientId: 'Mã BN',
+    patientId: 'Mã bệnh nhân',
     sexAge: 'Giới / tuổi',
     studyDate: 'Ngày chụp',
     description: 'Mô tả',

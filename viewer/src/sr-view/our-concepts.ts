@@ -22,6 +22,10 @@ export type OurConcept =
   | '99PACS:URGENCY'
   | '99PACS:OBSERVER-CONTACT'
   | 'Consultation opinion'
+  // the key images' KOS (server/key-images): its series, its two Document Titles (CID 7010)
+  | 'Key images'
+  | 'DCM:113000'
+  | 'DCM:113002'
   // the urgency values written under 99PACS:URGENCY (as consultation/messages.ts says them)
   | 'routine'
   | 'urgent'
@@ -40,6 +44,9 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
     '99PACS:URGENCY': 'Consultation urgency',
     '99PACS:OBSERVER-CONTACT': "Person observer's contact",
     'Consultation opinion': 'Consultation opinion',
+    'Key images': 'Key images',
+    'DCM:113000': 'Of Interest',
+    'DCM:113002': 'For Referring Provider',
     routine: 'routine',
     urgent: 'urgent',
     emergency: 'emergency',
@@ -56,6 +63,9 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
     '99PACS:URGENCY': 'Mức độ khẩn',
     '99PACS:OBSERVER-CONTACT': 'Liên hệ của người cho ý kiến',
     'Consultation opinion': 'Ý kiến hội chẩn',
+    'Key images': 'Ảnh đánh dấu',
+    'DCM:113000': 'Đáng chú ý',
+    'DCM:113002': 'Dành cho bác sĩ chỉ định',
     routine: 'thường quy',
     urgent: 'khẩn',
     emergency: 'cấp cứu',
@@ -76,7 +86,7 @@ export function conceptValue(scheme: string, value: string, text: string, langua
   return urgency ? ourConceptMessages[language][text as OurConcept] : text;
 }
 
-/** A series description: the opinion series ours in `language`, any other as recorded. */
+/** A series description: our opinion and key-image series in `language`, any other as recorded. */
 export function seriesDescriptionText(description: string, language: Language): string {
-  return description === 'Consultation opinion' ? ourConceptMessages[language][description] : description;
+  return description === 'Consultation opinion' || description === 'Key images' ? ourConceptMessages[language][description] : description;
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { newUid } from '../../fixtures/generate-ct-series';
 import { Tag } from '../../shared/dicom/tags';
 import { CORPUS_DIR } from './corpus';
+import { dcmjs } from './synthetic-series';
 
 /**
  * Studies of one patient made from the corpus's real 40-slice CT (the corpus has no two studies
@@ -11,22 +11,6 @@ import { CORPUS_DIR } from './corpus';
  * the attributes given (Study Date, Patient ID, Issuer of Patient ID…), rewritten with dcmjs
  * before STOW. `zShift` moves every slice along z, as a prior scanned with another table origin.
  */
-
-// dcmjs ships no type declarations: only reading, naturalizing and writing a Part 10 file are used.
-interface DcmjsDict {
-  meta: Record<string, { Value?: unknown[] }>;
-  dict: Record<string, unknown>;
-  write(): ArrayBuffer;
-}
-const dcmjs = createRequire(import.meta.url)('dcmjs') as {
-  data: {
-    DicomMessage: { readFile(buffer: ArrayBuffer): DcmjsDict };
-    DicomMetaDictionary: {
-      naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown>;
-      denaturalizeDataset(dataset: Record<string, unknown>): Record<string, unknown>;
-    };
-  };
-};
 
 export const CT_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
 /** The CT's files in Instance Number order (their names are 1-036 … 1-075 in that order). */

@@ -43,6 +43,8 @@ export interface SrDocumentInput {
   content: DicomJson;
   /** What the 99PACS coding scheme is, when the content uses it. */
   localSchemeName?: string;
+  /** Another SR IOD with the same modules (e.g. Comprehensive SR for a TID 1500 measurement report); Basic Text SR by default. */
+  sopClassUid?: string;
 }
 
 export interface SrDocument {
@@ -61,6 +63,7 @@ export function writeBasicTextSr(input: SrDocumentInput): SrDocument {
   }
   if (input.series.uid !== undefined && !isValidUid(input.series.uid))
     throw new AppError('INVALID_UID', 'The series of the document has no valid UID.');
+  const sopClassUid = input.sopClassUid ?? BASIC_TEXT_SR_SOP_CLASS_UID;
   const seriesInstanceUid = input.series.uid ?? newUid();
   const sopInstanceUid = newUid();
   const offset = getString(input.study, Tag.TimezoneOffsetFromUTC);
@@ -70,7 +73,7 @@ export function writeBasicTextSr(input: SrDocumentInput): SrDocument {
     [Tag.SpecificCharacterSet]: { vr: 'CS', Value: ['ISO_IR 192'] },
     [Tag.InstanceCreationDate]: { vr: 'DA', Value: [when.date] },
     [Tag.InstanceCreationTime]: { vr: 'TM', Value: [when.time] },
-    [Tag.SOPClassUID]: { vr: 'UI', Value: [BASIC_TEXT_SR_SOP_CLASS_UID] },
+    [Tag.SOPClassUID]: { vr: 'UI', Value: [sopClassUid] },
     [Tag.SOPInstanceUID]: { vr: 'UI', Value: [sopInstanceUid] },
     ...(when.timezoneOffset ? { [Tag.TimezoneOffsetFromUTC]: { vr: 'SH', Value: [when.timezoneOffset] } } : {}),
     ...copiedStudyAttributes(input.study),
@@ -119,7 +122,7 @@ export function writeBasicTextSr(input: SrDocumentInput): SrDocument {
     ...input.content,
   };
 
-  const part10 = writePart10(dataset, BASIC_TEXT_SR_SOP_CLASS_UID, sopInstanceUid);
+  const part10 = writePart10(dataset, sopClassUid, sopInstanceUid);
   return { part10, sopInstanceUid, seriesInstanceUid };
 }
 

@@ -242,13 +242,43 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     await page.close();
   });
 
-  it('gives every control and text of the viewer with a CT, and of its Download menu, at least 4.5:1 (3:1 large)', async () => {
+  it('gives every control and text of the viewer with a CT, and of its Download, window preset and layout menus, at least 4.5:1 (3:1 large)', async () => {
     const page = await openViewer();
     expect(await failingContrast(page)).toEqual([]);
     await page.click('[data-testid="download-button"]');
-    await page.waitForSelector('[role="menuitem"]');
+    await page.waitForSelector('[data-testid="download-menu"] [role="menuitem"]');
     expect(await failingContrast(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    for (const [button, menu] of [
+      ['window-presets', 'window-preset-menu'],
+      ['layout-menu', 'layout-menu-list'],
+    ]) {
+      await page.click(`[data-testid="${button}"]`);
+      await page.waitForSelector(`[data-testid="${menu}"]:visible`);
+      expect(await failingContrast(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+    }
     await page.close();
+  });
+
+  it('gives the phone layout (worklist cards, the opened toolbar, the series drawer) at least 4.5:1 (3:1 large)', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'en-US' };
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await signIn(page, archive);
+    await page.goto(`${archive.url}/`);
+    await page.waitForSelector('[data-testid="worklist"][data-state="done"]');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
+    await page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]');
+    await page.click('[data-testid="toolbar-toggle"]');
+    await page.waitForSelector('[data-testid="toolbar-groups"]:visible');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.click('[data-testid="toolbar-toggle"]');
+    await page.click('[data-testid="series-drawer"]');
+    await page.waitForSelector('[data-testid="series-item"]:visible');
+    expect(await failingContrast(page)).toEqual([]);
+    await context.close();
   });
 
   it('gives every control and text of the admin page at least 4.5:1 (3:1 large)', async () => {
@@ -257,10 +287,15 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     await page.close();
   });
 
-  it('shows a keyboard focus ring of at least 3:1 on a toolbar button and a series item of the viewer', async () => {
+  it('shows a keyboard focus ring of at least 3:1 on a toolbar button, a menu item and a series item of the viewer', async () => {
     const page = await openViewer();
     expectVisibleRing(await focusRingOnTab(page, '[data-testid="series-item"]'));
     expectVisibleRing(await focusRingOnTab(page, '.viewer-toolbar button'));
+    // A menu opened from the keyboard puts the focus, with its ring, on its first item.
+    await focusRingOnTab(page, '[data-testid="window-presets"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="window-preset-menu"]:visible');
+    expectVisibleRing(await page.evaluate(measureFocusRing));
     await page.close();
   });
 

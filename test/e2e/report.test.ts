@@ -114,6 +114,7 @@ describe('a report written in the viewer, signed, printed with a QR code that op
 
     await panel.locator('[data-testid="report-section-findings"]').fill(FINDINGS);
     await panel.locator('[data-testid="report-section-impression"]').fill(IMPRESSION);
+    if (process.env.PACS_SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'report-editor.png') });
     await panel.locator('[data-testid="report-save"]').click();
     await expect.poll(async () => (await panel.locator('[data-testid="report-saved"]').textContent()) ?? '').toContain('Đã lưu nháp');
     const draft = await reportOf();
@@ -127,6 +128,8 @@ describe('a report written in the viewer, signed, printed with a QR code that op
     expect(await panel.locator('[data-testid="report-signed-by"]').textContent()).toContain(
       'Ký bởi BS. Nguyễn Thị Lan, Bệnh viện Đa khoa Tỉnh',
     );
+
+    if (process.env.PACS_SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'report-signed.png') });
 
     // QIDO finds the report as an SR series of the study.
     const qido = await archive.fetch(`/dicom-web/studies/${ct.studyUid}/series?Modality=SR`, {
@@ -147,6 +150,7 @@ describe('a report written in the viewer, signed, printed with a QR code that op
     await sheetReport.waitFor({ timeout: 20_000 });
     expect(await sheetReport.locator('[data-testid="report-text-impression"]').textContent()).toBe(`Kết luận${IMPRESSION}`);
     expect(await sheetReport.locator('[data-testid="report-text-findings"]').textContent()).toContain('Thận: không thấy sỏi.');
+    expect(await sheetReport.locator('[data-testid="report-print-patientName"]').textContent()).toContain('Lê Văn Hùng');
     await page.fill('[data-testid="share-qr-days"]', '2');
     await page.fill('[data-testid="share-qr-pin"]', '2468');
     await page.click('[data-testid="share-qr-create"]');

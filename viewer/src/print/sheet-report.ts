@@ -10,6 +10,7 @@ import { reportSectionsView } from '../report/report-view';
 import { formatInstant } from '../sharing/date-time';
 import { element } from '../ui/element';
 import { reportPrintMessages } from './report-messages';
+import { loadReportHeader, reportHeaderView } from './report-header';
 import { createShareQr } from './share-qr';
 import './report-page.css';
 
@@ -20,12 +21,14 @@ export function createSheetReport(studyUid: string): HTMLElement {
   block.dataset.state = 'loading';
   const qr = createShareQr(studyUid);
   if (qr) block.append(qr);
-  loadReport(studyUid)
-    .then((report) => {
+  Promise.all([loadReport(studyUid), loadReportHeader(studyUid)])
+    .then(([report, header]) => {
       const final = latestFinal(report);
       if (!final) return;
       block.dataset.version = String(final.version);
+      // Its own printed page: the patient is named on it too.
       block.prepend(
+        ...(header ? [reportHeaderView(header)] : []),
         element('h2', { className: 'report-sheet-title', text: t('reportOnSheet') }),
         reportSectionsView(final, ['findings', 'impression']),
         element('p', {

@@ -36,7 +36,7 @@ const ALLOWED = new Set([
   ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP', 'JPEG', 'USB'], // names and abbreviations used as is
   ...['Authorization', 'Bearer'], // the HTTP header an API token goes in, quoted literally on the account page
   'Cobb', // an eponym: góc Cobb
-  'Delete', // the key's own label on the keyboard
+  ...['Delete', 'Shift'], // the keys' own labels on the keyboard
 ]);
 
 interface Seen {

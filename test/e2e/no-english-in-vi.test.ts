@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realCtSeries } from '../../fixtures/real-ct-series';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
 import { requireTool } from '../helpers/debian-tools';
-import { rewrittenCtSeries } from '../helpers/prior-study';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 
@@ -23,7 +23,7 @@ import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start
  */
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
 /** A prior of the same patient (same CT, new UIDs, another date). */
-const prior = rewrittenCtSeries({ slices: 2, attributes: { StudyDate: '20100102' } });
+const prior = realCtSeries({ slices: 2, patientId: 'Pancreas-CT-CB_001', attributes: { StudyDate: '20100102' } });
 const VIEWPORT = { width: 1440, height: 900 };
 const RADIOLOGIST = { username: 'bs.lan', password: 'radiologist-password-1' };
 const RADIOLOGIST_NAME = 'BS. Lan';
@@ -140,7 +140,10 @@ describe('the Vietnamese UI shows no English', () => {
       archive,
       SLICES.map((p) => corpusFile(p)),
     );
-    await expectStored(archive, prior.files);
+    await expectStored(
+      archive,
+      prior.instances.map((i) => i.bytes),
+    );
     const created = await archive.fetch('/api/users', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

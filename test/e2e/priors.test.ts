@@ -1,22 +1,28 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realCtSeries, type RealCtOptions } from '../../fixtures/real-ct-series';
 import { Tag } from '../../shared/dicom/tags';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { expectStored, firstValue, getJson } from '../helpers/dicomweb-http';
-import { rewrittenCtSeries } from '../helpers/prior-study';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
  * A radiologist compares a current CT with the patient's prior (issue 12 item 3). Both are the
  * corpus's real 40-slice abdominal CT with new UIDs: the current of 5 January 2024; the prior of
- * 5 March 2019 in its own frame of reference, every slice 100 mm higher (another table origin),
+ * 5 March 2019 in its own frame of reference, starting 100 mm higher (another table origin),
  * with a 3-slice series of another description before the one that matches. Two more studies must
  * not be offered: another patient's, and one with the same Patient ID from another issuer.
  */
+/** The real CT (fixtures/real-ct-series.ts) as a series of its own: files and SOP Instance UIDs in slice order. */
+function ctSeries(options: Omit<RealCtOptions, 'slices'> & { slices?: number }) {
+  const series = realCtSeries({ slices: 40, ...options });
+  return { ...series, files: series.instances.map((i) => i.bytes), sopUids: series.instances.map((i) => i.sopUid) };
+}
+
 const PATIENT = { PatientID: 'BN-2024-0042', IssuerOfPatientID: 'BV-CHORAY', PatientName: [{ Alphabetic: 'NGUYEN^VAN AN' }] };
-const current = rewrittenCtSeries({ attributes: { ...PATIENT, StudyDate: '20240105', StudyDescription: 'CT BUNG' } });
-const priorDecoy = rewrittenCtSeries({
+const current = ctSeries({ attributes: { ...PATIENT, StudyDate: '20240105', StudyDescription: 'CT BUNG' } });
+const priorDecoy = ctSeries({
   slices: 3,
   attributes: {
     ...PATIENT,
@@ -27,16 +33,16 @@ const priorDecoy = rewrittenCtSeries({
     SliceThickness: 1,
   },
 });
-const prior = rewrittenCtSeries({
+const prior = ctSeries({
   studyUid: priorDecoy.studyUid,
-  zShift: 100,
+  zStart: 100,
   attributes: { ...PATIENT, StudyDate: '20190305', StudyDescription: 'CT BUNG', SeriesNumber: 2 },
 });
-const otherPatient = rewrittenCtSeries({
+const otherPatient = ctSeries({
   slices: 2,
   attributes: { ...PATIENT, PatientID: 'BN-2024-0043', PatientName: [{ Alphabetic: 'TRAN^THI BINH' }], StudyDate: '20230101' },
 });
-const otherIssuer = rewrittenCtSeries({ slices: 2, attributes: { ...PATIENT, IssuerOfPatientID: 'BV-BACHMAI', StudyDate: '20220101' } });
+const otherIssuer = ctSeries({ slices: 2, attributes: { ...PATIENT, IssuerOfPatientID: 'BV-BACHMAI', StudyDate: '20220101' } });
 
 const viewport = (index: number) => `[data-testid="viewport"][data-index="${index}"]`;
 const TEXT = {

@@ -3,11 +3,10 @@ import { generateCtSeries } from '../../fixtures/generate-ct-series';
 
 // dcmjs ships no type declarations: only reading, naturalizing and writing a Part 10 file are used.
 interface DcmjsDict {
-  meta: Record<string, { Value?: unknown[] }>;
   dict: Record<string, unknown>;
   write(): ArrayBuffer;
 }
-export const dcmjs = createRequire(import.meta.url)('dcmjs') as {
+const dcmjs = createRequire(import.meta.url)('dcmjs') as {
   data: {
     DicomMessage: { readFile(buffer: ArrayBuffer): DcmjsDict };
     DicomMetaDictionary: {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONCEPTS } from '../../server/consultation/sr-content';
 import { OPINION_SERIES_DESCRIPTION } from '../../server/consultation/opinion-sr';
+import { DIAGNOSTIC_IMAGING_REPORT, REPORT_SERIES_DESCRIPTION, SECTION_CONCEPTS } from '../../server/reports/report-sr';
 import { ERRORS } from '../../shared/errors';
 import { formatPatientSex } from '../../viewer/src/i18n/patient-sex';
 import { localizeDrawnText } from '../../viewer/src/imaging/drawn-labels';
@@ -23,10 +24,21 @@ describe('the Vietnamese of labels the viewer shows', () => {
     expect(conceptValue(CONCEPTS.urgency.scheme, CONCEPTS.urgency.value, 'urgent', 'vi')).toBe('khẩn');
     expect(conceptValue('LN', '55115-0', 'urgent', 'vi')).toBe('urgent');
     // Another report's concept keeps its own meaning.
-    expect(conceptName('DCM', '121071', 'Finding', 'vi')).toBe('Finding');
+    expect(conceptName('DCM', '121106', 'Comment', 'vi')).toBe('Comment');
     expect(seriesDescriptionText(OPINION_SERIES_DESCRIPTION, 'vi')).toBe('Ý kiến hội chẩn');
     expect(seriesDescriptionText(OPINION_SERIES_DESCRIPTION, 'en')).toBe(OPINION_SERIES_DESCRIPTION);
     expect(seriesDescriptionText('CT ABDOMEN', 'vi')).toBe('CT ABDOMEN');
+  });
+
+  it("names every concept, the language value and the series of the server's diagnostic report", () => {
+    for (const concept of [DIAGNOSTIC_IMAGING_REPORT, ...Object.values(SECTION_CONCEPTS).flatMap((c) => [c.heading, c.text])]) {
+      expect(conceptName(concept.scheme, concept.value, concept.meaning, 'en')).toBe(concept.meaning);
+      expect(conceptName(concept.scheme, concept.value, concept.meaning, 'vi')).toMatch(/[^\x00-\x7f]/);
+    }
+    expect(conceptName('DCM', '121072', 'Impressions', 'vi')).toBe('Kết luận');
+    expect(conceptValue('DCM', '121049', 'Vietnamese', 'vi')).toBe('Tiếng Việt');
+    expect(conceptValue('DCM', '121049', 'English', 'en')).toBe('English');
+    expect(seriesDescriptionText(REPORT_SERIES_DESCRIPTION, 'vi')).toBe('Kết quả chẩn đoán');
   });
 
   it('translates the label words cornerstone-tools draws, writes its numbers the Vietnamese way and leaves units', () => {

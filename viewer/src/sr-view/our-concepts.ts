@@ -1,6 +1,7 @@
 /**
  * The labels of the reports this archive writes itself (the consultation opinion, a Basic Text SR:
- * server/consultation/sr-content.ts CONCEPTS and opinion-sr.ts), in the UI language. A report
+ * server/consultation/sr-content.ts CONCEPTS and opinion-sr.ts; the diagnostic report,
+ * server/reports/report-sr.ts; the key images' KOS), in the UI language. A report
  * from elsewhere is shown with its own Code Meanings; ours are recognised by coding scheme and
  * code value, so the words stored in the DICOM object stay the standard's English.
  * test/viewer/sr-labels.test.ts checks that every concept the server writes is named here.
@@ -26,6 +27,22 @@ export type OurConcept =
   | 'Key images'
   | 'DCM:113000'
   | 'DCM:113002'
+  // the diagnostic report (server/reports/report-sr.ts): its series, title, language, section headings (CID 7001) and texts (CID 7002)
+  | 'Diagnostic report'
+  | 'LN:18748-4'
+  | 'DCM:121049'
+  | 'LN:55752-0'
+  | 'DCM:121060'
+  | 'DCM:121064'
+  | 'DCM:121065'
+  | 'DCM:121070'
+  | 'DCM:121071'
+  | 'DCM:121072'
+  | 'DCM:121074'
+  | 'DCM:121075'
+  // the language values written under DCM:121049 (RFC5646 en, vi)
+  | 'English'
+  | 'Vietnamese'
   // the urgency values written under 99PACS:URGENCY (as consultation/messages.ts says them)
   | 'routine'
   | 'urgent'
@@ -47,6 +64,20 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
     'Key images': 'Key images',
     'DCM:113000': 'Of Interest',
     'DCM:113002': 'For Referring Provider',
+    'Diagnostic report': 'Diagnostic report',
+    'LN:18748-4': 'Diagnostic Imaging Report',
+    'DCM:121049': 'Language of Content Item and Descendants',
+    'LN:55752-0': 'Clinical Information',
+    'DCM:121060': 'History',
+    'DCM:121064': 'Current Procedure Descriptions',
+    'DCM:121065': 'Procedure Description',
+    'DCM:121070': 'Findings',
+    'DCM:121071': 'Finding',
+    'DCM:121072': 'Impressions',
+    'DCM:121074': 'Recommendations',
+    'DCM:121075': 'Recommendation',
+    English: 'English',
+    Vietnamese: 'Vietnamese',
     routine: 'routine',
     urgent: 'urgent',
     emergency: 'emergency',
@@ -54,7 +85,7 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
   vi: {
     'LN:11488-4': 'Ý kiến hội chẩn',
     'LN:55115-0': 'Câu hỏi lâm sàng',
-    'DCM:121073': 'Ý kiến chuyên gia',
+    'DCM:121073': 'Kết luận',
     'DCM:121008': 'Người cho ý kiến',
     'DCM:121009': 'Cơ sở của người cho ý kiến',
     '99PACS:CONSULT-ID': 'Mã hội chẩn',
@@ -66,6 +97,20 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
     'Key images': 'Ảnh đánh dấu',
     'DCM:113000': 'Đáng chú ý',
     'DCM:113002': 'Dành cho bác sĩ chỉ định',
+    'Diagnostic report': 'Kết quả chẩn đoán',
+    'LN:18748-4': 'Kết quả chẩn đoán hình ảnh',
+    'DCM:121049': 'Ngôn ngữ',
+    'LN:55752-0': 'Thông tin lâm sàng',
+    'DCM:121060': 'Bệnh sử',
+    'DCM:121064': 'Kỹ thuật',
+    'DCM:121065': 'Mô tả kỹ thuật',
+    'DCM:121070': 'Mô tả',
+    'DCM:121071': 'Mô tả',
+    'DCM:121072': 'Kết luận',
+    'DCM:121074': 'Đề nghị',
+    'DCM:121075': 'Đề nghị',
+    English: 'Tiếng Anh',
+    Vietnamese: 'Tiếng Việt',
     routine: 'thường quy',
     urgent: 'khẩn',
     emergency: 'cấp cứu',
@@ -80,13 +125,16 @@ export function conceptName(scheme: string, value: string, meaning: string, lang
   return isOurs(key) ? ourConceptMessages[language][key] : meaning;
 }
 
-/** A TEXT value under one of our concepts: the urgency word translated; anything else as written. */
+/** A value under one of our concepts: the urgency word and the report's language translated; anything else as written. */
 export function conceptValue(scheme: string, value: string, text: string, language: Language): string {
   const urgency = scheme === '99PACS' && value === 'URGENCY' && ['routine', 'urgent', 'emergency'].includes(text);
-  return urgency ? ourConceptMessages[language][text as OurConcept] : text;
+  const reportLanguage = scheme === 'DCM' && value === '121049' && (text === 'English' || text === 'Vietnamese');
+  return urgency || reportLanguage ? ourConceptMessages[language][text as OurConcept] : text;
 }
 
 /** A series description: our opinion and key-image series in `language`, any other as recorded. */
 export function seriesDescriptionText(description: string, language: Language): string {
-  return description === 'Consultation opinion' || description === 'Key images' ? ourConceptMessages[language][description] : description;
+  return description === 'Consultation opinion' || description === 'Key images' || description === 'Diagnostic report'
+    ? ourConceptMessages[language][description]
+    : description;
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCtSeries, type RealCtOptions } from '../../fixtures/real-ct-series';
@@ -129,6 +130,7 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
       expect(await items.nth(0).locator('[data-testid="patient-study-badge"]').textContent()).toBe(text.current);
       expect(await items.nth(1).locator('[data-testid="patient-study-date"]').textContent()).toBe(dateIn(locale, '20190305'));
       expect(await items.nth(1).textContent()).toContain('43'); // 3 + 40 images
+      expect(await page.isHidden('[data-testid="patient-panel-note"]')).toBe(true); // not "no other study"
 
       await items.nth(1).click();
       await page.waitForURL((url) => url.searchParams.get('StudyInstanceUIDs') === `${current.studyUid},${prior.studyUid}`);
@@ -178,6 +180,8 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
       await wheel(page, 1, 2);
       await page.waitForSelector(`${viewport(1)}[data-slice-index="14"]`);
       await page.waitForSelector(`${viewport(0)}[data-slice-index="11"]`);
+      if (process.env.PACS_SCREENSHOT_DIR)
+        await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, `current-and-prior-${locale.slice(0, 2)}.png`) });
       expect(errors).toEqual([]);
       await page.close();
     }, 120_000);

@@ -38,8 +38,9 @@ export function createPatientPanel(
 
   const show = (studies: PatientStudy[], hasMore: boolean) => {
     list.replaceChildren(...studies.map((s) => studyItem(s, opened, onOpen)));
-    const others = studies.filter((s) => !opened.includes(s.studyInstanceUid)).length;
-    note.textContent = hasMore ? t('moreStudies', { count: PATIENT_STUDY_LIMIT }) : others === 0 ? t('noOtherStudies') : '';
+    // "No other study" only when there is none; priors already on screen are listed, marked.
+    const alone = studies.every((s) => s.studyInstanceUid === opened[0]);
+    note.textContent = hasMore ? t('moreStudies', { count: PATIENT_STUDY_LIMIT }) : alone ? t('noOtherStudies') : '';
     note.hidden = note.textContent === '';
     panel.dataset.state = 'loaded';
     panel.dataset.count = String(studies.length);
@@ -85,15 +86,13 @@ function studyItem(study: PatientStudy, opened: readonly string[], onOpen: (stud
   if (position >= 0) {
     item.dataset.state = position === 0 ? 'current' : 'opened';
     item.classList.add('on-screen');
-    item
-      .querySelector('.patient-study-head')
-      ?.append(
-        element('span', {
-          className: 'patient-study-badge',
-          testid: 'patient-study-badge',
-          text: t(position === 0 ? 'current' : 'opened'),
-        }),
-      );
+    item.querySelector('.patient-study-head')?.append(
+      element('span', {
+        className: 'patient-study-badge',
+        testid: 'patient-study-badge',
+        text: t(position === 0 ? 'current' : 'opened'),
+      }),
+    );
     if (position === 0) item.setAttribute('aria-current', 'true');
     return item;
   }

@@ -148,6 +148,7 @@ export const Tag = {
 
   // Code Sequence Macro (PS3.3 8.8) and coding schemes
   CodeValue: '00080100',
+  LongCodeValue: '00080119',
   CodingSchemeDesignator: '00080102',
   CodeMeaning: '00080104',
   CodingSchemeIdentificationSequence: '00080110',

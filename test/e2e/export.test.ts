@@ -192,7 +192,7 @@ describe('export from the viewer in Chromium: ZIP where permitted, the image as 
     // In Vietnamese; the keyboard walks the menu and Esc closes it.
     const downloader = await guestPage('vi-VN');
     await openViewer(downloader, await newShare(['read', 'download']));
-    expect(await downloader.textContent('[data-testid="download-button"]')).toBe('Tải xuống');
+    expect(await downloader.getAttribute('[data-testid="download-button"]', 'aria-label')).toBe('Tải xuống');
     await openMenu(downloader);
     expect(await downloader.textContent('[data-testid="download-study-zip"]')).toBe('Ca chụp dạng ZIP (tệp DICOM)');
     expect(await downloader.textContent('[data-testid="download-png-plain"]')).toBe('Ảnh PNG, chỉ có ảnh');

@@ -11,8 +11,8 @@ import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start
 
 /**
  * The walker (issue 12 item 7): with the UI switched to Vietnamese it visits every page and
- * dialog (worklist, viewer with a CT, its measurements, help and tag browser, upload, print,
- * share and consultation dialogs, admin users and audit, account, sign-in, the share-open page,
+ * dialog (worklist, viewer with a CT, its measurements, help and tag browser, the report drawer,
+ * upload, print with a report and QR code, the report page, share and consultation dialogs, admin users and audit, account, sign-in, the share-open page,
  * a guest's viewer and error pages) and fails on any English word the user can see: text,
  * title/placeholder/aria-label attributes, the tab title, and text drawn on the image canvas
  * (recorded by wrapping CanvasRenderingContext2D.fillText before the page runs).
@@ -33,7 +33,7 @@ const SPECIALIST = 'GS. Trần Văn Minh';
 const ALLOWED = new Set([
   ...['mm', 'cm', 'MB', 'HU'], // units (also mm², cm²)
   ...['CT', 'MR', 'CR', 'DX', 'MG', 'RF', 'NM', 'PT', 'OT', 'SR', 'KO', 'US', 'XA'], // modality codes (DICOM defined terms)
-  ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP', 'JPEG', 'USB'], // names and abbreviations used as is
+  ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP', 'JPEG', 'USB', 'QR'], // names and abbreviations used as is (mã QR)
   ...['Authorization', 'Bearer'], // the HTTP header an API token goes in, quoted literally on the account page
   'Cobb', // an eponym: góc Cobb
   ...['Delete', 'Shift'], // the keys' own labels on the keyboard
@@ -276,6 +276,27 @@ describe('the Vietnamese UI shows no English', () => {
     await look(page, 'consultation dialog, link made');
     await consult.locator('[data-testid="consultation-dialog-close"]').click();
 
+    // The report drawer: the editor with the CT template, the signing question, the signed report, an amendment's draft.
+    await page.click('[data-testid="report-button"]');
+    const report = page.locator('[data-testid="report-panel"]');
+    await report.locator('[data-testid="report-editor"]').waitFor();
+    await look(page, 'report editor');
+    await report.locator('[data-testid="report-section-impression"]').fill('Khối giảm tỷ trọng ở gan, nghĩ nhiều u máu.');
+    // This CT names no institution: signing asks for the organization first.
+    await report.locator('[data-testid="report-sign"]').click();
+    await report.locator('[data-testid="report-error"]:not(:empty)').waitFor();
+    await look(page, 'report, organization missing');
+    await report.locator('[data-testid="report-organization"]').fill('Bệnh viện Bạch Mai');
+    await report.locator('[data-testid="report-sign"]').click();
+    await page.waitForSelector('[data-testid="confirm-dialog"]');
+    await look(page, 'report, signing question');
+    await page.click('[data-testid="confirm-ok"]');
+    await report.locator('[data-testid="report-final"]').waitFor({ timeout: 20_000 });
+    await look(page, 'report signed');
+    await report.locator('[data-testid="report-amend"]').click();
+    await look(page, 'report, amendment draft');
+    await report.locator('[data-testid="report-close"]').click();
+
     // The study beside a prior of the patient: the series browser's study headings, the patient panel.
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid},${prior.studyUid}`);
     await page.waitForSelector('[data-testid="viewport"][data-index="1"][data-rendered-image-id]', { timeout: 20_000 });
@@ -291,6 +312,13 @@ describe('the Vietnamese UI shows no English', () => {
     await page.goto(`${archive.url}/print?StudyInstanceUIDs=${studyUid}`);
     await page.waitForSelector('[data-testid="print-sheet"][data-state="done"]', { timeout: 20_000 });
     await look(page, 'print');
+    await page.fill('[data-testid="share-qr-pin"]', '1357');
+    await page.click('[data-testid="share-qr-create"]');
+    await page.waitForSelector('[data-testid="share-qr"] svg');
+    await look(page, 'print, report and QR code');
+    await page.goto(`${archive.url}/report-print?StudyInstanceUIDs=${studyUid}`);
+    await page.waitForSelector('[data-testid="report-print-view"][data-state="done"]');
+    await look(page, 'report page');
     await page.goto(`${archive.url}/upload`);
     await page.waitForSelector('[data-testid="upload-page"]');
     await look(page, 'upload');

@@ -37,6 +37,7 @@ type Key =
   | 'print'
   | 'readOnly'
   | 'emptyReport'
+  | 'organizationNeeded'
   | ReportSection;
 
 export const reportMessages: Messages<Key> = {
@@ -76,6 +77,7 @@ export const reportMessages: Messages<Key> = {
     print: 'Print report',
     readOnly: 'Only a radiologist can write or sign the report.',
     emptyReport: 'Write at least the findings or the impression.',
+    organizationNeeded: 'Name the organization you sign for.',
     clinicalInformation: 'Clinical information',
     technique: 'Technique',
     findings: 'Findings',
@@ -118,6 +120,7 @@ export const reportMessages: Messages<Key> = {
     print: 'In kết quả',
     readOnly: 'Chỉ bác sĩ chẩn đoán hình ảnh được viết và ký kết quả.',
     emptyReport: 'Hãy viết ít nhất phần mô tả hoặc kết luận.',
+    organizationNeeded: 'Hãy nhập cơ sở y tế nơi bạn ký kết quả.',
     clinicalInformation: 'Thông tin lâm sàng',
     technique: 'Kỹ thuật',
     findings: 'Mô tả',

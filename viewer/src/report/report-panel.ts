@@ -173,6 +173,11 @@ export function createReportPanel(study: ReportStudy, onToggle?: (open: boolean)
     sign.addEventListener('click', () => {
       const draftNow = read();
       if (!draftNow.sections.findings && !draftNow.sections.impression) return showFormError(error, t('emptyReport'));
+      const org = organization.value.trim();
+      if (org === '') {
+        organization.focus();
+        return showFormError(error, t('organizationNeeded'));
+      }
       const name = session?.user?.displayName || session?.user?.username || '';
       void confirmAction(t('signQuestion', { name }), t('sign')).then(async (ok) => {
         if (!ok) return;
@@ -180,8 +185,7 @@ export function createReportPanel(study: ReportStudy, onToggle?: (open: boolean)
         busy(true, sign, t('signing'));
         try {
           await saveDraft(study.studyUid, draftNow);
-          const org = organization.value.trim();
-          await signReport(study.studyUid, org ? { organization: org } : {});
+          await signReport(study.studyUid, { organization: org });
           await refresh();
         } catch (e) {
           showFormError(error, describeError(e));

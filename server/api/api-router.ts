@@ -12,6 +12,7 @@ import type { ArchiveIndex } from '../index/archive-index';
 import type { IngestDeps } from '../ingest/store-instance';
 import { keyImageRoutes } from '../key-images/key-image-routes';
 import { StudyKeyImages } from '../key-images/study-key-images';
+import { measurementReportRoutes } from '../measurement-report/measurement-report-routes';
 import { shareRoutes } from '../sharing/share-routes';
 import { shareViewOf, type ShareViews } from '../sharing/share-view';
 import { reportRoutes } from '../reports/report-routes';
@@ -57,6 +58,7 @@ export function apiRouter(deps: ApiDeps): Router {
   );
   const keyImages = new StudyKeyImages({ index: deps.index, ingest: deps.ingest, annotations: deps.annotations });
   router.use(keyImageRoutes({ keyImages, consultations: deps.consultations, audit: deps.ctx.audit }));
+  router.use(measurementReportRoutes({ index: deps.index, ingest: deps.ingest, consultations: deps.consultations, audit: deps.ctx.audit }));
   router.use(reportRoutes({ index: deps.index, reports: deps.reports, audit: deps.ctx.audit, ingest: deps.ingest }));
   router.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No API at ${req.method} /api${req.path.slice(0, 200)}.`);

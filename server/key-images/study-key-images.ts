@@ -1,11 +1,11 @@
-import { Readable } from 'node:stream';
 import type { KeyImageEntry, KeyImages, KeyImageTitle, KeyImageView } from '../../shared/api/key-images';
-import { getNumber, getString, type DicomJson } from '../../shared/dicom/dicom-json';
+import { getNumber, type DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
 import { AppError } from '../../shared/errors';
 import type { AnnotationAuthor, AnnotationStore } from '../consultation/annotation-store';
 import type { ArchiveIndex } from '../index/archive-index';
-import { receiveInstance, type IngestDeps } from '../ingest/store-instance';
+import type { IngestDeps } from '../ingest/store-instance';
+import { instanceJson, replaceVersions, storedVersions, type StoredDocument } from '../sr/document-versions';
 import {
   buildKeyObjectSelection,
   instanceNumberOf,
@@ -15,6 +15,12 @@ import {
   readKeyObjectSelection,
   type KeyFrame,
 } from './key-object-selection';
+
+const KOS_SERIES = {
+  sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS_UID,
+  seriesNumber: KEY_IMAGE_SERIES_NUMBER,
+  seriesDescription: KEY_IMAGE_SERIES_DESCRIPTION,
+};
 
 /** The annotation kind of a key image's view (annotation-store.ts; the viewer's measurement sync skips kinds it does not draw). */
 export const KEY_IMAGE_VIEW_KIND = 'key-image';
@@ -134,18 +140,9 @@ export class StudyKeyImages {
     return result;
   }
 
-  /** Our KOS instances of the study, newest version first (more than one only after a crash between store and delete). */
-  private ours(studyUid: string): Array<{ seriesUid: string; sopUid: string; ds: DicomJson }> {
-    return this.deps.index
-      .findInstances(studyUid)
-      .filter((i) => i.sopClassUid === KEY_OBJECT_SELECTION_SOP_CLASS_UID)
-      .map((i) => ({ seriesUid: i.seriesUid, sopUid: i.sopUid, ds: this.instanceJson(studyUid, i.seriesUid, i.sopUid) }))
-      .filter(
-        ({ ds }) =>
-          getString(ds, Tag.SeriesDescription) === KEY_IMAGE_SERIES_DESCRIPTION &&
-          getNumber(ds, Tag.SeriesNumber) === KEY_IMAGE_SERIES_NUMBER,
-      )
-      .sort((a, b) => instanceNumberOf(b.ds) - instanceNumberOf(a.ds));
+  /** Our KOS instances of the study, newest version first. */
+  private ours(studyUid: string): StoredDocument[] {
+    return storedVersions(this.deps.index, studyUid, KOS_SERIES);
   }
 
   private current(studyUid: string): CurrentDocument | undefined {
@@ -175,29 +172,20 @@ export class StudyKeyImages {
     observer: string,
   ) {
     const older = this.ours(studyUid);
+    let next: Buffer | undefined;
     if (frames.length > 0) {
       const studyJson = this.deps.index.studyJson(studyUid);
       if (studyJson === undefined) throw new AppError('NOT_FOUND', 'The study is no longer in the archive.');
-      const kos = buildKeyObjectSelection({
+      next = buildKeyObjectSelection({
         study: JSON.parse(studyJson) as DicomJson,
         title,
         frames,
         observer,
         createdAt: new Date(),
         ...(current ? { series: { uid: current.seriesUid, instanceNumber: current.instanceNumber + 1 } } : {}),
-      });
-      const outcome = await (await receiveInstance(Readable.from([kos.part10]), studyUid, this.deps.ingest)).complete();
-      if (!outcome.ok) throw new AppError('INTERNAL', `The key object selection could not be stored in the study: ${outcome.message}`);
+      }).part10;
     }
-    for (const old of older) {
-      const keys = this.deps.index.delete(studyUid, old.seriesUid, old.sopUid) ?? [];
-      await this.deps.ingest.indexWriter.durable(); // the rows are gone for good before their objects go
-      for (const key of keys) {
-        await this.deps.ingest.blobStore.delete(key).catch((error: unknown) => {
-          this.deps.ingest.log('key images: an older key object selection could not be removed from storage (orphan)', error);
-        });
-      }
-    }
+    await replaceVersions(this.deps, studyUid, next, older);
   }
 
   private views(studyUid: string) {
@@ -225,8 +213,7 @@ export class StudyKeyImages {
   }
 
   private instanceJson(studyUid: string, seriesUid: string, sopUid: string): DicomJson {
-    const [json] = this.deps.index.metadataJson(studyUid, seriesUid, sopUid);
-    return json === undefined ? {} : (JSON.parse(json) as DicomJson);
+    return instanceJson(this.deps.index, studyUid, seriesUid, sopUid);
   }
 }
 

@@ -233,4 +233,64 @@ describe('key images as a Key Object Selection document in the study', () => {
     expect((seen.json as KeyImages).images.map((k) => k.sopInstanceUID)).toEqual([CT[1]!.sopInstanceUID]);
     expect((await mark(guest, CT[0]!.sopInstanceUID!)).status).toBe(403);
   });
+
+  it('stores the measurements as a TID 1500 Comprehensive SR, one current version, clean for dciodvfy and read by dsrdump', async () => {
+    const on = (i: number) => ({ seriesInstanceUID: SERIES, sopInstanceUID: CT[i]!.sopInstanceUID!, frame: 1 });
+    const measurements = [
+      { ...on(0), tool: 'Length', handles: { start: { x: 100, y: 120 }, end: { x: 220, y: 200 } }, length: 85.31 },
+      { ...on(0), tool: 'Angle', handles: { start: { x: 10, y: 10 }, middle: { x: 50, y: 50 }, end: { x: 90, y: 10 } }, rAngle: 90 },
+      {
+        ...on(1),
+        tool: 'EllipticalRoi',
+        handles: { start: { x: 200, y: 200 }, end: { x: 260, y: 240 } },
+        cachedStats: { area: 1303.2, mean: 42.5, stdDev: 11.2, min: -3, max: 88 },
+      },
+      {
+        ...on(1),
+        tool: 'RectangleRoi',
+        handles: { start: { x: 300, y: 300 }, end: { x: 340, y: 330 } },
+        cachedStats: { area: 830.4, mean: 51, stdDev: 9.5, min: 10, max: 90, perimeter: 120 },
+      },
+      { ...on(2), tool: 'ArrowAnnotate', handles: { start: { x: 40, y: 40 }, end: { x: 80, y: 90 } }, text: 'Nốt mờ 8 mm' },
+    ];
+    const saved = await call(archive, 'POST', `/api/studies/${STUDY}/measurement-report`, radiologist, { measurements });
+    expect(saved.status).toBe(201);
+    const first = saved.json as { sopInstanceUID: string; seriesInstanceUID: string; measurements: number };
+    expect(first.measurements).toBe(5);
+    const again = (await call(archive, 'POST', `/api/studies/${STUDY}/measurement-report`, radiologist, { measurements }))
+      .json as typeof first;
+    expect(again.seriesInstanceUID).toBe(first.seriesInstanceUID);
+    const series = (await getJson(archive, `${archive.dicomWeb}/studies/${STUDY}/series?Modality=SR`)).json as DicomJson[];
+    expect(series.map((s) => getString(s, Tag.SeriesDescription))).toEqual(['Measurement report']);
+    const instances = (await getJson(archive, `${archive.dicomWeb}/studies/${STUDY}/series/${first.seriesInstanceUID}/instances`))
+      .json as DicomJson[];
+    expect(instances.map((i) => getString(i, Tag.SOPInstanceUID))).toEqual([again.sopInstanceUID]);
+
+    const {
+      parts: [part],
+    } = await getMultipart(
+      archive,
+      `${archive.dicomWeb}/studies/${STUDY}/series/${again.seriesInstanceUID}/instances/${again.sopInstanceUID}`,
+    );
+    const file = path.join(dir, 'measurements.dcm');
+    writeFileSync(file, part!.body);
+    const findings = run('dciodvfy', [file]).split('\n');
+    expect(findings.join('\n')).toContain('ComprehensiveSR');
+    expect(findings.filter((line) => line.startsWith('Error'))).toEqual([]);
+    const tree = run('dsrdump', ['+Pc', file]);
+    expect(tree).toContain('Comprehensive SR Document');
+    expect(tree).toContain('(126000,DCM,"Imaging Measurement Report")');
+    expect(tree).toContain('<has obs context PNAME:(121008,DCM,"Person Observer Name")="bs.lan">');
+    expect(tree).toContain('<contains NUM:(410668003,SCT,"Length")="85.31" (mm,UCUM');
+    expect(tree).toContain('<contains NUM:(42798000,SCT,"Area")="830.4" (mm2,UCUM');
+    expect(tree).toContain('"Nốt mờ 8 mm"');
+    expect((tree.match(/<contains CONTAINER:\(125007,DCM,"Measurement Group"\)/g) ?? []).length).toBeGreaterThanOrEqual(4);
+
+    const guestless = await call(archive, 'POST', `/api/studies/${STUDY}/measurement-report`, clinician, { measurements });
+    expect(guestless.status).toBe(403);
+    const probe = await call(archive, 'POST', `/api/studies/${STUDY}/measurement-report`, radiologist, {
+      measurements: [{ ...on(0), tool: 'Probe', handles: { end: { x: 1, y: 1 } } }],
+    });
+    expect([probe.status, errorOf(probe).message]).toEqual([400, expect.stringContaining('"tool" must be one of')]);
+  });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCtSeries, type RealCtOptions } from '../../fixtures/real-ct-series';
 import { Tag } from '../../shared/dicom/tags';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
+import { launchBrowser, signIn, waitForAttributeAtLeast, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { expectStored, firstValue, getJson } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
@@ -186,4 +186,45 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
       await page.close();
     }, 120_000);
   }
+
+  it('over a thin link (4 Mbit/s, 100 ms) both studies load staged (byte ranges of HTJ2K), end lossless, and scroll together', async () => {
+    const SLICES = 8;
+    const thinCurrent = ctSeries({ slices: SLICES, attributes: { ...PATIENT, StudyDate: '20240601' } });
+    const thinPrior = ctSeries({ slices: SLICES, zStart: -40, attributes: { ...PATIENT, StudyDate: '20200601' } });
+    for (const s of [thinCurrent, thinPrior]) await expectStored(archive, s.files);
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Staged loading asks for each slice's HTJ2K codestream in byte ranges (a preview, then the rest).
+    const ranged = new Set<string>();
+    page.on('request', (request) => {
+      const series = /\/series\/([\d.]+)\/instances\/[\d.]+\/frames\//.exec(request.url())?.[1];
+      if (series && request.headers()['range']) ranged.add(series);
+    });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 100,
+      downloadThroughput: 4e6 / 8,
+      uploadThroughput: 4e6 / 8,
+    });
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${thinCurrent.studyUid},${thinPrior.studyUid}`);
+    for (const i of [0, 1]) await page.waitForSelector(`${viewport(i)}[data-rendered-image-id]`, { timeout: 30_000 });
+    expect(await page.getAttribute(viewport(1), 'data-series-uid')).toBe(thinPrior.seriesUid);
+    // Each study's series is staged on its own: every slice arrives, and ends lossless.
+    for (const s of [thinCurrent, thinPrior]) {
+      const item = `[data-testid="series-item"][data-series-uid="${s.seriesUid}"]`;
+      await waitForAttributeAtLeast(page, item, 'data-lossless', SLICES, { timeout: 60_000 });
+      expect(await page.getAttribute(item, 'data-loaded')).toBe(String(SLICES));
+    }
+    expect(ranged).toEqual(new Set([thinCurrent.seriesUid, thinPrior.seriesUid]));
+    await wheel(page, 0, 3);
+    await page.waitForSelector(`${viewport(0)}[data-slice-index="3"][data-quality="lossless"]`);
+    await page.waitForSelector(`${viewport(1)}[data-slice-index="3"][data-quality="lossless"]`);
+    expect(await page.getAttribute(viewport(1), 'data-rendered-image-id')).toContain(thinPrior.sopUids[3]!);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -95,16 +95,20 @@ describe('a report written in the viewer, signed, printed with a QR code that op
     await context.close();
   }
 
-  it('in Vietnamese: template, draft, signature, QIDO, film sheet, and a QR with a PIN that opens on a phone', async () => {
-    const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  /** A radiologist's desktop browser in `locale`, with the study open in the viewer and its report drawer opened. */
+  async function openReportDrawer(locale: string) {
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await signIn(page, archive, RADIOLOGIST);
     await openViewer(page);
-
     await page.click('[data-testid="report-button"]');
-    const panel = page.locator('[data-testid="report-panel"]');
+    return { context, page, errors, panel: page.locator('[data-testid="report-panel"]') };
+  }
+
+  it('in Vietnamese: template, draft, signature, QIDO, film sheet, and a QR with a PIN that opens on a phone', async () => {
+    const { context, page, errors, panel } = await openReportDrawer('vi-VN');
     await panel.locator('[data-testid="report-editor"]').waitFor();
     expect(await panel.locator('[data-testid="report-none"]').textContent()).toBe('Ca chụp này chưa có kết quả đã ký.');
     // The study is a CT: the CT template, in Vietnamese.
@@ -185,14 +189,7 @@ describe('a report written in the viewer, signed, printed with a QR code that op
   });
 
   it('in English: amends the report (version 1 superseded) and prints the report page with a QR code that opens without a PIN', async () => {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await signIn(page, archive, RADIOLOGIST);
-    await openViewer(page);
-    await page.click('[data-testid="report-button"]');
-    const panel = page.locator('[data-testid="report-panel"]');
+    const { context, page, errors, panel } = await openReportDrawer('en-US');
     await panel.locator('[data-testid="report-final"][data-version="1"]').waitFor();
     await panel.locator('[data-testid="report-amend"]').click();
     expect(await panel.locator('[data-testid="report-status"]').textContent()).toBe('Amendment draft (version 2)');

@@ -47,7 +47,7 @@ const otherIssuer = ctSeries({ slices: 2, attributes: { ...PATIENT, IssuerOfPati
 
 const viewport = (index: number) => `[data-testid="viewport"][data-index="${index}"]`;
 const TEXT = {
-  'en-US': { heading: "Patient's studies", current: 'Current', opened: 'Open', prior: 'Prior' },
+  'en-US': { heading: "Patient's studies", current: 'Current', opened: 'Shown', prior: 'Prior' },
   'vi-VN': { heading: 'Các ca chụp của bệnh nhân', current: 'Hiện tại', opened: 'Đang mở', prior: 'Ca trước' },
 } as const;
 const dateIn = (locale: string, da: string) =>

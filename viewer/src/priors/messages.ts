@@ -5,6 +5,7 @@ type Key =
   | 'loadingStudies'
   | 'studiesFailed'
   | 'noOtherStudies'
+  | 'noPatientId'
   | 'current'
   | 'opened'
   | 'prior'
@@ -22,8 +23,9 @@ export const priorMessages: Messages<Key> = {
     loadingStudies: 'Looking for other studies…',
     studiesFailed: 'Could not list the patient’s studies: {message}',
     noOtherStudies: 'No other study of this patient.',
+    noPatientId: 'The study has no Patient ID: the patient’s other studies cannot be told apart.',
     current: 'Current',
-    opened: 'Open',
+    opened: 'Shown',
     prior: 'Prior',
     openBeside: 'Open beside the current study',
     images: '{count} images',
@@ -37,6 +39,7 @@ export const priorMessages: Messages<Key> = {
     loadingStudies: 'Đang tìm các ca chụp khác…',
     studiesFailed: 'Không liệt kê được các ca chụp của bệnh nhân: {message}',
     noOtherStudies: 'Bệnh nhân không có ca chụp nào khác.',
+    noPatientId: 'Ca chụp không có mã bệnh nhân: không xác định được các ca chụp khác của bệnh nhân.',
     current: 'Hiện tại',
     opened: 'Đang mở',
     prior: 'Ca trước',

@@ -36,19 +36,17 @@ export function createPatientPanel(
   panel.dataset.state = 'loading';
   const abort = new AbortController();
 
-  const show = (studies: PatientStudy[], hasMore: boolean) => {
+  const show = (studies: PatientStudy[], noteText: string) => {
     list.replaceChildren(...studies.map((s) => studyItem(s, opened, onOpen)));
-    // "No other study" only when there is none; priors already on screen are listed, marked.
-    const alone = studies.every((s) => s.studyInstanceUid === opened[0]);
-    note.textContent = hasMore ? t('moreStudies', { count: PATIENT_STUDY_LIMIT }) : alone ? t('noOtherStudies') : '';
-    note.hidden = note.textContent === '';
+    note.textContent = noteText;
+    note.hidden = noteText === '';
     panel.dataset.state = 'loaded';
     panel.dataset.count = String(studies.length);
   };
-  if (!patient) show([], false);
+  if (!patient) show([], t('noPatientId'));
   else
     searchForPatientStudies(patient, abort.signal).then(
-      ({ studies, hasMore }) => show(studies, hasMore),
+      ({ studies, hasMore }) => show(studies, noteFor(studies, hasMore, opened[0])),
       (error: unknown) => {
         if (abort.signal.aborted) return;
         note.textContent = t('studiesFailed', { message: errorText(error) });
@@ -56,6 +54,12 @@ export function createPatientPanel(
       },
     );
   return { element: panel, close: () => abort.abort() };
+}
+
+/** Under the list: more studies than listed, or none besides the current one (priors on screen are listed, marked). */
+function noteFor(studies: readonly PatientStudy[], hasMore: boolean, currentUid: string | undefined): string {
+  if (hasMore) return t('moreStudies', { count: PATIENT_STUDY_LIMIT });
+  return studies.every((s) => s.studyInstanceUid === currentUid) ? t('noOtherStudies') : '';
 }
 
 function studyItem(study: PatientStudy, opened: readonly string[], onOpen: (studyUid: string) => void): HTMLElement {

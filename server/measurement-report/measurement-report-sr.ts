@@ -97,14 +97,18 @@ export function buildMeasurementReport(input: MeasurementReportInput): SrDocumen
 
 /** The cornerstone-tools state the adapter reads for one measurement. */
 function toolData(m: ReportedMeasurement): Record<string, unknown> {
+  const stats = Object.fromEntries(Object.entries(m.cachedStats ?? {}).map(([k, v]) => [k, decimal(v)]));
   return {
     handles: m.handles,
-    ...(m.length !== undefined ? { length: m.length } : {}),
-    ...(m.rAngle !== undefined ? { rAngle: m.rAngle } : {}),
+    ...(m.length !== undefined ? { length: decimal(m.length) } : {}),
+    ...(m.rAngle !== undefined ? { rAngle: decimal(m.rAngle) } : {}),
     ...(m.text !== undefined ? { text: m.text } : {}),
-    cachedStats: m.cachedStats ?? {},
+    cachedStats: stats,
   };
 }
+
+/** Four decimals: what a measurement means, and a Numeric Value (DS) holds at most 16 characters. */
+const decimal = (value: number) => Math.round(value * 1e4) / 1e4;
 
 /** TID 1002 Person Observer Name: who saved the report, in place of the adapter's "unknown^unknown". */
 function nameObserver(content: DicomJson, name: string): void {

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import type { KeyImages } from '../../shared/api/key-images';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -54,6 +55,15 @@ async function waitForRender(page: Page, attributes: string): Promise<void> {
 }
 
 const RADIOLOGIST = { username: 'bs.lan', password: 'radiologist-password' };
+
+/** Every Numeric Value (0040,A30A) in a DICOM JSON tree: the NUMs of an SR. */
+function numericValues(json: unknown): number[] {
+  if (Array.isArray(json)) return json.flatMap(numericValues);
+  if (json === null || typeof json !== 'object') return [];
+  return Object.entries(json as Record<string, unknown>).flatMap(([key, value]) =>
+    key === '0040A30A' ? ((value as { Value?: unknown[] }).Value ?? []).map(Number) : numericValues(value),
+  );
+}
 
 const pdfPageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
 
@@ -126,6 +136,24 @@ describe('key images and the film sheet in Chromium', () => {
     await page.waitForSelector('[data-testid="measurement"][data-tool="Length"]');
     const lengthMm = Number(await page.getAttribute('[data-testid="measurement"]', 'data-value'));
     expect(lengthMm).toBeGreaterThan(50);
+
+    // Save measurements as DICOM SR: a TID 1500 report in the study whose NUM is this length.
+    await page.click('[data-testid="measurement-report-button"]');
+    await page.waitForSelector('[data-testid="viewer-page"][data-measurement-report="saved"][data-measurement-report-count="1"]');
+    await page.waitForSelector('[data-testid="measurement-report-status"]');
+    const srSeries = (await (
+      await archive.fetch(`/dicom-web/studies/${ct.studyUid}/series?Modality=SR`, { headers: { accept: 'application/dicom+json' } })
+    ).json()) as DicomJson[];
+    expect(srSeries.map((s) => s['0008103E']?.Value?.[0])).toEqual(['Measurement report']);
+    const srSeriesUid = srSeries[0]!['0020000E']!.Value![0] as string;
+    const srMetadata = await (
+      await archive.fetch(`/dicom-web/studies/${ct.studyUid}/series/${srSeriesUid}/metadata`, {
+        headers: { accept: 'application/dicom+json' },
+      })
+    ).json();
+    const numbers = numericValues(srMetadata);
+    expect(numbers.length).toBe(1);
+    expect(numbers[0]).toBeCloseTo(lengthMm, 2);
     // The key images are the study's, in the archive: its KOS names both slices, and the marked
     // slice's view took the length once the drawing settled.
     await expect

@@ -103,6 +103,13 @@ export function measurementsOfImage(imageId: string): Measurement[] {
   return MEASUREMENT_TOOLS.flatMap((tool) => (state.getImageIdToolState(imageId, tool)?.data ?? []).map((data) => ({ tool, data })));
 }
 
+/** Every image with measurements kept for it, and those measurements. */
+export function imagesWithMeasurements(): Array<{ imageId: string; measurements: Measurement[] }> {
+  return Object.keys(cornerstoneTools.globalImageIdSpecificToolStateManager.saveToolState())
+    .map((imageId) => ({ imageId, measurements: measurementsOfImage(imageId) }))
+    .filter((image) => image.measurements.length > 0);
+}
+
 /** Adds a measurement to an image (drawn when a viewport shows it; the caller redraws one that does). */
 export function addMeasurementToImage(imageId: string, measurement: Measurement): void {
   cornerstoneTools.globalImageIdSpecificToolStateManager.addImageIdToolState(imageId, measurement.tool, measurement.data);

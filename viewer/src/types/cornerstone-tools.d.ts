@@ -36,6 +36,8 @@ declare module 'cornerstone-tools' {
   export interface ImageIdToolStateManager {
     getImageIdToolState(imageId: string, toolName: string): { data: MeasurementData[] } | undefined;
     addImageIdToolState(imageId: string, toolName: string, data: MeasurementData): void;
+    /** The whole state, by image id then tool name. */
+    saveToolState(): Record<string, Record<string, { data: MeasurementData[] }>>;
   }
   export const globalImageIdSpecificToolStateManager: ImageIdToolStateManager;
   export const CobbAngleTool: ToolClass;

@@ -7,6 +7,7 @@ import arrowUpRight from 'lucide-static/icons/arrow-up-right.svg?raw';
 import chevronDown from 'lucide-static/icons/chevron-down.svg?raw';
 import circle from 'lucide-static/icons/circle.svg?raw';
 import circleHelp from 'lucide-static/icons/circle-help.svg?raw';
+import clipboardList from 'lucide-static/icons/clipboard-list.svg?raw';
 import columns2 from 'lucide-static/icons/columns-2.svg?raw';
 import crosshair from 'lucide-static/icons/crosshair.svg?raw';
 import download from 'lucide-static/icons/download.svg?raw';
@@ -72,6 +73,7 @@ export const ICONS = {
   share: share2,
   consult: messageSquareText,
   report: fileText,
+  measurementReport: clipboardList,
   series: panelLeft,
   menu,
   more: layers,

@@ -10,6 +10,7 @@ import { toolbarMessages } from './toolbar-messages';
 import { DEFAULT_FPS, MAX_FPS } from './cine-rate';
 import { sharingMessages } from '../sharing/messages';
 import { consultationMessages } from '../consultation/messages';
+import { keyImageMessages } from '../key-images/messages';
 import { reportMessages } from '../report/messages';
 import { MEASUREMENT_TOOLS } from '../imaging/measurement-tool-names';
 import { element } from '../ui/element';
@@ -23,6 +24,7 @@ const tBar = translator(toolbarMessages);
 const tShare = translator(sharingMessages);
 const tConsult = translator(consultationMessages);
 const tReport = translator(reportMessages);
+const tKeyImages = translator(keyImageMessages);
 
 export const LAYOUTS = ['1x1', '1x2', '2x1', '2x2'] as const;
 export type Layout = (typeof LAYOUTS)[number];
@@ -56,6 +58,8 @@ export interface ToolbarActions {
   share?(): void;
   /** Opens or closes the report drawer (report/report-panel.ts). */
   report?(): void;
+  /** Stores the study's measurements in it as a TID 1500 SR (key-images/measurement-report.ts); for who may annotate. */
+  measurementReport?(): void;
 }
 
 export interface Toolbar {
@@ -224,6 +228,8 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
   if (actions.share) more.append(iconButton(tShare('share'), 'share-button', 'share', actions.share));
   if (actions.consult) more.append(iconButton(tConsult('request'), 'consultation-button', 'consult', actions.consult));
   if (actions.report) more.append(iconButton(tReport('button'), 'report-button', 'report', actions.report));
+  if (actions.measurementReport)
+    more.append(iconButton(tKeyImages('saveMeasurements'), 'measurement-report-button', 'measurementReport', actions.measurementReport));
   more.append(iconButton(t('help'), 'help', 'help', actions.help));
 
   // On a phone the groups close once something is chosen, giving the image the screen back.

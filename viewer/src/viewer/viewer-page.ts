@@ -29,6 +29,7 @@ import { seriesBytes, forgetSeriesBytes } from '../loading/series-bytes';
 import { forgetUnstaged, markUnstaged, startStaging, stopAllStaging } from '../loading/staged-series';
 import { isMeasurementTool } from '../imaging/measurement-tool-names';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
+import { saveMeasurementReport } from '../key-images/measurement-report';
 import { createSharedAnnotations } from '../annotations/shared-annotations';
 import { createConsultationPanel } from '../consultation/consultation-panel';
 import { createRequestDialog } from '../consultation/request-dialog';
@@ -330,6 +331,9 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     consult: consultDialog && (() => consultDialog.open()),
     share: shareDialog && (() => shareDialog.open()),
     report: reportPanel && (() => reportPanel.toggle()),
+    measurementReport: currentSession()?.permissions.includes('annotate')
+      ? () => void saveMeasurementReport(studyUid, container)
+      : undefined,
   });
   const keyImages = createKeyImageMarks(studyUid, (count) => toolbar.setKeyImageCount(count), container);
   toolbar.setTool(tool);

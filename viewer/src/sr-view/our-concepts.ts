@@ -25,6 +25,7 @@ export type OurConcept =
   | 'Consultation opinion'
   // the key images' KOS (server/key-images): its series, its two Document Titles (CID 7010)
   | 'Key images'
+  | 'Measurement report'
   | 'DCM:113000'
   | 'DCM:113002'
   // the diagnostic report (server/reports/report-sr.ts): its series, title, language, section headings (CID 7001) and texts (CID 7002)
@@ -62,6 +63,7 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
     '99PACS:OBSERVER-CONTACT': "Person observer's contact",
     'Consultation opinion': 'Consultation opinion',
     'Key images': 'Key images',
+    'Measurement report': 'Measurement report',
     'DCM:113000': 'Of Interest',
     'DCM:113002': 'For Referring Provider',
     'Diagnostic report': 'Diagnostic report',
@@ -95,6 +97,7 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
     '99PACS:OBSERVER-CONTACT': 'Liên hệ của người cho ý kiến',
     'Consultation opinion': 'Ý kiến hội chẩn',
     'Key images': 'Ảnh đánh dấu',
+    'Measurement report': 'Báo cáo số đo',
     'DCM:113000': 'Đáng chú ý',
     'DCM:113002': 'Dành cho bác sĩ chỉ định',
     'Diagnostic report': 'Kết quả chẩn đoán',
@@ -132,9 +135,11 @@ export function conceptValue(scheme: string, value: string, text: string, langua
   return urgency || reportLanguage ? ourConceptMessages[language][text as OurConcept] : text;
 }
 
-/** A series description: our opinion and key-image series in `language`, any other as recorded. */
+const OUR_SERIES = ['Consultation opinion', 'Key images', 'Diagnostic report', 'Measurement report'] as const;
+
+/** A series description: our own series (opinion, key images, report, measurements) in `language`, any other as recorded. */
 export function seriesDescriptionText(description: string, language: Language): string {
-  return description === 'Consultation opinion' || description === 'Key images' || description === 'Diagnostic report'
-    ? ourConceptMessages[language][description]
+  return (OUR_SERIES as readonly string[]).includes(description)
+    ? ourConceptMessages[language][description as (typeof OUR_SERIES)[number]]
     : description;
 }

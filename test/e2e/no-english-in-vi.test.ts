@@ -389,6 +389,9 @@ describe('the Vietnamese UI shows no English', () => {
     await reader.locator('[data-testid="series-item"][data-displayable="false"][data-series-number="9901"]').click();
     await reader.waitForSelector('[data-testid="sr-view"][data-state="ready"]');
     await look(reader, 'opinion report');
+    await reader.locator('[data-testid="series-item"][data-displayable="false"][data-series-number="9903"]').click();
+    await reader.locator('[data-testid="sr-title"]', { hasText: 'Kết quả chẩn đoán hình ảnh' }).waitFor();
+    await look(reader, 'diagnostic report');
     // The archive answers a browser's unknown address with the app (404), which says so in Vietnamese.
     expect((await reader.goto(`${archive.url}/khong-co-trang-nay`))?.status()).toBe(404);
     await reader.waitForSelector('.page-message');

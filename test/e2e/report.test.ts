@@ -222,6 +222,19 @@ describe('a report written in the viewer, signed, printed with a QR code that op
     const link = await qrOfPdf(pdf, 'report');
     expect(link).toMatch(new RegExp(`^${archive.url}/share#psh_`));
     await openOnPhone(link, undefined, 'en-US');
+
+    // Any viewer's SR view: the amendment first, the version it replaced marked superseded.
+    await openViewer(page);
+    await page.locator('[data-testid="series-item"][data-series-number="9903"]').click();
+    await page.waitForSelector('[data-testid="sr-view"][data-state="ready"]');
+    const reports = page.locator('[data-testid="sr-report"]');
+    expect(await reports.count()).toBe(2);
+    expect(await reports.nth(0).getAttribute('data-superseded')).toBe('false');
+    expect(await reports.nth(0).textContent()).toContain(AMENDED);
+    expect(await reports.nth(1).getAttribute('data-superseded')).toBe('true');
+    expect(await reports.nth(1).locator('[data-testid="sr-title"]').textContent()).toBe(
+      'Diagnostic Imaging Report (superseded by an amendment)',
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

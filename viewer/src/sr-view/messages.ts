@@ -9,6 +9,7 @@ type Key =
   | 'completion'
   | 'verification'
   | 'verifiedBy'
+  | 'superseded'
   | 'contentDate'
   | 'COMPLETE'
   | 'PARTIAL'
@@ -27,6 +28,7 @@ export const srViewMessages: Messages<Key> = {
     completion: 'Completion',
     verification: 'Verification',
     verifiedBy: 'Verified by {name} {organization} {dateTime}',
+    superseded: 'superseded by an amendment',
     contentDate: 'Content date',
     COMPLETE: 'complete',
     PARTIAL: 'partial',
@@ -44,6 +46,7 @@ export const srViewMessages: Messages<Key> = {
     completion: 'Mức hoàn thành',
     verification: 'Xác nhận',
     verifiedBy: 'Xác nhận bởi {name} {organization} {dateTime}',
+    superseded: 'đã được thay thế bằng bản sửa đổi',
     contentDate: 'Ngày nội dung',
     COMPLETE: 'hoàn tất',
     PARTIAL: 'chưa hoàn tất',

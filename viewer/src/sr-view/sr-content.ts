@@ -37,6 +37,9 @@ export interface SrDocument {
   contentDate: string;
   verifiers: SrVerifier[];
   root: SrItem;
+  sopInstanceUid: string;
+  /** The documents this one amends and replaces (Predecessor Documents Sequence). */
+  predecessors: string[];
 }
 
 function items(ds: DicomJson | undefined, tag: string): DicomJson[] {
@@ -121,5 +124,10 @@ export function readStructuredReport(instance: DicomJson): SrDocument {
       dateTime: dicomDateTime(getString(v, Tag.VerificationDateTime)),
     })),
     root,
+    sopInstanceUid: getString(instance, Tag.SOPInstanceUID) ?? '',
+    predecessors: items(instance, Tag.PredecessorDocumentsSequence)
+      .flatMap((study) => items(study, Tag.ReferencedSeriesSequence))
+      .flatMap((series) => items(series, Tag.ReferencedSOPSequence))
+      .flatMap((sop) => getStrings(sop, Tag.ReferencedSOPInstanceUID)),
   };
 }

@@ -57,7 +57,11 @@ export function createSrView(): SrView {
           status.textContent = t('notDisplayable');
           status.dataset.testid = 'sr-not-displayable';
         } else {
-          body.replaceChildren(...reports.map(reportElement));
+          // An amended document is shown after the version that replaces it, and says so.
+          const replaced = new Set(reports.flatMap((r) => r.predecessors));
+          const current = reports.filter((r) => !replaced.has(r.sopInstanceUid));
+          const superseded = reports.filter((r) => replaced.has(r.sopInstanceUid));
+          body.replaceChildren(...current.map((r) => reportElement(r, false)), ...superseded.map((r) => reportElement(r, true)));
         }
       } catch (error) {
         if (mine !== request) return;
@@ -87,11 +91,12 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, cl
   return el;
 }
 
-function reportElement(report: SrDocument): HTMLElement {
+function reportElement(report: SrDocument, superseded: boolean): HTMLElement {
   const article = document.createElement('article');
   article.className = 'sr-report';
   article.dataset.testid = 'sr-report';
-  const title = element('h2', report.title || t('untitled'), 'sr-title');
+  article.dataset.superseded = String(superseded);
+  const title = element('h2', (report.title || t('untitled')) + (superseded ? ` (${t('superseded')})` : ''), 'sr-title');
   title.dataset.testid = 'sr-title';
   const facts = document.createElement('dl');
   facts.className = 'sr-facts';

@@ -3,9 +3,9 @@ import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
 import { Tag } from '../../shared/dicom/tags';
-import { imagePlaneOf, type ImagePlane } from '../../viewer/src/geometry/image-plane';
-import { nearestAlong, positionAlong } from '../../viewer/src/geometry/slice-position';
-import { scale } from '../../viewer/src/geometry/vector';
+import { imagePlaneOf, planeFrom, type ImagePlane } from '../../viewer/src/geometry/image-plane';
+import { nearestAlong, positionAlong, relativeSlice, sliceAnchor } from '../../viewer/src/geometry/slice-position';
+import { add, scale, type Vec3 } from '../../viewer/src/geometry/vector';
 import { CORPUS_DIR } from '../helpers/corpus';
 
 const CT = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
@@ -49,5 +49,37 @@ describe('slice positions along a normal (synchronized scrolling across frames o
     expect(nearestAlong(planes, normal, -10_000)).toBe(39);
     expect(nearestAlong([undefined, planes[5], undefined], normal, p10)).toBe(1);
     expect(nearestAlong([undefined], normal, 0)).toBeUndefined();
+  });
+
+  it('links a prior in another frame of reference by the distance scrolled from where both were linked', () => {
+    // The prior: the same stack 100 mm higher in its own coordinates.
+    const prior = planes.map((p) => ({ ...p, origin: add(p.origin, [0, 0, 100]) }));
+    // Linked with the current at slice 10 and the prior at slice 4 (the anatomy the user aligned).
+    const from = sliceAnchor(planes[10]!);
+    const to = sliceAnchor(prior[4]!);
+    expect(relativeSlice(prior, to, from, planes[10]!)).toBe(4);
+    expect(relativeSlice(prior, to, from, planes[13]!)).toBe(7); // 9 mm feet-ward on both
+    expect(relativeSlice(prior, to, from, planes[2]!)).toBe(0); // past the prior's head end: its first slice
+    expect(relativeSlice(prior, to, from, planes[39]!)).toBe(33);
+  });
+
+  it('moves a feet-first prior (normal reversed) the same way in the patient, and never a stack that is not parallel', () => {
+    // Written feet first: the same slices, last to first, with the row direction (and so the normal) reversed.
+    const feetFirst = [...planes]
+      .reverse()
+      .map((p) =>
+        planeFrom({
+          ...p,
+          rowCosines: scale(p.rowCosines, -1) as Vec3,
+          origin: add(p.origin, scale(p.rowCosines, (p.columns - 1) * p.columnSpacing)),
+        })!,
+      );
+    expect(feetFirst[0]!.normal[2]).toBeCloseTo(-1, 6);
+    const from = sliceAnchor(planes[10]!);
+    const to = sliceAnchor(feetFirst[29]!); // the same slice (39 − 10)
+    // 9 mm feet-ward on the current is slice 13; on the reversed prior, 39 − 13 = 26.
+    expect(relativeSlice(feetFirst, to, from, planes[13]!)).toBe(26);
+    const coronal = planes.map((p) => planeFrom({ ...p, columnCosines: [0, 0, -1] })!);
+    expect(relativeSlice(coronal, sliceAnchor(coronal[0]!), from, planes[13]!)).toBeUndefined();
   });
 });

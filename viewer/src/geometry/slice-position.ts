@@ -3,7 +3,7 @@
  * together (a current study and its prior): their patient coordinates cannot be compared, but the
  * distance scrolled along parallel normals can.
  */
-import { planeCenter, type ImagePlane } from './image-plane';
+import { areParallel, planeCenter, type ImagePlane } from './image-plane';
 import { dot, type Vec3 } from './vector';
 
 /** Position (mm) of the plane's centre along `normal`. */
@@ -24,4 +24,33 @@ export function nearestAlong(planes: readonly (ImagePlane | undefined)[], normal
     }
   });
   return best;
+}
+
+/** Where a stack was when it was linked: its plane then, and that plane's position along its own normal. */
+export interface SliceAnchor {
+  plane: ImagePlane;
+  position: number;
+}
+
+export function sliceAnchor(plane: ImagePlane): SliceAnchor {
+  return { plane, position: positionAlong(plane, plane.normal) };
+}
+
+/**
+ * The slice of a stack anchored at `to` that lies as far from its anchor as `now` lies from
+ * `from`, each along its own normal; undefined when the two stacks are not parallel. Normals
+ * pointing opposite ways (one stack written head first, the other feet first) still move both
+ * the same way in the patient.
+ */
+export function relativeSlice(
+  planes: readonly (ImagePlane | undefined)[],
+  to: SliceAnchor,
+  from: SliceAnchor,
+  now: ImagePlane,
+): number | undefined {
+  if (!areParallel(from.plane, to.plane)) return undefined;
+  const moved = positionAlong(now, from.plane.normal) - from.position;
+  const sign = dot(from.plane.normal, to.plane.normal) < 0 ? -1 : 1;
+  const parallel = planes.map((p) => (p && areParallel(p, to.plane) ? p : undefined));
+  return nearestAlong(parallel, to.plane.normal, to.position + sign * moved);
 }

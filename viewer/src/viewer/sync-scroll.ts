@@ -15,8 +15,7 @@ import { getString } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
 import { areParallel, planeCenter, sameFrameOfReference, type ImagePlane } from '../geometry/image-plane';
 import { nearestSlice } from '../geometry/nearest-slice';
-import { nearestAlong, positionAlong } from '../geometry/slice-position';
-import { dot } from '../geometry/vector';
+import { relativeSlice, sliceAnchor, type SliceAnchor } from '../geometry/slice-position';
 import type { SeriesModel } from './study-model';
 import type { ViewportPane } from './viewport-pane-types';
 
@@ -28,12 +27,9 @@ export interface SyncScroll {
   follow(source: ViewportPane, panes: readonly ViewportPane[]): void;
 }
 
-/** Where a viewport was when the link was taken. */
-interface Anchor {
+/** Where a viewport was when the link was taken, with the series it showed. */
+interface Anchor extends SliceAnchor {
   series: SeriesModel;
-  plane: ImagePlane;
-  /** Position of `plane` along its own normal (mm). */
-  position: number;
 }
 
 export function createSyncScroll(): SyncScroll {
@@ -44,7 +40,7 @@ export function createSyncScroll(): SyncScroll {
     anchors = new Map();
     for (const pane of panes) {
       const plane = pane.currentPlane();
-      if (pane.series && plane) anchors.set(pane, { series: pane.series, plane, position: positionAlong(plane, plane.normal) });
+      if (pane.series && plane) anchors.set(pane, { ...sliceAnchor(plane), series: pane.series });
     }
   };
   // A viewport given another series (or its first one) is a new link, taken where they all are now.
@@ -74,21 +70,17 @@ export function createSyncScroll(): SyncScroll {
               pane.planes.map((p) => (p && sameFrameOfReference(p, plane) && areParallel(p, plane) ? p : undefined)),
               centre,
             )
-          : relativeSlice(pane, from, plane, anchors.get(pane));
+          : linkedSlice(pane, anchors.get(pane), from, plane);
         if (index !== undefined && index !== pane.index) pane.setIndex(index);
       }
     },
   };
 }
 
-/** The slice of `pane` as far from its anchor as `plane` is from the source's anchor, along each one's normal. */
-function relativeSlice(pane: ViewportPane, from: Anchor | undefined, plane: ImagePlane, to: Anchor | undefined): number | undefined {
-  if (!from || !to || !areParallel(from.plane, to.plane) || !sameBodyPart(from.series, to.series)) return undefined;
-  const moved = positionAlong(plane, from.plane.normal) - from.position;
-  // Normals pointing opposite ways (one stack head first, the other feet first): the same way in the patient.
-  const sign = dot(from.plane.normal, to.plane.normal) < 0 ? -1 : 1;
-  const parallel = pane.planes.map((p) => (p && areParallel(p, to.plane) ? p : undefined));
-  return nearestAlong(parallel, to.plane.normal, to.position + sign * moved);
+/** Across frames of reference: the slice of `pane` as far from its anchor as the source is from its own, for stacks of one body part. */
+function linkedSlice(pane: ViewportPane, to: Anchor | undefined, from: Anchor | undefined, now: ImagePlane): number | undefined {
+  if (!from || !to || !sameBodyPart(from.series, to.series)) return undefined;
+  return relativeSlice(pane.planes, to, from, now);
 }
 
 /** Same Body Part Examined, when both series name one. */

@@ -9,7 +9,7 @@ import { newUid } from '../consultation/new-uid';
 import { personName } from '../consultation/opinion-text';
 import { hierarchicalReference } from '../sr/hierarchical-reference';
 import { writePart10 } from '../sr/part10-file';
-import { copiedStudyAttributes } from '../sr/study-modules';
+import { documentHeader } from '../sr/study-modules';
 
 /**
  * The key images of a study as a DICOM Key Object Selection document (PS3.3 A.59), in a series of
@@ -73,14 +73,7 @@ export function buildKeyObjectSelection(input: KeyObjectSelectionInput): KeyObje
   const when = dicomDateTime(input.createdAt, getString(input.study, Tag.TimezoneOffsetFromUTC));
 
   const dataset: DicomJson = {
-    [Tag.SpecificCharacterSet]: { vr: 'CS', Value: ['ISO_IR 192'] },
-    [Tag.InstanceCreationDate]: { vr: 'DA', Value: [when.date] },
-    [Tag.InstanceCreationTime]: { vr: 'TM', Value: [when.time] },
-    [Tag.SOPClassUID]: { vr: 'UI', Value: [KEY_OBJECT_SELECTION_SOP_CLASS_UID] },
-    [Tag.SOPInstanceUID]: { vr: 'UI', Value: [sopInstanceUid] },
-    ...(when.timezoneOffset ? { [Tag.TimezoneOffsetFromUTC]: { vr: 'SH', Value: [when.timezoneOffset] } } : {}),
-    ...copiedStudyAttributes(input.study),
-    [Tag.StudyInstanceUID]: { vr: 'UI', Value: [studyInstanceUid] },
+    ...documentHeader({ study: input.study, studyInstanceUid, sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS_UID, sopInstanceUid, when }),
     // Key Object Document Series (PS3.3 C.17.6.1)
     [Tag.Modality]: { vr: 'CS', Value: ['KO'] },
     [Tag.SeriesInstanceUID]: { vr: 'UI', Value: [seriesInstanceUid] },

@@ -8,7 +8,7 @@ import { personName, shortText } from '../consultation/opinion-text';
 import { LOCAL_SCHEME } from '../consultation/sr-content';
 import { hierarchicalReference, type InstanceReference } from './hierarchical-reference';
 import { writePart10 } from './part10-file';
-import { copiedStudyAttributes, referencedRequest } from './study-modules';
+import { documentHeader, referencedRequest } from './study-modules';
 
 export type { InstanceReference };
 
@@ -70,14 +70,7 @@ export function writeBasicTextSr(input: SrDocumentInput): SrDocument {
   const when = dicomDateTime(input.completedAt, offset);
 
   const dataset: DicomJson = {
-    [Tag.SpecificCharacterSet]: { vr: 'CS', Value: ['ISO_IR 192'] },
-    [Tag.InstanceCreationDate]: { vr: 'DA', Value: [when.date] },
-    [Tag.InstanceCreationTime]: { vr: 'TM', Value: [when.time] },
-    [Tag.SOPClassUID]: { vr: 'UI', Value: [sopClassUid] },
-    [Tag.SOPInstanceUID]: { vr: 'UI', Value: [sopInstanceUid] },
-    ...(when.timezoneOffset ? { [Tag.TimezoneOffsetFromUTC]: { vr: 'SH', Value: [when.timezoneOffset] } } : {}),
-    ...copiedStudyAttributes(input.study),
-    [Tag.StudyInstanceUID]: { vr: 'UI', Value: [studyInstanceUid] },
+    ...documentHeader({ study: input.study, studyInstanceUid, sopClassUid, sopInstanceUid, when }),
     // SR Document Series
     [Tag.Modality]: { vr: 'CS', Value: ['SR'] },
     [Tag.SeriesInstanceUID]: { vr: 'UI', Value: [seriesInstanceUid] },

@@ -1,5 +1,6 @@
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
+import type { DicomDateTime } from '../consultation/content-date-time';
 
 /**
  * The Patient, General Study and Patient Study modules of a document the archive adds to a
@@ -64,5 +65,30 @@ export function referencedRequest(study: DicomJson, studyInstanceUid: string): D
     [Tag.RequestedProcedureID]: { vr: 'SH', Value: [] },
     [Tag.PlacerOrderNumberImagingServiceRequest]: { vr: 'LO', Value: [] },
     [Tag.FillerOrderNumberImagingServiceRequest]: { vr: 'LO', Value: [] },
+  };
+}
+
+/**
+ * The first attributes of every document the archive writes: UTF-8, its creation time and UIDs
+ * (SOP Common, with the study's offset from UTC when it has one), and the patient and study
+ * modules copied from the study.
+ */
+export function documentHeader(input: {
+  study: DicomJson;
+  studyInstanceUid: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  when: DicomDateTime;
+}): DicomJson {
+  const { when } = input;
+  return {
+    [Tag.SpecificCharacterSet]: { vr: 'CS', Value: ['ISO_IR 192'] },
+    [Tag.InstanceCreationDate]: { vr: 'DA', Value: [when.date] },
+    [Tag.InstanceCreationTime]: { vr: 'TM', Value: [when.time] },
+    [Tag.SOPClassUID]: { vr: 'UI', Value: [input.sopClassUid] },
+    [Tag.SOPInstanceUID]: { vr: 'UI', Value: [input.sopInstanceUid] },
+    ...(when.timezoneOffset ? { [Tag.TimezoneOffsetFromUTC]: { vr: 'SH', Value: [when.timezoneOffset] } } : {}),
+    ...copiedStudyAttributes(input.study),
+    [Tag.StudyInstanceUID]: { vr: 'UI', Value: [input.studyInstanceUid] },
   };
 }

@@ -121,7 +121,7 @@ describe('a diagnostic report: draft, final, amendment', () => {
     expect((await call(archive, 'PUT', `/api/studies/1.02/report/draft`, radiologist, { sections: {} })).status).toBe(400);
   });
 
-  it('a share guest cannot write or sign (403) and sees no draft', async () => {
+  it("a share's guest, even a consultation's specialist who annotates, cannot write or sign (403) and sees no draft", async () => {
     const share = await createShare(archive, { studyInstanceUID: STUDY });
     const opened = await call(archive, 'POST', '/api/shares/open', {}, { token: share.token });
     expect(opened.status).toBe(200);
@@ -130,6 +130,31 @@ describe('a diagnostic report: draft, final, amendment', () => {
     const signed = await call(archive, 'POST', `${report}/final`, guest, {});
     expect(signed.status).toBe(403);
     expect(((await call(archive, 'GET', report, guest)).json as StudyReport).versions).toEqual([]);
+
+    // A consultation's specialist may annotate the study, yet a report is not theirs to write either.
+    const asked = await call(archive, 'POST', '/api/consultations', radiologist, {
+      studyInstanceUID: STUDY,
+      specialist: { name: 'GS. Trần Văn Minh' },
+      question: 'Tụy có bình thường không?',
+      expiresInHours: 24,
+    });
+    expect(asked.status).toBe(201);
+    const specialistOpened = await call(
+      archive,
+      'POST',
+      '/api/shares/open',
+      {},
+      { token: (asked.json as { share: { token: string } }).share.token },
+    );
+    const specialist = {
+      ...sessionCookieOf(specialistOpened),
+      'x-csrf-token': (specialistOpened.json as { csrfToken: string; permissions: string[] }).csrfToken,
+    };
+    expect((specialistOpened.json as { permissions: string[] }).permissions).toContain('annotate');
+    const refused = await call(archive, 'PUT', `${report}/draft`, specialist, { sections: { findings: 'x' } });
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused).message).toBe('Only a radiologist signed in with an account writes or signs a report.');
+    expect((await call(archive, 'POST', `${report}/final`, specialist, {})).status).toBe(403);
   });
 
   it('signs the draft: a VERIFIED Basic Text SR in the study that QIDO finds, dciodvfy accepts and dsrdump reads', async () => {

@@ -134,12 +134,16 @@ export function attachTouchGestures(target: TouchTarget): () => void {
     const p = { x: event.clientX, y: event.clientY };
     fingers.set(event.pointerId, p);
     if (fingers.size === 1) {
-      mode = 'drag';
+      const box = element.getBoundingClientRect();
+      // A finger on a measurement moves it, and a chosen measurement tool draws: cornerstone-tools' own touch input.
+      const near = loadedMeasurementTools()?.measurementNear(element, { x: p.x - box.left, y: p.y - box.top });
+      const measuring = isMeasurementTool(target.dragTool());
+      mode = near ? 'done' : 'drag';
       start = p;
       last = p;
       step = createStackStepper();
       cancelPress();
-      pressTimer = window.setTimeout(startMeasure, LONG_PRESS_MS);
+      if (!near && !measuring) pressTimer = window.setTimeout(startMeasure, LONG_PRESS_MS);
     } else if (fingers.size === 2 && mode !== 'measure') {
       cancelPress();
       const [a, b] = [...fingers.values()] as [Point, Point];

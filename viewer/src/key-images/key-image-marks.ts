@@ -43,6 +43,7 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
   const markers = new WeakMap<ViewportPane, HTMLElement>();
   const panes = new Set<ViewportPane>();
   const viewTimers = new Map<string, number>();
+  const toggling = new Set<string>();
   let images: KeyImage[] = [];
   let pending = 0;
 
@@ -85,12 +86,15 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
       else panes.delete(pane);
     }
   };
-  const send = (request: Promise<KeyImageSet>) => {
+  const send = (request: Promise<KeyImageSet>, done?: () => void) => {
     setPending(1);
     request
       .then(apply)
       .catch((error: unknown) => showError(tk('saveFailed', { message: describeError(error) })))
-      .finally(() => setPending(-1));
+      .finally(() => {
+        done?.();
+        setPending(-1);
+      });
   };
 
   onCount(0);
@@ -111,8 +115,12 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
       if (!canWrite) return;
       const entry = captureKeyImage(pane.imageElement);
       if (!entry || entry.studyUid !== studyUid) return;
+      // A second K before the archive answered the first would act on the list from before it.
+      const key = `${entry.sopUid}#${entry.frame}`;
+      if (toggling.has(key)) return;
+      toggling.add(key);
       const marked = images.find((k) => sameKeyImage(k, entry));
-      send(marked ? unmarkKeyImage(entry) : markKeyImage(entry));
+      send(marked ? unmarkKeyImage(entry) : markKeyImage(entry), () => toggling.delete(key));
     },
     refresh(pane) {
       panes.add(pane);

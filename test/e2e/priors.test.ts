@@ -132,6 +132,9 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
       expect(await items.nth(1).textContent()).toContain('43'); // 3 + 40 images
       expect(await page.isHidden('[data-testid="patient-panel-note"]')).toBe(true); // not "no other study"
 
+      // The radiologist is on slice 4 of the current study when opening the prior.
+      await wheel(page, 0, 4);
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="4"][data-rendered-image-id*="${current.sopUids[4]}"]`);
       await items.nth(1).click();
       await page.waitForURL((url) => url.searchParams.get('StudyInstanceUIDs') === `${current.studyUid},${prior.studyUid}`);
       await page.waitForSelector('[data-testid="viewport-grid"][data-layout="1x2"]');
@@ -155,11 +158,17 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
         await page.locator('[data-testid="patient-study"][data-state="opened"] [data-testid="patient-study-badge"]').textContent(),
       ).toBe(text.opened);
 
-      // Scrolling the current 5 slices moves the prior 5 slices (linked where both were hung), its pixels change.
+      // The current stays on slice 4; the prior, linked at the first slice of each stack, follows to the same distance.
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="4"][data-rendered-image-id*="${current.sopUids[4]}"]`);
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="4"][data-rendered-image-id*="${prior.sopUids[4]}"]`, {
+        timeout: 20_000,
+      });
+
+      // Scrolling the current 5 slices moves the prior 5 slices; its pixels change.
       const before = await canvasHash(page, viewport(1));
       await wheel(page, 0, 5);
-      await page.waitForSelector(`${viewport(0)}[data-slice-index="5"]`);
-      await page.waitForSelector(`${viewport(1)}[data-slice-index="5"][data-rendered-image-id*="${prior.sopUids[5]}"]`, {
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="9"]`);
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="9"][data-rendered-image-id*="${prior.sopUids[9]}"]`, {
         timeout: 20_000,
       });
       expect(await canvasHash(page, viewport(1))).not.toBe(before);
@@ -168,18 +177,18 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
       await page.keyboard.press('s');
       expect(await page.getAttribute('[data-testid="sync"]', 'aria-pressed')).toBe('false');
       await wheel(page, 1, 3);
-      await page.waitForSelector(`${viewport(1)}[data-slice-index="8"]`);
-      expect(await page.getAttribute(viewport(0), 'data-slice-index')).toBe('5');
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="12"]`);
+      expect(await page.getAttribute(viewport(0), 'data-slice-index')).toBe('9');
       await page.keyboard.press('s');
       await wheel(page, 0, 4);
-      await page.waitForSelector(`${viewport(0)}[data-slice-index="9"]`);
-      await page.waitForSelector(`${viewport(1)}[data-slice-index="12"][data-rendered-image-id*="${prior.sopUids[12]}"]`, {
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="13"]`);
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="16"][data-rendered-image-id*="${prior.sopUids[16]}"]`, {
         timeout: 20_000,
       });
       // And the prior drives the current the same way.
       await wheel(page, 1, 2);
-      await page.waitForSelector(`${viewport(1)}[data-slice-index="14"]`);
-      await page.waitForSelector(`${viewport(0)}[data-slice-index="11"]`);
+      await page.waitForSelector(`${viewport(1)}[data-slice-index="18"]`);
+      await page.waitForSelector(`${viewport(0)}[data-slice-index="15"]`);
       if (process.env.PACS_SCREENSHOT_DIR)
         await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, `current-and-prior-${locale.slice(0, 2)}.png`) });
       expect(errors).toEqual([]);

@@ -62,6 +62,9 @@ import './viewer.css';
 
 const t = translator(viewerMessages);
 
+/** The current study's series and slice the user was on when a prior was opened: the rebuilt viewer starts there. */
+let keptSlice: { studyUid: string; seriesUid: string; index: number } | undefined;
+
 const PANES: Record<Layout, { rows: number; columns: number }> = {
   '1x1': { rows: 1, columns: 1 },
   '1x2': { rows: 1, columns: 2 },
@@ -126,11 +129,16 @@ function patientOf(series: SeriesModel[]): string {
 }
 
 function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: readonly string[]): () => void {
-  // A current study and a prior: 1×2, scrolling together from where they are hung.
+  // A current study and a prior: 1×2, scrolling together from where they are hung; when the
+  // prior was opened from the patient panel, the current series the user was on, at that slice.
+  const kept = keptSlice;
+  keptSlice = undefined;
+  const current = series.filter((s) => s.studyUid === studyUids[0]);
+  const keptSeries = current.find((s) => s.displayable && s.seriesUid === kept?.seriesUid && s.studyUid === kept.studyUid);
   const hanging =
     studyUids.length > 1
       ? hangCurrentAndPrior(
-          series.filter((s) => s.studyUid === studyUids[0]),
+          keptSeries ? [keptSeries] : current,
           series.filter((s) => s.studyUid === studyUids[1]),
         )
       : undefined;
@@ -348,6 +356,9 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     ? undefined
     : createPatientPanel(patientIdentityOf(series.find((s) => s.instances.length > 0)?.instances[0]), studyUids, (uid) => {
         const uids = [studyUids[0]!, uid, ...studyUids.slice(1).filter((u) => u !== uid)];
+        const shown = active?.series;
+        if (active && shown && shown.studyUid === studyUids[0])
+          keptSlice = { studyUid: shown.studyUid, seriesUid: shown.seriesUid, index: active.index };
         navigate(`/viewer?StudyInstanceUIDs=${uids.map(encodeURIComponent).join(',')}`);
       });
   if (patientPanel) side.append(patientPanel.element);
@@ -365,8 +376,11 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   container.append(side, main);
   setLayout(layout);
   if (hanging) {
+    // Linked at the first slice of each stack, then the current goes back to the slice it was on
+    // and the prior follows by the same distance.
     sync.setEnabled(true, panes);
     toolbar.setSync(true);
+    if (keptSeries && kept && kept.index > 0) panes[0]?.setIndex(kept.index);
   }
 
   const onKey = (event: KeyboardEvent) => {

@@ -1,9 +1,10 @@
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pinLan, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
+import { launchBrowser, pinLan, signIn, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { ACTIVE_VIEWPORT, activeAttribute, activeCanvasSum } from '../helpers/active-viewport';
 
 /**
  * The viewer on a phone (issue 12 item 1), in Chromium emulating a 390×844 touch screen: a guest
@@ -15,7 +16,7 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm', '1-039.dcm', '1-040.dcm', '1-041.dcm'].map(
   (name) => `series/ct-abdomen-philips-tcia/${name}`,
 );
-const ACTIVE = '[data-testid="viewport"][data-active="true"]';
+const ACTIVE = ACTIVE_VIEWPORT;
 /** The browser objects these callbacks touch beyond BrowserGlobals. */
 interface Globals {
   document: {
@@ -48,18 +49,6 @@ class Fingers {
     await this.send('touchEnd', []);
   }
 }
-
-function canvasSum(page: Page): Promise<number> {
-  return page.evaluate((selector) => {
-    const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(`${selector} canvas`)!;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 7) sum += data[i]!;
-    return sum;
-  }, ACTIVE);
-}
-
-const attribute = async (page: Page, name: string) => (await page.getAttribute(ACTIVE, name))!;
 
 describe('the viewer on a phone: share link, swipe, pinch, long-press length, drawer, consultation answer; worklist cards', () => {
   let archive: TestArchive;
@@ -127,17 +116,17 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
       const centre = { x: image.x + image.width / 2, y: image.y + image.height / 2 };
 
       // One finger up the screen: the next slices, other pixels.
-      const firstPixels = await canvasSum(page);
-      expect(await attribute(page, 'data-slice-index')).toBe('0');
+      const firstPixels = await activeCanvasSum(page);
+      expect(await activeAttribute(page, 'data-slice-index')).toBe('0');
       await fingers.drag([{ x: centre.x, y: centre.y + 60 }], [{ x: centre.x, y: centre.y - 10 }]);
       await page.waitForSelector(`${ACTIVE}[data-slice-index="5"]`);
-      expect(await canvasSum(page)).not.toBe(firstPixels);
+      expect(await activeCanvasSum(page)).not.toBe(firstPixels);
       // And back down two slices (24 px).
       await fingers.drag([{ x: centre.x, y: centre.y }], [{ x: centre.x, y: centre.y + 30 }], 6);
       await page.waitForSelector(`${ACTIVE}[data-slice-index="3"]`);
 
       // Two fingers apart: zoom by the ratio of their distances (80 → 200 px: 2.5×).
-      const scale = Number(await attribute(page, 'data-scale'));
+      const scale = Number(await activeAttribute(page, 'data-scale'));
       await fingers.drag(
         [
           { x: centre.x - 40, y: centre.y },
@@ -153,11 +142,11 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
           Number((globalThis as unknown as BrowserGlobals).document.querySelector(selector)?.getAttribute('data-scale')) > scale * 2.4,
         { selector: ACTIVE, scale },
       );
-      expect(Number(await attribute(page, 'data-scale'))).toBeCloseTo(scale * 2.5, 4);
-      expect(await attribute(page, 'data-slice-index')).toBe('3');
+      expect(Number(await activeAttribute(page, 'data-scale'))).toBeCloseTo(scale * 2.5, 4);
+      expect(await activeAttribute(page, 'data-slice-index')).toBe('3');
 
       // Two fingers together down by 50 px: the image moves 50 screen pixels (in image pixels at this scale).
-      const zoomed = Number(await attribute(page, 'data-scale'));
+      const zoomed = Number(await activeAttribute(page, 'data-scale'));
       await fingers.drag(
         [
           { x: centre.x - 50, y: centre.y - 100 },
@@ -173,10 +162,10 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
           (globalThis as unknown as BrowserGlobals).document.querySelector(selector)?.getAttribute('data-translation') !== '0,0',
         ACTIVE,
       );
-      const [tx, ty] = (await attribute(page, 'data-translation')).split(',').map(Number) as [number, number];
+      const [tx, ty] = (await activeAttribute(page, 'data-translation')).split(',').map(Number) as [number, number];
       expect(tx).toBeCloseTo(0, 1);
       expect(ty).toBeCloseTo(50 / zoomed, 1);
-      expect(Number(await attribute(page, 'data-scale'))).toBeCloseTo(zoomed, 4);
+      expect(Number(await activeAttribute(page, 'data-scale'))).toBeCloseTo(zoomed, 4);
 
       // A long press, then a drag: a length measurement, shared with the archive.
       await page.waitForSelector('[data-testid="viewer-page"][data-annotations="loaded"]');
@@ -193,7 +182,7 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
       const annotations = (await (await archive.fetch(`/api/studies/${studyUid}/annotations`)).json()) as { kind: string }[];
       expect(annotations.map((a) => a.kind)).toEqual(Array(expected).fill('length'));
       // The long press did not scroll.
-      expect(await attribute(page, 'data-slice-index')).toBe('3');
+      expect(await activeAttribute(page, 'data-slice-index')).toBe('3');
 
       // The toolbar menu: choose window/level, and one finger then changes the window.
       await toggle.tap();
@@ -201,14 +190,14 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
       await page.locator('[data-testid="tool-windowLevel"]').tap();
       await page.locator('[data-testid="toolbar-groups"]').waitFor({ state: 'hidden' });
       expect(await toggle.getAttribute('data-tool')).toBe('windowLevel');
-      const width = Number(await attribute(page, 'data-window-width'));
+      const width = Number(await activeAttribute(page, 'data-window-width'));
       await fingers.drag([{ x: centre.x - 80, y: centre.y + 150 }], [{ x: centre.x + 40, y: centre.y + 150 }]);
       await page.waitForFunction(
         ({ selector, width }) =>
           Number((globalThis as unknown as BrowserGlobals).document.querySelector(selector)?.getAttribute('data-window-width')) > width,
         { selector: ACTIVE, width },
       );
-      expect(await attribute(page, 'data-slice-index')).toBe('3');
+      expect(await activeAttribute(page, 'data-slice-index')).toBe('3');
 
       // The drawer: series and the consultation; the guest answers there.
       await page.locator('[data-testid="series-drawer"]').tap();

@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pinLan, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
+import { launchBrowser, pinLan, signIn, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { ACTIVE_VIEWPORT, activeAttribute, activeCanvasSum } from '../helpers/active-viewport';
 
 /**
  * The icon toolbar at a desk (issue 12 item 2), in Chromium at 1440×900: six groups with
@@ -12,7 +13,7 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
  * keyboard alone.
  */
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
-const ACTIVE = '[data-testid="viewport"][data-active="true"]';
+const ACTIVE = ACTIVE_VIEWPORT;
 
 /** The browser objects these callbacks touch beyond BrowserGlobals. */
 interface Globals {
@@ -20,21 +21,9 @@ interface Globals {
   getComputedStyle(element: unknown): { borderLeftWidth: string };
 }
 
-/** A fingerprint of the active viewport's canvas: the sum of every 7th byte. */
-function canvasSum(page: Page): Promise<number> {
-  return page.evaluate((selector) => {
-    const canvas = (globalThis as unknown as BrowserGlobals).document.querySelector<BrowserCanvas>(`${selector} canvas`)!;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 7) sum += data[i]!;
-    return sum;
-  }, ACTIVE);
-}
-
-const attribute = async (page: Page, name: string) => (await page.getAttribute(ACTIVE, name))!;
 /** Waits for the next render of the active viewport after `action`. */
 async function afterRender(page: Page, action: () => Promise<unknown>): Promise<void> {
-  const count = Number(await attribute(page, 'data-render-count'));
+  const count = Number(await activeAttribute(page, 'data-render-count'));
   await action();
   await page.waitForFunction(
     ({ selector, count }) =>
@@ -114,7 +103,7 @@ describe('icon toolbar with window presets, layout menu and keyboard view contro
     expect(await page.locator('[data-testid="series-drawer"]').isVisible()).toBe(false);
 
     // The preset menu: default, the eight CT presets, invert; arrows move, Esc closes back to the button.
-    const before = { width: await attribute(page, 'data-window-width'), pixels: await canvasSum(page) };
+    const before = { width: await activeAttribute(page, 'data-window-width'), pixels: await activeCanvasSum(page) };
     await page.click('[data-testid="window-presets"]');
     const menu = page.locator('[data-testid="window-preset-menu"]');
     await menu.waitFor({ state: 'visible' });
@@ -126,7 +115,7 @@ describe('icon toolbar with window presets, layout menu and keyboard view contro
       'window-preset-1',
     );
     // The menu's keys are its own: the arrow did not scroll the stack.
-    expect(await attribute(page, 'data-slice-index')).toBe('0');
+    expect(await activeAttribute(page, 'data-slice-index')).toBe('0');
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden' });
     expect(await page.evaluate(() => (globalThis as unknown as Globals).document.activeElement?.getAttribute('data-testid'))).toBe(
@@ -135,16 +124,16 @@ describe('icon toolbar with window presets, layout menu and keyboard view contro
     await page.click('[data-testid="window-presets"]');
     await afterRender(page, () => page.click('[data-testid="window-preset-4"]'));
     await menu.waitFor({ state: 'hidden' });
-    expect(await attribute(page, 'data-window-width')).toBe('1500');
-    expect(await attribute(page, 'data-window-center')).toBe('-600');
-    expect(await canvasSum(page)).not.toBe(before.pixels);
+    expect(await activeAttribute(page, 'data-window-width')).toBe('1500');
+    expect(await activeAttribute(page, 'data-window-center')).toBe('-600');
+    expect(await activeCanvasSum(page)).not.toBe(before.pixels);
     await page.click('[data-testid="window-presets"]');
     await afterRender(page, () => page.click('[data-testid="window-default"]'));
-    expect(await attribute(page, 'data-window-width')).toBe(before.width);
-    expect(await canvasSum(page)).toBe(before.pixels);
+    expect(await activeAttribute(page, 'data-window-width')).toBe(before.width);
+    expect(await activeCanvasSum(page)).toBe(before.pixels);
     await page.click('[data-testid="window-presets"]');
     await afterRender(page, () => page.click('[data-testid="invert"]'));
-    expect(await attribute(page, 'data-invert')).toBe('true');
+    expect(await activeAttribute(page, 'data-invert')).toBe('true');
 
     // The layout menu: its items are radio items, the button shows the chosen layout.
     await page.click('[data-testid="layout-menu"]');
@@ -165,37 +154,37 @@ describe('icon toolbar with window presets, layout menu and keyboard view contro
     const page = await openViewer('vi-VN');
     expect(await page.getAttribute('[data-testid="window-presets"]', 'aria-label')).toBe('Cửa sổ đặt sẵn');
     expect(await page.getAttribute('[data-testid="layout-menu"]', 'aria-label')).toBe('Bố cục khung xem');
-    const width = Number(await attribute(page, 'data-window-width'));
-    const center = Number(await attribute(page, 'data-window-center'));
-    const scale = Number(await attribute(page, 'data-scale'));
-    const pixels = await canvasSum(page);
+    const width = Number(await activeAttribute(page, 'data-window-width'));
+    const center = Number(await activeAttribute(page, 'data-window-center'));
+    const scale = Number(await activeAttribute(page, 'data-scale'));
+    const pixels = await activeCanvasSum(page);
 
     await afterRender(page, () => page.keyboard.press('Shift+ArrowRight'));
-    expect(Number(await attribute(page, 'data-window-width'))).toBeGreaterThan(width);
+    expect(Number(await activeAttribute(page, 'data-window-width'))).toBeGreaterThan(width);
     await afterRender(page, () => page.keyboard.press('Shift+ArrowDown'));
-    expect(Number(await attribute(page, 'data-window-center'))).toBeGreaterThan(center);
-    expect(await canvasSum(page)).not.toBe(pixels);
+    expect(Number(await activeAttribute(page, 'data-window-center'))).toBeGreaterThan(center);
+    expect(await activeCanvasSum(page)).not.toBe(pixels);
     // Shift+arrows change the window, not the slice.
-    expect(await attribute(page, 'data-slice-index')).toBe('0');
+    expect(await activeAttribute(page, 'data-slice-index')).toBe('0');
 
     await afterRender(page, () => page.keyboard.press('+'));
-    expect(Number(await attribute(page, 'data-scale'))).toBeCloseTo(scale * 1.2, 6);
+    expect(Number(await activeAttribute(page, 'data-scale'))).toBeCloseTo(scale * 1.2, 6);
     await afterRender(page, () => page.keyboard.press('-'));
     await afterRender(page, () => page.keyboard.press('-'));
-    expect(Number(await attribute(page, 'data-scale'))).toBeCloseTo(scale / 1.2, 6);
+    expect(Number(await activeAttribute(page, 'data-scale'))).toBeCloseTo(scale / 1.2, 6);
 
-    expect(await attribute(page, 'data-translation')).toBe('0,0');
+    expect(await activeAttribute(page, 'data-translation')).toBe('0,0');
     await afterRender(page, () => page.keyboard.press('Control+ArrowRight'));
     await afterRender(page, () => page.keyboard.press('Control+ArrowDown'));
-    const [x, y] = (await attribute(page, 'data-translation')).split(',').map(Number) as [number, number];
+    const [x, y] = (await activeAttribute(page, 'data-translation')).split(',').map(Number) as [number, number];
     // 24 screen pixels at the current scale, in image pixels.
-    const now = Number(await attribute(page, 'data-scale'));
+    const now = Number(await activeAttribute(page, 'data-scale'));
     expect(x).toBeCloseTo(24 / now, 1);
     expect(y).toBeCloseTo(24 / now, 1);
 
     // Plain arrows still page through the stack.
     await afterRender(page, () => page.keyboard.press('ArrowDown'));
-    expect(await attribute(page, 'data-slice-index')).toBe('1');
+    expect(await activeAttribute(page, 'data-slice-index')).toBe('1');
 
     await page.click('[data-testid="help"]');
     const help = (await page.textContent('[data-testid="help-panel"]'))!;

@@ -58,6 +58,12 @@ describe('key images as a Key Object Selection document in the study', () => {
     if (dir) await removeTempDir(dir);
   });
 
+  /** A guest's browser after opening the share link: its session cookie and CSRF token. */
+  async function openShare(token: string): Promise<HeaderMap> {
+    const opened = await call(archive, 'POST', '/api/shares/open', {}, { token });
+    return { ...sessionCookieOf(opened), 'x-csrf-token': (opened.json as { csrfToken: string }).csrfToken };
+  }
+
   const keyImages = (study = STUDY) => `/api/studies/${study}/key-images`;
   const mark = (headers: HeaderMap, sop: string, frame = 1, study = STUDY, series = SERIES, width = 400) =>
     call(archive, 'POST', keyImages(study), headers, { seriesInstanceUID: series, sopInstanceUID: sop, frame, view: view(width) });
@@ -224,14 +230,37 @@ describe('key images as a Key Object Selection document in the study', () => {
     expect((await call(archive, 'PUT', `${keyImages()}/title`, radiologist, { title: 'teaching' })).status).toBe(400);
   });
 
-  it('lets a share guest read the key images, and mark only when the share allows annotating', async () => {
+  it("lets a share guest read the key images (by replacement UIDs when anonymized); a consultation's specialist marks them, a read-only guest may not", async () => {
     expect((await mark(radiologist, CT[1]!.sopInstanceUID!)).status).toBe(201);
     const readOnly = await createShare(archive, { studyInstanceUID: STUDY, permissions: ['read'] });
-    const opened = await call(archive, 'POST', '/api/shares/open', {}, { token: readOnly.token });
-    const guest = { ...sessionCookieOf(opened), 'x-csrf-token': (opened.json as { csrfToken: string }).csrfToken };
+    const guest = await openShare(readOnly.token);
     const seen = await call(archive, 'GET', keyImages(), guest);
     expect((seen.json as KeyImages).images.map((k) => k.sopInstanceUID)).toEqual([CT[1]!.sopInstanceUID]);
     expect((await mark(guest, CT[0]!.sopInstanceUID!)).status).toBe(403);
+
+    // An anonymized share: the same key images, under the replacement UIDs the guest knows.
+    const anonymized = await createShare(archive, { studyInstanceUID: STUDY, anonymize: true, permissions: ['read'] });
+    const anonymous = await openShare(anonymized.token);
+    const session = (await call(archive, 'GET', '/api/session', anonymous)).json as { share: { studyInstanceUID: string } };
+    expect(session.share.studyInstanceUID).not.toBe(STUDY);
+    const presented = (await call(archive, 'GET', keyImages(session.share.studyInstanceUID), anonymous)).json as KeyImages;
+    expect(presented.images.length).toBe(1);
+    expect(presented.images[0]!.sopInstanceUID).not.toBe(CT[1]!.sopInstanceUID);
+    expect(JSON.stringify(presented)).not.toContain(CT[1]!.sopInstanceUID);
+
+    // A consultation's specialist may annotate, so marks too, named in the KOS as the specialist.
+    const asked = await call(archive, 'POST', '/api/consultations', radiologist, {
+      studyInstanceUID: STUDY,
+      specialist: { name: 'GS. Trần Văn Minh' },
+      question: 'Nốt mờ phổi phải?',
+      expiresInHours: 24,
+    });
+    expect(asked.status).toBe(201);
+    const specialist = await openShare((asked.json as { share: { token: string } }).share.token);
+    const marked = await mark(specialist, CT[0]!.sopInstanceUID!);
+    expect(marked.status).toBe(201);
+    expect((marked.json as KeyImages).document!.author).toBe('GS. Trần Văn Minh');
+    expect((marked.json as KeyImages).images.map((k) => k.sopInstanceUID)).toEqual([CT[1]!.sopInstanceUID, CT[0]!.sopInstanceUID]);
   });
 
   it('stores the measurements as a TID 1500 Comprehensive SR, one current version, clean for dciodvfy and read by dsrdump', async () => {

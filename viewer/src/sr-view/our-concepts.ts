@@ -41,6 +41,23 @@ export type OurConcept =
   | 'DCM:121072'
   | 'DCM:121074'
   | 'DCM:121075'
+  // the TID 1500 measurement report (server/measurement-report, written by dcmjs's adapter): its concepts and code values
+  | 'DCM:126000'
+  | 'DCM:121046'
+  | 'DCM:121058'
+  | 'DCM:111028'
+  | 'DCM:126200'
+  | 'DCM:126010'
+  | 'DCM:125007'
+  | 'DCM:112039'
+  | 'DCM:112040'
+  | 'SCT:410668003'
+  | 'SCT:42798000'
+  | 'SCT:131191004'
+  | 'SCT:285285000'
+  | 'DCM:111010'
+  | 'United States'
+  | 'Imaging procedure'
   // the language values written under DCM:121049 (RFC5646 en, vi)
   | 'English'
   | 'Vietnamese'
@@ -78,6 +95,22 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
     'DCM:121072': 'Impressions',
     'DCM:121074': 'Recommendations',
     'DCM:121075': 'Recommendation',
+    'DCM:126000': 'Imaging Measurement Report',
+    'DCM:121046': 'Country of Language',
+    'DCM:121058': 'Procedure reported',
+    'DCM:111028': 'Image Library',
+    'DCM:126200': 'Image Library Group',
+    'DCM:126010': 'Imaging Measurements',
+    'DCM:125007': 'Measurement Group',
+    'DCM:112039': 'Tracking Identifier',
+    'DCM:112040': 'Tracking Unique Identifier',
+    'SCT:410668003': 'Length',
+    'SCT:42798000': 'Area',
+    'SCT:131191004': 'Perimeter',
+    'SCT:285285000': 'Cobb angle',
+    'DCM:111010': 'Center',
+    'United States': 'United States',
+    'Imaging procedure': 'Imaging procedure',
     English: 'English',
     Vietnamese: 'Vietnamese',
     routine: 'routine',
@@ -112,6 +145,22 @@ export const ourConceptMessages: Record<Language, Record<OurConcept, string>> = 
     'DCM:121072': 'Kết luận',
     'DCM:121074': 'Đề nghị',
     'DCM:121075': 'Đề nghị',
+    'DCM:126000': 'Báo cáo số đo hình ảnh',
+    'DCM:121046': 'Quốc gia của ngôn ngữ',
+    'DCM:121058': 'Thủ thuật được báo cáo',
+    'DCM:111028': 'Thư viện ảnh',
+    'DCM:126200': 'Nhóm ảnh',
+    'DCM:126010': 'Các số đo trên ảnh',
+    'DCM:125007': 'Nhóm số đo',
+    'DCM:112039': 'Mã theo dõi',
+    'DCM:112040': 'UID theo dõi',
+    'SCT:410668003': 'Chiều dài',
+    'SCT:42798000': 'Diện tích',
+    'SCT:131191004': 'Chu vi',
+    'SCT:285285000': 'Góc Cobb',
+    'DCM:111010': 'Tâm',
+    'United States': 'Hoa Kỳ',
+    'Imaging procedure': 'Thủ thuật chẩn đoán hình ảnh',
     English: 'Tiếng Anh',
     Vietnamese: 'Tiếng Việt',
     routine: 'thường quy',
@@ -132,7 +181,10 @@ export function conceptName(scheme: string, value: string, meaning: string, lang
 export function conceptValue(scheme: string, value: string, text: string, language: Language): string {
   const urgency = scheme === '99PACS' && value === 'URGENCY' && ['routine', 'urgent', 'emergency'].includes(text);
   const reportLanguage = scheme === 'DCM' && value === '121049' && (text === 'English' || text === 'Vietnamese');
-  return urgency || reportLanguage ? ourConceptMessages[language][text as OurConcept] : text;
+  // What dcmjs's TID 1500 writes under Country of Language and Procedure reported.
+  const measurementReport =
+    scheme === 'DCM' && ((value === '121046' && text === 'United States') || (value === '121058' && text === 'Imaging procedure'));
+  return urgency || reportLanguage || measurementReport ? ourConceptMessages[language][text as OurConcept] : text;
 }
 
 const OUR_SERIES = ['Consultation opinion', 'Key images', 'Diagnostic report', 'Measurement report'] as const;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
 import { bestMatch, firstStack, hangCurrentAndPrior, seriesTraits, type SeriesTraits } from '../../viewer/src/viewer/hanging-rule';
+import { imageIdOf } from '../../viewer/src/imaging/image-ids';
 import type { SeriesModel } from '../../viewer/src/viewer/study-model';
 
 const AXIAL = [1, 0, 0, 0, 1, 0];
@@ -14,18 +15,18 @@ function series(
   modality: string,
   description: string,
   images: number,
-  attributes: { bodyPart?: string; orientation?: number[]; thickness?: number } = {},
+  attributes: { bodyPart?: string; orientation?: number[]; thickness?: number; zStep?: number } = {},
 ): SeriesModel {
-  const instance: DicomJson = {
+  const instance = (i: number): DicomJson => ({
     [Tag.Modality]: { vr: 'CS', Value: [modality] },
     [Tag.Rows]: { vr: 'US', Value: [512] },
     [Tag.Columns]: { vr: 'US', Value: [512] },
     [Tag.PixelSpacing]: { vr: 'DS', Value: [0.7, 0.7] },
-    [Tag.ImagePositionPatient]: { vr: 'DS', Value: [-180, -180, 100] },
+    [Tag.ImagePositionPatient]: { vr: 'DS', Value: [-180, -180, 100 + i * (attributes.zStep ?? 0)] },
     ...(attributes.orientation ? { [Tag.ImageOrientationPatient]: { vr: 'DS', Value: attributes.orientation } } : {}),
     ...(attributes.bodyPart ? { [Tag.BodyPartExamined]: { vr: 'CS', Value: [attributes.bodyPart] } } : {}),
     ...(attributes.thickness ? { [Tag.SliceThickness]: { vr: 'DS', Value: [attributes.thickness] } } : {}),
-  };
+  });
   return {
     studyUid,
     studyDate: '20240101',
@@ -34,8 +35,11 @@ function series(
     description,
     modality,
     instanceCount: images,
-    imageIds: Array.from({ length: images }, (_, i) => `pacs:${seriesUid}/${i}`),
-    instances: Array.from({ length: images }, () => instance),
+    // The image ids name UIDs; the rule reads only their frame numbers.
+    imageIds: Array.from({ length: images }, (_, i) =>
+      imageIdOf({ studyUid: '1.2', seriesUid: '1.2.3', sopUid: `1.2.3.${i + 1}`, frame: 1 }),
+    ),
+    instances: Array.from({ length: images }, (_, i) => instance(i)),
     displayable: images > 0,
   };
 }
@@ -110,5 +114,15 @@ describe('default hanging rule for a current study and a prior', () => {
     // A prior of another modality still hangs, its own first stack.
     expect(hangCurrentAndPrior(current, [series('pri', 'mr', 'MR', 'T2', 24)])?.right.seriesUid).toBe('mr');
     expect(hangCurrentAndPrior(current, [series('pri', 'sr', 'SR', 'Report', 0)])).toBeUndefined();
+  });
+
+  it('starts the prior at the same end of its stack as the current: its last slice when written the other way round', () => {
+    const headFirst = series('cur', 'c', 'CT', 'Abdomen', 30, { orientation: AXIAL, zStep: -3 });
+    const sameWay = series('pri', 'p1', 'CT', 'Abdomen', 20, { orientation: AXIAL, zStep: -5 });
+    const otherWay = series('pri', 'p2', 'CT', 'Abdomen', 20, { orientation: AXIAL, zStep: 5 });
+    expect(hangCurrentAndPrior([headFirst], [sameWay])?.rightStart).toBe(0);
+    expect(hangCurrentAndPrior([headFirst], [otherWay])?.rightStart).toBe(19);
+    // Without geometry: its first slice.
+    expect(hangCurrentAndPrior([series('cur', 'c', 'CR', '', 1)], [series('pri', 'p', 'CR', '', 2)])?.rightStart).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
 import { Tag } from '../../shared/dicom/tags';
 import { imagePlaneOf, planeFrom, type ImagePlane } from '../../viewer/src/geometry/image-plane';
-import { nearestAlong, positionAlong, relativeSlice, sliceAnchor } from '../../viewer/src/geometry/slice-position';
+import { nearestAlong, positionAlong, relativeSlice, sameEndSlice, sliceAnchor } from '../../viewer/src/geometry/slice-position';
 import { add, scale, type Vec3 } from '../../viewer/src/geometry/vector';
 import { CORPUS_DIR } from '../helpers/corpus';
 
@@ -65,21 +65,24 @@ describe('slice positions along a normal (synchronized scrolling across frames o
 
   it('moves a feet-first prior (normal reversed) the same way in the patient, and never a stack that is not parallel', () => {
     // Written feet first: the same slices, last to first, with the row direction (and so the normal) reversed.
-    const feetFirst = [...planes]
-      .reverse()
-      .map((p) =>
-        planeFrom({
-          ...p,
-          rowCosines: scale(p.rowCosines, -1) as Vec3,
-          origin: add(p.origin, scale(p.rowCosines, (p.columns - 1) * p.columnSpacing)),
-        })!,
-      );
+    const feetFirst = [...planes].reverse().map((p) =>
+      planeFrom({
+        ...p,
+        rowCosines: scale(p.rowCosines, -1) as Vec3,
+        origin: add(p.origin, scale(p.rowCosines, (p.columns - 1) * p.columnSpacing)),
+      })!,
+    );
     expect(feetFirst[0]!.normal[2]).toBeCloseTo(-1, 6);
     const from = sliceAnchor(planes[10]!);
     const to = sliceAnchor(feetFirst[29]!); // the same slice (39 − 10)
     // 9 mm feet-ward on the current is slice 13; on the reversed prior, 39 − 13 = 26.
     expect(relativeSlice(feetFirst, to, from, planes[13]!)).toBe(26);
+    // Linked first at the same end of both stacks: the head end, the feet-first stack's last slice.
+    expect(sameEndSlice(planes, feetFirst)).toBe(39);
+    expect(sameEndSlice(feetFirst, planes)).toBe(39);
+    expect(sameEndSlice(planes, planes)).toBe(0);
     const coronal = planes.map((p) => planeFrom({ ...p, columnCosines: [0, 0, -1] })!);
     expect(relativeSlice(coronal, sliceAnchor(coronal[0]!), from, planes[13]!)).toBeUndefined();
+    expect(sameEndSlice(planes, coronal)).toBeUndefined();
   });
 });

@@ -54,3 +54,31 @@ export function relativeSlice(
   const parallel = planes.map((p) => (p && areParallel(p, to.plane) ? p : undefined));
   return nearestAlong(parallel, to.plane.normal, to.position + sign * moved);
 }
+
+/**
+ * The slice of `planes` at the same end of its stack, in the patient, as the first slice of
+ * `reference` (a prior written feet first against a current written head first: its last
+ * slice); where a prior is first linked to a current. Undefined without parallel geometry.
+ */
+export function sameEndSlice(
+  reference: readonly (ImagePlane | undefined)[],
+  planes: readonly (ImagePlane | undefined)[],
+): number | undefined {
+  const first = reference[0];
+  const last = reference.findLast(Boolean);
+  if (!first || !last) return undefined;
+  const normal = first.normal;
+  // The first slice is at the high end of its stack along its normal, or at the low end.
+  const direction = positionAlong(first, normal) >= positionAlong(last, normal) ? 1 : -1;
+  let best: number | undefined;
+  let bestPosition = -Infinity;
+  planes.forEach((plane, index) => {
+    if (!plane || !areParallel(plane, first)) return;
+    const position = direction * positionAlong(plane, normal);
+    if (position > bestPosition) {
+      best = index;
+      bestPosition = position;
+    }
+  });
+  return best;
+}

@@ -5,13 +5,15 @@
  * first displayable one); the right pane the prior's series of the same modality that matches it
  * best, by, in this order: same series description, same body part, same orientation (parallel
  * image planes), closest slice thickness, then series order. A prior without that modality gets
- * its own first stack.
+ * its own first stack. The prior starts at the same end of its stack as the current (its last
+ * slice when one is written head first and the other feet first).
  */
 import { getNumber, getString } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
 import { imagePlaneOf } from '../geometry/image-plane';
+import { sameEndSlice } from '../geometry/slice-position';
 import { dot, type Vec3 } from '../geometry/vector';
-import type { SeriesModel } from './study-model';
+import { seriesPlanes, type SeriesModel } from './study-model';
 
 /** What the rule compares of a series. */
 export interface SeriesTraits {
@@ -27,6 +29,8 @@ export interface SeriesTraits {
 export interface Hanging {
   left: SeriesModel;
   right: SeriesModel;
+  /** The right series' slice at the same end of its stack as the left's first slice (sync links them there). */
+  rightStart: number;
 }
 
 /** Planes within this angle count as the same orientation. */
@@ -102,5 +106,7 @@ export function hangCurrentAndPrior(current: readonly SeriesModel[], prior: read
   if (leftIndex === undefined) return undefined;
   const rightIndex = bestMatch(currentTraits[leftIndex]!, priorTraits) ?? firstStack(priorTraits);
   if (rightIndex === undefined) return undefined;
-  return { left: current[leftIndex]!, right: prior[rightIndex]! };
+  const left = current[leftIndex]!;
+  const right = prior[rightIndex]!;
+  return { left, right, rightStart: sameEndSlice(seriesPlanes(left), seriesPlanes(right)) ?? 0 };
 }

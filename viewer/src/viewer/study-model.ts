@@ -5,8 +5,9 @@
  */
 import { getNumber, getString, type DicomJson } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';
+import { imagePlaneOf, type ImagePlane } from '../geometry/image-plane';
 import { frameAttributes, isDisplayable } from '../imaging/image-attributes';
-import { imageIdOf, rememberInstance } from '../imaging/image-ids';
+import { imageIdOf, parseImageId, rememberInstance } from '../imaging/image-ids';
 import { studyData } from './early-study-data';
 
 export interface SeriesModel {
@@ -77,4 +78,12 @@ function seriesModel(studyUid: string, qido: DicomJson, metadata: DicomJson[]): 
     instances,
     displayable: imageIds.length > 0,
   };
+}
+
+/** The plane of each image of a series (same index as its imageIds); undefined where an image has no geometry. */
+export function seriesPlanes(s: SeriesModel): (ImagePlane | undefined)[] {
+  return s.imageIds.map((imageId, i) => {
+    const instance = s.instances[i];
+    return instance ? imagePlaneOf(instance, parseImageId(imageId).frame) : undefined;
+  });
 }

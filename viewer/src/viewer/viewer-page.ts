@@ -259,7 +259,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
       panes.push(pane);
       const hung = hanging && [hanging.left, hanging.right][panes.length - 1];
       const s = hung || displayable[(panes.length - 1) % Math.max(1, displayable.length)];
-      if (s) void pane.show(s);
+      if (s) void pane.show(s, hanging && s === hanging.right ? hanging.rightStart : 0);
     }
     grid.style.gridTemplateRows = `repeat(${rows}, 1fr)`;
     grid.style.gridTemplateColumns = `repeat(${columns}, 1fr)`;

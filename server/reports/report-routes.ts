@@ -179,5 +179,13 @@ function parseDraft(body: Record<string, unknown>): ReportDraft {
       throw new AppError('BAD_REQUEST', `The ${name} section contains a control character DICOM text cannot hold.`);
     if (text.trim() !== '') sections[name as keyof ReportSections] = text.normalize('NFC');
   }
-  return { template: template as ReportDraft['template'], language: language as ReportDraft['language'], sections };
+  const base = body.baseUpdatedAt;
+  if (base !== undefined && base !== null && (typeof base !== 'string' || Number.isNaN(Date.parse(base))))
+    throw new AppError('BAD_REQUEST', '"baseUpdatedAt" must be the draft\'s updatedAt (ISO 8601) or null.');
+  return {
+    template: template as ReportDraft['template'],
+    language: language as ReportDraft['language'],
+    sections,
+    ...(base !== undefined ? { baseUpdatedAt: base as string | null } : {}),
+  };
 }

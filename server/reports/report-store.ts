@@ -89,6 +89,16 @@ export class ReportStore {
     this.db
       .transaction(() => {
         const existing = this.q.draft.get(studyUid);
+        if (draft.baseUpdatedAt !== undefined) {
+          const current = existing ? new Date(existing.updated_at).toISOString() : null;
+          if (current !== draft.baseUpdatedAt)
+            throw new AppError(
+              'CONFLICT',
+              existing
+                ? `${existing.author} saved this draft at ${current} after you opened it: open the report again.`
+                : 'The draft you opened was signed or discarded meanwhile: open the report again.',
+            );
+        }
         if (existing) {
           this.q.update.run(draft.template, draft.language, sections, userId, now, existing.id);
           id = existing.id;

@@ -55,6 +55,12 @@ export interface ReportDraft {
   template: ReportTemplate;
   language: ReportLanguage;
   sections: ReportSections;
+  /**
+   * The `updatedAt` of the draft as the writer opened it, or `null` for a new draft: when the
+   * study's draft is no longer that one (another radiologist saved, discarded or signed it
+   * meanwhile), the save is a 409 instead of overwriting their text. Absent: no check.
+   */
+  baseUpdatedAt?: string | null;
 }
 
 /** POST /api/studies/{study}/report/final: the organization signing (default: the study's Institution Name). */

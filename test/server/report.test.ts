@@ -97,6 +97,14 @@ describe('a diagnostic report: draft, final, amendment', () => {
       findings: FINDINGS,
       impression: IMPRESSION,
     });
+    // A save from an editor opened before that edit (or as a new draft) would overwrite it: 409, naming who saved.
+    for (const baseUpdatedAt of ['2026-01-01T00:00:00.000Z', null]) {
+      const stale = await call(archive, 'PUT', `${report}/draft`, radiologist, { sections: { findings: 'cũ' }, baseUpdatedAt });
+      expect(stale.status).toBe(409);
+      expect(errorOf(stale).message).toBe(
+        `BS. Nguyễn Văn An saved this draft at ${(edited.json as ReportVersion).updatedAt} after you opened it: open the report again.`,
+      );
+    }
     // Nothing in the study yet.
     const series = await archive.fetch(`${archive.dicomWeb}/studies/${STUDY}/series?Modality=SR`);
     expect(series.status).toBe(200);

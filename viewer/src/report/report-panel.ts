@@ -144,10 +144,12 @@ export function createReportPanel(study: ReportStudy, onToggle?: (open: boolean)
     }
     form.append(error, savedNote, actions);
 
+    // The draft as this editor last saw it: a save over someone else's newer one is refused (409).
+    let base: string | null = draft?.updatedAt ?? null;
     const read = () => {
       const sections: ReportSections = {};
       for (const [section, box] of boxes) if (box.value.trim() !== '') sections[section] = box.value;
-      return { template: template.value as ReportTemplate, language: currentLanguage(), sections };
+      return { template: template.value as ReportTemplate, language: currentLanguage(), sections, baseUpdatedAt: base };
     };
     const busy = (on: boolean, label?: HTMLButtonElement, text?: string) => {
       save.disabled = on;
@@ -164,6 +166,7 @@ export function createReportPanel(study: ReportStudy, onToggle?: (open: boolean)
       busy(true, save, t('saving'));
       saveDraft(study.studyUid, read())
         .then((saved) => {
+          base = saved.updatedAt;
           savedNote.textContent = t('saved', { time: formatInstant(saved.updatedAt) });
           form.dataset.savedId = saved.id;
         })
@@ -184,7 +187,7 @@ export function createReportPanel(study: ReportStudy, onToggle?: (open: boolean)
         showFormError(error, undefined);
         busy(true, sign, t('signing'));
         try {
-          await saveDraft(study.studyUid, draftNow);
+          base = (await saveDraft(study.studyUid, draftNow)).updatedAt;
           await signReport(study.studyUid, { organization: org });
           await refresh();
         } catch (e) {

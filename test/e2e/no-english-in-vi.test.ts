@@ -250,6 +250,15 @@ describe('the Vietnamese UI shows no English', () => {
     await page.waitForSelector('[data-testid="download-menu"]:visible');
     await look(page, 'download menu');
     await page.keyboard.press('Escape');
+    for (const [button, menu] of [
+      ['window-presets', 'window-preset-menu'],
+      ['layout-menu', 'layout-menu-list'],
+    ]) {
+      await page.click(`[data-testid="${button}"]`);
+      await page.waitForSelector(`[data-testid="${menu}"]:visible`);
+      await look(page, `${button} menu`);
+      await page.keyboard.press('Escape');
+    }
 
     // The share dialog, before and after a link is made.
     await page.click('[data-testid="share-button"]');

@@ -376,8 +376,8 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   container.append(side, main);
   setLayout(layout);
   if (hanging) {
-    // Linked at the first slice of each stack, then the current goes back to the slice it was on
-    // and the prior follows by the same distance.
+    // Linked where they are hung (the same end of both stacks), then the current goes back to the
+    // slice it was on and the prior follows by the same distance.
     sync.setEnabled(true, panes);
     toolbar.setSync(true);
     if (keptSeries && kept && kept.index > 0) panes[0]?.setIndex(kept.index);

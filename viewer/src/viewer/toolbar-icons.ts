@@ -15,7 +15,6 @@ import fileText from 'lucide-static/icons/file-text.svg?raw';
 import flipHorizontal from 'lucide-static/icons/flip-horizontal-2.svg?raw';
 import flipVertical from 'lucide-static/icons/flip-vertical-2.svg?raw';
 import grid2x2 from 'lucide-static/icons/grid-2x2.svg?raw';
-import layers from 'lucide-static/icons/layers.svg?raw';
 import link from 'lucide-static/icons/link.svg?raw';
 import maximize from 'lucide-static/icons/maximize.svg?raw';
 import menu from 'lucide-static/icons/menu.svg?raw';
@@ -76,7 +75,6 @@ export const ICONS = {
   measurementReport: clipboardList,
   series: panelLeft,
   menu,
-  more: layers,
   chevronDown,
 } as const;
 

@@ -112,7 +112,10 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
 
   return {
     toggle(pane) {
-      if (!canWrite) return;
+      if (!canWrite) {
+        showError(tk('markNotAllowed'));
+        return;
+      }
       const entry = captureKeyImage(pane.imageElement);
       if (!entry || entry.studyUid !== studyUid) return;
       // A second K before the archive answered the first would act on the list from before it.

@@ -236,4 +236,23 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('on a phone (390×844, touch) the current and the prior are one above the other, the current on top', async () => {
+    const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page, archive);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${current.studyUid},${prior.studyUid}`);
+    await page.waitForSelector('[data-testid="viewport-grid"][data-layout="2x1"]');
+    for (const i of [0, 1]) await page.waitForSelector(`${viewport(i)}[data-rendered-image-id]`, { timeout: 30_000 });
+    expect(await page.getAttribute(viewport(0), 'data-series-uid')).toBe(current.seriesUid);
+    expect(await page.getAttribute(viewport(1), 'data-series-uid')).toBe(prior.seriesUid);
+    const [top, bottom] = await Promise.all([0, 1].map(async (i) => (await page.locator(viewport(i)).boundingBox())!));
+    expect(bottom!.y).toBeGreaterThanOrEqual(top!.y + top!.height - 1);
+    if (process.env.PACS_SCREENSHOT_DIR)
+      await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'current-and-prior-phone.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

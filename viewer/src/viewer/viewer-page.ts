@@ -142,7 +142,8 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
           series.filter((s) => s.studyUid === studyUids[1]),
         )
       : undefined;
-  let layout: Layout = hanging ? '1x2' : '1x1';
+  // Side by side; on a portrait screen (a phone) one above the other, the current on top.
+  let layout: Layout = hanging ? (window.innerWidth < window.innerHeight ? '2x1' : '1x2') : '1x1';
   let tool: DragTool = defaultDragTool();
   let panes: ViewportPane[] = [];
   let active: ViewportPane | undefined;

@@ -1,6 +1,7 @@
 /**
  * The default hanging rule for a current study and a prior (OHIF's comparison protocol, reduced
- * to its core): 1×2, the current study on the left, the prior on the right. The left pane gets
+ * to its core): 1×2, the current study on the left, the prior on the right (viewer-page.ts hangs
+ * them 2×1 on a portrait screen). The left pane gets
  * the current study's first stack (the first displayable series of more than one image, else the
  * first displayable one); the right pane the prior's series of the same modality that matches it
  * best, by, in this order: same series description, same body part, same orientation (parallel

@@ -1,13 +1,13 @@
 /**
  * The default hanging rule for a current study and a prior (OHIF's comparison protocol, reduced
  * to its core): 1×2, the current study on the left, the prior on the right (viewer-page.ts hangs
- * them 2×1 on a portrait screen). The left pane gets
- * the current study's first stack (the first displayable series of more than one image, else the
- * first displayable one); the right pane the prior's series of the same modality that matches it
- * best, by, in this order: same series description, same body part, same orientation (parallel
- * image planes), closest slice thickness, then series order. A prior without that modality gets
- * its own first stack. The prior starts at the same end of its stack as the current (its last
- * slice when one is written head first and the other feet first).
+ * them 2×1 on a portrait screen). The left pane gets the current study's first stack (the first
+ * displayable series of more than one image, else the first displayable one); the right pane the
+ * prior's series of the same modality that matches it best, by, in this order: same series
+ * description, same body part, same orientation (parallel image planes), closest slice
+ * thickness, then series order. A prior without that modality gets its own first stack. The
+ * prior starts at the same end of its stack as the current (its last slice when one is written
+ * head first and the other feet first).
  */
 import { getNumber, getString } from '../../../shared/dicom/dicom-json';
 import { Tag } from '../../../shared/dicom/tags';

@@ -55,6 +55,7 @@ async function waitForRender(page: Page, attributes: string): Promise<void> {
 }
 
 const RADIOLOGIST = { username: 'bs.lan', password: 'radiologist-password' };
+const CLINICIAN = { username: 'bs.minh', password: 'clinician-password' };
 
 /** Every Numeric Value (0040,A30A) in a DICOM JSON tree: the NUMs of an SR. */
 function numericValues(json: unknown): number[] {
@@ -91,6 +92,12 @@ describe('key images and the film sheet in Chromium', () => {
       body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' }),
     });
     expect(created.status).toBe(201);
+    const clinician = await archive.fetch('/api/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...CLINICIAN, role: 'clinician', displayName: 'BS. Minh' }),
+    });
+    expect(clinician.status).toBe(201);
     await expectStored(
       archive,
       ct.instances.map((i) => i.bytes),
@@ -101,9 +108,9 @@ describe('key images and the film sheet in Chromium', () => {
     await archive?.stop();
   });
 
-  it('marks two key images with K, measures one, prints them as a film sheet with header, measurement, pages and a PDF', async () => {
+  it('a radiologist marks two key images with K, measures one, saves the measurements as an SR, prints them as a film sheet with header, measurement, pages and a PDF', async () => {
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
-    await signIn(page, archive);
+    await signIn(page, archive, RADIOLOGIST);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${ct.studyUid}`);
@@ -208,6 +215,12 @@ describe('key images and the film sheet in Chromium', () => {
     const big = await cellPixels(page, '[data-testid="print-page"]:nth-child(2) [data-testid="print-cell"] canvas');
     expect(big.yellow).toBeGreaterThan(withLine.yellow);
 
+    // "For the referring provider": a new version of the study's KOS with that Document Title.
+    await page.selectOption('[data-testid="print-document-title"]', 'for-referring-provider');
+    await page.waitForSelector('[data-testid="print-document-title"][data-saved="for-referring-provider"]');
+    const titled = (await (await archive.fetch(`/api/studies/${ct.studyUid}/key-images`)).json()) as KeyImages;
+    expect(titled.document).toMatchObject({ title: 'for-referring-provider', author: 'BS. Lan' });
+
     // The print stylesheet: a PDF of two A4 pages with the images in it.
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     if (process.env.PACS_SCREENSHOT_DIR) {
@@ -223,16 +236,21 @@ describe('key images and the film sheet in Chromium', () => {
     await page.close();
   });
 
-  it('shows the key images to a second user in another browser, who prints and retitles them; sign-out leaves no patient data in localStorage', async () => {
+  it('shows the key images to a clinician in another browser, who may not change them but prints them; sign-out leaves no patient data in localStorage', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await signIn(page, archive, RADIOLOGIST);
+    await signIn(page, archive, CLINICIAN);
     await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${ct.studyUid}`);
     await waitForRender(page, '[data-slice-index="0"]');
     await page.waitForSelector('[data-testid="key-image-count"][data-count="2"]');
     await page.waitForSelector('[data-testid="viewport"][data-active="true"] [data-testid="key-image-marker"]:visible');
+    // Theirs to see, not to change: K says so, and the study keeps its two.
+    await page.keyboard.press('k');
+    await page.waitForSelector('[data-testid="error-banner"]:visible');
+    expect(await page.textContent('[data-testid="error-banner"]')).toContain('Key images are marked by those who may annotate this study.');
+    expect(await page.getAttribute('[data-testid="key-image-count"]', 'data-count')).toBe('2');
 
     // Their print sheet: both images, the length the first user drew, from the study.
     const [, measured] = await keyImagesOf(ct.studyUid);
@@ -244,11 +262,8 @@ describe('key images and the film sheet in Chromium', () => {
     );
     expect((await cellPixels(page, '[data-testid="print-cell"][data-measurements="1"] canvas')).yellow).toBeGreaterThan(200);
 
-    // "For the referring provider": a new version of the study's KOS with that Document Title.
-    await page.selectOption('[data-testid="print-document-title"]', 'for-referring-provider');
-    await page.waitForSelector('[data-testid="print-document-title"][data-saved="for-referring-provider"]');
-    const answer = (await (await archive.fetch(`/api/studies/${ct.studyUid}/key-images`)).json()) as KeyImages;
-    expect(answer.document).toMatchObject({ title: 'for-referring-provider', author: 'BS. Lan' });
+    // The title the radiologist chose, as text: a clinician does not choose it.
+    expect(await page.textContent('[data-testid="print-document-title"]')).toBe('For the referring provider');
 
     // A worklist search by patient name is remembered in this browser until sign-out.
     await page.goto(`${archive.url}/`);

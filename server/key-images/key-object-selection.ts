@@ -6,10 +6,9 @@ import { AppError } from '../../shared/errors';
 import type { KeyImageTitle } from '../../shared/api/key-images';
 import { dicomDateTime } from '../consultation/content-date-time';
 import { newUid } from '../consultation/new-uid';
-import { personName } from '../consultation/opinion-text';
 import { hierarchicalReference } from '../sr/hierarchical-reference';
 import { writePart10 } from '../sr/part10-file';
-import { documentHeader } from '../sr/study-modules';
+import { documentHeader, observerName } from '../sr/study-modules';
 
 /**
  * The key images of a study as a DICOM Key Object Selection document (PS3.3 A.59), in a series of
@@ -108,7 +107,7 @@ function observerItem(observer: string): DicomJson {
     [Tag.RelationshipType]: { vr: 'CS', Value: ['HAS OBS CONTEXT'] },
     [Tag.ValueType]: { vr: 'CS', Value: ['PNAME'] },
     [Tag.ConceptNameCodeSequence]: { vr: 'SQ', Value: [codeItem(PERSON_OBSERVER_NAME)] },
-    [Tag.PersonName]: { vr: 'PN', Value: [{ Alphabetic: personName('observer name', observer) }] },
+    [Tag.PersonName]: { vr: 'PN', Value: [{ Alphabetic: observerName(observer) }] },
   };
 }
 

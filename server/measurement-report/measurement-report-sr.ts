@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import type { ReportedMeasurement } from '../../shared/api/measurement-report';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
-import { personName } from '../consultation/opinion-text';
 import type { InstanceReference } from '../sr/hierarchical-reference';
 import { writeBasicTextSr, type SrDocument } from '../sr/sr-document';
+import { observerName } from '../sr/study-modules';
 
 /**
  * Measurements drawn in the viewer as a DICOM Comprehensive SR following TID 1500 "Measurement
@@ -72,7 +72,7 @@ export function buildMeasurementReport(input: MeasurementReportInput): SrDocumen
   };
   const dataset = dcmjs.adapters.Cornerstone.MeasurementReport.generateReport(state, provider).dataset;
   const content = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(Object.fromEntries(CONTENT_KEYWORDS.map((k) => [k, dataset[k]])));
-  nameObserver(content, personName('observer name', input.observer));
+  nameObserver(content, observerName(input.observer));
   longCodeValues(content);
   const evidence: InstanceReference[] = [...images.values()].map(({ seriesInstanceUid, sopClassUid, sopInstanceUid }) => ({
     seriesInstanceUid,
@@ -89,7 +89,7 @@ export function buildMeasurementReport(input: MeasurementReportInput): SrDocumen
     },
     ...(input.series ? { instanceNumber: input.series.instanceNumber } : {}),
     completedAt: input.createdAt,
-    author: { name: input.observer },
+    author: { name: observerName(input.observer) },
     evidence,
     content,
   });

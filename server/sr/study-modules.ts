@@ -92,3 +92,22 @@ export function documentHeader(input: {
     [Tag.StudyInstanceUID]: { vr: 'UI', Value: [input.studyInstanceUid] },
   };
 }
+
+/**
+ * A user's display name as a PN value for an observer (TID 1003): what a PN cannot hold (control
+ * characters, backslash, "=" between component groups, more than 64 characters) is dropped
+ * rather than refused, so an unusual account name never stops someone marking or measuring.
+ */
+export function observerName(name: string): string {
+  const cleaned = [
+    ...name
+      .normalize('NFC')
+      .replace(/[\u0000-\u001f\u007f\\=]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  ]
+    .slice(0, 64)
+    .join('');
+  const components = cleaned.split('^').slice(0, 5).join('^');
+  return components.trim() || 'Unknown';
+}

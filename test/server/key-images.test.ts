@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyImages, KeyImageView } from '../../shared/api/key-images';
 import { getString, type DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
-import { adminHeaders, call, createShare, createUser, errorOf, sessionCookieOf, type HeaderMap } from '../helpers/access-client';
+import { adminHeaders, basic, call, createShare, createUser, errorOf, sessionCookieOf, type HeaderMap } from '../helpers/access-client';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored, getJson, getMultipart } from '../helpers/dicomweb-http';
 import { requireTool } from '../helpers/debian-tools';
@@ -261,6 +261,21 @@ describe('key images as a Key Object Selection document in the study', () => {
     expect(marked.status).toBe(201);
     expect((marked.json as KeyImages).document!.author).toBe('GS. Trần Văn Minh');
     expect((marked.json as KeyImages).images.map((k) => k.sopInstanceUID)).toEqual([CT[1]!.sopInstanceUID, CT[0]!.sopInstanceUID]);
+  });
+
+  it('names an observer whose display name a PN cannot hold as it can, rather than refusing the mark', async () => {
+    const created = await call(archive, 'POST', '/api/users', adminHeaders(archive), {
+      username: 'bs.odd',
+      password: 'odd-name-password',
+      role: 'radiologist',
+      displayName: 'BS. Hà\\Nội = Khoa CĐHA',
+    });
+    expect(created.status).toBe(201);
+    const odd = basic('bs.odd', 'odd-name-password');
+    const marked = await mark(odd, CT[2]!.sopInstanceUID!);
+    expect(marked.status).toBe(201);
+    expect((marked.json as KeyImages).document!.author).toBe('BS. Hà Nội Khoa CĐHA');
+    expect((await call(archive, 'DELETE', `${keyImages()}/${CT[2]!.sopInstanceUID}/1`, odd)).status).toBe(200);
   });
 
   it('stores the measurements as a TID 1500 Comprehensive SR, one current version, clean for dciodvfy and read by dsrdump', async () => {

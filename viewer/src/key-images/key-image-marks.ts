@@ -61,11 +61,12 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
   };
   const currentRef = (pane: ViewportPane) => {
     const image = shownImage(pane.imageElement);
-    return image ? { ...parseImageId(image.imageId), studyUid } : undefined;
+    return image ? parseImageId(image.imageId) : undefined;
   };
   const findMarked = (pane: ViewportPane) => {
     const ref = currentRef(pane);
-    return ref ? images.find((k) => sameKeyImage(k, ref)) : undefined;
+    // A prior shown beside the study has key images of its own, not these.
+    return ref && ref.studyUid === studyUid ? images.find((k) => sameKeyImage(k, ref)) : undefined;
   };
   const showMarker = (pane: ViewportPane) => {
     const marked = findMarked(pane) !== undefined;

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors';
 import type { AnnotationAuthor, AnnotationStore } from '../consultation/annotation-store';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { IngestDeps } from '../ingest/store-instance';
-import { instanceJson, replaceVersions, storedVersions, type StoredDocument } from '../sr/document-versions';
+import { instanceJson, PerStudyQueue, replaceVersions, storedVersions, type StoredDocument } from '../sr/document-versions';
 import {
   buildKeyObjectSelection,
   instanceNumberOf,
@@ -50,7 +50,7 @@ interface CurrentDocument {
  * Changes of one study run one after the other (two users marking at once both count).
  */
 export class StudyKeyImages {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new PerStudyQueue();
 
   constructor(private readonly deps: { index: ArchiveIndex; ingest: IngestDeps; annotations: AnnotationStore }) {}
 
@@ -81,7 +81,7 @@ export class StudyKeyImages {
 
   /** Marks a frame (appended) and keeps its view; a frame already marked only gets the new view. */
   mark(studyUid: string, ref: FrameRef, view: KeyImageView, by: AnnotationAuthor): Promise<KeyImages> {
-    return this.serially(studyUid, async () => {
+    return this.queue.run(studyUid, async () => {
       const instance = this.deps.index.findInstances(studyUid, ref.seriesInstanceUid, ref.sopInstanceUid)[0];
       if (!instance) throw new AppError('NOT_FOUND', 'No such instance in this study.');
       const ds = this.instanceJson(studyUid, ref.seriesInstanceUid, ref.sopInstanceUid);
@@ -99,7 +99,7 @@ export class StudyKeyImages {
 
   /** Unmarks a frame: a new version without it (none when it was the last), and its view goes. */
   unmark(studyUid: string, ref: Omit<FrameRef, 'seriesInstanceUid'>, by: AnnotationAuthor): Promise<KeyImages> {
-    return this.serially(studyUid, async () => {
+    return this.queue.run(studyUid, async () => {
       const current = this.current(studyUid);
       if (!current?.frames.some((f) => sameFrame(f, ref))) throw new AppError('NOT_FOUND', 'This frame is not a key image of the study.');
       const rest = current.frames.filter((f) => !sameFrame(f, ref));
@@ -112,7 +112,7 @@ export class StudyKeyImages {
 
   /** Replaces the view of a marked frame (its measurements changed); the document stays as it is. */
   updateView(studyUid: string, ref: FrameRef, view: KeyImageView, by: AnnotationAuthor): Promise<KeyImages> {
-    return this.serially(studyUid, () => {
+    return this.queue.run(studyUid, () => {
       if (!this.current(studyUid)?.frames.some((f) => sameFrame(f, ref)))
         throw new AppError('NOT_FOUND', 'This frame is not a key image of the study.');
       this.keepView(studyUid, ref, view, by);
@@ -122,22 +122,12 @@ export class StudyKeyImages {
 
   /** A new version with another Document Title. */
   retitle(studyUid: string, title: KeyImageTitle, by: AnnotationAuthor): Promise<KeyImages> {
-    return this.serially(studyUid, async () => {
+    return this.queue.run(studyUid, async () => {
       const current = this.current(studyUid);
       if (!current) throw new AppError('NOT_FOUND', 'The study has no key images.');
       if (current.title !== title) await this.replace(studyUid, current, current.frames, title, by.name);
       return this.read(studyUid);
     });
-  }
-
-  private serially<T>(studyUid: string, work: () => Promise<T>): Promise<T> {
-    const result = (this.queues.get(studyUid) ?? Promise.resolve()).then(work);
-    const settled = result.catch(() => undefined);
-    this.queues.set(studyUid, settled);
-    void settled.then(() => {
-      if (this.queues.get(studyUid) === settled) this.queues.delete(studyUid);
-    });
-    return result;
   }
 
   /** Our KOS instances of the study, newest version first. */

@@ -18,7 +18,7 @@ import type { ConsultationStore } from '../consultation/consultation-store';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { IngestDeps } from '../ingest/store-instance';
 import { shareViewOf } from '../sharing/share-view';
-import { instanceJson, replaceVersions, storedVersions } from '../sr/document-versions';
+import { instanceJson, PerStudyQueue, replaceVersions, storedVersions } from '../sr/document-versions';
 import {
   buildMeasurementReport,
   COMPREHENSIVE_SR_SOP_CLASS_UID,
@@ -47,6 +47,7 @@ export function measurementReportRoutes(deps: {
   audit: AuditLog;
 }): Router {
   const router = express.Router();
+  const queue = new PerStudyQueue();
 
   router.post('/studies/:study/measurement-report', async (req: Request, res: Response) => {
     const principal = requireAction(res, 'annotate');
@@ -72,18 +73,21 @@ export function measurementReportRoutes(deps: {
       };
       return { measurement, image };
     });
-    const studyJson = deps.index.studyJson(study);
-    if (studyJson === undefined) throw new AppError('NOT_FOUND', 'The study is no longer in the archive.');
-    const older = storedVersions(deps.index, study, SERIES);
-    const newest = older[0];
-    const report = buildMeasurementReport({
-      study: JSON.parse(studyJson) as DicomJson,
-      measurements,
-      observer: authorOf(principal, deps.consultations).name,
-      createdAt: new Date(),
-      ...(newest ? { series: { uid: newest.seriesUid, instanceNumber: (getNumber(newest.ds, Tag.InstanceNumber) ?? 0) + 1 } } : {}),
+    const report = await queue.run(study, async () => {
+      const studyJson = deps.index.studyJson(study);
+      if (studyJson === undefined) throw new AppError('NOT_FOUND', 'The study is no longer in the archive.');
+      const older = storedVersions(deps.index, study, SERIES);
+      const newest = older[0];
+      const next = buildMeasurementReport({
+        study: JSON.parse(studyJson) as DicomJson,
+        measurements,
+        observer: authorOf(principal, deps.consultations).name,
+        createdAt: new Date(),
+        ...(newest ? { series: { uid: newest.seriesUid, instanceNumber: (getNumber(newest.ds, Tag.InstanceNumber) ?? 0) + 1 } } : {}),
+      });
+      await replaceVersions(deps, study, next.part10, older);
+      return next;
     });
-    await replaceVersions(deps, study, report.part10, older);
     recordAction(deps.audit, req, res, {
       action: 'store',
       studyUid: study,

@@ -65,3 +65,21 @@ export function instanceJson(index: ArchiveIndex, studyUid: string, seriesUid: s
   const [json] = index.metadataJson(studyUid, seriesUid, sopUid);
   return json === undefined ? {} : (JSON.parse(json) as DicomJson);
 }
+
+/**
+ * Runs the changes of one study's document one after the other (two users saving at once both
+ * count, and never leave two versions); different studies do not wait for each other.
+ */
+export class PerStudyQueue {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  run<T>(studyUid: string, work: () => Promise<T>): Promise<T> {
+    const result = (this.queues.get(studyUid) ?? Promise.resolve()).then(work);
+    const settled = result.catch(() => undefined);
+    this.queues.set(studyUid, settled);
+    void settled.then(() => {
+      if (this.queues.get(studyUid) === settled) this.queues.delete(studyUid);
+    });
+    return result;
+  }
+}

@@ -191,6 +191,16 @@ describe('key images as a Key Object Selection document in the study', () => {
     expect(await koInstances()).toEqual([]);
   });
 
+  it('counts marks made at the same moment by two users, in one KOS', async () => {
+    const [a, b] = await Promise.all([mark(radiologist, CT[0]!.sopInstanceUID!), mark(adminHeaders(archive), CT[1]!.sopInstanceUID!)]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const now = (await call(archive, 'GET', keyImages(), clinician)).json as KeyImages;
+    expect(now.images.map((k) => k.sopInstanceUID).sort()).toEqual([CT[0]!.sopInstanceUID, CT[1]!.sopInstanceUID].sort());
+    expect((await koInstances()).map((k) => getString(k, Tag.SOPInstanceUID))).toEqual([now.document!.sopInstanceUID]);
+    await Promise.all([CT[0], CT[1]].map((c) => call(archive, 'DELETE', `${keyImages()}/${c!.sopInstanceUID}/1`, radiologist)));
+    expect(await koInstances()).toEqual([]);
+  });
+
   it('names the frames of a multi-frame image (Referenced Frame Number)', async () => {
     const study = XA.studyInstanceUID!;
     expect((await mark(radiologist, XA.sopInstanceUID!, 40, study, XA.seriesInstanceUID!)).status).toBe(201);

@@ -3,6 +3,7 @@
  * share link. Loaded once at start; state-changing calls echo its CSRF token.
  */
 import type { SessionShare, SessionUser, SessionView } from '../../../shared/api/accounts';
+import { GUEST_TAB_KEY } from '../sharing/guest-tab';
 
 export type { SessionShare, SessionUser };
 /** The session as GET /api/session describes it. */
@@ -41,14 +42,15 @@ export function csrfHeaders(): Record<string, string> {
  * language, the film layout and a pinned link kind. Everything else the app may have put in
  * localStorage (the worklist's last search names patients; key images were kept there before
  * they moved into the study) and all of sessionStorage goes when nobody is signed in, so the
- * next user of a shared PC finds nothing of the last one's patients.
+ * next user of a shared PC finds nothing of the last one's patients. Only the guest-tab flag stays
+ * in sessionStorage: it is what tells a guest whose link ended that the link is no longer valid.
  */
 const KEPT_AFTER_SIGN_OUT = new Set(['pacs.language', 'pacs.print.layout', 'pacs.link']);
 
 function forgetPatientData(): void {
   try {
     for (const key of Object.keys(localStorage)) if (!KEPT_AFTER_SIGN_OUT.has(key)) localStorage.removeItem(key);
-    sessionStorage.clear();
+    for (const key of Object.keys(sessionStorage)) if (key !== GUEST_TAB_KEY) sessionStorage.removeItem(key);
   } catch {
     // storage disabled: nothing was kept either
   }

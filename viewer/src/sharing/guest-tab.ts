@@ -4,7 +4,8 @@
  * told the link is no longer valid instead of being shown the staff sign-in page. Kept in
  * sessionStorage (this tab only, gone when it closes); only a flag, nothing about the patient.
  */
-const KEY = 'pacs.guestLink';
+export const GUEST_TAB_KEY = 'pacs.guestLink';
+const KEY = GUEST_TAB_KEY;
 
 export function markGuestTab(): void {
   try {

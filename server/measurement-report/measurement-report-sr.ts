@@ -17,7 +17,7 @@ import { observerName } from '../sr/study-modules';
  */
 
 export const COMPREHENSIVE_SR_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.88.33';
-export const MEASUREMENT_SERIES_NUMBER = 9903;
+export const MEASUREMENT_SERIES_NUMBER = 9904;
 export const MEASUREMENT_SERIES_DESCRIPTION = 'Measurement report';
 
 export interface MeasuredImage {

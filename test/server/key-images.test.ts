@@ -316,6 +316,8 @@ describe('key images as a Key Object Selection document in the study', () => {
     expect(again.seriesInstanceUID).toBe(first.seriesInstanceUID);
     const series = (await getJson(archive, `${archive.dicomWeb}/studies/${STUDY}/series?Modality=SR`)).json as DicomJson[];
     expect(series.map((s) => getString(s, Tag.SeriesDescription))).toEqual(['Measurement report']);
+    // Its own series number: 9903 is the diagnostic report's (server/reports/report-sr.ts).
+    expect(series.map((s) => s[Tag.SeriesNumber]?.Value?.[0])).toEqual([9904]);
     const instances = (await getJson(archive, `${archive.dicomWeb}/studies/${STUDY}/series/${first.seriesInstanceUID}/instances`))
       .json as DicomJson[];
     expect(instances.map((i) => getString(i, Tag.SOPInstanceUID))).toEqual([again.sopInstanceUID]);

@@ -179,6 +179,11 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
       const mm = await lengths.evaluateAll((list) => list.map((m) => Number(m.getAttribute('data-value'))));
       expect(mm[expected - 1]).toBeGreaterThan(10);
       await page.waitForSelector('[data-testid="viewer-page"][data-annotations-saved="1"][data-annotations-pending="0"]');
+      // Listed in the page's language: 85,31 mm in Vietnamese, 85.31 mm in English.
+      const drawn = lengths.nth(expected - 1);
+      const listed = (await drawn.locator('[data-testid="measurement-text"]').textContent())!;
+      const value = Number(await drawn.getAttribute('data-value')).toFixed(2);
+      expect(listed).toContain(`${locale === 'vi-VN' ? value.replace('.', ',') : value} mm`);
       const annotations = (await (await archive.fetch(`/api/studies/${studyUid}/annotations`)).json()) as { kind: string }[];
       expect(annotations.map((a) => a.kind)).toEqual(Array(expected).fill('length'));
       // The long press did not scroll.

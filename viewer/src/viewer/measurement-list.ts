@@ -5,7 +5,7 @@
 import cornerstone from 'cornerstone-core';
 import { annotationMessages } from '../annotations/messages';
 import { isReadOnlyMeasurement, ownerOf } from '../annotations/measurement-owner';
-import { translator } from '../i18n/i18n';
+import { displayLocale, translator } from '../i18n/i18n';
 import { loadedMeasurementTools } from '../imaging/load-measurement-tools';
 import type { Measurement } from '../imaging/measurement-tool-names';
 import { qualityOf } from '../loading/image-quality';
@@ -16,7 +16,13 @@ import type { ViewportPane } from './viewport-pane-types';
 const t = translator(viewerMessages);
 const tShared = translator(annotationMessages);
 const tQuality = translator(qualityMessages);
-const fixed = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+// In the UI language's form, as on the image (85,31 in Vietnamese); no grouping, as cornerstone-tools draws.
+const fixed = (value: number | undefined, digits = 1) =>
+  value === undefined || !Number.isFinite(value)
+    ? '–'
+    : new Intl.NumberFormat(displayLocale(), { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(
+        value,
+      );
 
 export interface MeasurementList {
   element: HTMLElement;

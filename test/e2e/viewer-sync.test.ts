@@ -111,7 +111,7 @@ describe('viewer: synchronized scrolling, reference lines, orientation markers, 
 
     // The reference line of A's slice 19 (z = 11.875) on the sagittal localizer: row (37.5 − 11.875) / 5 = 5.125, across the image.
     const row = (37.5 - zOfA(19)) / 5;
-    await page.waitForSelector(`${viewport(2)}[data-reference-line="-0.50,${row.toFixed(2)},15.50,${row.toFixed(2)}"]`);
+    await page.waitForSelector(`${viewport(2)}[data-reference-line-drawn="-0.50,${row.toFixed(2)},15.50,${row.toFixed(2)}"]`);
     const scale = Number(await page.getAttribute(viewport(2), 'data-scale'));
     const line = await page.evaluate(
       ({ selector, row, scale }) => {

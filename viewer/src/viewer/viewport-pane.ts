@@ -142,6 +142,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     }
     markers.update(planes[current], vp);
     if (referenceLine) drawReferenceLine(imageElement, detail.enabledElement.canvas, referenceLine);
+    // The line on the canvas now (data-reference-line changes before cornerstone's next draw).
+    root.dataset.referenceLineDrawn = root.dataset.referenceLine ?? '';
     if (quality === 'preview')
       drawPreviewMarks(imageElement, detail.enabledElement.canvas, measurementsOf(imageElement), tQuality('onPreview'));
     const chosen = selectedMeasurement();

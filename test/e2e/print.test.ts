@@ -1,5 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
@@ -8,6 +6,7 @@ import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { saveScreenshot, saveScreenshotFile, screenshotDir } from '../helpers/screenshots';
 
 interface CellPixels {
   width: number;
@@ -223,12 +222,12 @@ describe('key images and the film sheet in Chromium', () => {
 
     // The print stylesheet: a PDF of two A4 pages with the images in it.
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
-    if (process.env.PACS_SCREENSHOT_DIR) {
+    if (screenshotDir()) {
       // For the closing note: the sheet on screen and as printed.
       await page.selectOption('[data-testid="print-layout"]', '2x2');
       await page.waitForSelector('[data-testid="print-sheet"][data-layout="2x2"][data-state="done"]');
-      await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'print-sheet.png'), fullPage: true });
-      await fs.writeFile(path.join(process.env.PACS_SCREENSHOT_DIR, 'print-sheet-1x1.pdf'), pdf);
+      await saveScreenshot(page, 'print-sheet.png', { fullPage: true });
+      await saveScreenshotFile('print-sheet-1x1.pdf', pdf);
     }
     expect(pdf.length).toBeGreaterThan(30_000);
     expect(pdfPageCount(pdf)).toBe(2);

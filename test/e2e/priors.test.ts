@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCtSeries, type RealCtOptions } from '../../fixtures/real-ct-series';
@@ -7,6 +6,7 @@ import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { launchBrowser, signIn, waitForAttributeAtLeast, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { expectStored, firstValue, getJson } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { saveScreenshot } from '../helpers/screenshots';
 
 /**
  * A radiologist compares a current CT with the patient's prior (issue 12 item 3). Both are the
@@ -189,8 +189,7 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
       await wheel(page, 1, 2);
       await page.waitForSelector(`${viewport(1)}[data-slice-index="18"]`);
       await page.waitForSelector(`${viewport(0)}[data-slice-index="15"]`);
-      if (process.env.PACS_SCREENSHOT_DIR)
-        await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, `current-and-prior-${locale.slice(0, 2)}.png`) });
+      await saveScreenshot(page, `current-and-prior-${locale.slice(0, 2)}.png`);
       expect(errors).toEqual([]);
       await page.close();
     }, 120_000);
@@ -250,8 +249,7 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
     expect(await page.getAttribute(viewport(1), 'data-series-uid')).toBe(prior.seriesUid);
     const [top, bottom] = await Promise.all([0, 1].map(async (i) => (await page.locator(viewport(i)).boundingBox())!));
     expect(bottom!.y).toBeGreaterThanOrEqual(top!.y + top!.height - 1);
-    if (process.env.PACS_SCREENSHOT_DIR)
-      await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'current-and-prior-phone.png') });
+    await saveScreenshot(page, 'current-and-prior-phone.png');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

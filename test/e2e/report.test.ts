@@ -14,6 +14,7 @@ import { requireTool } from '../helpers/debian-tools';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
+import { saveScreenshot, saveScreenshotFile } from '../helpers/screenshots';
 
 /**
  * Issue 12 item 5 in Chromium: a radiologist writes a report from the CT template in Vietnamese
@@ -118,7 +119,7 @@ describe('a report written in the viewer, signed, printed with a QR code that op
 
     await panel.locator('[data-testid="report-section-findings"]').fill(FINDINGS);
     await panel.locator('[data-testid="report-section-impression"]').fill(IMPRESSION);
-    if (process.env.PACS_SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'report-editor.png') });
+    await saveScreenshot(page, 'report-editor.png');
     await panel.locator('[data-testid="report-save"]').click();
     await expect.poll(async () => (await panel.locator('[data-testid="report-saved"]').textContent()) ?? '').toContain('Đã lưu nháp');
     const draft = await reportOf();
@@ -133,7 +134,13 @@ describe('a report written in the viewer, signed, printed with a QR code that op
       'Ký bởi BS. Nguyễn Thị Lan, Bệnh viện Đa khoa Tỉnh',
     );
 
-    if (process.env.PACS_SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'report-signed.png') });
+    await saveScreenshot(page, 'report-signed.png');
+    // A key image, so the film sheet carries an image after the report's page.
+    await page.evaluate(() =>
+      (globalThis as unknown as { document: { activeElement: { blur(): void } | null } }).document.activeElement?.blur(),
+    );
+    await page.keyboard.press('k');
+    await page.waitForSelector('[data-testid="key-image-count"][data-count="1"]');
 
     // QIDO finds the report as an SR series of the study.
     const qido = await archive.fetch(`/dicom-web/studies/${ct.studyUid}/series?Modality=SR`, {
@@ -162,10 +169,8 @@ describe('a report written in the viewer, signed, printed with a QR code that op
     expect(await page.textContent('[data-testid="share-qr"]')).toContain('Cần mã PIN để mở.');
 
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
-    if (process.env.PACS_SCREENSHOT_DIR) {
-      await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'print-sheet-report-qr.png'), fullPage: true });
-      await fs.writeFile(path.join(process.env.PACS_SCREENSHOT_DIR, 'print-sheet-report-qr.pdf'), pdf);
-    }
+    await saveScreenshot(page, 'print-sheet-report-qr.png', { fullPage: true });
+    await saveScreenshotFile('print-sheet-report-qr.pdf', pdf);
     const link = await qrOfPdf(pdf, 'sheet');
     expect(link).toMatch(new RegExp(`^${archive.url}/share#psh_`));
     // The link is an ordinary share, audited as one: this study only, 2 days, a PIN.
@@ -216,9 +221,7 @@ describe('a report written in the viewer, signed, printed with a QR code that op
     await page.click('[data-testid="share-qr-create"]');
     await page.waitForSelector('[data-testid="share-qr"] svg');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
-    if (process.env.PACS_SCREENSHOT_DIR) {
-      await page.screenshot({ path: path.join(process.env.PACS_SCREENSHOT_DIR, 'report-print.png'), fullPage: true });
-    }
+    await saveScreenshot(page, 'report-print.png', { fullPage: true });
     const link = await qrOfPdf(pdf, 'report');
     expect(link).toMatch(new RegExp(`^${archive.url}/share#psh_`));
     await openOnPhone(link, undefined, 'en-US');

@@ -5,6 +5,7 @@ import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { ACTIVE_VIEWPORT, activeAttribute, activeCanvasSum } from '../helpers/active-viewport';
+import { saveScreenshot } from '../helpers/screenshots';
 
 /**
  * The viewer on a phone (issue 12 item 1), in Chromium emulating a 390×844 touch screen: a guest
@@ -184,6 +185,7 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
       const listed = (await drawn.locator('[data-testid="measurement-text"]').textContent())!;
       const value = Number(await drawn.getAttribute('data-value')).toFixed(2);
       expect(listed).toContain(`${locale === 'vi-VN' ? value.replace('.', ',') : value} mm`);
+      await saveScreenshot(page, `phone-viewer-${locale.slice(0, 2)}.png`);
       const annotations = (await (await archive.fetch(`/api/studies/${studyUid}/annotations`)).json()) as { kind: string }[];
       expect(annotations.map((a) => a.kind)).toEqual(Array(expected).fill('length'));
       // The long press did not scroll.
@@ -213,6 +215,7 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
         () => (globalThis as unknown as Globals).document.querySelector('.viewer-side')!.getBoundingClientRect().left >= 0,
       );
       const drawer = (await page.locator('.viewer-side').boundingBox())!;
+      await saveScreenshot(page, `phone-drawer-${locale.slice(0, 2)}.png`);
       expect(drawer.x).toBeGreaterThanOrEqual(0);
       expect(drawer.x + drawer.width).toBeLessThanOrEqual(390);
       await panel.locator('[data-testid="consultation-opinion-input"]').fill(opinion);
@@ -256,6 +259,7 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
     }[];
     expect(await card.locator('td[data-column="numberOfInstances"]').textContent()).toBe(String(study!['00201208'].Value[0]));
     expect(await card.locator('td[data-column="modalities"]').textContent()).toMatch(/^CT\b/);
+    await saveScreenshot(page, 'phone-worklist-vi.png');
     // Nothing of the header is cut off or wider than the screen.
     const header = await page.locator('.app-header').evaluate((el) => {
       const parts = [...el.querySelectorAll('a, button, span')].map((c) => c.getBoundingClientRect());

@@ -5,6 +5,7 @@ import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { ACTIVE_VIEWPORT, activeAttribute, activeCanvasSum } from '../helpers/active-viewport';
+import { saveScreenshot } from '../helpers/screenshots';
 
 /**
  * The icon toolbar at a desk (issue 12 item 2), in Chromium at 1440×900: six groups with
@@ -110,6 +111,7 @@ describe('icon toolbar with window presets, layout menu and keyboard view contro
     expect(await page.getAttribute('[data-testid="window-presets"]', 'aria-expanded')).toBe('true');
     expect(await menu.locator('[role="menuitem"]').count()).toBe(10);
     expect(await menu.locator('[data-testid="window-preset-4"]').textContent()).toBe('Lung (W 1500 / L -600)');
+    await saveScreenshot(page, 'desktop-toolbar-presets-en.png');
     await page.keyboard.press('ArrowDown');
     expect(await page.evaluate(() => (globalThis as unknown as Globals).document.activeElement?.getAttribute('data-testid'))).toBe(
       'window-preset-1',

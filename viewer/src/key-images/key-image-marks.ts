@@ -25,6 +25,7 @@ import {
   type KeyImageSet,
 } from './key-images';
 import { keyImageMessages } from './messages';
+import { firstImageShown } from '../viewer/first-image-shown';
 
 const t = translator(viewerMessages);
 const tk = translator(keyImageMessages);
@@ -101,7 +102,8 @@ export function createKeyImageMarks(studyUid: string, onCount: (count: number) =
   onCount(0);
   setPending(0);
   if (status) status.dataset.keyImages = 'loading';
-  loadKeyImages(studyUid)
+  firstImageShown()
+    .then(() => loadKeyImages(studyUid))
     .then((set) => {
       apply(set);
       if (status) status.dataset.keyImages = 'loaded';

@@ -11,6 +11,7 @@ import { sectionWithHeading } from '../ui/section-with-heading';
 import { priorMessages } from './messages';
 import './patient-panel.css';
 import { PATIENT_STUDY_LIMIT, searchForPatientStudies, type PatientIdentity, type PatientStudy } from './patient-studies';
+import { firstImageShown } from '../viewer/first-image-shown';
 
 const t = translator(priorMessages);
 
@@ -45,14 +46,16 @@ export function createPatientPanel(
   };
   if (!patient) show([], t('noPatientId'));
   else
-    searchForPatientStudies(patient, abort.signal).then(
-      ({ studies, hasMore }) => show(studies, noteFor(studies, hasMore, opened[0])),
-      (error: unknown) => {
-        if (abort.signal.aborted) return;
-        note.textContent = t('studiesFailed', { message: errorText(error) });
-        panel.dataset.state = 'failed';
-      },
-    );
+    firstImageShown()
+      .then(() => searchForPatientStudies(patient, abort.signal))
+      .then(
+        ({ studies, hasMore }) => show(studies, noteFor(studies, hasMore, opened[0])),
+        (error: unknown) => {
+          if (abort.signal.aborted) return;
+          note.textContent = t('studiesFailed', { message: errorText(error) });
+          panel.dataset.state = 'failed';
+        },
+      );
   return { element: panel, close: () => abort.abort() };
 }
 

@@ -55,6 +55,7 @@ import { createSyncScroll } from './sync-scroll';
 import { createToolbar, type Layout } from './toolbar';
 import { viewedStudyUids } from './early-study-data';
 import { createViewportPane } from './viewport-pane';
+import { markFirstImageShown, resetFirstImageShown } from './first-image-shown';
 import { defaultDragTool } from './touch-gestures';
 import { applyWindow, handleViewKey } from './view-keys';
 import type { DragTool, ViewportPane } from './viewport-pane-types';
@@ -117,6 +118,7 @@ export const page: Page = {
     forgetPreviews();
     forgetUnstaged();
     forgetSeriesBytes();
+    resetFirstImageShown();
   },
 };
 
@@ -172,6 +174,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   let browser: SeriesBrowser | undefined;
   // After the first image: staged over a slow link (previews, then lossless), else the whole series as today.
   const prefetch = (s: SeriesModel) => {
+    markFirstImageShown();
     if (prefetches.has(s.seriesUid)) return;
     const first = s.instances[0];
     seedFromResourceTiming(); // with the first image's transfer
@@ -376,6 +379,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   if (reportPanel) main.append(reportPanel.element);
   container.append(side, main);
   setLayout(layout);
+  if (!series.some((s) => s.displayable)) markFirstImageShown(); // nothing to draw: nothing to wait for
   if (hanging) {
     // Linked where they are hung (the same end of both stacks), then the current goes back to the
     // slice it was on and the prior follows by the same distance.

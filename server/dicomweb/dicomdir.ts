@@ -1,14 +1,17 @@
 import { tagNumber } from '../../shared/dicom/tag-forms';
 import { Tag } from '../../shared/dicom/tags';
-import type { DicomJson, PersonName } from '../../shared/dicom/dicom-json';
+import { codeItem, type Code } from '../../shared/dicom/code-item';
+import { getItem, getString, type DicomJson, type DicomJsonElement, type PersonName } from '../../shared/dicom/dicom-json';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { delimiter, encode, itemHeader, SEQUENCE_DELIMITER, sequenceHeader, uid, u32 } from '../codecs/element-encoding';
+import { encodeDicomJsonElement } from '../codecs/dicom-json-element';
 import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
 import { newUid } from '../consultation/new-uid';
 
 /**
  * The DICOMDIR of a file-set (PS3.10 8, PS3.3 F.5 Basic Directory IOD): PATIENT → STUDY →
- * SERIES → IMAGE records in Explicit VR Little Endian, and the File ID of each member. Written by
+ * SERIES → IMAGE, SR DOCUMENT or KEY OBJECT DOC records in Explicit VR Little Endian, and the
+ * File ID of each member. Written by
  * hand with the element encoder: dcmjs writes no offsets, and every record's size is known before
  * its offsets, so a two-pass layout (sizes, then offsets) is short.
  */
@@ -31,10 +34,14 @@ export interface FileSet {
   paths: string[];
 }
 
-type Element = [tag: number, vr: string, value: Uint8Array];
+/** An element of a record, already encoded. */
+type Element = [tag: number, encoded: Buffer];
+
+type RecordType = 'PATIENT' | 'STUDY' | 'SERIES' | InstanceRecordType;
+type InstanceRecordType = 'IMAGE' | 'SR DOCUMENT' | 'KEY OBJECT DOC';
 
 interface DirectoryRecord {
-  type: 'PATIENT' | 'STUDY' | 'SERIES' | 'IMAGE';
+  type: RecordType;
   keys: Element[];
   children: DirectoryRecord[];
 }
@@ -82,33 +89,44 @@ export function buildFileSet(members: readonly FileSetMember[], fileSetId: strin
       patientKey,
       undefined,
       (id) =>
-        record('PATIENT', ds, [
-          [Tag.PatientName, 'PN'],
-          [Tag.PatientID, 'LO', id],
-        ]),
+        record(
+          'PATIENT',
+          valuesOf(ds, [
+            [Tag.PatientName, 'PN'],
+            [Tag.PatientID, 'LO', id],
+          ]),
+        ),
       'P',
       7,
     );
     const studyUid = text(ds, Tag.StudyInstanceUID);
-    const study = child(studies, studyUid, patient, (id) => record('STUDY', ds, [...STUDY_KEYS, [Tag.StudyID, 'SH', id]]), 'S', 7);
+    const study = child(
+      studies,
+      studyUid,
+      patient,
+      (id) => record('STUDY', valuesOf(ds, [...STUDY_KEYS, [Tag.StudyID, 'SH', id]])),
+      'S',
+      7,
+    );
     const seriesUid = text(ds, Tag.SeriesInstanceUID);
     const seriesRecord = child(
       series,
       `${studyUid}/${seriesUid}`,
       study,
-      (_, n) => record('SERIES', ds, [...SERIES_KEYS, [Tag.SeriesNumber, 'IS', String(n)]]),
+      (_, n) => record('SERIES', valuesOf(ds, [...SERIES_KEYS, [Tag.SeriesNumber, 'IS', String(n)]])),
       'SE',
       6,
     );
-    const image = record('IMAGE', ds, [[Tag.InstanceNumber, 'IS', String(seriesRecord.children.length + 1)]]);
-    const path = `${ids.get(seriesRecord)}/IM${String(seriesRecord.children.length + 1).padStart(6, '0')}`;
-    image.keys.push(
-      [t('ReferencedFileID'), 'CS', latin1(path.replaceAll('/', '\\'))],
-      [t('ReferencedSOPClassUIDInFile'), 'UI', uid(member.sopClassUid)],
-      [t('ReferencedSOPInstanceUIDInFile'), 'UI', uid(member.sopInstanceUid)],
-      [t('ReferencedTransferSyntaxUIDInFile'), 'UI', uid(member.transferSyntax)],
+    const position = seriesRecord.children.length + 1;
+    const instance = instanceRecord(recordTypeOf(member.sopClassUid), ds, String(position));
+    const path = `${ids.get(seriesRecord)}/IM${String(position).padStart(6, '0')}`;
+    instance.keys.push(
+      element(t('ReferencedFileID'), 'CS', latin1(path.replaceAll('/', '\\'))),
+      element(t('ReferencedSOPClassUIDInFile'), 'UI', uid(member.sopClassUid)),
+      element(t('ReferencedSOPInstanceUIDInFile'), 'UI', uid(member.sopInstanceUid)),
+      element(t('ReferencedTransferSyntaxUIDInFile'), 'UI', uid(member.transferSyntax)),
     );
-    seriesRecord.children.push(image);
+    seriesRecord.children.push(instance);
     paths.push(path);
   }
   return { dicomdir: layOut([...patients.values()], fileSetId), paths };
@@ -130,19 +148,88 @@ const SERIES_KEYS: Key[] = [
   [Tag.SeriesInstanceUID, 'UI'],
 ];
 
+/** Key Object Selection Document Storage (PS3.4 B.5). */
+const KEY_OBJECT_SELECTION = '1.2.840.10008.5.1.4.1.1.88.59';
+/** Every SR Storage SOP Class (PS3.4 B.5) is 1.2.840.10008.5.1.4.1.1.88.x; of that arc only .59 is not an SR. */
+const SR_STORAGE_ARC = '1.2.840.10008.5.1.4.1.1.88.';
+
 /**
- * A record with the member's values of `keys` (Type 1 and 2 keys of PS3.3 F.5). A Type 1 key the
- * instances leave empty (Patient ID, Study ID, Study Date and Time, Series and Instance Number)
- * gets a stand-in, as DCMTK's dcmmkdir --invent does: the record's File ID component, its
- * position, or a dummy date.
+ * The record type of a member by its SOP Class (PS3.3 F.4, Table F.4-1). Other non-image classes
+ * (presentation states, RT, waveforms, encapsulated documents…) are still filed as IMAGE.
  */
-function record(type: DirectoryRecord['type'], ds: DicomJson, keys: Key[]): DirectoryRecord {
-  const values = keys.map(([tag, vr, standIn]) => [tagNumber(tag), vr, text(ds, tag) || (standIn ?? '')] as const);
+function recordTypeOf(sopClassUid: string): InstanceRecordType {
+  if (sopClassUid === KEY_OBJECT_SELECTION) return 'KEY OBJECT DOC';
+  if (sopClassUid.startsWith(SR_STORAGE_ARC)) return 'SR DOCUMENT';
+  return 'IMAGE';
+}
+
+// Stand-ins of Type 1 document keys the instance lacks: a dummy date as for the study, a flag that
+// claims nothing (not complete, not verified), a title from the context group of the class.
+const CONTENT_KEYS: Key[] = [
+  [Tag.ContentDate, 'DA', '19000101'],
+  [Tag.ContentTime, 'TM', '000000'],
+];
+const SR_FLAG_KEYS: Key[] = [
+  [Tag.CompletionFlag, 'CS', 'PARTIAL'],
+  [Tag.VerificationFlag, 'CS', 'UNVERIFIED'],
+];
+/** CID 7010 "Of Interest" and LOINC "Diagnostic Imaging Report" (TID 2000's title). */
+const TITLE_STAND_IN: Record<Exclude<InstanceRecordType, 'IMAGE'>, Code> = {
+  'KEY OBJECT DOC': { value: '113000', scheme: 'DCM', meaning: 'Of Interest' },
+  'SR DOCUMENT': { value: '18748-4', scheme: 'LN', meaning: 'Diagnostic Imaging Report' },
+};
+
+/**
+ * The instance's record: IMAGE with its Instance Number; SR DOCUMENT (PS3.3 F.5.24) and KEY
+ * OBJECT DOC (F.5.29) with the document keys as DCMTK's dcmmkdir copies them: Content Date and
+ * Time, the title (Concept Name Code Sequence), for an SR its Completion and Verification Flags
+ * and, when VERIFIED, the Verification DateTime of the last Verifying Observer, and the root's
+ * HAS CONCEPT MOD content items (Content Sequence, Type 1C: present only when the root has some).
+ */
+function instanceRecord(type: InstanceRecordType, ds: DicomJson, position: string): DirectoryRecord {
+  const instanceNumber: Key = [Tag.InstanceNumber, 'IS', position];
+  if (type === 'IMAGE') return record(type, valuesOf(ds, [instanceNumber]));
+  const [date, time] = valuesOf(ds, CONTENT_KEYS) as [Value, Value];
+  const values = [...valuesOf(ds, type === 'SR DOCUMENT' ? [instanceNumber, ...SR_FLAG_KEYS] : [instanceNumber]), date, time];
+  if (type === 'SR DOCUMENT' && getString(ds, Tag.VerificationFlag) === 'VERIFIED') {
+    // Signed without a date-time (not from this archive): the content date-time stands in.
+    const last = getItem(ds, Tag.VerifyingObserverSequence, (ds[Tag.VerifyingObserverSequence]?.Value?.length ?? 0) - 1);
+    values.push([tagNumber(Tag.VerificationDateTime), 'DT', text(last ?? {}, Tag.VerificationDateTime) || `${date[2]}${time[2]}`]);
+  }
+  const title = getItem(ds, Tag.ConceptNameCodeSequence) ?? codeItem(TITLE_STAND_IN[type]);
+  const sequences: Array<[string, DicomJsonElement]> = [[Tag.ConceptNameCodeSequence, { vr: 'SQ', Value: [title] }]];
+  const modifiers = (ds[Tag.ContentSequence]?.Value ?? []).filter(
+    (item) => getString(item as DicomJson, Tag.RelationshipType) === 'HAS CONCEPT MOD',
+  );
+  if (modifiers.length > 0) sequences.push([Tag.ContentSequence, { vr: 'SQ', Value: modifiers }]);
+  return record(type, values, sequences);
+}
+
+type Value = readonly [tag: number, vr: string, value: string];
+
+/**
+ * The member's values of `keys` (Type 1 and 2 keys of PS3.3 F.5). A Type 1 key the instances
+ * leave empty (Patient ID, Study ID, Study Date and Time, Series and Instance Number, the
+ * document keys above) gets a stand-in, as DCMTK's dcmmkdir --invent does: the record's File ID
+ * component, its position, or a dummy value.
+ */
+function valuesOf(ds: DicomJson, keys: Key[]): Value[] {
+  return keys.map(([tag, vr, standIn]) => [tagNumber(tag), vr, text(ds, tag) || (standIn ?? '')] as const);
+}
+
+function record(type: RecordType, values: Value[], sequences: Array<[tag: string, element: DicomJsonElement]> = []): DirectoryRecord {
   // Values are written in UTF-8; a record holding any non-ASCII value says so (Type 1C, F.5).
-  const wide = values.some(([, , value]) => /[^\x00-\x7f]/.test(value));
-  const encoded: Element[] = values.map(([tag, vr, value]) => [tag, vr, vr === 'UI' ? uid(value) : Buffer.from(value, 'utf8')]);
-  if (wide) encoded.push([t('SpecificCharacterSet'), 'CS', latin1(ISO_IR_192)]);
-  return { type, keys: encoded, children: [] };
+  const wide = [...values.map(([, , value]) => value), ...sequences.map(([, sq]) => JSON.stringify(sq))].some((value) =>
+    /[^\x00-\x7f]/.test(value),
+  );
+  const keys: Element[] = values.map(([tag, vr, value]) => element(tag, vr, vr === 'UI' ? uid(value) : Buffer.from(value, 'utf8')));
+  keys.push(...sequences.map(([tag, sq]): Element => [tagNumber(tag), encodeDicomJsonElement(tag, sq)]));
+  if (wide) keys.push(element(t('SpecificCharacterSet'), 'CS', latin1(ISO_IR_192)));
+  return { type, keys, children: [] };
+}
+
+function element(tag: number, vr: string, value: Uint8Array): Element {
+  return [tag, encode(tag, vr, value)];
 }
 
 /** All values of an attribute as they are written in a data set: backslash-separated; PN groups joined by "=". */
@@ -172,14 +259,14 @@ function flatten(records: DirectoryRecord[], out: DirectoryRecord[] = []): Direc
 
 function encodeRecord(r: DirectoryRecord, next: number, lower: number): Buffer {
   const own: Element[] = [
-    [t('OffsetOfTheNextDirectoryRecord'), 'UL', u32(next)],
+    element(t('OffsetOfTheNextDirectoryRecord'), 'UL', u32(next)),
     // Retired since 2007 but still Type 1 to older readers (and dciodvfy): FFFFH, the record is in use.
-    [t('RecordInUseFlag'), 'US', Uint8Array.of(0xff, 0xff)],
-    [t('OffsetOfReferencedLowerLevelDirectoryEntity'), 'UL', u32(lower)],
-    [t('DirectoryRecordType'), 'CS', latin1(r.type)],
+    element(t('RecordInUseFlag'), 'US', Uint8Array.of(0xff, 0xff)),
+    element(t('OffsetOfReferencedLowerLevelDirectoryEntity'), 'UL', u32(lower)),
+    element(t('DirectoryRecordType'), 'CS', latin1(r.type)),
   ];
   const elements = [...own, ...r.keys].sort((a, b) => a[0] - b[0]);
-  const body = Buffer.concat(elements.map(([tag, vr, value]) => encode(tag, vr, value)));
+  const body = Buffer.concat(elements.map(([, encoded]) => encoded));
   return Buffer.concat([itemHeader(body.length), body]);
 }
 

@@ -3,20 +3,28 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createShare, type HeaderMap } from '../helpers/access-client';
+import { getItem, getString, type DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
+import { bearer, call, createShare, createUser, type HeaderMap } from '../helpers/access-client';
 import { requireTool } from '../helpers/debian-tools';
-import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
-import { stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
+import { corpusEntry, corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
+import { expectStored, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
  * A study or series downloaded as a DICOM File-set (PS3.10 8, PS3.3 F.5): the ZIP is unpacked
  * with Info-ZIP's `unzip`, the DICOMDIR read by DCMTK's `dcmdump` (records, keys and offsets)
- * and checked by dicom3tools' `dciodvfy`; every referenced file is the stored instance.
+ * and checked by dicom3tools' `dciodvfy`; every referenced file is the stored instance. The SR
+ * and key object selection the archive writes get SR DOCUMENT and KEY OBJECT DOC records, as
+ * DCMTK's `dcmmkdir` files them.
  */
 
 const CT = corpusManifest().filter((e) => e.path.startsWith('series/ct-abdomen-philips-tcia/'));
 const MR = corpusManifest().filter((e) => e.path.startsWith('series/mr-ge-premier-study/'));
+/** A planning CT with its RT Plan and RT Structure Set: a study of its own. */
+const RT = ['other-modalities/ct-rt-planning-dicompyler.dcm', 'non-image/rtplan.dcm', 'non-image/rtstruct.dcm'].map(corpusEntry);
+const KOS_CLASS = '1.2.840.10008.5.1.4.1.1.88.59';
+const BASIC_TEXT_SR = '1.2.840.10008.5.1.4.1.1.88.11';
 
 interface DumpedRecord {
   offset: number;
@@ -25,6 +33,8 @@ interface DumpedRecord {
   lower: number;
   /** Element values by tag, as "(0004,1500)". */
   values: Map<string, string>;
+  /** The record's dump lines, nested sequences included. */
+  lines: string[];
 }
 
 interface Unpacked {
@@ -67,11 +77,12 @@ function parseDump(dump: string): Pick<Unpacked, 'rootFirst' | 'rootLast' | 'rec
   const records: DumpedRecord[] = [];
   let current: DumpedRecord | undefined;
   for (const line of lines) {
-    const item = /"Directory Record" (\S+)/.exec(line);
+    const item = /"Directory Record" (.+?) #=/.exec(line);
     const offset = /#\s+offset=\$(\d+)/.exec(line);
-    if (item) records.push((current = { offset: -1, type: item[1]!, next: -1, lower: -1, values: new Map() }));
+    if (item) records.push((current = { offset: -1, type: item[1]!, next: -1, lower: -1, values: new Map(), lines: [] }));
     else if (offset && current) current.offset = Number(offset[1]);
     else if (current && /^\s{4}\(/.test(line)) current.values.set(line.trim().slice(0, 11), valueOf(line));
+    if (current && /^\s{4}/.test(line)) current.lines.push(line.trim());
   }
   for (const r of records) {
     r.next = Number(r.values.get('(0004,1400)'));
@@ -240,5 +251,104 @@ describe('DICOM File-set download (dicomdir=true)', () => {
     }
     const check = spawnSync('dciodvfy', [path.join(set.dir, 'DICOMDIR')], { encoding: 'utf8' });
     expect(check.stderr.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
+  });
+  it('files the key images and the signed report the archive wrote as KEY OBJECT DOC and SR DOCUMENT records with their document keys', async () => {
+    requireTool('dciodvfy');
+    await expectStored(
+      archive,
+      RT.map((e) => corpusFile(e.path)),
+    );
+    const [ct] = RT;
+    const study = ct!.studyInstanceUID!;
+    const radiologist = await createUser(archive, { username: 'bs.lan', password: 'radiologist-password', role: 'radiologist' });
+    const marked = await call(archive, 'POST', `/api/studies/${study}/key-images`, radiologist, {
+      seriesInstanceUID: ct!.seriesInstanceUID,
+      sopInstanceUID: ct!.sopInstanceUID,
+      frame: 1,
+      view: { windowWidth: 400, windowCenter: 40, invert: false, rotation: 0, hflip: false, vflip: false, measurements: [] },
+    });
+    expect(marked.status).toBe(201);
+    const draft = await call(archive, 'PUT', `/api/studies/${study}/report/draft`, radiologist, {
+      template: 'CT',
+      language: 'vi',
+      sections: { findings: 'Không thấy tổn thương khu trú.', impression: 'Bình thường.' },
+    });
+    expect(draft.status).toBe(201);
+    expect((await call(archive, 'POST', `/api/studies/${study}/report/final`, radiologist, { organization: 'Bệnh viện K' })).status).toBe(
+      200,
+    );
+
+    const metadata = (await (await archive.fetch(`${archive.dicomWeb}/studies/${study}/metadata`)).json()) as DicomJson[];
+    const bySop = new Map(metadata.map((ds) => [getString(ds, Tag.SOPInstanceUID)!, ds]));
+    const set = await downloadFileSet(`${archive.dicomWeb}/studies/${study}?accept=application/zip&dicomdir=true`);
+    const members = set.records.filter((r) => r.values.has('(0004,1500)'));
+    const classOf = (r: DumpedRecord) => r.values.get('(0004,1510)');
+    expect(members.map((r) => [classOf(r), r.type]).sort()).toEqual(
+      [
+        [ct!.sopClassUID, 'IMAGE'],
+        // Still IMAGE: RT records are not written (CONFORMANCE 5.8).
+        [RT[1]!.sopClassUID, 'IMAGE'],
+        [RT[2]!.sopClassUID, 'IMAGE'],
+        [KOS_CLASS, 'KEY OBJECT DOC'],
+        [BASIC_TEXT_SR, 'SR DOCUMENT'],
+      ].sort(),
+    );
+
+    const sr = members.find((r) => r.type === 'SR DOCUMENT')!;
+    const report = bySop.get(sr.values.get('(0004,1511)')!)!;
+    expect(sr.values.get('(0040,a491)')).toBe('COMPLETE');
+    expect(sr.values.get('(0040,a493)')).toBe('VERIFIED');
+    expect(sr.values.get('(0040,a030)')).toBe(getString(getItem(report, Tag.VerifyingObserverSequence), Tag.VerificationDateTime));
+    for (const r of [sr, members.find((m) => m.type === 'KEY OBJECT DOC')!]) {
+      const ds = bySop.get(r.values.get('(0004,1511)')!)!;
+      expect(r.values.get('(0020,0013)')).toBe(getString(ds, Tag.InstanceNumber));
+      expect(r.values.get('(0008,0023)')).toBe(getString(ds, Tag.ContentDate));
+      expect(r.values.get('(0008,0033)')).toBe(getString(ds, Tag.ContentTime));
+      // The document title: the record's Concept Name Code Sequence is the instance's.
+      const title = getItem(ds, Tag.ConceptNameCodeSequence)!;
+      const titleAt = r.lines.findIndex((l) => l.startsWith('(0040,a043) SQ'));
+      expect(r.lines.slice(titleAt + 2, titleAt + 5)).toEqual([
+        expect.stringContaining(`(0008,0100) SH [${getString(title, Tag.CodeValue)}]`),
+        expect.stringContaining(`(0008,0102) SH [${getString(title, Tag.CodingSchemeDesignator)}]`),
+        expect.stringContaining(`(0008,0104) LO [${getString(title, Tag.CodeMeaning)}]`),
+      ]);
+    }
+    const kos = members.find((r) => r.type === 'KEY OBJECT DOC')!;
+    expect(kos.lines.some((l) => l.includes('(0008,0100) SH [113000]'))).toBe(true);
+    expect([...kos.values.keys()].filter((tag) => tag.startsWith('(0040,a4'))).toEqual([]);
+    // Content Sequence (Type 1C): only the root's HAS CONCEPT MOD items, the report's language (TID 1204) here.
+    const modifiers = (report[Tag.ContentSequence]!.Value as DicomJson[]).filter(
+      (item) => getString(item, Tag.RelationshipType) === 'HAS CONCEPT MOD',
+    );
+    expect(modifiers).toHaveLength(1);
+    expect(sr.lines.filter((l) => l.startsWith('(0040,a010)'))).toEqual([expect.stringContaining('[HAS CONCEPT MOD]')]);
+    const language = getItem(modifiers[0], Tag.ConceptCodeSequence)!;
+    expect(sr.lines).toContainEqual(expect.stringContaining(`(0008,0100) SH [${getString(language, Tag.CodeValue)}]`));
+    expect(sr.values.has('(0040,a730)')).toBe(true);
+    expect(kos.lines.some((l) => l.startsWith('(0040,a730)'))).toBe(false);
+
+    const check = spawnSync('dciodvfy', [path.join(set.dir, 'DICOMDIR')], { encoding: 'utf8' });
+    expect(check.stderr.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
+
+    // DCMTK's dcmmkdir, given the same files, files the SR and the KOS alike (-Nxc: these corpus
+    // files are Implicit VR Little Endian, which STD-GEN-CD would refuse; DCMTK gives the RT
+    // objects RT PLAN and RT STRUCTURE SET records, which we do not write yet).
+    requireTool('dcmmkdir');
+    const made = spawnSync('dcmmkdir', ['-Nxc', '+I', '+D', 'DCMTKDIR', '+r', 'DICOM'], { cwd: set.dir, encoding: 'utf8' });
+    expect(made.stderr.split('\n').filter((l) => l.startsWith('E:'))).toEqual([]);
+    expect(made.status).toBe(0);
+    const theirs = parseDump(execFileSync('dcmdump', ['-M', '+L', '-Un', path.join(set.dir, 'DCMTKDIR')], { encoding: 'utf8' }));
+    const typed = (records: DumpedRecord[]) =>
+      records
+        .filter((r) => r.values.has('(0004,1511)'))
+        .map((r) => `${r.values.get('(0004,1511)')} ${r.type}`)
+        .sort();
+    expect(typed(theirs.records)).toEqual(
+      typed(set.records).map((r) =>
+        r
+          .replace(`${RT[1]!.sopInstanceUID} IMAGE`, `${RT[1]!.sopInstanceUID} RT PLAN`)
+          .replace(`${RT[2]!.sopInstanceUID} IMAGE`, `${RT[2]!.sopInstanceUID} RT STRUCTURE SET`),
+      ),
+    );
   });
 });

@@ -66,6 +66,16 @@ async function canvasHash(page: Page, selector: string): Promise<number> {
   }, selector);
 }
 
+/** The size of a viewport's image element, which its canvas takes. */
+async function imageSize(page: Page, pane: number): Promise<{ width: number; height: number }> {
+  return page.locator(`${viewport(pane)} [data-testid="viewport-image"]`).evaluate((el) => ({
+    width: (el as unknown as { clientWidth: number }).clientWidth,
+    height: (el as unknown as { clientHeight: number }).clientHeight,
+  }));
+}
+
+const scaleOf = async (page: Page, pane: number) => Number(await page.getAttribute(viewport(pane), 'data-scale'));
+
 async function wheel(page: Page, pane: number, steps: number): Promise<void> {
   const box = (await page.locator(`${viewport(pane)} [data-testid="viewport-image"]`).boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -132,9 +142,14 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
       expect(await items.nth(1).textContent()).toContain('43'); // 3 + 40 images
       expect(await page.isHidden('[data-testid="patient-panel-note"]')).toBe(true); // not "no other study"
 
-      // The radiologist is on slice 4 of the current study when opening the prior.
+      // The radiologist is on slice 4 of the current study, in the lung window, zoomed in twice, when opening the prior.
       await wheel(page, 0, 4);
       await page.waitForSelector(`${viewport(0)}[data-slice-index="4"][data-rendered-image-id*="${current.sopUids[4]}"]`);
+      const fitted = await scaleOf(page, 0);
+      const alone = await imageSize(page, 0);
+      for (const key of ['4', '+', '+']) await page.keyboard.press(key);
+      await page.waitForSelector(`${viewport(0)}[data-window-width="1500"][data-window-center="-600"]`);
+      await expect.poll(() => scaleOf(page, 0)).toBeCloseTo(fitted * 1.44, 4);
       await items.nth(1).click();
       await page.waitForURL((url) => url.searchParams.get('StudyInstanceUIDs') === `${current.studyUid},${prior.studyUid}`);
       await page.waitForSelector('[data-testid="viewport-grid"][data-layout="1x2"]');
@@ -160,6 +175,13 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
 
       // The current stays on slice 4; the prior, linked at the first slice of each stack, follows to the same distance.
       await page.waitForSelector(`${viewport(0)}[data-slice-index="4"][data-rendered-image-id*="${current.sopUids[4]}"]`);
+      // The current keeps its window, and its zoom relative to the narrower pane (a 512×512 image fits its shorter side).
+      expect(await page.getAttribute(viewport(0), 'data-window-width')).toBe('1500');
+      expect(await page.getAttribute(viewport(0), 'data-window-center')).toBe('-600');
+      const beside = await imageSize(page, 0);
+      const fitRatio = Math.min(beside.width, beside.height) / Math.min(alone.width, alone.height);
+      expect(fitRatio).toBeLessThan(0.9);
+      await expect.poll(async () => (await scaleOf(page, 0)) / (fitted * 1.44 * fitRatio)).toBeCloseTo(1, 2);
       await page.waitForSelector(`${viewport(1)}[data-slice-index="4"][data-rendered-image-id*="${prior.sopUids[4]}"]`, {
         timeout: 20_000,
       });
@@ -194,6 +216,57 @@ describe('priors: the patient panel, a current and a prior side by side, scrolli
       await page.close();
     }, 120_000);
   }
+
+  it("a length drawn on the prior is saved under the prior study, and shown on the prior's image after a reload", async () => {
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    await signIn(page, archive);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const open = async () => {
+      for (const i of [0, 1]) await page.waitForSelector(`${viewport(i)}[data-rendered-image-id]`, { timeout: 30_000 });
+      await page.waitForSelector('[data-testid="viewer-page"][data-annotations="loaded"]');
+    };
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${current.studyUid},${prior.studyUid}`);
+    await open();
+    const priorImage = (await page.getAttribute(viewport(1), 'data-rendered-image-id'))!;
+    const sopUid = prior.sopUids.find((uid) => priorImage.includes(`/${uid}/`));
+    expect(sopUid).toBeDefined();
+
+    await page.click('[data-testid="tool-Length"]');
+    const box = (await page.locator(`${viewport(1)} [data-testid="viewport-image"]`).boundingBox())!;
+    const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.mouse.move(cx - 100, cy - 40);
+    await page.mouse.down();
+    await page.mouse.move(cx, cy, { steps: 5 });
+    await page.mouse.move(cx + 100, cy + 40, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForSelector('[data-testid="viewer-page"][data-annotations-saved="1"][data-annotations-pending="0"]');
+    const drawn = Number(await page.getAttribute('[data-testid="measurement"][data-tool="Length"]', 'data-value'));
+    expect(drawn).toBeGreaterThan(20);
+
+    // In the archive: under the prior study, on the prior's image; the current study has none.
+    const annotationsOf = async (studyUid: string) =>
+      (await (await archive.fetch(`/api/studies/${studyUid}/annotations`)).json()) as {
+        kind: string;
+        seriesInstanceUID: string;
+        sopInstanceUID: string;
+      }[];
+    const saved = await annotationsOf(prior.studyUid);
+    expect(saved.map((a) => [a.kind, a.seriesInstanceUID, a.sopInstanceUID])).toEqual([['length', prior.seriesUid, sopUid]]);
+    expect(await annotationsOf(current.studyUid)).toEqual([]);
+
+    // Reloaded: the prior's pane lists the same length again (a click activates it).
+    await page.reload();
+    await open();
+    await page.locator(`${viewport(1)} [data-testid="viewport-image"]`).click();
+    await page.waitForSelector(`${viewport(1)}[data-active="true"]`);
+    const listed = page.locator('[data-testid="measurement"][data-tool="Length"]');
+    await listed.waitFor();
+    expect(await listed.count()).toBe(1);
+    await expect.poll(async () => Number(await listed.getAttribute('data-value'))).toBeCloseTo(drawn, 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 
   it('over a thin link (4 Mbit/s, 100 ms) both studies load staged (byte ranges of HTJ2K), end lossless, and scroll together', async () => {
     const SLICES = 8;

@@ -1,7 +1,8 @@
 /**
  * Measurements shared through the archive (/api/studies/{study}/annotations): loaded onto their
- * images (series, SOP instance, frame) when the study opens, and, for users who may annotate,
- * saved when one is completed, changed or deleted. Changes are found by comparing each image's
+ * images (series, SOP instance, frame) when the viewer opens, for every study it shows (a current
+ * and its priors), and, for users who may annotate, saved to the study of the image they are on
+ * when one is completed, changed or deleted. Changes are found by comparing each image's
  * measurements with what the archive last got, once the pointer is up, so a drag sends one PUT
  * and a cornerstone-tools event with a copied measurement still finds the original.
  *
@@ -29,6 +30,8 @@ const FOREIGN_COLOR = 'rgb(255, 160, 60)';
 const SETTLE_MS = 300;
 
 interface Tracked extends MeasurementOwner {
+  /** The study whose annotation this is (the study of its image). */
+  studyUid: string;
   imageId: string;
   tool: MeasurementTool;
   /** The stored form the archive has (or is being sent), as JSON. */
@@ -47,13 +50,13 @@ const fromArchive = new Map<string, { imageId: string; measurement: Measurement 
 export interface SharedAnnotations {
   /** Follows the measurement events of the viewports inside `grid` (capture phase: they do not bubble). */
   attach(grid: HTMLElement): void;
-  /** Puts the study's annotations on their images and redraws the viewports. */
+  /** Puts the annotations of the studies on their images and redraws the viewports. */
   load(): Promise<void>;
   /** Sends what is still waiting and stops listening. */
   detach(): void;
 }
 
-export function createSharedAnnotations(studyUid: string, session: SessionInfo | null, status: HTMLElement): SharedAnnotations {
+export function createSharedAnnotations(studyUids: readonly string[], session: SessionInfo | null, status: HTMLElement): SharedAnnotations {
   const canRead = session?.permissions.includes('read') ?? false;
   const canWrite = session?.permissions.includes('annotate') ?? false;
   const me = session?.user?.displayName || session?.user?.username || '';
@@ -138,12 +141,20 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
 
   function create(imageId: string, m: Measurement, now: string): void {
     const ref = parseImageId(imageId);
-    if (ref.studyUid !== studyUid) return;
-    const entry: Tracked = { imageId, tool: m.tool, author: me, mine: true, saved: now, queue: Promise.resolve() };
+    if (!studyUids.includes(ref.studyUid)) return;
+    const entry: Tracked = {
+      studyUid: ref.studyUid,
+      imageId,
+      tool: m.tool,
+      author: me,
+      mine: true,
+      saved: now,
+      queue: Promise.resolve(),
+    };
     tracked.set(m.data, entry);
     setOwner(m.data, entry);
     send(entry, () =>
-      createAnnotation(studyUid, {
+      createAnnotation(ref.studyUid, {
         seriesInstanceUID: ref.seriesUid,
         sopInstanceUID: ref.sopUid,
         frame: ref.frame,
@@ -170,7 +181,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
   function update(entry: Tracked, now: string): void {
     const before = entry.saved;
     entry.saved = now;
-    send(entry, () => updateAnnotation(studyUid, entry.id!, JSON.parse(now) as unknown))
+    send(entry, () => updateAnnotation(entry.studyUid, entry.id!, JSON.parse(now) as unknown))
       .then(() => {
         saved++;
         setCounts();
@@ -182,7 +193,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
   }
 
   function remove(entry: Tracked, id: string): void {
-    send(entry, () => deleteAnnotation(studyUid, id))
+    send(entry, () => deleteAnnotation(entry.studyUid, id))
       .then(() => {
         saved++;
         setCounts();
@@ -225,9 +236,9 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
     async load() {
       if (!canRead) return;
       status.dataset.annotations = 'loading';
-      let list: Annotation[];
+      let lists: Annotation[][];
       try {
-        list = await listAnnotations(studyUid);
+        lists = await Promise.all(studyUids.map((studyUid) => listAnnotations(studyUid)));
       } catch (error) {
         status.dataset.annotations = 'failed';
         showError(t('loadFailed', { message: describeError(error) }));
@@ -236,7 +247,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
       // The tools draw the marks: loaded now if the study has any (else after the first image, as usual).
       let tools: MeasurementTools | undefined;
       try {
-        tools = list.length > 0 || fromArchive.size > 0 ? await loadMeasurementTools() : undefined;
+        tools = lists.some((list) => list.length > 0) || fromArchive.size > 0 ? await loadMeasurementTools() : undefined;
       } catch (error) {
         status.dataset.annotations = 'failed';
         showError(t('loadFailed', { message: describeError(error) }));
@@ -246,7 +257,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
         tools?.dropMeasurementFromImage(shown.imageId, shown.measurement);
         fromArchive.delete(id);
       }
-      if (tools) for (const annotation of list) show(tools, annotation);
+      if (tools) studyUids.forEach((studyUid, i) => lists[i]!.forEach((annotation) => show(tools, studyUid, annotation)));
       redraw();
       status.dataset.annotations = 'loaded';
     },
@@ -263,7 +274,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
     },
   };
 
-  function show(tools: MeasurementTools, annotation: Annotation): void {
+  function show(tools: MeasurementTools, studyUid: string, annotation: Annotation): void {
     const tool = toolOfKind(annotation.kind);
     const data = tool && fromStored(tool, annotation.data);
     if (!tool || !data) return; // another client's kind of mark
@@ -278,6 +289,7 @@ export function createSharedAnnotations(studyUid: string, session: SessionInfo |
     tools.addMeasurementToImage(imageId, measurement);
     const entry: Tracked = {
       id: annotation.id,
+      studyUid,
       imageId,
       tool,
       author: annotation.author.name,

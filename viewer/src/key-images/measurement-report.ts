@@ -22,14 +22,15 @@ import { keyImageMessages } from './messages';
 const t = translator(keyImageMessages);
 const NOTICE_MS = 6000;
 
-export async function saveMeasurementReport(studyUid: string, status: HTMLElement): Promise<void> {
+/** Saves the study's measurements; true once the archive stored them. */
+export async function saveMeasurementReport(studyUid: string, status: HTMLElement): Promise<boolean> {
   const measurements = (loadedMeasurementTools()?.imagesWithMeasurements() ?? []).flatMap(({ imageId, measurements }) => {
     const ref = parseImageId(imageId);
     return ref.studyUid === studyUid ? measurements.flatMap((m) => reported(m, ref)) : [];
   });
   if (measurements.length === 0) {
     showError(t('noMeasurements'));
-    return;
+    return false;
   }
   status.dataset.measurementReport = 'saving';
   try {
@@ -39,9 +40,11 @@ export async function saveMeasurementReport(studyUid: string, status: HTMLElemen
     status.dataset.measurementReport = 'saved';
     status.dataset.measurementReportCount = String(saved.measurements);
     notice(t('measurementsSaved', { count: saved.measurements }));
+    return true;
   } catch (error) {
     status.dataset.measurementReport = 'failed';
     showError(t('measurementsFailed', { message: describeError(error) }));
+    return false;
   }
 }
 

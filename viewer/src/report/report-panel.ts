@@ -34,7 +34,13 @@ export interface ReportStudy {
   institution: string;
 }
 
-export function createReportPanel(study: ReportStudy, onToggle?: (open: boolean) => void): ReportPanel {
+export interface ReportPanelEvents {
+  onToggle?(open: boolean): void;
+  /** A version was signed: the study has a new SR instance (and, the first time, a new series). */
+  onSigned?(): void;
+}
+
+export function createReportPanel(study: ReportStudy, events: ReportPanelEvents = {}): ReportPanel {
   const panel = element('aside', { className: 'report-panel', testid: 'report-panel' });
   panel.setAttribute('aria-label', t('title'));
   panel.hidden = true;
@@ -51,7 +57,7 @@ export function createReportPanel(study: ReportStudy, onToggle?: (open: boolean)
 
   const setOpen = (open: boolean) => {
     panel.hidden = !open;
-    onToggle?.(open);
+    events.onToggle?.(open);
     if (open) void refresh();
     else generation++;
   };
@@ -189,6 +195,7 @@ export function createReportPanel(study: ReportStudy, onToggle?: (open: boolean)
         try {
           base = (await saveDraft(study.studyUid, draftNow)).updatedAt;
           await signReport(study.studyUid, { organization: org });
+          events.onSigned?.();
           await refresh();
         } catch (e) {
           showFormError(error, describeError(e));

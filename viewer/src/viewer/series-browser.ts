@@ -20,6 +20,8 @@ export const SERIES_DRAG_TYPE = 'application/x-pacs-series';
 export interface SeriesBrowser {
   element: HTMLElement;
   setProgress(seriesUid: string, progress: SeriesProgress): void;
+  /** The list again with these series (a study's series asked for again): items of the same series model stay as they are. */
+  setSeries(series: readonly SeriesModel[]): void;
 }
 
 export function createSeriesBrowser(
@@ -31,20 +33,34 @@ export function createSeriesBrowser(
   list.className = 'series-browser';
   list.setAttribute('aria-label', t('seriesBrowser'));
   const progress = new Map<string, { bar: HTMLProgressElement; label: HTMLElement; item: HTMLElement }>();
+  const items = new Map<SeriesModel, HTMLElement>();
 
-  const studies = [...new Set(series.map((s) => s.studyUid))];
-  let group: string | undefined;
-  for (const s of series) {
-    if (studies.length > 1 && s.studyUid !== group) {
-      group = s.studyUid;
-      list.append(studyHeading(s, s.studyUid === studies[0]));
+  const render = (shown: readonly SeriesModel[]) => {
+    const studies = [...new Set(shown.map((s) => s.studyUid))];
+    const children: HTMLElement[] = [];
+    let group: string | undefined;
+    for (const s of shown) {
+      if (studies.length > 1 && s.studyUid !== group) {
+        group = s.studyUid;
+        children.push(studyHeading(s, s.studyUid === studies[0]));
+      }
+      children.push(items.get(s) ?? seriesItem(s));
     }
+    for (const [s, item] of items) {
+      if (shown.includes(s)) continue;
+      items.delete(s);
+      if (progress.get(s.seriesUid)?.item === item) progress.delete(s.seriesUid);
+    }
+    list.replaceChildren(...children);
+  };
+
+  function seriesItem(s: SeriesModel): HTMLElement {
     const item = document.createElement('li');
     item.className = 'series-item';
     item.dataset.testid = 'series-item';
     item.dataset.seriesUid = s.seriesUid;
     item.dataset.displayable = String(s.displayable);
-
+    items.set(s, item);
     const thumb = document.createElement('div');
     thumb.className = 'series-thumb';
     if (s.displayable) {
@@ -119,11 +135,14 @@ export function createSeriesBrowser(
       }
     }
     item.append(thumb, text);
-    list.append(item);
+    return item;
   }
+
+  render(series);
 
   return {
     element: list,
+    setSeries: render,
     setProgress(seriesUid, p) {
       const entry = progress.get(seriesUid);
       if (!entry) return;

@@ -8,6 +8,8 @@ import { Tag } from '../../../shared/dicom/tags';
 import { imagePlaneOf, type ImagePlane } from '../geometry/image-plane';
 import { frameAttributes, isDisplayable } from '../imaging/image-attributes';
 import { imageIdOf, parseImageId, rememberInstance } from '../imaging/image-ids';
+import { retrieveSeriesMetadata } from '../dicomweb/retrieve';
+import { searchForSeries } from '../dicomweb/search';
 import { studyData } from './early-study-data';
 
 export interface SeriesModel {
@@ -46,8 +48,28 @@ export async function loadStudy(studyUid: string): Promise<SeriesModel[]> {
     else bySeries.set(uid, [instance]);
   }
   const series = found.map((s) => seriesModel(studyUid, s, bySeries.get(getString(s, Tag.SeriesInstanceUID) ?? '') ?? []));
-  return series.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity));
+  return byNumber(series);
 }
+
+/**
+ * The study's series asked for again (QIDO-RS) after the viewer stored something in it (a signed
+ * report, a measurement report): the image series it already shows are kept as they are (the
+ * panes hold them), every other one is built from its series' metadata (WADO-RS), so a new
+ * series appears and a document series counts its new version.
+ */
+export async function reloadStudySeries(studyUid: string, shown: readonly SeriesModel[]): Promise<SeriesModel[]> {
+  const kept = new Map(shown.filter((s) => s.studyUid === studyUid && s.displayable).map((s) => [s.seriesUid, s]));
+  const found = await searchForSeries(studyUid);
+  const series = await Promise.all(
+    found.map(async (qido) => {
+      const seriesUid = getString(qido, Tag.SeriesInstanceUID) ?? '';
+      return kept.get(seriesUid) ?? seriesModel(studyUid, qido, await retrieveSeriesMetadata(studyUid, seriesUid));
+    }),
+  );
+  return byNumber(series);
+}
+
+const byNumber = (series: SeriesModel[]) => series.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity));
 
 function seriesModel(studyUid: string, qido: DicomJson, metadata: DicomJson[]): SeriesModel {
   const seriesUid = getString(qido, Tag.SeriesInstanceUID) ?? '';

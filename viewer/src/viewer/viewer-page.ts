@@ -3,8 +3,8 @@
  * series browser, the patient's studies, a grid of viewports (1×1, 1×2, 2×1, 2×2) with the active
  * one highlighted, toolbar and keyboard shortcuts. The first image of a series is shown before the
  * rest is prefetched in the background. With a prior, the two hang side by side (hanging-rule.ts)
- * and scroll together; key images, annotations, print, share and export stay with the current
- * (first) study.
+ * and scroll together; annotations are kept with the study of their image; key images, print,
+ * share and export stay with the current (first) study.
  */
 import cornerstone from 'cornerstone-core';
 import { Tag } from '../../../shared/dicom/tags';
@@ -50,7 +50,7 @@ import { CT_PRESETS } from './presets';
 import { updateReferenceLines } from './reference-lines';
 import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './series-browser';
 import { hangCurrentAndPrior } from './hanging-rule';
-import { loadStudies, type SeriesModel } from './study-model';
+import { loadStudies, reloadStudySeries, type SeriesModel } from './study-model';
 import { createSyncScroll } from './sync-scroll';
 import { createToolbar, type Layout } from './toolbar';
 import { viewedStudyUids } from './early-study-data';
@@ -58,13 +58,14 @@ import { createViewportPane } from './viewport-pane';
 import { markFirstImageShown, resetFirstImageShown } from './first-image-shown';
 import { defaultDragTool } from './touch-gestures';
 import { applyWindow, handleViewKey } from './view-keys';
+import type { PaneView } from './pane-view';
 import type { DragTool, ViewportPane } from './viewport-pane-types';
 import './viewer.css';
 
 const t = translator(viewerMessages);
 
-/** The current study's series and slice the user was on when a prior was opened: the rebuilt viewer starts there. */
-let keptSlice: { studyUid: string; seriesUid: string; index: number } | undefined;
+/** The current study's series, slice and view the user was on when a prior was opened: the rebuilt viewer starts there. */
+let keptSlice: { studyUid: string; seriesUid: string; index: number; view: PaneView | undefined } | undefined;
 
 const PANES: Record<Layout, { rows: number; columns: number }> = {
   '1x1': { rows: 1, columns: 1 },
@@ -137,6 +138,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   keptSlice = undefined;
   const current = series.filter((s) => s.studyUid === studyUids[0]);
   const keptSeries = current.find((s) => s.displayable && s.seriesUid === kept?.seriesUid && s.studyUid === kept.studyUid);
+  let keptView = keptSeries && kept?.view;
   const hanging =
     studyUids.length > 1
       ? hangCurrentAndPrior(
@@ -263,7 +265,10 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
       panes.push(pane);
       const hung = hanging && [hanging.left, hanging.right][panes.length - 1];
       const s = hung || displayable[(panes.length - 1) % Math.max(1, displayable.length)];
-      if (s) void pane.show(s, hanging && s === hanging.right ? hanging.rightStart : 0);
+      // The kept series in the view it had, once.
+      const view = s === keptSeries ? keptView : undefined;
+      if (view) keptView = undefined;
+      if (s) void pane.show(s, hanging && s === hanging.right ? hanging.rightStart : 0, view);
     }
     grid.style.gridTemplateRows = `repeat(${rows}, 1fr)`;
     grid.style.gridTemplateColumns = `repeat(${columns}, 1fr)`;
@@ -297,7 +302,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     toolbar.setPlaying(active.playing);
   };
   const studyUid = studyUids[0] ?? '';
-  const sharedAnnotations = createSharedAnnotations(studyUid, currentSession(), container);
+  const sharedAnnotations = createSharedAnnotations(studyUids, currentSession(), container);
   sharedAnnotations.attach(grid);
   void sharedAnnotations.load();
   const consultDialog = currentSession()?.permissions.includes('share') ? createRequestDialog(studyUid) : undefined;
@@ -314,7 +319,20 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
         },
       })
     : undefined;
-  const reportPanel = mayReadReport(currentSession()) ? createReportPanel(reportStudyOf(studyUid, series)) : undefined;
+  // A document stored from here (a signed report, a measurement report) is listed at once: the
+  // study's series are asked for again, the ones on screen kept as they are.
+  const reloadSeries = async (uid: string) => {
+    try {
+      const fresh = await reloadStudySeries(uid, series);
+      series.splice(0, series.length, ...studyUids.flatMap((u) => (u === uid ? fresh : series.filter((s) => s.studyUid === u))));
+      browser?.setSeries(series);
+    } catch (error) {
+      showErrorFor(error);
+    }
+  };
+  const reportPanel = mayReadReport(currentSession())
+    ? createReportPanel(reportStudyOf(studyUid, series), { onSigned: () => void reloadSeries(studyUid) })
+    : undefined;
   const toolbar = createToolbar({
     layout: setLayout,
     tool(next) {
@@ -344,7 +362,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     share: shareDialog && (() => shareDialog.open()),
     report: reportPanel && (() => reportPanel.toggle()),
     measurementReport: currentSession()?.permissions.includes('annotate')
-      ? () => void saveMeasurementReport(studyUid, container)
+      ? () => void saveMeasurementReport(studyUid, container).then((saved) => (saved ? reloadSeries(studyUid) : undefined))
       : undefined,
   });
   const keyImages = createKeyImageMarks(studyUid, (count) => toolbar.setKeyImageCount(count), container);
@@ -362,7 +380,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
         const uids = [studyUids[0]!, uid, ...studyUids.slice(1).filter((u) => u !== uid)];
         const shown = active?.series;
         if (active && shown && shown.studyUid === studyUids[0])
-          keptSlice = { studyUid: shown.studyUid, seriesUid: shown.seriesUid, index: active.index };
+          keptSlice = { studyUid: shown.studyUid, seriesUid: shown.seriesUid, index: active.index, view: active.view() };
         navigate(`/viewer?StudyInstanceUIDs=${uids.map(encodeURIComponent).join(',')}`);
       });
   if (patientPanel) side.append(patientPanel.element);

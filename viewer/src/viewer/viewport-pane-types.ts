@@ -2,6 +2,7 @@ import type { MeasurementData } from 'cornerstone-tools';
 import type { ImagePlane } from '../geometry/image-plane';
 import type { Segment } from '../geometry/reference-line';
 import type { MeasurementTool } from '../imaging/measurement-tool-names';
+import type { PaneView } from './pane-view';
 import type { SeriesModel } from './study-model';
 
 /** 'scroll': a drag moves through the stack (the default on a touch screen, touch-gestures.ts). */
@@ -24,7 +25,10 @@ export interface ViewportPane {
   selectMeasurement(data: MeasurementData | undefined): void;
   /** Removes the selected measurement of the image shown; false when none is selected. */
   deleteSelectedMeasurement(): boolean;
-  show(series: SeriesModel, index?: number): Promise<void>;
+  /** Shows the series from `index`, its first image in `view` when given (else the image's own window, fitted). */
+  show(series: SeriesModel, index?: number, view?: PaneView): Promise<void>;
+  /** The view of the image shown (undefined before one is). */
+  view(): PaneView | undefined;
   scroll(delta: number): void;
   setIndex(index: number): void;
   setWindow(width: number, center: number): void;

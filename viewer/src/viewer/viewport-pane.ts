@@ -30,6 +30,7 @@ import { createOrientationMarkers } from './orientation-marker';
 import { CORNERS, overlayLines, renderOverlay, type Corner } from './overlay';
 import { drawReferenceLine, sameLine } from './reference-lines';
 import { dragViewport } from './viewport-drag';
+import { applyView, applyZoomAndPan, isFitted, viewOf, type PaneView } from './pane-view';
 import { attachTouchGestures, createStackStepper } from './touch-gestures';
 import { drawSelection } from './measurement-selection';
 import type { SeriesModel } from './study-model';
@@ -107,6 +108,8 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
   let current = 0;
   let request = 0;
   let freshSeries = true;
+  /** The view the series' first image is shown in (show's `view`). */
+  let startView: PaneView | undefined;
   let cineTimer: number | undefined;
   let renderCount = 0;
   let planes: (ImagePlane | undefined)[] = [];
@@ -184,7 +187,12 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       message.hidden = true;
       if (freshSeries) {
         freshSeries = false;
-        cornerstone.displayImage(imageElement, image, cornerstone.getDefaultViewportForImage(imageElement, image));
+        // A view's zoom is relative to the fitted image: the canvas takes the pane's size first (a new pane has none yet).
+        if (startView) cornerstone.resize(imageElement, true);
+        const vp = cornerstone.getDefaultViewportForImage(imageElement, image);
+        if (startView) applyView(vp, startView, imageElement, image);
+        startView = undefined;
+        cornerstone.displayImage(imageElement, image, vp);
         options.onFirstImage(shown);
       } else {
         // Keep the user's window, zoom and orientation while scrolling; an image's own window only for a new series.
@@ -300,9 +308,10 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
       options.onChange(pane);
       return true;
     },
-    async show(next, index = 0) {
+    async show(next, index = 0, view) {
       pane.stopCine();
       series = next;
+      startView = view;
       planes = next.imageIds.map((imageId, i) => {
         const instance = next.instances[i];
         return instance ? imagePlaneOf(instance, parseImageId(imageId).frame) : undefined;
@@ -346,8 +355,17 @@ export function createViewportPane(index: number, options: PaneOptions): Viewpor
     reset() {
       if (cornerstone.getImage(imageElement)) cornerstone.reset(imageElement);
     },
+    view() {
+      const image = cornerstone.getImage(imageElement);
+      const vp = viewport();
+      return image && vp ? viewOf(imageElement, image, vp) : undefined;
+    },
     resize() {
+      // Fitted again to the new size, keeping the user's zoom (relative to the fit) and pan.
+      const kept = pane.view();
       cornerstone.resize(imageElement, true);
+      const image = cornerstone.getImage(imageElement);
+      if (kept && image && !isFitted(kept)) update((vp) => applyZoomAndPan(vp, kept, imageElement, image));
     },
     setActive(active) {
       root.classList.toggle('active', active);

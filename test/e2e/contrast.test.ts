@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreatedShare } from '../../shared/api/shares';
 import { launchBrowser, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 
 /**
  * WCAG 2.1 AA (issue 12 item 2): every visible control's text, and every other text (muted, badges,
@@ -12,6 +13,9 @@ import { startTestArchive, type TestArchive } from '../helpers/start-app';
  * Measured on the computed styles Chromium renders, so a CSS custom property changed anywhere counts.
  */
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
+/** Stored by the upload page's test (the others are stored before the tests). */
+const UPLOADED = 'series/ct-abdomen-philips-tcia/1-039.dcm';
+const SHARE_PIN = '4821';
 const VIEWPORT = { width: 1440, height: 900 };
 const CONTROLS = 'button, a[href], input:not([type="hidden"]), select, textarea, label, [role="menuitem"], [data-testid="series-item"]';
 /** Muted text, badges, headings, table cells: every element holding text of its own. */
@@ -284,6 +288,200 @@ describe('WCAG AA contrast and focus in Chromium', () => {
   it('gives every control and text of the admin page at least 4.5:1 (3:1 large)', async () => {
     const page = await openPage('/admin', '[data-testid="admin-users"][data-state="done"]');
     expect(await failingContrast(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('gives the sign-in page, its refusal and the one-time password form at least 4.5:1 (3:1 large), with a focus ring on its button', async () => {
+    const created = await archive.fetch('/api/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'first.day', password: 'one-time-pass-123', role: 'clinician', mustChangePassword: true }),
+    });
+    expect(created.status).toBe(201);
+    const page = await browser.newPage({ locale: 'en-US', viewport: VIEWPORT, deviceScaleFactor: 1 });
+    await page.goto(`${archive.url}/login`);
+    await page.waitForSelector('[data-testid="login-form"]');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.fill('[data-testid="login-username"]', 'first.day');
+    await page.fill('[data-testid="login-password"]', 'not-the-password');
+    await page.click('[data-testid="login-submit"]');
+    await page.waitForSelector('[data-testid="login-error"]:visible');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="login-submit"]'));
+    await page.fill('[data-testid="login-password"]', 'one-time-pass-123');
+    await page.click('[data-testid="login-submit"]');
+    await page.waitForSelector('[data-testid="password-form"]');
+    await page.fill('[data-testid="password-current"]', 'one-time-pass-123');
+    await page.fill('[data-testid="password-new"]', 'short');
+    await page.fill('[data-testid="password-repeat"]', 'short');
+    await page.click('[data-testid="password-submit"]');
+    await page.waitForSelector('[data-testid="password-error"]:visible');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="password-submit"]'));
+    await page.close();
+  });
+
+  it('gives the upload page with stored, duplicate, refused and skipped rows at least 4.5:1 (3:1 large), with a focus ring on its buttons', async () => {
+    const page = await openPage('/upload', '#app-root[data-ready="true"] [data-testid="upload-page"]');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.setInputFiles('[data-testid="upload-files-input"]', [
+      { name: 'new.dcm', mimeType: 'application/dicom', buffer: corpusFile(UPLOADED) },
+      { name: 'again.dcm', mimeType: 'application/dicom', buffer: corpusFile(SLICES[0]!) },
+      { name: 'truncated.dcm', mimeType: 'application/dicom', buffer: corpusFile('malformed/truncated-native-ct-derived.dcm') },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
+    ]);
+    await page.waitForSelector('[data-testid="upload-page"][data-state="done"]', { timeout: 30_000 });
+    const statuses = await page.$$eval('[data-testid="upload-result"]', (rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(statuses.sort()).toEqual(['duplicate', 'not-dicom', 'refused', 'stored']);
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '.upload-pick'));
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="upload-study-link"]'));
+    await page.close();
+  });
+
+  it('gives the account page with a new token, its list and a password error at least 4.5:1 (3:1 large), with a focus ring on its buttons', async () => {
+    const page = await openPage('/account', '[data-testid="account"][data-loads="1"]');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.fill('[data-testid="token-name"]', 'reporting script');
+    await page.click('[data-testid="token-create"]');
+    await page.waitForSelector('[data-testid="token-row"]');
+    await page.fill('[data-testid="password-current"]', TEST_ADMIN.password);
+    await page.fill('[data-testid="password-new"]', 'short');
+    await page.fill('[data-testid="password-repeat"]', 'short');
+    await page.click('[data-testid="password-submit"]');
+    await page.waitForSelector('[data-testid="password-error"]:visible');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="token-revoke"]'));
+    await page.close();
+  });
+
+  it('gives the share, consultation request and confirm dialogs and the help overlay at least 4.5:1 (3:1 large), with focus rings in them', async () => {
+    const page = await openViewer();
+    await page.click('[data-testid="share-button"]');
+    const share = page.locator('[data-testid="share-dialog"]');
+    await share.waitFor();
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="share-create"]'));
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="share-pin-input"]'));
+    await share.locator('[data-testid="share-pin-input"]').fill('12');
+    await share.locator('[data-testid="share-create"]').click();
+    await share.locator('[data-testid="share-error"]:visible').waitFor();
+    expect(await failingContrast(page)).toEqual([]);
+    await share.locator('[data-testid="share-pin-input"]').fill(SHARE_PIN);
+    await share.locator('[data-testid="share-create"]').click();
+    await share.locator('[data-testid="share-url"]').waitFor();
+    await share.locator('[data-testid="share-row"]').first().waitFor();
+    expect(await failingContrast(page)).toEqual([]);
+    await share.locator('[data-testid="share-revoke"]').first().click();
+    await page.waitForSelector('[data-testid="confirm-dialog"]');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="confirm-ok"]'));
+    await page.click('[data-testid="confirm-cancel"]');
+    await share.locator('[data-testid="share-close"]').click();
+
+    await page.click('[data-testid="consultation-button"]');
+    const consultation = page.locator('[data-testid="consultation-dialog"]');
+    await consultation.locator('[data-testid="consultation-submit"]').click();
+    await consultation.locator('[data-testid="consultation-error"]:visible').waitFor();
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="consultation-submit"]'));
+    await consultation.locator('[data-testid="consultation-specialist-name"]').fill('BS. Trần Minh');
+    await consultation.locator('[data-testid="consultation-question"]').fill('Nodule in the liver?');
+    await consultation.locator('[data-testid="consultation-submit"]').click();
+    await consultation.locator('[data-testid="consultation-url"]').waitFor();
+    expect(await failingContrast(page)).toEqual([]);
+    await consultation.locator('[data-testid="consultation-dialog-close"]').click();
+
+    await page.click('[data-testid="help"]');
+    await page.waitForSelector('[data-testid="help-panel"]:visible');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '.viewer-help-close'));
+    await page.close();
+  });
+
+  it('gives the report drawer, a signed report, its SR view and the print pages at least 4.5:1 (3:1 large), with focus rings on their controls', async () => {
+    const page = await openViewer();
+    await page.click('[data-testid="report-button"]');
+    const panel = page.locator('[data-testid="report-panel"]');
+    await panel.locator('[data-testid="report-editor"]').waitFor();
+    expect(await failingContrast(page)).toEqual([]);
+    await panel.locator('[data-testid="report-section-impression"]').fill('No focal liver lesion.');
+    await panel.locator('[data-testid="report-organization"]').fill('');
+    await panel.locator('[data-testid="report-sign"]').click();
+    await panel.locator('[data-testid="report-error"]:visible').waitFor();
+    expect(await failingContrast(page)).toEqual([]);
+    await panel.locator('[data-testid="report-organization"]').fill('Bệnh viện Đa khoa Tỉnh');
+    await panel.locator('[data-testid="report-save"]').click();
+    await expect.poll(async () => (await panel.locator('[data-testid="report-saved"]').textContent()) ?? '').not.toBe('');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="report-sign"]'));
+    await panel.locator('[data-testid="report-sign"]').click();
+    await page.click('[data-testid="confirm-ok"]');
+    await panel.locator('[data-testid="report-final"]').waitFor({ timeout: 20_000 });
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="report-print-link"]'));
+
+    // The signed report is an SR series of the study, shown as text.
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
+    await page.locator('[data-testid="series-item"][data-series-number="9903"]').click();
+    await page.waitForSelector('[data-testid="sr-view"][data-state="ready"]');
+    expect(await failingContrast(page)).toEqual([]);
+
+    // A key image, so the film sheet has its controls.
+    await page.goto(`${archive.url}/viewer?StudyInstanceUIDs=${studyUid}`);
+    await page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]');
+    await page.keyboard.press('k');
+    await page.waitForSelector('[data-testid="key-image-count"][data-count="1"]');
+    await page.goto(`${archive.url}/print?StudyInstanceUIDs=${studyUid}`);
+    await page.waitForSelector('[data-testid="print-sheet"][data-state="done"]');
+    await page.waitForSelector('[data-testid="print-report"][data-state="done"]');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="print-layout"]'));
+    // The QR form sits on the white sheet: its ring must show on white.
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="share-qr-days"]'));
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="share-qr-create"]'));
+    await page.goto(`${archive.url}/report-print?StudyInstanceUIDs=${studyUid}`);
+    await page.waitForSelector('[data-testid="report-print-view"][data-state="done"]');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="share-qr-create"]'));
+    await page.close();
+  });
+
+  it('gives the share page’s PIN form, its refusal, the guest’s viewer and the "no longer valid" page at least 4.5:1 (3:1 large), with a focus ring on its button', async () => {
+    const made = await archive.fetch('/api/shares', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ studyInstanceUID: studyUid, expiresInHours: 24, permissions: ['read'], anonymize: false, pin: SHARE_PIN }),
+    });
+    expect(made.status).toBe(201);
+    const { url } = (await made.json()) as CreatedShare;
+    const context = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('[data-testid="share-pin"]');
+    expect(await failingContrast(page)).toEqual([]);
+    await page.fill('[data-testid="share-pin-value"]', '0000');
+    await page.click('[data-testid="share-pin-submit"]');
+    await page.waitForSelector('[data-testid="share-pin-error"]:visible');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="share-pin-submit"]'));
+    await page.fill('[data-testid="share-pin-value"]', SHARE_PIN);
+    await page.click('[data-testid="share-pin-submit"]');
+    await page.waitForSelector('[data-testid="guest-banner"]:visible');
+    await page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]');
+    expect(await failingContrast(page)).toEqual([]);
+    // Back on /share without a link, as a guest whose link ended is after a reload.
+    await page.goto(`${archive.url}/share`);
+    await page.waitForSelector('[data-testid="share-open-error"]');
+    expect(await page.textContent('[data-testid="share-open-error"] h1')).toBe('This link is no longer valid.');
+    expect(await failingContrast(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('gives the error banner at least 4.5:1, with a focus ring on its close button', async () => {
+    const page = await openPage('/viewer', '[data-testid="error-banner"]:visible');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '.error-banner-close'));
     await page.close();
   });
 

@@ -160,6 +160,16 @@ describe('key images and the film sheet in Chromium', () => {
     const numbers = numericValues(srMetadata);
     expect(numbers.length).toBe(1);
     expect(numbers[0]).toBeCloseTo(lengthMm, 2);
+    // Listed in the series browser without a reload, the image pane left where it was; its text
+    // view heads the measurement by its name, not by the tracking identifier dcmjs writes.
+    const srItem = page.locator('[data-testid="series-item"][data-series-number="9904"]');
+    await srItem.waitFor({ timeout: 10_000 });
+    expect(await page.getAttribute('[data-testid="viewport"][data-active="true"]', 'data-slice-index')).toBe('3');
+    await srItem.click();
+    await page.waitForSelector(`[data-testid="sr-view"][data-state="ready"][data-series-uid="${srSeriesUid}"]`);
+    expect(await page.textContent('[data-testid="sr-view"]')).not.toContain('cornerstoneTools');
+    expect(await page.locator('[data-testid="sr-heading"]').allTextContents()).toContain('Length');
+    await page.click('[data-testid="sr-close"]');
     // The key images are the study's, in the archive: its KOS names both slices, and the marked
     // slice's view took the length once the drawing settled.
     await expect

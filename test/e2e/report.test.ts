@@ -125,10 +125,16 @@ describe('a report written in the viewer, signed, printed with a QR code that op
     const draft = await reportOf();
     expect(draft.versions.map((v) => [v.status, v.language, v.sections.impression])).toEqual([['draft', 'vi', IMPRESSION]]);
 
+    const shown = await page.getAttribute('[data-testid="viewport"][data-active="true"]', 'data-rendered-image-id');
     await panel.locator('[data-testid="report-sign"]').click();
     expect(await page.textContent('[data-testid="confirm-question"]')).toContain('BS. Nguyễn Thị Lan');
     await page.click('[data-testid="confirm-ok"]');
     await panel.locator('[data-testid="report-final"]').waitFor({ timeout: 20_000 });
+    // The report's SR series is in the series browser without a reload; the image pane is as it was.
+    const reportItem = page.locator('[data-testid="series-item"][data-series-number="9903"]');
+    await reportItem.waitFor({ timeout: 10_000 });
+    expect(await reportItem.textContent()).toContain('Kết quả chẩn đoán');
+    expect(await page.getAttribute('[data-testid="viewport"][data-active="true"]', 'data-rendered-image-id')).toBe(shown);
     expect(await panel.locator('[data-testid="report-text-impression"]').textContent()).toBe(`Kết luận${IMPRESSION}`);
     expect(await panel.locator('[data-testid="report-signed-by"]').textContent()).toContain(
       'Ký bởi BS. Nguyễn Thị Lan, Bệnh viện Đa khoa Tỉnh',
@@ -203,6 +209,8 @@ describe('a report written in the viewer, signed, printed with a QR code that op
     await panel.locator('[data-testid="report-sign"]').click();
     await page.click('[data-testid="confirm-ok"]');
     await panel.locator('[data-testid="report-final"][data-version="2"]').waitFor({ timeout: 20_000 });
+    // The series browser counts the amendment at once.
+    await page.waitForSelector('[data-testid="series-item"][data-series-number="9903"] [data-testid="series-count"][data-count="2"]');
     expect(await panel.locator('[data-testid="report-text-impression"]').textContent()).toBe(`Impression${AMENDED}`);
     expect(await panel.locator('[data-testid="report-version"]').getAttribute('data-status')).toBe('superseded');
 

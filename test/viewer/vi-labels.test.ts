@@ -1,11 +1,15 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { buildMeasurementReport } from '../../server/measurement-report/measurement-report-sr';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
 import { CONCEPTS } from '../../server/consultation/sr-content';
 import { OPINION_SERIES_DESCRIPTION } from '../../server/consultation/opinion-sr';
 import { DIAGNOSTIC_IMAGING_REPORT, REPORT_SERIES_DESCRIPTION, SECTION_CONCEPTS } from '../../server/reports/report-sr';
 import { ERRORS } from '../../shared/errors';
 import { formatPatientSex } from '../../viewer/src/i18n/patient-sex';
 import { localizeDrawnText } from '../../viewer/src/imaging/drawn-labels';
-import { conceptName, conceptValue, seriesDescriptionText } from '../../viewer/src/sr-view/our-concepts';
+import { conceptName, conceptValue, measurementName, seriesDescriptionText } from '../../viewer/src/sr-view/our-concepts';
 import { archiveErrorMessage, errorMessages } from '../../viewer/src/ui/error-messages';
 
 /**
@@ -39,6 +43,62 @@ describe('the Vietnamese of labels the viewer shows', () => {
     expect(conceptValue('DCM', '121049', 'Vietnamese', 'vi')).toBe('Tiếng Việt');
     expect(conceptValue('DCM', '121049', 'English', 'en')).toBe('English');
     expect(seriesDescriptionText(REPORT_SERIES_DESCRIPTION, 'vi')).toBe('Kết quả chẩn đoán');
+  });
+
+  it("names the measurements of the server's TID 1500 report, not by the tracking identifier dcmjs writes", () => {
+    const report = buildMeasurementReport({
+      study: { [Tag.StudyInstanceUID]: { vr: 'UI', Value: ['1.2.826.0.1.3680043.8.498.1'] } },
+      measurements: [
+        {
+          measurement: {
+            seriesInstanceUID: '1.2.826.0.1.3680043.8.498.2',
+            sopInstanceUID: '1.2.826.0.1.3680043.8.498.3',
+            frame: 1,
+            tool: 'Length',
+            handles: { start: { x: 10, y: 20 }, end: { x: 40, y: 60 } },
+            length: 50,
+          },
+          image: {
+            seriesInstanceUid: '1.2.826.0.1.3680043.8.498.2',
+            sopInstanceUid: '1.2.826.0.1.3680043.8.498.3',
+            sopClassUid: '1.2.840.10008.5.1.4.1.1.2',
+            frame: 1,
+          },
+        },
+      ],
+      observer: 'BS. Lan',
+      createdAt: new Date(),
+    });
+    const dcmjs = createRequire(import.meta.url)('dcmjs') as {
+      data: { DicomMessage: { readFile(buffer: ArrayBuffer): { dict: DicomJson } } };
+      adapters: { Cornerstone: Record<string, { toolType?: string } | undefined> };
+    };
+    const { part10 } = report;
+    const dict = dcmjs.data.DicomMessage.readFile(
+      part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.length) as ArrayBuffer,
+    ).dict;
+    // Every TEXT item under Tracking Identifier (DCM 112039), at any depth of the content tree.
+    const identifiers: string[] = [];
+    const walk = (items: DicomJson[]) => {
+      for (const item of items) {
+        const concept = item[Tag.ConceptNameCodeSequence]?.Value?.[0] as DicomJson | undefined;
+        if (concept?.[Tag.CodeValue]?.Value?.[0] === '112039') identifiers.push(String(item[Tag.TextValue]?.Value?.[0]));
+        walk((item[Tag.ContentSequence]?.Value ?? []) as DicomJson[]);
+      }
+    };
+    walk((dict[Tag.ContentSequence]?.Value ?? []) as DicomJson[]);
+    expect(identifiers).toEqual(['cornerstoneTools@^4.0.0:Length']);
+    expect(measurementName(identifiers[0]!, 'en')).toBe('Length');
+    expect(measurementName(identifiers[0]!, 'vi')).toBe('Chiều dài');
+    // Every tool the adapter can write has a name in both languages; a person's own identifier stays.
+    const tools = Object.values(dcmjs.adapters.Cornerstone).flatMap((adapter) => (adapter?.toolType ? [adapter.toolType] : []));
+    expect(tools).toContain('CobbAngle');
+    for (const tool of tools) {
+      const identifier = identifiers[0]!.replace(/:Length$/, `:${tool}`);
+      expect(measurementName(identifier, 'en')).not.toContain('cornerstoneTools');
+      expect(measurementName(identifier, 'vi')).toMatch(/[^\x00-\x7f]/);
+    }
+    expect(measurementName('Lesion 1', 'vi')).toBe('Lesion 1');
   });
 
   it('translates the label words cornerstone-tools draws, writes its numbers the Vietnamese way and leaves units', () => {

@@ -187,6 +187,42 @@ export function conceptValue(scheme: string, value: string, text: string, langua
   return urgency || reportLanguage || measurementReport ? ourConceptMessages[language][text as OurConcept] : text;
 }
 
+/** The cornerstone-tools tools dcmjs's TID 1500 adapter names in a Tracking Identifier, as the viewer's toolbar calls them. */
+const MEASUREMENT_NAMES: Record<Language, Record<string, string>> = {
+  en: {
+    Length: 'Length',
+    Angle: 'Angle',
+    CobbAngle: 'Cobb angle',
+    RectangleRoi: 'Rectangle ROI',
+    EllipticalRoi: 'Ellipse ROI',
+    CircleRoi: 'Circle ROI',
+    FreehandRoi: 'Freehand ROI',
+    Bidirectional: 'Bidirectional',
+    ArrowAnnotate: 'Arrow with text',
+  },
+  vi: {
+    Length: 'Chiều dài',
+    Angle: 'Góc',
+    CobbAngle: 'Góc Cobb',
+    RectangleRoi: 'Vùng chữ nhật',
+    EllipticalRoi: 'Vùng elip',
+    CircleRoi: 'Vùng tròn',
+    FreehandRoi: 'Vùng vẽ tự do',
+    Bidirectional: 'Đo hai chiều',
+    ArrowAnnotate: 'Mũi tên kèm chữ',
+  },
+};
+
+/**
+ * The name of a TID 1501 measurement group from its Tracking Identifier (DCM 112039): dcmjs's
+ * adapter writes the tool as `cornerstoneTools@^4.0.0:Length`, a name for software, said here as
+ * the tool's name in `language`; an identifier a person gave ("Lesion 1") is the name as written.
+ */
+export function measurementName(trackingIdentifier: string, language: Language): string {
+  const tool = /^cornerstoneTools@[^:]*:(\w+)$/.exec(trackingIdentifier.trim())?.[1];
+  return (tool && Object.hasOwn(MEASUREMENT_NAMES[language], tool) && MEASUREMENT_NAMES[language][tool]) || trackingIdentifier;
+}
+
 const OUR_SERIES = ['Consultation opinion', 'Key images', 'Diagnostic report', 'Measurement report'] as const;
 
 /** A series description: our own series (opinion, key images, report, measurements) in `language`, any other as recorded. */

@@ -6,7 +6,7 @@ import { getString, getStrings, type DicomJson, type PersonName } from '../../..
 import { Tag } from '../../../shared/dicom/tags';
 import { currentLanguage, formatDicomDate, formatDicomTime } from '../i18n/i18n';
 import { formatPersonName } from '../dicomweb/search';
-import { conceptName, conceptValue } from './our-concepts';
+import { conceptName, conceptValue, measurementName } from './our-concepts';
 
 /** Structured Report SOP classes (PS3.4 B.5: 1.2.840.10008.5.1.4.1.1.88.x). */
 export function isStructuredReport(instance: DicomJson): boolean {
@@ -96,16 +96,33 @@ function valueOf(item: DicomJson, valueType: string): string {
   }
 }
 
-function contentItem(item: DicomJson): SrItem {
-  const valueType = getString(item, Tag.ValueType) ?? '';
+/** `scheme:value` of an item's concept name, e.g. `DCM:125007`. */
+function conceptOf(item: DicomJson): { scheme: string; code: string; key: string } {
   const concept = items(item, Tag.ConceptNameCodeSequence)[0];
   const [scheme, code] = [getString(concept, Tag.CodingSchemeDesignator) ?? '', getString(concept, Tag.CodeValue) ?? ''];
+  return { scheme, code, key: `${scheme}:${code}` };
+}
+const MEASUREMENT_GROUP = 'DCM:125007';
+const TRACKING_IDENTIFIER = 'DCM:112039';
+
+function contentItem(item: DicomJson): SrItem {
+  const valueType = getString(item, Tag.ValueType) ?? '';
+  const { scheme, code, key } = conceptOf(item);
+  let name = conceptName(scheme, code, codeMeaning(item, Tag.ConceptNameCodeSequence), currentLanguage());
+  let children = items(item, Tag.ContentSequence);
+  // TID 1501: a measurement group is headed by the name of what it measures instead of showing a Tracking Identifier row.
+  const tracking = key === MEASUREMENT_GROUP ? children.find((c) => conceptOf(c).key === TRACKING_IDENTIFIER) : undefined;
+  const identifier = getString(tracking, Tag.TextValue)?.trim();
+  if (identifier) {
+    name = measurementName(identifier, currentLanguage());
+    children = children.filter((c) => c !== tracking);
+  }
   return {
     valueType,
     relationship: getString(item, Tag.RelationshipType) ?? '',
-    name: conceptName(scheme, code, codeMeaning(item, Tag.ConceptNameCodeSequence), currentLanguage()),
+    name,
     value: conceptValue(scheme, code, valueOf(item, valueType), currentLanguage()),
-    children: items(item, Tag.ContentSequence).map(contentItem),
+    children: children.map(contentItem),
   };
 }
 

@@ -6,12 +6,13 @@ import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes'
 import { delimiter, encode, itemHeader, SEQUENCE_DELIMITER, sequenceHeader, uid, u32 } from '../codecs/element-encoding';
 import { encodeDicomJsonElement } from '../codecs/dicom-json-element';
 import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
+import { CONTENT_KEYS, FLAT_KEYS, recordTypeOf, type DirectoryKey, type InstanceRecordType } from './directory-record-types';
 import { newUid } from '../consultation/new-uid';
 
 /**
  * The DICOMDIR of a file-set (PS3.10 8, PS3.3 F.5 Basic Directory IOD): PATIENT → STUDY →
- * SERIES → IMAGE, SR DOCUMENT or KEY OBJECT DOC records in Explicit VR Little Endian, and the
- * File ID of each member. Written by
+ * SERIES → one record per instance, IMAGE, SR DOCUMENT, KEY OBJECT DOC, RT PLAN… by its SOP
+ * Class, in Explicit VR Little Endian, and the File ID of each member. Written by
  * hand with the element encoder: dcmjs writes no offsets, and every record's size is known before
  * its offsets, so a two-pass layout (sizes, then offsets) is short.
  */
@@ -38,7 +39,6 @@ export interface FileSet {
 type Element = [tag: number, encoded: Buffer];
 
 type RecordType = 'PATIENT' | 'STUDY' | 'SERIES' | InstanceRecordType;
-type InstanceRecordType = 'IMAGE' | 'SR DOCUMENT' | 'KEY OBJECT DOC';
 
 interface DirectoryRecord {
   type: RecordType;
@@ -132,8 +132,7 @@ export function buildFileSet(members: readonly FileSetMember[], fileSetId: strin
   return { dicomdir: layOut([...patients.values()], fileSetId), paths };
 }
 
-/** A key: its tag, VR and, for a Type 1 key, what stands in when the instance has no value. */
-type Key = [tag: string, vr: string, standIn?: string];
+type Key = DirectoryKey;
 
 const STUDY_KEYS: Key[] = [
   // No date is known (e.g. removed by de-identification): the usual dummy of de-identification tools.
@@ -148,47 +147,40 @@ const SERIES_KEYS: Key[] = [
   [Tag.SeriesInstanceUID, 'UI'],
 ];
 
-/** Key Object Selection Document Storage (PS3.4 B.5). */
-const KEY_OBJECT_SELECTION = '1.2.840.10008.5.1.4.1.1.88.59';
-/** Every SR Storage SOP Class (PS3.4 B.5) is 1.2.840.10008.5.1.4.1.1.88.x; of that arc only .59 is not an SR. */
-const SR_STORAGE_ARC = '1.2.840.10008.5.1.4.1.1.88.';
-
-/**
- * The record type of a member by its SOP Class (PS3.3 F.4, Table F.4-1). Other non-image classes
- * (presentation states, RT, waveforms, encapsulated documents…) are still filed as IMAGE.
- */
-function recordTypeOf(sopClassUid: string): InstanceRecordType {
-  if (sopClassUid === KEY_OBJECT_SELECTION) return 'KEY OBJECT DOC';
-  if (sopClassUid.startsWith(SR_STORAGE_ARC)) return 'SR DOCUMENT';
-  return 'IMAGE';
-}
-
-// Stand-ins of Type 1 document keys the instance lacks: a dummy date as for the study, a flag that
-// claims nothing (not complete, not verified), a title from the context group of the class.
-const CONTENT_KEYS: Key[] = [
-  [Tag.ContentDate, 'DA', '19000101'],
-  [Tag.ContentTime, 'TM', '000000'],
-];
+// Stand-ins of Type 1 document keys the instance lacks: a flag that claims nothing (not complete,
+// not verified), a title from the context group of the class.
 const SR_FLAG_KEYS: Key[] = [
   [Tag.CompletionFlag, 'CS', 'PARTIAL'],
   [Tag.VerificationFlag, 'CS', 'UNVERIFIED'],
 ];
 /** CID 7010 "Of Interest" and LOINC "Diagnostic Imaging Report" (TID 2000's title). */
-const TITLE_STAND_IN: Record<Exclude<InstanceRecordType, 'IMAGE'>, Code> = {
+const TITLE_STAND_IN: Record<'SR DOCUMENT' | 'KEY OBJECT DOC', Code> = {
   'KEY OBJECT DOC': { value: '113000', scheme: 'DCM', meaning: 'Of Interest' },
   'SR DOCUMENT': { value: '18748-4', scheme: 'LN', meaning: 'Diagnostic Imaging Report' },
 };
 
 /**
- * The instance's record: IMAGE with its Instance Number; SR DOCUMENT (PS3.3 F.5.24) and KEY
- * OBJECT DOC (F.5.29) with the document keys as DCMTK's dcmmkdir copies them: Content Date and
- * Time, the title (Concept Name Code Sequence), for an SR its Completion and Verification Flags
- * and, when VERIFIED, the Verification DateTime of the last Verifying Observer, and the root's
- * HAS CONCEPT MOD content items (Content Sequence, Type 1C: present only when the root has some).
+ * The instance's record (PS3.3 F.5), its keys as DCMTK's dcmmkdir copies them: IMAGE with its
+ * Instance Number; the record types of plain values with theirs (directory-record-types.ts), an
+ * ENCAP DOC also with its title code (Type 2) and HL7 Instance Identifier (1C, a CDA's); SR
+ * DOCUMENT (F.5.24) and KEY OBJECT DOC (F.5.29) with Content Date and Time, the title (Concept
+ * Name Code Sequence), for an SR its Completion and Verification Flags and, when VERIFIED, the
+ * Verification DateTime of the last Verifying Observer, and the root's HAS CONCEPT MOD content
+ * items (Content Sequence, Type 1C: present only when the root has some).
  */
 function instanceRecord(type: InstanceRecordType, ds: DicomJson, position: string): DirectoryRecord {
   const instanceNumber: Key = [Tag.InstanceNumber, 'IS', position];
   if (type === 'IMAGE') return record(type, valuesOf(ds, [instanceNumber]));
+  if (type === 'SR DOCUMENT' || type === 'KEY OBJECT DOC') return documentRecord(type, ds, instanceNumber);
+  const values = valuesOf(ds, [instanceNumber, ...FLAT_KEYS[type]]);
+  if (type !== 'ENCAP DOC') return record(type, values);
+  const hl7 = text(ds, Tag.HL7InstanceIdentifier);
+  if (hl7) values.push([tagNumber(Tag.HL7InstanceIdentifier), 'ST', hl7]);
+  const title = getItem(ds, Tag.ConceptNameCodeSequence);
+  return record(type, values, [[Tag.ConceptNameCodeSequence, { vr: 'SQ', Value: title ? [title] : [] }]]);
+}
+
+function documentRecord(type: 'SR DOCUMENT' | 'KEY OBJECT DOC', ds: DicomJson, instanceNumber: Key): DirectoryRecord {
   const [date, time] = valuesOf(ds, CONTENT_KEYS) as [Value, Value];
   const values = [...valuesOf(ds, type === 'SR DOCUMENT' ? [instanceNumber, ...SR_FLAG_KEYS] : [instanceNumber]), date, time];
   if (type === 'SR DOCUMENT' && getString(ds, Tag.VerificationFlag) === 'VERIFIED') {

@@ -232,6 +232,22 @@ export const Tag = {
   ReferencedSOPClassUIDInFile: '00041510',
   ReferencedSOPInstanceUIDInFile: '00041511',
   ReferencedTransferSyntaxUIDInFile: '00041512',
+  // … and the keys of its records for non-image instances (PS3.3 F.5)
+  DoseSummationType: '3004000A',
+  StructureSetLabel: '30060002',
+  StructureSetDate: '30060008',
+  StructureSetTime: '30060009',
+  RTPlanLabel: '300A0002',
+  RTPlanDate: '300A0006',
+  RTPlanTime: '300A0007',
+  TreatmentDate: '30080250',
+  TreatmentTime: '30080251',
+  DocumentTitle: '00420010',
+  MIMETypeOfEncapsulatedDocument: '00420012',
+  HL7InstanceIdentifier: '0040E001',
+  ContentLabel: '00700080',
+  ContentDescription: '00700081',
+  ContentCreatorName: '00700084',
 
   // Items and delimiters of the encoding itself (PS3.5 7.5), and trailing padding
   DataSetTrailingPadding: 'FFFCFFFC',

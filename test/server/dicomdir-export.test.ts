@@ -112,6 +112,24 @@ async function downloadFileSet(url: string, headers?: HeaderMap): Promise<Unpack
   return { dir: path.join(dir, 'out'), names, dump, ...parseDump(dump) };
 }
 
+/**
+ * DCMTK's dcmmkdir, given the same files, files each instance in a record of the same type
+ * (-Nxc: some corpus files are Implicit VR Little Endian, which STD-GEN-CD would refuse).
+ */
+function expectDcmmkdirAgrees(set: Unpacked): void {
+  requireTool('dcmmkdir');
+  const made = spawnSync('dcmmkdir', ['-Nxc', '+I', '+D', 'DCMTKDIR', '+r', 'DICOM'], { cwd: set.dir, encoding: 'utf8' });
+  expect(made.stderr.split('\n').filter((l) => l.startsWith('E:'))).toEqual([]);
+  expect(made.status).toBe(0);
+  const theirs = parseDump(execFileSync('dcmdump', ['-M', '+L', '-Un', path.join(set.dir, 'DCMTKDIR')], { encoding: 'utf8' }));
+  const typed = (records: DumpedRecord[]) =>
+    records
+      .filter((r) => r.values.has('(0004,1511)'))
+      .map((r) => `${r.values.get('(0004,1511)')} ${r.type}`)
+      .sort();
+  expect(typed(set.records)).toEqual(typed(theirs.records));
+}
+
 /** Follows the next/lower offsets from the root: the tree as [type, children]. */
 function tree(set: Unpacked, offset: number): Array<{ record: DumpedRecord; children: ReturnType<typeof tree> }> {
   const out: ReturnType<typeof tree> = [];
@@ -286,9 +304,8 @@ describe('DICOM File-set download (dicomdir=true)', () => {
     expect(members.map((r) => [classOf(r), r.type]).sort()).toEqual(
       [
         [ct!.sopClassUID, 'IMAGE'],
-        // Still IMAGE: RT records are not written (CONFORMANCE 5.8).
-        [RT[1]!.sopClassUID, 'IMAGE'],
-        [RT[2]!.sopClassUID, 'IMAGE'],
+        [RT[1]!.sopClassUID, 'RT PLAN'],
+        [RT[2]!.sopClassUID, 'RT STRUCTURE SET'],
         [KOS_CLASS, 'KEY OBJECT DOC'],
         [BASIC_TEXT_SR, 'SR DOCUMENT'],
       ].sort(),
@@ -327,28 +344,38 @@ describe('DICOM File-set download (dicomdir=true)', () => {
     expect(sr.values.has('(0040,a730)')).toBe(true);
     expect(kos.lines.some((l) => l.startsWith('(0040,a730)'))).toBe(false);
 
+    const plan = members.find((r) => r.type === 'RT PLAN')!;
+    expect(plan.values.get('(300a,0002)')).toBe(getString(bySop.get(RT[1]!.sopInstanceUID!), Tag.RTPlanLabel));
+    const structures = members.find((r) => r.type === 'RT STRUCTURE SET')!;
+    expect(structures.values.get('(3006,0002)')).toBe(getString(bySop.get(RT[2]!.sopInstanceUID!), Tag.StructureSetLabel));
+
     const check = spawnSync('dciodvfy', [path.join(set.dir, 'DICOMDIR')], { encoding: 'utf8' });
     expect(check.stderr.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
+    expectDcmmkdirAgrees(set);
+  });
 
-    // DCMTK's dcmmkdir, given the same files, files the SR and the KOS alike (-Nxc: these corpus
-    // files are Implicit VR Little Endian, which STD-GEN-CD would refuse; DCMTK gives the RT
-    // objects RT PLAN and RT STRUCTURE SET records, which we do not write yet).
-    requireTool('dcmmkdir');
-    const made = spawnSync('dcmmkdir', ['-Nxc', '+I', '+D', 'DCMTKDIR', '+r', 'DICOM'], { cwd: set.dir, encoding: 'utf8' });
-    expect(made.stderr.split('\n').filter((l) => l.startsWith('E:'))).toEqual([]);
-    expect(made.status).toBe(0);
-    const theirs = parseDump(execFileSync('dcmdump', ['-M', '+L', '-Un', path.join(set.dir, 'DCMTKDIR')], { encoding: 'utf8' }));
-    const typed = (records: DumpedRecord[]) =>
-      records
-        .filter((r) => r.values.has('(0004,1511)'))
-        .map((r) => `${r.values.get('(0004,1511)')} ${r.type}`)
-        .sort();
-    expect(typed(theirs.records)).toEqual(
-      typed(set.records).map((r) =>
-        r
-          .replace(`${RT[1]!.sopInstanceUID} IMAGE`, `${RT[1]!.sopInstanceUID} RT PLAN`)
-          .replace(`${RT[2]!.sopInstanceUID} IMAGE`, `${RT[2]!.sopInstanceUID} RT STRUCTURE SET`),
-      ),
+  it.each([
+    [
+      'a TID 1500 measurement report, its segmentation and real world value map',
+      ['non-image/sr-comprehensive-tid1500.dcm', 'non-image/seg-binary-13f.dcm', 'non-image/real-world-value-mapping.dcm'],
+    ],
+    ['an Enhanced SR in UTF-8', ['non-image/sr-enhanced-utf8.dcm']],
+    ['a deflated hemodynamic waveform', ['non-image/waveform-hemodynamic-deflated.dcm']],
+  ])('files the corpus %s as DCMTK does, and dciodvfy finds no error', async (_, paths) => {
+    requireTool('dciodvfy');
+    const entries = paths.map(corpusEntry);
+    await expectStored(
+      archive,
+      entries.map((e) => corpusFile(e.path)),
     );
+    const set = await downloadFileSet(`${archive.dicomWeb}/studies/${entries[0]!.studyInstanceUID}?accept=application/zip&dicomdir=true`);
+    expectMembers(
+      set,
+      set.records.filter((r) => r.values.has('(0004,1500)')),
+      entries,
+    );
+    const check = spawnSync('dciodvfy', [path.join(set.dir, 'DICOMDIR')], { encoding: 'utf8' });
+    expect(check.stderr.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
+    expectDcmmkdirAgrees(set);
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFileSet } from '../../server/dicomweb/dicomdir';
 import { getItem, getString, type DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
 import { bearer, call, createShare, createUser, type HeaderMap } from '../helpers/access-client';
@@ -377,5 +378,49 @@ describe('DICOM File-set download (dicomdir=true)', () => {
     const check = spawnSync('dciodvfy', [path.join(set.dir, 'DICOMDIR')], { encoding: 'utf8' });
     expect(check.stderr.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
     expectDcmmkdirAgrees(set);
+  });
+  it('gives the Type 1 document keys an instance lacks a stand-in that dciodvfy accepts', () => {
+    requireTool('dciodvfy');
+    const study: DicomJson = {
+      [Tag.PatientID]: { vr: 'LO', Value: ['P1'] },
+      [Tag.StudyInstanceUID]: { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.1'] },
+      [Tag.SeriesInstanceUID]: { vr: 'UI', Value: ['1.2.826.0.1.3680043.10.2'] },
+      [Tag.Modality]: { vr: 'CS', Value: ['OT'] },
+    };
+    const member = (sopClassUid: string, n: number, extra: DicomJson = {}) => ({
+      dataset: { ...study, ...extra },
+      sopClassUid,
+      sopInstanceUid: `1.2.826.0.1.3680043.10.3.${n}`,
+      transferSyntax: '1.2.840.10008.1.2.1',
+    });
+    const { dicomdir } = buildFileSet(
+      [
+        // Says VERIFIED but names no verifying observer; no dates, flags or title.
+        member(BASIC_TEXT_SR, 1, { [Tag.VerificationFlag]: { vr: 'CS', Value: ['VERIFIED'] } }),
+        member(KOS_CLASS, 2),
+        member('1.2.840.10008.5.1.4.1.1.104.1', 3), // Encapsulated PDF
+      ],
+      'STAND_INS',
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pacs-fileset-'));
+    unpacked.push(dir);
+    fs.writeFileSync(path.join(dir, 'DICOMDIR'), dicomdir);
+    const { records } = parseDump(execFileSync('dcmdump', ['-M', '+L', '-Un', path.join(dir, 'DICOMDIR')], { encoding: 'utf8' }));
+    const [sr, kos, pdf] = records.filter((r) => r.values.has('(0004,1500)'));
+    expect([sr!.type, kos!.type, pdf!.type]).toEqual(['SR DOCUMENT', 'KEY OBJECT DOC', 'ENCAP DOC']);
+    expect(Object.fromEntries(sr!.values)).toMatchObject({
+      '(0008,0023)': '19000101',
+      '(0008,0033)': '000000',
+      '(0020,0013)': '1',
+      '(0040,a491)': 'PARTIAL',
+      '(0040,a493)': 'VERIFIED',
+      '(0040,a030)': '19000101000000',
+    });
+    expect(sr!.lines).toContainEqual(expect.stringContaining('(0008,0100) SH [18748-4]'));
+    expect(kos!.lines).toContainEqual(expect.stringContaining('(0008,0100) SH [113000]'));
+    expect(pdf!.values.get('(0042,0012)')).toBe('application/octet-stream');
+    expect(pdf!.lines).toContainEqual(expect.stringMatching(/^\(0040,a043\) SQ \(Sequence with undefined length #=0\)/));
+    const check = spawnSync('dciodvfy', [path.join(dir, 'DICOMDIR')], { encoding: 'utf8' });
+    expect(check.stderr.split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes'
  * One DICOM JSON attribute (PS3.18 F.2), sequences included, as Explicit VR Little Endian bytes
  * through dcmjs's writer: sequences and items of undefined length with their delimiters, text in
  * UTF-8 (the caller declares ISO_IR 192 when a value needs it). For the few nested values a
- * DICOMDIR record copies from an instance (PS3.3 F.5: code sequences, content items).
+ * DICOMDIR record copies from an instance (PS3.3 F.5: code sequences, content items); dcmjs writes
+ * binary values given as InlineBinary or BulkDataURI empty, and those items hold none.
  */
 
 interface DcmjsWriteStream {

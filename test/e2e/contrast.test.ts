@@ -9,7 +9,8 @@ import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start
 /**
  * WCAG 2.1 AA (issue 12 item 2): every visible control's text, and every other text (muted, badges,
  * headings, cells), against what it is drawn on,
- * SC 1.4.3 (4.5:1, 3:1 for large text), and a keyboard focus ring of at least 3:1, SC 1.4.11 / 2.4.7.
+ * SC 1.4.3 (4.5:1, 3:1 for large text), including placeholders; the edge of every field at 3:1
+ * against what is around it, SC 1.4.11; and a keyboard focus ring of at least 3:1, SC 1.4.11 / 2.4.7.
  * Measured on the computed styles Chromium renders, so a CSS custom property changed anywhere counts.
  */
 const SLICES = ['1-036.dcm', '1-037.dcm', '1-038.dcm'].map((name) => `series/ct-abdomen-philips-tcia/${name}`);
@@ -18,6 +19,8 @@ const UPLOADED = 'series/ct-abdomen-philips-tcia/1-039.dcm';
 const SHARE_PIN = '4821';
 const VIEWPORT = { width: 1440, height: 900 };
 const CONTROLS = 'button, a[href], input:not([type="hidden"]), select, textarea, label, [role="menuitem"], [data-testid="series-item"]';
+/** Fields one types in or picks from, whose edge must show where they are. */
+const FIELDS = 'input:not([type="hidden"], [type="checkbox"], [type="radio"], [type="file"], [type="range"]), select, textarea';
 /** Muted text, badges, headings, table cells: every element holding text of its own. */
 const TEXT = 'body *';
 
@@ -43,12 +46,17 @@ interface FocusRing {
  * In the page: the contrast of each visible, enabled control matching `selector`. The effective
  * background is found by walking up the ancestors and compositing their background colours until
  * one is opaque; the text colour's alpha and the ancestors' opacity are composited over it.
+ * With `edge`, instead of its text: how well the field's edge (its border, else its own fill)
+ * stands out from what is around it, which SC 1.4.11 wants at 3:1 to tell that a field is there.
  */
-function measureContrast({ selector, ownText }: { selector: string; ownText: boolean }): Finding[] {
+function measureContrast({ selector, ownText, edge = false }: { selector: string; ownText: boolean; edge?: boolean }): Finding[] {
   type Rgba = [number, number, number, number];
   interface Style {
     color: string;
     backgroundColor: string;
+    borderTopColor: string;
+    borderTopStyle: string;
+    borderTopWidth: string;
     opacity: string;
     fontSize: string;
     fontWeight: string;
@@ -58,6 +66,8 @@ function measureContrast({ selector, ownText }: { selector: string; ownText: boo
     id: string;
     className: string;
     textContent: string | null;
+    placeholder?: string;
+    value?: string;
     parentElement: El | null;
     getAttribute(name: string): string | null;
     getClientRects(): { length: number };
@@ -67,7 +77,7 @@ function measureContrast({ selector, ownText }: { selector: string; ownText: boo
   }
   const g = globalThis as unknown as {
     document: { querySelectorAll(selector: string): Iterable<El> };
-    getComputedStyle(el: El): Style;
+    getComputedStyle(el: El, pseudo?: string): Style;
   };
   const parse = (css: string): Rgba => {
     const m = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(css);
@@ -114,11 +124,37 @@ function measureContrast({ selector, ownText }: { selector: string; ownText: boo
     if (ownText && ![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim())) continue;
     const style = g.getComputedStyle(el);
     const { colour: background, opacity } = backgroundOf(el);
+    const name = `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[data-testid=${el.getAttribute('data-testid')}]` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
+    if (edge) {
+      const around = el.parentElement ? backgroundOf(el.parentElement).colour : ([255, 255, 255, 1] as Rgba);
+      const bordered = parseFloat(style.borderTopWidth) > 0 && style.borderTopStyle !== 'none';
+      const border = bordered ? over(parse(style.borderTopColor), background) : background;
+      out.push({
+        element: name,
+        text: '(edge)',
+        color: style.borderTopColor,
+        background: `rgb(${around.slice(0, 3).map(Math.round).join(', ')})`,
+        ratio: Math.round(Math.max(ratio(border, around), ratio(background, around)) * 100) / 100,
+        needed: 3,
+      });
+      // The hint shown in an empty field is text too.
+      if (el.placeholder && !el.value) {
+        const hint = g.getComputedStyle(el, '::placeholder').color;
+        out.push({
+          element: `${name}::placeholder`,
+          text: el.placeholder.slice(0, 30),
+          color: hint,
+          background: `rgb(${background.slice(0, 3).map(Math.round).join(', ')})`,
+          ratio: Math.round(ratio(over(parse(hint), background), background) * 100) / 100,
+          needed: 4.5,
+        });
+      }
+      continue;
+    }
     const text = parse(style.color);
     const drawn = over([text[0], text[1], text[2], text[3] * opacity], background);
     const size = parseFloat(style.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-    const name = `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[data-testid=${el.getAttribute('data-testid')}]` : ''}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
     out.push({
       element: name,
       text: (el.textContent ?? '').trim().slice(0, 30),
@@ -187,6 +223,7 @@ async function failingContrast(page: Page): Promise<Finding[]> {
   const findings = [
     ...(await page.evaluate(measureContrast, { selector: CONTROLS, ownText: false })),
     ...(await page.evaluate(measureContrast, { selector: TEXT, ownText: true })),
+    ...(await page.evaluate(measureContrast, { selector: FIELDS, ownText: false, edge: true })),
   ];
   expect(findings.length).toBeGreaterThan(5);
   return findings.filter((f) => f.ratio < f.needed);
@@ -355,7 +392,7 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     await page.close();
   });
 
-  it('gives the share, consultation request and confirm dialogs and the help overlay at least 4.5:1 (3:1 large), with focus rings in them', async () => {
+  it('gives the share, consultation request and confirm dialogs, the help overlay and the tag browser at least 4.5:1 (3:1 large), with focus rings in them', async () => {
     const page = await openViewer();
     await page.click('[data-testid="share-button"]');
     const share = page.locator('[data-testid="share-dialog"]');
@@ -396,6 +433,12 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     await page.waitForSelector('[data-testid="help-panel"]:visible');
     expect(await failingContrast(page)).toEqual([]);
     expectVisibleRing(await focusRingOnTab(page, '.viewer-help-close'));
+    await page.click('.viewer-help-close');
+
+    await page.keyboard.press('t');
+    await page.waitForSelector('[data-testid="tag-panel"][data-state="ready"]');
+    expect(await failingContrast(page)).toEqual([]);
+    expectVisibleRing(await focusRingOnTab(page, '[data-testid="tag-filter"]'));
     await page.close();
   });
 

@@ -6,7 +6,6 @@
  * and scroll together; annotations are kept with the study of their image; key images, print,
  * share and export stay with the current (first) study.
  */
-import cornerstone from 'cornerstone-core';
 import { Tag } from '../../../shared/dicom/tags';
 import { getString, type PersonName } from '../../../shared/dicom/dicom-json';
 import type { Page } from '../app/page';
@@ -17,16 +16,13 @@ import { currentSession } from '../app/session';
 import { formatPersonName } from '../dicomweb/search';
 import { translator } from '../i18n/i18n';
 import { forgetInstances, instanceOf, parseImageId } from '../imaging/image-ids';
-import { prefetchImages, type Prefetch } from '../imaging/prefetch';
 import { exposeCachedPixelsProbe } from '../loading/cached-pixels-probe';
-import { forgetPreviews, qualityOf } from '../loading/image-quality';
+import { forgetPreviews } from '../loading/image-quality';
 import { JPEG_LS_LOSSLESS } from '../codecs/browser-syntaxes';
 import { prepareDecoding } from '../codecs/decode-in-browser';
-import { frameAttributes } from '../imaging/image-attributes';
-import { stageable } from '../imaging/image-loader';
-import { isFastLink, linkEstimate, seedFromResourceTiming } from '../loading/link-estimate';
-import { seriesBytes, forgetSeriesBytes } from '../loading/series-bytes';
-import { forgetUnstaged, markUnstaged, startStaging, stopAllStaging } from '../loading/staged-series';
+import { isFastLink, seedFromResourceTiming } from '../loading/link-estimate';
+import { forgetSeriesBytes } from '../loading/series-bytes';
+import { forgetUnstaged, stopAllStaging } from '../loading/staged-series';
 import { isMeasurementTool } from '../imaging/measurement-tool-names';
 import { createKeyImageMarks } from '../key-images/key-image-marks';
 import { saveMeasurementReport } from '../key-images/measurement-report';
@@ -46,7 +42,6 @@ import { createExportMenu } from './export-menu';
 import { createHelpPanel } from './help-panel';
 import { createMeasurementList } from './measurement-list';
 import { viewerMessages } from './messages';
-import { CT_PRESETS } from './presets';
 import { updateReferenceLines } from './reference-lines';
 import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './series-browser';
 import { hangCurrentAndPrior } from './hanging-rule';
@@ -54,10 +49,12 @@ import { loadStudies, reloadStudySeries, type SeriesModel } from './study-model'
 import { createSyncScroll } from './sync-scroll';
 import { createToolbar, type Layout } from './toolbar';
 import { viewedStudyUids } from './early-study-data';
+import { createSeriesLoading } from './series-loading';
 import { createViewportPane } from './viewport-pane';
+import { handleShortcut } from './viewer-shortcuts';
 import { markFirstImageShown, resetFirstImageShown } from './first-image-shown';
 import { defaultDragTool } from './touch-gestures';
-import { applyWindow, handleViewKey } from './view-keys';
+import { applyWindow } from './view-keys';
 import type { PaneView } from './pane-view';
 import type { DragTool, ViewportPane } from './viewport-pane-types';
 import './viewer.css';
@@ -151,7 +148,6 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   let tool: DragTool = defaultDragTool();
   let panes: ViewportPane[] = [];
   let active: ViewportPane | undefined;
-  const prefetches = new Map<string, Prefetch>();
   const sync = createSyncScroll();
 
   const grid = document.createElement('div');
@@ -174,41 +170,10 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   });
 
   let browser: SeriesBrowser | undefined;
-  // After the first image: staged over a slow link (previews, then lossless), else the whole series as today.
+  const seriesLoading = createSeriesLoading((seriesUid, progress) => browser?.setProgress(seriesUid, progress));
   const prefetch = (s: SeriesModel) => {
     markFirstImageShown();
-    if (prefetches.has(s.seriesUid)) return;
-    const first = s.instances[0];
-    seedFromResourceTiming(); // with the first image's transfer
-    if (!isFastLink() && s.imageIds.length > 1 && first && stageable(first, frameAttributes(first))) {
-      const staged = startStaging(
-        s,
-        (progress) => browser?.setProgress(s.seriesUid, progress),
-        () => loadAsStored(s),
-        (imageId) => cornerstone.loadImage(imageId),
-      );
-      prefetches.set(s.seriesUid, { done: Promise.resolve(), cancel: () => staged.stop() });
-      return;
-    }
-    loadAsStored(s);
-  };
-  const loadAsStored = (s: SeriesModel) => {
-    markUnstaged(s.seriesUid);
-    const report = (loaded: number, total: number) => {
-      const lossless = s.imageIds.filter((id) => qualityOf(id) === 'lossless').length;
-      const bytes = seriesBytes(s.seriesUid);
-      browser?.setProgress(s.seriesUid, {
-        loaded,
-        lossless,
-        final: loaded,
-        total,
-        bytes,
-        bitsPerSecond: linkEstimate().bitsPerSecond,
-        etaSeconds: undefined,
-      });
-    };
-    report(0, s.imageIds.length);
-    prefetches.set(s.seriesUid, prefetchImages(s.imageIds, report));
+    seriesLoading.start(s);
   };
   // The cine rate field shows the active series' recorded rate until the user changes it or
   // another series becomes active.
@@ -407,34 +372,22 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   }
 
   const onKey = (event: KeyboardEvent) => {
-    const target = event.target as HTMLElement | null;
-    if (!target?.closest('input, textarea, select') && handleViewKey(event, active)) return event.preventDefault();
-    if (target?.closest('input, textarea, select') || event.ctrlKey || event.metaKey || event.altKey) return;
-    const pane = active;
-    const key = event.key;
-    const preset = CT_PRESETS.find((p) => p.key === key);
-    if (preset) {
-      if (pane?.series?.modality === 'CT') pane.setWindow(preset.width, preset.center);
-    } else if (key === 'ArrowDown' || key === 'ArrowRight' || key === 'PageDown') pane?.scroll(1);
-    else if (key === 'ArrowUp' || key === 'ArrowLeft' || key === 'PageUp') pane?.scroll(-1);
-    else if (key === 'i' || key === 'I') pane?.toggleInvert();
-    else if (key === 'r' || key === 'R') pane?.rotate90();
-    else if (key === 'h' || key === 'H') pane?.flip('h');
-    else if (key === 'v' || key === 'V') pane?.flip('v');
-    else if (key === 'f' || key === 'F') pane?.fit();
-    else if (key === 'Escape' || key === '0') {
-      if (!help.hidden) help.hidden = true;
-      else if (tagPanel.isOpen) tagPanel.close();
-      else if (srView.isOpen) srView.close();
-      else pane?.reset();
-    } else if (key === ' ') toggleCine();
-    else if (key === '?') help.hidden = !help.hidden;
-    else if (key === 's' || key === 'S') toggleSync();
-    else if (key === 'Delete') pane?.deleteSelectedMeasurement();
-    else if (key === 't' || key === 'T') tagPanel.toggle();
-    else if ((key === 'k' || key === 'K') && pane) keyImages.toggle(pane);
-    else return;
-    event.preventDefault();
+    const handled = handleShortcut(event, {
+      activePane: () => active,
+      closeOverlay() {
+        if (!help.hidden) help.hidden = true;
+        else if (tagPanel.isOpen) tagPanel.close();
+        else if (srView.isOpen) srView.close();
+        else return false;
+        return true;
+      },
+      toggleCine,
+      toggleHelp: () => (help.hidden = !help.hidden),
+      toggleSync,
+      toggleTags: () => tagPanel.toggle(),
+      toggleKeyImage: (pane) => keyImages.toggle(pane),
+    });
+    if (handled) event.preventDefault();
   };
   const onResize = () => panes.forEach((p) => p.resize());
   document.addEventListener('keydown', onKey);
@@ -446,7 +399,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     exportMenu?.close();
     document.removeEventListener('keydown', onKey);
     window.removeEventListener('resize', onResize);
-    for (const p of prefetches.values()) p.cancel();
+    seriesLoading.cancelAll();
     for (const p of panes) p.destroy();
     panes = [];
   };

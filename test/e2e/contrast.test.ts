@@ -245,6 +245,15 @@ async function focusRingOnTab(page: Page, selector: string): Promise<FocusRing> 
   throw new Error(`Tab never reached ${selector}`);
 }
 
+/** Submits the password form with a new password too short, and waits for the page to say so. */
+async function refuseShortPassword(page: Page, current: string): Promise<void> {
+  await page.fill('[data-testid="password-current"]', current);
+  await page.fill('[data-testid="password-new"]', 'short');
+  await page.fill('[data-testid="password-repeat"]', 'short');
+  await page.click('[data-testid="password-submit"]');
+  await page.waitForSelector('[data-testid="password-error"]:visible');
+}
+
 function expectVisibleRing(ring: FocusRing): void {
   expect(ring.width, ring.element).toBeGreaterThan(0);
   expect(ring.style, ring.element).not.toBe('none');
@@ -348,11 +357,7 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     await page.fill('[data-testid="login-password"]', 'one-time-pass-123');
     await page.click('[data-testid="login-submit"]');
     await page.waitForSelector('[data-testid="password-form"]');
-    await page.fill('[data-testid="password-current"]', 'one-time-pass-123');
-    await page.fill('[data-testid="password-new"]', 'short');
-    await page.fill('[data-testid="password-repeat"]', 'short');
-    await page.click('[data-testid="password-submit"]');
-    await page.waitForSelector('[data-testid="password-error"]:visible');
+    await refuseShortPassword(page, 'one-time-pass-123');
     expect(await failingContrast(page)).toEqual([]);
     expectVisibleRing(await focusRingOnTab(page, '[data-testid="password-submit"]'));
     await page.close();
@@ -382,11 +387,7 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     await page.fill('[data-testid="token-name"]', 'reporting script');
     await page.click('[data-testid="token-create"]');
     await page.waitForSelector('[data-testid="token-row"]');
-    await page.fill('[data-testid="password-current"]', TEST_ADMIN.password);
-    await page.fill('[data-testid="password-new"]', 'short');
-    await page.fill('[data-testid="password-repeat"]', 'short');
-    await page.click('[data-testid="password-submit"]');
-    await page.waitForSelector('[data-testid="password-error"]:visible');
+    await refuseShortPassword(page, TEST_ADMIN.password);
     expect(await failingContrast(page)).toEqual([]);
     expectVisibleRing(await focusRingOnTab(page, '[data-testid="token-revoke"]'));
     await page.close();

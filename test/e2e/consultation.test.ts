@@ -1,10 +1,10 @@
 import dicomParser from 'dicom-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /**
  * A consultation in two real browsers against the real archive (issue 5): the radiologist asks a
@@ -36,12 +36,7 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
   const studyUid = String(ct.studyInstanceUID);
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(
-      archive,
-      SLICES.map((p) => corpusFile(p)),
-    );
+    ({ archive, browser } = await startBrowserArchive(SLICES.map((p) => corpusFile(p))));
     const created = await archive.fetch('/api/users', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -49,10 +44,7 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
     });
     expect(created.status).toBe(201);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   const waitForImage = (page: Page) =>
     page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]', { timeout: 20_000 });

@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedShare } from '../../shared/api/shares';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /**
  * WCAG 2.1 AA (issue 12 item 2): every visible control's text, and every other text (muted, badges,
@@ -266,14 +266,9 @@ describe('WCAG AA contrast and focus in Chromium', () => {
   const studyUid = String(corpusEntry(SLICES[0]!).studyInstanceUID);
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(archive, SLICES.map(corpusFile));
+    ({ archive, browser } = await startBrowserArchive(SLICES.map(corpusFile)));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   const openPage = async (url: string, ready: string): Promise<Page> => {
     const page = await browser.newPage({ locale: 'en-US', viewport: VIEWPORT, deviceScaleFactor: 1 });

@@ -3,11 +3,12 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCtSeries } from '../../fixtures/real-ct-series';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { signIn } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
 import { requireTool } from '../helpers/debian-tools';
 import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /**
  * The walker (issue 12 item 7): with the UI switched to Vietnamese it visits every page and
@@ -134,12 +135,7 @@ describe('the Vietnamese UI shows no English', () => {
 
   beforeAll(async () => {
     requireTool('hunspell');
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(
-      archive,
-      SLICES.map((p) => corpusFile(p)),
-    );
+    ({ archive, browser } = await startBrowserArchive(SLICES.map((p) => corpusFile(p))));
     await expectStored(
       archive,
       prior.instances.map((i) => i.bytes),
@@ -158,10 +154,7 @@ describe('the Vietnamese UI shows no English', () => {
     for (const word of words(`${TEST_ADMIN.username} ${RADIOLOGIST.username} ${RADIOLOGIST_NAME} ${SPECIALIST} Administrator`))
       dataWords.add(word);
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   const newContext = async (): Promise<BrowserContext> => {
     const context = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });

@@ -1,10 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
-import { launchBrowser, signIn, type BrowserGlobals } from '../helpers/browser';
+import { signIn, type BrowserGlobals } from '../helpers/browser';
 import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 const RADIOLOGIST = { username: 'dr-hoa', password: 'radiologist-password-1' };
 const CLINICIAN = { username: 'dr-minh', password: 'clinician-password-1' };
@@ -43,12 +44,7 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
   });
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(
-      archive,
-      study.instances.map((i) => i.bytes),
-    );
+    ({ archive, browser } = await startBrowserArchive(study.instances.map((i) => i.bytes)));
     await expectStored(archive, coronal.files);
     await expectStored(
       archive,
@@ -71,10 +67,7 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
     await host.goto(`${archive.url}/viewer?StudyInstanceUIDs=${study.studyUid}`);
     await waitForImage(host);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   const waitForImage = (page: Page) =>
     page.waitForSelector('[data-testid="viewport"][data-active="true"][data-rendered-image-id]', { timeout: 20_000 });

@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 const INJECTED = '<img src=x onerror="globalThis.__injected=1">';
 
@@ -21,15 +22,10 @@ describe('DICOM tag browser and SR text view in Chromium', () => {
   const basicText = corpusEntry('non-image/sr-basic-text.dcm');
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(archive, ct.files);
+    ({ archive, browser } = await startBrowserArchive(ct.files));
     for (const entry of [enhancedMr, tid1500, basicText]) await expectStored(archive, [corpusFile(entry.path)]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   const openViewer = async (studyUid: string, locale = 'en-US'): Promise<{ page: Page; errors: string[] }> => {
     const page = await browser.newPage({ locale, viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });

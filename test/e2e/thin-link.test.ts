@@ -3,10 +3,11 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCtSeries } from '../../fixtures/real-ct-series';
 import { createShare } from '../helpers/access-client';
-import { launchBrowser, signIn, waitForAttributeAtLeast, type BrowserGlobals } from '../helpers/browser';
+import { signIn, waitForAttributeAtLeast, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /**
  * The viewer over a thin link (issue 11 item 4), in Chromium with its network throttled through
@@ -83,18 +84,10 @@ describe('the viewer over a 2 Mbit/s, 100 ms link', () => {
 
   let browser: Browser;
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(
-      archive,
-      series.instances.map((i) => i.bytes),
-    );
+    ({ archive, browser } = await startBrowserArchive(series.instances.map((i) => i.bytes)));
     await expectStored(archive, [corpusFile(LOSSY_CT.path)]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   it('shows the first image, previews then lossless slices, marks measurements on previews, and ends with the stored pixels', async () => {
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });

@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /** A 96-frame XA with Frame Time 33 ms (30.3 fps), in one instance. */
 const XA = corpusEntry('multiframe/xa-angio-96f-jpeg.dcm');
@@ -19,15 +20,10 @@ describe('viewer: a multi-frame object counted by frames, cine at the recorded r
   const xaStudy = XA.studyInstanceUID!;
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(archive, [corpusFile(XA.path)]);
+    ({ archive, browser } = await startBrowserArchive([corpusFile(XA.path)]));
     await expectStored(archive, infant.files);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   const openViewer = async (studyUid: string, locale = 'en-US'): Promise<Page> => {
     const page = await browser.newPage({ locale, viewport: { width: 1100, height: 800 } });

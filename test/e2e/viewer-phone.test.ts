@@ -1,11 +1,11 @@
 import type { Browser, BrowserContext, CDPSession } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pinLan, signIn, type BrowserGlobals } from '../helpers/browser';
+import { pinLan, signIn, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
 import { ACTIVE_VIEWPORT, activeAttribute, activeCanvasSum } from '../helpers/active-viewport';
 import { saveScreenshot } from '../helpers/screenshots';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /**
  * The viewer on a phone (issue 12 item 1), in Chromium emulating a 390×844 touch screen: a guest
@@ -57,17 +57,9 @@ describe('the viewer on a phone: share link, swipe, pinch, long-press length, dr
   const studyUid = String(corpusEntry(SLICES[0]!).studyInstanceUID);
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(
-      archive,
-      SLICES.map((p) => corpusFile(p)),
-    );
+    ({ archive, browser } = await startBrowserArchive(SLICES.map((p) => corpusFile(p))));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   const askConsultation = async (): Promise<string> => {
     const res = await archive.fetch('/api/consultations', {

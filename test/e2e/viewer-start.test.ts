@@ -2,10 +2,11 @@ import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import { createShare } from '../helpers/access-client';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { signIn } from '../helpers/browser';
 import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { syntheticSeries } from '../helpers/synthetic-series';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /**
  * The viewer's start (issue 11): main.ts asks for the study's series and metadata as the page
@@ -51,18 +52,10 @@ describe('viewer start in Chromium', () => {
   };
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(
-      archive,
-      ct.instances.map((i) => i.bytes),
-    );
+    ({ archive, browser } = await startBrowserArchive(ct.instances.map((i) => i.bytes)));
     await expectStored(archive, second.files);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   it('asks for the series and the metadata once, before the viewer code has arrived, and asks for no favicon', async () => {
     const context = await browser.newContext({ locale: 'en-US' });

@@ -1,11 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pinLan, signIn, type BrowserGlobals } from '../helpers/browser';
+import { pinLan, signIn, type BrowserGlobals } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
-import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
 import { ACTIVE_VIEWPORT, activeAttribute, activeCanvasSum } from '../helpers/active-viewport';
 import { saveScreenshot } from '../helpers/screenshots';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /**
  * The icon toolbar at a desk (issue 12 item 2), in Chromium at 1440×900: six groups with
@@ -39,17 +39,9 @@ describe('icon toolbar with window presets, layout menu and keyboard view contro
   const studyUid = String(corpusEntry(SLICES[0]!).studyInstanceUID);
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    await expectStored(
-      archive,
-      SLICES.map((p) => corpusFile(p)),
-    );
+    ({ archive, browser } = await startBrowserArchive(SLICES.map((p) => corpusFile(p))));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   const openViewer = async (locale: string): Promise<Page> => {
     const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });

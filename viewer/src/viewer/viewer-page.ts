@@ -171,10 +171,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
 
   let browser: SeriesBrowser | undefined;
   const seriesLoading = createSeriesLoading((seriesUid, progress) => browser?.setProgress(seriesUid, progress));
-  const prefetch = (s: SeriesModel) => {
-    markFirstImageShown();
-    seriesLoading.start(s);
-  };
+  const prefetch = (s: SeriesModel) => seriesLoading.start(s);
   // The cine rate field shows the active series' recorded rate until the user changes it or
   // another series becomes active.
   let fpsSeriesUid: string | undefined;
@@ -193,6 +190,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     if (tagPanel.isOpen) showTags(pane);
   };
   const onChange = (pane: ViewportPane) => {
+    markFirstImageShown(); // a pane has drawn an image
     // Only the viewport the user works in drives the others: their own renders do not echo back.
     if (pane === active) sync.follow(pane, panes);
     if (pane === active) followRecordedRate(pane);

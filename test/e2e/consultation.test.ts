@@ -1,7 +1,7 @@
 import dicomParser from 'dicom-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from '../helpers/browser';
+import { pinLan, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { type TestArchive } from '../helpers/start-app';
 import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
@@ -57,6 +57,8 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
   it("goes from the request dialog to the answered consultation, with the specialist's length shared", async () => {
     // The radiologist asks from the viewer.
     const hostContext = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });
+    // Measured text is checked on lossless pixels: not a preview, whatever the machine's load.
+    await hostContext.addInitScript(pinLan);
     const host = await hostContext.newPage();
     const hostErrors = watchErrors(host);
     await signIn(host, archive, RADIOLOGIST);
@@ -103,6 +105,7 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
 
     // The specialist: a fresh browser with no account opens the link.
     const guestContext = await browser.newContext({ locale: 'vi-VN', viewport: VIEWPORT });
+    await guestContext.addInitScript(pinLan);
     const guest = await guestContext.newPage();
     const guestErrors = watchErrors(guest);
     await guest.goto(link);
@@ -243,6 +246,7 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
 
   it("saves the radiologist's own length when drawn, moved and deleted, and shows it again on the next visit", async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });
+    await context.addInitScript(pinLan);
     const page = await context.newPage();
     const errors = watchErrors(page);
     await signIn(page, archive, RADIOLOGIST);

@@ -12,10 +12,8 @@ document.documentElement.lang = currentLanguage();
 // first, its small answer then comes before the larger ones; the router's own import finds the
 // module loaded and the viewer takes the study's data (early-study-data.ts).
 const session = loadSession();
-// The study's data before the page's code: the browser opens six connections to the archive, and
-// the code's dozen chunks are quick static files while the metadata is the archive's work.
-requestStudyDataEarly(new URL(location.href));
 if (isAppPath(location.pathname)) void routes[location.pathname]().catch(() => undefined);
+requestStudyDataEarly(new URL(location.href));
 void session.then(() => {
   mountHeader(document.getElementById('app-header') as HTMLElement);
   startRouter(document.getElementById('app-root') as HTMLElement);

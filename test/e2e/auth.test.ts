@@ -4,21 +4,9 @@ import { launchBrowser } from '../helpers/browser';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
+import { createAccount } from '../helpers/accounts';
 
 const WRONG = 'The username or password is wrong, or the account is disabled.';
-
-/** Creates an account through the admin API (Node's fetch goes as the test admin). */
-async function createAccount(
-  archive: TestArchive,
-  account: { username: string; password: string; role: string; displayName?: string; mustChangePassword?: boolean },
-): Promise<void> {
-  const res = await archive.fetch('/api/users', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(account),
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-}
 
 /** Fills the sign-in form and submits it. */
 async function submitSignIn(page: Page, username: string, password: string): Promise<void> {

@@ -5,6 +5,7 @@ import { pinLan, signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { type TestArchive } from '../helpers/start-app';
 import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
+import { createAccount } from '../helpers/accounts';
 
 /**
  * A consultation in two real browsers against the real archive (issue 5): the radiologist asks a
@@ -37,12 +38,7 @@ describe('consultation in Chromium: request, answer as a guest with a shared mea
 
   beforeAll(async () => {
     ({ archive, browser } = await startBrowserArchive(SLICES.map((p) => corpusFile(p))));
-    const created = await archive.fetch('/api/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' }),
-    });
-    expect(created.status).toBe(201);
+    await createAccount(archive, { ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' });
   });
   afterAll(() => stopBrowserArchive({ archive, browser }));
 

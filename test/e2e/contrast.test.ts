@@ -5,6 +5,7 @@ import { signIn } from '../helpers/browser';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
+import { createAccount } from '../helpers/accounts';
 
 /**
  * WCAG 2.1 AA (issue 12 item 2): every visible control's text, and every other text (muted, badges,
@@ -333,12 +334,7 @@ describe('WCAG AA contrast and focus in Chromium', () => {
   });
 
   it('gives the sign-in page, its refusal and the one-time password form at least 4.5:1 (3:1 large), with a focus ring on its button', async () => {
-    const created = await archive.fetch('/api/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'first.day', password: 'one-time-pass-123', role: 'clinician', mustChangePassword: true }),
-    });
-    expect(created.status).toBe(201);
+    await createAccount(archive, { username: 'first.day', password: 'one-time-pass-123', role: 'clinician', mustChangePassword: true });
     const page = await browser.newPage({ locale: 'en-US', viewport: VIEWPORT, deviceScaleFactor: 1 });
     await page.goto(`${archive.url}/login`);
     await page.waitForSelector('[data-testid="login-form"]');

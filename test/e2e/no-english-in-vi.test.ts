@@ -9,6 +9,7 @@ import { requireTool } from '../helpers/debian-tools';
 import { expectStored } from '../helpers/dicomweb-http';
 import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
+import { createAccount } from '../helpers/accounts';
 
 /**
  * The walker (issue 12 item 7): with the UI switched to Vietnamese it visits every page and
@@ -140,12 +141,7 @@ describe('the Vietnamese UI shows no English', () => {
       archive,
       prior.instances.map((i) => i.bytes),
     );
-    const created = await archive.fetch('/api/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: RADIOLOGIST_NAME }),
-    });
-    expect(created.status).toBe(201);
+    await createAccount(archive, { ...RADIOLOGIST, role: 'radiologist', displayName: RADIOLOGIST_NAME });
     // The study's own words (patient, descriptions, institution…) are data, not UI.
     const metadata = await (await archive.fetch(`/dicom-web/studies/${studyUid}/metadata`)).text();
     for (const word of words(metadata)) dataWords.add(word);

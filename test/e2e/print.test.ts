@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import type { KeyImages } from '../../shared/api/key-images';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { launchBrowser, signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
+import { signIn, type BrowserCanvas, type BrowserGlobals } from '../helpers/browser';
 import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
 import { saveScreenshot, saveScreenshotFile, screenshotDir } from '../helpers/screenshots';
+import { createAccount } from '../helpers/accounts';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 interface CellPixels {
   width: number;
@@ -83,29 +85,11 @@ describe('key images and the film sheet in Chromium', () => {
   });
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
-    const created = await archive.fetch('/api/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' }),
-    });
-    expect(created.status).toBe(201);
-    const clinician = await archive.fetch('/api/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...CLINICIAN, role: 'clinician', displayName: 'BS. Minh' }),
-    });
-    expect(clinician.status).toBe(201);
-    await expectStored(
-      archive,
-      ct.instances.map((i) => i.bytes),
-    );
+    ({ archive, browser } = await startBrowserArchive(ct.instances.map((i) => i.bytes)));
+    await createAccount(archive, { ...RADIOLOGIST, role: 'radiologist', displayName: 'BS. Lan' });
+    await createAccount(archive, { ...CLINICIAN, role: 'clinician', displayName: 'BS. Minh' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
-  });
+  afterAll(() => stopBrowserArchive({ archive, browser }));
 
   it('a radiologist marks two key images with K, measures one, saves the measurements as an SR, prints them as a film sheet with header, measurement, pages and a PDF', async () => {
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1100, height: 800 }, deviceScaleFactor: 1 });

@@ -9,12 +9,13 @@ import { generateCtSeries } from '../../fixtures/generate-ct-series';
 import type { StudyReport } from '../../shared/api/reports';
 import { getString, type DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
-import { launchBrowser, signIn } from '../helpers/browser';
+import { signIn } from '../helpers/browser';
 import { requireTool } from '../helpers/debian-tools';
-import { expectStored } from '../helpers/dicomweb-http';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 import { saveScreenshot, saveScreenshotFile } from '../helpers/screenshots';
+import { createAccount } from '../helpers/accounts';
+import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 
 /**
  * Issue 12 item 5 in Chromium: a radiologist writes a report from the CT template in Vietnamese
@@ -36,23 +37,12 @@ describe('a report written in the viewer, signed, printed with a QR code that op
   const ct = generateCtSeries({ slices: 6, rows: 64, columns: 64, seed: 'report-e2e', patientName: 'Lê^Văn Hùng', patientId: 'VN-REP-01' });
 
   beforeAll(async () => {
-    archive = await startTestArchive();
-    browser = await launchBrowser();
+    ({ archive, browser } = await startBrowserArchive(ct.instances.map((i) => i.bytes)));
     dir = await makeTempDir('report-e2e');
-    const created = await archive.fetch('/api/users', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...RADIOLOGIST, role: 'radiologist' }),
-    });
-    expect(created.status).toBe(201);
-    await expectStored(
-      archive,
-      ct.instances.map((i) => i.bytes),
-    );
+    await createAccount(archive, { ...RADIOLOGIST, role: 'radiologist' });
   });
   afterAll(async () => {
-    await browser?.close();
-    await archive?.stop();
+    await stopBrowserArchive({ archive, browser });
     if (dir) await removeTempDir(dir);
   });
 

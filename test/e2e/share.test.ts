@@ -6,6 +6,7 @@ import { expectStored } from '../helpers/dicomweb-http';
 import { type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
 import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
+import { createAccount } from '../helpers/accounts';
 
 const RADIOLOGIST = { username: 'dr-hoa', password: 'radiologist-password-1' };
 const CLINICIAN = { username: 'dr-minh', password: 'clinician-password-1' };
@@ -54,12 +55,7 @@ describe('share links in Chromium: the radiologist makes and revokes them, a gue
       [RADIOLOGIST, 'radiologist'],
       [CLINICIAN, 'clinician'],
     ] as const) {
-      const res = await archive.fetch('/api/users', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...account, role, displayName: account.username }),
-      });
-      expect(res.status).toBe(201);
+      await createAccount(archive, { ...account, role, displayName: account.username });
     }
     radiologist = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });
     host = await radiologist.newPage();

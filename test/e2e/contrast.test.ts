@@ -6,6 +6,7 @@ import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 import { createAccount } from '../helpers/accounts';
+import { withEachToolbarMenuOpen } from '../helpers/toolbar-menus';
 
 /**
  * WCAG 2.1 AA (issue 12 item 2): every visible control's text, and every other text (muted, badges,
@@ -295,15 +296,7 @@ describe('WCAG AA contrast and focus in Chromium', () => {
     await page.waitForSelector('[data-testid="download-menu"] [role="menuitem"]');
     expect(await failingContrast(page)).toEqual([]);
     await page.keyboard.press('Escape');
-    for (const [button, menu] of [
-      ['window-presets', 'window-preset-menu'],
-      ['layout-menu', 'layout-menu-list'],
-    ]) {
-      await page.click(`[data-testid="${button}"]`);
-      await page.waitForSelector(`[data-testid="${menu}"]:visible`);
-      expect(await failingContrast(page)).toEqual([]);
-      await page.keyboard.press('Escape');
-    }
+    await withEachToolbarMenuOpen(page, async () => expect(await failingContrast(page)).toEqual([]));
     await page.close();
   });
 

@@ -10,6 +10,7 @@ import { expectStored } from '../helpers/dicomweb-http';
 import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 import { createAccount } from '../helpers/accounts';
+import { withEachToolbarMenuOpen } from '../helpers/toolbar-menus';
 
 /**
  * The walker (issue 12 item 7): with the UI switched to Vietnamese it visits every page and
@@ -239,15 +240,7 @@ describe('the Vietnamese UI shows no English', () => {
     await page.waitForSelector('[data-testid="download-menu"]:visible');
     await look(page, 'download menu');
     await page.keyboard.press('Escape');
-    for (const [button, menu] of [
-      ['window-presets', 'window-preset-menu'],
-      ['layout-menu', 'layout-menu-list'],
-    ]) {
-      await page.click(`[data-testid="${button}"]`);
-      await page.waitForSelector(`[data-testid="${menu}"]:visible`);
-      await look(page, `${button} menu`);
-      await page.keyboard.press('Escape');
-    }
+    await withEachToolbarMenuOpen(page, (button) => look(page, `${button} menu`));
 
     // The share dialog, before and after a link is made.
     await page.click('[data-testid="share-button"]');

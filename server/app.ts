@@ -19,6 +19,7 @@ import type { AnnotationStore } from './consultation/annotation-store';
 import type { ConsultationStore } from './consultation/consultation-store';
 import type { Principal } from './auth/principal';
 import type { ReportStore } from './reports/report-store';
+import type { Exchange } from './exchange/exchange';
 import { serveViewer } from './viewer/serve-viewer';
 import type { Logger } from './logger';
 
@@ -39,6 +40,7 @@ export interface AppDeps {
   consultations: ConsultationStore;
   annotations: AnnotationStore;
   reports: ReportStore;
+  exchange: Exchange;
   logger: Logger;
   /** The built viewer (default dist/viewer); see server/viewer/. */
   viewerDir?: string;
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps): Express {
       annotations: deps.annotations,
       reports: deps.reports,
       ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log },
+      exchange: deps.exchange,
     }),
   );
   // Nothing of the archive is reachable anonymously.

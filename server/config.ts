@@ -49,6 +49,14 @@ export interface Config {
   readonly deriveAtIngest: readonly string[];
   /** The lossless transfer syntax native instances are re-stored in after ingest; undefined (`off`) keeps every instance as received. */
   readonly storeCompressed: string | undefined;
+  /** The key (32 bytes) that seals peer secrets at rest: created on the first start if missing. */
+  readonly secretKeyFile: string;
+  /** Transfer jobs (sends and fetches to and from peers) running at once. */
+  readonly transferConcurrency: number;
+  /** Seconds without a new instance after which a study is stable, and routing rules apply to it. */
+  readonly stableAgeSeconds: number;
+  /** Largest instance accepted from a peer by a fetch, in bytes. */
+  readonly fetchMaxInstanceBytes: number;
 }
 
 /** What PACS_STORE_COMPRESSED accepts besides `off`: the lossless syntaxes the archive encodes (codecs/encode-registry.ts LOSSLESS_ENCODINGS). */
@@ -159,6 +167,23 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     defaultValue: '`off`',
     meaning:
       '`off`, or a lossless transfer syntax (`1.2.840.10008.1.2.4.80` JPEG-LS, `1.2.840.10008.1.2.4.201` / `.202` HTJ2K) in which instances received uncompressed are re-stored in the background after STOW-RS, when the encoder takes their pixels and the result is smaller and decodes to the same pixels. The original transfer syntax is recorded; retrieval with `transfer-syntax=*` then gives the compressed form.',
+  },
+  {
+    name: 'PACS_SECRET_KEY_FILE',
+    defaultValue: '`<PACS_DATA_DIR>/secret.key`',
+    meaning:
+      'File of the 256-bit key that encrypts the credentials of peers (other archives) at rest; created (mode 0600) on the first start. Back it up with the access database: without it, peer passwords must be entered again.',
+  },
+  { name: 'PACS_TRANSFER_CONCURRENCY', defaultValue: '`2`', meaning: 'Transfer jobs (sends to and fetches from peers) running at once.' },
+  {
+    name: 'PACS_STABLE_AGE_SECONDS',
+    defaultValue: '`60`',
+    meaning: 'Seconds without a new instance after which a study is stable and the routing rules are applied to it.',
+  },
+  {
+    name: 'PACS_FETCH_MAX_INSTANCE_MB',
+    defaultValue: '`2048`',
+    meaning: 'Largest instance, in MiB, accepted from a peer when fetching; a larger one fails with its reason and the fetch goes on.',
   },
 ];
 
@@ -291,6 +316,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     );
   }
 
+  const secretKeyFile = path.resolve(cwd, read('PACS_SECRET_KEY_FILE') ?? path.join(dataDir, 'secret.key'));
+  const transferConcurrency = int('PACS_TRANSFER_CONCURRENCY', 2, 1, 64);
+  const stableAgeSeconds = int('PACS_STABLE_AGE_SECONDS', 60, 1, 7 * 24 * 3600);
+  const fetchMaxInstanceBytes = int('PACS_FETCH_MAX_INSTANCE_MB', 2048, 1, 1 << 20) * 2 ** 20;
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host,
@@ -311,5 +341,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     derivedCacheMb,
     deriveAtIngest: Object.freeze(deriveAtIngest),
     storeCompressed,
+    secretKeyFile,
+    transferConcurrency,
+    stableAgeSeconds,
+    fetchMaxInstanceBytes,
   });
 }

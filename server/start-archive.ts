@@ -24,6 +24,7 @@ import { DerivedFrameRows } from './stored/derived-frame-rows';
 import { DerivedFrames } from './stored/derived-frames';
 import { IngestDerivation } from './stored/derived-at-ingest';
 import { CompressionAtRest } from './stored/compressed-at-rest';
+import { startExchange, type Exchange } from './exchange/exchange';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
@@ -36,6 +37,8 @@ export interface RunningArchive {
   /** With PACS_STORE_COMPRESSED: the background re-store of native instances in that syntax. */
   compressionAtRest: CompressionAtRest | undefined;
   access: AccessContext;
+  /** Peers, transfer jobs and routing rules. */
+  exchange: Exchange;
   server: http.Server;
   close(): Promise<void>;
 }
@@ -66,6 +69,7 @@ export async function startArchive(
     publicUrl: () => publicUrl,
   };
   let blobStore: BlobStore;
+  let exchange: Exchange;
   try {
     await ensureFirstAdmin(users, config.adminUser, config.adminPassword, notice);
     // Safe by default: never reachable from the network without an account to guard it.
@@ -73,6 +77,14 @@ export async function startArchive(
       throw new Error(`Refusing to listen on ${config.host} without an enabled account: create one with \`npm run pacs -- user add\`.`);
     }
     blobStore = await createBlobStore(config.storage);
+    exchange = startExchange(config, {
+      accessDb,
+      index,
+      blobStore,
+      ingest: { blobStore, indexWriter, log: (message, error) => logger.error(message, error) },
+      audit,
+      log: (message, error) => logger.error(message, error),
+    });
   } catch (error) {
     db.close();
     accessDb.close();
@@ -129,6 +141,7 @@ export async function startArchive(
     consultations: new ConsultationStore(accessDb),
     annotations: new AnnotationStore(accessDb),
     reports: new ReportStore(accessDb),
+    exchange,
     logger,
   });
   const server = http.createServer(app);
@@ -163,6 +176,7 @@ export async function startArchive(
     ingestDerivation,
     compressionAtRest,
     access,
+    exchange,
     server,
     close: async () => {
       // Requests in flight get a moment to finish; then every connection is cut.
@@ -170,6 +184,7 @@ export async function startArchive(
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clearTimeout(cut);
+      await exchange.close();
       await compressionAtRest?.stop();
       await ingestDerivation?.stop();
       await derived.idle();

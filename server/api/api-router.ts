@@ -16,6 +16,8 @@ import { measurementReportRoutes } from '../measurement-report/measurement-repor
 import { shareRoutes } from '../sharing/share-routes';
 import { shareViewOf, type ShareViews } from '../sharing/share-view';
 import { reportRoutes } from '../reports/report-routes';
+import type { Exchange } from '../exchange/exchange';
+import { exchangeRoutes } from '../exchange/exchange-routes';
 import type { ReportStore } from '../reports/report-store';
 import { jsonBody } from './json-body';
 
@@ -31,11 +33,13 @@ export interface ApiDeps {
   reports: ReportStore;
   /** Where a consultation's answer (an opinion SR) is stored. */
   ingest: IngestDeps;
+  /** Peers, transfers and routing rules. */
+  exchange: Exchange;
 }
 
 /**
  * The archive's own JSON API at /api, every route of it: sessions, accounts, API tokens, share
- * links, audit trail, consultations and annotations.
+ * links, audit trail, consultations and annotations, reports, and the exchange with other archives.
  */
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
@@ -60,6 +64,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(keyImageRoutes({ keyImages, consultations: deps.consultations, audit: deps.ctx.audit }));
   router.use(measurementReportRoutes({ index: deps.index, ingest: deps.ingest, consultations: deps.consultations, audit: deps.ctx.audit }));
   router.use(reportRoutes({ index: deps.index, reports: deps.reports, audit: deps.ctx.audit, ingest: deps.ingest }));
+  router.use(exchangeRoutes({ exchange: deps.exchange, index: deps.index, audit: deps.ctx.audit }));
   router.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No API at ${req.method} /api${req.path.slice(0, 200)}.`);
   });

@@ -5,7 +5,8 @@ export type AccessDb = Database.Database;
 
 /**
  * The access database, beside the image index: accounts, sessions, API tokens, share links,
- * consultations, annotations and report drafts. Kept out of the index so that the index stays a pure,
+ * consultations, annotations, report drafts, and exchange with other archives (peers, transfer jobs,
+ * routing rules). Kept out of the index so that the index stays a pure,
  * rebuildable catalogue of what is stored, and so that writes here never wait behind a STOW
  * group commit. Migrations by `PRAGMA user_version`, like the index (STYLE.md rule 5).
  * Never edit a released migration: append a new one.
@@ -124,6 +125,74 @@ const MIGRATIONS: readonly string[] = [
     UNIQUE (study_uid, version)
   );
   CREATE UNIQUE INDEX reports_one_draft_per_study ON reports (study_uid) WHERE status = 'draft';
+  `,
+  // Exchange with other archives (server/exchange): peers, durable transfer jobs, routing rules.
+  `
+  CREATE TABLE peers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    base_url TEXT NOT NULL,
+    auth_kind TEXT NOT NULL CHECK (auth_kind IN ('none', 'basic', 'bearer')),
+    username TEXT NOT NULL DEFAULT '',
+    secret_sealed BLOB,
+    ca_pem TEXT,
+    bandwidth_kbps INTEGER,
+    max_connections INTEGER NOT NULL DEFAULT 2,
+    send_syntax TEXT NOT NULL DEFAULT 'as-stored',
+    paused_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE routing_rules (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    peer_id TEXT NOT NULL REFERENCES peers(id),
+    enabled INTEGER NOT NULL DEFAULT 1,
+    modality TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    institution TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE transfer_jobs (
+    id TEXT PRIMARY KEY,
+    direction TEXT NOT NULL CHECK (direction IN ('send', 'fetch')),
+    peer_id TEXT NOT NULL REFERENCES peers(id),
+    study_uid TEXT NOT NULL,
+    series_uid TEXT,
+    sop_uids TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+    requested_by TEXT NOT NULL,
+    requested_by_user INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    rule_id TEXT REFERENCES routing_rules(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    last_error TEXT,
+    listed INTEGER NOT NULL DEFAULT 0,
+    bytes_done INTEGER NOT NULL DEFAULT 0,
+    bytes_total INTEGER
+  );
+  CREATE INDEX transfer_jobs_by_status ON transfer_jobs (status, created_at);
+  CREATE INDEX transfer_jobs_by_peer ON transfer_jobs (peer_id, status);
+  CREATE TABLE transfer_instances (
+    job_id TEXT NOT NULL REFERENCES transfer_jobs(id) ON DELETE CASCADE,
+    sop_uid TEXT NOT NULL,
+    series_uid TEXT NOT NULL,
+    size INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+    reason TEXT,
+    PRIMARY KEY (job_id, sop_uid)
+  ) WITHOUT ROWID;
+  CREATE INDEX transfer_instances_by_state ON transfer_instances (job_id, state);
+  CREATE TABLE stable_watch (
+    study_uid TEXT PRIMARY KEY,
+    last_arrival_at INTEGER NOT NULL,
+    sources TEXT NOT NULL DEFAULT ''
+  ) WITHOUT ROWID;
   `,
 ];
 

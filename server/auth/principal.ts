@@ -6,8 +6,8 @@ import type { ActiveShare } from '../sharing/share-store';
 export { ROLES, type Action, type Role };
 
 const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
-  admin: ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'admin'],
-  radiologist: ['search', 'read', 'download', 'store', 'annotate', 'share'],
+  admin: ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'transfer', 'admin'],
+  radiologist: ['search', 'read', 'download', 'store', 'annotate', 'share', 'transfer'],
   clinician: ['search', 'read', 'download'],
   device: ['store'],
 };

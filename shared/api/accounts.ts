@@ -7,7 +7,7 @@ export type Role = (typeof ROLES)[number];
  * `download` is taking the objects away (Part 10 retrieval, ZIP); `answer` is a consultant
  * writing an opinion through a consultation link.
  */
-export const ACTIONS = ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'answer', 'admin'] as const;
+export const ACTIONS = ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'answer', 'transfer', 'admin'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** An account as GET /api/users lists it. */

@@ -42,6 +42,11 @@ export const AUDIT_ACTIONS = {
   'report-final': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'C' },
   'report-amend': { eventId: '110110', eventName: 'Patient Record', eventType: undefined, actionCode: 'U' },
   'audit-read': { eventId: '110101', eventName: 'Audit Log Used', eventType: undefined, actionCode: 'R' },
+  // Exchange with peers (server/exchange): a job's start, then each batch the peer acknowledged or we stored.
+  'transfer-begin': { eventId: '110102', eventName: 'Begin Transferring DICOM Instances', eventType: undefined, actionCode: 'E' },
+  'transfer-send': { eventId: '110104', eventName: 'DICOM Instances Transferred', eventType: undefined, actionCode: 'R' },
+  'transfer-fetch': { eventId: '110104', eventName: 'DICOM Instances Transferred', eventType: undefined, actionCode: 'C' },
+  'peer-change': { eventId: '110113', eventName: 'Security Alert', eventType: '110128 Network Configuration', actionCode: 'U' },
 } as const satisfies Record<
   string,
   { eventId: string; eventName: string; eventType: string | undefined; actionCode: 'C' | 'R' | 'U' | 'D' | 'E' }

@@ -25,7 +25,7 @@ describe('access control', () => {
     expect(setCookie).not.toMatch(/; Secure/i); // plain http on loopback
     const view = login.json as { kind: string; user: { username: string; role: string }; permissions: string[]; csrfToken: string };
     expect(view).toMatchObject({ kind: 'user', user: { username: 'dr-thu', role: 'radiologist' } });
-    expect(view.permissions).toEqual(['search', 'read', 'download', 'store', 'annotate', 'share']);
+    expect(view.permissions).toEqual(['search', 'read', 'download', 'store', 'annotate', 'share', 'transfer']);
     expect(view.csrfToken.length).toBeGreaterThanOrEqual(20);
     const cookie = sessionCookieOf(login);
 

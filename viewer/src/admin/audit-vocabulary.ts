@@ -44,6 +44,10 @@ const actions: Messages<AuditAction> = {
     'report-final': 'ký kết quả chẩn đoán',
     'report-amend': 'sửa đổi kết quả chẩn đoán',
     'audit-read': 'xem nhật ký truy cập',
+    'transfer-begin': 'bắt đầu truyền ca chụp',
+    'transfer-send': 'gửi ảnh đến kho khác',
+    'transfer-fetch': 'nhận ảnh từ kho khác',
+    'peer-change': 'thay đổi kết nối kho khác',
   },
 };
 
@@ -52,6 +56,7 @@ const eventNames: Messages<EventId> = {
   vi: {
     '110100': 'Hoạt động của ứng dụng',
     '110101': 'Sử dụng nhật ký truy cập',
+    '110102': 'Bắt đầu truyền ảnh DICOM',
     '110103': 'Truy cập ảnh DICOM',
     '110104': 'Truyền ảnh DICOM',
     '110105': 'Xoá ca chụp DICOM',
@@ -74,6 +79,7 @@ const eventTypes: Messages<EventTypeCode> = {
     '110121': 'Dừng ứng dụng',
     '110122': 'Đăng nhập',
     '110123': 'Đăng xuất',
+    '110128': 'Cấu hình mạng',
     '110135': 'Thay đổi quyền truy cập dữ liệu',
     '110137': 'Thay đổi quyền của người dùng',
   },

@@ -1,0 +1,17 @@
+import express, { type Router } from 'express';
+import type { AuditLog } from '../audit/audit-log';
+import type { ArchiveIndex } from '../index/archive-index';
+import type { Exchange } from './exchange';
+
+export interface ExchangeRouteDeps {
+  exchange: Exchange;
+  index: ArchiveIndex;
+  audit: AuditLog;
+}
+
+/** /api routes of the exchange with other archives: peers, transfers, remote search, routing rules. */
+export function exchangeRoutes(deps: ExchangeRouteDeps): Router {
+  const router = express.Router();
+  void deps;
+  return router;
+}

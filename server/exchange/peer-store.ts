@@ -1,0 +1,304 @@
+import { X509Certificate } from 'node:crypto';
+import { SEND_SYNTAXES, type PeerAuthKind, type PeerInput, type PeerSummary, type SendSyntax } from '../../shared/api/exchange';
+import { AppError } from '../../shared/errors';
+import type { AccessDb } from '../auth/access-db';
+import { newId } from '../auth/secrets';
+import { PeerConnection, type PeerEndpoint } from './peer-connection';
+import type { SecretBox } from './secret-box';
+
+interface Row {
+  id: string;
+  name: string;
+  base_url: string;
+  auth_kind: PeerAuthKind;
+  username: string;
+  secret_sealed: Buffer | null;
+  ca_pem: string | null;
+  bandwidth_kbps: number | null;
+  max_connections: number;
+  send_syntax: SendSyntax;
+  paused_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const MAX_CONNECTIONS = 16;
+
+/**
+ * The remote archives this one exchanges studies with. A peer's password or token is sealed
+ * (secret-box.ts) and leaves this class only as the Authorization header of a PeerConnection:
+ * summaries say whether one is set, never what it is. One connection pool per peer, rebuilt when
+ * the peer is edited.
+ */
+export class PeerStore {
+  private readonly q;
+  private readonly connections = new Map<string, PeerConnection>();
+
+  constructor(
+    private readonly db: AccessDb,
+    private readonly box: SecretBox,
+  ) {
+    this.q = {
+      all: db.prepare<[], Row>('SELECT * FROM peers ORDER BY name'),
+      byId: db.prepare<[string], Row>('SELECT * FROM peers WHERE id = ?'),
+      insert: db.prepare<[Row]>(
+        `INSERT INTO peers (id, name, base_url, auth_kind, username, secret_sealed, ca_pem, bandwidth_kbps, max_connections, send_syntax, paused_at, created_at, updated_at)
+         VALUES (@id, @name, @base_url, @auth_kind, @username, @secret_sealed, @ca_pem, @bandwidth_kbps, @max_connections, @send_syntax, @paused_at, @created_at, @updated_at)`,
+      ),
+      update: db.prepare<[Row]>(
+        `UPDATE peers SET name = @name, base_url = @base_url, auth_kind = @auth_kind, username = @username, secret_sealed = @secret_sealed,
+         ca_pem = @ca_pem, bandwidth_kbps = @bandwidth_kbps, max_connections = @max_connections, send_syntax = @send_syntax, updated_at = @updated_at
+         WHERE id = @id`,
+      ),
+      setPaused: db.prepare<[number | null, number, string]>('UPDATE peers SET paused_at = ?, updated_at = ? WHERE id = ?'),
+      remove: db.prepare<[string]>('DELETE FROM peers WHERE id = ?'),
+      jobsOf: db.prepare<[string], number>('SELECT count(*) FROM transfer_jobs WHERE peer_id = ?').pluck(),
+      rulesOf: db.prepare<[string], number>('SELECT count(*) FROM routing_rules WHERE peer_id = ?').pluck(),
+    };
+  }
+
+  list(): PeerSummary[] {
+    return this.q.all.all().map(toSummary);
+  }
+
+  get(id: string): PeerSummary | undefined {
+    const row = this.q.byId.get(id);
+    return row && toSummary(row);
+  }
+
+  create(input: unknown, now = Date.now()): PeerSummary {
+    const peer = parsePeerInput(input, undefined);
+    const row: Row = { id: newId(), ...this.columns(peer, undefined), paused_at: null, created_at: now, updated_at: now };
+    if (peer.auth.kind !== 'none' && row.secret_sealed === null)
+      throw new AppError('BAD_REQUEST', `A peer with ${peer.auth.kind} authentication needs its ${secretName(peer.auth.kind)}.`);
+    this.write(() => this.q.insert.run(row), peer.name);
+    return toSummary(row);
+  }
+
+  /** Replaces the peer's settings; its secret stays unless a new one is given (or the kind changes). */
+  update(id: string, input: unknown, now = Date.now()): PeerSummary {
+    const old = this.q.byId.get(id);
+    if (!old) throw new AppError('NOT_FOUND', 'No such peer.');
+    const peer = parsePeerInput(input, old);
+    const row: Row = { ...old, ...this.columns(peer, old), updated_at: now };
+    if (peer.auth.kind !== 'none' && row.secret_sealed === null)
+      throw new AppError('BAD_REQUEST', `A peer with ${peer.auth.kind} authentication needs its ${secretName(peer.auth.kind)}.`);
+    this.write(() => this.q.update.run(row), peer.name);
+    this.dropConnection(id);
+    return toSummary(row);
+  }
+
+  /** Removes a peer that no job or rule refers to (those keep the history; pause the peer instead). */
+  remove(id: string): void {
+    if (!this.q.byId.get(id)) throw new AppError('NOT_FOUND', 'No such peer.');
+    if (this.q.rulesOf.get(id)! > 0) throw new AppError('CONFLICT', 'Routing rules send to this peer: remove them first.');
+    if (this.q.jobsOf.get(id)! > 0) throw new AppError('CONFLICT', 'Transfers of this peer are on record: pause the peer instead.');
+    this.q.remove.run(id);
+    this.dropConnection(id);
+  }
+
+  setPaused(id: string, paused: boolean, now = Date.now()): PeerSummary {
+    const result = this.q.setPaused.run(paused ? now : null, now, id);
+    if (result.changes === 0) throw new AppError('NOT_FOUND', 'No such peer.');
+    return this.get(id)!;
+  }
+
+  isPaused(id: string): boolean {
+    return this.q.byId.get(id)?.paused_at != null;
+  }
+
+  /** What a connection needs, secret unsealed; undefined for an unknown peer. */
+  endpoint(id: string): PeerEndpoint | undefined {
+    const row = this.q.byId.get(id);
+    if (!row) return undefined;
+    return {
+      baseUrl: row.base_url,
+      authorization: this.authorization(row),
+      caPem: row.ca_pem,
+      bandwidthKbps: row.bandwidth_kbps,
+      maxConnections: row.max_connections,
+    };
+  }
+
+  /** The peer's connection pool, made on first use and kept until the peer changes. */
+  connection(id: string): PeerConnection {
+    let connection = this.connections.get(id);
+    if (!connection) {
+      const endpoint = this.endpoint(id);
+      if (!endpoint) throw new AppError('NOT_FOUND', 'No such peer.');
+      connection = new PeerConnection(endpoint);
+      this.connections.set(id, connection);
+    }
+    return connection;
+  }
+
+  async close(): Promise<void> {
+    const open = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(open.map((c) => c.close().catch(() => undefined)));
+  }
+
+  private dropConnection(id: string): void {
+    const connection = this.connections.get(id);
+    this.connections.delete(id);
+    void connection?.close().catch(() => undefined);
+  }
+
+  private authorization(row: Row): string | undefined {
+    if (row.auth_kind === 'none' || !row.secret_sealed) return undefined;
+    const secret = this.box.open(row.secret_sealed);
+    // Sealed under another key: the admin must enter the secret again; sending none makes the peer say 401.
+    if (secret === undefined) return undefined;
+    if (row.auth_kind === 'bearer') return `Bearer ${secret}`;
+    return `Basic ${Buffer.from(`${row.username}:${secret}`, 'utf8').toString('base64')}`;
+  }
+
+  private columns(peer: ParsedPeer, old: Row | undefined): Omit<Row, 'id' | 'paused_at' | 'created_at' | 'updated_at'> {
+    const secret = peer.auth.kind === 'basic' ? peer.auth.password : peer.auth.kind === 'bearer' ? peer.auth.token : undefined;
+    const keepOld = old !== undefined && old.auth_kind === peer.auth.kind;
+    return {
+      name: peer.name,
+      base_url: peer.baseUrl,
+      auth_kind: peer.auth.kind,
+      username: peer.auth.kind === 'basic' ? peer.auth.username : '',
+      secret_sealed: peer.auth.kind === 'none' ? null : secret !== undefined ? this.box.seal(secret) : keepOld ? old.secret_sealed : null,
+      ca_pem: peer.caCertificate,
+      bandwidth_kbps: peer.bandwidthKbps,
+      max_connections: peer.maxConnections,
+      send_syntax: peer.sendSyntax,
+    };
+  }
+
+  private write(run: () => void, name: string): void {
+    try {
+      run();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new AppError('CONFLICT', `A peer named "${name}" exists already.`);
+      throw error;
+    }
+  }
+}
+
+type ParsedPeer = Required<Omit<PeerInput, 'auth'>> & { auth: PeerInput['auth'] };
+
+function secretName(kind: PeerAuthKind): string {
+  return kind === 'bearer' ? 'token' : 'password';
+}
+
+/** Checks a POST/PATCH body field by field; a PATCH (`old` given) keeps what it does not name. */
+export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer {
+  if (typeof input !== 'object' || input === null) throw new AppError('BAD_REQUEST', 'The body must be a JSON object.');
+  const body = input as Record<string, unknown>;
+  const bad = (message: string) => new AppError('BAD_REQUEST', message);
+
+  const name = body.name ?? old?.name;
+  if (typeof name !== 'string' || !/^\S(.{0,62}\S)?$/u.test(name)) throw bad('name must be 1 to 64 characters.');
+
+  const rawUrl = body.baseUrl ?? old?.base_url;
+  if (typeof rawUrl !== 'string') throw bad('baseUrl is required: the DICOMweb base URL of the peer.');
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw bad('baseUrl is not an absolute URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('baseUrl must be an http or https URL.');
+  if (url.username || url.password) throw bad('baseUrl must not hold credentials: give them as the authentication.');
+  if (url.search || url.hash) throw bad('baseUrl must not have a query or a fragment.');
+  const baseUrl = url.toString().replace(/\/+$/, '');
+
+  let auth: PeerInput['auth'];
+  const rawAuth = body.auth ?? (old ? { kind: old.auth_kind, username: old.username } : { kind: 'none' });
+  if (typeof rawAuth !== 'object' || rawAuth === null) throw bad('auth must be an object with a kind.');
+  const a = rawAuth as Record<string, unknown>;
+  const optionalSecret = (field: string): string | undefined => {
+    const value = a[field];
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string' || value.length > 4096 || /[\r\n]/.test(value)) throw bad(`auth.${field} must be a single line of text.`);
+    return value;
+  };
+  switch (a.kind) {
+    case 'none':
+      auth = { kind: 'none' };
+      break;
+    case 'basic': {
+      const username = a.username ?? (old?.auth_kind === 'basic' ? old.username : undefined);
+      if (typeof username !== 'string' || username === '' || username.includes(':') || username.length > 256 || /[\r\n]/.test(username))
+        throw bad('auth.username is required for basic authentication, without a colon.');
+      const password = optionalSecret('password');
+      auth = password === undefined ? { kind: 'basic', username } : { kind: 'basic', username, password };
+      break;
+    }
+    case 'bearer': {
+      const token = optionalSecret('token');
+      auth = token === undefined ? { kind: 'bearer' } : { kind: 'bearer', token };
+      break;
+    }
+    default:
+      throw bad('auth.kind must be none, basic or bearer.');
+  }
+
+  const bandwidthKbps = 'bandwidthKbps' in body ? body.bandwidthKbps : (old?.bandwidth_kbps ?? null);
+  if (
+    bandwidthKbps !== null &&
+    (!Number.isInteger(bandwidthKbps) || (bandwidthKbps as number) < 64 || (bandwidthKbps as number) > 100_000_000)
+  )
+    throw bad('bandwidthKbps must be null or an integer from 64 to 100000000 (kbit/s).');
+
+  const caCertificate = 'caCertificate' in body ? body.caCertificate : (old?.ca_pem ?? null);
+  if (caCertificate !== null) {
+    if (typeof caCertificate !== 'string' || caCertificate.length > 64 * 1024) throw bad('caCertificate must be PEM text.');
+    try {
+      new X509Certificate(caCertificate);
+    } catch {
+      throw bad('caCertificate is not a PEM certificate.');
+    }
+  }
+
+  const maxConnections = body.maxConnections ?? old?.max_connections ?? 2;
+  if (!Number.isInteger(maxConnections) || (maxConnections as number) < 1 || (maxConnections as number) > MAX_CONNECTIONS)
+    throw bad(`maxConnections must be an integer from 1 to ${MAX_CONNECTIONS}.`);
+
+  const sendSyntax = body.sendSyntax ?? old?.send_syntax ?? 'as-stored';
+  if (!(SEND_SYNTAXES as readonly unknown[]).includes(sendSyntax)) throw bad(`sendSyntax must be one of ${SEND_SYNTAXES.join(', ')}.`);
+
+  return {
+    name,
+    baseUrl,
+    auth,
+    bandwidthKbps: bandwidthKbps as number | null,
+    caCertificate: caCertificate as string | null,
+    maxConnections: maxConnections as number,
+    sendSyntax: sendSyntax as SendSyntax,
+  };
+}
+
+function toSummary(row: Row): PeerSummary {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    id: row.id,
+    name: row.name,
+    baseUrl: row.base_url,
+    auth: {
+      kind: row.auth_kind,
+      ...(row.auth_kind === 'basic' ? { username: row.username } : {}),
+      secretSet: row.secret_sealed !== null,
+    },
+    bandwidthKbps: row.bandwidth_kbps,
+    caSubject: row.ca_pem ? caSubject(row.ca_pem) : null,
+    maxConnections: row.max_connections,
+    sendSyntax: row.send_syntax,
+    pausedAt: row.paused_at === null ? null : iso(row.paused_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+function caSubject(pem: string): string {
+  try {
+    return new X509Certificate(pem).subject.replace(/\n/g, ', ');
+  } catch {
+    return '(unreadable certificate)';
+  }
+}

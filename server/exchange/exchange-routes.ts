@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import type { AuditLog } from '../audit/audit-log';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { Exchange } from './exchange';
+import { peerRoutes } from './peer-routes';
 
 export interface ExchangeRouteDeps {
   exchange: Exchange;
@@ -12,6 +13,6 @@ export interface ExchangeRouteDeps {
 /** /api routes of the exchange with other archives: peers, transfers, remote search, routing rules. */
 export function exchangeRoutes(deps: ExchangeRouteDeps): Router {
   const router = express.Router();
-  void deps;
+  router.use(peerRoutes({ peers: deps.exchange.peers, audit: deps.audit }));
   return router;
 }

@@ -120,6 +120,27 @@ export class PeerStore {
     };
   }
 
+  /**
+   * What a connection to the peer described by `input` needs, without saving anything: the form's
+   * "Test connection" before "Save". With `id`, `input` changes that saved peer as a PATCH would
+   * (its stored secret is used unless a new one is given).
+   */
+  draftEndpoint(input: unknown, id?: string): PeerEndpoint {
+    const old = id === undefined ? undefined : this.q.byId.get(id);
+    if (id !== undefined && !old) throw new AppError('NOT_FOUND', 'No such peer.');
+    const peer = parsePeerInput(input, old);
+    const row: Row = { id: id ?? '', ...this.columns(peer, old), paused_at: null, created_at: 0, updated_at: 0 };
+    if (peer.auth.kind !== 'none' && row.secret_sealed === null)
+      throw new AppError('BAD_REQUEST', `A peer with ${peer.auth.kind} authentication needs its ${secretName(peer.auth.kind)}.`);
+    return {
+      baseUrl: row.base_url,
+      authorization: this.authorization(row),
+      caPem: row.ca_pem,
+      bandwidthKbps: row.bandwidth_kbps,
+      maxConnections: row.max_connections,
+    };
+  }
+
   /** The peer's connection pool, made on first use and kept until the peer changes. */
   connection(id: string): PeerConnection {
     let connection = this.connections.get(id);
@@ -155,7 +176,14 @@ export class PeerStore {
 
   private columns(peer: ParsedPeer, old: Row | undefined): Omit<Row, 'id' | 'paused_at' | 'created_at' | 'updated_at'> {
     const secret = peer.auth.kind === 'basic' ? peer.auth.password : peer.auth.kind === 'bearer' ? peer.auth.token : undefined;
-    const keepOld = old !== undefined && old.auth_kind === peer.auth.kind;
+    // A stored secret is only ever sent to the server it was given for: were it kept when the base
+    // URL moves to another origin, an admin could read it by pointing the peer at a server of theirs.
+    const keepOld = old !== undefined && old.auth_kind === peer.auth.kind && sameOrigin(old.base_url, peer.baseUrl);
+    if (old?.secret_sealed && secret === undefined && peer.auth.kind === old.auth_kind && !keepOld)
+      throw new AppError(
+        'BAD_REQUEST',
+        `The base URL moves to another server: enter the ${secretName(peer.auth.kind)} again (a saved one is only sent to the server it was given for).`,
+      );
     return {
       name: peer.name,
       base_url: peer.baseUrl,
@@ -186,6 +214,12 @@ function secretName(kind: PeerAuthKind): string {
   return kind === 'bearer' ? 'token' : 'password';
 }
 
+function sameOrigin(a: string, b: string): boolean {
+  return new URL(a).origin === new URL(b).origin;
+}
+
+const MAX_URL_LENGTH = 2048;
+
 /** Checks a POST/PATCH body field by field; a PATCH (`old` given) keeps what it does not name. */
 export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer {
   if (typeof input !== 'object' || input === null) throw new AppError('BAD_REQUEST', 'The body must be a JSON object.');
@@ -196,10 +230,11 @@ export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer
   if (typeof name !== 'string' || !/^\S(.{0,62}\S)?$/u.test(name)) throw bad('name must be 1 to 64 characters.');
 
   const rawUrl = body.baseUrl ?? old?.base_url;
-  if (typeof rawUrl !== 'string') throw bad('baseUrl is required: the DICOMweb base URL of the peer.');
+  if (typeof rawUrl !== 'string' || rawUrl.trim() === '') throw bad('baseUrl is required: the DICOMweb base URL of the peer.');
+  if (rawUrl.length > MAX_URL_LENGTH) throw bad(`baseUrl has at most ${MAX_URL_LENGTH} characters.`);
   let url: URL;
   try {
-    url = new URL(rawUrl);
+    url = new URL(rawUrl.trim());
   } catch {
     throw bad('baseUrl is not an absolute URL.');
   }
@@ -215,7 +250,9 @@ export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer
   const optionalSecret = (field: string): string | undefined => {
     const value = a[field];
     if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string' || value.length > 4096 || /[\r\n]/.test(value)) throw bad(`auth.${field} must be a single line of text.`);
+    // Control characters would break (or smuggle into) the Authorization header.
+    if (typeof value !== 'string' || value.length > 4096 || /[\x00-\x1f\x7f]/.test(value))
+      throw bad(`auth.${field} must be a single line of text (at most 4096 characters, no control characters).`);
     return value;
   };
   switch (a.kind) {
@@ -224,8 +261,8 @@ export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer
       break;
     case 'basic': {
       const username = a.username ?? (old?.auth_kind === 'basic' ? old.username : undefined);
-      if (typeof username !== 'string' || username === '' || username.includes(':') || username.length > 256 || /[\r\n]/.test(username))
-        throw bad('auth.username is required for basic authentication, without a colon.');
+      if (typeof username !== 'string' || username === '' || username.length > 256 || /[:\x00-\x1f\x7f]/.test(username))
+        throw bad('auth.username is required for basic authentication: at most 256 characters, without a colon.');
       const password = optionalSecret('password');
       auth = password === undefined ? { kind: 'basic', username } : { kind: 'basic', username, password };
       break;
@@ -246,7 +283,9 @@ export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer
   )
     throw bad('bandwidthKbps must be null or an integer from 64 to 100000000 (kbit/s).');
 
-  const caCertificate = 'caCertificate' in body ? body.caCertificate : (old?.ca_pem ?? null);
+  // An empty text area means "the system CAs", as null does.
+  const rawCa = 'caCertificate' in body ? body.caCertificate : (old?.ca_pem ?? null);
+  const caCertificate = typeof rawCa === 'string' && rawCa.trim() === '' ? null : rawCa;
   if (caCertificate !== null) {
     if (typeof caCertificate !== 'string' || caCertificate.length > 64 * 1024) throw bad('caCertificate must be PEM text.');
     try {

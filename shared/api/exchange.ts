@@ -46,9 +46,18 @@ export interface PeerSummary {
   updatedAt: string;
 }
 
-/** POST /api/peers/{id}/test: one QIDO-RS to the peer. */
+/**
+ * What a connection test found, for the UI to say in its own language: `ok`, the credentials
+ * refused (401/403), not a DICOMweb service (HTML, not JSON, 404, a redirect), unreachable
+ * (refused, host unknown, timed out, cut), the HTTPS certificate not trusted, an answer too large,
+ * or the peer failing (5xx, another refusal).
+ */
+export type PeerTestOutcome = 'ok' | 'credentials' | 'not-dicomweb' | 'unreachable' | 'tls' | 'too-large' | 'peer-error';
+
+/** POST /api/peers/{id}/test and POST /api/peers/test: one QIDO-RS to the peer. */
 export interface PeerTestResult {
   ok: boolean;
+  outcome: PeerTestOutcome;
   /** Round trip of the QIDO request in milliseconds (null when nothing answered). */
   roundTripMs: number | null;
   /** HTTP status the peer answered with, when it answered. */

@@ -12,6 +12,7 @@ export const APP_PATHS = [
   '/share',
   '/login',
   '/account',
+  '/transfers',
   '/admin',
   '/admin/audit',
 ] as const;

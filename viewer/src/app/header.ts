@@ -14,9 +14,10 @@ import type { AppPath } from '../../../shared/app-paths';
 const t = translator(appMessages);
 
 /** Navigation links, each shown only to accounts allowed the action behind it. */
-const NAV: { path: AppPath; key: 'navWorklist' | 'navUpload' | 'navAdmin'; testid: string; permission: Action }[] = [
+const NAV: { path: AppPath; key: 'navWorklist' | 'navUpload' | 'navTransfers' | 'navAdmin'; testid: string; permission: Action }[] = [
   { path: '/', key: 'navWorklist', testid: 'nav-worklist', permission: 'search' },
   { path: '/upload', key: 'navUpload', testid: 'nav-upload', permission: 'store' },
+  { path: '/transfers', key: 'navTransfers', testid: 'nav-transfers', permission: 'transfer' },
   { path: '/admin', key: 'navAdmin', testid: 'nav-admin', permission: 'admin' },
 ];
 

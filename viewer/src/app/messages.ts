@@ -7,6 +7,7 @@ export const appMessages: Messages<
   | 'appName'
   | 'navWorklist'
   | 'navUpload'
+  | 'navTransfers'
   | 'navAdmin'
   | 'navAccount'
   | 'signOut'
@@ -27,6 +28,7 @@ export const appMessages: Messages<
     appName: 'PACS Viewer',
     navWorklist: 'Worklist',
     navUpload: 'Upload',
+    navTransfers: 'Transfers',
     navAdmin: 'Admin',
     navAccount: 'My account',
     signOut: 'Sign out',
@@ -50,6 +52,7 @@ export const appMessages: Messages<
     appName: 'Trình xem PACS',
     navWorklist: 'Danh sách ca chụp',
     navUpload: 'Tải lên',
+    navTransfers: 'Truyền ảnh',
     navAdmin: 'Quản trị',
     navAccount: 'Tài khoản của tôi',
     signOut: 'Đăng xuất',

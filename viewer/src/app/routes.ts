@@ -16,6 +16,7 @@ export const routes: Record<AppPath, () => Promise<PageModule>> = {
   '/share': () => import('../sharing/share-open-page'),
   '/login': () => import('../auth/login-page'),
   '/account': () => import('../auth/account-page'),
+  '/transfers': () => import('../transfers/transfers-page'),
   '/admin': () => import('../admin/users-page'),
   '/admin/audit': () => import('../admin/audit-page'),
 };

@@ -28,6 +28,7 @@ import rotateCw from 'lucide-static/icons/rotate-cw.svg?raw';
 import rotateCcw from 'lucide-static/icons/rotate-ccw.svg?raw';
 import rows2 from 'lucide-static/icons/rows-2.svg?raw';
 import ruler from 'lucide-static/icons/ruler.svg?raw';
+import send from 'lucide-static/icons/send.svg?raw';
 import share2 from 'lucide-static/icons/share-2.svg?raw';
 import slidersHorizontal from 'lucide-static/icons/sliders-horizontal.svg?raw';
 import square from 'lucide-static/icons/square.svg?raw';
@@ -70,6 +71,7 @@ export const ICONS = {
   print: printer,
   download,
   share: share2,
+  send,
   consult: messageSquareText,
   report: fileText,
   measurementReport: clipboardList,

@@ -4,6 +4,7 @@
  * here. On a phone or a narrow tablet (viewer.css) it collapses to one button showing the chosen
  * tool that opens the groups, plus a button that slides the series panel in as a drawer.
  */
+import { transferMessages } from '../transfers/messages';
 import { translator } from '../i18n/i18n';
 import { viewerMessages } from './messages';
 import { toolbarMessages } from './toolbar-messages';
@@ -22,6 +23,7 @@ import type { DragTool } from './viewport-pane-types';
 const t = translator(viewerMessages);
 const tBar = translator(toolbarMessages);
 const tShare = translator(sharingMessages);
+const tTransfer = translator(transferMessages);
 const tConsult = translator(consultationMessages);
 const tReport = translator(reportMessages);
 const tKeyImages = translator(keyImageMessages);
@@ -56,6 +58,8 @@ export interface ToolbarActions {
   consult?(): void;
   /** Opens the Share dialog; no button without it (the user may not share). */
   share?(): void;
+  /** Opens the "Send to…" dialog (another archive); no button without it (the user may not transfer). */
+  send?(): void;
   /** Opens or closes the report drawer (report/report-panel.ts). */
   report?(): void;
   /** Stores the study's measurements in it as a TID 1500 SR (key-images/measurement-report.ts); for who may annotate. */
@@ -226,6 +230,7 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
     more.append(download);
   }
   if (actions.share) more.append(iconButton(tShare('share'), 'share-button', 'share', actions.share));
+  if (actions.send) more.append(iconButton(tTransfer('sendTo'), 'send-button', 'send', actions.send));
   if (actions.consult) more.append(iconButton(tConsult('request'), 'consultation-button', 'consult', actions.consult));
   if (actions.report) more.append(iconButton(tReport('button'), 'report-button', 'report', actions.report));
   if (actions.measurementReport)

@@ -31,6 +31,7 @@ import { createConsultationPanel } from '../consultation/consultation-panel';
 import { createRequestDialog } from '../consultation/request-dialog';
 import { createGuestBanner } from '../sharing/guest-banner';
 import { createShareDialog } from '../sharing/share-dialog';
+import { createSendDialog } from '../transfers/send-dialog';
 import { createReportPanel } from '../report/report-panel';
 import { mayReadReport, reportStudyOf } from '../report/report-study';
 import { createSrView } from '../sr-view/sr-view';
@@ -271,6 +272,16 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   const consultDialog = currentSession()?.permissions.includes('share') ? createRequestDialog(studyUid) : undefined;
   const consultationId = currentSession()?.share?.consultationId;
   const shareDialog = currentSession()?.permissions.includes('share') ? createShareDialog(studyUid, series) : undefined;
+  const sendDialog = currentSession()?.permissions.includes('transfer')
+    ? createSendDialog(studyUid, () => {
+        const shown = active?.series;
+        if (shown?.studyUid !== studyUid) return undefined;
+        return {
+          seriesUid: shown.seriesUid,
+          label: [shown.modality, shown.number, shown.description].filter((v) => v !== undefined && v !== '').join(' '),
+        };
+      })
+    : undefined;
   // Images too: patient data leaves only where the role or the share allows download.
   const exportMenu = currentSession()?.permissions.includes('download')
     ? createExportMenu({
@@ -323,6 +334,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     download: exportMenu && (() => exportMenu.toggle()),
     consult: consultDialog && (() => consultDialog.open()),
     share: shareDialog && (() => shareDialog.open()),
+    send: sendDialog && (() => sendDialog.open()),
     report: reportPanel && (() => reportPanel.toggle()),
     measurementReport: currentSession()?.permissions.includes('annotate')
       ? () => void saveMeasurementReport(studyUid, container).then((saved) => (saved ? reloadSeries(studyUid) : undefined))
@@ -356,6 +368,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   main.append(toolbar.element, grid, help, tagPanel.element, srView.element);
   if (exportMenu) main.append(exportMenu.element);
   if (shareDialog) main.append(shareDialog.element);
+  if (sendDialog) main.append(sendDialog.element);
   if (consultDialog) main.append(consultDialog.element);
   if (reportPanel) main.append(reportPanel.element);
   container.append(side, main);

@@ -34,7 +34,10 @@ export type WorklistKey =
   | 'previous'
   | 'next'
   | 'searchFailed'
-  | 'openStudy';
+  | 'openStudy'
+  | 'thisArchive'
+  | 'remoteArchive'
+  | 'remoteSearching';
 
 export const worklistMessages: Messages<WorklistKey> = {
   en: {
@@ -72,6 +75,9 @@ export const worklistMessages: Messages<WorklistKey> = {
     next: 'Next ›',
     searchFailed: 'The search could not be completed.',
     openStudy: 'Open the study of {name} in the viewer',
+    thisArchive: 'This archive',
+    remoteArchive: 'Remote archive',
+    remoteSearching: 'Searching {peer}…',
   },
   vi: {
     title: 'Danh sách ca chụp',
@@ -108,5 +114,8 @@ export const worklistMessages: Messages<WorklistKey> = {
     next: 'Trang sau ›',
     searchFailed: 'Không thực hiện được tìm kiếm.',
     openStudy: 'Mở ca chụp của {name} trong trình xem',
+    thisArchive: 'Kho này',
+    remoteArchive: 'Kho từ xa',
+    remoteSearching: 'Đang tìm trong {peer}…',
   },
 };

@@ -20,11 +20,15 @@ const COLUMNS: { column: SortColumn; label: WorklistKey; numeric?: boolean }[] =
  * The studies of one page as a table. Sorting orders the rows of the page shown (QIDO has no
  * sort parameter); one click on a row opens the study. Every value is set as text.
  */
-export function createResultsTable(
-  studies: StudySummary[],
-  sort: WorklistSearch['sort'],
-  handlers: { onSort(column: SortColumn): void; onOpen(study: StudySummary): void },
-): HTMLTableElement {
+export interface ResultsHandlers {
+  onSort(column: SortColumn): void;
+  /** A click or Enter on a row; rows of a remote archive's studies do not open. */
+  onOpen?(study: StudySummary): void;
+  /** A button at the end of each row (Send to…, Fetch). */
+  rowAction?: { label: string; testid: string; run(study: StudySummary, button: HTMLButtonElement): void };
+}
+
+export function createResultsTable(studies: StudySummary[], sort: WorklistSearch['sort'], handlers: ResultsHandlers): HTMLTableElement {
   const table = document.createElement('table');
   table.className = 'worklist-table';
   table.dataset.testid = 'worklist-table';
@@ -44,15 +48,14 @@ export function createResultsTable(
     th.append(button);
     headRow.append(th);
   }
+  if (handlers.rowAction) headRow.append(document.createElement('th'));
   table.createTHead().append(headRow);
 
   const body = table.createTBody();
   for (const study of sortStudies(studies, sort)) {
     const row = body.insertRow();
-    row.tabIndex = 0;
     row.dataset.testid = 'study-row';
     row.dataset.studyInstanceUid = study.studyInstanceUid;
-    row.title = t('openStudy', { name: study.patientName || study.patientId });
     const time = formatDicomTime(study.studyTime, false);
     const cells: [string, boolean?][] = [
       [study.patientName],
@@ -72,9 +75,27 @@ export function createResultsTable(
       cell.dataset.label = t(COLUMNS[n]!.label);
       if (numeric) cell.className = 'num';
     });
-    row.addEventListener('click', () => handlers.onOpen(study));
+    if (handlers.rowAction) {
+      const { label, testid, run } = handlers.rowAction;
+      const action = document.createElement('button');
+      action.type = 'button';
+      action.className = 'btn worklist-row-action';
+      action.textContent = label;
+      action.dataset.testid = testid;
+      action.addEventListener('click', (event) => {
+        event.stopPropagation();
+        run(study, action);
+      });
+      action.addEventListener('keydown', (event) => event.stopPropagation());
+      row.insertCell().append(action);
+    }
+    const open = handlers.onOpen;
+    if (!open) continue;
+    row.tabIndex = 0;
+    row.title = t('openStudy', { name: study.patientName || study.patientId });
+    row.addEventListener('click', () => open(study));
     row.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') handlers.onOpen(study);
+      if (event.key === 'Enter') open(study);
     });
   }
   return table;

@@ -2,7 +2,7 @@ import type { Page } from '../app/page';
 import { showErrorFor } from '../app/error-banner';
 import { navigate, render } from '../app/router';
 import { currentSession } from '../app/session';
-import { searchForStudies, type StudyResults } from '../dicomweb/search';
+import { searchForStudies, type StudyResults, type StudySummary } from '../dicomweb/search';
 import { translator } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { button } from '../ui/form-parts';
@@ -10,13 +10,21 @@ import { createConsultationList } from './consultation-list';
 import { worklistMessages } from './messages';
 import { createResultsTable } from './results-table';
 import { createSearchForm, type SearchForm } from './search-form';
+import { createArchivePicker, type SearchedArchive } from './archive-picker';
+import { transferMessages } from '../transfers/messages';
+import { createSendDialog } from '../transfers/send-dialog';
+import { listPeers, requestTransfer, type PeerSummary } from '../transfers/transfers-api';
+import { searchPeerStudies } from '../transfers/remote-studies';
 import { emptySearch, loadLastSearch, saveLastSearch, toStudyQuery, type SortColumn, type WorklistSearch } from './worklist-search';
 
 const t = translator(worklistMessages);
+const tTransfer = translator(transferMessages);
 
 /** What is typed but not yet searched, shown again after a re-mount (a language switch re-renders the page). */
 let draft: WorklistSearch | undefined;
 let controller: AbortController | undefined;
+/** This archive, or the peer archive the Remote tab searches (kept across re-mounts). */
+let archive: SearchedArchive = null;
 
 /**
  * The worklist at `/`: search bar, results of one page, pager. The element carries
@@ -52,9 +60,56 @@ export const page: Page = {
     });
     previous.addEventListener('click', () => void run({ ...search, offset: Math.max(0, search.offset - search.pageSize) }));
     next.addEventListener('click', () => void run({ ...search, offset: search.offset + search.pageSize }));
+    const mayTransfer = currentSession()?.permissions.includes('transfer') ?? false;
+    const peers: PeerSummary[] = mayTransfer ? await listPeers().catch(() => []) : [];
+    if (archive && !peers.some((p) => p.id === archive!.peerId)) archive = null;
+    if (peers.length > 0)
+      container.append(
+        createArchivePicker(peers, archive, (chosen) => {
+          archive = chosen;
+          draft = { ...search, ...form.read() };
+          void render();
+        }),
+      );
+    container.dataset.archive = archive ? 'remote' : 'local';
     container.append(form.element, status, tableWrap, pager);
     if (currentSession()?.permissions.includes('share')) container.append(createConsultationList());
     root.append(container);
+
+    const remote = archive;
+    /** Fetch (a remote study) or Send to… (one of ours), for accounts that may transfer. */
+    const rowAction = !mayTransfer
+      ? undefined
+      : remote
+        ? {
+            label: tTransfer('fetch'),
+            testid: 'study-fetch',
+            run: (study: StudySummary, button: HTMLButtonElement) => {
+              button.disabled = true;
+              requestTransfer({ direction: 'fetch', peerId: remote.peerId, studyInstanceUID: study.studyInstanceUid })
+                .then(() => {
+                  const link = element('a', { testid: 'fetch-open-transfers', text: tTransfer('openTransfers') });
+                  link.href = '/transfers';
+                  status.replaceChildren(tTransfer('fetchQueued', { peer: remote.peerName }), ' ', link);
+                })
+                .catch((error: unknown) => {
+                  button.disabled = false;
+                  showErrorFor(error);
+                });
+            },
+          }
+        : peers.length > 0
+          ? {
+              label: tTransfer('sendTo'),
+              testid: 'study-send',
+              run: (study: StudySummary) => {
+                const dialog = createSendDialog(study.studyInstanceUid);
+                dialog.element.addEventListener('close', () => dialog.element.remove());
+                container.append(dialog.element);
+                dialog.open();
+              },
+            }
+          : undefined;
 
     const drawResults = () => {
       tableWrap.replaceChildren();
@@ -77,7 +132,10 @@ export const page: Page = {
             saveLastSearch(search);
             drawResults();
           },
-          onOpen: (study) => navigate(`/viewer?StudyInstanceUIDs=${encodeURIComponent(study.studyInstanceUid)}`),
+          ...(remote
+            ? {}
+            : { onOpen: (study: StudySummary) => navigate(`/viewer?StudyInstanceUIDs=${encodeURIComponent(study.studyInstanceUid)}`) }),
+          ...(rowAction ? { rowAction } : {}),
         }),
       );
     };
@@ -88,9 +146,11 @@ export const page: Page = {
       controller?.abort();
       const mine = (controller = new AbortController());
       container.dataset.state = 'loading';
-      status.textContent = t('searching');
+      status.textContent = remote ? t('remoteSearching', { peer: remote.peerName }) : t('searching');
       try {
-        results = await searchForStudies(toStudyQuery(search), mine.signal);
+        results = remote
+          ? await searchPeerStudies(remote.peerId, toStudyQuery(search), mine.signal)
+          : await searchForStudies(toStudyQuery(search), mine.signal);
       } catch (error) {
         if (mine.signal.aborted) return;
         results = undefined;

@@ -29,6 +29,7 @@ export const TEST_TOOLS = {
   unzip: { debianPackage: 'unzip', usedFor: 'reads the ZIP downloads (zip-download, anonymized shares)' },
   pdftoppm: { debianPackage: 'poppler-utils', usedFor: 'renders the printed report PDF to PNG so its QR code can be decoded (report e2e)' },
   curl: { debianPackage: 'curl', usedFor: "runs the README's curl examples" },
+  openssl: { debianPackage: 'openssl', usedFor: 'makes a private CA and a server certificate for HTTPS peers (peers test)' },
   hunspell: {
     debianPackage: 'hunspell hunspell-en-us hunspell-vi',
     usedFor: 'English and Vietnamese dictionaries: the no-English-in-Vietnamese walker (no-english-in-vi e2e)',

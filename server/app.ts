@@ -29,7 +29,7 @@ export interface AppDeps {
   blobStore: BlobStore;
   /** The derived-representation cache (encoded frames). */
   derived: DerivedFrames;
-  /** Told of each instance STOW-RS indexes (PACS_DERIVE_AT_INGEST). */
+  /** Told of each instance STOW-RS or the archive's own SRs index (routing rules, PACS_STORE_COMPRESSED, PACS_DERIVE_AT_INGEST). */
   onIndexed?: (indexed: IndexedNotice) => void;
   /** Base URL clients use, without trailing slash (PACS_PUBLIC_URL or the listening address). */
   publicUrl: () => string;
@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
       consultations: deps.consultations,
       annotations: deps.annotations,
       reports: deps.reports,
-      ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log },
+      ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log, ...(deps.onIndexed ? { onIndexed: deps.onIndexed } : {}) },
       exchange: deps.exchange,
     }),
   );

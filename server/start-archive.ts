@@ -70,6 +70,8 @@ export async function startArchive(
   };
   let blobStore: BlobStore;
   let exchange: Exchange;
+  // Told of every instance indexed, however it came (STOW-RS, a fetch from a peer, an SR the archive writes); set below.
+  let onIndexed = (indexed: IndexedNotice): void => void indexed;
   try {
     await ensureFirstAdmin(users, config.adminUser, config.adminPassword, notice);
     // Safe by default: never reachable from the network without an account to guard it.
@@ -81,7 +83,7 @@ export async function startArchive(
       accessDb,
       index,
       blobStore,
-      ingest: { blobStore, indexWriter, log: (message, error) => logger.error(message, error) },
+      ingest: { blobStore, indexWriter, log: (message, error) => logger.error(message, error), onIndexed: (indexed) => onIndexed(indexed) },
       audit,
       log: (message, error) => logger.error(message, error),
     });
@@ -126,13 +128,18 @@ export async function startArchive(
           },
           config.storeCompressed,
         );
-  const onIndexed = compressionAtRest ? (indexed: IndexedNotice) => compressionAtRest.enqueue(indexed) : derive;
+  const background = compressionAtRest ? (indexed: IndexedNotice) => compressionAtRest.enqueue(indexed) : derive;
+  // The routing rules' watch of stable studies, then the background work on the instance.
+  onIndexed = (indexed) => {
+    exchange.stableStudies.arrived(indexed);
+    background?.(indexed);
+  };
   const app = createApp({
     index,
     indexWriter,
     blobStore,
     derived,
-    ...(onIndexed ? { onIndexed } : {}),
+    onIndexed: (indexed) => onIndexed(indexed),
     publicUrl: () => publicUrl,
     maxRequestBytes: config.maxRequestBytes,
     qidoMaxLimit: config.qidoMaxLimit,

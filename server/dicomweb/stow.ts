@@ -4,6 +4,7 @@ import { DICOM_JSON, parseMediaType } from '../../shared/dicomweb/media-types';
 import { FailureReason, encodeStowResponse, stowResponseStatus, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
 import { boundaryFromContentType, readMultipartRelated } from '../http/multipart-reader';
 import { receiveInstance, type IngestDeps } from '../ingest/store-instance';
+import { principalLabel, principalOf } from '../auth/principal';
 
 export interface StowDeps extends IngestDeps {
   maxRequestBytes: number;
@@ -32,6 +33,8 @@ export function storeInstances(deps: StowDeps) {
       throw new AppError('PAYLOAD_TOO_LARGE', `The request body is ${declaredLength} bytes; the limit is ${deps.maxRequestBytes}.`);
     }
 
+    // The routing rules' "source": the account (password or API token) that stores.
+    const source = principalLabel(principalOf(res)).id;
     const outcomes: StowInstanceOutcome[] = [];
     const pending = new Set<Promise<void>>();
     let pendingBytes = 0;
@@ -49,7 +52,7 @@ export function storeInstances(deps: StowDeps) {
           });
           continue;
         }
-        const { size, complete } = await receiveInstance(part.body, studyUid, deps);
+        const { size, complete } = await receiveInstance(part.body, studyUid, deps, source);
         const slot = outcomes.push({ ok: false, failureReason: FailureReason.ProcessingFailure, message: 'not completed' }) - 1;
         const done: Promise<void> = complete()
           .catch((error: unknown): StowInstanceOutcome => {

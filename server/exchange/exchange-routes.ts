@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { Exchange } from './exchange';
 import { peerRoutes } from './peer-routes';
+import { routingRuleRoutes } from './routing-rule-routes';
 
 export interface ExchangeRouteDeps {
   exchange: Exchange;
@@ -14,5 +15,6 @@ export interface ExchangeRouteDeps {
 export function exchangeRoutes(deps: ExchangeRouteDeps): Router {
   const router = express.Router();
   router.use(peerRoutes({ peers: deps.exchange.peers, audit: deps.audit }));
+  router.use(routingRuleRoutes({ rules: deps.exchange.routingRules, peers: deps.exchange.peers, audit: deps.audit }));
   return router;
 }

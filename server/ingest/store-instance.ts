@@ -25,7 +25,16 @@ export interface IndexedNotice {
   seriesUid: string;
   sopUid: string;
   modality: string;
+  /**
+   * Who stored it: the account's username for STOW-RS (password or API token), ARCHIVE_SOURCE for
+   * what the archive writes itself (report, opinion, key image and measurement SRs). A plain
+   * string so that a DIMSE calling AE title can be one too. The routing rules match on it.
+   */
+  source: string;
 }
+
+/** The source of the instances the archive makes itself. */
+export const ARCHIVE_SOURCE = 'pacs';
 
 export interface IngestDeps {
   blobStore: BlobStore;
@@ -49,6 +58,7 @@ export async function receiveInstance(
   body: AsyncIterable<Buffer>,
   expectedStudyUid: string | undefined,
   deps: IngestDeps,
+  source: string = ARCHIVE_SOURCE,
 ): Promise<ReceivedInstance> {
   const key = newInstanceKey();
   // Object mode: chunks pass through as they are, never concatenated (16 chunks ≈ 1 MB buffered).
@@ -123,7 +133,7 @@ export async function receiveInstance(
   }
   sink.end();
   const instance = parsed!;
-  return { size: position, complete: () => completeInstance(instance, key, position, stored, deps) };
+  return { size: position, complete: () => completeInstance(instance, key, position, stored, deps, source) };
 }
 
 async function completeInstance(
@@ -132,6 +142,7 @@ async function completeInstance(
   size: number,
   stored: Promise<unknown>,
   deps: IngestDeps,
+  source: string,
 ): Promise<StowInstanceOutcome> {
   const ds = parsed.dataset;
   const ids = {
@@ -164,6 +175,7 @@ async function completeInstance(
         seriesUid: ids.seriesInstanceUid,
         sopUid: ids.sopInstanceUid,
         modality: getString(ds, Tag.Modality) ?? '',
+        source,
       });
       return { ok: true, ...ids, alreadyStored: false };
     }

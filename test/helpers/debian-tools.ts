@@ -34,6 +34,10 @@ export const TEST_TOOLS = {
     debianPackage: 'hunspell hunspell-en-us hunspell-vi',
     usedFor: 'English and Vietnamese dictionaries: the no-English-in-Vietnamese walker (no-english-in-vi e2e)',
   },
+  Orthanc: {
+    debianPackage: 'orthanc orthanc-dicomweb',
+    usedFor: 'Orthanc 1.10.1 with its DICOMweb plugin: a third-party peer that pushes to and pulls from us (peer quirks, exchange)',
+  },
   chromium: { debianPackage: 'chromium', usedFor: "the browser of the viewer's end-to-end tests and bench:viewer" },
 } as const satisfies Record<string, { debianPackage: string; usedFor: string }>;
 

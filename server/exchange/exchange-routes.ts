@@ -4,6 +4,7 @@ import type { ArchiveIndex } from '../index/archive-index';
 import type { Exchange } from './exchange';
 import { peerRoutes } from './peer-routes';
 import { routingRuleRoutes } from './routing-rule-routes';
+import { transferRoutes } from './transfer-routes';
 
 export interface ExchangeRouteDeps {
   exchange: Exchange;
@@ -16,5 +17,6 @@ export function exchangeRoutes(deps: ExchangeRouteDeps): Router {
   const router = express.Router();
   router.use(peerRoutes({ peers: deps.exchange.peers, audit: deps.audit }));
   router.use(routingRuleRoutes({ rules: deps.exchange.routingRules, peers: deps.exchange.peers, audit: deps.audit }));
+  router.use(transferRoutes({ transfers: deps.exchange.transfers }));
   return router;
 }

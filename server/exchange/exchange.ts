@@ -7,6 +7,8 @@ import { PeerStore } from './peer-store';
 import { RoutingRuleStore } from './routing-rule-store';
 import { StableStudies } from './stable-studies';
 import { SecretBox } from './secret-box';
+import { TransferQueue } from './transfer-queue';
+import { TransferStore } from './transfer-store';
 
 export interface ExchangeConfig {
   secretKeyFile: string;
@@ -31,6 +33,8 @@ export interface ExchangeDeps {
  */
 export interface Exchange {
   peers: PeerStore;
+  /** The durable queue of transfer jobs (sends to and fetches from peers). */
+  transfers: TransferQueue;
   routingRules: RoutingRuleStore;
   /** Told of every indexed instance (start-archive.ts onIndexed); routes stable studies by the rules. */
   stableStudies: StableStudies;
@@ -40,24 +44,32 @@ export interface Exchange {
 export function startExchange(config: ExchangeConfig, deps: ExchangeDeps): Exchange {
   void deps;
   const peers = new PeerStore(deps.accessDb, SecretBox.open(config.secretKeyFile));
+  const transfers = new TransferQueue({
+    store: new TransferStore(deps.accessDb),
+    peers,
+    index: deps.index,
+    audit: deps.audit,
+    log: deps.log,
+    concurrency: config.transferConcurrency,
+  });
   const routingRules = new RoutingRuleStore(deps.accessDb);
   const stableStudies = new StableStudies({
     db: deps.accessDb,
     index: deps.index,
     rules: routingRules,
-    // The transfer queue (transfer-queue.ts) takes the jobs once it is wired here.
-    enqueue: () => {
-      throw new Error('The transfer queue is not running.');
-    },
+    enqueue: (request, requestedBy) => void transfers.enqueue(request, requestedBy),
     stableAgeMs: config.stableAgeSeconds * 1000,
     log: deps.log,
   });
+  transfers.start();
   return {
     peers,
+    transfers,
     routingRules,
     stableStudies,
     async close() {
       stableStudies.close();
+      await transfers.stop();
       await peers.close();
     },
   };

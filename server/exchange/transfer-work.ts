@@ -22,6 +22,8 @@ export interface JobSpec {
   attempt: number;
   /** Whether the job's instances have been listed (by an earlier run). */
   listed: boolean;
+  /** Who asked for it (an account's username, or `rule:<name>`): the audit trail's participant. */
+  requestedBy: string;
 }
 
 /**

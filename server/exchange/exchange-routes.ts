@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { Exchange } from './exchange';
 import { peerRoutes } from './peer-routes';
+import { remoteSearchRoutes } from './remote-search-routes';
 import { routingRuleRoutes } from './routing-rule-routes';
 import { transferRoutes } from './transfer-routes';
 
@@ -16,6 +17,7 @@ export interface ExchangeRouteDeps {
 export function exchangeRoutes(deps: ExchangeRouteDeps): Router {
   const router = express.Router();
   router.use(peerRoutes({ peers: deps.exchange.peers, audit: deps.audit }));
+  router.use(remoteSearchRoutes({ exchange: deps.exchange, audit: deps.audit }));
   router.use(routingRuleRoutes({ rules: deps.exchange.routingRules, peers: deps.exchange.peers, audit: deps.audit }));
   router.use(transferRoutes({ transfers: deps.exchange.transfers }));
   return router;

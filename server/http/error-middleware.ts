@@ -10,7 +10,8 @@ import type { Logger } from '../logger';
 export function errorMiddleware(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const error = toAppError(err);
-    if (error.status >= 500) logger.error(`${req.method} ${req.path} failed`, err);
+    // A peer archive's failure (502) is the peer's, on record in the audit trail: not an error of ours to log.
+    if (error.status >= 500 && error.status !== 502) logger.error(`${req.method} ${req.path} failed`, err);
     if (res.headersSent) {
       res.destroy();
       return;

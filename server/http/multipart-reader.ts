@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { MULTIPART_RELATED, parseMediaType } from '../../shared/dicomweb/media-types';
+import { ACCEPTED_BOUNDARY_RULE, isAcceptedBoundary } from '../../shared/dicomweb/multipart-boundary';
 import { AppError } from '../../shared/errors';
 
 /**
@@ -10,7 +11,8 @@ import { AppError } from '../../shared/errors';
  * Bodies are 1 GB and more, so nothing is buffered: part bodies are passed on as subarrays of the
  * source's chunks (only the few bytes of a delimiter split across two chunks are copied), and the
  * source is read only when the consumer asks for more, so memory stays at about one chunk.
- * Lenient in: preamble, epilogue, transport padding and bare-LF header lines are accepted.
+ * Lenient in: preamble, epilogue, transport padding, bare-LF header lines and boundaries longer than
+ * RFC 2046's 70 characters (Orthanc 1.10.1 writes 73; see shared/dicomweb/multipart-boundary.ts).
  */
 export interface MultipartPart {
   /** Header names in lower case; repeated headers joined with ", " (RFC 9110 5.3). */
@@ -78,16 +80,12 @@ export function boundaryFromContentType(contentType: string | undefined, expecte
   if (boundary === undefined) {
     throw new AppError('MALFORMED_MULTIPART', 'The multipart/related Content-Type has no boundary parameter (RFC 2046 5.1.1).');
   }
-  if (!BOUNDARY.test(boundary)) {
-    throw new AppError(
-      'MALFORMED_MULTIPART',
-      "The boundary must be 1 to 70 characters: letters, digits, '()+_,-./:=? and inner spaces (RFC 2046 5.1.1).",
-    );
+  if (!isAcceptedBoundary(boundary)) {
+    throw new AppError('MALFORMED_MULTIPART', `The boundary must be ${ACCEPTED_BOUNDARY_RULE}.`);
   }
   return boundary;
 }
 
-const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CR = 0x0d;
 const LF = 0x0a;

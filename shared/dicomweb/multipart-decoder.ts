@@ -23,6 +23,7 @@
  * MB, with back-pressure; this one returns whole parts, which is what an answer's reader wants.
  */
 import { parseMediaType } from './media-types';
+import { ACCEPTED_BOUNDARY_RULE, isAcceptedBoundary } from './multipart-boundary';
 
 export interface MultipartPart {
   /** Field names in lower case; repeated fields joined with ", " (RFC 9110 5.3). */
@@ -34,8 +35,6 @@ export interface MultipartPart {
   body: Uint8Array;
 }
 
-/** RFC 2046 5.1.1 `boundary`: 1 to 70 `bchars`, the last one not a space. */
-const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -43,7 +42,7 @@ const DASH = 0x2d;
 const SP = 0x20;
 const HTAB = 0x09;
 
-/** The boundary of a `multipart/*` Content-Type (quoted or not), checked against RFC 2046 5.1.1. */
+/** The boundary of a `multipart/*` Content-Type (quoted or not), checked against RFC 2046 5.1.1 (up to 200 characters: multipart-boundary.ts). */
 export function multipartBoundary(contentType: string): string {
   const media = parseMediaType(contentType);
   if (!media?.type.startsWith('multipart/')) throw new Error(`Not a multipart media type: ${JSON.stringify(contentType)}`);
@@ -284,10 +283,8 @@ export class MultipartDecoder {
 const WAIT = Symbol('wait for more bytes');
 
 function checkBoundary(boundary: string): void {
-  if (!BOUNDARY.test(boundary)) {
-    throw new Error(
-      `Not a multipart boundary (RFC 2046 5.1.1: 1 to 70 letters, digits, '()+_,-./:=? and inner spaces): ${JSON.stringify(boundary)}`,
-    );
+  if (!isAcceptedBoundary(boundary)) {
+    throw new Error(`Not a multipart boundary (${ACCEPTED_BOUNDARY_RULE}): ${JSON.stringify(boundary)}`);
   }
 }
 

@@ -15,6 +15,7 @@ export const APP_PATHS = [
   '/transfers',
   '/admin',
   '/admin/audit',
+  '/admin/peers',
 ] as const;
 
 export type AppPath = (typeof APP_PATHS)[number];

@@ -20,6 +20,7 @@ const pageNames: Messages<AppPath> = {
     '/transfers': 'Transfers',
     '/admin': 'Users',
     '/admin/audit': 'Audit trail',
+    '/admin/peers': 'Peers',
   },
   vi: {
     '/': 'Danh sách ca chụp',
@@ -33,6 +34,7 @@ const pageNames: Messages<AppPath> = {
     '/transfers': 'Truyền ảnh',
     '/admin': 'Người dùng',
     '/admin/audit': 'Nhật ký truy cập',
+    '/admin/peers': 'Kho liên kết',
   },
 };
 

@@ -19,4 +19,5 @@ export const routes: Record<AppPath, () => Promise<PageModule>> = {
   '/transfers': () => import('../transfers/transfers-page'),
   '/admin': () => import('../admin/users-page'),
   '/admin/audit': () => import('../admin/audit-page'),
+  '/admin/peers': () => import('../admin/peers-page'),
 };

@@ -1,0 +1,185 @@
+import { currentLanguage, translator } from '../i18n/i18n';
+import { element } from '../ui/element';
+import { button, formWithHeading, labelled, textInput } from '../ui/form-parts';
+import { SEND_SYNTAXES, type PeerInput, type PeerSummary, type PeerTestResult, type SendSyntax } from './peer-api';
+import { peerMessages, type PeerKey } from './peer-messages';
+
+const t = translator(peerMessages);
+
+const SYNTAX_NAMES: Record<SendSyntax, PeerKey> = {
+  'as-stored': 'syntaxAsStored',
+  '1.2.840.10008.1.2.4.80': 'syntaxJpegLs',
+  '1.2.840.10008.1.2.4.201': 'syntaxHtj2k',
+};
+
+export interface PeerForm {
+  element: HTMLFormElement;
+  /** Fills the form with a saved peer to change it, or empties it for a new one. */
+  edit(peer: PeerSummary | undefined): void;
+  /** The peer being changed, if any. */
+  editing(): PeerSummary | undefined;
+  showTest(result: PeerTestResult | undefined): void;
+}
+
+/**
+ * The add / edit form of a peer: name, base URL, authentication (none, Basic with username and
+ * password, Bearer token), bandwidth cap, max connections, send syntax and a custom CA. Saved
+ * secrets never come back from the archive: their field stays empty and says "set, leave empty
+ * to keep". "Test connection" tests the form as it stands, before saving.
+ */
+export function createPeerForm(handlers: {
+  onSave: (input: Partial<PeerInput>, form: PeerForm) => void;
+  onTest: (input: Partial<PeerInput>, form: PeerForm) => void;
+}): PeerForm {
+  const form = formWithHeading('admin-create peer-form', 'peer-form', t('addTitle'), 'h3');
+  const heading = form.querySelector('h3')!;
+  const name = textInput('peer-name', { autocomplete: 'off', required: true, maxLength: 64 });
+  const baseUrl = textInput('peer-url', { type: 'url', autocomplete: 'off', required: true, maxLength: 2048 });
+  baseUrl.placeholder = t('baseUrlHint');
+  baseUrl.classList.add('peer-url');
+  const authKind = element('select', { className: 'input', testid: 'peer-auth' });
+  for (const [kind, key] of [
+    ['none', 'authNone'],
+    ['basic', 'authBasic'],
+    ['bearer', 'authBearer'],
+  ] as const) {
+    const option = element('option', { text: t(key) });
+    option.value = kind;
+    authKind.append(option);
+  }
+  const username = textInput('peer-username', { autocomplete: 'off', maxLength: 256 });
+  const password = textInput('peer-password', { type: 'password', autocomplete: 'new-password', maxLength: 4096 });
+  const token = textInput('peer-token', { type: 'password', autocomplete: 'off', maxLength: 4096 });
+  const bandwidth = textInput('peer-bandwidth', { type: 'number' });
+  bandwidth.min = '64';
+  bandwidth.placeholder = t('unlimited');
+  const maxConnections = textInput('peer-max-connections', { type: 'number' });
+  maxConnections.min = '1';
+  maxConnections.max = '16';
+  const sendSyntax = element('select', { className: 'input', testid: 'peer-send-syntax' });
+  for (const syntax of SEND_SYNTAXES) {
+    const option = element('option', { text: t(SYNTAX_NAMES[syntax]) });
+    option.value = syntax;
+    sendSyntax.append(option);
+  }
+  const ca = element('textarea', { className: 'input peer-ca', testid: 'peer-ca' });
+  ca.rows = 4;
+  ca.spellcheck = false;
+  const caRemove = element('input', { testid: 'peer-ca-remove' });
+  caRemove.type = 'checkbox';
+  const caRemoveField = labelled(t('caRemove'), caRemove, 'form-field form-check');
+  const usernameField = labelled(t('username'), username);
+  const passwordField = labelled(t('password'), password);
+  const tokenField = labelled(t('token'), token);
+  const caField = labelled(t('caCertificate'), ca, 'form-field peer-ca-field');
+  caField.append(element('small', { className: 'peer-hint', text: t('caHint') }));
+
+  const result = element('p', { className: 'peer-test-result', testid: 'peer-test-result' });
+  result.setAttribute('aria-live', 'polite');
+  result.hidden = true;
+  const test = button(t('testConnection'), 'peer-test');
+  const save = button(t('save'), 'peer-save', 'submit', 'btn btn-primary');
+  const cancel = button(t('cancelEdit'), 'peer-cancel');
+  form.append(
+    labelled(t('name'), name),
+    labelled(t('baseUrl'), baseUrl, 'form-field peer-url-field'),
+    labelled(t('auth'), authKind),
+    usernameField,
+    passwordField,
+    tokenField,
+    labelled(t('bandwidth'), bandwidth),
+    labelled(t('maxConnections'), maxConnections),
+    labelled(t('sendSyntax'), sendSyntax),
+    caField,
+    caRemoveField,
+    element('div', { className: 'admin-filter-actions' }, test, save, cancel),
+    result,
+  );
+
+  let current: PeerSummary | undefined;
+  const showAuthFields = () => {
+    usernameField.hidden = authKind.value !== 'basic';
+    passwordField.hidden = authKind.value !== 'basic';
+    tokenField.hidden = authKind.value !== 'bearer';
+    // A saved secret is only kept for the same kind of authentication.
+    const kept = current?.auth.secretSet === true && current.auth.kind === authKind.value;
+    for (const input of [password, token]) {
+      input.placeholder = kept ? t('secretSet') : '';
+      input.dataset.secretSet = String(kept);
+    }
+  };
+  authKind.addEventListener('change', showAuthFields);
+
+  const read = (): Partial<PeerInput> => {
+    const kind = authKind.value as PeerInput['auth']['kind'];
+    const auth: PeerInput['auth'] =
+      kind === 'basic'
+        ? { kind, username: username.value.trim(), ...(password.value ? { password: password.value } : {}) }
+        : kind === 'bearer'
+          ? { kind, ...(token.value.trim() ? { token: token.value.trim() } : {}) }
+          : { kind };
+    const input: Partial<PeerInput> = {
+      name: name.value.trim(),
+      baseUrl: baseUrl.value.trim(),
+      auth,
+      bandwidthKbps: bandwidth.value.trim() === '' ? null : Number(bandwidth.value),
+      maxConnections: Number(maxConnections.value || 2),
+      sendSyntax: sendSyntax.value as SendSyntax,
+    };
+    // Empty keeps a saved CA (the archive shows its subject only); the box removes it.
+    if (ca.value.trim()) input.caCertificate = ca.value;
+    else if (!current || caRemove.checked) input.caCertificate = null;
+    return input;
+  };
+
+  const peerForm: PeerForm = {
+    element: form,
+    editing: () => current,
+    edit(peer) {
+      current = peer;
+      form.reset();
+      heading.textContent = peer ? t('editTitle', { name: peer.name }) : t('addTitle');
+      form.dataset.editing = peer?.id ?? '';
+      name.value = peer?.name ?? '';
+      baseUrl.value = peer?.baseUrl ?? '';
+      authKind.value = peer?.auth.kind ?? 'none';
+      username.value = peer?.auth.username ?? '';
+      bandwidth.value = peer?.bandwidthKbps == null ? '' : String(peer.bandwidthKbps);
+      maxConnections.value = String(peer?.maxConnections ?? 2);
+      sendSyntax.value = peer?.sendSyntax ?? 'as-stored';
+      ca.placeholder = peer?.caSubject ? t('caCurrent', { subject: peer.caSubject }) : '';
+      caRemoveField.hidden = !peer?.caSubject;
+      cancel.hidden = !peer;
+      showAuthFields();
+      peerForm.showTest(undefined);
+    },
+    showTest(test) {
+      result.hidden = !test;
+      if (!test) return;
+      result.dataset.ok = String(test.ok);
+      result.dataset.outcome = test.outcome;
+      // The archive's own sentence names the host, the status and the TLS error, in English.
+      if (!test.ok && currentLanguage() === 'en') result.textContent = test.message;
+      else {
+        const text = t(`test-${test.outcome}`, { ms: test.roundTripMs ?? 0 });
+        result.textContent = test.status !== null && !test.ok ? `${text} (HTTP ${test.status})` : text;
+      }
+      result.classList.toggle('form-error', !test.ok);
+    },
+  };
+
+  test.addEventListener('click', () => {
+    result.hidden = false;
+    result.textContent = t('testing');
+    result.classList.remove('form-error');
+    delete result.dataset.ok;
+    handlers.onTest(read(), peerForm);
+  });
+  cancel.addEventListener('click', () => peerForm.edit(undefined));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    handlers.onSave(read(), peerForm);
+  });
+  peerForm.edit(undefined);
+  return peerForm;
+}

@@ -4,7 +4,10 @@ import type { ArchiveIndex } from '../index/archive-index';
 import type { IndexedNotice } from '../ingest/store-instance';
 import type { RoutingRuleStore } from './routing-rule-store';
 
-/** Arrivals of this long are written in one transaction (a crash loses at most this much of them). */
+/**
+ * Arrivals of this long are written in one transaction (a crash loses at most this much of them);
+ * a quarter of the stable age when that is shorter, so a row is written well before it is due.
+ */
 const FLUSH_MS = 1_000;
 /** Studies routed per step; more due ones are taken in the next step, at once. */
 const SWEEP_BATCH = 100;
@@ -34,7 +37,7 @@ interface WatchRow {
  * Stable studies (Orthanc's StableAge) and the routing rules applied to them. A study is stable
  * once no instance arrived for `stableAgeMs`. Every indexed instance is told here (`arrived`);
  * while at least one rule is enabled, the arrival is kept in memory and all arrivals of the same
- * second are written in one transaction to the stable_watch table (study, last arrival, the
+ * second (a quarter of a short stable age) are written in one transaction to the stable_watch table (study, last arrival, the
  * sources that stored). One timer, set for the earliest row's due time (none while nothing is
  * watched), takes the stable rows: each is evaluated against the enabled rules with the study as
  * the index holds it, gets one send job per matching rule, and is deleted, in one transaction.
@@ -90,7 +93,7 @@ export class StableStudies {
     }
     entry.at = this.now();
     if (entry.sources.size < MAX_SOURCES) entry.sources.add(notice.source);
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+    this.flushTimer ??= setTimeout(() => this.flush(), Math.min(FLUSH_MS, this.deps.stableAgeMs / 4)).unref();
   }
 
   /** Studies watched (written rows; tests and the report). */

@@ -50,6 +50,8 @@ export function createPeerForm(handlers: {
   const username = textInput('peer-username', { autocomplete: 'off', maxLength: 256 });
   const password = textInput('peer-password', { type: 'password', autocomplete: 'new-password', maxLength: 4096 });
   const token = textInput('peer-token', { type: 'password', autocomplete: 'off', maxLength: 4096 });
+  // Wide enough for "•••• set, leave empty to keep".
+  password.size = token.size = 32;
   const bandwidth = textInput('peer-bandwidth', { type: 'number' });
   bandwidth.min = '64';
   bandwidth.placeholder = t('unlimited');

@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { IngestDeps } from '../ingest/store-instance';
 import type { BlobStore } from '../storage/blob-store';
+import { fetchWorker } from './fetch-worker';
 import { PeerStore } from './peer-store';
 import { RoutingRuleStore } from './routing-rule-store';
 import { StableStudies } from './stable-studies';
@@ -61,6 +62,10 @@ export function startExchange(config: ExchangeConfig, deps: ExchangeDeps): Excha
     stableAgeMs: config.stableAgeSeconds * 1000,
     log: deps.log,
   });
+  transfers.registerWorker(
+    'fetch',
+    fetchWorker({ index: deps.index, ingest: deps.ingest, audit: deps.audit, maxInstanceBytes: config.fetchMaxInstanceBytes }),
+  );
   transfers.start();
   return {
     peers,

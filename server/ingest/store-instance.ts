@@ -36,6 +36,12 @@ export interface IndexedNotice {
 /** The source of the instances the archive makes itself. */
 export const ARCHIVE_SOURCE = 'pacs';
 
+/** What a retrieval from a peer asked for (server/exchange/fetch-worker.ts): its study, and only these instances. */
+export interface ExpectedInstances {
+  studyUid: string;
+  sopUids: ReadonlySet<string>;
+}
+
 export interface IngestDeps {
   blobStore: BlobStore;
   indexWriter: IndexWriter;
@@ -56,7 +62,7 @@ export interface IngestDeps {
  */
 export async function receiveInstance(
   body: AsyncIterable<Buffer>,
-  expectedStudyUid: string | undefined,
+  expected: string | ExpectedInstances | undefined,
   deps: IngestDeps,
   source: string = ARCHIVE_SOURCE,
 ): Promise<ReceivedInstance> {
@@ -119,7 +125,7 @@ export async function receiveInstance(
   }
   const refusal = parseError
     ? failure(FailureReason.CannotUnderstand, `Cannot read the instance: ${parseError.reason}`)
-    : validate(parsed!, expectedStudyUid);
+    : validate(parsed!, expected);
   if (refusal) {
     sink.destroy(new Error('instance refused'));
     return {
@@ -237,8 +243,9 @@ async function sameAsStored(
   return stored.size === size && blobsEqual(store, stored.blobKey, key);
 }
 
-/** Required attributes (PS3.18 10.5.1): meta header, transfer syntax, valid UIDs, the study in the URL. */
-function validate(parsed: ParsedPart10, expectedStudyUid: string | undefined): StowInstanceOutcome | undefined {
+/** Required attributes (PS3.18 10.5.1): meta header, transfer syntax, valid UIDs, the study in the URL (and the instances asked for). */
+function validate(parsed: ParsedPart10, expected: string | ExpectedInstances | undefined): StowInstanceOutcome | undefined {
+  const expectedStudyUid = typeof expected === 'object' ? expected.studyUid : expected;
   const ds = parsed.dataset;
   const sopClassUid = getString(ds, Tag.SOPClassUID);
   const sopInstanceUid = getString(ds, Tag.SOPInstanceUID);
@@ -260,6 +267,8 @@ function validate(parsed: ParsedPart10, expectedStudyUid: string | undefined): S
   if (expectedStudyUid !== undefined && studyUid !== expectedStudyUid) {
     return failure(FailureReason.DataSetDoesNotMatch, 'The instance belongs to a different study than the one in the request URL.', ids);
   }
+  if (typeof expected === 'object' && !expected.sopUids.has(sopInstanceUid!))
+    return failure(FailureReason.DataSetDoesNotMatch, 'The instance is not one of those asked for.', ids);
   // A Media Storage SOP Instance UID (0002,0003) that differs from (0008,0018) is accepted
   // (lenient in): real modality exports carry it; the data set's own UID is authoritative.
   return undefined;

@@ -16,6 +16,7 @@ export const APP_PATHS = [
   '/admin',
   '/admin/audit',
   '/admin/peers',
+  '/admin/routing-rules',
 ] as const;
 
 export type AppPath = (typeof APP_PATHS)[number];

@@ -21,6 +21,7 @@ const pageNames: Messages<AppPath> = {
     '/admin': 'Users',
     '/admin/audit': 'Audit trail',
     '/admin/peers': 'Peers',
+    '/admin/routing-rules': 'Routing rules',
   },
   vi: {
     '/': 'Danh sách ca chụp',
@@ -35,6 +36,7 @@ const pageNames: Messages<AppPath> = {
     '/admin': 'Người dùng',
     '/admin/audit': 'Nhật ký truy cập',
     '/admin/peers': 'Kho liên kết',
+    '/admin/routing-rules': 'Quy tắc chuyển ảnh',
   },
 };
 

@@ -20,4 +20,5 @@ export const routes: Record<AppPath, () => Promise<PageModule>> = {
   '/admin': () => import('../admin/users-page'),
   '/admin/audit': () => import('../admin/audit-page'),
   '/admin/peers': () => import('../admin/peers-page'),
+  '/admin/routing-rules': () => import('../admin/routing-rules-page'),
 };

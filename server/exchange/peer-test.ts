@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { PeerTestOutcome, PeerTestResult } from '../../shared/api/exchange';
-import { PeerConnection, PeerProtocolError, PeerUnreachableError, readBody, type PeerEndpoint } from './peer-connection';
+import { header, readAnswer } from './peer-answer';
+import { PeerConnection, PeerProtocolError, PeerUnreachableError, type PeerEndpoint } from './peer-connection';
 
 /** A one-study search answers in a few KiB; more means the peer ignores `limit` or is no DICOMweb server. */
 export const TEST_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
@@ -30,12 +31,15 @@ export async function testPeerConnection(endpoint: PeerEndpoint): Promise<PeerTe
       signal: deadline,
     });
     status = answer.status;
-    const body = await readBody(answer.body, TEST_MAX_ANSWER_BYTES);
-    return judgeAnswer(answer.status, header(answer.headers, 'content-type'), header(answer.headers, 'location'), body, elapsed(), {
+    // Read as the remote search reads it (gunzipped when the peer compresses anyway), within the bound.
+    const body = await readAnswer(answer, TEST_MAX_ANSWER_BYTES);
+    return judgeAnswer(answer.status, header(answer, 'content-type') ?? '', header(answer, 'location') ?? '', body, elapsed(), {
       url,
       hasCredentials: endpoint.authorization !== undefined,
     });
   } catch (error) {
+    if (error instanceof PeerProtocolError && !/larger than/.test(error.message))
+      return result('not-dicomweb', status, elapsed(), `The peer's answer is unreadable: ${error.message}.`);
     if (error instanceof PeerProtocolError)
       return result(
         'too-large',
@@ -173,9 +177,4 @@ function ok(status: number, ms: number): PeerTestResult {
 
 function result(outcome: PeerTestOutcome, status: number | null, roundTripMs: number | null, message: string): PeerTestResult {
   return { ok: outcome === 'ok', outcome, roundTripMs, status, message };
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
 }

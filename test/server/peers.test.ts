@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeerSummary, PeerTestResult } from '../../shared/api/exchange';
 import { call, createUser, errorOf, type Answer, type HeaderMap } from '../helpers/access-client';
@@ -203,6 +204,14 @@ describe('peers API', () => {
       roundTripMs: null,
       message: `Nothing answers at 127.0.0.1:${closed} (connection refused): check the address and port, and that the peer's archive runs.`,
     });
+
+    // A peer that compresses its answer though nobody asked for it (some front proxies do).
+    const gzipped = await serve(
+      http.createServer((_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/dicom+json', 'content-encoding': 'gzip' }).end(gzipSync('[{}]')),
+      ),
+    );
+    expect(await testDraft({ ...base, baseUrl: `http://${gzipped}` })).toMatchObject({ ok: true, outcome: 'ok', status: 200 });
 
     const failing = await serve(http.createServer((_req, res) => res.writeHead(503).end('maintenance')));
     expect(await testDraft({ ...base, baseUrl: `http://${failing}` })).toMatchObject({ ok: false, outcome: 'peer-error', status: 503 });

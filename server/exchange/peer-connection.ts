@@ -120,7 +120,7 @@ export function unreachable(error: unknown, what: string): unknown {
 
 function isSocketError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(E[A-Z]+|ERR_TLS_.*|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_.*|SELF_SIGNED_.*)$/.test(code);
+  return typeof code === 'string' && /^(E[A-Z]+|ERR_TLS_.*|ERR_SSL_.*|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_.*|SELF_SIGNED_.*)$/.test(code);
 }
 
 function describe(code: string | undefined, error: Error): string {

@@ -88,7 +88,7 @@ function judgeAnswer(
       status,
       ms,
       location
-        ? `The peer redirects to ${location.slice(0, 300)} (${status}): use that address as the base URL.`
+        ? `The peer redirects to ${redirectBase(location, peer.url).slice(0, 300)} (${status}): use that address as the base URL.`
         : `The peer redirects (${status}) without saying where: check the base URL.`,
     );
   if (status >= 500)
@@ -169,6 +169,18 @@ function networkFailure(error: PeerUnreachableError, url: URL, status: number | 
       `The peer's HTTPS certificate is not trusted (${code}): if its hospital signs certificates with a CA of its own, paste that CA certificate (PEM) in the custom CA field.`,
     );
   return fail('unreachable', `The connection to ${where} failed: ${error.message}.`);
+}
+
+/** The base URL a redirect of our search points to: its Location without the search's own path and query. */
+function redirectBase(location: string, searched: URL): string {
+  let target: URL;
+  try {
+    target = new URL(location, searched);
+  } catch {
+    return location;
+  }
+  target.search = '';
+  return target.toString().replace(/\/studies\/?$/, '');
 }
 
 function ok(status: number, ms: number): PeerTestResult {

@@ -258,8 +258,24 @@ describe('peers API', () => {
     expect(trusted.json).toMatchObject({ ok: true, outcome: 'ok', status: 200 });
     // Testing an edit before saving it: without the CA again, with the stored token.
     expect((await api('POST', `/peers/${saved.id}/test`, { caCertificate: null })).json).toMatchObject({ ok: false, outcome: 'tls' });
-    // A plain-HTTP URL on the HTTPS port.
-    expect(await testDraft({ ...input, baseUrl: `http://${address}/dicom-web` })).toMatchObject({ ok: false });
+    // HTTPS to a plain-HTTP port.
+    expect(await testDraft({ ...input, baseUrl: `https://${new URL(peer.url).host}/dicom-web` })).toMatchObject({
+      ok: false,
+      outcome: 'tls',
+      message: expect.stringMatching(
+        /^The peer does not speak HTTPS at 127\.0\.0\.1:\d+ \(ERR_SSL_WRONG_VERSION_NUMBER\): try http:\/\/, or check the port\.$/,
+      ) as string,
+    });
+    // Plain HTTP to the HTTPS front, which redirects as many do.
+    const redirecting = await serve(
+      http.createServer((req, res) => res.writeHead(301, { location: `https://${address}${req.url}` }).end()),
+    );
+    expect(await testDraft({ ...input, baseUrl: `http://${redirecting}/dicom-web` })).toMatchObject({
+      ok: false,
+      outcome: 'not-dicomweb',
+      status: 301,
+      message: `The peer redirects to https://${address}/dicom-web (301): use that address as the base URL.`,
+    });
     expect((await api('DELETE', `/peers/${saved.id}`)).status).toBe(204);
   }, 60_000);
 

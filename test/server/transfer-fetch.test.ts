@@ -8,8 +8,9 @@ import { Tag } from '../../shared/dicom/tags';
 import { call, createUser, type HeaderMap } from '../helpers/access-client';
 import { startArchiveProcess, type ArchiveProcess } from '../helpers/archive-process';
 import { corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
-import { expectStored, getMultipart } from '../helpers/dicomweb-http';
+import { expectStored, getMultipart, withZeroPreamble } from '../helpers/dicomweb-http';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
+import { startOrthanc } from '../helpers/orthanc';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 /**
@@ -192,6 +193,31 @@ describe('fetch from a peer', () => {
     const lacking = await fetchJob(us, { peerId: central.id, studyInstanceUID: '1.2.826.0.1.3680043.8.498.1' });
     expect(lacking.job).toMatchObject({ status: 'failed', lastError: 'the peer has no such study' });
   });
+
+  it('fetches a series from Orthanc 1.10.1 (its QIDO-RS and its WADO-RS as stored), byte for byte', async () => {
+    const orthanc = await startOrthanc({ users: { 'district-b': PASSWORD } });
+    try {
+      const files = CT_FILES.slice(0, 10);
+      for (const file of files) {
+        const res = await orthanc.fetch('/instances', { method: 'POST', body: corpusFile(file) });
+        expect(res.status).toBe(200);
+        await res.arrayBuffer();
+      }
+      const third = await addPeer(us, 'Orthanc', orthanc.dicomWeb, { kind: 'basic', username: 'district-b', password: PASSWORD });
+      await us.fetch(`${us.dicomWeb}/studies/${STUDY}`, { method: 'DELETE' }); // what the tests before fetched
+      const { job, failures, seconds } = await fetchJob(us, { peerId: third.id, studyInstanceUID: STUDY, seriesInstanceUID: SERIES });
+      expect(failures).toEqual([]);
+      expect(job.status, job.lastError ?? '').toBe('done');
+      expect(job.progress).toMatchObject({ instancesTotal: 10, instancesDone: 10 });
+      console.log(`fetch of 10 CT slices from Orthanc: ${(10 / seconds).toFixed(1)} instances/s`);
+      for (const file of files) {
+        const ours = await getMultipart(us, corpusInstanceUrl(us.dicomWeb, corpusEntry(file)), AS_STORED);
+        expect(Buffer.compare(ours.parts[0]!.body, withZeroPreamble(corpusFile(file)))).toBe(0);
+      }
+    } finally {
+      await orthanc.stop();
+    }
+  }, 60_000);
 
   describe('from peers that answer badly', () => {
     const BAD_STUDY = '1.2.826.0.1.3680043.8.498.100';

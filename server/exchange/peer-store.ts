@@ -67,11 +67,8 @@ export class PeerStore {
   }
 
   create(input: unknown, now = Date.now()): PeerSummary {
-    const peer = parsePeerInput(input, undefined);
-    const row: Row = { id: newId(), ...this.columns(peer, undefined), paused_at: null, created_at: now, updated_at: now };
-    if (peer.auth.kind !== 'none' && row.secret_sealed === null)
-      throw new AppError('BAD_REQUEST', `A peer with ${peer.auth.kind} authentication needs its ${secretName(peer.auth.kind)}.`);
-    this.write(() => this.q.insert.run(row), peer.name);
+    const row = this.rowFor(input, undefined, now);
+    this.write(() => this.q.insert.run(row), row.name);
     return toSummary(row);
   }
 
@@ -79,11 +76,8 @@ export class PeerStore {
   update(id: string, input: unknown, now = Date.now()): PeerSummary {
     const old = this.q.byId.get(id);
     if (!old) throw new AppError('NOT_FOUND', 'No such peer.');
-    const peer = parsePeerInput(input, old);
-    const row: Row = { ...old, ...this.columns(peer, old), updated_at: now };
-    if (peer.auth.kind !== 'none' && row.secret_sealed === null)
-      throw new AppError('BAD_REQUEST', `A peer with ${peer.auth.kind} authentication needs its ${secretName(peer.auth.kind)}.`);
-    this.write(() => this.q.update.run(row), peer.name);
+    const row = this.rowFor(input, old, now);
+    this.write(() => this.q.update.run(row), row.name);
     this.dropConnection(id);
     return toSummary(row);
   }
@@ -110,14 +104,7 @@ export class PeerStore {
   /** What a connection needs, secret unsealed; undefined for an unknown peer. */
   endpoint(id: string): PeerEndpoint | undefined {
     const row = this.q.byId.get(id);
-    if (!row) return undefined;
-    return {
-      baseUrl: row.base_url,
-      authorization: this.authorization(row),
-      caPem: row.ca_pem,
-      bandwidthKbps: row.bandwidth_kbps,
-      maxConnections: row.max_connections,
-    };
+    return row && this.endpointOf(row);
   }
 
   /**
@@ -128,17 +115,7 @@ export class PeerStore {
   draftEndpoint(input: unknown, id?: string): PeerEndpoint {
     const old = id === undefined ? undefined : this.q.byId.get(id);
     if (id !== undefined && !old) throw new AppError('NOT_FOUND', 'No such peer.');
-    const peer = parsePeerInput(input, old);
-    const row: Row = { id: id ?? '', ...this.columns(peer, old), paused_at: null, created_at: 0, updated_at: 0 };
-    if (peer.auth.kind !== 'none' && row.secret_sealed === null)
-      throw new AppError('BAD_REQUEST', `A peer with ${peer.auth.kind} authentication needs its ${secretName(peer.auth.kind)}.`);
-    return {
-      baseUrl: row.base_url,
-      authorization: this.authorization(row),
-      caPem: row.ca_pem,
-      bandwidthKbps: row.bandwidth_kbps,
-      maxConnections: row.max_connections,
-    };
+    return this.endpointOf(this.rowFor(input, old, Date.now()));
   }
 
   /** The peer's connection pool, made on first use and kept until the peer changes. */
@@ -163,6 +140,28 @@ export class PeerStore {
     const connection = this.connections.get(id);
     this.connections.delete(id);
     void connection?.close().catch(() => undefined);
+  }
+
+  /** The row `input` makes: a new peer, or `old` changed as a PATCH would; with a secret where its authentication needs one. */
+  private rowFor(input: unknown, old: Row | undefined, now: number): Row {
+    const peer = parsePeerInput(input, old);
+    const columns = this.columns(peer, old);
+    const row: Row = old
+      ? { ...old, ...columns, updated_at: now }
+      : { id: newId(), ...columns, paused_at: null, created_at: now, updated_at: now };
+    if (peer.auth.kind !== 'none' && row.secret_sealed === null)
+      throw new AppError('BAD_REQUEST', `A peer with ${peer.auth.kind} authentication needs its ${secretName(peer.auth.kind)}.`);
+    return row;
+  }
+
+  private endpointOf(row: Row): PeerEndpoint {
+    return {
+      baseUrl: row.base_url,
+      authorization: this.authorization(row),
+      caPem: row.ca_pem,
+      bandwidthKbps: row.bandwidth_kbps,
+      maxConnections: row.max_connections,
+    };
   }
 
   private authorization(row: Row): string | undefined {

@@ -37,13 +37,14 @@ interface WatchRow {
  * Stable studies (Orthanc's StableAge) and the routing rules applied to them. A study is stable
  * once no instance arrived for `stableAgeMs`. Every indexed instance is told here (`arrived`);
  * while at least one rule is enabled, the arrival is kept in memory and all arrivals of the same
- * second (a quarter of a short stable age) are written in one transaction to the stable_watch table (study, last arrival, the
- * sources that stored). One timer, set for the earliest row's due time (none while nothing is
- * watched), takes the stable rows: each is evaluated against the enabled rules with the study as
- * the index holds it, gets one send job per matching rule, and is deleted, in one transaction.
- * The rows outlive a restart: at start the ones already due are routed at once. More instances
- * after routing make a new row, and the study is routed again when it is stable again; the send
- * job's resume (QIDO on the peer) then sends only what the peer lacks.
+ * second (a quarter of a short stable age) are written in one transaction to the stable_watch
+ * table (study, last arrival, the sources that stored). One timer, set for the earliest row's due
+ * time (none while nothing is watched), takes the stable rows: each is evaluated against the
+ * enabled rules with the study as the index holds it, gets one send job per matching rule, and is
+ * deleted, in one transaction. The rows outlive a restart: at start the ones already due are
+ * routed at once. More instances after routing make a new row, and the study is routed again when
+ * it is stable again; the send job's resume (QIDO on the peer) then sends only what the peer
+ * lacks.
  */
 export class StableStudies {
   private readonly q;

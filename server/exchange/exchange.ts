@@ -8,6 +8,7 @@ import { PeerStore } from './peer-store';
 import { RoutingRuleStore } from './routing-rule-store';
 import { StableStudies } from './stable-studies';
 import { SecretBox } from './secret-box';
+import { sendWorker } from './send-worker';
 import { TransferQueue } from './transfer-queue';
 import { TransferStore } from './transfer-store';
 
@@ -62,6 +63,7 @@ export function startExchange(config: ExchangeConfig, deps: ExchangeDeps): Excha
     stableAgeMs: config.stableAgeSeconds * 1000,
     log: deps.log,
   });
+  transfers.registerWorker('send', sendWorker({ index: deps.index, blobStore: deps.blobStore, peers, audit: deps.audit }));
   transfers.registerWorker(
     'fetch',
     fetchWorker({ index: deps.index, ingest: deps.ingest, audit: deps.audit, maxInstanceBytes: config.fetchMaxInstanceBytes }),

@@ -97,9 +97,8 @@ export class TransferStore {
         `UPDATE transfer_jobs SET status = 'queued', finished_at = NULL, next_attempt_at = NULL, last_error = NULL
          WHERE id = ? AND status IN ('failed', 'cancelled')`,
       ),
-      retryInstances: db.prepare<[string]>(
-        `UPDATE transfer_instances SET state = 'pending', reason = NULL WHERE job_id = ? AND state = 'failed'`,
-      ),
+      // The reason stays until the instance is done or fails again: a resume must not take the peer's copy for it.
+      retryInstances: db.prepare<[string]>(`UPDATE transfer_instances SET state = 'pending' WHERE job_id = ? AND state = 'failed'`),
       recover: db.prepare(`UPDATE transfer_jobs SET status = 'queued' WHERE status = 'running'`),
       spec: db.prepare<[string], JobRow>(`${SELECT_JOB} WHERE j.id = ?`),
       addInstance: db.prepare<[string, string, string, number | null]>(
@@ -111,12 +110,12 @@ export class TransferStore {
            (SELECT CASE WHEN count(*) = count(size) THEN sum(size) END FROM transfer_instances WHERE job_id = ?)
          WHERE id = ?`,
       ),
-      pending: db.prepare<[string], { sopUid: string; seriesUid: string; size: number | null }>(
-        `SELECT sop_uid AS sopUid, series_uid AS seriesUid, size FROM transfer_instances WHERE job_id = ? AND state = 'pending'
+      pending: db.prepare<[string], { sopUid: string; seriesUid: string; size: number | null; reason: string | null }>(
+        `SELECT sop_uid AS sopUid, series_uid AS seriesUid, size, reason FROM transfer_instances WHERE job_id = ? AND state = 'pending'
          ORDER BY series_uid, sop_uid`,
       ),
       done: db.prepare<[string, string]>(
-        `UPDATE transfer_instances SET state = 'done' WHERE job_id = ? AND sop_uid = ? AND state = 'pending'`,
+        `UPDATE transfer_instances SET state = 'done', reason = NULL WHERE job_id = ? AND sop_uid = ? AND state = 'pending'`,
       ),
       setSize: db.prepare<[number, string, string]>(`UPDATE transfer_instances SET size = ? WHERE job_id = ? AND sop_uid = ?`),
       addBytes: db.prepare<[number, string]>(`UPDATE transfer_jobs SET bytes_done = bytes_done + ? WHERE id = ?`),
@@ -223,7 +222,7 @@ export class TransferStore {
   }
 
   pending(jobId: string): JobInstance[] {
-    return this.q.pending.all(jobId);
+    return this.q.pending.all(jobId).map(({ reason, ...instance }) => (reason === null ? instance : { ...instance, failedBefore: reason }));
   }
 
   /** These instances are done, `bytes` crossed the link for them; `sizes` learnt on the way (a fetch). */

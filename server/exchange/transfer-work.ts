@@ -7,6 +7,8 @@ export interface JobInstance {
   seriesUid: string;
   /** Stored size in bytes when known (a send knows it; a fetch learns it on arrival). */
   size: number | null;
+  /** Pending again after a retry of the job: it failed before, with this reason. */
+  failedBefore?: string;
 }
 
 /** The job as a worker sees it. */

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { expect } from 'vitest';
+import type { PeerInput, PeerSummary, TransferJob } from '../../shared/api/exchange';
+import { getMultipart } from './dicomweb-http';
+import type { ArchiveClient } from './signed-in-fetch';
+
+/** POST /api/peers as the archive's admin; the created peer. */
+export async function addPeer(archive: ArchiveClient, input: PeerInput): Promise<PeerSummary> {
+  const res = await archive.fetch('/api/peers', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const text = await res.text();
+  expect(res.status, text).toBe(201);
+  return JSON.parse(text) as PeerSummary;
+}
+
+/** POST /api/transfers (a send of `studyInstanceUID` unless the request says otherwise); the queued job. */
+export async function requestTransfer(archive: ArchiveClient, request: Record<string, unknown>): Promise<TransferJob> {
+  const res = await archive.fetch('/api/transfers', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ direction: 'send', ...request }),
+  });
+  const text = await res.text();
+  expect(res.status, text).toBe(201);
+  return JSON.parse(text) as TransferJob;
+}
+
+export async function transferJob(archive: ArchiveClient, id: string): Promise<TransferJob> {
+  const res = await archive.fetch(`/api/transfers/${id}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as TransferJob;
+}
+
+/** Polls GET /api/transfers/{id} until `until` holds (every 100 ms); the job then. */
+export async function waitForJob(
+  archive: ArchiveClient,
+  id: string,
+  until: (job: TransferJob) => boolean,
+  timeoutMs = 60_000,
+): Promise<TransferJob> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await transferJob(archive, id);
+    if (until(job)) return job;
+    if (Date.now() > deadline) throw new Error(`transfer ${id} did not get there in ${timeoutMs} ms: ${JSON.stringify(job)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The job once it has ended (done, failed or cancelled). */
+export function waitForEnd(archive: ArchiveClient, id: string, timeoutMs?: number): Promise<TransferJob> {
+  return waitForJob(archive, id, (job) => job.status === 'done' || job.status === 'failed' || job.status === 'cancelled', timeoutMs);
+}
+
+/** SOP Instance UID → SHA-256 of the instance as stored, from a WADO-RS retrieve of the study (transfer-syntax=*). */
+export async function storedDigests(archive: ArchiveClient, studyUid: string): Promise<Map<string, string>> {
+  const { status, parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${studyUid}`);
+  const digests = new Map<string, string>();
+  if (status === 404) return digests;
+  expect(status).toBe(200);
+  for (const part of parts) {
+    const sop = /instances\/([0-9.]+)/.exec(part.headers['content-location'] ?? '')?.[1];
+    if (!sop) throw new Error(`a part without its instance in Content-Location: ${JSON.stringify(part.headers)}`);
+    digests.set(sop, createHash('sha256').update(part.body).digest('hex'));
+  }
+  return digests;
+}

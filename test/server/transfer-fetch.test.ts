@@ -174,6 +174,43 @@ describe('fetch from a peer', () => {
     expect(retrievals()).toEqual([]);
   });
 
+  it('resumes after the link is cut in the middle of the series: re-lists, skips what was stored, fetches the rest', async () => {
+    await us.fetch(`${us.dicomWeb}/studies/${STUDY}`, { method: 'DELETE' }); // what the test before fetched
+    startCapture();
+    const downBefore = proxy.bytes('downstream');
+    proxy.cutAfter(3 * 2 ** 20, 'downstream');
+    const { job, failures } = await fetchJob(us, { peerId: central.id, studyInstanceUID: STUDY });
+    const down = proxy.bytes('downstream') - downBefore;
+    proxy.capture(false);
+    proxy.clearFaults();
+    expect(failures).toEqual([]);
+    expect(job).toMatchObject({ status: 'done', progress: { instancesTotal: 16, instancesDone: 16, instancesFailed: 0 } });
+    expect(job.attempts).toBeGreaterThanOrEqual(2);
+    const all = retrievals();
+    expect(all.filter((t) => !t.includes('/instances/'))).toEqual([`/dicom-web/studies/${STUDY}/series/${SERIES}`]);
+    // After the cut: only the instances not stored yet, one by one; about 3 MiB of them came in the first answer.
+    const rest = all.filter((t) => t.includes('/instances/'));
+    expect(rest.length).toBeGreaterThanOrEqual(10);
+    expect(rest.length).toBeLessThan(16);
+    expect(new Set(rest).size).toBe(rest.length);
+    // Each run's audit record counts what it stored: 16 in all, none twice.
+    const runs = (await auditOf('transfer-fetch')).filter((r) => r.detail.includes(job.id)).sort((a, b) => a.id - b.id);
+    expect(runs.length).toBe(job.attempts);
+    const stored = runs.map((r) => Number(/: (\d+) instance\(s\) stored/.exec(r.detail)![1]));
+    expect(stored.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(stored.at(-1)).toBe(rest.length);
+    expect(
+      runs.some(
+        (r) => r.outcome === 8 && /stopped: .*the connection was cut|stopped: .*other side closed|stopped: .*terminated/.test(r.detail),
+      ),
+    ).toBe(true);
+    expect(down).toBeGreaterThan(3 * 2 ** 20);
+    for (const file of CT_FILES) {
+      const ours = await getMultipart(us, corpusInstanceUrl(us.dicomWeb, corpusEntry(file)), AS_STORED);
+      expect(Buffer.compare(ours.parts[0]!.body, withZeroPreamble(corpusFile(file)))).toBe(0);
+    }
+  });
+
   it('fails with a clear reason for refused credentials, a base URL that is no DICOMweb service and a study the peer lacks', async () => {
     const wrong = await addPeer(us, 'Wrong password', `${peer.dicomWeb}`, {
       kind: 'basic',

@@ -1,9 +1,7 @@
 import type { Page } from '../app/page';
 import { translator } from '../i18n/i18n';
-import { confirmAction } from '../ui/confirm-dialog';
 import { element } from '../ui/element';
-import { errorText } from '../ui/error-text';
-import { formError, showFormError } from '../ui/form-parts';
+import { adminList } from './admin-list';
 import { adminSection } from './admin-shell';
 import { listPeers } from './peer-api';
 import { createRule, listRules, removeRule, updateRule, type RoutingRuleInput } from './routing-rule-api';
@@ -23,61 +21,30 @@ export const page: Page = {
   async mount(root) {
     const section = adminSection(root, '/admin/routing-rules', 'admin-rules');
     if (!section) return;
-    const notice = element('p', { className: 'form-notice', testid: 'admin-notice' });
-    notice.setAttribute('aria-live', 'polite');
-    const error = formError('admin-error');
-    const tableWrap = element('div', { className: 'admin-table-wrap' });
-    section.dataset.loads = '0';
-
-    const load = async () => {
-      section.dataset.state = 'loading';
-      try {
-        const [rules, peers] = await Promise.all([listRules(), listPeers()]);
-        form.setPeers(peers);
-        form.element.hidden = peers.length === 0 && !form.editing();
-        const empty = peers.length === 0 ? t('noPeers') : rules.length === 0 ? t('noRules') : undefined;
-        tableWrap.replaceChildren(
-          empty !== undefined && rules.length === 0
-            ? element('p', { className: 'form-notice', testid: 'rules-empty', text: empty })
-            : createRuleTable(rules, {
-                edit: (rule) => {
-                  form.edit(rule);
-                  form.element.scrollIntoView({ block: 'nearest' });
-                },
-                setEnabled: (rule, enabled) =>
-                  void attempt(async () => {
-                    await updateRule(rule.id, { enabled });
-                    return t(enabled ? 'enabledNotice' : 'disabledNotice', { name: rule.name });
-                  }),
-                remove: (rule) =>
-                  void confirmAction(t('removeConfirm', { name: rule.name }), t('remove')).then((yes) => {
-                    if (!yes) return;
-                    void attempt(async () => {
-                      await removeRule(rule.id);
-                      if (form.editing()?.id === rule.id) form.edit(undefined);
-                      return t('removed', { name: rule.name });
-                    });
-                  }),
-              }),
-        );
-        section.dataset.state = 'done';
-      } catch (failure) {
-        showFormError(error, errorText(failure));
-        section.dataset.state = 'error';
-      }
-      section.dataset.loads = String(Number(section.dataset.loads) + 1);
-    };
-
-    const attempt = async (work: () => Promise<string>) => {
-      showFormError(error, undefined);
-      notice.textContent = '';
-      try {
-        notice.textContent = await work();
-      } catch (failure) {
-        showFormError(error, errorText(failure));
-      }
-      await load();
-    };
+    const { notice, error, tableWrap, reload, attempt, attemptConfirmed } = adminList(section, async () => {
+      const [rules, peers] = await Promise.all([listRules(), listPeers()]);
+      form.setPeers(peers);
+      form.element.hidden = peers.length === 0 && !form.editing();
+      const empty = peers.length === 0 ? t('noPeers') : rules.length === 0 ? t('noRules') : undefined;
+      if (empty !== undefined && rules.length === 0) return element('p', { className: 'form-notice', testid: 'rules-empty', text: empty });
+      return createRuleTable(rules, {
+        edit: (rule) => {
+          form.edit(rule);
+          form.element.scrollIntoView({ block: 'nearest' });
+        },
+        setEnabled: (rule, enabled) =>
+          void attempt(async () => {
+            await updateRule(rule.id, { enabled });
+            return t(enabled ? 'enabledNotice' : 'disabledNotice', { name: rule.name });
+          }),
+        remove: (rule) =>
+          void attemptConfirmed(t('removeConfirm', { name: rule.name }), t('remove'), async () => {
+            await removeRule(rule.id);
+            if (form.editing()?.id === rule.id) form.edit(undefined);
+            return t('removed', { name: rule.name });
+          }),
+      });
+    });
 
     const save = (input: Partial<RoutingRuleInput>, ruleForm: RuleForm) =>
       attempt(async () => {
@@ -98,6 +65,6 @@ export const page: Page = {
       tableWrap,
       form.element,
     );
-    await load();
+    await reload();
   },
 };

@@ -2,9 +2,8 @@ import type { Page } from '../app/page';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-form';
 import { translator } from '../i18n/i18n';
 import { element } from '../ui/element';
-import { errorText } from '../ui/error-text';
-import { formError, showFormError } from '../ui/form-parts';
 import { createUser, listUsers, updateUser, type NewUser, type UserChange } from './admin-api';
+import { adminList } from './admin-list';
 import { adminSection } from './admin-shell';
 import { createNewUserForm } from './create-user-form';
 import { adminMessages } from './messages';
@@ -22,35 +21,9 @@ export const page: Page = {
   async mount(root) {
     const section = adminSection(root, '/admin', 'admin-users');
     if (!section) return;
-    const notice = element('p', { className: 'form-notice', testid: 'admin-notice' });
-    notice.setAttribute('aria-live', 'polite');
-    const error = formError('admin-error');
-    const tableWrap = element('div', { className: 'admin-table-wrap' });
-    section.dataset.loads = '0';
-
-    const load = async () => {
-      section.dataset.state = 'loading';
-      try {
-        const users = await listUsers();
-        tableWrap.replaceChildren(createUserTable(users, (username, change) => void apply(username, change)));
-        section.dataset.state = 'done';
-      } catch (failure) {
-        showFormError(error, errorText(failure));
-        section.dataset.state = 'error';
-      }
-      section.dataset.loads = String(Number(section.dataset.loads) + 1);
-    };
-
-    const attempt = async (work: () => Promise<string>) => {
-      showFormError(error, undefined);
-      notice.textContent = '';
-      try {
-        notice.textContent = await work();
-      } catch (failure) {
-        showFormError(error, errorText(failure));
-      }
-      await load();
-    };
+    const { notice, error, tableWrap, reload, attempt } = adminList(section, async () =>
+      createUserTable(await listUsers(), (username, change) => void apply(username, change)),
+    );
 
     const apply = (username: string, change: UserChange) =>
       attempt(async () => {
@@ -75,6 +48,6 @@ export const page: Page = {
       tableWrap,
       createNewUserForm((user, form) => void create(user, form)),
     );
-    await load();
+    await reload();
   },
 };

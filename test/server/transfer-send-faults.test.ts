@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startArchiveProcess, type ArchiveProcess } from '../helpers/archive-process';
+import { CORPUS_DIR } from '../helpers/corpus';
+import { expectStored } from '../helpers/dicomweb-http';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
+import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { addPeer, requestTransfer, storedDigests, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
+
+const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
+const FILES = fs
+  .readdirSync(SERIES_DIR)
+  .sort()
+  .slice(0, 12)
+  .map((name) => fs.readFileSync(path.join(SERIES_DIR, name)));
+const STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
+const ADMIN_AUTH = { kind: 'basic', username: TEST_ADMIN.username, password: TEST_ADMIN.password } as const;
+
+/**
+ * A send through faults (issue 13 "Tests"): a TCP proxy between sender and peer answers 503,
+ * cuts a batch in the middle, and the sender is killed with SIGKILL in the middle of a job.
+ * Each time the job completes with every instance on the peer once, byte for byte, and no
+ * instance in two whole STOW-RS requests (the proxy reads every request that passed).
+ */
+describe('send through faults', () => {
+  let central: TestArchive;
+  let proxy: FaultProxy;
+  /** What the proxy had seen of whole STOW-RS requests before the test (its capture keeps what it kept). */
+  let sentBefore = 0;
+
+  beforeAll(async () => {
+    central = await startTestArchive();
+    proxy = await startFaultProxy(Number(new URL(central.url).port));
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await central?.stop();
+  });
+  beforeEach(async () => {
+    proxy.clearFaults();
+    proxy.capture(false);
+    sentBefore = proxy.sentSopInstanceUids().length;
+    const res = await central.fetch(`${central.dicomWeb}/studies/${STUDY}`, { method: 'DELETE' });
+    expect([204, 404]).toContain(res.status);
+  });
+
+  /** Every instance once on the peer, as stored here, and never in two whole requests. */
+  const expectDeliveredOnce = async (sender: { dicomWeb: string; fetch: TestArchive['fetch']; url: string }) => {
+    const [ours, theirs] = await Promise.all([storedDigests(sender, STUDY), storedDigests(central, STUDY)]);
+    expect(theirs.size).toBe(12);
+    expect(theirs).toEqual(ours);
+    const sent = proxy.sentSopInstanceUids().slice(sentBefore);
+    expect(new Set(sent).size).toBe(sent.length);
+    return sent;
+  };
+
+  it('retries after 503 (honouring Retry-After) and completes', async () => {
+    const us = await startTestArchive();
+    try {
+      await expectStored(us, FILES);
+      const peer = await addPeer(us, { name: 'Central via proxy', baseUrl: `${proxy.url}/dicom-web`, auth: ADMIN_AUTH });
+      proxy.capture(true);
+      proxy.answer503(2);
+      const job = await requestTransfer(us, { peerId: peer.id, studyInstanceUID: STUDY });
+      const ended = await waitForEnd(us, job.id);
+      expect(ended).toMatchObject({ status: 'done', progress: { instancesDone: 12 } });
+      expect(ended.attempts).toBe(3);
+      expect(proxy.connections.filter((c) => c.fate === 'answered-503')).toHaveLength(2);
+      expect(await expectDeliveredOnce(us)).toHaveLength(12);
+    } finally {
+      await us.stop();
+    }
+  });
+
+  it('completes after the connection is cut in the middle of a batch, sending nothing twice', async () => {
+    const us = await startTestArchive();
+    try {
+      await expectStored(us, FILES);
+      const peer = await addPeer(us, { name: 'Central via proxy', baseUrl: `${proxy.url}/dicom-web`, auth: ADMIN_AUTH });
+      proxy.capture(true);
+      // The first batch is about 1 MiB; the second carries the rest: cut it half way.
+      proxy.cutAfter(3_500_000, 'upstream');
+      const job = await requestTransfer(us, { peerId: peer.id, studyInstanceUID: STUDY });
+      const ended = await waitForEnd(us, job.id);
+      expect(ended).toMatchObject({ status: 'done', progress: { instancesDone: 12 } });
+      expect(ended.attempts).toBe(2);
+      expect(proxy.connections.some((c) => c.fate === 'cut')).toBe(true);
+      const sent = await expectDeliveredOnce(us);
+      // What the peer stored of the cut request before the cut was found by the QIDO-RS question, not sent again.
+      expect(sent.length).toBeLessThan(12);
+      const asked = proxy.capturedRequests().filter((r) => r.method === 'GET' && r.target.includes(`/studies/${STUDY}/instances?`));
+      expect(asked.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await us.stop();
+    }
+  });
+
+  it('resumes after the sender is killed (kill -9) in the middle of a job', async () => {
+    const sender: ArchiveProcess = await startArchiveProcess();
+    try {
+      await expectStored(sender, FILES);
+      const peer = await addPeer(sender, { name: 'Central via proxy', baseUrl: `${proxy.url}/dicom-web`, auth: ADMIN_AUTH });
+      proxy.capture(true);
+      proxy.throttle({ bitsPerSecond: 12_000_000 });
+      const job = await requestTransfer(sender, { peerId: peer.id, studyInstanceUID: STUDY });
+      await waitForJob(sender, job.id, (j) => j.progress.instancesDone >= 2);
+      await sender.kill9();
+      proxy.clearFaults();
+      await sender.restart();
+      const ended = await waitForEnd(sender, job.id);
+      expect(ended).toMatchObject({ status: 'done', progress: { instancesDone: 12, instancesFailed: 0 } });
+      expect(ended.attempts).toBe(2);
+      await expectDeliveredOnce(sender);
+    } finally {
+      await sender.dispose();
+    }
+  });
+});

@@ -138,7 +138,7 @@ export const peerMessages: Messages<PeerKey> = {
     colStatus: 'Truyền ảnh',
     colActions: 'Thao tác',
     authNone: 'không',
-    authBasic: 'Basic',
+    authBasic: 'Tên đăng nhập và mật khẩu',
     authBearer: 'Mã truy cập (Bearer)',
     noCap: 'không giới hạn',
     capKbps: '{kbps} kbit/s',

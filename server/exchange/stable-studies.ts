@@ -5,8 +5,9 @@ import type { IndexedNotice } from '../ingest/store-instance';
 import type { RoutingRuleStore } from './routing-rule-store';
 
 /**
- * Arrivals of this long are written in one transaction (a crash loses at most this much of them);
- * a quarter of the stable age when that is shorter, so a row is written well before it is due.
+ * Later arrivals in a watched study are written together after this long (a crash loses at most
+ * this much of their times); a quarter of the stable age when that is shorter, so a row is up to
+ * date well before it is due.
  */
 const FLUSH_MS = 1_000;
 /** Studies routed per step; more due ones are taken in the next step, at once. */
@@ -36,21 +37,23 @@ interface WatchRow {
 /**
  * Stable studies (Orthanc's StableAge) and the routing rules applied to them. A study is stable
  * once no instance arrived for `stableAgeMs`. Every indexed instance is told here (`arrived`);
- * while at least one rule is enabled, the arrival is kept in memory and all arrivals of the same
- * second (a quarter of a short stable age) are written in one transaction to the stable_watch
- * table (study, last arrival, the sources that stored). One timer, set for the earliest row's due
- * time (none while nothing is watched), takes the stable rows: each is evaluated against the
- * enabled rules with the study as the index holds it, gets one send job per matching rule, and is
- * deleted, in one transaction. The rows outlive a restart: at start the ones already due are
- * routed at once. More instances after routing make a new row, and the study is routed again when
- * it is stable again; the send job's resume (QIDO on the peer) then sends only what the peer
- * lacks.
+ * while at least one rule is enabled, it is recorded in the stable_watch table (study, last
+ * arrival, the sources that stored): a study's first arrival at once, the later ones kept in
+ * memory and written together once a second (a quarter of a short stable age). One timer, set for
+ * the earliest row's due time (none while nothing is watched), takes the stable rows: each is
+ * evaluated against the enabled rules with the study as the index holds it, gets one send job per
+ * matching rule, and is deleted, in one transaction. The rows outlive a restart: at start the ones
+ * already due are routed at once. More instances after routing make a new row, and the study is
+ * routed again when it is stable again; the send job's resume (QIDO on the peer) then sends only
+ * what the peer lacks.
  */
 export class StableStudies {
   private readonly q;
   private readonly studyQuery;
   private readonly now: () => number;
   private readonly arrivals = new Map<string, { at: number; sources: Set<string> }>();
+  /** Studies with a row in stable_watch. */
+  private readonly rows = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepDue = Infinity;
@@ -74,12 +77,13 @@ export class StableStudies {
       earliest: db.prepare<[], number | null>('SELECT min(last_arrival_at) FROM stable_watch').pluck(),
       remove: db.prepare<[string]>('DELETE FROM stable_watch WHERE study_uid = ?'),
       postpone: db.prepare<[number, string]>('UPDATE stable_watch SET last_arrival_at = ? WHERE study_uid = ?'),
-      count: db.prepare<[], number>('SELECT count(*) FROM stable_watch').pluck(),
+      all: db.prepare<[], string>('SELECT study_uid FROM stable_watch').pluck(),
     };
     // Study as indexed: Modalities in Study, Institution Name and Study Description (index schema).
     this.studyQuery = deps.index.db.prepare<[string], { modalities: string; institution_name: string; study_description: string }>(
       'SELECT modalities, institution_name, study_description FROM studies WHERE study_uid = ?',
     );
+    for (const studyUid of this.q.all.all()) this.rows.add(studyUid);
     // What was watched before a restart, and became stable meanwhile, is routed now.
     this.scheduleFromTable();
   }
@@ -94,12 +98,10 @@ export class StableStudies {
     }
     entry.at = this.now();
     if (entry.sources.size < MAX_SOURCES) entry.sources.add(notice.source);
-    this.flushTimer ??= setTimeout(() => this.flush(), Math.min(FLUSH_MS, this.deps.stableAgeMs / 4)).unref();
-  }
-
-  /** Studies watched (written rows; tests and the report). */
-  watched(): number {
-    return this.q.count.get()!;
+    // A study's first arrival since it was last routed is written at once: a crash, even a
+    // `kill -9`, then never loses a study, at most the time of its latest instances.
+    if (!this.rows.has(notice.studyUid)) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), Math.min(FLUSH_MS, this.deps.stableAgeMs / 4)).unref();
   }
 
   /** Writes the arrivals held in memory, in one transaction. */
@@ -118,6 +120,7 @@ export class StableStudies {
           earliest = Math.min(earliest, at);
         }
       })();
+      for (const [studyUid] of batch) this.rows.add(studyUid);
     } catch (error) {
       this.deps.log(`routing rules: arrivals in ${batch.length} studies were not recorded; they are not routed automatically`, error);
       return;
@@ -133,12 +136,14 @@ export class StableStudies {
     const rows = this.q.due.all(cutoff, SWEEP_BATCH);
     for (const row of rows) {
       try {
-        this.deps.db.transaction(() => {
+        const routed = this.deps.db.transaction(() => {
           // An arrival flushed since the SELECT keeps it unstable.
-          if (this.q.stillDue.get(row.study_uid, cutoff) === 0) return;
+          if (this.q.stillDue.get(row.study_uid, cutoff) === 0) return false;
           this.route(row);
           this.q.remove.run(row.study_uid);
+          return true;
         })();
+        if (routed) this.rows.delete(row.study_uid);
       } catch (error) {
         this.deps.log(`routing rules: a stable study was not routed; trying again in ${RETRY_MS / 1000} s`, error);
         this.q.postpone.run(now - this.deps.stableAgeMs + RETRY_MS, row.study_uid);

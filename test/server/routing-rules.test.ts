@@ -267,6 +267,23 @@ describe('routing rules', () => {
     expect(watched(studyUid)).toBe(false);
   }, 60_000);
 
+  it('routes the study again when more instances arrive after routing, after a kill -9 right after they arrived', async () => {
+    const files = seriesFiles(MR_DIR).slice(0, 20);
+    const studyUid = corpusEntry(`${MR_DIR}/axial_epi_fmri_interleaved_i_to_s-00001.dcm`).studyInstanceUID!;
+    await store(mrScanner, files.slice(10));
+    await us.kill9(); // the study's first arrival was written at once
+    expect(watched(studyUid)).toBe(true);
+    await us.restart();
+    const jobs = await until(
+      'the second job to finish',
+      () => jobsOf(studyUid),
+      (j) => j.length === 2 && j.every((x) => x.status === 'done'),
+    );
+    const again = jobs.find((job) => job.progress.instancesTotal === 20);
+    expect(again).toMatchObject({ requestedBy: 'rule:MR to central', progress: { instancesDone: 20, instancesFailed: 0 } });
+    expect(await onPeer(studyUid)).toBe(20);
+  }, 60_000);
+
   it('the source of an instance is the account that stored it, also through an API token', async () => {
     const token = await call(us as unknown as TestArchive, 'POST', '/api/tokens', basic('ct-scanner', PASSWORD), { name: 'modality' });
     expect(token.status, token.text).toBe(201);

@@ -62,6 +62,7 @@ describe('peers API', () => {
   }, 90_000);
 
   afterAll(async () => {
+    for (const s of servers) s.closeAllConnections();
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
     await Promise.all([us?.dispose(), peer?.stop()]);
   });
@@ -213,6 +214,17 @@ describe('peers API', () => {
     );
     expect(await testDraft({ ...base, baseUrl: `http://${gzipped}` })).toMatchObject({ ok: true, outcome: 'ok', status: 200 });
 
+    // Accepts the connection, never answers: the test gives up after its 10 s step timeout.
+    const silent = await serve(http.createServer(() => undefined));
+    const stalled = await testDraft({ ...base, baseUrl: `http://${silent}` });
+    expect(stalled).toEqual({
+      ok: false,
+      outcome: 'unreachable',
+      status: null,
+      roundTripMs: null,
+      message: `${silent} accepted the connection but did not answer within 10 s.`,
+    });
+
     const failing = await serve(http.createServer((_req, res) => res.writeHead(503).end('maintenance')));
     expect(await testDraft({ ...base, baseUrl: `http://${failing}` })).toMatchObject({ ok: false, outcome: 'peer-error', status: 503 });
 
@@ -229,7 +241,7 @@ describe('peers API', () => {
     expect(await testDraft({ ...base, baseUrl: `http://${huge}` })).toMatchObject({ ok: false, outcome: 'too-large', status: 200 });
 
     expect((await api('POST', '/peers/test', { ...base, baseUrl: 'gopher://x' })).status).toBe(400);
-  }, 60_000);
+  }, 90_000);
 
   it('trusts an HTTPS peer under a private CA only when its CA certificate is given', async () => {
     // The central hospital's archive behind its HTTPS front, signed by the hospital's own CA.

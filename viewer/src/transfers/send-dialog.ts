@@ -76,12 +76,14 @@ export function createSendDialog(studyUid: string, currentSeries?: () => Sendabl
       whole.checked = true;
       done.replaceChildren();
       showFormError(error, undefined);
+      delete dialog.dataset.peers;
       if (!dialog.open) dialog.showModal();
       void listPeers()
         .then((peers) => {
           const chosen = peer.value;
           peer.replaceChildren(...peers.map((p) => new Option(p.name, p.id, false, p.id === chosen)));
           noPeers.hidden = peers.length > 0;
+          dialog.dataset.peers = String(peers.length);
           form.hidden = peers.length === 0;
         })
         .catch((failure: unknown) => showFormError(error, describeError(failure)));

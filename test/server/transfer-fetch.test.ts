@@ -308,6 +308,36 @@ describe('fetch from a peer', () => {
       expect(held.json).toEqual([]);
     });
 
+    it('a peer that cannot send as stored (406 to transfer-syntax=*) is asked again for its default syntax', async () => {
+      const file = 'other-modalities/pt-pet-jpeg-lossless.dcm';
+      const pt = corpusEntry(file);
+      const accepts: string[] = [];
+      const base = await fakePeer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://peer');
+        if (url.pathname.endsWith('/instances')) {
+          const listing = url.searchParams.get('offset') === '0' ? [pt] : [];
+          const page = listing.map((e) => ({
+            [Tag.SeriesInstanceUID]: { vr: 'UI', Value: [e.seriesInstanceUID] },
+            [Tag.SOPInstanceUID]: { vr: 'UI', Value: [e.sopInstanceUID] },
+          }));
+          res.writeHead(200, { 'content-type': 'application/dicom+json' }).end(JSON.stringify(page));
+          return;
+        }
+        accepts.push(req.headers.accept ?? '');
+        if (req.headers.accept?.includes('transfer-syntax=*')) return void res.writeHead(406).end();
+        res.writeHead(200, { 'content-type': 'multipart/related; type="application/dicom"; boundary=ok' });
+        res.end(
+          Buffer.concat([Buffer.from('--ok\r\nContent-Type: application/dicom\r\n\r\n'), corpusFile(file), Buffer.from('\r\n--ok--')]),
+        );
+      });
+      const picky = await addPeer(us, 'Picky', base);
+      const { job } = await fetchJob(us, { peerId: picky.id, studyInstanceUID: pt.studyInstanceUID });
+      expect(job).toMatchObject({ status: 'done', progress: { instancesDone: 1 } });
+      expect(accepts).toEqual([AS_STORED, 'multipart/related; type="application/dicom"']);
+      const ours = await getMultipart(us, corpusInstanceUrl(us.dicomWeb, pt), AS_STORED);
+      expect(Buffer.compare(ours.parts[0]!.body, withZeroPreamble(corpusFile(file)))).toBe(0);
+    });
+
     it('an instance of another study in place of the one listed is refused, not stored', async () => {
       const other = corpusFile('radiography/dx-for-presentation-mono1.dcm');
       const swapped = await badPeer(us, 'Swapped', (res) => {

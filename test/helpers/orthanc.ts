@@ -18,6 +18,8 @@ export interface OrthancDicomWebServer {
   password?: string;
   /** Extra HTTP headers Orthanc sends (e.g. Authorization: Bearer …). */
   httpHeaders?: Record<string, string>;
+  /** `HasDelete`: Orthanc may DELETE studies and series there (`servers/{name}/delete`). */
+  hasDelete?: boolean;
 }
 
 export interface OrthancOptions {
@@ -65,6 +67,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
         Url: server.url.endsWith('/') ? server.url : `${server.url}/`,
         ...(server.username !== undefined ? { Username: server.username, Password: server.password ?? '' } : {}),
         ...(server.httpHeaders !== undefined ? { HttpHeaders: server.httpHeaders } : {}),
+        ...(server.hasDelete !== undefined ? { HasDelete: server.hasDelete } : {}),
       },
     ]),
   );

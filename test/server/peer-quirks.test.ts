@@ -5,7 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RFC2046_BOUNDARY_LENGTH } from '../../shared/dicomweb/multipart-boundary';
-import { multipartBoundary, multipartParts } from '../../shared/dicomweb/multipart-decoder';
+import { decodeMultipart, multipartBoundary, multipartParts } from '../../shared/dicomweb/multipart-decoder';
 import { CORPUS_DIR, corpusFile } from '../helpers/corpus';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
@@ -61,7 +61,9 @@ function expectSameInstances(got: Instance[], expected: Instance[]): void {
 
 async function orthancInstances(orthanc: RunningOrthanc): Promise<Instance[]> {
   const ids = (await (await orthanc.fetch('/instances')).json()) as string[];
-  return Promise.all(ids.map(async (id) => instanceOf(new Uint8Array(await (await orthanc.fetch(`/instances/${id}/file`)).arrayBuffer()))));
+  const instances: Instance[] = [];
+  for (const id of ids) instances.push(instanceOf(new Uint8Array(await (await orthanc.fetch(`/instances/${id}/file`)).arrayBuffer())));
+  return instances;
 }
 
 async function archiveInstances(archive: TestArchive): Promise<Instance[]> {
@@ -106,7 +108,14 @@ describe('real peer quirks (issue 13 item 8)', () => {
 
     const stow = proxy.capturedRequests().slice(before);
     expect(stow.map((r) => `${r.method} ${r.target}`)).toEqual(['POST /dicom-web/studies']);
-    expect(multipartBoundary(stow[0]!.headers['content-type']!)).toHaveLength(73);
+    const boundary = multipartBoundary(stow[0]!.headers['content-type']!);
+    expect(boundary).toHaveLength(73);
+    // The rest of its wire format, all within the standard: chunked, a Content-Length per part.
+    expect(stow[0]!.headers['transfer-encoding']).toBe('chunked');
+    expect(decodeMultipart(stow[0]!.body, boundary)[0]!.headers).toEqual({
+      'content-type': 'application/dicom',
+      'content-length': expect.stringMatching(/^\d+$/),
+    });
     const pushed = corpus(PUSHED);
     expect(proxy.sentSopInstanceUids().sort()).toEqual(pushed.map((i) => i.sopUid).sort());
     expectSameInstances(await archiveInstances(archive), pushed);
@@ -114,13 +123,14 @@ describe('real peer quirks (issue 13 item 8)', () => {
 
   it('Orthanc 1.10.1 DICOMweb client app: QIDO-RS with fuzzymatching=true, limit and hex tag keys', async () => {
     // As its web app's lookup sends them (servers/{name}/qido, Arguments), then the series' instances as its preview does.
-    const found = await orthanc.fetch('/dicom-web/servers/pacs/get', {
+    const found = await orthanc.fetch('/dicom-web/servers/pacs/qido', {
       method: 'POST',
       body: JSON.stringify({ Uri: '/studies', Arguments: { fuzzymatching: 'true', limit: '101', '0020000D': STUDY } }),
     });
     expect(found.status, orthanc.log().slice(-1000)).toBe(200);
-    const studies = (await found.json()) as Record<string, { Value?: unknown[] }>[];
-    expect(studies.map((s) => s['0020000D']?.Value?.[0])).toEqual([STUDY]);
+    // servers/{name}/qido answers in Orthanc's own JSON: one string Value per tag.
+    const studies = (await found.json()) as Record<string, { Value?: unknown }>[];
+    expect(studies.map((s) => s['0020000D']?.Value)).toEqual([STUDY]);
 
     const listed = await orthanc.fetch('/dicom-web/servers/pacs/get', {
       method: 'POST',

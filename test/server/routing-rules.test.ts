@@ -248,6 +248,35 @@ describe('routing rules', () => {
     }
   });
 
+  it('an object the archive writes itself (a key object selection) comes from source pacs: the rule for ct-scanner leaves it', async () => {
+    const ct = corpusEntry(`${CT_DIR}/1-036.dcm`);
+    const studyUid = ct.studyInstanceUID!;
+    expect(await jobsOf(studyUid)).toHaveLength(1);
+    const view = { windowWidth: 400, windowCenter: 40, invert: false, rotation: 0, hflip: false, vflip: false, measurements: [] };
+    const marked = await api('POST', `/studies/${studyUid}/key-images`, {
+      seriesInstanceUID: ct.seriesInstanceUID,
+      sopInstanceUID: ct.sopInstanceUID,
+      frame: 1,
+      view,
+    });
+    expect(marked.status, marked.text).toBe(201);
+    expect(
+      await until(
+        'the study to be watched',
+        () => watchedSources(studyUid),
+        (s) => s !== undefined,
+        5_000,
+      ),
+    ).toEqual(['pacs']);
+    await until(
+      'the study to be stable',
+      () => watched(studyUid),
+      (yes) => !yes,
+      10_000,
+    );
+    expect(await jobsOf(studyUid)).toHaveLength(1);
+  });
+
   it('routes a study that became stable while the archive was stopped, at the next start', async () => {
     const files = seriesFiles(MR_DIR).slice(0, 10);
     const studyUid = corpusEntry(`${MR_DIR}/axial_epi_fmri_interleaved_i_to_s-00001.dcm`).studyInstanceUID!;

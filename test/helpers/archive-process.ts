@@ -19,6 +19,8 @@ export interface ArchiveProcess extends ArchiveClient {
   adminAuthorization: string;
   /** fetch() signed in as the admin, like TestArchive.fetch (signed-in-fetch.ts). */
   fetch: ArchiveFetch;
+  /** What the process wrote to stdout (its info log, with PACS_LOG_LEVEL=info) since its last start. */
+  readonly stdout: string;
   /** What the process wrote to stderr since its last start. */
   readonly stderr: string;
   /** SIGTERM, then waits for the exit (SIGKILL after 20 s). */
@@ -54,9 +56,11 @@ export async function startArchiveProcess(env: Record<string, string> = {}): Pro
     ...env,
   };
   let child: ChildProcess | undefined;
+  let stdout = '';
   let stderr = '';
 
   const launch = async (): Promise<void> => {
+    stdout = '';
     stderr = '';
     const started = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
@@ -64,23 +68,20 @@ export async function startArchiveProcess(env: Record<string, string> = {}): Pro
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = started;
+    started.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     started.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise<void>((resolve, reject) => {
-      let stdout = '';
       const fail = (why: string) => {
         clearTimeout(timer);
         started.kill('SIGKILL');
         reject(new Error(`archive process on port ${port} ${why}\nstderr:\n${stderr}\nstdout:\n${stdout}`));
       };
       const timer = setTimeout(() => fail(`did not say it listens within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
-      const onData = (d: Buffer) => {
-        stdout += d.toString();
+      const onData = () => {
         if (!LISTENING.test(stdout)) return;
         clearTimeout(timer);
         started.off('exit', onExit);
-        // Keep reading so a chatty child never blocks on a full pipe.
         started.stdout.off('data', onData);
-        started.stdout.resume();
         resolve();
       };
       const onExit = (code: number | null, signal: string | null) =>
@@ -117,6 +118,9 @@ export async function startArchiveProcess(env: Record<string, string> = {}): Pro
     get pid() {
       if (child?.pid === undefined) throw new Error(`archive process on port ${port} is not running`);
       return child.pid;
+    },
+    get stdout() {
+      return stdout;
     },
     get stderr() {
       return stderr;

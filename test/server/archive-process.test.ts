@@ -22,6 +22,7 @@ describe('archive as a child process (test/helpers/archive-process.ts)', () => {
     await expect(fetch(`${archive.url}/dicom-web/studies`)).rejects.toThrow();
     await archive.restart();
     expect(archive.pid).not.toBe(firstPid);
+    expect(archive.stdout).toContain(`PACS archive listening on ${archive.url}`);
     const found = await getJson(archive, `${archive.dicomWeb}/studies/${STUDY}/instances`);
     expect(found.status).toBe(200);
     expect(found.json).toHaveLength(2);

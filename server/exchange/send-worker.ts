@@ -73,21 +73,17 @@ export function sendWorker(deps: SendWorkerDeps): TransferWorker {
         throw peerTransferError(error);
       });
       const { answer, wireBytes } = result;
-      if (answer.kind === 'too-large') {
-        if (!sizer.halve(located.length)) run.failed(located[0]!.sopUid, 'too large for the peer (413 Content Too Large)');
-        continue;
-      }
-
       // 200 with an answer that names nothing (some peers send none, or XML): every instance was stored (PS3.18 10.5.3).
       const all = answer.status === 200 && answer.referenced.size === 0 && answer.failed.size === 0;
       const acked = located.filter((i) => all || answer.referenced.has(i.sopUid)).map((i) => i.sopUid);
       const ackedBytes = acked.reduce((sum, sop) => sum + (wireBytes.get(sop) ?? 0), 0);
       if (acked.length > 0) run.done(acked, ackedBytes);
-
       let refused = 0;
       for (const instance of located) {
         const sop = instance.sopUid;
         if (all || answer.referenced.has(sop)) continue;
+        // After a 413 only what the peer stored counts: the rest is sent again in smaller batches.
+        if (answer.tooLarge) continue;
         const failure = answer.failed.get(sop);
         if (failure) {
           if (reencoded.has(sop) && maybeSyntaxRefusal(failure.code)) asStored.add(sop);
@@ -103,6 +99,10 @@ export function sendWorker(deps: SendWorkerDeps): TransferWorker {
           run.failed(sop, `the peer did not acknowledge it (${times} requests)`);
           refused++;
         }
+      }
+      if (answer.tooLarge && !sizer.halve(located.length) && acked.length === 0) {
+        run.failed(located[0]!.sopUid, 'too large for the peer (413 Content Too Large)');
+        refused++;
       }
 
       const sentBytes = [...wireBytes.values()].reduce((a, b) => a + b, 0);

@@ -5,7 +5,7 @@ import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/m
 import { decodeStowResponse } from '../../shared/dicomweb/stow-outcome';
 import { failureReasonText } from './failure-reason';
 import { header, parseRetryAfter, readAnswer, statusError } from './peer-answer';
-import type { PeerConnection } from './peer-connection';
+import type { PeerConnection, PeerResponse } from './peer-connection';
 import type { WireInstance } from './send-encoding';
 import { PermanentTransferError, RetryableTransferError } from './transfer-work';
 
@@ -15,18 +15,16 @@ const MAX_ANSWER_BYTES = 16 * 2 ** 20;
 const SLICE = 64 * 1024;
 
 /** What the peer said about one batch. */
-export type BatchAnswer =
-  | {
-      kind: 'outcomes';
-      /** The HTTP status: 200 says every instance was stored (PS3.18 10.5.3), whatever the body. */
-      status: number;
-      /** SOP Instance UIDs in the ReferencedSOPSequence. */
-      referenced: Set<string>;
-      /** SOP Instance UIDs in the FailedSOPSequence, with the FailureReason and a readable text. */
-      failed: Map<string, { code: number | undefined; text: string }>;
-    }
-  /** 413: the batch is too large for the peer. */
-  | { kind: 'too-large' };
+export interface BatchAnswer {
+  /** The HTTP status: 200 says every instance was stored (PS3.18 10.5.3), whatever the body. */
+  status: number;
+  /** 413: the request was too large for the peer (the instances it names before giving up still count). */
+  tooLarge: boolean;
+  /** SOP Instance UIDs in the ReferencedSOPSequence. */
+  referenced: Set<string>;
+  /** SOP Instance UIDs in the FailedSOPSequence, with the FailureReason and a readable text. */
+  failed: Map<string, { code: number | undefined; text: string }>;
+}
 
 export interface BatchResult {
   answer: BatchAnswer;
@@ -89,12 +87,9 @@ export async function stowBatch(
   const { status } = response;
   const where = `POST ${peer.url(`/studies/${studyUid}`).pathname}`;
 
-  if (status === 413) {
-    discard(response.body);
-    return { answer: { kind: 'too-large' }, wireBytes, ms: performance.now() - started };
-  }
-  if (status === 200 || status === 202 || status === 409 || status === 400) {
-    const text = (await readAnswer(response, MAX_ANSWER_BYTES)).toString('utf8');
+  if (status === 200 || status === 202 || status === 409 || status === 400 || status === 413) {
+    // A 413 may list the instances stored before the limit was reached (this archive does), or be no DICOM JSON at all.
+    const text = status === 413 && !isJson(header(response, 'content-type')) ? (discard(response.body), '') : await answerText(response);
     const answer = outcomesOf(text, status);
     const named = answer.referenced.size + answer.failed.size;
     if (status !== 400 || named > 0) return { answer, wireBytes, ms: performance.now() - started };
@@ -116,6 +111,14 @@ export async function stowBatch(
   throw new PermanentTransferError((await statusError(response, where)).message);
 }
 
+async function answerText(response: PeerResponse): Promise<string> {
+  return (await readAnswer(response, MAX_ANSWER_BYTES)).toString('utf8');
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/(dicom\+)?json\b/i.test(contentType.trim());
+}
+
 /** Drops an answer's body unread; undici's body errors on destroy (AbortError), which is nothing to report. */
 function discard(body: Readable): void {
   body.on('error', () => undefined);
@@ -131,29 +134,29 @@ function ahead(part: (() => Promise<WireInstance>) | undefined): Promise<WireIns
 }
 
 /** The STOW-RS answer data set (an object; a few archives wrap it in an array); nothing named when unreadable. */
-function outcomesOf(text: string, status: number): Extract<BatchAnswer, { kind: 'outcomes' }> {
+function outcomesOf(text: string, status: number): BatchAnswer {
   const referenced = new Set<string>();
   const failed = new Map<string, { code: number | undefined; text: string }>();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { kind: 'outcomes', status, referenced, failed };
+    return { status, tooLarge: status === 413, referenced, failed };
   }
   const dataset = Array.isArray(parsed) ? (parsed[0] as unknown) : parsed;
-  if (typeof dataset !== 'object' || dataset === null) return { kind: 'outcomes', status, referenced, failed };
+  if (typeof dataset !== 'object' || dataset === null) return { status, tooLarge: status === 413, referenced, failed };
   let decoded;
   try {
     decoded = decodeStowResponse(dataset as DicomJson);
   } catch {
-    return { kind: 'outcomes', status, referenced, failed };
+    return { status, tooLarge: status === 413, referenced, failed };
   }
   for (const item of decoded.referenced) if (item.sopInstanceUid) referenced.add(item.sopInstanceUid);
   for (const item of decoded.failed) {
     if (item.sopInstanceUid && !referenced.has(item.sopInstanceUid))
       failed.set(item.sopInstanceUid, { code: item.failureReason, text: failureReasonText(item.failureReason, item.errorComment) });
   }
-  return { kind: 'outcomes', status, referenced, failed };
+  return { status, tooLarge: status === 413, referenced, failed };
 }
 
 /** ": <the peer's message>", printable and bounded, or nothing. */

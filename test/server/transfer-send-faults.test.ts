@@ -117,3 +117,43 @@ describe('send through faults', () => {
     }
   });
 });
+
+describe('send to a peer with a request size limit', () => {
+  it('halves its batches on 413 down to what the peer takes, and fails an instance larger than the limit', async () => {
+    // Two slices (1.05 MB) fit in 1.2 MB; the 1 MiB first batch goes, the larger second one is refused part way.
+    const [us, central] = await Promise.all([startTestArchive(), startTestArchive({ PACS_MAX_REQUEST_BYTES: '1200000' })]);
+    try {
+      await expectStored(us, FILES);
+      const peer = await addPeer(us, { name: 'Central with a limit', baseUrl: central.dicomWeb, auth: ADMIN_AUTH });
+      const job = await requestTransfer(us, { peerId: peer.id, studyInstanceUID: STUDY });
+      const ended = await waitForEnd(us, job.id);
+      // Each 413 answer names the instances stored before the limit, and they count. The peer closes the connection
+      // while the rest of the body is on its way, so the answer is sometimes lost to a reset: then one more attempt.
+      expect(ended).toMatchObject({ status: 'done', progress: { instancesDone: 12, instancesFailed: 0 } });
+      expect(ended.attempts).toBeLessThanOrEqual(3);
+      expect(await storedDigests(central, STUDY)).toEqual(await storedDigests(us, STUDY));
+
+      // An instance alone larger than the limit (a big peer's nginx at 400 kB): failed with the reason, not retried forever.
+      const small = await startTestArchive({ PACS_MAX_REQUEST_BYTES: '400000' });
+      try {
+        const tiny = await addPeer(us, { name: 'Central with a tiny limit', baseUrl: small.dicomWeb, auth: ADMIN_AUTH });
+        const one = FILES[0]!;
+        const sop = us.index.findInstances(STUDY).find((i) => one.includes(Buffer.from(i.sopUid, 'latin1')))!;
+        const single = await requestTransfer(us, {
+          peerId: tiny.id,
+          studyInstanceUID: STUDY,
+          seriesInstanceUID: sop.seriesUid,
+          sopInstanceUIDs: [sop.sopUid],
+        });
+        const refused = await waitForEnd(us, single.id);
+        expect(refused).toMatchObject({ status: 'failed', lastError: '1 of 1 instances failed' });
+        const failures = (await (await us.fetch(`/api/transfers/${single.id}/failures`)).json()) as Array<{ reason: string }>;
+        expect(failures[0]!.reason).toMatch(/too large for the peer/);
+      } finally {
+        await small.stop();
+      }
+    } finally {
+      await Promise.all([us.stop(), central.stop()]);
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
 import { requireTool } from '../helpers/debian-tools';
 import { expectStored } from '../helpers/dicomweb-http';
 import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
+import { addPeer, requestTransfer, waitForEnd } from '../helpers/transfer-jobs';
 import { startBrowserArchive, stopBrowserArchive } from '../helpers/browser-archive';
 import { createAccount } from '../helpers/accounts';
 import { withEachToolbarMenuOpen } from '../helpers/toolbar-menus';
@@ -15,7 +16,8 @@ import { withEachToolbarMenuOpen } from '../helpers/toolbar-menus';
 /**
  * The walker (issue 12 item 7): with the UI switched to Vietnamese it visits every page and
  * dialog (worklist, viewer with a CT, its measurements, help and tag browser, the report drawer,
- * upload, print with a report and QR code, the report page, share and consultation dialogs, admin users and audit, account, sign-in, the share-open page,
+ * upload, print with a report and QR code, the report page, share and consultation dialogs, admin users, audit, peers and routing rules,
+ * transfers, the worklist's remote tab and Send to…, account, sign-in, the share-open page,
  * a guest's viewer and error pages) and fails on any English word the user can see: text,
  * title/placeholder/aria-label attributes, the tab title, and text drawn on the image canvas
  * (recorded by wrapping CanvasRenderingContext2D.fillText before the page runs).
@@ -36,7 +38,7 @@ const SPECIALIST = 'GS. Trần Văn Minh';
 const ALLOWED = new Set([
   ...['mm', 'cm', 'MB', 'HU'], // units (also mm², cm²)
   ...['CT', 'MR', 'CR', 'DX', 'MG', 'RF', 'NM', 'PT', 'OT', 'SR', 'KO', 'US', 'XA'], // modality codes (DICOM defined terms)
-  ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP', 'JPEG', 'USB', 'QR'], // names and abbreviations used as is (mã QR)
+  ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP', 'JPEG', 'LS', 'HTJ2K', 'USB', 'QR'], // names and abbreviations used as is (mã QR, JPEG-LS)
   ...['Authorization', 'Bearer'], // the HTTP header an API token goes in, quoted literally on the account page
   'Cobb', // an eponym: góc Cobb
   ...['Delete', 'Shift'], // the keys' own labels on the keyboard
@@ -150,6 +152,20 @@ describe('the Vietnamese UI shows no English', () => {
     // Accounts and people the test names (the first admin's display name is the archive's default, which the admin may change).
     for (const word of words(`${TEST_ADMIN.username} ${RADIOLOGIST.username} ${RADIOLOGIST_NAME} ${SPECIALIST} Administrator`))
       dataWords.add(word);
+    // This archive as its own peer (its address is data), a routing rule, and one send done.
+    const peer = await addPeer(archive, {
+      name: 'Bệnh viện Trung ương',
+      baseUrl: archive.dicomWeb,
+      auth: { kind: 'basic', username: TEST_ADMIN.username, password: TEST_ADMIN.password },
+    });
+    for (const word of words(archive.dicomWeb)) dataWords.add(word);
+    const rule = await archive.fetch('/api/routing-rules', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Chụp cắt lớp', peerId: peer.id, modality: 'CT' }),
+    });
+    expect(rule.status).toBe(201);
+    await waitForEnd(archive, (await requestTransfer(archive, { direction: 'send', peerId: peer.id, studyInstanceUID: studyUid })).id);
   }, 120_000);
   afterAll(() => stopBrowserArchive({ archive, browser }));
 
@@ -337,6 +353,25 @@ describe('the Vietnamese UI shows no English', () => {
     await admin.goto(`${archive.url}/admin/audit`);
     await admin.waitForSelector('[data-testid="audit"][data-state="done"] [data-testid="audit-row"]');
     await look(admin, 'admin audit');
+    // Exchange with other archives: peers, routing rules, transfers, the worklist's remote tab, Send to….
+    await admin.goto(`${archive.url}/admin/peers`);
+    await admin.waitForSelector('[data-testid="peer-row"]');
+    await look(admin, 'admin peers');
+    await admin.goto(`${archive.url}/admin/routing-rules`);
+    await admin.waitForSelector('[data-testid="admin-rules"][data-state="done"] [data-testid="rule-row"]');
+    await look(admin, 'admin routing rules');
+    await admin.goto(`${archive.url}/transfers`);
+    await admin.waitForSelector('[data-testid="transfer-row"][data-status="done"]');
+    await look(admin, 'transfers');
+    await admin.goto(`${archive.url}/`);
+    await admin.click('[data-testid="worklist-remote"]');
+    await admin.waitForSelector('[data-testid="worklist"][data-archive="remote"][data-state="done"] [data-testid="study-fetch"]');
+    await look(admin, 'worklist, remote archive');
+    await admin.click('[data-testid="worklist-local"]');
+    await admin.waitForSelector('[data-testid="worklist"][data-archive="local"][data-state="done"]');
+    await admin.locator('[data-testid="study-send"]').first().click();
+    await admin.waitForSelector('[data-testid="send-dialog"][open][data-peers="1"]');
+    await look(admin, 'send dialog');
     await adminContext.close();
 
     // Guests: the PIN page of the share link, a wrong PIN, the study; the specialist's consultation.

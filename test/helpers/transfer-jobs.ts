@@ -1,8 +1,25 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import dicomParser from 'dicom-parser';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { PeerInput, PeerSummary, TransferJob } from '../../shared/api/exchange';
+import { CORPUS_DIR } from './corpus';
 import { getMultipart } from './dicomweb-http';
 import type { ArchiveClient } from './signed-in-fetch';
+
+/** The study of the real CT series of the corpus (series/ct-abdomen-philips-tcia). */
+export const CT_STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
+
+/** The first `count` slices of that CT (512², Implicit VR Little Endian, 514 KiB each), as Part 10 files. */
+export function ctSlices(count: number): Buffer[] {
+  const dir = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .slice(0, count)
+    .map((name) => fs.readFileSync(path.join(dir, name)));
+}
 
 /** POST /api/peers as the archive's admin; the created peer. */
 export async function addPeer(archive: ArchiveClient, input: PeerInput): Promise<PeerSummary> {
@@ -55,15 +72,18 @@ export function waitForEnd(archive: ArchiveClient, id: string, timeoutMs?: numbe
   return waitForJob(archive, id, (job) => job.status === 'done' || job.status === 'failed' || job.status === 'cancelled', timeoutMs);
 }
 
-/** SOP Instance UID → SHA-256 of the instance as stored, from a WADO-RS retrieve of the study (transfer-syntax=*). */
+/** SOP Instance UID → SHA-256 of the instance as stored, from a WADO-RS retrieve of the study (transfer-syntax=*), of any archive. */
 export async function storedDigests(archive: ArchiveClient, studyUid: string): Promise<Map<string, string>> {
   const { status, parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${studyUid}`);
   const digests = new Map<string, string>();
   if (status === 404) return digests;
   expect(status).toBe(200);
   for (const part of parts) {
-    const sop = /instances\/([0-9.]+)/.exec(part.headers['content-location'] ?? '')?.[1];
-    if (!sop) throw new Error(`a part without its instance in Content-Location: ${JSON.stringify(part.headers)}`);
+    // Orthanc names no Content-Location: the UID is then read from the part.
+    const sop =
+      /instances\/([0-9.]+)/.exec(part.headers['content-location'] ?? '')?.[1] ??
+      dicomParser.parseDicom(part.body, { untilTag: 'x00080018' }).string('x00080018');
+    if (!sop) throw new Error(`a part without a SOP Instance UID: ${JSON.stringify(part.headers)}`);
     digests.set(sop, createHash('sha256').update(part.body).digest('hex'));
   }
   return digests;

@@ -1,20 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startArchiveProcess, type ArchiveProcess } from '../helpers/archive-process';
-import { CORPUS_DIR } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
-import { addPeer, requestTransfer, storedDigests, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
+import { addPeer, CT_STUDY, ctSlices, requestTransfer, storedDigests, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
 
-const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
-const FILES = fs
-  .readdirSync(SERIES_DIR)
-  .sort()
-  .slice(0, 12)
-  .map((name) => fs.readFileSync(path.join(SERIES_DIR, name)));
-const STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
+const FILES = ctSlices(12);
+const STUDY = CT_STUDY;
 const ADMIN_AUTH = { kind: 'basic', username: TEST_ADMIN.username, password: TEST_ADMIN.password } as const;
 
 /**

@@ -1,23 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PeerSummary, TransferInstanceFailure, TransferJob } from '../../shared/api/exchange';
 import { createUser } from '../helpers/access-client';
 import { startArchiveProcess, type ArchiveProcess } from '../helpers/archive-process';
-import { CORPUS_DIR } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
+import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
 import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
-import { addPeer, requestTransfer, storedDigests, transferJob, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
+import { addPeer, CT_STUDY, ctSlices, requestTransfer, storedDigests, transferJob, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
 
-const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
-/** 12 slices of the real CT (512², Implicit VR Little Endian, 514 KiB each). */
-const FILES = fs
-  .readdirSync(SERIES_DIR)
-  .sort()
-  .slice(0, 12)
-  .map((name) => fs.readFileSync(path.join(SERIES_DIR, name)));
-const STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
+const FILES = ctSlices(12);
+const STUDY = CT_STUDY;
 const PEER_ACCOUNT = { username: 'district-a', password: 'district-a-password-1', role: 'radiologist' };
 const JPEG_LS = '1.2.840.10008.1.2.4.80';
 
@@ -254,3 +246,46 @@ function pixelsOf(body: Buffer): Buffer {
   const end = body.lastIndexOf('\r\n--');
   return body.subarray(start, end);
 }
+
+describe('send to Orthanc', () => {
+  let us: TestArchive;
+  let orthanc: RunningOrthanc;
+
+  beforeAll(async () => {
+    [us, orthanc] = await Promise.all([startTestArchive(), startOrthanc({ users: { orthanc: 'orthanc-test-password' } })]);
+    await expectStored(us, FILES);
+  });
+  afterAll(async () => {
+    await Promise.all([us?.stop(), orthanc?.stop()]);
+  });
+
+  it('pushes to Orthanc 1.10.1 (DICOMweb plugin) with Basic, then a resumed job asks it and sends nothing again', async () => {
+    const peer = await addPeer(us, {
+      name: 'Orthanc',
+      baseUrl: orthanc.dicomWeb,
+      auth: { kind: 'basic', username: 'orthanc', password: 'orthanc-test-password' },
+    });
+    const job = await requestTransfer(us, { peerId: peer.id, studyInstanceUID: STUDY });
+    const ended = await waitForEnd(us, job.id);
+    expect(ended).toMatchObject({ status: 'done', progress: { instancesDone: 12, instancesFailed: 0 } });
+    expect(await storedDigests(orthanc, STUDY)).toEqual(await storedDigests(us, STUDY));
+
+    expect((await us.fetch(`/api/transfers/${job.id}/retry`, { method: 'POST' })).status).toBe(409);
+
+    // The same send again, its first attempt answered 503: the resumed attempt asks Orthanc (QIDO-RS) and sends nothing.
+    const proxy = await startFaultProxy(Number(new URL(orthanc.url).port));
+    try {
+      const viaProxy = await addPeer(us, {
+        name: 'Orthanc via proxy',
+        baseUrl: `${proxy.url}${new URL(orthanc.dicomWeb).pathname}`,
+        auth: { kind: 'basic', username: 'orthanc', password: 'orthanc-test-password' },
+      });
+      proxy.answer503(1);
+      const again = await requestTransfer(us, { peerId: viaProxy.id, studyInstanceUID: STUDY });
+      const resumed = await waitForEnd(us, again.id);
+      expect(resumed).toMatchObject({ status: 'done', attempts: 2, progress: { instancesDone: 12, bytesDone: 0 } });
+    } finally {
+      await proxy.close();
+    }
+  });
+});

@@ -17,6 +17,7 @@
  * passed, 3 a check failed, 1 the harness failed.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { PeerSummary, TransferJob } from '../../shared/api/exchange';
@@ -59,6 +60,15 @@ interface PushFigures {
   linkLimitSeconds?: number;
   linkUse?: number;
   largestRequestBytes?: number;
+  /** Peak resident memory of the sending process (VmHWM), bytes; for Orthanc, not measured. */
+  senderPeakRss?: number;
+}
+
+/** Peak resident set of a process so far (VmHWM of /proc/<pid>/status), bytes. */
+async function peakRss(pid: number): Promise<number | undefined> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb === undefined ? undefined : Number(kb) * 1024;
 }
 
 const problems: string[] = [];
@@ -157,8 +167,9 @@ async function oursOnLoopback(series: CtSeries, storedBytes: number): Promise<Pu
     const peer = await addPeer(sender, 'loopback', receiver.dicomWeb, 'as-stored');
     const { job, seconds } = await push(sender, peer.id, series.studyUid);
     check(job.status === 'done', `loopback push ended ${job.status}: ${job.lastError ?? ''}`);
+    const senderPeakRss = await peakRss(sender.pid);
     await verify('loopback push', series, receiver.dicomWeb, BENCH_AUTHORIZATION, true);
-    return { label: 'ours → ours, loopback, as stored', instances: series.instances.length, seconds, storedBytes };
+    return { label: 'ours → ours, loopback, as stored', instances: series.instances.length, seconds, storedBytes, senderPeakRss };
   } finally {
     await Promise.all([sender.dispose(), receiver.dispose()]);
   }
@@ -216,6 +227,7 @@ async function throttledPush(
     });
     check(job.status === 'done', `${label} ended ${job.status}: ${job.lastError ?? ''}`);
     check(!kill || killed, `${label}: the sender was never killed`);
+    const senderPeakRss = await peakRss(sender.pid);
     await verify(label, series, receiver.dicomWeb, BENCH_AUTHORIZATION, sendSyntax === 'as-stored');
     const sent = proxy.sentSopInstanceUids();
     const acknowledgedTwice = sent.length - new Set(sent).size;
@@ -232,6 +244,7 @@ async function throttledPush(
       linkLimitSeconds,
       linkUse: linkLimitSeconds / seconds,
       largestRequestBytes,
+      ...(senderPeakRss === undefined ? {} : { senderPeakRss }),
     };
   } finally {
     await proxy?.close();
@@ -242,13 +255,13 @@ async function throttledPush(
 const mb = (bytes: number | undefined) => (bytes === undefined ? '' : `${(bytes / 1e6).toFixed(1)} MB`);
 
 function printTable(rows: PushFigures[]): void {
-  console.log('\n| push | instances | time | stored | on the wire | link limit | link used | largest request |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('\n| push | instances | time | stored | on the wire | link limit | link used | largest request | sender peak RSS |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows)
     console.log(
       `| ${r.label} | ${r.instances} | ${r.seconds.toFixed(1)} s | ${mb(r.storedBytes)} | ${mb(r.wireBytes)} | ${
         r.linkLimitSeconds === undefined ? '' : `${r.linkLimitSeconds.toFixed(1)} s`
-      } | ${r.linkUse === undefined ? '' : `${(r.linkUse * 100).toFixed(0)} %`} | ${mb(r.largestRequestBytes)} |`,
+      } | ${r.linkUse === undefined ? '' : `${(r.linkUse * 100).toFixed(0)} %`} | ${mb(r.largestRequestBytes)} | ${mb(r.senderPeakRss)} |`,
     );
 }
 

@@ -1,4 +1,9 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IMPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
+import { boundaryFromContentType, readMultipartRelated } from '../../server/http/multipart-reader';
 import { startArchiveProcess, type ArchiveProcess } from '../helpers/archive-process';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
@@ -7,6 +12,7 @@ import { addPeer, CT_STUDY, ctSlices, requestTransfer, storedDigests, waitForEnd
 
 const FILES = ctSlices(12);
 const STUDY = CT_STUDY;
+const JPEG_LS = '1.2.840.10008.1.2.4.80';
 const ADMIN_AUTH = { kind: 'basic', username: TEST_ADMIN.username, password: TEST_ADMIN.password } as const;
 
 /**
@@ -146,6 +152,62 @@ describe('send to a peer with a request size limit', () => {
       }
     } finally {
       await Promise.all([us.stop(), central.stop()]);
+    }
+  });
+});
+
+describe('send to a peer that refuses a compressed syntax', () => {
+  /**
+   * A STOW-RS endpoint (tiny, the test's own) standing for a peer without a JPEG-LS licence or
+   * decoder: it refuses every JPEG-LS instance with 0xC122 and stores the rest, as a real store
+   * SCP with a narrow transfer syntax list does.
+   */
+  const startNarrowPeer = async () => {
+    const received: Array<{ sop: string; syntax: string }> = [];
+    const server = http.createServer((req, res) => {
+      void (async () => {
+        if (req.method === 'GET') return void res.writeHead(204).end();
+        const referenced: unknown[] = [];
+        const failed: unknown[] = [];
+        for await (const part of readMultipartRelated(req, boundaryFromContentType(req.headers['content-type']))) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of part.body) chunks.push(chunk as Buffer);
+          const ds = dicomParser.parseDicom(Buffer.concat(chunks), { untilTag: 'x00080018' });
+          const sop = ds.string('x00080018')!;
+          const syntax = ds.string('x00020010')!;
+          received.push({ sop, syntax });
+          const item = { '00081155': { vr: 'UI', Value: [sop] } };
+          if (syntax === JPEG_LS) failed.push({ ...item, '00081197': { vr: 'US', Value: [0xc122] } });
+          else referenced.push(item);
+        }
+        const body: Record<string, unknown> = {};
+        if (failed.length > 0) body['00081198'] = { vr: 'SQ', Value: failed };
+        if (referenced.length > 0) body['00081199'] = { vr: 'SQ', Value: referenced };
+        res.writeHead(referenced.length === 0 ? 409 : failed.length > 0 ? 202 : 200, { 'content-type': 'application/dicom+json' });
+        res.end(JSON.stringify(body));
+      })().catch(() => res.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, received, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/dicom-web` };
+  };
+
+  it('sends an instance refused in JPEG-LS (0xC122) once more as stored', async () => {
+    const us = await startTestArchive();
+    const narrow = await startNarrowPeer();
+    try {
+      await expectStored(us, FILES.slice(0, 3));
+      const peer = await addPeer(us, { name: 'Narrow', baseUrl: narrow.url, auth: { kind: 'none' }, sendSyntax: JPEG_LS });
+      const job = await requestTransfer(us, { peerId: peer.id, studyInstanceUID: STUDY });
+      const ended = await waitForEnd(us, job.id);
+      expect(ended).toMatchObject({ status: 'done', progress: { instancesDone: 3, instancesFailed: 0 } });
+      const sops = [...new Set(narrow.received.map((r) => r.sop))];
+      expect(sops).toHaveLength(3);
+      for (const sop of sops) {
+        expect(narrow.received.filter((r) => r.sop === sop).map((r) => r.syntax)).toEqual([JPEG_LS, IMPLICIT_VR_LITTLE_ENDIAN]);
+      }
+    } finally {
+      narrow.server.close();
+      await us.stop();
     }
   });
 });

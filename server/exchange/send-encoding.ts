@@ -42,8 +42,9 @@ export function wireInstance(
     try {
       bytes = await transcodeInstance(deps, planTranscode(located, target));
     } catch (error) {
-      // The encoder does not take these pixels (406 with the reason): sent as stored.
-      if (isAppError(error) && error.code === 'NOT_ACCEPTABLE') return asIs;
+      // The encoder does not take these pixels (406 with the reason), or failed on them: sent as stored.
+      // A storage failure fails the stored copy's read as well, and the queue retries the job.
+      if (!(isAppError(error) && error.code === 'STORAGE_FAILURE')) return asIs;
       throw error;
     }
     if (bytes.length >= stored.size) return asIs;

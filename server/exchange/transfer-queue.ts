@@ -151,11 +151,6 @@ export class TransferQueue {
     return this.deps.store.failures(id);
   }
 
-  /** Resolves when no job is running. */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.finished));
-  }
-
   private known(id: string): void {
     if (!this.deps.store.get(id)) throw new AppError('NOT_FOUND', 'No such transfer.');
   }

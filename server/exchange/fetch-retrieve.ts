@@ -3,8 +3,8 @@ import { isAppError } from '../../shared/errors';
 import type { StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
 import { boundaryFromContentType, readMultipartRelated } from '../http/multipart-reader';
 import { receiveInstance, type IngestDeps } from '../ingest/store-instance';
-import { discard, header, statusError } from './peer-answer';
-import { unreachable, type PeerConnection, type PeerResponse } from './peer-connection';
+import { header, statusError } from './peer-answer';
+import { discardBody, unreachable, type PeerConnection, type PeerResponse } from './peer-connection';
 
 /** Instances as the peer stores them (PS3.18 8.7.3.5.2): no re-encoding on either side. */
 const AS_STORED = 'multipart/related; type="application/dicom"; transfer-syntax=*';
@@ -59,7 +59,7 @@ export async function retrieveInto(ctx: RetrieveContext, path: string, what: str
   });
   let response = await request(ctx, path, AS_STORED);
   if (response.status === 406) {
-    discard(response.body);
+    discardBody(response.body);
     response = await request(ctx, path, DEFAULT_SYNTAX);
   }
   if (response.status !== 200) {
@@ -71,7 +71,7 @@ export async function retrieveInto(ctx: RetrieveContext, path: string, what: str
   try {
     boundary = boundaryFromContentType(header(response, 'content-type'), 'application/dicom');
   } catch (error) {
-    discard(response.body);
+    discardBody(response.body);
     const type = header(response, 'content-type')?.split(';')[0]?.trim().slice(0, 60) || 'no Content-Type';
     return result({
       kind: 'garbled',
@@ -115,7 +115,7 @@ export async function retrieveInto(ctx: RetrieveContext, path: string, what: str
       problem = { kind: 'garbled', message: `the peer's answer to ${what} is not valid multipart: ${error.message}` };
     else fatal = error;
   } finally {
-    discard(response.body);
+    discardBody(response.body);
   }
   await Promise.all(pending);
   if (fatal !== undefined) throw fatal;

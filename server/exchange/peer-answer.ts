@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { readBody, PeerProtocolError, type PeerResponse } from './peer-connection';
+import { discardBody, readBody, PeerProtocolError, type PeerResponse } from './peer-connection';
 
 /**
  * The peer answered with an HTTP status that is not a success. The message says what the status
@@ -39,21 +39,12 @@ export async function statusError(response: PeerResponse, what: string): Promise
   const { status } = response;
   const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
   if (status === 401 || status === 403) {
-    discard(response.body);
+    discardBody(response.body);
     return new PeerStatusError(status, `the peer refused our credentials (${status} ${STATUS_CODES[status]})`);
   }
-  const said = status >= 400 && status < 500 && status !== 404 ? await excerpt(response.body) : (discard(response.body), '');
+  const said = status >= 400 && status < 500 && status !== 404 ? await excerpt(response.body) : (discardBody(response.body), '');
   const phrase = STATUS_CODES[status] ?? 'unknown status';
   return new PeerStatusError(status, `the peer answered ${status} ${phrase} to ${what}${said ? `: ${said}` : ''}`, retryAfterMs);
-}
-
-/**
- * Drops an answer's body unread. An undici body destroyed without an error emits an AbortError,
- * which nobody else listens for once we have moved on.
- */
-export function discard(body: Readable): void {
-  body.on('error', () => undefined);
-  body.destroy();
 }
 
 /** A response header as one string (the first of repeated ones). */
@@ -70,14 +61,14 @@ export async function readAnswer(response: PeerResponse, maxBytes: number): Prom
   const coding = header(response, 'content-encoding')?.trim().toLowerCase();
   if (!coding || coding === 'identity') return readBody(response.body, maxBytes);
   if (coding !== 'gzip' && coding !== 'x-gzip') {
-    discard(response.body);
+    discardBody(response.body);
     throw new PeerProtocolError(
       `the peer's answer is in the Content-Encoding ${JSON.stringify(coding.slice(0, 40))}, which we did not ask for`,
     );
   }
   const gunzip = createGunzip();
   response.body.on('error', (error) => gunzip.destroy(error));
-  gunzip.on('close', () => discard(response.body));
+  gunzip.on('close', () => discardBody(response.body));
   response.body.pipe(gunzip);
   try {
     return await readBody(gunzip, maxBytes);

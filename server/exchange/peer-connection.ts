@@ -95,7 +95,7 @@ export class PeerConnection {
         ...(req.signal ? { signal: req.signal } : {}),
       });
       const body = this.cap ? Readable.from(capped(answer.body, this.cap), { objectMode: false }) : answer.body;
-      if (this.cap) body.on('close', () => answer.body.destroy());
+      if (this.cap) body.on('close', () => discardBody(answer.body));
       return { status: answer.statusCode, headers: answer.headers, body };
     } catch (error) {
       throw unreachable(error, `${req.method} ${url.pathname}`);
@@ -153,7 +153,7 @@ export async function readBody(body: Readable, maxBytes: number): Promise<Buffer
     for await (const chunk of body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > maxBytes) {
-        body.destroy();
+        discardBody(body);
         throw new PeerProtocolError(`the peer's answer is larger than ${maxBytes} bytes`);
       }
       chunks.push(chunk);
@@ -162,4 +162,13 @@ export async function readBody(body: Readable, maxBytes: number): Promise<Buffer
     throw unreachable(error, 'reading the answer');
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Drops an answer's body unread. An undici body destroyed without an error emits an AbortError,
+ * which nobody listens for once we have moved on: without this listener it would be uncaught.
+ */
+export function discardBody(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }

@@ -1,7 +1,7 @@
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { DICOM_JSON, parseMediaType, PLAIN_JSON } from '../../shared/dicomweb/media-types';
-import { discard, header, readAnswer, statusError } from './peer-answer';
-import { PeerProtocolError, type PeerConnection } from './peer-connection';
+import { header, readAnswer, statusError } from './peer-answer';
+import { discardBody, PeerProtocolError, type PeerConnection } from './peer-connection';
 
 /** The largest QIDO-RS answer read from a peer: a page of 1,000 studies is about 2 MB. */
 export const PEER_QIDO_MAX_BYTES = 16 * 2 ** 20;
@@ -33,14 +33,14 @@ export async function searchPeer(
   });
   const warning = header(response, 'warning');
   if (response.status === 204) {
-    discard(response.body);
+    discardBody(response.body);
     return { items: [], warning };
   }
   if (response.status !== 200) throw await statusError(response, what);
   const contentType = header(response, 'content-type');
   const type = contentType === undefined ? undefined : parseMediaType(contentType)?.type;
   if (type !== DICOM_JSON && type !== PLAIN_JSON) {
-    discard(response.body);
+    discardBody(response.body);
     throw new PeerProtocolError(
       `the peer answered ${what} with ${type ?? 'no usable Content-Type'}, not ${DICOM_JSON}: is the base URL a DICOMweb service?`,
     );

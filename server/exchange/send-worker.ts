@@ -3,6 +3,7 @@ import type { ArchiveIndex } from '../index/archive-index';
 import type { BlobStore } from '../storage/blob-store';
 import { findStored, type StoredInstance } from '../stored/stored-instance';
 import { maybeSyntaxRefusal } from './failure-reason';
+import { PeerStatusError } from './peer-answer';
 import { peerTransferError } from './peer-failure';
 import { peerHoldings } from './peer-holdings';
 import type { PeerStore } from './peer-store';
@@ -26,9 +27,9 @@ const MAX_UNACKNOWLEDGED = 3;
  * The send (push) worker (issue 13 item 2): STOW-RS of a study, a series or some instances to a
  * peer, in batches sized to the link (send-batch-size.ts), each instance recorded done as soon as
  * the peer's ReferencedSOPSequence names it and before the next batch is formed, so nothing the
- * peer acknowledged is sent again. A resumed job (attempt > 1: a retry, a restart, a cut link)
- * first asks the peer which instances it holds (QIDO-RS) and counts those done without sending
- * them. Per-instance refusals fail that instance with the peer's reason and the job goes on; an
+ * peer acknowledged is sent again. A resumed run (attempt > 1: a retry, a restart, a cut link)
+ * and a routing rule's run first ask the peer which instances it holds (QIDO-RS) and count those
+ * done without sending them. Per-instance refusals fail that instance with the peer's reason and the job goes on; an
  * instance refused in its re-encoded form is sent once more as stored.
  */
 export function sendWorker(deps: SendWorkerDeps): TransferWorker {
@@ -37,17 +38,21 @@ export function sendWorker(deps: SendWorkerDeps): TransferWorker {
     if (!job.listed) run.list(listInstances(deps.index, job));
 
     let skipped = 0;
-    if (job.attempt > 1) {
-      const pending = run.pending();
-      if (pending.length > 0) {
-        const held = await peerHoldings(peer, job.studyUid, job.seriesUid, signal).catch((error: unknown) => {
-          throw peerTransferError(error);
-        });
-        // An instance the peer refused before is sent again: the peer's copy under its UID is another one.
-        const onPeer = pending.filter((i) => held.has(i.sopUid) && i.failedBefore === undefined).map((i) => i.sopUid);
-        if (onPeer.length > 0) run.done(onPeer, 0);
-        skipped = onPeer.length;
-      }
+    const pending = run.pending();
+    // A resumed run, and a rule's run (a study routed again after more instances arrived), first
+    // ask the peer what it holds. A person's new send does not: the peer is then the judge of an
+    // instance it holds under the same UID, and says so per instance.
+    if (pending.length > 0 && (job.attempt > 1 || job.ruleId !== null)) {
+      const held = await peerHoldings(peer, job.studyUid, job.seriesUid, signal).catch((error: unknown) => {
+        const refused = error instanceof PeerStatusError && error.refusedCredentials;
+        // A rule's first run goes on without the answer; a resumed run must have it.
+        if (job.attempt === 1 && !signal.aborted && !refused) return new Set<string>();
+        throw peerTransferError(error);
+      });
+      // An instance the peer refused before is sent again: the peer's copy under its UID is another one.
+      const onPeer = pending.filter((i) => held.has(i.sopUid) && i.failedBefore === undefined).map((i) => i.sopUid);
+      if (onPeer.length > 0) run.done(onPeer, 0);
+      skipped = onPeer.length;
     }
     if (skipped > 0) audit(deps, run, 0, `${skipped} instance(s) already on the peer, not sent again`);
 

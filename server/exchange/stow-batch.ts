@@ -1,11 +1,10 @@
 import { STATUS_CODES } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { closeDelimiter, newBoundary, partHeader } from '../../shared/dicomweb/multipart';
 import { decodeStowResponse } from '../../shared/dicomweb/stow-outcome';
 import { failureReasonText } from './failure-reason';
 import { header, parseRetryAfter, readAnswer, statusError } from './peer-answer';
-import type { PeerConnection, PeerResponse } from './peer-connection';
+import { discardBody, type PeerConnection, type PeerResponse } from './peer-connection';
 import type { WireInstance } from './send-encoding';
 import { PermanentTransferError, RetryableTransferError } from './transfer-work';
 
@@ -89,23 +88,24 @@ export async function stowBatch(
 
   if (status === 200 || status === 202 || status === 409 || status === 400 || status === 413) {
     // A 413 may list the instances stored before the limit was reached (this archive does), or be no DICOM JSON at all.
-    const text = status === 413 && !isJson(header(response, 'content-type')) ? (discard(response.body), '') : await answerText(response);
+    const text =
+      status === 413 && !isJson(header(response, 'content-type')) ? (discardBody(response.body), '') : await answerText(response);
     const answer = outcomesOf(text, status);
     const named = answer.referenced.size + answer.failed.size;
     if (status !== 400 || named > 0) return { answer, wireBytes, ms: performance.now() - started };
     throw new PermanentTransferError(`the peer refused the request (400 Bad Request to ${where})${excerpt(text)}`);
   }
   if (status === 401 || status === 403) {
-    discard(response.body);
+    discardBody(response.body);
     throw new PermanentTransferError(`the peer refused our credentials (${status})`);
   }
   if (status === 404 || status === 405) {
-    discard(response.body);
+    discardBody(response.body);
     throw new PermanentTransferError(`the peer is not a DICOMweb STOW-RS endpoint (${status} ${STATUS_CODES[status]} to ${where})`);
   }
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
-    discard(response.body);
+    discardBody(response.body);
     throw new RetryableTransferError(`the peer answered ${status} ${STATUS_CODES[status] ?? ''} to ${where}`.trim(), retryAfterMs);
   }
   throw new PermanentTransferError((await statusError(response, where)).message);
@@ -117,12 +117,6 @@ async function answerText(response: PeerResponse): Promise<string> {
 
 function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/(dicom\+)?json\b/i.test(contentType.trim());
-}
-
-/** Drops an answer's body unread; undici's body errors on destroy (AbortError), which is nothing to report. */
-function discard(body: Readable): void {
-  body.on('error', () => undefined);
-  body.destroy();
 }
 
 /** Starts preparing a part now (the one after the part being sent), without an unhandled rejection meanwhile. */

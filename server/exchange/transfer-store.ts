@@ -177,6 +177,7 @@ export class TransferStore {
       attempt: row.attempts,
       listed: row.listed === 1,
       requestedBy: row.requested_by,
+      ruleId: row.rule_id,
     };
   }
 

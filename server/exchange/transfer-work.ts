@@ -26,6 +26,8 @@ export interface JobSpec {
   listed: boolean;
   /** Who asked for it (an account's username, or `rule:<name>`): the audit trail's participant. */
   requestedBy: string;
+  /** The routing rule that made the job, if one did. */
+  ruleId: string | null;
 }
 
 /**

@@ -310,6 +310,10 @@ describe('routing rules', () => {
     );
     const again = jobs.find((job) => job.progress.instancesTotal === 20);
     expect(again).toMatchObject({ requestedBy: 'rule:MR to central', progress: { instancesDone: 20, instancesFailed: 0 } });
+    // The second job asked the peer first: only the ten new instances crossed the link.
+    const newBytes = files.slice(10).reduce((sum, file) => sum + file.length, 0);
+    expect(again!.progress.bytesDone).toBeGreaterThanOrEqual(newBytes);
+    expect(again!.progress.bytesDone).toBeLessThan(newBytes + 64 * 1024);
     expect(await onPeer(studyUid)).toBe(20);
   }, 60_000);
 

@@ -57,6 +57,8 @@ export interface Config {
   readonly stableAgeSeconds: number;
   /** Largest instance accepted from a peer by a fetch, in bytes. */
   readonly fetchMaxInstanceBytes: number;
+  /** How long a peer may stay silent in a transfer (before its answer, or between two chunks), in ms. */
+  readonly peerTimeoutMs: number;
 }
 
 /** What PACS_STORE_COMPRESSED accepts besides `off`: the lossless syntaxes the archive encodes (codecs/encode-registry.ts LOSSLESS_ENCODINGS). */
@@ -184,6 +186,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'PACS_FETCH_MAX_INSTANCE_MB',
     defaultValue: '`2048`',
     meaning: 'Largest instance, in MiB, accepted from a peer when fetching; a larger one fails with its reason and the fetch goes on.',
+  },
+  {
+    name: 'PACS_PEER_TIMEOUT_SECONDS',
+    defaultValue: '`60`',
+    meaning:
+      'How long a peer may stay silent during a transfer (no answer yet, or no byte for that long in the middle of one) before the request is abandoned and the job retried.',
   },
 ];
 
@@ -320,6 +328,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const transferConcurrency = int('PACS_TRANSFER_CONCURRENCY', 2, 1, 64);
   const stableAgeSeconds = int('PACS_STABLE_AGE_SECONDS', 60, 1, 7 * 24 * 3600);
   const fetchMaxInstanceBytes = int('PACS_FETCH_MAX_INSTANCE_MB', 2048, 1, 1 << 20) * 2 ** 20;
+  const peerTimeoutMs = int('PACS_PEER_TIMEOUT_SECONDS', 60, 1, 3600) * 1000;
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -345,5 +354,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     transferConcurrency,
     stableAgeSeconds,
     fetchMaxInstanceBytes,
+    peerTimeoutMs,
   });
 }

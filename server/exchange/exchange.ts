@@ -17,6 +17,8 @@ export interface ExchangeConfig {
   transferConcurrency: number;
   stableAgeSeconds: number;
   fetchMaxInstanceBytes: number;
+  /** How long a peer may stay silent in a transfer (PACS_PEER_TIMEOUT_SECONDS), ms. */
+  peerTimeoutMs: number;
 }
 
 export interface ExchangeDeps {
@@ -44,8 +46,7 @@ export interface Exchange {
 }
 
 export function startExchange(config: ExchangeConfig, deps: ExchangeDeps): Exchange {
-  void deps;
-  const peers = new PeerStore(deps.accessDb, SecretBox.open(config.secretKeyFile));
+  const peers = new PeerStore(deps.accessDb, SecretBox.open(config.secretKeyFile), { stallMs: config.peerTimeoutMs });
   const transfers = new TransferQueue({
     store: new TransferStore(deps.accessDb),
     peers,

@@ -37,6 +37,8 @@ export class PeerStore {
   constructor(
     private readonly db: AccessDb,
     private readonly box: SecretBox,
+    /** Given to each connection pool: how long a peer may stay silent (PeerConnection). */
+    private readonly connectionOptions: { stallMs?: number } = {},
   ) {
     this.q = {
       all: db.prepare<[], Row>('SELECT * FROM peers ORDER BY name'),
@@ -124,7 +126,7 @@ export class PeerStore {
     if (!connection) {
       const endpoint = this.endpoint(id);
       if (!endpoint) throw new AppError('NOT_FOUND', 'No such peer.');
-      connection = new PeerConnection(endpoint);
+      connection = new PeerConnection(endpoint, this.connectionOptions);
       this.connections.set(id, connection);
     }
     return connection;

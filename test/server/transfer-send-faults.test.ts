@@ -94,6 +94,31 @@ describe('send through faults', () => {
     }
   });
 
+  it('gives up on a stalled link after PACS_PEER_TIMEOUT_SECONDS and completes once it moves again', async () => {
+    const us = await startTestArchive({ PACS_PEER_TIMEOUT_SECONDS: '2' });
+    try {
+      await expectStored(us, FILES);
+      const peer = await addPeer(us, { name: 'Central via proxy', baseUrl: `${proxy.url}/dicom-web`, auth: ADMIN_AUTH });
+      proxy.capture(true);
+      proxy.throttle({ bitsPerSecond: 12_000_000 });
+      const job = await requestTransfer(us, { peerId: peer.id, studyInstanceUID: STUDY });
+      await waitForJob(us, job.id, (j) => j.progress.instancesDone >= 2);
+      proxy.stall();
+      const stalled = Date.now();
+      const waiting = await waitForJob(us, job.id, (j) => j.status === 'queued' && j.lastError !== null, 20_000);
+      expect(Date.now() - stalled).toBeGreaterThanOrEqual(1_500);
+      expect(waiting.lastError).toMatch(/stalled|no answer/);
+      proxy.unstall();
+      proxy.throttle(undefined);
+      const ended = await waitForEnd(us, job.id);
+      expect(ended).toMatchObject({ status: 'done', progress: { instancesDone: 12, instancesFailed: 0 } });
+      expect(ended.attempts).toBeGreaterThanOrEqual(2);
+      await expectDeliveredOnce(us);
+    } finally {
+      await us.stop();
+    }
+  });
+
   it('resumes after the sender is killed (kill -9) in the middle of a job', async () => {
     const sender: ArchiveProcess = await startArchiveProcess();
     try {

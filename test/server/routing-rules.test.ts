@@ -100,6 +100,14 @@ describe('routing rules', () => {
     }
   };
   const watched = (studyUid: string): boolean => watchedSources(studyUid) !== undefined;
+  /** The sources of the study's watch row, once it has one (within 5 s). */
+  const sourcesOnceWatched = (studyUid: string) =>
+    until(
+      'the study to be watched',
+      () => watchedSources(studyUid),
+      (s) => s !== undefined,
+      5_000,
+    );
   const until = async <T>(what: string, probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> => {
     const end = Date.now() + timeoutMs;
     for (;;) {
@@ -260,14 +268,7 @@ describe('routing rules', () => {
       view,
     });
     expect(marked.status, marked.text).toBe(201);
-    expect(
-      await until(
-        'the study to be watched',
-        () => watchedSources(studyUid),
-        (s) => s !== undefined,
-        5_000,
-      ),
-    ).toEqual(['pacs']);
+    expect(await sourcesOnceWatched(studyUid)).toEqual(['pacs']);
     await until(
       'the study to be stable',
       () => watched(studyUid),
@@ -323,13 +324,6 @@ describe('routing rules', () => {
     const file = 'charsets/iso-2022-ir-100-elscint-ct.dcm';
     const studyUid = corpusEntry(file).studyInstanceUID!;
     await store({ authorization: `Bearer ${(token.json as { token: string }).token}` }, [corpusFile(file)]);
-    expect(
-      await until(
-        'the study to be watched',
-        () => watchedSources(studyUid),
-        (s) => s !== undefined,
-        5_000,
-      ),
-    ).toEqual(['ct-scanner']);
+    expect(await sourcesOnceWatched(studyUid)).toEqual(['ct-scanner']);
   });
 });

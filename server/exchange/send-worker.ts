@@ -11,7 +11,8 @@ import { BatchSizer } from './send-batch-size';
 import { wireInstance, type WireInstance } from './send-encoding';
 import { stowBatch } from './stow-batch';
 import { recordTransfer } from './transfer-audit';
-import type { JobInstance, JobSpec, TransferRun, TransferWorker } from './transfer-work';
+import { PermanentTransferError, type JobInstance, type JobSpec, type TransferRun, type TransferWorker } from './transfer-work';
+import { PeerProtocolError } from './peer-connection';
 
 export interface SendWorkerDeps {
   index: ArchiveIndex;
@@ -78,15 +79,20 @@ export function sendWorker(deps: SendWorkerDeps): TransferWorker {
         throw peerTransferError(error);
       });
       const { answer, wireBytes } = result;
-      // 200 with an answer that names nothing (some peers send none, or XML): every instance was stored (PS3.18 10.5.3).
-      const all = answer.status === 200 && answer.referenced.size === 0 && answer.failed.size === 0;
-      const acked = located.filter((i) => all || answer.referenced.has(i.sopUid)).map((i) => i.sopUid);
+      // A 200 that names nothing means every instance was stored (PS3.18 10.5.3), but so would a
+      // captive portal's or a web app's page: the peer's own QIDO-RS must confirm what it holds.
+      const confirmed =
+        answer.status === 200 && answer.referenced.size === 0 && answer.failed.size === 0
+          ? await confirmStored(peer, job, signal)
+          : undefined;
+      const stored = (sop: string) => answer.referenced.has(sop) || confirmed?.has(sop) === true;
+      const acked = located.filter((i) => stored(i.sopUid)).map((i) => i.sopUid);
       const ackedBytes = acked.reduce((sum, sop) => sum + (wireBytes.get(sop) ?? 0), 0);
       if (acked.length > 0) run.done(acked, ackedBytes);
       let refused = 0;
       for (const instance of located) {
         const sop = instance.sopUid;
-        if (all || answer.referenced.has(sop)) continue;
+        if (stored(sop)) continue;
         // After a 413 only what the peer stored counts: the rest is sent again in smaller batches.
         if (answer.tooLarge) continue;
         const failure = answer.failed.get(sop);
@@ -149,4 +155,19 @@ function locate(index: ArchiveIndex, job: JobSpec, batch: readonly JobInstance[]
 
 function audit(deps: SendWorkerDeps, run: TransferRun, outcome: 0 | 4, detail: string): void {
   recordTransfer(deps.audit, run.job, run.peer, { action: 'transfer-send', outcome, detail });
+}
+
+/**
+ * What the peer holds of the study after a 200 that named nothing; a peer that cannot say
+ * (its QIDO-RS fails or answers garbage) is not a DICOMweb archive we can trust with the study.
+ */
+async function confirmStored(peer: TransferRun['peer'], job: TransferRun['job'], signal: AbortSignal): Promise<Set<string>> {
+  try {
+    return await peerHoldings(peer, job.studyUid, job.seriesUid, signal);
+  } catch (error) {
+    if (signal.aborted || !(error instanceof PeerStatusError || error instanceof PeerProtocolError)) throw peerTransferError(error);
+    throw new PermanentTransferError(
+      `the peer answered 200 to STOW-RS without saying what it stored, and its QIDO-RS cannot confirm it (${error.message}): is the base URL a DICOMweb service?`,
+    );
+  }
 }

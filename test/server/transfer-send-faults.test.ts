@@ -236,3 +236,34 @@ describe('send to a peer that refuses a compressed syntax', () => {
     }
   });
 });
+
+describe('send to something that is not a DICOMweb archive', () => {
+  it('does not take a 200 that names nothing for stored when the peer cannot confirm it (a captive portal)', async () => {
+    // A hotel-style captive portal: 200 and a sign-in page to every request, whatever it is.
+    let posts = 0;
+    const portal = http.createServer((req, res) => {
+      if (req.method === 'POST') posts++;
+      req.resume();
+      req.on('end', () =>
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in to the hospital Wi-Fi</body></html>'),
+      );
+    });
+    await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve));
+    const us = await startTestArchive();
+    try {
+      await expectStored(us, FILES.slice(0, 3));
+      const url = `http://127.0.0.1:${(portal.address() as AddressInfo).port}/dicom-web`;
+      const peer = await addPeer(us, { name: 'Portal', baseUrl: url, auth: { kind: 'none' } });
+      const job = await requestTransfer(us, { peerId: peer.id, studyInstanceUID: STUDY });
+      const ended = await waitForEnd(us, job.id);
+      expect(ended).toMatchObject({ status: 'failed', progress: { instancesDone: 0 } });
+      expect(ended.lastError).toMatch(
+        /^the peer answered 200 to STOW-RS without saying what it stored, and its QIDO-RS cannot confirm it \(.+\): is the base URL a DICOMweb service\?$/,
+      );
+      expect(posts).toBe(1);
+    } finally {
+      portal.close();
+      await us.stop();
+    }
+  });
+});

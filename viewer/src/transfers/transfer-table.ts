@@ -100,8 +100,9 @@ function jobRow(job: TransferJob, study: StudySummary | undefined, peerPaused: b
     element('span', { className: 'transfer-study-about', text: formatInstant(job.createdAt) }),
   );
 
-  const buttons = cell('transfer-actions');
-  buttons.className = 'admin-actions';
+  // A flex box inside the cell: a cell that is itself a flex box leaves the table's layout.
+  const buttons = element('div', { className: 'admin-actions' });
+  cell('transfer-actions', buttons);
   if (job.status === 'queued' || job.status === 'running') {
     const cancel = button(t('cancel'), 'transfer-cancel');
     cancel.addEventListener('click', () => actions.onCancel(job));

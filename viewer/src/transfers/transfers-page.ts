@@ -161,7 +161,7 @@ function drawPeers(box: HTMLElement, peers: PeerSummary[], isAdmin: boolean, rel
     const item = element('li', { testid: 'transfers-peer' }, element('strong', { text: peer.name }), ' ');
     item.dataset.peerId = peer.id;
     item.dataset.paused = String(peer.pausedAt !== null);
-    item.append(element('span', { className: 'transfer-note', text: t(peer.pausedAt ? 'paused' : 'active') }));
+    item.append(element('span', { className: 'transfers-peer-state', text: t(peer.pausedAt ? 'paused' : 'active') }));
     if (isAdmin) {
       const toggle = button(t(peer.pausedAt ? 'resume' : 'pause'), 'transfers-peer-toggle');
       toggle.addEventListener('click', () => {

@@ -28,10 +28,7 @@ import { createKeyImageMarks } from '../key-images/key-image-marks';
 import { saveMeasurementReport } from '../key-images/measurement-report';
 import { createSharedAnnotations } from '../annotations/shared-annotations';
 import { createConsultationPanel } from '../consultation/consultation-panel';
-import { createRequestDialog } from '../consultation/request-dialog';
 import { createGuestBanner } from '../sharing/guest-banner';
-import { createShareDialog } from '../sharing/share-dialog';
-import { createSendDialog } from '../transfers/send-dialog';
 import { createReportPanel } from '../report/report-panel';
 import { mayReadReport, reportStudyOf } from '../report/report-study';
 import { createSrView } from '../sr-view/sr-view';
@@ -47,6 +44,7 @@ import { updateReferenceLines } from './reference-lines';
 import { createSeriesBrowser, SERIES_DRAG_TYPE, type SeriesBrowser } from './series-browser';
 import { hangCurrentAndPrior } from './hanging-rule';
 import { loadStudies, reloadStudySeries, type SeriesModel } from './study-model';
+import { createStudyDialogs } from './study-dialogs';
 import { createSyncScroll } from './sync-scroll';
 import { createToolbar, type Layout } from './toolbar';
 import { viewedStudyUids } from './early-study-data';
@@ -269,19 +267,8 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   const sharedAnnotations = createSharedAnnotations(studyUids, currentSession(), container);
   sharedAnnotations.attach(grid);
   void sharedAnnotations.load();
-  const consultDialog = currentSession()?.permissions.includes('share') ? createRequestDialog(studyUid) : undefined;
   const consultationId = currentSession()?.share?.consultationId;
-  const shareDialog = currentSession()?.permissions.includes('share') ? createShareDialog(studyUid, series) : undefined;
-  const sendDialog = currentSession()?.permissions.includes('transfer')
-    ? createSendDialog(studyUid, () => {
-        const shown = active?.series;
-        if (shown?.studyUid !== studyUid) return undefined;
-        return {
-          seriesUid: shown.seriesUid,
-          label: [shown.modality, shown.number, shown.description].filter((v) => v !== undefined && v !== '').join(' '),
-        };
-      })
-    : undefined;
+  const dialogs = createStudyDialogs(studyUid, series, () => active?.series);
   // Images too: patient data leaves only where the role or the share allows download.
   const exportMenu = currentSession()?.permissions.includes('download')
     ? createExportMenu({
@@ -332,9 +319,9 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
     keyImage: withActive((p) => keyImages.toggle(p)),
     print: () => navigate(`/print?StudyInstanceUIDs=${encodeURIComponent(studyUid)}`),
     download: exportMenu && (() => exportMenu.toggle()),
-    consult: consultDialog && (() => consultDialog.open()),
-    share: shareDialog && (() => shareDialog.open()),
-    send: sendDialog && (() => sendDialog.open()),
+    consult: dialogs.consult,
+    share: dialogs.share,
+    send: dialogs.send,
     report: reportPanel && (() => reportPanel.toggle()),
     measurementReport: currentSession()?.permissions.includes('annotate')
       ? () => void saveMeasurementReport(studyUid, container).then((saved) => (saved ? reloadSeries(studyUid) : undefined))
@@ -367,9 +354,7 @@ function buildViewer(container: HTMLElement, series: SeriesModel[], studyUids: r
   main.className = 'viewer-main';
   main.append(toolbar.element, grid, help, tagPanel.element, srView.element);
   if (exportMenu) main.append(exportMenu.element);
-  if (shareDialog) main.append(shareDialog.element);
-  if (sendDialog) main.append(sendDialog.element);
-  if (consultDialog) main.append(consultDialog.element);
+  main.append(...dialogs.elements);
   if (reportPanel) main.append(reportPanel.element);
   container.append(side, main);
   setLayout(layout);

@@ -18,6 +18,7 @@ export const TEST_TOOLS = {
   dcmdump: { debianPackage: 'dcmtk', usedFor: 'DCMTK: reads what de-identification and the opinion SR write' },
   dcmmkdir: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the reference DICOMDIR writer the File-set download is compared with' },
   dcmodify: { debianPackage: 'dcmtk', usedFor: 'DCMTK: edits a corpus file (compressed-at-rest: a native CT lossy once)' },
+  echoscu: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the independent DIMSE client (C-ECHO) the DIMSE codecs answer' },
   opj_decompress: { debianPackage: 'libopenjp2-tools', usedFor: 'OpenJPEG: reference JPEG 2000 / HTJ2K decoder (transcoding)' },
   ojph_expand: {
     debianPackage: 'openjph-tools',

@@ -49,7 +49,7 @@ export interface FindRefusal {
 }
 
 /** Attributes of the identifier that are about the query, not keys matched against the index. */
-const NOT_MATCHED = new Set<string>([Tag.QueryRetrieveLevel, Tag.SpecificCharacterSet, Tag.RetrieveAETitle, Tag.InstanceAvailability]);
+const NOT_MATCHED = new Set<string>([Tag.RetrieveAETitle, Tag.InstanceAvailability, Tag.QueryRetrieveView]);
 const KEY_BY_TAG = new Map<string, QueryKey>(QUERY_KEYS.map((k) => [k.tag, k]));
 const KEYWORD = new Map<string, string>(Object.entries(Tag).map(([keyword, tag]) => [tag, keyword]));
 
@@ -89,6 +89,10 @@ export function identifierToQuery(
       `The ${model === 'study' ? 'Study' : 'Patient'} Root model has no ${level} level.`,
       Tag.QueryRetrieveLevel,
     );
+  }
+  // The enhanced multi-frame conversion views (PS3.4 C.4.1.1.3.1) need a negotiation we do not accept.
+  if (hasValue(identifier[Tag.QueryRetrieveView] ?? { vr: 'CS' })) {
+    return refuse(FindStatus.UnableToProcess, 'Query/Retrieve View (0008,0053) is not supported.', Tag.QueryRetrieveView);
   }
   const params: [string, string][] = [];
   const returnKeys: ReturnKey[] = [];

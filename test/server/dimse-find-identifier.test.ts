@@ -299,9 +299,57 @@ describe('C-FIND identifier through the QIDO-RS query model', () => {
       status: 0xc000,
       offendingElement: Tag.StudyInstanceUID,
     });
+    expect(refusal({ ...level('IMAGE'), [Tag.QueryRetrieveView]: el('CS', 'CLASSIC') }, 'study')).toMatchObject({
+      status: 0xc000,
+      offendingElement: Tag.QueryRetrieveView,
+    });
     expect(refusal({ ...level('STUDY'), [Tag.PatientID]: el('LO', 'A', 'B') }, 'study')).toMatchObject({
       status: 0xc000,
       errorComment: 'PatientID: only UID keys take a list of values (PS3.4 C.2.2.2.2).',
     });
+  });
+
+  it('returns a sequence whole when asked with an empty item, reduced to the keys of its item otherwise, and never bulk data', () => {
+    const code = (value: string, meaning: string): DicomJson => ({
+      '00080100': el('SH', value),
+      '00080102': el('SH', 'LN'),
+      '00080104': el('LO', meaning),
+    });
+    const stored: DicomJson = {
+      [Tag.StudyInstanceUID]: el('UI', '1.2.3'),
+      [Tag.ProcedureCodeSequence]: el('SQ', code('24627-2', 'CT ngực'), code('36813-4', 'CT abdomen')),
+      [Tag.IssuerOfAccessionNumberSequence]: el('SQ', code('X', 'Y')),
+      [Tag.PixelData]: { vr: 'OW', BulkDataURI: 'http://archive/bulk' },
+    };
+    const request = translate(
+      {
+        [Tag.QueryRetrieveLevel]: el('CS', 'STUDY'),
+        [Tag.StudyInstanceUID]: el('UI', '1.2.3'),
+        [Tag.ProcedureCodeSequence]: el('SQ', { '00080100': empty('SH'), '00080104': empty('LO') }),
+        [Tag.IssuerOfAccessionNumberSequence]: el('SQ'),
+        [Tag.PixelData]: empty('OW'),
+      },
+      'study',
+    );
+    expect(request.pendingStatus).toBe(FindStatus.Pending);
+    expect(resultToResponse(stored, request)).toEqual({
+      [Tag.SpecificCharacterSet]: el('CS', 'ISO_IR 192'), // "ngực" inside an item
+      [Tag.QueryRetrieveLevel]: el('CS', 'STUDY'),
+      [Tag.ProcedureCodeSequence]: el(
+        'SQ',
+        { '00080100': el('SH', '24627-2'), '00080104': el('LO', 'CT ngực') },
+        { '00080100': el('SH', '36813-4'), '00080104': el('LO', 'CT abdomen') },
+      ),
+      [Tag.IssuerOfAccessionNumberSequence]: stored[Tag.IssuerOfAccessionNumberSequence],
+      [Tag.PixelData]: { vr: 'OW' },
+      [Tag.StudyInstanceUID]: el('UI', '1.2.3'),
+    });
+    // A value inside a sequence item is sequence matching, which the archive does not do: FF01.
+    const matching = translate(
+      { [Tag.QueryRetrieveLevel]: el('CS', 'STUDY'), [Tag.ProcedureCodeSequence]: el('SQ', code('X', 'Y')) },
+      'study',
+    );
+    expect(matching.pendingStatus).toBe(FindStatus.PendingOptionalKeysUnsupported);
+    expect(matching.query.filters).toEqual([]);
   });
 });

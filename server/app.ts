@@ -20,6 +20,7 @@ import type { ConsultationStore } from './consultation/consultation-store';
 import type { Principal } from './auth/principal';
 import type { ReportStore } from './reports/report-store';
 import type { Exchange } from './exchange/exchange';
+import type { DimseAdmin } from './dimse/remote-ae-routes';
 import { serveViewer } from './viewer/serve-viewer';
 import type { Logger } from './logger';
 
@@ -41,6 +42,7 @@ export interface AppDeps {
   annotations: AnnotationStore;
   reports: ReportStore;
   exchange: Exchange;
+  dimse: DimseAdmin;
   logger: Logger;
   /** The built viewer (default dist/viewer); see server/viewer/. */
   viewerDir?: string;
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
       reports: deps.reports,
       ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log, ...(deps.onIndexed ? { onIndexed: deps.onIndexed } : {}) },
       exchange: deps.exchange,
+      dimse: deps.dimse,
     }),
   );
   // Nothing of the archive is reachable anonymously.

@@ -1,4 +1,8 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import { checkAeTitle } from '../shared/dicom/ae-title';
+import { isLoopbackHost } from './auth/first-admin';
 
 /**
  * Configuration: every PACS_* variable is parsed here, once, and nowhere else reads
@@ -17,6 +21,18 @@ export type StorageConfig =
       bucket: string;
       region: string;
     };
+
+/** The DICOM network services (DIMSE, issue 14); the listener's address is PACS_HOST. */
+export interface DimseConfig {
+  /** TCP port of the listener (0 picks a free one); null when PACS_DIMSE_PORT=off. */
+  readonly port: number | null;
+  /** Our AE title: the called AE title associations must name, and the calling one of ours. */
+  readonly aeTitle: string;
+  /** Associations from any calling AE, known or not (refused unless PACS_HOST is loopback). */
+  readonly acceptAny: boolean;
+  /** DICOM TLS (PS3.15 B.1): PEM certificate and key files, both or neither. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+}
 
 export interface Config {
   readonly host: string;
@@ -59,6 +75,7 @@ export interface Config {
   readonly fetchMaxInstanceBytes: number;
   /** How long a peer may stay silent in a transfer (before its answer, or between two chunks), in ms. */
   readonly peerTimeoutMs: number;
+  readonly dimse: DimseConfig;
 }
 
 /** What PACS_STORE_COMPRESSED accepts besides `off`: the lossless syntaxes the archive encodes (codecs/encode-registry.ts LOSSLESS_ENCODINGS). */
@@ -193,6 +210,30 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     meaning:
       'How long a peer may stay silent during a transfer (no answer yet, or no byte for that long in the middle of one) before the request is abandoned and the job retried.',
   },
+  {
+    name: 'PACS_DIMSE_PORT',
+    defaultValue: '`11112`',
+    meaning:
+      'TCP port of the DICOM network services (DIMSE: C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET), on the address of `PACS_HOST`. `0` picks a free port; `off` turns DIMSE off.',
+  },
+  {
+    name: 'PACS_DIMSE_AE_TITLE',
+    defaultValue: '`PACS`',
+    meaning:
+      "This archive's AE title: the called AE title modalities and workstations must use, and the calling one when it connects to them. 1 to 16 characters, no backslash or control character.",
+  },
+  {
+    name: 'PACS_DIMSE_ACCEPT_ANY',
+    defaultValue: '`false`',
+    meaning:
+      'Accept associations from any calling AE title, not only the known remote AEs of the Admin UI (`true`/`false`). Refused at start unless `PACS_HOST` is a loopback address.',
+  },
+  {
+    name: 'PACS_DIMSE_TLS_CERT',
+    defaultValue: '(none)',
+    meaning: 'PEM certificate file for DICOM TLS on the DIMSE port; with `PACS_DIMSE_TLS_KEY` (both or neither). Unset: no TLS.',
+  },
+  { name: 'PACS_DIMSE_TLS_KEY', defaultValue: '(none)', meaning: 'PEM private key file of that certificate.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -330,6 +371,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const fetchMaxInstanceBytes = int('PACS_FETCH_MAX_INSTANCE_MB', 2048, 1, 1 << 20) * 2 ** 20;
   const peerTimeoutMs = int('PACS_PEER_TIMEOUT_SECONDS', 60, 1, 3600) * 1000;
 
+  const dimse = dimseConfig(read, bool, problems, { host, port, cwd });
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host,
@@ -355,5 +398,69 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     stableAgeSeconds,
     fetchMaxInstanceBytes,
     peerTimeoutMs,
+    dimse,
   });
+}
+
+/** The DIMSE variables: the port (or `off`), the AE title, accept-any only on loopback, the TLS files readable and matching. */
+function dimseConfig(
+  read: (name: string) => string | undefined,
+  bool: (name: string, fallback: boolean) => boolean,
+  problems: string[],
+  http: { host: string; port: number; cwd: string },
+): DimseConfig {
+  const rawPort = read('PACS_DIMSE_PORT') ?? '11112';
+  let port: number | null = null;
+  if (/^\d+$/.test(rawPort) && Number(rawPort) <= 65535) port = Number(rawPort);
+  else if (rawPort.toLowerCase() !== 'off') problems.push(`PACS_DIMSE_PORT="${rawPort}" must be off or an integer from 0 to 65535`);
+  if (port !== null && port !== 0 && port === http.port)
+    problems.push(`PACS_DIMSE_PORT=${port} is also PACS_PORT: DIMSE and HTTP need their own ports`);
+
+  const rawAeTitle = read('PACS_DIMSE_AE_TITLE') ?? 'PACS';
+  const aeTitle = checkAeTitle(rawAeTitle);
+  if (!aeTitle.ok) problems.push(`PACS_DIMSE_AE_TITLE="${rawAeTitle}" is not an AE title: ${aeTitle.problem}`);
+
+  // As the HTTP side refuses to listen beyond this machine without accounts (start-archive.ts).
+  const acceptAny = bool('PACS_DIMSE_ACCEPT_ANY', false);
+  if (acceptAny && port !== null && !isLoopbackHost(http.host))
+    problems.push(
+      `PACS_DIMSE_ACCEPT_ANY=true is refused with PACS_HOST=${http.host}: any machine could store and retrieve; list the remote AEs in the Admin UI instead`,
+    );
+
+  const certFile = read('PACS_DIMSE_TLS_CERT');
+  const keyFile = read('PACS_DIMSE_TLS_KEY');
+  let tls: DimseConfig['tls'];
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    problems.push('PACS_DIMSE_TLS_CERT and PACS_DIMSE_TLS_KEY go together: set both or neither');
+  } else if (certFile !== undefined && keyFile !== undefined) {
+    tls = { certFile: path.resolve(http.cwd, certFile), keyFile: path.resolve(http.cwd, keyFile) };
+    const problem = tlsFilesProblem(tls.certFile, tls.keyFile);
+    if (problem) problems.push(problem);
+  }
+  return Object.freeze({ port, aeTitle: aeTitle.ok ? aeTitle.aeTitle : 'PACS', acceptAny, tls: tls && Object.freeze(tls) });
+}
+
+/** Read at start, so that a missing file, a wrong format or a key of another certificate stops the start instead of the first association. */
+function tlsFilesProblem(certFile: string, keyFile: string): string | undefined {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(fs.readFileSync(certFile));
+  } catch (error) {
+    return `PACS_DIMSE_TLS_CERT="${certFile}" ${fileProblem(error, 'a PEM certificate')}`;
+  }
+  try {
+    const key = createPrivateKey(fs.readFileSync(keyFile));
+    if (!certificate.checkPrivateKey(key)) return `PACS_DIMSE_TLS_KEY="${keyFile}" is not the key of PACS_DIMSE_TLS_CERT`;
+  } catch (error) {
+    return `PACS_DIMSE_TLS_KEY="${keyFile}" ${fileProblem(error, 'an unencrypted PEM private key')}`;
+  }
+  return undefined;
+}
+
+function fileProblem(error: unknown, what: string): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES') return 'cannot be read by this process';
+  if (code === 'EISDIR') return 'is a folder';
+  return `is not ${what}`;
 }

@@ -25,6 +25,7 @@ import { DerivedFrames } from './stored/derived-frames';
 import { IngestDerivation } from './stored/derived-at-ingest';
 import { CompressionAtRest } from './stored/compressed-at-rest';
 import { startExchange, type Exchange } from './exchange/exchange';
+import { RemoteAeStore } from './dimse/remote-ae-store';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
@@ -149,6 +150,16 @@ export async function startArchive(
     annotations: new AnnotationStore(accessDb),
     reports: new ReportStore(accessDb),
     exchange,
+    dimse: {
+      remoteAes: new RemoteAeStore(accessDb),
+      status: () => ({
+        aeTitle: config.dimse.aeTitle,
+        host: config.host,
+        port: config.dimse.port,
+        tls: config.dimse.tls !== undefined,
+        acceptAny: config.dimse.acceptAny,
+      }),
+    },
     logger,
   });
   const server = http.createServer(app);

@@ -18,6 +18,7 @@ import { shareViewOf, type ShareViews } from '../sharing/share-view';
 import { reportRoutes } from '../reports/report-routes';
 import type { Exchange } from '../exchange/exchange';
 import { exchangeRoutes } from '../exchange/exchange-routes';
+import { remoteAeRoutes, type DimseAdmin } from '../dimse/remote-ae-routes';
 import type { ReportStore } from '../reports/report-store';
 import { jsonBody } from './json-body';
 
@@ -35,11 +36,14 @@ export interface ApiDeps {
   ingest: IngestDeps;
   /** Peers, transfers and routing rules. */
   exchange: Exchange;
+  /** The known remote DICOM AEs and our DIMSE settings. */
+  dimse: DimseAdmin;
 }
 
 /**
  * The archive's own JSON API at /api, every route of it: sessions, accounts, API tokens, share
- * links, audit trail, consultations and annotations, reports, and the exchange with other archives.
+ * links, audit trail, consultations and annotations, reports, the exchange with other archives,
+ * and the DICOM devices (DIMSE).
  */
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
@@ -65,6 +69,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(measurementReportRoutes({ index: deps.index, ingest: deps.ingest, consultations: deps.consultations, audit: deps.ctx.audit }));
   router.use(reportRoutes({ index: deps.index, reports: deps.reports, audit: deps.ctx.audit, ingest: deps.ingest }));
   router.use(exchangeRoutes({ exchange: deps.exchange, index: deps.index, audit: deps.ctx.audit }));
+  router.use(remoteAeRoutes({ ...deps.dimse, audit: deps.ctx.audit }));
   router.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No API at ${req.method} /api${req.path.slice(0, 200)}.`);
   });

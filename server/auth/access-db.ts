@@ -5,8 +5,8 @@ export type AccessDb = Database.Database;
 
 /**
  * The access database, beside the image index: accounts, sessions, API tokens, share links,
- * consultations, annotations, report drafts, and exchange with other archives (peers, transfer jobs,
- * routing rules). Kept out of the index so that the index stays a pure,
+ * consultations, annotations, report drafts, exchange with other archives (peers, transfer jobs,
+ * routing rules), and the known remote DICOM AEs. Kept out of the index so that the index stays a pure,
  * rebuildable catalogue of what is stored, and so that writes here never wait behind a STOW
  * group commit. Migrations by `PRAGMA user_version`, like the index (STYLE.md rule 5).
  * Never edit a released migration: append a new one.
@@ -193,6 +193,24 @@ const MIGRATIONS: readonly string[] = [
     last_arrival_at INTEGER NOT NULL,
     sources TEXT NOT NULL DEFAULT ''
   ) WITHOUT ROWID;
+  `,
+  // Known remote DICOM AEs (server/dimse/remote-ae-store.ts): who may open an association (its
+  // calling AE title, from its host), what it may ask for, and where C-MOVE reaches it (port).
+  // The title is matched exactly; NOCASE only keeps two titles differing in case from both existing.
+  // may_retrieve: the AE may ask for C-MOVE and C-GET, and be a C-MOVE destination.
+  `
+  CREATE TABLE remote_aes (
+    id TEXT PRIMARY KEY,
+    ae_title TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    host TEXT NOT NULL,
+    port INTEGER CHECK (port BETWEEN 1 AND 65535),
+    description TEXT NOT NULL DEFAULT '',
+    may_store INTEGER NOT NULL,
+    may_query INTEGER NOT NULL,
+    may_retrieve INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
   `,
 ];
 

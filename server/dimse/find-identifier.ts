@@ -68,7 +68,8 @@ function refuse(status: number, errorComment: string, offendingElement?: string)
  * level is missing or unknown, a key belongs to a level below it, a value is malformed (the
  * message parseQidoQuery gives over HTTP), or a key that only takes one value has several.
  * Keys of the levels above are matched as given (relational; see CONFORMANCE).
- * `fuzzyMatching` is the fuzzy semantic matching of person names the SCU may negotiate (PS3.4 C.2.2.2.1).
+ * `fuzzyMatching`: the SCU negotiated fuzzy semantic matching of person names (PS3.4 C.5.1.1),
+ * QIDO-RS's fuzzymatching=true.
  */
 export function identifierToQuery(
   identifier: DicomJson,
@@ -113,7 +114,7 @@ export function identifierToQuery(
       continue;
     }
     // Not a key the index matches on (or a sequence): returned as stored, matched universally
-    // (PS3.4 C.2.2.1.3 lets an SCP leave optional keys unmatched; the pending status says so).
+    // (an optional key the SCP does not match on; pending status FF01 says so, PS3.4 C.4.1.1.4).
     if (hasValue(element)) unsupported = true;
     params.push(['includefield', tag]);
   }

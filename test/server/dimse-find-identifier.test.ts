@@ -147,6 +147,24 @@ describe('C-FIND identifier through the QIDO-RS query model', () => {
     }
   });
 
+  it('matches person names fuzzily when the SCU negotiated it, as QIDO-RS fuzzymatching=true', async () => {
+    const identifier = {
+      [Tag.QueryRetrieveLevel]: el('CS', 'STUDY'),
+      ...studyKeys,
+      [Tag.PatientName]: el('PN', { Alphabetic: 'an nguyen' }),
+    };
+    const request = identifierToQuery(identifier, 'study', { fuzzyMatching: true }) as FindRequest;
+    const responses = [...findMatches(archive.index.db, request)].map((match) => resultToResponse(match, request, RETRIEVE_AE));
+    expectSameAsQido(
+      responses,
+      await qido('/studies?PatientName=an%20nguyen&fuzzymatching=true&includefield=all'),
+      request,
+      Tag.StudyInstanceUID,
+    );
+    expect(responses).toHaveLength(2);
+    expect([...findMatches(archive.index.db, translate(identifier, 'study'))]).toEqual([]); // literal without the negotiation
+  });
+
   it('matches a date range and a date with its time as one date-time range, like QIDO-RS', async () => {
     const range = cFind('study', 'STUDY', { ...studyKeys, [Tag.StudyDate]: el('DA', '20120101-20201231') });
     expectSameAsQido(

@@ -218,24 +218,26 @@ describe('C-FIND identifier through the QIDO-RS query model', () => {
     expect(modalities.responses.map((r) => firstValue(r, Tag.Modality)).sort()).toEqual(['MR', 'PT']);
   });
 
-  it('finds instances at IMAGE level under a study and series, with SOP Class UID and Instance Number', async () => {
-    const { request, responses } = cFind('patient', 'IMAGE', {
-      [Tag.PatientID]: el('LO', ct.patientID),
-      [Tag.StudyInstanceUID]: el('UI', ct.studyInstanceUID),
-      [Tag.SeriesInstanceUID]: el('UI', ct.seriesInstanceUID),
-      [Tag.SOPInstanceUID]: empty('UI'),
-      [Tag.SOPClassUID]: el('UI', '1.2.840.10008.5.1.4.1.1.2'),
-      [Tag.InstanceNumber]: empty('IS'),
-      [Tag.ImagePositionPatient]: empty('DS'),
-    });
-    const items = await qido(
-      `/instances?PatientID=${ct.patientID}&StudyInstanceUID=${ct.studyInstanceUID}&SeriesInstanceUID=${ct.seriesInstanceUID}&SOPClassUID=1.2.840.10008.5.1.4.1.1.2&includefield=all`,
-    );
-    expectSameAsQido(responses, items, request, Tag.SOPInstanceUID);
-    expect(responses.map((r) => firstValue(r, Tag.SOPInstanceUID)).sort()).toEqual(
-      ctFiles.map((f) => corpusEntry(f).sopInstanceUID).sort(),
-    );
-    expect(responses.every((r) => (r[Tag.ImagePositionPatient]?.Value ?? []).length === 3)).toBe(true);
+  it('finds instances at IMAGE level under a study and series in both models, with SOP Class UID and Instance Number', async () => {
+    for (const model of ['patient', 'study'] as const) {
+      const { request, responses } = cFind(model, 'IMAGE', {
+        [Tag.PatientID]: el('LO', ct.patientID),
+        [Tag.StudyInstanceUID]: el('UI', ct.studyInstanceUID),
+        [Tag.SeriesInstanceUID]: el('UI', ct.seriesInstanceUID),
+        [Tag.SOPInstanceUID]: empty('UI'),
+        [Tag.SOPClassUID]: el('UI', '1.2.840.10008.5.1.4.1.1.2'),
+        [Tag.InstanceNumber]: empty('IS'),
+        [Tag.ImagePositionPatient]: empty('DS'),
+      });
+      const items = await qido(
+        `/instances?PatientID=${ct.patientID}&StudyInstanceUID=${ct.studyInstanceUID}&SeriesInstanceUID=${ct.seriesInstanceUID}&SOPClassUID=1.2.840.10008.5.1.4.1.1.2&includefield=all`,
+      );
+      expectSameAsQido(responses, items, request, Tag.SOPInstanceUID);
+      expect(responses.map((r) => firstValue(r, Tag.SOPInstanceUID)).sort()).toEqual(
+        ctFiles.map((f) => corpusEntry(f).sopInstanceUID).sort(),
+      );
+      expect(responses.every((r) => (r[Tag.ImagePositionPatient]?.Value ?? []).length === 3)).toBe(true);
+    }
   });
 
   it('answers PATIENT level (Patient Root) with one response per patient and its study, series and instance counts', async () => {

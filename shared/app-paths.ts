@@ -17,6 +17,7 @@ export const APP_PATHS = [
   '/admin/audit',
   '/admin/peers',
   '/admin/routing-rules',
+  '/admin/dimse',
 ] as const;
 
 export type AppPath = (typeof APP_PATHS)[number];

@@ -4,21 +4,24 @@ import { element } from '../ui/element';
 import { pageMessage } from '../ui/page-message';
 import { adminMessages } from './messages';
 import { peerMessages } from './peer-messages';
+import { remoteAeMessages } from './remote-ae-messages';
 import { routingRuleMessages } from './routing-rule-messages';
 
 const t = translator(adminMessages);
 const tPeers = translator(peerMessages);
 const tRules = translator(routingRuleMessages);
+const tDimse = translator(remoteAeMessages);
 
 const TABS = [
   { path: '/admin', testid: 'admin-tab-users', text: () => t('tabUsers') },
   { path: '/admin/audit', testid: 'admin-tab-audit', text: () => t('tabAudit') },
   { path: '/admin/peers', testid: 'admin-tab-peers', text: () => tPeers('tabPeers') },
   { path: '/admin/routing-rules', testid: 'admin-tab-rules', text: () => tRules('tabRules') },
+  { path: '/admin/dimse', testid: 'admin-tab-dimse', text: () => tDimse('tabDimse') },
 ] as const;
 
 /**
- * The frame of an admin page: its tabs (Accounts | Audit trail | Peers | Routing rules), or for anyone without the
+ * The frame of an admin page: its tabs (Accounts | Audit trail | Peers | Routing rules | DICOM devices), or for anyone without the
  * `admin` permission a "not allowed" message instead (the archive refuses their calls anyway).
  * Returns the section to fill, or null when not allowed.
  */

@@ -22,6 +22,7 @@ const pageNames: Messages<AppPath> = {
     '/admin/audit': 'Audit trail',
     '/admin/peers': 'Peers',
     '/admin/routing-rules': 'Routing rules',
+    '/admin/dimse': 'DICOM devices',
   },
   vi: {
     '/': 'Danh sách ca chụp',
@@ -37,6 +38,7 @@ const pageNames: Messages<AppPath> = {
     '/admin/audit': 'Nhật ký truy cập',
     '/admin/peers': 'Kho liên kết',
     '/admin/routing-rules': 'Quy tắc chuyển ảnh',
+    '/admin/dimse': 'Thiết bị DICOM',
   },
 };
 

@@ -21,4 +21,5 @@ export const routes: Record<AppPath, () => Promise<PageModule>> = {
   '/admin/audit': () => import('../admin/audit-page'),
   '/admin/peers': () => import('../admin/peers-page'),
   '/admin/routing-rules': () => import('../admin/routing-rules-page'),
+  '/admin/dimse': () => import('../admin/remote-aes-page'),
 };

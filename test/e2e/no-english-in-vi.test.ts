@@ -16,7 +16,7 @@ import { withEachToolbarMenuOpen } from '../helpers/toolbar-menus';
 /**
  * The walker (issue 12 item 7): with the UI switched to Vietnamese it visits every page and
  * dialog (worklist, viewer with a CT, its measurements, help and tag browser, the report drawer,
- * upload, print with a report and QR code, the report page, share and consultation dialogs, admin users, audit, peers and routing rules,
+ * upload, print with a report and QR code, the report page, share and consultation dialogs, admin users, audit, peers, routing rules and DICOM devices,
  * transfers, the worklist's remote tab and Send to…, account, sign-in, the share-open page,
  * a guest's viewer and error pages) and fails on any English word the user can see: text,
  * title/placeholder/aria-label attributes, the tab title, and text drawn on the image canvas
@@ -39,6 +39,8 @@ const ALLOWED = new Set([
   ...['mm', 'cm', 'MB', 'HU'], // units (also mm², cm²)
   ...['CT', 'MR', 'CR', 'DX', 'MG', 'RF', 'NM', 'PT', 'OT', 'SR', 'KO', 'US', 'XA'], // modality codes (DICOM defined terms)
   ...['DICOM', 'DICOMweb', 'PACS', 'ZIP', 'CSV', 'PDF', 'PIN', 'ID', 'UID', 'API', 'CD', 'HTTP', 'JPEG', 'LS', 'HTJ2K', 'USB', 'QR'], // names and abbreviations used as is (mã QR, JPEG-LS)
+  ...['AE', 'IP'], // as Vietnamese network settings write them (tên AE, địa chỉ IP)
+  ...['STORE', 'FIND', 'MOVE', 'GET'], // DICOM service names as a modality's settings show them (C-STORE, C-FIND, C-MOVE, C-GET)
   ...['Authorization', 'Bearer'], // the HTTP header an API token goes in, quoted literally on the account page
   'Cobb', // an eponym: góc Cobb
   ...['Delete', 'Shift'], // the keys' own labels on the keyboard
@@ -166,6 +168,13 @@ describe('the Vietnamese UI shows no English', () => {
     });
     expect(rule.status).toBe(201);
     await waitForEnd(archive, (await requestTransfer(archive, { direction: 'send', peerId: peer.id, studyInstanceUID: studyUid })).id);
+    // A modality allowed to connect over DIMSE.
+    const device = await archive.fetch('/api/dimse/remote-aes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ aeTitle: 'CT01', host: '10.0.5.21', port: 104, description: 'Máy CT tầng 2', mayQuery: true }),
+    });
+    expect(device.status).toBe(201);
   }, 120_000);
   afterAll(() => stopBrowserArchive({ archive, browser }));
 
@@ -360,6 +369,9 @@ describe('the Vietnamese UI shows no English', () => {
     await admin.goto(`${archive.url}/admin/routing-rules`);
     await admin.waitForSelector('[data-testid="admin-rules"][data-state="done"] [data-testid="rule-row"]');
     await look(admin, 'admin routing rules');
+    await admin.goto(`${archive.url}/admin/dimse`);
+    await admin.waitForSelector('[data-testid="admin-dimse"][data-state="done"] [data-testid="remote-ae-row"]');
+    await look(admin, 'admin DICOM devices');
     await admin.goto(`${archive.url}/transfers`);
     await admin.waitForSelector('[data-testid="transfer-row"][data-status="done"]');
     await look(admin, 'transfers');

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
       ? `objects in ${config.dataDir}/objects`
       : `S3 bucket ${config.storage.bucket} at ${config.storage.endPoint}`;
   console.log(`PACS archive listening on ${archive.url}  (DICOMweb: ${archive.url}/dicom-web; index ${config.indexFile}; ${storage})`);
+  if (archive.dimse)
+    console.log(`DIMSE: AE title ${config.dimse.aeTitle} on ${config.host}:${archive.dimse.port}${config.dimse.tls ? ' (TLS)' : ''}`);
 }
 
 main().catch((error: unknown) => {

@@ -26,6 +26,8 @@ import { IngestDerivation } from './stored/derived-at-ingest';
 import { CompressionAtRest } from './stored/compressed-at-rest';
 import { startExchange, type Exchange } from './exchange/exchange';
 import { RemoteAeStore } from './dimse/remote-ae-store';
+import { startDimseListener, type DimseListener } from './dimse/dimse-listener';
+import { dimseCaller } from './dimse/dimse-caller';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
@@ -40,6 +42,8 @@ export interface RunningArchive {
   access: AccessContext;
   /** Peers, transfer jobs and routing rules. */
   exchange: Exchange;
+  /** The DIMSE listener (issue 14), unless PACS_DIMSE_PORT=off. */
+  dimse: DimseListener | undefined;
   server: http.Server;
   close(): Promise<void>;
 }
@@ -135,6 +139,42 @@ export async function startArchive(
     exchange.stableStudies.arrived(indexed);
     background?.(indexed);
   };
+  const remoteAes = new RemoteAeStore(accessDb);
+  let dimse: DimseListener | undefined;
+  if (config.dimse.port !== null) {
+    try {
+      dimse = await startDimseListener(
+        { host: config.host, port: config.dimse.port, ...(config.dimse.tls ? { tls: config.dimse.tls } : {}) },
+        {
+          aeTitle: config.dimse.aeTitle,
+          caller: dimseCaller(remoteAes, config.dimse.acceptAny),
+          ingest: { blobStore, indexWriter, log, onIndexed: (indexed) => onIndexed(indexed) },
+          maxPduLength: 256 * 1024,
+          onStored: (outcome, callingAeTitle, address) =>
+            audit.record({
+              action: 'store',
+              outcome: outcome.ok ? 0 : 4,
+              who: { kind: 'device', id: callingAeTitle, role: 'dimse' },
+              clientAddress: address,
+              ...(outcome.ok ? { studyUid: outcome.studyInstanceUid } : {}),
+              detail: outcome.ok
+                ? `C-STORE of instance ${outcome.sopInstanceUid}`
+                : `C-STORE refused (0x${outcome.failureReason.toString(16).padStart(4, '0')}): ${outcome.message}`,
+            }),
+          log,
+        },
+      );
+    } catch (error) {
+      await dimse?.close();
+      await exchange.close();
+      db.close();
+      accessDb.close();
+      audit.close();
+      throw new Error(`The DIMSE listener could not start on ${config.host}:${config.dimse.port}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
   const app = createApp({
     index,
     indexWriter,
@@ -151,11 +191,11 @@ export async function startArchive(
     reports: new ReportStore(accessDb),
     exchange,
     dimse: {
-      remoteAes: new RemoteAeStore(accessDb),
+      remoteAes,
       status: () => ({
         aeTitle: config.dimse.aeTitle,
         host: config.host,
-        port: config.dimse.port,
+        port: dimse?.port ?? null,
         tls: config.dimse.tls !== undefined,
         acceptAny: config.dimse.acceptAny,
       }),
@@ -195,6 +235,7 @@ export async function startArchive(
     compressionAtRest,
     access,
     exchange,
+    dimse,
     server,
     close: async () => {
       // Requests in flight get a moment to finish; then every connection is cut.

@@ -5,7 +5,7 @@ import { getItem, getString, type DicomJson, type DicomJsonElement, type PersonN
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { delimiter, encode, itemHeader, SEQUENCE_DELIMITER, sequenceHeader, uid, u32 } from '../codecs/element-encoding';
 import { encodeDicomJsonElement } from '../codecs/dicom-json-element';
-import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
+import { fileMetaHeader } from '../codecs/file-meta';
 import { CONTENT_KEYS, FLAT_KEYS, recordTypeOf, type DirectoryKey, type InstanceRecordType } from './directory-record-types';
 import { newUid } from '../consultation/new-uid';
 
@@ -268,7 +268,10 @@ function encodeRecord(r: DirectoryRecord, next: number, lower: number): Buffer {
  * the file (the preamble), as PS3.3 F.3.2.1 says.
  */
 function layOut(roots: DirectoryRecord[], fileSetId: string): Buffer {
-  const start = Buffer.concat([fileMeta(), encode(t('FileSetID'), 'CS', latin1(fileSetId))]);
+  const start = Buffer.concat([
+    fileMetaHeader({ sopClassUid: MEDIA_STORAGE_DIRECTORY, sopInstanceUid: newUid(), transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN }),
+    encode(t('FileSetID'), 'CS', latin1(fileSetId)),
+  ]);
   const header = Buffer.concat([
     start,
     encode(t('OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity'), 'UL', u32(0)),
@@ -294,16 +297,4 @@ function layOut(roots: DirectoryRecord[], fileSetId: string): Buffer {
     ...records.map((r) => encodeRecord(r, at(nextOf.get(r)), at(r.children[0]))),
     delimiter(SEQUENCE_DELIMITER),
   ]);
-}
-
-/** The File Meta Information (PS3.10 7.1) of a DICOMDIR, with its preamble and prefix. */
-function fileMeta(): Buffer {
-  const meta = Buffer.concat([
-    encode(t('FileMetaInformationVersion'), 'OB', Uint8Array.of(0, 1)),
-    encode(t('MediaStorageSOPClassUID'), 'UI', uid(MEDIA_STORAGE_DIRECTORY)),
-    encode(t('MediaStorageSOPInstanceUID'), 'UI', uid(newUid())),
-    encode(t('TransferSyntaxUID'), 'UI', uid(EXPLICIT_VR_LITTLE_ENDIAN)),
-    encode(t('ImplementationClassUID'), 'UI', uid(IMPLEMENTATION_CLASS_UID)),
-  ]);
-  return Buffer.concat([Buffer.alloc(128), latin1('DICM'), encode(t('FileMetaInformationGroupLength'), 'UL', u32(meta.length)), meta]);
 }

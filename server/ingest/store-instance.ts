@@ -36,9 +36,12 @@ export interface IndexedNotice {
 /** The source of the instances the archive makes itself. */
 export const ARCHIVE_SOURCE = 'pacs';
 
-/** What a retrieval from a peer asked for (server/exchange/fetch-worker.ts): its study, and only these instances. */
+/**
+ * What the sender announced: a retrieval from a peer (server/exchange/fetch-worker.ts) its study
+ * and only these instances; a DIMSE C-STORE the command's Affected SOP Instance UID.
+ */
 export interface ExpectedInstances {
-  studyUid: string;
+  studyUid?: string;
   sopUids: ReadonlySet<string>;
 }
 

@@ -39,7 +39,7 @@ rm -rf "$DATA"
 mkdir -p "$DATA"
 
 cd "$ROOT"
-PACS_HOST=127.0.0.1 PACS_PORT="$PORT" PACS_DATA_DIR="$DATA" PACS_LOG_LEVEL="${PACS_LOG_LEVEL:-error}" \
+PACS_HOST=127.0.0.1 PACS_PORT="$PORT" PACS_DIMSE_PORT=0 PACS_DATA_DIR="$DATA" PACS_LOG_LEVEL="${PACS_LOG_LEVEL:-error}" \
   PACS_ADMIN_USER="$ADMIN_USER" PACS_ADMIN_PASSWORD="$ADMIN_PASSWORD" setsid node --import tsx server/main.ts >"$LOG" 2>&1 </dev/null &
 pid=$!
 

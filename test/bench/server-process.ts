@@ -29,6 +29,7 @@ export function startServer(dataDir: string): ServerProcess {
     PACS_PORT: '0',
     PACS_DATA_DIR: dataDir,
     PACS_LOG_LEVEL: 'error',
+    PACS_DIMSE_PORT: '0',
     ...BENCH_ADMIN_ENV,
   };
   for (const name of ['PACS_INDEX_FILE', 'PACS_ACCESS_FILE', 'PACS_AUDIT_FILE', 'PACS_PUBLIC_URL']) delete env[name];

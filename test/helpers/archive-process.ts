@@ -51,6 +51,7 @@ export async function startArchiveProcess(env: Record<string, string> = {}): Pro
     PACS_PORT: String(port),
     PACS_DATA_DIR: dataDir,
     PACS_LOG_LEVEL: 'error',
+    PACS_DIMSE_PORT: '0',
     PACS_ADMIN_USER: TEST_ADMIN.username,
     PACS_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...env,

@@ -19,6 +19,11 @@ export const TEST_TOOLS = {
   dcmmkdir: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the reference DICOMDIR writer the File-set download is compared with' },
   dcmodify: { debianPackage: 'dcmtk', usedFor: 'DCMTK: edits a corpus file (compressed-at-rest: a native CT lossy once)' },
   echoscu: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the independent DIMSE client (C-ECHO) the DIMSE codecs answer' },
+  storescu: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the modality that C-STOREs into the DIMSE listener' },
+  storescp: {
+    debianPackage: 'dcmtk',
+    usedFor: 'DCMTK: the reference C-STORE SCP whose bit-preserving files the DIMSE listener is compared with',
+  },
   opj_decompress: { debianPackage: 'libopenjp2-tools', usedFor: 'OpenJPEG: reference JPEG 2000 / HTJ2K decoder (transcoding)' },
   ojph_expand: {
     debianPackage: 'openjph-tools',

@@ -34,6 +34,8 @@ export async function startTestArchive(env: Record<string, string> = {}): Promis
     PACS_PORT: '0',
     PACS_DATA_DIR: dataDir,
     PACS_LOG_LEVEL: 'error',
+    // A free port, not 11112: test archives run side by side.
+    PACS_DIMSE_PORT: '0',
     PACS_ADMIN_USER: TEST_ADMIN.username,
     PACS_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...env,

@@ -75,7 +75,7 @@ describe('accounts from the command line and at first start', () => {
   });
 
   it('prints a one-time admin password once at first start; it only lets the admin choose a new one', async () => {
-    const env = { PACS_PORT: '0', PACS_DATA_DIR: dataDir };
+    const env = { PACS_PORT: '0', PACS_DIMSE_PORT: '0', PACS_DATA_DIR: dataDir };
     const first = await runEntryPoint('server/main.ts', [], env, { untilLine: /listening on/ });
     const match = /account "admin" with the one-time password (\S+)/.exec(first.stdout);
     expect(match).not.toBeNull();
@@ -120,7 +120,7 @@ describe('accounts from the command line and at first start', () => {
     const last = await pacs(['user', 'disable', 'root2']);
     expect(last.code).toBe(1);
     expect(last.stderr).toContain('without an enabled admin');
-    const network = { PACS_PORT: '0', PACS_DATA_DIR: dataDir, PACS_HOST: '0.0.0.0' };
+    const network = { PACS_PORT: '0', PACS_DIMSE_PORT: '0', PACS_DATA_DIR: dataDir, PACS_HOST: '0.0.0.0' };
     expect((await runEntryPoint('server/main.ts', [], network, { untilLine: /listening on/ })).stdout).toContain('listening on');
     // A database whose every account was disabled behind the archive's back (hand-edited, restored…).
     const db = new Database(path.join(dataDir, 'access.sqlite'));

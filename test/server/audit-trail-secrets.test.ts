@@ -31,6 +31,7 @@ describe('audit trail and server output of a real server process', () => {
       env: {
         PATH: process.env.PATH ?? '',
         PACS_PORT: '0',
+        PACS_DIMSE_PORT: '0',
         PACS_DATA_DIR: dataDir,
         PACS_LOG_LEVEL: 'info',
         PACS_ADMIN_USER: TEST_ADMIN.username,

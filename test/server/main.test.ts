@@ -11,7 +11,7 @@ describe('npm start (server/main.ts)', () => {
   it('starts on the embedded defaults, prints the URL it listens on, and stops cleanly on SIGTERM', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pacs-main-'));
     try {
-      const { code, stdout } = await runMain({ PACS_PORT: '0', PACS_DATA_DIR: dataDir }, /listening on/);
+      const { code, stdout } = await runMain({ PACS_PORT: '0', PACS_DIMSE_PORT: '0', PACS_DATA_DIR: dataDir }, /listening on/);
       expect(stdout).toMatch(/PACS archive listening on http:\/\/127\.0\.0\.1:\d+ /);
       expect(code).toBe(0);
       expect((await fs.readdir(dataDir)).sort()).toEqual(expect.arrayContaining(['index.sqlite', 'objects']));

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { encodeAssociateRj } from './association-pdu';
+import { serveAssociation, type AssociationDeps, type AssociationSummary } from './association';
+
+export interface DimseListenerOptions {
+  host: string;
+  port: number;
+  /** Associations served at once; more are refused as transient (the sender tries again later). */
+  maxAssociations?: number;
+  /** ARTIM and idle limit (PS3.8 9.1.5): a connection silent this long is closed. */
+  idleMs?: number;
+  /** DICOM TLS (PS3.15 B.1): PEM certificate and key files. */
+  tls?: { certFile: string; keyFile: string };
+}
+
+export interface DimseListener {
+  port: number;
+  /** Associations being served now. */
+  active(): number;
+  /** The last associations that ended, newest first. */
+  recent(): readonly (AssociationSummary & { endedAt: string })[];
+  close(): Promise<void>;
+}
+
+const RECENT = 50;
+
+/**
+ * The archive's DIMSE listener (issue 14): a TCP server whose connections each carry one
+ * association (association.ts). Every socket error is the connection's own (logged as its
+ * association's outcome), never the process's.
+ */
+export async function startDimseListener(options: DimseListenerOptions, deps: AssociationDeps): Promise<DimseListener> {
+  const max = options.maxAssociations ?? 64;
+  const idleMs = options.idleMs ?? 60_000;
+  const recent: (AssociationSummary & { endedAt: string })[] = [];
+  const sockets = new Set<net.Socket>();
+  const onConnection = (socket: net.Socket) => {
+    socket.on('error', () => undefined);
+    socket.setNoDelay(true);
+    socket.setTimeout(idleMs, () => socket.destroy());
+    if (sockets.size >= max) {
+      // Transient, by the service provider (presentation), local limit exceeded (PS3.8 Table 9-21).
+      socket.end(encodeAssociateRj({ result: 2, source: 3, reason: 2 }));
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    void serveAssociation(socket, deps).then((summary) => {
+      recent.unshift({ ...summary, endedAt: new Date().toISOString() });
+      recent.length = Math.min(recent.length, RECENT);
+    });
+  };
+  const server = options.tls
+    ? tls.createServer({ cert: fs.readFileSync(options.tls.certFile), key: fs.readFileSync(options.tls.keyFile) }, onConnection)
+    : net.createServer(onConnection);
+  // A failed TLS handshake is the connection's affair.
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    active: () => sockets.size,
+    recent: () => recent,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../helpers/corpus';
+import { requireTool } from '../helpers/debian-tools';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { storedDigests } from '../helpers/transfer-jobs';
+import { getMultipart } from '../helpers/dicomweb-http';
+import { freeLoopbackPort } from '../helpers/free-port';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
+
+const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
+const FILES = fs
+  .readdirSync(SERIES_DIR)
+  .sort()
+  .slice(0, 10)
+  .map((name) => path.join(SERIES_DIR, name));
+const STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
+
+/** Runs a DCMTK tool; its exit code and what it wrote. */
+function run(tool: 'echoscu' | 'storescu', args: string[]): Promise<{ code: number | null; output: string }> {
+  requireTool(tool);
+  return new Promise((resolve) => {
+    const child = spawn(tool, args);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** The data set of a Part 10 file: what follows its File Meta Information group. */
+function dataSetOf(part10: Uint8Array): Buffer {
+  const bytes = Buffer.from(part10);
+  const groupLength = bytes.readUInt32LE(128 + 4 + 8);
+  return bytes.subarray(128 + 4 + 12 + groupLength);
+}
+
+/**
+ * The DIMSE listener (issue 14) with DCMTK's echoscu and storescu as the modality: C-ECHO, and
+ * C-STORE of a real CT series into the same ingest as STOW-RS, the data sets stored byte for byte;
+ * an unknown calling AE and a wrong called AE refused; garbage on the port and 50 associations at
+ * once leave the archive serving.
+ */
+describe('DIMSE C-ECHO and C-STORE SCP', () => {
+  let archive: TestArchive;
+  let port: number;
+
+  beforeAll(async () => {
+    archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
+    port = archive.dimse!.port;
+    const res = await archive.fetch('/api/dimse/remote-aes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ aeTitle: 'DISTRICT_CT', host: '127.0.0.1', mayStore: true, mayQuery: true, mayRetrieve: true }),
+    });
+    expect(res.status, await res.text()).toBe(201);
+  });
+  afterAll(() => archive?.stop());
+
+  it('answers C-ECHO from a known AE', async () => {
+    const echo = await run('echoscu', ['-aet', 'DISTRICT_CT', '-aec', 'PACS', '127.0.0.1', String(port)]);
+    expect(echo.code, echo.output).toBe(0);
+  });
+
+  it("stores a CT series sent with storescu, each data set byte for byte as DCMTK's own storescp keeps it", async () => {
+    const store = await run('storescu', ['-aet', 'DISTRICT_CT', '-aec', 'PACS', '127.0.0.1', String(port), ...FILES]);
+    expect(store.code, store.output).toBe(0);
+    expect((await storedDigests(archive, STUDY)).size).toBe(10);
+
+    // The same files to DCMTK's storescp writing "exactly as read" (+B): the reference of what crossed the wire.
+    const dir = await makeTempDir('storescp');
+    try {
+      requireTool('storescp');
+      const reference = await freeLoopbackPort();
+      // +xi: like the archive (which leaves big endian to the sender), storescu then sends these implicit VR files as they are.
+      const scp = spawn('storescp', ['+B', '+xi', '-od', dir, '-aet', 'PACS', String(reference)]);
+      try {
+        let sent = { code: null as number | null, output: '' };
+        for (let attempt = 0; attempt < 50 && sent.code !== 0; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          sent = await run('storescu', ['-aet', 'DISTRICT_CT', '-aec', 'PACS', '127.0.0.1', String(reference), ...FILES]);
+        }
+        expect(sent.code, sent.output).toBe(0);
+      } finally {
+        scp.kill();
+      }
+      const expected = fs.readdirSync(dir).map((name) => dataSetOf(fs.readFileSync(path.join(dir, name))));
+      expect(expected).toHaveLength(10);
+      const { parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${STUDY}`);
+      const ours = parts.map((part) => dataSetOf(part.body));
+      for (const dataSet of expected) {
+        expect(ours.some((o) => o.equals(dataSet))).toBe(true);
+      }
+      // The File Meta Information the archive wrote names the sender.
+      expect(Buffer.from(parts[0]!.body).subarray(0, 400).includes(Buffer.from('DISTRICT_CT'))).toBe(true);
+    } finally {
+      await removeTempDir(dir);
+    }
+  });
+
+  it('refuses an unknown calling AE and a wrong called AE title', async () => {
+    const unknown = await run('echoscu', ['-aet', 'STRANGER', '-aec', 'PACS', '127.0.0.1', String(port)]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.output).toMatch(/Calling AE Title Not Recognized/i);
+    const wrong = await run('echoscu', ['-aet', 'DISTRICT_CT', '-aec', 'ORTHANC', '127.0.0.1', String(port)]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.output).toMatch(/Called AE Title Not Recognized/i);
+  });
+
+  it('survives garbage on the port and 50 associations at once, the web side answering meanwhile', async () => {
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')));
+      socket.on('data', () => undefined);
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
+    });
+    const echoes = await Promise.all(
+      Array.from({ length: 50 }, () => run('echoscu', ['-aet', 'DISTRICT_CT', '-aec', 'PACS', '127.0.0.1', String(port)])),
+    );
+    expect(echoes.filter((e) => e.code === 0)).toHaveLength(50);
+    expect((await archive.fetch('/dicom-web/studies?limit=1')).status).toBe(200);
+  });
+});

@@ -3,16 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createUser } from '../helpers/access-client';
 import { startBrowserArchive, stopBrowserArchive, type BrowserArchive } from '../helpers/browser-archive';
 import { signIn } from '../helpers/browser';
+import { afterListReload } from '../helpers/admin-list-reload';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 const PASSWORD = 'central-pass-Hn42';
 
-/** Runs `change` on the Peers page and waits until the list is drawn again. */
-async function afterReload(page: Page, change: () => Promise<void>): Promise<void> {
-  const before = Number(await page.getAttribute('[data-testid="admin-peers"]', 'data-loads'));
-  await change();
-  await page.waitForSelector(`[data-testid="admin-peers"][data-loads="${before + 1}"][data-state="done"]`);
-}
+const afterReload = (page: Page, change: () => Promise<void>) => afterListReload(page, 'admin-peers', change);
 
 /** Clicks "Test connection" and waits for its result. */
 async function testConnection(page: Page): Promise<{ ok: string | null; outcome: string | null; text: string }> {

@@ -4,13 +4,9 @@ import type { RemoteAe } from '../../shared/api/dimse';
 import { call } from '../helpers/access-client';
 import { startBrowserArchive, stopBrowserArchive, type BrowserArchive } from '../helpers/browser-archive';
 import { signIn } from '../helpers/browser';
+import { afterListReload } from '../helpers/admin-list-reload';
 
-/** Runs `change` on the DICOM devices page and waits until the list is drawn again. */
-async function afterReload(page: Page, change: () => Promise<void>): Promise<void> {
-  const before = Number(await page.getAttribute('[data-testid="admin-dimse"]', 'data-loads'));
-  await change();
-  await page.waitForSelector(`[data-testid="admin-dimse"][data-loads="${before + 1}"][data-state="done"]`);
-}
+const afterReload = (page: Page, change: () => Promise<void>) => afterListReload(page, 'admin-dimse', change);
 
 describe('admin DICOM devices page in Chromium', () => {
   let started: Partial<BrowserArchive> = {};

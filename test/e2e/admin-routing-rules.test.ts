@@ -4,13 +4,9 @@ import type { RoutingRule } from '../../shared/api/exchange';
 import { call } from '../helpers/access-client';
 import { startBrowserArchive, stopBrowserArchive, type BrowserArchive } from '../helpers/browser-archive';
 import { signIn } from '../helpers/browser';
+import { afterListReload } from '../helpers/admin-list-reload';
 
-/** Runs `change` on the Routing rules page and waits until the list is drawn again. */
-async function afterReload(page: Page, change: () => Promise<void>): Promise<void> {
-  const before = Number(await page.getAttribute('[data-testid="admin-rules"]', 'data-loads'));
-  await change();
-  await page.waitForSelector(`[data-testid="admin-rules"][data-loads="${before + 1}"][data-state="done"]`);
-}
+const afterReload = (page: Page, change: () => Promise<void>) => afterListReload(page, 'admin-rules', change);
 
 describe('admin Routing rules page in Chromium', () => {
   let started: Partial<BrowserArchive> = {};

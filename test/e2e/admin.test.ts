@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signIn } from '../helpers/browser';
+import { afterListReload } from '../helpers/admin-list-reload';
 import { expectStored } from '../helpers/dicomweb-http';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { pn, syntheticSeries } from '../helpers/synthetic-series';
@@ -8,12 +9,7 @@ import { pn, syntheticSeries } from '../helpers/synthetic-series';
 const CSV_HEADER =
   'time,eventId,eventName,eventType,actionCode,outcome,action,principalKind,principalId,role,clientAddress,studyUid,detail,requestId';
 
-/** Runs `change` on the accounts page and waits until the list is drawn again. */
-async function afterReload(page: Page, change: () => Promise<void>): Promise<void> {
-  const before = Number(await page.getAttribute('[data-testid="admin-users"]', 'data-loads'));
-  await change();
-  await page.waitForSelector(`[data-testid="admin-users"][data-loads="${before + 1}"][data-state="done"]`);
-}
+const afterReload = (page: Page, change: () => Promise<void>) => afterListReload(page, 'admin-users', change);
 
 /** Submits the audit filters and waits for the records. */
 async function auditSearch(page: Page): Promise<void> {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freeLoopbackPort } from './free-port';
 import { basicAuthorization, signedInFetch, type ArchiveClient, type ArchiveFetch } from './signed-in-fetch';
-import { TEST_ADMIN } from './start-app';
+import { TEST_ADMIN, testArchiveEnv } from './start-app';
 import { makeTempDir, removeTempDir } from './temp-dir';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -47,13 +47,9 @@ export async function startArchiveProcess(env: Record<string, string> = {}): Pro
   const url = `http://127.0.0.1:${port}`;
   const fullEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
+    ...testArchiveEnv(dataDir),
     PACS_HOST: '127.0.0.1',
     PACS_PORT: String(port),
-    PACS_DATA_DIR: dataDir,
-    PACS_LOG_LEVEL: 'error',
-    PACS_DIMSE_PORT: '0',
-    PACS_ADMIN_USER: TEST_ADMIN.username,
-    PACS_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...env,
   };
   let child: ChildProcess | undefined;

@@ -23,6 +23,20 @@ export interface TestArchive extends RunningArchive, ArchiveClient {
 }
 
 /**
+ * What every test archive runs with, in process or as a process: its data folder, quiet logs,
+ * a free DIMSE port (not 11112: test archives run side by side) and the admin TEST_ADMIN.
+ */
+export function testArchiveEnv(dataDir: string): Record<string, string> {
+  return {
+    PACS_DATA_DIR: dataDir,
+    PACS_LOG_LEVEL: 'error',
+    PACS_DIMSE_PORT: '0',
+    PACS_ADMIN_USER: TEST_ADMIN.username,
+    PACS_ADMIN_PASSWORD: TEST_ADMIN.password,
+  };
+}
+
+/**
  * Starts the real server on a loopback port 0 with a fresh data folder (and so a fresh SQLite
  * file) and the admin account TEST_ADMIN. `env` adds PACS_* variables, e.g. S3 settings from
  * `startS3Server`. Every request says who makes it: `archive.fetch()` as that admin, plain
@@ -30,16 +44,7 @@ export interface TestArchive extends RunningArchive, ArchiveClient {
  */
 export async function startTestArchive(env: Record<string, string> = {}): Promise<TestArchive> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pacs-test-'));
-  const config = loadConfig({
-    PACS_PORT: '0',
-    PACS_DATA_DIR: dataDir,
-    PACS_LOG_LEVEL: 'error',
-    // A free port, not 11112: test archives run side by side.
-    PACS_DIMSE_PORT: '0',
-    PACS_ADMIN_USER: TEST_ADMIN.username,
-    PACS_ADMIN_PASSWORD: TEST_ADMIN.password,
-    ...env,
-  });
+  const config = loadConfig({ ...testArchiveEnv(dataDir), PACS_PORT: '0', ...env });
   const archive = await startArchive(config, createLogger('error'));
   const adminAuthorization = basicAuthorization(TEST_ADMIN.username, TEST_ADMIN.password);
   return Object.assign(archive, {

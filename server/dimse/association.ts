@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import type { Socket } from 'node:net';
-import { EXPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import type { StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
 import { fileMetaHeader } from '../codecs/file-meta';
+import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
 import { receiveInstance, type IngestDeps, type ReceivedInstance } from '../ingest/store-instance';
 import {
   APPLICATION_CONTEXT,
@@ -13,18 +14,17 @@ import {
   encodeReleaseRp,
   type AcceptedContext,
   type AssociateRq,
+  type RoleSelection,
 } from './association-pdu';
-import { CommandField, NO_DATA_SET, decodeCommand, encodeCommand, type Command } from './dimse-command';
-import { PduError, PduType, encodePData, readPdus, readPdvs, type PduLimits } from './pdu-reader';
-import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
+import { DimseChannel, type DataSetSource } from './dimse-channel';
+import { CommandField, NO_DATA_SET, type Command } from './dimse-command';
+import { PduError, PduType } from './pdu-reader';
+import { QUERY_RETRIEVE_SOP_CLASSES, VERIFICATION_SOP_CLASS, isStorageSopClass, type QueryRetrieveService } from './sop-classes';
 
-export const VERIFICATION_SOP_CLASS = '1.2.840.10008.1.1';
-/** Storage SOP Classes (PS3.4 Annex B) live under this root, SR, KOS and presentation states included. */
-const STORAGE_ROOT = '1.2.840.10008.5.1.4.1.1.';
-/** A command set is a few hundred bytes; more than this is not one. */
-const MAX_COMMAND_BYTES = 64 * 1024;
 /** The retired big-endian syntax is left for the sender to convert: our parser reads little endian. */
 const REFUSED_SYNTAXES: ReadonlySet<string> = new Set(['1.2.840.10008.1.2.2']);
+/** A C-FIND, C-MOVE or C-GET identifier holds a few keys; more than this is not one. */
+const MAX_IDENTIFIER_BYTES = 1024 * 1024;
 
 /** What a calling AE may do (a known remote AE's rights; all of them with PACS_DIMSE_ACCEPT_ANY). */
 export interface CallerRights {
@@ -32,6 +32,33 @@ export interface CallerRights {
   mayQuery: boolean;
   mayRetrieve: boolean;
 }
+
+export interface PresentationContext {
+  abstractSyntax: string;
+  transferSyntax: string;
+}
+
+/**
+ * A C-FIND, C-MOVE or C-GET request being served. The handler sends every response through
+ * `respond`, the final one last; a handler that throws is answered 0xC000 for it.
+ */
+export interface DimseOperation {
+  command: Command;
+  contextId: number;
+  context: PresentationContext;
+  /** The request's identifier data set, in the context's transfer syntax. */
+  identifier: Buffer;
+  caller: { aeTitle: string; address: string; rights: CallerRights };
+  /** Aborted when the requestor sends a C-CANCEL-RQ for this message, or the association ends. */
+  signal: AbortSignal;
+  respond(command: Command, dataSet?: Buffer): Promise<void>;
+  /** The presentation contexts accepted on this association (a C-GET picks one per instance). */
+  contexts: ReadonlyMap<number, PresentationContext>;
+  /** Sends a request on this association and waits for its response (a C-GET's C-STORE sub-operations). */
+  request(contextId: number, command: Omit<Command, 'messageId'>, dataSet?: DataSetSource): Promise<Command>;
+}
+
+export type OperationHandler = (operation: DimseOperation) => Promise<void>;
 
 export interface AssociationDeps {
   aeTitle: string;
@@ -42,6 +69,8 @@ export interface AssociationDeps {
   maxPduLength: number;
   /** Told of each C-STORE's outcome (the audit trail). */
   onStored(outcome: StowInstanceOutcome, callingAeTitle: string, address: string): void;
+  /** The query/retrieve services served; their SOP classes are refused without a handler. */
+  services?: Partial<Record<QueryRetrieveService, OperationHandler>>;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -55,60 +84,52 @@ export interface AssociationSummary {
   failed: number;
 }
 
-interface Incoming {
-  contextId: number;
-  chunks: Buffer[];
-  size: number;
-}
-
-interface Store {
-  command: Command;
-  contextId: number;
-  sink: PassThrough;
-  received: Promise<ReceivedInstance>;
-}
+/** What the data set fragments now arriving belong to. */
+type Receiving =
+  | { kind: 'store'; command: Command; contextId: number; sink: PassThrough; received: Promise<ReceivedInstance> }
+  | { kind: 'identifier'; command: Command; contextId: number; service: QueryRetrieveService; chunks: Buffer[]; size: number };
 
 /**
  * One association accepted on `socket` (PS3.8 9.2, PS3.7): the negotiation (our AE title, a
- * known calling AE, Verification and every Storage SOP Class in a transfer syntax the archive
- * stores), then its messages one at a time: C-ECHO, and C-STORE, whose data set streams into the
- * STOW-RS ingest (store-instance.ts) behind a File Meta Information group of ours, with the
- * socket paused while storage catches up. A protocol error aborts the association; an
- * instance the ingest refuses is a failure status with its comment.
+ * known calling AE; Verification, every Storage SOP Class in a transfer syntax the archive
+ * stores, and the query/retrieve SOP classes served), then its messages. C-ECHO is answered at
+ * once. A C-STORE's data set streams into the STOW-RS ingest (store-instance.ts) behind a File
+ * Meta Information group of ours, with reading paused while storage catches up. A C-FIND,
+ * C-MOVE or C-GET runs beside the reading, so its C-CANCEL and a C-GET's C-STORE responses are
+ * heard while it answers. A protocol error aborts the association; an instance the ingest
+ * refuses is a failure status with its comment.
  */
 export async function serveAssociation(socket: Socket, deps: AssociationDeps): Promise<AssociationSummary> {
   const address = socket.remoteAddress ?? '';
   const summary: AssociationSummary = { callingAeTitle: '', address, outcome: 'closed', stored: 0, failed: 0 };
-  const limits: PduLimits = { maxPDataLength: 64 * 1024 };
-  const contexts = new Map<number, { abstractSyntax: string; transferSyntax: string }>();
-  let incoming: Incoming | undefined;
-  let store: Store | undefined;
+  const channel = new DimseChannel(socket);
+  const contexts = new Map<number, PresentationContext>();
+  const operations = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  const awaiting = new Map<number, (response: Command) => void>();
+  let receiving: Receiving | undefined;
   let rights: CallerRights = { mayStore: false, mayQuery: false, mayRetrieve: false };
-
-  const send = (bytes: Buffer) => socket.write(bytes);
-  const respond = (contextId: number, command: Command) =>
-    send(encodePData({ contextId, command: true, last: true, data: encodeCommand(command) }));
+  let nextMessageId = 1;
 
   try {
     let associated = false;
-    // Not destroyed when the loop returns: the A-RELEASE-RP or A-ASSOCIATE-RJ written last must still leave.
-    for await (const pdu of readPdus(socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, limits)) {
+    for await (const event of channel.events()) {
       if (!associated) {
-        if (pdu.type !== PduType.AssociateRq) throw new PduError(`expected an A-ASSOCIATE-RQ, got a PDU of type ${pdu.type}`, 2);
-        const rq = decodeAssociateRq(pdu.body);
+        if (event.kind !== 'control' || event.pdu.type !== PduType.AssociateRq) throw new PduError('expected an A-ASSOCIATE-RQ first', 2);
+        const rq = decodeAssociateRq(event.pdu.body);
         summary.callingAeTitle = rq.callingAeTitle;
         const known = await deps.caller(rq.callingAeTitle, address);
         const refusal = refusalOf(rq, address, deps.aeTitle, known);
         if (refusal || !known) {
-          socket.end(encodeAssociateRj({ result: 1, source: 1, reason: refusal?.reason ?? 3 }));
+          await channel.control(encodeAssociateRj({ result: 1, source: 1, reason: refusal?.reason ?? 3 }), true);
           return { ...summary, outcome: 'rejected', reason: refusal?.text ?? 'unknown calling AE' };
         }
         rights = known;
-        const accepted = rq.contexts.map((c) => negotiate(c.id, c.abstractSyntax, c.transferSyntaxes));
+        const accepted = rq.contexts.map((c) => negotiate(c.id, c.abstractSyntax, c.transferSyntaxes, deps.services ?? {}));
         for (const [n, c] of accepted.entries())
           if (c.result === 0) contexts.set(c.id, { abstractSyntax: rq.contexts[n]!.abstractSyntax, transferSyntax: c.transferSyntax });
-        limits.maxPDataLength = deps.maxPduLength;
-        send(
+        channel.peerMaxLength = rq.user.maxLength;
+        channel.limits.maxPDataLength = deps.maxPduLength;
+        await channel.control(
           encodeAssociateAc({
             calledAeTitle: rq.calledAeTitle,
             callingAeTitle: rq.callingAeTitle,
@@ -117,93 +138,123 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps): P
               maxLength: deps.maxPduLength,
               implementationClassUid: IMPLEMENTATION_CLASS_UID,
               implementationVersionName: 'PACS_TS',
-              roles: [],
+              roles: acceptedRoles(rq.user.roles, contexts),
             },
           }),
         );
         associated = true;
         continue;
       }
-      if (pdu.type === PduType.ReleaseRq) {
-        if (store) throw new PduError('an A-RELEASE-RQ arrived in the middle of a data set', 2);
-        socket.end(encodeReleaseRp());
-        return { ...summary, outcome: 'released' };
-      }
-      if (pdu.type === PduType.Abort) {
-        store?.sink.destroy(new Error('the association was aborted'));
-        socket.destroy();
-        return { ...summary, outcome: 'aborted', reason: 'the peer aborted the association' };
-      }
-      if (pdu.type !== PduType.PData) throw new PduError(`unexpected PDU of type ${pdu.type} on an established association`, 2);
-
-      for (const pdv of readPdvs(pdu.body)) {
-        if (!contexts.has(pdv.contextId))
-          throw new PduError(`a PDV names presentation context ${pdv.contextId}, which was not accepted`, 6);
-        if (pdv.command) {
-          if (store) throw new PduError('a command arrived before the data set of the previous one ended', 2);
-          incoming ??= { contextId: pdv.contextId, chunks: [], size: 0 };
-          incoming.chunks.push(pdv.data);
-          incoming.size += pdv.data.length;
-          if (incoming.size > MAX_COMMAND_BYTES) throw new PduError(`a command set is longer than ${MAX_COMMAND_BYTES} bytes`);
-          if (!pdv.last) continue;
-          const command = decodeCommand(Buffer.concat(incoming.chunks, incoming.size));
-          const contextId = incoming.contextId;
-          incoming = undefined;
-          store = startCommand(command, contextId);
-          continue;
+      if (event.kind === 'control') {
+        if (event.pdu.type === PduType.ReleaseRq) {
+          if (receiving) throw new PduError('an A-RELEASE-RQ arrived in the middle of a data set', 2);
+          await Promise.all([...operations.values()].map((o) => o.done));
+          await channel.control(encodeReleaseRp(), true);
+          return { ...summary, outcome: 'released' };
         }
-        if (!store || store.contextId !== pdv.contextId) throw new PduError('a data set fragment arrived without its command', 2);
-        if (!store.sink.write(pdv.data)) await new Promise((resolve) => store!.sink.once('drain', resolve));
-        if (!pdv.last) continue;
-        const finished = store;
-        store = undefined;
+        if (event.pdu.type === PduType.Abort) {
+          endReceiving(new Error('the association was aborted'));
+          cancelAll();
+          socket.destroy();
+          return { ...summary, outcome: 'aborted', reason: 'the peer aborted the association' };
+        }
+        throw new PduError(`unexpected PDU of type ${event.pdu.type} on an established association`, 2);
+      }
+      if (!contexts.has(event.contextId))
+        throw new PduError(`a PDV names presentation context ${event.contextId}, which was not accepted`, 6);
+      if (event.kind === 'command') {
+        if (receiving) throw new PduError('a command arrived before the data set of the previous one ended', 2);
+        receiving = startCommand(event.command, event.contextId);
+        continue;
+      }
+      if (!receiving || receiving.contextId !== event.contextId) throw new PduError('a data set fragment arrived without its command', 2);
+      if (receiving.kind === 'store') {
+        const sink = receiving.sink;
+        if (!sink.write(event.bytes)) await new Promise((resolve) => sink.once('drain', resolve));
+      } else {
+        receiving.chunks.push(event.bytes);
+        receiving.size += event.bytes.length;
+        if (receiving.size > MAX_IDENTIFIER_BYTES) throw new PduError(`an identifier is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
+      }
+      if (!event.last) continue;
+      const finished = receiving;
+      receiving = undefined;
+      if (finished.kind === 'store') {
         finished.sink.end();
         await finishStore(finished);
-      }
+      } else startOperation(finished);
     }
-    if (store) {
-      store.sink.destroy(new Error('the connection closed in the middle of a data set'));
-      await store.received.then(
-        () => undefined,
-        () => undefined,
-      );
-    }
+    endReceiving(new Error('the connection closed in the middle of a data set'));
+    cancelAll();
     return { ...summary, outcome: 'closed', reason: 'the connection closed without a release' };
   } catch (error) {
-    store?.sink.destroy(error instanceof Error ? error : new Error(String(error)));
+    endReceiving(error instanceof Error ? error : new Error(String(error)));
+    cancelAll();
     if (error instanceof PduError) {
-      socket.end(encodeAbort(2, error.abortReason));
+      await channel.control(encodeAbort(2, error.abortReason), true).catch(() => undefined);
       return { ...summary, outcome: 'aborted', reason: error.message };
     }
     deps.log('DIMSE: an association failed', error);
-    socket.end(encodeAbort(2, 0));
+    await channel.control(encodeAbort(2, 0), true).catch(() => undefined);
     return { ...summary, outcome: 'aborted', reason: 'internal error' };
   }
 
-  /** A command with no data set is answered now; a C-STORE's data set gets its sink. */
-  function startCommand(command: Command, contextId: number): Store | undefined {
+  function respond(contextId: number, command: Command, dataSet?: Buffer): Promise<void> {
+    return channel.send(contextId, command, dataSet);
+  }
+
+  function endReceiving(error: Error): void {
+    if (receiving?.kind === 'store') receiving.sink.destroy(error);
+    receiving = undefined;
+  }
+
+  function cancelAll(): void {
+    for (const operation of operations.values()) operation.controller.abort();
+  }
+
+  /** A command with no data set is handled now; one with a data set gets where its fragments go. */
+  function startCommand(command: Command, contextId: number): Receiving | undefined {
     const context = contexts.get(contextId)!;
-    if (command.commandField === CommandField.CEchoRq) {
-      respond(contextId, {
-        affectedSopClassUid: VERIFICATION_SOP_CLASS,
-        commandField: CommandField.CEchoRsp,
-        messageIdBeingRespondedTo: command.messageId ?? 0,
-        commandDataSetType: NO_DATA_SET,
-        status: 0,
-      });
-      return undefined;
+    switch (command.commandField) {
+      case CommandField.CEchoRq:
+        void respond(contextId, {
+          affectedSopClassUid: VERIFICATION_SOP_CLASS,
+          commandField: CommandField.CEchoRsp,
+          messageIdBeingRespondedTo: command.messageId ?? 0,
+          commandDataSetType: NO_DATA_SET,
+          status: 0,
+        }).catch(() => undefined);
+        return undefined;
+      case CommandField.CCancelRq:
+        operations.get(command.messageIdBeingRespondedTo ?? -1)?.controller.abort();
+        return undefined;
+      case CommandField.CStoreRsp:
+        awaiting.get(command.messageIdBeingRespondedTo ?? -1)?.(command);
+        return undefined;
+      case CommandField.CStoreRq:
+        if (command.commandDataSetType === NO_DATA_SET) throw new PduError('a C-STORE-RQ without a data set', 6);
+        return startStore(command, contextId, context);
+      case CommandField.CFindRq:
+      case CommandField.CMoveRq:
+      case CommandField.CGetRq: {
+        const service = QUERY_RETRIEVE_SOP_CLASSES.get(context.abstractSyntax);
+        if (!service || COMMAND_OF[service] !== command.commandField)
+          throw new PduError(`command 0x${command.commandField.toString(16)} does not belong to presentation context ${contextId}`, 6);
+        if (command.commandDataSetType === NO_DATA_SET) throw new PduError('a query/retrieve request without an identifier', 6);
+        return { kind: 'identifier', command, contextId, service, chunks: [], size: 0 };
+      }
+      default:
+        throw new PduError(`command 0x${command.commandField.toString(16)} is not supported`, 2);
     }
-    if (command.commandField !== CommandField.CStoreRq) {
-      // Not (yet) offered: the context negotiation accepted no SOP class that carries it.
-      throw new PduError(`command 0x${command.commandField.toString(16)} is not supported on presentation context ${contextId}`, 2);
-    }
-    if (command.commandDataSetType === NO_DATA_SET) throw new PduError('a C-STORE-RQ without a data set', 6);
+  }
+
+  function startStore(command: Command, contextId: number, context: PresentationContext): Receiving {
     const sink = new PassThrough({ objectMode: true, highWaterMark: 16 });
     if (!rights.mayStore) {
       // The data set is read and dropped; the answer is Refused: Not Authorized (PS3.7 C.4.2.1.4).
       sink.resume();
       const refused: StowInstanceOutcome = { ok: false, failureReason: 0x0124, message: 'This AE may not store images here.' };
-      return { command, contextId, sink, received: Promise.resolve({ size: 0, complete: async () => refused }) };
+      return { kind: 'store', command, contextId, sink, received: Promise.resolve({ size: 0, complete: async () => refused }) };
     }
     sink.write(
       fileMetaHeader({
@@ -216,10 +267,10 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps): P
     const expected = command.affectedSopInstanceUid ? { sopUids: new Set([command.affectedSopInstanceUid]) } : undefined;
     const received = receiveInstance(sink, expected, deps.ingest, summary.callingAeTitle);
     received.catch(() => undefined);
-    return { command, contextId, sink, received };
+    return { kind: 'store', command, contextId, sink, received };
   }
 
-  async function finishStore(finished: Store): Promise<void> {
+  async function finishStore(finished: Extract<Receiving, { kind: 'store' }>): Promise<void> {
     let outcome: StowInstanceOutcome;
     try {
       outcome = await (await finished.received).complete();
@@ -230,7 +281,7 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps): P
     if (outcome.ok) summary.stored++;
     else summary.failed++;
     deps.onStored(outcome, summary.callingAeTitle, address);
-    respond(finished.contextId, {
+    await respond(finished.contextId, {
       affectedSopClassUid: finished.command.affectedSopClassUid ?? '',
       commandField: CommandField.CStoreRsp,
       messageIdBeingRespondedTo: finished.command.messageId ?? 0,
@@ -240,7 +291,68 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps): P
       ...(outcome.ok ? {} : { errorComment: outcome.message.slice(0, 64) }),
     });
   }
+
+  /** Runs a C-FIND, C-MOVE or C-GET beside the reading loop. */
+  function startOperation(finished: Extract<Receiving, { kind: 'identifier' }>): void {
+    const { command, contextId, service } = finished;
+    const messageId = command.messageId ?? 0;
+    const controller = new AbortController();
+    const finalResponse = (status: number, errorComment: string): Command => ({
+      affectedSopClassUid: contexts.get(contextId)!.abstractSyntax,
+      commandField: command.commandField | 0x8000,
+      messageIdBeingRespondedTo: messageId,
+      commandDataSetType: NO_DATA_SET,
+      status,
+      errorComment,
+    });
+    const run = async () => {
+      const allowed = service === 'find' ? rights.mayQuery : rights.mayRetrieve;
+      if (!allowed) {
+        await respond(
+          contextId,
+          finalResponse(0x0124, service === 'find' ? 'This AE may not query here.' : 'This AE may not retrieve from here.'),
+        );
+        return;
+      }
+      await deps.services![service]!({
+        command,
+        contextId,
+        context: contexts.get(contextId)!,
+        identifier: Buffer.concat(finished.chunks, finished.size),
+        caller: { aeTitle: summary.callingAeTitle, address, rights },
+        signal: controller.signal,
+        respond: (response, dataSet) => respond(contextId, response, dataSet),
+        contexts,
+        request: (requestContextId, request, dataSet) => {
+          const id = nextMessageId++;
+          const answered = new Promise<Command>((resolve, reject) => {
+            awaiting.set(id, resolve);
+            controller.signal.addEventListener('abort', () => reject(new Error('the association ended')), { once: true });
+          });
+          answered.catch(() => undefined);
+          return channel
+            .send(requestContextId, { ...request, messageId: id }, dataSet)
+            .then(() => answered)
+            .finally(() => awaiting.delete(id));
+        },
+      });
+    };
+    const done = run()
+      .catch(async (error: unknown) => {
+        if (controller.signal.aborted && socket.destroyed) return;
+        deps.log(`DIMSE: a ${service} request failed`, error);
+        await respond(contextId, finalResponse(0xc000, 'The request could not be processed.')).catch(() => undefined);
+      })
+      .finally(() => operations.delete(messageId));
+    operations.set(messageId, { controller, done });
+  }
 }
+
+const COMMAND_OF: Record<QueryRetrieveService, number> = {
+  find: CommandField.CFindRq,
+  move: CommandField.CMoveRq,
+  get: CommandField.CGetRq,
+};
 
 /** Why the association is refused (PS3.8 Table 9-21 reasons, source 1), or undefined. */
 function refusalOf(
@@ -257,16 +369,33 @@ function refusalOf(
 }
 
 /**
- * Verification, and any Storage SOP Class, in a syntax the archive stores: the first compressed
- * (or deflated) one proposed, since a sender lists what it holds first; else Explicit VR Little
+ * Verification and the query/retrieve SOP classes served, in Explicit (else Implicit) VR Little
+ * Endian. Any Storage SOP Class in a syntax the archive stores: the first compressed (or
+ * deflated) one proposed, since a sender lists what it holds first; else Explicit VR Little
  * Endian, which keeps the VRs; else Implicit VR Little Endian. DCMTK's storescp chooses alike.
  */
-function negotiate(id: number, abstractSyntax: string, proposed: string[]): AcceptedContext {
-  if (abstractSyntax !== VERIFICATION_SOP_CLASS && !abstractSyntax.startsWith(STORAGE_ROOT)) return { id, result: 3, transferSyntax: '' };
+function negotiate(
+  id: number,
+  abstractSyntax: string,
+  proposed: string[],
+  services: Partial<Record<QueryRetrieveService, OperationHandler>>,
+): AcceptedContext {
+  const service = QUERY_RETRIEVE_SOP_CLASSES.get(abstractSyntax);
+  if (abstractSyntax === VERIFICATION_SOP_CLASS || (service && services[service])) {
+    const chosen = proposed.find((uid) => uid === EXPLICIT_VR_LITTLE_ENDIAN) ?? proposed.find((uid) => uid === IMPLICIT_VR_LITTLE_ENDIAN);
+    return chosen ? { id, result: 0, transferSyntax: chosen } : { id, result: 4, transferSyntax: '' };
+  }
+  if (!isStorageSopClass(abstractSyntax)) return { id, result: 3, transferSyntax: '' };
   const stored = proposed.filter((uid) => transferSyntax(uid) !== undefined && !REFUSED_SYNTAXES.has(uid));
   const chosen =
     stored.find((uid) => transferSyntax(uid)!.encapsulated || transferSyntax(uid)!.deflated) ??
     stored.find((uid) => uid === EXPLICIT_VR_LITTLE_ENDIAN) ??
     stored[0];
   return chosen ? { id, result: 0, transferSyntax: chosen } : { id, result: 4, transferSyntax: '' };
+}
+
+/** The roles proposed for accepted Storage SOP Classes, accepted as proposed (a C-GET requestor acts as their SCP). */
+function acceptedRoles(proposed: RoleSelection[], contexts: ReadonlyMap<number, PresentationContext>): RoleSelection[] {
+  const accepted = new Set([...contexts.values()].map((c) => c.abstractSyntax));
+  return proposed.filter((role) => isStorageSopClass(role.sopClass) && accepted.has(role.sopClass));
 }

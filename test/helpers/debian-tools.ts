@@ -20,6 +20,9 @@ export const TEST_TOOLS = {
   dcmodify: { debianPackage: 'dcmtk', usedFor: 'DCMTK: edits a corpus file (compressed-at-rest: a native CT lossy once)' },
   echoscu: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the independent DIMSE client (C-ECHO) the DIMSE codecs answer' },
   storescu: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the modality that C-STOREs into the DIMSE listener' },
+  findscu: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the independent C-FIND SCU (DIMSE query, Vietnamese names in ISO_IR 192)' },
+  movescu: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the independent C-MOVE SCU (DIMSE retrieve to a storescp)' },
+  getscu: { debianPackage: 'dcmtk', usedFor: 'DCMTK: the independent C-GET SCU (DIMSE retrieve on the same association)' },
   storescp: {
     debianPackage: 'dcmtk',
     usedFor: 'DCMTK: the reference C-STORE SCP whose bit-preserving files the DIMSE listener is compared with',

@@ -1,0 +1,125 @@
+import type { Socket } from 'node:net';
+import { decodeCommand, encodeCommand, type Command } from './dimse-command';
+import { PduError, PduType, encodePData, readPdus, readPdvs, type Pdu, type PduLimits } from './pdu-reader';
+
+/** A command set is a few hundred bytes; more than this is not one. */
+const MAX_COMMAND_BYTES = 64 * 1024;
+/** Fragment size when the peer sets no limit (Maximum Length 0). */
+const UNLIMITED_FRAGMENT = 256 * 1024;
+
+/** What arrives on an association, in order: whole commands, data set fragments as they come, and the other PDUs. */
+export type ChannelEvent =
+  | { kind: 'command'; contextId: number; command: Command }
+  | { kind: 'data'; contextId: number; bytes: Buffer; last: boolean }
+  | { kind: 'control'; pdu: Pdu };
+
+export type DataSetSource = Buffer | AsyncIterable<Uint8Array>;
+
+/**
+ * DIMSE messages over one connection (PS3.8 9.3.5, Annex E), for both ends of an association:
+ * reading cuts P-DATA-TF PDUs into whole commands and data set fragments, which are passed on as
+ * they arrive and never gathered here; writing fragments a message to the peer's Maximum Length,
+ * waits for the socket to drain after each PDU, and sends messages one after another, since
+ * fragments of two messages may not interleave.
+ */
+export class DimseChannel {
+  /** The largest P-DATA-TF body the peer accepts, from its association PDU; 0 = no limit. */
+  peerMaxLength = 0;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly socket: Socket,
+    /** Read for every PDU: the P-DATA bound is raised once the association is established. */
+    readonly limits: PduLimits = { maxPDataLength: 64 * 1024 },
+  ) {}
+
+  async *events(): AsyncGenerator<ChannelEvent> {
+    let command: { contextId: number; chunks: Buffer[]; size: number } | undefined;
+    // Not destroyed when the reader returns: a last PDU written (A-RELEASE-RP, A-ASSOCIATE-RJ) must still leave.
+    const source = this.socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+    for await (const pdu of readPdus(source, this.limits)) {
+      if (pdu.type !== PduType.PData) {
+        if (command) throw new PduError('a PDU other than P-DATA-TF arrived inside a command', 2);
+        yield { kind: 'control', pdu };
+        continue;
+      }
+      for (const pdv of readPdvs(pdu.body)) {
+        if (!pdv.command) {
+          if (command) throw new PduError('a data set fragment arrived before its command ended', 2);
+          yield { kind: 'data', contextId: pdv.contextId, bytes: pdv.data, last: pdv.last };
+          continue;
+        }
+        if (command && command.contextId !== pdv.contextId)
+          throw new PduError('a command changed presentation context between fragments', 2);
+        command ??= { contextId: pdv.contextId, chunks: [], size: 0 };
+        command.chunks.push(pdv.data);
+        command.size += pdv.data.length;
+        if (command.size > MAX_COMMAND_BYTES) throw new PduError(`a command set is longer than ${MAX_COMMAND_BYTES} bytes`);
+        if (!pdv.last) continue;
+        const whole = decodeCommand(Buffer.concat(command.chunks, command.size));
+        const contextId = command.contextId;
+        command = undefined;
+        yield { kind: 'command', contextId, command: whole };
+      }
+    }
+  }
+
+  /** Sends one message: its command, then its data set if any. Resolves once the socket took the last byte. */
+  send(contextId: number, command: Command, dataSet?: DataSetSource): Promise<void> {
+    return this.inTurn(async () => {
+      await this.writeFragments(contextId, true, [encodeCommand(command)]);
+      if (dataSet) await this.writeFragments(contextId, false, Buffer.isBuffer(dataSet) ? [dataSet] : dataSet);
+    });
+  }
+
+  /** Writes a whole non-P-DATA PDU after the messages already being sent; `last` ends the connection after it. */
+  control(pdu: Buffer, last = false): Promise<void> {
+    return this.inTurn(async () => {
+      if (last) this.socket.end(pdu);
+      else await this.write(pdu);
+    });
+  }
+
+  private inTurn(work: () => Promise<void>): Promise<void> {
+    const turn = this.writing.then(work);
+    this.writing = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async writeFragments(contextId: number, command: boolean, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>) {
+    const max = (this.peerMaxLength > 0 ? Math.min(this.peerMaxLength, 4 * 1024 * 1024) : UNLIMITED_FRAGMENT) - 6;
+    const pending: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of source) {
+      pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      size += chunk.byteLength;
+      if (size <= max) continue;
+      // Only a fragment known to have bytes after it is written as not last.
+      const joined = Buffer.concat(pending, size);
+      let at = 0;
+      for (; size - at > max; at += max)
+        await this.write(encodePData({ contextId, command, last: false, data: joined.subarray(at, at + max) }));
+      pending.splice(0, pending.length, joined.subarray(at));
+      size -= at;
+    }
+    await this.write(encodePData({ contextId, command, last: true, data: Buffer.concat(pending, size) }));
+  }
+
+  private write(bytes: Buffer): Promise<void> {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return Promise.reject(new Error('the connection is closed'));
+    if (socket.write(bytes)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        socket.off('drain', onDrain);
+        socket.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onClose = () => done(new Error('the connection closed while a message was being sent'));
+      socket.on('drain', onDrain);
+      socket.on('close', onClose);
+    });
+  }
+}

@@ -26,8 +26,8 @@ import { IngestDerivation } from './stored/derived-at-ingest';
 import { CompressionAtRest } from './stored/compressed-at-rest';
 import { startExchange, type Exchange } from './exchange/exchange';
 import { RemoteAeStore } from './dimse/remote-ae-store';
-import { startDimseListener, type DimseListener } from './dimse/dimse-listener';
-import { dimseCaller } from './dimse/dimse-caller';
+import type { DimseListener } from './dimse/dimse-listener';
+import { startDimse } from './dimse/dimse';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
@@ -143,24 +143,15 @@ export async function startArchive(
   let dimse: DimseListener | undefined;
   if (config.dimse.port !== null) {
     try {
-      dimse = await startDimseListener(
-        { host: config.host, port: config.dimse.port, ...(config.dimse.tls ? { tls: config.dimse.tls } : {}) },
+      dimse = await startDimse(
+        { ...config.dimse, port: config.dimse.port },
         {
-          aeTitle: config.dimse.aeTitle,
-          caller: dimseCaller(remoteAes, config.dimse.acceptAny),
+          host: config.host,
+          remoteAes,
+          index,
+          blobStore,
           ingest: { blobStore, indexWriter, log, onIndexed: (indexed) => onIndexed(indexed) },
-          maxPduLength: 256 * 1024,
-          onStored: (outcome, callingAeTitle, address) =>
-            audit.record({
-              action: 'store',
-              outcome: outcome.ok ? 0 : 4,
-              who: { kind: 'device', id: callingAeTitle, role: 'dimse' },
-              clientAddress: address,
-              ...(outcome.ok ? { studyUid: outcome.studyInstanceUid } : {}),
-              detail: outcome.ok
-                ? `C-STORE of instance ${outcome.sopInstanceUid}`
-                : `C-STORE refused (0x${outcome.failureReason.toString(16).padStart(4, '0')}): ${outcome.message}`,
-            }),
+          audit,
           log,
         },
       );

@@ -27,6 +27,11 @@ export interface OrthancOptions {
   servers?: Record<string, OrthancDicomWebServer>;
   /** HTTP Basic accounts (`RegisteredUsers`); none: authentication off. */
   users?: Record<string, string>;
+  /**
+   * Orthanc's DICOM (DIMSE) server on a free loopback port with this AE title, and the remote
+   * AEs it knows (`DicomModalities`: name → [AE title, host, port]).
+   */
+  dimse?: { aeTitle: string; modalities?: Record<string, [string, string, number]> };
   /** Top-level configuration merged over ours. */
   config?: Record<string, unknown>;
 }
@@ -41,6 +46,8 @@ export interface RunningOrthanc extends ArchiveClient {
   /** `Authorization` of its first user, or undefined when authentication is off. */
   authorization: string | undefined;
   pid: number;
+  /** Its DICOM port and AE title when `dimse` was given. */
+  dimse: { port: number; aeTitle: string } | undefined;
   /** What Orthanc logged (stdout and stderr) so far. */
   log(): string;
   /** SIGTERM, wait for the exit, remove its storage. */
@@ -49,7 +56,8 @@ export interface RunningOrthanc extends ArchiveClient {
 
 /**
  * Orthanc from Debian (1.10.1) with its DICOMweb plugin, on a free loopback port with a fresh
- * storage folder and no DICOM (DIMSE) server: the third-party peer of the exchange tests. Its
+ * storage folder, and a DICOM (DIMSE) server only when `dimse` is given: the third-party peer of
+ * the exchange and DIMSE tests. Its
  * configuration follows /work/shared/bench/orthanc.json. Resolves once `GET /system` answers;
  * a start that fails rejects with Orthanc's log.
  */
@@ -58,6 +66,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
   const dir = await makeTempDir('orthanc');
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
+  const dicomPort = options.dimse ? await freeLoopbackPort() : undefined;
   const users = options.users ?? {};
   const authEnabled = Object.keys(users).length > 0;
   const servers = Object.fromEntries(
@@ -85,7 +94,19 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
     SslEnabled: false,
     OrthancExplorerEnabled: false,
     WebDavEnabled: false,
-    DicomServerEnabled: false,
+    DicomServerEnabled: options.dimse !== undefined,
+    ...(options.dimse
+      ? {
+          DicomAet: options.dimse.aeTitle,
+          DicomPort: dicomPort,
+          DicomModalities: options.dimse.modalities ?? {},
+          DicomCheckCalledAet: true,
+          // Known AEs only, as in a hospital; the test names each one in `modalities`.
+          DicomAlwaysAllowEcho: false,
+          DicomAlwaysAllowStore: false,
+          DicomCheckModalityHost: true,
+        }
+      : {}),
     DefaultEncoding: 'Utf8',
     SaveJobs: false,
     DicomWeb: { Enable: true, Root: '/dicom-web/', EnableWado: true, WadoRoot: '/wado', Ssl: false, Servers: servers },
@@ -143,6 +164,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
     fetch: authorization ? signedInFetch(url, authorization) : (pathOrUrl, init) => fetch(new URL(pathOrUrl, url), init),
     authorization,
     pid: child.pid!,
+    dimse: options.dimse && dicomPort !== undefined ? { port: dicomPort, aeTitle: options.dimse.aeTitle } : undefined,
     log: () => log,
     stop,
   };

@@ -190,6 +190,7 @@ export async function startArchive(
         tls: config.dimse.tls !== undefined,
         acceptAny: config.dimse.acceptAny,
       }),
+      associations: () => ({ active: dimse?.active() ?? [], recent: [...(dimse?.recent() ?? [])] }),
     },
     logger,
   });

@@ -19,6 +19,7 @@ import { reportRoutes } from '../reports/report-routes';
 import type { Exchange } from '../exchange/exchange';
 import { exchangeRoutes } from '../exchange/exchange-routes';
 import { remoteAeRoutes, type DimseAdmin } from '../dimse/remote-ae-routes';
+import { associationRoutes } from '../dimse/association-routes';
 import type { ReportStore } from '../reports/report-store';
 import { jsonBody } from './json-body';
 
@@ -70,6 +71,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(reportRoutes({ index: deps.index, reports: deps.reports, audit: deps.ctx.audit, ingest: deps.ingest }));
   router.use(exchangeRoutes({ exchange: deps.exchange, index: deps.index, audit: deps.ctx.audit }));
   router.use(remoteAeRoutes({ ...deps.dimse, audit: deps.ctx.audit }));
+  router.use(associationRoutes(deps.dimse));
   router.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No API at ${req.method} /api${req.path.slice(0, 200)}.`);
   });

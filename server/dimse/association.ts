@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Socket } from 'node:net';
 import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
+import type { AssociationCounts, DimseService } from '../../shared/api/dimse-associations';
 import type { StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
 import { fileMetaHeader } from '../codecs/file-meta';
 import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
@@ -74,14 +75,15 @@ export interface AssociationDeps {
   log: (message: string, error?: unknown) => void;
 }
 
-/** How an association ended, for the admin's list of recent associations and the tests. */
-export interface AssociationSummary {
-  callingAeTitle: string;
-  address: string;
+/**
+ * How an association ended, for the admin's list of recent associations and the tests. The
+ * listener's object is updated in place while the association is served (its list of active ones).
+ */
+export interface AssociationSummary extends AssociationCounts {
   outcome: 'released' | 'rejected' | 'aborted' | 'closed';
   reason?: string;
-  stored: number;
-  failed: number;
+  /** The services running now, by count. */
+  running: Record<DimseService, number>;
 }
 
 /** What the data set fragments now arriving belong to. */
@@ -99,9 +101,8 @@ type Receiving =
  * heard while it answers. A protocol error aborts the association; an instance the ingest
  * refuses is a failure status with its comment.
  */
-export async function serveAssociation(socket: Socket, deps: AssociationDeps): Promise<AssociationSummary> {
-  const address = socket.remoteAddress ?? '';
-  const summary: AssociationSummary = { callingAeTitle: '', address, outcome: 'closed', stored: 0, failed: 0 };
+export async function serveAssociation(socket: Socket, deps: AssociationDeps, summary: AssociationSummary): Promise<AssociationSummary> {
+  const address = summary.address;
   const channel = new DimseChannel(socket);
   const contexts = new Map<number, PresentationContext>();
   const operations = new Map<number, { controller: AbortController; done: Promise<void> }>();
@@ -250,6 +251,7 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps): P
 
   function startStore(command: Command, contextId: number, context: PresentationContext): Receiving {
     const sink = new PassThrough({ objectMode: true, highWaterMark: 16 });
+    summary.running.store++;
     if (!rights.mayStore) {
       // The data set is read and dropped; the answer is Refused: Not Authorized (PS3.7 C.4.2.1.4).
       sink.resume();
@@ -278,6 +280,7 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps): P
       deps.log('DIMSE: a C-STORE could not be completed', error);
       outcome = { ok: false, failureReason: 0xa700, message: 'The instance could not be stored.' };
     }
+    summary.running.store--;
     if (outcome.ok) summary.stored++;
     else summary.failed++;
     deps.onStored(outcome, summary.callingAeTitle, address);
@@ -297,6 +300,8 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps): P
     const { command, contextId, service } = finished;
     const messageId = command.messageId ?? 0;
     const controller = new AbortController();
+    summary.requests[service]++;
+    summary.running[service]++;
     const finalResponse = (status: number, errorComment: string): Command => ({
       affectedSopClassUid: contexts.get(contextId)!.abstractSyntax,
       commandField: command.commandField | 0x8000,
@@ -343,7 +348,10 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps): P
         deps.log(`DIMSE: a ${service} request failed`, error);
         await respond(contextId, finalResponse(0xc000, 'The request could not be processed.')).catch(() => undefined);
       })
-      .finally(() => operations.delete(messageId));
+      .finally(() => {
+        summary.running[service]--;
+        operations.delete(messageId);
+      });
     operations.set(messageId, { controller, done });
   }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
+import type { ActiveAssociation, DimseService, EndedAssociation } from '../../shared/api/dimse-associations';
 import { encodeAssociateRj } from './association-pdu';
 import { serveAssociation, type AssociationDeps, type AssociationSummary } from './association';
 
@@ -18,14 +19,15 @@ export interface DimseListenerOptions {
 
 export interface DimseListener {
   port: number;
-  /** Associations being served now. */
-  active(): number;
+  /** Associations being served now, oldest first, with what they stored and run so far. */
+  active(): ActiveAssociation[];
   /** The last associations that ended, newest first. */
-  recent(): readonly (AssociationSummary & { endedAt: string })[];
+  recent(): readonly EndedAssociation[];
   close(): Promise<void>;
 }
 
 const RECENT = 50;
+const SERVICES: readonly DimseService[] = ['store', 'find', 'move', 'get'];
 
 /**
  * The archive's DIMSE listener (issue 14): a TCP server whose connections each carry one
@@ -35,8 +37,9 @@ const RECENT = 50;
 export async function startDimseListener(options: DimseListenerOptions, deps: AssociationDeps): Promise<DimseListener> {
   const max = options.maxAssociations ?? 64;
   const idleMs = options.idleMs ?? 60_000;
-  const recent: (AssociationSummary & { endedAt: string })[] = [];
+  const recent: EndedAssociation[] = [];
   const sockets = new Set<net.Socket>();
+  const live = new Map<net.Socket, AssociationSummary>();
   const onConnection = (socket: net.Socket) => {
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
@@ -48,8 +51,11 @@ export async function startDimseListener(options: DimseListenerOptions, deps: As
     }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    void serveAssociation(socket, deps).then((summary) => {
-      recent.unshift({ ...summary, endedAt: new Date().toISOString() });
+    const summary = newSummary(socket.remoteAddress ?? '');
+    live.set(socket, summary);
+    void serveAssociation(socket, deps, summary).then(({ running: _, ...ended }) => {
+      live.delete(socket);
+      recent.unshift({ ...ended, endedAt: new Date().toISOString() });
       recent.length = Math.min(recent.length, RECENT);
     });
   };
@@ -64,12 +70,38 @@ export async function startDimseListener(options: DimseListenerOptions, deps: As
   });
   return {
     port: (server.address() as AddressInfo).port,
-    active: () => sockets.size,
+    active: () => [...live.values()].map(activeView),
     recent: () => recent,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
     },
+  };
+}
+
+function newSummary(address: string): AssociationSummary {
+  return {
+    callingAeTitle: '',
+    address,
+    startedAt: new Date().toISOString(),
+    outcome: 'closed',
+    stored: 0,
+    failed: 0,
+    requests: { find: 0, move: 0, get: 0 },
+    running: { store: 0, find: 0, move: 0, get: 0 },
+  };
+}
+
+/** A copy of a live summary as the API shows it: what runs now by name, no outcome yet. */
+function activeView({ callingAeTitle, address, startedAt, stored, failed, requests, running }: AssociationSummary): ActiveAssociation {
+  return {
+    callingAeTitle,
+    address,
+    startedAt,
+    stored,
+    failed,
+    requests: { ...requests },
+    running: SERVICES.filter((service) => running[service] > 0),
   };
 }

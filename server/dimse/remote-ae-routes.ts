@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { DimseStatus, RemoteAe } from '../../shared/api/dimse';
+import type { DimseAssociations } from '../../shared/api/dimse-associations';
 import { AppError } from '../../shared/errors';
 import { bodyOf } from '../api/json-body';
 import type { AuditLog } from '../audit/audit-log';
@@ -12,6 +13,8 @@ export interface DimseAdmin {
   remoteAes: RemoteAeStore;
   /** Our AE title, address, port, TLS and accept-any, as the listener has them. */
   status: () => DimseStatus;
+  /** The listener's associations now and lately (association-routes.ts). */
+  associations: () => DimseAssociations;
 }
 
 /**

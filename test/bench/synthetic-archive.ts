@@ -119,6 +119,8 @@ export interface SyntheticArchiveOptions {
   seed?: number;
   /** called after each transaction with the studies written so far */
   progress?: (studies: number, instances: number) => void;
+  /** called with every instance row as it is made (bench:dimse encodes them for Orthanc) */
+  onInstance?: (record: InstanceRecord) => void;
 }
 
 /** What the benchmark needs to make queries with known answers. */
@@ -237,7 +239,7 @@ export function buildSyntheticArchive(file: string, options: SyntheticArchiveOpt
           '00280100': { vr: 'US', Value: [16] },
           '7FE00010': { vr: 'OW', BulkDataURI: `synthetic/${sopUid}` },
         };
-        batch.push({
+        const record: InstanceRecord = {
           studyUid,
           seriesUid,
           sopUid,
@@ -247,7 +249,9 @@ export function buildSyntheticArchive(file: string, options: SyntheticArchiveOpt
           size: 0,
           dataset,
           bulk: { items: [], deflated: false },
-        });
+        };
+        batch.push(record);
+        options.onInstance?.(record);
         result.instances++;
       }
       result.series++;

@@ -47,7 +47,16 @@ export type RemoteAeKey =
   | 'saved'
   | 'removed'
   | 'aeTitleRequired'
-  | 'hostRequired';
+  | 'hostRequired'
+  | 'test'
+  | 'testing'
+  | 'echo-ok'
+  | 'echo-unreachable'
+  | 'echo-rejected'
+  | 'echo-aborted'
+  | 'echo-protocol'
+  | 'echo-timeout'
+  | 'echo-no-port';
 
 /** The strings of the admin's DICOM devices page (DIMSE: our AE title and port, the known remote AEs). */
 export const remoteAeMessages: Messages<RemoteAeKey> = {
@@ -100,6 +109,15 @@ export const remoteAeMessages: Messages<RemoteAeKey> = {
     removed: 'Device {name} deleted.',
     aeTitleRequired: 'Give the AE title the device calls with.',
     hostRequired: 'Give the host name or IP address of the device.',
+    test: 'Test',
+    testing: 'Testing…',
+    'echo-ok': 'Answered (C-ECHO) in {ms} ms.',
+    'echo-unreachable': 'Not reachable: nothing answers at this host and port.',
+    'echo-rejected': 'The device refused the association: check its AE title, and that it knows ours.',
+    'echo-aborted': 'The device broke off the association.',
+    'echo-protocol': 'The device answered, but not as a DICOM device should.',
+    'echo-timeout': 'The device did not answer in time.',
+    'echo-no-port': 'No port set: give the port the device listens on to test it.',
   },
   vi: {
     tabDimse: 'Thiết bị DICOM',
@@ -150,5 +168,14 @@ export const remoteAeMessages: Messages<RemoteAeKey> = {
     removed: 'Đã xoá thiết bị {name}.',
     aeTitleRequired: 'Hãy nhập tên AE mà thiết bị dùng khi kết nối.',
     hostRequired: 'Hãy nhập tên máy hoặc địa chỉ IP của thiết bị.',
+    test: 'Kiểm tra',
+    testing: 'Đang kiểm tra…',
+    'echo-ok': 'Thiết bị đã trả lời (C-ECHO) sau {ms} ms.',
+    'echo-unreachable': 'Không kết nối được: không có thiết bị nào trả lời ở địa chỉ và cổng này.',
+    'echo-rejected': 'Thiết bị từ chối kết nối: hãy kiểm tra tên AE của thiết bị và thiết bị đã khai báo tên AE của hệ thống chưa.',
+    'echo-aborted': 'Thiết bị đã ngắt kết nối giữa chừng.',
+    'echo-protocol': 'Thiết bị có trả lời nhưng không đúng giao thức DICOM.',
+    'echo-timeout': 'Thiết bị không trả lời kịp.',
+    'echo-no-port': 'Chưa đặt cổng: hãy nhập cổng mà thiết bị nhận kết nối để kiểm tra.',
   },
 };

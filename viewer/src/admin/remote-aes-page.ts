@@ -3,18 +3,31 @@ import { translator } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { adminList } from './admin-list';
 import { adminSection } from './admin-shell';
-import { createRemoteAe, dimseStatus, listRemoteAes, removeRemoteAe, updateRemoteAe, type RemoteAeInput } from './remote-ae-api';
+import { createAssociationsPanel, type AssociationsPanel } from './associations-panel';
+import {
+  createRemoteAe,
+  dimseStatus,
+  echoRemoteAe,
+  listRemoteAes,
+  removeRemoteAe,
+  updateRemoteAe,
+  type RemoteAeInput,
+} from './remote-ae-api';
 import { createRemoteAeForm, type RemoteAeForm } from './remote-ae-form';
 import { remoteAeMessages } from './remote-ae-messages';
 import { createDimseStatusTable, createRemoteAeTable } from './remote-ae-table';
+import './associations.css';
 
 const t = translator(remoteAeMessages);
 
+let associations: AssociationsPanel | undefined;
+
 /**
  * DICOM devices at `/admin/dimse` (admins only): how a modality reaches this archive (our AE
- * title, address, port, TLS, which callers), then the known remote AEs in a table (edit, delete)
- * above the add / edit form. The archive's refusals show in place. The section carries
- * `data-state` and `data-loads` (admin-list.ts), for tests.
+ * title, address, port, TLS, which callers), then the known remote AEs in a table (test with a
+ * C-ECHO, edit, delete) above the add / edit form, then the associations served now and lately
+ * (drawn again every 2 s while the page is open). The archive's refusals show in place. The
+ * section carries `data-state` and `data-loads` (admin-list.ts), for tests.
  */
 export const page: Page = {
   async mount(root) {
@@ -27,6 +40,7 @@ export const page: Page = {
       status.replaceChildren(createDimseStatusTable(ours));
       if (remoteAes.length === 0) return element('p', { className: 'form-notice', testid: 'remote-aes-empty', text: t('noDevices') });
       return createRemoteAeTable(remoteAes, {
+        test: (remoteAe) => echoRemoteAe(remoteAe.id),
         edit: (remoteAe) => {
           form.edit(remoteAe);
           form.element.scrollIntoView({ block: 'nearest' });
@@ -52,6 +66,8 @@ export const page: Page = {
       });
 
     const form = createRemoteAeForm((input, f) => void save(input, f));
+    associations?.stop();
+    associations = createAssociationsPanel();
     section.append(
       element('h2', { text: t('dimseTitle') }),
       element('p', { className: 'form-notice', text: t('dimseIntro') }),
@@ -61,7 +77,12 @@ export const page: Page = {
       list.notice,
       list.tableWrap,
       form.element,
+      associations.element,
     );
-    await list.reload();
+    await Promise.all([list.reload(), associations.start()]);
+  },
+  unmount() {
+    associations?.stop();
+    associations = undefined;
   },
 };

@@ -1,0 +1,172 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RemoteAe } from '../../shared/api/dimse';
+import { DimseClient } from '../../server/dimse/dimse-client';
+import { VERIFICATION_SOP_CLASS } from '../../server/dimse/sop-classes';
+import { startBrowserArchive, stopBrowserArchive, type BrowserArchive } from '../helpers/browser-archive';
+import { signIn } from '../helpers/browser';
+import { runDcmtk, startStorescp, type Storescp } from '../helpers/dcmtk';
+import { freeLoopbackPort } from '../helpers/free-port';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
+
+/** The panel drawn again (by its own 2 s refresh) after `since` loads. */
+const nextDraw = async (page: Page, since: number) =>
+  page.waitForFunction((n) => Number(document.querySelector('[data-testid="associations"]')?.getAttribute('data-loads')) > n, since, {
+    timeout: 10_000,
+  });
+const loads = async (page: Page) => Number(await page.getAttribute('[data-testid="associations"]', 'data-loads'));
+
+/**
+ * The DICOM devices page against real DIMSE peers: "Test" (a C-ECHO from the archive) answered by
+ * DCMTK's storescp, and a device nothing listens for; the associations table showing an
+ * association held open by a modality, then among the recent ones with its outcome, echoscu's
+ * too; English and Vietnamese.
+ */
+describe('DICOM devices: connection test and associations, in Chromium', () => {
+  let started: Partial<BrowserArchive> = {};
+  let storescp: Storescp | undefined;
+  let dir = '';
+  const devices = new Map<string, RemoteAe>();
+
+  beforeAll(async () => {
+    started = await startBrowserArchive([], { PACS_DIMSE_AE_TITLE: 'PACS' });
+    dir = await makeTempDir('associations-e2e');
+    storescp = await startStorescp(dir, 'WARD_SCP');
+    const { archive } = started as BrowserArchive;
+    for (const device of [
+      { aeTitle: 'WARD_SCP', host: '127.0.0.1', port: storescp.port, description: 'storescp' },
+      { aeTitle: 'GONE_SCP', host: '127.0.0.1', port: await freeLoopbackPort(), description: 'nothing listens' },
+      { aeTitle: 'US_ROOM_3', host: '127.0.0.1', description: 'siêu âm phòng 3' },
+    ]) {
+      const res = await archive.fetch('/api/dimse/remote-aes', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(device),
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(201);
+      devices.set(device.aeTitle, JSON.parse(text) as RemoteAe);
+    }
+  }, 90_000);
+  afterAll(async () => {
+    await storescp?.stop();
+    await stopBrowserArchive(started);
+    if (dir) await removeTempDir(dir);
+  });
+
+  const row = (page: Page, aeTitle: string) =>
+    page.locator(`[data-testid="remote-ae-row"][data-remote-ae-id="${devices.get(aeTitle)!.id}"]`);
+  const test = async (page: Page, aeTitle: string) => {
+    const result = row(page, aeTitle).locator('[data-testid="remote-ae-test-result"]');
+    await row(page, aeTitle).locator('[data-testid="remote-ae-test"]').click();
+    await result.locator('xpath=self::*[@data-outcome]').waitFor({ timeout: 20_000 });
+    return { outcome: await result.getAttribute('data-outcome'), text: await result.textContent() };
+  };
+
+  it('tests a device with a C-ECHO: answered with its round trip, or why not, in English and Vietnamese', async () => {
+    const { archive, browser } = started as BrowserArchive;
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, archive);
+    await page.goto(`${archive.url}/admin/dimse`);
+    await page.waitForSelector('[data-testid="admin-dimse"][data-state="done"]');
+
+    const ok = await test(page, 'WARD_SCP');
+    expect(ok.outcome).toBe('ok');
+    expect(ok.text).toMatch(/^Answered \(C-ECHO\) in \d+ ms\.$/);
+    const gone = await test(page, 'GONE_SCP');
+    expect(gone.outcome).toBe('unreachable');
+    // In English the archive's own sentence, naming where it called.
+    expect(gone.text).toContain(String(devices.get('GONE_SCP')!.port));
+    const noPort = await test(page, 'US_ROOM_3');
+    expect(noPort.outcome).toBe('no-port');
+
+    await page.click('[data-testid="language-vi"]');
+    await page.waitForSelector('html[lang="vi"] [data-testid="admin-dimse"][data-state="done"]');
+    expect(await row(page, 'WARD_SCP').locator('[data-testid="remote-ae-test"]').textContent()).toBe('Kiểm tra');
+    expect((await test(page, 'WARD_SCP')).text).toMatch(/^Thiết bị đã trả lời \(C-ECHO\) sau \d+ ms\.$/);
+    expect(await test(page, 'GONE_SCP')).toEqual({
+      outcome: 'unreachable',
+      text: 'Không kết nối được: không có thiết bị nào trả lời ở địa chỉ và cổng này.',
+    });
+    expect((await test(page, 'US_ROOM_3')).text).toBe('Chưa đặt cổng: hãy nhập cổng mà thiết bị nhận kết nối để kiểm tra.');
+    await context.close();
+  }, 90_000);
+
+  it('shows an association while it is open, then among the recent ones with its outcome; echoscu and a stranger too', async () => {
+    const { archive, browser } = started as BrowserArchive;
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, archive);
+    await page.goto(`${archive.url}/admin/dimse`);
+    await page.waitForSelector('[data-testid="associations"][data-loads="1"]');
+    expect(await page.textContent('[data-testid="associations-active-empty"]')).toBe('No device is connected now.');
+
+    // A modality holds an association open; the page shows it at its next refresh, without a click.
+    const client = await DimseClient.open({
+      host: '127.0.0.1',
+      port: archive.dimse!.port,
+      calledAeTitle: 'PACS',
+      callingAeTitle: 'US_ROOM_3',
+      contexts: [{ abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: ['1.2.840.10008.1.2'] }],
+    });
+    const active = page.locator('[data-testid="associations-active"] [data-testid="association-row"][data-calling-ae="US_ROOM_3"]');
+    await active.waitFor({ timeout: 10_000 });
+    const cells = (locator: typeof active, names: string[]) =>
+      Promise.all(names.map((name) => locator.locator(`[data-testid="association-cell-${name}"]`).textContent()));
+    expect(await cells(active, ['calling', 'address', 'stored', 'failed', 'requests', 'running'])).toEqual([
+      'US_ROOM_3',
+      '127.0.0.1',
+      '0',
+      '0',
+      'none',
+      'waiting',
+    ]);
+    await client.release();
+    await runDcmtk('echoscu', ['-aet', 'US_ROOM_3', '-aec', 'PACS', '127.0.0.1', String(archive.dimse!.port)]).then((echo) =>
+      expect(echo.code, echo.output).toBe(0),
+    );
+    await runDcmtk('echoscu', ['-aet', 'STRANGER', '-aec', 'PACS', '127.0.0.1', String(archive.dimse!.port)]);
+
+    const recent = page.locator('[data-testid="associations-recent"] [data-testid="association-row"]');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="associations-recent"] [data-testid="association-row"]').length === 3,
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    await page.waitForSelector('[data-testid="associations-active-empty"]');
+    const rows = await recent.evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-calling-ae'),
+        tr.querySelector('[data-column="outcome"]')!.textContent,
+        tr.getAttribute('data-outcome'),
+      ]),
+    );
+    expect(rows).toEqual([
+      ['STRANGER', 'refused', 'rejected'],
+      ['US_ROOM_3', 'ended normally', 'released'],
+      ['US_ROOM_3', 'ended normally', 'released'],
+    ]);
+    expect(await recent.first().locator('[data-testid="association-cell-detail"]').textContent()).toBe(
+      'calling AE title "STRANGER" from 127.0.0.1 is not a known remote AE',
+    );
+
+    await page.click('[data-testid="language-vi"]');
+    await page.waitForSelector('html[lang="vi"] [data-testid="associations-recent"]');
+    expect(await recent.first().locator('[data-testid="association-cell-outcome"]').textContent()).toBe('bị từ chối');
+    expect(await page.textContent('[data-testid="associations-active-empty"]')).toBe('Hiện không có thiết bị nào đang kết nối.');
+    // Still refreshed every 2 s while the page is open; not once it is left.
+    await nextDraw(page, await loads(page));
+    if (process.env.PACS_SCREENSHOT_DIR)
+      await page.screenshot({ path: `${process.env.PACS_SCREENSHOT_DIR}/admin-dimse-vi.png`, fullPage: true });
+    await page.goto(`${archive.url}/admin/peers`);
+    await page.waitForSelector('[data-testid="admin-peers"][data-state="done"]');
+    let polled = 0;
+    page.on('request', (request) => void (request.url().endsWith('/api/dimse/associations') && polled++));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(polled).toBe(0);
+    await context.close();
+  }, 90_000);
+});

@@ -291,18 +291,28 @@ function failure(
   };
 }
 
-/** Waits for the sink to drain, or fails as soon as the storage write itself fails. */
+/**
+ * Waits for the sink to drain, or fails as soon as the storage write itself fails. Its listeners
+ * go once it returns: a 1 GB instance waits thousands of times on the same sink.
+ */
 async function drainOrFail(sink: PassThrough, stored: Promise<unknown>): Promise<void> {
-  await Promise.race([
-    new Promise<void>((resolve) => {
-      sink.once('drain', resolve);
-      sink.once('close', resolve);
-    }),
-    stored.then(
-      () => undefined,
-      (error: unknown) => {
-        throw error;
-      },
-    ),
-  ]);
+  let done = (): void => undefined;
+  try {
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        done = resolve;
+        sink.once('drain', resolve);
+        sink.once('close', resolve);
+      }),
+      stored.then(
+        () => undefined,
+        (error: unknown) => {
+          throw error;
+        },
+      ),
+    ]);
+  } finally {
+    sink.off('drain', done);
+    sink.off('close', done);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { decodeCommand, encodeCommand, type Command } from './dimse-command';
-import { PduError, PduType, encodePData, readPdus, readPdvs, type Pdu, type PduLimits } from './pdu-reader';
+import { PduError, PduType, readPdus, readPdvs, type Pdu, type PduLimits } from './pdu-reader';
 
 /** A command set is a few hundred bytes; more than this is not one. */
 const MAX_COMMAND_BYTES = 64 * 1024;
@@ -86,6 +86,11 @@ export class DimseChannel {
     return turn;
   }
 
+  /**
+   * Cuts a command or data set into PDVs of at most the peer's length, one P-DATA-TF each. The
+   * fragments are views of the source's chunks written behind a 12-byte header, never copied:
+   * a 1 GB data set would otherwise be copied twice over and keep the garbage collector busy.
+   */
   private async writeFragments(contextId: number, command: boolean, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>) {
     const max = (this.peerMaxLength > 0 ? Math.min(this.peerMaxLength, 4 * 1024 * 1024) : UNLIMITED_FRAGMENT) - 6;
     const pending: Buffer[] = [];
@@ -93,16 +98,27 @@ export class DimseChannel {
     for await (const chunk of source) {
       pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       size += chunk.byteLength;
-      if (size <= max) continue;
       // Only a fragment known to have bytes after it is written as not last.
-      const joined = Buffer.concat(pending, size);
-      let at = 0;
-      for (; size - at > max; at += max)
-        await this.write(encodePData({ contextId, command, last: false, data: joined.subarray(at, at + max) }));
-      pending.splice(0, pending.length, joined.subarray(at));
-      size -= at;
+      for (; size > max; size -= max) await this.writePdv(contextId, command, false, takeFront(pending, max));
     }
-    await this.write(encodePData({ contextId, command, last: true, data: Buffer.concat(pending, size) }));
+    await this.writePdv(contextId, command, true, takeFront(pending, size));
+  }
+
+  /** One P-DATA-TF holding one PDV made of `parts` (PS3.8 9.3.5, E.2). */
+  private writePdv(contextId: number, command: boolean, last: boolean, parts: Buffer[]): Promise<void> {
+    const length = parts.reduce((sum, part) => sum + part.length, 0);
+    const header = Buffer.alloc(12);
+    header[0] = PduType.PData;
+    header.writeUInt32BE(length + 6, 2);
+    header.writeUInt32BE(length + 2, 6);
+    header[10] = contextId;
+    header[11] = (command ? 1 : 0) | (last ? 2 : 0);
+    if (parts.length === 0) return this.write(header);
+    this.socket.cork();
+    for (const part of [header, ...parts.slice(0, -1)]) if (!this.socket.destroyed) this.socket.write(part);
+    const written = this.write(parts.at(-1)!);
+    this.socket.uncork();
+    return written;
   }
 
   private write(bytes: Buffer): Promise<void> {
@@ -122,4 +138,21 @@ export class DimseChannel {
       socket.on('close', onClose);
     });
   }
+}
+
+/** Removes the first `n` bytes of `chunks` and returns them as views. */
+function takeFront(chunks: Buffer[], n: number): Buffer[] {
+  const taken: Buffer[] = [];
+  while (n > 0) {
+    const head = chunks[0]!;
+    if (head.length <= n) {
+      taken.push(chunks.shift()!);
+      n -= head.length;
+    } else {
+      taken.push(head.subarray(0, n));
+      chunks[0] = head.subarray(n);
+      n = 0;
+    }
+  }
+  return taken;
 }

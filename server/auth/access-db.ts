@@ -212,6 +212,13 @@ const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // A peer of the exchange is a DICOMweb archive (base URL, credentials) or a known remote AE
+  // reached over DIMSE (server/exchange/dimse-*.ts): C-STORE to send, C-FIND and C-MOVE to fetch.
+  // The FK keeps a remote AE a peer uses from being removed.
+  `
+  ALTER TABLE peers ADD COLUMN kind TEXT NOT NULL DEFAULT 'dicomweb' CHECK (kind IN ('dicomweb', 'dimse'));
+  ALTER TABLE peers ADD COLUMN remote_ae_id TEXT REFERENCES remote_aes(id);
+  `,
 ];
 
 export function openAccessDb(file: string): AccessDb {

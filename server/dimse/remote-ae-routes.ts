@@ -6,6 +6,7 @@ import { bodyOf } from '../api/json-body';
 import type { AuditLog } from '../audit/audit-log';
 import { recordAction } from '../audit/record-action';
 import { requireAction } from '../auth/principal';
+import { echoRemoteAe } from './echo-scu';
 import type { RemoteAeStore } from './remote-ae-store';
 
 /** What the composition root gives the API of DIMSE (start-archive.ts). */
@@ -56,6 +57,12 @@ export function remoteAeRoutes(deps: DimseAdmin & { audit: AuditLog }): Router {
     const after = remoteAes.update(id, bodyOf(req));
     audit(req, res, `DICOM remote AE changed: ${describe(after)}: ${changes(before, after).join(', ') || 'no change'}`);
     res.json(after);
+  });
+
+  // "Test": a C-ECHO in our AE title; 200 with the outcome and a sentence whatever the AE does.
+  router.post('/dimse/remote-aes/:id/echo', async (req: Request, res: Response) => {
+    requireAction(res, 'admin');
+    res.json(await echoRemoteAe(found(remoteAes, req.params.id as string), deps.status().aeTitle));
   });
 
   router.delete('/dimse/remote-aes/:id', (req: Request, res: Response) => {

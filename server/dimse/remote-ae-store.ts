@@ -66,6 +66,7 @@ export class RemoteAeStore {
          may_store = @may_store, may_query = @may_query, may_retrieve = @may_retrieve, updated_at = @updated_at WHERE id = @id`,
       ),
       remove: db.prepare<[string]>('DELETE FROM remote_aes WHERE id = ?'),
+      peersOf: db.prepare<[string], string>('SELECT name FROM peers WHERE remote_ae_id = ? ORDER BY name').pluck(),
     };
   }
 
@@ -93,7 +94,14 @@ export class RemoteAeStore {
     return toRemoteAe(row);
   }
 
+  /** Removes an AE no peer of the exchange uses (a DIMSE peer names its AE: remove the peer first). */
   remove(id: string): void {
+    const peers = this.q.peersOf.all(id);
+    if (peers.length > 0)
+      throw new AppError(
+        'CONFLICT',
+        `The exchange peer${peers.length > 1 ? 's' : ''} ${peers.map((n) => `"${n}"`).join(', ')} send${peers.length > 1 ? '' : 's'} to this AE: remove ${peers.length > 1 ? 'them' : 'it'} from Peers first.`,
+      );
     if (this.q.remove.run(id).changes === 0) throw new AppError('NOT_FOUND', 'No such remote AE.');
     this.resolved.clear();
   }

@@ -16,7 +16,7 @@ export interface ExchangeRouteDeps {
 /** /api routes of the exchange with other archives: peers, transfers, remote search, routing rules. */
 export function exchangeRoutes(deps: ExchangeRouteDeps): Router {
   const router = express.Router();
-  router.use(peerRoutes({ peers: deps.exchange.peers, audit: deps.audit }));
+  router.use(peerRoutes({ peers: deps.exchange.peers, audit: deps.audit, callingAeTitle: deps.exchange.callingAeTitle }));
   router.use(remoteSearchRoutes({ exchange: deps.exchange, audit: deps.audit }));
   router.use(routingRuleRoutes({ rules: deps.exchange.routingRules, peers: deps.exchange.peers, audit: deps.audit }));
   router.use(transferRoutes({ transfers: deps.exchange.transfers }));

@@ -3,6 +3,8 @@ import type { AuditLog } from '../audit/audit-log';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { IngestDeps } from '../ingest/store-instance';
 import type { BlobStore } from '../storage/blob-store';
+import { dimseFetchWorker } from './dimse-fetch-worker';
+import { dimseSendWorker } from './dimse-send-worker';
 import { fetchWorker } from './fetch-worker';
 import { PeerStore } from './peer-store';
 import { RoutingRuleStore } from './routing-rule-store';
@@ -11,6 +13,7 @@ import { SecretBox } from './secret-box';
 import { sendWorker } from './send-worker';
 import { TransferQueue } from './transfer-queue';
 import { TransferStore } from './transfer-store';
+import type { TransferWorker } from './transfer-work';
 
 export interface ExchangeConfig {
   secretKeyFile: string;
@@ -19,6 +22,8 @@ export interface ExchangeConfig {
   fetchMaxInstanceBytes: number;
   /** How long a peer may stay silent in a transfer (PACS_PEER_TIMEOUT_SECONDS), ms. */
   peerTimeoutMs: number;
+  /** Our AE title (PACS_DIMSE_AE_TITLE): the calling AE title to DIMSE peers, and the C-MOVE destination of fetches from them. */
+  dimse: { aeTitle: string };
 }
 
 export interface ExchangeDeps {
@@ -32,14 +37,16 @@ export interface ExchangeDeps {
 }
 
 /**
- * Exchange with other archives over DICOMweb: the peers, and the work that runs in the background
- * for them. Made once by the composition root (start-archive.ts) and closed with the archive.
+ * Exchange with other archives over DICOMweb, or DIMSE for a peer that is a known remote AE: the
+ * peers, and the work that runs in the background for them. Made once by the composition root (start-archive.ts) and closed with the archive.
  */
 export interface Exchange {
   peers: PeerStore;
   /** The durable queue of transfer jobs (sends to and fetches from peers). */
   transfers: TransferQueue;
   routingRules: RoutingRuleStore;
+  /** The calling AE title of our associations with DIMSE peers. */
+  callingAeTitle: string;
   /** Told of every indexed instance (start-archive.ts onIndexed); routes stable studies by the rules. */
   stableStudies: StableStudies;
   close(): Promise<void>;
@@ -64,16 +71,27 @@ export function startExchange(config: ExchangeConfig, deps: ExchangeDeps): Excha
     stableAgeMs: config.stableAgeSeconds * 1000,
     log: deps.log,
   });
-  transfers.registerWorker('send', sendWorker({ index: deps.index, blobStore: deps.blobStore, peers, audit: deps.audit }));
+  const dimse = { index: deps.index, audit: deps.audit, callingAeTitle: config.dimse.aeTitle, timeoutMs: config.peerTimeoutMs };
+  transfers.registerWorker(
+    'send',
+    byPeerKind(
+      sendWorker({ index: deps.index, blobStore: deps.blobStore, peers, audit: deps.audit }),
+      dimseSendWorker({ ...dimse, blobStore: deps.blobStore }),
+    ),
+  );
   transfers.registerWorker(
     'fetch',
-    fetchWorker({ index: deps.index, ingest: deps.ingest, audit: deps.audit, maxInstanceBytes: config.fetchMaxInstanceBytes }),
+    byPeerKind(
+      fetchWorker({ index: deps.index, ingest: deps.ingest, audit: deps.audit, maxInstanceBytes: config.fetchMaxInstanceBytes }),
+      dimseFetchWorker(dimse),
+    ),
   );
   transfers.start();
   return {
     peers,
     transfers,
     routingRules,
+    callingAeTitle: config.dimse.aeTitle,
     stableStudies,
     async close() {
       stableStudies.close();
@@ -81,4 +99,9 @@ export function startExchange(config: ExchangeConfig, deps: ExchangeDeps): Excha
       await peers.close();
     },
   };
+}
+
+/** The worker of a job's peer: DICOMweb (STOW-RS, WADO-RS) or DIMSE (C-STORE; C-FIND and C-MOVE). */
+function byPeerKind(dicomweb: TransferWorker, dimse: TransferWorker): TransferWorker {
+  return (run) => (run.peer.endpoint.dimse ? dimse(run) : dicomweb(run));
 }

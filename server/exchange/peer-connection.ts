@@ -11,6 +11,8 @@ export interface PeerEndpoint {
   caPem: string | null;
   bandwidthKbps: number | null;
   maxConnections: number;
+  /** A DIMSE peer's remote AE (then `baseUrl` is only its dicom:// name); port null when the AE has none now. */
+  dimse?: { aeTitle: string; host: string; port: number | null };
 }
 
 export interface PeerResponse {
@@ -100,6 +102,11 @@ export class PeerConnection {
     } catch (error) {
       throw unreachable(error, `${req.method} ${url.pathname}`);
     }
+  }
+
+  /** `source` under the peer's bandwidth cap: a DIMSE peer's C-STORE data sets. */
+  throttle(source: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
+    return capped(source, this.cap);
   }
 
   close(): Promise<void> {

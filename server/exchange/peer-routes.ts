@@ -6,7 +6,8 @@ import type { AuditLog } from '../audit/audit-log';
 import { recordAction } from '../audit/record-action';
 import { requireAction } from '../auth/principal';
 import type { PeerStore } from './peer-store';
-import { testPeerConnection } from './peer-test';
+import type { PeerEndpoint } from './peer-connection';
+import { testDimsePeer, testPeerConnection } from './peer-test';
 
 /**
  * The peers (remote DICOMweb archives) at /api/peers: anyone who may transfer lists them (to pick
@@ -14,9 +15,12 @@ import { testPeerConnection } from './peer-test';
  * audited as `peer-change` (Security Alert, Network Configuration) naming the peer and what
  * changed, never a secret. A connection test answers 200 whatever the peer did.
  */
-export function peerRoutes(deps: { peers: PeerStore; audit: AuditLog }): Router {
+export function peerRoutes(deps: { peers: PeerStore; audit: AuditLog; callingAeTitle: string }): Router {
   const router = express.Router();
   const { peers } = deps;
+  // A DIMSE peer's test is a C-ECHO to its remote AE.
+  const test = (endpoint: PeerEndpoint) =>
+    endpoint.dimse ? testDimsePeer(endpoint.dimse, deps.callingAeTitle) : testPeerConnection(endpoint);
   const audit = (req: Request, res: Response, detail: string) => recordAction(deps.audit, req, res, { action: 'peer-change', detail });
 
   router.get('/peers', (_req: Request, res: Response) => {
@@ -34,7 +38,7 @@ export function peerRoutes(deps: { peers: PeerStore; audit: AuditLog }): Router 
   // Before /peers/:id, which would take "test" for an id.
   router.post('/peers/test', async (req: Request, res: Response) => {
     requireAction(res, 'admin');
-    res.json(await testPeerConnection(peers.draftEndpoint(bodyOf(req))));
+    res.json(await test(peers.draftEndpoint(bodyOf(req))));
   });
 
   router.get('/peers/:id', (req: Request, res: Response) => {
@@ -79,7 +83,7 @@ export function peerRoutes(deps: { peers: PeerStore; audit: AuditLog }): Router 
     const body = bodyOf(req);
     const endpoint = Object.keys(body).length === 0 ? peers.endpoint(id) : peers.draftEndpoint(body, id);
     if (!endpoint) throw new AppError('NOT_FOUND', 'No such peer.');
-    res.json(await testPeerConnection(endpoint));
+    res.json(await test(endpoint));
   });
 
   return router;
@@ -100,7 +104,8 @@ function describe(peer: PeerSummary): string {
 function changes(before: PeerSummary, after: PeerSummary, body: Record<string, unknown>): string[] {
   const out: string[] = [];
   if (before.name !== after.name) out.push(`name was "${before.name}"`);
-  if (before.baseUrl !== after.baseUrl) out.push(`base URL was ${before.baseUrl}`);
+  if (before.remoteAeId !== after.remoteAeId) out.push(`remote AE was ${before.baseUrl}`);
+  else if (before.baseUrl !== after.baseUrl) out.push(`base URL was ${before.baseUrl}`);
   if (before.auth.kind !== after.auth.kind) out.push(`authentication ${before.auth.kind} → ${after.auth.kind}`);
   if (before.auth.username !== after.auth.username && after.auth.kind === 'basic') out.push(`username ${after.auth.username ?? ''}`);
   const auth = body.auth as Record<string, unknown> | undefined;

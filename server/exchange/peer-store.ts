@@ -1,5 +1,12 @@
 import { X509Certificate } from 'node:crypto';
-import { SEND_SYNTAXES, type PeerAuthKind, type PeerInput, type PeerSummary, type SendSyntax } from '../../shared/api/exchange';
+import {
+  SEND_SYNTAXES,
+  type PeerAuthKind,
+  type PeerInput,
+  type PeerKind,
+  type PeerSummary,
+  type SendSyntax,
+} from '../../shared/api/exchange';
 import { AppError } from '../../shared/errors';
 import type { AccessDb } from '../auth/access-db';
 import { newId } from '../auth/secrets';
@@ -8,6 +15,7 @@ import type { SecretBox } from './secret-box';
 
 interface Row {
   id: string;
+  kind: PeerKind;
   name: string;
   base_url: string;
   auth_kind: PeerAuthKind;
@@ -20,7 +28,16 @@ interface Row {
   paused_at: number | null;
   created_at: number;
   updated_at: number;
+  /** A DIMSE peer's remote AE (remote_aes.id), and that AE as it is now (joined, not stored here). */
+  remote_ae_id: string | null;
+  ae_title?: string | null;
+  ae_host?: string | null;
+  ae_port?: number | null;
 }
+
+/** The peer with its remote AE's title, host and port, when it has one. */
+const SELECT = `SELECT p.*, r.ae_title AS ae_title, r.host AS ae_host, r.port AS ae_port
+  FROM peers p LEFT JOIN remote_aes r ON r.id = p.remote_ae_id`;
 
 const MAX_CONNECTIONS = 16;
 
@@ -41,16 +58,20 @@ export class PeerStore {
     private readonly connectionOptions: { stallMs?: number } = {},
   ) {
     this.q = {
-      all: db.prepare<[], Row>('SELECT * FROM peers ORDER BY name'),
-      byId: db.prepare<[string], Row>('SELECT * FROM peers WHERE id = ?'),
+      all: db.prepare<[], Row>(`${SELECT} ORDER BY p.name`),
+      byId: db.prepare<[string], Row>(`${SELECT} WHERE p.id = ?`),
       insert: db.prepare<[Row]>(
-        `INSERT INTO peers (id, name, base_url, auth_kind, username, secret_sealed, ca_pem, bandwidth_kbps, max_connections, send_syntax, paused_at, created_at, updated_at)
-         VALUES (@id, @name, @base_url, @auth_kind, @username, @secret_sealed, @ca_pem, @bandwidth_kbps, @max_connections, @send_syntax, @paused_at, @created_at, @updated_at)`,
+        `INSERT INTO peers (id, kind, name, base_url, auth_kind, username, secret_sealed, ca_pem, bandwidth_kbps, max_connections, send_syntax, remote_ae_id, paused_at, created_at, updated_at)
+         VALUES (@id, @kind, @name, @base_url, @auth_kind, @username, @secret_sealed, @ca_pem, @bandwidth_kbps, @max_connections, @send_syntax, @remote_ae_id, @paused_at, @created_at, @updated_at)`,
       ),
       update: db.prepare<[Row]>(
         `UPDATE peers SET name = @name, base_url = @base_url, auth_kind = @auth_kind, username = @username, secret_sealed = @secret_sealed,
-         ca_pem = @ca_pem, bandwidth_kbps = @bandwidth_kbps, max_connections = @max_connections, send_syntax = @send_syntax, updated_at = @updated_at
+         ca_pem = @ca_pem, bandwidth_kbps = @bandwidth_kbps, max_connections = @max_connections, send_syntax = @send_syntax,
+         remote_ae_id = @remote_ae_id, updated_at = @updated_at
          WHERE id = @id`,
+      ),
+      remoteAe: db.prepare<[string], { ae_title: string; host: string; port: number | null }>(
+        'SELECT ae_title, host, port FROM remote_aes WHERE id = ?',
       ),
       setPaused: db.prepare<[number | null, number, string]>('UPDATE peers SET paused_at = ?, updated_at = ? WHERE id = ?'),
       remove: db.prepare<[string]>('DELETE FROM peers WHERE id = ?'),
@@ -71,7 +92,7 @@ export class PeerStore {
   create(input: unknown, now = Date.now()): PeerSummary {
     const row = this.rowFor(input, undefined, now);
     this.write(() => this.q.insert.run(row), row.name);
-    return toSummary(row);
+    return this.get(row.id)!;
   }
 
   /** Replaces the peer's settings; its secret stays unless a new one is given (or the kind changes). */
@@ -81,7 +102,7 @@ export class PeerStore {
     const row = this.rowFor(input, old, now);
     this.write(() => this.q.update.run(row), row.name);
     this.dropConnection(id);
-    return toSummary(row);
+    return this.get(id)!;
   }
 
   /** Removes a peer that no job or rule refers to (those keep the history; pause the peer instead). */
@@ -146,6 +167,8 @@ export class PeerStore {
 
   /** The row `input` makes: a new peer, or `old` changed as a PATCH would; with a secret where its authentication needs one. */
   private rowFor(input: unknown, old: Row | undefined, now: number): Row {
+    const kind = peerKindOf(input, old);
+    if (kind === 'dimse') return this.dimseRowFor(input as Record<string, unknown>, old, now);
     const peer = parsePeerInput(input, old);
     const columns = this.columns(peer, old);
     const row: Row = old
@@ -156,7 +179,50 @@ export class PeerStore {
     return row;
   }
 
+  /** A DIMSE peer's row: a known remote AE with a port instead of a URL and credentials. */
+  private dimseRowFor(body: Record<string, unknown>, old: Row | undefined, now: number): Row {
+    const bad = (message: string) => new AppError('BAD_REQUEST', message);
+    const allowed = new Set(['kind', 'name', 'remoteAeId', 'bandwidthKbps', 'maxConnections']);
+    const unknown = Object.keys(body).filter((field) => !allowed.has(field));
+    if (unknown.length > 0)
+      throw bad(`A DIMSE peer has no ${unknown.join(', ')}: it has name, remoteAeId, bandwidthKbps and maxConnections.`);
+    const name = body.name ?? old?.name;
+    if (typeof name !== 'string' || !/^\S(.{0,62}\S)?$/u.test(name)) throw bad('name must be 1 to 64 characters.');
+    const remoteAeId = body.remoteAeId ?? old?.remote_ae_id;
+    if (typeof remoteAeId !== 'string' || remoteAeId === '')
+      throw bad('remoteAeId is required: the known remote AE to send to and fetch from.');
+    const ae = this.q.remoteAe.get(remoteAeId);
+    if (!ae) throw bad('remoteAeId is not a known remote AE (see /api/dimse/remote-aes).');
+    if (ae.port === null) throw bad(`The remote AE "${ae.ae_title}" has no port: give it the port it listens on first.`);
+    const { bandwidthKbps, maxConnections } = parseLimits(body, old);
+    const columns = {
+      kind: 'dimse' as const,
+      name,
+      base_url: '',
+      auth_kind: 'none' as const,
+      username: '',
+      secret_sealed: null,
+      ca_pem: null,
+      bandwidth_kbps: bandwidthKbps,
+      max_connections: maxConnections,
+      send_syntax: 'as-stored' as const,
+      remote_ae_id: remoteAeId,
+    };
+    return old ? { ...old, ...columns, updated_at: now } : { id: newId(), ...columns, paused_at: null, created_at: now, updated_at: now };
+  }
+
   private endpointOf(row: Row): PeerEndpoint {
+    if (row.kind === 'dimse') {
+      const remoteAe = { aeTitle: row.ae_title ?? '', host: row.ae_host ?? '', port: row.ae_port ?? null };
+      return {
+        baseUrl: dimseUrl(remoteAe),
+        authorization: undefined,
+        caPem: null,
+        bandwidthKbps: row.bandwidth_kbps,
+        maxConnections: row.max_connections,
+        dimse: remoteAe,
+      };
+    }
     return {
       baseUrl: row.base_url,
       authorization: this.authorization(row),
@@ -176,6 +242,7 @@ export class PeerStore {
   }
 
   private columns(peer: ParsedPeer, old: Row | undefined): Omit<Row, 'id' | 'paused_at' | 'created_at' | 'updated_at'> {
+    if (old?.kind === 'dimse') throw new AppError('BAD_REQUEST', 'A DIMSE peer cannot become a DICOMweb one: add a new peer.');
     const secret = peer.auth.kind === 'basic' ? peer.auth.password : peer.auth.kind === 'bearer' ? peer.auth.token : undefined;
     // A stored secret is only ever sent to the server it was given for: were it kept when the base
     // URL moves to another origin, an admin could read it by pointing the peer at a server of theirs.
@@ -195,6 +262,8 @@ export class PeerStore {
       bandwidth_kbps: peer.bandwidthKbps,
       max_connections: peer.maxConnections,
       send_syntax: peer.sendSyntax,
+      kind: 'dicomweb',
+      remote_ae_id: null,
     };
   }
 
@@ -204,6 +273,8 @@ export class PeerStore {
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
         throw new AppError('CONFLICT', `A peer named "${name}" exists already.`);
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+        throw new AppError('BAD_REQUEST', 'remoteAeId is not a known remote AE (see /api/dimse/remote-aes).');
       throw error;
     }
   }
@@ -277,12 +348,7 @@ export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer
       throw bad('auth.kind must be none, basic or bearer.');
   }
 
-  const bandwidthKbps = 'bandwidthKbps' in body ? body.bandwidthKbps : (old?.bandwidth_kbps ?? null);
-  if (
-    bandwidthKbps !== null &&
-    (!Number.isInteger(bandwidthKbps) || (bandwidthKbps as number) < 64 || (bandwidthKbps as number) > 100_000_000)
-  )
-    throw bad('bandwidthKbps must be null or an integer from 64 to 100000000 (kbit/s).');
+  const { bandwidthKbps, maxConnections } = parseLimits(body, old);
 
   // An empty text area means "the system CAs", as null does.
   const rawCa = 'caCertificate' in body ? body.caCertificate : (old?.ca_pem ?? null);
@@ -296,10 +362,6 @@ export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer
     }
   }
 
-  const maxConnections = body.maxConnections ?? old?.max_connections ?? 2;
-  if (!Number.isInteger(maxConnections) || (maxConnections as number) < 1 || (maxConnections as number) > MAX_CONNECTIONS)
-    throw bad(`maxConnections must be an integer from 1 to ${MAX_CONNECTIONS}.`);
-
   const sendSyntax = body.sendSyntax ?? old?.send_syntax ?? 'as-stored';
   if (!(SEND_SYNTAXES as readonly unknown[]).includes(sendSyntax)) throw bad(`sendSyntax must be one of ${SEND_SYNTAXES.join(', ')}.`);
 
@@ -307,19 +369,54 @@ export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer
     name,
     baseUrl,
     auth,
-    bandwidthKbps: bandwidthKbps as number | null,
+    bandwidthKbps,
     caCertificate: caCertificate as string | null,
-    maxConnections: maxConnections as number,
+    maxConnections,
     sendSyntax: sendSyntax as SendSyntax,
   };
 }
 
+/** The kind a POST body names (DICOMweb unless it says dimse), or the saved peer's; a PATCH cannot change it. */
+function peerKindOf(input: unknown, old: Row | undefined): PeerKind {
+  const kind = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).kind : undefined;
+  if (kind !== undefined && kind !== 'dicomweb' && kind !== 'dimse') throw new AppError('BAD_REQUEST', 'kind must be dicomweb or dimse.');
+  if (old && kind !== undefined && kind !== old.kind)
+    throw new AppError('BAD_REQUEST', `This peer is a ${old.kind} peer and stays one: add a new peer of kind ${kind}.`);
+  return old?.kind ?? (kind as PeerKind | undefined) ?? 'dicomweb';
+}
+
+/** The bandwidth cap and connection limit, which both kinds of peer have. */
+function parseLimits(body: Record<string, unknown>, old: Row | undefined): { bandwidthKbps: number | null; maxConnections: number } {
+  const bandwidthKbps = 'bandwidthKbps' in body ? body.bandwidthKbps : (old?.bandwidth_kbps ?? null);
+  if (
+    bandwidthKbps !== null &&
+    (!Number.isInteger(bandwidthKbps) || (bandwidthKbps as number) < 64 || (bandwidthKbps as number) > 100_000_000)
+  )
+    throw new AppError('BAD_REQUEST', 'bandwidthKbps must be null or an integer from 64 to 100000000 (kbit/s).');
+  const maxConnections = body.maxConnections ?? old?.max_connections ?? 2;
+  if (!Number.isInteger(maxConnections) || (maxConnections as number) < 1 || (maxConnections as number) > MAX_CONNECTIONS)
+    throw new AppError('BAD_REQUEST', `maxConnections must be an integer from 1 to ${MAX_CONNECTIONS}.`);
+  return { bandwidthKbps: bandwidthKbps as number | null, maxConnections: maxConnections as number };
+}
+
+/** A DIMSE peer as a URL, for the audit trail and the list: dicom://AE_TITLE@host:port. */
+function dimseUrl(ae: { aeTitle: string; host: string; port: number | null }): string {
+  const host = ae.host.includes(':') ? `[${ae.host}]` : ae.host;
+  return `dicom://${encodeURIComponent(ae.aeTitle)}@${host}${ae.port === null ? '' : `:${ae.port}`}`;
+}
+
 function toSummary(row: Row): PeerSummary {
   const iso = (ms: number) => new Date(ms).toISOString();
+  const dimse =
+    row.kind === 'dimse'
+      ? { remoteAeId: row.remote_ae_id ?? '', aeTitle: row.ae_title ?? '', host: row.ae_host ?? '', port: row.ae_port ?? null }
+      : undefined;
   return {
     id: row.id,
+    kind: row.kind,
     name: row.name,
-    baseUrl: row.base_url,
+    baseUrl: dimse ? dimseUrl(dimse) : row.base_url,
+    ...dimse,
     auth: {
       kind: row.auth_kind,
       ...(row.auth_kind === 'basic' ? { username: row.username } : {}),

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { PeerTestOutcome, PeerTestResult } from '../../shared/api/exchange';
+import { echoRemoteAe, type RemoteAeAddress } from '../dimse/echo-scu';
 import { header, readAnswer } from './peer-answer';
 import { PeerConnection, PeerProtocolError, PeerUnreachableError, type PeerEndpoint } from './peer-connection';
 
@@ -189,4 +190,20 @@ function ok(status: number, ms: number): PeerTestResult {
 
 function result(outcome: PeerTestOutcome, status: number | null, roundTripMs: number | null, message: string): PeerTestResult {
   return { ok: outcome === 'ok', outcome, roundTripMs, status, message };
+}
+
+const ECHO_AS_TEST: Record<NonNullable<PeerTestResult['echo']>, PeerTestOutcome> = {
+  ok: 'ok',
+  rejected: 'credentials',
+  unreachable: 'unreachable',
+  timeout: 'unreachable',
+  'no-port': 'unreachable',
+  aborted: 'peer-error',
+  protocol: 'peer-error',
+};
+
+/** "Test connection" of a DIMSE peer: a C-ECHO to its remote AE (echo-scu.ts), in our AE title. */
+export async function testDimsePeer(remoteAe: RemoteAeAddress, callingAeTitle: string): Promise<PeerTestResult> {
+  const echo = await echoRemoteAe(remoteAe, callingAeTitle);
+  return { ...result(ECHO_AS_TEST[echo.outcome], null, echo.millis, echo.message), echo: echo.outcome };
 }

@@ -8,6 +8,7 @@ import { principalLabel, requireAction } from '../auth/principal';
 import { sendDicomJson } from '../http/send-json';
 import type { Exchange } from './exchange';
 import { peerAppError } from './peer-failure';
+import { searchDimsePeer } from './dimse-search';
 import { searchPeer } from './peer-qido';
 
 export interface RemoteSearchDeps {
@@ -30,7 +31,7 @@ const WHAT: Record<QidoLevel, string> = {
  * Search a peer (issue 13 item 3): QIDO-RS proxied through our server, so the browser never holds
  * the peer's credentials. Our QIDO query keys only (shared/dicomweb/qido-query.ts), checked as our
  * own QIDO-RS checks them, with a bounded limit; the peer's answer comes back as DICOM JSON after
- * being checked to be DICOM JSON. A peer that fails is a 502 (peer-failure.ts). Action `transfer`.
+ * being checked to be DICOM JSON. A DIMSE peer is asked the same keys as a C-FIND (dimse-search.ts). A peer that fails is a 502 (peer-failure.ts). Action `transfer`.
  *   GET /api/peers/{id}/studies
  *   GET /api/peers/{id}/studies/{study}/series
  *   GET /api/peers/{id}/studies/{study}/series/{series}/instances
@@ -73,10 +74,16 @@ function searchRemote(level: QidoLevel, deps: RemoteSearchDeps) {
     res.once('close', () => gone.abort());
     const deadline = AbortSignal.timeout(DEADLINE_MS);
     try {
-      const answer = await searchPeer(deps.exchange.peers.connection(peer.id), path, {
-        signal: AbortSignal.any([gone.signal, deadline]),
-        what: WHAT[level],
-      });
+      const signal = AbortSignal.any([gone.signal, deadline]);
+      const connection = deps.exchange.peers.connection(peer.id);
+      const answer =
+        peer.kind === 'dimse'
+          ? await searchDimsePeer(
+              connection,
+              { level, params, study, series, maxLimit: REMOTE_SEARCH_MAX_LIMIT },
+              { callingAeTitle: deps.exchange.callingAeTitle, timeoutMs: DEADLINE_MS, signal },
+            )
+          : await searchPeer(connection, path, { signal, what: WHAT[level] });
       if (answer.warning !== undefined && /^[\x20-\x7e]{1,300}$/.test(answer.warning)) res.setHeader('Warning', answer.warning);
       sendDicomJson(req, res, JSON.stringify(answer.items));
     } catch (error) {

@@ -51,3 +51,18 @@ export interface DimseStatus {
   /** Any calling AE is accepted, known or not (PACS_DIMSE_ACCEPT_ANY, loopback only). */
   acceptAny: boolean;
 }
+
+/**
+ * How a C-ECHO to a remote AE went (POST /api/dimse/remote-aes/{id}/echo, and "Test connection"
+ * of a DIMSE peer): answered, nothing listening or reachable, the association rejected (AE
+ * titles), aborted, a protocol error, no answer in time, or no port to call.
+ */
+export type EchoOutcome = 'ok' | 'unreachable' | 'rejected' | 'aborted' | 'protocol' | 'timeout' | 'no-port';
+
+export interface EchoResult {
+  outcome: EchoOutcome;
+  /** Association, C-ECHO and release, in milliseconds (null when nothing answered). */
+  millis: number | null;
+  /** In English; the viewer says it by `outcome` in the user's language. */
+  message: string;
+}

@@ -4,6 +4,8 @@
  * peer) and routing rules. Everything a peer is spoken to with is plain DICOMweb (PS3.18).
  */
 
+import type { EchoOutcome } from './dimse';
+
 export type PeerAuthKind = 'none' | 'basic' | 'bearer';
 
 /** A lossless transfer syntax a send may re-encode to, or `as-stored`. */
@@ -29,11 +31,35 @@ export interface PeerInput {
   sendSyntax?: SendSyntax;
 }
 
+/** How a peer is spoken to: DICOMweb (PS3.18) at a base URL, or DIMSE (PS3.7) to a known remote AE. */
+export type PeerKind = 'dicomweb' | 'dimse';
+
+/**
+ * POST /api/peers and PATCH /api/peers/{id} of a DIMSE peer: a known remote AE (GET
+ * /api/dimse/remote-aes) with a port. Sends are C-STOREs to it; fetches a C-FIND, then a C-MOVE
+ * to this archive's AE title (so the AE must also be allowed to store here); the remote search a
+ * C-FIND. PATCH may leave `kind` out.
+ */
+export interface DimsePeerInput {
+  kind: 'dimse';
+  name: string;
+  remoteAeId: string;
+  bandwidthKbps?: number | null;
+  maxConnections?: number;
+}
+
 /** A peer as GET /api/peers shows it: never its secret. */
 export interface PeerSummary {
   id: string;
+  kind: PeerKind;
   name: string;
+  /** The DICOMweb base URL; for a DIMSE peer `dicom://AE_TITLE@host:port`, for display only. */
   baseUrl: string;
+  /** DIMSE peers: the known remote AE, with its title, host and port as they are now. */
+  remoteAeId?: string;
+  aeTitle?: string;
+  host?: string;
+  port?: number | null;
   auth: { kind: PeerAuthKind; username?: string; secretSet: boolean };
   bandwidthKbps: number | null;
   /** Subject of the custom CA certificate, or null when the system CAs are used. */
@@ -63,6 +89,12 @@ export interface PeerTestResult {
   /** HTTP status the peer answered with, when it answered. */
   status: number | null;
   message: string;
+  /**
+   * A DIMSE peer's test is a C-ECHO: how it went, as POST /api/dimse/remote-aes/{id}/echo says
+   * (`outcome` then maps ok → ok, rejected → credentials, unreachable, timeout and no-port →
+   * unreachable, aborted and protocol → peer-error).
+   */
+  echo?: EchoOutcome;
 }
 
 export type TransferDirection = 'send' | 'fetch';

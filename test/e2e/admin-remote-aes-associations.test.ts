@@ -1,26 +1,27 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteAe } from '../../shared/api/dimse';
+import type { PeerSummary } from '../../shared/api/exchange';
 import { DimseClient } from '../../server/dimse/dimse-client';
 import { VERIFICATION_SOP_CLASS } from '../../server/dimse/sop-classes';
 import { startBrowserArchive, stopBrowserArchive, type BrowserArchive } from '../helpers/browser-archive';
 import { signIn } from '../helpers/browser';
+import { afterListReload } from '../helpers/admin-list-reload';
 import { runDcmtk, startStorescp, type Storescp } from '../helpers/dcmtk';
 import { freeLoopbackPort } from '../helpers/free-port';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
-/** The panel drawn again (by its own 2 s refresh) after `since` loads. */
-const nextDraw = async (page: Page, since: number) =>
-  page.waitForFunction((n) => Number(document.querySelector('[data-testid="associations"]')?.getAttribute('data-loads')) > n, since, {
-    timeout: 10_000,
-  });
-const loads = async (page: Page) => Number(await page.getAttribute('[data-testid="associations"]', 'data-loads'));
+/** Waits for the associations panel to be drawn again by its own 2 s refresh, no click. */
+const nextDraw = async (page: Page) => {
+  const since = Number(await page.getAttribute('[data-testid="associations"]', 'data-loads'));
+  await page.waitForSelector(`[data-testid="associations"][data-loads="${since + 1}"]`, { timeout: 10_000 });
+};
 
 /**
  * The DICOM devices page against real DIMSE peers: "Test" (a C-ECHO from the archive) answered by
  * DCMTK's storescp, and a device nothing listens for; the associations table showing an
  * association held open by a modality, then among the recent ones with its outcome, echoscu's
- * too; English and Vietnamese.
+ * too; English and Vietnamese. And a DICOM device made a peer in the Peers form.
  */
 describe('DICOM devices: connection test and associations, in Chromium', () => {
   let started: Partial<BrowserArchive> = {};
@@ -129,13 +130,7 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
     await runDcmtk('echoscu', ['-aet', 'STRANGER', '-aec', 'PACS', '127.0.0.1', String(archive.dimse!.port)]);
 
     const recent = page.locator('[data-testid="associations-recent"] [data-testid="association-row"]');
-    await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="associations-recent"] [data-testid="association-row"]').length === 3,
-      null,
-      {
-        timeout: 10_000,
-      },
-    );
+    await expect.poll(() => recent.count(), { timeout: 10_000 }).toBe(3);
     await page.waitForSelector('[data-testid="associations-active-empty"]');
     const rows = await recent.evaluateAll((trs) =>
       trs.map((tr) => [
@@ -158,7 +153,7 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
     expect(await recent.first().locator('[data-testid="association-cell-outcome"]').textContent()).toBe('bị từ chối');
     expect(await page.textContent('[data-testid="associations-active-empty"]')).toBe('Hiện không có thiết bị nào đang kết nối.');
     // Still refreshed every 2 s while the page is open; not once it is left.
-    await nextDraw(page, await loads(page));
+    await nextDraw(page);
     if (process.env.PACS_SCREENSHOT_DIR)
       await page.screenshot({ path: `${process.env.PACS_SCREENSHOT_DIR}/admin-dimse-vi.png`, fullPage: true });
     await page.goto(`${archive.url}/admin/peers`);
@@ -167,6 +162,52 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
     page.on('request', (request) => void (request.url().endsWith('/api/dimse/associations') && polled++));
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(polled).toBe(0);
+    await context.close();
+  }, 90_000);
+
+  it('makes a DICOM device a peer in the Peers form: a known AE with a port instead of a URL, tested with a C-ECHO', async () => {
+    const { archive, browser } = started as BrowserArchive;
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, archive);
+    await page.goto(`${archive.url}/admin/peers`);
+    await page.waitForSelector('[data-testid="admin-peers"][data-state="done"]');
+    expect(await page.isVisible('[data-testid="peer-remote-ae"]')).toBe(false);
+    await page.selectOption('[data-testid="peer-kind"]', 'dimse');
+    for (const field of ['peer-url', 'peer-auth', 'peer-send-syntax', 'peer-ca', 'peer-username', 'peer-token'])
+      expect(await page.isHidden(`[data-testid="${field}"]`), field).toBe(true);
+    // Only the devices with a port can be called.
+    const offered = await page.$$eval('[data-testid="peer-remote-ae"] option', (options) => options.map((o) => o.textContent));
+    expect(offered).toEqual([
+      `GONE_SCP (127.0.0.1:${devices.get('GONE_SCP')!.port}) nothing listens`,
+      `WARD_SCP (127.0.0.1:${storescp!.port}) storescp`,
+    ]);
+    await page.selectOption('[data-testid="peer-remote-ae"]', devices.get('WARD_SCP')!.id);
+    await page.fill('[data-testid="peer-name"]', 'Máy trạm siêu âm');
+    await page.click('[data-testid="peer-test"]');
+    const result = await page.waitForSelector('[data-testid="peer-test-result"][data-ok]', { timeout: 20_000 });
+    expect(await result.getAttribute('data-ok'), (await result.textContent())!).toBe('true');
+    expect(await result.textContent()).toMatch(/^Answered \(C-ECHO\) in \d+ ms\.$/);
+
+    await afterListReload(page, 'admin-peers', () => page.click('[data-testid="peer-save"]'));
+    expect(await page.textContent('[data-testid="admin-notice"]')).toBe('Peer Máy trạm siêu âm added.');
+    const row = page.locator('[data-testid="peer-row"][data-kind="dimse"]');
+    expect(await row.locator('[data-testid="peer-cell-url"]').textContent()).toBe(`WARD_SCP@127.0.0.1:${storescp!.port}`);
+    expect(await row.locator('[data-testid="peer-cell-auth"]').textContent()).toBe('DICOM device (DIMSE)');
+    const peers = (await (await archive.fetch('/api/peers')).json()) as PeerSummary[];
+    expect(peers).toMatchObject([
+      { kind: 'dimse', name: 'Máy trạm siêu âm', remoteAeId: devices.get('WARD_SCP')!.id, aeTitle: 'WARD_SCP' },
+    ]);
+    // Saved, it keeps its kind and device; the form shows no URL for it.
+    expect(await page.isDisabled('[data-testid="peer-kind"]')).toBe(true);
+    expect(await page.inputValue('[data-testid="peer-remote-ae"]')).toBe(devices.get('WARD_SCP')!.id);
+    expect(await page.isHidden('[data-testid="peer-url"]')).toBe(true);
+
+    // The Transfers page and the worklist's archive picker list it by name, like the DICOMweb peers.
+    await page.goto(`${archive.url}/transfers`);
+    await page.waitForSelector('[data-testid="transfers-page"][data-state="done"]');
+    expect(await page.textContent('[data-testid="transfers-peer"] strong')).toBe('Máy trạm siêu âm');
+    expect(await page.textContent('[data-testid="transfers-peers"]')).not.toContain('dicom://');
     await context.close();
   }, 90_000);
 });

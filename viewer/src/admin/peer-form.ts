@@ -1,10 +1,13 @@
 import { currentLanguage, translator } from '../i18n/i18n';
 import { element } from '../ui/element';
 import { button, formWithHeading, labelled, textInput } from '../ui/form-parts';
-import { SEND_SYNTAXES, type PeerInput, type PeerSummary, type PeerTestResult, type SendSyntax } from './peer-api';
+import { SEND_SYNTAXES, type AnyPeerInput, type PeerInput, type PeerSummary, type PeerTestResult, type SendSyntax } from './peer-api';
 import { peerMessages, type PeerKey } from './peer-messages';
+import type { RemoteAe } from './remote-ae-api';
+import { remoteAeMessages } from './remote-ae-messages';
 
 const t = translator(peerMessages);
+const tDimse = translator(remoteAeMessages);
 
 const SYNTAX_NAMES: Record<SendSyntax, PeerKey> = {
   'as-stored': 'syntaxAsStored',
@@ -19,21 +22,37 @@ export interface PeerForm {
   /** The peer being changed, if any. */
   editing(): PeerSummary | undefined;
   showTest(result: PeerTestResult | undefined): void;
+  /** The known remote AEs a DIMSE peer may be; those with a port are offered. */
+  setRemoteAes(remoteAes: RemoteAe[]): void;
 }
 
 /**
- * The add / edit form of a peer: name, base URL, authentication (none, Basic with username and
- * password, Bearer token), bandwidth cap, max connections, send syntax and a custom CA. Saved
- * secrets never come back from the archive: their field stays empty and says "set, leave empty
- * to keep". "Test connection" tests the form as it stands, before saving.
+ * The add / edit form of a peer: name, kind, then for a DICOMweb archive its base URL,
+ * authentication (none, Basic with username and password, Bearer token), send syntax and a
+ * custom CA, or for a DICOM device (DIMSE) one of the known remote AEs with a port; bandwidth
+ * cap and max connections for both. Saved secrets never come back from the archive: their field
+ * stays empty and says "set, leave empty to keep". "Test connection" tests the form as it
+ * stands, before saving. A saved peer keeps its kind.
  */
 export function createPeerForm(handlers: {
-  onSave: (input: Partial<PeerInput>, form: PeerForm) => void;
-  onTest: (input: Partial<PeerInput>, form: PeerForm) => void;
+  onSave: (input: AnyPeerInput, form: PeerForm) => void;
+  onTest: (input: AnyPeerInput, form: PeerForm) => void;
 }): PeerForm {
   const form = formWithHeading('admin-create peer-form', 'peer-form', t('addTitle'), 'h3');
   const heading = form.querySelector('h3')!;
   const name = textInput('peer-name', { autocomplete: 'off', required: true, maxLength: 64 });
+  const kind = element('select', { className: 'input', testid: 'peer-kind' });
+  for (const [value, key] of [
+    ['dicomweb', 'kindDicomweb'],
+    ['dimse', 'kindDimse'],
+  ] as const) {
+    const option = element('option', { text: t(key) });
+    option.value = value;
+    kind.append(option);
+  }
+  const remoteAe = element('select', { className: 'input', testid: 'peer-remote-ae' });
+  const remoteAeField = labelled(t('remoteAe'), remoteAe);
+  const remoteAeHint = element('small', { className: 'peer-hint peer-remote-ae-hint', testid: 'peer-remote-ae-hint' });
   const baseUrl = textInput('peer-url', { type: 'url', autocomplete: 'off', required: true, maxLength: 2048 });
   baseUrl.placeholder = t('baseUrlHint');
   baseUrl.classList.add('peer-url');
@@ -82,16 +101,22 @@ export function createPeerForm(handlers: {
   const test = button(t('testConnection'), 'peer-test');
   const save = button(t('save'), 'peer-save', 'submit', 'btn btn-primary');
   const cancel = button(t('cancelEdit'), 'peer-cancel');
+  const baseUrlField = labelled(t('baseUrl'), baseUrl, 'form-field peer-url-field');
+  const authField = labelled(t('auth'), authKind);
+  const sendSyntaxField = labelled(t('sendSyntax'), sendSyntax);
   form.append(
     labelled(t('name'), name),
-    labelled(t('baseUrl'), baseUrl, 'form-field peer-url-field'),
-    labelled(t('auth'), authKind),
+    labelled(t('kind'), kind),
+    baseUrlField,
+    remoteAeField,
+    remoteAeHint,
+    authField,
     usernameField,
     passwordField,
     tokenField,
     labelled(t('bandwidth'), bandwidth),
     labelled(t('maxConnections'), maxConnections),
-    labelled(t('sendSyntax'), sendSyntax),
+    sendSyntaxField,
     caField,
     caRemoveField,
     element('div', { className: 'admin-filter-actions' }, test, save, cancel),
@@ -99,10 +124,18 @@ export function createPeerForm(handlers: {
   );
 
   let current: PeerSummary | undefined;
+  let remoteAes: RemoteAe[] = [];
+  /** The fields of the kind chosen: a DICOM device has no URL, credentials, send syntax or CA. */
   const showAuthFields = () => {
-    usernameField.hidden = authKind.value !== 'basic';
-    passwordField.hidden = authKind.value !== 'basic';
-    tokenField.hidden = authKind.value !== 'bearer';
+    const dimse = kind.value === 'dimse';
+    for (const field of [baseUrlField, authField, sendSyntaxField, caField]) field.hidden = dimse;
+    baseUrl.required = !dimse;
+    caRemoveField.hidden = dimse || !current?.caSubject;
+    remoteAeField.hidden = !dimse;
+    remoteAeHint.hidden = !dimse;
+    usernameField.hidden = dimse || authKind.value !== 'basic';
+    passwordField.hidden = dimse || authKind.value !== 'basic';
+    tokenField.hidden = dimse || authKind.value !== 'bearer';
     // A saved secret is only kept for the same kind of authentication.
     const kept = current?.auth.secretSet === true && current.auth.kind === authKind.value;
     for (const input of [password, token]) {
@@ -111,15 +144,40 @@ export function createPeerForm(handlers: {
     }
   };
   authKind.addEventListener('change', showAuthFields);
+  kind.addEventListener('change', showAuthFields);
 
-  const read = (): Partial<PeerInput> => {
-    const kind = authKind.value as PeerInput['auth']['kind'];
+  /** The AEs with a port (the saved one too, should its port have been removed since), in a select. */
+  const fillRemoteAes = () => {
+    const offered = remoteAes.filter((ae) => ae.port !== null || ae.id === current?.remoteAeId);
+    remoteAe.replaceChildren(
+      ...offered.map((ae) => {
+        const option = element('option', {
+          text: `${ae.aeTitle} (${ae.host}:${ae.port ?? '—'})${ae.description ? ` ${ae.description}` : ''}`,
+        });
+        option.value = ae.id;
+        return option;
+      }),
+    );
+    remoteAe.value = current?.remoteAeId ?? offered[0]?.id ?? '';
+    remoteAeHint.textContent = offered.length === 0 ? t('noRemoteAes') : t('remoteAeHint');
+  };
+
+  const read = (): AnyPeerInput => {
+    if (kind.value === 'dimse')
+      return {
+        kind: 'dimse',
+        name: name.value.trim(),
+        remoteAeId: remoteAe.value,
+        bandwidthKbps: bandwidth.value.trim() === '' ? null : Number(bandwidth.value),
+        maxConnections: Number(maxConnections.value || 2),
+      };
+    const authChoice = authKind.value as PeerInput['auth']['kind'];
     const auth: PeerInput['auth'] =
-      kind === 'basic'
-        ? { kind, username: username.value.trim(), ...(password.value ? { password: password.value } : {}) }
-        : kind === 'bearer'
-          ? { kind, ...(token.value.trim() ? { token: token.value.trim() } : {}) }
-          : { kind };
+      authChoice === 'basic'
+        ? { kind: authChoice, username: username.value.trim(), ...(password.value ? { password: password.value } : {}) }
+        : authChoice === 'bearer'
+          ? { kind: authChoice, ...(token.value.trim() ? { token: token.value.trim() } : {}) }
+          : { kind: authChoice };
     const input: Partial<PeerInput> = {
       name: name.value.trim(),
       baseUrl: baseUrl.value.trim(),
@@ -143,14 +201,16 @@ export function createPeerForm(handlers: {
       heading.textContent = peer ? t('editTitle', { name: peer.name }) : t('addTitle');
       form.dataset.editing = peer?.id ?? '';
       name.value = peer?.name ?? '';
-      baseUrl.value = peer?.baseUrl ?? '';
+      kind.value = peer?.kind ?? 'dicomweb';
+      kind.disabled = peer !== undefined;
+      fillRemoteAes();
+      baseUrl.value = peer?.kind === 'dimse' ? '' : (peer?.baseUrl ?? '');
       authKind.value = peer?.auth.kind ?? 'none';
       username.value = peer?.auth.username ?? '';
       bandwidth.value = peer?.bandwidthKbps == null ? '' : String(peer.bandwidthKbps);
       maxConnections.value = String(peer?.maxConnections ?? 2);
       sendSyntax.value = peer?.sendSyntax ?? 'as-stored';
       ca.placeholder = peer?.caSubject ? t('caCurrent', { subject: peer.caSubject }) : '';
-      caRemoveField.hidden = !peer?.caSubject;
       cancel.hidden = !peer;
       showAuthFields();
       peerForm.showTest(undefined);
@@ -162,11 +222,16 @@ export function createPeerForm(handlers: {
       result.dataset.outcome = test.outcome;
       // The archive's own sentence names the host, the status and the TLS error, in English.
       if (!test.ok && currentLanguage() === 'en') result.textContent = test.message;
+      else if (test.echo) result.textContent = tDimse(`echo-${test.echo}`, { ms: test.roundTripMs ?? 0 });
       else {
         const text = t(`test-${test.outcome}`, { ms: test.roundTripMs ?? 0 });
         result.textContent = test.status !== null && !test.ok ? `${text} (HTTP ${test.status})` : text;
       }
       result.classList.toggle('form-error', !test.ok);
+    },
+    setRemoteAes(list) {
+      remoteAes = list;
+      fillRemoteAes();
     },
   };
 

@@ -60,7 +60,14 @@ export type PeerKey =
   | 'test-unreachable'
   | 'test-tls'
   | 'test-too-large'
-  | 'test-peer-error';
+  | 'test-peer-error'
+  | 'kind'
+  | 'kindDicomweb'
+  | 'kindDimse'
+  | 'remoteAe'
+  | 'remoteAeHint'
+  | 'noRemoteAes'
+  | 'remoteAeRequired';
 
 /** The strings of the admin's Peers page (other archives this one exchanges studies with). */
 export const peerMessages: Messages<PeerKey> = {
@@ -69,7 +76,7 @@ export const peerMessages: Messages<PeerKey> = {
     peersTitle: 'Peers: other archives',
     noPeers: 'No peer yet: add the archives this one sends studies to or fetches them from.',
     colName: 'Name',
-    colUrl: 'DICOMweb URL',
+    colUrl: 'Address',
     colAuth: 'Authentication',
     colCap: 'Bandwidth cap',
     colStatus: 'Transfers',
@@ -126,13 +133,21 @@ export const peerMessages: Messages<PeerKey> = {
       "The peer's HTTPS certificate is not trusted: if its hospital signs its own certificates, paste that CA certificate (PEM) below.",
     'test-too-large': 'The peer answered a one-study search with too much data: this is probably not a DICOMweb service.',
     'test-peer-error': 'The peer failed to answer: try again later.',
+    kind: 'Kind',
+    kindDicomweb: 'DICOMweb archive',
+    kindDimse: 'DICOM device (DIMSE)',
+    remoteAe: 'DICOM device',
+    remoteAeHint:
+      'To fetch a study from it, this archive asks it to send the images here (C-MOVE): under DICOM devices, it must also be allowed to send images.',
+    noRemoteAes: 'No DICOM device with a port yet: add it under DICOM devices first.',
+    remoteAeRequired: 'Choose the DICOM device.',
   },
   vi: {
     tabPeers: 'Kho liên kết',
     peersTitle: 'Kho liên kết: các kho lưu trữ khác',
     noPeers: 'Chưa có kho liên kết nào: hãy thêm các kho lưu trữ mà hệ thống này gửi ca chụp đến hoặc lấy ca chụp về.',
     colName: 'Tên',
-    colUrl: 'Địa chỉ DICOMweb',
+    colUrl: 'Địa chỉ',
     colAuth: 'Xác thực',
     colCap: 'Giới hạn băng thông',
     colStatus: 'Truyền ảnh',
@@ -189,5 +204,13 @@ export const peerMessages: Messages<PeerKey> = {
       'Chứng chỉ HTTPS của kho liên kết không được tin cậy: nếu bệnh viện đó tự cấp chứng chỉ, hãy dán chứng chỉ CA (PEM) vào ô bên dưới.',
     'test-too-large': 'Kho liên kết trả về quá nhiều dữ liệu cho một lệnh tìm kiếm thử: có lẽ đây không phải dịch vụ DICOMweb.',
     'test-peer-error': 'Kho liên kết gặp lỗi khi trả lời: hãy thử lại sau.',
+    kind: 'Loại',
+    kindDicomweb: 'Kho DICOMweb',
+    kindDimse: 'Thiết bị DICOM (DIMSE)',
+    remoteAe: 'Thiết bị DICOM',
+    remoteAeHint:
+      'Để lấy ca chụp về, hệ thống yêu cầu thiết bị gửi ảnh tới đây (C-MOVE): trong mục Thiết bị DICOM, thiết bị cũng phải được phép gửi ảnh.',
+    noRemoteAes: 'Chưa có thiết bị DICOM nào có cổng: hãy thêm ở mục Thiết bị DICOM trước.',
+    remoteAeRequired: 'Hãy chọn thiết bị DICOM.',
   },
 };

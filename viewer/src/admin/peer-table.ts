@@ -16,7 +16,11 @@ export interface PeerRowActions {
   remove(peer: PeerSummary): void;
 }
 
-/** The peers as a table, one row per peer (`data-peer-id`, `data-paused`): name, URL, authentication, cap, paused, actions. */
+/**
+ * The peers as a table, one row per peer (`data-peer-id`, `data-kind`, `data-paused`): name,
+ * address (a DICOMweb URL, or a DICOM device's AE title, host and port), authentication, cap,
+ * paused, actions.
+ */
 export function createPeerTable(peers: PeerSummary[], actions: PeerRowActions): HTMLTableElement {
   const { table, body } = tableWithHead(
     'peers-table',
@@ -29,12 +33,14 @@ export function createPeerTable(peers: PeerSummary[], actions: PeerRowActions): 
 function peerRow(peer: PeerSummary, actions: PeerRowActions): HTMLTableRowElement {
   const row = element('tr', { testid: 'peer-row' });
   row.dataset.peerId = peer.id;
+  row.dataset.kind = peer.kind;
   row.dataset.paused = String(peer.pausedAt !== null);
   if (peer.pausedAt !== null) row.classList.add('admin-row-disabled');
-  const auth = t(AUTH_NAMES[peer.auth.kind]) + (peer.auth.username ? ` (${peer.auth.username})` : '');
+  const auth =
+    peer.kind === 'dimse' ? t('kindDimse') : t(AUTH_NAMES[peer.auth.kind]) + (peer.auth.username ? ` (${peer.auth.username})` : '');
   row.append(
     element('td', { testid: 'peer-cell-name', text: peer.name }),
-    element('td', { testid: 'peer-cell-url', text: peer.baseUrl }),
+    element('td', { testid: 'peer-cell-url', text: peerAddress(peer) }),
     element('td', { testid: 'peer-cell-auth', text: auth }),
     element('td', { testid: 'peer-cell-cap', text: peer.bandwidthKbps === null ? t('noCap') : t('capKbps', { kbps: peer.bandwidthKbps }) }),
     element('td', { testid: 'peer-cell-status', text: t(peer.pausedAt === null ? 'active' : 'paused') }),
@@ -48,4 +54,11 @@ function peerRow(peer: PeerSummary, actions: PeerRowActions): HTMLTableRowElemen
   remove.addEventListener('click', () => actions.remove(peer));
   row.append(element('td', { className: 'admin-actions', testid: 'peer-actions' }, edit, pause, remove));
   return row;
+}
+
+/** Where the peer is: its DICOMweb base URL, or `AE_TITLE@host:port` for a DICOM device. */
+export function peerAddress(peer: PeerSummary): string {
+  if (peer.kind !== 'dimse') return peer.baseUrl;
+  const host = peer.host?.includes(':') ? `[${peer.host}]` : (peer.host ?? '');
+  return `${peer.aeTitle ?? ''}@${host}${peer.port == null ? '' : `:${peer.port}`}`;
 }

@@ -5,16 +5,28 @@ import { errorText } from '../ui/error-text';
 import { showFormError } from '../ui/form-parts';
 import { adminList } from './admin-list';
 import { adminSection } from './admin-shell';
-import { createPeer, listPeers, removePeer, setPeerPaused, testPeer, updatePeer, type PeerInput } from './peer-api';
+import {
+  createPeer,
+  listPeers,
+  removePeer,
+  setPeerPaused,
+  testPeer,
+  updatePeer,
+  type AnyPeerInput,
+  type DimsePeerInput,
+  type PeerInput,
+} from './peer-api';
 import { createPeerForm, type PeerForm } from './peer-form';
 import { peerMessages } from './peer-messages';
 import { createPeerTable } from './peer-table';
+import { listRemoteAes } from './remote-ae-api';
 
 const t = translator(peerMessages);
 
 /**
- * Peers at `/admin/peers` (admins only): the other archives this one exchanges studies with, in a
- * table (pause / resume, delete, edit) above the add / edit form with its "Test connection". The
+ * Peers at `/admin/peers` (admins only): the other archives (DICOMweb) and DICOM devices (DIMSE,
+ * a known remote AE) this one exchanges studies with, in a table (pause / resume, delete, edit)
+ * above the add / edit form with its "Test connection". The
  * archive's refusals show in place. The section carries `data-state` and `data-loads`
  * (admin-list.ts); the test result `data-ok` and `data-outcome`, for tests.
  */
@@ -24,7 +36,8 @@ export const page: Page = {
     if (!section) return;
 
     const list = adminList(section, async () => {
-      const peers = await listPeers();
+      const [peers, remoteAes] = await Promise.all([listPeers(), listRemoteAes()]);
+      form.setRemoteAes(remoteAes);
       if (peers.length === 0) return element('p', { className: 'form-notice', testid: 'peers-empty', text: t('noPeers') });
       return createPeerTable(peers, {
         edit: (peer) => {
@@ -45,22 +58,24 @@ export const page: Page = {
       });
     });
 
-    /** The name and URL the archive needs at least, checked here so the message is in the UI language. */
-    const complete = (input: Partial<PeerInput>): void => {
+    /** The name and URL (or device) the archive needs at least, checked here so the message is in the UI language. */
+    const complete = (input: AnyPeerInput): void => {
       if (!input.name) throw new Error(t('nameRequired'));
-      if (!input.baseUrl) throw new Error(t('urlRequired'));
+      if (input.kind === 'dimse') {
+        if (!input.remoteAeId) throw new Error(t('remoteAeRequired'));
+      } else if (!input.baseUrl) throw new Error(t('urlRequired'));
     };
 
-    const save = (input: Partial<PeerInput>, peerForm: PeerForm) =>
+    const save = (input: AnyPeerInput, peerForm: PeerForm) =>
       list.attempt(async () => {
         complete(input);
         const editing = peerForm.editing();
-        const saved = editing ? await updatePeer(editing.id, input) : await createPeer(input as PeerInput);
+        const saved = editing ? await updatePeer(editing.id, input) : await createPeer(input as PeerInput | DimsePeerInput);
         peerForm.edit(saved);
         return t(editing ? 'saved' : 'added', { name: saved.name });
       });
 
-    const test = async (input: Partial<PeerInput>, peerForm: PeerForm) => {
+    const test = async (input: AnyPeerInput, peerForm: PeerForm) => {
       showFormError(list.error, undefined);
       try {
         complete(input);

@@ -242,16 +242,15 @@ async function measure(
   console.error(`${server.label}: storescu, ${CONCURRENT_ASSOCIATIONS} associations: ${figures.store[1]!.perSecond.toFixed(0)} inst/s`);
 
   if (!SKIP.has('find')) {
+    figures.find.push(await findFigures(server, monitor, work.queries, 'findscu', (query) => findWithFindscu(server, query)));
+    // Opened only now: Orthanc closes an association idle for 30 s (DicomScpTimeout).
     const association = await FindAssociation.open(server);
     if (!association) problems.push(`${server.label} does not accept Study Root C-FIND`);
     else {
-      figures.find.push(await findFigures(server, monitor, work.queries, 'findscu', (query) => findWithFindscu(server, query)));
       figures.find.push(await findFigures(server, monitor, work.queries, 'one association', (query) => association.find(query)));
       await association.release();
-      console.error(
-        `${server.label}: C-FIND p50 ${figures.find[0]!.p50.toFixed(1)} ms (findscu), ${figures.find[1]!.p50.toFixed(1)} ms (one association)`,
-      );
     }
+    console.error(`${server.label}: C-FIND p50 ${figures.find.map((f) => `${f.p50.toFixed(1)} ms (${f.via})`).join(', ')}`);
   }
   if (storescp) {
     figures.move = await moveWithMovescu(server, monitor, work.one, storescp.dir);
@@ -349,6 +348,11 @@ function printTable(rows: ServerFigures[]): void {
       cell((f) => f.move?.perSecond.toFixed(0) ?? ''),
       ratio(ours.move.perSecond, orthanc?.move?.perSecond),
     ]);
+  lines.push([
+    `server RSS when the DIMSE phases began`,
+    cell((f) => mb(f.rssStartBytes)),
+    ratio(ours?.rssStartBytes, orthanc?.rssStartBytes),
+  ]);
   lines.push([
     `server RSS, peak during the DIMSE phases`,
     cell((f) => mb(f.rssPeakBytes)),

@@ -92,8 +92,8 @@ export async function findWithFindscu(target: FindTarget, query: FindQuery): Pro
     String(target.port),
   ]);
   const ms = performance.now() - started;
-  // -v logs "Received Find Response N (Pending)" per match, then "Received Final Find Response (Success)".
-  const matches = output.match(/Received Find Response \d+/g)?.length ?? 0;
+  // -v logs "Find Response: N (Pending)" and the match per match, then "Received Final Find Response (Success)".
+  const matches = output.match(/Find Response: \d+ \(Pending\)/g)?.length ?? 0;
   const ok = code === 0 && output.includes('Received Final Find Response (Success)');
   return { ms, matches, ok, detail: ok ? '' : output.split('\n').slice(-4).join(' ').slice(0, 300) };
 }

@@ -144,6 +144,11 @@ export class PeerStore {
   /** The peer's connection pool, made on first use and kept until the peer changes. */
   connection(id: string): PeerConnection {
     let connection = this.connections.get(id);
+    // A DIMSE peer follows its remote AE, which is edited elsewhere (Admin → DICOM devices).
+    if (connection?.endpoint.dimse && !sameRemoteAe(connection.endpoint.dimse, this.q.byId.get(id))) {
+      this.dropConnection(id);
+      connection = undefined;
+    }
     if (!connection) {
       const endpoint = this.endpoint(id);
       if (!endpoint) throw new AppError('NOT_FOUND', 'No such peer.');
@@ -207,6 +212,10 @@ export class PeerStore {
       max_connections: maxConnections,
       send_syntax: 'as-stored' as const,
       remote_ae_id: remoteAeId,
+      // The AE as it is now: a draft tested before it is saved calls it.
+      ae_title: ae.ae_title,
+      ae_host: ae.host,
+      ae_port: ae.port,
     };
     return old ? { ...old, ...columns, updated_at: now } : { id: newId(), ...columns, paused_at: null, created_at: now, updated_at: now };
   }
@@ -397,6 +406,10 @@ function parseLimits(body: Record<string, unknown>, old: Row | undefined): { ban
   if (!Number.isInteger(maxConnections) || (maxConnections as number) < 1 || (maxConnections as number) > MAX_CONNECTIONS)
     throw new AppError('BAD_REQUEST', `maxConnections must be an integer from 1 to ${MAX_CONNECTIONS}.`);
   return { bandwidthKbps: bandwidthKbps as number | null, maxConnections: maxConnections as number };
+}
+
+function sameRemoteAe(ae: NonNullable<PeerEndpoint['dimse']>, row: Row | undefined): boolean {
+  return row !== undefined && ae.aeTitle === row.ae_title && ae.host === row.ae_host && ae.port === row.ae_port;
 }
 
 /** A DIMSE peer as a URL, for the audit trail and the list: dicom://AE_TITLE@host:port. */

@@ -1,0 +1,259 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import dicomParser from 'dicom-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EchoResult, RemoteAe } from '../../shared/api/dimse';
+import type { PeerSummary, PeerTestResult, TransferInstanceFailure } from '../../shared/api/exchange';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
+import { CORPUS_DIR } from '../helpers/corpus';
+import { startStorescp, type Storescp } from '../helpers/dcmtk';
+import { requireTool } from '../helpers/debian-tools';
+import { expectStored, getMultipart } from '../helpers/dicomweb-http';
+import { freeLoopbackPort } from '../helpers/free-port';
+import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
+import { CT_STUDY, ctSlices, requestTransfer, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
+
+/**
+ * DIMSE peers of the exchange (issue 14 item 6): a send job C-STOREs to DCMTK's storescp (byte
+ * for byte, after it comes up, an instance it cannot take failed with its status) and to Orthanc;
+ * the remote search and a fetch job go to Orthanc as C-FIND and C-MOVE to our own listener; the
+ * C-ECHO route says what an admin needs to hear.
+ */
+
+const CT = ctSlices(40);
+const CT_SERIES = dicomParser.parseDicom(CT[0]!).string('x0020000e')!;
+/** A lossy JPEG 2000 CT put into the CT study as a series of its own: storescp +xi takes neither it nor Explicit VR LE. */
+const J2K_SERIES = '1.2.826.0.1.3680043.10.543.14.6.1';
+
+function uidOf(file: Buffer, tag = 'x00080018'): string {
+  return dicomParser.parseDicom(file, { untilTag: tag }).string(tag)!;
+}
+
+/** A Part 10 file's data set, without preamble and File Meta Information. */
+function dataSetOf(bytes: Buffer): Buffer {
+  return bytes.subarray(128 + 4 + 12 + bytes.readUInt32LE(128 + 4 + 8));
+}
+
+/** SOP Instance UID → SHA-256 of its Pixel Data value, as the archive serves the study (WADO-RS, as stored). */
+async function pixelDigests(archive: TestArchive, study: string): Promise<Map<string, string>> {
+  const { status, parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${study}`);
+  const digests = new Map<string, string>();
+  if (status === 404) return digests;
+  expect(status).toBe(200);
+  for (const part of parts) {
+    const ds = dicomParser.parseDicom(part.body);
+    const pixels = ds.elements.x7fe00010!;
+    const value = part.body.subarray(pixels.dataOffset, pixels.dataOffset + pixels.length);
+    digests.set(ds.string('x00080018')!, createHash('sha256').update(value).digest('hex'));
+  }
+  return digests;
+}
+
+async function json<T>(archive: TestArchive, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await archive.fetch(url, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+async function addRemoteAe(archive: TestArchive, input: Record<string, unknown>): Promise<RemoteAe> {
+  const answer = await json<RemoteAe>(archive, 'POST', '/api/dimse/remote-aes', { host: '127.0.0.1', ...input });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return answer.body;
+}
+
+async function addDimsePeer(archive: TestArchive, name: string, remoteAeId: string): Promise<PeerSummary> {
+  const answer = await json<PeerSummary>(archive, 'POST', '/api/peers', { kind: 'dimse', name, remoteAeId });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return answer.body;
+}
+
+const echo = async (archive: TestArchive, ae: RemoteAe) =>
+  (await json<EchoResult>(archive, 'POST', `/api/dimse/remote-aes/${ae.id}/echo`)).body;
+
+describe('DIMSE peers: send, fetch and search over DIMSE', () => {
+  let archive: TestArchive;
+  let dir: string;
+  let j2k: Buffer;
+
+  beforeAll(async () => {
+    archive = await startTestArchive({ PACS_DIMSE_PORT: '0' });
+    dir = await makeTempDir('dimse-exchange');
+    requireTool('dcmodify');
+    const ct = dicomParser.parseDicom(CT[0]!);
+    const file = path.join(dir, 'j2k.dcm');
+    fs.copyFileSync(path.join(CORPUS_DIR, 'transfer-syntaxes/ct1-1.2.4.91_jpeg2000.dcm'), file);
+    const edit = spawnSync('dcmodify', [
+      '-nb',
+      ...['-m', `(0020,000d)=${CT_STUDY}`, '-m', `(0020,000e)=${J2K_SERIES}`],
+      ...['-m', `(0010,0020)=${ct.string('x00100020') ?? ''}`, '-m', `(0010,0010)=${ct.string('x00100010') ?? ''}`],
+      file,
+    ]).status;
+    expect(edit).toBe(0);
+    j2k = fs.readFileSync(file);
+    await expectStored(archive, [...CT, j2k]);
+  });
+  afterAll(async () => {
+    await archive?.stop();
+    await removeTempDir(dir);
+  });
+
+  describe('to a storescp', () => {
+    let storescp: Storescp | undefined;
+    let remoteAe: RemoteAe;
+    let peer: PeerSummary;
+    afterAll(async () => {
+      await storescp?.stop();
+    });
+
+    it('sends the study once storescp is up, each CT slice byte for byte, and fails the instance it cannot take with its status', async () => {
+      // Registered at a port where nothing listens yet: the job waits and tries again.
+      remoteAe = await addRemoteAe(archive, { aeTitle: 'WORKSTATION', port: await freeLoopbackPort(), mayStore: false });
+      peer = await addDimsePeer(archive, 'Reading room workstation', remoteAe.id);
+      expect(peer).toMatchObject({
+        kind: 'dimse',
+        remoteAeId: remoteAe.id,
+        aeTitle: 'WORKSTATION',
+        host: '127.0.0.1',
+        port: remoteAe.port,
+      });
+      const job = await requestTransfer(archive, { peerId: peer.id, studyInstanceUID: CT_STUDY });
+      const waiting = await waitForJob(archive, job.id, (j) => j.lastError !== null);
+      expect(waiting.status).toBe('queued');
+      expect(waiting.lastError).toMatch(/ECONNREFUSED/);
+
+      const received = path.join(dir, 'storescp');
+      fs.mkdirSync(received);
+      storescp = await startStorescp(received, 'WORKSTATION', ['+xi']);
+      const patched = await json<RemoteAe>(archive, 'PATCH', `/api/dimse/remote-aes/${remoteAe.id}`, { port: storescp.port });
+      expect(patched.status).toBe(200);
+
+      const end = await waitForEnd(archive, job.id, 60_000);
+      expect(end.status).toBe('failed');
+      expect(end.progress).toMatchObject({ instancesTotal: 41, instancesDone: 40, instancesFailed: 1 });
+      expect(end.lastError).toBe('1 of 41 instances failed');
+      const failures = (await json<TransferInstanceFailure[]>(archive, 'GET', `/api/transfers/${job.id}/failures`)).body;
+      expect(failures).toEqual([
+        {
+          sopInstanceUID: uidOf(j2k),
+          reason: '0x0122 Refused: SOP class not supported (No presentation context accepted for its SOP class)',
+        },
+      ]);
+
+      const files = fs.readdirSync(received).map((name) => fs.readFileSync(path.join(received, name)));
+      expect(files).toHaveLength(40);
+      const sent = new Map(CT.map((file) => [uidOf(file), dataSetOf(file)]));
+      for (const file of files) expect(dataSetOf(file).equals(sent.get(uidOf(file))!)).toBe(true);
+    });
+
+    it('tests a known AE with a C-ECHO: ok, refused by AE title, nothing listening, no port; a DIMSE peer the same way', async () => {
+      expect(await echo(archive, remoteAe)).toMatchObject({
+        outcome: 'ok',
+        message: expect.stringMatching(/^OK: WORKSTATION at 127\.0\.0\.1:\d+ answered/),
+      });
+      const test = (await json<PeerTestResult>(archive, 'POST', `/api/peers/${peer.id}/test`)).body;
+      expect(test).toMatchObject({ ok: true, outcome: 'ok', echo: 'ok' });
+
+      // Our own listener refuses a called AE title that is not its own.
+      const wrong = await addRemoteAe(archive, { aeTitle: 'NOT_PACS', port: archive.dimse!.port });
+      expect(await echo(archive, wrong)).toMatchObject({
+        outcome: 'rejected',
+        message: expect.stringContaining('the called AE title is not its own'),
+      });
+      const nobody = await addRemoteAe(archive, { aeTitle: 'SWITCHED_OFF', port: await freeLoopbackPort() });
+      expect(await echo(archive, nobody)).toMatchObject({
+        outcome: 'unreachable',
+        millis: null,
+        message: expect.stringContaining('ECONNREFUSED'),
+      });
+      const modality = await addRemoteAe(archive, { aeTitle: 'CT_ONLY_CALLS' });
+      expect(await echo(archive, modality)).toMatchObject({ outcome: 'no-port' });
+      const offPeer = await addDimsePeer(archive, 'Switched off', nobody.id);
+      expect((await json<PeerTestResult>(archive, 'POST', `/api/peers/${offPeer.id}/test`)).body).toMatchObject({
+        ok: false,
+        outcome: 'unreachable',
+        echo: 'unreachable',
+      });
+
+      // A peer needs its AE to have a port, and keeps the AE from being removed.
+      const noPort = await json<{ message: string }>(archive, 'POST', '/api/peers', {
+        kind: 'dimse',
+        name: 'No port',
+        remoteAeId: modality.id,
+      });
+      expect(noPort).toMatchObject({ status: 400, body: { message: expect.stringContaining('has no port') } });
+      const removed = await json<{ message: string }>(archive, 'DELETE', `/api/dimse/remote-aes/${nobody.id}`);
+      expect(removed).toMatchObject({ status: 409, body: { message: expect.stringContaining('"Switched off"') } });
+    });
+  });
+
+  describe('with Orthanc', () => {
+    let orthanc: RunningOrthanc;
+    let peer: PeerSummary;
+
+    beforeAll(async () => {
+      orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', archive.dimse!.port] } } });
+      // Known here with the store right: the C-MOVE's C-STOREs come from it.
+      const ae = await addRemoteAe(archive, { aeTitle: 'ORTHANC', port: orthanc.dimse!.port, mayStore: true });
+      peer = await addDimsePeer(archive, 'Orthanc', ae.id);
+    });
+    afterAll(async () => {
+      await orthanc?.stop();
+    });
+
+    it('sends the CT series to Orthanc, finds it there with C-FIND, and fetches it back with C-MOVE', async () => {
+      const sent = await requestTransfer(archive, { peerId: peer.id, studyInstanceUID: CT_STUDY, seriesInstanceUID: CT_SERIES });
+      expect(await waitForEnd(archive, sent.id)).toMatchObject({ status: 'done', progress: { instancesDone: 40, instancesFailed: 0 } });
+      const held = await (
+        await orthanc.fetch('/tools/find', {
+          method: 'POST',
+          body: JSON.stringify({ Level: 'Instance', Query: { StudyInstanceUID: CT_STUDY } }),
+        })
+      ).json();
+      expect(held).toHaveLength(40);
+
+      // The remote search: the same QIDO keys, as a C-FIND.
+      const studies = await json<DicomJson[]>(
+        archive,
+        'GET',
+        `/api/peers/${peer.id}/studies?PatientID=${dicomParser.parseDicom(CT[0]!).string('x00100020')}`,
+      );
+      expect(studies.status).toBe(200);
+      expect(studies.body).toHaveLength(1);
+      expect(studies.body[0]![Tag.StudyInstanceUID]!.Value).toEqual([CT_STUDY]);
+      expect(studies.body[0]![Tag.NumberOfStudyRelatedInstances]!.Value).toEqual([40]);
+      const series = await json<DicomJson[]>(archive, 'GET', `/api/peers/${peer.id}/studies/${CT_STUDY}/series`);
+      expect(series.body.map((s) => s[Tag.SeriesInstanceUID]!.Value![0])).toEqual([CT_SERIES]);
+      const instances = await json<DicomJson[]>(
+        archive,
+        'GET',
+        `/api/peers/${peer.id}/studies/${CT_STUDY}/series/${CT_SERIES}/instances?limit=25`,
+      );
+      expect(instances.status).toBe(200);
+      expect(instances.body).toHaveLength(25);
+      const sops = new Set(CT.map((file) => uidOf(file)));
+      for (const instance of instances.body) expect(sops.has(instance[Tag.SOPInstanceUID]!.Value![0] as string)).toBe(true);
+      const refused = await json<{ code: string }>(archive, 'GET', `/api/peers/${peer.id}/studies?Modality=CT`);
+      expect(refused).toMatchObject({ status: 400, body: { code: 'INVALID_QUERY' } });
+
+      // Gone from here, fetched back from Orthanc: the same pixels.
+      const before = await pixelDigests(archive, CT_STUDY);
+      expect((await archive.fetch(`${archive.dicomWeb}/studies/${CT_STUDY}`, { method: 'DELETE' })).status).toBeLessThan(300);
+      expect((await pixelDigests(archive, CT_STUDY)).size).toBe(0);
+      const fetched = await requestTransfer(archive, { direction: 'fetch', peerId: peer.id, studyInstanceUID: CT_STUDY });
+      const end = await waitForEnd(archive, fetched.id);
+      expect(end).toMatchObject({ status: 'done', progress: { instancesTotal: 40, instancesDone: 40, instancesFailed: 0 } });
+      expect(end.progress.bytesDone).toBeGreaterThan(40 * 500_000);
+      const after = await pixelDigests(archive, CT_STUDY);
+      expect(after.size).toBe(40);
+      for (const [sop, digest] of after) expect(before.get(sop)).toBe(digest);
+    });
+  });
+});

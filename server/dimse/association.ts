@@ -330,15 +330,21 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps, su
         contexts,
         request: (requestContextId, request, dataSet) => {
           const id = nextMessageId++;
+          let onAbort: () => void = () => undefined;
           const answered = new Promise<Command>((resolve, reject) => {
             awaiting.set(id, resolve);
-            controller.signal.addEventListener('abort', () => reject(new Error('the association ended')), { once: true });
+            onAbort = () => reject(new Error('the association ended'));
+            controller.signal.addEventListener('abort', onAbort, { once: true });
           });
           answered.catch(() => undefined);
+          // One listener per sub-operation, removed when it is answered: a C-GET of a study sends hundreds.
           return channel
             .send(requestContextId, { ...request, messageId: id }, dataSet)
             .then(() => answered)
-            .finally(() => awaiting.delete(id));
+            .finally(() => {
+              awaiting.delete(id);
+              controller.signal.removeEventListener('abort', onAbort);
+            });
         },
       });
     };

@@ -7,6 +7,7 @@ import { dimseCaller } from './dimse-caller';
 import type { DimseConfig } from './dimse-config';
 import { startDimseListener, type DimseListener } from './dimse-listener';
 import type { RemoteAeStore } from './remote-ae-store';
+import { getService, moveService } from './retrieve-service';
 import type { QueryRetrieveService } from './sop-classes';
 
 export interface DimseDeps {
@@ -26,7 +27,10 @@ export interface DimseDeps {
  * composition root (start-archive.ts) when PACS_DIMSE_PORT is not `off`.
  */
 export async function startDimse(config: DimseConfig & { port: number }, deps: DimseDeps): Promise<DimseListener> {
-  const services: Partial<Record<QueryRetrieveService, OperationHandler>> = {};
+  const services: Partial<Record<QueryRetrieveService, OperationHandler>> = {
+    move: moveService({ ...deps, aeTitle: config.aeTitle }),
+    get: getService({ ...deps, aeTitle: config.aeTitle }),
+  };
   return startDimseListener(
     { host: deps.host, port: config.port, ...(config.tls ? { tls: config.tls } : {}) },
     {

@@ -1,5 +1,6 @@
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { isAppError } from '../../shared/errors';
+import { LOSSLESS_ENCODINGS } from '../codecs/encode-registry';
 import type { IndexedInstance } from '../index/archive-index';
 import { dataSetStart, openStoredDataSet } from '../stored/stored-data-set';
 import { findStored } from '../stored/stored-instance';
@@ -78,26 +79,30 @@ export function storageContexts(instances: Iterable<Pick<IndexedInstance, 'sopCl
 
 /**
  * The accepted context an instance goes in: one in its stored syntax (sent as stored), else one
- * in Explicit VR Little Endian (re-encoded), else none.
+ * in Explicit VR Little Endian, else one in a lossless syntax the archive encodes to (JPEG-LS,
+ * HTJ2K: a C-GET requestor may have accepted only that for the SOP class), re-encoded; else none.
  */
 export function contextFor(
   contexts: ReadonlyMap<number, PresentationContext>,
   instance: Pick<IndexedInstance, 'sopClassUid' | 'transferSyntax'>,
 ): { contextId: number; transferSyntax: string } | undefined {
-  let fallback: number | undefined;
+  let explicit: number | undefined;
+  let encoded: number | undefined;
   for (const [id, c] of contexts) {
     if (c.abstractSyntax !== instance.sopClassUid) continue;
     if (c.transferSyntax === instance.transferSyntax) return { contextId: id, transferSyntax: c.transferSyntax };
-    if (c.transferSyntax === EXPLICIT_VR_LITTLE_ENDIAN) fallback ??= id;
+    if (c.transferSyntax === EXPLICIT_VR_LITTLE_ENDIAN) explicit ??= id;
+    else if (LOSSLESS_ENCODINGS.includes(c.transferSyntax)) encoded ??= id;
   }
-  return fallback === undefined ? undefined : { contextId: fallback, transferSyntax: EXPLICIT_VR_LITTLE_ENDIAN };
+  const chosen = explicit ?? encoded;
+  return chosen === undefined ? undefined : { contextId: chosen, transferSyntax: contexts.get(chosen)!.transferSyntax };
 }
 
 /**
  * One C-STORE sub-operation (PS3.7 9.1.1) on an association already open: the stored data set
  * streamed from storage without its File Meta Information, or, when only Explicit VR Little
- * Endian was accepted, the instance re-encoded in it (transcoded-instance.ts: compressed frames
- * decoded on the codec workers). An instance that cannot go is an outcome, not a throw; a
+ * Endian (or a lossless syntax we encode to) was accepted, the instance re-encoded in it
+ * (transcoded-instance.ts: frames decoded and encoded on the codec workers). An instance that cannot go is an outcome, not a throw; a
  * failure of the association itself throws.
  */
 export async function storeInstance(
@@ -115,7 +120,7 @@ export async function storeInstance(
     dataSet =
       chosen.transferSyntax === instance.transferSyntax
         ? await openStoredDataSet(deps.blobStore, instance.blobKey)
-        : await reencoded(deps, instance);
+        : await reencoded(deps, instance, chosen.transferSyntax);
   } catch (error) {
     return { sopUid, status: UNABLE_TO_PROCESS, errorComment: failureComment(error), bytes: 0 };
   }
@@ -196,11 +201,11 @@ export async function* storeInstances(
   }
 }
 
-/** The instance re-encoded in Explicit VR Little Endian: its data set, without the File Meta Information. */
-async function reencoded(deps: TranscodeDeps, instance: IndexedInstance): Promise<Buffer> {
+/** The instance re-encoded in `target`: its data set, without the File Meta Information. */
+async function reencoded(deps: TranscodeDeps, instance: IndexedInstance, target: string): Promise<Buffer> {
   const located = findStored(deps.index, instance.studyUid, instance.seriesUid, instance.sopUid);
   if (!located) throw new Error('the instance is no longer in this archive');
-  const file = await transcodeInstance(deps, planTranscode(located, EXPLICIT_VR_LITTLE_ENDIAN));
+  const file = await transcodeInstance(deps, planTranscode(located, target));
   return file.subarray(dataSetStart(file) ?? 0);
 }
 

@@ -35,6 +35,7 @@ export const Tag = {
   QueryRetrieveView: '00080053',
   RetrieveAETitle: '00080054',
   InstanceAvailability: '00080056',
+  FailedSOPInstanceUIDList: '00080058',
   Modality: '00080060',
   ModalitiesInStudy: '00080061',
   SOPClassesInStudy: '00080062',

@@ -1,0 +1,264 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dicomParser from 'dicom-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeDataSet } from '../../server/dimse/data-set-codec';
+import { DimseClient } from '../../server/dimse/dimse-client';
+import { CommandField } from '../../server/dimse/dimse-command';
+import { STUDY_ROOT_MOVE } from '../../server/dimse/sop-classes';
+import { Tag } from '../../shared/dicom/tags';
+import { corpusEntry, corpusFile } from '../helpers/corpus';
+import { runDcmtk, startStorescp, type Storescp } from '../helpers/dcmtk';
+import { expectStored, getMultipart } from '../helpers/dicomweb-http';
+import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
+import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
+import { CT_STUDY, ctSlices } from '../helpers/transfer-jobs';
+
+const EXPLICIT = '1.2.840.10008.1.2.1';
+const EXPLICIT_FILE = 'transfer-syntaxes/ct1-1.2.1_explicit-vr-le.dcm';
+
+function dataSetOf(part10: Buffer): Buffer {
+  return part10.subarray(128 + 4 + 12 + part10.readUInt32LE(128 + 4 + 8));
+}
+
+function parse(part10: Buffer) {
+  return dicomParser.parseDicom(new Uint8Array(part10));
+}
+
+/** What a storescp or getscu wrote into `dir`, by SOP Instance UID. */
+function received(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const name of fs.readdirSync(dir)) {
+    const bytes = fs.readFileSync(path.join(dir, name));
+    files.set(parse(bytes).string('x00080018')!, bytes);
+  }
+  return files;
+}
+
+function emptyDir(dir: string): void {
+  for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name));
+}
+
+/** The counts of movescu's/getscu's final response, as DCMTK prints them with -v. */
+function finalCounts(output: string): { completed: number; failed: number; warning: number } {
+  const last = (label: string) => {
+    const all = [...output.matchAll(new RegExp(`${label}\\s*:\\s*(\\d+)`, 'g'))];
+    return Number(all.at(-1)?.[1] ?? NaN);
+  };
+  return { completed: last('Completed Suboperations'), failed: last('Failed Suboperations'), warning: last('Warning Suboperations') };
+}
+
+/**
+ * C-MOVE and C-GET SCP (issue 14 item 5) with DCMTK's movescu and getscu as the requestor and
+ * storescp as the move destination, then Orthanc C-MOVEing a study from us to itself: every
+ * instance arrives with its data set as stored, counts as the standard asks, an unknown
+ * destination refused with 0xA801, a C-CANCEL answered 0xFE00.
+ */
+describe('DIMSE C-MOVE and C-GET SCP', () => {
+  let archive: TestArchive;
+  let port: number;
+  let destDir: string;
+  let storescp: Storescp;
+  let getDir: string;
+  let series: string;
+  let stored: Map<string, Buffer>;
+  let orthanc: RunningOrthanc | undefined;
+
+  async function addRemoteAe(aeTitle: string, extra: Record<string, unknown> = {}): Promise<void> {
+    const res = await archive.fetch('/api/dimse/remote-aes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ aeTitle, host: '127.0.0.1', mayStore: true, mayQuery: true, mayRetrieve: true, ...extra }),
+    });
+    expect(res.status, await res.text()).toBe(201);
+  }
+
+  beforeAll(async () => {
+    archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
+    port = archive.dimse!.port;
+    await expectStored(archive, ctSlices(40));
+    await expectStored(archive, [corpusFile(EXPLICIT_FILE)]);
+    const instances = archive.index.findInstances(CT_STUDY);
+    series = instances[0]!.seriesUid;
+    stored = new Map<string, Buffer>();
+    for (const instance of instances)
+      stored.set(instance.sopUid, Buffer.concat(await (await archive.blobStore.get(instance.blobKey)).toArray()));
+    destDir = await makeTempDir('dimse-move');
+    getDir = await makeTempDir('dimse-get');
+    storescp = await startStorescp(destDir, 'DEST');
+    await addRemoteAe('RETRIEVER');
+    await addRemoteAe('DEST', { port: storescp.port, mayStore: false, mayQuery: false });
+  }, 60_000);
+  afterAll(async () => {
+    await orthanc?.stop();
+    await storescp?.stop();
+    await archive?.stop();
+    await removeTempDir(destDir);
+    await removeTempDir(getDir);
+  });
+
+  const move = (model: '-S' | '-P', keys: string[], destination = 'DEST') =>
+    runDcmtk('movescu', [
+      '-d',
+      model,
+      '-aet',
+      'RETRIEVER',
+      '-aec',
+      'PACS',
+      '-aem',
+      destination,
+      ...keys.flatMap((k) => ['-k', k]),
+      '127.0.0.1',
+      String(port),
+    ]);
+
+  function expectAllArrived(sops: Iterable<string>): void {
+    const files = received(destDir);
+    const wanted = [...sops];
+    expect([...files.keys()].sort()).toEqual(wanted.sort());
+    for (const sop of wanted) expect(dataSetOf(files.get(sop)!).equals(dataSetOf(stored.get(sop)!)), sop).toBe(true);
+  }
+
+  it('movescu of the study (Study Root) stores all 40 instances at the destination, data sets as stored', async () => {
+    emptyDir(destDir);
+    const { code, output } = await move('-S', ['QueryRetrieveLevel=STUDY', `StudyInstanceUID=${CT_STUDY}`]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/DIMSE Status\s*:\s*0xff00: Pending/);
+    expect(output).toMatch(/Remaining Suboperations\s*:\s*\d+/);
+    expect(finalCounts(output)).toEqual({ completed: 40, failed: 0, warning: 0 });
+    expect(output).toMatch(/DIMSE Status\s*:\s*0x0000: Success/);
+    expectAllArrived(stored.keys());
+  }, 60_000);
+
+  it('movescu at series level (Patient Root, Patient ID above) and at image level', async () => {
+    emptyDir(destDir);
+    const patientId = parse(stored.values().next().value!).string('x00100020')!;
+    const bySeries = await move('-P', [
+      'QueryRetrieveLevel=SERIES',
+      `PatientID=${patientId}`,
+      `StudyInstanceUID=${CT_STUDY}`,
+      `SeriesInstanceUID=${series}`,
+    ]);
+    expect(bySeries.code, bySeries.output).toBe(0);
+    expect(finalCounts(bySeries.output)).toEqual({ completed: 40, failed: 0, warning: 0 });
+    expectAllArrived(stored.keys());
+
+    emptyDir(destDir);
+    const two = [...stored.keys()].slice(3, 5);
+    const byImage = await move('-S', [
+      'QueryRetrieveLevel=IMAGE',
+      `StudyInstanceUID=${CT_STUDY}`,
+      `SeriesInstanceUID=${series}`,
+      `SOPInstanceUID=${two.join('\\')}`,
+    ]);
+    expect(finalCounts(byImage.output)).toEqual({ completed: 2, failed: 0, warning: 0 });
+    expectAllArrived(two);
+
+    emptyDir(destDir);
+    const byPatient = await move('-P', ['QueryRetrieveLevel=PATIENT', `PatientID=${patientId}`]);
+    expect(finalCounts(byPatient.output)).toEqual({ completed: 40, failed: 0, warning: 0 });
+    expectAllArrived(stored.keys());
+  }, 60_000);
+
+  it('refuses an unknown move destination (0xA801) and an identifier without its level (0xA900)', async () => {
+    const unknown = await move('-S', ['QueryRetrieveLevel=STUDY', `StudyInstanceUID=${CT_STUDY}`], 'NOBODY');
+    expect(unknown.output).toMatch(/DIMSE Status\s*:\s*0xa801/i);
+    expect(unknown.output).toMatch(/Unknown move destination NOBODY/);
+    const noLevel = await move('-S', [`StudyInstanceUID=${CT_STUDY}`]);
+    expect(noLevel.output).toMatch(/DIMSE Status\s*:\s*0xa900/i);
+  }, 30_000);
+
+  it('getscu receives every instance on the same association: as stored when its syntax was accepted, else re-encoded as WADO-RS gives it', async () => {
+    const getscu = (study: string) =>
+      runDcmtk('getscu', [
+        '-d',
+        '-S',
+        '-aet',
+        'RETRIEVER',
+        '-aec',
+        'PACS',
+        '+B',
+        '-od',
+        getDir,
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        `StudyInstanceUID=${study}`,
+        '127.0.0.1',
+        String(port),
+      ]);
+    // getscu proposes Explicit VR Little Endian first for each storage class, which we accept:
+    // the Explicit VR Little Endian instance goes as stored.
+    const explicit = await getscu(corpusEntry(EXPLICIT_FILE).studyInstanceUID!);
+    expect(finalCounts(explicit.output)).toEqual({ completed: 1, failed: 0, warning: 0 });
+    const [only] = received(getDir).values();
+    expect(dataSetOf(only!).equals(dataSetOf(corpusFile(EXPLICIT_FILE)))).toBe(true);
+
+    // The CT, stored in Implicit VR Little Endian, is re-encoded: each data set as WADO-RS gives it
+    // in Explicit VR Little Endian (checked against DCMTK's dcmconv in transcoding.test.ts).
+    emptyDir(getDir);
+    const ct = await getscu(CT_STUDY);
+    expect(ct.code, ct.output).toBe(0);
+    expect(finalCounts(ct.output)).toEqual({ completed: 40, failed: 0, warning: 0 });
+    const files = received(getDir);
+    expect(files.size).toBe(40);
+    const { parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${CT_STUDY}`, 'multipart/related; type="application/dicom"');
+    expect(parts).toHaveLength(40);
+    for (const part of parts) {
+      const sop = parse(part.body).string('x00080018')!;
+      expect(parse(files.get(sop)!).string('x00020010')).toBe(EXPLICIT);
+      expect(dataSetOf(files.get(sop)!).equals(dataSetOf(part.body)), sop).toBe(true);
+    }
+  }, 90_000);
+
+  it('C-CANCEL of a C-MOVE stops it: 0xFE00 with the remaining count', async () => {
+    emptyDir(destDir);
+    const client = await DimseClient.open({
+      host: '127.0.0.1',
+      port,
+      calledAeTitle: 'PACS',
+      callingAeTitle: 'RETRIEVER',
+      contexts: [{ abstractSyntax: STUDY_ROOT_MOVE, transferSyntaxes: [EXPLICIT] }],
+    });
+    const identifier = encodeDataSet(
+      { [Tag.QueryRetrieveLevel]: { vr: 'CS', Value: ['STUDY'] }, [Tag.StudyInstanceUID]: { vr: 'UI', Value: [CT_STUDY] } },
+      EXPLICIT,
+    );
+    const responses = [];
+    for await (const response of client.request(
+      1,
+      {
+        commandField: CommandField.CMoveRq,
+        affectedSopClassUid: STUDY_ROOT_MOVE,
+        priority: 0,
+        moveDestination: 'DEST',
+        commandDataSetType: 0,
+      },
+      identifier,
+    )) {
+      responses.push(response.command);
+      if (responses.length === 1) await client.cancel(1, client.lastMessageId);
+    }
+    await client.release();
+    const last = responses.at(-1)!;
+    expect(responses[0]!.status).toBe(0xff00);
+    expect(last.status).toBe(0xfe00);
+    expect(last.remainingSubOperations).toBeGreaterThan(0);
+    expect(last.completedSubOperations! + last.failedSubOperations! + last.remainingSubOperations!).toBeLessThanOrEqual(40);
+    expect(received(destDir).size).toBeLessThan(40);
+  }, 30_000);
+
+  it('Orthanc C-MOVEs the study from us to itself and holds its 40 instances', async () => {
+    orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', port] } } });
+    await addRemoteAe('ORTHANC', { port: orthanc.dimse!.port });
+    const res = await orthanc.fetch('/modalities/pacs/move', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Level: 'Study', Resources: [{ StudyInstanceUID: CT_STUDY }], TargetAet: 'ORTHANC', Synchronous: true }),
+    });
+    expect(res.status, await res.text()).toBe(200);
+    const instances = (await (await orthanc.fetch('/instances?expand')).json()) as { MainDicomTags: { SOPInstanceUID: string } }[];
+    expect(instances.map((i) => i.MainDicomTags.SOPInstanceUID).sort()).toEqual([...stored.keys()].sort());
+  }, 90_000);
+});

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCtSeries } from '../../fixtures/real-ct-series';
 import { signIn } from '../helpers/browser';
 import { CORPUS_DIR, corpusEntry, corpusFile } from '../helpers/corpus';
+import { runDcmtk } from '../helpers/dcmtk';
 import { requireTool } from '../helpers/debian-tools';
 import { expectStored } from '../helpers/dicomweb-http';
 import { TEST_ADMIN, type TestArchive } from '../helpers/start-app';
@@ -175,6 +176,15 @@ describe('the Vietnamese UI shows no English', () => {
       body: JSON.stringify({ aeTitle: 'CT01', host: '10.0.5.21', port: 104, description: 'Máy CT tầng 2', mayQuery: true }),
     });
     expect(device.status).toBe(201);
+    // Two recent associations: a C-ECHO from a known device, and one refused (CT01 from the wrong address).
+    const scu = await archive.fetch('/api/dimse/remote-aes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ aeTitle: 'XQUANG01', host: '127.0.0.1' }),
+    });
+    expect(scu.status).toBe(201);
+    for (const aeTitle of ['XQUANG01', 'CT01'])
+      await runDcmtk('echoscu', ['-aet', aeTitle, '-aec', 'PACS', '127.0.0.1', String(archive.dimse!.port)]);
   }, 120_000);
   afterAll(() => stopBrowserArchive({ archive, browser }));
 
@@ -366,11 +376,14 @@ describe('the Vietnamese UI shows no English', () => {
     await admin.goto(`${archive.url}/admin/peers`);
     await admin.waitForSelector('[data-testid="peer-row"]');
     await look(admin, 'admin peers');
+    await admin.selectOption('[data-testid="peer-kind"]', 'dimse');
+    await look(admin, 'admin peers, a DICOM device');
     await admin.goto(`${archive.url}/admin/routing-rules`);
     await admin.waitForSelector('[data-testid="admin-rules"][data-state="done"] [data-testid="rule-row"]');
     await look(admin, 'admin routing rules');
     await admin.goto(`${archive.url}/admin/dimse`);
     await admin.waitForSelector('[data-testid="admin-dimse"][data-state="done"] [data-testid="remote-ae-row"]');
+    await admin.waitForSelector('[data-testid="associations-recent"] [data-outcome="rejected"]');
     await look(admin, 'admin DICOM devices');
     await admin.goto(`${archive.url}/transfers`);
     await admin.waitForSelector('[data-testid="transfer-row"][data-status="done"]');

@@ -10,6 +10,7 @@ import { Tag } from '../../shared/dicom/tags';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { runDcmtk, startStorescp, type Storescp } from '../helpers/dcmtk';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
+import { freeLoopbackPort } from '../helpers/free-port';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
@@ -129,6 +130,10 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
     expect(finalCounts(output)).toEqual({ completed: 40, failed: 0, warning: 0 });
     expect(output).toMatch(/DIMSE Status\s*:\s*0x0000: Success/);
     expectAllArrived(stored.keys());
+    const audit = (action: 'transfer-begin' | 'transfer-send') =>
+      archive.access.audit.query({ studyUid: CT_STUDY, action, limit: 10, offset: 0 }).records[0]?.detail;
+    expect(audit('transfer-begin')).toBe('C-MOVE by RETRIEVER to DEST: 40 instance(s) of 1 study(ies)');
+    expect(audit('transfer-send')).toBe('C-MOVE by RETRIEVER to DEST: 40 completed, 0 with warnings, 0 failed, 0 not sent');
   }, 60_000);
 
   it('movescu at series level (Patient Root, Patient ID above) and at image level', async () => {
@@ -165,8 +170,23 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
     const unknown = await move('-S', ['QueryRetrieveLevel=STUDY', `StudyInstanceUID=${CT_STUDY}`], 'NOBODY');
     expect(unknown.output).toMatch(/DIMSE Status\s*:\s*0xa801/i);
     expect(unknown.output).toMatch(/Unknown move destination NOBODY/);
+    const twoStudies = await move('-S', [
+      'QueryRetrieveLevel=SERIES',
+      `StudyInstanceUID=${CT_STUDY}\\1.2.3`,
+      `SeriesInstanceUID=${series}`,
+    ]);
+    expect(twoStudies.output).toMatch(/DIMSE Status\s*:\s*0xa900/i);
     const noLevel = await move('-S', [`StudyInstanceUID=${CT_STUDY}`]);
     expect(noLevel.output).toMatch(/DIMSE Status\s*:\s*0xa900/i);
+  }, 30_000);
+
+  it('a destination that does not answer: every sub-operation failed (0xA702), with the Failed SOP Instance UID List', async () => {
+    await addRemoteAe('GONE', { port: await freeLoopbackPort(), mayStore: false, mayQuery: false });
+    const { output } = await move('-S', ['QueryRetrieveLevel=STUDY', `StudyInstanceUID=${CT_STUDY}`], 'GONE');
+    expect(output).toMatch(/DIMSE Status\s*:\s*0xa702/i);
+    expect(finalCounts(output)).toEqual({ completed: 0, failed: 40, warning: 0 });
+    expect(output).toMatch(/FailedSOPInstanceUIDList/);
+    expect(output).toMatch(/cannot connect to 127\.0\.0\.1/);
   }, 30_000);
 
   it('getscu receives every instance on the same association: as stored when its syntax was accepted, else re-encoded as WADO-RS gives it', async () => {

@@ -219,8 +219,10 @@ function moveFailure(final: Command, ourAeTitle: string): string {
   const said = `C-MOVE ${dimseStatusReason(status, final.errorComment)}`;
   if (status === 0xa801)
     return `the remote AE does not know ${ourAeTitle} as a move destination (${said}): add this archive's AE title, host and DIMSE port to its known AEs`;
-  if ((final.failedSubOperations ?? 0) > 0 || status === 0xb000 || status === 0xa702)
-    return `the remote AE could not store it here (${said}, ${final.failedSubOperations ?? '?'} failed): it must be a known remote AE of this archive, from its host, allowed to store (Admin → DICOM devices)`;
+  // Orthanc answers 0xC000 without counts when its C-STOREs to us were refused: that too is a sub-operation failure.
+  const failed = final.failedSubOperations ?? 0;
+  if (failed > 0 || status === 0xb000 || status === 0xa702 || (status & 0xf000) === 0xc000)
+    return `the remote AE could not store it here (${said}${failed > 0 ? `, ${failed} failed` : ''}): it must be a known remote AE of this archive, from its host, allowed to store (Admin → DICOM devices)`;
   if (status === 0 || status === 0xfe00) return `the remote AE's C-MOVE ended (${said}) but the instance is not in this archive`;
   return `the remote AE refused the C-MOVE (${said})`;
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../../shared/api/audit-events';
 import type { EchoResult, RemoteAe } from '../../shared/api/dimse';
 import type { PeerSummary, PeerTestResult, TransferInstanceFailure } from '../../shared/api/exchange';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
@@ -254,6 +255,29 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       const after = await pixelDigests(archive, CT_STUDY);
       expect(after.size).toBe(40);
       for (const [sop, digest] of after) expect(before.get(sop)).toBe(digest);
+
+      const audit = async (action: string) =>
+        (await json<{ records: AuditRecord[] }>(archive, 'GET', `/api/audit?action=${action}&limit=100`)).body.records;
+      const orthancAddress = `127.0.0.1:${orthanc.dimse!.port}`;
+      expect((await audit('transfer-send')).find((r) => r.clientAddress === orthancAddress)?.detail).toContain(
+        `(dicom://ORTHANC@${orthancAddress}): 40 instance(s) stored by the remote AE (C-STORE)`,
+      );
+      expect((await audit('transfer-fetch')).find((r) => r.clientAddress === orthancAddress)?.detail).toContain(
+        '40 instance(s) stored by C-MOVE',
+      );
+    });
+
+    it('fails a fetch with what to fix when Orthanc may not store here', async () => {
+      expect((await archive.fetch(`${archive.dicomWeb}/studies/${CT_STUDY}`, { method: 'DELETE' })).status).toBeLessThan(300);
+      await json(archive, 'PATCH', `/api/dimse/remote-aes/${peer.remoteAeId}`, { mayStore: false });
+      const job = await requestTransfer(archive, { direction: 'fetch', peerId: peer.id, studyInstanceUID: CT_STUDY });
+      const end = await waitForEnd(archive, job.id);
+      expect(end).toMatchObject({ status: 'failed', progress: { instancesTotal: 40, instancesDone: 0, instancesFailed: 40 } });
+      // Orthanc 1.10.1 answers 0xC000 without sub-operation counts when our listener refuses its C-STOREs (0x0124).
+      expect(end.lastError).toBe(
+        'the remote AE could not store it here (C-MOVE 0xC000 Error: cannot understand): it must be a known remote AE of this archive, from its host, allowed to store (Admin → DICOM devices)',
+      );
+      expect((await pixelDigests(archive, CT_STUDY)).size).toBe(0);
     });
   });
 });

@@ -34,6 +34,8 @@ export interface OrthancOptions {
   dimse?: { aeTitle: string; modalities?: Record<string, [string, string, number]> };
   /** Top-level configuration merged over ours. */
   config?: Record<string, unknown>;
+  /** Environment variables beside PATH, e.g. DCMTK's TCP_NODELAY=1 (bench:dimse). */
+  env?: Record<string, string>;
 }
 
 export interface RunningOrthanc extends ArchiveClient {
@@ -118,7 +120,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
   let log = '';
   const child: ChildProcess = spawn('Orthanc', [configFile], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));

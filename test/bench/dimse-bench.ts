@@ -57,6 +57,14 @@ for (const [name, value] of Object.entries(opt))
     process.exit(2);
   }
 const SKIP = new Set(args.skip.split(',').filter(Boolean));
+/**
+ * Debian's DCMTK (storescu, findscu, movescu, storescp, and Orthanc, which is built on it) keeps
+ * Nagle's algorithm on unless TCP_NODELAY=1 is in its environment; then every response written in
+ * two segments waits for the peer's delayed ACK, ~40 ms per C-STORE or C-FIND on loopback. The
+ * bench turns it off for all of them (our listener and DimseClient always set it);
+ * `TCP_NODELAY=0 npm run bench:dimse` measures them as Debian runs them.
+ */
+process.env.TCP_NODELAY ??= '1';
 const CALLING_AE = 'BENCHSCU';
 const STORESCP_AE = 'BENCHSCP';
 const CONCURRENT_ASSOCIATIONS = 4;
@@ -387,7 +395,7 @@ function printTargets(ours: ServerFigures, orthanc: ServerFigures | undefined): 
 }
 
 async function main(run: BenchRun): Promise<number> {
-  const report = benchReport({ ...opt, skip: [...SKIP] });
+  const report = benchReport({ ...opt, skip: [...SKIP], tcpNoDelay: process.env.TCP_NODELAY });
   const dir = path.join(run.dataDir, 'bench-files');
   const one = generateCtSeries({ slices: opt.slices, rows: 512, columns: 512, seed: 'dimse-bench-1', patientId: 'CT-BENCH-1' });
   const four = generateCtSeries({ slices: opt.slices, rows: 512, columns: 512, seed: 'dimse-bench-4', patientId: 'CT-BENCH-4' });
@@ -432,6 +440,7 @@ async function main(run: BenchRun): Promise<number> {
     const storescpDir = await fs.mkdtemp(path.join(dir, 'moved-orthanc-'));
     const storescp = SKIP.has('move') ? undefined : await startStorescp(storescpDir, STORESCP_AE);
     const orthanc = await startOrthanc({
+      env: { TCP_NODELAY: process.env.TCP_NODELAY ?? '1' },
       dimse: {
         aeTitle: 'ORTHANC',
         modalities: {

@@ -17,6 +17,14 @@ const nextDraw = async (page: Page) => {
   await page.waitForSelector(`[data-testid="associations"][data-loads="${since + 1}"]`, { timeout: 10_000 });
 };
 
+/** With PACS_SCREENSHOT_DIR set, the page or one part of it as `name`.png there (for looking at the layout). */
+async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
+  const dir = process.env.PACS_SCREENSHOT_DIR;
+  if (!dir) return;
+  if (selector) await page.locator(selector).screenshot({ path: `${dir}/${name}.png` });
+  else await page.screenshot({ path: `${dir}/${name}.png` });
+}
+
 /**
  * The DICOM devices page against real DIMSE peers: "Test" (a C-ECHO from the archive) answered by
  * DCMTK's storescp, and a device nothing listens for; the associations table showing an
@@ -91,6 +99,7 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
       text: 'Không kết nối được: không có thiết bị nào trả lời ở địa chỉ và cổng này.',
     });
     expect((await test(page, 'US_ROOM_3')).text).toBe('Chưa đặt cổng: hãy nhập cổng mà thiết bị nhận kết nối để kiểm tra.');
+    await screenshot(page, 'admin-dimse-test-vi', '[data-testid="remote-aes-table"]');
     await context.close();
   }, 90_000);
 
@@ -154,8 +163,7 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
     expect(await page.textContent('[data-testid="associations-active-empty"]')).toBe('Hiện không có thiết bị nào đang kết nối.');
     // Still refreshed every 2 s while the page is open; not once it is left.
     await nextDraw(page);
-    if (process.env.PACS_SCREENSHOT_DIR)
-      await page.screenshot({ path: `${process.env.PACS_SCREENSHOT_DIR}/admin-dimse-vi.png`, fullPage: true });
+    await screenshot(page, 'admin-dimse-associations-vi', '[data-testid="associations"]');
     await page.goto(`${archive.url}/admin/peers`);
     await page.waitForSelector('[data-testid="admin-peers"][data-state="done"]');
     let polled = 0;
@@ -189,6 +197,7 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
     expect(await result.getAttribute('data-ok'), (await result.textContent())!).toBe('true');
     expect(await result.textContent()).toMatch(/^Answered \(C-ECHO\) in \d+ ms\.$/);
 
+    await screenshot(page, 'admin-peer-dimse', '[data-testid="peer-form"]');
     await afterListReload(page, 'admin-peers', () => page.click('[data-testid="peer-save"]'));
     expect(await page.textContent('[data-testid="admin-notice"]')).toBe('Peer Máy trạm siêu âm added.');
     const row = page.locator('[data-testid="peer-row"][data-kind="dimse"]');

@@ -1,6 +1,7 @@
-import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { isAppError } from '../../shared/errors';
 import { LOSSLESS_ENCODINGS } from '../codecs/encode-registry';
+import { explicitToImplicitLittleEndian } from '../codecs/implicit-little-endian';
 import type { IndexedInstance } from '../index/archive-index';
 import { dataSetStart, openStoredDataSet } from '../stored/stored-data-set';
 import { findStored } from '../stored/stored-instance';
@@ -60,9 +61,10 @@ export function statusKind(status: number): 'completed' | 'warning' | 'failed' {
 /**
  * The presentation contexts to propose for sending these instances (issue 14 item 5): for each
  * SOP class, one context per transfer syntax its instances are stored in, so each can go as
- * stored, then one of Explicit VR Little Endian for those re-encoded because the remote AE took
- * none of the stored ones. Each context carries one syntax, so the remote AE accepts or refuses
- * each separately. At most 128 (the rest of the instances then fail with 0x0122).
+ * stored, then one of Explicit VR Little Endian and one of Implicit VR Little Endian (which every
+ * AE must take) for those re-encoded because the remote AE took none of the stored ones. Each
+ * context carries one syntax, so the remote AE accepts or refuses each separately. At most 128
+ * (the instances of classes left out then fail with 0x0122).
  */
 export function storageContexts(instances: Iterable<Pick<IndexedInstance, 'sopClassUid' | 'transferSyntax'>>) {
   const syntaxes = new Map<string, Set<string>>();
@@ -73,14 +75,16 @@ export function storageContexts(instances: Iterable<Pick<IndexedInstance, 'sopCl
   }
   const contexts: { abstractSyntax: string; transferSyntaxes: string[] }[] = [];
   for (const [abstractSyntax, stored] of syntaxes)
-    for (const syntax of new Set([...stored, EXPLICIT_VR_LITTLE_ENDIAN])) contexts.push({ abstractSyntax, transferSyntaxes: [syntax] });
+    for (const syntax of new Set([...stored, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN]))
+      contexts.push({ abstractSyntax, transferSyntaxes: [syntax] });
   return contexts.slice(0, MAX_CONTEXTS);
 }
 
 /**
  * The accepted context an instance goes in: one in its stored syntax (sent as stored), else one
  * in Explicit VR Little Endian, else one in a lossless syntax the archive encodes to (JPEG-LS,
- * HTJ2K: a C-GET requestor may have accepted only that for the SOP class), re-encoded; else none.
+ * HTJ2K: a C-GET requestor may have accepted only that for the SOP class), else one in Implicit
+ * VR Little Endian, re-encoded; else none.
  */
 export function contextFor(
   contexts: ReadonlyMap<number, PresentationContext>,
@@ -88,22 +92,25 @@ export function contextFor(
 ): { contextId: number; transferSyntax: string } | undefined {
   let explicit: number | undefined;
   let encoded: number | undefined;
+  let implicit: number | undefined;
   for (const [id, c] of contexts) {
     if (c.abstractSyntax !== instance.sopClassUid) continue;
     if (c.transferSyntax === instance.transferSyntax) return { contextId: id, transferSyntax: c.transferSyntax };
     if (c.transferSyntax === EXPLICIT_VR_LITTLE_ENDIAN) explicit ??= id;
     else if (LOSSLESS_ENCODINGS.includes(c.transferSyntax)) encoded ??= id;
+    else if (c.transferSyntax === IMPLICIT_VR_LITTLE_ENDIAN) implicit ??= id;
   }
-  const chosen = explicit ?? encoded;
+  const chosen = explicit ?? encoded ?? implicit;
   return chosen === undefined ? undefined : { contextId: chosen, transferSyntax: contexts.get(chosen)!.transferSyntax };
 }
 
 /**
  * One C-STORE sub-operation (PS3.7 9.1.1) on an association already open: the stored data set
  * streamed from storage without its File Meta Information, or, when only Explicit VR Little
- * Endian (or a lossless syntax we encode to) was accepted, the instance re-encoded in it
- * (transcoded-instance.ts: frames decoded and encoded on the codec workers). An instance that cannot go is an outcome, not a throw; a
- * failure of the association itself throws.
+ * Endian (or a lossless syntax we encode to, or Implicit VR Little Endian) was accepted, the
+ * instance re-encoded in it (transcoded-instance.ts: frames decoded and encoded on the codec
+ * workers). An instance that cannot go is an outcome, not a throw; a failure of the association
+ * itself throws.
  */
 export async function storeInstance(
   deps: TranscodeDeps,
@@ -205,8 +212,10 @@ export async function* storeInstances(
 async function reencoded(deps: TranscodeDeps, instance: IndexedInstance, target: string): Promise<Buffer> {
   const located = findStored(deps.index, instance.studyUid, instance.seriesUid, instance.sopUid);
   if (!located) throw new Error('the instance is no longer in this archive');
-  const file = await transcodeInstance(deps, planTranscode(located, target));
-  return file.subarray(dataSetStart(file) ?? 0);
+  const implicit = target === IMPLICIT_VR_LITTLE_ENDIAN;
+  const file = await transcodeInstance(deps, planTranscode(located, implicit ? EXPLICIT_VR_LITTLE_ENDIAN : target));
+  const dataSet = file.subarray(dataSetStart(file) ?? 0);
+  return implicit ? explicitToImplicitLittleEndian(dataSet) : dataSet;
 }
 
 async function* counting(source: AsyncIterable<Buffer>, add: (n: number) => void): AsyncGenerator<Buffer> {

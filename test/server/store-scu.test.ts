@@ -7,7 +7,7 @@ import { storeInstances, type StoreOutcome } from '../../server/dimse/store-scu'
 import type { IndexedInstance } from '../../server/index/archive-index';
 import { CORPUS_DIR, corpusEntry } from '../helpers/corpus';
 import { startStorescp, type Storescp } from '../helpers/dcmtk';
-import { expectStored } from '../helpers/dicomweb-http';
+import { expectStored, getMultipart } from '../helpers/dicomweb-http';
 import { freeLoopbackPort } from '../helpers/free-port';
 import { gdcmRaw } from '../helpers/reference-decoders';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -113,6 +113,41 @@ describe('store-scu: sending stored instances to a remote AE', () => {
       const reference = gdcmRaw(path.join(CORPUS_DIR, file)).pixels;
       expect(pixelData(files.get(sop)!).equals(reference), file).toBe(true);
       expect(dicomParser.parseDicom(new Uint8Array(files.get(sop)!)).string('x00020010')).toBe(EXPLICIT);
+    }
+  }, 60_000);
+
+  it('re-encodes in Implicit VR Little Endian for an AE that takes only that: every element value as in Explicit VR Little Endian', async () => {
+    const { scp, dir } = await storescp(['+xi']);
+    const compressed = instances.slice(40);
+    const outcomes = await collect(storeInstances(archive, target(scp), compressed));
+    expect(outcomes.map((o) => [o.status, o.transferSyntax])).toEqual([
+      [0, IMPLICIT],
+      [0, IMPLICIT],
+    ]);
+    const files = received(dir);
+    for (const [n, file] of [JPEG_LS, J2K].entries()) {
+      const implicit = files.get(corpusEntry(file).sopInstanceUID!)!;
+      expect(dicomParser.parseDicom(new Uint8Array(implicit)).string('x00020010')).toBe(IMPLICIT);
+      expect(pixelData(implicit).equals(gdcmRaw(path.join(CORPUS_DIR, file)).pixels), file).toBe(true);
+      // The same instance as WADO-RS gives it in Explicit VR Little Endian: the same value for every element.
+      const { parts } = await getMultipart(
+        archive,
+        `${archive.dicomWeb}/studies/${compressed[n]!.studyUid}/series/${compressed[n]!.seriesUid}/instances/${compressed[n]!.sopUid}`,
+        'multipart/related; type="application/dicom"',
+      );
+      const explicit = parts[0]!.body;
+      const a = dicomParser.parseDicom(new Uint8Array(explicit));
+      const b = dicomParser.parseDicom(new Uint8Array(implicit));
+      const tags = Object.keys(a.elements).filter((tag) => !tag.startsWith('x0002') && !a.elements[tag]!.items);
+      expect(tags.length).toBeGreaterThan(40);
+      for (const tag of tags) {
+        const [x, y] = [a.elements[tag]!, b.elements[tag]];
+        expect(y, tag).toBeDefined();
+        expect(
+          implicit.subarray(y!.dataOffset, y!.dataOffset + y!.length).equals(explicit.subarray(x.dataOffset, x.dataOffset + x.length)),
+          tag,
+        ).toBe(true);
+      }
     }
   }, 60_000);
 

@@ -7,6 +7,7 @@ import { VERIFICATION_SOP_CLASS } from '../../server/dimse/sop-classes';
 import { startBrowserArchive, stopBrowserArchive, type BrowserArchive } from '../helpers/browser-archive';
 import { signIn } from '../helpers/browser';
 import { afterListReload } from '../helpers/admin-list-reload';
+import { corpusFile } from '../helpers/corpus';
 import { runDcmtk, startStorescp, type Storescp } from '../helpers/dcmtk';
 import { freeLoopbackPort } from '../helpers/free-port';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
@@ -29,7 +30,8 @@ async function screenshot(page: Page, name: string, selector?: string): Promise<
  * The DICOM devices page against real DIMSE peers: "Test" (a C-ECHO from the archive) answered by
  * DCMTK's storescp, and a device nothing listens for; the associations table showing an
  * association held open by a modality, then among the recent ones with its outcome, echoscu's
- * too; English and Vietnamese. And a DICOM device made a peer in the Peers form.
+ * too; English and Vietnamese. A DICOM device made a peer in the Peers form; a DIMSE peer in the
+ * worklist's Remote archive tab and in Send to….
  */
 describe('DICOM devices: connection test and associations, in Chromium', () => {
   let started: Partial<BrowserArchive> = {};
@@ -38,7 +40,7 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
   const devices = new Map<string, RemoteAe>();
 
   beforeAll(async () => {
-    started = await startBrowserArchive([], { PACS_DIMSE_AE_TITLE: 'PACS' });
+    started = await startBrowserArchive([corpusFile('series/ct-abdomen-philips-tcia/1-036.dcm')], { PACS_DIMSE_AE_TITLE: 'PACS' });
     dir = await makeTempDir('associations-e2e');
     storescp = await startStorescp(dir, 'WARD_SCP');
     const { archive } = started as BrowserArchive;
@@ -217,6 +219,47 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
     await page.waitForSelector('[data-testid="transfers-page"][data-state="done"]');
     expect(await page.textContent('[data-testid="transfers-peer"] strong')).toBe('Máy trạm siêu âm');
     expect(await page.textContent('[data-testid="transfers-peers"]')).not.toContain('dicom://');
+    await context.close();
+  }, 90_000);
+
+  it("searches a DIMSE peer in the worklist's Remote archive tab (a C-FIND, seen among the associations) and offers it in Send to…", async () => {
+    const { archive, browser } = started as BrowserArchive;
+    // This archive as a DICOM device of its own: its AE title at its DIMSE port, allowed to query.
+    const self = await archive.fetch('/api/dimse/remote-aes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ aeTitle: 'PACS', host: '127.0.0.1', port: archive.dimse!.port, mayQuery: true, description: 'this archive' }),
+    });
+    expect(self.status).toBe(201);
+    const peer = await archive.fetch('/api/peers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'dimse', name: 'Kho DIMSE', remoteAeId: ((await self.json()) as RemoteAe).id }),
+    });
+    expect(peer.status, await peer.text()).toBe(201);
+
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, archive);
+    await page.goto(`${archive.url}/`);
+    await page.waitForSelector('[data-testid="worklist"][data-archive="local"][data-state="done"]');
+    await page.click('[data-testid="worklist-remote"]');
+    await page.selectOption('[data-testid="worklist-peer"]', { label: 'Kho DIMSE' });
+    await page.waitForSelector('[data-testid="worklist"][data-archive="remote"][data-state="done"] [data-testid="study-fetch"]');
+    expect(await page.locator('[data-testid="study-row"]').count()).toBe(1);
+
+    await page.click('[data-testid="worklist-local"]');
+    await page.waitForSelector('[data-testid="worklist"][data-archive="local"][data-state="done"]');
+    await page.locator('[data-testid="study-send"]').first().click();
+    await page.waitForSelector('[data-testid="send-dialog"][open][data-peers="2"]');
+    const offered = await page.$$eval('[data-testid="send-peer"] option', (options) => options.map((o) => o.textContent));
+    expect(offered.sort()).toEqual(['Kho DIMSE', 'Máy trạm siêu âm']);
+
+    await page.goto(`${archive.url}/admin/dimse`);
+    const association = page.locator('[data-testid="associations-recent"] [data-testid="association-row"][data-calling-ae="PACS"]').first();
+    await association.waitFor();
+    expect(await association.locator('[data-testid="association-cell-outcome"]').textContent()).toBe('ended normally');
+    expect(await association.locator('[data-testid="association-cell-requests"]').textContent()).toMatch(/^C-FIND \d+$/);
     await context.close();
   }, 90_000);
 });

@@ -11,6 +11,8 @@
  *   3. movescu of the first CT to a storescp started by the bench;
  *   4. the server's resident memory: peak while the DIMSE phases ran, and after them.
  *
+ * Before its figures each server gets a storescu of 10 other slices (first associations, JIT, our
+ * codec pool's start-up compile) and a second with under 5 % of a core busy.
  * The corpus reaches our archive as in bench:dicomweb (index rows written before the server
  * starts); Orthanc gets the same data sets as small Part 10 files (no pixel data) over its REST
  * API (POST /instances) before its figures are taken. Every answer is checked: instance counts
@@ -226,14 +228,34 @@ async function moveWithMovescu(server: ServerUnderTest, monitor: ProcMonitor, se
   return { instances: received, seconds, perSecond: received / seconds };
 }
 
+/** Waits until the server spends less than 5 % of a core over a second (at most 30 s). */
+async function settle(monitor: ProcMonitor): Promise<void> {
+  for (let n = 0; n < 30; n++) {
+    const before = monitor.cpuMs();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (monitor.cpuMs() - before < 50) return;
+  }
+}
+
 /** Every DIMSE phase against one server; the server already holds the index corpus. */
 async function measure(
   server: ServerUnderTest,
-  work: { dir: string; one: CtSeries; oneFiles: string[]; four: CtSeries; fourFiles: string[][]; queries: FindQuery[] },
+  work: {
+    one: CtSeries;
+    oneFiles: string[];
+    four: CtSeries;
+    fourFiles: string[][];
+    warmUp: CtSeries;
+    warmUpFiles: string[];
+    queries: FindQuery[];
+  },
   /** Where a storescp started by the bench (its AE registered on the server) writes what it receives. */
   storescp: { dir: string } | undefined,
 ): Promise<ServerFigures> {
   const monitor = new ProcMonitor(server.pid, 50);
+  // Warm up (first associations, JIT, our codec pool's start-up compile), then wait for a quiet server.
+  await storeWithStorescu(server, monitor, work.warmUp, [work.warmUpFiles]);
+  await settle(monitor);
   const whole = monitor.phase();
   const figures: ServerFigures = {
     label: server.label,
@@ -399,7 +421,9 @@ async function main(run: BenchRun): Promise<number> {
   const dir = path.join(run.dataDir, 'bench-files');
   const one = generateCtSeries({ slices: opt.slices, rows: 512, columns: 512, seed: 'dimse-bench-1', patientId: 'CT-BENCH-1' });
   const four = generateCtSeries({ slices: opt.slices, rows: 512, columns: 512, seed: 'dimse-bench-4', patientId: 'CT-BENCH-4' });
+  const warmUp = generateCtSeries({ slices: 10, rows: 512, columns: 512, seed: 'dimse-bench-warm-up', patientId: 'CT-BENCH-0' });
   const [oneFiles] = await writeSeries(path.join(dir, 'ct-one'), one, 1);
+  const [warmUpFiles] = await writeSeries(path.join(dir, 'ct-warm-up'), warmUp, 1);
   const fourFiles = await writeSeries(path.join(dir, 'ct-four'), four, CONCURRENT_ASSOCIATIONS);
   const ctBytes = one.instances.reduce((sum, i) => sum + i.bytes.length, 0);
   console.error(`CT: ${opt.slices} slices 512×512, ${mb(ctBytes)} per series, written to ${dir}`);
@@ -412,7 +436,7 @@ async function main(run: BenchRun): Promise<number> {
   });
   console.error(`index corpus: ${archive.studies} studies, ${archive.instances} instances in ${archive.seconds.toFixed(1)} s`);
   const queries = findQueries(archive, opt.queries);
-  const work = { dir, one, oneFiles: oneFiles!, four, fourFiles, queries };
+  const work = { one, oneFiles: oneFiles!, four, fourFiles, warmUp, warmUpFiles: warmUpFiles!, queries };
   const rows: ServerFigures[] = [];
 
   const ours = await ourArchive(run);

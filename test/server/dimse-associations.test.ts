@@ -20,7 +20,7 @@ const DATA_SET = FILE.subarray(128 + 4 + 12 + FILE.readUInt32LE(128 + 4 + 8));
 /**
  * GET /api/dimse/associations: an association while it is served (calling AE, address, what it
  * stored, a C-STORE arriving), then among the recent ones with its outcome; a rejected one with
- * why; admins only.
+ * why; C-FIND requests counted; admins only.
  */
 describe('DIMSE associations, live and recent', () => {
   let archive: TestArchive;
@@ -116,6 +116,32 @@ describe('DIMSE associations, live and recent', () => {
       ['WARD_US', 'released', 1],
     ]);
     expect(recent[0]!.reason).toBe('calling AE title "STRANGER" from 127.0.0.1 is not a known remote AE');
+  });
+
+  it('counts the C-FIND requests of an association', async () => {
+    const res = await archive.fetch('/api/dimse/remote-aes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ aeTitle: 'WARD_Q', host: '127.0.0.1', mayStore: false, mayQuery: true }),
+    });
+    expect(res.status).toBe(201);
+    const port = String(archive.dimse!.port);
+    const find = await runDcmtk('findscu', [
+      '-S',
+      '-aet',
+      'WARD_Q',
+      '-aec',
+      'PACS',
+      '-k',
+      'QueryRetrieveLevel=STUDY',
+      '-k',
+      'StudyInstanceUID',
+      '127.0.0.1',
+      port,
+    ]);
+    expect(find.code, find.output).toBe(0);
+    const { recent } = await until((state) => state.recent[0]?.callingAeTitle === 'WARD_Q');
+    expect(recent[0]).toMatchObject({ outcome: 'released', stored: 0, failed: 0, requests: { find: 1, move: 0, get: 0 } });
   });
 
   it('is for admins only', async () => {

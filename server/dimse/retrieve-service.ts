@@ -112,8 +112,9 @@ export function moveService(deps: RetrieveDeps): OperationHandler {
 /**
  * C-GET SCP (PS3.4 C.4.3): the identifier's instances C-STOREd to the requestor on the same
  * association, in the storage context accepted for each (store-scu.ts contextFor: the stored
- * syntax, else Explicit VR Little Endian re-encoded; none: that instance fails), with the same
- * responses and counts as C-MOVE.
+ * syntax, else re-encoded in Explicit VR Little Endian, a lossless syntax we encode or Implicit VR
+ * Little Endian; none: that instance fails with 0x0122), with the same responses and counts as
+ * C-MOVE.
  */
 export function getService(deps: RetrieveDeps): OperationHandler {
   return (operation) =>
@@ -192,10 +193,9 @@ async function serveRetrieve(deps: RetrieveDeps, operation: DimseOperation, serv
     `${counts.summary()}${cancelled ? ' (cancelled)' : ''}${lostAssociation ? ` (${lostAssociation})` : ''}`,
   );
   const status = cancelled ? RetrieveStatus.Cancel : counts.finalStatus();
+  const listed = fitting(counts.failedUids);
   const failedList =
-    counts.failedUids.length > 0
-      ? encodeDataSet({ [Tag.FailedSOPInstanceUIDList]: { vr: 'UI', Value: counts.failedUids } }, context.transferSyntax)
-      : undefined;
+    listed.length > 0 ? encodeDataSet({ [Tag.FailedSOPInstanceUIDList]: { vr: 'UI', Value: listed } }, context.transferSyntax) : undefined;
   await operation.respond(
     response(status, {
       ...counts.counts(cancelled),
@@ -204,4 +204,16 @@ async function serveRetrieve(deps: RetrieveDeps, operation: DimseOperation, serv
     }),
     failedList,
   );
+}
+
+/** An Explicit VR UI value holds at most 65,534 bytes (a 16-bit length): the first failed UIDs that fit. */
+function fitting(uids: readonly string[]): string[] {
+  const listed: string[] = [];
+  let length = -1;
+  for (const uid of uids) {
+    length += uid.length + 1;
+    if (length > 0xfffe) break;
+    listed.push(uid);
+  }
+  return listed;
 }

@@ -33,6 +33,8 @@ export interface Command {
   priority?: number;
   commandDataSetType: number;
   status?: number;
+  /** Offending Element (0000,0901): the tag at fault, 8 hex digits as in DICOM JSON. */
+  offendingElement?: string;
   errorComment?: string;
   affectedSopInstanceUid?: string;
   requestedSopInstanceUid?: string;
@@ -44,7 +46,7 @@ export interface Command {
   moveOriginatorMessageId?: number;
 }
 
-type Kind = 'UI' | 'AE' | 'LO' | 'US' | 'UL';
+type Kind = 'UI' | 'AE' | 'LO' | 'US' | 'UL' | 'AT';
 /** Element number in group 0000 → field and VR (PS3.7 Table E.1-1). */
 const ELEMENTS: ReadonlyArray<[number, keyof Command, Kind]> = [
   [0x0002, 'affectedSopClassUid', 'UI'],
@@ -56,6 +58,7 @@ const ELEMENTS: ReadonlyArray<[number, keyof Command, Kind]> = [
   [0x0700, 'priority', 'US'],
   [0x0800, 'commandDataSetType', 'US'],
   [0x0900, 'status', 'US'],
+  [0x0901, 'offendingElement', 'AT'],
   [0x0902, 'errorComment', 'LO'],
   [0x1000, 'affectedSopInstanceUid', 'UI'],
   [0x1001, 'requestedSopInstanceUid', 'UI'],
@@ -82,6 +85,7 @@ export function decodeCommand(bytes: Buffer): Command {
     if (known) {
       if (known.kind === 'US') command[known.field] = length >= 2 ? value.readUInt16LE(0) : 0;
       else if (known.kind === 'UL') command[known.field] = length >= 4 ? value.readUInt32LE(0) : 0;
+      else if (known.kind === 'AT') command[known.field] = length >= 4 ? tagHex(value.readUInt16LE(0), value.readUInt16LE(2)) : '';
       else
         command[known.field] = value
           .toString(known.kind === 'LO' ? 'utf8' : 'latin1')
@@ -107,6 +111,11 @@ export function encodeCommand(command: Command): Buffer {
     } else if (kind === 'UL') {
       bytes = Buffer.alloc(4);
       bytes.writeUInt32LE(value as number, 0);
+    } else if (kind === 'AT') {
+      const tag = Number.parseInt(String(value), 16);
+      bytes = Buffer.alloc(4);
+      bytes.writeUInt16LE(tag >>> 16, 0);
+      bytes.writeUInt16LE(tag & 0xffff, 2);
     } else {
       bytes = Buffer.from(String(value), kind === 'LO' ? 'utf8' : 'latin1');
       if (bytes.length % 2 === 1) bytes = Buffer.concat([bytes, Buffer.from([kind === 'UI' ? 0 : 0x20])]);
@@ -117,6 +126,10 @@ export function encodeCommand(command: Command): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(body.length, 0);
   return Buffer.concat([elementHeader(0x0000, 4), length, body]);
+}
+
+function tagHex(group: number, element: number): string {
+  return (group * 0x10000 + element).toString(16).toUpperCase().padStart(8, '0');
 }
 
 function elementHeader(element: number, length: number): Buffer {

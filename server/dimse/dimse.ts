@@ -6,6 +6,7 @@ import type { OperationHandler } from './association';
 import { dimseCaller } from './dimse-caller';
 import type { DimseConfig } from './dimse-config';
 import { startDimseListener, type DimseListener } from './dimse-listener';
+import { findService } from './find-service';
 import type { RemoteAeStore } from './remote-ae-store';
 import { getService, moveService } from './retrieve-service';
 import type { QueryRetrieveService } from './sop-classes';
@@ -28,6 +29,7 @@ export interface DimseDeps {
  */
 export async function startDimse(config: DimseConfig & { port: number }, deps: DimseDeps): Promise<DimseListener> {
   const services: Partial<Record<QueryRetrieveService, OperationHandler>> = {
+    find: findService({ db: deps.index.db, aeTitle: config.aeTitle, audit: deps.audit }),
     move: moveService({ ...deps, aeTitle: config.aeTitle }),
     get: getService({ ...deps, aeTitle: config.aeTitle }),
   };

@@ -28,8 +28,23 @@ import { CT_STUDY, ctSlices, requestTransfer, waitForEnd, waitForJob } from '../
 
 const CT = ctSlices(40);
 const CT_SERIES = dicomParser.parseDicom(CT[0]!).string('x0020000e')!;
-/** A lossy JPEG 2000 CT put into the CT study as a series of its own: storescp +xi takes neither it nor Explicit VR LE. */
-const J2K_SERIES = '1.2.826.0.1.3680043.10.543.14.6.1';
+/** An MR image put into the CT study as a series of its own: the storescp below takes CT images only. */
+const MR_SERIES = '1.2.826.0.1.3680043.10.543.14.6.1';
+/** storescp's association profile (-xf): CT Image Storage and Verification, uncompressed. */
+const CT_ONLY_PROFILE = `[[TransferSyntaxes]]
+[Uncompressed]
+TransferSyntax1 = LocalEndianExplicit
+TransferSyntax2 = LittleEndianImplicit
+
+[[PresentationContexts]]
+[CtOnly]
+PresentationContext1 = CTImageStorage\\Uncompressed
+PresentationContext2 = VerificationSOPClass\\Uncompressed
+
+[[Profiles]]
+[Default]
+PresentationContexts = CtOnly
+`;
 
 function uidOf(file: Buffer, tag = 'x00080018'): string {
   return dicomParser.parseDicom(file, { untilTag: tag }).string(tag)!;
@@ -82,24 +97,24 @@ const echo = async (archive: TestArchive, ae: RemoteAe) =>
 describe('DIMSE peers: send, fetch and search over DIMSE', () => {
   let archive: TestArchive;
   let dir: string;
-  let j2k: Buffer;
+  let mr: Buffer;
 
   beforeAll(async () => {
     archive = await startTestArchive({ PACS_DIMSE_PORT: '0' });
     dir = await makeTempDir('dimse-exchange');
     requireTool('dcmodify');
     const ct = dicomParser.parseDicom(CT[0]!);
-    const file = path.join(dir, 'j2k.dcm');
-    fs.copyFileSync(path.join(CORPUS_DIR, 'transfer-syntaxes/ct1-1.2.4.91_jpeg2000.dcm'), file);
+    const file = path.join(dir, 'mr.dcm');
+    fs.copyFileSync(path.join(CORPUS_DIR, 'transfer-syntaxes/mr-siemens-trio-1.2.4.80_jpeg-ls-lossless-charls.dcm'), file);
     const edit = spawnSync('dcmodify', [
       '-nb',
-      ...['-m', `(0020,000d)=${CT_STUDY}`, '-m', `(0020,000e)=${J2K_SERIES}`],
+      ...['-m', `(0020,000d)=${CT_STUDY}`, '-m', `(0020,000e)=${MR_SERIES}`],
       ...['-m', `(0010,0020)=${ct.string('x00100020') ?? ''}`, '-m', `(0010,0010)=${ct.string('x00100010') ?? ''}`],
       file,
     ]).status;
     expect(edit).toBe(0);
-    j2k = fs.readFileSync(file);
-    await expectStored(archive, [...CT, j2k]);
+    mr = fs.readFileSync(file);
+    await expectStored(archive, [...CT, mr]);
   });
   afterAll(async () => {
     await archive?.stop();
@@ -132,7 +147,9 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
 
       const received = path.join(dir, 'storescp');
       fs.mkdirSync(received);
-      storescp = await startStorescp(received, 'WORKSTATION', ['+xi']);
+      const profile = path.join(dir, 'ct-only.cfg');
+      fs.writeFileSync(profile, CT_ONLY_PROFILE);
+      storescp = await startStorescp(received, 'WORKSTATION', ['-xf', profile, 'Default']);
       const patched = await json<RemoteAe>(archive, 'PATCH', `/api/dimse/remote-aes/${remoteAe.id}`, { port: storescp.port });
       expect(patched.status).toBe(200);
 
@@ -143,7 +160,7 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       const failures = (await json<TransferInstanceFailure[]>(archive, 'GET', `/api/transfers/${job.id}/failures`)).body;
       expect(failures).toEqual([
         {
-          sopInstanceUID: uidOf(j2k),
+          sopInstanceUID: uidOf(mr),
           reason: '0x0122 Refused: SOP class not supported (No presentation context accepted for its SOP class)',
         },
       ]);
@@ -192,6 +209,25 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       expect(noPort).toMatchObject({ status: 400, body: { message: expect.stringContaining('has no port') } });
       const removed = await json<{ message: string }>(archive, 'DELETE', `/api/dimse/remote-aes/${nobody.id}`);
       expect(removed).toMatchObject({ status: 409, body: { message: expect.stringContaining('"Switched off"') } });
+    });
+
+    it("holds a send to the peer's bandwidth cap", async () => {
+      const capped = await json<PeerSummary>(archive, 'PATCH', `/api/peers/${peer.id}`, { bandwidthKbps: 8000 });
+      expect(capped).toMatchObject({ status: 200, body: { kind: 'dimse', bandwidthKbps: 8000 } });
+      const slices = CT.slice(0, 8);
+      const bytes = slices.reduce((sum, file) => sum + dataSetOf(file).length, 0);
+      const started = Date.now();
+      const job = await requestTransfer(archive, {
+        peerId: peer.id,
+        studyInstanceUID: CT_STUDY,
+        seriesInstanceUID: CT_SERIES,
+        sopInstanceUIDs: slices.map((file) => uidOf(file)),
+      });
+      expect(await waitForEnd(archive, job.id)).toMatchObject({ status: 'done', progress: { instancesDone: 8, bytesDone: bytes } });
+      // 4.1 MB at 1 MB/s, less the cap's quarter-second burst.
+      const seconds = (Date.now() - started) / 1000;
+      expect(seconds).toBeGreaterThan(bytes / 1_000_000 - 0.5);
+      expect(seconds).toBeLessThan(bytes / 1_000_000 + 5);
     });
   });
 

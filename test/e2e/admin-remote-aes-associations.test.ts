@@ -10,6 +10,7 @@ import { afterListReload } from '../helpers/admin-list-reload';
 import { corpusFile } from '../helpers/corpus';
 import { runDcmtk, startStorescp, type Storescp } from '../helpers/dcmtk';
 import { freeLoopbackPort } from '../helpers/free-port';
+import { addDimsePeer, addRemoteAe } from '../helpers/remote-aes';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
 /** Waits for the associations panel to be drawn again by its own 2 s refresh, no click. */
@@ -49,14 +50,7 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
       { aeTitle: 'GONE_SCP', host: '127.0.0.1', port: await freeLoopbackPort(), description: 'nothing listens' },
       { aeTitle: 'US_ROOM_3', host: '127.0.0.1', description: 'siêu âm phòng 3' },
     ]) {
-      const res = await archive.fetch('/api/dimse/remote-aes', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(device),
-      });
-      const text = await res.text();
-      expect(res.status, text).toBe(201);
-      devices.set(device.aeTitle, JSON.parse(text) as RemoteAe);
+      devices.set(device.aeTitle, await addRemoteAe(archive, device));
     }
   }, 90_000);
   afterAll(async () => {
@@ -65,6 +59,15 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
     if (dir) await removeTempDir(dir);
   });
 
+  /** A new page in English, signed in as the admin, at `path`. */
+  const adminPage = async (path: string) => {
+    const { archive, browser } = started as BrowserArchive;
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, archive);
+    await page.goto(`${archive.url}${path}`);
+    return { context, page };
+  };
   const row = (page: Page, aeTitle: string) =>
     page.locator(`[data-testid="remote-ae-row"][data-remote-ae-id="${devices.get(aeTitle)!.id}"]`);
   const test = async (page: Page, aeTitle: string) => {
@@ -75,11 +78,7 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
   };
 
   it('tests a device with a C-ECHO: answered with its round trip, or why not, in English and Vietnamese', async () => {
-    const { archive, browser } = started as BrowserArchive;
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    await signIn(page, archive);
-    await page.goto(`${archive.url}/admin/dimse`);
+    const { context, page } = await adminPage('/admin/dimse');
     await page.waitForSelector('[data-testid="admin-dimse"][data-state="done"]');
 
     const ok = await test(page, 'WARD_SCP');
@@ -106,11 +105,8 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
   }, 90_000);
 
   it('shows an association while it is open, then among the recent ones with its outcome; echoscu and a stranger too', async () => {
-    const { archive, browser } = started as BrowserArchive;
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    await signIn(page, archive);
-    await page.goto(`${archive.url}/admin/dimse`);
+    const { archive } = started as BrowserArchive;
+    const { context, page } = await adminPage('/admin/dimse');
     await page.waitForSelector('[data-testid="associations"][data-loads="1"]');
     expect(await page.textContent('[data-testid="associations-active-empty"]')).toBe('No device is connected now.');
 
@@ -176,11 +172,8 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
   }, 90_000);
 
   it('makes a DICOM device a peer in the Peers form: a known AE with a port instead of a URL, tested with a C-ECHO', async () => {
-    const { archive, browser } = started as BrowserArchive;
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    await signIn(page, archive);
-    await page.goto(`${archive.url}/admin/peers`);
+    const { archive } = started as BrowserArchive;
+    const { context, page } = await adminPage('/admin/peers');
     await page.waitForSelector('[data-testid="admin-peers"][data-state="done"]');
     expect(await page.isVisible('[data-testid="peer-remote-ae"]')).toBe(false);
     await page.selectOption('[data-testid="peer-kind"]', 'dimse');
@@ -223,25 +216,12 @@ describe('DICOM devices: connection test and associations, in Chromium', () => {
   }, 90_000);
 
   it("searches a DIMSE peer in the worklist's Remote archive tab (a C-FIND, seen among the associations) and offers it in Send to…", async () => {
-    const { archive, browser } = started as BrowserArchive;
+    const { archive } = started as BrowserArchive;
     // This archive as a DICOM device of its own: its AE title at its DIMSE port, allowed to query.
-    const self = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle: 'PACS', host: '127.0.0.1', port: archive.dimse!.port, mayQuery: true, description: 'this archive' }),
-    });
-    expect(self.status).toBe(201);
-    const peer = await archive.fetch('/api/peers', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'dimse', name: 'Kho DIMSE', remoteAeId: ((await self.json()) as RemoteAe).id }),
-    });
-    expect(peer.status, await peer.text()).toBe(201);
+    const self = await addRemoteAe(archive, { aeTitle: 'PACS', host: '127.0.0.1', port: archive.dimse!.port, mayQuery: true });
+    await addDimsePeer(archive, { name: 'Kho DIMSE', remoteAeId: self.id });
 
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    await signIn(page, archive);
-    await page.goto(`${archive.url}/`);
+    const { context, page } = await adminPage('/');
     await page.waitForSelector('[data-testid="worklist"][data-archive="local"][data-state="done"]');
     await page.click('[data-testid="worklist-remote"]');
     await page.selectOption('[data-testid="worklist-peer"]', { label: 'Kho DIMSE' });

@@ -7,6 +7,7 @@ import { DimseClient } from '../../server/dimse/dimse-client';
 import { call, createUser, errorOf } from '../helpers/access-client';
 import { CORPUS_DIR } from '../helpers/corpus';
 import { runDcmtk } from '../helpers/dcmtk';
+import { addRemoteAe } from '../helpers/remote-aes';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 
 const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
@@ -40,12 +41,7 @@ describe('DIMSE associations, live and recent', () => {
 
   beforeAll(async () => {
     archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
-    const res = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle: 'WARD_US', host: '127.0.0.1', mayStore: true }),
-    });
-    expect(res.status, await res.text()).toBe(201);
+    await addRemoteAe(archive, { aeTitle: 'WARD_US', host: '127.0.0.1', mayStore: true });
   });
   afterAll(() => archive?.stop());
 
@@ -119,12 +115,7 @@ describe('DIMSE associations, live and recent', () => {
   });
 
   it('counts the C-FIND requests of an association', async () => {
-    const res = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle: 'WARD_Q', host: '127.0.0.1', mayStore: false, mayQuery: true }),
-    });
-    expect(res.status).toBe(201);
+    await addRemoteAe(archive, { aeTitle: 'WARD_Q', host: '127.0.0.1', mayStore: false, mayQuery: true });
     const port = String(archive.dimse!.port);
     const find = await runDcmtk('findscu', [
       '-S',

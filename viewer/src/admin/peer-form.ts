@@ -41,31 +41,21 @@ export function createPeerForm(handlers: {
   const form = formWithHeading('admin-create peer-form', 'peer-form', t('addTitle'), 'h3');
   const heading = form.querySelector('h3')!;
   const name = textInput('peer-name', { autocomplete: 'off', required: true, maxLength: 64 });
-  const kind = element('select', { className: 'input', testid: 'peer-kind' });
-  for (const [value, key] of [
+  const kind = selectOf('peer-kind', [
     ['dicomweb', 'kindDicomweb'],
     ['dimse', 'kindDimse'],
-  ] as const) {
-    const option = element('option', { text: t(key) });
-    option.value = value;
-    kind.append(option);
-  }
+  ]);
   const remoteAe = element('select', { className: 'input', testid: 'peer-remote-ae' });
   const remoteAeField = labelled(t('remoteAe'), remoteAe);
   const remoteAeHint = element('small', { className: 'peer-hint peer-remote-ae-hint', testid: 'peer-remote-ae-hint' });
   const baseUrl = textInput('peer-url', { type: 'url', autocomplete: 'off', required: true, maxLength: 2048 });
   baseUrl.placeholder = t('baseUrlHint');
   baseUrl.classList.add('peer-url');
-  const authKind = element('select', { className: 'input', testid: 'peer-auth' });
-  for (const [kind, key] of [
+  const authKind = selectOf('peer-auth', [
     ['none', 'authNone'],
     ['basic', 'authBasic'],
     ['bearer', 'authBearer'],
-  ] as const) {
-    const option = element('option', { text: t(key) });
-    option.value = kind;
-    authKind.append(option);
-  }
+  ]);
   const username = textInput('peer-username', { autocomplete: 'off', maxLength: 256 });
   const password = textInput('peer-password', { type: 'password', autocomplete: 'new-password', maxLength: 4096 });
   const token = textInput('peer-token', { type: 'password', autocomplete: 'off', maxLength: 4096 });
@@ -77,12 +67,10 @@ export function createPeerForm(handlers: {
   const maxConnections = textInput('peer-max-connections', { type: 'number' });
   maxConnections.min = '1';
   maxConnections.max = '16';
-  const sendSyntax = element('select', { className: 'input', testid: 'peer-send-syntax' });
-  for (const syntax of SEND_SYNTAXES) {
-    const option = element('option', { text: t(SYNTAX_NAMES[syntax]) });
-    option.value = syntax;
-    sendSyntax.append(option);
-  }
+  const sendSyntax = selectOf(
+    'peer-send-syntax',
+    SEND_SYNTAXES.map((syntax) => [syntax, SYNTAX_NAMES[syntax]]),
+  );
   const ca = element('textarea', { className: 'input peer-ca', testid: 'peer-ca' });
   ca.rows = 4;
   ca.spellcheck = false;
@@ -249,4 +237,15 @@ export function createPeerForm(handlers: {
   });
   peerForm.edit(undefined);
   return peerForm;
+}
+
+/** A select of `choices`, each a value and the key of its label. */
+function selectOf(testid: string, choices: readonly (readonly [string, PeerKey])[]): HTMLSelectElement {
+  const select = element('select', { className: 'input', testid });
+  for (const [value, key] of choices) {
+    const option = element('option', { text: t(key) });
+    option.value = value;
+    select.append(option);
+  }
+  return select;
 }

@@ -125,7 +125,16 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps, su
           return { ...summary, outcome: 'rejected', reason: refusal?.text ?? 'unknown calling AE' };
         }
         rights = known;
-        const accepted = rq.contexts.map((c) => negotiate(c.id, c.abstractSyntax, c.transferSyntaxes, deps.services ?? {}));
+        const receivers = new Set(rq.user.roles.filter((r) => r.scp).map((r) => r.sopClass));
+        const accepted = rq.contexts.map((c) =>
+          negotiate(
+            c.id,
+            c.abstractSyntax,
+            c.transferSyntaxes,
+            deps.services ?? {},
+            receivers.has(c.abstractSyntax) && !!deps.services?.get,
+          ),
+        );
         for (const [n, c] of accepted.entries())
           if (c.result === 0) contexts.set(c.id, { abstractSyntax: rq.contexts[n]!.abstractSyntax, transferSyntax: c.transferSyntax });
         channel.peerMaxLength = rq.user.maxLength;
@@ -387,12 +396,17 @@ function refusalOf(
  * Endian. Any Storage SOP Class in a syntax the archive stores: the first compressed (or
  * deflated) one proposed, since a sender lists what it holds first; else Explicit VR Little
  * Endian, which keeps the VRs; else Implicit VR Little Endian. DCMTK's storescp chooses alike.
+ * A Storage SOP Class the requestor takes the SCP role for (it will receive our C-GET's
+ * C-STOREs) gets the first of Explicit and Implicit VR Little Endian proposed, before any
+ * compressed one: its one context must carry every instance of the class, whatever its stored
+ * syntax, and the archive can write any of them in those (store-scu.ts).
  */
 function negotiate(
   id: number,
   abstractSyntax: string,
   proposed: string[],
   services: Partial<Record<QueryRetrieveService, OperationHandler>>,
+  receiver = false,
 ): AcceptedContext {
   const service = QUERY_RETRIEVE_SOP_CLASSES.get(abstractSyntax);
   if (abstractSyntax === VERIFICATION_SOP_CLASS || (service && services[service])) {
@@ -402,6 +416,7 @@ function negotiate(
   if (!isStorageSopClass(abstractSyntax)) return { id, result: 3, transferSyntax: '' };
   const stored = proposed.filter((uid) => transferSyntax(uid) !== undefined && !REFUSED_SYNTAXES.has(uid));
   const chosen =
+    (receiver ? stored.find((uid) => uid === EXPLICIT_VR_LITTLE_ENDIAN || uid === IMPLICIT_VR_LITTLE_ENDIAN) : undefined) ??
     stored.find((uid) => transferSyntax(uid)!.encapsulated || transferSyntax(uid)!.deflated) ??
     stored.find((uid) => uid === EXPLICIT_VR_LITTLE_ENDIAN) ??
     stored[0];

@@ -190,9 +190,10 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
   }, 30_000);
 
   it('getscu receives every instance on the same association: as stored when its syntax was accepted, else re-encoded as WADO-RS gives it', async () => {
-    const getscu = (study: string) =>
+    const getscu = (study: string, extra: string[] = []) =>
       runDcmtk('getscu', [
         '-d',
+        ...extra,
         '-S',
         '-aet',
         'RETRIEVER',
@@ -218,7 +219,11 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
     // The CT, stored in Implicit VR Little Endian, is re-encoded: each data set as WADO-RS gives it
     // in Explicit VR Little Endian (checked against DCMTK's dcmconv in transcoding.test.ts).
     emptyDir(getDir);
-    const ct = await getscu(CT_STUDY);
+    // JPEG Lossless proposed first (+xs): Explicit VR Little Endian accepted all the same, so every native instance can go.
+    const ct = await getscu(CT_STUDY, ['+xs']);
+    expect(ct.output).toMatch(
+      /Abstract Syntax: =CTImageStorage\s+D:\s+Proposed SCP\/SCU Role: SCP\s+D:\s+Accepted SCP\/SCU Role: SCP\s+D:\s+Accepted Transfer Syntax: =LittleEndianExplicit/,
+    );
     expect(ct.code, ct.output).toBe(0);
     expect(finalCounts(ct.output)).toEqual({ completed: 40, failed: 0, warning: 0 });
     const files = received(getDir);

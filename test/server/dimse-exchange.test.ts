@@ -303,7 +303,7 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       );
     });
 
-    it('fails a fetch with what to fix when Orthanc may not store here', async () => {
+    it('fails a fetch with what to fix when Orthanc may not store here, and moves only what is missing when retried', async () => {
       expect((await archive.fetch(`${archive.dicomWeb}/studies/${CT_STUDY}`, { method: 'DELETE' })).status).toBeLessThan(300);
       await json(archive, 'PATCH', `/api/dimse/remote-aes/${peer.remoteAeId}`, { mayStore: false });
       const job = await requestTransfer(archive, { direction: 'fetch', peerId: peer.id, studyInstanceUID: CT_STUDY });
@@ -314,6 +314,26 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
         'the remote AE could not store it here (C-MOVE 0xC000 Error: cannot understand): it must be a known remote AE of this archive, from its host, allowed to store (Admin → DICOM devices)',
       );
       expect((await pixelDigests(archive, CT_STUDY)).size).toBe(0);
+
+      // Allowed again, and half the series stored here meanwhile: the retry moves only the other half.
+      await json(archive, 'PATCH', `/api/dimse/remote-aes/${peer.remoteAeId}`, { mayStore: true });
+      await expectStored(archive, CT.slice(0, 20));
+      const storesByOrthanc = async () =>
+        (await json<{ records: AuditRecord[] }>(archive, 'GET', '/api/audit?action=store&limit=1000')).body.records.filter(
+          (r) => r.principalId === 'ORTHANC' && r.outcome === 0,
+        ).length;
+      const storedBefore = await storesByOrthanc();
+      const retried = await json(archive, 'POST', `/api/transfers/${job.id}/retry`);
+      expect(retried.status).toBe(200);
+      const again = await waitForEnd(archive, job.id);
+      expect(again).toMatchObject({ status: 'done', progress: { instancesTotal: 40, instancesDone: 40, instancesFailed: 0 } });
+      // bytesDone counts the moved instances as stored here (behind our File Meta Information), the held ones as 0.
+      const movedSops = new Set(CT.slice(20).map((file) => uidOf(file)));
+      const { parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${CT_STUDY}`);
+      expect(parts).toHaveLength(40);
+      const moved = parts.filter((part) => movedSops.has(uidOf(part.body))).reduce((sum, part) => sum + part.body.length, 0);
+      expect(again.progress.bytesDone).toBe(moved);
+      expect((await storesByOrthanc()) - storedBefore).toBe(20);
     });
   });
 });

@@ -12,6 +12,7 @@ import { runDcmtk, startStorescp, type Storescp } from '../helpers/dcmtk';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
 import { freeLoopbackPort } from '../helpers/free-port';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
+import { addRemoteAe } from '../helpers/remote-aes';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 import { CT_STUDY, ctSlices } from '../helpers/transfer-jobs';
@@ -66,15 +67,6 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
   let stored: Map<string, Buffer>;
   let orthanc: RunningOrthanc | undefined;
 
-  async function addRemoteAe(aeTitle: string, extra: Record<string, unknown> = {}): Promise<void> {
-    const res = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle, host: '127.0.0.1', mayStore: true, mayQuery: true, mayRetrieve: true, ...extra }),
-    });
-    expect(res.status, await res.text()).toBe(201);
-  }
-
   beforeAll(async () => {
     archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
     port = archive.dimse!.port;
@@ -88,8 +80,8 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
     destDir = await makeTempDir('dimse-move');
     getDir = await makeTempDir('dimse-get');
     storescp = await startStorescp(destDir, 'DEST');
-    await addRemoteAe('RETRIEVER');
-    await addRemoteAe('DEST', { port: storescp.port, mayStore: false, mayQuery: false });
+    await addRemoteAe(archive, { aeTitle: 'RETRIEVER', host: '127.0.0.1', mayRetrieve: true });
+    await addRemoteAe(archive, { aeTitle: 'DEST', host: '127.0.0.1', port: storescp.port, mayStore: false, mayRetrieve: true });
   }, 60_000);
   afterAll(async () => {
     await orthanc?.stop();
@@ -181,7 +173,7 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
   }, 30_000);
 
   it('a destination that does not answer: every sub-operation failed (0xA702), with the Failed SOP Instance UID List', async () => {
-    await addRemoteAe('GONE', { port: await freeLoopbackPort(), mayStore: false, mayQuery: false });
+    await addRemoteAe(archive, { aeTitle: 'GONE', host: '127.0.0.1', port: await freeLoopbackPort(), mayStore: false, mayRetrieve: true });
     const { output } = await move('-S', ['QueryRetrieveLevel=STUDY', `StudyInstanceUID=${CT_STUDY}`], 'GONE');
     expect(output).toMatch(/DIMSE Status\s*:\s*0xa702/i);
     expect(finalCounts(output)).toEqual({ completed: 0, failed: 40, warning: 0 });
@@ -274,16 +266,39 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
     expect(received(destDir).size).toBeLessThan(40);
   }, 30_000);
 
-  it('Orthanc C-MOVEs the study from us to itself and holds its 40 instances', async () => {
+  it('Orthanc finds the study by C-FIND and retrieves it by C-MOVE to itself; then C-MOVEs it by UID: its 40 instances each time', async () => {
     orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', port] } } });
-    await addRemoteAe('ORTHANC', { port: orthanc.dimse!.port });
-    const res = await orthanc.fetch('/modalities/pacs/move', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ Level: 'Study', Resources: [{ StudyInstanceUID: CT_STUDY }], TargetAet: 'ORTHANC', Synchronous: true }),
+    await addRemoteAe(archive, { aeTitle: 'ORTHANC', host: '127.0.0.1', port: orthanc.dimse!.port, mayQuery: true, mayRetrieve: true });
+    const post = async <T>(url: string, body: unknown): Promise<T> => {
+      const res = await orthanc!.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      return JSON.parse(text) as T;
+    };
+    const held = async () => {
+      const instances = (await (await orthanc!.fetch('/instances?expand')).json()) as { MainDicomTags: { SOPInstanceUID: string } }[];
+      return instances.map((i) => i.MainDicomTags.SOPInstanceUID).sort();
+    };
+
+    const query = await post<{ ID: string }>('/modalities/pacs/query', { Level: 'Series', Query: { StudyInstanceUID: CT_STUDY } });
+    const answers = (await (await orthanc.fetch(`/queries/${query.ID}/answers`)).json()) as string[];
+    expect(answers).toHaveLength(1);
+    await post(`/queries/${query.ID}/answers/0/retrieve`, { TargetAet: 'ORTHANC', Synchronous: true });
+    expect(await held()).toEqual([...stored.keys()].sort());
+
+    const [study] = (await (await orthanc.fetch('/studies')).json()) as string[];
+    expect((await orthanc.fetch(`/studies/${study}`, { method: 'DELETE' })).status).toBe(200);
+    expect(await held()).toEqual([]);
+    await post('/modalities/pacs/move', {
+      Level: 'Study',
+      Resources: [{ StudyInstanceUID: CT_STUDY }],
+      TargetAet: 'ORTHANC',
+      Synchronous: true,
     });
-    expect(res.status, await res.text()).toBe(200);
-    const instances = (await (await orthanc.fetch('/instances?expand')).json()) as { MainDicomTags: { SOPInstanceUID: string } }[];
-    expect(instances.map((i) => i.MainDicomTags.SOPInstanceUID).sort()).toEqual([...stored.keys()].sort());
+    expect(await held()).toEqual([...stored.keys()].sort());
   }, 90_000);
 });

@@ -20,7 +20,7 @@ export interface DimseAdmin {
 
 /**
  * The DIMSE settings at /api/dimse, for admins only: the known remote AEs (list, add, change,
- * remove), each change audited as `peer-change` (Security Alert, Network Configuration) naming
+ * remove, test with a C-ECHO), each change audited as `peer-change` (Security Alert, Network Configuration) naming
  * the AE and what changed; and the archive's own AE title and port (status).
  */
 export function remoteAeRoutes(deps: DimseAdmin & { audit: AuditLog }): Router {

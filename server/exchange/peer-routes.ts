@@ -10,7 +10,7 @@ import type { PeerEndpoint } from './peer-connection';
 import { testDimsePeer, testPeerConnection } from './peer-test';
 
 /**
- * The peers (remote DICOMweb archives) at /api/peers: anyone who may transfer lists them (to pick
+ * The peers (remote DICOMweb archives, and known remote AEs spoken to over DIMSE) at /api/peers: anyone who may transfer lists them (to pick
  * one for "Send to…"); admins add, change, pause, resume, remove and test them. Every change is
  * audited as `peer-change` (Security Alert, Network Configuration) naming the peer and what
  * changed, never a secret. A connection test answers 200 whatever the peer did.

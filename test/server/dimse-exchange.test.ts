@@ -200,6 +200,23 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
         echo: 'unreachable',
       });
 
+      // Refused with a sentence: what a DIMSE peer lacks, has not, or cannot become.
+      const refusals: Array<[unknown, string]> = [
+        [{ kind: 'dimse', name: 'No AE' }, 'remoteAeId is required'],
+        [{ kind: 'dimse', name: 'Bad AE', remoteAeId: 'no-such-ae' }, 'remoteAeId is not a known remote AE'],
+        [{ kind: 'dimse', name: 'Mixed', remoteAeId: nobody.id, baseUrl: 'http://127.0.0.1:1' }, 'A DIMSE peer has no baseUrl'],
+        [{ kind: 'dicom', name: 'Typo', remoteAeId: nobody.id }, 'kind must be dicomweb or dimse'],
+      ];
+      for (const [body, message] of refusals)
+        expect(await json(archive, 'POST', '/api/peers', body)).toMatchObject({
+          status: 400,
+          body: { message: expect.stringContaining(message) },
+        });
+      expect(await json(archive, 'PATCH', `/api/peers/${offPeer.id}`, { kind: 'dicomweb' })).toMatchObject({
+        status: 400,
+        body: { message: 'This peer is a dimse peer and stays one: add a new peer of kind dicomweb.' },
+      });
+
       // A peer needs its AE to have a port, and keeps the AE from being removed.
       const noPort = await json<{ message: string }>(archive, 'POST', '/api/peers', {
         kind: 'dimse',

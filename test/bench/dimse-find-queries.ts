@@ -2,8 +2,9 @@
  * The study-level C-FIND mix of `npm run bench:dimse`, made from the synthetic archive's samples:
  * exact PatientID (its study count is known), a PatientName prefix wildcard, a one-month
  * StudyDate range. The prefixes are family-name starts without diacritics (Tr → Trần, Trương;
- * Tru → Trương; Ph → Phạm, Phan; Phan; Hu → Huỳnh), so a server that folds accents and case and
- * one that matches exactly must return the same studies (Du* would find Dương only when folding). Each query runs through DCMTK's findscu (a process and an
+ * Ph → Phạm, Phan; Phan; Hu → Huỳnh), so a server that folds accents and case and one that
+ * matches exactly must return the same studies (Du* or Tru* find Dương or Trương only when
+ * folding: ư is not u; both servers here match exactly). Each query runs through DCMTK's findscu (a process and an
  * association per query, as a workstation does it) or on one open association (DimseClient), so
  * that the server's own latency shows without the process start.
  */
@@ -42,7 +43,7 @@ export interface FindAnswer {
   detail: string;
 }
 
-const NAME_PREFIXES = ['Tr*', 'Ph*', 'Hu*', 'Phan*', 'Tru*'];
+const NAME_PREFIXES = ['Tr*', 'Ph*', 'Hu*', 'Phan*'];
 const RETURN_KEYS: Record<string, { tag: string; vr: string }> = {
   StudyInstanceUID: { tag: '0020000D', vr: 'UI' },
   PatientName: { tag: '00100010', vr: 'PN' },

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
-import { encodeAbort } from '../../server/dimse/association-pdu';
+import { encodeAbort, encodeReleaseRq } from '../../server/dimse/association-pdu';
 import { encodeDataSet } from '../../server/dimse/data-set-codec';
 import { CommandField, NO_DATA_SET } from '../../server/dimse/dimse-command';
 import { DimseClient } from '../../server/dimse/dimse-client';
@@ -132,6 +132,13 @@ describe('DIMSE listener under bad input', () => {
     await peer.closed;
     expect(await settledState(archive, NOTHING)).toEqual(NOTHING);
     expect(await echoes()).toBe(0);
+  });
+
+  it('an A-RELEASE-RQ in the middle of a C-STORE data set is answered with an A-ABORT, nothing stored', async () => {
+    const peer = await halfAStore();
+    peer.write(encodeReleaseRq());
+    expect(await peer.typesAtClose()).toEqual([PduType.AssociateAc, PduType.Abort]);
+    expect(await settledState(archive, NOTHING)).toEqual(NOTHING);
   });
 
   it('a connection cut in the middle of a C-STORE data set (between PDUs, or inside one) leaves nothing', async () => {

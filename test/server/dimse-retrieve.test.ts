@@ -229,6 +229,22 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
     }
   }, 90_000);
 
+  it('an instance whose object cannot be read fails alone: 0xB000, its UID in the Failed SOP Instance UID List', async () => {
+    emptyDir(destDir);
+    const other = 'transfer-syntaxes/ct1-1.2.4.81_jpeg-ls-near-lossless.dcm';
+    await expectStored(archive, [corpusFile(other)]);
+    const study = corpusEntry(other).studyInstanceUID!;
+    const lost = archive.index.findInstances(study).find((i) => i.sopUid === corpusEntry(other).sopInstanceUID)!;
+    await archive.blobStore.delete(lost.blobKey);
+    const { output } = await move('-S', ['QueryRetrieveLevel=STUDY', `StudyInstanceUID=${study}`]);
+    expect(output).toMatch(/DIMSE Status\s*:\s*0xb000/i);
+    expect(finalCounts(output)).toEqual({ completed: 1, failed: 1, warning: 0 });
+    expect(output).toContain(`(0008,0058) UI [${lost.sopUid}]`);
+    expect([...received(destDir).keys()]).toEqual([corpusEntry(EXPLICIT_FILE).sopInstanceUID]);
+    const detail = archive.access.audit.query({ studyUid: study, action: 'transfer-send', limit: 1, offset: 0 }).records[0]?.detail;
+    expect(detail).toBe('C-MOVE by RETRIEVER to DEST: 1 completed, 0 with warnings, 1 failed, 0 not sent');
+  }, 30_000);
+
   it('C-CANCEL of a C-MOVE stops it: 0xFE00 with the remaining count', async () => {
     emptyDir(destDir);
     const client = await DimseClient.open({

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { encodeDataSet } from '../../server/dimse/data-set-codec';
-import { CommandField } from '../../server/dimse/dimse-command';
+import { CommandField, type Command } from '../../server/dimse/dimse-command';
 import { DimseClient } from '../../server/dimse/dimse-client';
 import { getMultipart } from '../helpers/dicomweb-http';
 import { eventLoopTurnsDuring } from '../helpers/event-loop-turns';
@@ -103,7 +103,7 @@ describe(`DIMSE C-STORE of a ${MEGABYTES} MiB multi-frame object`, () => {
     const http = watchHttp(archive);
     delay.enable();
     let status: number | undefined;
-    let turns: Awaited<ReturnType<typeof eventLoopTurnsDuring>>;
+    let turns: Awaited<ReturnType<typeof eventLoopTurnsDuring<Command>>>;
     try {
       turns = await eventLoopTurnsDuring(() =>
         client.send(

@@ -232,6 +232,33 @@ describe('DIMSE listener under bad input', () => {
     expect(await settledState(archive, NOTHING)).toEqual(NOTHING);
   });
 
+  it("a data set whose SOP Instance UID is not the command's is refused with 0xA900 and a comment, nothing stored", async () => {
+    const client = await DimseClient.open({
+      host: '127.0.0.1',
+      port,
+      calledAeTitle: 'PACS',
+      callingAeTitle: 'DISTRICT_CT',
+      contexts: [{ abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [IMPLICIT_VR_LITTLE_ENDIAN] }],
+    });
+    try {
+      const answer = await client.send(
+        client.contextFor(CT_IMAGE_STORAGE)!,
+        {
+          commandField: CommandField.CStoreRq,
+          affectedSopClassUid: CT_IMAGE_STORAGE,
+          affectedSopInstanceUid: '2.25.1403',
+          commandDataSetType: 0,
+        },
+        dataSetOf(SLICE),
+      );
+      expect(answer.status).toBe(0xa900);
+      expect(answer.errorComment).toBe('The instance is not one of those asked for.');
+    } finally {
+      await client.release();
+    }
+    expect(await settledState(archive, NOTHING)).toEqual(NOTHING);
+  });
+
   it('garbage inside an established association aborts it; garbage before one is refused', async () => {
     // A P-DATA-TF whose PDV has reserved control bits set, then random bytes.
     const peer = await RawAssociation.associate(port, CT_IMAGE_STORAGE, IMPLICIT_VR_LITTLE_ENDIAN);

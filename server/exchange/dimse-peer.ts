@@ -7,7 +7,6 @@ import { CommandField, type Command } from '../dimse/dimse-command';
 import { STUDY_ROOT_FIND, STUDY_ROOT_MOVE } from '../dimse/sop-classes';
 import { dimseStatusReason } from './dimse-status';
 import { PeerProtocolError, PeerUnreachableError, type PeerConnection } from './peer-connection';
-import { PermanentTransferError } from './transfer-work';
 
 /**
  * A DIMSE peer of the exchange (a known remote AE, issue 14 item 6) as the exchange speaks to
@@ -26,12 +25,11 @@ export interface DimseTarget {
   timeoutMs: number;
 }
 
-/** The peer's remote AE as a call target; a PermanentTransferError when the AE has no port any more. */
+/** The peer's remote AE as a call target; a PeerProtocolError (someone must fix it) when the AE has no port any more. */
 export function dimseTarget(peer: PeerConnection, callingAeTitle: string, timeoutMs: number): DimseTarget {
   const ae = peer.endpoint.dimse;
   if (!ae) throw new Error('not a DIMSE peer');
-  if (ae.port === null)
-    throw new PermanentTransferError(`the remote AE ${ae.aeTitle} has no port any more: give it the port it listens on`);
+  if (ae.port === null) throw new PeerProtocolError(`the remote AE ${ae.aeTitle} has no port any more: give it the port it listens on`);
   return { host: ae.host, port: ae.port, calledAeTitle: ae.aeTitle, callingAeTitle, timeoutMs };
 }
 

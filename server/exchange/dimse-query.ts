@@ -65,6 +65,9 @@ export function qidoToIdentifier(query: QidoQuery, path: { study?: string | unde
   for (const filter of query.filters) identifier[filter.key.tag] = matchValue(filter);
   if (path.study) identifier[Tag.StudyInstanceUID] = { vr: 'UI', Value: [path.study] };
   if (path.series) identifier[Tag.SeriesInstanceUID] = { vr: 'UI', Value: [path.series] };
+  // The identifier is written in UTF-8 (data-set-codec.ts): a name in Vietnamese must say so.
+  if (query.filters.some((filter) => filter.values.some((value) => /[^\x00-\x7f]/.test(value))))
+    identifier[Tag.SpecificCharacterSet] = { vr: 'CS', Value: ['ISO_IR 192'] };
   return identifier;
 }
 

@@ -36,7 +36,12 @@ const AUDIT_EVERY = 100;
 export function dimseSendWorker(deps: DimseSendWorkerDeps): TransferWorker {
   return async (run) => {
     const { job, peer, signal } = run;
-    const target = dimseTarget(peer, deps.callingAeTitle, deps.timeoutMs);
+    let target;
+    try {
+      target = dimseTarget(peer, deps.callingAeTitle, deps.timeoutMs);
+    } catch (error) {
+      throw peerTransferError(error);
+    }
     const held = deps.index.findInstances(job.studyUid, job.seriesUid ?? undefined);
     if (!job.listed) run.list(listed(held, job));
     const bySop = new Map(held.map((i) => [i.sopUid, i]));

@@ -294,6 +294,28 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       expect(instances.body).toHaveLength(25);
       const sops = new Set(CT.map((file) => uidOf(file)));
       for (const instance of instances.body) expect(sops.has(instance[Tag.SOPInstanceUID]!.Value![0] as string)).toBe(true);
+      // A Vietnamese name asked in ISO_IR 192 and answered as Orthanc holds it.
+      const vietnamese = path.join(dir, 'vn.dcm');
+      fs.writeFileSync(vietnamese, CT[0]!);
+      const renamed = spawnSync('dcmodify', [
+        '-nb',
+        '-gst',
+        '-gse',
+        '-gin',
+        '-m',
+        '(0010,0010)=Nguyễn^Văn An',
+        '-m',
+        '(0010,0020)=VN-1',
+        vietnamese,
+      ]);
+      expect(renamed.status).toBe(0);
+      expect((await orthanc.fetch('/instances', { method: 'POST', body: fs.readFileSync(vietnamese) })).status).toBe(200);
+      const found = await json<DicomJson[]>(archive, 'GET', `/api/peers/${peer.id}/studies?PatientName=${encodeURIComponent('Nguyễn*')}`);
+      expect(found.status).toBe(200);
+      expect(found.body.map((study) => [study[Tag.PatientName]!.Value, study[Tag.PatientID]!.Value])).toEqual([
+        [[{ Alphabetic: 'Nguyễn^Văn An' }], ['VN-1']],
+      ]);
+
       const refused = await json<{ code: string }>(archive, 'GET', `/api/peers/${peer.id}/studies?Modality=CT`);
       expect(refused).toMatchObject({ status: 400, body: { code: 'INVALID_QUERY' } });
 

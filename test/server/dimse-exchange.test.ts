@@ -178,6 +178,13 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       });
       const test = (await json<PeerTestResult>(archive, 'POST', `/api/peers/${peer.id}/test`)).body;
       expect(test).toMatchObject({ ok: true, outcome: 'ok', echo: 'ok' });
+      // The form's test before "Save": a draft peer calls its AE too.
+      const draft = await json<PeerTestResult>(archive, 'POST', '/api/peers/test', {
+        kind: 'dimse',
+        name: 'Draft',
+        remoteAeId: remoteAe.id,
+      });
+      expect(draft.body).toMatchObject({ ok: true, echo: 'ok', message: expect.stringContaining('WORKSTATION at 127.0.0.1') });
 
       // Our own listener refuses a called AE title that is not its own.
       const wrong = await addRemoteAe(archive, { aeTitle: 'NOT_PACS', port: archive.dimse!.port });

@@ -15,6 +15,9 @@ import { requireTool } from '../helpers/debian-tools';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
 import { freeLoopbackPort } from '../helpers/free-port';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
+import { startArchiveProcess, type ArchiveProcess } from '../helpers/archive-process';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
+import type { ArchiveClient } from '../helpers/signed-in-fetch';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 import { CT_STUDY, ctSlices, requestTransfer, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
@@ -56,7 +59,7 @@ function dataSetOf(bytes: Buffer): Buffer {
 }
 
 /** SOP Instance UID → SHA-256 of its Pixel Data value, as the archive serves the study (WADO-RS, as stored). */
-async function pixelDigests(archive: TestArchive, study: string): Promise<Map<string, string>> {
+async function pixelDigests(archive: ArchiveClient, study: string): Promise<Map<string, string>> {
   const { status, parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${study}`);
   const digests = new Map<string, string>();
   if (status === 404) return digests;
@@ -70,7 +73,7 @@ async function pixelDigests(archive: TestArchive, study: string): Promise<Map<st
   return digests;
 }
 
-async function json<T>(archive: TestArchive, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function json<T>(archive: ArchiveClient, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await archive.fetch(url, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
@@ -79,13 +82,13 @@ async function json<T>(archive: TestArchive, method: string, url: string, body?:
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-async function addRemoteAe(archive: TestArchive, input: Record<string, unknown>): Promise<RemoteAe> {
+async function addRemoteAe(archive: ArchiveClient, input: Record<string, unknown>): Promise<RemoteAe> {
   const answer = await json<RemoteAe>(archive, 'POST', '/api/dimse/remote-aes', { host: '127.0.0.1', ...input });
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return answer.body;
 }
 
-async function addDimsePeer(archive: TestArchive, name: string, remoteAeId: string): Promise<PeerSummary> {
+async function addDimsePeer(archive: ArchiveClient, name: string, remoteAeId: string): Promise<PeerSummary> {
   const answer = await json<PeerSummary>(archive, 'POST', '/api/peers', { kind: 'dimse', name, remoteAeId });
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return answer.body;
@@ -381,5 +384,49 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       expect(again.progress.bytesDone).toBe(moved);
       expect((await storesByOrthanc()) - storedBefore).toBe(20);
     });
+  });
+
+  it('resumes a fetch cut by kill -9 with a C-MOVE of what is still missing', async () => {
+    const dimsePort = await freeLoopbackPort();
+    let us: ArchiveProcess | undefined;
+    let link: FaultProxy | undefined;
+    let orthanc: RunningOrthanc | undefined;
+    try {
+      us = await startArchiveProcess({ PACS_DIMSE_PORT: String(dimsePort) });
+      // Orthanc reaches our listener through a 16 Mbit/s link, so the kill falls in the middle of the C-MOVE.
+      link = await startFaultProxy(dimsePort);
+      link.throttle({ bitsPerSecond: 16_000_000 });
+      orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', link.port] } } });
+      for (const file of CT) expect((await orthanc.fetch('/instances', { method: 'POST', body: file })).status).toBe(200);
+      const ae = await addRemoteAe(us, { aeTitle: 'ORTHANC', port: orthanc.dimse!.port, mayStore: true });
+      const peer = await addDimsePeer(us, 'Orthanc', ae.id);
+
+      const job = await requestTransfer(us, { direction: 'fetch', peerId: peer.id, studyInstanceUID: CT_STUDY });
+      const cut = await waitForJob(us, job.id, (j) => j.progress.instancesDone >= 5);
+      await us.kill9();
+      expect(cut.progress.instancesDone).toBeLessThan(40);
+      link.throttle(undefined);
+      await us.restart();
+
+      const end = await waitForEnd(us, job.id);
+      expect(end).toMatchObject({ status: 'done', progress: { instancesTotal: 40, instancesDone: 40, instancesFailed: 0 } });
+      expect(end.attempts).toBeGreaterThanOrEqual(2);
+      const expected = new Map(
+        CT.map((file) => {
+          const ds = dicomParser.parseDicom(file);
+          const pixels = ds.elements.x7fe00010!;
+          const value = file.subarray(pixels.dataOffset, pixels.dataOffset + pixels.length);
+          return [ds.string('x00080018')!, createHash('sha256').update(value).digest('hex')];
+        }),
+      );
+      expect(await pixelDigests(us, CT_STUDY)).toEqual(expected);
+      // Each instance crossed once, but for the one on the wire at the kill.
+      const stores = (await json<{ records: AuditRecord[] }>(us, 'GET', '/api/audit?action=store&limit=1000')).body.records;
+      expect(stores.filter((r) => r.principalId === 'ORTHANC' && r.outcome === 0).length).toBeLessThanOrEqual(41);
+    } finally {
+      await orthanc?.stop();
+      await link?.close();
+      await us?.dispose();
+    }
   });
 });

@@ -11,7 +11,8 @@ import { VERIFICATION_SOP_CLASS } from '../../server/dimse/sop-classes';
 import { CORPUS_DIR } from '../helpers/corpus';
 import { runDcmtk } from '../helpers/dcmtk';
 import { RawAssociation, settledState, storedState, watchHttp } from '../helpers/raw-association';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { dataSetOf, startDimseArchive } from '../helpers/dimse-archive';
+import type { TestArchive } from '../helpers/start-app';
 
 const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
@@ -19,12 +20,6 @@ const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
 const SLICE = fs.readFileSync(path.join(SERIES_DIR, '1-036.dcm'));
 const SLICE_SOP = '1.3.6.1.4.1.14519.5.2.1.152769481080456269472160275118272516489';
 const NOTHING = { rows: 0, objects: 0, tempFiles: 0 };
-
-/** The data set of a Part 10 file: what follows its File Meta Information group. */
-function dataSetOf(part10: Buffer): Buffer {
-  const groupLength = part10.readUInt32LE(128 + 4 + 8);
-  return part10.subarray(128 + 4 + 12 + groupLength);
-}
 
 /** A small valid CT header in Explicit VR Little Endian, then `tail` (the bad element). */
 function dataSetWith(tail: Buffer, transferSyntax = EXPLICIT_VR_LITTLE_ENDIAN): { sop: string; bytes: Buffer } {
@@ -73,14 +68,8 @@ describe('DIMSE listener under bad input', () => {
   let http: ReturnType<typeof watchHttp>;
 
   beforeAll(async () => {
-    archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
+    archive = await startDimseArchive('DISTRICT_CT');
     port = archive.dimse!.port;
-    const res = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle: 'DISTRICT_CT', host: '127.0.0.1', mayStore: true, mayQuery: false, mayRetrieve: false }),
-    });
-    expect(res.status, await res.text()).toBe(201);
   });
   afterAll(() => archive?.stop());
 

@@ -5,6 +5,7 @@ import { collect } from '../../server/stored/byte-streams';
 import { CORPUS_DIR, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { runDcmtk, startStorescp } from '../helpers/dcmtk';
 import { stowFiles } from '../helpers/dicomweb-http';
+import { dataSetOf, startDimseArchive } from '../helpers/dimse-archive';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
@@ -66,34 +67,12 @@ const NOT_SENT_BY_STORESCU = new Set([
 /** The rest, one per SOP Instance UID (the first in the corpus): the corpus holds one CT in ten syntaxes, and duplicates are refused the same way on both paths. */
 const sendableFiles = onePerInstance(entries.filter((e) => !NOT_SENT_BY_STORESCU.has(e.path)));
 
-/** The data set of a Part 10 file: what follows its File Meta Information (group 0002, Explicit VR LE). */
-function dataSetOf(part10: Buffer): Buffer {
-  let at = 132;
-  while (at + 8 <= part10.length && part10.readUInt16LE(at) === 0x0002) {
-    const vr = part10.toString('latin1', at + 4, at + 6);
-    const long = ['OB', 'OW', 'UN', 'UT', 'SQ', 'UC', 'UR', 'OF', 'OD', 'OL', 'OV'].includes(vr);
-    at += long ? 12 + part10.readUInt32LE(at + 8) : 8 + part10.readUInt16LE(at + 6);
-  }
-  return part10.subarray(at);
-}
-
 /** SOP Instance UID → data set bytes of every instance an archive holds. */
 async function storedDataSets(archive: TestArchive): Promise<Map<string, Buffer>> {
   const rows = archive.index.db.prepare('SELECT sop_uid AS sop, blob_key AS key FROM instances').all() as { sop: string; key: string }[];
   const out = new Map<string, Buffer>();
   for (const row of rows) out.set(row.sop, dataSetOf(await collect(await archive.blobStore.get(row.key))));
   return out;
-}
-
-async function dimseArchive(): Promise<TestArchive> {
-  const archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
-  const res = await archive.fetch('/api/dimse/remote-aes', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ aeTitle: 'DISTRICT_CT', host: '127.0.0.1', mayStore: true }),
-  });
-  expect(res.status, await res.text()).toBe(201);
-  return archive;
 }
 
 /** Stores each file by STOW-RS, one request each (a refused one is just not stored). */
@@ -197,7 +176,7 @@ describe('storescu of the whole corpus', () => {
     async (pass) => {
       const [config, wire] = [await makeTempDir('storescu-cfg'), await makeTempDir('storescp')];
       dirs.push(config, wire);
-      const [received, reference] = [await dimseArchive(), await startTestArchive()];
+      const [received, reference] = [await startDimseArchive('DISTRICT_CT'), await startTestArchive()];
       archives.push(received, reference);
       try {
         const run = await storescu(received.dimse!.port, pass.storescu(config), pass.files);

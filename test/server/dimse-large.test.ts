@@ -7,7 +7,8 @@ import { DimseClient } from '../../server/dimse/dimse-client';
 import { getMultipart } from '../helpers/dicomweb-http';
 import { eventLoopTurnsDuring } from '../helpers/event-loop-turns';
 import { settledState, watchHttp } from '../helpers/raw-association';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { startDimseArchive } from '../helpers/dimse-archive';
+import type { TestArchive } from '../helpers/start-app';
 
 const XA_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.12.1';
 const STUDY = '2.25.14001';
@@ -74,13 +75,7 @@ describe(`DIMSE C-STORE of a ${MEGABYTES} MiB multi-frame object`, () => {
   let archive: TestArchive;
 
   beforeAll(async () => {
-    archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
-    const res = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle: 'CATH_LAB', host: '127.0.0.1', mayStore: true }),
-    });
-    expect(res.status, await res.text()).toBe(201);
+    archive = await startDimseArchive('CATH_LAB');
   });
   afterAll(() => archive?.stop());
 

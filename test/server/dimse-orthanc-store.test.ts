@@ -7,7 +7,8 @@ import { CORPUS_DIR } from '../helpers/corpus';
 import { getMultipart } from '../helpers/dicomweb-http';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
 import { settledState } from '../helpers/raw-association';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { startDimseArchive } from '../helpers/dimse-archive';
+import type { TestArchive } from '../helpers/start-app';
 
 const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
 const STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
@@ -37,14 +38,8 @@ describe('Orthanc C-STOREs a study to the DIMSE listener', () => {
   let orthanc: RunningOrthanc;
 
   beforeAll(async () => {
-    archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
+    archive = await startDimseArchive('ORTHANC');
     orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', archive.dimse!.port] } } });
-    const res = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle: 'ORTHANC', host: '127.0.0.1', mayStore: true }),
-    });
-    expect(res.status, await res.text()).toBe(201);
   }, 60_000);
   afterAll(async () => {
     await orthanc?.stop();

@@ -25,8 +25,9 @@ import { CT_STUDY, ctSlices, requestTransfer, waitForEnd, waitForJob } from '../
 /**
  * DIMSE peers of the exchange (issue 14 item 6): a send job C-STOREs to DCMTK's storescp (byte
  * for byte, after it comes up, an instance it cannot take failed with its status) and to Orthanc;
- * the remote search and a fetch job go to Orthanc as C-FIND and C-MOVE to our own listener; the
- * C-ECHO route says what an admin needs to hear.
+ * the remote search and a fetch job go to Orthanc as C-FIND and C-MOVE to our own listener (and
+ * a fetch cut by kill -9 resumes with what is missing); the C-ECHO route says what an admin needs
+ * to hear.
  */
 
 const CT = ctSlices(40);

@@ -6,6 +6,7 @@ import { CORPUS_DIR, corpusManifest, type CorpusEntry } from '../helpers/corpus'
 import { runDcmtk, startStorescp } from '../helpers/dcmtk';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { dataSetOf, startDimseArchive } from '../helpers/dimse-archive';
+import { settledState } from '../helpers/raw-association';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
@@ -130,6 +131,9 @@ describe('storescu of the whole corpus', () => {
     const [ours, theirs] = [await storedDataSets(received), await storedDataSets(reference)];
     expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
     expect(ours.size).toBe(count);
+    // What the archive refused (unreadable, UIDs missing, a UID stored with other content) left nothing behind.
+    const clean = { rows: count, objects: count, tempFiles: 0 };
+    expect(await settledState(received, clean)).toEqual(clean);
     const different = [...theirs].filter(([sop, dataSet]) => !ours.get(sop)!.equals(dataSet)).map(([sop]) => sop);
     expect(different).toEqual([]);
   }

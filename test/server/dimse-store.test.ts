@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../helpers/corpus';
-import { requireTool } from '../helpers/debian-tools';
+import { runDcmtk, startStorescp } from '../helpers/dcmtk';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { storedDigests } from '../helpers/transfer-jobs';
 import { getMultipart } from '../helpers/dicomweb-http';
-import { freeLoopbackPort } from '../helpers/free-port';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
 const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
@@ -19,17 +17,7 @@ const FILES = fs
   .map((name) => path.join(SERIES_DIR, name));
 const STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
 
-/** Runs a DCMTK tool; its exit code and what it wrote. */
-function run(tool: 'echoscu' | 'storescu', args: string[]): Promise<{ code: number | null; output: string }> {
-  requireTool(tool);
-  return new Promise((resolve) => {
-    const child = spawn(tool, args);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+const run = runDcmtk;
 
 /** The data set of a Part 10 file: what follows its File Meta Information group. */
 function dataSetOf(part10: Uint8Array): Buffer {
@@ -73,19 +61,13 @@ describe('DIMSE C-ECHO and C-STORE SCP', () => {
     // The same files to DCMTK's storescp writing "exactly as read" (+B): the reference of what crossed the wire.
     const dir = await makeTempDir('storescp');
     try {
-      requireTool('storescp');
-      const reference = await freeLoopbackPort();
       // +xi: like the archive (which leaves big endian to the sender), storescu then sends these implicit VR files as they are.
-      const scp = spawn('storescp', ['+B', '+xi', '-od', dir, '-aet', 'PACS', String(reference)]);
+      const scp = await startStorescp(dir, 'PACS', ['+xi']);
       try {
-        let sent = { code: null as number | null, output: '' };
-        for (let attempt = 0; attempt < 50 && sent.code !== 0; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          sent = await run('storescu', ['-aet', 'DISTRICT_CT', '-aec', 'PACS', '127.0.0.1', String(reference), ...FILES]);
-        }
+        const sent = await run('storescu', ['-aet', 'DISTRICT_CT', '-aec', 'PACS', '127.0.0.1', String(scp.port), ...FILES]);
         expect(sent.code, sent.output).toBe(0);
       } finally {
-        scp.kill();
+        await scp.stop();
       }
       const expected = fs.readdirSync(dir).map((name) => dataSetOf(fs.readFileSync(path.join(dir, name))));
       expect(expected).toHaveLength(10);

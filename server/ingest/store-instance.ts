@@ -271,7 +271,7 @@ function validate(parsed: ParsedPart10, expected: string | ExpectedInstances | u
     return failure(FailureReason.DataSetDoesNotMatch, 'The instance belongs to a different study than the one in the request URL.', ids);
   }
   if (typeof expected === 'object' && !expected.sopUids.has(sopInstanceUid!))
-    return failure(FailureReason.DataSetDoesNotMatch, 'The instance is not one of those asked for.', ids);
+    return failure(FailureReason.DataSetDoesNotMatch, "The data set's SOP Instance UID is not the one announced for it.", ids);
   // A Media Storage SOP Instance UID (0002,0003) that differs from (0008,0018) is accepted
   // (lenient in): real modality exports carry it; the data set's own UID is authoritative.
   return undefined;

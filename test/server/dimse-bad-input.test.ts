@@ -241,7 +241,7 @@ describe('DIMSE listener under bad input', () => {
         dataSetOf(SLICE),
       );
       expect(answer.status).toBe(0xa900);
-      expect(answer.errorComment).toBe('The instance is not one of those asked for.');
+      expect(answer.errorComment).toBe("The data set's SOP Instance UID is not the one announced for it.");
     } finally {
       await client.release();
     }

@@ -70,6 +70,8 @@ export interface AssociationDeps {
   maxPduLength: number;
   /** Told of each C-STORE's outcome (the audit trail). */
   onStored(outcome: StowInstanceOutcome, callingAeTitle: string, address: string): void;
+  /** Told of a query or retrieve refused because the calling AE lacks the right (the audit trail). */
+  onRefused?(service: QueryRetrieveService, callingAeTitle: string, address: string): void;
   /** The query/retrieve services served; their SOP classes are refused without a handler. */
   services?: Partial<Record<QueryRetrieveService, OperationHandler>>;
   log: (message: string, error?: unknown) => void;
@@ -322,6 +324,7 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps, su
     const run = async () => {
       const allowed = service === 'find' ? rights.mayQuery : rights.mayRetrieve;
       if (!allowed) {
+        deps.onRefused?.(service, summary.callingAeTitle, address);
         await respond(
           contextId,
           finalResponse(0x0124, service === 'find' ? 'This AE may not query here.' : 'This AE may not retrieve from here.'),

@@ -52,6 +52,14 @@ export async function startDimse(config: DimseConfig & { port: number }, deps: D
             ? `C-STORE of instance ${outcome.sopInstanceUid}`
             : `C-STORE refused (0x${outcome.failureReason.toString(16).padStart(4, '0')}): ${outcome.message}`,
         }),
+      onRefused: (service, callingAeTitle, address) =>
+        deps.audit.record({
+          action: service === 'find' ? 'query' : 'transfer-begin',
+          outcome: 4,
+          who: { kind: 'device', id: callingAeTitle, role: 'dimse' },
+          clientAddress: address,
+          detail: `C-${service.toUpperCase()} refused (0x0124): the AE has no ${service === 'find' ? 'query' : 'retrieve'} right`,
+        }),
       log: deps.log,
     },
   );

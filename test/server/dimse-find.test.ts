@@ -313,6 +313,10 @@ describe('C-FIND SCP', () => {
     const refused = await findscu(port, ['-S', ...keys('QueryRetrieveLevel=STUDY')], 'NOQUERY');
     expect(refused.output).toMatch(/Status: 0x124/);
     expect(refused.responses).toHaveLength(0);
+    const { json: refusals } = await getJson(archive, '/api/audit?action=query&user=NOQUERY', 'application/json');
+    expect((refusals as { records: { outcome: number; detail: string }[] }).records).toEqual([
+      expect.objectContaining({ outcome: 4, detail: 'C-FIND refused (0x0124): the AE has no query right' }),
+    ]);
 
     const patientInStudyRoot = await findscu(port, ['-S', ...keys('QueryRetrieveLevel=PATIENT')]);
     expect(patientInStudyRoot.output).toMatch(/Final Find Response \(Error: DataSetDoesNotMatchSOPClass\)/);

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { encodeAbort } from './association-pdu';
 import { decodeCommand, encodeCommand, type Command } from './dimse-command';
 import { PduError, PduType, readPdus, readPdvs, type Pdu, type PduLimits } from './pdu-reader';
 
@@ -68,7 +69,15 @@ export class DimseChannel {
   send(contextId: number, command: Command, dataSet?: DataSetSource): Promise<void> {
     return this.inTurn(async () => {
       await this.writeFragments(contextId, true, [encodeCommand(command)]);
-      if (dataSet) await this.writeFragments(contextId, false, Buffer.isBuffer(dataSet) ? [dataSet] : dataSet);
+      if (!dataSet) return;
+      try {
+        await this.writeFragments(contextId, false, Buffer.isBuffer(dataSet) ? [dataSet] : dataSet);
+      } catch (error) {
+        // A message cut off in its data set (storage failed under it) leaves nothing that may follow on this association.
+        if (!this.socket.destroyed) this.socket.end(encodeAbort(0));
+        setTimeout(() => this.socket.destroy(), 1000).unref();
+        throw error;
+      }
     });
   }
 

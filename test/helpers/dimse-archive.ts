@@ -1,5 +1,5 @@
-import { expect } from 'vitest';
 import type { CallerRights } from '../../server/dimse/association';
+import { addRemoteAe } from './remote-aes';
 import { startTestArchive, type TestArchive } from './start-app';
 
 /**
@@ -8,12 +8,7 @@ import { startTestArchive, type TestArchive } from './start-app';
  */
 export async function startDimseArchive(callingAeTitle: string, rights: Partial<CallerRights> = { mayStore: true }): Promise<TestArchive> {
   const archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
-  const res = await archive.fetch('/api/dimse/remote-aes', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ aeTitle: callingAeTitle, host: '127.0.0.1', ...rights }),
-  });
-  expect(res.status, await res.text()).toBe(201);
+  await addRemoteAe(archive, { aeTitle: callingAeTitle, ...rights });
   return archive;
 }
 

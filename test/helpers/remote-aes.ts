@@ -10,8 +10,9 @@ async function created<T>(archive: ArchiveClient, path: string, body: unknown): 
   return JSON.parse(text) as T;
 }
 
-/** POST /api/dimse/remote-aes as the archive's admin: a known remote AE; the created AE. */
-export const addRemoteAe = (archive: ArchiveClient, input: RemoteAeInput) => created<RemoteAe>(archive, '/api/dimse/remote-aes', input);
+/** POST /api/dimse/remote-aes as the archive's admin: a known remote AE (on 127.0.0.1 unless a host is given); the created AE. */
+export const addRemoteAe = (archive: ArchiveClient, input: Omit<RemoteAeInput, 'host'> & { host?: string }) =>
+  created<RemoteAe>(archive, '/api/dimse/remote-aes', { host: '127.0.0.1', ...input });
 
 /** POST /api/peers of a DIMSE peer (a known remote AE with a port) as the archive's admin; the created peer. */
 export const addDimsePeer = (archive: ArchiveClient, input: Omit<DimsePeerInput, 'kind'>) =>

@@ -8,7 +8,8 @@ import { Tag } from '../../shared/dicom/tags';
 import { CORPUS_DIR } from '../helpers/corpus';
 import { startStorescp, type Storescp } from '../helpers/dcmtk';
 import { freeLoopbackPort } from '../helpers/free-port';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { dataSetOf, startDimseArchive } from '../helpers/dimse-archive';
+import type { TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 import { storedDigests } from '../helpers/transfer-jobs';
 
@@ -17,10 +18,6 @@ const FILE = path.join(SERIES_DIR, fs.readdirSync(SERIES_DIR).sort()[0]!);
 const STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
 const IMPLICIT = '1.2.840.10008.1.2';
 const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
-
-function dataSetOf(bytes: Buffer): Buffer {
-  return bytes.subarray(128 + 4 + 12 + bytes.readUInt32LE(128 + 4 + 8));
-}
 
 /** A Part 10 file's data set and the three UIDs a C-STORE names it by, read from its File Meta Information. */
 function part10(file: string) {
@@ -43,13 +40,7 @@ describe('DIMSE client', () => {
   let storescp: Storescp;
 
   beforeAll(async () => {
-    archive = await startTestArchive({ PACS_DIMSE_PORT: '0' });
-    const res = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle: 'SCU_TEST', host: '127.0.0.1', mayStore: true, mayQuery: false, mayRetrieve: false }),
-    });
-    expect(res.status, await res.text()).toBe(201);
+    archive = await startDimseArchive('SCU_TEST');
     dir = await makeTempDir('dimse-client');
     storescp = await startStorescp(dir, 'REFERENCE', ['+xi']);
   });

@@ -11,6 +11,8 @@ import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
 import { CORPUS_DIR } from '../helpers/corpus';
 import { startStorescp, type Storescp } from '../helpers/dcmtk';
+import { dataSetOf } from '../helpers/dimse-archive';
+import { addDimsePeer, addRemoteAe } from '../helpers/remote-aes';
 import { requireTool } from '../helpers/debian-tools';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
 import { freeLoopbackPort } from '../helpers/free-port';
@@ -54,11 +56,6 @@ function uidOf(file: Buffer, tag = 'x00080018'): string {
   return dicomParser.parseDicom(file, { untilTag: tag }).string(tag)!;
 }
 
-/** A Part 10 file's data set, without preamble and File Meta Information. */
-function dataSetOf(bytes: Buffer): Buffer {
-  return bytes.subarray(128 + 4 + 12 + bytes.readUInt32LE(128 + 4 + 8));
-}
-
 /** SOP Instance UID → SHA-256 of its Pixel Data value, as the archive serves the study (WADO-RS, as stored). */
 async function pixelDigests(archive: ArchiveClient, study: string): Promise<Map<string, string>> {
   const { status, parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${study}`);
@@ -81,18 +78,6 @@ async function json<T>(archive: ArchiveClient, method: string, url: string, body
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-async function addRemoteAe(archive: ArchiveClient, input: Record<string, unknown>): Promise<RemoteAe> {
-  const answer = await json<RemoteAe>(archive, 'POST', '/api/dimse/remote-aes', { host: '127.0.0.1', ...input });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-  return answer.body;
-}
-
-async function addDimsePeer(archive: ArchiveClient, name: string, remoteAeId: string): Promise<PeerSummary> {
-  const answer = await json<PeerSummary>(archive, 'POST', '/api/peers', { kind: 'dimse', name, remoteAeId });
-  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-  return answer.body;
 }
 
 const echo = async (archive: TestArchive, ae: RemoteAe) =>
@@ -136,7 +121,7 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
     it('sends the study once storescp is up, each CT slice byte for byte, and fails the instance it cannot take with its status', async () => {
       // Registered at a port where nothing listens yet: the job waits and tries again.
       remoteAe = await addRemoteAe(archive, { aeTitle: 'WORKSTATION', port: await freeLoopbackPort(), mayStore: false });
-      peer = await addDimsePeer(archive, 'Reading room workstation', remoteAe.id);
+      peer = await addDimsePeer(archive, { name: 'Reading room workstation', remoteAeId: remoteAe.id });
       expect(peer).toMatchObject({
         kind: 'dimse',
         remoteAeId: remoteAe.id,
@@ -204,7 +189,7 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       });
       const modality = await addRemoteAe(archive, { aeTitle: 'CT_ONLY_CALLS' });
       expect(await echo(archive, modality)).toMatchObject({ outcome: 'no-port' });
-      const offPeer = await addDimsePeer(archive, 'Switched off', nobody.id);
+      const offPeer = await addDimsePeer(archive, { name: 'Switched off', remoteAeId: nobody.id });
       expect((await json<PeerTestResult>(archive, 'POST', `/api/peers/${offPeer.id}/test`)).body).toMatchObject({
         ok: false,
         outcome: 'unreachable',
@@ -267,7 +252,7 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', archive.dimse!.port] } } });
       // Known here with the store right: the C-MOVE's C-STOREs come from it.
       const ae = await addRemoteAe(archive, { aeTitle: 'ORTHANC', port: orthanc.dimse!.port, mayStore: true });
-      peer = await addDimsePeer(archive, 'Orthanc', ae.id);
+      peer = await addDimsePeer(archive, { name: 'Orthanc', remoteAeId: ae.id });
     });
     afterAll(async () => {
       await orthanc?.stop();
@@ -400,7 +385,7 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', link.port] } } });
       for (const file of CT) expect((await orthanc.fetch('/instances', { method: 'POST', body: file })).status).toBe(200);
       const ae = await addRemoteAe(us, { aeTitle: 'ORTHANC', port: orthanc.dimse!.port, mayStore: true });
-      const peer = await addDimsePeer(us, 'Orthanc', ae.id);
+      const peer = await addDimsePeer(us, { name: 'Orthanc', remoteAeId: ae.id });
 
       const job = await requestTransfer(us, { direction: 'fetch', peerId: peer.id, studyInstanceUID: CT_STUDY });
       const cut = await waitForJob(us, job.id, (j) => j.progress.instancesDone >= 5);

@@ -13,6 +13,7 @@ import { Part10StreamParser } from '../../server/ingest/part10-parser';
 import { buildSyntheticArchive } from '../bench/synthetic-archive';
 import { CORPUS_DIR, corpusEntry, corpusFile, corpusManifest } from '../helpers/corpus';
 import { runDcmtk } from '../helpers/dcmtk';
+import { addRemoteAe } from '../helpers/remote-aes';
 import { requireTool } from '../helpers/debian-tools';
 import { expectStored, getJson } from '../helpers/dicomweb-http';
 import { eventLoopTurnsDuring } from '../helpers/event-loop-turns';
@@ -67,12 +68,7 @@ async function findscu(port: number, args: string[], aeTitle = 'FINDSCU', extrac
 }
 
 async function registerAe(archive: TestArchive, aeTitle: string, rights: { mayQuery: boolean }): Promise<void> {
-  const res = await archive.fetch('/api/dimse/remote-aes', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ aeTitle, host: '127.0.0.1', mayStore: true, mayRetrieve: false, ...rights }),
-  });
-  expect(res.status, await res.text()).toBe(201);
+  await addRemoteAe(archive, { aeTitle, mayStore: true, mayRetrieve: false, ...rights });
 }
 
 /** One C-FIND with our own requestor: every response command, and the data sets. */

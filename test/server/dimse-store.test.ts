@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../helpers/corpus';
 import { runDcmtk, startStorescp } from '../helpers/dcmtk';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { dataSetOf, startDimseArchive } from '../helpers/dimse-archive';
+import type { TestArchive } from '../helpers/start-app';
 import { storedDigests } from '../helpers/transfer-jobs';
 import { getMultipart } from '../helpers/dicomweb-http';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
@@ -19,13 +20,6 @@ const STUDY = '1.3.6.1.4.1.14519.5.2.1.21087345762211724523378497892240459677';
 
 const run = runDcmtk;
 
-/** The data set of a Part 10 file: what follows its File Meta Information group. */
-function dataSetOf(part10: Uint8Array): Buffer {
-  const bytes = Buffer.from(part10);
-  const groupLength = bytes.readUInt32LE(128 + 4 + 8);
-  return bytes.subarray(128 + 4 + 12 + groupLength);
-}
-
 /**
  * The DIMSE listener (issue 14) with DCMTK's echoscu and storescu as the modality: C-ECHO, and
  * C-STORE of a real CT series into the same ingest as STOW-RS, the data sets stored byte for byte;
@@ -37,14 +31,8 @@ describe('DIMSE C-ECHO and C-STORE SCP', () => {
   let port: number;
 
   beforeAll(async () => {
-    archive = await startTestArchive({ PACS_DIMSE_PORT: '0', PACS_DIMSE_AE_TITLE: 'PACS' });
+    archive = await startDimseArchive('DISTRICT_CT', { mayStore: true, mayQuery: true, mayRetrieve: true });
     port = archive.dimse!.port;
-    const res = await archive.fetch('/api/dimse/remote-aes', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ aeTitle: 'DISTRICT_CT', host: '127.0.0.1', mayStore: true, mayQuery: true, mayRetrieve: true }),
-    });
-    expect(res.status, await res.text()).toBe(201);
   });
   afterAll(() => archive?.stop());
 

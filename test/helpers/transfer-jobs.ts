@@ -88,3 +88,19 @@ export async function storedDigests(archive: ArchiveClient, studyUid: string): P
   }
   return digests;
 }
+
+/** SOP Instance UID → SHA-256 of its Pixel Data value (as encoded) in a Part 10 file. */
+export function pixelDigestOf(file: Uint8Array): [string, string] {
+  const ds = dicomParser.parseDicom(file);
+  const pixels = ds.elements.x7fe00010!;
+  const value = file.subarray(pixels.dataOffset, pixels.dataOffset + pixels.length);
+  return [ds.string('x00080018')!, createHash('sha256').update(value).digest('hex')];
+}
+
+/** SOP Instance UID → SHA-256 of its Pixel Data value, as the archive serves the study (WADO-RS, as stored); empty when it has none. */
+export async function storedPixelDigests(archive: ArchiveClient, studyUid: string): Promise<Map<string, string>> {
+  const { status, parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${studyUid}`);
+  if (status === 404) return new Map();
+  expect(status).toBe(200);
+  return new Map(parts.map((part) => pixelDigestOf(part.body)));
+}

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
@@ -17,19 +16,17 @@ import { requireTool } from '../helpers/debian-tools';
 import { expectStored, getMultipart } from '../helpers/dicomweb-http';
 import { freeLoopbackPort } from '../helpers/free-port';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
-import { startArchiveProcess, type ArchiveProcess } from '../helpers/archive-process';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import type { ArchiveClient } from '../helpers/signed-in-fetch';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
-import { CT_STUDY, ctSlices, requestTransfer, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
+import { CT_STUDY, ctSlices, requestTransfer, storedPixelDigests, waitForEnd, waitForJob } from '../helpers/transfer-jobs';
 
 /**
  * DIMSE peers of the exchange (issue 14 item 6): a send job C-STOREs to DCMTK's storescp (byte
  * for byte, after it comes up, an instance it cannot take failed with its status) and to Orthanc;
- * the remote search and a fetch job go to Orthanc as C-FIND and C-MOVE to our own listener (and
- * a fetch cut by kill -9 resumes with what is missing); the C-ECHO route says what an admin needs
- * to hear.
+ * the remote search and a fetch job go to Orthanc as C-FIND and C-MOVE to our own listener
+ * (a fetch cut by kill -9: dimse-fetch-resume.test.ts); the C-ECHO route says what an admin
+ * needs to hear.
  */
 
 const CT = ctSlices(40);
@@ -54,21 +51,6 @@ PresentationContexts = CtOnly
 
 function uidOf(file: Buffer, tag = 'x00080018'): string {
   return dicomParser.parseDicom(file, { untilTag: tag }).string(tag)!;
-}
-
-/** SOP Instance UID → SHA-256 of its Pixel Data value, as the archive serves the study (WADO-RS, as stored). */
-async function pixelDigests(archive: ArchiveClient, study: string): Promise<Map<string, string>> {
-  const { status, parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${study}`);
-  const digests = new Map<string, string>();
-  if (status === 404) return digests;
-  expect(status).toBe(200);
-  for (const part of parts) {
-    const ds = dicomParser.parseDicom(part.body);
-    const pixels = ds.elements.x7fe00010!;
-    const value = part.body.subarray(pixels.dataOffset, pixels.dataOffset + pixels.length);
-    digests.set(ds.string('x00080018')!, createHash('sha256').update(value).digest('hex'));
-  }
-  return digests;
 }
 
 async function json<T>(archive: ArchiveClient, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -316,14 +298,14 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       expect(refused).toMatchObject({ status: 400, body: { code: 'INVALID_QUERY' } });
 
       // Gone from here, fetched back from Orthanc: the same pixels.
-      const before = await pixelDigests(archive, CT_STUDY);
+      const before = await storedPixelDigests(archive, CT_STUDY);
       expect((await archive.fetch(`${archive.dicomWeb}/studies/${CT_STUDY}`, { method: 'DELETE' })).status).toBeLessThan(300);
-      expect((await pixelDigests(archive, CT_STUDY)).size).toBe(0);
+      expect((await storedPixelDigests(archive, CT_STUDY)).size).toBe(0);
       const fetched = await requestTransfer(archive, { direction: 'fetch', peerId: peer.id, studyInstanceUID: CT_STUDY });
       const end = await waitForEnd(archive, fetched.id);
       expect(end).toMatchObject({ status: 'done', progress: { instancesTotal: 40, instancesDone: 40, instancesFailed: 0 } });
       expect(end.progress.bytesDone).toBeGreaterThan(40 * 500_000);
-      const after = await pixelDigests(archive, CT_STUDY);
+      const after = await storedPixelDigests(archive, CT_STUDY);
       expect(after.size).toBe(40);
       for (const [sop, digest] of after) expect(before.get(sop)).toBe(digest);
 
@@ -348,7 +330,7 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       expect(end.lastError).toBe(
         'the remote AE could not store it here (C-MOVE 0xC000 Error: cannot understand): it must be a known remote AE of this archive, from its host, allowed to store (Admin → DICOM devices)',
       );
-      expect((await pixelDigests(archive, CT_STUDY)).size).toBe(0);
+      expect((await storedPixelDigests(archive, CT_STUDY)).size).toBe(0);
 
       // Allowed again, and half the series stored here meanwhile: the retry moves only the other half.
       await json(archive, 'PATCH', `/api/dimse/remote-aes/${peer.remoteAeId}`, { mayStore: true });
@@ -370,49 +352,5 @@ describe('DIMSE peers: send, fetch and search over DIMSE', () => {
       expect(again.progress.bytesDone).toBe(moved);
       expect((await storesByOrthanc()) - storedBefore).toBe(20);
     });
-  });
-
-  it('resumes a fetch cut by kill -9 with a C-MOVE of what is still missing', async () => {
-    const dimsePort = await freeLoopbackPort();
-    let us: ArchiveProcess | undefined;
-    let link: FaultProxy | undefined;
-    let orthanc: RunningOrthanc | undefined;
-    try {
-      us = await startArchiveProcess({ PACS_DIMSE_PORT: String(dimsePort) });
-      // Orthanc reaches our listener through a 16 Mbit/s link, so the kill falls in the middle of the C-MOVE.
-      link = await startFaultProxy(dimsePort);
-      link.throttle({ bitsPerSecond: 16_000_000 });
-      orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', link.port] } } });
-      for (const file of CT) expect((await orthanc.fetch('/instances', { method: 'POST', body: file })).status).toBe(200);
-      const ae = await addRemoteAe(us, { aeTitle: 'ORTHANC', port: orthanc.dimse!.port, mayStore: true });
-      const peer = await addDimsePeer(us, { name: 'Orthanc', remoteAeId: ae.id });
-
-      const job = await requestTransfer(us, { direction: 'fetch', peerId: peer.id, studyInstanceUID: CT_STUDY });
-      const cut = await waitForJob(us, job.id, (j) => j.progress.instancesDone >= 5);
-      await us.kill9();
-      expect(cut.progress.instancesDone).toBeLessThan(40);
-      link.throttle(undefined);
-      await us.restart();
-
-      const end = await waitForEnd(us, job.id);
-      expect(end).toMatchObject({ status: 'done', progress: { instancesTotal: 40, instancesDone: 40, instancesFailed: 0 } });
-      expect(end.attempts).toBeGreaterThanOrEqual(2);
-      const expected = new Map(
-        CT.map((file) => {
-          const ds = dicomParser.parseDicom(file);
-          const pixels = ds.elements.x7fe00010!;
-          const value = file.subarray(pixels.dataOffset, pixels.dataOffset + pixels.length);
-          return [ds.string('x00080018')!, createHash('sha256').update(value).digest('hex')];
-        }),
-      );
-      expect(await pixelDigests(us, CT_STUDY)).toEqual(expected);
-      // Each instance crossed once, but for the one on the wire at the kill.
-      const stores = (await json<{ records: AuditRecord[] }>(us, 'GET', '/api/audit?action=store&limit=1000')).body.records;
-      expect(stores.filter((r) => r.principalId === 'ORTHANC' && r.outcome === 0).length).toBeLessThanOrEqual(41);
-    } finally {
-      await orthanc?.stop();
-      await link?.close();
-      await us?.dispose();
-    }
   });
 });

@@ -24,6 +24,7 @@ import {
   u32,
   uid,
 } from './element-encoding';
+import { zlibWrapped } from './zlib-wrapped';
 
 export { encode };
 
@@ -217,9 +218,8 @@ function storedValue(reader: Reader, el: Header): Uint8Array {
 /** The data set after the file meta: inflated for Deflated Explicit VR Little Endian (PS3.5 A.5). */
 function dataSetBytes(rest: Uint8Array, transferSyntax: string): Uint8Array {
   if (transferSyntax !== DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) return rest;
-  const zlibWrapped = rest.length >= 2 && (rest[0]! & 0x0f) === 8 && ((rest[0]! << 8) | rest[1]!) % 31 === 0;
   try {
-    return zlibWrapped ? inflateSync(rest) : inflateRawSync(rest);
+    return zlibWrapped(rest) ? inflateSync(rest) : inflateRawSync(rest);
   } catch (error) {
     throw new AppError('NOT_ACCEPTABLE', 'The stored deflated data set cannot be inflated, so it cannot be re-encoded.', { cause: error });
   }

@@ -1,4 +1,6 @@
-import { inflateRawSync, inflateSync } from 'node:zlib';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Inflate } from 'pako';
+import { zlibWrapped } from '../codecs/zlib-wrapped';
 import { tagLabel } from './dicom-dictionary';
 import { Part10Error, Part10Reader, type Need, type Steps } from './part10-reader';
 import type { ParsedPart10, Part10ParseOptions } from './part10-types';
@@ -15,15 +17,22 @@ import type { ParsedPart10, Part10ParseOptions } from './part10-types';
  * Design: `Part10Reader` is a recursive-descent parser written as a generator that yields
  * byte requests; this class feeds it from the chunks given to `write()`. Bytes the reader skips
  * (pixel data, large binary values) are counted and dropped, never copied; a chunk is kept only
- * until its bytes are consumed. Deflated data sets are the exception: they are collected and
- * inflated in `end()`.
+ * until its bytes are consumed. A deflated data set is inflated as it arrives (pako's streaming
+ * inflater: node:zlib has no synchronous one) and its inflated chunks take the same path, so a
+ * deflate bomb of zeros in Pixel Data costs CPU time (bounded, and shared with the event loop by
+ * `writeInTurns`) but no memory.
  */
 
 export { Part10Error };
 export type { BulkElement, ParsedPart10, Part10ParseOptions, PixelDataLocation } from './part10-types';
 
-const MAX_DEFLATED_BYTES = 256 * 1024 * 1024;
-const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+const MIB = 1024 * 1024;
+const MAX_DEFLATED_BYTES = 256 * MIB;
+const MAX_INFLATED_BYTES = 1024 * MIB;
+/** `writeInTurns` writes at most this much at a time: deflate inflates at most ~1032:1, so ~2 MB, a few ms of pako. */
+const TURN_SLICE_BYTES = 2 * 1024;
+/** Inflated bytes after which `writeInTurns` lets the event loop turn. */
+const INFLATED_BYTES_PER_TURN = 2 * MIB;
 
 export class Part10StreamParser {
   private readonly reader: Part10Reader;
@@ -37,8 +46,10 @@ export class Part10StreamParser {
   private headOffset = 0;
   private available = 0;
   private skipRemaining = 0;
-  private deflated: Uint8Array[] | undefined;
+  private inflater: Inflate | undefined;
   private deflatedBytes = 0;
+  private inflatedBytes = 0;
+  private inflatedAtLastTurn = 0;
   private received = 0;
 
   constructor(options?: Part10ParseOptions) {
@@ -53,10 +64,24 @@ export class Part10StreamParser {
     if (this.ended) throw new Error('Part10StreamParser.write() after end()');
     this.received += chunk.length;
     if (chunk.length === 0) return;
-    if (this.deflated) return this.collectDeflated(chunk);
+    if (this.inflater) return this.guard(() => this.inflate(chunk));
     this.chunks.push(chunk);
     this.available += chunk.length;
     this.guard(() => this.pump());
+  }
+
+  /**
+   * `write()` in slices, letting the event loop turn whenever they inflated 2 MiB: one network
+   * chunk of a deflate bomb (a 256 KiB PDV) would otherwise inflate for most of a second at once.
+   */
+  async writeInTurns(chunk: Uint8Array): Promise<void> {
+    for (let at = 0; at < chunk.length; at += TURN_SLICE_BYTES) {
+      this.write(chunk.subarray(at, at + TURN_SLICE_BYTES));
+      if (this.inflatedBytes - this.inflatedAtLastTurn >= INFLATED_BYTES_PER_TURN) {
+        this.inflatedAtLastTurn = this.inflatedBytes;
+        await nextTurn();
+      }
+    }
   }
 
   /** No more bytes: the result, or a Part10Error (for example when the data is truncated). */
@@ -70,9 +95,15 @@ export class Part10StreamParser {
   }
 
   private finish(): void {
-    if (this.deflated) this.inflate();
     while (this.need) {
       const need = this.need;
+      // Fewer than the two bytes that tell a zlib header: inflated raw, which then fails as truncated.
+      if (need.kind === 'inflate' && this.available > 0) {
+        this.startInflating();
+        continue;
+      }
+      if (this.inflater && !this.inflater.ended)
+        throw new Part10Error('truncated: the deflated data set ends before the end of its deflate stream');
       if (need.kind === 'read' && need.eofOk && this.available > 0 && this.take(this.available).every((byte) => byte === 0)) {
         this.reader.warn('the file ends with a few bytes of zero padding');
         this.consume(this.available);
@@ -87,10 +118,7 @@ export class Part10StreamParser {
     while (this.need) {
       const need = this.need;
       if (need.kind === 'inflate') {
-        this.deflated = [];
-        const rest = this.chunks.map((chunk, i) => (i === 0 ? chunk.subarray(this.headOffset) : chunk));
-        this.consume(this.available);
-        for (const chunk of rest) this.collectDeflated(chunk);
+        if (this.available >= 2) this.startInflating();
         return;
       }
       if (need.kind === 'skip') {
@@ -157,33 +185,39 @@ export class Part10StreamParser {
     }
   }
 
-  private collectDeflated(chunk: Uint8Array): void {
-    this.deflatedBytes += chunk.length;
-    if (this.deflatedBytes > MAX_DEFLATED_BYTES)
-      this.fail(new Part10Error(`the deflated data set is larger than ${MAX_DEFLATED_BYTES} bytes`));
-    this.deflated!.push(chunk);
-  }
-
-  /** Deflated Explicit VR LE (PS3.5 A.5): the data set after the meta group is a raw deflate stream. */
-  private inflate(): void {
-    const compressed = Buffer.concat(this.deflated!);
-    this.deflated = undefined;
-    let inflated: Buffer;
-    try {
-      inflated = inflateRawSync(compressed, { maxOutputLength: MAX_INFLATED_BYTES });
-    } catch {
-      try {
-        inflated = inflateSync(compressed, { maxOutputLength: MAX_INFLATED_BYTES });
-        this.reader.warn('the deflated data set has a zlib header; PS3.5 A.5 asks for raw deflate');
-      } catch {
-        throw new Part10Error('the deflated data set could not be inflated');
-      }
-    }
-    this.chunks = inflated.length > 0 ? [inflated] : [];
-    this.headOffset = 0;
-    this.available = inflated.length;
+  /** Deflated Explicit VR LE (PS3.5 A.5): the rest of the input is a raw deflate stream, inflated from here on. */
+  private startInflating(): void {
+    const wrapped = zlibWrapped(this.take(Math.min(2, this.available)));
+    if (wrapped) this.reader.warn('the deflated data set has a zlib header; PS3.5 A.5 asks for raw deflate');
+    const rest = this.chunks.map((chunk, i) => (i === 0 ? chunk.subarray(this.headOffset) : chunk));
+    this.consume(this.available);
+    this.inflater = new Inflate(wrapped ? { windowBits: 15 } : { raw: true });
+    this.inflater.onData = (chunk) => this.inflated(chunk);
     this.reader.pos = 0;
     this.resume(undefined);
+    for (const chunk of rest) this.inflate(chunk);
+  }
+
+  private inflate(compressed: Uint8Array): void {
+    const inflater = this.inflater!;
+    this.deflatedBytes += compressed.length;
+    if (this.deflatedBytes > MAX_DEFLATED_BYTES) throw new Part10Error('the deflated data set is over 256 MiB');
+    let ignored = compressed.length;
+    if (!inflater.ended) {
+      inflater.push(compressed);
+      ignored = inflater.ended ? inflater.strm.avail_in : 0;
+    }
+    if (inflater.err !== 0)
+      throw new Part10Error(`the deflated data set cannot be inflated (${inflater.msg || `zlib status ${inflater.err}`})`);
+    if (ignored > 0) this.reader.warn('bytes after the end of the deflate stream were ignored');
+  }
+
+  /** A chunk of the inflated data set, parsed like any other input (skipped values dropped). */
+  private inflated(chunk: Uint8Array): void {
+    this.inflatedBytes += chunk.length;
+    if (this.inflatedBytes > MAX_INFLATED_BYTES) throw new Part10Error('the data set inflates to over 1 GiB');
+    this.chunks.push(chunk);
+    this.available += chunk.length;
     this.pump();
   }
 
@@ -199,7 +233,7 @@ export class Part10StreamParser {
   private fail(error: Part10Error): never {
     this.failure = error;
     this.chunks = [];
-    this.deflated = undefined;
+    this.inflater = undefined;
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tagNumber } from '../../shared/dicom/tag-forms';
 import { Tag } from '../../shared/dicom/tags';
@@ -234,6 +234,77 @@ describe('Part10StreamParser structure', () => {
       'an item of (0040,0275) has no Item Delimitation Item',
       'the file ends with a few bytes of zero padding',
     ]);
+  });
+});
+
+describe('Part10StreamParser deflated data sets (PS3.5 A.5)', () => {
+  const DEFLATED = '1.2.840.10008.1.2.1.99';
+  const dataset = Buffer.concat([el(0x00080018, 'UI', '1.2.3'), el(0x00420011, 'OB', Buffer.alloc(4000, 7))]);
+  const outcome = (bytes: Buffer): string | ParsedPart10 => {
+    try {
+      return parse(bytes);
+    } catch (error) {
+      if (error instanceof Part10Error) return error.reason;
+      throw error;
+    }
+  };
+
+  it('accepts a zlib-wrapped stream with a warning, and ignores bytes after the end of the stream with one', () => {
+    const zlib = parse(Buffer.concat([part10([], DEFLATED), deflateSync(dataset)]));
+    expect(zlib.dataset['00080018']?.Value).toEqual(['1.2.3']);
+    expect(zlib.warnings).toEqual(['the deflated data set has a zlib header; PS3.5 A.5 asks for raw deflate']);
+    const trailing = parse(Buffer.concat([part10([], DEFLATED), deflateRawSync(dataset), Buffer.from('garbage')]));
+    expect(trailing.bulk.map((b) => [b.offset, b.length])).toEqual([[dataset.length - 4000, 4000]]);
+    expect(trailing.warnings).toEqual(['bytes after the end of the deflate stream were ignored']);
+  });
+
+  it('refuses a truncated, a corrupt and a missing deflate stream', () => {
+    const stream = deflateRawSync(dataset);
+    const flushed = deflateRawSync(dataset, { finishFlush: constants.Z_SYNC_FLUSH });
+    expect(outcome(Buffer.concat([part10([], DEFLATED), stream.subarray(0, stream.length - 4)]))).toBe(
+      'truncated: the deflated data set ends before the end of its deflate stream',
+    );
+    // Every element is there, but the stream has no final block.
+    expect(outcome(Buffer.concat([part10([], DEFLATED), flushed]))).toBe(
+      'truncated: the deflated data set ends before the end of its deflate stream',
+    );
+    expect(outcome(Buffer.concat([part10([], DEFLATED), Buffer.from([0xff, 0xff, 0xff, 0xff])]))).toBe(
+      'the deflated data set cannot be inflated (invalid block type)',
+    );
+    expect(outcome(part10([], DEFLATED))).toBe('truncated: the deflated data set is missing');
+    expect(outcome(Buffer.concat([part10([], DEFLATED), stream.subarray(0, 1)]))).toBe(
+      'truncated: the deflated data set ends before the end of its deflate stream',
+    );
+  });
+
+  it('inflates as the bytes arrive: 256 MiB of zeros in Pixel Data are counted, not kept, and writeInTurns lets the event loop turn', async () => {
+    const mib = 1024 * 1024;
+    const zeros = deflateRawSync(Buffer.alloc(mib), { finishFlush: constants.Z_SYNC_FLUSH });
+    const head = Buffer.concat([el(0x00080018, 'UI', '1.2.3'), el(0x7fe00010, 'OB', Buffer.alloc(0), 'explicit', 256 * mib)]);
+    const file = Buffer.concat([
+      part10([], DEFLATED),
+      deflateRawSync(head, { finishFlush: constants.Z_SYNC_FLUSH }),
+      ...Array<Buffer>(256).fill(zeros),
+      deflateRawSync(Buffer.alloc(0)),
+    ]);
+    expect(file.length).toBeLessThan(mib);
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const heapBefore = process.memoryUsage().arrayBuffers;
+    const parser = new Part10StreamParser();
+    await parser.writeInTurns(file);
+    counting = false;
+    expect(process.memoryUsage().arrayBuffers - heapBefore).toBeLessThan(64 * mib);
+    const r = parser.end();
+    expect(r.pixelData).toEqual({ tag: '7FE00010', vr: 'OB', offset: head.length, length: 256 * mib, encapsulated: false });
+    expect(r.byteLength).toBe(file.length);
+    // A turn every 2 to 4 MiB inflated: 64 to 128.
+    expect(turns).toBeGreaterThan(60);
   });
 });
 

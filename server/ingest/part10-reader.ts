@@ -41,7 +41,7 @@ export type Need =
   | { kind: 'read'; length: number; eofOk: boolean; where: Where }
   | { kind: 'peek'; length: number; where: Where }
   | { kind: 'skip'; length: number; where: Where }
-  /** The rest of the input is a raw deflate stream; resume once it is inflated and `pos` is 0 again. */
+  /** The rest of the input is a deflate stream: resumed with `pos` 0, then fed the inflated data set as it is inflated. */
   | { kind: 'inflate' };
 
 /** Resumed with the bytes asked for; undefined for a read at a clean end of input, a skip or an inflate. */

@@ -87,7 +87,7 @@ export async function receiveInstance(
       if (position < 128) chunk.fill(0, 0, Math.min(chunk.length, 128 - position));
       position += chunk.length;
       try {
-        parser.write(chunk);
+        await parser.writeInTurns(chunk);
       } catch (error) {
         if (!(error instanceof Part10Error)) throw error;
         parseError = error;

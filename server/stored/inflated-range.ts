@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createInflate, createInflateRaw } from 'node:zlib';
 import { AppError } from '../../shared/errors';
+import { zlibWrapped } from '../codecs/zlib-wrapped';
 import type { BlobStore } from '../storage/blob-store';
 import { collect, slice } from './byte-streams';
 import { dataSetStart } from './stored-data-set';
@@ -31,10 +32,8 @@ const META_READ_BYTES = 64 * 1024;
 async function locateDeflateStream(blobStore: BlobStore, key: string): Promise<{ dataSetStart: number; zlibWrapped: boolean }> {
   const bytes = await collect(await blobStore.get(key, { start: 0, end: META_READ_BYTES }));
   const pos = dataSetStart(bytes);
-  const b0 = pos === undefined ? undefined : bytes[pos];
-  const b1 = pos === undefined ? undefined : bytes[pos + 1];
-  if (pos === undefined || b0 === undefined || b1 === undefined)
+  if (pos === undefined || pos + 2 > bytes.length)
     throw new AppError('INTERNAL', 'The file meta information of a stored deflated instance could not be read.');
   // Ingest accepts a zlib wrapper too (non-conformant senders), so reading must as well.
-  return { dataSetStart: pos, zlibWrapped: (b0 & 0x0f) === 8 && b0 >> 4 <= 7 && ((b0 << 8) | b1) % 31 === 0 };
+  return { dataSetStart: pos, zlibWrapped: zlibWrapped(bytes.subarray(pos, pos + 2)) };
 }

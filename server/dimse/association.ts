@@ -1,29 +1,17 @@
 import { PassThrough } from 'node:stream';
 import type { Socket } from 'node:net';
-import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import type { AssociationCounts, DimseService } from '../../shared/api/dimse-associations';
 import type { StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
 import { fileMetaHeader } from '../codecs/file-meta';
 import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
 import { receiveInstance, type IngestDeps, type ReceivedInstance } from '../ingest/store-instance';
-import {
-  APPLICATION_CONTEXT,
-  decodeAssociateRq,
-  encodeAbort,
-  encodeAssociateAc,
-  encodeAssociateRj,
-  encodeReleaseRp,
-  type AcceptedContext,
-  type AssociateRq,
-  type RoleSelection,
-} from './association-pdu';
+import { decodeAssociateRq, encodeAbort, encodeAssociateAc, encodeAssociateRj, encodeReleaseRp } from './association-pdu';
+import { acceptedRoles, negotiate, refusalOf } from './association-negotiation';
 import { DimseChannel, type DataSetSource } from './dimse-channel';
 import { CommandField, NO_DATA_SET, type Command } from './dimse-command';
 import { PduError, PduType } from './pdu-reader';
-import { QUERY_RETRIEVE_SOP_CLASSES, VERIFICATION_SOP_CLASS, isStorageSopClass, type QueryRetrieveService } from './sop-classes';
+import { QUERY_RETRIEVE_SOP_CLASSES, VERIFICATION_SOP_CLASS, type QueryRetrieveService } from './sop-classes';
 
-/** The retired big-endian syntax is left for the sender to convert: our parser reads little endian. */
-const REFUSED_SYNTAXES: ReadonlySet<string> = new Set(['1.2.840.10008.1.2.2']);
 /** A C-FIND, C-MOVE or C-GET identifier holds a few keys; more than this is not one. */
 const MAX_IDENTIFIER_BYTES = 1024 * 1024;
 
@@ -128,14 +116,9 @@ export async function serveAssociation(socket: Socket, deps: AssociationDeps, su
         }
         rights = known;
         const receivers = new Set(rq.user.roles.filter((r) => r.scp).map((r) => r.sopClass));
+        const served = new Set(Object.keys(deps.services ?? {}) as QueryRetrieveService[]);
         const accepted = rq.contexts.map((c) =>
-          negotiate(
-            c.id,
-            c.abstractSyntax,
-            c.transferSyntaxes,
-            deps.services ?? {},
-            receivers.has(c.abstractSyntax) && !!deps.services?.get,
-          ),
+          negotiate(c.id, c.abstractSyntax, c.transferSyntaxes, served, receivers.has(c.abstractSyntax) && served.has('get')),
         );
         for (const [n, c] of accepted.entries())
           if (c.result === 0) contexts.set(c.id, { abstractSyntax: rq.contexts[n]!.abstractSyntax, transferSyntax: c.transferSyntax });
@@ -379,55 +362,3 @@ const COMMAND_OF: Record<QueryRetrieveService, number> = {
   move: CommandField.CMoveRq,
   get: CommandField.CGetRq,
 };
-
-/** Why the association is refused (PS3.8 Table 9-21 reasons, source 1), or undefined. */
-function refusalOf(
-  rq: AssociateRq,
-  address: string,
-  aeTitle: string,
-  known: CallerRights | undefined,
-): { reason: number; text: string } | undefined {
-  if (rq.applicationContext !== APPLICATION_CONTEXT)
-    return { reason: 2, text: `application context ${rq.applicationContext} not supported` };
-  if (rq.calledAeTitle !== aeTitle) return { reason: 7, text: `called AE title "${rq.calledAeTitle}" is not ours` };
-  if (!known) return { reason: 3, text: `calling AE title "${rq.callingAeTitle}" from ${address} is not a known remote AE` };
-  return undefined;
-}
-
-/**
- * Verification and the query/retrieve SOP classes served, in Explicit (else Implicit) VR Little
- * Endian. Any Storage SOP Class in a syntax the archive stores: the first compressed (or
- * deflated) one proposed, since a sender lists what it holds first; else Explicit VR Little
- * Endian, which keeps the VRs; else Implicit VR Little Endian. DCMTK's storescp chooses alike.
- * A Storage SOP Class the requestor takes the SCP role for (it will receive our C-GET's
- * C-STOREs) gets the first of Explicit and Implicit VR Little Endian proposed, before any
- * compressed one: its one context must carry every instance of the class, whatever its stored
- * syntax, and the archive can write any of them in those (store-scu.ts).
- */
-function negotiate(
-  id: number,
-  abstractSyntax: string,
-  proposed: string[],
-  services: Partial<Record<QueryRetrieveService, OperationHandler>>,
-  receiver = false,
-): AcceptedContext {
-  const service = QUERY_RETRIEVE_SOP_CLASSES.get(abstractSyntax);
-  if (abstractSyntax === VERIFICATION_SOP_CLASS || (service && services[service])) {
-    const chosen = proposed.find((uid) => uid === EXPLICIT_VR_LITTLE_ENDIAN) ?? proposed.find((uid) => uid === IMPLICIT_VR_LITTLE_ENDIAN);
-    return chosen ? { id, result: 0, transferSyntax: chosen } : { id, result: 4, transferSyntax: '' };
-  }
-  if (!isStorageSopClass(abstractSyntax)) return { id, result: 3, transferSyntax: '' };
-  const stored = proposed.filter((uid) => transferSyntax(uid) !== undefined && !REFUSED_SYNTAXES.has(uid));
-  const chosen =
-    (receiver ? stored.find((uid) => uid === EXPLICIT_VR_LITTLE_ENDIAN || uid === IMPLICIT_VR_LITTLE_ENDIAN) : undefined) ??
-    stored.find((uid) => transferSyntax(uid)!.encapsulated || transferSyntax(uid)!.deflated) ??
-    stored.find((uid) => uid === EXPLICIT_VR_LITTLE_ENDIAN) ??
-    stored[0];
-  return chosen ? { id, result: 0, transferSyntax: chosen } : { id, result: 4, transferSyntax: '' };
-}
-
-/** The roles proposed for accepted Storage SOP Classes, accepted as proposed (a C-GET requestor acts as their SCP). */
-function acceptedRoles(proposed: RoleSelection[], contexts: ReadonlyMap<number, PresentationContext>): RoleSelection[] {
-  const accepted = new Set([...contexts.values()].map((c) => c.abstractSyntax));
-  return proposed.filter((role) => isStorageSopClass(role.sopClass) && accepted.has(role.sopClass));
-}

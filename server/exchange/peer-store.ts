@@ -1,45 +1,15 @@
 import { X509Certificate } from 'node:crypto';
-import {
-  SEND_SYNTAXES,
-  type PeerAuthKind,
-  type PeerInput,
-  type PeerKind,
-  type PeerSummary,
-  type SendSyntax,
-} from '../../shared/api/exchange';
+import type { PeerAuthKind, PeerSummary } from '../../shared/api/exchange';
 import { AppError } from '../../shared/errors';
 import type { AccessDb } from '../auth/access-db';
 import { newId } from '../auth/secrets';
 import { PeerConnection, type PeerEndpoint } from './peer-connection';
+import { parseLimits, parsePeerInput, peerKindOf, type ParsedPeer, type PeerRow } from './peer-input';
 import type { SecretBox } from './secret-box';
-
-interface Row {
-  id: string;
-  kind: PeerKind;
-  name: string;
-  base_url: string;
-  auth_kind: PeerAuthKind;
-  username: string;
-  secret_sealed: Buffer | null;
-  ca_pem: string | null;
-  bandwidth_kbps: number | null;
-  max_connections: number;
-  send_syntax: SendSyntax;
-  paused_at: number | null;
-  created_at: number;
-  updated_at: number;
-  /** A DIMSE peer's remote AE (remote_aes.id), and that AE as it is now (joined, not stored here). */
-  remote_ae_id: string | null;
-  ae_title?: string | null;
-  ae_host?: string | null;
-  ae_port?: number | null;
-}
 
 /** The peer with its remote AE's title, host and port, when it has one. */
 const SELECT = `SELECT p.*, r.ae_title AS ae_title, r.host AS ae_host, r.port AS ae_port
   FROM peers p LEFT JOIN remote_aes r ON r.id = p.remote_ae_id`;
-
-const MAX_CONNECTIONS = 16;
 
 /**
  * The remote archives this one exchanges studies with. A peer's password or token is sealed
@@ -58,13 +28,13 @@ export class PeerStore {
     private readonly connectionOptions: { stallMs?: number } = {},
   ) {
     this.q = {
-      all: db.prepare<[], Row>(`${SELECT} ORDER BY p.name`),
-      byId: db.prepare<[string], Row>(`${SELECT} WHERE p.id = ?`),
-      insert: db.prepare<[Row]>(
+      all: db.prepare<[], PeerRow>(`${SELECT} ORDER BY p.name`),
+      byId: db.prepare<[string], PeerRow>(`${SELECT} WHERE p.id = ?`),
+      insert: db.prepare<[PeerRow]>(
         `INSERT INTO peers (id, kind, name, base_url, auth_kind, username, secret_sealed, ca_pem, bandwidth_kbps, max_connections, send_syntax, remote_ae_id, paused_at, created_at, updated_at)
          VALUES (@id, @kind, @name, @base_url, @auth_kind, @username, @secret_sealed, @ca_pem, @bandwidth_kbps, @max_connections, @send_syntax, @remote_ae_id, @paused_at, @created_at, @updated_at)`,
       ),
-      update: db.prepare<[Row]>(
+      update: db.prepare<[PeerRow]>(
         `UPDATE peers SET name = @name, base_url = @base_url, auth_kind = @auth_kind, username = @username, secret_sealed = @secret_sealed,
          ca_pem = @ca_pem, bandwidth_kbps = @bandwidth_kbps, max_connections = @max_connections, send_syntax = @send_syntax,
          remote_ae_id = @remote_ae_id, updated_at = @updated_at
@@ -171,12 +141,12 @@ export class PeerStore {
   }
 
   /** The row `input` makes: a new peer, or `old` changed as a PATCH would; with a secret where its authentication needs one. */
-  private rowFor(input: unknown, old: Row | undefined, now: number): Row {
+  private rowFor(input: unknown, old: PeerRow | undefined, now: number): PeerRow {
     const kind = peerKindOf(input, old);
     if (kind === 'dimse') return this.dimseRowFor(input as Record<string, unknown>, old, now);
     const peer = parsePeerInput(input, old);
     const columns = this.columns(peer, old);
-    const row: Row = old
+    const row: PeerRow = old
       ? { ...old, ...columns, updated_at: now }
       : { id: newId(), ...columns, paused_at: null, created_at: now, updated_at: now };
     if (peer.auth.kind !== 'none' && row.secret_sealed === null)
@@ -185,7 +155,7 @@ export class PeerStore {
   }
 
   /** A DIMSE peer's row: a known remote AE with a port instead of a URL and credentials. */
-  private dimseRowFor(body: Record<string, unknown>, old: Row | undefined, now: number): Row {
+  private dimseRowFor(body: Record<string, unknown>, old: PeerRow | undefined, now: number): PeerRow {
     const bad = (message: string) => new AppError('BAD_REQUEST', message);
     const allowed = new Set(['kind', 'name', 'remoteAeId', 'bandwidthKbps', 'maxConnections']);
     const unknown = Object.keys(body).filter((field) => !allowed.has(field));
@@ -220,7 +190,7 @@ export class PeerStore {
     return old ? { ...old, ...columns, updated_at: now } : { id: newId(), ...columns, paused_at: null, created_at: now, updated_at: now };
   }
 
-  private endpointOf(row: Row): PeerEndpoint {
+  private endpointOf(row: PeerRow): PeerEndpoint {
     if (row.kind === 'dimse') {
       const remoteAe = { aeTitle: row.ae_title ?? '', host: row.ae_host ?? '', port: row.ae_port ?? null };
       return {
@@ -241,7 +211,7 @@ export class PeerStore {
     };
   }
 
-  private authorization(row: Row): string | undefined {
+  private authorization(row: PeerRow): string | undefined {
     if (row.auth_kind === 'none' || !row.secret_sealed) return undefined;
     const secret = this.box.open(row.secret_sealed);
     // Sealed under another key: the admin must enter the secret again; sending none makes the peer say 401.
@@ -250,7 +220,7 @@ export class PeerStore {
     return `Basic ${Buffer.from(`${row.username}:${secret}`, 'utf8').toString('base64')}`;
   }
 
-  private columns(peer: ParsedPeer, old: Row | undefined): Omit<Row, 'id' | 'paused_at' | 'created_at' | 'updated_at'> {
+  private columns(peer: ParsedPeer, old: PeerRow | undefined): Omit<PeerRow, 'id' | 'paused_at' | 'created_at' | 'updated_at'> {
     if (old?.kind === 'dimse') throw new AppError('BAD_REQUEST', 'A DIMSE peer cannot become a DICOMweb one: add a new peer.');
     const secret = peer.auth.kind === 'basic' ? peer.auth.password : peer.auth.kind === 'bearer' ? peer.auth.token : undefined;
     // A stored secret is only ever sent to the server it was given for: were it kept when the base
@@ -289,8 +259,6 @@ export class PeerStore {
   }
 }
 
-type ParsedPeer = Required<Omit<PeerInput, 'auth'>> & { auth: PeerInput['auth'] };
-
 function secretName(kind: PeerAuthKind): string {
   return kind === 'bearer' ? 'token' : 'password';
 }
@@ -299,116 +267,7 @@ function sameOrigin(a: string, b: string): boolean {
   return new URL(a).origin === new URL(b).origin;
 }
 
-const MAX_URL_LENGTH = 2048;
-
-/** Checks a POST/PATCH body field by field; a PATCH (`old` given) keeps what it does not name. */
-export function parsePeerInput(input: unknown, old: Row | undefined): ParsedPeer {
-  if (typeof input !== 'object' || input === null) throw new AppError('BAD_REQUEST', 'The body must be a JSON object.');
-  const body = input as Record<string, unknown>;
-  const bad = (message: string) => new AppError('BAD_REQUEST', message);
-
-  const name = body.name ?? old?.name;
-  if (typeof name !== 'string' || !/^\S(.{0,62}\S)?$/u.test(name)) throw bad('name must be 1 to 64 characters.');
-
-  const rawUrl = body.baseUrl ?? old?.base_url;
-  if (typeof rawUrl !== 'string' || rawUrl.trim() === '') throw bad('baseUrl is required: the DICOMweb base URL of the peer.');
-  if (rawUrl.length > MAX_URL_LENGTH) throw bad(`baseUrl has at most ${MAX_URL_LENGTH} characters.`);
-  let url: URL;
-  try {
-    url = new URL(rawUrl.trim());
-  } catch {
-    throw bad('baseUrl is not an absolute URL.');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('baseUrl must be an http or https URL.');
-  if (url.username || url.password) throw bad('baseUrl must not hold credentials: give them as the authentication.');
-  if (url.search || url.hash) throw bad('baseUrl must not have a query or a fragment.');
-  const baseUrl = url.toString().replace(/\/+$/, '');
-
-  let auth: PeerInput['auth'];
-  const rawAuth = body.auth ?? (old ? { kind: old.auth_kind, username: old.username } : { kind: 'none' });
-  if (typeof rawAuth !== 'object' || rawAuth === null) throw bad('auth must be an object with a kind.');
-  const a = rawAuth as Record<string, unknown>;
-  const optionalSecret = (field: string): string | undefined => {
-    const value = a[field];
-    if (value === undefined || value === '') return undefined;
-    // Control characters would break (or smuggle into) the Authorization header.
-    if (typeof value !== 'string' || value.length > 4096 || /[\x00-\x1f\x7f]/.test(value))
-      throw bad(`auth.${field} must be a single line of text (at most 4096 characters, no control characters).`);
-    return value;
-  };
-  switch (a.kind) {
-    case 'none':
-      auth = { kind: 'none' };
-      break;
-    case 'basic': {
-      const username = a.username ?? (old?.auth_kind === 'basic' ? old.username : undefined);
-      if (typeof username !== 'string' || username === '' || username.length > 256 || /[:\x00-\x1f\x7f]/.test(username))
-        throw bad('auth.username is required for basic authentication: at most 256 characters, without a colon.');
-      const password = optionalSecret('password');
-      auth = password === undefined ? { kind: 'basic', username } : { kind: 'basic', username, password };
-      break;
-    }
-    case 'bearer': {
-      const token = optionalSecret('token');
-      auth = token === undefined ? { kind: 'bearer' } : { kind: 'bearer', token };
-      break;
-    }
-    default:
-      throw bad('auth.kind must be none, basic or bearer.');
-  }
-
-  const { bandwidthKbps, maxConnections } = parseLimits(body, old);
-
-  // An empty text area means "the system CAs", as null does.
-  const rawCa = 'caCertificate' in body ? body.caCertificate : (old?.ca_pem ?? null);
-  const caCertificate = typeof rawCa === 'string' && rawCa.trim() === '' ? null : rawCa;
-  if (caCertificate !== null) {
-    if (typeof caCertificate !== 'string' || caCertificate.length > 64 * 1024) throw bad('caCertificate must be PEM text.');
-    try {
-      new X509Certificate(caCertificate);
-    } catch {
-      throw bad('caCertificate is not a PEM certificate.');
-    }
-  }
-
-  const sendSyntax = body.sendSyntax ?? old?.send_syntax ?? 'as-stored';
-  if (!(SEND_SYNTAXES as readonly unknown[]).includes(sendSyntax)) throw bad(`sendSyntax must be one of ${SEND_SYNTAXES.join(', ')}.`);
-
-  return {
-    name,
-    baseUrl,
-    auth,
-    bandwidthKbps,
-    caCertificate: caCertificate as string | null,
-    maxConnections,
-    sendSyntax: sendSyntax as SendSyntax,
-  };
-}
-
-/** The kind a POST body names (DICOMweb unless it says dimse), or the saved peer's; a PATCH cannot change it. */
-function peerKindOf(input: unknown, old: Row | undefined): PeerKind {
-  const kind = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).kind : undefined;
-  if (kind !== undefined && kind !== 'dicomweb' && kind !== 'dimse') throw new AppError('BAD_REQUEST', 'kind must be dicomweb or dimse.');
-  if (old && kind !== undefined && kind !== old.kind)
-    throw new AppError('BAD_REQUEST', `This peer is a ${old.kind} peer and stays one: add a new peer of kind ${kind}.`);
-  return old?.kind ?? (kind as PeerKind | undefined) ?? 'dicomweb';
-}
-
-/** The bandwidth cap and connection limit, which both kinds of peer have. */
-function parseLimits(body: Record<string, unknown>, old: Row | undefined): { bandwidthKbps: number | null; maxConnections: number } {
-  const bandwidthKbps = 'bandwidthKbps' in body ? body.bandwidthKbps : (old?.bandwidth_kbps ?? null);
-  if (
-    bandwidthKbps !== null &&
-    (!Number.isInteger(bandwidthKbps) || (bandwidthKbps as number) < 64 || (bandwidthKbps as number) > 100_000_000)
-  )
-    throw new AppError('BAD_REQUEST', 'bandwidthKbps must be null or an integer from 64 to 100000000 (kbit/s).');
-  const maxConnections = body.maxConnections ?? old?.max_connections ?? 2;
-  if (!Number.isInteger(maxConnections) || (maxConnections as number) < 1 || (maxConnections as number) > MAX_CONNECTIONS)
-    throw new AppError('BAD_REQUEST', `maxConnections must be an integer from 1 to ${MAX_CONNECTIONS}.`);
-  return { bandwidthKbps: bandwidthKbps as number | null, maxConnections: maxConnections as number };
-}
-
-function sameRemoteAe(ae: NonNullable<PeerEndpoint['dimse']>, row: Row | undefined): boolean {
+function sameRemoteAe(ae: NonNullable<PeerEndpoint['dimse']>, row: PeerRow | undefined): boolean {
   return row !== undefined && ae.aeTitle === row.ae_title && ae.host === row.ae_host && ae.port === row.ae_port;
 }
 
@@ -418,7 +277,7 @@ function dimseUrl(ae: { aeTitle: string; host: string; port: number | null }): s
   return `dicom://${encodeURIComponent(ae.aeTitle)}@${host}${ae.port === null ? '' : `:${ae.port}`}`;
 }
 
-function toSummary(row: Row): PeerSummary {
+function toSummary(row: PeerRow): PeerSummary {
   const iso = (ms: number) => new Date(ms).toISOString();
   const dimse =
     row.kind === 'dimse'

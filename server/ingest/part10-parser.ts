@@ -1,9 +1,9 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inflate } from 'pako';
 import { zlibWrapped } from '../codecs/zlib-wrapped';
 import { tagLabel } from './dicom-dictionary';
 import { Part10Error, Part10Reader, type Need, type Steps } from './part10-reader';
 import type { ParsedPart10, Part10ParseOptions } from './part10-types';
+import { TurnBudget } from './turn-budget';
 
 /**
  * A streaming DICOM Part 10 parser (PS3.10 7) producing DICOM JSON (PS3.18 F.2) and the byte
@@ -31,8 +31,8 @@ const MAX_DEFLATED_BYTES = 256 * MIB;
 const MAX_INFLATED_BYTES = 1024 * MIB;
 /** `writeInTurns` writes at most this much at a time: deflate inflates at most ~1032:1, so ~2 MB, a few ms of pako. */
 const TURN_SLICE_BYTES = 2 * 1024;
-/** Inflated bytes after which `writeInTurns` lets the event loop turn. */
-const INFLATED_BYTES_PER_TURN = 2 * MIB;
+/** Bytes all parsers together inflate between two turns of the event loop (~5 ms of pako). */
+const inflateBudget = new TurnBudget(2 * MIB);
 
 export class Part10StreamParser {
   private readonly reader: Part10Reader;
@@ -49,7 +49,6 @@ export class Part10StreamParser {
   private inflater: Inflate | undefined;
   private deflatedBytes = 0;
   private inflatedBytes = 0;
-  private inflatedAtLastTurn = 0;
   private received = 0;
 
   constructor(options?: Part10ParseOptions) {
@@ -71,16 +70,17 @@ export class Part10StreamParser {
   }
 
   /**
-   * `write()` in slices, letting the event loop turn whenever they inflated 2 MiB: one network
-   * chunk of a deflate bomb (a 256 KiB PDV) would otherwise inflate for most of a second at once.
+   * `write()` in slices, inflating within a budget shared by all parsers per turn of the event
+   * loop: one network chunk of a deflate bomb (a 256 KiB PDV) would otherwise inflate for most
+   * of a second at once, and twenty of them at the same time for many seconds.
    */
   async writeInTurns(chunk: Uint8Array): Promise<void> {
     for (let at = 0; at < chunk.length; at += TURN_SLICE_BYTES) {
+      const turn = this.inflater || this.need?.kind === 'inflate' ? inflateBudget.wait() : undefined;
+      if (turn) await turn;
+      const before = this.inflatedBytes;
       this.write(chunk.subarray(at, at + TURN_SLICE_BYTES));
-      if (this.inflatedBytes - this.inflatedAtLastTurn >= INFLATED_BYTES_PER_TURN) {
-        this.inflatedAtLastTurn = this.inflatedBytes;
-        await nextTurn();
-      }
+      inflateBudget.spend(this.inflatedBytes - before);
     }
   }
 

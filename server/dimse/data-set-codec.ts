@@ -3,12 +3,14 @@ import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from '../../shar
 import { encodeDicomJson } from '../codecs/dicom-json-element';
 import { fileMetaHeader } from '../codecs/file-meta';
 import { Part10Error, Part10StreamParser } from '../ingest/part10-parser';
+import { writeDataSet } from './data-set-writer';
 
 /**
  * The small data sets of query/retrieve messages (identifiers and C-FIND matches, PS3.4 C.4)
  * to and from DICOM JSON. Reading goes through the archive's Part 10 parser behind a File Meta
  * Information group of ours, so text is decoded with its Specific Character Set exactly as at
- * ingest; writing through dcmjs's writer (dicom-json-element.ts) in the presentation context's syntax.
+ * ingest; writing in the presentation context's syntax by our writer (data-set-writer.ts, the
+ * per-match cost of a C-FIND), or dcmjs's (dicom-json-element.ts) for what ours does not handle.
  */
 
 export class DataSetError extends Error {
@@ -35,5 +37,5 @@ export function decodeDataSet(bytes: Buffer, transferSyntaxUid: string): DicomJs
 export function encodeDataSet(dataSet: DicomJson, transferSyntaxUid: string): Buffer {
   if (transferSyntaxUid !== IMPLICIT_VR_LITTLE_ENDIAN && transferSyntaxUid !== EXPLICIT_VR_LITTLE_ENDIAN)
     throw new Error(`query/retrieve data sets are written in Implicit or Explicit VR Little Endian, not ${transferSyntaxUid}`);
-  return encodeDicomJson(dataSet, transferSyntaxUid);
+  return writeDataSet(dataSet, transferSyntaxUid) ?? encodeDicomJson(dataSet, transferSyntaxUid);
 }

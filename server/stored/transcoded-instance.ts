@@ -8,6 +8,7 @@ import { LOSSLESS_ENCODINGS, encodeFrame, encodeProblem } from '../codecs/encode
 import { toExplicitVrLittleEndian, type ReplacedElement } from '../codecs/explicit-little-endian';
 import { nativeFrameBytes, type EncodedFrame, type FrameGeometry } from '../codecs/frame-geometry';
 import type { IndexedInstance } from '../index/archive-index';
+import type { StoredBulk } from '../index/stored-bulk';
 import type { DeidContext } from '../sharing/deidentify/deidentify-json';
 import { deidentifyPart10 } from '../sharing/deidentify/deidentify-part10';
 import { collect } from './byte-streams';
@@ -54,6 +55,10 @@ export function planTranscode(located: StoredInstance, target: string): Transcod
   const cannot = cannotIn(target);
   const stored = transferSyntax(instance.transferSyntax);
   if (!stored) throw cannot(`its transfer syntax ${instance.transferSyntax} is unknown to the archive`);
+  // A deflated data set is inflated whole to be re-encoded: 1 MB stored may be 1 GB inflated.
+  if (inflatedExtent(located.bulk) > MAX_NATIVE_BYTES) {
+    throw cannot(`its deflated data set is too large to re-encode in memory (more than ${MAX_NATIVE_BYTES / 2 ** 20} MiB inflated)`);
+  }
   const pixel = located.bulk.pixelData;
   const image = pixel && pixel.length > 0 ? storedImage(located) : undefined;
   if (!image) return { instance, located, image, target };
@@ -68,6 +73,14 @@ export function planTranscode(located: StoredInstance, target: string): Transcod
     throw cannot(`it is too large to re-encode in memory (more than ${MAX_NATIVE_BYTES / 2 ** 20} MiB); retrieve its frames instead`);
   }
   return { instance, located, image, target };
+}
+
+/** Where the inflated data set of a deflated instance ends at the least: after its last bulk value (0 when not deflated). */
+function inflatedExtent(bulk: StoredBulk): number {
+  if (!bulk.deflated) return 0;
+  const ends = bulk.items.map((item) => item.offset + item.length);
+  if (bulk.pixelData) ends.push(bulk.pixelData.offset + bulk.pixelData.length);
+  return Math.max(0, ...ends);
 }
 
 /** The geometry of the frames as the encoder receives them: native, interleaved, colour as decoding leaves it. */

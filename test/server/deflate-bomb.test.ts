@@ -114,6 +114,11 @@ describe('a deflated data set that inflates to about 1 GB', () => {
     });
     expect(tail.status).toBe(206);
     expect(Buffer.from(await tail.arrayBuffer())).toEqual(MARKER);
+    // Re-encoding inflates the whole data set in memory: refused like any instance too large for that.
+    const reEncoded = await watched(() => archive.fetch(instance, { headers: { accept: 'multipart/related; type="application/dicom"' } }));
+    expect(reEncoded.result.status).toBe(406);
+    expect(((await reEncoded.result.json()) as { message: string }).message).toMatch(/too large to re-encode in memory/);
+    expect(reEncoded.rssGrowth).toBeLessThan(100 * MIB);
   });
 
   it('through DIMSE C-STORE: within the limit stored, over it refused 0xC000 with a comment; memory and event loop stay calm', async () => {

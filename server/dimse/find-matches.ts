@@ -2,12 +2,17 @@ import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { getString } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
 import type { IndexDb } from '../index/index-db';
-import { searchIndex } from '../index/qido-search';
+import { searchItems, searchKeys } from '../index/qido-search';
 import type { FindRequest } from './find-identifier';
 
+/** Row keys read at once: one sort of the matches per this many, not per page. */
+const KEYS_AT_ONCE = 10_000;
+
 /**
- * The matches of a C-FIND request, found by the QIDO-RS search (searchIndex) page by page, so a
- * C-CANCEL (the caller stops iterating) ends the work between pages and memory holds one page.
+ * The matches of a C-FIND request, found by the QIDO-RS search (searchKeys, then searchItems)
+ * page by page, so a C-CANCEL (the caller stops iterating) ends the work between pages and
+ * memory holds one page and the keys of up to 10,000 matches. Only the return keys are built
+ * (and at PATIENT level what grouping needs).
  * PATIENT level has no QIDO-RS resource: its study-level query is run and the studies are
  * grouped by patient, as the index identifies patients (Patient ID within its issuer; a study
  * without Patient ID is a patient of its own), with the patient's study, series and instance
@@ -15,11 +20,13 @@ import type { FindRequest } from './find-identifier';
  */
 export function* findMatches(
   db: IndexDb,
-  request: Pick<FindRequest, 'level' | 'query'>,
+  request: Pick<FindRequest, 'level' | 'query' | 'returnKeys'>,
   options: { pageSize?: number; dicomWebBase?: string } = {},
 ): Generator<DicomJson, void, undefined> {
   const pageSize = options.pageSize ?? 500;
-  const pages = searchPages(db, request.query, pageSize, options.dicomWebBase ?? '');
+  const only = new Set(request.returnKeys.map((key) => key.tag));
+  if (request.level === 'PATIENT') for (const tag of PATIENT_IDENTITY) only.add(tag);
+  const pages = searchPages(db, request.query, pageSize, options.dicomWebBase ?? '', only);
   if (request.level !== 'PATIENT') {
     yield* pages;
     return;
@@ -43,13 +50,23 @@ export function* findMatches(
   }
 }
 
-function* searchPages(db: IndexDb, query: FindRequest['query'], pageSize: number, base: string): Generator<DicomJson, void, undefined> {
-  for (let offset = query.offset; ; offset += pageSize) {
-    const page = searchIndex(db, { ...query, offset }, {}, pageSize, base);
-    yield* page.items;
-    if (!page.truncated) return;
+function* searchPages(
+  db: IndexDb,
+  query: FindRequest['query'],
+  pageSize: number,
+  base: string,
+  only: ReadonlySet<string>,
+): Generator<DicomJson, void, undefined> {
+  for (let offset = query.offset; ; offset += KEYS_AT_ONCE) {
+    const { keys, truncated } = searchKeys(db, { ...query, offset }, {}, KEYS_AT_ONCE);
+    for (let start = 0; start < keys.length; start += pageSize)
+      yield* searchItems(db, query, {}, keys.slice(start, start + pageSize), base, only);
+    if (!truncated) return;
   }
 }
+
+/** What patientKey and the counts of a patient read from a study. */
+const PATIENT_IDENTITY = [Tag.PatientID, Tag.IssuerOfPatientID, Tag.StudyInstanceUID];
 
 /** The index's patient identity (archive-index.ts upsertPatient). */
 function patientKey(study: DicomJson): string {

@@ -4,6 +4,8 @@ import { instancePath, seriesPath, studyPath } from '../../shared/dicomweb/paths
 import { queryKeyVr, type QidoLevel, type QidoQuery } from '../../shared/dicomweb/qido-query';
 import { SERIES_RETURN_KEYS, STUDY_RETURN_KEYS } from './level-attributes';
 import type { IndexDb } from './index-db';
+import type { Statement } from 'better-sqlite3';
+import { statementCache } from '../sqlite/statement-cache';
 import { queryConditions } from './qido-conditions';
 
 /**
@@ -91,23 +93,54 @@ export function searchSql(db: IndexDb, query: QidoQuery, scope: QidoScope, limit
  * sorting many matches never drags their JSON along), then the page's rows by key.
  */
 export function searchIndex(db: IndexDb, query: QidoQuery, scope: QidoScope, limit: number, retrieveBase: string): QidoResult {
+  const { keys, truncated } = searchKeys(db, query, scope, limit);
+  return { items: searchItems(db, query, scope, keys, retrieveBase), truncated };
+}
+
+/** The row keys of up to `limit` matches from `query.offset`, in result order; `truncated`: more exist. */
+export function searchKeys(db: IndexDb, query: QidoQuery, scope: QidoScope, limit: number): { keys: number[]; truncated: boolean } {
   const { sql, args } = searchSql(db, query, scope, limit);
-  const keys = db
-    .prepare(sql)
+  const keys = statement(db, sql)
     .pluck()
     .all(...args) as number[];
   const truncated = keys.length > limit;
-  const page = keys.slice(0, limit);
-  if (page.length === 0) return { items: [], truncated };
-  const rows = db
-    .prepare(`SELECT ${select(query)} ${FROM[query.level]} WHERE ${KEY[query.level]} IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify(page)) as Row[];
+  return { keys: truncated ? keys.slice(0, limit) : keys, truncated };
+}
+
+/**
+ * The results of the rows `keys` (from searchKeys), in that order. `only`: the attributes the
+ * caller takes (C-FIND's return keys); the other stored and empty attributes are not added and
+ * the tags are left unordered, so a match costs its JSON parse and little more.
+ */
+export function searchItems(
+  db: IndexDb,
+  query: QidoQuery,
+  scope: QidoScope,
+  keys: readonly number[],
+  retrieveBase: string,
+  only?: ReadonlySet<string>,
+): DicomJson[] {
+  if (keys.length === 0) return [];
+  const rows = statement(
+    db,
+    `SELECT ${select(query)} ${FROM[query.level]} WHERE ${KEY[query.level]} IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(keys)) as Row[];
   const byKey = new Map(rows.map((row) => [row.pk, row]));
-  const items = page.flatMap((key) => {
+  const items: DicomJson[] = [];
+  for (const key of keys) {
     const row = byKey.get(key);
-    return row ? [toItem(row, query, scope, retrieveBase)] : [];
-  });
-  return { items, truncated };
+    if (row) items.push(toItem(row, query, scope, retrieveBase, only));
+  }
+  return items;
+}
+
+/** Prepared once per connection and shape of the SQL (preparing costs as much as reading a page of keys). */
+const caches = new WeakMap<IndexDb, (sql: string) => Statement>();
+
+function statement(db: IndexDb, sql: string): Statement {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = statementCache(db, 200)));
+  return cache(sql);
 }
 
 interface Row {
@@ -130,15 +163,15 @@ interface Row {
   instance_json?: string;
 }
 
-function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): DicomJson {
+function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string, only?: ReadonlySet<string>): DicomJson {
   const item: DicomJson = {};
   const include = query.includeFields;
   // Attributes of the levels above come whole only for relational queries (no UID in the path);
   // otherwise only those named by includefield (PS3.18 Tables 6.7.1-2a, -2b).
   const withStudy = query.level === 'study' || scope.studyUid === undefined;
   const withSeries = query.level === 'series' || (query.level === 'instance' && scope.seriesUid === undefined);
-  addLevel(item, row.study_json, withStudy ? 'all' : include);
-  if (withStudy) addEmpty(item, STUDY_RETURN_KEYS);
+  addLevel(item, row.study_json, withStudy ? 'all' : include, only);
+  if (withStudy) addEmpty(item, STUDY_RETURN_KEYS, only);
   if (query.level === 'study') {
     item[Tag.ModalitiesInStudy] = { vr: 'CS', Value: row.modalities ? row.modalities.split('\\') : [] };
     item[Tag.NumberOfStudyRelatedSeries] = { vr: 'IS', Value: [row.num_series ?? 0] };
@@ -146,8 +179,8 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
     item[Tag.RetrieveURL] = { vr: 'UR', Value: [`${base}/${studyPath(row.study_uid)}`] };
   } else {
     item[Tag.StudyInstanceUID] = { vr: 'UI', Value: [row.study_uid] };
-    addLevel(item, row.series_json, withSeries ? 'all' : include);
-    if (withSeries) addEmpty(item, SERIES_RETURN_KEYS);
+    addLevel(item, row.series_json, withSeries ? 'all' : include, only);
+    if (withSeries) addEmpty(item, SERIES_RETURN_KEYS, only);
   }
   if (query.level === 'series') {
     item[Tag.NumberOfSeriesRelatedInstances] = { vr: 'IS', Value: [row.series_instances ?? 0] };
@@ -163,26 +196,28 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string): Dic
     setNumber(item, Tag.BitsAllocated, 'US', row.bits_allocated);
     setNumber(item, Tag.NumberOfFrames, 'IS', row.number_of_frames);
     item[Tag.RetrieveURL] = { vr: 'UR', Value: [`${base}/${instancePath(row.study_uid, row.series_uid!, row.sop_uid!)}`] };
-    addLevel(item, row.instance_json, include);
+    addLevel(item, row.instance_json, include, only);
   }
   item[Tag.InstanceAvailability] = { vr: 'CS', Value: ['ONLINE'] };
   // Return keys asked for (includefield, or a key with an empty value) are present even when empty.
-  if (include !== 'all') addEmpty(item, include);
-  return sortByTag(item);
+  if (include !== 'all') addEmpty(item, include, only);
+  // The computed attributes above stay whatever `only` says: cheaper than asking.
+  return only ? item : sortByTag(item);
 }
 
 /** Adds the attributes of one level's stored JSON: all of them, or those named; bulk data never. */
-function addLevel(item: DicomJson, json: string | undefined, tags: readonly string[] | 'all'): void {
+function addLevel(item: DicomJson, json: string | undefined, tags: readonly string[] | 'all', only?: ReadonlySet<string>): void {
   if (json === undefined || (tags !== 'all' && tags.length === 0)) return;
   const level = JSON.parse(json) as DicomJson;
   for (const [tag, element] of Object.entries(level)) {
-    if ((tags === 'all' || tags.includes(tag)) && element.BulkDataURI === undefined) item[tag] ??= element;
+    if ((tags === 'all' || tags.includes(tag)) && (!only || only.has(tag)) && element.BulkDataURI === undefined) item[tag] ??= element;
   }
 }
 
 /** Return keys missing from the stored data come back empty ({ vr } only, PS3.18 F.2.5). */
-function addEmpty(item: DicomJson, tags: readonly string[]): void {
+function addEmpty(item: DicomJson, tags: readonly string[], only?: ReadonlySet<string>): void {
   for (const tag of tags) {
+    if (only && !only.has(tag)) continue;
     const vr = queryKeyVr(tag);
     if (vr !== undefined && item[tag] === undefined) item[tag] = { vr };
   }

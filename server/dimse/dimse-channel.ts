@@ -27,6 +27,7 @@ export class DimseChannel {
   /** The largest P-DATA-TF body the peer accepts, from its association PDU; 0 = no limit. */
   peerMaxLength = 0;
   private writing: Promise<void> = Promise.resolve();
+  private corked = false;
 
   constructor(
     readonly socket: Socket,
@@ -67,6 +68,7 @@ export class DimseChannel {
 
   /** Sends one message: its command, then its data set if any. Resolves once the socket took the last byte. */
   send(contextId: number, command: Command, dataSet?: DataSetSource): Promise<void> {
+    this.corkForTurn();
     return this.inTurn(async () => {
       await this.writeFragments(contextId, true, [encodeCommand(command)]);
       if (!dataSet) return;
@@ -86,6 +88,20 @@ export class DimseChannel {
     return this.inTurn(async () => {
       if (last) this.socket.end(pdu);
       else await this.write(pdu);
+    });
+  }
+
+  /**
+   * Messages sent in one turn of the event loop leave in one write: a C-FIND's Pending responses
+   * would otherwise cost two system calls each, more than finding and encoding the match.
+   */
+  private corkForTurn(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
     });
   }
 

@@ -1,9 +1,20 @@
 import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntax } from '../../shared/dicom/transfer-syntaxes';
 import { APPLICATION_CONTEXT, type AcceptedContext, type AssociateRq, type RoleSelection } from './association-pdu';
-import type { CallerRights, PresentationContext } from './association';
 import { QUERY_RETRIEVE_SOP_CLASSES, VERIFICATION_SOP_CLASS, isStorageSopClass, type QueryRetrieveService } from './sop-classes';
 
 /** What an association acceptor answers to an A-ASSOCIATE-RQ (PS3.8 9.3.3): refusal, presentation contexts, roles. */
+
+/** What a calling AE may do (a known remote AE's rights; all of them with PACS_DIMSE_ACCEPT_ANY). */
+export interface CallerRights {
+  mayStore: boolean;
+  mayQuery: boolean;
+  mayRetrieve: boolean;
+}
+
+export interface PresentationContext {
+  abstractSyntax: string;
+  transferSyntax: string;
+}
 
 /** The retired big-endian syntax is left for the sender to convert: our parser reads little endian. */
 const REFUSED_SYNTAXES: ReadonlySet<string> = new Set(['1.2.840.10008.1.2.2']);

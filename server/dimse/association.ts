@@ -6,7 +6,9 @@ import { fileMetaHeader } from '../codecs/file-meta';
 import { IMPLEMENTATION_CLASS_UID } from '../codecs/explicit-little-endian';
 import { receiveInstance, type IngestDeps, type ReceivedInstance } from '../ingest/store-instance';
 import { decodeAssociateRq, encodeAbort, encodeAssociateAc, encodeAssociateRj, encodeReleaseRp } from './association-pdu';
-import { acceptedRoles, negotiate, refusalOf } from './association-negotiation';
+import { acceptedRoles, negotiate, refusalOf, type CallerRights, type PresentationContext } from './association-negotiation';
+
+export type { CallerRights, PresentationContext } from './association-negotiation';
 import { DimseChannel, type DataSetSource } from './dimse-channel';
 import { CommandField, NO_DATA_SET, type Command } from './dimse-command';
 import { PduError, PduType } from './pdu-reader';
@@ -14,18 +16,6 @@ import { QUERY_RETRIEVE_SOP_CLASSES, VERIFICATION_SOP_CLASS, type QueryRetrieveS
 
 /** A C-FIND, C-MOVE or C-GET identifier holds a few keys; more than this is not one. */
 const MAX_IDENTIFIER_BYTES = 1024 * 1024;
-
-/** What a calling AE may do (a known remote AE's rights; all of them with PACS_DIMSE_ACCEPT_ANY). */
-export interface CallerRights {
-  mayStore: boolean;
-  mayQuery: boolean;
-  mayRetrieve: boolean;
-}
-
-export interface PresentationContext {
-  abstractSyntax: string;
-  transferSyntax: string;
-}
 
 /**
  * A C-FIND, C-MOVE or C-GET request being served. The handler sends every response through

@@ -218,12 +218,24 @@ function storedValue(reader: Reader, el: Header): Uint8Array {
 /** The data set after the file meta: inflated for Deflated Explicit VR Little Endian (PS3.5 A.5). */
 function dataSetBytes(rest: Uint8Array, transferSyntax: string): Uint8Array {
   if (transferSyntax !== DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) return rest;
+  // Inflated whole, as everything here is made in memory: 1 MB stored may be 1 GB inflated (a deflate bomb).
+  const options = { maxOutputLength: MAX_INFLATED_BYTES };
   try {
-    return zlibWrapped(rest) ? inflateSync(rest) : inflateRawSync(rest);
+    return zlibWrapped(rest) ? inflateSync(rest, options) : inflateRawSync(rest, options);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new AppError(
+        'NOT_ACCEPTABLE',
+        `The stored deflated data set inflates to over ${MAX_INFLATED_BYTES / 2 ** 20} MiB: too large to re-encode in memory.`,
+        {
+          cause: error,
+        },
+      );
     throw new AppError('NOT_ACCEPTABLE', 'The stored deflated data set cannot be inflated, so it cannot be re-encoded.', { cause: error });
   }
 }
+
+const MAX_INFLATED_BYTES = 512 * 2 ** 20;
 
 /** Writes one element (and what it contains) from `reader` as explicit VR little endian. */
 function copyElement(

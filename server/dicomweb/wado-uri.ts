@@ -276,7 +276,7 @@ async function sendDicomFile(
   };
   // An anonymized share receives the object de-identified (as stored when its pixels are compressed).
   if (view && wanted === instance.transferSyntax) {
-    const { bytes } = await anonymizedInstance(deps.blobStore, view, instance);
+    const { bytes } = await anonymizedInstance(deps, view, instance);
     headers(bytes.length);
     return void res.end(req.method === 'HEAD' ? undefined : bytes);
   }

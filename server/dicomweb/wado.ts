@@ -216,7 +216,7 @@ async function openPart(deps: InstancesDeps, plan: PartPlan): Promise<OpenedPart
     return { transferSyntax: plan.transcode.target, length: bytes.length, body: Readable.from([bytes]) };
   }
   if (plan.view) {
-    const { bytes, transferSyntax } = await anonymizedInstance(deps.blobStore, plan.view, plan.instance);
+    const { bytes, transferSyntax } = await anonymizedInstance(deps, plan.view, plan.instance);
     return { transferSyntax, length: bytes.length, body: Readable.from([bytes]) };
   }
   const key = plan.instance.blobKey;

@@ -55,7 +55,7 @@ export function retrieveZip(deps: ZipDeps) {
     // An anonymized share gets each object de-identified (sizes then known only as each is made).
     const view = shareViewOf(res)?.anonymized ? shareViewOf(res) : undefined;
     const open = async (item: IndexedInstance): Promise<Readable> =>
-      view ? Readable.from([(await anonymizedInstance(deps.blobStore, view, item)).bytes]) : deps.blobStore.get(item.blobKey);
+      view ? Readable.from([(await anonymizedInstance(deps, view, item)).bytes]) : deps.blobStore.get(item.blobKey);
     const name = (uid: string | undefined) => (uid === undefined ? undefined : (view?.presented(uid) ?? uid));
     const fileSet = fileSetId === undefined ? undefined : fileSetOf(deps.index, res, scope, instances, view, fileSetId);
     // The first object is opened before the status goes out, so that a storage failure is a clean error.

@@ -55,10 +55,8 @@ export function planTranscode(located: StoredInstance, target: string): Transcod
   const cannot = cannotIn(target);
   const stored = transferSyntax(instance.transferSyntax);
   if (!stored) throw cannot(`its transfer syntax ${instance.transferSyntax} is unknown to the archive`);
-  // A deflated data set is inflated whole to be re-encoded: 1 MB stored may be 1 GB inflated.
-  if (inflatedExtent(located.bulk) > MAX_NATIVE_BYTES) {
-    throw cannot(`its deflated data set is too large to re-encode in memory (more than ${MAX_NATIVE_BYTES / 2 ** 20} MiB inflated)`);
-  }
+  const tooLarge = inflatedTooLarge(located);
+  if (tooLarge) throw cannot(tooLarge);
   const pixel = located.bulk.pixelData;
   const image = pixel && pixel.length > 0 ? storedImage(located) : undefined;
   if (!image) return { instance, located, image, target };
@@ -73,6 +71,16 @@ export function planTranscode(located: StoredInstance, target: string): Transcod
     throw cannot(`it is too large to re-encode in memory (more than ${MAX_NATIVE_BYTES / 2 ** 20} MiB); retrieve its frames instead`);
   }
   return { instance, located, image, target };
+}
+
+/**
+ * Why a stored deflated data set may not be inflated whole in memory (to be re-encoded or
+ * de-identified), or undefined: 1 MB stored may be 1 GB inflated (a deflate bomb within the
+ * ingest's limits).
+ */
+export function inflatedTooLarge(located: StoredInstance): string | undefined {
+  if (inflatedExtent(located.bulk) <= MAX_NATIVE_BYTES) return undefined;
+  return `its deflated data set is too large to re-encode in memory (more than ${MAX_NATIVE_BYTES / 2 ** 20} MiB inflated)`;
 }
 
 /** Where the inflated data set of a deflated instance ends at the least: after its last bulk value (0 when not deflated). */

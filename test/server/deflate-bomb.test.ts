@@ -1,12 +1,15 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DicomJson } from '../../shared/dicom/dicom-json';
+import { Tag } from '../../shared/dicom/tags';
 import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
 import { fileMetaHeader } from '../../server/codecs/file-meta';
 import { encodeDataSet } from '../../server/dimse/data-set-codec';
 import { CommandField } from '../../server/dimse/dimse-command';
 import { DimseClient } from '../../server/dimse/dimse-client';
 import { dataSetOf, startDimseArchive } from '../helpers/dimse-archive';
-import { getMultipart, stowFiles } from '../helpers/dicomweb-http';
+import { bearer, call, createShare } from '../helpers/access-client';
+import { firstValue, getMultipart, stowFiles } from '../helpers/dicomweb-http';
 import { eventLoopTurnsDuring } from '../helpers/event-loop-turns';
 import { storedState } from '../helpers/raw-association';
 import type { TestArchive } from '../helpers/start-app';
@@ -119,6 +122,23 @@ describe('a deflated data set that inflates to about 1 GB', () => {
     expect(reEncoded.result.status).toBe(406);
     expect(((await reEncoded.result.json()) as { message: string }).message).toMatch(/too large to re-encode in memory/);
     expect(reEncoded.rssGrowth).toBeLessThan(100 * MIB);
+    // An anonymized share rewrites each instance in memory too: refused the same way, not inflated whole.
+    const share = await createShare(archive, { studyInstanceUID: '2.25.1501', anonymize: true, permissions: ['read', 'download'] });
+    const guest = bearer(share.token);
+    const found = await call(archive, 'GET', '/dicom-web/instances?includefield=all', guest);
+    const [replaced] = found.json as DicomJson[];
+    const uid = (tag: string) => String(firstValue(replaced, tag));
+    // WADO-URI in the stored (deflated) syntax: the object de-identified element by element, in memory.
+    const anonymized = await watched(() =>
+      fetch(
+        `${archive.url}/wado?requestType=WADO&studyUID=${uid(Tag.StudyInstanceUID)}&seriesUID=${uid(Tag.SeriesInstanceUID)}` +
+          `&objectUID=${uid(Tag.SOPInstanceUID)}&contentType=application/dicom&transferSyntax=${DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN}`,
+        { headers: guest },
+      ),
+    );
+    expect(anonymized.result.status).toBe(406);
+    expect(((await anonymized.result.json()) as { message: string }).message).toMatch(/too large to re-encode in memory/);
+    expect(anonymized.rssGrowth).toBeLessThan(100 * MIB);
   });
 
   it('through DIMSE C-STORE: within the limit stored, over it refused 0xC000 with a comment; memory and event loop stay calm', async () => {

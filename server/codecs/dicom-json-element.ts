@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { DicomJson, DicomJsonElement } from '../../shared/dicom/dicom-json';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../../shared/dicom/transfer-syntaxes';
+import { lazyRequire } from '../lazy-require';
 
 /**
  * DICOM JSON (PS3.18 F.2), sequences included, as data set bytes through dcmjs's writer:
@@ -16,17 +16,17 @@ interface DcmjsWriteStream {
   getBuffer(start: number, end: number): ArrayBuffer;
 }
 // dcmjs ships no type declarations: only its writer is used here.
-const dcmjs = createRequire(import.meta.url)('dcmjs') as {
+const dcmjs = lazyRequire<{
   data: {
     WriteBufferStream: new (defaultSize: number, littleEndian: boolean) => DcmjsWriteStream;
     DicomMessage: { write(json: Record<string, DicomJsonElement>, stream: DcmjsWriteStream, syntax: string, options: object): number };
   };
-};
+}>('dcmjs');
 
 /** `dataSet` in Implicit or Explicit VR Little Endian (`syntax`). */
 export function encodeDicomJson(dataSet: DicomJson, syntax: string): Buffer {
-  const stream = new dcmjs.data.WriteBufferStream(1024, true);
-  dcmjs.data.DicomMessage.write(forDcmjs(dataSet), stream, syntax, {});
+  const stream = new (dcmjs().data.WriteBufferStream)(1024, true);
+  dcmjs().data.DicomMessage.write(forDcmjs(dataSet), stream, syntax, {});
   return Buffer.from(stream.getBuffer(0, stream.size));
 }
 

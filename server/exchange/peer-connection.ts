@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import type * as Undici from 'undici';
 import { BandwidthCap, capped } from './bandwidth-cap';
 
 /** What is needed to speak to one peer: its secret already unsealed (server/exchange/peer-store.ts). */
@@ -55,12 +55,18 @@ export class PeerProtocolError extends Error {
 /** How long the peer may stay silent: before its answer's headers, and between two body chunks. */
 const STALL_MS = 60_000;
 
+/** undici loads with the first request to a peer: ~8 MB an archive without peers does not hold. */
+let undici: typeof Undici | undefined;
+const loadUndici = async () => (undici ??= await import('undici'));
+
 /**
  * The HTTP connection pool to one peer (undici), with its credentials, custom CA, connection
  * limit and bandwidth cap. Secrets stay inside: the error messages name the URL path only.
  */
 export class PeerConnection {
-  private readonly agent: Agent;
+  private agent: Undici.Agent | undefined;
+  private closed = false;
+  private readonly stall: number;
   private readonly cap: BandwidthCap | undefined;
   private readonly base: URL;
 
@@ -69,13 +75,7 @@ export class PeerConnection {
     options: { stallMs?: number } = {},
   ) {
     this.base = new URL(endpoint.baseUrl.replace(/\/+$/, '') + '/');
-    const stall = options.stallMs ?? STALL_MS;
-    this.agent = new Agent({
-      connections: endpoint.maxConnections,
-      headersTimeout: stall,
-      bodyTimeout: stall,
-      connect: endpoint.caPem ? { ca: endpoint.caPem, timeout: 15_000 } : { timeout: 15_000 },
-    });
+    this.stall = options.stallMs ?? STALL_MS;
     this.cap = BandwidthCap.fromKbps(endpoint.bandwidthKbps);
   }
 
@@ -89,6 +89,14 @@ export class PeerConnection {
     const headers: Record<string, string> = { ...req.headers };
     if (this.endpoint.authorization) headers.authorization = this.endpoint.authorization;
     try {
+      const { Agent, request } = await loadUndici();
+      if (this.closed) throw new PeerUnreachableError(`${req.method} ${url.pathname}: the connection to the peer was closed`);
+      this.agent ??= new Agent({
+        connections: this.endpoint.maxConnections,
+        headersTimeout: this.stall,
+        bodyTimeout: this.stall,
+        connect: this.endpoint.caPem ? { ca: this.endpoint.caPem, timeout: 15_000 } : { timeout: 15_000 },
+      });
       const answer = await request(url, {
         method: req.method,
         headers,
@@ -109,8 +117,9 @@ export class PeerConnection {
     return capped(source, this.cap);
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.agent?.close();
   }
 }
 
@@ -118,7 +127,7 @@ export class PeerConnection {
 export function unreachable(error: unknown, what: string): unknown {
   if (error instanceof PeerUnreachableError || error instanceof PeerProtocolError) return error;
   if (error instanceof Error && error.name === 'AbortError') return error;
-  if (error instanceof undiciErrors.UndiciError || isSocketError(error)) {
+  if ((undici && error instanceof undici.errors.UndiciError) || isSocketError(error)) {
     const code = (error as { code?: string }).code;
     return new PeerUnreachableError(`${what}: ${describe(code, error as Error)}`, { cause: error });
   }

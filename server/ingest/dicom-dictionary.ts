@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { lazyRequire } from '../lazy-require';
 
 /**
  * Value Representations (PS3.5 6.2), the VR of an element in an implicit VR data set (looked up
@@ -76,12 +76,8 @@ interface DictionaryEntry {
   vr: string;
 }
 
-// dcmjs ships no type declarations; its dictionary is a Proxy answering "(GGGG,EEEE)" keys.
-const dictionary = (
-  createRequire(import.meta.url)('dcmjs') as {
-    data: { DicomMetaDictionary: { dictionary: Record<string, DictionaryEntry | undefined> } };
-  }
-).data.DicomMetaDictionary.dictionary;
+// Its dictionary is a Proxy answering "(GGGG,EEEE)" keys; loaded by the first implicit VR element.
+const dcmjs = lazyRequire<{ data: { DicomMetaDictionary: { dictionary: Record<string, DictionaryEntry | undefined> } } }>('dcmjs');
 
 /** Dictionary VR per tag number, '' for tags the dictionary does not know. */
 const cache = new Map<number, string>();
@@ -90,7 +86,7 @@ function dictionaryVr(tag: number): string {
   let vr = cache.get(tag);
   if (vr === undefined) {
     const hex = tagHex(tag);
-    vr = dictionary[`(${hex.slice(0, 4)},${hex.slice(4)})`]?.vr ?? '';
+    vr = dcmjs().data.DicomMetaDictionary.dictionary[`(${hex.slice(0, 4)},${hex.slice(4)})`]?.vr ?? '';
     cache.set(tag, vr);
   }
   return vr;

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import type { ReportedMeasurement } from '../../shared/api/measurement-report';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
+import { lazyRequire } from '../lazy-require';
 import type { InstanceReference } from '../sr/hierarchical-reference';
 import { writeBasicTextSr, type SrDocument } from '../sr/sr-document';
 import { observerName } from '../sr/study-modules';
@@ -40,14 +40,14 @@ type ToolState = Record<string, Record<string, { data: unknown[] }>>;
 interface MetadataProvider {
   get(type: string, imageId: string): unknown;
 }
-const dcmjs = createRequire(import.meta.url)('dcmjs') as {
+const dcmjs = lazyRequire<{
   adapters: {
     Cornerstone: {
       MeasurementReport: { generateReport(state: ToolState, provider: MetadataProvider): { dataset: Record<string, unknown> } };
     };
   };
   data: { DicomMetaDictionary: { denaturalizeDataset(dataset: Record<string, unknown>): DicomJson } };
-};
+}>('dcmjs');
 
 /** The root CONTAINER's attributes in the naturalized data set the adapter returns. */
 const CONTENT_KEYWORDS = ['ValueType', 'ConceptNameCodeSequence', 'ContinuityOfContent', 'ContentTemplateSequence', 'ContentSequence'];
@@ -70,8 +70,8 @@ export function buildMeasurementReport(input: MeasurementReportInput): SrDocumen
       return undefined;
     },
   };
-  const dataset = dcmjs.adapters.Cornerstone.MeasurementReport.generateReport(state, provider).dataset;
-  const content = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(Object.fromEntries(CONTENT_KEYWORDS.map((k) => [k, dataset[k]])));
+  const dataset = dcmjs().adapters.Cornerstone.MeasurementReport.generateReport(state, provider).dataset;
+  const content = dcmjs().data.DicomMetaDictionary.denaturalizeDataset(Object.fromEntries(CONTENT_KEYWORDS.map((k) => [k, dataset[k]])));
   nameObserver(content, observerName(input.observer));
   longCodeValues(content);
   const evidence: InstanceReference[] = [...images.values()].map(({ seriesInstanceUid, sopClassUid, sopInstanceUid }) => ({

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { AppError } from '../../shared/errors';
 import type { RenderedType } from './rendered-media-type';
 import type { Viewport } from './render-options';
@@ -22,12 +22,17 @@ export interface EncodeOptions {
 
 const DEFAULT_JPEG_QUALITY = 90;
 
+/** sharp and libvips load with the first image rendered: ~15 MB an archive that never renders does not hold. */
+let sharpModule: Promise<typeof Sharp> | undefined;
+const loadSharp = () => (sharpModule ??= import('sharp').then((module) => module.default));
+
 /**
  * Source region, flips and scaling to the viewport (PS3.18 8.3.5.1.3: region first, then the
  * viewport; the region keeps its aspect ratio inside the viewport), then encoding, all by sharp.
  */
 export async function encodeImage(image: RasterImage, options: EncodeOptions): Promise<Buffer> {
   const { width, height, channels, pages } = image;
+  const sharp = await loadSharp();
   let pipeline = sharp(image.data, { raw: { width, height: height * pages, channels, ...(pages > 1 ? { pageHeight: height } : {}) } });
   const region = options.viewport?.region;
   if (region) {

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
+import { lazyRequire } from '../lazy-require';
 
 /**
  * A data set the archive writes itself (an opinion SR, a key object selection…) as a Part 10
@@ -16,12 +16,10 @@ interface DcmjsDicomDict {
   dict: DicomJson;
   write(): ArrayBuffer;
 }
-const dcmjs = createRequire(import.meta.url)('dcmjs') as {
-  data: { DicomDict: new (meta: DicomJson) => DcmjsDicomDict };
-};
+const dcmjs = lazyRequire<{ data: { DicomDict: new (meta: DicomJson) => DcmjsDicomDict } }>('dcmjs');
 
 export function writePart10(dataset: DicomJson, sopClassUid: string, sopInstanceUid: string): Buffer {
-  const file = new dcmjs.data.DicomDict({
+  const file = new (dcmjs().data.DicomDict)({
     [Tag.FileMetaInformationVersion]: { vr: 'OB', Value: [new Uint8Array([0, 1]).buffer] },
     [Tag.MediaStorageSOPClassUID]: { vr: 'UI', Value: [sopClassUid] },
     [Tag.MediaStorageSOPInstanceUID]: { vr: 'UI', Value: [sopInstanceUid] },

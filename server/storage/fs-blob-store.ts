@@ -86,7 +86,23 @@ export class FsBlobStore implements BlobStore {
     assertSafeKey(key);
     if (range) checkRange(range);
     const file = await storageCall(() => open(this.pathOf(key), 'r'), key);
-    if (!range) return file.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
+    if (!range) {
+      // With its end known, the stream sizes its last read to what is left and makes no read at
+      // the end of the file: a 525 KB CT slice then costs 525 KB of buffers instead of 1.5 MiB
+      // (two more 512 KiB reads), garbage that stays resident until the next collection.
+      const size = await file.stat().then(
+        (stats) => stats.size,
+        async (err: unknown) => {
+          await file.close().catch(() => undefined);
+          throw new AppError('STORAGE_FAILURE', undefined, { cause: err });
+        },
+      );
+      if (size === 0) {
+        await file.close();
+        return Readable.from([]);
+      }
+      return file.createReadStream({ end: size - 1, highWaterMark: READ_CHUNK_BYTES });
+    }
     if (range.start === range.end) {
       await file.close();
       return Readable.from([]);

@@ -38,14 +38,19 @@ export function writeDataSet(dataSet: DicomJson, syntax: string): Buffer | undef
   return writer.bytes();
 }
 
+/** Written into, then copied out: one allocation per data set. Safe to share, the writer never yields. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
 class Writer {
-  private buf = Buffer.allocUnsafe(1024);
+  private buf = scratch;
   private at = 0;
 
   constructor(private readonly implicit: boolean) {}
 
   bytes(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.at));
+    const bytes = Buffer.allocUnsafe(this.at);
+    this.buf.copy(bytes, 0, 0, this.at);
+    return bytes;
   }
 
   dataSet(dataSet: DicomJson): void {
@@ -58,8 +63,7 @@ class Writer {
     const values = element.Value ?? [];
     if (vr === 'SQ') return this.sequence(tag, values as DicomJson[]);
     let text: string | undefined;
-    // dcmjs drops empty person names from a list (dicomJson.pnObjectToString).
-    if (TEXT.has(vr)) text = (vr === 'PN' ? values.filter(Boolean) : values).map((value) => textOf(vr, value)).join('\\');
+    if (TEXT.has(vr)) text = values.length === 1 && vr !== 'PN' ? textOf(vr, values[0]) : textsOf(vr, values);
     else if (values.length > 0 && !(vr in NUMBERS)) throw new NotHandled();
     const lengthAt = this.header(tag, vr);
     const start = this.at;
@@ -125,8 +129,13 @@ class Writer {
     if (this.at + bytes <= this.buf.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
     this.buf.copy(bigger, 0, 0, this.at);
-    this.buf = bigger;
+    this.buf = scratch = bigger;
   }
+}
+
+function textsOf(vr: string, values: readonly unknown[]): string {
+  // dcmjs drops empty person names from a list (dicomJson.pnObjectToString).
+  return (vr === 'PN' ? values.filter(Boolean) : values).map((value) => textOf(vr, value)).join('\\');
 }
 
 function textOf(vr: string, value: unknown): string {

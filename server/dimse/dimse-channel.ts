@@ -23,6 +23,9 @@ export type DataSetSource = Buffer | AsyncIterable<Uint8Array>;
  * waits for the socket to drain after each PDU, and sends messages one after another, since
  * fragments of two messages may not interleave.
  */
+/** A PDV this small is copied behind its header: one buffer to write costs less than two (C-FIND matches, commands). */
+const SMALL_PDV = 16 * 1024;
+
 export class DimseChannel {
   /** The largest P-DATA-TF body the peer accepts, from its association PDU; 0 = no limit. */
   peerMaxLength = 0;
@@ -139,6 +142,7 @@ export class DimseChannel {
     header[10] = contextId;
     header[11] = (command ? 1 : 0) | (last ? 2 : 0);
     if (parts.length === 0) return this.write(header);
+    if (length <= SMALL_PDV) return this.write(Buffer.concat([header, ...parts], length + 12));
     this.socket.cork();
     for (const part of [header, ...parts.slice(0, -1)]) if (!this.socket.destroyed) this.socket.write(part);
     const written = this.write(parts.at(-1)!);

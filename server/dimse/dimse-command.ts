@@ -100,42 +100,50 @@ export function decodeCommand(bytes: Buffer): Command {
 }
 
 export function encodeCommand(command: Command): Buffer {
-  const parts: Buffer[] = [];
+  // Sized first, then written into one buffer: a C-FIND sends one command per match.
+  const values: { element: number; kind: string; value: number | Buffer }[] = [];
+  let length = 0;
   for (const [element, field, kind] of ELEMENTS) {
     const value = command[field];
     if (value === undefined) continue;
-    let bytes: Buffer;
-    if (kind === 'US') {
-      bytes = Buffer.alloc(2);
-      bytes.writeUInt16LE(value as number, 0);
-    } else if (kind === 'UL') {
-      bytes = Buffer.alloc(4);
-      bytes.writeUInt32LE(value as number, 0);
-    } else if (kind === 'AT') {
-      const tag = Number.parseInt(String(value), 16);
-      bytes = Buffer.alloc(4);
-      bytes.writeUInt16LE(tag >>> 16, 0);
-      bytes.writeUInt16LE(tag & 0xffff, 2);
+    if (kind === 'US' || kind === 'UL' || kind === 'AT') {
+      values.push({ element, kind, value: kind === 'AT' ? Number.parseInt(String(value), 16) : (value as number) });
+      length += kind === 'US' ? 10 : 12;
     } else {
-      bytes = Buffer.from(String(value), kind === 'LO' ? 'utf8' : 'latin1');
-      if (bytes.length % 2 === 1) bytes = Buffer.concat([bytes, Buffer.from([kind === 'UI' ? 0 : 0x20])]);
+      const bytes = Buffer.from(String(value), kind === 'LO' ? 'utf8' : 'latin1');
+      values.push({ element, kind, value: bytes });
+      length += 8 + bytes.length + (bytes.length % 2);
     }
-    parts.push(elementHeader(element, bytes.length), bytes);
   }
-  const body = Buffer.concat(parts);
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(body.length, 0);
-  return Buffer.concat([elementHeader(0x0000, 4), length, body]);
+  const out = Buffer.allocUnsafe(12 + length);
+  let at = elementHeader(out, 0, 0x0000, 4);
+  out.writeUInt32LE(length, at);
+  at += 4;
+  for (const { element, kind, value } of values) {
+    if (typeof value !== 'number') {
+      at = elementHeader(out, at, element, value.length + (value.length % 2));
+      at += value.copy(out, at);
+      if (value.length % 2 === 1) out[at++] = kind === 'UI' ? 0 : 0x20;
+    } else if (kind === 'US') {
+      at = out.writeUInt16LE(value, elementHeader(out, at, element, 2));
+    } else if (kind === 'UL') {
+      at = out.writeUInt32LE(value, elementHeader(out, at, element, 4));
+    } else {
+      at = elementHeader(out, at, element, 4);
+      at = out.writeUInt16LE(value & 0xffff, out.writeUInt16LE(value >>> 16, at));
+    }
+  }
+  return out;
 }
 
 function tagHex(group: number, element: number): string {
   return (group * 0x10000 + element).toString(16).toUpperCase().padStart(8, '0');
 }
 
-function elementHeader(element: number, length: number): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeUInt16LE(0x0000, 0);
-  header.writeUInt16LE(element, 2);
-  header.writeUInt32LE(length, 4);
-  return header;
+/** Writes a group 0000 element header at `at`; returns where its value goes. */
+function elementHeader(out: Buffer, at: number, element: number, length: number): number {
+  out.writeUInt16LE(0x0000, at);
+  out.writeUInt16LE(element, at + 2);
+  out.writeUInt32LE(length, at + 4);
+  return at + 8;
 }

@@ -209,8 +209,15 @@ function toItem(row: Row, query: QidoQuery, scope: QidoScope, base: string, only
 function addLevel(item: DicomJson, json: string | undefined, tags: readonly string[] | 'all', only?: ReadonlySet<string>): void {
   if (json === undefined || (tags !== 'all' && tags.length === 0)) return;
   const level = JSON.parse(json) as DicomJson;
+  if (only) {
+    for (const tag of only) {
+      const element = level[tag];
+      if (element && (tags === 'all' || tags.includes(tag)) && element.BulkDataURI === undefined) item[tag] ??= element;
+    }
+    return;
+  }
   for (const [tag, element] of Object.entries(level)) {
-    if ((tags === 'all' || tags.includes(tag)) && (!only || only.has(tag)) && element.BulkDataURI === undefined) item[tag] ??= element;
+    if ((tags === 'all' || tags.includes(tag)) && element.BulkDataURI === undefined) item[tag] ??= element;
   }
 }
 

@@ -108,18 +108,7 @@ function dispatch(): void {
 function startWorker(): Slot | undefined {
   let worker: Worker;
   try {
-    // The worker is TypeScript like the rest of the server: a small bootstrap registers tsx's
-    // loader in the new thread (hooks are per thread) and imports it. tsx's ESM API sits beside
-    // the CommonJS file that require.resolve finds; its CommonJS API cannot register from a worker.
-    const tsxApi = pathToFileURL(
-      createRequire(import.meta.url)
-        .resolve('tsx/esm/api')
-        .replace(/\.cjs$/, '.mjs'),
-    ).href;
-    const script = new URL('./codec-worker.ts', import.meta.url).href;
-    worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, {
-      eval: true,
-    });
+    worker = newCodecWorker();
   } catch {
     fallBackToThisThread();
     return undefined;
@@ -160,6 +149,26 @@ function startWorker(): Slot | undefined {
   worker.on('error', (error) => fail(error.message));
   worker.on('exit', (code) => fail(`exit code ${code}`));
   return slot;
+}
+
+/**
+ * Compiled (`npm start` runs dist/server/main.js, built by server/build-server.ts), the worker is
+ * dist/server/codec-worker.js beside it. Run as TypeScript (tests, `npm run dev`), a small
+ * bootstrap registers tsx's loader in the new thread (hooks are per thread) and imports
+ * codec-worker.ts. tsx's ESM API sits beside the CommonJS file that require.resolve finds; its
+ * CommonJS API cannot register from a worker.
+ */
+function newCodecWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./codec-worker.js', import.meta.url));
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
+  const script = new URL('./codec-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`, {
+    eval: true,
+  });
 }
 
 function fallBackToThisThread(): void {

@@ -73,7 +73,7 @@ function chromiumTicks(): Record<string, number> {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const type = cmd.includes('chromium')
         ? (/--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser') + (/--utility-sub-type=([\w.]+)/.exec(cmd)?.[1] ?? '').replace(/^(.)/, ' $1')
-        : cmd.includes('server/main.ts')
+        : cmd.includes('server/main.ts') || cmd.includes('dist/server/main.js')
           ? 'archive'
           : undefined;
       if (!type) continue;

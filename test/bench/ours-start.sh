@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start our archive for ../shared/bench/suite.sh (OURS_START): an empty data folder, port 8080,
 # in the background in its own session; wait until it listens, then print its PID (the node
-# process itself: `node --import tsx`, no npm/tsx wrapper in between, so RSS and CPU are right).
+# process itself: the compiled server with the flags of `npm start`, no npm wrapper in between, so
+# RSS and CPU are right).
 #
 #   test/bench/ours-start.sh            → prints the PID on the last line of stdout
 #
@@ -39,8 +40,11 @@ rm -rf "$DATA"
 mkdir -p "$DATA"
 
 cd "$ROOT"
+# What `npm start` runs after its build steps: "node <flags> dist/server/main.js" (package.json).
+node_modules/.bin/tsx server/build-server.ts
+read -r -a START <<<"$(node -p "require('./package.json').scripts.start.split('&&').at(-1).trim()")"
 PACS_HOST=127.0.0.1 PACS_PORT="$PORT" PACS_DIMSE_PORT=0 PACS_DATA_DIR="$DATA" PACS_LOG_LEVEL="${PACS_LOG_LEVEL:-error}" \
-  PACS_ADMIN_USER="$ADMIN_USER" PACS_ADMIN_PASSWORD="$ADMIN_PASSWORD" setsid node --import tsx server/main.ts >"$LOG" 2>&1 </dev/null &
+  PACS_ADMIN_USER="$ADMIN_USER" PACS_ADMIN_PASSWORD="$ADMIN_PASSWORD" setsid "${START[@]}" >"$LOG" 2>&1 </dev/null &
 pid=$!
 
 for _ in $(seq 1 300); do

@@ -1,6 +1,7 @@
 /**
- * The archive as its own process for the benchmarks: `node --import tsx server/main.ts`, so the
- * child's PID is the server itself (no npm/tsx wrapper) and /proc figures are the server's.
+ * The archive as its own process for the benchmarks, as `npm start` runs it: the compiled
+ * dist/server/main.js with the start script's node flags (start-command.ts), so the child's PID
+ * is the server itself (no npm wrapper) and /proc figures are the server's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -8,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startCommand } from '../helpers/start-command';
 import { BENCH_ADMIN_ENV } from './bench-account';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,7 +37,7 @@ export function startServer(dataDir: string): ServerProcess {
   for (const name of ['PACS_INDEX_FILE', 'PACS_ACCESS_FILE', 'PACS_AUDIT_FILE', 'PACS_PUBLIC_URL']) delete env[name];
   // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...startCommand()], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

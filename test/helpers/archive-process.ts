@@ -3,6 +3,7 @@ import path from 'node:path';
 import { freeLoopbackPort } from './free-port';
 import { basicAuthorization, signedInFetch, type ArchiveClient, type ArchiveFetch } from './signed-in-fetch';
 import { TEST_ADMIN, testArchiveEnv } from './start-app';
+import { startCommand } from './start-command';
 import { makeTempDir, removeTempDir } from './temp-dir';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -39,9 +40,13 @@ export interface ArchiveProcess extends ArchiveClient {
  * TEST_ADMIN and PACS_LOG_LEVEL=error. `env` adds or overrides PACS_* variables. For what an
  * in-process archive cannot show: a `kill -9` in the middle of a job, a peer that goes away and
  * comes back, two archives with their own accounts. A start that does not reach its listening
- * line rejects with the process's stderr.
+ * line rejects with the process's stderr. With `asNpmStart`, the process is the compiled server
+ * `npm start` runs (start-command.ts) instead of the TypeScript through tsx.
  */
-export async function startArchiveProcess(env: Record<string, string> = {}): Promise<ArchiveProcess> {
+export async function startArchiveProcess(
+  env: Record<string, string> = {},
+  options: { asNpmStart?: boolean } = {},
+): Promise<ArchiveProcess> {
   const dataDir = await makeTempDir('archive-process');
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
@@ -52,6 +57,7 @@ export async function startArchiveProcess(env: Record<string, string> = {}): Pro
     PACS_PORT: String(port),
     ...env,
   };
+  const nodeArgs = options.asNpmStart ? startCommand() : ['--import', 'tsx', 'server/main.ts'];
   let child: ChildProcess | undefined;
   let stdout = '';
   let stderr = '';
@@ -59,7 +65,7 @@ export async function startArchiveProcess(env: Record<string, string> = {}): Pro
   const launch = async (): Promise<void> => {
     stdout = '';
     stderr = '';
-    const started = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const started = spawn(process.execPath, nodeArgs, {
       cwd: ROOT,
       env: fullEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { startCommand } from './start-command';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -21,8 +22,21 @@ export function runEntryPoint(
   env: Record<string, string>,
   options: { stdin?: string; untilLine?: RegExp } = {},
 ): Promise<EntryPointResult> {
+  return runNode(['--import', 'tsx', script, ...args], env, options);
+}
+
+/** Runs the archive as `npm start` does (start-command.ts: the compiled server), otherwise as runEntryPoint. */
+export function runStartCommand(env: Record<string, string>, options: { untilLine?: RegExp } = {}): Promise<EntryPointResult> {
+  return runNode(startCommand(), env, options);
+}
+
+function runNode(
+  nodeArgs: string[],
+  env: Record<string, string>,
+  options: { stdin?: string; untilLine?: RegExp },
+): Promise<EntryPointResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
     });

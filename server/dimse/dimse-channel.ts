@@ -16,6 +16,9 @@ export type ChannelEvent =
 
 export type DataSetSource = Buffer | AsyncIterable<Uint8Array>;
 
+/** A PDV this small is copied behind its header: one buffer to write costs less than two (C-FIND matches, commands). */
+const SMALL_PDV = 16 * 1024;
+
 /**
  * DIMSE messages over one connection (PS3.8 9.3.5, Annex E), for both ends of an association:
  * reading cuts P-DATA-TF PDUs into whole commands and data set fragments, which are passed on as
@@ -23,9 +26,6 @@ export type DataSetSource = Buffer | AsyncIterable<Uint8Array>;
  * waits for the socket to drain after each PDU, and sends messages one after another, since
  * fragments of two messages may not interleave.
  */
-/** A PDV this small is copied behind its header: one buffer to write costs less than two (C-FIND matches, commands). */
-const SMALL_PDV = 16 * 1024;
-
 export class DimseChannel {
   /** The largest P-DATA-TF body the peer accepts, from its association PDU; 0 = no limit. */
   peerMaxLength = 0;

@@ -34,10 +34,10 @@ export interface FindServiceDeps {
  * decoded with its Specific Character Set, becomes a QIDO-RS query (find-identifier.ts); each
  * match found by the index search is one Pending response carrying exactly the keys asked for,
  * in the presentation context's syntax; then the final Success, or Cancel when a C-CANCEL-RQ
- * arrived (checked before each match). The event loop turns every 100 matches or 10 ms of work, so a query of
- * thousands of matches never holds up the HTTP side or this association's C-CANCEL. One audit
- * record (Query, 110112) per request, with the calling AE, the keys (never their values) and
- * the number of matches, as QIDO-RS records its queries.
+ * arrived (checked before each match). The event loop turns every 100 matches or 10 ms of
+ * work, so a query of thousands of matches never holds up the HTTP side or this association's
+ * C-CANCEL. One audit record (Query, 110112) per request, with the calling AE, the keys (never
+ * their values) and the number of matches, as QIDO-RS records its queries.
  */
 export function findService(deps: FindServiceDeps): OperationHandler {
   const pageSize = deps.pageSize ?? PAGE_SIZE;

@@ -73,10 +73,10 @@ export class DimseChannel {
   send(contextId: number, command: Command, dataSet?: DataSetSource): Promise<void> {
     this.corkForTurn();
     return this.inTurn(async () => {
-      await this.writeFragments(contextId, true, [encodeCommand(command)]);
+      await this.writeWhole(contextId, true, encodeCommand(command));
       if (!dataSet) return;
       try {
-        await this.writeFragments(contextId, false, Buffer.isBuffer(dataSet) ? [dataSet] : dataSet);
+        await (Buffer.isBuffer(dataSet) ? this.writeWhole(contextId, false, dataSet) : this.writeFragments(contextId, false, dataSet));
       } catch (error) {
         // A message cut off in its data set (storage failed under it) leaves nothing that may follow on this association.
         if (!this.socket.destroyed) this.socket.end(encodeAbort(0));
@@ -120,7 +120,7 @@ export class DimseChannel {
    * a 1 GB data set would otherwise be copied twice over and keep the garbage collector busy.
    */
   private async writeFragments(contextId: number, command: boolean, source: Iterable<Uint8Array> | AsyncIterable<Uint8Array>) {
-    const max = (this.peerMaxLength > 0 ? Math.min(this.peerMaxLength, 4 * 1024 * 1024) : UNLIMITED_FRAGMENT) - 6;
+    const max = this.maxFragment();
     const pending: Buffer[] = [];
     let size = 0;
     for await (const chunk of source) {
@@ -130,6 +130,16 @@ export class DimseChannel {
       for (; size > max; size -= max) await this.writePdv(contextId, command, false, takeFront(pending, max));
     }
     await this.writePdv(contextId, command, true, takeFront(pending, size));
+  }
+
+  /** A command or data set in memory: one PDV when it fits (without writeFragments' async iteration), else fragments. */
+  private writeWhole(contextId: number, command: boolean, bytes: Buffer): Promise<void> {
+    if (bytes.length <= this.maxFragment()) return this.writePdv(contextId, command, true, [bytes]);
+    return this.writeFragments(contextId, command, [bytes]);
+  }
+
+  private maxFragment(): number {
+    return (this.peerMaxLength > 0 ? Math.min(this.peerMaxLength, 4 * 1024 * 1024) : UNLIMITED_FRAGMENT) - 6;
   }
 
   /** One P-DATA-TF holding one PDV made of `parts` (PS3.8 9.3.5, E.2). */

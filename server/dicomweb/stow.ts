@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { AppError, isAppError } from '../../shared/errors';
 import { DICOM_JSON, parseMediaType } from '../../shared/dicomweb/media-types';
 import { FailureReason, encodeStowResponse, stowResponseStatus, type StowInstanceOutcome } from '../../shared/dicomweb/stow-outcome';
+import { drainRequest } from '../http/drain-request';
 import { boundaryFromContentType, readMultipartRelated } from '../http/multipart-reader';
 import { receiveInstance, type IngestDeps } from '../ingest/store-instance';
 import { principalLabel, principalOf } from '../auth/principal';
@@ -86,8 +87,12 @@ export function storeInstances(deps: StowDeps) {
     const broken = requestError as AppError | undefined;
     const body = encodeStowResponse(outcomes, { base, studyUid, errorComment: broken?.message });
     const status = broken ? broken.status : stowResponseStatus(outcomes);
-    // The rest of the body is left unread: this connection cannot carry another request.
-    if (!req.complete) res.setHeader('Connection', 'close');
+    // The rest of the body is read and dropped (within bounds) so that this answer reaches the
+    // client, then the connection is closed: it cannot carry another request.
+    if (!req.complete) {
+      await drainRequest(req);
+      res.setHeader('Connection', 'close');
+    }
     res.status(status).type(DICOM_JSON).send(JSON.stringify(body));
   };
 }
@@ -95,7 +100,8 @@ export function storeInstances(deps: StowDeps) {
 /** Passes the request through, failing with 413 once more than `max` bytes arrived (0 = no limit). */
 async function* limitBody(req: Request, max: number): AsyncGenerator<Buffer> {
   let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Not destroyed when the limit stops the reading: the rest is drained before the answer (drain-request.ts).
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (max > 0 && total > max) throw new AppError('PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${max} bytes.`);
     yield chunk;

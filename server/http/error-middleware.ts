@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, isAppError, type ErrorBody } from '../../shared/errors';
 import type { Logger } from '../logger';
+import { drainRequest } from './drain-request';
 
 /**
  * The last middleware: any error becomes `{code, message, requestId}` with its registry status
@@ -22,10 +23,13 @@ export function errorMiddleware(logger: Logger) {
       res.setHeader('WWW-Authenticate', browser ? 'Bearer realm="PACS"' : 'Basic realm="PACS", charset="UTF-8", Bearer realm="PACS"');
     }
     if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    // A request body left unread (e.g. a STOW refused early) must not stall a kept-alive socket.
-    if (!req.complete) res.setHeader('Connection', 'close');
     const body: ErrorBody = { code: error.code, message: error.message, requestId: res.locals.requestId as string };
-    res.status(error.status).type('application/json').send(JSON.stringify(body));
+    const answer = () => res.status(error.status).type('application/json').send(JSON.stringify(body));
+    if (req.complete) return void answer();
+    // A request body left unread (e.g. a STOW refused early) is drained so that the answer reaches
+    // the client, and must not stall a kept-alive socket.
+    res.setHeader('Connection', 'close');
+    void drainRequest(req).then(answer);
   };
 }
 

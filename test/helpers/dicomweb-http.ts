@@ -86,6 +86,14 @@ export async function getJson(
   return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined, headers: res.headers };
 }
 
+/** POST of a JSON body that must answer `expected` (201 by default); the answer's JSON. */
+export async function postJson<T>(client: ArchiveClient, url: string, body: unknown, expected = 201): Promise<T> {
+  const res = await client.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  expect(res.status, text).toBe(expected);
+  return JSON.parse(text) as T;
+}
+
 /** What the archive stores: the file with its 128-byte preamble zeroed. */
 export function withZeroPreamble(file: Buffer): Buffer {
   const copy = Buffer.from(file);

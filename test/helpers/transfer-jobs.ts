@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { PeerInput, PeerSummary, TransferJob } from '../../shared/api/exchange';
 import { CORPUS_DIR } from './corpus';
-import { getMultipart } from './dicomweb-http';
+import { getMultipart, postJson } from './dicomweb-http';
 import type { ArchiveClient } from './signed-in-fetch';
 
 /** The study of the real CT series of the corpus (series/ct-abdomen-philips-tcia). */
@@ -22,27 +22,13 @@ export function ctSlices(count: number): Buffer[] {
 }
 
 /** POST /api/peers as the archive's admin; the created peer. */
-export async function addPeer(archive: ArchiveClient, input: PeerInput): Promise<PeerSummary> {
-  const res = await archive.fetch('/api/peers', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(201);
-  return JSON.parse(text) as PeerSummary;
+export function addPeer(archive: ArchiveClient, input: PeerInput): Promise<PeerSummary> {
+  return postJson<PeerSummary>(archive, '/api/peers', input);
 }
 
 /** POST /api/transfers (a send of `studyInstanceUID` unless the request says otherwise); the queued job. */
-export async function requestTransfer(archive: ArchiveClient, request: Record<string, unknown>): Promise<TransferJob> {
-  const res = await archive.fetch('/api/transfers', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ direction: 'send', ...request }),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(201);
-  return JSON.parse(text) as TransferJob;
+export function requestTransfer(archive: ArchiveClient, request: Record<string, unknown>): Promise<TransferJob> {
+  return postJson<TransferJob>(archive, '/api/transfers', { direction: 'send', ...request });
 }
 
 export async function transferJob(archive: ArchiveClient, id: string): Promise<TransferJob> {

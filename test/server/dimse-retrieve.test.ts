@@ -9,7 +9,7 @@ import { STUDY_ROOT_MOVE } from '../../server/dimse/sop-classes';
 import { Tag } from '../../shared/dicom/tags';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { runDcmtk, startStorescp, type Storescp } from '../helpers/dcmtk';
-import { expectStored, getMultipart } from '../helpers/dicomweb-http';
+import { expectStored, getMultipart, postJson } from '../helpers/dicomweb-http';
 import { freeLoopbackPort } from '../helpers/free-port';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc';
 import { addRemoteAe } from '../helpers/remote-aes';
@@ -285,16 +285,7 @@ describe('DIMSE C-MOVE and C-GET SCP', () => {
   it('Orthanc finds the study by C-FIND and retrieves it by C-MOVE to itself; then C-MOVEs it by UID: its 40 instances each time', async () => {
     orthanc = await startOrthanc({ dimse: { aeTitle: 'ORTHANC', modalities: { pacs: ['PACS', '127.0.0.1', port] } } });
     await addRemoteAe(archive, { aeTitle: 'ORTHANC', host: '127.0.0.1', port: orthanc.dimse!.port, mayQuery: true, mayRetrieve: true });
-    const post = async <T>(url: string, body: unknown): Promise<T> => {
-      const res = await orthanc!.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const text = await res.text();
-      expect(res.status, text).toBe(200);
-      return JSON.parse(text) as T;
-    };
+    const post = <T>(url: string, body: unknown): Promise<T> => postJson<T>(orthanc!, url, body, 200);
     const held = async () => {
       const instances = (await (await orthanc!.fetch('/instances?expand')).json()) as { MainDicomTags: { SOPInstanceUID: string } }[];
       return instances.map((i) => i.MainDicomTags.SOPInstanceUID).sort();

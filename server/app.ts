@@ -6,7 +6,7 @@ import type { IndexWriter } from './index/index-writer';
 import { dicomWebRouter } from './dicomweb/router';
 import type { BlobStore } from './storage/blob-store';
 import type { DerivedFrames } from './stored/derived-frames';
-import type { IndexedNotice } from './ingest/store-instance';
+import type { IngestDeps } from './ingest/store-instance';
 import { cors } from './http/cors';
 import { errorMiddleware } from './http/error-middleware';
 import { securityHeaders } from './http/security-headers';
@@ -23,6 +23,7 @@ import type { Exchange } from './exchange/exchange';
 import type { DimseAdmin } from './dimse/remote-ae-routes';
 import { serveViewer } from './viewer/serve-viewer';
 import type { Logger } from './logger';
+import { healthRoutes, type HealthCheck } from './ops/health';
 
 export interface AppDeps {
   index: ArchiveIndex;
@@ -30,8 +31,10 @@ export interface AppDeps {
   blobStore: BlobStore;
   /** The derived-representation cache (encoded frames). */
   derived: DerivedFrames;
-  /** Told of each instance STOW-RS or the archive's own SRs index (routing rules, PACS_STORE_COMPRESSED, PACS_DERIVE_AT_INGEST). */
-  onIndexed?: (indexed: IndexedNotice) => void;
+  /** The one ingest path of STOW-RS and the archive's own SRs (start-archive.ts makes it for every way in). */
+  ingest: IngestDeps;
+  /** What /health/ready checks. */
+  health: readonly HealthCheck[];
   /** Base URL clients use, without trailing slash (PACS_PUBLIC_URL or the listening address). */
   publicUrl: () => string;
   maxRequestBytes: number;
@@ -61,6 +64,8 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(securityHeaders(deps.corsOrigins, deps.access.secureCookies));
+  // Liveness and readiness carry no patient data and answer monitors without an account.
+  app.use(healthRoutes(deps.health));
   app.use(cors(deps.corsOrigins));
   // Who is calling (session cookie, Basic, Bearer), and for a share link the archive as it sees it.
   const views = new ShareViews(deps.index);
@@ -81,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
       consultations: deps.consultations,
       annotations: deps.annotations,
       reports: deps.reports,
-      ingest: { blobStore: deps.blobStore, indexWriter: deps.indexWriter, log, ...(deps.onIndexed ? { onIndexed: deps.onIndexed } : {}) },
+      ingest: deps.ingest,
       exchange: deps.exchange,
       dimse: deps.dimse,
     }),
@@ -90,12 +95,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/dicom-web', '/wado'], requireSignedIn);
 
   const dicomWeb = dicomWebRouter({
+    ...deps.ingest,
     index: deps.index,
-    indexWriter: deps.indexWriter,
     db: deps.index.db,
-    blobStore: deps.blobStore,
     derived: deps.derived,
-    ...(deps.onIndexed ? { onIndexed: deps.onIndexed } : {}),
     maxRequestBytes: deps.maxRequestBytes,
     qidoMaxLimit: deps.qidoMaxLimit,
     dicomWebBase: () => `${deps.publicUrl()}/dicom-web`,

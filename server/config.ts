@@ -61,6 +61,15 @@ export interface Config {
   /** How long a peer may stay silent in a transfer (before its answer, or between two chunks), in ms. */
   readonly peerTimeoutMs: number;
   readonly dimse: DimseConfig;
+  /** Ingest is refused while the disk of the data dir has less free than the smaller of these two. */
+  readonly minFreePercent: number;
+  readonly minFreeBytes: number;
+  /** GET /metrics (Prometheus) and the collection behind it. */
+  readonly metrics: boolean;
+  /** A bearer token a Prometheus scraper may present for /metrics, besides accounts and loopback callers. */
+  readonly metricsToken: string | undefined;
+  /** Record a digest of each object at ingest, which `pacs check --verify` compares the objects with. */
+  readonly ingestDigest: boolean;
 }
 
 /** What PACS_STORE_COMPRESSED accepts besides `off`: the lossless syntaxes the archive encodes (codecs/encode-registry.ts LOSSLESS_ENCODINGS). */
@@ -219,6 +228,30 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     meaning: 'PEM certificate file for DICOM TLS on the DIMSE port; with `PACS_DIMSE_TLS_KEY` (both or neither). Unset: no TLS.',
   },
   { name: 'PACS_DIMSE_TLS_KEY', defaultValue: '(none)', meaning: 'PEM private key file of that certificate.' },
+  {
+    name: 'PACS_MIN_FREE_PERCENT',
+    defaultValue: '`5`',
+    meaning:
+      'Free-space floor of the disk holding `PACS_DATA_DIR`, in percent: below the smaller of this and `PACS_MIN_FREE_MB`, STOW-RS answers 503 and C-STORE 0xA700 (out of resources) while reads go on; ingest resumes by itself when space comes back.',
+  },
+  { name: 'PACS_MIN_FREE_MB', defaultValue: '`2048`', meaning: 'The same floor in MiB (the smaller of the two applies).' },
+  {
+    name: 'PACS_METRICS',
+    defaultValue: '`true`',
+    meaning: 'Serve `GET /metrics` in the Prometheus text format and collect what it reports (`true`/`false`).',
+  },
+  {
+    name: 'PACS_METRICS_TOKEN',
+    defaultValue: '(none)',
+    meaning:
+      'A bearer token (at least 32 characters) a Prometheus scraper may present for `/metrics`. Without it, `/metrics` takes an account with the admin or metrics role, or a caller on loopback.',
+  },
+  {
+    name: 'PACS_INGEST_DIGEST',
+    defaultValue: '`true`',
+    meaning:
+      'Record a digest of every object as it is stored, which `npm run pacs -- check --verify` compares the stored bytes with (`true`/`false`; `false` only to measure its cost).',
+  },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -357,6 +390,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const peerTimeoutMs = int('PACS_PEER_TIMEOUT_SECONDS', 60, 1, 3600) * 1000;
 
   const dimse = dimseConfig(read, bool, problems, { host, port, cwd });
+  const minFreePercent = int('PACS_MIN_FREE_PERCENT', 5, 0, 99);
+  const minFreeBytes = int('PACS_MIN_FREE_MB', 2048, 0, 1 << 30) * 2 ** 20;
+  const metrics = bool('PACS_METRICS', true);
+  const metricsToken = read('PACS_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 32) problems.push('PACS_METRICS_TOKEN must have at least 32 characters');
+  const ingestDigest = bool('PACS_INGEST_DIGEST', true);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -384,5 +423,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     fetchMaxInstanceBytes,
     peerTimeoutMs,
     dimse,
+    minFreePercent,
+    minFreeBytes,
+    metrics,
+    metricsToken,
+    ingestDigest,
   });
 }

@@ -19,7 +19,7 @@ import { openIndex } from './index/open-index';
 import { createLogger, type Logger } from './logger';
 import { createBlobStore } from './storage/create-blob-store';
 import type { BlobStore } from './storage/blob-store';
-import type { IndexedNotice } from './ingest/store-instance';
+import type { IndexedNotice, IngestDeps } from './ingest/store-instance';
 import { DerivedFrameRows } from './stored/derived-frame-rows';
 import { DerivedFrames } from './stored/derived-frames';
 import { IngestDerivation } from './stored/derived-at-ingest';
@@ -28,6 +28,8 @@ import { startExchange, type Exchange } from './exchange/exchange';
 import { RemoteAeStore } from './dimse/remote-ae-store';
 import type { DimseListener } from './dimse/dimse-listener';
 import { startDimse } from './dimse/dimse';
+import { FreeSpaceGuard } from './ops/free-space';
+import { archiveHealthChecks } from './ops/archive-health';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
@@ -44,6 +46,8 @@ export interface RunningArchive {
   exchange: Exchange;
   /** The DIMSE listener (issue 14), unless PACS_DIMSE_PORT=off. */
   dimse: DimseListener | undefined;
+  /** The free-space floor of the data dir's disk. */
+  freeSpace: FreeSpaceGuard;
   server: http.Server;
   close(): Promise<void>;
 }
@@ -75,8 +79,11 @@ export async function startArchive(
   };
   let blobStore: BlobStore;
   let exchange: Exchange;
+  let freeSpace: FreeSpaceGuard;
+  let ingest: IngestDeps;
   // Told of every instance indexed, however it came (STOW-RS, a fetch from a peer, an SR the archive writes); set below.
   let onIndexed = (indexed: IndexedNotice): void => void indexed;
+  const log = (message: string, error?: unknown) => logger.error(message, error);
   try {
     await ensureFirstAdmin(users, config.adminUser, config.adminPassword, notice);
     // Safe by default: never reachable from the network without an account to guard it.
@@ -84,21 +91,21 @@ export async function startArchive(
       throw new Error(`Refusing to listen on ${config.host} without an enabled account: create one with \`npm run pacs -- user add\`.`);
     }
     blobStore = await createBlobStore(config.storage);
-    exchange = startExchange(config, {
-      accessDb,
-      index,
-      blobStore,
-      ingest: { blobStore, indexWriter, log: (message, error) => logger.error(message, error), onIndexed: (indexed) => onIndexed(indexed) },
-      audit,
-      log: (message, error) => logger.error(message, error),
-    });
+    freeSpace = await FreeSpaceGuard.start(
+      config.dataDir,
+      { minFreePercent: config.minFreePercent, minFreeBytes: config.minFreeBytes },
+      (message) => logger.info(message),
+    );
+    // The one ingest path, whichever way an instance comes in (STOW-RS, C-STORE, a fetch, the archive's own SRs).
+    const floor = freeSpace;
+    ingest = { blobStore, indexWriter, log, onIndexed: (indexed) => onIndexed(indexed), refuseNew: () => floor.refusal() };
+    exchange = startExchange(config, { accessDb, index, blobStore, ingest, audit, log });
   } catch (error) {
     db.close();
     accessDb.close();
     audit.close();
     throw error;
   }
-  const log = (message: string, error?: unknown) => logger.error(message, error);
   const derived = new DerivedFrames(new DerivedFrameRows(db), blobStore, config.derivedCacheMb * 2 ** 20, log);
   // What a crash may have left (derived-frames.ts), in the background: serving does not wait for it.
   derived.sweep().catch((error: unknown) => log('derived frame cache: start-up sweep failed', error));
@@ -150,13 +157,14 @@ export async function startArchive(
           remoteAes,
           index,
           blobStore,
-          ingest: { blobStore, indexWriter, log, onIndexed: (indexed) => onIndexed(indexed) },
+          ingest,
           audit,
           log,
         },
       );
     } catch (error) {
       await dimse?.close();
+      freeSpace.stop();
       await exchange.close();
       db.close();
       accessDb.close();
@@ -171,7 +179,16 @@ export async function startArchive(
     indexWriter,
     blobStore,
     derived,
-    onIndexed: (indexed) => onIndexed(indexed),
+    ingest,
+    health: archiveHealthChecks({
+      indexDb: db,
+      accessDb,
+      auditDb: audit.db,
+      blobStore,
+      freeSpace,
+      dimse,
+      transfers: exchange.transfers,
+    }),
     publicUrl: () => publicUrl,
     maxRequestBytes: config.maxRequestBytes,
     qidoMaxLimit: config.qidoMaxLimit,
@@ -228,6 +245,7 @@ export async function startArchive(
     access,
     exchange,
     dimse,
+    freeSpace,
     server,
     close: async () => {
       // Requests in flight get a moment to finish; then every connection is cut.
@@ -236,6 +254,7 @@ export async function startArchive(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clearTimeout(cut);
       await exchange.close();
+      freeSpace.stop();
       await compressionAtRest?.stop();
       await ingestDerivation?.stop();
       await derived.idle();

@@ -20,6 +20,7 @@ export const ERRORS = {
   RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range lies outside the value.' },
   BLOB_NOT_FOUND: { status: 404, message: 'The stored object does not exist.' },
   STORAGE_FAILURE: { status: 503, message: 'Object storage is unavailable.' },
+  STORAGE_FULL: { status: 503, message: "The archive's disk is nearly full; new instances are refused until space is freed." },
   // A peer archive (server/exchange) that failed us: neither the client's fault nor ours, so 502 Bad Gateway.
   PEER_UNREACHABLE: { status: 502, message: 'The peer did not answer.' },
   PEER_ERROR: { status: 502, message: 'The peer answered with an error or not as DICOMweb does.' },

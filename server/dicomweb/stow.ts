@@ -33,6 +33,9 @@ export function storeInstances(deps: StowDeps) {
     if (deps.maxRequestBytes > 0 && declaredLength > deps.maxRequestBytes) {
       throw new AppError('PAYLOAD_TOO_LARGE', `The request body is ${declaredLength} bytes; the limit is ${deps.maxRequestBytes}.`);
     }
+    // Under the free-space floor: refused before a byte is read, and the sender may retry later.
+    const full = deps.refuseNew?.();
+    if (full !== undefined) throw new AppError('STORAGE_FULL', full, { retryAfterSeconds: 60 });
 
     // The routing rules' "source": the account (password or API token) that stores.
     const source = principalLabel(principalOf(res)).id;

@@ -19,6 +19,8 @@ export interface DimseListenerOptions {
 
 export interface DimseListener {
   port: number;
+  /** Whether the server still accepts connections (health). */
+  listening(): boolean;
   /** Associations being served now, oldest first, with what they stored and run so far. */
   active(): ActiveAssociation[];
   /** The last associations that ended, newest first. */
@@ -70,6 +72,7 @@ export async function startDimseListener(options: DimseListenerOptions, deps: As
   });
   return {
     port: (server.address() as AddressInfo).port,
+    listening: () => server.listening,
     active: () => [...live.values()].map(activeView),
     recent: () => recent,
     close: async () => {

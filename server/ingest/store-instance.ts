@@ -51,6 +51,10 @@ export interface IngestDeps {
   log: (message: string, error?: unknown) => void;
   /** Told of each new instance once its index rows are durable (background work such as PACS_DERIVE_AT_INGEST); must not throw or wait. */
   onIndexed?: (indexed: IndexedNotice) => void;
+  /** Why new instances are refused now (the free-space floor, server/ops/free-space.ts); undefined to go on. */
+  refuseNew?: () => string | undefined;
+  /** Told of every instance's outcome and size (metrics); must not throw or wait. */
+  observe?: (outcome: StowInstanceOutcome, size: number) => void;
 }
 
 /**
@@ -68,6 +72,34 @@ export async function receiveInstance(
   expected: string | ExpectedInstances | undefined,
   deps: IngestDeps,
   source: string = ARCHIVE_SOURCE,
+): Promise<ReceivedInstance> {
+  const refusal = deps.refuseNew?.();
+  const received = refusal === undefined ? await receive(body, expected, deps, source) : await refuse(body, refusal);
+  const observe = deps.observe;
+  if (!observe) return received;
+  return {
+    size: received.size,
+    complete: async () => {
+      const outcome = await received.complete();
+      observe(outcome, received.size);
+      return outcome;
+    },
+  };
+}
+
+/** Reads and drops an instance refused before it was stored (out of resources), so the sender hears why. */
+async function refuse(body: AsyncIterable<Buffer>, reason: string): Promise<ReceivedInstance> {
+  let size = 0;
+  for await (const chunk of body) size += chunk.length;
+  const outcome = failure(FailureReason.OutOfResources, reason);
+  return { size, complete: async () => outcome };
+}
+
+async function receive(
+  body: AsyncIterable<Buffer>,
+  expected: string | ExpectedInstances | undefined,
+  deps: IngestDeps,
+  source: string,
 ): Promise<ReceivedInstance> {
   const key = newInstanceKey();
   // Object mode: chunks pass through as they are, never concatenated (16 chunks ≈ 1 MB buffered).

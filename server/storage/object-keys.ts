@@ -38,6 +38,9 @@ export function derivedFrameKey(blobKey: string, frame: number, transferSyntaxUi
   return `${DERIVED_KEY_PREFIX}${match[1]}/${id}-f${frame}-${transferSyntaxUid}-g${generation}`;
 }
 
+/** The one object /health/ready writes and deletes to prove object storage takes writes (server/ops/archive-health.ts). */
+export const HEALTH_PROBE_KEY = 'v1/health/probe';
+
 export function isInstanceKey(key: string): boolean {
   return INSTANCE_KEY.test(key);
 }

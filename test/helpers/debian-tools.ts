@@ -47,6 +47,10 @@ export const TEST_TOOLS = {
     debianPackage: 'orthanc orthanc-dicomweb',
     usedFor: 'Orthanc 1.10.1 with its DICOMweb plugin: a third-party peer that pushes to and pulls from us (peer quirks, exchange)',
   },
+  'swift-proxy-server': {
+    debianPackage: 'swift-proxy swift-account swift-container swift-object memcached',
+    usedFor: 'OpenStack Swift with its S3 API: the real S3 server of ../shared/s3/start-real-s3.sh (storage contract, S3 round trip and outage)',
+  },
   chromium: { debianPackage: 'chromium', usedFor: "the browser of the viewer's end-to-end tests and bench:viewer" },
 } as const satisfies Record<string, { debianPackage: string; usedFor: string }>;
 

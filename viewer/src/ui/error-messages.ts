@@ -31,6 +31,7 @@ export const errorMessages: Record<Language, Record<ErrorCode | 'status', string
     RANGE_NOT_SATISFIABLE: 'Đoạn dữ liệu được yêu cầu nằm ngoài giá trị.',
     BLOB_NOT_FOUND: 'Tệp đã lưu không còn trong kho lưu trữ.',
     STORAGE_FAILURE: 'Kho lưu trữ tạm thời không truy cập được nơi lưu tệp; hãy thử lại sau.',
+    STORAGE_FULL: 'Ổ đĩa của kho lưu trữ gần đầy: tạm thời không nhận ảnh mới cho đến khi có thêm dung lượng. Vẫn xem được ảnh đã lưu.',
     PEER_UNREACHABLE: 'Kho lưu trữ ở bệnh viện kia không trả lời; hãy thử lại sau.',
     PEER_ERROR: 'Kho lưu trữ ở bệnh viện kia trả lời lỗi hoặc không theo chuẩn DICOMweb.',
     INTERNAL: 'Kho lưu trữ gặp lỗi nội bộ.',

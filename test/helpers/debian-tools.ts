@@ -49,7 +49,8 @@ export const TEST_TOOLS = {
   },
   'swift-proxy-server': {
     debianPackage: 'swift-proxy swift-account swift-container swift-object memcached',
-    usedFor: 'OpenStack Swift with its S3 API: the real S3 server of ../shared/s3/start-real-s3.sh (storage contract, S3 round trip and outage)',
+    usedFor:
+      'OpenStack Swift with its S3 API: the real S3 server of ../shared/s3/start-real-s3.sh (storage contract, S3 round trip and outage)',
   },
   chromium: { debianPackage: 'chromium', usedFor: "the browser of the viewer's end-to-end tests and bench:viewer" },
 } as const satisfies Record<string, { debianPackage: string; usedFor: string }>;

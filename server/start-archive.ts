@@ -30,6 +30,7 @@ import type { DimseListener } from './dimse/dimse-listener';
 import { startDimse } from './dimse/dimse';
 import { FreeSpaceGuard } from './ops/free-space';
 import { archiveHealthChecks } from './ops/archive-health';
+import { sweepCrashLeftovers, type SweepReport } from './ops/crash-sweep';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
@@ -48,6 +49,8 @@ export interface RunningArchive {
   dimse: DimseListener | undefined;
   /** The free-space floor of the data dir's disk. */
   freeSpace: FreeSpaceGuard;
+  /** What the start-up sweep removed. */
+  swept: SweepReport;
   server: http.Server;
   close(): Promise<void>;
 }
@@ -81,6 +84,7 @@ export async function startArchive(
   let exchange: Exchange;
   let freeSpace: FreeSpaceGuard;
   let ingest: IngestDeps;
+  let swept: SweepReport;
   // Told of every instance indexed, however it came (STOW-RS, a fetch from a peer, an SR the archive writes); set below.
   let onIndexed = (indexed: IndexedNotice): void => void indexed;
   const log = (message: string, error?: unknown) => logger.error(message, error);
@@ -91,6 +95,11 @@ export async function startArchive(
       throw new Error(`Refusing to listen on ${config.host} without an enabled account: create one with \`npm run pacs -- user add\`.`);
     }
     blobStore = await createBlobStore(config.storage);
+    // Before anything is served or stored: what a crash of this archive left behind.
+    swept = await sweepCrashLeftovers({ index, blobStore });
+    if (swept.objects + swept.uploads > 0) {
+      logger.info(`start-up sweep: removed ${swept.objects} objects of unacknowledged instances and ${swept.uploads} unfinished uploads`);
+    }
     freeSpace = await FreeSpaceGuard.start(
       config.dataDir,
       { minFreePercent: config.minFreePercent, minFreeBytes: config.minFreeBytes },
@@ -246,6 +255,7 @@ export async function startArchive(
     exchange,
     dimse,
     freeSpace,
+    swept,
     server,
     close: async () => {
       // Requests in flight get a moment to finish; then every connection is cut.

@@ -28,6 +28,13 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Every key under `prefix`, for maintenance (orphan sweeps, backups). */
   list(prefix: string): AsyncIterable<string>;
+  /** Every object under `prefix` with its size and last modification (the consistency check's grace period). */
+  entries(prefix: string): AsyncIterable<StoredEntry>;
+  /**
+   * Abandons the unfinished uploads a crash left behind (S3 multipart uploads, which S3 keeps
+   * and bills until aborted) and resolves with how many; stores without such uploads lack it.
+   */
+  removeIncompleteUploads?(): Promise<number>;
   /** Releases resources (nothing for fs). */
   close(): Promise<void>;
 }
@@ -41,6 +48,10 @@ export interface ObjectCopy {
 export interface BlobInfo {
   key: string;
   size: number;
+}
+
+export interface StoredEntry extends BlobInfo {
+  modifiedAt: Date;
 }
 
 /** Byte range with inclusive `start` and exclusive `end`. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../shared/errors';
-import { checkRange, type BlobInfo, type BlobStore, type ByteRange, type ObjectCopy } from './blob-store';
+import { checkRange, type BlobInfo, type BlobStore, type ByteRange, type ObjectCopy, type StoredEntry } from './blob-store';
 import { DurableDirs } from './durable-dir';
 import { assertSafeKey, assertSafePrefix } from './object-keys';
 import { PooledFileCopy } from './pooled-file-copy';
@@ -138,6 +138,17 @@ export class FsBlobStore implements BlobStore {
     const baseDir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
     for await (const key of this.walk(baseDir)) {
       if (key.startsWith(prefix)) yield key;
+    }
+  }
+
+  async *entries(prefix: string): AsyncIterable<StoredEntry> {
+    for await (const key of this.list(prefix)) {
+      // A file removed between the listing and its stat is no longer there to report.
+      const stats = await stat(this.pathOf(key)).catch((err: unknown) => {
+        if (hasCode(err, 'ENOENT')) return undefined;
+        throw new AppError('STORAGE_FAILURE', undefined, { cause: err });
+      });
+      if (stats?.isFile()) yield { key, size: stats.size, modifiedAt: stats.mtime };
     }
   }
 

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import type { StorageConfig } from '../config';
 import { AppError } from '../../shared/errors';
-import { checkRange, type BlobInfo, type BlobStore, type ByteRange } from './blob-store';
+import { checkRange, type BlobInfo, type BlobStore, type ByteRange, type StoredEntry } from './blob-store';
 import { assertSafeKey, assertSafePrefix } from './object-keys';
 
 export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
@@ -140,6 +140,17 @@ export class MinioBlobStore implements BlobStore {
     try {
       for await (const item of this.client.listObjectsV2(this.bucket, prefix, true)) {
         if (item.name !== undefined) yield item.name;
+      }
+    } catch (err) {
+      throw toAppError(err);
+    }
+  }
+
+  async *entries(prefix: string): AsyncIterable<StoredEntry> {
+    assertSafePrefix(prefix);
+    try {
+      for await (const item of this.client.listObjectsV2(this.bucket, prefix, true)) {
+        if (item.name !== undefined) yield { key: item.name, size: item.size, modifiedAt: item.lastModified };
       }
     } catch (err) {
       throw toAppError(err);

@@ -55,9 +55,10 @@ export class FreeSpaceGuard {
     if (Date.now() - this.readAt > STALE_MS) void this.read().catch(() => undefined);
     const reading = this.reading;
     if (reading === undefined || reading.freeBytes >= reading.floorBytes) return undefined;
+    // What matters first: a C-STORE's Error Comment keeps only 64 characters.
     return (
-      `The archive's disk is nearly full (${megabytes(reading.freeBytes)} free of ${megabytes(reading.totalBytes)}, ` +
-      `under the floor of ${megabytes(reading.floorBytes)}): new instances are refused until space is freed.`
+      `Disk nearly full: new instances refused until space is freed (${megabytes(reading.freeBytes)} free of ` +
+      `${megabytes(reading.totalBytes)}, under the floor of ${megabytes(reading.floorBytes)}).`
     );
   }
 

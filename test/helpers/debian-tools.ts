@@ -52,6 +52,7 @@ export const TEST_TOOLS = {
     usedFor:
       'OpenStack Swift with its S3 API: the real S3 server of ../shared/s3/start-real-s3.sh (storage contract, S3 round trip and outage)',
   },
+  mount: { debianPackage: 'mount', usedFor: 'mounts the small tmpfs the full-disk tests fill (full-disk)' },
   chromium: { debianPackage: 'chromium', usedFor: "the browser of the viewer's end-to-end tests and bench:viewer" },
 } as const satisfies Record<string, { debianPackage: string; usedFor: string }>;
 

@@ -47,7 +47,9 @@ export async function mountSmallFilesystem(mebibytes: number): Promise<SmallFile
   } catch (error) {
     await removeTempDir(dir);
     const why = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
-    throw new Error(`Cannot mount a ${mebibytes} MiB tmpfs for the full-disk test (needs root or CAP_SYS_ADMIN): ${why}`);
+    throw new Error(`Cannot mount a ${mebibytes} MiB tmpfs for the full-disk test (needs root or CAP_SYS_ADMIN): ${why}`, {
+      cause: error,
+    });
   }
   const dataDir = path.join(dir, 'data');
   await mkdir(dataDir);

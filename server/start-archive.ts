@@ -96,7 +96,7 @@ export async function startArchive(
     }
     blobStore = await createBlobStore(config.storage);
     // Before anything is served or stored: what a crash of this archive left behind.
-    swept = await sweepCrashLeftovers({ index, blobStore });
+    swept = await sweepCrashLeftovers({ index, blobStore, log });
     if (swept.objects + swept.uploads > 0) {
       logger.info(`start-up sweep: removed ${swept.objects} objects of unacknowledged instances and ${swept.uploads} unfinished uploads`);
     }
@@ -107,7 +107,14 @@ export async function startArchive(
     );
     // The one ingest path, whichever way an instance comes in (STOW-RS, C-STORE, a fetch, the archive's own SRs).
     const floor = freeSpace;
-    ingest = { blobStore, indexWriter, log, onIndexed: (indexed) => onIndexed(indexed), refuseNew: () => floor.refusal() };
+    ingest = {
+      blobStore,
+      indexWriter,
+      log,
+      onIndexed: (indexed) => onIndexed(indexed),
+      refuseNew: () => floor.refusal(),
+      digest: config.ingestDigest,
+    };
     exchange = startExchange(config, { accessDb, index, blobStore, ingest, audit, log });
   } catch (error) {
     db.close();
@@ -135,6 +142,7 @@ export async function startArchive(
             indexWriter,
             derived,
             log,
+            digest: config.ingestDigest,
             info: (message) => logger.info(message),
             onRestored: (restored) =>
               audit.record({

@@ -5,6 +5,7 @@ import { Tag } from '../../shared/dicom/tags';
 import type { IndexDb } from './index-db';
 import { PATIENT_TAGS, SERIES_TAGS, STUDY_TAGS, pick } from './level-attributes';
 import { PATIENT_NAME_WORDS, REFERRING_NAME_WORDS, nameWordWriter } from './name-words';
+import { PendingObjects } from './pending-objects';
 import type { StoredBulk } from './stored-bulk';
 
 /** What ingest hands to the index for one stored instance. */
@@ -13,6 +14,8 @@ export interface InstanceRecord extends IndexedInstance {
   dataset: DicomJson;
   /** Bulk value and pixel data locations, stored as the `bulk` column. */
   bulk: StoredBulk;
+  /** The stored object's digest (object-digest.ts), when PACS_INGEST_DIGEST computed one. */
+  digest?: string | undefined;
 }
 
 export type InsertResult =
@@ -92,8 +95,11 @@ export class ArchiveIndex {
   private readonly q;
   private readonly writePatientNameWords;
   private readonly writeReferringNameWords;
+  /** Objects that may exist with no row naming them (pending-objects.ts). */
+  readonly pending: PendingObjects;
 
   constructor(readonly db: IndexDb) {
+    this.pending = new PendingObjects(db);
     this.writePatientNameWords = nameWordWriter(db, PATIENT_NAME_WORDS);
     this.writeReferringNameWords = nameWordWriter(db, REFERRING_NAME_WORDS);
     this.q = {
@@ -115,9 +121,9 @@ export class ArchiveIndex {
         pps_start_date, pps_start_time, json, created_at)
         VALUES (@uid, @studyPk, @modality, @number, @description, @bodyPart, @ppsDate, @ppsTime, @json, @now)`),
       insertInstance: db.prepare(`INSERT INTO instances (sop_uid, series_pk, sop_class_uid, instance_number, transfer_syntax, rows, columns,
-        bits_allocated, number_of_frames, blob_key, size, bulk, json, created_at)
+        bits_allocated, number_of_frames, blob_key, size, bulk, json, created_at, digest)
         VALUES (@sopUid, @seriesPk, @sopClassUid, @instanceNumber, @transferSyntax, @rows, @columns, @bitsAllocated, @frames,
-        @blobKey, @size, @bulk, @json, @now)`),
+        @blobKey, @size, @bulk, @json, @now, @digest)`),
       bumpSeries: db.prepare(`UPDATE series SET num_instances = num_instances + 1 WHERE pk = ?`),
       bumpStudy: db.prepare(`UPDATE studies SET num_instances = num_instances + 1, updated_at = @now WHERE pk = @pk`),
       refreshStudySeries: db.prepare(`UPDATE studies SET
@@ -244,7 +250,9 @@ export class ArchiveIndex {
       bulk: JSON.stringify(record.bulk),
       json: JSON.stringify(ds),
       now,
+      digest: record.digest ?? null,
     });
+    this.pending.forget([record.blobKey]);
     this.q.bumpSeries.run(seriesPk);
     if (newSeries) this.q.refreshStudySeries.run({ pk: studyPk, now });
     else this.q.bumpStudy.run({ pk: studyPk, now });
@@ -318,7 +326,9 @@ export class ArchiveIndex {
   /**
    * Removes a study, a series or one instance from the index and returns the blob keys that
    * were referenced, for the caller to delete afterwards (index first: the index never points
-   * to a missing object). Returns undefined when the resource does not exist.
+   * to a missing object), then to forget (`pending.forget`): the same transaction records them
+   * as pending objects, so a crash before their delete leaves them to the start-up sweep.
+   * Returns undefined when the resource does not exist.
    */
   delete(studyUid: string, seriesUid?: string, sopUid?: string): string[] | undefined {
     return this.db
@@ -349,6 +359,7 @@ export class ArchiveIndex {
           if (remaining === 0) this.q.deleteStudyRow.run(study.pk);
         }
         this.q.deleteOrphanPatient.run(study.patientPk, study.patientPk);
+        this.pending.record(keys, now);
         return keys;
       })
       .immediate();

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ArchiveIndex, InsertResult, InstanceRecord } from './archive-index';
+import type { PendingObjects } from './pending-objects';
 
 /**
  * Group commit for the index. Instances that finish storing in the same turn of the event loop
@@ -21,6 +22,11 @@ export class IndexWriter {
     private readonly index: ArchiveIndex,
     private readonly maxBatch = 256,
   ) {}
+
+  /** The record of objects being written (ingest records each key before its object, pending-objects.ts). */
+  get pending(): PendingObjects {
+    return this.index.pending;
+  }
 
   insert(record: InstanceRecord): Promise<InsertResult> {
     return new Promise((resolve, reject) => {

@@ -127,6 +127,13 @@ export const MIGRATIONS: readonly Migration[] = [
     db.exec(`CREATE INDEX patients_issuer ON patients(issuer, patient_id)`);
     writePlannerStats(db);
   },
+  /* 6: consistency (issue 15): objects that may exist with no row naming them (pending-objects.ts), and each object's digest */ `
+  CREATE TABLE pending_objects (
+    key    TEXT PRIMARY KEY,    -- an instance object being written, or whose row is gone and that is being deleted
+    since  INTEGER NOT NULL     -- when it was recorded (ms): the consistency check's grace counts from the later of this and the object's time
+  ) WITHOUT ROWID;
+  ALTER TABLE instances ADD COLUMN digest TEXT;   -- of the stored object, 'crc32:<8 hex>' (object-digest.ts); NULL: stored before, or PACS_INGEST_DIGEST=false
+  `,
 ];
 
 /**

@@ -9,6 +9,7 @@ import type { BlobStore } from '../storage/blob-store';
 import { newInstanceKey } from '../storage/object-keys';
 import { blobsEqual } from '../storage/blobs-equal';
 import { blobSha256 } from '../storage/blob-digest';
+import { ObjectDigest } from '../storage/object-digest';
 import type { StoredBulk } from '../index/stored-bulk';
 import { Part10Error, Part10StreamParser, type ParsedPart10 } from './part10-parser';
 import { BULK_BASE_MARKER } from './bulk-data-uri';
@@ -55,13 +56,17 @@ export interface IngestDeps {
   refuseNew?: () => string | undefined;
   /** Told of every instance's outcome and size (metrics); must not throw or wait. */
   observe?: (outcome: StowInstanceOutcome, size: number) => void;
+  /** Records each object's digest in its row (PACS_INGEST_DIGEST; on unless false). */
+  digest?: boolean;
 }
 
 /**
  * Stores one Part 10 instance arriving as a stream (the STOW path of STYLE.md §2):
  * bytes are parsed and written to a fresh object as they arrive (the 128-byte
  * preamble zeroed on the way), then validated, then indexed in one synchronous transaction.
- * Blob first, index second; any failure after the object write removes the object.
+ * Blob first, index second; any failure after the object write removes the object. The key is
+ * recorded as pending before the write starts and forgotten by the transaction that indexes it
+ * (or once the object is removed), so a crash leaves nothing the start-up sweep cannot find.
  *
  * Returns the size and a function that completes the instance (waits for durable storage, then indexes)
  * once the body has been read, so the caller can read the next part while this one is
@@ -102,6 +107,13 @@ async function receive(
   source: string,
 ): Promise<ReceivedInstance> {
   const key = newInstanceKey();
+  try {
+    deps.indexWriter.pending.record([key]);
+  } catch (error) {
+    deps.log('the index could not record an object about to be written; the instance is refused', error);
+    return refuse(body, 'The index could not record the instance.');
+  }
+  const digest = deps.digest === false ? undefined : new ObjectDigest();
   // Object mode: chunks pass through as they are, never concatenated (16 chunks ≈ 1 MB buffered).
   const sink = new PassThrough({ objectMode: true, highWaterMark: 16 });
   // We destroy the sink ourselves to abort a refused instance; the store sees that through `put`.
@@ -127,6 +139,7 @@ async function receive(
         continue;
       }
       if (storageError) continue;
+      digest?.update(chunk);
       try {
         if (!sink.write(chunk)) await drainOrFail(sink, stored);
       } catch (error) {
@@ -138,13 +151,14 @@ async function receive(
     // abandon the object so nothing half-written stays behind, then let the caller answer.
     sink.destroy();
     await stored.catch(() => undefined);
-    await deps.blobStore.delete(key).catch(() => undefined);
+    await discard(deps, key);
     throw error;
   }
   if (storageError) {
     deps.log(`storage failed while receiving a STOW instance (key ${key})`, storageError);
     sink.destroy();
-    await deps.blobStore.delete(key).catch(() => undefined);
+    await stored.catch(() => undefined);
+    await discard(deps, key);
     const outcome = failure(FailureReason.OutOfResources, 'Object storage could not store the instance.');
     return { size: position, complete: async () => outcome };
   }
@@ -167,20 +181,30 @@ async function receive(
       size: position,
       complete: async () => {
         await stored.catch(() => undefined);
-        await deps.blobStore.delete(key).catch(() => undefined);
+        await discard(deps, key);
         return refusal;
       },
     };
   }
   sink.end();
   const instance = parsed!;
-  return { size: position, complete: () => completeInstance(instance, key, position, stored, deps, source) };
+  const object = { key, size: position, digest: digest?.digest() };
+  return { size: position, complete: () => completeInstance(instance, object, stored, deps, source) };
+}
+
+/** Removes an object no row will name, then its pending record; a failed delete leaves the record to the start-up sweep. */
+async function discard(deps: IngestDeps, key: string): Promise<void> {
+  try {
+    await deps.blobStore.delete(key);
+    deps.indexWriter.pending.forget([key]);
+  } catch (error) {
+    deps.log(`an object of an instance not stored could not be removed (key ${key}); the next start removes it`, error);
+  }
 }
 
 async function completeInstance(
   parsed: ParsedPart10,
-  key: string,
-  size: number,
+  { key, size, digest }: { key: string; size: number; digest: string | undefined },
   stored: Promise<unknown>,
   deps: IngestDeps,
   source: string,
@@ -196,7 +220,7 @@ async function completeInstance(
     await stored;
   } catch (error) {
     deps.log(`storage failed for a STOW instance (key ${key})`, error);
-    await deps.blobStore.delete(key).catch(() => undefined);
+    await discard(deps, key);
     return failure(FailureReason.OutOfResources, 'Object storage could not store the instance.', ids);
   }
   try {
@@ -208,6 +232,7 @@ async function completeInstance(
       transferSyntax: parsed.transferSyntaxUid,
       blobKey: key,
       size,
+      digest,
       ...indexedForm(parsed, ids.studyInstanceUid, ids.seriesInstanceUid, ids.sopInstanceUid),
     });
     if (result.kind === 'inserted') {
@@ -224,6 +249,7 @@ async function completeInstance(
     // bytes with the stored copy rather than hash every instance on the hot path.
     const identical = result.kind === 'duplicate' && (await sameAsStored(deps.blobStore, result, key, size));
     await deps.blobStore.delete(key);
+    deps.indexWriter.pending.forget([key]);
     if (identical) return { ok: true, ...ids, alreadyStored: true };
     if (result.kind === 'series-in-other-study') {
       return failure(FailureReason.DataSetDoesNotMatch, 'The Series Instance UID already belongs to another study.', ids);
@@ -235,7 +261,7 @@ async function completeInstance(
     );
   } catch (error) {
     deps.log(`index transaction failed for a STOW instance (key ${key})`, error);
-    await deps.blobStore.delete(key).catch(() => undefined);
+    await discard(deps, key);
     return failure(FailureReason.ProcessingFailure, 'The instance could not be indexed.', ids);
   }
 }

@@ -53,9 +53,11 @@ export async function replaceVersions(
     const keys = deps.index.delete(studyUid, old.seriesUid, old.sopUid) ?? [];
     await deps.ingest.indexWriter.durable(); // the rows are gone for good before their objects go
     for (const key of keys) {
-      await deps.ingest.blobStore.delete(key).catch((error: unknown) => {
-        deps.ingest.log('an older version of a document could not be removed from storage (orphan)', error);
-      });
+      await deps.ingest.blobStore.delete(key).then(
+        () => deps.index.pending.forget([key]),
+        (error: unknown) =>
+          deps.ingest.log('an older version of a document could not be removed from storage; the next start removes it', error),
+      );
     }
   }
 }

@@ -15,6 +15,7 @@ import { InstanceObjectSwap } from '../index/instance-object-swap';
 import { Part10StreamParser, type ParsedPart10 } from '../ingest/part10-parser';
 import { indexedForm, type IndexedNotice } from '../ingest/store-instance';
 import { blobSha256 } from '../storage/blob-digest';
+import { digestOf } from '../storage/object-digest';
 import { newInstanceKey } from '../storage/object-keys';
 import { collect } from './byte-streams';
 import type { DerivedFrames } from './derived-frames';
@@ -69,6 +70,8 @@ export interface CompressionAtRestDeps extends StoredDeps {
   onRestored?: (restored: RestoredInstance) => void;
   /** Told of each instance once the re-store is done with it, whatever the outcome (PACS_DERIVE_AT_INGEST comes next). */
   next?: (notice: IndexedNotice) => void;
+  /** Records the new object's digest in the row (PACS_INGEST_DIGEST; on unless false). */
+  digest?: boolean;
   /** Tests only: runs between the new object's write and the swap, to race a DELETE or a new STOW-RS against it. */
   beforeSwap?: (sopUid: string) => Promise<void>;
 }
@@ -86,10 +89,11 @@ export interface CompressionAtRestDeps extends StoredDeps {
  * get smaller stay as received.
  *
  * Crashes, step by step: before the new object is complete nothing changed; between its write
- * and the swap it is an object no row names (an orphan, found by `BlobStore.list` against the
- * index, README Decision 1) and the instance stays as received. The old object is deleted only
- * once the swap is durable (the WAL flushed), so a crash after the swap, or within the grace,
- * leaves the old object as an orphan, never a row pointing at a missing object. Instances queued
+ * and the swap it is an object no row names, recorded as pending (index/pending-objects.ts), and
+ * the instance stays as received. The swap forgets the new object and records the old one, which
+ * is deleted only once the swap is durable (the WAL flushed): a crash after the swap, or within
+ * the grace, leaves the old object to the start-up sweep, never a row pointing at a missing
+ * object. Instances queued
  * but not yet re-stored stay as received. A DELETE, or a DELETE and a new STOW of the same
  * instance, while it is re-encoded makes the swap's key comparison fail
  * (instance-object-swap.ts), and the new object is deleted.
@@ -157,6 +161,7 @@ export class CompressionAtRest {
       const { key } = this.replaced.shift()!;
       try {
         await this.deps.blobStore.delete(key);
+        this.rows.pending.forget([key]);
         await this.deps.derived.forget([key]);
       } catch (error) {
         this.deps.log(`store compressed: a replaced object was not deleted (key ${key}); it is left as an orphan`, error);
@@ -210,9 +215,10 @@ export class CompressionAtRest {
     await this.verify(located, plan.image!, parsed, bytes);
 
     const key = newInstanceKey();
-    await blobStore.put(key, Readable.from([bytes]), { size: bytes.length });
+    this.rows.pending.record([key]);
     let swapped = false;
     try {
+      await blobStore.put(key, Readable.from([bytes]), { size: bytes.length });
       await this.deps.beforeSwap?.(sopUid);
       swapped = this.rows.swap({
         sopUid,
@@ -222,9 +228,10 @@ export class CompressionAtRest {
         transferSyntax: this.target,
         ...indexedForm(parsed, row.studyUid, row.seriesUid, sopUid),
         original: { transferSyntax: row.transferSyntax, size: row.size, sha256 },
+        digest: this.deps.digest === false ? undefined : digestOf(bytes),
       });
     } finally {
-      if (!swapped) await blobStore.delete(key).catch(() => undefined);
+      if (!swapped) await this.discard(key);
     }
     if (!swapped) return kept('it was deleted or stored again while it was re-encoded');
     // A power cut before the WAL flush would bring back the row naming the old object: keep that object until then, and
@@ -269,6 +276,16 @@ export class CompressionAtRest {
       if (!sameBytes(decoded.pixels, received.pixels)) {
         throw new Error(`frame ${frame} of ${located.sopUid} in ${this.target} does not decode to the pixels received`);
       }
+    }
+  }
+
+  /** A new object no row names: deleted, then forgotten; a failed delete leaves it recorded for the start-up sweep. */
+  private async discard(key: string): Promise<void> {
+    try {
+      await this.deps.blobStore.delete(key);
+      this.rows.pending.forget([key]);
+    } catch (error) {
+      this.deps.log(`store compressed: an object not swapped in could not be removed (key ${key}); the next start removes it`, error);
     }
   }
 

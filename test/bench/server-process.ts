@@ -23,9 +23,10 @@ export interface ServerProcess {
 /**
  * Starts the server on port 0 with `dataDir` as PACS_DATA_DIR (its index is `dataDir/index.sqlite`)
  * and the bench admin account (BENCH_ADMIN), whose credentials every request of the bench sends.
+ * `env` sets more variables for this server (bench:ops starts one per configuration).
  */
-export function startServer(dataDir: string): ServerProcess {
-  const env: NodeJS.ProcessEnv = {
+export function startServer(dataDir: string, env: NodeJS.ProcessEnv = {}): ServerProcess {
+  const serverEnv: NodeJS.ProcessEnv = {
     ...process.env,
     PACS_HOST: '127.0.0.1',
     PACS_PORT: '0',
@@ -33,13 +34,14 @@ export function startServer(dataDir: string): ServerProcess {
     PACS_LOG_LEVEL: 'error',
     PACS_DIMSE_PORT: '0',
     ...BENCH_ADMIN_ENV,
+    ...env,
   };
-  for (const name of ['PACS_INDEX_FILE', 'PACS_ACCESS_FILE', 'PACS_AUDIT_FILE', 'PACS_PUBLIC_URL']) delete env[name];
+  for (const name of ['PACS_INDEX_FILE', 'PACS_ACCESS_FILE', 'PACS_AUDIT_FILE', 'PACS_PUBLIC_URL']) delete serverEnv[name];
   // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...startCommand()], {
     cwd: ROOT,
-    env,
+    env: serverEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   readline.createInterface({ input: child.stderr! }).on('line', (line) => console.error(`[server] ${line}`));

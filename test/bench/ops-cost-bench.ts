@@ -1,0 +1,531 @@
+/**
+ * What metrics (PACS_METRICS) and the ingest digest (PACS_INGEST_DIGEST) cost on STOW-RS and
+ * QIDO-RS (`npm run bench:ops`; issue 15's target: under 3 %).
+ *
+ * Four archives run as their own processes, as `npm start` runs them, each on its own copy of one
+ * synthetic index of --studies studies: all on (the default), metrics off, digest off, both off.
+ * Each round stores the same real CT series (fixtures/real-ct-series.ts, fresh UIDs per round)
+ * into each of them in turn, the order rotated from round to round: only the archive being
+ * measured runs, the three others are paused (SIGSTOP), and each is left idle before and after its
+ * turn, so none pays for another's background work. Then the same QIDO-RS study and series queries
+ * run one after another, each asked of the four archives in turn. The first --warmup rounds are
+ * discarded. Every metrics-on archive is scraped (GET /metrics) once per round halfway through its
+ * STOW load, inside the timed window. A cost is the median of the per-round ratios with its
+ * distribution-free interval (ops-cost-stats.ts).
+ *
+ * Exit code: 0 every answer verified, 3 a verification failed, 1 the harness failed.
+ */
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { realCtSeries } from '../../fixtures/real-ct-series';
+import { BENCH_AUTHORIZATION } from './bench-account';
+import { costOf, costVerdict, formatCost, median, percentile, type Cost } from './ops-cost-stats';
+import { readCpuMs } from './proc-monitor';
+import { benchReport, finish, runBench } from './run-bench';
+import { startServer, stopServer, type BenchRun, type ServerProcess } from './server-process';
+import { mapConcurrent, storeInstances, stowProblem } from './stow-client';
+import { buildSyntheticArchive, type SyntheticArchive } from './synthetic-archive';
+
+const { values: args } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    studies: { type: 'string' },
+    slices: { type: 'string' },
+    rounds: { type: 'string' },
+    warmup: { type: 'string' },
+    queries: { type: 'string' },
+    batch: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '4' },
+    json: { type: 'string' },
+  },
+});
+// Smoke-run defaults (about a minute); --full is the measurement (about 7 minutes on 2 cores).
+const SIZES = {
+  smoke: { studies: 1000, slices: 40, rounds: 3, warmup: 1, queries: 120 },
+  full: { studies: 5000, slices: 300, rounds: 10, warmup: 1, queries: 600 },
+};
+const size = args.full ? SIZES.full : SIZES.smoke;
+const opt = {
+  full: args.full,
+  studies: intArg('studies', size.studies, 1),
+  slices: intArg('slices', size.slices, 1),
+  rounds: intArg('rounds', size.rounds, 1),
+  warmup: intArg('warmup', size.warmup, 0),
+  queries: intArg('queries', size.queries, 6),
+  batch: intArg('batch', 10, 1),
+  concurrency: intArg('concurrency', 4, 1),
+};
+
+function intArg(name: keyof typeof args, fallback: number, min: number): number {
+  const raw = args[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`--${name} must be an integer ≥ ${min}, not ${String(raw)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const TARGET_PERCENT = 3;
+const MB = 1e6;
+
+interface Configuration {
+  name: string;
+  metrics: boolean;
+  digest: boolean;
+}
+
+const CONFIGURATIONS: readonly Configuration[] = [
+  { name: 'all on (default)', metrics: true, digest: true },
+  { name: 'metrics off', metrics: false, digest: true },
+  { name: 'digest off', metrics: true, digest: false },
+  { name: 'both off', metrics: false, digest: false },
+];
+
+interface Archive {
+  config: Configuration;
+  server: ServerProcess;
+  pid: number;
+  dicomWeb: string;
+}
+
+// ---------------------------------------------------------------- the archives
+
+async function startArchives(run: BenchRun, archive: SyntheticArchive, indexFile: string): Promise<Archive[]> {
+  const archives: Archive[] = [];
+  for (const [n, config] of CONFIGURATIONS.entries()) {
+    const dataDir = path.join(run.dataDir, `archive-${n}`);
+    await fs.mkdir(dataDir);
+    await fs.copyFile(indexFile, path.join(dataDir, 'index.sqlite'));
+    const server = startServer(dataDir, { PACS_METRICS: String(config.metrics), PACS_INGEST_DIGEST: String(config.digest) });
+    archives.push({ config, server, pid: server.child.pid ?? 0, dicomWeb: '' });
+  }
+  for (const a of archives) a.dicomWeb = await a.server.dicomWeb;
+  console.error(`4 archives on copies of a ${archive.studies}-study index: ${archives.map((a) => a.pid).join(', ')}`);
+  return archives;
+}
+
+function pause(a: Archive): void {
+  a.server.child.kill('SIGSTOP');
+}
+
+/** Lets the archive run again and waits until it has caught up with its timers. */
+async function resume(a: Archive): Promise<void> {
+  a.server.child.kill('SIGCONT');
+  await waitIdle(a);
+}
+
+/** Waits (at most 3 s) until the archive uses under 6 % of a core over 250 ms. */
+async function waitIdle(a: Archive): Promise<void> {
+  for (let tries = 0; tries < 12; tries++) {
+    const before = readCpuMs(a.pid);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (readCpuMs(a.pid) - before < 15) return;
+  }
+}
+
+async function stopArchives(archives: readonly Archive[]): Promise<void> {
+  for (const a of archives) a.server.child.kill('SIGCONT');
+  await Promise.all(archives.map((a) => stopServer(a.server.child)));
+}
+
+// ---------------------------------------------------------------- HTTP
+
+function get(url: string, agent: http.Agent, accept: string): Promise<{ status: number; body: Buffer; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers: { authorization: BENCH_AUTHORIZATION, accept } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ms: performance.now() - started }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+function request(url: string, method: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .request(url, { method, headers: { authorization: BENCH_AUTHORIZATION } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject)
+      .end();
+  });
+}
+
+function jsonItems(body: Buffer, status: number): Array<Record<string, { Value?: unknown[] }>> {
+  return status === 200 ? (JSON.parse(body.toString('utf8')) as Array<Record<string, { Value?: unknown[] }>>) : [];
+}
+
+// ---------------------------------------------------------------- STOW-RS, with a scrape
+
+interface Scrape {
+  ms: number;
+  status: number;
+  bytes: number;
+  /** sample lines (not # HELP / # TYPE) */
+  samples: number;
+}
+
+interface StowFigures {
+  seconds: number;
+  instances: number;
+  bytes: number;
+  serverCpuMs: number;
+  scrape?: Scrape;
+}
+
+async function scrapeMetrics(a: Archive): Promise<Scrape> {
+  const agent = new http.Agent({ keepAlive: false });
+  const reply = await get(`${a.dicomWeb.replace(/\/dicom-web$/, '')}/metrics`, agent, 'text/plain');
+  agent.destroy();
+  const text = reply.body.toString('utf8');
+  const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+  return { ms: reply.ms, status: reply.status, bytes: reply.body.length, samples };
+}
+
+async function stowPhase(a: Archive, instances: readonly { sopUid: string; bytes: Buffer }[], problems: string[]): Promise<StowFigures> {
+  const batches: (typeof instances)[] = [];
+  for (let i = 0; i < instances.length; i += opt.batch) batches.push(instances.slice(i, i + opt.batch));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opt.concurrency });
+  let done = 0;
+  let scrape: Promise<Scrape> | undefined;
+  const cpuBefore = readCpuMs(a.pid);
+  const started = performance.now();
+  const replies = await mapConcurrent(batches, opt.concurrency, async (parts) => {
+    const reply = await storeInstances(
+      a.dicomWeb,
+      parts.map((p) => p.bytes),
+      agent,
+    );
+    const problem = stowProblem(
+      reply,
+      parts.map((p) => p.sopUid),
+    );
+    if (problem) problems.push(`${a.config.name}: STOW ${problem}`);
+    if (++done === Math.ceil(batches.length / 2) && a.config.metrics) scrape = scrapeMetrics(a);
+    return reply;
+  });
+  const scraped = await scrape;
+  const seconds = (performance.now() - started) / 1000;
+  const serverCpuMs = readCpuMs(a.pid) - cpuBefore;
+  agent.destroy();
+  // 404: a build without /metrics yet, or PACS_METRICS not honoured; the report shows the status.
+  if (scraped && scraped.status !== 200 && scraped.status !== 404)
+    problems.push(`${a.config.name}: GET /metrics answered ${scraped.status}`);
+  return {
+    seconds,
+    instances: replies.reduce((n, r) => n + r.instances, 0),
+    bytes: replies.reduce((n, r) => n + r.dicomBytes, 0),
+    serverCpuMs,
+    ...(scraped ? { scrape: scraped } : {}),
+  };
+}
+
+/** Not timed: the series must be listed whole, then it is deleted so that every round starts from the same archive. */
+async function verifyAndDelete(a: Archive, studyUid: string, seriesUid: string, problems: string[]): Promise<void> {
+  const agent = new http.Agent({ keepAlive: false });
+  const reply = await get(
+    `${a.dicomWeb}/studies/${studyUid}/series/${seriesUid}/instances?limit=${opt.slices + 1}`,
+    agent,
+    'application/dicom+json',
+  );
+  agent.destroy();
+  const listed = jsonItems(reply.body, reply.status).length;
+  if (listed !== opt.slices) problems.push(`${a.config.name}: QIDO lists ${listed} of the ${opt.slices} instances stored`);
+  const status = await request(`${a.dicomWeb}/studies/${studyUid}`, 'DELETE');
+  if (status !== 200 && status !== 204) problems.push(`${a.config.name}: DELETE of the round's study answered ${status}`);
+}
+
+// ---------------------------------------------------------------- QIDO-RS
+
+interface Query {
+  kind: string;
+  path: string;
+  /** exact number of results, or undefined for "at least one" */
+  expected?: number;
+}
+
+/** Study and series queries with known answers; the studies' UIDs are looked up once (untimed) by accession. */
+async function buildQueries(archive: SyntheticArchive, a: Archive, count: number): Promise<Query[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const queries: Query[] = [];
+  for (let n = 0; queries.length < count; n++) {
+    const sample = archive.samples[(n * 7919) % archive.samples.length]!;
+    const day = new Date(Date.UTC(+sample.date.slice(0, 4), +sample.date.slice(4, 6) - 1, +sample.date.slice(6, 8)));
+    const weekEnd = new Date(day.getTime() + 6 * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    const kind = n % 6;
+    if (kind === 0)
+      queries.push({
+        kind: 'study: PatientID',
+        path: `/studies?PatientID=${sample.patientId}`,
+        expected: archive.studiesOfPatient.get(sample.patientId),
+      });
+    if (kind === 1) queries.push({ kind: 'study: accession', path: `/studies?AccessionNumber=${sample.accession}`, expected: 1 });
+    if (kind === 2)
+      queries.push({
+        kind: 'study: week + modality',
+        path: `/studies?StudyDate=${sample.date}-${weekEnd}&ModalitiesInStudy=${sample.modality}&limit=100`,
+      });
+    if (kind === 3)
+      queries.push({
+        kind: 'study: fuzzy name',
+        path: `/studies?PatientName=${encodeURIComponent(sample.fuzzyName)}&fuzzymatching=true&limit=100`,
+      });
+    if (kind === 4) {
+      const reply = await get(`${a.dicomWeb}/studies?AccessionNumber=${sample.accession}`, agent, 'application/dicom+json');
+      const studyUid = jsonItems(reply.body, reply.status)[0]?.['0020000D']?.Value?.[0];
+      if (typeof studyUid !== 'string') throw new Error(`no study of accession ${sample.accession} in the synthetic index`);
+      queries.push({ kind: 'series of a study', path: `/studies/${studyUid}/series` });
+    }
+    if (kind === 5)
+      queries.push({ kind: 'series: patient + modality', path: `/series?PatientID=${sample.patientId}&Modality=${sample.modality}` });
+  }
+  agent.destroy();
+  return queries;
+}
+
+interface QidoFigures {
+  latenciesMs: number[];
+  serverCpuMs: number;
+  /** results of each query, to compare the four archives' answers */
+  results: number[];
+}
+
+/**
+ * The queries one after another, each asked of the four archives in turn (the order rotated from
+ * query to query), so that drift between them is shared: one request in flight on the machine.
+ */
+async function qidoPhase(archives: readonly Archive[], queries: readonly Query[], problems: string[]): Promise<QidoFigures[]> {
+  for (const a of archives) await resume(a);
+  const agents = archives.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  const ask = async (n: number, query: Query) => {
+    const a = archives[n]!;
+    const reply = await get(`${a.dicomWeb}${query.path}`, agents[n]!, 'application/dicom+json');
+    const results = jsonItems(reply.body, reply.status).length;
+    const ok = (reply.status === 200 || reply.status === 204) && (query.expected === undefined ? results >= 1 : results === query.expected);
+    if (!ok)
+      problems.push(`${a.config.name}: ${query.path}: status ${reply.status}, ${results} results (expected ${query.expected ?? '≥ 1'})`);
+    return { ms: reply.ms, results };
+  };
+  for (const n of archives.keys()) for (const query of queries.slice(0, 6)) await ask(n, query); // connections, statement caches
+  const figures: QidoFigures[] = archives.map(() => ({ latenciesMs: [], serverCpuMs: 0, results: [] }));
+  const cpuBefore = archives.map((a) => readCpuMs(a.pid));
+  for (const [q, query] of queries.entries())
+    for (const n of rotated(archives.length, q)) {
+      const answer = await ask(n, query);
+      figures[n]!.latenciesMs.push(answer.ms);
+      figures[n]!.results.push(answer.results);
+    }
+  for (const [n, a] of archives.entries()) figures[n]!.serverCpuMs = readCpuMs(a.pid) - cpuBefore[n]!;
+  for (const agent of agents) agent.destroy();
+  for (const a of archives) pause(a);
+  return figures;
+}
+
+/** 0…count−1 starting at `shift` (mod count). */
+function rotated(count: number, shift: number): number[] {
+  return Array.from({ length: count }, (_, n) => (n + shift) % count);
+}
+
+// ---------------------------------------------------------------- rounds
+
+interface RoundFigures {
+  stow: StowFigures;
+  qido: QidoFigures;
+}
+
+/** One round: the series stored into each archive in turn (the others paused), then the interleaved queries. */
+async function runRound(
+  round: number,
+  archives: readonly Archive[],
+  queries: readonly Query[],
+  problems: string[],
+): Promise<RoundFigures[]> {
+  const series = realCtSeries({ slices: opt.slices, patientId: 'OPSBENCH', patientName: 'Ops^Bench' });
+  const stow: StowFigures[] = [];
+  for (const n of rotated(archives.length, round)) {
+    const a = archives[n]!;
+    await resume(a);
+    stow[n] = await stowPhase(a, series.instances, problems);
+    await waitIdle(a);
+    await verifyAndDelete(a, series.studyUid, series.seriesUid, problems);
+    await waitIdle(a);
+    pause(a);
+  }
+  const qido = await qidoPhase(archives, queries, problems);
+  const reference = qido[0]!.results;
+  for (const [n, f] of qido.entries())
+    for (const [q, results] of f.results.entries())
+      if (results !== reference[q])
+        problems.push(`${archives[n]!.config.name}: ${queries[q]!.path}: ${results} results, all on: ${reference[q]}`);
+  return archives.map((_, n) => ({ stow: stow[n]!, qido: qido[n]! }));
+}
+
+// ---------------------------------------------------------------- report
+
+interface ConfigSummary {
+  name: string;
+  instancesPerSecond: number;
+  mbPerSecond: number;
+  serverCpuMsPerInstance: number;
+  qidoP50Ms: number;
+  qidoP95Ms: number;
+  serverCpuMsPerQuery: number;
+}
+
+interface CostRow {
+  feature: string;
+  stowTime: Cost;
+  stowCpu: Cost;
+  qidoP50: Cost;
+  qidoP95: Cost;
+  qidoCpu: Cost;
+}
+
+const p50 = (f: RoundFigures) => percentile(f.qido.latenciesMs, 50);
+const p95 = (f: RoundFigures) => percentile(f.qido.latenciesMs, 95);
+
+function summarize(rounds: RoundFigures[][], n: number): ConfigSummary {
+  const mine = rounds.map((r) => r[n]!);
+  return {
+    name: CONFIGURATIONS[n]!.name,
+    instancesPerSecond: median(mine.map((f) => f.stow.instances / f.stow.seconds)),
+    mbPerSecond: median(mine.map((f) => f.stow.bytes / MB / f.stow.seconds)),
+    serverCpuMsPerInstance: median(mine.map((f) => f.stow.serverCpuMs / f.stow.instances)),
+    qidoP50Ms: median(mine.map(p50)),
+    qidoP95Ms: median(mine.map(p95)),
+    serverCpuMsPerQuery: median(mine.map((f) => f.qido.serverCpuMs / f.qido.latenciesMs.length)),
+  };
+}
+
+function costs(rounds: RoundFigures[][], feature: string, off: number): CostRow {
+  const pair = (figure: (f: RoundFigures) => number) =>
+    costOf(
+      rounds.map((r) => figure(r[0]!)),
+      rounds.map((r) => figure(r[off]!)),
+    );
+  return {
+    feature,
+    stowTime: pair((f) => f.stow.seconds),
+    stowCpu: pair((f) => f.stow.serverCpuMs),
+    qidoP50: pair(p50),
+    qidoP95: pair(p95),
+    qidoCpu: pair((f) => f.qido.serverCpuMs),
+  };
+}
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+function printReport(summaries: ConfigSummary[], rows: CostRow[], scrapes: Scrape[], roundCount: number): void {
+  const mb = summaries[0] ? (opt.slices * (summaries[0].mbPerSecond / summaries[0].instancesPerSecond)).toFixed(1) : '?';
+  console.log(
+    `\nSTOW-RS: ${opt.slices} real CT slices (${mb} MB) per round, ${opt.batch} per request, ${opt.concurrency} in flight; ` +
+      `QIDO-RS: ${opt.queries} study and series queries one after another on ${opt.studies} studies. Medians of ${roundCount} rounds:`,
+  );
+  table(
+    ['configuration', 'STOW inst/s', 'MB/s', 'srv CPU ms/inst', 'QIDO p50 ms', 'p95 ms', 'srv CPU ms/query'],
+    summaries.map((s) => [
+      s.name,
+      s.instancesPerSecond.toFixed(0),
+      s.mbPerSecond.toFixed(1),
+      s.serverCpuMsPerInstance.toFixed(2),
+      s.qidoP50Ms.toFixed(2),
+      s.qidoP95Ms.toFixed(2),
+      s.serverCpuMsPerQuery.toFixed(2),
+    ]),
+  );
+  const coverage = rows[0]?.stowTime.coverage ?? 0;
+  console.log(
+    `\ncost of the feature (all on against it off): median of the ${roundCount} per-round ratios − 1 ` +
+      `[interval of the median, ${(coverage * 100).toFixed(0)} % confidence${coverage < 0.95 ? ': too few rounds for 95 %, --full has enough' : ''}]:`,
+  );
+  table(
+    ['feature', 'STOW time', 'STOW srv CPU', 'QIDO p50', 'QIDO p95', 'QIDO srv CPU'],
+    rows.map((r) => [
+      r.feature,
+      formatCost(r.stowTime),
+      formatCost(r.stowCpu),
+      formatCost(r.qidoP50),
+      formatCost(r.qidoP95),
+      formatCost(r.qidoCpu),
+    ]),
+  );
+  if (scrapes.length > 0) {
+    const ms = scrapes.map((s) => s.ms);
+    const last = scrapes.at(-1)!;
+    console.log(
+      `\nGET /metrics during the STOW load (${scrapes.length} scrapes, counted in the STOW time above): ` +
+        `p50 ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms, ${(last.bytes / 1000).toFixed(1)} kB, ${last.samples} samples, status ${last.status}. ` +
+        `One scrape per round is more often than Prometheus's 15 s, so the metrics cost above is an upper bound.`,
+    );
+  }
+  console.log(`\ntarget: each feature under ${TARGET_PERCENT} % on STOW-RS throughput and QIDO-RS p50`);
+  for (const r of rows)
+    console.log(`  ${r.feature.padEnd(8)} STOW ${costVerdict(r.stowTime, TARGET_PERCENT)}, QIDO ${costVerdict(r.qidoP50, TARGET_PERCENT)}`);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(run: BenchRun): Promise<number> {
+  const problems: string[] = [];
+  const report = benchReport(opt);
+  const indexFile = path.join(run.dataDir, 'corpus.sqlite');
+  const archive = buildSyntheticArchive(indexFile, { studies: opt.studies, patients: Math.ceil(opt.studies * 0.4) });
+  console.error(`synthetic index: ${archive.studies} studies, ${archive.instances} instances in ${archive.seconds.toFixed(1)} s`);
+  const archives = await startArchives(run, archive, indexFile);
+  // Interrupted: a paused archive would never see its SIGTERM.
+  const stopAll = () => {
+    for (const a of archives) {
+      a.server.child.kill('SIGCONT');
+      a.server.child.kill('SIGTERM');
+    }
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+  try {
+    const queries = await buildQueries(archive, archives[0]!, opt.queries);
+    for (const a of archives) await waitIdle(a);
+    for (const a of archives) pause(a);
+    const measured: RoundFigures[][] = [];
+    for (let round = 0; round < opt.warmup + opt.rounds; round++) {
+      const started = performance.now();
+      const figures = await runRound(round, archives, queries, problems);
+      if (round >= opt.warmup) measured.push(figures);
+      console.error(
+        `round ${round + 1}/${opt.warmup + opt.rounds}${round < opt.warmup ? ' (warm-up)' : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+          figures
+            .map(
+              (f, n) => `${CONFIGURATIONS[n]!.name} ${(f.stow.instances / f.stow.seconds).toFixed(0)} inst/s, p50 ${p50(f).toFixed(2)} ms`,
+            )
+            .join('; '),
+      );
+    }
+    const summaries = CONFIGURATIONS.map((_, n) => summarize(measured, n));
+    const rows = [costs(measured, 'metrics', 1), costs(measured, 'digest', 2), costs(measured, 'both', 3)];
+    const scrapes = measured.flatMap((r) => r.flatMap((f) => (f.stow.scrape ? [f.stow.scrape] : [])));
+    printReport(summaries, rows, scrapes, measured.length);
+    Object.assign(report, { configurations: summaries, costs: rows, scrapes, rounds: measured });
+  } finally {
+    await stopArchives(archives);
+  }
+  return finish(
+    report,
+    problems,
+    '\nevery answer verified (STOW referenced every instance, QIDO listed the series, the four archives answered every query alike)',
+    args.json,
+  );
+}
+
+runBench('pacs-ops-bench-', main);

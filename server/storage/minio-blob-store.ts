@@ -21,6 +21,12 @@ const MIN_PART_SIZE = 5 * 1024 * 1024;
 const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
 /** S3 allows at most 10,000 parts per upload. */
 const MAX_PARTS = 10_000;
+/**
+ * The delimiter of a recursive ListMultipartUploads. minio sends `delimiter=` when it has none,
+ * which Swift's s3api (2.30) reads as a delimiter matching at once: every upload folded into one
+ * empty CommonPrefix, none listed. A character no key of ours holds (object-keys.ts) groups nothing.
+ */
+const NO_DELIMITER = '~';
 
 /**
  * Objects in an S3 bucket (MinIO or any S3-compatible server) through the minio client.
@@ -105,7 +111,7 @@ export class MinioBlobStore implements BlobStore {
     try {
       if (!range) return await this.client.getObject(this.bucket, key);
       if (range.start === range.end) {
-        await this.client.statObject(this.bucket, key); // still report a missing object
+        await this.stat(key); // still report a missing object
         return Readable.from([]);
       }
       return await this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start);
@@ -119,7 +125,7 @@ export class MinioBlobStore implements BlobStore {
   async head(key: string): Promise<BlobInfo> {
     assertSafeKey(key);
     try {
-      const { size } = await this.client.statObject(this.bucket, key);
+      const { size } = await this.stat(key);
       return { key, size };
     } catch (err) {
       throw toAppError(err, key);
@@ -157,8 +163,49 @@ export class MinioBlobStore implements BlobStore {
     }
   }
 
+  /**
+   * Aborts every multipart upload left unfinished under v1/ (by a crash: put aborts its own on
+   * failure) and resolves with how many. Call it when this archive has no put in flight (at
+   * start): it cannot tell a live upload from an abandoned one.
+   */
+  async removeIncompleteUploads(): Promise<number> {
+    let removed = 0;
+    try {
+      let keyMarker = '';
+      let uploadIdMarker = '';
+      for (;;) {
+        const page = await this.client.listIncompleteUploadsQuery(this.bucket, 'v1/', keyMarker, uploadIdMarker, NO_DELIMITER);
+        for (const { key, uploadId } of page.uploads) {
+          await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch((err: unknown) => {
+            if (errorCode(err) !== 'NoSuchUpload') throw err; // finished or aborted meanwhile
+          });
+          removed += 1;
+        }
+        if (!page.isTruncated) return removed;
+        ({ nextKeyMarker: keyMarker, nextUploadIdMarker: uploadIdMarker } = page);
+      }
+    } catch (err) {
+      throw toAppError(err);
+    }
+  }
+
   async close(): Promise<void> {
     this.agent.destroy();
+  }
+
+  /**
+   * statObject, telling a missing bucket from a missing object: S3 answers a HEAD of an object in
+   * a missing bucket with a bare 404 too, which must not read as "this instance is gone".
+   */
+  private async stat(key: string): Promise<{ size: number }> {
+    try {
+      return await this.client.statObject(this.bucket, key);
+    } catch (err) {
+      if (errorCode(err) === 'NotFound' && !(await this.client.bucketExists(this.bucket))) {
+        throw new AppError('STORAGE_FAILURE', `Object storage is unavailable: the bucket ${this.bucket} does not exist.`, { cause: err });
+      }
+      throw err;
+    }
   }
 
   private async putMultipart(key: string, first: Buffer, parts: AsyncGenerator<Buffer>, announced?: number): Promise<number> {
@@ -241,7 +288,18 @@ function toAppError(err: unknown, key?: string): AppError {
   if (key !== undefined && (code === 'NoSuchKey' || code === 'NotFound')) {
     return new AppError('BLOB_NOT_FOUND', `The stored object ${key} does not exist.`, { cause: err });
   }
-  return new AppError('STORAGE_FAILURE', undefined, { cause: err });
+  return new AppError('STORAGE_FAILURE', `Object storage is unavailable: ${failureReason(err)}.`, { cause: err });
+}
+
+/**
+ * What went wrong, for operators reading a log, a health check or a STOW ErrorComment: the S3
+ * error code with the server's message (AccessDenied (Valid and authorized credentials
+ * required)), or the socket's error code (ECONNREFUSED). Never a key or a host name.
+ */
+function failureReason(err: unknown): string {
+  const code = errorCode(err);
+  if (typeof code !== 'string') return err instanceof Error ? err.message : String(err);
+  return err instanceof Error && err.name === 'S3Error' && err.message ? `${code} (${err.message})` : code;
 }
 
 function errorCode(err: unknown): unknown {

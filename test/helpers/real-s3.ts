@@ -81,3 +81,15 @@ export function realS3Client(s3: RealS3): Client {
     pathStyle: true,
   });
 }
+
+/**
+ * The keys of the multipart uploads in progress in a bucket, read from the raw
+ * ListMultipartUploads answer (minio's listIncompleteUploads finds none on Swift: it sends an
+ * empty delimiter, which s3api takes for one).
+ */
+export async function incompleteUploads(s3: RealS3, bucket: string): Promise<string[]> {
+  const response = await realS3Client(s3).makeRequestAsync({ method: 'GET', bucketName: bucket, query: 'uploads' });
+  const xml = Buffer.concat(await response.toArray()).toString();
+  if (/<IsTruncated>true</.test(xml)) throw new Error('more than one page of uploads');
+  return [...xml.matchAll(/<Upload><Key>([^<]*)<\/Key>/g)].map((match) => match[1]!).sort();
+}

@@ -8,9 +8,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { AppError } from '../../shared/errors';
 import type { BlobStore } from '../../server/storage/blob-store';
 import { FsBlobStore } from '../../server/storage/fs-blob-store';
-import { MinioBlobStore } from '../../server/storage/minio-blob-store';
+import { MinioBlobStore, type S3StorageConfig } from '../../server/storage/minio-blob-store';
 import { assertSafeKey, assertSafePrefix, INSTANCE_KEY_PREFIX, isInstanceKey, newInstanceKey } from '../../server/storage/object-keys';
-import { freshBucketName, startS3Server, type S3Server } from '../helpers/s3-server';
+import { incompleteUploads, realS3Client, startRealS3, type RealS3 } from '../helpers/real-s3';
+import { freshBucketName, startS3Server } from '../helpers/s3-server';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
 /** The smallest part S3 allows; the S3 store uses it here so 12 MB is a three-part upload. */
@@ -124,6 +125,25 @@ function describeBlobStoreContract(name: string, factory: () => Promise<StoreFix
       expect(await listAll(store, 'v1/nothing-here/')).toEqual([]);
     });
 
+    it('gives each entry under a prefix with its size and modification time', async () => {
+      const before = Date.now();
+      const sizes = new Map([
+        [newInstanceKey(), 0],
+        [newInstanceKey(), 1234],
+        ['v1/other/b.bin', 70_000],
+      ]);
+      for (const [key, size] of sizes) await store.put(key, streamOf(randomBytes(size)));
+      const after = Date.now();
+      const entries = [];
+      for await (const entry of store.entries('v1/')) entries.push(entry);
+      expect(entries.map(({ key, size }) => [key, size]).sort()).toEqual([...sizes].sort());
+      for (const { modifiedAt } of entries) {
+        // Swift's s3api gives whole seconds rounded up, a file system sub-millisecond times.
+        expect(modifiedAt.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+        expect(modifiedAt.getTime()).toBeLessThanOrEqual(Math.ceil(after / 1000) * 1000);
+      }
+    });
+
     it.each([
       ['a single-part body', 300 * 1024],
       ['a multipart body', PART_SIZE + 2_000_000],
@@ -195,25 +215,111 @@ describeBlobStoreContract('FsBlobStore', async () => {
   };
 });
 
-describe('MinioBlobStore on s3rver', () => {
-  let s3: S3Server;
-  const uploadPart = vi.spyOn(Client.prototype, 'uploadPart');
-  beforeAll(async () => {
-    s3 = await startS3Server();
+/** Where an S3 store of the contract connects: s3rver or the real server. */
+interface S3Endpoint {
+  endPoint: string;
+  port: number;
+  accessKey: string;
+  secretKey: string;
+  region: string;
+  stop?: () => Promise<void>;
+}
+
+const uploadPart = vi.spyOn(Client.prototype, 'uploadPart');
+afterAll(() => uploadPart.mockRestore());
+
+function describeS3Contract(name: string, start: () => Promise<S3Endpoint>): void {
+  describe(`MinioBlobStore on ${name}`, () => {
+    let s3: S3Endpoint;
+    beforeAll(async () => {
+      s3 = await start();
+    });
+    afterAll(async () => {
+      await s3?.stop?.();
+    });
+
+    describeBlobStoreContract('MinioBlobStore', async () => {
+      const bucket = freshBucketName();
+      const { endPoint, port, accessKey, secretKey, region } = s3;
+      const cfg = { kind: 's3', endPoint, port, useSSL: false, accessKey, secretKey, region, bucket } as const;
+      return {
+        store: await MinioBlobStore.open(cfg, { partSize: PART_SIZE }),
+        partsUploaded: () => uploadPart.mock.calls.filter(([config]) => config.bucketName === bucket).length,
+      };
+    });
   });
-  afterAll(async () => {
-    uploadPart.mockRestore();
-    await s3?.stop();
+}
+
+describeS3Contract('s3rver', startS3Server);
+describeS3Contract('a real S3 server (Swift s3api)', () => startRealS3());
+
+describe('MinioBlobStore on a real S3 server: what s3rver cannot show', () => {
+  let s3: RealS3;
+  let bucket: string;
+  let store: MinioBlobStore;
+  const openStore = (overrides: Partial<S3StorageConfig> = {}) => {
+    const { endPoint, port, accessKey, secretKey, region } = s3;
+    return MinioBlobStore.open(
+      { kind: 's3', endPoint, port, useSSL: false, accessKey, secretKey, region, bucket, ...overrides },
+      { partSize: PART_SIZE },
+    );
+  };
+  beforeAll(async () => {
+    s3 = await startRealS3();
+  });
+  beforeEach(async () => {
+    bucket = freshBucketName();
+    store = await openStore();
+  });
+  afterEach(() => store.close());
+
+  const uploadsLeft = () => incompleteUploads(s3, bucket);
+
+  it('aborts the multipart upload of a failed put: no parts left behind', async () => {
+    const key = newInstanceKey();
+    await expect(store.put(key, failingStream(PART_SIZE + 2_000_000, new Error('client went away')))).rejects.toThrow('client went away');
+    expect(await uploadsLeft()).toEqual([]);
   });
 
-  describeBlobStoreContract('MinioBlobStore', async () => {
-    const bucket = freshBucketName();
-    const { endPoint, port, useSSL, accessKey, secretKey, region } = s3;
-    const cfg = { kind: 's3', endPoint, port, useSSL, accessKey, secretKey, region, bucket } as const;
-    return {
-      store: await MinioBlobStore.open(cfg, { partSize: PART_SIZE }),
-      partsUploaded: () => uploadPart.mock.calls.filter(([config]) => config.bucketName === bucket).length,
-    };
+  it('removeIncompleteUploads aborts the uploads a crash left under v1/, and only those', async () => {
+    const client = realS3Client(s3);
+    const left = [newInstanceKey(), newInstanceKey(), 'v1/other/c.bin'];
+    for (const key of left) {
+      const uploadId = await client.initiateNewMultipartUpload(bucket, key, {});
+      const config = { bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: 1, headers: {} };
+      await client.uploadPart(config, randomBytes(PART_SIZE));
+    }
+    const outside = await client.initiateNewMultipartUpload(bucket, 'outside/d.bin', {});
+    const complete = newInstanceKey();
+    await store.put(complete, streamOf(randomBytes(100)));
+    expect(await uploadsLeft()).toEqual([...left, 'outside/d.bin'].sort());
+
+    expect(await store.removeIncompleteUploads()).toBe(3);
+    expect(await uploadsLeft()).toEqual(['outside/d.bin']);
+    expect(await store.removeIncompleteUploads()).toBe(0);
+    expect(await listAll(store, 'v1/')).toEqual([complete]);
+    await client.abortMultipartUpload(bucket, 'outside/d.bin', outside);
+  });
+
+  it('reports a bucket removed behind its back as STORAGE_FAILURE, never as a missing object', async () => {
+    const key = newInstanceKey();
+    await store.put(key, streamOf(randomBytes(10)));
+    const client = realS3Client(s3);
+    await client.removeObject(bucket, key);
+    await client.removeBucket(bucket);
+    const failure = { code: 'STORAGE_FAILURE', message: `Object storage is unavailable: the bucket ${bucket} does not exist.` };
+    await expect(store.head(key)).rejects.toMatchObject(failure);
+    await expect(store.get(key, { start: 3, end: 3 })).rejects.toMatchObject(failure);
+    const noSuchBucket = { code: 'STORAGE_FAILURE', message: expect.stringContaining('NoSuchBucket') };
+    await expect(store.get(key)).rejects.toMatchObject(noSuchBucket);
+    await expect(store.put(key, streamOf(randomBytes(10)))).rejects.toMatchObject(noSuchBucket);
+    await expect(listAll(store, 'v1/')).rejects.toMatchObject(noSuchBucket);
+  });
+
+  it('refuses wrong credentials at open with a readable STORAGE_FAILURE', async () => {
+    const refused = { code: 'STORAGE_FAILURE', message: expect.stringMatching(/^Object storage is unavailable: AccessDenied \(.+\)\.$/) };
+    await expect(openStore({ secretKey: 'not-the-secret' })).rejects.toMatchObject(refused);
+    await expect(openStore({ accessKey: 'nobody:here' })).rejects.toMatchObject(refused);
   });
 });
 
@@ -221,7 +327,12 @@ it('MinioBlobStore reports an unreachable server as STORAGE_FAILURE, keeping the
   const gone = await startS3Server();
   await gone.stop();
   const cfg = { ...gone, kind: 's3', bucket: freshBucketName() } as const;
-  const failure = { name: 'AppError', code: 'STORAGE_FAILURE', cause: expect.objectContaining({ code: 'ECONNREFUSED' }) };
+  const failure = {
+    name: 'AppError',
+    code: 'STORAGE_FAILURE',
+    message: 'Object storage is unavailable: ECONNREFUSED.',
+    cause: expect.objectContaining({ code: 'ECONNREFUSED' }),
+  };
   await expect(MinioBlobStore.open(cfg)).rejects.toMatchObject(failure);
 });
 

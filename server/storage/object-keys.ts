@@ -67,3 +67,14 @@ export function assertSafePrefix(prefix: string): void {
     throw new AppError('INTERNAL', `Refusing unsafe object key prefix ${JSON.stringify(prefix.slice(0, 100))}.`);
   }
 }
+
+/** Where `pacs check --repair` moves orphan instance objects before a later run deletes them (server/ops/consistency-check.ts). */
+export const QUARANTINE_KEY_PREFIX = 'v1/quarantine/';
+
+/** The quarantine key of an object under `v1/instances/`: the same path under `v1/quarantine/`. */
+export function quarantineKey(instanceKey: string): string {
+  if (!instanceKey.startsWith(INSTANCE_KEY_PREFIX)) {
+    throw new AppError('INTERNAL', `No quarantine key for ${JSON.stringify(instanceKey.slice(0, 100))}.`);
+  }
+  return `${QUARANTINE_KEY_PREFIX}${instanceKey.slice(INSTANCE_KEY_PREFIX.length)}`;
+}

@@ -18,7 +18,11 @@ const USAGE = `Usage: npm run pacs -- <command>
 
   backup <dir>                                a consistent snapshot of the running archive
   restore <dir>                               a snapshot into a fresh data dir or bucket, verified
-  check [--repair] [--verify]                 index and storage compared both ways
+  check [--repair] [--verify] [--grace 24h] [--json]
+                                              index and storage compared both ways: exit 0 when
+                                              consistent, 1 when not; --repair moves orphans older
+                                              than the grace to v1/quarantine/ and deletes those
+                                              quarantined longer; --verify reads every object
 
 Passwords are asked for twice on a terminal, or read from the first line of standard input
 with --password-stdin. The archive's files come from the same PACS_* variables as the server.`;

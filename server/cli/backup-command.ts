@@ -1,9 +1,35 @@
 import type { Config } from '../config';
+import { openLocation, parseLocation } from '../backup/backup-location';
+import { progressOn } from '../backup/progress';
+import { runBackup } from '../backup/run-backup';
+import { UsageError } from './usage-error';
 
-/** `npm run pacs -- backup` (issue 15): being built. */
+/**
+ * `npm run pacs -- backup <dir | s3://bucket/prefix>`: a consistent snapshot of the archive while
+ * it runs (server/backup/run-backup.ts); incremental into the same place. Exit 1 when the
+ * archive itself lacks objects its index names (run `pacs check`).
+ */
 export async function backupCommand(args: string[], config: Config): Promise<number> {
-  void args;
-  void config;
-  console.error('backup: not built yet');
-  return 1;
+  if (args.length !== 1) throw new UsageError('backup: give one folder or s3://bucket/prefix.');
+  const location = await openLocation(parseLocation(args[0], 'backup'), config.storage);
+  const started = performance.now();
+  const { manifest, tally, races, removed } = await runBackup(config, location, progressOn());
+  const seconds = (performance.now() - started) / 1000;
+  const { counts } = manifest;
+  const mb = counts.bytes / 1e6;
+  console.log(
+    [
+      `Backup in ${location.description} (${manifest.takenAt}): ${counts.studies} studies, ${counts.series} series, ${counts.instances} instances,`,
+      `${counts.objects} objects (${mb.toFixed(1)} MB): ${tally.copied} copied, ${tally.linked} hard-linked, ${tally.kept} kept from the last backup;`,
+      `${removed} no longer needed removed. ${races.dropped.length} deleted and ${races.replaced.length} re-stored during the backup.`,
+      `Took ${seconds.toFixed(1)} s (${(mb / seconds).toFixed(1)} MB/s).`,
+    ].join('\n'),
+  );
+  if (races.missing.length > 0) {
+    console.error(
+      `${races.missing.length} instances of the archive have no object in storage (not in the backup): run \`npm run pacs -- check\`.`,
+    );
+    return 1;
+  }
+  return 0;
 }

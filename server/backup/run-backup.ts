@@ -1,0 +1,147 @@
+import { copyFile, chmod, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config';
+import { createBlobStore } from '../storage/create-blob-store';
+import { archiveVersion } from './archive-version';
+import {
+  MANIFEST_FORMAT,
+  parseManifest,
+  type BackupFile,
+  type BackupFileName,
+  type BackupManifest,
+  type BackupObject,
+} from './backup-manifest';
+import type { BackupLocation } from './backup-location';
+import { checksumFile } from './checksum';
+import { eachConcurrently } from './each-concurrently';
+import { ObjectBackup, type ObjectRaces, type ObjectTally } from './object-backup';
+import type { Progress } from './progress';
+import { LiveIndex, SnapshotIndex } from './snapshot-index';
+import { snapshotDatabase } from './sqlite-snapshot';
+
+export interface BackupResult {
+  manifest: BackupManifest;
+  tally: ObjectTally;
+  races: ObjectRaces;
+  /** Objects of an earlier backup no instance of this one names, removed after the manifest was written. */
+  removed: number;
+}
+
+/** Objects copied at once: a local disk gains little past a few, an S3 server wants more requests in flight. */
+const CONCURRENCY = { fs: 4, s3: 8 } as const;
+
+/**
+ * `pacs backup`: a consistent snapshot of the running archive. The SQLite files through the
+ * online backup API (index first), the secret key, then the objects the index snapshot names
+ * (not a listing of storage, which races with ingest), the snapshot made to agree with what
+ * was copied (object-backup.ts), and the manifest last.
+ */
+export async function runBackup(config: Config, location: BackupLocation, progress: Progress): Promise<BackupResult> {
+  const started = performance.now();
+  const takenAt = new Date().toISOString();
+  await location.prepare();
+  const previous = await previousObjects(location);
+  const files: BackupFile[] = [];
+  const indexStaged = location.stagingPath('index.sqlite');
+  await snapshotDatabase(config.indexFile, indexStaged);
+  for (const [name, file] of [
+    ['access.sqlite', config.accessFile],
+    ['audit.sqlite', config.auditFile],
+  ] as const) {
+    const staged = location.stagingPath(name);
+    await snapshotDatabase(file, staged);
+    files.push(await commit(location, name, staged));
+  }
+  // Without it the peers' passwords sealed in the access database cannot be read.
+  if (await exists(config.secretKeyFile)) {
+    const staged = location.stagingPath('secret.key');
+    await copyFile(config.secretKeyFile, staged);
+    await chmod(staged, 0o600);
+    files.push(await commit(location, 'secret.key', staged));
+  }
+
+  const snapshot = SnapshotIndex.open(indexStaged);
+  const source = await createBlobStore(config.storage);
+  const live = LiveIndex.open(config.indexFile);
+  let objects: ObjectBackup;
+  try {
+    const instances = snapshot.instances();
+    const existing = await location.objectSizes();
+    objects = new ObjectBackup({
+      source,
+      sourceDir: config.storage.kind === 'fs' ? path.join(config.storage.dataDir, 'objects') : undefined,
+      location,
+      live,
+      existing,
+      previous,
+    });
+    progress.start('objects', instances.length);
+    try {
+      await eachConcurrently(instances, CONCURRENCY[config.storage.kind], async (instance) =>
+        progress.advance(await objects.backUp(instance)),
+      );
+    } finally {
+      progress.stop();
+    }
+    for (const instance of objects.races.dropped) snapshot.drop(instance);
+    for (const instance of objects.races.replaced) snapshot.replaceObject(instance);
+    const counts = snapshot.counts();
+    snapshot.finish();
+    files.unshift(await commit(location, 'index.sqlite', indexStaged));
+    const manifest: BackupManifest = {
+      format: MANIFEST_FORMAT,
+      takenAt,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+      archiveVersion: archiveVersion(),
+      storage: config.storage.kind,
+      counts: {
+        ...counts,
+        objects: objects.objects.length,
+        bytes: objects.objects.reduce((sum, o) => sum + o.size, 0),
+      },
+      files,
+      objects: objects.objects.sort((a, b) => (a.key < b.key ? -1 : 1)),
+    };
+    await location.writeManifest(JSON.stringify(manifest, null, 1));
+    const named = new Set(manifest.objects.map((o) => o.key));
+    let removed = 0;
+    for (const key of existing.keys()) {
+      if (named.has(key)) continue;
+      await location.removeObject(key);
+      removed++;
+    }
+    return { manifest, tally: objects.tally, races: objects.races, removed };
+  } catch (error) {
+    snapshot.close();
+    await unlink(indexStaged).catch(() => undefined);
+    throw error;
+  } finally {
+    live.close();
+    await source.close();
+    await location.close();
+  }
+}
+
+async function commit(location: BackupLocation, name: BackupFileName, staged: string): Promise<BackupFile> {
+  const { sha256, size } = await checksumFile(staged);
+  await location.commitFile(name, staged);
+  return { name, size, sha256 };
+}
+
+/** The objects of the location's current manifest, if it has a readable one. */
+async function previousObjects(location: BackupLocation): Promise<Map<string, BackupObject>> {
+  const text = await location.readManifest();
+  if (text === undefined) return new Map();
+  try {
+    return new Map(parseManifest(text, location.description).objects.map((o) => [o.key, o]));
+  } catch {
+    return new Map();
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { realCtSeries } from '../../fixtures/real-ct-series';
 import { BENCH_AUTHORIZATION } from './bench-account';
-import { costOf, costVerdict, formatCost, median, percentile, type Cost } from './ops-cost-stats';
+import { printOpsCostReport, qidoP50, type QidoFigures, type RoundFigures, type Scrape, type StowFigures } from './ops-cost-report';
 import { readCpuMs } from './proc-monitor';
 import { benchReport, finish, runBench } from './run-bench';
 import { startServer, stopServer, type BenchRun, type ServerProcess } from './server-process';
@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
 // Smoke-run defaults (about a minute); --full is the measurement (about 7 minutes on 2 cores).
 const SIZES = {
   smoke: { studies: 1000, slices: 40, rounds: 3, warmup: 1, queries: 120 },
-  full: { studies: 5000, slices: 300, rounds: 10, warmup: 1, queries: 600 },
+  full: { studies: 5000, slices: 300, rounds: 12, warmup: 1, queries: 600 },
 };
 const size = args.full ? SIZES.full : SIZES.smoke;
 const opt = {
@@ -69,7 +69,6 @@ function intArg(name: keyof typeof args, fallback: number, min: number): number 
 }
 
 const TARGET_PERCENT = 3;
-const MB = 1e6;
 
 interface Configuration {
   name: string;
@@ -164,22 +163,6 @@ function jsonItems(body: Buffer, status: number): Array<Record<string, { Value?:
 }
 
 // ---------------------------------------------------------------- STOW-RS, with a scrape
-
-interface Scrape {
-  ms: number;
-  status: number;
-  bytes: number;
-  /** sample lines (not # HELP / # TYPE) */
-  samples: number;
-}
-
-interface StowFigures {
-  seconds: number;
-  instances: number;
-  bytes: number;
-  serverCpuMs: number;
-  scrape?: Scrape;
-}
 
 async function scrapeMetrics(a: Archive): Promise<Scrape> {
   const agent = new http.Agent({ keepAlive: false });
@@ -291,13 +274,6 @@ async function buildQueries(archive: SyntheticArchive, a: Archive, count: number
   return queries;
 }
 
-interface QidoFigures {
-  latenciesMs: number[];
-  serverCpuMs: number;
-  /** results of each query, to compare the four archives' answers */
-  results: number[];
-}
-
 /**
  * The queries one after another, each asked of the four archives in turn (the order rotated from
  * query to query), so that drift between them is shared: one request in flight on the machine.
@@ -336,11 +312,6 @@ function rotated(count: number, shift: number): number[] {
 
 // ---------------------------------------------------------------- rounds
 
-interface RoundFigures {
-  stow: StowFigures;
-  qido: QidoFigures;
-}
-
 /** One round: the series stored into each archive in turn (the others paused), then the interleaved queries. */
 async function runRound(
   round: number,
@@ -366,114 +337,6 @@ async function runRound(
       if (results !== reference[q])
         problems.push(`${archives[n]!.config.name}: ${queries[q]!.path}: ${results} results, all on: ${reference[q]}`);
   return archives.map((_, n) => ({ stow: stow[n]!, qido: qido[n]! }));
-}
-
-// ---------------------------------------------------------------- report
-
-interface ConfigSummary {
-  name: string;
-  instancesPerSecond: number;
-  mbPerSecond: number;
-  serverCpuMsPerInstance: number;
-  qidoP50Ms: number;
-  qidoP95Ms: number;
-  serverCpuMsPerQuery: number;
-}
-
-interface CostRow {
-  feature: string;
-  stowTime: Cost;
-  stowCpu: Cost;
-  qidoP50: Cost;
-  qidoP95: Cost;
-  qidoCpu: Cost;
-}
-
-const p50 = (f: RoundFigures) => percentile(f.qido.latenciesMs, 50);
-const p95 = (f: RoundFigures) => percentile(f.qido.latenciesMs, 95);
-
-function summarize(rounds: RoundFigures[][], n: number): ConfigSummary {
-  const mine = rounds.map((r) => r[n]!);
-  return {
-    name: CONFIGURATIONS[n]!.name,
-    instancesPerSecond: median(mine.map((f) => f.stow.instances / f.stow.seconds)),
-    mbPerSecond: median(mine.map((f) => f.stow.bytes / MB / f.stow.seconds)),
-    serverCpuMsPerInstance: median(mine.map((f) => f.stow.serverCpuMs / f.stow.instances)),
-    qidoP50Ms: median(mine.map(p50)),
-    qidoP95Ms: median(mine.map(p95)),
-    serverCpuMsPerQuery: median(mine.map((f) => f.qido.serverCpuMs / f.qido.latenciesMs.length)),
-  };
-}
-
-function costs(rounds: RoundFigures[][], feature: string, off: number): CostRow {
-  const pair = (figure: (f: RoundFigures) => number) =>
-    costOf(
-      rounds.map((r) => figure(r[0]!)),
-      rounds.map((r) => figure(r[off]!)),
-    );
-  return {
-    feature,
-    stowTime: pair((f) => f.stow.seconds),
-    stowCpu: pair((f) => f.stow.serverCpuMs),
-    qidoP50: pair(p50),
-    qidoP95: pair(p95),
-    qidoCpu: pair((f) => f.qido.serverCpuMs),
-  };
-}
-
-function table(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
-function printReport(summaries: ConfigSummary[], rows: CostRow[], scrapes: Scrape[], roundCount: number): void {
-  const mb = summaries[0] ? (opt.slices * (summaries[0].mbPerSecond / summaries[0].instancesPerSecond)).toFixed(1) : '?';
-  console.log(
-    `\nSTOW-RS: ${opt.slices} real CT slices (${mb} MB) per round, ${opt.batch} per request, ${opt.concurrency} in flight; ` +
-      `QIDO-RS: ${opt.queries} study and series queries one after another on ${opt.studies} studies. Medians of ${roundCount} rounds:`,
-  );
-  table(
-    ['configuration', 'STOW inst/s', 'MB/s', 'srv CPU ms/inst', 'QIDO p50 ms', 'p95 ms', 'srv CPU ms/query'],
-    summaries.map((s) => [
-      s.name,
-      s.instancesPerSecond.toFixed(0),
-      s.mbPerSecond.toFixed(1),
-      s.serverCpuMsPerInstance.toFixed(2),
-      s.qidoP50Ms.toFixed(2),
-      s.qidoP95Ms.toFixed(2),
-      s.serverCpuMsPerQuery.toFixed(2),
-    ]),
-  );
-  const coverage = rows[0]?.stowTime.coverage ?? 0;
-  console.log(
-    `\ncost of the feature (all on against it off): median of the ${roundCount} per-round ratios − 1 ` +
-      `[interval of the median, ${(coverage * 100).toFixed(0)} % confidence${coverage < 0.95 ? ': too few rounds for 95 %, --full has enough' : ''}]:`,
-  );
-  table(
-    ['feature', 'STOW time', 'STOW srv CPU', 'QIDO p50', 'QIDO p95', 'QIDO srv CPU'],
-    rows.map((r) => [
-      r.feature,
-      formatCost(r.stowTime),
-      formatCost(r.stowCpu),
-      formatCost(r.qidoP50),
-      formatCost(r.qidoP95),
-      formatCost(r.qidoCpu),
-    ]),
-  );
-  if (scrapes.length > 0) {
-    const ms = scrapes.map((s) => s.ms);
-    const last = scrapes.at(-1)!;
-    console.log(
-      `\nGET /metrics during the STOW load (${scrapes.length} scrapes, counted in the STOW time above): ` +
-        `p50 ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms, ${(last.bytes / 1000).toFixed(1)} kB, ${last.samples} samples, status ${last.status}. ` +
-        `One scrape per round is more often than Prometheus's 15 s, so the metrics cost above is an upper bound.`,
-    );
-  }
-  console.log(`\ntarget: each feature under ${TARGET_PERCENT} % on STOW-RS throughput and QIDO-RS p50`);
-  for (const r of rows)
-    console.log(`  ${r.feature.padEnd(8)} STOW ${costVerdict(r.stowTime, TARGET_PERCENT)}, QIDO ${costVerdict(r.qidoP50, TARGET_PERCENT)}`);
 }
 
 // ---------------------------------------------------------------- main
@@ -507,16 +370,26 @@ async function main(run: BenchRun): Promise<number> {
         `round ${round + 1}/${opt.warmup + opt.rounds}${round < opt.warmup ? ' (warm-up)' : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
           figures
             .map(
-              (f, n) => `${CONFIGURATIONS[n]!.name} ${(f.stow.instances / f.stow.seconds).toFixed(0)} inst/s, p50 ${p50(f).toFixed(2)} ms`,
+              (f, n) =>
+                `${CONFIGURATIONS[n]!.name} ${(f.stow.instances / f.stow.seconds).toFixed(0)} inst/s, p50 ${qidoP50(f).toFixed(2)} ms`,
             )
             .join('; '),
       );
     }
-    const summaries = CONFIGURATIONS.map((_, n) => summarize(measured, n));
-    const rows = [costs(measured, 'metrics', 1), costs(measured, 'digest', 2), costs(measured, 'both', 3)];
-    const scrapes = measured.flatMap((r) => r.flatMap((f) => (f.stow.scrape ? [f.stow.scrape] : [])));
-    printReport(summaries, rows, scrapes, measured.length);
-    Object.assign(report, { configurations: summaries, costs: rows, scrapes, rounds: measured });
+    const figures = printOpsCostReport(
+      {
+        configurations: CONFIGURATIONS.map((c) => c.name),
+        features: [
+          { feature: 'metrics', off: 1 },
+          { feature: 'digest', off: 2 },
+          { feature: 'both', off: 3 },
+        ],
+        ...opt,
+        targetPercent: TARGET_PERCENT,
+      },
+      measured,
+    );
+    Object.assign(report, figures, { rounds: measured });
   } finally {
     await stopArchives(archives);
   }

@@ -73,12 +73,16 @@ export function costOf(on: readonly number[], off: readonly number[]): Cost {
   };
 }
 
-export type CostVerdict = 'met' | 'met at the median' | 'NOT met';
+export type CostVerdict = 'met' | 'NOT met' | 'met at the median' | 'NOT met at the median';
 
-/** Against a target "under `targetPercent`": met when the whole interval is under it, at the median when only the median is. */
+/**
+ * Against a target "under `targetPercent`": met (or not) when the whole interval is under (or
+ * over) it at ≥ 95 % confidence; otherwise only the median says, and the verdict says so.
+ */
 export function costVerdict(cost: Cost, targetPercent: number): CostVerdict {
-  if (cost.highPercent < targetPercent) return 'met';
-  return cost.medianPercent < targetPercent ? 'met at the median' : 'NOT met';
+  if (cost.coverage >= 0.95 && cost.highPercent < targetPercent) return 'met';
+  if (cost.coverage >= 0.95 && cost.lowPercent >= targetPercent) return 'NOT met';
+  return cost.medianPercent < targetPercent ? 'met at the median' : 'NOT met at the median';
 }
 
 export function formatCost(cost: Cost): string {

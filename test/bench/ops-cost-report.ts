@@ -1,0 +1,178 @@
+/**
+ * What bench:ops measured and what it prints: each configuration's figures (medians of the
+ * rounds), the cost of metrics, of the digest and of both against the all-on default, the /metrics
+ * scrapes, and the verdict against the target.
+ */
+import { costOf, costVerdict, formatCost, median, percentile, type Cost } from './ops-cost-stats';
+
+export interface Scrape {
+  ms: number;
+  status: number;
+  bytes: number;
+  /** sample lines (not # HELP / # TYPE) */
+  samples: number;
+}
+
+export interface StowFigures {
+  seconds: number;
+  instances: number;
+  bytes: number;
+  serverCpuMs: number;
+  scrape?: Scrape;
+}
+
+export interface QidoFigures {
+  latenciesMs: number[];
+  serverCpuMs: number;
+  /** results of each query, to compare the four archives' answers */
+  results: number[];
+}
+
+/** One configuration in one round. */
+export interface RoundFigures {
+  stow: StowFigures;
+  qido: QidoFigures;
+}
+
+export interface ConfigSummary {
+  name: string;
+  instancesPerSecond: number;
+  mbPerSecond: number;
+  serverCpuMsPerInstance: number;
+  qidoP50Ms: number;
+  qidoP95Ms: number;
+  serverCpuMsPerQuery: number;
+}
+
+export interface CostRow {
+  feature: string;
+  stowTime: Cost;
+  stowCpu: Cost;
+  qidoP50: Cost;
+  qidoP95: Cost;
+  qidoCpu: Cost;
+}
+
+export interface OpsCostSetup {
+  /** configuration names; the first is all on, the feature rows compare it with the others */
+  configurations: readonly string[];
+  /** the feature each other configuration turns off, by its index */
+  features: ReadonlyArray<{ feature: string; off: number }>;
+  slices: number;
+  batch: number;
+  concurrency: number;
+  queries: number;
+  studies: number;
+  targetPercent: number;
+}
+
+const MB = 1e6;
+
+export const qidoP50 = (f: RoundFigures): number => percentile(f.qido.latenciesMs, 50);
+const qidoP95 = (f: RoundFigures): number => percentile(f.qido.latenciesMs, 95);
+
+function summarize(name: string, mine: readonly RoundFigures[]): ConfigSummary {
+  return {
+    name,
+    instancesPerSecond: median(mine.map((f) => f.stow.instances / f.stow.seconds)),
+    mbPerSecond: median(mine.map((f) => f.stow.bytes / MB / f.stow.seconds)),
+    serverCpuMsPerInstance: median(mine.map((f) => f.stow.serverCpuMs / f.stow.instances)),
+    qidoP50Ms: median(mine.map(qidoP50)),
+    qidoP95Ms: median(mine.map(qidoP95)),
+    serverCpuMsPerQuery: median(mine.map((f) => f.qido.serverCpuMs / f.qido.latenciesMs.length)),
+  };
+}
+
+/** All on (configuration 0) against configuration `off`, round by round. */
+function costs(rounds: readonly RoundFigures[][], feature: string, off: number): CostRow {
+  const pair = (figure: (f: RoundFigures) => number) =>
+    costOf(
+      rounds.map((r) => figure(r[0]!)),
+      rounds.map((r) => figure(r[off]!)),
+    );
+  return {
+    feature,
+    stowTime: pair((f) => f.stow.seconds),
+    stowCpu: pair((f) => f.stow.serverCpuMs),
+    qidoP50: pair(qidoP50),
+    qidoP95: pair(qidoP95),
+    qidoCpu: pair((f) => f.qido.serverCpuMs),
+  };
+}
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+/** Prints the report of the measured rounds (warm-up left out); its figures, for the JSON report. */
+export function printOpsCostReport(
+  setup: OpsCostSetup,
+  rounds: readonly RoundFigures[][],
+): { configurations: ConfigSummary[]; costs: CostRow[]; scrapes: Scrape[] } {
+  const summaries = setup.configurations.map((name, n) =>
+    summarize(
+      name,
+      rounds.map((r) => r[n]!),
+    ),
+  );
+  const rows = setup.features.map(({ feature, off }) => costs(rounds, feature, off));
+  const scrapes = rounds.flatMap((r) => r.flatMap((f) => (f.stow.scrape ? [f.stow.scrape] : [])));
+  const seriesMb = (rounds[0]?.[0]?.stow.bytes ?? 0) / MB;
+
+  console.log(
+    `\nSTOW-RS: ${setup.slices} real CT slices (${seriesMb.toFixed(1)} MB) per round, ${setup.batch} per request, ` +
+      `${setup.concurrency} in flight; QIDO-RS: ${setup.queries} study and series queries one after another ` +
+      `on ${setup.studies} studies. Medians of ${rounds.length} rounds:`,
+  );
+  table(
+    ['configuration', 'STOW inst/s', 'MB/s', 'srv CPU ms/inst', 'QIDO p50 ms', 'p95 ms', 'srv CPU ms/query'],
+    summaries.map((s) => [
+      s.name,
+      s.instancesPerSecond.toFixed(0),
+      s.mbPerSecond.toFixed(1),
+      s.serverCpuMsPerInstance.toFixed(2),
+      s.qidoP50Ms.toFixed(2),
+      s.qidoP95Ms.toFixed(2),
+      s.serverCpuMsPerQuery.toFixed(2),
+    ]),
+  );
+
+  const coverage = rows[0]?.stowTime.coverage ?? 0;
+  console.log(
+    `\ncost of the feature (all on against it off): median of the ${rounds.length} per-round ratios − 1 ` +
+      `[interval of the median, ${(coverage * 100).toFixed(0)} % confidence` +
+      `${coverage < 0.95 ? ': too few rounds for 95 %, --full has enough' : ''}]:`,
+  );
+  table(
+    ['feature', 'STOW time', 'STOW srv CPU', 'QIDO p50', 'QIDO p95', 'QIDO srv CPU'],
+    rows.map((r) => [
+      r.feature,
+      formatCost(r.stowTime),
+      formatCost(r.stowCpu),
+      formatCost(r.qidoP50),
+      formatCost(r.qidoP95),
+      formatCost(r.qidoCpu),
+    ]),
+  );
+
+  if (scrapes.length > 0) {
+    const ms = scrapes.map((s) => s.ms);
+    const last = scrapes.at(-1)!;
+    console.log(
+      `\nGET /metrics halfway through the STOW load (${scrapes.length} scrapes, inside the STOW time above): ` +
+        `p50 ${median(ms).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms, ${(last.bytes / 1000).toFixed(1)} kB, ` +
+        `${last.samples} samples, status ${last.status}. A scrape per round is more often than Prometheus's every 15 s, ` +
+        `so the metrics cost above is an upper bound.`,
+    );
+  }
+
+  console.log(`\ntarget: each feature under ${setup.targetPercent} % on STOW-RS throughput and QIDO-RS p50`);
+  for (const r of rows)
+    console.log(
+      `  ${r.feature.padEnd(8)} STOW ${costVerdict(r.stowTime, setup.targetPercent)}, QIDO ${costVerdict(r.qidoP50, setup.targetPercent)}`,
+    );
+  return { configurations: summaries, costs: rows, scrapes };
+}

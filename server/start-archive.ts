@@ -65,7 +65,7 @@ export async function startArchive(
   const index = new ArchiveIndex(db);
   const indexWriter = new IndexWriter(index);
   const accessDb = openAccessDb(config.accessFile);
-  const audit = AuditLog.open(config.auditFile);
+  const audit = AuditLog.open(config.auditFile, (message, error) => logger.error(message, error));
   let publicUrl = config.publicUrl;
   const users = new UserStore(accessDb);
   const access: AccessContext = {
@@ -200,7 +200,7 @@ export async function startArchive(
     health: archiveHealthChecks({
       indexDb: db,
       accessDb,
-      auditDb: audit.db,
+      audit,
       blobStore,
       freeSpace,
       dimse,

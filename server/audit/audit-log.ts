@@ -62,12 +62,21 @@ const casefold = (text: string) => text.normalize('NFC').toLowerCase();
 
 /** Repeated reads of one study by one principal within this window are recorded once. */
 const VIEW_COALESCE_MS = 10 * 60_000;
+/** Records kept in memory while the audit file cannot be written (a full disk): some 30 MB at most. */
+const MAX_UNWRITTEN = 100_000;
+/** How often writing them is tried again. */
+const RETRY_MS = 1_000;
 
 /**
  * The audit trail: an append-only SQLite file of its own (triggers refuse UPDATE and DELETE), so
  * it can be kept, copied and checked apart from the index, and never waits behind a STOW commit.
  * A viewer reads hundreds of frames per study: those reads are recorded once per principal,
  * study and outcome every ten minutes instead of once per frame.
+ *
+ * When the file cannot be written (SQLITE_FULL on a full disk), what was audited is still served:
+ * the records wait in memory, are written as soon as the file takes them again (tried every
+ * second), and `unwritten()` makes the condition visible to /health/ready. Past MAX_UNWRITTEN the
+ * oldest go to the error log, one line each, rather than nowhere.
  */
 export class AuditLog {
   private readonly insertAll: (rows: Array<Record<string, unknown>>) => void;
@@ -75,8 +84,14 @@ export class AuditLog {
   private readonly recentViews = new Map<string, number>();
   /** `query` statements, one pair per combination of filter fields. */
   private readonly statement;
+  /** Why the last write failed, while records wait in memory. */
+  private failure: string | undefined;
+  private retry: NodeJS.Timeout | undefined;
 
-  constructor(readonly db: Database.Database) {
+  constructor(
+    readonly db: Database.Database,
+    private readonly log: (message: string, error?: unknown) => void = (message, error) => console.error(message, error ?? ''),
+  ) {
     this.statement = statementCache(db);
     db.function('casefold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? casefold(value) : value));
     const insert = db.prepare(
@@ -88,10 +103,10 @@ export class AuditLog {
     });
   }
 
-  static open(file: string): AuditLog {
+  static open(file: string, log?: (message: string, error?: unknown) => void): AuditLog {
     // NORMAL: a power cut may lose the last moment's records, never the file's consistency (WAL);
     // FULL would fsync every group commit on the event loop.
-    return new AuditLog(openDatabase(file, { what: 'audit trail', synchronous: 'NORMAL', migrations: MIGRATIONS }));
+    return new AuditLog(openDatabase(file, { what: 'audit trail', synchronous: 'NORMAL', migrations: MIGRATIONS }), log);
   }
 
   record(event: AuditEvent, now = Date.now()): void {
@@ -127,9 +142,33 @@ export class AuditLog {
    */
   flush(): void {
     if (this.pending.length === 0 || !this.db.open) return;
-    const batch = this.pending;
+    try {
+      this.insertAll(this.pending);
+    } catch (error) {
+      this.writeFailed(error);
+      return;
+    }
+    if (this.failure !== undefined) this.log(`the audit trail is written again (${this.pending.length} records written late)`);
+    this.failure = undefined;
     this.pending = [];
-    this.insertAll(batch);
+  }
+
+  /** How many records wait in memory and why, while the audit file cannot be written. */
+  unwritten(): { records: number; reason: string } | undefined {
+    return this.failure === undefined ? undefined : { records: this.pending.length, reason: this.failure };
+  }
+
+  private writeFailed(error: unknown): void {
+    if (this.failure === undefined) {
+      this.log('the audit trail cannot be written: its records wait in memory and are written once it can be', error);
+    }
+    this.failure = error instanceof Error ? error.message : String(error);
+    const over = this.pending.length - MAX_UNWRITTEN;
+    if (over > 0) for (const row of this.pending.splice(0, over)) this.log(`audit record not written: ${JSON.stringify(row)}`);
+    this.retry ??= setTimeout(() => {
+      this.retry = undefined;
+      this.flush();
+    }, RETRY_MS).unref();
   }
 
   query(filter: AuditFilter): { records: AuditRecord[]; total: number } {
@@ -173,6 +212,8 @@ export class AuditLog {
 
   close(): void {
     this.flush();
+    clearTimeout(this.retry);
+    for (const row of this.failure === undefined ? [] : this.pending) this.log(`audit record not written: ${JSON.stringify(row)}`);
     this.db.close();
   }
 }

@@ -13,6 +13,7 @@ import { ObjectDigest } from '../storage/object-digest';
 import type { StoredBulk } from '../index/stored-bulk';
 import { Part10Error, Part10StreamParser, type ParsedPart10 } from './part10-parser';
 import { BULK_BASE_MARKER } from './bulk-data-uri';
+import { DISK_FULL_COMMENT, isDiskFull } from '../ops/disk-full';
 
 /** An instance whose bytes have all been received; `complete` waits for storage, then indexes. */
 export interface ReceivedInstance {
@@ -159,7 +160,7 @@ async function receive(
     sink.destroy();
     await stored.catch(() => undefined);
     await discard(deps, key);
-    const outcome = failure(FailureReason.OutOfResources, 'Object storage could not store the instance.');
+    const outcome = failure(FailureReason.OutOfResources, storageFailure(storageError));
     return { size: position, complete: async () => outcome };
   }
 
@@ -221,7 +222,7 @@ async function completeInstance(
   } catch (error) {
     deps.log(`storage failed for a STOW instance (key ${key})`, error);
     await discard(deps, key);
-    return failure(FailureReason.OutOfResources, 'Object storage could not store the instance.', ids);
+    return failure(FailureReason.OutOfResources, storageFailure(error), ids);
   }
   try {
     const result = await deps.indexWriter.insert({
@@ -262,6 +263,8 @@ async function completeInstance(
   } catch (error) {
     deps.log(`index transaction failed for a STOW instance (key ${key})`, error);
     await discard(deps, key);
+    // A full disk (SQLITE_FULL) is out of resources, which the sender may retry; anything else a processing failure.
+    if (isDiskFull(error)) return failure(FailureReason.OutOfResources, DISK_FULL_COMMENT, ids);
     return failure(FailureReason.ProcessingFailure, 'The instance could not be indexed.', ids);
   }
 }
@@ -333,6 +336,11 @@ function validate(parsed: ParsedPart10, expected: string | ExpectedInstances | u
   // A Media Storage SOP Instance UID (0002,0003) that differs from (0008,0018) is accepted
   // (lenient in): real modality exports carry it; the data set's own UID is authoritative.
   return undefined;
+}
+
+/** Why the object could not be stored, for the sender: a full disk said as such. */
+function storageFailure(error: unknown): string {
+  return isDiskFull(error) ? DISK_FULL_COMMENT : 'Object storage could not store the instance.';
 }
 
 function failure(

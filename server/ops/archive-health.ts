@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
+import type { AuditLog } from '../audit/audit-log';
 import type { DimseListener } from '../dimse/dimse-listener';
 import type { TransferQueue } from '../exchange/transfer-queue';
 import type { BlobStore } from '../storage/blob-store';
@@ -10,7 +11,7 @@ import type { HealthCheck } from './health';
 export interface ArchiveHealthDeps {
   indexDb: Database.Database;
   accessDb: Database.Database;
-  auditDb: Database.Database;
+  audit: Pick<AuditLog, 'db' | 'unwritten'>;
   blobStore: BlobStore;
   freeSpace: FreeSpaceGuard;
   dimse: DimseListener | undefined;
@@ -19,12 +20,21 @@ export interface ArchiveHealthDeps {
 
 const PROBE = Buffer.from('pacs health probe\n');
 
-/** What /health/ready checks: the three databases, object storage (a tiny write and delete), free disk, the DIMSE listener, the transfer queue. */
+/** What /health/ready checks: the three databases (the audit trail also failing while its records cannot be written), object storage (a tiny write and delete), free disk, the DIMSE listener, the transfer queue. */
 export function archiveHealthChecks(deps: ArchiveHealthDeps): HealthCheck[] {
   const checks: HealthCheck[] = [
     { name: 'index', run: () => readable(deps.indexDb) },
     { name: 'access', run: () => readable(deps.accessDb) },
-    { name: 'audit', run: () => readable(deps.auditDb) },
+    {
+      name: 'audit',
+      run: () => {
+        readable(deps.audit.db);
+        const unwritten = deps.audit.unwritten();
+        if (unwritten)
+          throw new Error(`${unwritten.records} audit records wait in memory, the file cannot be written: ${unwritten.reason}`);
+        return undefined;
+      },
+    },
     {
       name: 'storage',
       run: async () => {

@@ -231,13 +231,19 @@ async function writeAll(fd: number, buffers: Buffer[], length: number): Promise<
   while (rest.length > 0) rest = rest.subarray((await writeFd(fd, rest)).bytesWritten);
 }
 
-/** Runs a file-system call, turning ENOENT into BLOB_NOT_FOUND (when `key` is given) and other errors into STORAGE_FAILURE. */
+/**
+ * Runs a file-system call, turning ENOENT into BLOB_NOT_FOUND (when `key` is given), a full disk
+ * (ENOSPC, or EDQUOT of a quota) into STORAGE_FULL and other errors into STORAGE_FAILURE.
+ */
 async function storageCall<T>(call: () => Promise<T>, key?: string): Promise<T> {
   try {
     return await call();
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (key !== undefined && (hasCode(err, 'ENOENT') || hasCode(err, 'ENOTDIR'))) throw notFound(key, err);
+    if (hasCode(err, 'ENOSPC') || hasCode(err, 'EDQUOT')) {
+      throw new AppError('STORAGE_FULL', 'The disk holding the objects is full.', { cause: err, retryAfterSeconds: 60 });
+    }
     throw new AppError('STORAGE_FAILURE', undefined, { cause: err });
   }
 }

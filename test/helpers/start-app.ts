@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
+import { createLogger, type Logger } from '../../server/logger';
 import { startArchive, type RunningArchive } from '../../server/start-archive';
 import { basicAuthorization, signedInFetch, type ArchiveClient, type ArchiveFetch } from './signed-in-fetch';
 
@@ -39,13 +39,14 @@ export function testArchiveEnv(dataDir: string): Record<string, string> {
 /**
  * Starts the real server on a loopback port 0 with a fresh data folder (and so a fresh SQLite
  * file) and the admin account TEST_ADMIN. `env` adds PACS_* variables, e.g. S3 settings from
- * `startS3Server`. Every request says who makes it: `archive.fetch()` as that admin, plain
- * fetch() with its own credentials or none.
+ * `startS3Server`, or a PACS_DATA_DIR of the test's own; `logger` hears what the archive logs.
+ * Every request says who makes it: `archive.fetch()` as that admin, plain fetch() with its own
+ * credentials or none.
  */
-export async function startTestArchive(env: Record<string, string> = {}): Promise<TestArchive> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pacs-test-'));
+export async function startTestArchive(env: Record<string, string> = {}, logger: Logger = createLogger('error')): Promise<TestArchive> {
+  const dataDir = env.PACS_DATA_DIR ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'pacs-test-')));
   const config = loadConfig({ ...testArchiveEnv(dataDir), PACS_PORT: '0', ...env });
-  const archive = await startArchive(config, createLogger('error'));
+  const archive = await startArchive(config, logger);
   const adminAuthorization = basicAuthorization(TEST_ADMIN.username, TEST_ADMIN.password);
   return Object.assign(archive, {
     dicomWeb: `${archive.url}/dicom-web`,

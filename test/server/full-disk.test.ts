@@ -3,13 +3,13 @@ import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../helpers/corpus';
-import { runDcmtk, startStorescp } from '../helpers/dcmtk';
+import { runDcmtk } from '../helpers/dcmtk';
 import { dataSetOf } from '../helpers/dimse-archive';
 import { getJson, getMultipart, stowBody, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
 import { addRemoteAe } from '../helpers/remote-aes';
 import { mountSmallFilesystem, type SmallFilesystem } from '../helpers/small-filesystem';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
-import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
+import { receivedByStorescp } from '../helpers/storescp-reference';
 
 const SERIES_DIR = path.join(CORPUS_DIR, 'series/ct-abdomen-philips-tcia');
 const FILES = fs
@@ -123,30 +123,11 @@ describe('full disk: the free-space floor on a 64 MiB tmpfs', () => {
       FILES[5]!,
     ]);
     expect(store.code, store.output).toBe(0);
-    const sent = await asReceivedByStorescp(FILES[5]!);
-    acknowledged.set(sopUidOf(sent), sent);
+    for (const [sopUid, received] of await receivedByStorescp([FILES[5]!], true)) acknowledged.set(sopUid, received);
     expect((await archive.fetch('/health/ready')).status).toBe(200);
     expect(await instanceCount()).toBe(6);
     await expectAcknowledgedIntact();
   });
-
-  /** What crosses the wire when storescu sends `file`: DCMTK re-encodes the data set, so its own storescp (+B) is the reference. */
-  async function asReceivedByStorescp(file: string): Promise<Buffer> {
-    const dir = await makeTempDir('full-disk-storescp');
-    try {
-      const scp = await startStorescp(dir, 'PACS', ['+xi']);
-      try {
-        const sent = await runDcmtk('storescu', ['-xi', '-aet', 'FULL_CT', '-aec', 'PACS', '127.0.0.1', String(scp.port), file]);
-        expect(sent.code, sent.output).toBe(0);
-      } finally {
-        await scp.stop();
-      }
-      const [name] = fs.readdirSync(dir);
-      return fs.readFileSync(path.join(dir, name!));
-    } finally {
-      await removeTempDir(dir);
-    }
-  }
 
   async function instanceCount(): Promise<number> {
     const instances = await getJson(archive, `${archive.dicomWeb}/studies/${STUDY}/instances`);

@@ -10,7 +10,7 @@ import { dataSetOf } from '../helpers/dimse-archive';
 import { getJson, getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
 import { addRemoteAe } from '../helpers/remote-aes';
 import { mountSmallFilesystem, type SmallFilesystem } from '../helpers/small-filesystem';
-import { startTestArchive, type TestArchive } from '../helpers/start-app';
+import { startTestArchive, TEST_ADMIN, type TestArchive } from '../helpers/start-app';
 import { receivedByStorescp } from '../helpers/storescp-reference';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
@@ -74,7 +74,7 @@ describe('full disk during writes: ENOSPC and SQLITE_FULL on a 64 MiB tmpfs, the
     await disk.removeBallast();
   });
 
-  it('the audit trail full too: reads go on, the records wait in memory and reach the file once space is back', async () => {
+  it('the audit trail full too: reads go on, a sign-in is a 503, the audit records wait in memory and reach the file once space is back', async () => {
     const audited = () => archive.access.audit.query({ action: 'query', limit: 1, offset: 0 }).total;
     const before = audited();
     await disk.leaveFree(0);
@@ -93,6 +93,16 @@ describe('full disk during writes: ENOSPC and SQLITE_FULL on a 64 MiB tmpfs, the
     const frame = await getMultipart(archive, `${instanceUrl}/frames/1`, 'multipart/related; type="application/octet-stream"');
     expect(frame.status).toBe(200);
     expect(file.subarray(file.length - 1024 * 1024 * 2).equals(frame.parts[0]!.body)).toBe(true);
+
+    // A sign-in must write its session: refused with the reason, not a 500.
+    const signIn = await fetch(`${archive.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TEST_ADMIN),
+    });
+    expect(signIn.status).toBe(503);
+    expect(signIn.headers.get('retry-after')).toBe('60');
+    expect(((await signIn.json()) as { code: string }).code).toBe('STORAGE_FULL');
 
     const ready = await getJson(archive, `${archive.url}/health/ready`, 'application/json');
     expect(ready.status).toBe(503);

@@ -60,7 +60,7 @@ describe('pacs check: index and storage compared both ways', () => {
       await fs.rm(objectPath(missing));
       await fs.truncate(objectPath(truncated), saved[1]!.length - 100);
       const bytes = Buffer.from(saved[2]!);
-      bytes[bytes.length - 1] ^= 0x01; // a pixel, same size: only the digest can tell
+      bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0x01, bytes.length - 1); // a pixel, same size: only the digest can tell
       await fs.writeFile(objectPath(corrupted), bytes);
 
       const plain = await check();

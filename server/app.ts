@@ -24,6 +24,9 @@ import type { DimseAdmin } from './dimse/remote-ae-routes';
 import { serveViewer } from './viewer/serve-viewer';
 import type { Logger } from './logger';
 import { healthRoutes, type HealthCheck } from './ops/health';
+import type { ArchiveMetrics } from './ops/metrics';
+import { metricsRoute } from './ops/metrics-route';
+import { timeRequests } from './ops/metrics-request-timer';
 
 export interface AppDeps {
   index: ArchiveIndex;
@@ -49,6 +52,8 @@ export interface AppDeps {
   logger: Logger;
   /** The built viewer (default dist/viewer); see server/viewer/. */
   viewerDir?: string;
+  /** With PACS_METRICS: what GET /metrics reports, and PACS_METRICS_TOKEN. */
+  metrics?: { metrics: ArchiveMetrics; token: string | undefined } | undefined;
 }
 
 /** Builds the Express app from its dependencies; no I/O happens here. */
@@ -58,6 +63,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
+  const metrics = deps.metrics?.metrics;
+  if (metrics) app.use(timeRequests(metrics));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.locals.requestId = randomUUID();
     res.setHeader('X-Request-Id', res.locals.requestId as string);
@@ -67,6 +74,9 @@ export function createApp(deps: AppDeps): Express {
   // Liveness and readiness carry no patient data and answer monitors without an account.
   app.use(healthRoutes(deps.health));
   app.use(cors(deps.corsOrigins));
+  // GET /metrics: the metrics token is checked before `authenticate` (which knows no such token), accounts after.
+  const metricsRoutes = metrics && metricsRoute(metrics, deps.access, deps.metrics?.token);
+  if (metricsRoutes) app.use(metricsRoutes.before);
   // Who is calling (session cookie, Basic, Bearer), and for a share link the archive as it sees it.
   const views = new ShareViews(deps.index);
   app.use(authenticate(deps.access));
@@ -76,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(csrfGuard(deps.access));
+  if (metricsRoutes) app.use(metricsRoutes.after);
   const log = (message: string, error?: unknown) => deps.logger.error(message, error);
   app.use(
     '/api',
@@ -114,6 +125,12 @@ export function createApp(deps: AppDeps): Express {
   app.use((req: Request) => {
     throw new AppError('NOT_FOUND', `No resource at ${req.method} ${req.path.slice(0, 200)}.`);
   });
+  if (metrics) {
+    app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
+      metrics.errorSeen(error);
+      next(error);
+    });
+  }
   app.use(errorMiddleware(deps.logger));
   return app;
 }

@@ -31,6 +31,10 @@ import { startDimse } from './dimse/dimse';
 import { FreeSpaceGuard } from './ops/free-space';
 import { archiveHealthChecks } from './ops/archive-health';
 import { sweepCrashLeftovers, type SweepReport } from './ops/crash-sweep';
+import { ArchiveMetrics } from './ops/metrics';
+import { meteredBlobStore } from './ops/metered-blob-store';
+import { IndexSizeCounter } from './ops/metrics-index-size';
+import { AccessCounts } from './ops/metrics-access-counts';
 
 export interface RunningArchive {
   /** Base URL as clients see it (PACS_PUBLIC_URL, or the address actually listened on). */
@@ -61,6 +65,8 @@ export async function startArchive(
   logger: Logger = createLogger(config.logLevel),
   notice: (message: string) => void = (message) => console.log(message),
 ): Promise<RunningArchive> {
+  // Before anything it counts is made; with PACS_METRICS=false nothing of it exists.
+  const metrics = config.metrics ? new ArchiveMetrics() : undefined;
   const db = openIndex(config.indexFile);
   const index = new ArchiveIndex(db);
   const indexWriter = new IndexWriter(index);
@@ -79,6 +85,7 @@ export async function startArchive(
     trustedOrigins: new Set([new URL(config.publicUrl).origin, ...config.corsOrigins]),
     maxShareHours: config.shareMaxHours,
     publicUrl: () => publicUrl,
+    ...(metrics ? { authFailed: metrics.authFailed } : {}),
   };
   let blobStore: BlobStore;
   let exchange: Exchange;
@@ -95,6 +102,7 @@ export async function startArchive(
       throw new Error(`Refusing to listen on ${config.host} without an enabled account: create one with \`npm run pacs -- user add\`.`);
     }
     blobStore = await createBlobStore(config.storage);
+    if (metrics) blobStore = meteredBlobStore(blobStore, metrics.storageMeter);
     // Before anything is served or stored: what a crash of this archive left behind.
     swept = await sweepCrashLeftovers({ index, blobStore, log });
     if (swept.objects + swept.uploads > 0) {
@@ -115,6 +123,7 @@ export async function startArchive(
       refuseNew: () => floor.refusal(),
       digest: config.ingestDigest,
     };
+    if (metrics) ingest.observe = metrics.ingestObserved;
     exchange = startExchange(config, { accessDb, index, blobStore, ingest, audit, log });
   } catch (error) {
     db.close();
@@ -177,6 +186,7 @@ export async function startArchive(
           ingest,
           audit,
           log,
+          ...(metrics ? { onEnded: metrics.dimseAssociationEnded } : {}),
         },
       );
     } catch (error) {
@@ -191,6 +201,7 @@ export async function startArchive(
       });
     }
   }
+  metrics?.watch({ indexSize: new IndexSizeCounter(db), accessCounts: new AccessCounts(accessDb), freeSpace, dimse, swept });
   const app = createApp({
     index,
     indexWriter,
@@ -227,6 +238,7 @@ export async function startArchive(
       associations: () => ({ active: dimse?.active() ?? [], recent: [...(dimse?.recent() ?? [])] }),
     },
     logger,
+    metrics: metrics && { metrics, token: config.metricsToken },
   });
   const server = http.createServer(app);
   // Large studies over slow links: no whole-request deadline; idle sockets still time out.

@@ -20,7 +20,12 @@ export interface AccessContext {
   /** Longest lifetime of a share link, in hours. */
   maxShareHours: number;
   publicUrl: () => string;
+  /** Told of every refused credential (the metrics); must not throw. */
+  authFailed?: (kind: AuthFailureKind) => void;
 }
+
+/** How a credential was refused: a password (HTTP Basic, sign-in, password change), an API token, a share link, a share's PIN, the metrics token. */
+export type AuthFailureKind = 'password' | 'api_token' | 'share_link' | 'share_pin' | 'metrics_token';
 
 export interface Throttles {
   /** Per account: 5 free failures, then doubling locks. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../sqlite/open-database';
+import type { Migration } from '../sqlite/migrate';
 
 export type AccessDb = Database.Database;
 
@@ -11,7 +12,7 @@ export type AccessDb = Database.Database;
  * group commit. Migrations by `PRAGMA user_version`, like the index (STYLE.md rule 5).
  * Never edit a released migration: append a new one.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE users (
     id INTEGER PRIMARY KEY,
@@ -219,7 +220,35 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE peers ADD COLUMN kind TEXT NOT NULL DEFAULT 'dicomweb' CHECK (kind IN ('dicomweb', 'dimse'));
   ALTER TABLE peers ADD COLUMN remote_ae_id TEXT REFERENCES remote_aes(id);
   `,
+  allowMetricsRole,
 ];
+
+/**
+ * The `metrics` role (issue 15): a wider CHECK on users.role. Rebuilding the table is not possible
+ * here (foreign_keys cannot be turned off inside the migration's transaction, and dropping
+ * `users` would cascade to sessions and tokens), so the stored CREATE TABLE text is edited, the
+ * procedure SQLite documents for changes that leave every stored row valid
+ * (https://sqlite.org/lang_altertable.html#otheralter). better-sqlite3's defensive mode forbids
+ * writing the schema table, hence unsafe mode for exactly this statement.
+ */
+function allowMetricsRole(db: AccessDb): void {
+  const version = db.pragma('schema_version', { simple: true }) as number;
+  db.unsafeMode(true);
+  try {
+    db.pragma('writable_schema = ON');
+    const { changes } = db
+      .prepare(`UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'users' AND instr(sql, ?) > 0`)
+      .run(ROLE_CHECK_BEFORE, ROLE_CHECK_AFTER, ROLE_CHECK_BEFORE);
+    if (changes !== 1) throw new Error('access database: the users.role constraint is not the one this migration expects');
+    db.pragma(`schema_version = ${version + 1}`);
+    db.pragma('writable_schema = OFF');
+  } finally {
+    db.unsafeMode(false);
+  }
+}
+
+const ROLE_CHECK_BEFORE = "CHECK (role IN ('admin', 'radiologist', 'clinician', 'device'))";
+const ROLE_CHECK_AFTER = "CHECK (role IN ('admin', 'radiologist', 'clinician', 'device', 'metrics'))";
 
 export function openAccessDb(file: string): AccessDb {
   // Accounts and shares are few and small: every commit is made durable at once.

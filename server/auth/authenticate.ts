@@ -108,6 +108,7 @@ async function bearer(req: Request, res: Response, ctx: AccessContext, token: st
     const user = userId === undefined ? undefined : ctx.users.byId(userId);
     if (!user || user.disabled) {
       ctx.throttles.address.fail(address);
+      ctx.authFailed?.('api_token');
       throw new AppError('UNAUTHORIZED', 'The API token is unknown, expired or revoked.');
     }
     // A password reset by an admin (must change) holds the account's tokens too until it is changed.
@@ -146,6 +147,8 @@ export async function checkPin(
 /** A share link refused (unknown, expired, revoked, or a wrong PIN): counted against the address and recorded. */
 export function refusedShareUse(res: Response, ctx: AccessContext, address: string, shareId: string, detail: string): void {
   ctx.throttles.address.fail(address);
+  // Only a wrong PIN names its share: an unknown, expired or revoked link has none to name.
+  ctx.authFailed?.(shareId === '' ? 'share_link' : 'share_pin');
   ctx.audit.record({
     action: 'share-use',
     outcome: 4,
@@ -173,6 +176,7 @@ function notedUse(ctx: AccessContext, shareId: string): void {
 
 export function failedLogin(req: Request, res: Response, ctx: AccessContext, username: string, how: string): void {
   const address = clientAddress(req);
+  ctx.authFailed?.('password');
   ctx.throttles.account.fail(accountKey(username));
   ctx.throttles.address.fail(address);
   const name = username.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);

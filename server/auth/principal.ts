@@ -6,10 +6,11 @@ import type { ActiveShare } from '../sharing/share-store';
 export { ROLES, type Action, type Role };
 
 const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
-  admin: ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'transfer', 'admin'],
+  admin: ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'transfer', 'admin', 'metrics'],
   radiologist: ['search', 'read', 'download', 'store', 'annotate', 'share', 'transfer'],
   clinician: ['search', 'read', 'download'],
   device: ['store'],
+  metrics: ['metrics'],
 };
 
 export interface UserPrincipal {

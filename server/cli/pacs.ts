@@ -10,7 +10,8 @@ const USAGE = `Usage: npm run pacs -- <command>
 
   user list                                   accounts, roles and status
   user add <username> --role <role> [--name "Display Name"] [--must-change] [--password-stdin]
-                                              roles: ${ROLES.join(', ')} (device = a modality or gateway: store only)
+                                              roles: ${ROLES.join(', ')} (device = a modality or gateway: store only;
+                                              metrics = a Prometheus scraper: GET /metrics only)
   user passwd <username> [--must-change] [--password-stdin]
   user role <username> <role>
   user disable <username>                     signs the account out everywhere at once

@@ -15,6 +15,8 @@ export interface DimseListenerOptions {
   idleMs?: number;
   /** DICOM TLS (PS3.15 B.1): PEM certificate and key files. */
   tls?: { certFile: string; keyFile: string };
+  /** Told of each association as it ends (the metrics); must not throw. */
+  onEnded?: (ended: EndedAssociation) => void;
 }
 
 export interface DimseListener {
@@ -57,8 +59,10 @@ export async function startDimseListener(options: DimseListenerOptions, deps: As
     live.set(socket, summary);
     void serveAssociation(socket, deps, summary).then(({ running: _, ...ended }) => {
       live.delete(socket);
-      recent.unshift({ ...ended, endedAt: new Date().toISOString() });
+      const entry = { ...ended, endedAt: new Date().toISOString() };
+      recent.unshift(entry);
       recent.length = Math.min(recent.length, RECENT);
+      options.onEnded?.(entry);
     });
   };
   const server = options.tls

@@ -1,3 +1,4 @@
+import type { EndedAssociation } from '../../shared/api/dimse-associations';
 import type { AuditLog } from '../audit/audit-log';
 import type { ArchiveIndex } from '../index/archive-index';
 import type { IngestDeps } from '../ingest/store-instance';
@@ -21,6 +22,8 @@ export interface DimseDeps {
   ingest: IngestDeps;
   audit: AuditLog;
   log: (message: string, error?: unknown) => void;
+  /** Told of each association as it ends (the metrics). */
+  onEnded?: (ended: EndedAssociation) => void;
 }
 
 /**
@@ -34,7 +37,12 @@ export async function startDimse(config: DimseConfig & { port: number }, deps: D
     get: getService({ ...deps, aeTitle: config.aeTitle }),
   };
   return startDimseListener(
-    { host: deps.host, port: config.port, ...(config.tls ? { tls: config.tls } : {}) },
+    {
+      host: deps.host,
+      port: config.port,
+      ...(config.tls ? { tls: config.tls } : {}),
+      ...(deps.onEnded ? { onEnded: deps.onEnded } : {}),
+    },
     {
       aeTitle: config.aeTitle,
       caller: dimseCaller(deps.remoteAes, config.acceptAny),

@@ -1,13 +1,26 @@
 /** Accounts and sessions as /api speaks of them (server/auth, viewer/src/auth, viewer/src/admin). */
-export const ROLES = ['admin', 'radiologist', 'clinician', 'device'] as const;
+export const ROLES = ['admin', 'radiologist', 'clinician', 'device', 'metrics'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
  * What a request may do. `read` is looking (QIDO-RS results, metadata, frames, rendered);
  * `download` is taking the objects away (Part 10 retrieval, ZIP); `answer` is a consultant
- * writing an opinion through a consultation link.
+ * writing an opinion through a consultation link; `metrics` is reading GET /metrics (a Prometheus
+ * scraper's account, which sees nothing of the archive).
  */
-export const ACTIONS = ['search', 'read', 'download', 'store', 'delete', 'annotate', 'share', 'answer', 'transfer', 'admin'] as const;
+export const ACTIONS = [
+  'search',
+  'read',
+  'download',
+  'store',
+  'delete',
+  'annotate',
+  'share',
+  'answer',
+  'transfer',
+  'admin',
+  'metrics',
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** An account as GET /api/users lists it. */

@@ -1,6 +1,6 @@
 import type { Messages } from '../i18n/i18n';
 
-export type RoleKey = 'roleAdmin' | 'roleRadiologist' | 'roleClinician' | 'roleDevice';
+export type RoleKey = 'roleAdmin' | 'roleRadiologist' | 'roleClinician' | 'roleDevice' | 'roleMetrics';
 
 /** The shell's own strings: header, navigation, signed-in user, error banner, page loading. */
 export const appMessages: Messages<
@@ -38,6 +38,7 @@ export const appMessages: Messages<
     roleRadiologist: 'Radiologist',
     roleClinician: 'Clinician',
     roleDevice: 'Device',
+    roleMetrics: 'Metrics (monitoring)',
     language: 'Language',
     languageEn: 'English',
     languageVi: 'Vietnamese',
@@ -62,6 +63,7 @@ export const appMessages: Messages<
     roleRadiologist: 'Bác sĩ chẩn đoán hình ảnh',
     roleClinician: 'Bác sĩ lâm sàng',
     roleDevice: 'Thiết bị',
+    roleMetrics: 'Giám sát hệ thống',
     language: 'Ngôn ngữ',
     languageEn: 'Tiếng Anh',
     languageVi: 'Tiếng Việt',
@@ -85,6 +87,8 @@ export function roleKey(role: string): RoleKey | undefined {
       return 'roleClinician';
     case 'device':
       return 'roleDevice';
+    case 'metrics':
+      return 'roleMetrics';
     default:
       return undefined;
   }

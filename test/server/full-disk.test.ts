@@ -104,12 +104,13 @@ describe('full disk: the free-space floor on a 64 MiB tmpfs', () => {
     const freed = performance.now();
     const next = fs.readFileSync(FILES[4]!);
     let status = 0;
-    while (status !== 200 && performance.now() - freed < 3_000) {
+    while (status !== 200 && performance.now() - freed < 5_000) {
       status = (await stowFiles(archive, [next])).status;
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toBe(200);
-    expect(performance.now() - freed).toBeLessThan(2_500);
+    // The guard trusts a reading for a second, then the next request takes a fresh one.
+    expect(performance.now() - freed).toBeLessThan(3_000);
     acknowledged.set(sopUidOf(next), next);
 
     const store = await runDcmtk('storescu', [

@@ -10,7 +10,7 @@
  * turn, so none pays for another's background work. Then the same QIDO-RS study and series queries
  * run one after another, each asked of the four archives in turn. The first --warmup rounds are
  * discarded. Every metrics-on archive is scraped (GET /metrics) once per round halfway through its
- * STOW load, inside the timed window. A cost is the median of the per-round ratios with its
+ * STOW load, inside the timed window, and once more alone after its turn (its own time and CPU). A cost is the median of the per-round ratios with its
  * distribution-free interval (ops-cost-stats.ts).
  *
  * Exit code: 0 every answer verified, 3 a verification failed, 1 the harness failed.
@@ -166,11 +166,13 @@ function jsonItems(body: Buffer, status: number): Array<Record<string, { Value?:
 
 async function scrapeMetrics(a: Archive): Promise<Scrape> {
   const agent = new http.Agent({ keepAlive: false });
+  const cpuBefore = readCpuMs(a.pid);
   const reply = await get(`${a.dicomWeb.replace(/\/dicom-web$/, '')}/metrics`, agent, 'text/plain');
+  const serverCpuMs = readCpuMs(a.pid) - cpuBefore;
   agent.destroy();
   const text = reply.body.toString('utf8');
   const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
-  return { ms: reply.ms, status: reply.status, bytes: reply.body.length, samples };
+  return { ms: reply.ms, serverCpuMs, status: reply.status, bytes: reply.body.length, samples };
 }
 
 async function stowPhase(a: Archive, instances: readonly { sopUid: string; bytes: Buffer }[], problems: string[]): Promise<StowFigures> {
@@ -321,6 +323,7 @@ async function runRound(
 ): Promise<RoundFigures[]> {
   const series = realCtSeries({ slices: opt.slices, patientId: 'OPSBENCH', patientName: 'Ops^Bench' });
   const stow: StowFigures[] = [];
+  const idleScrapes: Array<Scrape | undefined> = [];
   for (const n of rotated(archives.length, round)) {
     const a = archives[n]!;
     await resume(a);
@@ -328,6 +331,8 @@ async function runRound(
     await waitIdle(a);
     await verifyAndDelete(a, series.studyUid, series.seriesUid, problems);
     await waitIdle(a);
+    // The scrape alone: its time and server CPU, with nothing else running.
+    if (a.config.metrics) idleScrapes[n] = await scrapeMetrics(a);
     pause(a);
   }
   const qido = await qidoPhase(archives, queries, problems);
@@ -336,7 +341,7 @@ async function runRound(
     for (const [q, results] of f.results.entries())
       if (results !== reference[q])
         problems.push(`${archives[n]!.config.name}: ${queries[q]!.path}: ${results} results, all on: ${reference[q]}`);
-  return archives.map((_, n) => ({ stow: stow[n]!, qido: qido[n]! }));
+  return archives.map((_, n) => ({ stow: stow[n]!, qido: qido[n]!, ...(idleScrapes[n] ? { idleScrape: idleScrapes[n] } : {}) }));
 }
 
 // ---------------------------------------------------------------- main

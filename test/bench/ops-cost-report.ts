@@ -7,6 +7,8 @@ import { costOf, costVerdict, formatCost, median, percentile, type Cost } from '
 
 export interface Scrape {
   ms: number;
+  /** the server's CPU time from request to answer (other work included when under load) */
+  serverCpuMs: number;
   status: number;
   bytes: number;
   /** sample lines (not # HELP / # TYPE) */
@@ -32,6 +34,8 @@ export interface QidoFigures {
 export interface RoundFigures {
   stow: StowFigures;
   qido: QidoFigures;
+  /** GET /metrics on the archive with nothing else running (metrics on only) */
+  idleScrape?: Scrape;
 }
 
 export interface ConfigSummary {
@@ -111,7 +115,7 @@ function table(header: string[], rows: string[][]): void {
 export function printOpsCostReport(
   setup: OpsCostSetup,
   rounds: readonly RoundFigures[][],
-): { configurations: ConfigSummary[]; costs: CostRow[]; scrapes: Scrape[] } {
+): { configurations: ConfigSummary[]; costs: CostRow[]; scrapes: Scrape[]; idleScrapes: Scrape[] } {
   const summaries = setup.configurations.map((name, n) =>
     summarize(
       name,
@@ -120,6 +124,7 @@ export function printOpsCostReport(
   );
   const rows = setup.features.map(({ feature, off }) => costs(rounds, feature, off));
   const scrapes = rounds.flatMap((r) => r.flatMap((f) => (f.stow.scrape ? [f.stow.scrape] : [])));
+  const idleScrapes = rounds.flatMap((r) => r.flatMap((f) => (f.idleScrape ? [f.idleScrape] : [])));
   const seriesMb = (rounds[0]?.[0]?.stow.bytes ?? 0) / MB;
 
   console.log(
@@ -168,11 +173,18 @@ export function printOpsCostReport(
         `so the metrics cost above is an upper bound.`,
     );
   }
+  if (idleScrapes.length > 0) {
+    const cpu = median(idleScrapes.map((s) => s.serverCpuMs));
+    console.log(
+      `GET /metrics alone (${idleScrapes.length} scrapes of an idle archive): p50 ${median(idleScrapes.map((s) => s.ms)).toFixed(1)} ms, ` +
+        `server CPU p50 ${cpu.toFixed(0)} ms (${(cpu / 150).toFixed(3)} % of a core at one scrape every 15 s).`,
+    );
+  }
 
   console.log(`\ntarget: each feature under ${setup.targetPercent} % on STOW-RS throughput and QIDO-RS p50`);
   for (const r of rows)
     console.log(
       `  ${r.feature.padEnd(8)} STOW ${costVerdict(r.stowTime, setup.targetPercent)}, QIDO ${costVerdict(r.qidoP50, setup.targetPercent)}`,
     );
-  return { configurations: summaries, costs: rows, scrapes };
+  return { configurations: summaries, costs: rows, scrapes, idleScrapes };
 }

@@ -63,17 +63,7 @@ describe('full disk: the free-space floor on a 64 MiB tmpfs', () => {
       'Disk nearly full: new instances refused until space is freed (4 MiB free of 64 MiB, under the floor of 6 MiB).',
     );
 
-    const store = await runDcmtk('storescu', [
-      '-d',
-      '-xi',
-      '-aet',
-      'FULL_CT',
-      '-aec',
-      'PACS',
-      '127.0.0.1',
-      String(archive.dimse!.port),
-      FILES[5]!,
-    ]);
+    const store = await cStore(FILES[5]!, '-d');
     expect(store.output).toMatch(/Status\s+: 0xa700/i);
     expect(store.output).toMatch(/\(0000,0902\) LO \[Disk nearly full: new instances refused until space is freed \(4\]/);
     expect(await instanceCount()).toBe(4);
@@ -113,22 +103,18 @@ describe('full disk: the free-space floor on a 64 MiB tmpfs', () => {
     expect(performance.now() - freed).toBeLessThan(3_000);
     acknowledged.set(sopUidOf(next), next);
 
-    const store = await runDcmtk('storescu', [
-      '-xi',
-      '-aet',
-      'FULL_CT',
-      '-aec',
-      'PACS',
-      '127.0.0.1',
-      String(archive.dimse!.port),
-      FILES[5]!,
-    ]);
+    const store = await cStore(FILES[5]!);
     expect(store.code, store.output).toBe(0);
     for (const [sopUid, received] of await receivedByStorescp([FILES[5]!], true)) acknowledged.set(sopUid, received);
     expect((await archive.fetch('/health/ready')).status).toBe(200);
     expect(await instanceCount()).toBe(6);
     await expectAcknowledgedIntact();
   });
+
+  /** DCMTK's storescu as the modality FULL_CT, sending the file as it is (Implicit VR Little Endian). */
+  function cStore(file: string, ...options: string[]) {
+    return runDcmtk('storescu', [...options, '-xi', '-aet', 'FULL_CT', '-aec', 'PACS', '127.0.0.1', String(archive.dimse!.port), file]);
+  }
 
   async function instanceCount(): Promise<number> {
     const instances = await getJson(archive, `${archive.dicomWeb}/studies/${STUDY}/instances`);

@@ -59,12 +59,13 @@ describe('accounts and audit trail pages in Chromium', () => {
     await admin.waitForSelector('[data-testid="admin-users"][data-state="done"]');
     expect(await userRow(admin, 'admin').locator('[data-testid="user-role"]').inputValue()).toBe('admin');
 
-    // The role choice offers device accounts too.
+    // The role choice offers device and metrics (a Prometheus scraper's) accounts too.
     expect(await admin.$$eval('[data-testid="create-role"] option', (options) => options.map((o) => o.getAttribute('value')))).toEqual([
       'admin',
       'radiologist',
       'clinician',
       'device',
+      'metrics',
     ]);
 
     // A too short initial password is caught in the page; the archive's refusals show in place.

@@ -2,6 +2,8 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusFile } from '../helpers/corpus';
 import { createAccount } from '../helpers/accounts';
+import { runDcmtk } from '../helpers/dcmtk';
+import { addRemoteAe } from '../helpers/remote-aes';
 import { stowFiles } from '../helpers/dicomweb-http';
 import { basicAuthorization } from '../helpers/signed-in-fetch';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
@@ -155,6 +157,37 @@ describe('GET /metrics: the series move with the work', () => {
       if (i > 0) expect(bucket.count).toBeGreaterThanOrEqual(after.buckets[i - 1]!.count);
     });
     expect(after.buckets.at(-1)!.count).toBe(after.count);
+  });
+
+  it('counts DIMSE associations as they end, by outcome', async () => {
+    await addRemoteAe(archive, { aeTitle: 'WARD_US', mayStore: true });
+    const port = String(archive.dimse!.port);
+    expect((await runDcmtk('echoscu', ['-aet', 'WARD_US', '-aec', 'PACS', '127.0.0.1', port])).code).toBe(0);
+    expect((await runDcmtk('echoscu', ['-aet', 'STRANGER', '-aec', 'PACS', '127.0.0.1', port])).code).not.toBe(0);
+    // The listener tells of an association once its socket is done, which may trail the tool's exit.
+    let metrics = await scrape(archive);
+    for (
+      let attempt = 0;
+      attempt < 100 && sampleValue(metrics, 'pacs_dimse_associations_ended_total', { outcome: 'rejected' }) < 1;
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      metrics = await scrape(archive);
+    }
+    expect(sampleValue(metrics, 'pacs_dimse_associations_ended_total', { outcome: 'released' })).toBe(1);
+    expect(sampleValue(metrics, 'pacs_dimse_associations_ended_total', { outcome: 'rejected' })).toBe(1);
+    expect(sampleValue(metrics, 'pacs_dimse_associations_active')).toBe(0);
+  });
+
+  it('counts refused API tokens and share links by kind', async () => {
+    const unknown = (token: string) => fetch(`${archive.dicomWeb}/studies`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await unknown('pat_not-a-token-this-archive-ever-made')).status).toBe(401);
+    expect((await unknown('psh_not-a-share-link-this-archive-made')).status).toBe(401);
+    expect((await unknown('psh_not-a-share-link-this-archive-made')).status).toBe(401);
+    const metrics = await scrape(archive);
+    expect(sampleValue(metrics, 'pacs_auth_failures_total', { kind: 'api_token' })).toBe(1);
+    expect(sampleValue(metrics, 'pacs_auth_failures_total', { kind: 'share_link' })).toBe(2);
+    expect(sampleValue(metrics, 'pacs_auth_failures_total', { kind: 'password' })).toBe(0);
   });
 
   it('reports the process, the disk, the start-up sweep, DIMSE, shares and transfers', async () => {

@@ -24,16 +24,39 @@ export interface DatabaseOptions {
  * index, the access database and the audit trail all open through here, each with its own settings.
  */
 export function openDatabase(file: string, options: DatabaseOptions): Database.Database {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+  let db: Database.Database | undefined;
   try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous}`);
     db.pragma(`foreign_keys = ${options.foreignKeys === false ? 'OFF' : 'ON'}`);
     applyMigrations(db, options.migrations, options.what);
     return db;
   } catch (error) {
-    db.close();
-    throw error;
+    db?.close();
+    throw diskFullError(file, options.what, error) ?? error;
   }
+}
+
+/** Below this much free space, a failed open is blamed on the disk: WAL mode must create a -shm and a -wal file. */
+const FULL_BELOW_BYTES = 2 ** 20;
+
+/**
+ * An open that failed on a full disk says so. SQLite's own words do not: creating the -shm file
+ * of WAL mode on a full disk fails as SQLITE_IOERR_SHMSIZE, "disk I/O error".
+ */
+function diskFullError(file: string, what: string, error: unknown): Error | undefined {
+  const dir = path.dirname(file);
+  let free: number;
+  try {
+    const stats = fs.statfsSync(dir);
+    free = stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
+  if (free >= FULL_BELOW_BYTES) return undefined;
+  return new Error(`The disk holding the ${what} (${dir}) is full (${free} bytes free): free space on it, then start again.`, {
+    cause: error,
+  });
 }

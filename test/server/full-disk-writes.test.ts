@@ -33,6 +33,7 @@ const MiB = 2 ** 20;
 describe('full disk during writes: ENOSPC and SQLITE_FULL on a 64 MiB tmpfs, the floor at 0', () => {
   let disk: SmallFilesystem;
   let archive: TestArchive;
+  let env: Record<string, string>;
   let series: CtSeriesSource;
   let next = 0;
   /** Every instance the archive acknowledged, by SOP Instance UID: the file sent (C-STORE: as DCMTK's storescp received it). */
@@ -47,7 +48,8 @@ describe('full disk during writes: ENOSPC and SQLITE_FULL on a 64 MiB tmpfs, the
 
   beforeAll(async () => {
     disk = await mountSmallFilesystem(64);
-    archive = await startTestArchive({ PACS_DATA_DIR: disk.dataDir, PACS_MIN_FREE_PERCENT: '0' }, logger);
+    env = { PACS_DATA_DIR: disk.dataDir, PACS_MIN_FREE_PERCENT: '0' };
+    archive = await startTestArchive(env, logger);
     await addRemoteAe(archive, { aeTitle: 'FILL_CT', mayStore: true });
     series = createCtSeriesSource({ slices: 200, rows: 1024, columns: 1024 });
     expect((await stow(1)).status).toBe(200);
@@ -172,6 +174,19 @@ describe('full disk during writes: ENOSPC and SQLITE_FULL on a 64 MiB tmpfs, the
       String(statuses),
     ).toBe(true);
     await expectConsistent();
+  });
+
+  it('a restart on the full disk says why it cannot; with a little space back it starts, and everything acknowledged is there', async () => {
+    await archive.close();
+    await disk.leaveFree(0);
+    await expect(startTestArchive(env, logger)).rejects.toThrow(
+      /^The disk holding the index \(.*\) is full \(\d+ bytes free\): free space on it, then start again\.$/,
+    );
+    await disk.removeBallast();
+    archive = await startTestArchive(env, logger);
+    await expectConsistent();
+    const { parts } = await getMultipart(archive, `${archive.dicomWeb}/studies/${series.studyUid}`);
+    expect(parts).toHaveLength(acknowledged.size);
   });
 
   /** STOWs the next `count` slices; notes what was acknowledged and what failed, every failure 0xA700. */

@@ -41,85 +41,89 @@ export async function runBackup(config: Config, location: BackupLocation, progre
   const takenAt = new Date().toISOString();
   await location.prepare();
   const previous = await previousObjects(location);
-  const files: BackupFile[] = [];
-  const indexStaged = location.stagingPath('index.sqlite');
-  await snapshotDatabase(config.indexFile, indexStaged);
-  for (const [name, file] of [
-    ['access.sqlite', config.accessFile],
-    ['audit.sqlite', config.auditFile],
-  ] as const) {
-    const staged = location.stagingPath(name);
-    await snapshotDatabase(file, staged);
-    files.push(await commit(location, name, staged));
-  }
-  // Without it the peers' passwords sealed in the access database cannot be read.
-  if (await exists(config.secretKeyFile)) {
-    const staged = location.stagingPath('secret.key');
-    await copyFile(config.secretKeyFile, staged);
-    await chmod(staged, 0o600);
-    files.push(await commit(location, 'secret.key', staged));
-  }
-
-  const snapshot = SnapshotIndex.open(indexStaged);
-  const source = await createBlobStore(config.storage);
-  const live = LiveIndex.open(config.indexFile);
-  let objects: ObjectBackup;
+  // Staged beside the backup and committed together after the objects, just before the
+  // manifest: an interrupted run leaves the last complete backup's files as they were.
+  const staged = new Map<BackupFileName, string>();
   try {
-    const instances = snapshot.instances();
-    const existing = await location.objectSizes();
-    objects = new ObjectBackup({
-      source,
-      sourceDir: config.storage.kind === 'fs' ? path.join(config.storage.dataDir, 'objects') : undefined,
-      location,
-      live,
-      existing,
-      previous,
-    });
-    progress.start('objects', instances.length);
+    await stageFiles(config, location, staged);
+    const snapshot = SnapshotIndex.open(staged.get('index.sqlite') as string);
+    const source = await createBlobStore(config.storage);
+    const live = LiveIndex.open(config.indexFile);
     try {
-      await eachConcurrently(instances, CONCURRENCY[config.storage.kind], async (instance) =>
-        progress.advance(await objects.backUp(instance)),
-      );
+      const instances = snapshot.instances();
+      const existing = await location.objectSizes();
+      const objects = new ObjectBackup({
+        source,
+        sourceDir: config.storage.kind === 'fs' ? path.join(config.storage.dataDir, 'objects') : undefined,
+        location,
+        live,
+        existing,
+        previous,
+      });
+      progress.start('objects', instances.length);
+      try {
+        await eachConcurrently(instances, CONCURRENCY[config.storage.kind], async (instance) =>
+          progress.advance(await objects.backUp(instance)),
+        );
+      } finally {
+        progress.stop();
+      }
+      for (const instance of objects.races.dropped) snapshot.drop(instance);
+      for (const instance of objects.races.replaced) snapshot.replaceObject(instance);
+      const counts = snapshot.counts();
+      snapshot.finish();
+      const files: BackupFile[] = [];
+      for (const [name, file] of staged) files.push(await commit(location, name, file));
+      const manifest: BackupManifest = {
+        format: MANIFEST_FORMAT,
+        takenAt,
+        seconds: Math.round((performance.now() - started) / 100) / 10,
+        archiveVersion: archiveVersion(),
+        storage: config.storage.kind,
+        counts: { ...counts, objects: objects.objects.length, bytes: objects.objects.reduce((sum, o) => sum + o.size, 0) },
+        files,
+        objects: objects.objects.sort((a, b) => (a.key < b.key ? -1 : 1)),
+      };
+      await location.writeManifest(JSON.stringify(manifest, null, 1));
+      const removed = await removeUnnamed(location, existing.keys(), manifest.objects);
+      return { manifest, tally: objects.tally, races: objects.races, removed };
     } finally {
-      progress.stop();
+      snapshot.close();
+      live.close();
+      await source.close();
     }
-    for (const instance of objects.races.dropped) snapshot.drop(instance);
-    for (const instance of objects.races.replaced) snapshot.replaceObject(instance);
-    const counts = snapshot.counts();
-    snapshot.finish();
-    files.unshift(await commit(location, 'index.sqlite', indexStaged));
-    const manifest: BackupManifest = {
-      format: MANIFEST_FORMAT,
-      takenAt,
-      seconds: Math.round((performance.now() - started) / 100) / 10,
-      archiveVersion: archiveVersion(),
-      storage: config.storage.kind,
-      counts: {
-        ...counts,
-        objects: objects.objects.length,
-        bytes: objects.objects.reduce((sum, o) => sum + o.size, 0),
-      },
-      files,
-      objects: objects.objects.sort((a, b) => (a.key < b.key ? -1 : 1)),
-    };
-    await location.writeManifest(JSON.stringify(manifest, null, 1));
-    const named = new Set(manifest.objects.map((o) => o.key));
-    let removed = 0;
-    for (const key of existing.keys()) {
-      if (named.has(key)) continue;
-      await location.removeObject(key);
-      removed++;
-    }
-    return { manifest, tally: objects.tally, races: objects.races, removed };
   } catch (error) {
-    snapshot.close();
-    await unlink(indexStaged).catch(() => undefined);
+    for (const file of staged.values()) await unlink(file).catch(() => undefined);
     throw error;
   } finally {
-    live.close();
-    await source.close();
     await location.close();
   }
+}
+
+/** The SQLite files (the index first) and the secret key, into staging files. */
+async function stageFiles(config: Config, location: BackupLocation, staged: Map<BackupFileName, string>): Promise<void> {
+  const stage = (name: BackupFileName) => staged.set(name, location.stagingPath(name)).get(name) as string;
+  await snapshotDatabase(config.indexFile, stage('index.sqlite'));
+  await snapshotDatabase(config.accessFile, stage('access.sqlite'));
+  await snapshotDatabase(config.auditFile, stage('audit.sqlite'));
+  // Without it the peers' passwords sealed in the access database cannot be read.
+  if (await exists(config.secretKeyFile)) {
+    const key = stage('secret.key');
+    await copyFile(config.secretKeyFile, key);
+    await chmod(key, 0o600);
+  }
+}
+
+/** Removes the objects of an earlier backup that the new manifest does not name (instances deleted since); how many. */
+async function removeUnnamed(location: BackupLocation, held: Iterable<string>, named: readonly BackupObject[]): Promise<number> {
+  const keep = new Set(named.map((o) => o.key));
+  let removed = 0;
+  for (const key of held) {
+    if (keep.has(key)) continue;
+    await location.removeObject(key);
+    removed++;
+  }
+  return removed;
 }
 
 async function commit(location: BackupLocation, name: BackupFileName, staged: string): Promise<BackupFile> {

@@ -112,7 +112,7 @@ async function receive(
     deps.indexWriter.pending.record([key]);
   } catch (error) {
     deps.log('the index could not record an object about to be written; the instance is refused', error);
-    return refuse(body, 'The index could not record the instance.');
+    return refuse(body, isDiskFull(error) ? DISK_FULL_COMMENT : 'The index could not record the instance.');
   }
   const digest = deps.digest === false ? undefined : new ObjectDigest();
   // Object mode: chunks pass through as they are, never concatenated (16 chunks ≈ 1 MB buffered).

@@ -82,6 +82,15 @@ export function realS3Client(s3: RealS3): Client {
   });
 }
 
+/** Empties a test's bucket and removes it (the shared server outlives the tests); a missing bucket is fine. */
+export async function removeBucket(s3: RealS3, bucket: string): Promise<void> {
+  const client = realS3Client(s3);
+  if (!(await client.bucketExists(bucket))) return;
+  const keys = (await client.listObjectsV2(bucket, '', true).toArray()).map((item: { name: string }) => item.name);
+  await client.removeObjects(bucket, keys);
+  await client.removeBucket(bucket);
+}
+
 /**
  * The keys of the multipart uploads in progress in a bucket, read from the raw
  * ListMultipartUploads answer (minio's listIncompleteUploads finds none on Swift: it sends an

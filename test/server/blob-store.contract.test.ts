@@ -10,7 +10,7 @@ import type { BlobStore } from '../../server/storage/blob-store';
 import { FsBlobStore } from '../../server/storage/fs-blob-store';
 import { MinioBlobStore, type S3StorageConfig } from '../../server/storage/minio-blob-store';
 import { assertSafeKey, assertSafePrefix, INSTANCE_KEY_PREFIX, isInstanceKey, newInstanceKey } from '../../server/storage/object-keys';
-import { incompleteUploads, realS3Client, startRealS3, type RealS3 } from '../helpers/real-s3';
+import { incompleteUploads, realS3Client, removeBucket, startRealS3, type RealS3 } from '../helpers/real-s3';
 import { freshBucketName, startS3Server } from '../helpers/s3-server';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
@@ -223,6 +223,8 @@ interface S3Endpoint {
   secretKey: string;
   region: string;
   stop?: () => Promise<void>;
+  /** Removes a test's bucket (the real server outlives the tests; s3rver's folder goes with it). */
+  removeBucket?: (bucket: string) => Promise<void>;
 }
 
 const uploadPart = vi.spyOn(Client.prototype, 'uploadPart');
@@ -245,13 +247,17 @@ function describeS3Contract(name: string, start: () => Promise<S3Endpoint>): voi
       return {
         store: await MinioBlobStore.open(cfg, { partSize: PART_SIZE }),
         partsUploaded: () => uploadPart.mock.calls.filter(([config]) => config.bucketName === bucket).length,
+        cleanup: () => s3.removeBucket?.(bucket) ?? Promise.resolve(),
       };
     });
   });
 }
 
 describeS3Contract('s3rver', startS3Server);
-describeS3Contract('a real S3 server (Swift s3api)', () => startRealS3());
+describeS3Contract('a real S3 server (Swift s3api)', async () => {
+  const s3 = await startRealS3();
+  return { ...s3, removeBucket: (bucket) => removeBucket(s3, bucket) };
+});
 
 describe('MinioBlobStore on a real S3 server: what s3rver cannot show', () => {
   let s3: RealS3;
@@ -271,7 +277,10 @@ describe('MinioBlobStore on a real S3 server: what s3rver cannot show', () => {
     bucket = freshBucketName();
     store = await openStore();
   });
-  afterEach(() => store.close());
+  afterEach(async () => {
+    await store.close();
+    await removeBucket(s3, bucket);
+  });
 
   const uploadsLeft = () => incompleteUploads(s3, bucket);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
-import { BACKENDS, startArchiveOn, storedKeys } from '../helpers/backends';
+import { FAST_BACKENDS, startArchiveOn, storedKeys } from '../helpers/backends';
 import { corpusFile, corpusManifest, type CorpusEntry } from '../helpers/corpus';
 import { getJson, getMultipart, stowFiles, withZeroPreamble, firstValue } from '../helpers/dicomweb-http';
 import type { TestArchive } from '../helpers/start-app';
@@ -16,7 +16,7 @@ const malformed = entries.filter((e) => e.category === 'malformed');
  * SOP Instance UIDs with other content are refused and the first copy stays; the malformed
  * files that are not valid Part 10 or lack required UIDs are refused and leave nothing behind.
  */
-describe.each(BACKENDS)('the DICOM corpus on %s storage', (backend) => {
+describe.each(FAST_BACKENDS)('the DICOM corpus on %s storage', (backend) => {
   let archive: TestArchive;
   const firstBySop = new Map<string, CorpusEntry>();
   beforeAll(async () => {

@@ -36,12 +36,12 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     warmup: { type: 'string' },
     queries: { type: 'string' },
-    batch: { type: 'string', default: '10' },
-    concurrency: { type: 'string', default: '4' },
+    batch: { type: 'string' },
+    concurrency: { type: 'string' },
     json: { type: 'string' },
   },
 });
-// Smoke-run defaults (about a minute); --full is the measurement (about 7 minutes on 2 cores).
+// Smoke-run defaults (about a minute); --full is the measurement (5–8 minutes on 2 cores).
 const SIZES = {
   smoke: { studies: 1000, slices: 40, rounds: 3, warmup: 1, queries: 120 },
   full: { studies: 5000, slices: 300, rounds: 12, warmup: 1, queries: 600 },
@@ -99,7 +99,8 @@ async function startArchives(run: BenchRun, archive: SyntheticArchive, indexFile
     await fs.mkdir(dataDir);
     await fs.copyFile(indexFile, path.join(dataDir, 'index.sqlite'));
     const server = startServer(dataDir, { PACS_METRICS: String(config.metrics), PACS_INGEST_DIGEST: String(config.digest) });
-    archives.push({ config, server, pid: server.child.pid ?? 0, dicomWeb: '' });
+    if (server.child.pid === undefined) throw new Error(`the ${config.name} archive did not start`);
+    archives.push({ config, server, pid: server.child.pid, dicomWeb: '' });
   }
   for (const a of archives) a.dicomWeb = await a.server.dicomWeb;
   console.error(`4 archives on copies of a ${archive.studies}-study index: ${archives.map((a) => a.pid).join(', ')}`);

@@ -126,8 +126,9 @@ export function createApp(deps: AppDeps): Express {
     throw new AppError('NOT_FOUND', `No resource at ${req.method} ${req.path.slice(0, 200)}.`);
   });
   if (metrics) {
-    app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
-      metrics.errorSeen(error);
+    // A STOW-RS refused early (the free-space floor) is counted on its way to the error middleware.
+    app.use('/dicom-web', (error: unknown, req: Request, _res: Response, next: NextFunction) => {
+      if (req.method === 'POST') metrics.stowFailed(error);
       next(error);
     });
   }

@@ -20,8 +20,8 @@ const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 /** Seconds: a local file opens in well under a millisecond, an S3 round trip in tens. */
 const STORAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-/** `aborted`: the connection closed before the answer was complete. */
-export const STATUS_CLASSES = ['aborted', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+/** `aborted`: the connection closed before the answer was complete (a final status is never 1xx). */
+export const STATUS_CLASSES = ['aborted', '2xx', '3xx', '4xx', '5xx'] as const;
 
 /** FailureReason codes as the `reason` label says them. */
 const REFUSAL_REASONS: ReadonlyMap<number, string> = new Map([
@@ -157,7 +157,7 @@ export class ArchiveMetrics {
 
   /** A request's answer ended (or its connection closed first: `finished` false). */
   requestEnded(family: number, status: number, finished: boolean, seconds: number): void {
-    const statusClass = finished && status >= 100 && status < 600 ? Math.floor(status / 100) : 0;
+    const statusClass = finished && status >= 200 && status < 600 ? Math.floor(status / 100) - 1 : 0;
     this.requests[family * STATUS_CLASSES.length + statusClass]!.observe(seconds);
   }
 
@@ -262,8 +262,8 @@ export class ArchiveMetrics {
     new Gauge({ name: 'pacs_startup_swept_uploads', help: 'Unfinished uploads abandoned at start.', registers }).set(sources.swept.uploads);
   }
 
-  /** Counts a STOW-RS refused early (STORAGE_FULL) as the error passes to the error middleware. */
-  readonly errorSeen = (error: unknown): void => {
+  /** A STOW-RS request failed with `error`: counted when it is the early refusal of the free-space floor (STORAGE_FULL). */
+  readonly stowFailed = (error: unknown): void => {
     if (isAppError(error) && error.code === 'STORAGE_FULL') this.refusedEarly.inc();
   };
 }

@@ -98,7 +98,12 @@ async function startArchives(run: BenchRun, archive: SyntheticArchive, indexFile
     const dataDir = path.join(run.dataDir, `archive-${n}`);
     await fs.mkdir(dataDir);
     await fs.copyFile(indexFile, path.join(dataDir, 'index.sqlite'));
-    const server = startServer(dataDir, { PACS_METRICS: String(config.metrics), PACS_INGEST_DIGEST: String(config.digest) });
+    // Objects in each archive's own folder: four archives in one S3 bucket would share their keys.
+    const server = startServer(dataDir, {
+      PACS_STORAGE: 'fs',
+      PACS_METRICS: String(config.metrics),
+      PACS_INGEST_DIGEST: String(config.digest),
+    });
     if (server.child.pid === undefined) throw new Error(`the ${config.name} archive did not start`);
     archives.push({ config, server, pid: server.child.pid, dicomWeb: '' });
   }

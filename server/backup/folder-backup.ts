@@ -18,6 +18,8 @@ import type { BackupLocation } from './backup-location';
 export class FolderBackup implements BackupLocation {
   readonly description: string;
   private readonly objects: FsBlobStore;
+  /** Object folders known to exist, so a link costs no mkdir. */
+  private readonly knownDirs = new Set<string>();
 
   private constructor(private readonly dir: string) {
     this.description = `folder ${dir}`;
@@ -56,7 +58,10 @@ export class FolderBackup implements BackupLocation {
       if (hasCode(error, 'ENOENT')) throw new AppError('BLOB_NOT_FOUND', `The stored object ${key} does not exist.`, { cause: error });
       throw error;
     }
-    await mkdir(path.dirname(target), { recursive: true });
+    if (!this.knownDirs.has(path.dirname(target))) {
+      await mkdir(path.dirname(target), { recursive: true });
+      this.knownDirs.add(path.dirname(target));
+    }
     await rename(tmp, target);
     return true;
   }

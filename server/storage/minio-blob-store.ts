@@ -15,10 +15,17 @@ export interface MinioBlobStoreOptions {
    * size (S3 minimum 5 MiB). Each put in flight holds at most one part in memory.
    */
   partSize?: number;
+  /**
+   * How long a request may go without a byte from the server before its answer begins: a frozen
+   * or unreachable S3 server then fails the request (STORAGE_FAILURE ETIMEDOUT) instead of
+   * holding it forever. Once the answer streams, only the reader paces it.
+   */
+  requestTimeoutMs?: number;
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** S3 allows at most 10,000 parts per upload. */
 const MAX_PARTS = 10_000;
 /**
@@ -58,6 +65,7 @@ export class MinioBlobStore implements BlobStore {
     }
     // Our own keep-alive agent, so that close() can release its sockets.
     const agent = cfg.useSSL ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    const transport = withAnswerTimeout(cfg.useSSL ? https : http, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     // Loaded here, not at import: the client and its dependencies add ~30 MB to an archive on a local folder.
     const { Client } = await import('minio');
     const client = new Client({
@@ -68,6 +76,7 @@ export class MinioBlobStore implements BlobStore {
       secretKey: cfg.secretKey,
       // Known region: the client skips a GetBucketLocation round trip before requests.
       region: cfg.region,
+      transport,
       transportAgent: agent,
     });
     const endPoint = cfg.port === undefined ? cfg.endPoint : `${cfg.endPoint}:${cfg.port}`;
@@ -233,6 +242,24 @@ export class MinioBlobStore implements BlobStore {
   }
 }
 
+/**
+ * http(s).request whose requests fail with ETIMEDOUT when the socket is idle for `timeoutMs`
+ * before the answer's headers arrive (minio has no timeout of its own). The limit ends there:
+ * a slow WADO client may pause the download of an object for as long as it likes.
+ */
+function withAnswerTimeout(base: typeof http | typeof https, timeoutMs: number): Pick<typeof http, 'request'> {
+  // minio calls request(options, callback) only.
+  const request = (options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void): http.ClientRequest => {
+    const req = base.request(options, callback);
+    req.setTimeout(timeoutMs, () => {
+      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
+    });
+    req.once('response', () => req.setTimeout(0));
+    return req;
+  };
+  return { request: request as typeof http.request };
+}
+
 /** Marks a failure of the caller's stream, whose error (the cause) put rethrows unchanged. */
 class InputError extends Error {
   constructor(cause: unknown) {
@@ -294,12 +321,13 @@ function toAppError(err: unknown, key?: string): AppError {
 /**
  * What went wrong, for operators reading a log, a health check or a STOW ErrorComment: the S3
  * error code with the server's message (AccessDenied (Valid and authorized credentials
- * required)), or the socket's error code (ECONNREFUSED). Never a key or a host name.
+ * required)), or the socket's error code (ECONNREFUSED; its message would add the host).
  */
 function failureReason(err: unknown): string {
   const code = errorCode(err);
-  if (typeof code !== 'string') return err instanceof Error ? err.message : String(err);
-  return err instanceof Error && err.name === 'S3Error' && err.message ? `${code} (${err.message})` : code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (typeof code !== 'string') return message;
+  return message && !message.includes(code) ? `${code} (${message})` : code;
 }
 
 function errorCode(err: unknown): unknown {

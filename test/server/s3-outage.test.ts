@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJson } from '../../shared/dicom/dicom-json';
 import { Tag } from '../../shared/dicom/tags';
+import { MinioBlobStore } from '../../server/storage/minio-blob-store';
 import { storedKeys } from '../helpers/backends';
 import { corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
 import { expectStored, firstValue, getJson, getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
@@ -27,6 +31,7 @@ interface Readiness {
 describe('an S3 outage', () => {
   let dir: string;
   let s3: RealS3;
+  let s3Env: Record<string, string>;
   let archive: TestArchive;
   const retrieved = new Map<string, Buffer>();
   let keysBefore: string[];
@@ -34,7 +39,8 @@ describe('an S3 outage', () => {
   beforeAll(async () => {
     dir = await makeTempDir('s3-outage');
     s3 = await startRealS3(dir);
-    archive = await startTestArchive(realS3Env(s3));
+    s3Env = realS3Env(s3);
+    archive = await startTestArchive(s3Env);
   });
   afterAll(async () => {
     await archive?.stop();
@@ -117,5 +123,43 @@ describe('an S3 outage', () => {
     for (const file of DURING) expect((await retrieve(file)).equals(withZeroPreamble(corpusFile(file))), file).toBe(true);
     expect(await studyInstances()).toHaveLength(CT.length);
     expect(await storedKeys(archive)).toHaveLength(CT.length);
+  });
+
+  it('a frozen server (SIGSTOP) fails requests after the request timeout instead of holding them, and /health/ready says so within its limit', async () => {
+    const proxy = Number(await readFile(path.join(dir, 'run', 'proxy.pid'), 'utf8'));
+    const { PACS_S3_BUCKET: bucket } = s3Env;
+    const cfg = {
+      kind: 's3',
+      endPoint: s3.endPoint,
+      port: s3.port,
+      useSSL: false,
+      accessKey: s3.accessKey,
+      secretKey: s3.secretKey,
+      region: s3.region,
+      bucket: bucket!,
+    } as const;
+    const store = await MinioBlobStore.open(cfg, { requestTimeoutMs: 1000 });
+    const [key] = await storedKeys(archive);
+    try {
+      process.kill(proxy, 'SIGSTOP');
+      const timedOut = { code: 'STORAGE_FAILURE', message: 'Object storage is unavailable: ETIMEDOUT (no answer within 1 s).' };
+      const started = Date.now();
+      await expect(store.head(key!)).rejects.toMatchObject(timedOut);
+      await expect(store.put('v1/other/frozen.bin', Readable.from([Buffer.from('x')]))).rejects.toMatchObject(timedOut);
+      expect(Date.now() - started).toBeLessThan(5000);
+
+      const ready = await readiness();
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks.storage).toMatchObject({ status: 'fail', error: 'no answer within 2000 ms' });
+    } finally {
+      process.kill(proxy, 'SIGCONT');
+    }
+    expect((await store.head(key!)).size).toBeGreaterThan(0);
+    await store.close();
+    const started = Date.now();
+    while ((await readiness()).status !== 200) {
+      expect(Date.now() - started, 'ready again within 10 s').toBeLessThan(10_000);
+      await sleep(200);
+    }
   });
 });

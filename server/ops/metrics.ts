@@ -36,6 +36,9 @@ const AUTH_FAILURE_KINDS: readonly AuthFailureKind[] = ['password', 'api_token',
 
 const DIMSE_OUTCOMES: readonly EndedAssociation['outcome'][] = ['released', 'rejected', 'aborted', 'closed'];
 
+const INGEST_OUTCOMES = ['stored', 'already_stored'] as const;
+type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
+
 /** What the scrape-time gauges read: the archive's parts, once they are all built. */
 export interface MetricsSources {
   indexSize: IndexSizeCounter;
@@ -61,15 +64,12 @@ export class ArchiveMetrics {
   private readonly requests: Child[] = [];
   private readonly storageTimes = new Map<StorageOperation, Child>();
   private readonly storageErrors = new Map<StorageOperation, Record<StorageFailure, Increment>>();
-  private readonly stored: Increment;
-  private readonly alreadyStored: Increment;
-  private readonly storedBytes: Increment;
-  private readonly alreadyStoredBytes: Increment;
-  private readonly refused = new Map<number, Increment>();
-  private readonly refusedOther: Increment;
+  private readonly instances: Map<IngestOutcome, Increment>;
+  private readonly bytes: Map<IngestOutcome, Increment>;
+  private readonly refused: Map<string, Increment>;
   private readonly refusedEarly: Increment;
-  private readonly authFailures = new Map<AuthFailureKind, Increment>();
-  private readonly dimseEnded = new Map<EndedAssociation['outcome'], Increment>();
+  private readonly authFailures: Map<AuthFailureKind, Increment>;
+  private readonly dimseEnded: Map<EndedAssociation['outcome'], Increment>;
 
   constructor() {
     const { Counter, Histogram, Registry, collectDefaultMetrics } = promClient();
@@ -108,51 +108,37 @@ export class ArchiveMetrics {
       });
     }
 
-    const instances = new Counter({
-      name: 'pacs_ingest_instances_total',
-      help: 'Instances accepted by any way in (STOW-RS, C-STORE, fetches, the archive own SRs): stored, or already stored identically.',
-      labelNames: ['outcome'] as const,
-      registers,
-    });
-    const bytes = new Counter({
-      name: 'pacs_ingest_bytes_total',
-      help: 'Bytes of the instances counted in pacs_ingest_instances_total, as received.',
-      labelNames: ['outcome'] as const,
-      registers,
-    });
-    this.stored = counted(instances, { outcome: 'stored' });
-    this.alreadyStored = counted(instances, { outcome: 'already_stored' });
-    this.storedBytes = counted(bytes, { outcome: 'stored' });
-    this.alreadyStoredBytes = counted(bytes, { outcome: 'already_stored' });
-    const refused = new Counter({
-      name: 'pacs_ingest_refused_total',
-      help: 'Instances refused, by failure reason (the STOW-RS FailureReason / C-STORE status class).',
-      labelNames: ['reason'] as const,
-      registers,
-    });
-    for (const [code, reason] of REFUSAL_REASONS) this.refused.set(code, counted(refused, { reason }));
-    this.refusedOther = counted(refused, { reason: 'other' });
+    /** A counter with one label, a child for each of its values. */
+    const byLabel = <V extends string>(name: string, help: string, label: string, values: readonly V[]): Map<V, Increment> => {
+      const counter = new Counter({ name, help, labelNames: [label], registers });
+      return new Map(values.map((value) => [value, counted(counter, { [label]: value })]));
+    };
+    this.instances = byLabel(
+      'pacs_ingest_instances_total',
+      'Instances accepted by any way in (STOW-RS, C-STORE, fetches, the archive own SRs): stored, or already stored identically.',
+      'outcome',
+      INGEST_OUTCOMES,
+    );
+    this.bytes = byLabel(
+      'pacs_ingest_bytes_total',
+      'Bytes of the instances counted in pacs_ingest_instances_total, as received.',
+      'outcome',
+      INGEST_OUTCOMES,
+    );
+    this.refused = byLabel(
+      'pacs_ingest_refused_total',
+      'Instances refused, by failure reason (the STOW-RS FailureReason / C-STORE status class).',
+      'reason',
+      [...REFUSAL_REASONS.values(), 'other'],
+    );
     this.refusedEarly = new Counter({
       name: 'pacs_stow_requests_refused_storage_full_total',
       help: 'STOW-RS requests answered 503 before reading a byte, the disk being under the free-space floor.',
       registers,
     });
 
-    const authFailures = new Counter({
-      name: 'pacs_auth_failures_total',
-      help: 'Refused credentials, by kind.',
-      labelNames: ['kind'] as const,
-      registers,
-    });
-    for (const kind of AUTH_FAILURE_KINDS) this.authFailures.set(kind, counted(authFailures, { kind }));
-
-    const dimseEnded = new Counter({
-      name: 'pacs_dimse_associations_ended_total',
-      help: 'DIMSE associations ended, by outcome.',
-      labelNames: ['outcome'] as const,
-      registers,
-    });
-    for (const outcome of DIMSE_OUTCOMES) this.dimseEnded.set(outcome, counted(dimseEnded, { outcome }));
+    this.authFailures = byLabel('pacs_auth_failures_total', 'Refused credentials, by kind.', 'kind', AUTH_FAILURE_KINDS);
+    this.dimseEnded = byLabel('pacs_dimse_associations_ended_total', 'DIMSE associations ended, by outcome.', 'outcome', DIMSE_OUTCOMES);
   }
 
   /** A request's answer ended (or its connection closed first: `finished` false). */
@@ -163,10 +149,11 @@ export class ArchiveMetrics {
 
   readonly ingestObserved = (outcome: StowInstanceOutcome, size: number): void => {
     if (outcome.ok) {
-      (outcome.alreadyStored ? this.alreadyStored : this.stored).inc();
-      (outcome.alreadyStored ? this.alreadyStoredBytes : this.storedBytes).inc(size);
+      const counted: IngestOutcome = outcome.alreadyStored ? 'already_stored' : 'stored';
+      this.instances.get(counted)!.inc();
+      this.bytes.get(counted)!.inc(size);
     } else {
-      (this.refused.get(outcome.failureReason) ?? this.refusedOther).inc();
+      this.refused.get(REFUSAL_REASONS.get(outcome.failureReason) ?? 'other')!.inc();
     }
   };
 

@@ -71,11 +71,14 @@ export async function mountSmallFilesystem(mebibytes: number): Promise<SmallFile
       const wanted = now + freeBytes() - Math.ceil(bytes / PAGE) * PAGE;
       if (wanted < 0) throw new Error(`Cannot leave ${bytes} bytes free: only ${freeBytes()} are free without ballast.`);
       if (wanted <= now) return truncate(ballast, wanted);
-      // Written, not truncated up: tmpfs allocates a page only when it is written.
+      // Written, not truncated up: tmpfs allocates a page only when it is written. The archive may
+      // write meanwhile (an audit record): the disk is then full a little sooner, which is no error.
       const file = await open(ballast, 'a');
       try {
         const zeros = Buffer.alloc(2 ** 20);
         for (let size = now; size < wanted;) size += (await file.write(zeros, 0, Math.min(zeros.length, wanted - size))).bytesWritten;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'ENOSPC') throw error;
       } finally {
         await file.close();
       }

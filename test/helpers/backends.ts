@@ -1,5 +1,5 @@
 import { realS3Env, removeBucket, startRealS3 } from './real-s3';
-import { startS3Server, freshBucketName } from './s3-server';
+import { startS3Server } from './s3-server';
 import { startTestArchive, type TestArchive } from './start-app';
 
 /**
@@ -21,17 +21,7 @@ export async function startArchiveOn(backend: Backend, env: Record<string, strin
   if (backend === 's3') return startOnRealS3(env);
   const s3 = await startS3Server();
   try {
-    const archive = await startTestArchive({
-      PACS_STORAGE: 's3',
-      PACS_S3_ENDPOINT: s3.endPoint,
-      PACS_S3_PORT: String(s3.port),
-      PACS_S3_USE_SSL: 'false',
-      PACS_S3_ACCESS_KEY: s3.accessKey,
-      PACS_S3_SECRET_KEY: s3.secretKey,
-      PACS_S3_BUCKET: freshBucketName(),
-      PACS_S3_REGION: s3.region,
-      ...env,
-    });
+    const archive = await startTestArchive({ ...realS3Env(s3), ...env });
     const stop = archive.stop;
     archive.stop = async () => {
       await stop();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from 'minio';
+import type { S3StorageConfig } from '../../server/storage/minio-blob-store';
 import { requireTool } from './debian-tools';
 import { freshBucketName } from './s3-server';
 
@@ -55,8 +56,11 @@ export async function stopRealS3(s3: RealS3): Promise<void> {
   await run(START_REAL_S3, ['stop'], { env: { ...process.env, S3_DIR: s3.dir }, timeout: 60_000 });
 }
 
-/** The archive's PACS_* variables for this server and a fresh bucket (created by the archive at start). */
-export function realS3Env(s3: RealS3, bucket: string = freshBucketName()): Record<string, string> {
+/** Where an S3 server on loopback answers: this one, or s3rver (s3-server.ts). */
+export type S3Endpoint = Pick<RealS3, 'endPoint' | 'port' | 'accessKey' | 'secretKey' | 'region'>;
+
+/** The archive's PACS_* variables for this server (or s3rver) and a fresh bucket (created by the archive at start). */
+export function realS3Env(s3: S3Endpoint, bucket: string = freshBucketName()): Record<string, string> {
   return {
     PACS_STORAGE: 's3',
     PACS_S3_ENDPOINT: s3.endPoint,
@@ -67,6 +71,12 @@ export function realS3Env(s3: RealS3, bucket: string = freshBucketName()): Recor
     PACS_S3_BUCKET: bucket,
     PACS_S3_REGION: s3.region,
   };
+}
+
+/** The archive's storage settings for an S3 server on loopback (this one or s3rver) and a bucket. */
+export function s3StorageConfig(s3: S3Endpoint, bucket: string): S3StorageConfig {
+  const { endPoint, port, accessKey, secretKey, region } = s3;
+  return { kind: 's3', endPoint, port, useSSL: false, accessKey, secretKey, region, bucket };
 }
 
 /** A minio client of this server, path-style as Swift's s3api wants. */

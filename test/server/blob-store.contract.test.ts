@@ -10,7 +10,15 @@ import type { BlobStore } from '../../server/storage/blob-store';
 import { FsBlobStore } from '../../server/storage/fs-blob-store';
 import { MinioBlobStore, type S3StorageConfig } from '../../server/storage/minio-blob-store';
 import { assertSafeKey, assertSafePrefix, INSTANCE_KEY_PREFIX, isInstanceKey, newInstanceKey } from '../../server/storage/object-keys';
-import { incompleteUploads, realS3Client, removeBucket, startRealS3, type RealS3 } from '../helpers/real-s3';
+import {
+  incompleteUploads,
+  realS3Client,
+  removeBucket,
+  s3StorageConfig,
+  startRealS3,
+  type RealS3,
+  type S3Endpoint,
+} from '../helpers/real-s3';
 import { freshBucketName, startS3Server } from '../helpers/s3-server';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
@@ -216,12 +224,7 @@ describeBlobStoreContract('FsBlobStore', async () => {
 });
 
 /** Where an S3 store of the contract connects: s3rver or the real server. */
-interface S3Endpoint {
-  endPoint: string;
-  port: number;
-  accessKey: string;
-  secretKey: string;
-  region: string;
+interface ContractS3 extends S3Endpoint {
   stop?: () => Promise<void>;
   /** Removes a test's bucket (the real server outlives the tests; s3rver's folder goes with it). */
   removeBucket?: (bucket: string) => Promise<void>;
@@ -230,9 +233,9 @@ interface S3Endpoint {
 const uploadPart = vi.spyOn(Client.prototype, 'uploadPart');
 afterAll(() => uploadPart.mockRestore());
 
-function describeS3Contract(name: string, start: () => Promise<S3Endpoint>): void {
+function describeS3Contract(name: string, start: () => Promise<ContractS3>): void {
   describe(`MinioBlobStore on ${name}`, () => {
-    let s3: S3Endpoint;
+    let s3: ContractS3;
     beforeAll(async () => {
       s3 = await start();
     });
@@ -242,10 +245,8 @@ function describeS3Contract(name: string, start: () => Promise<S3Endpoint>): voi
 
     describeBlobStoreContract('MinioBlobStore', async () => {
       const bucket = freshBucketName();
-      const { endPoint, port, accessKey, secretKey, region } = s3;
-      const cfg = { kind: 's3', endPoint, port, useSSL: false, accessKey, secretKey, region, bucket } as const;
       return {
-        store: await MinioBlobStore.open(cfg, { partSize: PART_SIZE }),
+        store: await MinioBlobStore.open(s3StorageConfig(s3, bucket), { partSize: PART_SIZE }),
         partsUploaded: () => uploadPart.mock.calls.filter(([config]) => config.bucketName === bucket).length,
         cleanup: () => s3.removeBucket?.(bucket) ?? Promise.resolve(),
       };
@@ -263,13 +264,8 @@ describe('MinioBlobStore on a real S3 server: what s3rver cannot show', () => {
   let s3: RealS3;
   let bucket: string;
   let store: MinioBlobStore;
-  const openStore = (overrides: Partial<S3StorageConfig> = {}) => {
-    const { endPoint, port, accessKey, secretKey, region } = s3;
-    return MinioBlobStore.open(
-      { kind: 's3', endPoint, port, useSSL: false, accessKey, secretKey, region, bucket, ...overrides },
-      { partSize: PART_SIZE },
-    );
-  };
+  const openStore = (overrides: Partial<S3StorageConfig> = {}) =>
+    MinioBlobStore.open({ ...s3StorageConfig(s3, bucket), ...overrides }, { partSize: PART_SIZE });
   beforeAll(async () => {
     s3 = await startRealS3();
   });

@@ -9,7 +9,7 @@ import { MinioBlobStore } from '../../server/storage/minio-blob-store';
 import { storedKeys } from '../helpers/backends';
 import { corpusEntry, corpusFile, corpusInstanceUrl } from '../helpers/corpus';
 import { expectStored, firstValue, getJson, getMultipart, stowFiles, withZeroPreamble } from '../helpers/dicomweb-http';
-import { realS3Env, startRealS3, stopRealS3, type RealS3 } from '../helpers/real-s3';
+import { realS3Env, s3StorageConfig, startRealS3, stopRealS3, type RealS3 } from '../helpers/real-s3';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
@@ -127,18 +127,7 @@ describe('an S3 outage', () => {
 
   it('a frozen server (SIGSTOP) fails requests after the request timeout instead of holding them, and /health/ready says so within its limit', async () => {
     const proxy = Number(await readFile(path.join(dir, 'run', 'proxy.pid'), 'utf8'));
-    const { PACS_S3_BUCKET: bucket } = s3Env;
-    const cfg = {
-      kind: 's3',
-      endPoint: s3.endPoint,
-      port: s3.port,
-      useSSL: false,
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-      region: s3.region,
-      bucket: bucket!,
-    } as const;
-    const store = await MinioBlobStore.open(cfg, { requestTimeoutMs: 1000 });
+    const store = await MinioBlobStore.open(s3StorageConfig(s3, s3Env.PACS_S3_BUCKET!), { requestTimeoutMs: 1000 });
     const [key] = await storedKeys(archive);
     try {
       process.kill(proxy, 'SIGSTOP');

@@ -36,7 +36,7 @@ const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
 /**
  * s3rver, a fake S3 server in Node, on 127.0.0.1, a free port and a fresh folder: about twice as
  * fast as the real one (real-s3.ts), for tests whose many S3 round trips that matters to. It checks
- * no signature, has no multipart upload through minio and answers sporadic 500s (minio retries).
+ * no signature, cannot abort or list multipart uploads and answers sporadic 500s (minio retries).
  * Its default credentials are S3RVER/S3RVER.
  */
 export async function startS3Server(): Promise<S3Server> {

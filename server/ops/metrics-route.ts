@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../shared/errors';
 import type { AccessContext } from '../auth/access-context';
 import { clientAddress } from '../auth/client-address';
@@ -18,8 +18,14 @@ export const METRICS_PATH = '/metrics';
  * - `after`: an account must be allowed the `metrics` action (admin, metrics role), else 403;
  *   a caller with no credentials is served when its socket's address is loopback (a Prometheus
  *   or a curl on the same machine; X-Forwarded-For is not trusted), else 401.
+ * Both are plain middleware that let every other request pass after one comparison: they run on
+ * every request, where an Express router would match it against its routes.
  */
-export function metricsRoute(metrics: ArchiveMetrics, ctx: AccessContext, token: string | undefined): { before: Router; after: Router } {
+export function metricsRoute(
+  metrics: ArchiveMetrics,
+  ctx: AccessContext,
+  token: string | undefined,
+): { before: RequestHandler; after: RequestHandler } {
   const tokenDigest = token === undefined ? undefined : sha256(token);
   const serve = (res: Response, next: NextFunction) => {
     metrics.registry.metrics().then((text) => {
@@ -28,8 +34,8 @@ export function metricsRoute(metrics: ArchiveMetrics, ctx: AccessContext, token:
     }, next);
   };
 
-  const before = express.Router();
-  before.get(METRICS_PATH, (req: Request, res: Response, next: NextFunction) => {
+  const before = (req: Request, res: Response, next: NextFunction): void => {
+    if (!isMetricsRequest(req)) return next();
     const presented = metricsBearer(req.headers.authorization);
     if (presented === undefined) return next();
     const address = clientAddress(req);
@@ -40,15 +46,19 @@ export function metricsRoute(metrics: ArchiveMetrics, ctx: AccessContext, token:
       throw new AppError('UNAUTHORIZED', 'The metrics token is wrong.');
     }
     serve(res, next);
-  });
+  };
 
-  const after = express.Router();
-  after.get(METRICS_PATH, (req: Request, res: Response, next: NextFunction) => {
+  const after = (req: Request, res: Response, next: NextFunction): void => {
+    if (!isMetricsRequest(req)) return next();
     if (principalOf(res) !== undefined) requireAction(res, 'metrics');
     else if (!isLoopbackHost(clientAddress(req))) throw new AppError('UNAUTHORIZED');
     serve(res, next);
-  });
+  };
   return { before, after };
+}
+
+function isMetricsRequest(req: Request): boolean {
+  return req.path === METRICS_PATH && (req.method === 'GET' || req.method === 'HEAD');
 }
 
 /** The token of `Authorization: Bearer <token>` unless it is one `authenticate` knows (an API token, a share link). */

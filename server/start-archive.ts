@@ -28,7 +28,7 @@ import { startExchange, type Exchange } from './exchange/exchange';
 import { RemoteAeStore } from './dimse/remote-ae-store';
 import type { DimseListener } from './dimse/dimse-listener';
 import { startDimse } from './dimse/dimse';
-import { FreeSpaceGuard } from './ops/free-space';
+import { archiveFolders, FreeSpaceGuard } from './ops/free-space';
 import { archiveHealthChecks } from './ops/archive-health';
 import { sweepCrashLeftovers, type SweepReport } from './ops/crash-sweep';
 import { ArchiveMetrics } from './ops/metrics';
@@ -109,7 +109,7 @@ export async function startArchive(
       logger.info(`start-up sweep: removed ${swept.objects} objects of unacknowledged instances and ${swept.uploads} unfinished uploads`);
     }
     freeSpace = await FreeSpaceGuard.start(
-      config.dataDir,
+      archiveFolders(config),
       { minFreePercent: config.minFreePercent, minFreeBytes: config.minFreeBytes },
       (message) => logger.info(message),
     );

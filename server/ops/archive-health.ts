@@ -46,8 +46,9 @@ export function archiveHealthChecks(deps: ArchiveHealthDeps): HealthCheck[] {
     {
       name: 'disk',
       run: async () => {
-        const { freeBytes, totalBytes, floorBytes } = await deps.freeSpace.read();
-        const detail = `${mebibytes(freeBytes)} MiB free of ${mebibytes(totalBytes)} MiB, floor ${mebibytes(floorBytes)} MiB`;
+        const reading = await deps.freeSpace.read();
+        const { freeBytes, totalBytes, floorBytes } = reading;
+        const detail = `${mebibytes(freeBytes)} MiB free of ${mebibytes(totalBytes)} MiB${deps.freeSpace.onDisk(reading)}, floor ${mebibytes(floorBytes)} MiB`;
         if (freeBytes < floorBytes) throw new Error(`under the free-space floor: ${detail}; new instances are refused`);
         return detail;
       },

@@ -143,3 +143,47 @@ function stowRequest(files: Buffer[]): RequestInit {
 const uidOf = (part10: Buffer, tag: string) => dicomParser.parseDicom(part10, { untilTag: tag }).string(tag)!;
 const sopUidOf = (part10: Buffer) => uidOf(part10, 'x00080018');
 const seriesUidOf = (part10: Buffer) => uidOf(part10, 'x0020000e');
+
+/**
+ * The index on a disk of its own (PACS_INDEX_FILE): the floor watches that disk too, and says
+ * which one is full, by what it holds (the health answer needs no account, so no path).
+ */
+describe('full disk: the index on a 16 MiB tmpfs of its own', () => {
+  let dataDisk: SmallFilesystem;
+  let indexDisk: SmallFilesystem;
+  let archive: TestArchive;
+
+  beforeAll(async () => {
+    dataDisk = await mountSmallFilesystem(64);
+    indexDisk = await mountSmallFilesystem(16);
+    archive = await startTestArchive({
+      PACS_DATA_DIR: dataDisk.dataDir,
+      PACS_INDEX_FILE: path.join(indexDisk.dataDir, 'index.sqlite'),
+      PACS_MIN_FREE_PERCENT: '10',
+    });
+  });
+  afterAll(async () => {
+    await archive?.stop();
+    await indexDisk?.unmount();
+    await dataDisk?.unmount();
+  });
+
+  it("the index's disk under the floor refuses ingest and fails health, naming it; space back, ingest resumes", async () => {
+    await indexDisk.leaveFree(MiB);
+    const ready = await getJson(archive, `${archive.url}/health/ready`, 'application/json');
+    expect(ready.status).toBe(503);
+    const disk = (ready.json as { checks: Record<string, { status: string; error?: string }> }).checks.disk!;
+    expect(disk.error).toBe(
+      'under the free-space floor: 1 MiB free of 16 MiB on the disk of the index, floor 2 MiB; new instances are refused',
+    );
+    const refused = await archive.fetch(`${archive.dicomWeb}/studies`, stowRequest([fs.readFileSync(FILES[0]!)]));
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      'Disk nearly full: new instances refused until space is freed (1 MiB free of 16 MiB on the disk of the index, under the floor of 2 MiB).',
+    );
+
+    await indexDisk.removeBallast();
+    expect((await archive.fetch('/health/ready')).status).toBe(200);
+    expect((await stowFiles(archive, [fs.readFileSync(FILES[0]!)])).status).toBe(200);
+  });
+});

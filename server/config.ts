@@ -232,7 +232,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'PACS_MIN_FREE_PERCENT',
     defaultValue: '`5`',
     meaning:
-      'Free-space floor of the disk holding `PACS_DATA_DIR`, in percent: below the smaller of this and `PACS_MIN_FREE_MB`, STOW-RS answers 503 and C-STORE 0xA700 (out of resources) while reads go on; ingest resumes by itself when space comes back.',
+      'Free-space floor of the disk holding `PACS_DATA_DIR` (and of those holding the SQLite files, when set elsewhere), in percent: below the smaller of this and `PACS_MIN_FREE_MB`, STOW-RS answers 503 and C-STORE 0xA700 (out of resources) while reads go on; ingest resumes by itself when space comes back.',
   },
   { name: 'PACS_MIN_FREE_MB', defaultValue: '`2048`', meaning: 'The same floor in MiB (the smaller of the two applies).' },
   {

@@ -85,7 +85,8 @@ export async function mountSmallFilesystem(mebibytes: number): Promise<SmallFile
     },
     removeBallast: () => rm(ballast, { force: true }),
     unmount: async () => {
-      await run('umount', [dir]);
+      // Lazily when busy: an archive that failed to close may still hold its files open.
+      await run('umount', [dir]).catch(() => run('umount', ['--lazy', dir]));
       await removeTempDir(dir);
     },
   };

@@ -54,8 +54,11 @@ describe('full disk during writes: ENOSPC and SQLITE_FULL on a 64 MiB tmpfs, the
     expect((await stow(1)).status).toBe(200);
   });
   afterAll(async () => {
-    await archive?.stop();
-    await disk?.unmount();
+    try {
+      await archive?.stop();
+    } finally {
+      await disk?.unmount();
+    }
   });
 
   it('the index full (SQLITE_FULL) with the object written: 0xA700, the object removed', async () => {

@@ -41,8 +41,11 @@ describe('full disk: the free-space floor on a 64 MiB tmpfs', () => {
     for (const file of files) acknowledged.set(sopUidOf(file), file);
   });
   afterAll(async () => {
-    await archive?.stop();
-    await disk?.unmount();
+    try {
+      await archive?.stop();
+    } finally {
+      await disk?.unmount();
+    }
   });
 
   it('under the floor: health fails on disk, STOW-RS answers 503 with Retry-After and C-STORE 0xA700, with the reason', async () => {
@@ -163,9 +166,12 @@ describe('full disk: the index on a 16 MiB tmpfs of its own', () => {
     });
   });
   afterAll(async () => {
-    await archive?.stop();
-    await indexDisk?.unmount();
-    await dataDisk?.unmount();
+    try {
+      await archive?.stop();
+    } finally {
+      await indexDisk?.unmount();
+      await dataDisk?.unmount();
+    }
   });
 
   it("the index's disk under the floor refuses ingest and fails health, naming it; space back, ingest resumes", async () => {

@@ -62,7 +62,7 @@ const casefold = (text: string) => text.normalize('NFC').toLowerCase();
 
 /** Repeated reads of one study by one principal within this window are recorded once. */
 const VIEW_COALESCE_MS = 10 * 60_000;
-/** Records kept in memory while the audit file cannot be written (a full disk): some 30 MB at most. */
+/** Records kept in memory while the audit file cannot be written (a full disk): a few tens of MB at most. */
 const MAX_UNWRITTEN = 100_000;
 /** How often writing them is tried again. */
 const RETRY_MS = 1_000;

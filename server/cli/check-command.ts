@@ -96,6 +96,11 @@ function summary(report: CheckReport, storage: string, repair: boolean, graceMs:
     (w) => `${w.key}  instance ${w.sopUid}: ${w.stored} bytes stored, ${w.recorded} recorded`,
   );
   list('Orphan objects (no row names them)', report.orphans, (o) => `${o.key}  ${o.size} bytes, ${o.modifiedAt.toISOString()}`);
+  if (report.recordedOrphans > 0) {
+    lines.push(
+      `  of which recorded by the archive within the grace (being written or deleted; after a crash its next start removes them): ${report.recordedOrphans}`,
+    );
+  }
   if (repair) {
     lines.push(
       `  moved to v1/quarantine/: ${report.quarantined}; left for being younger than the grace (${graceMs / 1000} s): ${report.inGrace}`,

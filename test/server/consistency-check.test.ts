@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../server/ops/consistency-check';
+import { digestOf } from '../../server/storage/object-digest';
+import { collect } from '../../server/stored/byte-streams';
 import { corpusEntry, corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { runEntryPoint } from '../helpers/run-entry-point';
@@ -144,4 +146,65 @@ describe('pacs check: index and storage compared both ways', () => {
     expect(bad.stderr).toContain('--grace takes a duration');
     expect((await pacs(['--fix'])).code).toBe(2);
   });
+});
+
+describe('pacs check with PACS_STORE_COMPRESSED', () => {
+  it('records the digest of the re-stored object; the replaced one is recorded until deleted, so check counts it as the archive’s own', async () => {
+    const archive = await startTestArchive({ PACS_STORE_COMPRESSED: '1.2.840.10008.1.2.4.80' });
+    try {
+      const slice = SLICES[0]!;
+      await expectStored(archive, [corpusFile(slice)]);
+      const before = archive.index.db.prepare(`SELECT blob_key AS key, digest FROM instances`).get() as { key: string; digest: string };
+      await archive.compressionAtRest!.idle();
+      const after = archive.index.db.prepare(`SELECT blob_key AS key, digest, transfer_syntax AS ts FROM instances`).get() as {
+        key: string;
+        digest: string;
+        ts: string;
+      };
+      expect(after.ts).toBe('1.2.840.10008.1.2.4.80');
+      expect(after.key).not.toBe(before.key);
+      expect(after.digest).toBe(digestOf(await collect(await archive.blobStore.get(after.key))));
+      expect(after.digest).not.toBe(before.digest);
+      // The replaced object stays for readers (REPLACED_GRACE_MS), recorded as pending.
+      expect(archive.compressionAtRest!.replacedKeys).toEqual([before.key]);
+      expect(archive.index.pending.unreferenced()).toEqual([before.key]);
+
+      const env = testArchiveEnv(archive.dataDir);
+      const run = await runEntryPoint('server/cli/pacs.ts', ['check', '--verify', '--json'], env);
+      const report = JSON.parse(run.stdout) as CheckReport;
+      expect(report).toMatchObject({ orphans: { count: 1 }, recordedOrphans: 1, problems: 0, verify: { verified: 1 } });
+      expect(run.code).toBe(0);
+
+      await archive.compressionAtRest!.deleteReplaced();
+      expect(archive.index.pending.count()).toBe(0);
+    } finally {
+      await archive.stop();
+    }
+  }, 60_000);
+});
+
+describe('without PACS_INGEST_DIGEST, and after a DELETE', () => {
+  it('stores no digest (check --verify counts the rows unverifiable) and a deleted instance leaves no object and no record', async () => {
+    const archive = await startTestArchive({ PACS_INGEST_DIGEST: 'false' });
+    try {
+      await expectStored(archive, [corpusFile(SLICES[0]!), corpusFile(SLICES[1]!)]);
+      expect(archive.index.db.prepare(`SELECT digest FROM instances`).pluck().all()).toEqual([null, null]);
+      const entry = corpusEntry(SLICES[0]!);
+      const res = await archive.fetch(
+        `${archive.dicomWeb}/studies/${entry.studyInstanceUID}/series/${entry.seriesInstanceUID}/instances/${entry.sopInstanceUID}`,
+        { method: 'DELETE' },
+      );
+      expect(res.status).toBe(204);
+      expect(archive.index.pending.count()).toBe(0);
+      const keys: string[] = [];
+      for await (const key of archive.blobStore.list('v1/instances/')) keys.push(key);
+      expect(keys).toHaveLength(1);
+
+      const run = await runEntryPoint('server/cli/pacs.ts', ['check', '--verify', '--json'], testArchiveEnv(archive.dataDir));
+      expect(JSON.parse(run.stdout)).toMatchObject({ instances: 1, objects: 1, problems: 0, verify: { verified: 0, unverifiable: 1 } });
+      expect(run.code).toBe(0);
+    } finally {
+      await archive.stop();
+    }
+  }, 60_000);
 });

@@ -205,6 +205,11 @@ function describeBlobStoreContract(name: string, factory: () => Promise<StoreFix
       expect((await listAll(store, INSTANCE_KEY_PREFIX)).sort()).toEqual([...bodies.keys()].sort());
     });
 
+    it('removeIncompleteUploads, where the store has it, finds nothing to remove after complete puts', async () => {
+      await store.put(newInstanceKey(), streamOf(randomBytes(PART_SIZE + 1000)));
+      if (store.removeIncompleteUploads) expect(await store.removeIncompleteUploads()).toBe(0);
+    });
+
     it('refuses keys that are not from object-keys.ts', async () => {
       for (const key of ['../escape', 'v1/../../escape', '/v1/x', 'v1/A.dcm']) {
         await expectAppError(store.put(key, streamOf(randomBytes(1))), 'INTERNAL');

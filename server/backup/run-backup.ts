@@ -1,7 +1,9 @@
 import { copyFile, chmod, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config';
-import { createBlobStore } from '../storage/create-blob-store';
+import type { BlobStore } from '../storage/blob-store';
+import { FsBlobStore } from '../storage/fs-blob-store';
+import { MinioBlobStore } from '../storage/minio-blob-store';
 import { archiveVersion } from './archive-version';
 import {
   MANIFEST_FORMAT,
@@ -47,7 +49,7 @@ export async function runBackup(config: Config, location: BackupLocation, progre
   try {
     await stageFiles(config, location, staged);
     const snapshot = SnapshotIndex.open(staged.get('index.sqlite') as string);
-    const source = await createBlobStore(config.storage);
+    const source = await openSource(config);
     const live = LiveIndex.open(config.indexFile);
     try {
       const instances = snapshot.instances();
@@ -98,6 +100,15 @@ export async function runBackup(config: Config, location: BackupLocation, progre
   } finally {
     await location.close();
   }
+}
+
+/**
+ * The running archive's storage, to read from. Not through createBlobStore: FsBlobStore.open
+ * empties the temp folder, where the archive's puts in flight are being written.
+ */
+async function openSource(config: Config): Promise<BlobStore> {
+  if (config.storage.kind === 's3') return MinioBlobStore.open(config.storage);
+  return new FsBlobStore(path.join(config.storage.dataDir, 'objects'));
 }
 
 /** The SQLite files (the index first) and the secret key, into staging files. */

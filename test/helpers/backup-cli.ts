@@ -80,19 +80,11 @@ export async function expectSameBytes(live: TestArchive, restored: TestArchive, 
   return compared;
 }
 
-/**
- * Index and storage agree both ways: every instance row's object exists with the row's size,
- * and storage holds no instance object no row names.
- * TODO(lead): switch to `npm run pacs -- check` once H2's check command is in.
- */
-export async function expectIndexMatchesStorage(archive: TestArchive): Promise<void> {
-  const rows = archive.index.db.prepare(`SELECT blob_key AS key, size FROM instances`).all() as Array<{ key: string; size: number }>;
-  const stored = new Map<string, number>();
-  for await (const entry of archive.blobStore.entries('v1/instances/')) stored.set(entry.key, entry.size);
-  const wrong = rows.filter((row) => stored.get(row.key) !== row.size).map((row) => row.key);
-  const named = new Set(rows.map((row) => row.key));
-  const orphans = [...stored.keys()].filter((key) => !named.has(key));
-  expect({ wrong, orphans }).toEqual({ wrong: [], orphans: [] });
+/** `pacs check --verify` on the archive of `env` finds nothing wrong: index and storage agree both ways, and every object matches its ingest digest. */
+export async function expectCheckFindsNothing(env: Record<string, string>): Promise<void> {
+  const check = await runPacs(['check', '--verify'], env);
+  expect(check.stderr).toBe('');
+  expect(check.code, check.stdout).toBe(0);
 }
 
 /** SOP Instance UID (0008,0018) of a Part 10 file, read with dicom-parser. */

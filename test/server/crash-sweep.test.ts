@@ -9,13 +9,13 @@ import type { CheckReport } from '../../server/ops/consistency-check';
 import { startArchiveProcess, type ArchiveProcess } from '../helpers/archive-process';
 import { corpusFile, corpusManifest } from '../helpers/corpus';
 import { getMultipart, withZeroPreamble } from '../helpers/dicomweb-http';
+import { realS3Client, realS3Env, removeBucket, startRealS3, type RealS3 } from '../helpers/real-s3';
 import { runEntryPoint } from '../helpers/run-entry-point';
 import { testArchiveEnv } from '../helpers/start-app';
 
 const CT = corpusManifest().filter((e) => e.path.startsWith('series/ct-abdomen-philips-tcia/'));
 const CLIENTS = 4;
 const PER_STUDY = 8;
-const CYCLES = 4;
 
 /** The CT's slices as a new study: its three UIDs end in `tag` (same length, so the files stay valid). */
 function ctAsStudy(tag: string, count: number): { studyUid: string; files: Buffer[] } {
@@ -87,21 +87,37 @@ async function walk(root: string, dir = ''): Promise<string[]> {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-describe('kill -9 during ingest: the durable record of objects being written', () => {
+describe.each([
+  ['fs', 4],
+  ['s3', 2],
+] as const)('kill -9 during ingest on %s storage: the durable record of objects being written', (storage, cycles) => {
   let archive: ArchiveProcess;
+  let s3: RealS3 | undefined;
+  let storageEnv: Record<string, string> = {};
   /** Every instance STOW-RS acknowledged: study → SHA-256 of the bytes stored (preamble zeroed). */
   const acknowledged = new Map<string, Set<string>>();
   let studies = 0;
 
   beforeAll(async () => {
-    archive = await startArchiveProcess({ PACS_LOG_LEVEL: 'info' });
-  });
+    if (storage === 's3') {
+      s3 = await startRealS3();
+      storageEnv = realS3Env(s3);
+    }
+    archive = await startArchiveProcess({ PACS_LOG_LEVEL: 'info', ...storageEnv });
+  }, 180_000);
   afterAll(async () => {
     await archive?.dispose();
+    if (s3) await removeBucket(s3, storageEnv.PACS_S3_BUCKET!);
   });
 
-  const objectsRoot = () => path.join(archive.dataDir, 'objects');
-  const storedInstanceKeys = async () => (await walk(objectsRoot(), 'v1/instances/')).sort();
+  /** A direct listing of storage: the folder, or the bucket through a plain S3 client. */
+  const storedInstanceKeys = async () => {
+    if (!s3) return (await walk(path.join(archive.dataDir, 'objects'), 'v1/instances/')).sort();
+    const listed = (await realS3Client(s3).listObjectsV2(storageEnv.PACS_S3_BUCKET!, 'v1/instances/', true).toArray()) as Array<{
+      name: string;
+    }>;
+    return listed.map((item) => item.name).sort();
+  };
   const indexState = () => {
     const db = new Database(path.join(archive.dataDir, 'index.sqlite'), { readonly: true });
     try {
@@ -114,7 +130,10 @@ describe('kill -9 during ingest: the durable record of objects being written', (
     }
   };
   const check = async (args: string[]) => {
-    const run = await runEntryPoint('server/cli/pacs.ts', ['check', '--json', ...args], testArchiveEnv(archive.dataDir));
+    const run = await runEntryPoint('server/cli/pacs.ts', ['check', '--json', ...args], {
+      ...testArchiveEnv(archive.dataDir),
+      ...storageEnv,
+    });
     return { code: run.code, report: JSON.parse(run.stdout) as CheckReport };
   };
 
@@ -144,7 +163,7 @@ describe('kill -9 during ingest: the durable record of objects being written', (
     let orphansSeen = 0;
     let sweptTotal = 0;
     let inFlight = 0;
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
+    for (let cycle = 0; cycle < cycles; cycle++) {
       await ingestThenKill(1500 + cycle * 700);
 
       // The stopped data dir: the orphans are the listing minus the keys the index names.
@@ -191,7 +210,7 @@ describe('kill -9 during ingest: the durable record of objects being written', (
     expect(final.report.verify!.corrupt.count).toBe(0);
     expect(final.code).toBe(0);
     console.log(
-      `kill -9 × ${CYCLES}: ${acknowledged.size} studies acknowledged of ${studies} sent, ${inFlight} objects recorded as being written at the kill, ${orphansSeen} of them complete orphans under v1/instances/ (${sweptTotal} removed by the start-up sweep), ${final.report.verify!.verified} objects verified`,
+      `${storage}, kill -9 × ${cycles}: ${acknowledged.size} studies acknowledged of ${studies} sent, ${inFlight} objects recorded as being written at the kill, ${orphansSeen} of them complete orphans under v1/instances/ (${sweptTotal} removed by the start-up sweep), ${final.report.verify!.verified} objects verified`,
     );
     await archive.restart();
   }, 300_000);

@@ -199,7 +199,8 @@ async function discard(deps: IngestDeps, key: string): Promise<void> {
     await deps.blobStore.delete(key);
     deps.indexWriter.pending.forget([key]);
   } catch (error) {
-    deps.log(`an object of an instance not stored could not be removed (key ${key}); the next start removes it`, error);
+    // The delete, or forgetting its record (a full disk fails SQLite too): the record stays, and the next start finishes it.
+    deps.log(`an object of an instance not stored was not removed and forgotten (key ${key}); the next start finishes it`, error);
   }
 }
 

@@ -63,22 +63,7 @@ export class MinioBlobStore implements BlobStore {
     if (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE) {
       throw new AppError('INTERNAL', `partSize must be an integer of at least ${MIN_PART_SIZE} bytes.`);
     }
-    // Our own keep-alive agent, so that close() can release its sockets.
-    const agent = cfg.useSSL ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-    const transport = withAnswerTimeout(cfg.useSSL ? https : http, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-    // Loaded here, not at import: the client and its dependencies add ~30 MB to an archive on a local folder.
-    const { Client } = await import('minio');
-    const client = new Client({
-      endPoint: cfg.endPoint,
-      ...(cfg.port === undefined ? {} : { port: cfg.port }),
-      useSSL: cfg.useSSL,
-      accessKey: cfg.accessKey,
-      secretKey: cfg.secretKey,
-      // Known region: the client skips a GetBucketLocation round trip before requests.
-      region: cfg.region,
-      transport,
-      transportAgent: agent,
-    });
+    const { client, agent } = await connectMinio(cfg, options.requestTimeoutMs);
     const endPoint = cfg.port === undefined ? cfg.endPoint : `${cfg.endPoint}:${cfg.port}`;
     const store = new MinioBlobStore(client, cfg.bucket, agent, partSize, endPoint);
     try {
@@ -242,6 +227,31 @@ export class MinioBlobStore implements BlobStore {
       throw err;
     }
   }
+}
+
+/**
+ * A minio client of the configured S3 server, as every S3 user of the archive needs it: the
+ * region given (no GetBucketLocation round trip), requests that time out before an answer
+ * (withAnswerTimeout), and its own keep-alive agent, whose destroy() releases the sockets.
+ */
+export async function connectMinio(
+  cfg: Omit<S3StorageConfig, 'bucket'>,
+  requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+): Promise<{ client: Client; agent: http.Agent }> {
+  const agent = cfg.useSSL ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  // Loaded here, not at import: the client and its dependencies add ~30 MB to an archive on a local folder.
+  const { Client } = await import('minio');
+  const client = new Client({
+    endPoint: cfg.endPoint,
+    ...(cfg.port === undefined ? {} : { port: cfg.port }),
+    useSSL: cfg.useSSL,
+    accessKey: cfg.accessKey,
+    secretKey: cfg.secretKey,
+    region: cfg.region,
+    transport: withAnswerTimeout(cfg.useSSL ? https : http, requestTimeoutMs),
+    transportAgent: agent,
+  });
+  return { client, agent };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { copyFile, chmod, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { AppError } from '../../shared/errors';
 import type { Config } from '../config';
 import type { BlobStore } from '../storage/blob-store';
 import { FsBlobStore } from '../storage/fs-blob-store';
@@ -41,6 +42,9 @@ const CONCURRENCY = { fs: 4, s3: 8 } as const;
 export async function runBackup(config: Config, location: BackupLocation, progress: Progress): Promise<BackupResult> {
   const started = performance.now();
   const takenAt = new Date().toISOString();
+  for (const file of [config.indexFile, config.accessFile, config.auditFile]) {
+    if (!(await exists(file))) throw new AppError('NOT_FOUND', `No archive database at ${file}: is PACS_DATA_DIR right?`);
+  }
   await location.prepare();
   const previous = await previousObjects(location);
   // Staged beside the backup and committed together after the objects, just before the

@@ -37,6 +37,9 @@ describe('backup and restore of an archive on a local folder', () => {
     await storeSeries(live, 12, 'before-2');
     const load = new StowLoop(live);
     await load.waitFor(8);
+    // A put of the archive in flight: its temp file must outlive the backup.
+    const inFlight = path.join(live.dataDir, 'objects', '.tmp', 'in-flight.tmp');
+    await writeFile(inFlight, 'being written');
     const startedAt = performance.now();
     const before = indexedInstances(live);
     const backup = await runPacs(['backup', backupDir], testArchiveEnv(live.dataDir));
@@ -47,6 +50,7 @@ describe('backup and restore of an archive on a local folder', () => {
     expect(backup.stdout).toMatch(/Took [\d.]+ s/);
     // The load went on while the backup ran.
     expect(acknowledgedDuring).toBeGreaterThan(0);
+    expect(await readFile(inFlight, 'utf8')).toBe('being written');
 
     const manifest = JSON.parse(await readFile(path.join(backupDir, 'manifest.json'), 'utf8')) as BackupManifest;
     expect(manifest.counts.instances).toBeGreaterThanOrEqual(before.size);
@@ -92,6 +96,13 @@ describe('backup and restore of an archive on a local folder', () => {
     const result = await runPacs(['restore', backupDir], testArchiveEnv(live.dataDir));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${path.join(live.dataDir, 'index.sqlite')} exists already: restore goes into a fresh data dir`);
+  });
+
+  it('refuses to back up a data dir without an archive', async () => {
+    const empty = await freshDataDir();
+    const result = await runPacs(['backup', path.join(empty, 'backup')], testArchiveEnv(empty));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`No archive database at ${path.join(empty, 'index.sqlite')}: is PACS_DATA_DIR right?`);
   });
 
   it('refuses a folder without a manifest', async () => {

@@ -1,10 +1,11 @@
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import { AppError } from '../../shared/errors';
-import type { S3StorageConfig } from '../storage/minio-blob-store';
+import { connectMinio, type S3StorageConfig } from '../storage/minio-blob-store';
 import { assertSafeKey } from '../storage/object-keys';
 import { MANIFEST_NAME, type BackupFileName } from './backup-manifest';
 import type { BackupLocation } from './backup-location';
@@ -19,6 +20,7 @@ export class BucketBackup implements BackupLocation {
 
   private constructor(
     private readonly client: Client,
+    private readonly agent: http.Agent,
     private readonly bucket: string,
     private readonly prefix: string,
     private readonly region: string,
@@ -27,16 +29,8 @@ export class BucketBackup implements BackupLocation {
   }
 
   static async open(cfg: S3StorageConfig, bucket: string, prefix: string): Promise<BucketBackup> {
-    const { Client } = await import('minio');
-    const client = new Client({
-      endPoint: cfg.endPoint,
-      ...(cfg.port === undefined ? {} : { port: cfg.port }),
-      useSSL: cfg.useSSL,
-      accessKey: cfg.accessKey,
-      secretKey: cfg.secretKey,
-      region: cfg.region,
-    });
-    return new BucketBackup(client, bucket, prefix, cfg.region);
+    const { client, agent } = await connectMinio(cfg);
+    return new BucketBackup(client, agent, bucket, prefix, cfg.region);
   }
 
   async prepare(): Promise<void> {
@@ -115,7 +109,9 @@ export class BucketBackup implements BackupLocation {
     await this.call(() => this.client.putObject(this.bucket, `${this.prefix}${MANIFEST_NAME}`, Buffer.from(text)));
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.agent.destroy();
+  }
 
   private objectName(key: string): string {
     return `${this.prefix}objects/${key}`;

@@ -1,30 +1,49 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
+import { ObjectDigest } from '../storage/object-digest';
 
+/** What a backup knows of an object's bytes: the manifest's SHA-256 and size, and the archive's ingest digest (object-digest.ts) to compare with the row's. */
 export interface Checksum {
   sha256: string;
   size: number;
+  /** Absent for an object kept from the last backup without being read again. */
+  digest?: string;
 }
 
-/** SHA-256 (hex) and size of a local file, streamed. */
+/** Both digests and the size of what is fed in. */
+class Digests {
+  private readonly sha256: Hash = createHash('sha256');
+  private readonly ingest = new ObjectDigest();
+  size = 0;
+
+  update(chunk: Buffer): void {
+    this.sha256.update(chunk);
+    this.ingest.update(chunk);
+    this.size += chunk.length;
+  }
+
+  checksum(): Checksum {
+    return { sha256: this.sha256.digest('hex'), size: this.size, digest: this.ingest.digest() };
+  }
+}
+
+/** The checksum of a local file, streamed. */
 export async function checksumFile(file: string): Promise<Checksum> {
   return checksumStream(createReadStream(file, { highWaterMark: 1 << 20 }));
 }
 
-/** SHA-256 (hex) and size of a whole stream. */
+/** The checksum of a whole stream. */
 export async function checksumStream(stream: Readable): Promise<Checksum> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of stream) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
+  const digests = new Digests();
+  for await (const chunk of stream) digests.update(chunk as Buffer);
+  return digests.checksum();
 }
 
 /** A pass-through that hashes and counts what flows through it: the checksum of an object computed while it is copied. */
 export class HashingStream extends Transform {
+  private readonly digests = new Digests();
+
   /** `source` piped through a new HashingStream; an error of the source ends it too. */
   static of(source: Readable): HashingStream {
     const hashing = new HashingStream();
@@ -32,17 +51,17 @@ export class HashingStream extends Transform {
     return source.pipe(hashing);
   }
 
-  private readonly hash: Hash = createHash('sha256');
-  bytes = 0;
+  get bytes(): number {
+    return this.digests.size;
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
+    this.digests.update(chunk);
     done(null, chunk);
   }
 
   /** The checksum, once the stream has ended. */
   checksum(): Checksum {
-    return { sha256: this.hash.digest('hex'), size: this.bytes };
+    return this.digests.checksum();
   }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { BlobStore } from '../storage/blob-store';
+import { isKnownDigest } from '../storage/object-digest';
 import type { BackupObject } from './backup-manifest';
 import type { BackupLocation } from './backup-location';
 import { checksumFile, checksumStream, HashingStream, type Checksum } from './checksum';
@@ -37,6 +38,8 @@ export class ObjectBackup {
   readonly races: ObjectRaces = { dropped: [], replaced: [], missing: [] };
   readonly tally: ObjectTally = { kept: 0, linked: 0, copied: 0, bytesRead: 0 };
   readonly objects: BackupObject[] = [];
+  /** Objects whose bytes differ from the digest recorded at ingest: backed up as they are, and reported (`pacs check --verify`). */
+  readonly damaged: SnapshotInstance[] = [];
 
   constructor(
     private readonly deps: {
@@ -62,7 +65,10 @@ export class ObjectBackup {
       });
       if (done !== undefined) {
         if (wanted !== instance) this.races.replaced.push(wanted as LiveInstance);
-        this.objects.push({ key: wanted.blobKey, ...done });
+        if (done.digest !== undefined && wanted.digest !== null && isKnownDigest(wanted.digest) && done.digest !== wanted.digest) {
+          this.damaged.push(wanted);
+        }
+        this.objects.push({ key: wanted.blobKey, size: done.size, sha256: done.sha256 });
         return done.size;
       }
       const now = this.deps.live.instance(instance.sopUid);

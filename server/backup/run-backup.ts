@@ -19,7 +19,7 @@ import { checksumFile } from './checksum';
 import { eachConcurrently } from './each-concurrently';
 import { ObjectBackup, type ObjectRaces, type ObjectTally } from './object-backup';
 import type { Progress } from './progress';
-import { LiveIndex, SnapshotIndex } from './snapshot-index';
+import { LiveIndex, SnapshotIndex, type SnapshotInstance } from './snapshot-index';
 import { snapshotDatabase } from './sqlite-snapshot';
 
 export interface BackupResult {
@@ -28,6 +28,8 @@ export interface BackupResult {
   races: ObjectRaces;
   /** Objects of an earlier backup no instance of this one names, removed after the manifest was written. */
   removed: number;
+  /** Instances whose object differs from the digest recorded at ingest (backed up as they are). */
+  damaged: SnapshotInstance[];
 }
 
 /** Objects copied at once: a local disk gains little past a few, an S3 server wants more requests in flight. */
@@ -92,7 +94,7 @@ export async function runBackup(config: Config, location: BackupLocation, progre
       };
       await location.writeManifest(JSON.stringify(manifest, null, 1));
       const removed = await removeUnnamed(location, existing.keys(), manifest.objects);
-      return { manifest, tally: objects.tally, races: objects.races, removed };
+      return { manifest, tally: objects.tally, races: objects.races, removed, damaged: objects.damaged };
     } finally {
       snapshot.close();
       live.close();

@@ -10,6 +10,8 @@ export interface SnapshotInstance {
   studyUid: string;
   blobKey: string;
   size: number;
+  /** The digest recorded at ingest (instances.digest), or null. */
+  digest: string | null;
 }
 
 /** The same instance's row in the live index now: its object may have been replaced since the snapshot. */
@@ -17,7 +19,7 @@ export interface LiveInstance extends SnapshotInstance {
   row: Record<string, unknown>;
 }
 
-const INSTANCE = `SELECT i.sop_uid AS sopUid, se.series_uid AS seriesUid, st.study_uid AS studyUid, i.blob_key AS blobKey, i.size AS size
+const INSTANCE = `SELECT i.sop_uid AS sopUid, se.series_uid AS seriesUid, st.study_uid AS studyUid, i.blob_key AS blobKey, i.size AS size, i.digest AS digest
   FROM instances i JOIN series se ON se.pk = i.series_pk JOIN studies st ON st.pk = se.study_pk`;
 
 /** Columns of an instance row that name it and its place: a replaced object changes every other column (instance-object-swap.ts). */
@@ -87,10 +89,11 @@ export class LiveIndex {
     return new LiveIndex(new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 }));
   }
 
-  instance(sopUid: string): LiveInstance | undefined {
-    const row = this.query.get(sopUid) as (SnapshotInstance & Record<string, unknown>) | undefined;
+  instance(sop: string): LiveInstance | undefined {
+    const row = this.query.get(sop) as (SnapshotInstance & Record<string, unknown>) | undefined;
     if (!row) return undefined;
-    return { sopUid: row.sopUid, seriesUid: row.seriesUid, studyUid: row.studyUid, blobKey: row.blobKey, size: row.size, row };
+    const { sopUid, seriesUid, studyUid, blobKey, size, digest } = row;
+    return { sopUid, seriesUid, studyUid, blobKey, size, digest, row };
   }
 
   close(): void {

@@ -13,7 +13,7 @@ export async function backupCommand(args: string[], config: Config): Promise<num
   if (args.length !== 1) throw new UsageError('backup: give one folder or s3://bucket/prefix.');
   const location = await openLocation(parseLocation(args[0], 'backup'), config.storage);
   const started = performance.now();
-  const { manifest, tally, races, removed } = await runBackup(config, location, progressOn());
+  const { manifest, tally, races, removed, damaged } = await runBackup(config, location, progressOn());
   const seconds = (performance.now() - started) / 1000;
   const { counts } = manifest;
   const mb = counts.bytes / 1e6;
@@ -25,11 +25,15 @@ export async function backupCommand(args: string[], config: Config): Promise<num
       `Took ${seconds.toFixed(1)} s (${(mb / seconds).toFixed(1)} MB/s).`,
     ].join('\n'),
   );
-  if (races.missing.length > 0) {
-    console.error(
-      `${races.missing.length} instances of the archive have no object in storage (not in the backup): run \`npm run pacs -- check\`.`,
+  const problems: string[] = [];
+  if (races.missing.length > 0)
+    problems.push(`${races.missing.length} instances of the archive have no object in storage (not in the backup).`);
+  if (damaged.length > 0) {
+    problems.push(
+      `${damaged.length} objects differ from the digest recorded when they were stored (backed up as they are), e.g. ${damaged[0]?.blobKey}.`,
     );
-    return 1;
   }
-  return 0;
+  if (problems.length === 0) return 0;
+  console.error(`${problems.join('\n')}\nRun \`npm run pacs -- check --verify\`.`);
+  return 1;
 }

@@ -129,4 +129,25 @@ describe('backup and restore of an archive on a local folder', () => {
     expect(result.stderr).toContain(`${victim.key}: its SHA-256 differs from the manifest`);
     expect(result.stdout).toContain(`${manifest.counts.objects - 1} of ${manifest.counts.objects} objects`);
   });
+
+  it('reports an object of the archive that differs from its ingest digest, and exits 1', async () => {
+    const { key } = live.index.db.prepare(`SELECT blob_key AS key FROM instances LIMIT 1`).get() as { key: string };
+    const file = path.join(live.dataDir, 'objects', key);
+    const original = await readFile(file);
+    const damaged = Buffer.from(original);
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 1) ^ 0x01, damaged.length - 1);
+    // A new inode: the earlier backups hold hard links to the original.
+    await writeFile(`${file}.new`, damaged);
+    await rename(`${file}.new`, file);
+    try {
+      const result = await runPacs(['backup', path.join(await freshDataDir(), 'backup')], testArchiveEnv(live.dataDir));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        `1 objects differ from the digest recorded when they were stored (backed up as they are), e.g. ${key}`,
+      );
+      expect(result.stderr).toContain('Run `npm run pacs -- check --verify`');
+    } finally {
+      await writeFile(file, original);
+    }
+  });
 });

@@ -79,7 +79,7 @@ export class ArchiveMetrics {
 
     const requests = new Histogram({
       name: 'pacs_http_request_duration_seconds',
-      help: 'HTTP requests by route family and status class, from the first byte read to the last byte written (its _count is the request counter).',
+      help: 'HTTP requests by route family and status class, from their headers read to the last byte of the answer written (its _count is the request counter).',
       labelNames: ['family', 'status'] as const,
       buckets: REQUEST_BUCKETS,
       registers,
@@ -115,7 +115,7 @@ export class ArchiveMetrics {
     };
     this.instances = byLabel(
       'pacs_ingest_instances_total',
-      'Instances accepted by any way in (STOW-RS, C-STORE, fetches, the archive own SRs): stored, or already stored identically.',
+      "Instances accepted by any way in (STOW-RS, C-STORE, fetches, the archive's own SRs): stored, or already stored identically.",
       'outcome',
       INGEST_OUTCOMES,
     );

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { auditBackup } from '../backup/audit-backup';
 import { openLocation, parseLocation } from '../backup/backup-location';
 import { progressOn } from '../backup/progress';
 import { runBackup } from '../backup/run-backup';
@@ -33,6 +34,12 @@ export async function backupCommand(args: string[], config: Config): Promise<num
       `${damaged.length} objects differ from the digest recorded when they were stored (backed up as they are), e.g. ${damaged[0]?.blobKey}.`,
     );
   }
+  auditBackup(
+    config.auditFile,
+    'backup',
+    problems.length === 0,
+    `backup to ${location.description}: ${counts.instances} instances, ${counts.objects} objects (${mb.toFixed(1)} MB)`,
+  );
   if (problems.length === 0) return 0;
   console.error(`${problems.join('\n')}\nRun \`npm run pacs -- check --verify\`.`);
   return 1;

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { auditBackup } from '../backup/audit-backup';
 import { openLocation, parseLocation } from '../backup/backup-location';
 import { progressOn } from '../backup/progress';
 import { runRestore } from '../backup/run-restore';
@@ -23,6 +24,12 @@ export async function restoreCommand(args: string[], config: Config): Promise<nu
       `${counts.studies} studies, ${counts.series} series, ${counts.instances} instances; ${objects} of ${counts.objects} objects (${mb.toFixed(1)} MB) verified.`,
       `Took ${seconds.toFixed(1)} s (${(mb / seconds).toFixed(1)} MB/s).`,
     ].join('\n'),
+  );
+  auditBackup(
+    config.auditFile,
+    'restore',
+    failures.length === 0,
+    `restore from ${location.description} (backup of ${manifest.takenAt}): ${objects} of ${counts.objects} objects verified`,
   );
   if (failures.length === 0) return 0;
   console.error(`${failures.length} did not verify and were not restored:\n  ${failures.slice(0, 50).join('\n  ')}`);

@@ -47,6 +47,9 @@ export const AUDIT_ACTIONS = {
   'transfer-send': { eventId: '110104', eventName: 'DICOM Instances Transferred', eventType: undefined, actionCode: 'R' },
   'transfer-fetch': { eventId: '110104', eventName: 'DICOM Instances Transferred', eventType: undefined, actionCode: 'C' },
   'peer-change': { eventId: '110113', eventName: 'Security Alert', eventType: '110128 Network Configuration', actionCode: 'U' },
+  // `pacs backup` (every instance copied out of the archive) and `pacs restore` (all of them brought in).
+  backup: { eventId: '110106', eventName: 'Export', eventType: undefined, actionCode: 'R' },
+  restore: { eventId: '110107', eventName: 'Import', eventType: undefined, actionCode: 'C' },
 } as const satisfies Record<
   string,
   { eventId: string; eventName: string; eventType: string | undefined; actionCode: 'C' | 'R' | 'U' | 'D' | 'E' }

@@ -48,6 +48,8 @@ const actions: Messages<AuditAction> = {
     'transfer-send': 'gửi ảnh đến kho khác',
     'transfer-fetch': 'nhận ảnh từ kho khác',
     'peer-change': 'thay đổi kết nối kho khác',
+    backup: 'sao lưu kho lưu trữ',
+    restore: 'khôi phục kho lưu trữ từ bản sao lưu',
   },
 };
 
@@ -61,6 +63,7 @@ const eventNames: Messages<EventId> = {
     '110104': 'Truyền ảnh DICOM',
     '110105': 'Xoá ca chụp DICOM',
     '110106': 'Xuất dữ liệu',
+    '110107': 'Nhập dữ liệu',
     '110110': 'Hồ sơ bệnh nhân',
     '110112': 'Tìm kiếm',
     '110113': 'Cảnh báo bảo mật',

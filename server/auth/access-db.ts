@@ -12,7 +12,7 @@ export type AccessDb = Database.Database;
  * group commit. Migrations by `PRAGMA user_version`, like the index (STYLE.md rule 5).
  * Never edit a released migration: append a new one.
  */
-const MIGRATIONS: readonly Migration[] = [
+export const ACCESS_MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE users (
     id INTEGER PRIMARY KEY,
@@ -252,5 +252,5 @@ const ROLE_CHECK_AFTER = "CHECK (role IN ('admin', 'radiologist', 'clinician', '
 
 export function openAccessDb(file: string): AccessDb {
   // Accounts and shares are few and small: every commit is made durable at once.
-  return openDatabase(file, { what: 'access database', synchronous: 'FULL', foreignKeys: true, migrations: MIGRATIONS });
+  return openDatabase(file, { what: 'access database', synchronous: 'FULL', foreignKeys: true, migrations: ACCESS_MIGRATIONS });
 }

@@ -5,7 +5,8 @@ import { meteredBlobStore, type StorageFailure, type StorageOperation } from '..
 import { corpusFile } from '../helpers/corpus';
 import { expectStored } from '../helpers/dicomweb-http';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text';
-import { freshBucketName, startS3Server, type S3Server } from '../helpers/s3-server';
+import { realS3Env } from '../helpers/real-s3';
+import { startS3Server, type S3Server } from '../helpers/s3-server';
 import { startTestArchive, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
 
@@ -67,16 +68,7 @@ describe('storage metrics of an archive on S3 whose server stops', () => {
   let archive: TestArchive;
   beforeAll(async () => {
     s3 = await startS3Server();
-    archive = await startTestArchive({
-      PACS_STORAGE: 's3',
-      PACS_S3_ENDPOINT: s3.endPoint,
-      PACS_S3_PORT: String(s3.port),
-      PACS_S3_USE_SSL: 'false',
-      PACS_S3_ACCESS_KEY: s3.accessKey,
-      PACS_S3_SECRET_KEY: s3.secretKey,
-      PACS_S3_BUCKET: freshBucketName(),
-      PACS_S3_REGION: s3.region,
-    });
+    archive = await startTestArchive(realS3Env(s3));
   });
   afterAll(async () => {
     await archive.stop();

@@ -1,6 +1,8 @@
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateCtSeries } from '../../fixtures/generate-ct-series';
+import type { BackupManifest } from '../../server/backup/backup-manifest';
 import { FolderBackup } from '../../server/backup/folder-backup';
 import type { Progress } from '../../server/backup/progress';
 import { runBackup } from '../../server/backup/run-backup';
@@ -82,4 +84,33 @@ it('instances deleted or stored again after the snapshot leave a consistent back
   } finally {
     await restored.stop();
   }
+});
+
+it('a backup interrupted half-way leaves the last complete one as it was, restorable', async () => {
+  const backupDir = path.join(dir, 'interrupted');
+  const first = await runBackup(loadConfig(testArchiveEnv(live.dataDir)), await FolderBackup.open(backupDir), QUIET);
+  const added = generateCtSeries({ slices: 3, rows: 32, columns: 32, seed: 'added' });
+  await expectStored(
+    live,
+    added.instances.map((i) => i.bytes),
+  );
+
+  const folder = await FolderBackup.open(backupDir);
+  const linkObject = folder.linkObject.bind(folder);
+  let links = 0;
+  folder.linkObject = async (key, file) => {
+    if (++links > 1) throw new Error('the backup disk went away');
+    return linkObject(key, file);
+  };
+  await expect(runBackup(loadConfig(testArchiveEnv(live.dataDir)), folder, QUIET)).rejects.toThrow('the backup disk went away');
+
+  const manifest = JSON.parse(await readFile(path.join(backupDir, 'manifest.json'), 'utf8')) as BackupManifest;
+  expect(manifest.takenAt).toBe(first.manifest.takenAt);
+  expect((await readdir(backupDir)).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  const dataDir = path.join(dir, 'restored-interrupted');
+  const restore = await runPacs(['restore', backupDir], testArchiveEnv(dataDir));
+  expect(restore.stderr).toBe('');
+  expect(restore.code).toBe(0);
+  expect(restore.stdout).toContain(`${first.manifest.counts.objects} of ${first.manifest.counts.objects} objects`);
+  await expectCheckFindsNothing(testArchiveEnv(dataDir));
 });

@@ -2,7 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupManifest } from '../../server/backup/backup-manifest';
-import type { AuditRecord } from '../../shared/api/audit-events';
+import type { AuditAction, AuditRecord } from '../../shared/api/audit-events';
 import { expectCheckFindsNothing, expectSameBytes, indexedInstances, runPacs, storeSeries, StowLoop } from '../helpers/backup-cli';
 import { startTestArchive, testArchiveEnv, type TestArchive } from '../helpers/start-app';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir';
@@ -27,9 +27,13 @@ describe('backup and restore of an archive on a local folder', () => {
     for (const dir of temp) await removeTempDir(dir);
   });
 
-  async function auditOf(archive: TestArchive, action: string): Promise<AuditRecord[]> {
+  /** The one record of `action` in the archive's audit trail: its PS3.15 event, done on the command line, successfully. */
+  async function expectAudited(archive: TestArchive, action: AuditAction, eventName: string, detail: string): Promise<void> {
     const res = await archive.fetch(`${archive.url}/api/audit?action=${action}&limit=100`);
-    return ((await res.json()) as { records: AuditRecord[] }).records;
+    const { records } = (await res.json()) as { records: AuditRecord[] };
+    expect(records).toEqual([
+      expect.objectContaining({ eventName, principalKind: 'cli', outcome: 0, detail: expect.stringContaining(detail) }),
+    ]);
   }
 
   async function freshDataDir(): Promise<string> {
@@ -76,23 +80,9 @@ describe('backup and restore of an archive on a local folder', () => {
       for (const [sopUid, studyUid] of before) studies.set(studyUid, [...(studies.get(studyUid) ?? []), sopUid]);
       expect(await expectSameBytes(live, restored, studies)).toBe(before.size);
       expect(indexedInstances(restored).size).toBe(manifest.counts.instances);
-      // Both ends in the audit trail (PS3.15 Export, Import), as done by the operating-system user.
-      expect(await auditOf(live, 'backup')).toEqual([
-        expect.objectContaining({
-          eventName: 'Export',
-          principalKind: 'cli',
-          outcome: 0,
-          detail: expect.stringContaining(`backup to folder ${backupDir}`),
-        }),
-      ]);
-      expect(await auditOf(restored, 'restore')).toEqual([
-        expect.objectContaining({
-          eventName: 'Import',
-          principalKind: 'cli',
-          outcome: 0,
-          detail: expect.stringContaining(`restore from folder ${backupDir}`),
-        }),
-      ]);
+      // Both ends in the audit trail, as done by the operating-system user.
+      await expectAudited(live, 'backup', 'Export', `backup to folder ${backupDir}`);
+      await expectAudited(restored, 'restore', 'Import', `restore from folder ${backupDir}`);
       await expectCheckFindsNothing(testArchiveEnv(dataDir));
     } finally {
       await restored.stop();

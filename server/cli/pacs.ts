@@ -17,8 +17,10 @@ const USAGE = `Usage: npm run pacs -- <command>
   user disable <username>                     signs the account out everywhere at once
   user enable <username>
 
-  backup <dir>                                a consistent snapshot of the running archive
-  restore <dir>                               a snapshot into a fresh data dir or bucket, verified
+  backup <dir | s3://bucket/prefix>           a consistent snapshot of the running archive; run it
+                                              into the same place again: only new objects are added
+  restore <dir | s3://bucket/prefix>          a backup into an empty data dir and storage, every
+                                              file and object checked against its manifest
   check [--repair] [--verify] [--grace 24h] [--json]
                                               index and storage compared both ways: exit 0 when
                                               consistent, 1 when not; --repair moves orphans older

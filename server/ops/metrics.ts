@@ -239,8 +239,12 @@ export class ArchiveMetrics {
           if (reading) this.set(pick(reading));
         },
       });
-    disk('pacs_disk_free_bytes', 'Free bytes of the disk holding the data dir (a reading at most 10 s old).', (r) => r.freeBytes);
-    disk('pacs_disk_total_bytes', 'Size in bytes of the disk holding the data dir.', (r) => r.totalBytes);
+    disk(
+      'pacs_disk_free_bytes',
+      'Free bytes of the watched disk closest to its floor (the data dir, the SQLite files; a reading at most 10 s old).',
+      (r) => r.freeBytes,
+    );
+    disk('pacs_disk_total_bytes', 'Size in bytes of that disk.', (r) => r.totalBytes);
     disk('pacs_disk_floor_bytes', 'The free-space floor: under it, ingest is refused.', (r) => r.floorBytes);
 
     new Gauge({ name: 'pacs_startup_swept_objects', help: 'Objects of unacknowledged instances removed at start.', registers }).set(

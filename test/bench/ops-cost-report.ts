@@ -4,6 +4,7 @@
  * scrapes, and the verdict against the target.
  */
 import { costOf, costVerdict, formatCost, median, percentile, type Cost } from './ops-cost-stats';
+import { printTable } from './text-table';
 
 export interface Scrape {
   ms: number;
@@ -104,13 +105,6 @@ function costs(rounds: readonly RoundFigures[][], feature: string, off: number):
   };
 }
 
-function table(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
 /** Prints the report of the measured rounds (warm-up left out); its figures, for the JSON report. */
 export function printOpsCostReport(
   setup: OpsCostSetup,
@@ -132,7 +126,7 @@ export function printOpsCostReport(
       `${setup.concurrency} in flight; QIDO-RS: ${setup.queries} study and series queries one after another ` +
       `on ${setup.studies} studies. Medians of ${rounds.length} rounds:`,
   );
-  table(
+  printTable(
     ['configuration', 'STOW inst/s', 'MB/s', 'srv CPU ms/inst', 'QIDO p50 ms', 'p95 ms', 'srv CPU ms/query'],
     summaries.map((s) => [
       s.name,
@@ -151,7 +145,7 @@ export function printOpsCostReport(
       `[interval of the median, ${(coverage * 100).toFixed(0)} % confidence` +
       `${coverage < 0.95 ? ': too few rounds for 95 %, --full has enough' : ''}]:`,
   );
-  table(
+  printTable(
     ['feature', 'STOW time', 'STOW srv CPU', 'QIDO p50', 'QIDO p95', 'QIDO srv CPU'],
     rows.map((r) => [
       r.feature,

@@ -19,6 +19,7 @@ import { ProcMonitor } from './proc-monitor';
 import { benchReport, runBench, writeReport } from './run-bench';
 import type { BenchRun } from './server-process';
 import { countSearchResults, stowInBatches, stowProblem, storeInstances, type StowReply } from './stow-client';
+import { printTable } from './text-table';
 
 const MB = 1e6;
 
@@ -178,7 +179,7 @@ async function bigPhase(dicomWeb: string, monitor: ProcMonitor): Promise<PhaseFi
 
 // ---------------------------------------------------------------- report
 
-function printTable(phases: PhaseFigures[], vmHwmMb: number): void {
+function printPhases(phases: PhaseFigures[], vmHwmMb: number): void {
   const header = [
     'phase',
     'instances',
@@ -207,10 +208,7 @@ function printTable(phases: PhaseFigures[], vmHwmMb: number): void {
     p.serverRssGrowthMb.toFixed(0),
     p.problems.length === 0 ? 'ok' : 'INVALID',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
   console.log(`server lifetime peak RSS (VmHWM): ${vmHwmMb.toFixed(0)} MB`);
   for (const p of phases) for (const problem of p.problems.slice(0, 5)) console.log(`${p.phase}: ${problem}`);
 }
@@ -232,7 +230,7 @@ async function main(run: BenchRun): Promise<number> {
   if (opt.bigMb > 0) phases.push(await bigPhase(dicomWeb, monitor));
   const vmHwmMb = monitor.vmHwmBytes() / MB;
   monitor.stop();
-  printTable(phases, vmHwmMb);
+  printPhases(phases, vmHwmMb);
   await writeReport(args.json, { ...benchReport(opt), serverVmHwmMb: vmHwmMb, phases });
   return phases.every((p) => p.problems.length === 0) ? 0 : 3;
 }

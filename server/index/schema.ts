@@ -132,7 +132,7 @@ export const MIGRATIONS: readonly Migration[] = [
     key    TEXT PRIMARY KEY,    -- an instance object being written, or whose row is gone and that is being deleted
     since  INTEGER NOT NULL     -- when it was recorded (ms): the consistency check's grace counts from the later of this and the object's time
   ) WITHOUT ROWID;
-  ALTER TABLE instances ADD COLUMN digest TEXT;   -- of the stored object, 'crc32:<8 hex>' (object-digest.ts); NULL: stored before, or PACS_INGEST_DIGEST=false
+  ALTER TABLE instances ADD COLUMN digest TEXT;   -- of the stored object, 'xxh3:<16 hex>' (object-digest.ts); NULL: stored before, or PACS_INGEST_DIGEST=false
   `,
 ];
 

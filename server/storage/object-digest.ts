@@ -1,22 +1,23 @@
-import { crc32 } from 'node:zlib';
+import { xxh3 } from '@node-rs/xxhash';
 import type { BlobStore } from './blob-store';
 
 /**
  * The digest recorded with each stored object (PACS_INGEST_DIGEST), for `pacs check --verify`:
- * CRC-32 (zlib's, the polynomial of S3's x-amz-checksum-crc32), written `crc32:<8 hex>`. It finds
- * storage corruption and truncation, which is all it is for (no adversary writes our objects), at
- * about 3-4 GB/s on one core: twice to three times cheaper than SHA-256, five times cheaper than
- * MD5 (README Decisions). The algorithm prefix lets a later one live beside it.
+ * XXH3-64 (@node-rs/xxhash, native), written `xxh3:<16 hex>`. It finds storage corruption and
+ * truncation, which is all it is for (no adversary writes our objects), at about 16 GB/s on one
+ * core: 0.03 ms per CT slice, where zlib's CRC-32 took 0.12-0.17 ms and SHA-256 0.31 ms, a 4 %
+ * share of STOW's CPU that the issue's 3 % target had no room for (README Decisions). The
+ * algorithm prefix lets a later one live beside it.
  */
 export class ObjectDigest {
-  private value = 0;
+  private readonly hash = xxh3.Xxh3.withSeed();
 
   update(chunk: Uint8Array): void {
-    this.value = crc32(chunk, this.value);
+    this.hash.update(chunk);
   }
 
   digest(): string {
-    return `crc32:${this.value.toString(16).padStart(8, '0')}`;
+    return `xxh3:${this.hash.digest().toString(16).padStart(16, '0')}`;
   }
 }
 
@@ -29,7 +30,7 @@ export function digestOf(bytes: Uint8Array): string {
 
 /** Whether a recorded digest is one this archive computes (others are unverifiable, not wrong). */
 export function isKnownDigest(digest: string): boolean {
-  return /^crc32:[0-9a-f]{8}$/.test(digest);
+  return /^xxh3:[0-9a-f]{16}$/.test(digest);
 }
 
 /** The digest and size of a stored object, read as a stream (constant memory). */

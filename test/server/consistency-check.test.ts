@@ -39,10 +39,10 @@ describe('pacs check: index and storage compared both ways', () => {
     await archive?.stop();
   });
 
-  it('finds nothing wrong in an archive just stored, while it runs, and every object carries a CRC-32 verified by --verify', async () => {
+  it('finds nothing wrong in an archive just stored, while it runs, and every object carries an XXH3 digest verified by --verify', async () => {
     const digests = archive.index.db.prepare(`SELECT digest FROM instances`).pluck().all() as string[];
     expect(digests).toHaveLength(SLICES.length);
-    for (const digest of digests) expect(digest).toMatch(/^crc32:[0-9a-f]{8}$/);
+    for (const digest of digests) expect(digest).toMatch(/^xxh3:[0-9a-f]{16}$/);
     expect(archive.index.pending.count()).toBe(0);
 
     const { code, report } = await check(['--verify']);

@@ -7,7 +7,8 @@
  * Each round stores the same real CT series (fixtures/real-ct-series.ts, fresh UIDs per round)
  * into each of them in turn, the order rotated from round to round: only the archive being
  * measured runs, the three others are paused (SIGSTOP), and each is left idle before and after its
- * turn, so none pays for another's background work. Then the same QIDO-RS study and series queries
+ * turn, so none pays for another's background work. Each round runs on fresh processes, warmed by
+ * a short untimed STOW (a process keeps its own speed for life; --same-processes keeps them). Then the same QIDO-RS study and series queries
  * run one after another, each asked of the four archives in turn. The first --warmup rounds are
  * discarded. Every metrics-on archive is scraped (GET /metrics) once per round alone, after its
  * turn: the scrape's own time and server CPU, which a 15 s scrape interval spreads over 15 s. It is
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     queries: { type: 'string' },
     batch: { type: 'string' },
     concurrency: { type: 'string' },
+    'same-processes': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -94,14 +96,23 @@ interface Archive {
 
 // ---------------------------------------------------------------- the archives
 
-async function startArchives(run: BenchRun, archive: SyntheticArchive, indexFile: string): Promise<Archive[]> {
-  const archives: Archive[] = [];
-  for (const [n, config] of CONFIGURATIONS.entries()) {
+/** One data dir per configuration, each with its own copy of the synthetic index. */
+async function prepareDataDirs(run: BenchRun, indexFile: string): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const n of CONFIGURATIONS.keys()) {
     const dataDir = path.join(run.dataDir, `archive-${n}`);
     await fs.mkdir(dataDir);
     await fs.copyFile(indexFile, path.join(dataDir, 'index.sqlite'));
+    dirs.push(dataDir);
+  }
+  return dirs;
+}
+
+async function startArchives(dataDirs: readonly string[]): Promise<Archive[]> {
+  const archives: Archive[] = [];
+  for (const [n, config] of CONFIGURATIONS.entries()) {
     // Objects in each archive's own folder: four archives in one S3 bucket would share their keys.
-    const server = startServer(dataDir, {
+    const server = startServer(dataDirs[n]!, {
       PACS_STORAGE: 'fs',
       PACS_METRICS: String(config.metrics),
       PACS_INGEST_DIGEST: String(config.digest),
@@ -110,9 +121,29 @@ async function startArchives(run: BenchRun, archive: SyntheticArchive, indexFile
     archives.push({ config, server, pid: server.child.pid, dicomWeb: '' });
   }
   for (const a of archives) a.dicomWeb = await a.server.dicomWeb;
-  console.error(`4 archives on copies of a ${archive.studies}-study index: ${archives.map((a) => a.pid).join(', ')}`);
   return archives;
 }
+
+/**
+ * Fresh processes for a round, each warmed by an untimed STOW of a short series. A process keeps
+ * its own speed for its whole life (its heap layout, where the kernel runs it): measured across
+ * one set of processes, that bias (±20 % on STOW in a 20-round run) stays in every round and
+ * the medians cannot cancel it. Restarted each round, it becomes noise the medians absorb.
+ */
+async function freshArchives(dataDirs: readonly string[], problems: string[]): Promise<Archive[]> {
+  const archives = await startArchives(dataDirs);
+  const warm = realCtSeries({ slices: WARM_SLICES, patientId: 'OPSWARM', patientName: 'Ops^Warm' });
+  for (const a of archives) {
+    await stowPhase(a, warm.instances, problems);
+    await verifyAndDelete(a, warm.studyUid, warm.seriesUid, WARM_SLICES, problems);
+    await waitIdle(a);
+    pause(a);
+  }
+  return archives;
+}
+
+/** The warm-up series of a fresh process: enough for the JIT to compile the ingest path. */
+const WARM_SLICES = 40;
 
 function pause(a: Archive): void {
   a.server.child.kill('SIGSTOP');
@@ -214,16 +245,16 @@ async function stowPhase(a: Archive, instances: readonly { sopUid: string; bytes
 }
 
 /** Not timed: the series must be listed whole, then it is deleted so that every round starts from the same archive. */
-async function verifyAndDelete(a: Archive, studyUid: string, seriesUid: string, problems: string[]): Promise<void> {
+async function verifyAndDelete(a: Archive, studyUid: string, seriesUid: string, slices: number, problems: string[]): Promise<void> {
   const agent = new http.Agent({ keepAlive: false });
   const reply = await get(
-    `${a.dicomWeb}/studies/${studyUid}/series/${seriesUid}/instances?limit=${opt.slices + 1}`,
+    `${a.dicomWeb}/studies/${studyUid}/series/${seriesUid}/instances?limit=${slices + 1}`,
     agent,
     'application/dicom+json',
   );
   agent.destroy();
   const listed = jsonItems(reply.body, reply.status).length;
-  if (listed !== opt.slices) problems.push(`${a.config.name}: QIDO lists ${listed} of the ${opt.slices} instances stored`);
+  if (listed !== slices) problems.push(`${a.config.name}: QIDO lists ${listed} of the ${slices} instances stored`);
   const status = await request(`${a.dicomWeb}/studies/${studyUid}`, 'DELETE');
   if (status !== 200 && status !== 204) problems.push(`${a.config.name}: DELETE of the round's study answered ${status}`);
 }
@@ -329,7 +360,7 @@ async function runRound(
     await resume(a);
     stow[n] = await stowPhase(a, series.instances, problems);
     await waitIdle(a);
-    await verifyAndDelete(a, series.studyUid, series.seriesUid, problems);
+    await verifyAndDelete(a, series.studyUid, series.seriesUid, opt.slices, problems);
     await waitIdle(a);
     // The scrape alone: its time and server CPU, with nothing else running.
     if (a.config.metrics) {
@@ -355,7 +386,9 @@ async function main(run: BenchRun): Promise<number> {
   const indexFile = path.join(run.dataDir, 'corpus.sqlite');
   const archive = buildSyntheticArchive(indexFile, { studies: opt.studies, patients: Math.ceil(opt.studies * 0.4) });
   console.error(`synthetic index: ${archive.studies} studies, ${archive.instances} instances in ${archive.seconds.toFixed(1)} s`);
-  const archives = await startArchives(run, archive, indexFile);
+  const dataDirs = await prepareDataDirs(run, indexFile);
+  let archives = await startArchives(dataDirs);
+  console.error(`4 archives on copies of a ${archive.studies}-study index: ${archives.map((a) => a.pid).join(', ')}`);
   // Interrupted: a paused archive would never see its SIGTERM.
   const stopAll = () => {
     for (const a of archives) {
@@ -371,6 +404,10 @@ async function main(run: BenchRun): Promise<number> {
     for (const a of archives) pause(a);
     const measured: RoundFigures[][] = [];
     for (let round = 0; round < opt.warmup + opt.rounds; round++) {
+      if (round > 0 && !args['same-processes']) {
+        await stopArchives(archives);
+        archives = await freshArchives(dataDirs, problems);
+      }
       const started = performance.now();
       const figures = await runRound(round, archives, queries, problems);
       if (round >= opt.warmup) measured.push(figures);

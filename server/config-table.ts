@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_VARIABLES } from './config';
+import { CONFIG_VARIABLES } from './config-variables';
 
 /** Where the generated table sits in the README: between these two lines. */
-export const CONFIG_TABLE_START = '<!-- config-table: generated from CONFIG_VARIABLES in server/config.ts by `npm run docs:config` -->';
+export const CONFIG_TABLE_START =
+  '<!-- config-table: generated from CONFIG_VARIABLES in server/config-variables.ts by `npm run docs:config` -->';
 export const CONFIG_TABLE_END = '<!-- /config-table -->';
 
 /** The README's configuration table, in Markdown, one row per variable of `CONFIG_VARIABLES`. */

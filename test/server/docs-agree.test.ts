@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../shared/errors';
-import { CONFIG_VARIABLES, loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/config';
+import { CONFIG_VARIABLES } from '../../server/config-variables';
 import { configTable, CONFIG_TABLE_END, CONFIG_TABLE_START } from '../../server/config-table';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

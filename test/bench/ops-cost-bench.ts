@@ -18,7 +18,6 @@
  *
  * Exit code: 0 every answer verified, 3 a verification failed, 1 the harness failed.
  */
-import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,7 +26,8 @@ import { BENCH_AUTHORIZATION } from './bench-account';
 import { printOpsCostReport, qidoP50, type QidoFigures, type RoundFigures, type Scrape, type StowFigures } from './ops-cost-report';
 import { readCpuMs } from './proc-monitor';
 import { benchReport, finish, runBench } from './run-bench';
-import { startServer, stopServer, type BenchRun, type ServerProcess } from './server-process';
+import type { BenchRun } from './server-process';
+import { CONFIGURATIONS, pause, prepareDataDirs, resume, startArchives, stopArchives, waitIdle, type Archive } from './ops-cost-archives';
 import { mapConcurrent, storeInstances, stowProblem } from './stow-client';
 import { buildSyntheticArchive, type SyntheticArchive } from './synthetic-archive';
 
@@ -74,55 +74,7 @@ function intArg(name: keyof typeof args, fallback: number, min: number): number 
 
 const TARGET_PERCENT = 3;
 
-interface Configuration {
-  name: string;
-  metrics: boolean;
-  digest: boolean;
-}
-
-const CONFIGURATIONS: readonly Configuration[] = [
-  { name: 'all on (default)', metrics: true, digest: true },
-  { name: 'metrics off', metrics: false, digest: true },
-  { name: 'digest off', metrics: true, digest: false },
-  { name: 'both off', metrics: false, digest: false },
-];
-
-interface Archive {
-  config: Configuration;
-  server: ServerProcess;
-  pid: number;
-  dicomWeb: string;
-}
-
-// ---------------------------------------------------------------- the archives
-
-/** One data dir per configuration, each with its own copy of the synthetic index. */
-async function prepareDataDirs(run: BenchRun, indexFile: string): Promise<string[]> {
-  const dirs: string[] = [];
-  for (const n of CONFIGURATIONS.keys()) {
-    const dataDir = path.join(run.dataDir, `archive-${n}`);
-    await fs.mkdir(dataDir);
-    await fs.copyFile(indexFile, path.join(dataDir, 'index.sqlite'));
-    dirs.push(dataDir);
-  }
-  return dirs;
-}
-
-async function startArchives(dataDirs: readonly string[]): Promise<Archive[]> {
-  const archives: Archive[] = [];
-  for (const [n, config] of CONFIGURATIONS.entries()) {
-    // Objects in each archive's own folder: four archives in one S3 bucket would share their keys.
-    const server = startServer(dataDirs[n]!, {
-      PACS_STORAGE: 'fs',
-      PACS_METRICS: String(config.metrics),
-      PACS_INGEST_DIGEST: String(config.digest),
-    });
-    if (server.child.pid === undefined) throw new Error(`the ${config.name} archive did not start`);
-    archives.push({ config, server, pid: server.child.pid, dicomWeb: '' });
-  }
-  for (const a of archives) a.dicomWeb = await a.server.dicomWeb;
-  return archives;
-}
+// ---------------------------------------------------------------- fresh archives for a round
 
 /**
  * Fresh processes for a round, each warmed by an untimed STOW of a short series. A process keeps
@@ -144,30 +96,6 @@ async function freshArchives(dataDirs: readonly string[], problems: string[]): P
 
 /** The warm-up series of a fresh process: enough for the JIT to compile the ingest path. */
 const WARM_SLICES = 40;
-
-function pause(a: Archive): void {
-  a.server.child.kill('SIGSTOP');
-}
-
-/** Lets the archive run again and waits until it has caught up with its timers. */
-async function resume(a: Archive): Promise<void> {
-  a.server.child.kill('SIGCONT');
-  await waitIdle(a);
-}
-
-/** Waits (at most 3 s) until the archive uses under 6 % of a core over 250 ms. */
-async function waitIdle(a: Archive): Promise<void> {
-  for (let tries = 0; tries < 12; tries++) {
-    const before = readCpuMs(a.pid);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    if (readCpuMs(a.pid) - before < 15) return;
-  }
-}
-
-async function stopArchives(archives: readonly Archive[]): Promise<void> {
-  for (const a of archives) a.server.child.kill('SIGCONT');
-  await Promise.all(archives.map((a) => stopServer(a.server.child)));
-}
 
 // ---------------------------------------------------------------- HTTP
 
